@@ -1,0 +1,1 @@
+"""The ``commonweal`` command line (Typer). Each command parses, makes one call, prints."""

@@ -1,0 +1,32 @@
+"""The ``commonweal`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from commonweal.cli import event_commands, key_commands, log_commands, node_commands
+
+app = typer.Typer(
+    name="commonweal",
+    help="Commonweal: civic infrastructure for network nations, on a verifiable log.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(node_commands.init)
+app.command("serve")(node_commands.serve)
+app.command("demo")(node_commands.demo)
+app.add_typer(key_commands.app, name="key")
+app.add_typer(event_commands.app, name="event")
+app.add_typer(log_commands.app, name="log")
+
+
+@app.command("verify")
+def verify(
+    target: str = typer.Argument(..., help="A data directory, a database URL, or a node URL."),
+) -> None:
+    """Replay a node's whole log and check every signature, rule, projection and checkpoint."""
+    log_commands.run_verify(target)
+
+
+if __name__ == "__main__":
+    app()

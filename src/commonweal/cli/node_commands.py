@@ -1,0 +1,102 @@
+"""``commonweal init``, ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from commonweal.cli.common import DataDir, Passphrase, console, fail
+from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.setup import SETTINGS_FILE, SetupError, init_node, open_node
+from commonweal.web.app import create_app
+
+
+def init(
+    name: str = typer.Option(..., "--name", help="The node's public name."),
+    data_dir: Path = DataDir,
+    description: str = typer.Option("", help="What the node is, in a sentence or two."),
+    url: str = typer.Option("", help="The node's public URL, if it has one."),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="Use this PostgreSQL URL instead of SQLite in the data directory.",
+    ),
+    encrypt: bool = typer.Option(False, "--encrypt", help="Seal the node key with a passphrase."),
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Create a node: its key, its database and the first entry of its log."""
+    if encrypt and not passphrase:
+        passphrase = typer.prompt(
+            "Passphrase for the node key", hide_input=True, confirmation_prompt=True
+        )
+    try:
+        node = init_node(
+            data_dir,
+            name=name,
+            description=description,
+            url=url,
+            database_url=database_url,
+            passphrase=passphrase if encrypt or passphrase else None,
+        )
+    except SetupError as error:
+        raise fail(str(error)) from None
+    console.print(f"Created [bold]{name}[/] in {data_dir}")
+    console.print(f"  node DID    {node.identity.did}")
+    console.print(f"  log origin  {node.identity.origin}")
+    console.print(f"  vkey        {node.identity.vkey}")
+    console.print(f"Serve it with: commonweal serve --data-dir {data_dir}")
+
+
+def serve(
+    data_dir: Path = DataDir,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    database_url: str | None = typer.Option(None, "--database-url", help="Override the database."),
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Serve the node's API, log tiles and pages."""
+    try:
+        node = open_node(data_dir, passphrase=passphrase, database_url=database_url)
+    except SetupError as error:
+        raise fail(str(error)) from None
+    console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
+    uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
+
+
+def demo(
+    data_dir: Path = typer.Option(
+        Path("demo-data"), "--data-dir", "-d", help="Where the demo lives."
+    ),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Create the demo, then exit."),
+) -> None:
+    """Create (once) a seeded demo node and serve it."""
+    if not (data_dir / SETTINGS_FILE).exists():
+        try:
+            create_demo(data_dir)
+        except SetupError as error:
+            raise fail(str(error)) from None
+        console.print(f"Created the demo node in {data_dir}")
+    node = open_node(data_dir)
+    base = f"http://{host}:{port}"
+    console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
+    console.print(f"  Home page            {base}/")
+    console.print(f"  Node identity        {base}/.well-known/commonweal")
+    console.print(f"  Latest checkpoint    {base}/log/checkpoint")
+    console.print(f"  An entry and proof   {base}/events/1")
+    console.print(f"  API documentation    {base}/docs")
+    console.print("\nTry, in another terminal:")
+    member = next(iter(member_dids(data_dir)), "amara")
+    console.print(
+        f"  .venv/bin/commonweal event submit notary.document.attested "
+        f'\'{{"digest": "sha256:{"ab" * 32}", "title": "My document"}}\' '
+        f"--key {data_dir}/members/{member}.key --node {base}"
+    )
+    console.print(f"  .venv/bin/commonweal verify {data_dir}")
+    console.print(f"  .venv/bin/commonweal verify {base}\n")
+    if no_serve:
+        return
+    uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)

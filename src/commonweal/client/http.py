@@ -1,0 +1,87 @@
+"""A small client of the v1 wire API (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from commonweal.core.did import did_key_from_public_key
+from commonweal.core.events import sign_event
+from commonweal.core.keys import SigningKey
+from commonweal.core.rfc3339 import format_utc
+
+
+class NodeRefused(Exception):
+    """The node answered with a problem document."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(f"{status} {problem.get('code', '')}: {problem.get('detail', '')}")
+        self.status = status
+        self.problem = problem
+
+
+class NodeClient:
+    """Talks to one node at ``base_url``."""
+
+    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
+        self.http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.http.close()
+
+    def __enter__(self) -> NodeClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def get_json(self, path: str, **params: Any) -> Any:
+        """GET a JSON document."""
+        return self._checked(self.http.get(path, params=params or None)).json()
+
+    def get_bytes(self, path: str) -> bytes:
+        """GET raw bytes (tiles, notes)."""
+        return self._checked(self.http.get(path)).content
+
+    def identity(self) -> dict[str, Any]:
+        """The node's ``/.well-known/commonweal`` document."""
+        result: dict[str, Any] = self.get_json("/.well-known/commonweal")
+        return result
+
+    def next_seq(self, author: str) -> int:
+        """The ``seq`` the node expects next from ``author``."""
+        return int(self.get_json(f"/v1/authors/{author}")["last_seq"]) + 1
+
+    def submit(self, event: dict[str, Any]) -> dict[str, Any]:
+        """POST one signed event; return its receipt."""
+        result: dict[str, Any] = self._checked(self.http.post("/v1/events", json=event)).json()
+        return result
+
+    def sign_and_submit(
+        self, key: SigningKey, event_type: str, body: dict[str, Any], *, seq: int | None = None
+    ) -> dict[str, Any]:
+        """Sign an event as ``key`` for this node (with the next ``seq``) and submit it."""
+        author = did_key_from_public_key(key.public_key)
+        node = self.identity()["did"]
+        event = sign_event(
+            key,
+            type=event_type,
+            node=node,
+            seq=seq or self.next_seq(author),
+            at=format_utc(datetime.now(UTC)),
+            body=body,
+        )
+        return self.submit(event)
+
+    @staticmethod
+    def _checked(response: httpx.Response) -> httpx.Response:
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {"detail": response.text[:200]}
+            raise NodeRefused(response.status_code, problem)
+        return response

@@ -1,0 +1,270 @@
+"""The signed event envelope of wire contract v1 (docs/protocol.md).
+
+An event is a JSON object with exactly the members ``type``, ``node``, ``author``,
+``seq``, ``at``, ``body`` and ``sig``. ``sig`` is ``"z"`` + base58btc of the
+Ed25519 signature over the RFC 8785 bytes of the object without ``sig``.
+
+Parsing checks the shape only; it never trusts a field it has not checked. The
+signature is checked on the canonical bytes of exactly what was parsed, so a
+second serialisation can never change what was signed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from commonweal.core import jcs
+from commonweal.core.did import did_key_from_public_key, public_key_from_did_key
+from commonweal.core.keys import SigningKey, verify_signature
+from commonweal.core.multibase import decode_z, encode_z
+from commonweal.core.rfc3339 import parse_utc
+
+MAX_EVENT_BYTES = 65_536
+"""The largest event accepted, in bytes of the JSON received."""
+
+MAX_LEAF_BYTES = 65_535
+"""A leaf must fit a C2SP tlog-tiles entry bundle (uint16 length prefix)."""
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""I-JSON's interoperable integer range; larger integers must be decimal strings."""
+
+MAX_DEPTH = 32
+EVENT_MEMBERS = frozenset({"type", "node", "author", "seq", "at", "body", "sig"})
+TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){1,5}$")
+SIGNATURE_LENGTH = 64
+
+
+class EventError(ValueError):
+    """An event that is not a well-formed, correctly signed v1 event.
+
+    ``code`` is the stable machine-readable reason; the message says what is wrong.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A parsed event whose shape has been checked (its signature not yet).
+
+    ``canonical`` is the RFC 8785 form of the whole event, as it goes into the leaf;
+    ``signing_bytes`` the RFC 8785 form without ``sig``, which the signature covers.
+    """
+
+    type: str
+    node: str
+    author: str
+    seq: int
+    at: str
+    body: Mapping[str, Any]
+    sig: str
+    author_key: bytes
+    signature: bytes
+    signing_bytes: bytes
+    canonical: bytes
+
+    def has_valid_signature(self) -> bool:
+        """Whether ``sig`` is the author's Ed25519 signature over ``signing_bytes``."""
+        return verify_signature(self.author_key, self.signing_bytes, self.signature)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event as a plain JSON object."""
+        return {
+            "type": self.type,
+            "node": self.node,
+            "author": self.author,
+            "seq": self.seq,
+            "at": self.at,
+            "body": dict(self.body),
+            "sig": self.sig,
+        }
+
+
+def parse_event_json(raw: bytes) -> Event:
+    """Parse the bytes of one event as received, checking size, JSON and shape."""
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EventError(
+            "event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes; got {len(raw)}"
+        )
+    return parse_event(load_json(raw))
+
+
+def load_json(raw: bytes) -> Any:
+    """Decode JSON text strictly (UTF-8, no NaN or Infinity, integers within 64 bits)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise EventError("malformed_json", f"the request is not valid JSON: {exc}") from None
+
+
+def parse_event(value: object) -> Event:
+    """Check that ``value`` (decoded JSON) has the exact shape of a v1 event."""
+    if not isinstance(value, dict):
+        raise EventError("invalid_event", "an event must be a JSON object")
+    members = value.keys()
+    if members != EVENT_MEMBERS:
+        missing = sorted(EVENT_MEMBERS - members)
+        extra = sorted(members - EVENT_MEMBERS)
+        parts = [
+            f"missing {', '.join(missing)}" if missing else "",
+            f"unexpected {', '.join(extra)}" if extra else "",
+        ]
+        raise EventError("invalid_event", "event members: " + "; ".join(p for p in parts if p))
+    event_type = _string(value, "type")
+    if not TYPE_PATTERN.match(event_type):
+        raise EventError(
+            "invalid_event",
+            f"type {event_type!r} is not a dotted lower-case name like 'area.subject.action'",
+        )
+    node = _string(value, "node")
+    if not node.startswith("did:"):
+        raise EventError("invalid_event", "node must be the DID of the node whose log this is")
+    author = _string(value, "author")
+    try:
+        author_key = public_key_from_did_key(author)
+    except ValueError as exc:
+        raise EventError("invalid_event", f"author: {exc}") from None
+    seq = value["seq"]
+    if type(seq) is not int or not 1 <= seq <= MAX_SAFE_INTEGER:
+        raise EventError("invalid_event", "seq must be an integer from 1 to 2^53-1")
+    at = _string(value, "at")
+    try:
+        parse_utc(at)
+    except ValueError as exc:
+        raise EventError("invalid_event", f"at: {exc}") from None
+    body = value["body"]
+    if not isinstance(body, dict):
+        raise EventError("invalid_event", "body must be a JSON object")
+    sig = _string(value, "sig")
+    try:
+        signature = decode_z(sig)
+    except ValueError as exc:
+        raise EventError("invalid_event", f"sig: {exc}") from None
+    if len(signature) != SIGNATURE_LENGTH:
+        raise EventError("invalid_event", "sig must encode a 64-byte Ed25519 signature")
+    ascii_keys = _check_values(body, "body", 1)
+    unsigned = {k: v for k, v in value.items() if k != "sig"}
+    if ascii_keys:
+        signing_bytes = orjson.dumps(unsigned, option=orjson.OPT_SORT_KEYS)
+        canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    else:
+        signing_bytes = jcs.canonicalize(unsigned)
+        canonical = jcs.canonicalize(value)
+    return Event(
+        type=event_type,
+        node=node,
+        author=author,
+        seq=seq,
+        at=at,
+        body=body,
+        sig=sig,
+        author_key=author_key,
+        signature=signature,
+        signing_bytes=signing_bytes,
+        canonical=canonical,
+    )
+
+
+def sign_event(
+    key: SigningKey,
+    *,
+    type: str,
+    node: str,
+    seq: int,
+    at: str,
+    body: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Build and sign an event as its author; returns the JSON object to submit."""
+    unsigned: dict[str, Any] = {
+        "type": type,
+        "node": node,
+        "author": did_key_from_public_key(key.public_key),
+        "seq": seq,
+        "at": at,
+        "body": dict(body),
+    }
+    signature = key.sign(jcs.canonicalize(unsigned))
+    return {**unsigned, "sig": encode_z(signature)}
+
+
+def leaf_bytes(event_canonical: bytes, received: str) -> bytes:
+    """The RFC 8785 bytes of ``{"event": <event>, "received": <time>}``.
+
+    ``event_canonical`` is already canonical and ``received`` is a plain ASCII
+    timestamp, so concatenation gives exactly the canonical form of the pair.
+    """
+    return b'{"event":' + event_canonical + b',"received":"' + received.encode("ascii") + b'"}'
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A log entry: the event and the node's receipt time."""
+
+    event: Event
+    received: str
+
+
+def parse_leaf(data: bytes) -> Leaf:
+    """Parse a leaf, checking that its bytes are exactly canonical."""
+    value = load_json(data)
+    if not isinstance(value, dict) or value.keys() != {"event", "received"}:
+        raise EventError("invalid_leaf", "a leaf is an object with exactly 'event' and 'received'")
+    received = value["received"]
+    if not isinstance(received, str):
+        raise EventError("invalid_leaf", "received must be a timestamp string")
+    try:
+        parse_utc(received)
+    except ValueError as exc:
+        raise EventError("invalid_leaf", f"received: {exc}") from None
+    event = parse_event(value["event"])
+    if leaf_bytes(event.canonical, received) != data:
+        raise EventError("invalid_leaf", "the leaf bytes are not in RFC 8785 canonical form")
+    return Leaf(event=event, received=received)
+
+
+def _string(value: Mapping[str, Any], name: str) -> str:
+    member = value[name]
+    if not isinstance(member, str) or not member:
+        raise EventError("invalid_event", f"{name} must be a non-empty string")
+    return member
+
+
+def _check_values(value: object, path: str, depth: int) -> bool:
+    """Refuse floats, unsafe integers and deep nesting; report whether all keys are ASCII."""
+    if depth > MAX_DEPTH:
+        raise EventError("invalid_event", f"{path}: nested more than {MAX_DEPTH} levels")
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+            raise EventError(
+                "invalid_event", f"{path}: integers beyond ±2^53-1 must be sent as decimal strings"
+            )
+        return True
+    if kind is float:
+        raise EventError(
+            "float_not_allowed", f"{path}: floats are not allowed; use integers or decimal strings"
+        )
+    ascii_keys = True
+    if kind is dict:
+        for key, member in value.items():  # type: ignore[attr-defined]
+            if not key.isascii():
+                ascii_keys = False
+            if not _check_values(member, f"{path}.{key}", depth + 1):
+                ascii_keys = False
+        return ascii_keys
+    if kind is list:
+        for position, member in enumerate(value):  # type: ignore[arg-type]
+            if not _check_values(member, f"{path}[{position}]", depth + 1):
+                ascii_keys = False
+        return ascii_keys
+    raise EventError("invalid_event", f"{path}: unsupported JSON value")

@@ -1,0 +1,1 @@
+"""The node's own bootstrap events: its creation and its public profile."""

@@ -1,0 +1,77 @@
+"""The registry of event types: how each capability teaches the node its events.
+
+Each type names its body schema (a parser that returns a typed body or raises
+:class:`InvalidBody`) and its rule: a pure function that reads the current
+:class:`State`, refuses with a :class:`DomainError`, or records its changes.
+Later capabilities add their types with :meth:`Registry.register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from commonweal.domain.errors import UnknownEventType
+from commonweal.domain.state import State
+
+BodyT = TypeVar("BodyT")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a rule knows about the event besides its body.
+
+    ``index`` is the leaf index the event will take, ``received`` the node's
+    receipt time, ``node_did`` the DID of this node.
+    """
+
+    type: str
+    author: str
+    seq: int
+    at: str
+    index: int
+    received: str
+    node_did: str
+
+
+Rule = Callable[[State, Context, Any], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EventType(Generic[BodyT]):
+    """One registered event type.
+
+    ``parse_body`` turns the JSON body into ``BodyT`` or raises ``InvalidBody``;
+    ``apply`` checks the rules against ``State`` and records the changes.
+    """
+
+    name: str
+    summary: str
+    parse_body: Callable[[Mapping[str, Any]], BodyT]
+    apply: Callable[[State, Context, BodyT], None]
+
+
+@dataclass
+class Registry:
+    """The event types this node understands, by name."""
+
+    types: dict[str, EventType[Any]] = field(default_factory=dict)
+
+    def register(self, event_type: EventType[Any]) -> None:
+        """Add a type; registering one name twice is a programming error."""
+        if event_type.name in self.types:
+            raise ValueError(f"event type {event_type.name!r} is already registered")
+        self.types[event_type.name] = event_type
+
+    def extend(self, event_types: Iterable[EventType[Any]]) -> None:
+        """Register several types."""
+        for event_type in event_types:
+            self.register(event_type)
+
+    def get(self, name: str) -> EventType[Any]:
+        """The type called ``name``, or :class:`UnknownEventType`."""
+        try:
+            return self.types[name]
+        except KeyError:
+            raise UnknownEventType(f"this node does not accept events of type {name!r}") from None

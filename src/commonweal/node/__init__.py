@@ -1,0 +1,1 @@
+"""Application services: submit, project, checkpoint, verify; one transaction per group."""

@@ -1,0 +1,26 @@
+"""The node's tunable settings. Passed in, never read from globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    """How the node checkpoints, batches and judges time."""
+
+    checkpoint_every_events: int = 1000
+    """Sign a checkpoint once this many events were appended since the last one."""
+
+    checkpoint_every_seconds: float = 5.0
+    """…or once this long passed with unsigned entries (run by the serving process)."""
+
+    max_future_skew: timedelta = timedelta(minutes=10)
+    """An event's ``at`` may be at most this far ahead of the node's clock."""
+
+    max_group_events: int = 2000
+    """The most events one group commit writes in a transaction."""
+
+    max_batch_events: int = 1000
+    """The most events one batch request may carry."""

@@ -1,0 +1,157 @@
+"""Creating and opening a node from its data directory.
+
+A data directory holds the node key (``node.key``, mode 0600, optionally
+passphrase-encrypted), ``node.json`` (origin, database URL, checkpoint settings)
+and, by default, the SQLite database ``node.db``. With a PostgreSQL URL the
+database lives there and the directory keeps only the key and settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from commonweal.core.events import sign_event
+from commonweal.core.keys import SigningKey, dump_key_file, load_key_file
+from commonweal.core.rfc3339 import format_utc
+from commonweal.domain.catalog import default_registry
+from commonweal.domain.node.profile import NODE_CREATED
+from commonweal.node.config import NodeConfig
+from commonweal.node.identity import NodeIdentity
+from commonweal.node.service import Clock, Node, system_clock
+from commonweal.store.database import is_initialised, make_engine, migrate, sqlite_url
+from commonweal.store.log_store import LogStore
+
+KEY_FILE = "node.key"
+SETTINGS_FILE = "node.json"
+
+
+class SetupError(Exception):
+    """The data directory cannot be created or opened as asked."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``node.json`` records."""
+
+    origin: str
+    database_url: str | None
+    checkpoint_every_events: int = 1000
+    checkpoint_every_seconds: float = 5.0
+
+    def config(self) -> NodeConfig:
+        """The node configuration these settings describe."""
+        return NodeConfig(
+            checkpoint_every_events=self.checkpoint_every_events,
+            checkpoint_every_seconds=self.checkpoint_every_seconds,
+            max_future_skew=timedelta(minutes=10),
+        )
+
+
+def write_key_file(path: Path, key: SigningKey, passphrase: str | None) -> None:
+    """Write a key file readable by its owner only (created with mode 0600)."""
+    data = dump_key_file(key.seed, passphrase)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def read_key_file(path: Path, passphrase: str | None) -> SigningKey:
+    """Read a key file, decrypting it with ``passphrase`` when it is encrypted."""
+    try:
+        return load_key_file(path.read_bytes(), passphrase)
+    except FileNotFoundError:
+        raise SetupError(f"no key file at {path}") from None
+    except ValueError as error:
+        raise SetupError(f"{path}: {error}") from None
+
+
+def init_node(
+    data_dir: Path,
+    *,
+    name: str,
+    description: str = "",
+    url: str = "",
+    database_url: str | None = None,
+    passphrase: str | None = None,
+    key: SigningKey | None = None,
+    clock: Clock = system_clock,
+) -> Node:
+    """Create a node: its key, settings, database, and the ``node.created`` first entry."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if (data_dir / SETTINGS_FILE).exists() or (data_dir / KEY_FILE).exists():
+        raise SetupError(f"{data_dir} already holds a node")
+    key = key or SigningKey.generate()
+    identity = NodeIdentity.from_key(key)
+    settings = Settings(origin=identity.origin, database_url=database_url)
+    engine = make_engine(database_url or sqlite_url(data_dir))
+    if is_initialised(engine):
+        raise SetupError("that database already holds a node; use a fresh one")
+    migrate(engine)
+    store = LogStore(engine)
+    store.write_meta(
+        {"did": identity.did, "origin": identity.origin, "vkey": identity.vkey, "name": name}
+    )
+    write_key_file(data_dir / KEY_FILE, key, passphrase)
+    (data_dir / SETTINGS_FILE).write_text(json.dumps(settings.__dict__, indent=2) + "\n")
+    node = Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+    body: dict[str, Any] = {"name": name}
+    if description:
+        body["description"] = description
+    if url:
+        body["url"] = url
+    created = sign_event(
+        key, type=NODE_CREATED, node=identity.did, seq=1, at=format_utc(clock()), body=body
+    )
+    node.submit_batch([created])
+    node.checkpoint()
+    return node
+
+
+def read_settings(data_dir: Path) -> Settings:
+    """The settings in ``node.json``."""
+    try:
+        raw = json.loads((data_dir / SETTINGS_FILE).read_text())
+    except FileNotFoundError:
+        raise SetupError(
+            f"{data_dir} is not a node data directory (run `commonweal init`)"
+        ) from None
+    return Settings(**raw)
+
+
+def open_node(
+    data_dir: Path,
+    *,
+    passphrase: str | None = None,
+    database_url: str | None = None,
+    clock: Clock = system_clock,
+) -> Node:
+    """Open an existing node: its key, settings and database."""
+    settings = read_settings(data_dir)
+    key = read_key_file(data_dir / KEY_FILE, passphrase)
+    identity = NodeIdentity.from_key(key, settings.origin)
+    engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
+    migrate(engine)
+    store = LogStore(engine)
+    meta = store.read_meta()
+    if meta.get("did") != identity.did:
+        raise SetupError("the key in the data directory is not the key of the node in the database")
+    return Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+
+
+def open_store(target: str) -> LogStore:
+    """A read-only view of a node's store from a data directory or a database URL."""
+    if "://" in target:
+        url = target
+    else:
+        data_dir = Path(target)
+        settings = read_settings(data_dir)
+        url = settings.database_url or sqlite_url(data_dir)
+    engine = make_engine(url)
+    if not is_initialised(engine):
+        raise SetupError(f"{target} holds no Commonweal node")
+    return LogStore(engine)

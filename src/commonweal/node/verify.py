@@ -1,0 +1,353 @@
+"""Replay and verify a whole log: every byte, signature, rule, projection and checkpoint.
+
+``verify_log`` reads entries in order from a :class:`LogSource` (a local store, or
+a remote node's tiles), re-checks each one exactly as the node did when it
+accepted it, rebuilds the projected state into a scratch store, and compares it
+with the live one. Each stored checkpoint must carry the node's signature and the
+root recomputed at its size; consecutive checkpoints must be consistent, and two
+that are not are reported together as evidence of a rewritten history.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Protocol
+
+from commonweal.core.checkpoint import Checkpoint, open_checkpoint
+from commonweal.core.events import EventError, Leaf, parse_leaf
+from commonweal.core.merkle import (
+    CompactRange,
+    ProofError,
+    consistency_proof,
+    hash_at_from_tiles,
+    leaf_hash,
+    verify_consistency,
+)
+from commonweal.core.note import NoteVerifier
+from commonweal.core.rfc3339 import parse_utc
+from commonweal.domain.errors import DomainError
+from commonweal.domain.registry import Registry
+from commonweal.domain.state import State
+from commonweal.node.errors import Rejected
+from commonweal.node.replay import apply_event
+from commonweal.store.database import make_engine, migrate, sqlite_url
+from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
+
+CHUNK = 2000
+Checked = tuple[Leaf, Any, Any, bool]
+"""A parsed leaf, its event type and body, and whether its signature verifies."""
+MAX_FUTURE_SKEW = timedelta(minutes=10)
+
+
+class LogSource(Protocol):
+    """Where a log is read from for verification."""
+
+    def read_meta(self) -> dict[str, str]: ...
+    def head(self) -> tuple[int, bytes]: ...
+    def entries(self, start: int, end: int) -> list[EntryRow]: ...
+    def all_checkpoints(self) -> list[CheckpointRow]: ...
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing that did not verify; ``index`` is the leaf index when it concerns a leaf."""
+
+    what: str
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Two signed checkpoints of one log that cannot both be true."""
+
+    reason: str
+    older: str
+    newer: str
+
+
+@dataclass
+class Report:
+    """The outcome of a verification."""
+
+    size: int = 0
+    entries_checked: int = 0
+    checkpoints_checked: int = 0
+    projection_rows: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failures and not self.evidence
+
+    def fail(self, what: str, index: int | None = None) -> None:
+        """Record a failure."""
+        self.failures.append(Failure(what, index))
+
+
+Progress = Callable[[int, int], None]
+"""Called with (entries checked so far, total)."""
+
+
+def verify_log(
+    source: LogSource,
+    registry: Registry,
+    *,
+    progress: Progress | None = None,
+    compare_with: LogStore | None = None,
+    max_failures: int = 50,
+) -> Report:
+    """Verify everything in ``source``; compare the rebuilt projection with ``compare_with``."""
+    report = Report()
+    meta = source.read_meta()
+    node_did, origin, vkey = meta["did"], meta["origin"], meta["vkey"]
+    verifier = NoteVerifier(vkey)
+    size, stored_root = source.head()
+    report.size = size
+    checkpoints = source.all_checkpoints()
+    wanted_roots = {cp.size for cp in checkpoints if cp.size <= size}
+    roots: dict[int, bytes] = {}
+    tree = ReplayedTree()
+    state = State()
+    if 0 in wanted_roots:
+        roots[0] = tree.range.root()
+    last_received = None
+    for index, entry, outcome in _checked_entries(source, size, registry):
+        if len(report.failures) >= max_failures:
+            report.fail(f"stopped after {max_failures} failures")
+            break
+        if entry.idx != index:
+            report.fail(f"expected leaf {index} but the store holds leaf {entry.idx} there", index)
+            break
+        digest = leaf_hash(entry.leaf)
+        if digest != entry.leaf_hash:
+            report.fail("the stored leaf hash is not the hash of the stored leaf bytes", index)
+        tree.append(digest)
+        if tree.range.size in wanted_roots:
+            roots[tree.range.size] = tree.range.root()
+        report.entries_checked += 1
+        if progress is not None and index % CHUNK == 0:
+            progress(index, size)
+        if isinstance(outcome, str):
+            report.fail(outcome, index)
+            continue
+        leaf, event_type, body, signed = outcome
+        if not signed:
+            # Keep replaying it, so one forged entry is reported once, not as a cascade.
+            report.fail("the author's signature does not verify", index)
+        event = leaf.event
+        mismatch = _column_mismatch(entry, leaf)
+        if mismatch:
+            report.fail(mismatch, index)
+        if event.node != node_did:
+            report.fail(f"the event is for {event.node}, not this node", index)
+        received = parse_utc(leaf.received)
+        if last_received is not None and received < last_received:
+            report.fail("received time goes backwards", index)
+        last_received = received
+        if parse_utc(event.at) - received > MAX_FUTURE_SKEW:
+            report.fail("at is more than 10 minutes after the node received the event", index)
+        savepoint = state.savepoint()
+        try:
+            apply_event(
+                state,
+                event,
+                event_type,
+                body,
+                index=index,
+                received=leaf.received,
+                node_did=node_did,
+            )
+        except Rejected as rejected:
+            state.rollback(savepoint)
+            report.fail(f"the rules refuse this event: {rejected.code}: {rejected.message}", index)
+    if progress is not None:
+        progress(report.entries_checked, size)
+    if report.entries_checked < size and len(report.failures) < max_failures:
+        report.fail(
+            f"the head says {size} entries but only {report.entries_checked} could be read: "
+            "entries are missing",
+            report.entries_checked,
+        )
+    if report.entries_checked == size and tree.range.root() != stored_root:
+        report.fail("the stored root of the log head is not the root of its leaves")
+    _check_checkpoints(report, checkpoints, roots, tree, verifier, origin, size)
+    if compare_with is not None:
+        _compare_projection(report, state, compare_with, tree)
+    return report
+
+
+def _checked_entries(
+    source: LogSource, size: int, registry: Registry
+) -> Iterator[tuple[int, EntryRow, Checked | str]]:
+    """Entries in order with their parse-and-signature outcome, checked two chunks at a time.
+
+    Parsing and Ed25519 checks run on worker threads (libsodium releases the GIL),
+    while the caller applies the rules of the previous chunk in order.
+    """
+    starts = range(0, size, CHUNK)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: list[Future[list[tuple[EntryRow, Checked | str]]]] = []
+        chunks = iter(starts)
+
+        def submit_next() -> None:
+            start = next(chunks, None)
+            if start is not None:
+                rows = source.entries(start, min(start + CHUNK, size))
+                pending.append(pool.submit(_check_chunk, rows, registry))
+
+        submit_next()
+        submit_next()
+        index = 0
+        while pending:
+            results = pending.pop(0).result()
+            submit_next()
+            for entry, outcome in results:
+                yield index, entry, outcome
+                index += 1
+            if not results:
+                break
+
+
+def _check_chunk(
+    rows: Iterable[EntryRow], registry: Registry
+) -> list[tuple[EntryRow, Checked | str]]:
+    out: list[tuple[EntryRow, Checked | str]] = []
+    for entry in rows:
+        try:
+            leaf = parse_leaf(entry.leaf)
+            event_type = registry.get(leaf.event.type)
+            body = event_type.parse_body(leaf.event.body)
+        except (EventError, DomainError) as error:
+            out.append((entry, f"the leaf does not parse: {error}"))
+            continue
+        out.append((entry, (leaf, event_type, body, leaf.event.has_valid_signature())))
+    return out
+
+
+def _column_mismatch(entry: EntryRow, leaf: Leaf) -> str:
+    event = leaf.event
+    stored = (entry.type, entry.author, entry.seq, entry.received)
+    actual = (event.type, event.author, event.seq, leaf.received)
+    if stored != actual:
+        return f"the indexed columns {stored} disagree with the leaf {actual}"
+    return ""
+
+
+def _check_checkpoints(
+    report: Report,
+    checkpoints: list[CheckpointRow],
+    roots: dict[int, bytes],
+    tree: ReplayedTree,
+    verifier: NoteVerifier,
+    origin: str,
+    size: int,
+) -> None:
+    opened: list[tuple[CheckpointRow, Checkpoint]] = []
+    for row in checkpoints:
+        try:
+            checkpoint = open_checkpoint(row.note, verifier)
+        except ValueError as error:
+            report.fail(f"checkpoint at size {row.size} is not signed by the node key: {error}")
+            continue
+        report.checkpoints_checked += 1
+        if (
+            checkpoint.origin != origin
+            or checkpoint.size != row.size
+            or checkpoint.root != row.root
+        ):
+            report.fail(f"checkpoint at size {row.size}: the note disagrees with its stored row")
+        opened.append((row, checkpoint))
+    for _row, checkpoint in opened:
+        if checkpoint.size > size:
+            report.fail(
+                f"checkpoint at size {checkpoint.size} is beyond the log's {size} entries: "
+                "the log was truncated"
+            )
+        elif roots.get(checkpoint.size) not in (None, checkpoint.root):
+            report.fail(f"checkpoint at size {checkpoint.size} does not match the log's root there")
+    for (older_row, older), (newer_row, newer) in pairwise(opened):
+        problem = _inconsistency(older, newer, roots, tree, size)
+        if problem:
+            report.evidence.append(Evidence(problem, older_row.note, newer_row.note))
+
+
+def _inconsistency(
+    older: Checkpoint, newer: Checkpoint, roots: dict[int, bytes], tree: ReplayedTree, size: int
+) -> str:
+    """Why two signed checkpoints cannot both describe one append-only log, or ``""``."""
+    if older.size == 0 or older.size == newer.size:
+        if older.size == newer.size and older.root != newer.root:
+            return f"two different roots were signed for size {older.size}"
+        return ""
+    if newer.size > size:
+        return (
+            f"checkpoint {newer.size} was signed but the log now holds only {size} entries, "
+            f"so it cannot be shown consistent with checkpoint {older.size}"
+        )
+    if roots.get(newer.size) != newer.root:
+        return ""  # reported already as a root mismatch; no proof can be built from these leaves
+    proof = tree.consistency(older.size, newer.size)
+    try:
+        verify_consistency(older.size, newer.size, older.root, newer.root, proof)
+    except ProofError as error:
+        return f"checkpoints {older.size} and {newer.size} are not consistent: {error}"
+    return ""
+
+
+class ReplayedTree:
+    """The tree rebuilt from the leaves, kept compactly so proofs can be made from it."""
+
+    def __init__(self) -> None:
+        self.range = CompactRange()
+        self.leaf_hashes = bytearray()
+        self.subtrees: dict[tuple[int, int], bytes] = {}
+
+    def append(self, digest: bytes) -> None:
+        """Add the next leaf hash."""
+        self.leaf_hashes += digest
+        for level, index, value in self.range.append(digest):
+            self.subtrees[(level, index)] = value
+
+    def level_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """Stored-level hashes, as the store would serve them."""
+        if level == 0:
+            end = min(end, len(self.leaf_hashes) // 32)
+            return [bytes(self.leaf_hashes[i * 32 : i * 32 + 32]) for i in range(start, end)]
+        return [self.subtrees[(level, i)] for i in range(start, end) if (level, i) in self.subtrees]
+
+    def consistency(self, old: int, new: int) -> list[bytes]:
+        """The consistency proof between two sizes of the replayed tree."""
+        return consistency_proof(old, new, hash_at_from_tiles(self.level_hashes))
+
+
+def _compare_projection(report: Report, state: State, live: LogStore, tree: ReplayedTree) -> None:
+    """Write the replayed state into a scratch store and compare it row by row with the live one."""
+    with tempfile.TemporaryDirectory(prefix="commonweal-verify-") as scratch_dir:
+        engine = make_engine(sqlite_url(Path(scratch_dir)))
+        try:
+            migrate(engine)
+            scratch = LogStore(engine)
+            scratch.write_projection(state.rows())
+            rebuilt = scratch.projection_raw()
+        finally:
+            engine.dispose()
+    current = live.projection_raw()
+    report.projection_rows = len(rebuilt)
+    if rebuilt != current:
+        rebuilt_set, current_set = set(rebuilt), set(current)
+        for row in sorted(current_set - rebuilt_set)[:10]:
+            report.fail(f"projection row {row[0]} {row[1]} differs from the replay")
+        for row in sorted(rebuilt_set - current_set)[:10]:
+            if (row[0], row[1]) not in {(r[0], r[1]) for r in current_set}:
+                report.fail(f"projection row {row[0]} {row[1]} is missing from the live store")
+    stored = list(live.all_tree_hashes())
+    if stored != sorted((level, index, value) for (level, index), value in tree.subtrees.items()):
+        report.fail("the stored subtree hashes differ from those recomputed from the leaves")

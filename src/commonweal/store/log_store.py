@@ -1,0 +1,339 @@
+"""Reads and writes of the node's log, Merkle hashes, checkpoints and projections.
+
+Writes happen only in :meth:`LogStore.append`, one transaction per group of
+events: the entries, the new complete-subtree hashes, the projection changes, the
+new head and (when due) a checkpoint commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from commonweal.core.merkle import EMPTY_ROOT
+from commonweal.domain.state import Change
+from commonweal.store.schema import (
+    checkpoints,
+    log_entries,
+    log_head,
+    node_meta,
+    projection_rows,
+    tree_hashes,
+)
+
+
+class StaleHead(RuntimeError):
+    """Another writer appended since this process last read the head."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One leaf to append, with the event fields copied out for lookups."""
+
+    idx: int
+    leaf: bytes
+    leaf_hash: bytes
+    type: str
+    author: str
+    seq: int
+    received: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRow:
+    """A signed checkpoint as stored."""
+
+    size: int
+    root: bytes
+    note: str
+    signed_at: str
+
+
+class LogStore:
+    """The node's database, behind the few operations the node service needs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- identity -------------------------------------------------------------------
+
+    def write_meta(self, values: dict[str, str]) -> None:
+        """Record the node's public identity, and an empty head, when the node is created."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(node_meta), [{"key": k, "value": v} for k, v in values.items()])
+            conn.execute(insert(log_head).values(id=1, size=0, root=EMPTY_ROOT))
+
+    def read_meta(self) -> dict[str, str]:
+        """The node's public identity (DID, origin, name, verifier key)."""
+        with self.engine.connect() as conn:
+            return {row.key: row.value for row in conn.execute(select(node_meta))}
+
+    # -- the append transaction -----------------------------------------------------
+
+    def append(
+        self,
+        *,
+        expected_size: int,
+        entries: Sequence[EntryRow],
+        hashes: Sequence[tuple[int, int, bytes]],
+        changes: Sequence[Change],
+        root: bytes,
+        checkpoint: CheckpointRow | None = None,
+    ) -> None:
+        """Append a group of entries and everything that follows from them, atomically.
+
+        Raises :class:`StaleHead` (and writes nothing) if the log is no longer
+        ``expected_size`` long, i.e. another writer got there first.
+        """
+        with self.engine.begin() as conn:
+            head = conn.execute(
+                select(log_head.c.size).where(log_head.c.id == 1).with_for_update()
+            ).scalar_one()
+            if head != expected_size:
+                raise StaleHead(f"log head is {head}, expected {expected_size}")
+            if entries:
+                conn.execute(
+                    insert(log_entries),
+                    [
+                        {
+                            "idx": e.idx,
+                            "leaf": e.leaf,
+                            "leaf_hash": e.leaf_hash,
+                            "type": e.type,
+                            "author": e.author,
+                            "seq": e.seq,
+                            "received": e.received,
+                        }
+                        for e in entries
+                    ],
+                )
+            if hashes:
+                conn.execute(
+                    insert(tree_hashes),
+                    [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in hashes],
+                )
+            self._write_changes(conn, changes)
+            new_size = expected_size + len(entries)
+            conn.execute(
+                update(log_head).where(log_head.c.id == 1).values(size=new_size, root=root)
+            )
+            if checkpoint is not None:
+                self._insert_checkpoint(conn, checkpoint)
+
+    def write_projection(self, rows: Iterable[Change]) -> None:
+        """Write projected rows outside an append (a scratch store being rebuilt)."""
+        batch = list(rows)
+        with self.engine.begin() as conn:
+            self._write_changes(conn, batch)
+
+    def add_checkpoint(self, checkpoint: CheckpointRow) -> None:
+        """Store a checkpoint signed outside an append."""
+        with self.engine.begin() as conn:
+            self._insert_checkpoint(conn, checkpoint)
+
+    @staticmethod
+    def _insert_checkpoint(conn: Connection, cp: CheckpointRow) -> None:
+        conn.execute(
+            insert(checkpoints).values(
+                size=cp.size, root=cp.root, note=cp.note, signed_at=cp.signed_at
+            )
+        )
+
+    @staticmethod
+    def _write_changes(conn: Connection, changes: Sequence[Change]) -> None:
+        if not changes:
+            return
+        upserts = [
+            {"tbl": c.table, "key": encode_key(c.key), "value": orjson.dumps(c.value).decode()}
+            for c in changes
+            if c.value is not None
+        ]
+        if upserts:
+            dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+            statement = dialect_insert(projection_rows)
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["tbl", "key"], set_={"value": statement.excluded.value}
+                ),
+                upserts,
+            )
+        for change in changes:
+            if change.value is None:
+                conn.execute(
+                    delete(projection_rows).where(
+                        projection_rows.c.tbl == change.table,
+                        projection_rows.c.key == encode_key(change.key),
+                    )
+                )
+
+    # -- reads ----------------------------------------------------------------------
+
+    def head(self) -> tuple[int, bytes]:
+        """The current size and root."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(log_head.c.size, log_head.c.root)).one()
+            return int(row.size), bytes(row.root)
+
+    def entry(self, idx: int) -> EntryRow | None:
+        """The entry at ``idx``, if the log has one."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(log_entries).where(log_entries.c.idx == idx)).first()
+        return _entry(row) if row is not None else None
+
+    def entry_by_author_seq(self, author: str, seq: int) -> EntryRow | None:
+        """The entry an author logged with ``seq``, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq)
+            ).first()
+        return _entry(row) if row is not None else None
+
+    def entries(self, start: int, end: int) -> list[EntryRow]:
+        """Entries with start <= idx < end, in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(log_entries)
+                .where(log_entries.c.idx >= start, log_entries.c.idx < end)
+                .order_by(log_entries.c.idx)
+            )
+            return [_entry(row) for row in rows]
+
+    def iter_entries(self, start: int = 0, chunk: int = 5000) -> Iterator[EntryRow]:
+        """Every entry from ``start`` on, read in chunks."""
+        while True:
+            batch = self.entries(start, start + chunk)
+            yield from batch
+            if len(batch) < chunk:
+                return
+            start += chunk
+
+    def leaves(self, start: int, end: int) -> list[bytes]:
+        """The exact leaf bytes with start <= idx < end."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(log_entries.c.leaf)
+                .where(log_entries.c.idx >= start, log_entries.c.idx < end)
+                .order_by(log_entries.c.idx)
+            )
+            return [bytes(r[0]) for r in rows]
+
+    def recent(self, limit: int) -> list[EntryRow]:
+        """The newest ``limit`` entries, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit))
+            return [_entry(row) for row in rows]
+
+    def level_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """Stored hashes at tree ``level`` (0 = leaf hashes, else a multiple of 8).
+
+        Returns the stored prefix of [start, end): fewer hashes when the tree is smaller.
+        """
+        with self.engine.connect() as conn:
+            if level == 0:
+                query = (
+                    select(log_entries.c.leaf_hash)
+                    .where(log_entries.c.idx >= start, log_entries.c.idx < end)
+                    .order_by(log_entries.c.idx)
+                )
+            else:
+                query = (
+                    select(tree_hashes.c.hash)
+                    .where(
+                        tree_hashes.c.level == level,
+                        tree_hashes.c.idx >= start,
+                        tree_hashes.c.idx < end,
+                    )
+                    .order_by(tree_hashes.c.idx)
+                )
+            return [bytes(r[0]) for r in conn.execute(query)]
+
+    def latest_checkpoint(self) -> CheckpointRow | None:
+        """The checkpoint with the largest size."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
+            ).first()
+        return _checkpoint(row) if row is not None else None
+
+    def checkpoint_at(self, size: int) -> CheckpointRow | None:
+        """The checkpoint for ``size``, if one was signed."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(checkpoints).where(checkpoints.c.size == size)).first()
+        return _checkpoint(row) if row is not None else None
+
+    def all_checkpoints(self) -> list[CheckpointRow]:
+        """Every stored checkpoint, smallest size first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size))
+            return [_checkpoint(row) for row in rows]
+
+    def count_entries(self) -> int:
+        """How many entry rows exist (should equal the head size)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(log_entries)).scalar_one())
+
+    def projection(self) -> Iterator[tuple[str, Hashable, Any]]:
+        """Every projected row as (table, key, value)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(projection_rows).order_by(projection_rows.c.tbl, projection_rows.c.key)
+            ).all()
+        for row in rows:
+            yield row.tbl, decode_key(row.key), orjson.loads(row.value)
+
+    def projection_raw(self) -> list[tuple[str, str, str]]:
+        """Every projected row exactly as stored, for comparing two stores."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(projection_rows).order_by(projection_rows.c.tbl, projection_rows.c.key)
+            ).all()
+        return [(r.tbl, r.key, r.value) for r in rows]
+
+    def all_tree_hashes(self) -> Iterable[tuple[int, int, bytes]]:
+        """Every stored complete-subtree hash."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(tree_hashes).order_by(tree_hashes.c.level, tree_hashes.c.idx)
+            )
+            return [(int(r.level), int(r.idx), bytes(r.hash)) for r in rows]
+
+
+def encode_key(key: Hashable) -> str:
+    """A state key as stored: canonical JSON (tuples become arrays)."""
+    return orjson.dumps(key).decode()
+
+
+def decode_key(text: str) -> Hashable:
+    """The inverse of :func:`encode_key` (arrays become tuples)."""
+    value = orjson.loads(text)
+    return _freeze(value)
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+def _entry(row: Any) -> EntryRow:
+    return EntryRow(
+        idx=int(row.idx),
+        leaf=bytes(row.leaf),
+        leaf_hash=bytes(row.leaf_hash),
+        type=row.type,
+        author=row.author,
+        seq=int(row.seq),
+        received=row.received,
+    )
+
+
+def _checkpoint(row: Any) -> CheckpointRow:
+    return CheckpointRow(
+        size=int(row.size), root=bytes(row.root), note=row.note, signed_at=row.signed_at
+    )

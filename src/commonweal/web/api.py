@@ -1,0 +1,150 @@
+"""The v1 wire API: submit events, read them, and prove things about the log."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from commonweal.core.events import EventError, load_json
+from commonweal.node import queries
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node, Receipt
+
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+
+def json_response(value: Any, status: int = 200) -> Response:
+    """JSON with bytes shown as standard base64 (as C2SP formats do)."""
+    return Response(
+        orjson.dumps(value, default=_b64), status_code=status, media_type="application/json"
+    )
+
+
+def _b64(value: Any) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def receipt_json(receipt: Receipt) -> dict[str, Any]:
+    """A receipt as the API returns it."""
+    return {
+        "index": receipt.index,
+        "leaf_hash": receipt.leaf_hash,
+        "received": receipt.received,
+        "duplicate": receipt.duplicate,
+    }
+
+
+def router(node: Node) -> APIRouter:
+    """Routes over ``node``."""
+    api = APIRouter()
+
+    @api.get("/.well-known/commonweal")
+    def well_known() -> Response:
+        return json_response(
+            {
+                "protocol": "commonweal/v1",
+                "did": node.identity.did,
+                "name": queries.profile(node).get("name", ""),
+                "origin": node.identity.origin,
+                "vkey": node.identity.vkey,
+                "log": "/log/",
+                "size": node.size,
+            }
+        )
+
+    @api.post("/v1/events")
+    async def submit(request: Request) -> Response:
+        raw = await _read_body(request, 65_536 + 1)
+        receipt = await run_in_threadpool(node.submit, raw)
+        return json_response(receipt_json(receipt), 200 if receipt.duplicate else 201)
+
+    @api.post("/v1/events/batch")
+    async def submit_batch(request: Request) -> Response:
+        try:
+            document = load_json(await _read_body(request, MAX_BATCH_BYTES))
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+        if not isinstance(document, dict) or set(document) != {"events"}:
+            raise Rejected("invalid_batch", 'a batch is {"events": [<event>, ...]}')
+        events = document["events"]
+        if not isinstance(events, list):
+            raise Rejected("invalid_batch", "events must be an array")
+        receipts = await run_in_threadpool(node.submit_batch, events)
+        status = 200 if all(r.duplicate for r in receipts) else 201
+        return json_response({"receipts": [receipt_json(r) for r in receipts]}, status)
+
+    @api.get("/v1/events")
+    def list_events(
+        start: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)
+    ) -> Response:
+        events = queries.events_page(node, start, limit)
+        return json_response({"size": node.size, "events": [_logged(e) for e in events]})
+
+    @api.get("/v1/events/{index}")
+    def get_event(index: int) -> Response:
+        return json_response(_logged(queries.logged_event(node, index)))
+
+    @api.get("/v1/authors/{did}")
+    def author(did: str) -> Response:
+        return json_response({"author": did, "last_seq": queries.last_seq(node, did)})
+
+    @api.get("/v1/proof/inclusion")
+    def inclusion(index: int = Query(..., ge=0), size: int | None = Query(None, ge=0)) -> Response:
+        return json_response(queries.inclusion(node, index, size))
+
+    @api.get("/v1/proof/consistency")
+    def consistency(old: int = Query(..., ge=0), new: int | None = Query(None, ge=0)) -> Response:
+        return json_response(queries.consistency(node, old, new))
+
+    @api.get("/v1/receipts/{index}")
+    def receipt(index: int) -> Response:
+        return Response(queries.tlog_proof(node, index), media_type="text/plain; charset=utf-8")
+
+    @api.get("/v1/checkpoints")
+    def checkpoints() -> Response:
+        rows = node.store.all_checkpoints()
+        return json_response(
+            {
+                "checkpoints": [
+                    {"size": r.size, "signed_at": r.signed_at, "note": r.note} for r in rows
+                ]
+            }
+        )
+
+    @api.post("/v1/checkpoints")
+    def sign_checkpoint() -> Response:
+        row = node.checkpoint()
+        return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
+
+    return api
+
+
+def _logged(logged: queries.LoggedEvent) -> dict[str, Any]:
+    return {
+        "index": logged.index,
+        "leaf_hash": logged.leaf_hash,
+        "received": logged.received,
+        "event": logged.event,
+    }
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing more than ``limit`` bytes before reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Rejected("event_too_large", f"the request body may be at most {limit - 1} bytes")
+    chunks = []
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            raise Rejected("event_too_large", f"the request body may be at most {limit - 1} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

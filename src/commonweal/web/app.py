@@ -1,0 +1,65 @@
+"""The FastAPI application for one node, built by a factory (no import-time state)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from commonweal import __version__
+from commonweal.node.errors import Rejected, Unavailable
+from commonweal.node.service import Node
+from commonweal.web import api, log_routes, pages, problems
+
+
+def create_app(node: Node, *, background_checkpoints: bool = True) -> FastAPI:
+    """The web app serving ``node``: wire API, log tiles and pages.
+
+    With ``background_checkpoints``, a thread signs a checkpoint whenever entries
+    have waited ``checkpoint_every_seconds`` without one.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if background_checkpoints:
+            worker = threading.Thread(
+                target=_checkpoint_loop, args=(node, stop), name="checkpointer", daemon=True
+            )
+            worker.start()
+        yield
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=5)
+
+    app = FastAPI(
+        title="Commonweal node",
+        version=__version__,
+        summary="Wire contract v1: signed civic events in a verifiable log (docs/protocol.md).",
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(Rejected, problems.rejected_handler)
+    app.add_exception_handler(Unavailable, problems.unavailable_handler)
+    app.add_exception_handler(HTTPException, problems.http_handler)
+    app.add_exception_handler(RequestValidationError, problems.validation_handler)
+    app.include_router(api.router(node))
+    app.include_router(log_routes.router(node))
+    app.include_router(pages.router(node))
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app
+
+
+def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
+    interval = node.config.checkpoint_every_seconds
+    while not stop.wait(min(interval, 1.0)):
+        try:
+            node.checkpoint_if_due(max_age_seconds=interval)
+        except Exception:
+            continue

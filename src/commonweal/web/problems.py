@@ -1,0 +1,88 @@
+"""RFC 9457 problem details: every refusal as ``application/problem+json`` with a stable code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from commonweal.node.errors import Rejected
+
+PROBLEM_TYPE_BASE = "https://commonweal.invalid/problems/"
+"""Problem ``type`` URIs: the base plus the code (docs/protocol.md lists them)."""
+
+STATUS_BY_CODE = {
+    "malformed_json": 400,
+    "invalid_request": 400,
+    "invalid_batch": 400,
+    "event_too_large": 413,
+    "batch_too_large": 413,
+    "invalid_event": 422,
+    "float_not_allowed": 422,
+    "invalid_body": 422,
+    "unknown_type": 422,
+    "wrong_node": 422,
+    "at_in_future": 422,
+    "bad_signature": 422,
+    "forbidden": 403,
+    "seq_out_of_order": 409,
+    "seq_replayed": 409,
+    "conflict": 409,
+    "not_found": 404,
+    "unavailable": 503,
+}
+
+TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Unprocessable event",
+    503: "Unavailable",
+}
+
+
+def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) -> Response:
+    """A problem-details response for ``code``."""
+    status = status or STATUS_BY_CODE.get(code, 403 if code else 400)
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
+
+
+async def rejected_handler(_request: Request, exc: Exception) -> Response:
+    """A refused submission."""
+    assert isinstance(exc, Rejected)
+    status = STATUS_BY_CODE.get(exc.code, 403 if exc.code.startswith("not_") else 422)
+    return problem(exc.code, exc.message, status=status, position=exc.position)
+
+
+async def unavailable_handler(_request: Request, exc: Exception) -> Response:
+    """The store failed; the client may retry."""
+    return problem("unavailable", str(exc))
+
+
+async def http_handler(_request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown path, wrong method) as problem details."""
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
+    return problem(code, str(exc.detail), status=exc.status_code)
+
+
+async def validation_handler(_request: Request, exc: Exception) -> Response:
+    """Query parameters of the wrong type."""
+    assert isinstance(exc, RequestValidationError)
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    return problem("invalid_request", "; ".join(parts), status=400)

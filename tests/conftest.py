@@ -1,0 +1,81 @@
+"""Shared fixtures: the vectors folder, real databases (SQLite; PostgreSQL when asked), nodes."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.builders import Clock, EventFactory
+from tests.vectors import find_vectors
+
+POSTGRES_URL = os.environ.get("COMMONWEAL_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def vectors_dir() -> Path:
+    """shared/vectors, beside the repository (or COMMONWEAL_VECTORS)."""
+    return find_vectors()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock the test moves by hand."""
+    return Clock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """None for SQLite in the node's data directory, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not POSTGRES_URL:
+        pytest.skip("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
+    yield from fresh_postgres_database()
+
+
+def fresh_postgres_database() -> Iterator[str]:
+    """Create a throw-away database next to the configured one; drop it afterwards."""
+    assert POSTGRES_URL is not None
+    name = f"cw_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _old = POSTGRES_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture
+def node(tmp_path: Path, database_url: str | None, clock: Clock):  # type: ignore[no-untyped-def]
+    """A freshly created node (its first entry, node.created, already logged)."""
+    from commonweal.node.setup import init_node
+
+    created = init_node(
+        tmp_path / "node", name="Test Commons", database_url=database_url, clock=clock
+    )
+    yield created
+    created.store.engine.dispose()
+
+
+@pytest.fixture
+def events(node, clock: Clock) -> EventFactory:  # type: ignore[no-untyped-def]
+    """Signs events for the test node as any number of authors."""
+    return EventFactory(node.identity.did, clock)
+
+
+__all__ = ["Clock", "EventFactory", "timedelta"]

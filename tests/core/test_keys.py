@@ -1,0 +1,66 @@
+"""Ed25519: RFC 8032 §7.1, all 151 Wycheproof verdicts, and key files."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from commonweal.core.keys import SigningKey, dump_key_file, load_key_file, verify_signature
+from tests.vectors import find_vectors
+
+ED = find_vectors() / "identity" / "ed25519"
+RFC = json.loads((ED / "rfc8032-section7.1-ed25519.json").read_text())["vectors"]
+WYCHEPROOF = json.loads((ED / "wycheproof-ed25519_test.json").read_text())
+WYCHE_CASES = [
+    (group["publicKey"]["pk"], test)
+    for group in WYCHEPROOF["testGroups"]
+    for test in group["tests"]
+]
+
+
+def test_all_151_wycheproof_cases_are_run() -> None:
+    assert len(WYCHE_CASES) == 151
+
+
+@pytest.mark.parametrize("vector", RFC, ids=[v["name"] for v in RFC])
+def test_rfc8032(vector: dict[str, str]) -> None:
+    key = SigningKey.from_seed(bytes.fromhex(vector["secretKey"]))
+    message = bytes.fromhex(vector["message"])
+    assert key.public_key.hex() == vector["publicKey"]
+    assert key.sign(message).hex() == vector["signature"]
+    assert verify_signature(key.public_key, message, bytes.fromhex(vector["signature"]))
+
+
+@pytest.mark.parametrize(
+    ("pk", "case"), WYCHE_CASES, ids=[f"tc{c['tcId']}" for _, c in WYCHE_CASES]
+)
+def test_wycheproof_verdict(pk: str, case: dict[str, object]) -> None:
+    verdict = verify_signature(
+        bytes.fromhex(pk), bytes.fromhex(str(case["msg"])), bytes.fromhex(str(case["sig"]))
+    )
+    assert verdict is (case["result"] == "valid"), case["comment"]
+
+
+def test_key_file_round_trip_plain_and_encrypted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    key = SigningKey.generate()
+    assert load_key_file(dump_key_file(key.seed, None), None).seed == key.seed
+    sealed = dump_key_file(key.seed, "correct horse")
+    assert key.seed.hex() not in sealed.decode() and b'"seed"' not in sealed
+    assert load_key_file(sealed, "correct horse").public_key == key.public_key
+    with pytest.raises(ValueError, match="wrong passphrase"):
+        load_key_file(sealed, "wrong")
+    with pytest.raises(ValueError, match="passphrase is needed"):
+        load_key_file(sealed, None)
+    with pytest.raises(ValueError, match="not a Commonweal key file"):
+        load_key_file(b"garbage", None)
+
+
+def test_key_files_are_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from commonweal.node.setup import write_key_file
+
+    path = tmp_path / "me.key"
+    write_key_file(path, SigningKey.generate(), None)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
