@@ -25,3 +25,11 @@ def test_round_trip(data: bytes) -> None:
 def test_refusals(text: str) -> None:
     with pytest.raises(ValueError):
         decode_z(text)
+
+
+@given(st.binary(max_size=100))
+def test_agrees_with_an_independent_base58(data: bytes) -> None:
+    import base58
+
+    assert b58encode(data) == base58.b58encode(data).decode()
+    assert b58decode(base58.b58encode(data).decode()) == data

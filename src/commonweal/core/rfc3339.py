@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 _PATTERN = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))",
@@ -23,7 +24,10 @@ def format_utc(moment: datetime) -> str:
     """
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a naive datetime has no time zone; pass an aware datetime")
-    utc = moment.astimezone(UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the datetime is outside the years 1 to 9999 once in UTC") from None
     text = (
         f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
         f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
@@ -33,12 +37,14 @@ def format_utc(moment: datetime) -> str:
     return text + "Z"
 
 
+@lru_cache(maxsize=8192)
 def parse_utc(text: str) -> datetime:
     """Parse an RFC 3339 date-time into an aware UTC ``datetime``.
 
     Fractional seconds may have up to nine digits and are truncated to microseconds.
     Offsets other than ``Z`` are converted to UTC. Anything else, including leap
     seconds (``:60``), raises ``ValueError`` saying the value is not an RFC 3339 timestamp.
+    Results are cached: a log's receipt times repeat across each group commit.
     """
     match = _PATTERN.fullmatch(text) if isinstance(text, str) else None
     if match is None:

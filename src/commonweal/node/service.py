@@ -37,9 +37,14 @@ from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.proofs import ProofService
 from commonweal.node.replay import AUTHORS, apply_event
+from commonweal.node.signatures import SignatureChecker
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
 
 Clock = Callable[[], datetime]
+
+
+def _bad_signature() -> Rejected:
+    return Rejected("bad_signature", "sig is not the author's signature over this event")
 
 
 def system_clock() -> datetime:
@@ -92,6 +97,7 @@ class Node:
         *,
         config: NodeConfig | None = None,
         clock: Clock = system_clock,
+        signatures: SignatureChecker | None = None,
     ) -> None:
         self.store = store
         self.identity = identity
@@ -99,6 +105,7 @@ class Node:
         self.config = config or NodeConfig()
         self.clock = clock
         self.proofs = ProofService(store)
+        self.signatures = signatures or SignatureChecker()
         self._lock = threading.Lock()
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
@@ -120,6 +127,11 @@ class Node:
         latest = self.store.latest_checkpoint()
         self.checkpoint_size = latest.size if latest else -1
 
+    def close(self) -> None:
+        """Release the signature workers and the database connections."""
+        self.signatures.close()
+        self.store.engine.dispose()
+
     @property
     def size(self) -> int:
         """How many entries the log holds."""
@@ -139,35 +151,50 @@ class Node:
             raise Rejected(
                 "batch_too_large", f"a batch may hold at most {self.config.max_batch_events} events"
             )
-        prepared = []
+        return self.commit(self.prepare_many(raws))
+
+    def prepare_many(self, raws: Sequence[bytes | object]) -> list[Prepared]:
+        """:meth:`prepare` for a batch, checking the signatures together in worker processes."""
+        unsigned = []
         for position, raw in enumerate(raws):
             try:
-                prepared.append(
-                    self.prepare(raw) if isinstance(raw, bytes) else self.prepare_value(raw)
-                )
+                event = self._parse(raw) if isinstance(raw, bytes) else self._parse_value(raw)
+                unsigned.append(self._check_unsigned(event))
             except Rejected as rejected:
                 raise rejected.at(position) from None
-        return self.commit(prepared)
+        verdicts = self.signatures.check([p.event.signature_check for p in unsigned])
+        for position, valid in enumerate(verdicts):
+            if not valid:
+                raise _bad_signature().at(position)
+        return unsigned
 
     def prepare(self, raw: bytes) -> Prepared:
         """Everything that needs no lock: parse, node, time, type, body, signature."""
+        prepared = self._check_unsigned(self._parse(raw))
+        if not prepared.event.has_valid_signature():
+            raise _bad_signature()
+        return prepared
+
+    @staticmethod
+    def _parse(raw: bytes) -> Event:
         try:
-            event = parse_event_json(raw)
+            return parse_event_json(raw)
         except EventError as error:
             raise Rejected.from_error(error) from None
-        return self._check(event)
 
-    def prepare_value(self, value: object) -> Prepared:
-        """As :meth:`prepare`, for an event already decoded from a larger JSON document."""
+    @staticmethod
+    def _parse_value(value: object) -> Event:
+        """An event already decoded from a larger JSON document (a batch)."""
         try:
             event = parse_event(value)
         except EventError as error:
             raise Rejected.from_error(error) from None
         if len(event.canonical) > MAX_EVENT_BYTES:
             raise Rejected("event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes")
-        return self._check(event)
+        return event
 
-    def _check(self, event: Event) -> Prepared:
+    def _check_unsigned(self, event: Event) -> Prepared:
+        """The checks besides the signature: node, time, type and body."""
         if event.node != self.identity.did:
             raise Rejected(
                 "wrong_node",
@@ -184,8 +211,6 @@ class Node:
             body = event_type.parse_body(event.body)
         except DomainError as error:
             raise Rejected.from_error(error) from None
-        if not event.has_valid_signature():
-            raise Rejected("bad_signature", "sig is not the author's signature over this event")
         return Prepared(event=event, event_type=event_type, body=body)
 
     def commit(self, events: Sequence[Prepared]) -> list[Receipt]:

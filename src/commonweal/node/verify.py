@@ -10,13 +10,10 @@ that are not are reported together as evidence of a rewritten history.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any, Protocol
 
 from commonweal.core.checkpoint import Checkpoint, open_checkpoint
@@ -36,7 +33,8 @@ from commonweal.domain.registry import Registry
 from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
 from commonweal.node.replay import apply_event
-from commonweal.store.database import make_engine, migrate, sqlite_url
+from commonweal.node.signatures import SignatureChecker
+from commonweal.store.database import migrate, scratch_engine
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
 
 CHUNK = 2000
@@ -105,69 +103,25 @@ def verify_log(
     max_failures: int = 50,
 ) -> Report:
     """Verify everything in ``source``; compare the rebuilt projection with ``compare_with``."""
-    report = Report()
     meta = source.read_meta()
-    node_did, origin, vkey = meta["did"], meta["origin"], meta["vkey"]
-    verifier = NoteVerifier(vkey)
     size, stored_root = source.head()
-    report.size = size
     checkpoints = source.all_checkpoints()
-    wanted_roots = {cp.size for cp in checkpoints if cp.size <= size}
-    roots: dict[int, bytes] = {}
-    tree = ReplayedTree()
-    state = State()
-    if 0 in wanted_roots:
-        roots[0] = tree.range.root()
-    last_received = None
-    for index, entry, outcome in _checked_entries(source, size, registry):
-        if len(report.failures) >= max_failures:
-            report.fail(f"stopped after {max_failures} failures")
-            break
-        if entry.idx != index:
-            report.fail(f"expected leaf {index} but the store holds leaf {entry.idx} there", index)
-            break
-        digest = leaf_hash(entry.leaf)
-        if digest != entry.leaf_hash:
-            report.fail("the stored leaf hash is not the hash of the stored leaf bytes", index)
-        tree.append(digest)
-        if tree.range.size in wanted_roots:
-            roots[tree.range.size] = tree.range.root()
-        report.entries_checked += 1
-        if progress is not None and index % CHUNK == 0:
-            progress(index, size)
-        if isinstance(outcome, str):
-            report.fail(outcome, index)
-            continue
-        leaf, event_type, body, signed = outcome
-        if not signed:
-            # Keep replaying it, so one forged entry is reported once, not as a cascade.
-            report.fail("the author's signature does not verify", index)
-        event = leaf.event
-        mismatch = _column_mismatch(entry, leaf)
-        if mismatch:
-            report.fail(mismatch, index)
-        if event.node != node_did:
-            report.fail(f"the event is for {event.node}, not this node", index)
-        received = parse_utc(leaf.received)
-        if last_received is not None and received < last_received:
-            report.fail("received time goes backwards", index)
-        last_received = received
-        if parse_utc(event.at) - received > MAX_FUTURE_SKEW:
-            report.fail("at is more than 10 minutes after the node received the event", index)
-        savepoint = state.savepoint()
-        try:
-            apply_event(
-                state,
-                event,
-                event_type,
-                body,
-                index=index,
-                received=leaf.received,
-                node_did=node_did,
-            )
-        except Rejected as rejected:
-            state.rollback(savepoint)
-            report.fail(f"the rules refuse this event: {rejected.code}: {rejected.message}", index)
+    replay = _Replay(meta["did"], size, {cp.size for cp in checkpoints if cp.size <= size})
+    report = replay.report
+    checker = SignatureChecker()
+    try:
+        for index, entry, outcome in _checked_entries(source, size, registry, checker):
+            if len(report.failures) >= max_failures:
+                report.fail(f"stopped after {max_failures} failures")
+                break
+            if entry.idx != index:
+                report.fail(f"expected leaf {index} but the store holds leaf {entry.idx}", index)
+                break
+            replay.entry(index, entry, outcome)
+            if progress is not None and index % CHUNK == 0:
+                progress(index, size)
+    finally:
+        checker.close()
     if progress is not None:
         progress(report.entries_checked, size)
     if report.entries_checked < size and len(report.failures) < max_failures:
@@ -176,60 +130,124 @@ def verify_log(
             "entries are missing",
             report.entries_checked,
         )
-    if report.entries_checked == size and tree.range.root() != stored_root:
+    if report.entries_checked == size and replay.tree.range.root() != stored_root:
         report.fail("the stored root of the log head is not the root of its leaves")
-    _check_checkpoints(report, checkpoints, roots, tree, verifier, origin, size)
+    verifier = NoteVerifier(meta["vkey"])
+    _check_checkpoints(
+        report, checkpoints, replay.roots, replay.tree, verifier, meta["origin"], size
+    )
     if compare_with is not None:
-        _compare_projection(report, state, compare_with, tree)
+        _compare_projection(report, replay.state, compare_with, replay.tree)
     return report
 
 
+class _Replay:
+    """Re-checks entries one by one, in order, rebuilding the tree and the state."""
+
+    def __init__(self, node_did: str, size: int, wanted_roots: set[int]) -> None:
+        self.node_did = node_did
+        self.report = Report(size=size)
+        self.tree = ReplayedTree()
+        self.state = State()
+        self.wanted_roots = wanted_roots
+        self.roots: dict[int, bytes] = {0: self.tree.range.root()} if 0 in wanted_roots else {}
+        self.last_received: datetime | None = None
+
+    def entry(self, index: int, entry: EntryRow, outcome: Checked | str) -> None:
+        """Check one entry: its hash, signature, fields, times and rules."""
+        report = self.report
+        digest = leaf_hash(entry.leaf)
+        if digest != entry.leaf_hash:
+            report.fail("the stored leaf hash is not the hash of the stored leaf bytes", index)
+        self.tree.append(digest)
+        if self.tree.range.size in self.wanted_roots:
+            self.roots[self.tree.range.size] = self.tree.range.root()
+        report.entries_checked += 1
+        if isinstance(outcome, str):
+            report.fail(outcome, index)
+            return
+        leaf, event_type, body, signed = outcome
+        if not signed:
+            # Keep replaying it, so one forged entry is reported once, not as a cascade.
+            report.fail("the author's signature does not verify", index)
+        event = leaf.event
+        mismatch = _column_mismatch(entry, leaf)
+        if mismatch:
+            report.fail(mismatch, index)
+        if event.node != self.node_did:
+            report.fail(f"the event is for {event.node}, not this node", index)
+        received = parse_utc(leaf.received)
+        if self.last_received is not None and received < self.last_received:
+            report.fail("received time goes backwards", index)
+        self.last_received = received
+        if parse_utc(event.at) - received > MAX_FUTURE_SKEW:
+            report.fail("at is more than 10 minutes after the node received the event", index)
+        savepoint = self.state.savepoint()
+        try:
+            apply_event(
+                self.state,
+                event,
+                event_type,
+                body,
+                index=index,
+                received=leaf.received,
+                node_did=self.node_did,
+            )
+        except Rejected as rejected:
+            self.state.rollback(savepoint)
+            report.fail(f"the rules refuse this event: {rejected.code}: {rejected.message}", index)
+        self.state.clear_journal()
+
+
 def _checked_entries(
-    source: LogSource, size: int, registry: Registry
+    source: LogSource, size: int, registry: Registry, checker: SignatureChecker
 ) -> Iterator[tuple[int, EntryRow, Checked | str]]:
-    """Entries in order with their parse-and-signature outcome, checked two chunks at a time.
+    """Entries in order with their parse-and-signature outcome.
 
-    Parsing and Ed25519 checks run on worker threads (libsodium releases the GIL),
-    while the caller applies the rules of the previous chunk in order.
+    While the caller applies the rules to one chunk, worker processes check the
+    signatures of the next (see :mod:`commonweal.node.signatures`).
     """
-    starts = range(0, size, CHUNK)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pending: list[Future[list[tuple[EntryRow, Checked | str]]]] = []
-        chunks = iter(starts)
-
-        def submit_next() -> None:
-            start = next(chunks, None)
-            if start is not None:
-                rows = source.entries(start, min(start + CHUNK, size))
-                pending.append(pool.submit(_check_chunk, rows, registry))
-
-        submit_next()
-        submit_next()
-        index = 0
-        while pending:
-            results = pending.pop(0).result()
-            submit_next()
-            for entry, outcome in results:
+    index = 0
+    pending: tuple[list[EntryRow], list[Parsed | str], Callable[[], list[bool]]] | None = None
+    for start in range(0, size, CHUNK):
+        rows = source.entries(start, min(start + CHUNK, size))
+        parsed = [_parse_entry(entry, registry) for entry in rows]
+        checks = [p[0].event.signature_check for p in parsed if not isinstance(p, str)]
+        verdicts = checker.submit(checks)
+        if pending is not None:
+            for entry, outcome in _with_verdicts(*pending):
                 yield index, entry, outcome
                 index += 1
-            if not results:
-                break
+        pending = (rows, parsed, verdicts)
+        if len(rows) < min(CHUNK, size - start):
+            break
+    if pending is not None:
+        for entry, outcome in _with_verdicts(*pending):
+            yield index, entry, outcome
+            index += 1
 
 
-def _check_chunk(
-    rows: Iterable[EntryRow], registry: Registry
-) -> list[tuple[EntryRow, Checked | str]]:
-    out: list[tuple[EntryRow, Checked | str]] = []
-    for entry in rows:
-        try:
-            leaf = parse_leaf(entry.leaf)
-            event_type = registry.get(leaf.event.type)
-            body = event_type.parse_body(leaf.event.body)
-        except (EventError, DomainError) as error:
-            out.append((entry, f"the leaf does not parse: {error}"))
-            continue
-        out.append((entry, (leaf, event_type, body, leaf.event.has_valid_signature())))
-    return out
+Parsed = tuple[Leaf, Any, Any]
+
+
+def _parse_entry(entry: EntryRow, registry: Registry) -> Parsed | str:
+    try:
+        leaf = parse_leaf(entry.leaf)
+        event_type = registry.get(leaf.event.type)
+        return leaf, event_type, event_type.parse_body(leaf.event.body)
+    except (EventError, DomainError) as error:
+        return f"the leaf does not parse: {error}"
+
+
+def _with_verdicts(
+    rows: list[EntryRow], parsed: list[Parsed | str], verdicts: Callable[[], list[bool]]
+) -> Iterator[tuple[EntryRow, Checked | str]]:
+    signed = iter(verdicts())
+    for entry, outcome in zip(rows, parsed, strict=True):
+        if isinstance(outcome, str):
+            yield entry, outcome
+        else:
+            yield entry, (*outcome, next(signed))
 
 
 def _column_mismatch(entry: EntryRow, leaf: Leaf) -> str:
@@ -330,15 +348,14 @@ class ReplayedTree:
 
 def _compare_projection(report: Report, state: State, live: LogStore, tree: ReplayedTree) -> None:
     """Write the replayed state into a scratch store and compare it row by row with the live one."""
-    with tempfile.TemporaryDirectory(prefix="commonweal-verify-") as scratch_dir:
-        engine = make_engine(sqlite_url(Path(scratch_dir)))
-        try:
-            migrate(engine)
-            scratch = LogStore(engine)
-            scratch.write_projection(state.rows())
-            rebuilt = scratch.projection_raw()
-        finally:
-            engine.dispose()
+    engine = scratch_engine()
+    try:
+        migrate(engine)
+        scratch = LogStore(engine)
+        scratch.write_projection(state.rows())
+        rebuilt = scratch.projection_raw()
+    finally:
+        engine.dispose()
     current = live.projection_raw()
     report.projection_rows = len(rebuilt)
     if rebuilt != current:

@@ -13,8 +13,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from commonweal.core.merkle import EMPTY_ROOT
 from commonweal.domain.state import Change
@@ -97,26 +95,24 @@ class LogStore:
             ).scalar_one()
             if head != expected_size:
                 raise StaleHead(f"log head is {head}, expected {expected_size}")
+            # The hot inserts go straight to the driver's executemany: on this path
+            # SQLAlchemy's per-row parameter processing would cost more than the insert.
             if entries:
-                conn.execute(
-                    insert(log_entries),
+                conn.exec_driver_sql(
+                    _sql(
+                        conn,
+                        "INSERT INTO log_entries (idx, leaf, leaf_hash, type, author, seq, "
+                        "received) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ),
                     [
-                        {
-                            "idx": e.idx,
-                            "leaf": e.leaf,
-                            "leaf_hash": e.leaf_hash,
-                            "type": e.type,
-                            "author": e.author,
-                            "seq": e.seq,
-                            "received": e.received,
-                        }
+                        (e.idx, e.leaf, e.leaf_hash, e.type, e.author, e.seq, e.received)
                         for e in entries
                     ],
                 )
             if hashes:
-                conn.execute(
-                    insert(tree_hashes),
-                    [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in hashes],
+                conn.exec_driver_sql(
+                    _sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
+                    list(hashes),
                 )
             self._write_changes(conn, changes)
             new_size = expected_size + len(entries)
@@ -150,16 +146,16 @@ class LogStore:
         if not changes:
             return
         upserts = [
-            {"tbl": c.table, "key": encode_key(c.key), "value": orjson.dumps(c.value).decode()}
+            (c.table, encode_key(c.key), orjson.dumps(c.value).decode())
             for c in changes
             if c.value is not None
         ]
         if upserts:
-            dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-            statement = dialect_insert(projection_rows)
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["tbl", "key"], set_={"value": statement.excluded.value}
+            conn.exec_driver_sql(
+                _sql(
+                    conn,
+                    "INSERT INTO projection_rows (tbl, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
                 ),
                 upserts,
             )
@@ -302,6 +298,13 @@ class LogStore:
                 select(tree_hashes).order_by(tree_hashes.c.level, tree_hashes.c.idx)
             )
             return [(int(r.level), int(r.idx), bytes(r.hash)) for r in rows]
+
+
+def _sql(conn: Connection, statement: str) -> str:
+    """``statement`` with ``?`` placeholders turned into the driver's own style."""
+    if conn.dialect.paramstyle == "qmark":
+        return statement
+    return statement.replace("?", "%s")
 
 
 def encode_key(key: Hashable) -> str:

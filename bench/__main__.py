@@ -1,0 +1,212 @@
+"""``make bench``: the foundation's benchmarks, each figure printed beside its target.
+
+Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
+``BENCH_SCALE=0.05 make bench``. The million-event log for the verify and proof
+benchmarks is built once and kept in ``.bench-cache/``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.http_load import run_http_load
+from bench.workload import build_big_log, signed_events
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+CACHE = Path(".bench-cache")
+
+
+@dataclass
+class Result:
+    """One measured figure and its target."""
+
+    name: str
+    value: float
+    unit: str
+    target: str
+    ok: bool
+
+
+def scaled(n: int, minimum: int = 100) -> int:
+    return max(minimum, int(n * SCALE))
+
+
+def bare_verify_rate() -> float:
+    """Single-thread Ed25519 verifications per second with the library the node uses."""
+    from commonweal.core.keys import SigningKey, verify_signature
+
+    key = SigningKey.generate()
+    messages = [os.urandom(300) for _ in range(scaled(20_000))]
+    signatures = [key.sign(m) for m in messages]
+    start = time.perf_counter()
+    for message, signature in zip(messages, signatures, strict=True):
+        verify_signature(key.public_key, message, signature)
+    return len(messages) / (time.perf_counter() - start)
+
+
+def service_rate(workdir: Path) -> float:
+    """Events/s through Node.submit_batch: 2 submitters, batches of 500, SQLite synchronous=FULL.
+
+    Each submitter owns half of the 1,000 authors, so its batches stay in seq order;
+    group commit merges whatever both have ready into one transaction.
+    """
+    from commonweal.node.setup import init_node
+
+    node = init_node(workdir / "service", name="Bench")
+    authors = 1000
+    raws = signed_events(node.identity.did, scaled(60_000), authors=authors)
+    halves = [[r for n, r in enumerate(raws) if (n % authors) % 2 == side] for side in (0, 1)]
+    node.submit_batch(halves[0][:100])  # start the signature workers before timing
+    halves[0] = halves[0][100:]
+
+    def submit(mine: list[bytes]) -> None:
+        for i in range(0, len(mine), 500):
+            node.submit_batch(mine[i : i + 500])
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(submit, half) for half in halves]:
+            done.result()
+    elapsed = time.perf_counter() - start
+    assert node.size == len(raws) + 1
+    node.close()
+    return (len(raws) - 100) / elapsed
+
+
+def verify_rate(data_dir: Path) -> tuple[float, int]:
+    """Events per second for a full replay-and-verify of the big log."""
+    from commonweal.domain.catalog import default_registry
+    from commonweal.node.setup import open_store
+    from commonweal.node.verify import verify_log
+
+    store = open_store(str(data_dir))
+    start = time.perf_counter()
+    report = verify_log(store, default_registry(), compare_with=store)
+    elapsed = time.perf_counter() - start
+    store.engine.dispose()
+    if not report.ok:
+        raise SystemExit(f"the benchmark log did not verify: {report.failures[:3]}")
+    return report.entries_checked / elapsed, report.entries_checked
+
+
+def proof_median_ms(data_dir: Path) -> float:
+    """Median milliseconds for an inclusion proof at a random index of the big log."""
+    import random
+
+    from commonweal.node.proofs import ProofService
+    from commonweal.node.setup import open_store
+
+    store = open_store(str(data_dir))
+    proofs = ProofService(store)
+    size, _root = store.head()
+    rng = random.Random(7)
+    timings = []
+    for _ in range(500):
+        index = rng.randrange(size)
+        start = time.perf_counter()
+        proofs.inclusion(index, size)
+        timings.append((time.perf_counter() - start) * 1000)
+    store.engine.dispose()
+    return statistics.median(timings)
+
+
+def report(results: list[Result]) -> None:
+    width = max(len(r.name) for r in results)
+    print()
+    print(f"{'benchmark'.ljust(width)}  {'measured':>16}  target")
+    for r in results:
+        mark = "ok  " if r.ok else "MISS"
+        print(f"{r.name.ljust(width)}  {r.value:>10,.1f} {r.unit:<5}  {r.target}  {mark}")
+
+
+def main() -> None:
+    results: list[Result] = []
+
+    def step(title: str, work: Callable[[], None]) -> None:
+        print(f"… {title}", flush=True)
+        work()
+
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        workdir = Path(tmp)
+        bare: list[float] = []
+        step("bare Ed25519 verify", lambda: bare.append(bare_verify_rate()))
+        service: list[float] = []
+        step(
+            "verify + append through the service layer",
+            lambda: service.append(service_rate(workdir)),
+        )
+        results.append(
+            Result("Ed25519 verify, 1 thread (PyNaCl)", bare[0], "ev/s", "reference", True)
+        )
+        results.append(
+            Result(
+                "service verify+append, SQLite FULL",
+                service[0],
+                "ev/s",
+                ">= 10,000",
+                service[0] >= 10_000,
+            )
+        )
+        ratio = 100 * service[0] / bare[0]
+        results.append(Result("  ... as % of bare verify rate", ratio, "%", ">= 50 %", ratio >= 50))
+        single: list[float] = []
+        batched: list[float] = []
+        step(
+            "HTTP, 8 clients, one event per request",
+            lambda: single.append(run_http_load(workdir / "http1", scaled(16_000), batch=1)),
+        )
+        step(
+            "HTTP, 8 clients, batches of 100",
+            lambda: batched.append(run_http_load(workdir / "http100", scaled(80_000), batch=100)),
+        )
+        results.append(
+            Result(
+                "HTTP 8 clients, 1 event/request", single[0], "ev/s", ">= 2,000", single[0] >= 2_000
+            )
+        )
+        results.append(
+            Result(
+                "HTTP 8 clients, batches of 100",
+                batched[0],
+                "ev/s",
+                ">= 10,000",
+                batched[0] >= 10_000,
+            )
+        )
+    size = scaled(1_000_000, minimum=1000)
+    big = CACHE / f"log-{size}"
+    step(f"building (or reusing) a {size:,}-event log in {big}", lambda: build_big_log(big, size))
+    rate: list[tuple[float, int]] = []
+    step("verify of the whole log", lambda: rate.append(verify_rate(big)))
+    results.append(
+        Result(
+            f"verify, {rate[0][1]:,}-event log",
+            rate[0][0],
+            "ev/s",
+            ">= 15,000",
+            rate[0][0] >= 15_000,
+        )
+    )
+    median: list[float] = []
+    step("inclusion proofs at random indices", lambda: median.append(proof_median_ms(big)))
+    results.append(
+        Result(
+            f"inclusion proof, {size:,} leaves, median", median[0], "ms", "< 5 ms", median[0] < 5
+        )
+    )
+    report(results)
+    if SCALE != 1:
+        print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

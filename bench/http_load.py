@@ -1,0 +1,120 @@
+"""HTTP load: a real server process, and 8 client threads in another process."""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+
+from bench.workload import signed_events
+
+CLIENTS = 8
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _client_process(
+    port: int, bodies: list[list[bytes]], path: str, result: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
+    errors: list[str] = []
+    barrier = threading.Barrier(len(bodies) + 1)
+
+    def run(mine: list[bytes]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        for body in mine:
+            connection.request(
+                "POST", path, body=body, headers={"Content-Type": "application/json"}
+            )
+            response = connection.getresponse()
+            payload = response.read()
+            if response.status not in (200, 201):
+                errors.append(payload.decode()[:200])
+                return
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(mine,)) for mine in bodies]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    result.put((time.perf_counter() - start, errors))
+
+
+def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
+    """Events per second accepted over HTTP by one server with 8 concurrent clients."""
+    from commonweal.node.setup import init_node
+
+    node = init_node(data_dir, name="HTTP bench")
+    did = node.identity.did
+    node.store.engine.dispose()
+    raws = signed_events(did, events, authors=CLIENTS)
+    per_client: list[list[bytes]] = [[] for _ in range(CLIENTS)]
+    for n, raw in enumerate(raws):  # author n % 8 belongs to client n % 8, in seq order
+        per_client[n % CLIENTS].append(raw)
+    if batch == 1:
+        bodies, path = per_client, "/v1/events"
+    else:
+        bodies = [
+            [
+                b'{"events":[' + b",".join(mine[i : i + batch]) + b"]}"
+                for i in range(0, len(mine), batch)
+            ]
+            for mine in per_client
+        ]
+        path = "/v1/events/batch"
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "commonweal"),
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()  # type: ignore[type-arg]
+        client = multiprocessing.get_context("fork").Process(
+            target=_client_process, args=(port, bodies, path, queue)
+        )
+        client.start()
+        elapsed, errors = queue.get(timeout=600)
+        client.join()
+        if errors:
+            raise SystemExit(f"the server refused bench events: {errors[:2]}")
+        size = orjson.loads(httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal").content)[
+            "size"
+        ]
+        assert size == events + 1, f"expected {events + 1} entries, found {size}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return events / elapsed
