@@ -64,7 +64,7 @@ def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
 
     node = init_node(data_dir, name="HTTP bench")
     did = node.identity.did
-    node.store.engine.dispose()
+    node.close()
     raws = signed_events(did, events, authors=CLIENTS)
     per_client: list[list[bytes]] = [[] for _ in range(CLIENTS)]
     for n, raw in enumerate(raws):  # author n % 8 belongs to client n % 8, in seq order

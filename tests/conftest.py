@@ -69,7 +69,7 @@ def node(tmp_path: Path, database_url: str | None, clock: Clock):  # type: ignor
         tmp_path / "node", name="Test Commons", database_url=database_url, clock=clock
     )
     yield created
-    created.store.engine.dispose()
+    created.close()
 
 
 @pytest.fixture

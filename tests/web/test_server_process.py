@@ -20,7 +20,7 @@ from tests.server import ServerProcess
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     node = init_node(tmp_path / "node", name="Crash Test Commons")
-    node.store.engine.dispose()
+    node.close()
     return tmp_path / "node"
 
 

@@ -30,7 +30,10 @@ def checkpoint(data_dir: Path = DataDir, passphrase: str | None = Passphrase) ->
         node = open_node(data_dir, passphrase=passphrase)
     except SetupError as error:
         raise fail(str(error)) from None
-    console.print(node.checkpoint().note, end="", highlight=False)
+    try:
+        console.print(node.checkpoint().note, end="", highlight=False)
+    finally:
+        node.close()
 
 
 @app.command("proof")
@@ -45,12 +48,17 @@ def proof(
     """Print an offline receipt (C2SP tlog-proof) for leaf INDEX, or a consistency proof."""
     try:
         node = open_node(data_dir, passphrase=passphrase)
+    except SetupError as error:
+        raise fail(str(error)) from None
+    try:
         if consistency_from is None:
             console.print(queries.tlog_proof(node, index), end="", highlight=False)
             return
         result = queries.consistency(node, consistency_from, index)
-    except (SetupError, Rejected) as error:
+    except Rejected as error:
         raise fail(str(error)) from None
+    finally:
+        node.close()
     console.print(f"old {result['old']} root {base64.b64encode(result['old_root']).decode()}")
     console.print(f"new {result['new']} root {base64.b64encode(result['new_root']).decode()}")
     for value in result["proof"]:

@@ -9,6 +9,7 @@ import uvicorn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.service import Node
 from commonweal.node.setup import SETTINGS_FILE, SetupError, init_node, open_node
 from commonweal.web.app import create_app
 
@@ -46,6 +47,7 @@ def init(
     console.print(f"  node DID    {node.identity.did}")
     console.print(f"  log origin  {node.identity.origin}")
     console.print(f"  vkey        {node.identity.vkey}")
+    node.close()
     console.print(f"Serve it with: commonweal serve --data-dir {data_dir}")
 
 
@@ -62,7 +64,7 @@ def serve(
     except SetupError as error:
         raise fail(str(error)) from None
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
+    run_server(node, host, port)
 
 
 def demo(
@@ -76,7 +78,7 @@ def demo(
     """Create (once) a seeded demo node and serve it."""
     if not (data_dir / SETTINGS_FILE).exists():
         try:
-            create_demo(data_dir)
+            create_demo(data_dir).close()
         except SetupError as error:
             raise fail(str(error)) from None
         console.print(f"Created the demo node in {data_dir}")
@@ -97,6 +99,18 @@ def demo(
     )
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}\n")
-    if no_serve:
-        return
-    uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
+    try:
+        if not no_serve:
+            uvicorn.run(
+                create_app(node), host=host, port=port, log_level="warning", access_log=False
+            )
+    finally:
+        node.close()
+
+
+def run_server(node: Node, host: str, port: int) -> None:
+    """Serve ``node`` until interrupted, then release it."""
+    try:
+        uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        node.close()

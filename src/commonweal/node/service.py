@@ -130,6 +130,7 @@ class Node:
     def close(self) -> None:
         """Release the signature workers and the database connections."""
         self.signatures.close()
+        self.store.close_writer()
         self.store.engine.dispose()
 
     @property
@@ -145,16 +146,22 @@ class Node:
 
     def submit_batch(self, raws: Sequence[bytes | object]) -> list[Receipt]:
         """Append several events atomically, in order: all are logged or none."""
+        return self.commit(self.prepare_many(raws))
+
+    def prepare_many(self, raws: Sequence[bytes | object]) -> list[Prepared]:
+        """:meth:`prepare` for a batch, checking the signatures together in worker processes."""
+        unsigned = self.check_batch(raws)
+        self.require_signatures(self.signatures.check([p.event.signature_check for p in unsigned]))
+        return unsigned
+
+    def check_batch(self, raws: Sequence[bytes | object]) -> list[Prepared]:
+        """Everything :meth:`prepare_many` checks but the signatures."""
         if not raws:
             raise Rejected("invalid_batch", "a batch must hold at least one event")
         if len(raws) > self.config.max_batch_events:
             raise Rejected(
                 "batch_too_large", f"a batch may hold at most {self.config.max_batch_events} events"
             )
-        return self.commit(self.prepare_many(raws))
-
-    def prepare_many(self, raws: Sequence[bytes | object]) -> list[Prepared]:
-        """:meth:`prepare` for a batch, checking the signatures together in worker processes."""
         unsigned = []
         for position, raw in enumerate(raws):
             try:
@@ -162,11 +169,14 @@ class Node:
                 unsigned.append(self._check_unsigned(event))
             except Rejected as rejected:
                 raise rejected.at(position) from None
-        verdicts = self.signatures.check([p.event.signature_check for p in unsigned])
+        return unsigned
+
+    @staticmethod
+    def require_signatures(verdicts: Sequence[bool]) -> None:
+        """Refuse the batch at the first event whose signature does not verify."""
         for position, valid in enumerate(verdicts):
             if not valid:
                 raise _bad_signature().at(position)
-        return unsigned
 
     def prepare(self, raw: bytes) -> Prepared:
         """Everything that needs no lock: parse, node, time, type, body, signature."""
@@ -215,18 +225,29 @@ class Node:
 
     def commit(self, events: Sequence[Prepared]) -> list[Receipt]:
         """Order and append prepared events as one all-or-nothing request (group commit)."""
-        request = _Request(events)
+        (outcome,) = self.commit_requests([events])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def commit_requests(
+        self, requests: Sequence[Sequence[Prepared]]
+    ) -> list[list[Receipt] | Exception]:
+        """Commit several independent requests, each all-or-nothing, in as few groups as fit.
+
+        Whichever caller holds the sequencer lock drains every request waiting, its
+        own and other threads', into one transaction.
+        """
+        pending = [_Request(events) for events in requests]
         with self._queue_lock:
-            self._queue.append(request)
-        while not request.done.is_set():
-            with self._lock:
-                if request.done.is_set():
-                    break
-                self._run_group(self._take_group())
-        if request.error is not None:
-            raise request.error
-        assert request.receipts is not None
-        return request.receipts
+            self._queue.extend(pending)
+        for request in pending:
+            while not request.done.is_set():
+                with self._lock:
+                    if request.done.is_set():
+                        break
+                    self._run_group(self._take_group())
+        return [r.error if r.error is not None else (r.receipts or []) for r in pending]
 
     def _take_group(self) -> list[_Request]:
         group: list[_Request] = []
@@ -333,15 +354,16 @@ class Node:
     def _write(self, group: _Group, received: str) -> None:
         if not group.entries:
             return
+        root = self.range.root()
         checkpoint = None
         if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
-            checkpoint = self._sign(self.range.size, self.range.root(), received)
+            checkpoint = self._sign(self.range.size, root, received)
         self.store.append(
             expected_size=group.entries[0].idx,
             entries=group.entries,
             hashes=group.hashes,
             changes=self.state.changes(),
-            root=self.range.root(),
+            root=root,
             checkpoint=checkpoint,
         )
         self.state.clear_journal()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from commonweal.core.events import verify_encoded_signature, verify_encoded_signatures
 
@@ -40,6 +40,14 @@ class SignatureChecker:
             bool(b) for verdicts in pool.map(verify_encoded_signatures, parts) for b in verdicts
         ]
 
+    def submit_future(self, checks: Sequence[SignatureCheck]) -> Future[list[bool]]:
+        """Start checking; the future resolves to the verdicts (at once when checked inline)."""
+        if len(checks) <= INLINE_LIMIT or self.workers < 1:
+            done: Future[list[bool]] = Future()
+            done.set_result(self.check(checks))
+            return done
+        return self._start().submit(_check_all, list(checks))
+
     def submit(self, checks: Sequence[SignatureCheck]) -> Callable[[], list[bool]]:
         """Start checking in the workers; call the result to wait for the verdicts."""
         if len(checks) <= INLINE_LIMIT or self.workers < 1:
@@ -64,3 +72,8 @@ class SignatureChecker:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _check_all(checks: list[SignatureCheck]) -> list[bool]:
+    """A worker's whole batch (for callers that want one future)."""
+    return [bool(b) for b in verify_encoded_signatures(checks)]

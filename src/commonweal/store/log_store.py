@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from commonweal.core.merkle import EMPTY_ROOT
 from commonweal.domain.state import Change
@@ -58,6 +58,7 @@ class LogStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer: Connection | None = None
 
     # -- identity -------------------------------------------------------------------
 
@@ -89,9 +90,39 @@ class LogStore:
         Raises :class:`StaleHead` (and writes nothing) if the log is no longer
         ``expected_size`` long, i.e. another writer got there first.
         """
-        with self.engine.begin() as conn:
-            head = conn.execute(
-                select(log_head.c.size).where(log_head.c.id == 1).with_for_update()
+        conn = self._writer_connection()
+        try:
+            self._append(conn, expected_size, entries, hashes, changes, root, checkpoint)
+        except Exception:
+            self.close_writer()  # a broken connection is replaced on the next append
+            raise
+
+    def _writer_connection(self) -> Connection:
+        """The connection appends use: kept open, since only the sequencer writes."""
+        if self._writer is None:
+            self._writer = self.engine.connect()
+        return self._writer
+
+    def close_writer(self) -> None:
+        """Return the writer connection to the pool."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _append(
+        self,
+        conn: Connection,
+        expected_size: int,
+        entries: Sequence[EntryRow],
+        hashes: Sequence[tuple[int, int, bytes]],
+        changes: Sequence[Change],
+        root: bytes,
+        checkpoint: CheckpointRow | None,
+    ) -> None:
+        with conn.begin():
+            lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
+            head = conn.exec_driver_sql(
+                "SELECT size FROM log_head WHERE id = 1" + lock
             ).scalar_one()
             if head != expected_size:
                 raise StaleHead(f"log head is {head}, expected {expected_size}")
@@ -116,8 +147,8 @@ class LogStore:
                 )
             self._write_changes(conn, changes)
             new_size = expected_size + len(entries)
-            conn.execute(
-                update(log_head).where(log_head.c.id == 1).values(size=new_size, root=root)
+            conn.exec_driver_sql(
+                _sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"), (new_size, root)
             )
             if checkpoint is not None:
                 self._insert_checkpoint(conn, checkpoint)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
 from commonweal.node import queries
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
+from commonweal.web.submitter import Submitter
 
+MAX_EVENT_BODY = 65_536
 MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 
@@ -41,8 +43,30 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-def router(node: Node) -> APIRouter:
-    """Routes over ``node``."""
+async def submit_event(submitter: Submitter, raw: bytes) -> Response:
+    """``POST /v1/events``: one event; 201 with its receipt, 200 for a duplicate."""
+    receipt = await submitter.submit(raw)
+    return json_response(receipt_json(receipt), 200 if receipt.duplicate else 201)
+
+
+async def submit_events(submitter: Submitter, raw: bytes) -> Response:
+    """``POST /v1/events/batch``: ``{"events": [...]}``, all appended or none."""
+    try:
+        document = load_json(raw)
+    except EventError as error:
+        raise Rejected.from_error(error) from None
+    if not isinstance(document, dict) or set(document) != {"events"}:
+        raise Rejected("invalid_batch", 'a batch is {"events": [<event>, ...]}')
+    events = document["events"]
+    if not isinstance(events, list):
+        raise Rejected("invalid_batch", "events must be an array")
+    receipts = await submitter.submit_batch(events)
+    status = 200 if all(r.duplicate for r in receipts) else 201
+    return json_response({"receipts": [receipt_json(r) for r in receipts]}, status)
+
+
+def router(node: Node, submitter: Submitter) -> APIRouter:
+    """Routes over ``node``; submissions go through ``submitter``."""
     api = APIRouter()
 
     @api.get("/.well-known/commonweal")
@@ -59,26 +83,16 @@ def router(node: Node) -> APIRouter:
             }
         )
 
-    @api.post("/v1/events")
+    # The submission routes are served by web.edge in front of this app (the same
+    # handlers, without the framework's per-request cost); they stay here so that
+    # the OpenAPI document describes them and the app works without the edge.
+    @api.post("/v1/events", status_code=201)
     async def submit(request: Request) -> Response:
-        raw = await _read_body(request, 65_536 + 1)
-        receipt = await run_in_threadpool(node.submit, raw)
-        return json_response(receipt_json(receipt), 200 if receipt.duplicate else 201)
+        return await submit_event(submitter, await _read_body(request, MAX_EVENT_BODY))
 
-    @api.post("/v1/events/batch")
+    @api.post("/v1/events/batch", status_code=201)
     async def submit_batch(request: Request) -> Response:
-        try:
-            document = load_json(await _read_body(request, MAX_BATCH_BYTES))
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-        if not isinstance(document, dict) or set(document) != {"events"}:
-            raise Rejected("invalid_batch", 'a batch is {"events": [<event>, ...]}')
-        events = document["events"]
-        if not isinstance(events, list):
-            raise Rejected("invalid_batch", "events must be an array")
-        receipts = await run_in_threadpool(node.submit_batch, events)
-        status = 200 if all(r.duplicate for r in receipts) else 201
-        return json_response({"receipts": [receipt_json(r) for r in receipts]}, status)
+        return await submit_events(submitter, await _read_body(request, MAX_BATCH_BYTES))
 
     @api.get("/v1/events")
     def list_events(
@@ -137,14 +151,19 @@ def _logged(logged: queries.LoggedEvent) -> dict[str, Any]:
 
 async def _read_body(request: Request, limit: int) -> bytes:
     """The raw body, refusing more than ``limit`` bytes before reading it all."""
-    declared = request.headers.get("content-length")
+    return await read_limited(request.headers.get("content-length"), request.stream(), limit)
+
+
+async def read_limited(declared: str | None, chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """Collect a body of at most ``limit`` bytes, or refuse it as too large."""
+    too_large = Rejected("event_too_large", f"the request body may be at most {limit} bytes")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Rejected("event_too_large", f"the request body may be at most {limit - 1} bytes")
-    chunks = []
+        raise too_large
+    parts = []
     total = 0
-    async for chunk in request.stream():
+    async for chunk in chunks:
         total += len(chunk)
         if total > limit:
-            raise Rejected("event_too_large", f"the request body may be at most {limit - 1} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+            raise too_large
+        parts.append(chunk)
+    return b"".join(parts)

@@ -16,17 +16,22 @@ from commonweal import __version__
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import api, log_routes, pages, problems
+from commonweal.web.edge import SubmissionEdge
+from commonweal.web.submitter import Submitter
 
 
-def create_app(node: Node, *, background_checkpoints: bool = True) -> FastAPI:
+def create_app(node: Node, *, background_checkpoints: bool = True) -> SubmissionEdge:
     """The web app serving ``node``: wire API, log tiles and pages.
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
     have waited ``checkpoint_every_seconds`` without one.
     """
 
+    submitter = Submitter(node)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        submitter.start()
         stop = threading.Event()
         worker = None
         if background_checkpoints:
@@ -35,6 +40,7 @@ def create_app(node: Node, *, background_checkpoints: bool = True) -> FastAPI:
             )
             worker.start()
         yield
+        submitter.stop()
         stop.set()
         if worker is not None:
             worker.join(timeout=5)
@@ -49,11 +55,11 @@ def create_app(node: Node, *, background_checkpoints: bool = True) -> FastAPI:
     app.add_exception_handler(Unavailable, problems.unavailable_handler)
     app.add_exception_handler(HTTPException, problems.http_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
-    app.include_router(api.router(node))
+    app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return app
+    return SubmissionEdge(app, submitter)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

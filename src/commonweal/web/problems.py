@@ -62,11 +62,16 @@ def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) 
     return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
 
 
+def rejection(exc: Rejected) -> Response:
+    """The problem document for a refusal."""
+    status = STATUS_BY_CODE.get(exc.code, 403 if exc.code.startswith("not_") else 422)
+    return problem(exc.code, exc.message, status=status, position=exc.position)
+
+
 async def rejected_handler(_request: Request, exc: Exception) -> Response:
     """A refused submission."""
     assert isinstance(exc, Rejected)
-    status = STATUS_BY_CODE.get(exc.code, 403 if exc.code.startswith("not_") else 422)
-    return problem(exc.code, exc.message, status=status, position=exc.position)
+    return rejection(exc)
 
 
 async def unavailable_handler(_request: Request, exc: Exception) -> Response:

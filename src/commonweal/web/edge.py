@@ -1,0 +1,82 @@
+"""A thin ASGI edge that serves the two submission routes directly.
+
+Submissions are the hot path: at thousands of requests a second, the framework's
+middleware stack costs more than checking and logging the event. The edge reads
+the body, calls the same handlers the FastAPI routes use (web.api), and answers
+with the same problem documents; every other request goes to the app unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.responses import Response
+
+from commonweal.node.errors import Rejected, Unavailable
+from commonweal.web.api import (
+    MAX_BATCH_BYTES,
+    MAX_EVENT_BODY,
+    read_limited,
+    submit_event,
+    submit_events,
+)
+from commonweal.web.problems import problem, rejection
+from commonweal.web.submitter import Submitter
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ROUTES = {
+    "/v1/events": (submit_event, MAX_EVENT_BODY),
+    "/v1/events/batch": (submit_events, MAX_BATCH_BYTES),
+}
+
+
+class SubmissionEdge:
+    """Serves ``POST /v1/events`` and ``POST /v1/events/batch``; passes the rest to ``app``."""
+
+    def __init__(self, app: ASGIApp, submitter: Submitter) -> None:
+        self.app = app
+        self.submitter = submitter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = ROUTES.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if route is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        handler, limit = route
+        try:
+            body = await read_limited(_content_length(scope), _chunks(receive), limit)
+            response = await handler(self.submitter, body)
+        except Rejected as rejected:
+            response = rejection(rejected)
+        except Unavailable as error:
+            response = problem("unavailable", str(error))
+        await response(scope, receive, send)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+
+def _content_length(scope: Scope) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == b"content-length":
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        yield message.get("body", b"")
+        if not message.get("more_body", False):
+            return
+
+
+__all__ = ["Response", "SubmissionEdge"]
