@@ -54,6 +54,25 @@ def test_encrypted_node_key(tmp_path: Path) -> None:
     assert with_it.exit_code == 0 and "commonweal/z6Mk" in with_it.output
 
 
+def test_checkpoint_settings(tmp_path: Path) -> None:
+    data = tmp_path / "node"
+    args = ["init", "--name", "C", "--data-dir", str(data), "--checkpoint-every-events", "50"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert json.loads((data / "node.json").read_text())["checkpoint_every_events"] == 50
+    bad = [
+        "init",
+        "--name",
+        "C",
+        "--data-dir",
+        str(tmp_path / "b"),
+        "--checkpoint-every-events",
+        "0",
+    ]
+    refused = runner.invoke(app, bad)
+    assert refused.exit_code == 1 and "positive" in refused.output
+    assert not (tmp_path / "b" / "node.json").exists()
+
+
 def test_key_new_and_show(tmp_path: Path) -> None:
     path = tmp_path / "me.key"
     made = runner.invoke(app, ["key", "new", str(path)])

@@ -64,3 +64,12 @@ def test_key_files_are_private(tmp_path) -> None:  # type: ignore[no-untyped-def
     path = tmp_path / "me.key"
     write_key_file(path, SigningKey.generate(), None)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_key_file_cannot_demand_unbounded_scrypt_work() -> None:
+    import json
+
+    document = json.loads(dump_key_file(SigningKey.generate().seed, "pw"))
+    document["encrypted"]["memlimit"] = 1 << 40
+    with pytest.raises(ValueError, match="beyond the allowed limits"):
+        load_key_file(json.dumps(document).encode(), "pw")

@@ -89,28 +89,11 @@ def test_cli_submit_and_verify_by_url(data_dir: Path, tmp_path: Path) -> None:
         key = tmp_path / "member.key"
         assert run("key", "new", str(key)).returncode == 0
         body = orjson.dumps({"digest": "sha256:" + "e" * 64, "title": "Bylaws"}).decode()
-        submitted = run(
-            "event",
-            "submit",
-            "notary.document.attested",
-            body,
-            "--key",
-            str(key),
-            "--node",
-            server.url,
-        )
+        submit = ("event", "submit", "notary.document.attested", body, "--key", str(key))
+        submitted = run(*submit, "--node", server.url)
         assert submitted.returncode == 0, submitted.stderr
         assert orjson.loads(submitted.stdout)["index"] == 1
-        again = run(
-            "event",
-            "submit",
-            "notary.document.attested",
-            body,
-            "--key",
-            str(key),
-            "--node",
-            server.url,
-        )
+        again = run(*submit, "--node", server.url)
         assert again.returncode == 1 and "already_attested" in again.stderr
         httpx.post(server.url + "/v1/checkpoints")
         verified = run("verify", server.url)

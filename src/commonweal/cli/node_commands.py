@@ -9,6 +9,7 @@ import uvicorn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
 from commonweal.node.setup import SETTINGS_FILE, SetupError, init_node, open_node
 from commonweal.web.app import create_app
@@ -26,6 +27,12 @@ def init(
     ),
     encrypt: bool = typer.Option(False, "--encrypt", help="Seal the node key with a passphrase."),
     passphrase: str | None = Passphrase,
+    checkpoint_every_events: int = typer.Option(
+        1000, help="Sign a checkpoint after this many new entries."
+    ),
+    checkpoint_every_seconds: float = typer.Option(
+        5.0, help="...or once unsigned entries have waited this long."
+    ),
 ) -> None:
     """Create a node: its key, its database and the first entry of its log."""
     if encrypt and not passphrase:
@@ -40,6 +47,8 @@ def init(
             url=url,
             database_url=database_url,
             passphrase=passphrase if encrypt or passphrase else None,
+            checkpoint_every_events=checkpoint_every_events,
+            checkpoint_every_seconds=checkpoint_every_seconds,
         )
     except SetupError as error:
         raise fail(str(error)) from None
@@ -110,6 +119,7 @@ def demo(
 
 def run_server(node: Node, host: str, port: int) -> None:
     """Serve ``node`` until interrupted, then release it."""
+    tune_collector()
     try:
         uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
     finally:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commonweal.core.checkpoint import Checkpoint
-from commonweal.core.keys import SigningKey, verify_signature
+from commonweal.core.keys import verify_signature
 from commonweal.core.note import (
     SIGNATURE_PREFIX,
+    NamedKey,
     NoteError,
     check_key_name,
     key_id,
@@ -32,25 +33,10 @@ def cosigned_message(checkpoint: Checkpoint, timestamp: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class Cosigner:
-    """A witness key that cosigns checkpoints."""
+class Cosigner(NamedKey):
+    """A witness key that cosigns checkpoints (signature type 0x04)."""
 
-    name: str
-    key: SigningKey
-
-    def __post_init__(self) -> None:
-        check_key_name(self.name)
-
-    @property
-    def key_id(self) -> bytes:
-        """The 4-byte key ID (over key type 0x04)."""
-        return key_id(self.name, self.key.public_key, COSIGNATURE_V1)
-
-    @property
-    def vkey(self) -> str:
-        """The witness's verifier key."""
-        blob = base64.b64encode(bytes([COSIGNATURE_V1]) + self.key.public_key).decode()
-        return f"{self.name}+{self.key_id.hex()}+{blob}"
+    key_type = COSIGNATURE_V1
 
     def cosign(self, checkpoint: Checkpoint, timestamp: int) -> str:
         """The cosignature line to add to the checkpoint note."""

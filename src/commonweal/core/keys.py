@@ -21,6 +21,9 @@ SEED_BYTES = 32
 KEY_FILE_VERSION = 1
 SCRYPT_OPSLIMIT = nacl.pwhash.scrypt.OPSLIMIT_INTERACTIVE
 SCRYPT_MEMLIMIT = nacl.pwhash.scrypt.MEMLIMIT_INTERACTIVE
+MAX_OPSLIMIT = nacl.pwhash.scrypt.OPSLIMIT_SENSITIVE
+MAX_MEMLIMIT = nacl.pwhash.scrypt.MEMLIMIT_SENSITIVE
+"""A key file may not ask for more work than libsodium's 'sensitive' setting (1 GiB)."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,14 @@ def encrypt_seed(seed: bytes, passphrase: str) -> dict[str, object]:
 def decrypt_seed(document: dict[str, object], passphrase: str) -> bytes:
     """Open a sealed seed; ``ValueError`` for a wrong passphrase or a damaged file."""
     try:
+        opslimit, memlimit = int(str(document["opslimit"])), int(str(document["memlimit"]))
+    except (KeyError, ValueError):
+        raise ValueError("wrong passphrase or corrupted key file") from None
+    if not 0 < opslimit <= MAX_OPSLIMIT or not 0 < memlimit <= MAX_MEMLIMIT:
+        raise ValueError("the key file asks for scrypt work beyond the allowed limits")
+    try:
         salt = base64.b64decode(str(document["salt"]))
-        key = _derive(
-            passphrase, salt, int(str(document["opslimit"])), int(str(document["memlimit"]))
-        )
+        key = _derive(passphrase, salt, opslimit, memlimit)
         return bytes(nacl.secret.SecretBox(key).decrypt(base64.b64decode(str(document["sealed"]))))
     except (KeyError, ValueError, nacl.exceptions.CryptoError):
         raise ValueError("wrong passphrase or corrupted key file") from None

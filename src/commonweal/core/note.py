@@ -36,25 +36,31 @@ def check_key_name(name: str) -> None:
 
 
 @dataclass(frozen=True)
-class NoteSigner:
-    """Signs notes as ``name`` with an Ed25519 key."""
+class NamedKey:
+    """A named Ed25519 key of one signature type: its key ID and published verifier key."""
 
     name: str
     key: SigningKey
+    key_type = ED25519
 
     def __post_init__(self) -> None:
         check_key_name(self.name)
 
     @property
     def key_id(self) -> bytes:
-        """This signer's 4-byte key ID."""
-        return key_id(self.name, self.key.public_key)
+        """This key's 4-byte key ID."""
+        return key_id(self.name, self.key.public_key, self.key_type)
 
     @property
     def vkey(self) -> str:
-        """The verifier key to publish."""
-        blob = base64.b64encode(bytes([ED25519]) + self.key.public_key).decode()
+        """The verifier key to publish: ``name+hex key ID+base64(type ‖ public key)``."""
+        blob = base64.b64encode(bytes([self.key_type]) + self.key.public_key).decode()
         return f"{self.name}+{self.key_id.hex()}+{blob}"
+
+
+@dataclass(frozen=True)
+class NoteSigner(NamedKey):
+    """Signs notes as ``name`` with an Ed25519 key (signature type 0x01)."""
 
     @property
     def skey(self) -> str:

@@ -11,7 +11,14 @@ from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
 
 AUTHORS = "log.authors"
-"""State table: author DID → the last ``seq`` logged from that author."""
+"""State table: author DID → the last ``seq`` logged from that author.
+
+It is derived from the log's own columns, so it is not written to the projection
+rows: the node rebuilds it at start with one query (``LogStore.author_seqs``).
+"""
+
+DERIVED_TABLES = frozenset({AUTHORS})
+"""State tables that are not persisted as projection rows."""
 
 
 def apply_event(

@@ -36,7 +36,7 @@ from commonweal.node.config import NodeConfig
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.proofs import ProofService
-from commonweal.node.replay import AUTHORS, apply_event
+from commonweal.node.replay import AUTHORS, DERIVED_TABLES, apply_event
 from commonweal.node.signatures import SignatureChecker
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
 
@@ -122,6 +122,7 @@ class Node:
         self.state = State()
         for table, key, value in self.store.projection():
             self.state.table(table)[key] = value
+        self.state.table(AUTHORS).update(self.store.author_seqs())
         last = self.store.entry(size - 1) if size else None
         self.last_received = parse_utc(last.received) if last else datetime.min.replace(tzinfo=UTC)
         latest = self.store.latest_checkpoint()
@@ -362,7 +363,7 @@ class Node:
             expected_size=group.entries[0].idx,
             entries=group.entries,
             hashes=group.hashes,
-            changes=self.state.changes(),
+            changes=[c for c in self.state.changes() if c.table not in DERIVED_TABLES],
             root=root,
             checkpoint=checkpoint,
         )

@@ -80,14 +80,23 @@ def init_node(
     passphrase: str | None = None,
     key: SigningKey | None = None,
     clock: Clock = system_clock,
+    checkpoint_every_events: int = 1000,
+    checkpoint_every_seconds: float = 5.0,
 ) -> Node:
     """Create a node: its key, settings, database, and the ``node.created`` first entry."""
+    if checkpoint_every_events < 1 or checkpoint_every_seconds <= 0:
+        raise SetupError("checkpoints need a positive number of events and of seconds")
     data_dir.mkdir(parents=True, exist_ok=True)
     if (data_dir / SETTINGS_FILE).exists() or (data_dir / KEY_FILE).exists():
         raise SetupError(f"{data_dir} already holds a node")
     key = key or SigningKey.generate()
     identity = NodeIdentity.from_key(key)
-    settings = Settings(origin=identity.origin, database_url=database_url)
+    settings = Settings(
+        origin=identity.origin,
+        database_url=database_url,
+        checkpoint_every_events=checkpoint_every_events,
+        checkpoint_every_seconds=checkpoint_every_seconds,
+    )
     engine = make_engine(database_url or sqlite_url(data_dir))
     if is_initialised(engine):
         raise SetupError("that database already holds a node; use a fresh one")
