@@ -40,3 +40,37 @@ def test_sqlite_is_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     finally:
         engine.dispose()
+
+
+def test_0002_moves_author_seqs_out_of_the_projection(tmp_path: Path) -> None:
+    """A node written before 0002 stored log.authors rows; after upgrading it verifies."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from commonweal.domain.catalog import default_registry
+    from commonweal.node.setup import init_node, open_store
+    from commonweal.node.verify import verify_log
+    from commonweal.store.database import MIGRATIONS
+
+    node = init_node(tmp_path / "n", name="Old")
+    node.close()
+    engine = make_engine(sqlite_url(tmp_path / "n"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT key, value FROM projection_rows WHERE tbl = 'log.authors'")
+        )
+        assert [tuple(r) for r in rows] == [(f'"{node.identity.did}"', "1")]
+    migrate(engine)
+    with engine.connect() as conn:
+        count = "SELECT count(*) FROM projection_rows WHERE tbl = 'log.authors'"
+        assert conn.execute(text(count)).scalar() == 0
+    engine.dispose()
+    store = open_store(str(tmp_path / "n"))
+    assert verify_log(store, default_registry(), compare_with=store).ok
+    store.engine.dispose()
