@@ -9,12 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from commonweal.core.rfc3339 import parse_utc
 from commonweal.node import queries
 from commonweal.node.service import Node
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
 TEMPLATES.env.filters["short"] = lambda text, n=16: text if len(text) <= n + 1 else text[:n] + "…"
+TEMPLATES.env.filters["when"] = lambda text: parse_utc(text).strftime("%-d %b %Y, %H:%M:%S UTC")
 
 
 def router(node: Node) -> APIRouter:
@@ -34,6 +36,7 @@ def router(node: Node) -> APIRouter:
                 "checkpoint": latest[1] if latest else None,
                 "checkpoint_row": latest[0] if latest else None,
                 "events": queries.recent_events(node, 20),
+                "types": node.registry.types,
             },
         )
 
@@ -48,7 +51,13 @@ def router(node: Node) -> APIRouter:
         return TEMPLATES.TemplateResponse(
             request,
             "event.html",
-            {"profile": queries.profile(node), "node": node, "logged": logged, "proof": proof},
+            {
+                "profile": queries.profile(node),
+                "node": node,
+                "logged": logged,
+                "proof": proof,
+                "types": node.registry.types,
+            },
         )
 
     return pages
