@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import Registry
@@ -12,4 +13,8 @@ def default_registry() -> Registry:
     registry = Registry()
     registry.extend(profile.EVENT_TYPES)
     registry.extend(attestation.EVENT_TYPES)
+    registry.extend(policy.EVENT_TYPES)
+    registry.extend(roles.EVENT_TYPES)
+    registry.extend(lifecycle.EVENT_TYPES)
+    registry.extend(recovery.EVENT_TYPES)
     return registry

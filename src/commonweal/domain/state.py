@@ -82,4 +82,4 @@ class State:
 
     def items(self, name: str) -> Iterator[tuple[Hashable, Any]]:
         """Every (key, value) of table ``name``."""
-        return iter(self.table(name).items())
+        return iter(self.tables.get(name, {}).items())

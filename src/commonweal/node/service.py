@@ -26,6 +26,7 @@ from commonweal.core.events import (
     leaf_bytes,
     parse_event,
     parse_event_json,
+    sign_event,
 )
 from commonweal.core.merkle import CompactRange, leaf_hash
 from commonweal.core.rfc3339 import format_utc, parse_utc
@@ -109,6 +110,9 @@ class Node:
         self._lock = threading.Lock()
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
+        self._node_author_lock = threading.Lock()
+        self.after_commit: list[Callable[[Node, list[EntryRow]], None]] = []
+        """Called, under the sequencer lock, with the entries of every committed group."""
         self._load()
 
     # -- startup --------------------------------------------------------------------
@@ -185,6 +189,27 @@ class Node:
         if not prepared.event.has_valid_signature():
             raise _bad_signature()
         return prepared
+
+    def prepare_value(self, value: object) -> Prepared:
+        """:meth:`prepare` for an event already decoded from a larger JSON document."""
+        prepared = self._check_unsigned(self._parse_value(value))
+        if not prepared.event.has_valid_signature():
+            raise _bad_signature()
+        return prepared
+
+    def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
+        """Sign and append an event authored by the node itself (its next ``seq``)."""
+        with self._node_author_lock:
+            seq = self.state.get(AUTHORS, self.identity.did, 0) + 1
+            event = sign_event(
+                self.identity.key,
+                type=event_type,
+                node=self.identity.did,
+                seq=seq,
+                at=format_utc(self.clock()),
+                body=body,
+            )
+            return self.commit([self.prepare_value(event)])[0]
 
     @staticmethod
     def _parse(raw: bytes) -> Event:
@@ -292,6 +317,8 @@ class Node:
         else:
             if group.entries:
                 self.last_received = now
+                for hook in self.after_commit:
+                    hook(self, group.entries)
         for request in requests:
             request.done.set()
 

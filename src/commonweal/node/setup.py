@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +20,12 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, dump_key_file, load_key_file
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.membership.lifecycle import FOUNDER_ADMITTED
+from commonweal.domain.membership.policy import DEFAULT_POLICY, POLICY_SET
 from commonweal.domain.node.profile import NODE_CREATED
+from commonweal.node import membership
 from commonweal.node.config import NodeConfig
+from commonweal.node.errors import Rejected
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.service import Clock, Node, system_clock
 from commonweal.store.database import is_initialised, make_engine, migrate, sqlite_url
@@ -82,8 +87,12 @@ def init_node(
     clock: Clock = system_clock,
     checkpoint_every_events: int = 1000,
     checkpoint_every_seconds: float = 5.0,
+    founders: Sequence[str] = (),
+    admission: Mapping[str, Any] | None = None,
 ) -> Node:
-    """Create a node: its key, settings, database, and the ``node.created`` first entry."""
+    """Create a node: its key, settings, database, the ``node.created`` first entry,
+    its admission policy (when given; the documented default applies otherwise) and
+    its founding members."""
     if checkpoint_every_events < 1 or checkpoint_every_seconds <= 0:
         raise SetupError("checkpoints need a positive number of events and of seconds")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,6 +126,14 @@ def init_node(
         key, type=NODE_CREATED, node=identity.did, seq=1, at=format_utc(clock()), body=body
     )
     node.submit_batch([created])
+    membership.attach(node)
+    try:
+        if admission is not None:
+            node.submit_as_node(POLICY_SET, {**DEFAULT_POLICY, **admission})
+        for founder in founders:
+            node.submit_as_node(FOUNDER_ADMITTED, {"member": founder})
+    except Rejected as refused:
+        raise SetupError(f"the node was created, but: {refused.message}") from None
     node.checkpoint()
     return node
 
@@ -149,7 +166,8 @@ def open_node(
     meta = store.read_meta()
     if meta.get("did") != identity.did:
         raise SetupError("the key in the data directory is not the key of the node in the database")
-    return Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+    node = Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+    return membership.attach(node)
 
 
 def open_store(target: str) -> LogStore:

@@ -45,6 +45,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Freed space is zeroed, so erased personal data leaves the file (see erase_profiles).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -21,6 +21,7 @@ from commonweal.store.schema import (
     log_entries,
     log_head,
     node_meta,
+    private_profiles,
     projection_rows,
     tree_hashes,
 )
@@ -163,6 +164,62 @@ class LogStore:
                 _sql(conn, "INSERT INTO projection_rows (tbl, key, value) VALUES (?, ?, ?)"),
                 encoded,
             )
+
+    # -- private data (never in the log) ---------------------------------------------
+
+    def put_profile(self, commitment: str, salt: str, profile: str) -> None:
+        """Keep a private profile (idempotent for the same commitment)."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                select(private_profiles.c.commitment).where(
+                    private_profiles.c.commitment == commitment
+                )
+            ).first()
+            if exists is None:
+                conn.execute(
+                    insert(private_profiles).values(
+                        commitment=commitment, salt=salt, profile=profile
+                    )
+                )
+
+    def profile(self, commitment: str) -> tuple[str, str] | None:
+        """(salt, profile JSON) for a commitment, unless erased."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(private_profiles.c.salt, private_profiles.c.profile).where(
+                    private_profiles.c.commitment == commitment
+                )
+            ).first()
+        return (row.salt, row.profile) if row is not None else None
+
+    def profile_commitments(self) -> set[str]:
+        """Every commitment with a stored profile."""
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(private_profiles.c.commitment))}
+
+    def erase_profiles(self, commitments: Iterable[str]) -> int:
+        """Delete profiles so their bytes leave the database files, not just its tables.
+
+        SQLite: ``secure_delete`` (on for every connection) zeroes the freed space,
+        and a WAL checkpoint that truncates the WAL drops the old page images.
+        PostgreSQL: the rows are deleted and the table vacuumed (see
+        docs/operations.md for what remains).
+        """
+        wanted = sorted(set(commitments))
+        if not wanted:
+            return 0
+        with self.engine.begin() as conn:
+            deleted = conn.execute(
+                delete(private_profiles).where(private_profiles.c.commitment.in_(wanted))
+            ).rowcount
+        if self.engine.dialect.name == "sqlite":
+            self.close_writer()
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM private_profiles")
+        return int(deleted or 0)
 
     def add_checkpoint(self, checkpoint: CheckpointRow) -> None:
         """Store a checkpoint signed outside an append."""

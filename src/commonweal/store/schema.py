@@ -8,6 +8,8 @@
 - ``checkpoints``: every signed checkpoint note.
 - ``projection_rows``: the projected state, one row per (table, key).
 - ``node_meta``: the node's public identity (DID, origin, verifier key).
+- ``private_profiles``: members' personal data, never in the log; the log holds only
+  a salted commitment to each, so a profile can be erased without breaking the log.
 """
 
 from __future__ import annotations
@@ -80,4 +82,12 @@ projection_rows = Table(
     Column("tbl", String(100), primary_key=True),
     Column("key", String(1000), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+private_profiles = Table(
+    "private_profiles",
+    metadata,
+    Column("commitment", String(80), primary_key=True),
+    Column("salt", String(100), nullable=False),
+    Column("profile", Text, nullable=False),
 )

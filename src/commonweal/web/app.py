@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
+from commonweal.node import membership
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import api, log_routes, pages, problems
@@ -63,9 +64,11 @@ def create_app(node: Node, *, background_checkpoints: bool = True) -> Submission
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
+    """Time-driven work: overdue checkpoints, and recoveries whose time lock has passed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
+            membership.complete_due_recoveries(node)
             node.checkpoint_if_due(max_age_seconds=interval)
-        except Exception:
+        except Exception:  # the next tick retries; the log itself is unaffected
             continue

@@ -1,0 +1,1 @@
+"""Membership: admission policy, the member lifecycle, roles, credentials owed, recovery."""

@@ -1,0 +1,102 @@
+"""The membership state tables and the small readers every membership rule shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.errors import InvalidBody, NotPermitted
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+POLICY = "membership.policy"
+"""``"policy"`` → the admission policy (see policy.py)."""
+MEMBERS = "membership.members"
+"""did → the member record: status, commitment, public name, vouches, roles, erased."""
+ROLES = "membership.roles"
+"""role name → ``{"permissions": [...]}``."""
+CREDENTIALS = "membership.credentials"
+"""``"<did> <kind>"`` → a credential the node owes: status index, issued at, revoked."""
+COUNTERS = "membership.counters"
+"""``"status_index"`` → the next free index in the node's status list."""
+GUARDIANS = "membership.guardians"
+"""did → ``{"guardians": [...], "threshold": k}``."""
+RECOVERIES = "membership.recoveries"
+"""old did → the open recovery: new did, guardian vouches, unlock time."""
+
+ACTIVE = "member"
+SUSPENDED = "suspended"
+APPLICANT = "applicant"
+ENDED = frozenset({"left", "expelled", "declined", "recovered"})
+
+
+def member(state: State, did: str) -> dict[str, Any] | None:
+    """The record of ``did``, if it ever applied or was admitted."""
+    record: dict[str, Any] | None = state.get(MEMBERS, did)
+    return record
+
+
+def require_active_member(state: State, did: str, doing: str) -> dict[str, Any]:
+    """``did`` is a member in good standing (not an applicant, suspended or gone)."""
+    record = member(state, did)
+    if record is None or record["status"] == APPLICANT:
+        raise NotPermitted(f"only members may {doing}", code="not_a_member")
+    if record["status"] == SUSPENDED:
+        raise NotPermitted(f"a suspended member may not {doing}", code="suspended")
+    if record["status"] != ACTIVE:
+        raise NotPermitted(f"a former member may not {doing}", code="not_a_member")
+    return record
+
+
+def permissions_of(state: State, did: str) -> set[str]:
+    """Every permission ``did`` holds through its roles (none unless in good standing)."""
+    record = member(state, did)
+    if record is None or record["status"] != ACTIVE:
+        return set()
+    granted: set[str] = set()
+    for role in record.get("roles", []):
+        granted.update(state.get(ROLES, role, {}).get("permissions", []))
+    return granted
+
+
+def require_permission(state: State, ctx: Context, permission: str) -> None:
+    """The author is the node itself, or a member in good standing holding ``permission``."""
+    if ctx.author == ctx.node_did:
+        return
+    if permission not in permissions_of(state, ctx.author):
+        raise NotPermitted(f"this needs the {permission!r} permission", code="forbidden")
+
+
+def did_member(body: dict[str, Any] | Any, name: str = "member") -> str:
+    """A body member that must be a did:key."""
+    value = body.get(name) if isinstance(body, dict) else None
+    if not isinstance(value, str) or not value.startswith("did:key:z6Mk"):
+        raise InvalidBody(f"{name} must be a member's did:key")
+    return value
+
+
+def owe_credential(state: State, ctx: Context, did: str, kind: str, **claims: Any) -> None:
+    """Record that the node issues ``did`` a credential of ``kind``, with a status index."""
+    index = state.get(COUNTERS, "status_index", 0)
+    state.put(COUNTERS, "status_index", index + 1)
+    state.put(
+        CREDENTIALS,
+        f"{did} {kind}",
+        {
+            "subject": did,
+            "kind": kind,
+            "index": index,
+            "issued": ctx.received,
+            "revoked": None,
+            "issued_at_entry": ctx.index,
+            **claims,
+        },
+    )
+
+
+def revoke_credentials(state: State, ctx: Context, did: str, reason: str) -> None:
+    """Flip the status bit of every unrevoked credential of ``did``."""
+    for key, credential in list(state.items(CREDENTIALS)):
+        if credential["subject"] == did and credential["revoked"] is None:
+            state.put(
+                CREDENTIALS, key, {**credential, "revoked": {"at": ctx.received, "reason": reason}}
+            )
