@@ -7,6 +7,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from commonweal.client.wallet import Wallet, WalletError, default_wallet
+from commonweal.core.keys import SigningKey
+from commonweal.node.setup import SetupError, read_key_file
+
 # No emoji codes (":key:" is part of every did:key) and no wrapping of long values.
 console = Console(emoji=False, soft_wrap=True)
 errors = Console(stderr=True, emoji=False, soft_wrap=True)
@@ -24,3 +28,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
     errors.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+NodeUrl = typer.Option("http://127.0.0.1:8000", "--node", "-n", help="The node's URL.")
+WalletDir = typer.Option(
+    None,
+    "--wallet",
+    "-w",
+    help="Wallet folder (default: COMMONWEAL_WALLET or ~/.commonweal/wallet).",
+)
+KeyFile = typer.Option(None, "--key", "-k", help="Sign with this key file instead of the wallet.")
+
+
+def signing_key(wallet: Path | None, key: Path | None, passphrase: str | None) -> SigningKey:
+    """The key to sign with: a key file if given, else the wallet's key."""
+    try:
+        if key is not None:
+            return read_key_file(key, passphrase)
+        return Wallet(wallet or default_wallet()).key(passphrase)
+    except (SetupError, WalletError) as error:
+        raise fail(str(error)) from None

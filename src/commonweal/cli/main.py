@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from commonweal.cli import event_commands, key_commands, log_commands, node_commands
+from commonweal.cli import (
+    event_commands,
+    key_commands,
+    log_commands,
+    member_commands,
+    node_commands,
+)
 
 app = typer.Typer(
     name="commonweal",
@@ -18,6 +24,7 @@ app.command("demo")(node_commands.demo)
 app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")
+app.add_typer(member_commands.app, name="member")
 
 
 @app.command("verify")

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
@@ -64,17 +65,33 @@ class NodeClient:
         self, key: SigningKey, event_type: str, body: dict[str, Any], *, seq: int | None = None
     ) -> dict[str, Any]:
         """Sign an event as ``key`` for this node (with the next ``seq``) and submit it."""
+        return self.submit(self.signed(key, event_type, body, seq=seq))
+
+    def signed(
+        self, key: SigningKey, event_type: str, body: dict[str, Any], *, seq: int | None = None
+    ) -> dict[str, Any]:
+        """An event signed by ``key`` for this node, with the next ``seq``."""
         author = did_key_from_public_key(key.public_key)
-        node = self.identity()["did"]
-        event = sign_event(
+        return sign_event(
             key,
             type=event_type,
-            node=node,
+            node=self.identity()["did"],
             seq=seq or self.next_seq(author),
             at=format_utc(datetime.now(UTC)),
             body=body,
         )
-        return self.submit(event)
+
+    def apply(self, key: SigningKey, profile: dict[str, Any]) -> dict[str, Any]:
+        """Apply for membership: the event commits to ``profile``, which goes beside it."""
+        salt = new_salt()
+        event = self.signed(
+            key, "membership.application.submitted", {"commitment": commitment(profile, salt)}
+        )
+        document = {"event": event, "profile": profile, "salt": salt}
+        result: dict[str, Any] = self._checked(
+            self.http.post("/v1/membership/applications", json=document)
+        ).json()
+        return result
 
     @staticmethod
     def _checked(response: httpx.Response) -> httpx.Response:

@@ -16,7 +16,7 @@ from commonweal import __version__
 from commonweal.node import membership
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
-from commonweal.web import api, log_routes, pages, problems
+from commonweal.web import api, log_routes, membership_api, pages, problems
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
 
@@ -58,6 +58,7 @@ def create_app(node: Node, *, background_checkpoints: bool = True) -> Submission
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
     app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node))
+    app.include_router(membership_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)

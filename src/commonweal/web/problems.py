@@ -34,6 +34,17 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "not_found": 404,
     "unavailable": 503,
+    "invalid_profile": 422,
+    "commitment_mismatch": 422,
+    "not_a_member": 403,
+    "suspended": 403,
+    "self_vouch": 403,
+    "self_sanction": 403,
+    "not_guardian": 403,
+    "expelled": 403,
+    "policy": 403,
+    "no_guardians": 403,
+    "time_locked": 403,
 }
 
 TITLES = {

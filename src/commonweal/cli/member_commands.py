@@ -1,0 +1,207 @@
+"""``commonweal member …``: join, vouch, approve, sanction, erase, recover, as signed events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    console,
+    fail,
+    signing_key,
+)
+from commonweal.client.http import NodeClient, NodeRefused
+
+app = typer.Typer(
+    help="Membership: apply, vouch, approve, sanction, erase, recover.", no_args_is_help=True
+)
+
+
+def _act(
+    node: str,
+    wallet: Path | None,
+    key: Path | None,
+    passphrase: str | None,
+    event_type: str,
+    body: dict[str, Any],
+) -> None:
+    signer = signing_key(wallet, key, passphrase)
+    try:
+        with NodeClient(node) as client:
+            receipt = client.sign_and_submit(signer, event_type, body)
+    except NodeRefused as refused:
+        raise fail(f"the node refused: {refused}") from None
+    console.print_json(json.dumps(receipt))
+
+
+@app.command("apply")
+def apply(
+    name: str = typer.Option(..., help="Your display name (kept private unless --show-name)."),
+    contact: str = typer.Option("", help="How to reach you (private)."),
+    bio: str = typer.Option("", help="A few words about you (private)."),
+    location: str = typer.Option("", help="Where you are (private)."),
+    show_name: bool = typer.Option(
+        False, "--show-name", help="Show your name in the member directory."
+    ),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Apply to join: the log gets a salted commitment; your profile stays private."""
+    signer = signing_key(wallet, key, passphrase)
+    profile = {
+        "display_name": name,
+        "contact": contact,
+        "bio": bio,
+        "location": location,
+        "show_name": show_name,
+    }
+    try:
+        with NodeClient(node) as client:
+            receipt = client.apply(signer, profile)
+    except NodeRefused as refused:
+        raise fail(f"the node refused: {refused}") from None
+    console.print_json(json.dumps(receipt))
+
+
+ACTIONS = (
+    # command, event type, body field, takes a reason, help
+    ("vouch", "membership.vouch.given", "applicant", False, "Vouch for an applicant you know."),
+    ("approve", "membership.application.approved", "applicant", False, "Approve an application."),
+    ("decline", "membership.application.declined", "applicant", True, "Decline an application."),
+    ("suspend", "membership.member.suspended", "member", True, "Suspend a member."),
+    ("reinstate", "membership.member.reinstated", "member", False, "End a suspension."),
+    ("expel", "membership.member.expelled", "member", True, "Expel a member."),
+    ("erase", "membership.profile.erased", "member", False, "Erase a private profile."),
+    ("recover-cancel", "membership.recovery.cancelled", "member", False, "Withdraw a recovery."),
+)
+
+
+def _register(name: str, event_type: str, field: str, reasoned: bool, summary: str) -> None:
+    def command(
+        did: str = typer.Argument(..., help="The member's or applicant's did:key."),
+        reason: str = typer.Option("", help="Why (public; for decline, suspend and expel)."),
+        node: str = NodeUrl,
+        wallet: Path | None = WalletDir,
+        key: Path | None = KeyFile,
+        passphrase: str | None = Passphrase,
+    ) -> None:
+        body: dict[str, Any] = {field: did}
+        if reasoned and reason:
+            body["reason"] = reason
+        _act(node, wallet, key, passphrase, event_type, body)
+
+    command.__doc__ = f"{summary} (event {event_type})"
+    app.command(name)(command)
+
+
+for action in ACTIONS:
+    _register(*action)
+
+
+@app.command("leave")
+def leave(
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Leave the node; your credentials are revoked."""
+    _act(node, wallet, key, passphrase, "membership.member.left", {})
+
+
+@app.command("guardians")
+def guardians(
+    dids: list[str] = typer.Argument(..., help="Your guardians' did:keys (members)."),
+    threshold: int = typer.Option(..., help="How many of them must vouch for a new key."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Choose the guardians who can recover your membership if you lose your key."""
+    body = {"guardians": dids, "threshold": threshold}
+    _act(node, wallet, key, passphrase, "membership.guardians.set", body)
+
+
+@app.command("recover-request")
+def recover_request(
+    old: str = typer.Argument(..., help="The did:key you lost."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """With your NEW key: ask to take the place of the key you lost."""
+    _act(node, wallet, key, passphrase, "membership.recovery.requested", {"member": old})
+
+
+@app.command("recover-vouch")
+def recover_vouch(
+    old: str = typer.Argument(..., help="The member's lost did:key."),
+    new: str = typer.Argument(..., help="The new did:key they asked for."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a guardian: confirm a member's new key (after checking with them in person)."""
+    _act(node, wallet, key, passphrase, "membership.recovery.vouched", {"member": old, "new": new})
+
+
+@app.command("policy")
+def policy(
+    admission: str = typer.Argument(..., help="open, vouch or approval."),
+    vouches: int = typer.Option(2, help="Vouches needed under 'vouch'."),
+    recovery_delay: int = typer.Option(72 * 3600, help="Recovery time lock, in seconds."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Set the admission policy (needs membership.policy)."""
+    body = {
+        "admission": admission,
+        "vouches_required": vouches,
+        "recovery_delay_seconds": recovery_delay,
+    }
+    _act(node, wallet, key, passphrase, "membership.policy.set", body)
+
+
+@app.command("role")
+def role(
+    action: str = typer.Argument(..., help="grant or revoke."),
+    did: str = typer.Argument(..., help="The member's did:key."),
+    name: str = typer.Argument(..., help="The role, e.g. steward or treasurer."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Grant or revoke a role (needs membership.roles)."""
+    if action not in ("grant", "revoke"):
+        raise fail("the action is grant or revoke")
+    event_type = "membership.role.granted" if action == "grant" else "membership.role.revoked"
+    _act(node, wallet, key, passphrase, event_type, {"member": did, "role": name})
+
+
+@app.command("list")
+def list_members(node: str = NodeUrl) -> None:
+    """The member directory: DIDs, standing, roles, and names shown by choice."""
+    try:
+        with NodeClient(node) as client:
+            members = client.get_json("/v1/members")["members"]
+    except NodeRefused as refused:
+        raise fail(str(refused)) from None
+    for entry in members:
+        name = entry["name"] or ""
+        roles = ",".join(entry["roles"])
+        console.print(f"{entry['did']}  {entry['status']:<10} {roles:<20} {name}")

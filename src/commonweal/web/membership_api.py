@@ -1,0 +1,66 @@
+"""Membership over HTTP: applications with private profiles, the directory, the policy.
+
+Every other membership action (vouch, approve, leave, suspend, expel, erase,
+guardians, recovery) is an ordinary signed event for ``POST /v1/events``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from commonweal.core.events import EventError, load_json
+from commonweal.domain.membership.policy import current_policy
+from commonweal.domain.membership.records import MEMBERS, ROLES
+from commonweal.node import membership
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.api import json_response, read_limited, receipt_json
+
+MAX_APPLICATION_BYTES = 80_000
+
+
+def router(node: Node) -> APIRouter:
+    """Membership routes over ``node``."""
+    api = APIRouter(prefix="/v1")
+
+    @api.post("/membership/applications", status_code=201)
+    async def apply(request: Request) -> Response:
+        """``{"event": <signed application>, "profile": {...}, "salt": "…"}``."""
+        raw = await read_limited(
+            request.headers.get("content-length"), request.stream(), MAX_APPLICATION_BYTES
+        )
+        try:
+            document = load_json(raw)
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+        if not isinstance(document, dict) or set(document) != {"event", "profile", "salt"}:
+            raise Rejected("invalid_request", 'an application is {"event", "profile", "salt"}')
+        receipt = await run_in_threadpool(
+            membership.apply, node, document["event"], document["profile"], document["salt"]
+        )
+        return json_response(receipt_json(receipt), 201)
+
+    @api.get("/members")
+    def members() -> Response:
+        return json_response({"members": membership.directory(node)})
+
+    @api.get("/members/{did}")
+    def member(did: str) -> Response:
+        for entry in membership.directory(node):
+            if entry["did"] == did:
+                return json_response(entry)
+        raise Rejected("not_found", f"{did} is not known to this node")
+
+    @api.get("/membership/policy")
+    def policy() -> Response:
+        return json_response(
+            {
+                "policy": current_policy(node.state),
+                "roles": dict(node.state.items(ROLES)),
+                "members": sum(1 for _ in node.state.items(MEMBERS)),
+            }
+        )
+
+    return api
