@@ -10,6 +10,7 @@ from commonweal.cli import (
     log_commands,
     member_commands,
     node_commands,
+    wallet_commands,
 )
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")
 app.add_typer(member_commands.app, name="member")
+app.add_typer(wallet_commands.app, name="wallet")
 
 
 @app.command("verify")
