@@ -97,8 +97,7 @@ class Story:
         self.clock.later(hours=3)
 
     def apply(self, name: str) -> None:
-        display, bio = PROFILES[name]
-        profile = {"display_name": display, "bio": bio, "show_name": name != "gio"}
+        profile = _profile(name)
         salt = new_salt()
         event = self.event(
             name, "membership.application.submitted", {"commitment": commitment(profile, salt)}
@@ -126,6 +125,10 @@ def create_demo(data_dir: Path) -> Node:
         url="http://127.0.0.1:8000",
         clock=clock,
         founders=[did_key_from_public_key(k.public_key) for k in founders.values()],
+        founder_profiles={
+            did_key_from_public_key(key.public_key): _profile(name)
+            for name, key in founders.items()
+        },
         admission=DEFAULT_POLICY,
     )
     story = Story(node, clock, keys_dir, keys=dict(founders), seqs={})
@@ -176,6 +179,11 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+
+
+def _profile(name: str) -> dict[str, Any]:
+    display, bio = PROFILES[name]
+    return {"display_name": display, "bio": bio, "show_name": name != "gio"}
 
 
 def _document(title: str, note: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from commonweal.core.commitment import commitment
+from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.lifecycle import APPLIED, ERASED
 from commonweal.domain.membership.records import MEMBERS
@@ -62,6 +62,15 @@ def apply(node: Node, event: object, profile: object, salt: object) -> Receipt:
     except Exception:
         reconcile_profiles(node)
         raise
+
+
+def keep_profile(node: Node, profile: object) -> str:
+    """Store a profile under a fresh salt; return the commitment to put in an event."""
+    checked = check_profile(profile)
+    salt = new_salt()
+    digest = commitment(checked, salt)
+    node.store.put_profile(digest, salt, orjson.dumps(checked).decode())
+    return digest
 
 
 def profile_of(node: Node, did: str) -> dict[str, Any] | None:

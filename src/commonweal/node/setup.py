@@ -88,6 +88,7 @@ def init_node(
     checkpoint_every_events: int = 1000,
     checkpoint_every_seconds: float = 5.0,
     founders: Sequence[str] = (),
+    founder_profiles: Mapping[str, Mapping[str, Any]] | None = None,
     admission: Mapping[str, Any] | None = None,
 ) -> Node:
     """Create a node: its key, settings, database, the ``node.created`` first entry,
@@ -131,7 +132,11 @@ def init_node(
         if admission is not None:
             node.submit_as_node(POLICY_SET, {**DEFAULT_POLICY, **admission})
         for founder in founders:
-            node.submit_as_node(FOUNDER_ADMITTED, {"member": founder})
+            body = {"member": founder}
+            profile = (founder_profiles or {}).get(founder)
+            if profile is not None:
+                body["commitment"] = membership.keep_profile(node, profile)
+            node.submit_as_node(FOUNDER_ADMITTED, body)
     except Rejected as refused:
         raise SetupError(f"the node was created, but: {refused.message}") from None
     node.checkpoint()
