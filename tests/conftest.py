@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.builders import Clock, EventFactory
+from tests.community import community  # a shared fixture: registered by importing it
 from tests.vectors import find_vectors
 
 POSTGRES_URL = os.environ.get("COMMONWEAL_TEST_POSTGRES_URL")
@@ -78,4 +79,5 @@ def events(node, clock: Clock) -> EventFactory:  # type: ignore[no-untyped-def]
     return EventFactory(node.identity.did, clock)
 
 
-__all__ = ["Clock", "EventFactory", "timedelta"]
+__all__ = ["Clock", "EventFactory", "community", "timedelta"]
+

@@ -9,7 +9,7 @@ import orjson
 from commonweal.domain.catalog import default_registry
 from commonweal.node import membership
 from commonweal.node.verify import verify_log
-from tests.domain.membership.conftest import Community
+from tests.community import Community
 
 VOUCH = "membership.vouch.given"
 

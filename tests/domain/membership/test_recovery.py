@@ -8,7 +8,7 @@ from commonweal.domain.catalog import default_registry
 from commonweal.node import membership
 from commonweal.node.errors import Rejected
 from commonweal.node.verify import verify_log
-from tests.domain.membership.conftest import Community
+from tests.community import Community
 
 GUARDIANS = "membership.guardians.set"
 REQUEST = "membership.recovery.requested"
