@@ -80,4 +80,3 @@ def events(node, clock: Clock) -> EventFactory:  # type: ignore[no-untyped-def]
 
 
 __all__ = ["Clock", "EventFactory", "community", "timedelta"]
-

@@ -1,0 +1,125 @@
+"""RDF Dataset Canonicalization (URDNA2015) for ``eddsa-rdfc-2022``, safely bounded.
+
+pyld has no safe mode, so dropped terms are detected here: the document is
+expanded and compacted back with its own context, and every term it used must
+survive (DATA_LOSS_DETECTION_ERROR otherwise). Work is bounded before
+canonicalization starts: size, nesting and the number of blank nodes.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+from pyld import jsonld
+
+from commonweal.core.vc.contexts import document_loader
+from commonweal.core.vc.errors import CredentialError
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 16
+MAX_BLANK_NODES = 64
+OPTIONS: dict[str, Any] = {"documentLoader": document_loader, "base": None}
+
+
+def canonical_nquads(document: dict[str, Any]) -> str:
+    """The canonical N-Quads of ``document`` (URDNA2015), refusing lossy or oversized input."""
+    _check_budget(document)
+    check_terms(document)
+    try:
+        nquads: str = jsonld.normalize(
+            copy.deepcopy(document),
+            {**OPTIONS, "algorithm": "URDNA2015", "format": "application/n-quads"},
+        )
+    except jsonld.JsonLdError as error:
+        raise CredentialError(
+            "canonicalization_error", f"JSON-LD processing failed: {error}"
+        ) from None
+    return nquads
+
+
+def _check_budget(document: dict[str, Any]) -> None:
+    if len(orjson.dumps(document)) > MAX_BYTES:
+        raise CredentialError(
+            "canonicalization_limit", f"documents over {MAX_BYTES} bytes are refused"
+        )
+    blank = 0
+
+    def walk(value: Any, depth: int) -> None:
+        nonlocal blank
+        if depth > MAX_DEPTH:
+            raise CredentialError(
+                "canonicalization_limit", f"nesting deeper than {MAX_DEPTH} is refused"
+            )
+        if isinstance(value, dict):
+            if "id" not in value and "@id" not in value and "@value" not in value:
+                blank += 1
+            for member in value.values():
+                walk(member, depth + 1)
+        elif isinstance(value, list):
+            for member in value:
+                walk(member, depth + 1)
+
+    walk(document, 0)
+    if blank > MAX_BLANK_NODES:
+        raise CredentialError("canonicalization_limit", f"more than {MAX_BLANK_NODES} blank nodes")
+
+
+def check_terms(document: dict[str, Any]) -> None:
+    """Every term and type the document uses is defined by its contexts (no data loss)."""
+    try:
+        expanded = jsonld.expand(copy.deepcopy(document), OPTIONS)
+        compacted = jsonld.compact(expanded, {"@context": document.get("@context", {})}, OPTIONS)
+    except CredentialError:
+        raise
+    except Exception as error:  # pyld raises JsonLdError, and KeyError on some invalid input
+        raise CredentialError(
+            "DATA_LOSS_DETECTION_ERROR", f"JSON-LD processing failed: {error}"
+        ) from None
+    relative = sorted(t for t in _types(expanded) if ":" not in t)
+    if relative:
+        raise CredentialError(
+            "DATA_LOSS_DETECTION_ERROR",
+            f"these types are not defined by the document's contexts: {', '.join(relative)}",
+        )
+    lost = _terms(document) - _terms(compacted)
+    if lost:
+        raise CredentialError(
+            "DATA_LOSS_DETECTION_ERROR",
+            f"these terms are not defined by the document's contexts: {', '.join(sorted(lost))}",
+        )
+
+
+KEYWORD_ALIASES = frozenset({"@context", "id", "type", "proof"})
+"""Not compared: keyword aliases (compaction may fold ``{"id": x}`` into ``x``) and the
+proof, a graph that Data Integrity checks on its own."""
+
+
+def _terms(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if key not in KEYWORD_ALIASES:
+                found.add(key)
+                found |= _terms(member)
+    elif isinstance(value, list):
+        for member in value:
+            found |= _terms(member)
+    return found
+
+
+def _types(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if key == "@type" and isinstance(member, list):
+                found.update(t for t in member if isinstance(t, str))
+            elif key == "@type" and isinstance(member, str):
+                found.add(member)
+            else:
+                found |= _types(member)
+    elif isinstance(value, list):
+        for member in value:
+            found |= _types(member)
+    return found

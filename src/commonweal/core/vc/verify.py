@@ -1,0 +1,206 @@
+"""Verifying credentials and presentations offline.
+
+Everything needed is passed in: the trusted issuers, the status list credentials
+(cached or freshly fetched by the caller), the time, and a key resolver. Results
+follow the VC API: ``verified``, plus problem details saying what failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from commonweal.core.did import did_key_from_public_key
+from commonweal.core.keys import SigningKey
+from commonweal.core.vc.contexts import CREDENTIALS_V2
+from commonweal.core.vc.data_integrity import (
+    JCS,
+    KeyResolver,
+    add_proof,
+    resolve_did_key,
+    verify_proof,
+)
+from commonweal.core.vc.errors import CredentialError
+from commonweal.core.vc.model import check_credential, check_presentation
+from commonweal.core.vc.status_list import is_revoked
+
+PROBLEM_BASE = "https://commonweal.invalid/problems/"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a credential did not verify (VC API ``ProblemDetails``)."""
+
+    code: str
+    title: str
+    detail: str
+
+    def as_json(self) -> dict[str, str]:
+        """The problem as the VC API shows it."""
+        return {"type": PROBLEM_BASE + self.code, "title": self.title, "detail": self.detail}
+
+
+@dataclass
+class VerificationResult:
+    """Whether it verified, and every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return not self.problems
+
+    def add(self, error: CredentialError) -> None:
+        self.problems.append(Problem(error.code, error.code.replace("_", " "), error.message))
+
+
+def issuer_id(vc: Mapping[str, Any]) -> str:
+    """The issuer's identifier, from a string or an object issuer."""
+    issuer = vc.get("issuer")
+    return str(issuer.get("id") if isinstance(issuer, dict) else issuer)
+
+
+def verify_credential(
+    vc: Any,
+    *,
+    trusted_issuers: Collection[str],
+    status_credentials: Mapping[str, Any],
+    now: datetime,
+    resolve_key: KeyResolver = resolve_did_key,
+) -> VerificationResult:
+    """Check a credential's form, proof, issuer, validity period and revocation status."""
+    result = VerificationResult()
+    try:
+        check_credential(vc)
+        proof = verify_proof(vc, resolve_key=resolve_key)
+    except CredentialError as error:
+        result.add(error)
+        return result
+    issuer = issuer_id(vc)
+    if not str(proof["verificationMethod"]).startswith(issuer + "#"):
+        result.add(CredentialError("wrong_signer", "the proof is not by the issuer's key"))
+    if issuer not in trusted_issuers:
+        result.add(CredentialError("untrusted_issuer", f"{issuer} is not on the trust list"))
+    for name, late in (("validFrom", False), ("validUntil", True)):
+        if name in vc:
+            moment = datetime.fromisoformat(str(vc[name]).replace("Z", "+00:00"))
+            if (now > moment) if late else (now < moment):
+                result.add(
+                    CredentialError("expired" if late else "not_yet_valid", f"{name} is {vc[name]}")
+                )
+    for entry in _as_list(vc.get("credentialStatus", [])):
+        if entry.get("type") == "BitstringStatusListEntry":
+            _check_status(result, entry, issuer, status_credentials, now, resolve_key)
+    return result
+
+
+def _check_status(
+    result: VerificationResult,
+    entry: dict[str, Any],
+    issuer: str,
+    status_credentials: Mapping[str, Any],
+    now: datetime,
+    resolve_key: KeyResolver,
+) -> None:
+    url = entry.get("statusListCredential")
+    status = status_credentials.get(str(url))
+    if status is None:
+        result.add(CredentialError("status_unavailable", f"no status list {url} was provided"))
+        return
+    listed = verify_credential(
+        status, trusted_issuers={issuer}, status_credentials={}, now=now, resolve_key=resolve_key
+    )
+    if not listed.verified or status.get("id") != url:
+        result.add(CredentialError("invalid_status_list", f"the status list {url} does not verify"))
+        return
+    try:
+        if is_revoked(entry, status):
+            result.add(CredentialError("revoked", "the issuer has revoked this credential"))
+    except CredentialError as error:
+        result.add(error)
+
+
+def verify_presentation(
+    vp: Any,
+    *,
+    challenge: str,
+    domain: str,
+    trusted_issuers: Collection[str],
+    status_credentials: Mapping[str, Any],
+    now: datetime,
+    resolve_key: KeyResolver = resolve_did_key,
+) -> VerificationResult:
+    """Check the holder's proof (challenge, domain) and every credential, held by the holder."""
+    result = VerificationResult()
+    try:
+        check_presentation(vp)
+        proof = verify_proof(
+            vp,
+            resolve_key=resolve_key,
+            expected_purpose="authentication",
+            challenge=challenge,
+            domain=domain,
+        )
+    except CredentialError as error:
+        result.add(error)
+        return result
+    holder = vp.get("holder")
+    if not isinstance(holder, str) or not str(proof["verificationMethod"]).startswith(holder + "#"):
+        result.add(CredentialError("wrong_signer", "the presentation is not signed by its holder"))
+    for credential in _as_list(vp.get("verifiableCredential", [])):
+        inner = verify_credential(
+            credential,
+            trusted_issuers=trusted_issuers,
+            status_credentials=status_credentials,
+            now=now,
+            resolve_key=resolve_key,
+        )
+        result.problems.extend(inner.problems)
+        subjects = [
+            s.get("id")
+            for s in _as_list(credential.get("credentialSubject", []))
+            if isinstance(s, dict)
+        ]
+        if holder not in subjects:
+            result.add(
+                CredentialError(
+                    "not_the_holder", "a credential is about someone other than the holder"
+                )
+            )
+    return result
+
+
+def create_presentation(
+    key: SigningKey,
+    credentials: list[dict[str, Any]],
+    *,
+    challenge: str,
+    domain: str,
+    created: str,
+    cryptosuite: str = JCS,
+) -> dict[str, Any]:
+    """A presentation of ``credentials`` signed by the holder's did:key for one challenge."""
+    holder = did_key_from_public_key(key.public_key)
+    document = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder,
+        "verifiableCredential": credentials,
+    }
+    method = f"{holder}#{holder.removeprefix('did:key:')}"
+    return add_proof(
+        document,
+        key,
+        verification_method=method,
+        created=created,
+        cryptosuite=cryptosuite,
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
