@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    credential_commands,
     event_commands,
     key_commands,
     log_commands,
@@ -22,11 +23,13 @@ app = typer.Typer(
 app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
 app.command("demo")(node_commands.demo)
+app.command("issuer-token")(node_commands.issuer_token)
 app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")
 app.add_typer(member_commands.app, name="member")
 app.add_typer(wallet_commands.app, name="wallet")
+app.add_typer(credential_commands.app, name="credential")
 
 
 @app.command("verify")

@@ -11,7 +11,14 @@ from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
-from commonweal.node.setup import SETTINGS_FILE, SetupError, init_node, open_node
+from commonweal.node.setup import (
+    SETTINGS_FILE,
+    SetupError,
+    add_issuer_token,
+    init_node,
+    open_node,
+    read_settings,
+)
 from commonweal.web.app import create_app
 
 
@@ -73,7 +80,7 @@ def serve(
     except SetupError as error:
         raise fail(str(error)) from None
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    run_server(node, host, port)
+    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
 
 
 def demo(
@@ -117,10 +124,21 @@ def demo(
         node.close()
 
 
-def run_server(node: Node, host: str, port: int) -> None:
+def run_server(
+    node: Node, host: str, port: int, issuer_tokens: frozenset[str] = frozenset()
+) -> None:
     """Serve ``node`` until interrupted, then release it."""
     tune_collector()
+    app = create_app(node, issuer_tokens=issuer_tokens)
     try:
-        uvicorn.run(create_app(node), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         node.close()
+
+
+def issuer_token(data_dir: Path = DataDir) -> None:
+    """Create a bearer token that may call POST /credentials/issue (printed once)."""
+    try:
+        console.print(add_issuer_token(data_dir))
+    except SetupError as error:
+        raise fail(str(error)) from None

@@ -24,3 +24,6 @@ class NodeConfig:
 
     max_batch_events: int = 1000
     """The most events one batch request may carry."""
+
+    trusted_issuers: tuple[str, ...] = ()
+    """Other nodes whose credentials this node accepts (until recognition lands)."""

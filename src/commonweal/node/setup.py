@@ -8,8 +8,10 @@ database lives there and the directory keeps only the key and settings.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,6 +49,9 @@ class Settings:
     database_url: str | None
     checkpoint_every_events: int = 1000
     checkpoint_every_seconds: float = 5.0
+    trusted_issuers: tuple[str, ...] = ()
+    issuer_tokens: tuple[str, ...] = ()
+    """SHA-256 hex of the bearer tokens that may call ``POST /credentials/issue``."""
 
     def config(self) -> NodeConfig:
         """The node configuration these settings describe."""
@@ -54,6 +59,7 @@ class Settings:
             checkpoint_every_events=self.checkpoint_every_events,
             checkpoint_every_seconds=self.checkpoint_every_seconds,
             max_future_skew=timedelta(minutes=10),
+            trusted_issuers=tuple(self.trusted_issuers),
         )
 
 
@@ -141,6 +147,16 @@ def init_node(
         raise SetupError(f"the node was created, but: {refused.message}") from None
     node.checkpoint()
     return node
+
+
+def add_issuer_token(data_dir: Path) -> str:
+    """Create a bearer token for ``/credentials/issue``; only its hash is kept."""
+    settings = read_settings(data_dir)
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    updated = {**settings.__dict__, "issuer_tokens": [*settings.issuer_tokens, digest]}
+    (data_dir / SETTINGS_FILE).write_text(json.dumps(updated, indent=2) + "\n")
+    return token
 
 
 def read_settings(data_dir: Path) -> Settings:

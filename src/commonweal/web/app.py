@@ -16,12 +16,14 @@ from commonweal import __version__
 from commonweal.node import membership
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
-from commonweal.web import api, log_routes, membership_api, pages, problems
+from commonweal.web import api, credentials_api, log_routes, membership_api, pages, problems
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
 
 
-def create_app(node: Node, *, background_checkpoints: bool = True) -> SubmissionEdge:
+def create_app(
+    node: Node, *, background_checkpoints: bool = True, issuer_tokens: frozenset[str] = frozenset()
+) -> SubmissionEdge:
     """The web app serving ``node``: wire API, log tiles and pages.
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
@@ -59,6 +61,7 @@ def create_app(node: Node, *, background_checkpoints: bool = True) -> Submission
     app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node))
     app.include_router(membership_api.router(node))
+    app.include_router(credentials_api.router(node, issuer_tokens))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)

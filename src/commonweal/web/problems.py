@@ -45,10 +45,14 @@ STATUS_BY_CODE = {
     "policy": 403,
     "no_guardians": 403,
     "time_locked": 403,
+    "unauthorized": 401,
+    "not_owed": 422,
+    "invalid_credential": 422,
 }
 
 TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",

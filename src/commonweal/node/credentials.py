@@ -1,0 +1,128 @@
+"""Credentials the node issues, rebuilt deterministically from the log.
+
+Each credential the membership rules owe (``membership.credentials``) becomes a
+W3C VC 2.0 signed with the node key (``eddsa-jcs-2022`` by default). Its content,
+status index and ``validFrom`` come from the log, and Ed25519 is deterministic,
+so the same log always yields byte-identical credentials: nothing to store, and
+anyone holding the log can check the node issued exactly these.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from commonweal.core.did import did_key_fingerprint
+from commonweal.core.vc.contexts import CREDENTIALS_V2, MEMBERSHIP_V1
+from commonweal.core.vc.data_integrity import JCS, add_proof
+from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
+from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
+from commonweal.domain.membership.records import CREDENTIALS
+from commonweal.node.queries import profile
+from commonweal.node.service import Node
+
+STATUS_LIST_PATH = "/credentials/status/1"
+
+
+def base_url(node: Node) -> str:
+    """The node's public URL (from its profile), or a name that never resolves."""
+    url = profile(node).get("url", "")
+    return (
+        url.rstrip("/")
+        if url
+        else f"https://{did_key_fingerprint(node.identity.did).lower()}.invalid"
+    )
+
+
+def status_list_url(node: Node) -> str:
+    """Where the node publishes its status list credential."""
+    return base_url(node) + STATUS_LIST_PATH
+
+
+def verification_method(node: Node) -> str:
+    """The node key as a verification method of its DID."""
+    return f"{node.identity.did}#{did_key_fingerprint(node.identity.did)}"
+
+
+def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict[str, Any]:
+    """The signed credential for one row of ``membership.credentials``."""
+    subject: dict[str, Any] = {"id": owed["subject"], "memberOf": node.identity.did}
+    kind = ["MembershipCredential"]
+    if owed["kind"].startswith("role:"):
+        kind = ["RoleCredential"]
+        subject["role"] = owed["role"]
+    name = f"{node.identity.did} credential {owed['index']}"
+    document = {
+        "@context": [CREDENTIALS_V2, MEMBERSHIP_V1],
+        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}",
+        "type": ["VerifiableCredential", *kind],
+        "issuer": node.identity.did,
+        "validFrom": owed["issued"],
+        "credentialSubject": subject,
+        "credentialStatus": status_entry(status_list_url(node), owed["index"]),
+    }
+    return add_proof(
+        document,
+        node.identity.key,
+        verification_method=verification_method(node),
+        created=owed["issued"],
+        cryptosuite=cryptosuite,
+    )
+
+
+def credentials_of(node: Node, did: str) -> list[dict[str, Any]]:
+    """Every credential the node issued to ``did`` (revoked ones too: their status says so)."""
+    owed = [row for _key, row in node.state.items(CREDENTIALS) if row["subject"] == did]
+    return [credential(node, row) for row in sorted(owed, key=lambda row: row["index"])]
+
+
+def status_list(node: Node) -> dict[str, Any]:
+    """The signed status list credential: a set bit is a revoked credential."""
+    bits = StatusList()
+    changed = profile(node).get("created", "")
+    for _key, row in node.state.items(CREDENTIALS):
+        if row["revoked"] is not None:
+            bits.set(row["index"])
+            changed = max(changed, row["revoked"]["at"])
+    url = status_list_url(node)
+    unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
+    return add_proof(
+        unsigned, node.identity.key, verification_method=verification_method(node), created=changed
+    )
+
+
+def trusted_issuers(node: Node) -> set[str]:
+    """The issuers this node accepts: itself and the nodes it is configured to trust."""
+    return {node.identity.did, *node.config.trusted_issuers}
+
+
+def verify(
+    node: Node, vc: Any, now: datetime, extra_status: dict[str, Any] | None = None
+) -> VerificationResult:
+    """Verify a credential with this node's trust list and status lists."""
+    statuses = {status_list_url(node): status_list(node), **(extra_status or {})}
+    return verify_credential(
+        vc, trusted_issuers=trusted_issuers(node), status_credentials=statuses, now=now
+    )
+
+
+def verify_vp(
+    node: Node,
+    vp: Any,
+    *,
+    challenge: str,
+    domain: str,
+    now: datetime,
+    extra_status: dict[str, Any] | None = None,
+) -> VerificationResult:
+    """Verify a presentation with this node's trust list and status lists."""
+    statuses = {status_list_url(node): status_list(node), **(extra_status or {})}
+    return verify_presentation(
+        vp,
+        challenge=challenge,
+        domain=domain,
+        trusted_issuers=trusted_issuers(node),
+        status_credentials=statuses,
+        now=now,
+    )

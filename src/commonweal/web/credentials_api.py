@@ -1,0 +1,141 @@
+"""The W3C VC API shapes: issue, verify, presentations, and the status list.
+
+``POST /credentials/verify`` answers exactly ``200 {"verified": true, "results": [],
+"problemDetails": []}`` for a valid credential, 422 with the problems otherwise,
+and 400 for a request that is not a VC API request at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from commonweal.core.events import EventError, load_json
+from commonweal.core.vc.data_integrity import JCS, SUITES
+from commonweal.core.vc.errors import CredentialError
+from commonweal.core.vc.model import check_credential
+from commonweal.core.vc.verify import VerificationResult
+from commonweal.domain.membership.records import CREDENTIALS
+from commonweal.node import credentials
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.api import json_response, read_limited
+
+MAX_BODY = 256 * 1024
+
+
+def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
+    """VC API routes over ``node``; ``issuer_tokens`` are SHA-256 hex of the bearer tokens."""
+    api = APIRouter()
+
+    async def body(request: Request, *required: str) -> dict[str, Any]:
+        raw = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        try:
+            document = load_json(raw)
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+        if not isinstance(document, dict) or any(k not in document for k in required):
+            raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
+        return document
+
+    @api.get("/v1/members/{did}/credentials")
+    def member_credentials(did: str) -> Response:
+        return json_response({"credentials": credentials.credentials_of(node, did)})
+
+    @api.get(credentials.STATUS_LIST_PATH)
+    def status_list() -> Response:
+        return json_response(credentials.status_list(node))
+
+    @api.post("/credentials/verify")
+    async def verify_credential(request: Request) -> Response:
+        document = await body(request, "verifiableCredential")
+        options = _options(document)
+        result = await run_in_threadpool(
+            credentials.verify,
+            node,
+            document["verifiableCredential"],
+            node.clock(),
+            options.get("statusLists"),
+        )
+        return _answer(result)
+
+    @api.post("/presentations/verify")
+    async def verify_presentation(request: Request) -> Response:
+        document = await body(request, "verifiablePresentation", "options")
+        options = _options(document)
+        challenge, domain = options.get("challenge"), options.get("domain")
+        if not isinstance(challenge, str) or not isinstance(domain, str):
+            raise Rejected("invalid_request", "options.challenge and options.domain are required")
+        result = await run_in_threadpool(
+            lambda: credentials.verify_vp(
+                node,
+                document["verifiablePresentation"],
+                challenge=challenge,
+                domain=domain,
+                now=node.clock(),
+                extra_status=options.get("statusLists"),
+            )
+        )
+        return _answer(result)
+
+    @api.post("/credentials/issue", status_code=201)
+    async def issue(request: Request) -> Response:
+        _require_issuer(request, issuer_tokens)
+        document = await body(request, "credential")
+        try:
+            check_credential(document["credential"], issued=False)
+        except CredentialError as error:
+            raise Rejected("invalid_credential", error.message) from None
+        suite = _options(document).get("cryptosuite", JCS)
+        if suite not in SUITES:
+            raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
+        subject = document["credential"].get("credentialSubject", {})
+        kinds = set(document["credential"].get("type", [])) - {"VerifiableCredential"}
+        owed = _owed(node, subject.get("id") if isinstance(subject, dict) else None, kinds)
+        return json_response(
+            {"verifiableCredential": credentials.credential(node, owed, suite)}, 201
+        )
+
+    return api
+
+
+def _owed(node: Node, subject: object, kinds: set[str]) -> dict[str, Any]:
+    """The credential the log owes ``subject`` of the requested type."""
+    for _key, row in node.state.items(CREDENTIALS):
+        kind = "RoleCredential" if row["kind"].startswith("role:") else "MembershipCredential"
+        if row["subject"] == subject and kinds == {kind} and row["revoked"] is None:
+            return dict(row)
+    raise Rejected(
+        "not_owed",
+        "this node issues the membership and role credentials its log owes; "
+        "none of that type is owed to this subject",
+    )
+
+
+def _options(document: dict[str, Any]) -> dict[str, Any]:
+    options = document.get("options", {})
+    if not isinstance(options, dict):
+        raise Rejected("invalid_request", "options must be an object")
+    return options
+
+
+def _require_issuer(request: Request, tokens: frozenset[str]) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    if scheme.lower() != "bearer" or not any(hmac.compare_digest(digest, t) for t in tokens):
+        raise Rejected("unauthorized", "issuing needs an issuer's bearer token")
+
+
+def _answer(result: VerificationResult) -> Response:
+    body = {
+        "verified": result.verified,
+        "results": [],
+        "problemDetails": [p.as_json() for p in result.problems],
+    }
+    return json_response(body, 200 if result.verified else 422)
