@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
@@ -108,5 +110,43 @@ def test_member_cli_against_a_live_node(tmp_path: Path) -> None:
         assert did in listed.stdout and "Theo" in listed.stdout
         again = run("member", "approve", did, "--key", str(steward_file), "--node", server.url)
         assert again.returncode == 1 and "no_application" in again.stderr
+        # The wallet: back up, restore elsewhere, fetch credentials, present them.
+        backup = run("wallet", "export", env=env)
+        assert backup.returncode == 0 and "sealed" in backup.stdout and did not in backup.stdout
+        (tmp_path / "backup.json").write_text(backup.stdout)
+        restored_env = {**env, "COMMONWEAL_WALLET": str(tmp_path / "phone-wallet")}
+        restored = run(
+            "wallet",
+            "import",
+            str(tmp_path / "backup.json"),
+            "--old-passphrase",
+            "wallet pass",
+            env=restored_env,
+        )
+        assert restored.returncode == 0 and restored.stdout.strip() == did
+        fetched = run("wallet", "credentials", "--fetch", "--node", server.url, env=restored_env)
+        assert fetched.returncode == 0 and "MembershipCredential" in fetched.stdout
+        presented = run(
+            "wallet", "present", "--challenge", "c-77", "--domain", "door.example", env=restored_env
+        )
+        assert presented.returncode == 0, presented.stderr
+        request = {
+            "verifiablePresentation": json.loads(presented.stdout),
+            "options": {"challenge": "c-77", "domain": "door.example"},
+        }
+        verdict = httpx.post(server.url + "/presentations/verify", json=request)
+        assert verdict.json() == {"verified": True, "results": [], "problemDetails": []}
+        wrong = run("wallet", "credentials", env={**restored_env, "COMMONWEAL_PASSPHRASE": "nope"})
+        assert wrong.returncode == 0  # listing needs no key
+        locked = run(
+            "wallet",
+            "present",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            env={**restored_env, "COMMONWEAL_PASSPHRASE": "nope"},
+        )
+        assert locked.returncode == 1 and "passphrase" in locked.stderr
     finally:
         server.stop()
