@@ -215,3 +215,59 @@ def test_cli_and_a_fresh_process_agree(
         "credential", "verify", str(vc_file), "--status-list", str(status_file), "--trust", node_did
     )
     assert revoked.returncode == 1 and "revoked" in revoked.stdout
+
+
+def test_a_node_with_a_domain_is_did_web(tmp_path: Path) -> None:
+    """did:web: events, rules and credentials work; the DID document serves the key."""
+    from commonweal.core.did import did_key_from_public_key
+    from commonweal.core.keys import SigningKey
+    from commonweal.domain.catalog import default_registry
+    from commonweal.node.setup import init_node, open_node
+    from commonweal.node.verify import verify_log
+    from tests.cli.test_cli import run
+
+    founder = did_key_from_public_key(
+        SigningKey(hashlib.sha256(b"web founder").digest()).public_key
+    )
+    node = init_node(
+        tmp_path / "web", name="Web Commons", domain="commons.example.org", founders=[founder]
+    )
+    assert node.identity.did == "did:web:commons.example.org"
+    with TestClient(create_app(node, background_checkpoints=False)) as web:
+        document = web.get("/.well-known/did.json").json()
+        assert document["id"] == "did:web:commons.example.org"
+        (vc,) = [
+            c
+            for c in web.get(f"/v1/members/{founder}/credentials").json()["credentials"]
+            if "MembershipCredential" in c["type"]
+        ]
+        assert vc["issuer"] == "did:web:commons.example.org"
+        assert vc["credentialStatus"]["statusListCredential"].startswith(
+            "https://commons.example.org/"
+        )
+        assert verify(web, vc).json()["verified"] is True
+        status = web.get("/credentials/status/1").json()
+    assert verify_log(node.store, default_registry(), compare_with=node.store).ok
+    node.close()
+    reopened = open_node(tmp_path / "web")
+    assert reopened.identity.did == "did:web:commons.example.org"
+    reopened.close()
+    files = {name: tmp_path / f"{name}.json" for name in ("vc", "status", "did")}
+    for name, value in (("vc", vc), ("status", status), ("did", document)):
+        files[name].write_text(json.dumps(value))
+    args = (
+        "credential",
+        "verify",
+        str(files["vc"]),
+        "--status-list",
+        str(files["status"]),
+        "--trust",
+        "did:web:commons.example.org",
+    )
+    assert run(*args, "--did-document", str(files["did"])).returncode == 0
+    missing = run(*args)
+    assert missing.returncode == 1 and "unresolvable_key" in missing.stdout
+
+
+def test_a_did_key_node_has_no_did_document(client: TestClient) -> None:
+    assert client.get("/.well-known/did.json").status_code == 404

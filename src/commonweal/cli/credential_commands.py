@@ -14,6 +14,7 @@ from commonweal.cli.wallet_commands import app as wallet_app
 from commonweal.cli.wallet_commands import load_json_file
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.rfc3339 import format_utc
+from commonweal.core.vc.did_web import resolver
 from commonweal.core.vc.verify import (
     VerificationResult,
     create_presentation,
@@ -33,6 +34,9 @@ def verify(
         [], "--status-list", help="A status list credential (cached)."
     ),
     trust: list[str] = typer.Option([], "--trust", help="An issuer DID you trust (repeat)."),
+    did_document: list[Path] = typer.Option(
+        [], "--did-document", help="A did:web issuer's DID document, saved earlier (repeat)."
+    ),
     challenge: str | None = typer.Option(None, help="For a presentation: the challenge you gave."),
     domain: str | None = typer.Option(None, help="For a presentation: your domain."),
 ) -> None:
@@ -43,6 +47,7 @@ def verify(
         listed = load_json_file(path)
         statuses[str(listed.get("id"))] = listed
     now = datetime.now(UTC)
+    resolve = resolver([load_json_file(path) for path in did_document])
     result: VerificationResult
     if challenge is not None or domain is not None:
         if not (challenge and domain):
@@ -54,10 +59,15 @@ def verify(
             trusted_issuers=set(trust),
             status_credentials=statuses,
             now=now,
+            resolve_key=resolve,
         )
     else:
         result = verify_credential(
-            document, trusted_issuers=set(trust), status_credentials=statuses, now=now
+            document,
+            trusted_issuers=set(trust),
+            status_credentials=statuses,
+            now=now,
+            resolve_key=resolve,
         )
     if result.verified:
         console.print(f"[bold green]valid[/]: {file} verifies")

@@ -32,6 +32,10 @@ def init(
         "--database-url",
         help="Use this PostgreSQL URL instead of SQLite in the data directory.",
     ),
+    domain: str | None = typer.Option(
+        None,
+        help="The node's domain: it is then did:web:<domain> and serves /.well-known/did.json.",
+    ),
     encrypt: bool = typer.Option(False, "--encrypt", help="Seal the node key with a passphrase."),
     passphrase: str | None = Passphrase,
     checkpoint_every_events: int = typer.Option(
@@ -56,6 +60,7 @@ def init(
             passphrase=passphrase if encrypt or passphrase else None,
             checkpoint_every_events=checkpoint_every_events,
             checkpoint_every_seconds=checkpoint_every_seconds,
+            domain=domain,
         )
     except SetupError as error:
         raise fail(str(error)) from None

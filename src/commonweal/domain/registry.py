@@ -23,7 +23,9 @@ class Context:
     """What a rule knows about the event besides its body.
 
     ``index`` is the leaf index the event will take, ``received`` the node's
-    receipt time, ``node_did`` the DID of this node.
+    receipt time, ``node_did`` the DID of this node (did:key, or did:web for a node
+    with a domain) and ``node_key`` the did:key of the node's signing key, which is
+    the author of every event the node writes itself.
     """
 
     type: str
@@ -33,6 +35,7 @@ class Context:
     index: int
     received: str
     node_did: str
+    node_key: str
 
 
 Rule = Callable[[State, Context, Any], None]

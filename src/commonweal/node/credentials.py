@@ -15,7 +15,8 @@ from typing import Any
 
 from commonweal.core.did import did_key_fingerprint
 from commonweal.core.vc.contexts import CREDENTIALS_V2, MEMBERSHIP_V1
-from commonweal.core.vc.data_integrity import JCS, add_proof
+from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
+from commonweal.core.vc.did_web import did_document, did_web_url, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
 from commonweal.domain.membership.records import CREDENTIALS
@@ -28,11 +29,11 @@ STATUS_LIST_PATH = "/credentials/status/1"
 def base_url(node: Node) -> str:
     """The node's public URL (from its profile), or a name that never resolves."""
     url = profile(node).get("url", "")
-    return (
-        url.rstrip("/")
-        if url
-        else f"https://{did_key_fingerprint(node.identity.did).lower()}.invalid"
-    )
+    if url:
+        return str(url).rstrip("/")
+    if node.identity.did.startswith("did:web:"):
+        return did_web_url(node.identity.did).removesuffix("/.well-known/did.json")
+    return f"https://{did_key_fingerprint(node.identity.key_did).lower()}.invalid"
 
 
 def status_list_url(node: Node) -> str:
@@ -40,9 +41,15 @@ def status_list_url(node: Node) -> str:
     return base_url(node) + STATUS_LIST_PATH
 
 
-def verification_method(node: Node) -> str:
-    """The node key as a verification method of its DID."""
-    return f"{node.identity.did}#{did_key_fingerprint(node.identity.did)}"
+def resolve_key(node: Node) -> KeyResolver:
+    """did:key methods, and this node's own did:web method."""
+    return resolver([did_document_of(node)])
+
+
+def did_document_of(node: Node) -> dict[str, Any]:
+    """The node's DID document (served at /.well-known/did.json for a did:web node)."""
+    identity = node.identity
+    return did_document(identity.did, identity.verification_method, identity.key.public_key)
 
 
 def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict[str, Any]:
@@ -65,7 +72,7 @@ def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict
     return add_proof(
         document,
         node.identity.key,
-        verification_method=verification_method(node),
+        verification_method=node.identity.verification_method,
         created=owed["issued"],
         cryptosuite=cryptosuite,
     )
@@ -88,7 +95,10 @@ def status_list(node: Node) -> dict[str, Any]:
     url = status_list_url(node)
     unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
     return add_proof(
-        unsigned, node.identity.key, verification_method=verification_method(node), created=changed
+        unsigned,
+        node.identity.key,
+        verification_method=node.identity.verification_method,
+        created=changed,
     )
 
 
@@ -103,7 +113,11 @@ def verify(
     """Verify a credential with this node's trust list and status lists."""
     statuses = {status_list_url(node): status_list(node), **(extra_status or {})}
     return verify_credential(
-        vc, trusted_issuers=trusted_issuers(node), status_credentials=statuses, now=now
+        vc,
+        trusted_issuers=trusted_issuers(node),
+        status_credentials=statuses,
+        now=now,
+        resolve_key=resolve_key(node),
     )
 
 
@@ -125,4 +139,5 @@ def verify_vp(
         trusted_issuers=trusted_issuers(node),
         status_credentials=statuses,
         now=now,
+        resolve_key=resolve_key(node),
     )

@@ -16,12 +16,24 @@ class NodeIdentity:
     key: SigningKey
     did: str
     origin: str
+    key_did: str
 
     @classmethod
-    def from_key(cls, key: SigningKey, origin: str | None = None) -> NodeIdentity:
-        """The identity for ``key``; the origin defaults to ``commonweal/<did:key fingerprint>``."""
-        did = did_key_from_public_key(key.public_key)
-        return cls(key=key, did=did, origin=origin or default_origin(did))
+    def from_key(
+        cls, key: SigningKey, origin: str | None = None, domain: str | None = None
+    ) -> NodeIdentity:
+        """The identity for ``key``: did:web when the node has a domain, else its did:key.
+
+        The origin defaults to ``commonweal/<did:key fingerprint>``.
+        """
+        key_did = did_key_from_public_key(key.public_key)
+        did = did_web(domain) if domain else key_did
+        return cls(key=key, did=did, origin=origin or default_origin(key_did), key_did=key_did)
+
+    @property
+    def verification_method(self) -> str:
+        """The node key as a verification method of the node's DID."""
+        return f"{self.did}#{did_key_fingerprint(self.key_did)}"
 
     @property
     def signer(self) -> NoteSigner:
@@ -32,6 +44,13 @@ class NodeIdentity:
     def vkey(self) -> str:
         """The C2SP verifier key anyone uses to check the node's checkpoints."""
         return self.signer.vkey
+
+
+def did_web(domain: str) -> str:
+    """``did:web:<domain>`` (a port's colon is percent-encoded, as the method requires)."""
+    if not domain or "/" in domain or " " in domain:
+        raise ValueError("a did:web domain is a host name, like commons.example.org")
+    return "did:web:" + domain.replace(":", "%3A")
 
 
 def default_origin(did: str) -> str:

@@ -30,6 +30,7 @@ def apply_event(
     index: int,
     received: str,
     node_did: str,
+    node_key: str,
 ) -> None:
     """Check the author's ``seq`` and the type's rule, and record the changes in ``state``."""
     last_seq = state.get(AUTHORS, event.author, 0)
@@ -47,6 +48,7 @@ def apply_event(
         index=index,
         received=received,
         node_did=node_did,
+        node_key=node_key,
     )
     try:
         event_type.apply(state, ctx, body)

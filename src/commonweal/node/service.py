@@ -200,7 +200,7 @@ class Node:
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
         """Sign and append an event authored by the node itself (its next ``seq``)."""
         with self._node_author_lock:
-            seq = self.state.get(AUTHORS, self.identity.did, 0) + 1
+            seq = self.state.get(AUTHORS, self.identity.key_did, 0) + 1
             event = sign_event(
                 self.identity.key,
                 type=event_type,
@@ -359,6 +359,7 @@ class Node:
             index=index,
             received=received,
             node_did=self.identity.did,
+            node_key=self.identity.key_did,
         )
         digest = leaf_hash(leaf)
         group.hashes.extend(self.range.append(digest))

@@ -47,6 +47,7 @@ class Settings:
 
     origin: str
     database_url: str | None
+    domain: str | None = None
     checkpoint_every_events: int = 1000
     checkpoint_every_seconds: float = 5.0
     trusted_issuers: tuple[str, ...] = ()
@@ -96,6 +97,7 @@ def init_node(
     founders: Sequence[str] = (),
     founder_profiles: Mapping[str, Mapping[str, Any]] | None = None,
     admission: Mapping[str, Any] | None = None,
+    domain: str | None = None,
 ) -> Node:
     """Create a node: its key, settings, database, the ``node.created`` first entry,
     its admission policy (when given; the documented default applies otherwise) and
@@ -106,10 +108,14 @@ def init_node(
     if (data_dir / SETTINGS_FILE).exists() or (data_dir / KEY_FILE).exists():
         raise SetupError(f"{data_dir} already holds a node")
     key = key or SigningKey.generate()
-    identity = NodeIdentity.from_key(key)
+    try:
+        identity = NodeIdentity.from_key(key, domain=domain)
+    except ValueError as error:
+        raise SetupError(str(error)) from None
     settings = Settings(
         origin=identity.origin,
         database_url=database_url,
+        domain=domain,
         checkpoint_every_events=checkpoint_every_events,
         checkpoint_every_seconds=checkpoint_every_seconds,
     )
@@ -180,7 +186,7 @@ def open_node(
     """Open an existing node: its key, settings and database."""
     settings = read_settings(data_dir)
     key = read_key_file(data_dir / KEY_FILE, passphrase)
-    identity = NodeIdentity.from_key(key, settings.origin)
+    identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
     engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
     migrate(engine)
     store = LogStore(engine)

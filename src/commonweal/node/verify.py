@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 from commonweal.core.checkpoint import Checkpoint, open_checkpoint
+from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import EventError, Leaf, parse_leaf
 from commonweal.core.merkle import (
     CompactRange,
@@ -135,7 +136,10 @@ def _verify_log(
     meta = source.read_meta()
     size, stored_root = source.head()
     checkpoints = source.all_checkpoints()
-    replay = _Replay(meta["did"], size, {cp.size for cp in checkpoints if cp.size <= size})
+    node_key = did_key_from_public_key(NoteVerifier(meta["vkey"]).public_key)
+    replay = _Replay(
+        meta["did"], node_key, size, {cp.size for cp in checkpoints if cp.size <= size}
+    )
     report = replay.report
     checker = SignatureChecker()
     try:
@@ -173,8 +177,9 @@ def _verify_log(
 class _Replay:
     """Re-checks entries one by one, in order, rebuilding the tree and the state."""
 
-    def __init__(self, node_did: str, size: int, wanted_roots: set[int]) -> None:
+    def __init__(self, node_did: str, node_key: str, size: int, wanted_roots: set[int]) -> None:
         self.node_did = node_did
+        self.node_key = node_key
         self.report = Report(size=size)
         self.tree = ReplayedTree()
         self.state = State()
@@ -221,6 +226,7 @@ class _Replay:
                 index=index,
                 received=leaf.received,
                 node_did=self.node_did,
+                node_key=self.node_key,
             )
         except Rejected as rejected:
             self.state.rollback(savepoint)

@@ -47,6 +47,14 @@ def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
     def member_credentials(did: str) -> Response:
         return json_response({"credentials": credentials.credentials_of(node, did)})
 
+    @api.get("/.well-known/did.json")
+    def did_json() -> Response:
+        if not node.identity.did.startswith("did:web:"):
+            raise Rejected(
+                "not_found", "this node is identified by a did:key; it has no DID document"
+            )
+        return json_response(credentials.did_document_of(node))
+
     @api.get(credentials.STATUS_LIST_PATH)
     def status_list() -> Response:
         return json_response(credentials.status_list(node))

@@ -77,7 +77,7 @@ def parse_founder(body: Mapping[str, Any]) -> tuple[str, str]:
 
 def apply_founder(state: State, ctx: Context, founder: tuple[str, str]) -> None:
     """The node names a founding member, who becomes a steward."""
-    if ctx.author != ctx.node_did:
+    if ctx.author != ctx.node_key:
         raise NotPermitted("only the node itself names founders")
     did, commitment = founder
     if member(state, did) is not None:

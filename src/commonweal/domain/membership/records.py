@@ -60,7 +60,7 @@ def permissions_of(state: State, did: str) -> set[str]:
 
 def require_permission(state: State, ctx: Context, permission: str) -> None:
     """The author is the node itself, or a member in good standing holding ``permission``."""
-    if ctx.author == ctx.node_did:
+    if ctx.author == ctx.node_key:
         return
     if permission not in permissions_of(state, ctx.author):
         raise NotPermitted(f"this needs the {permission!r} permission", code="forbidden")

@@ -122,7 +122,7 @@ def apply_cancel(state: State, ctx: Context, old: str) -> None:
 
 def apply_completion(state: State, ctx: Context, old: str) -> None:
     """The node completes a recovery whose time lock has passed."""
-    if ctx.author != ctx.node_did:
+    if ctx.author != ctx.node_key:
         raise NotPermitted("only the node completes a recovery, once its time lock has passed")
     recovery = _open(state, old)
     if recovery["unlocks"] is None or _parse(ctx.received) < _parse(recovery["unlocks"]):

@@ -85,7 +85,7 @@ def current_profile(state: State) -> dict[str, str]:
 
 def require_node_key(ctx: Context) -> None:
     """Only the node's own key may author node events."""
-    if ctx.author != ctx.node_did:
+    if ctx.author != ctx.node_key:
         raise NotPermitted(f"only the node's own key may author {ctx.type}")
 
 
