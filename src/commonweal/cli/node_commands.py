@@ -110,6 +110,8 @@ def demo(
     console.print(f"  Node identity        {base}/.well-known/commonweal")
     console.print(f"  Latest checkpoint    {base}/log/checkpoint")
     console.print(f"  An entry and proof   {base}/events/1")
+    console.print(f"  Member directory     {base}/v1/members")
+    console.print(f"  Revocation list      {base}/credentials/status/1")
     console.print(f"  API documentation    {base}/docs")
     console.print("\nTry, in another terminal:")
     member = next(iter(member_dids(data_dir)), "amara")
@@ -118,6 +120,9 @@ def demo(
         f'\'{{"digest": "sha256:{"ab" * 32}", "title": "My document"}}\' '
         f"--key {data_dir}/members/{member}.key --node {base}"
     )
+    dalia = member_dids(data_dir).get("dalia")
+    if dalia:
+        console.print(f"  curl -s {base}/v1/members/{dalia}/credentials  # a credential")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}\n")
     try:
