@@ -125,13 +125,10 @@ def demo(
         console.print(f"  curl -s {base}/v1/members/{dalia}/credentials  # a credential")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}\n")
-    try:
-        if not no_serve:
-            uvicorn.run(
-                create_app(node), host=host, port=port, log_level="warning", access_log=False
-            )
-    finally:
+    if no_serve:
         node.close()
+        return
+    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
 
 
 def run_server(
@@ -141,7 +138,15 @@ def run_server(
     tune_collector()
     app = create_app(node, issuer_tokens=issuer_tokens)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,  # the node never reads client addresses
+            server_header=False,
+        )
     finally:
         node.close()
 
