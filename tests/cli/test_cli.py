@@ -73,6 +73,36 @@ def test_checkpoint_settings(tmp_path: Path) -> None:
     assert not (tmp_path / "b" / "node.json").exists()
 
 
+def test_init_names_founders_and_policy(tmp_path: Path) -> None:
+    from commonweal.node import membership
+    from commonweal.node.setup import open_node
+
+    founder = runner.invoke(app, ["key", "new", str(tmp_path / "f.key")]).output.strip()
+    data = tmp_path / "node"
+    args = [
+        "init",
+        "--name",
+        "F",
+        "--data-dir",
+        str(data),
+        "--founder",
+        founder,
+        "--admission",
+        "open",
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    node = open_node(data)
+    try:
+        (entry,) = membership.directory(node)
+        assert entry["did"] == founder and entry["roles"] == ["steward"]
+        assert node.state.get("membership.policy", "policy")["admission"] == "open"
+    finally:
+        node.close()
+    bad = ["init", "--name", "G", "--data-dir", str(tmp_path / "g"), "--admission", "lottery"]
+    refused = runner.invoke(app, bad)
+    assert refused.exit_code == 1 and "admission must be one of" in refused.output
+
+
 def test_key_new_and_show(tmp_path: Path) -> None:
     path = tmp_path / "me.key"
     made = runner.invoke(app, ["key", "new", str(path)])

@@ -32,6 +32,13 @@ def init(
         "--database-url",
         help="Use this PostgreSQL URL instead of SQLite in the data directory.",
     ),
+    founder: list[str] = typer.Option(
+        [], "--founder", help="A founding member's did:key (repeat); founders become stewards."
+    ),
+    admission: str | None = typer.Option(
+        None, help="Admission policy: open, vouch or approval (default: vouch, 2 vouches)."
+    ),
+    vouches: int = typer.Option(2, help="Vouches needed under the vouch policy."),
     domain: str | None = typer.Option(
         None,
         help="The node's domain: it is then did:web:<domain> and serves /.well-known/did.json.",
@@ -61,6 +68,8 @@ def init(
             checkpoint_every_events=checkpoint_every_events,
             checkpoint_every_seconds=checkpoint_every_seconds,
             domain=domain,
+            founders=founder,
+            admission={"admission": admission, "vouches_required": vouches} if admission else None,
         )
     except SetupError as error:
         raise fail(str(error)) from None
