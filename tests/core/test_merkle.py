@@ -253,6 +253,8 @@ def test_compact_range_matches_root_of_and_rebuilds_from_size(size: int) -> None
     assert frontier.root() == root_of(leaves)
     assert all(level % 8 == 0 and level > 0 for level, _, _ in created)
     assert len([c for c in created if c[0] == 8]) == size // 256
+    for level, index, value in created:
+        assert value == root_of(leaves[index << level : (index + 1) << level])
     for getter in (hash_at_from_leaf_hashes(leaves), _tiles_over(leaves)):
         rebuilt = CompactRange.from_size(size, getter)
         assert rebuilt == frontier
@@ -273,6 +275,62 @@ def test_tile_reader_matches_direct_hashes(data: Any, size: int) -> None:
     index = data.draw(st.integers(0, (size >> level) - 1))
     assert reader(level, index) == direct(level, index)
     assert tree_root(size, reader) == root_of(leaves)
+
+
+def test_compact_range_across_the_65536_boundary() -> None:
+    leaves = _leaves(65_536 + 300)
+    frontier = CompactRange()
+    reported: list[tuple[int, int, bytes]] = []
+    for size, leaf in enumerate(leaves, start=1):
+        reported.extend(frontier.append(leaf))
+        if size in (255, 256, 257, 65_535, 65_536, 65_537, len(leaves)):
+            assert frontier.root() == root_of(leaves[:size]), size
+    assert [(level, index) for level, index, _ in reported if level == 16] == [(16, 0)]
+    assert len([r for r in reported if r[0] == 8]) == (65_536 + 300) // 256
+    for level, index, value in reported:
+        assert value == root_of(leaves[index << level : (index + 1) << level])
+    rebuilt = CompactRange.from_size(
+        len(leaves), hash_at_from_tiles(CountingReader(_store(leaves)))
+    )
+    assert rebuilt == frontier and rebuilt.hashes == frontier.hashes
+    assert len(frontier.hashes) == bin(len(leaves)).count("1")
+
+
+LEAVES_70K = _leaves(70_000)
+STORE_70K = _store(LEAVES_70K)
+ROOT_70K = root_of(LEAVES_70K)
+
+
+@settings(max_examples=25, deadline=None)
+@given(index=st.integers(0, 69_999))
+def test_inclusion_proof_in_70000_leaves_reads_at_most_6_ranges(index: int) -> None:
+    reader = CountingReader(STORE_70K)
+    proof = inclusion_proof(index, 70_000, hash_at_from_tiles(reader))
+    assert len(reader.calls) <= 6, reader.calls
+    verify_inclusion(index, 70_000, LEAVES_70K[index], proof, ROOT_70K)
+    assert proof == inclusion_proof(index, 70_000, hash_at_from_leaf_hashes(LEAVES_70K))
+
+
+def test_tile_hash_at_memoizes_groups_and_results() -> None:
+    reader = CountingReader(STORE_70K)
+    hash_at = hash_at_from_tiles(reader)
+    assert hash_at(3, 5) == root_of(LEAVES_70K[40:48])
+    assert reader.calls == [(0, 0, 48)], "one read from the 256-aligned group start"
+    assert hash_at(2, 10) == root_of(LEAVES_70K[40:44])
+    assert hash_at(3, 5) == root_of(LEAVES_70K[40:48])
+    assert len(reader.calls) == 1, "a cached prefix and memoized results are reused"
+    calls = len(reader.calls)
+    hash_at(8, 272)
+    hash_at(7, 1)
+    assert len(reader.calls) == calls + 2
+    assert hash_at(8, 272) == root_of(LEAVES_70K[272 * 256 : 273 * 256])
+    assert len(reader.calls) == calls + 2
+
+
+def test_verify_accepts_the_documented_keyword_names() -> None:
+    proof = inclusion_proof(2, 8, hash_at_from_leaf_hashes(LEAVES))
+    verify_inclusion(index=2, size=8, leaf_hash=LEAVES[2], proof=proof, root=root_of(LEAVES))
+    CompactRange().append(leaf_hash=LEAVES[0])
 
 
 def test_stored_levels_are_the_subtrees_the_tiles_need() -> None:

@@ -87,11 +87,54 @@ def test_paths_round_trip(args: tuple[object, int, int | None], path: str) -> No
         "tile/entry/000",
         "tile/0/000/",
         "tile/-1/000",
+        "tile/0/x001/x234/67",
+        "tile/0/x1234/000",
+        "tile/0/0a0",
+        "tile/0/\u0660\u0660\u0660",
+        "tile/0/000.p/01",
+        "tile/0/000.p/1.p/2",
+        "tile/0.p/5",
+        "tile/entries",
+        "tile/0/000.p/+5",
+        "tiles/0/000",
     ],
 )
 def test_non_canonical_paths_are_refused(path: str) -> None:
     with pytest.raises(ValueError):
         parse_tile_path(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("tyle/0/000", "starts with 'tile/'"),
+        ("tile/01/000", "leading zeros"),
+        ("tile/64/000", "above 63"),
+        ("tile/0/001/002", "'x' and three digits"),
+        ("tile/0/x001/02", "three digits"),
+        ("tile/0/x000/001", "superfluous"),
+        ("tile/0/000.p/256", "1 to 255"),
+        ("tile/0/000.p/007", "leading zeros"),
+        ("tile/0", "level and an index"),
+    ],
+)
+def test_refusals_say_why(path: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_tile_path(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "parsed"),
+    [
+        ("tile/entries/x001/x234/067.p/1", ("entries", 1234067, 1)),
+        ("tile/0/x999/999", (0, 999_999, None)),
+        ("tile/5/000.p/255", (5, 0, 255)),
+        ("tile/10/001", (10, 1, None)),
+    ],
+)
+def test_canonical_paths_are_accepted(path: str, parsed: tuple[object, int, int | None]) -> None:
+    assert parse_tile_path(path) == parsed
+    assert tile_path(*parsed) == path
 
 
 @pytest.mark.parametrize(("level", "width"), [(64, None), (0, 0), (0, 257), ("hashes", None)])

@@ -28,8 +28,8 @@ LOG = NoteVerifier(DERIVED["log"]["vkey"])
 def test_derived_proof_is_reproduced_byte_for_byte() -> None:
     parsed = parse_tlog_proof(VECTOR["text"])
     assert parsed.index == VECTOR["leaf_index"] and parsed.extra is None
-    assert parsed.checkpoint_note == DERIVED["cosignature_v1"]["cosigned_checkpoint"]
-    assert format_tlog_proof(parsed.index, parsed.proof, parsed.checkpoint_note) == VECTOR["text"]
+    assert parsed.checkpoint == DERIVED["cosignature_v1"]["cosigned_checkpoint"]
+    assert format_tlog_proof(parsed.index, parsed.proof, parsed.checkpoint) == VECTOR["text"]
 
 
 def test_derived_proof_verifies_for_its_leaf_only() -> None:
@@ -43,8 +43,8 @@ def test_spec_example_parses_with_extra_line() -> None:
     parsed = parse_tlog_proof(SPEC_EXAMPLE)
     assert parsed.index == 73894 and len(parsed.proof) == 5
     assert parsed.extra == base64.b64decode("YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ")
-    assert parse_checkpoint(parsed.checkpoint_note.split("\n\n")[0] + "\n").size == 109482
-    again = format_tlog_proof(parsed.index, parsed.proof, parsed.checkpoint_note, parsed.extra)
+    assert parse_checkpoint(parsed.checkpoint.split("\n\n")[0] + "\n").size == 109482
+    again = format_tlog_proof(parsed.index, parsed.proof, parsed.checkpoint, parsed.extra)
     assert again == SPEC_EXAMPLE
 
 
@@ -87,3 +87,20 @@ def test_wrong_key_or_tampered_proof_fails() -> None:
     tampered = VECTOR["text"].replace("index 2", "index 3")
     with pytest.raises(ProofError):
         verify_tlog_proof(tampered, bytes.fromhex(VECTOR["leaf_input_hex"]), LOG)
+
+
+@pytest.mark.parametrize("line", [0, 1, 2])
+def test_a_tampered_proof_hash_fails(line: int) -> None:
+    parsed = parse_tlog_proof(VECTOR["text"])
+    broken = list(parsed.proof)
+    broken[line] = bytes([broken[line][0] ^ 1]) + broken[line][1:]
+    text = format_tlog_proof(parsed.index, broken, parsed.checkpoint)
+    assert text != VECTOR["text"]
+    with pytest.raises(ProofError):
+        verify_tlog_proof(text, bytes.fromhex(VECTOR["leaf_input_hex"]), LOG)
+    with pytest.raises(ProofError):
+        verify_tlog_proof(
+            format_tlog_proof(parsed.index, parsed.proof[:line], parsed.checkpoint),
+            bytes.fromhex(VECTOR["leaf_input_hex"]),
+            LOG,
+        )

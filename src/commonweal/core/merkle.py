@@ -24,6 +24,8 @@ STORED_LEVEL_STEP = 8
 TILE_SPAN = 1 << STORED_LEVEL_STEP
 """Stored hashes per tile (256)."""
 
+_sha256 = hashlib.sha256
+
 HashAt = Callable[[int, int], bytes]
 """``hash_at(level, index)``: the root of the complete subtree of 2**level leaves at ``index``."""
 ReadLevelHashes = Callable[[int, int, int], Sequence[bytes]]
@@ -192,11 +194,11 @@ def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequenc
 
 
 def verify_inclusion(
-    index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+    index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes], root: bytes
 ) -> None:
     """Check an RFC 9162 §2.1.3.2 inclusion proof; raise ``ProofError`` saying what failed."""
     _check_hash(root, "the root")
-    if root_from_inclusion_proof(index, size, leaf, proof) != root:
+    if root_from_inclusion_proof(index, size, leaf_hash, proof) != root:
         raise ProofError(f"the inclusion proof for leaf {index} does not lead to the root")
 
 
@@ -289,21 +291,26 @@ class CompactRange:
         """The frontier hashes, largest subtree first."""
         return tuple(self._hashes)
 
-    def append(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+    def append(self, leaf_hash: bytes) -> list[tuple[int, int, bytes]]:
         """Append a leaf hash; return (level, index, hash) of new subtrees at levels 8k, k ≥ 1."""
-        if len(leaf) != HASH_SIZE:
-            raise ValueError(f"a leaf hash must be {HASH_SIZE} bytes, got {len(leaf)}")
+        if len(leaf_hash) != HASH_SIZE:
+            raise ValueError(f"a leaf hash must be {HASH_SIZE} bytes, got {len(leaf_hash)}")
+        size = self._size
+        hashes = self._hashes
+        self._size = size + 1
+        if not size & 1:
+            hashes.append(leaf_hash)
+            return []
+        # The new leaf closes one complete subtree per trailing one bit of the old size.
         created = []
-        new_size = self._size + 1
-        value, level, bits = leaf, 0, self._size
+        value, level, bits = leaf_hash, 0, size
         while bits & 1:
-            value = node_hash(self._hashes.pop(), value)
+            value = _sha256(b"\x01" + hashes.pop() + value).digest()
             level += 1
             bits >>= 1
-            if level % STORED_LEVEL_STEP == 0:
-                created.append((level, (new_size >> level) - 1, value))
-        self._hashes.append(value)
-        self._size = new_size
+            if not level & 7:
+                created.append((level, ((size + 1) >> level) - 1, value))
+        hashes.append(value)
         return created
 
     def extend(self, leaves: Iterable[bytes]) -> list[tuple[int, int, bytes]]:

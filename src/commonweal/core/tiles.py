@@ -22,9 +22,8 @@ HASH_SIZE = 32
 
 TileLevel = int | Literal["entries"]
 
-_PATH = re.compile(
-    r"tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?"
-)
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,3}")
+_THREE_DIGITS = re.compile(r"[0-9]{3}")
 
 
 def tile_index_path(index: int) -> str:
@@ -61,24 +60,49 @@ def entries_path(index: int, width: int | None = None) -> str:
     return tile_path("entries", index, width)
 
 
+def _parse_level(text: str) -> TileLevel:
+    if text == "entries":
+        return "entries"
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"tile level {text!r} is not 'entries' or a decimal without leading zeros")
+    if int(text) > MAX_TILE_LEVEL:
+        raise ValueError(f"tile level {text} is above {MAX_TILE_LEVEL}")
+    return int(text)
+
+
+def _parse_index(elements: list[str]) -> int:
+    for position, element in enumerate(elements):
+        last = position == len(elements) - 1
+        digits = element if last else element.removeprefix("x")
+        if (not last and not element.startswith("x")) or not _THREE_DIGITS.fullmatch(digits):
+            shape = "three digits" if last else "'x' and three digits"
+            raise ValueError(f"tile index element {element!r} is not {shape}")
+    if len(elements) > 1 and elements[0] == "x000":
+        raise ValueError("a tile index must not start with a superfluous 'x000' element")
+    return int("".join(e.removeprefix("x") for e in elements))
+
+
 def parse_tile_path(path: str) -> tuple[TileLevel, int, int | None]:
     """Parse ``tile/<L>/<N>[.p/<W>]`` into (level or ``"entries"``, index, width or None).
 
     Only the canonical spelling is accepted: no leading zeros in the level or width, no
-    superfluous ``x000`` groups, level at most 63 and width 1 to 255.
+    superfluous ``x000`` elements, level at most 63 and width 1 to 255. A ``ValueError``
+    says which part is wrong.
     """
-    match = _PATH.fullmatch(path)
-    if match is None:
-        raise ValueError(f"not a tlog-tiles path: {path!r}")
-    level_text, index_text, width_text = match.groups()
-    level: TileLevel = "entries" if level_text == "entries" else int(level_text)
-    if level != "entries" and int(level) > MAX_TILE_LEVEL:
-        raise ValueError(f"tile level {level} is above {MAX_TILE_LEVEL}")
-    index = int(index_text.replace("x", "").replace("/", ""))
-    if tile_index_path(index) != index_text:
-        raise ValueError(f"tile index {index_text!r} is not in canonical form")
-    width = int(width_text) if width_text else None
-    if width is not None and width >= TILE_WIDTH:
+    if not path.startswith("tile/"):
+        raise ValueError(f"a tile path starts with 'tile/': {path!r}")
+    body, marker, width_text = path[len("tile/") :].partition(".p/")
+    elements = body.split("/")
+    if len(elements) < 2:
+        raise ValueError(f"a tile path needs a level and an index: {path!r}")
+    level = _parse_level(elements[0])
+    index = _parse_index(elements[1:])
+    if not marker:
+        return level, index, None
+    if not _DECIMAL.fullmatch(width_text):
+        raise ValueError(f"partial width {width_text!r} is not a decimal without leading zeros")
+    width = int(width_text)
+    if not 1 <= width < TILE_WIDTH:
         raise ValueError(f"a partial tile is 1 to 255 wide, got {width}")
     return level, index, width
 

@@ -27,11 +27,14 @@ class TlogProofError(ValueError):
 
 @dataclass(frozen=True)
 class TlogProof:
-    """A parsed tlog-proof: leaf index, inclusion proof, checkpoint note and extra data."""
+    """A parsed tlog-proof: leaf index, inclusion proof, checkpoint note and extra data.
+
+    ``checkpoint`` is the signed (possibly cosigned) checkpoint note, verbatim and unchecked.
+    """
 
     index: int
     proof: tuple[bytes, ...]
-    checkpoint_note: str
+    checkpoint: str
     extra: bytes | None = None
 
 
@@ -94,7 +97,7 @@ def verify_tlog_proof(text: str, leaf_data: bytes, verifier: NoteVerifier) -> Ch
     for a bad checkpoint signature, or ``merkle.ProofError`` when inclusion fails.
     """
     parsed = parse_tlog_proof(text)
-    checkpoint = open_checkpoint(parsed.checkpoint_note, verifier)
+    checkpoint = open_checkpoint(parsed.checkpoint, verifier)
     verify_inclusion(
         parsed.index, checkpoint.size, leaf_hash(leaf_data), parsed.proof, checkpoint.root
     )
