@@ -1,0 +1,1 @@
+"""Self-governance: tallies of many voting methods (more of issue 4 to come)."""
