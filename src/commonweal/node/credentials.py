@@ -20,6 +20,7 @@ from commonweal.core.vc.did_web import did_document, did_web_url, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
 from commonweal.domain.membership.records import CREDENTIALS
+from commonweal.node.errors import Rejected
 from commonweal.node.queries import profile
 from commonweal.node.service import Node
 
@@ -82,6 +83,19 @@ def credentials_of(node: Node, did: str) -> list[dict[str, Any]]:
     """Every credential the node issued to ``did`` (revoked ones too: their status says so)."""
     owed = [row for _key, row in node.state.items(CREDENTIALS) if row["subject"] == did]
     return [credential(node, row) for row in sorted(owed, key=lambda row: row["index"])]
+
+
+def owed(node: Node, subject: object, kinds: set[str]) -> dict[str, Any]:
+    """The unrevoked credential of exactly these types the log owes ``subject``."""
+    for _key, row in node.state.items(CREDENTIALS):
+        kind = "RoleCredential" if row["kind"].startswith("role:") else "MembershipCredential"
+        if row["subject"] == subject and kinds == {kind} and row["revoked"] is None:
+            return dict(row)
+    raise Rejected(
+        "not_owed",
+        "this node issues the membership and role credentials its log owes; "
+        "none of that type is owed to this subject",
+    )
 
 
 def status_list(node: Node) -> dict[str, Any]:

@@ -15,7 +15,8 @@ import orjson
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.lifecycle import APPLIED, ERASED
-from commonweal.domain.membership.records import MEMBERS
+from commonweal.domain.membership.policy import current_policy
+from commonweal.domain.membership.records import MEMBERS, ROLES
 from commonweal.domain.membership.recovery import COMPLETED, due_recoveries
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
@@ -101,6 +102,15 @@ def directory(node: Node) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+def policy_summary(node: Node) -> dict[str, Any]:
+    """The admission policy in force, the roles, and how many people the node knows."""
+    return {
+        "policy": current_policy(node.state),
+        "roles": dict(node.state.items(ROLES)),
+        "members": sum(1 for _ in node.state.items(MEMBERS)),
+    }
 
 
 def reconcile_profiles(node: Node) -> int:

@@ -20,7 +20,6 @@ from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.verify import VerificationResult
-from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
@@ -104,25 +103,14 @@ def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
             raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
         subject = document["credential"].get("credentialSubject", {})
         kinds = set(document["credential"].get("type", [])) - {"VerifiableCredential"}
-        owed = _owed(node, subject.get("id") if isinstance(subject, dict) else None, kinds)
+        owed = credentials.owed(
+            node, subject.get("id") if isinstance(subject, dict) else None, kinds
+        )
         return json_response(
             {"verifiableCredential": credentials.credential(node, owed, suite)}, 201
         )
 
     return api
-
-
-def _owed(node: Node, subject: object, kinds: set[str]) -> dict[str, Any]:
-    """The credential the log owes ``subject`` of the requested type."""
-    for _key, row in node.state.items(CREDENTIALS):
-        kind = "RoleCredential" if row["kind"].startswith("role:") else "MembershipCredential"
-        if row["subject"] == subject and kinds == {kind} and row["revoked"] is None:
-            return dict(row)
-    raise Rejected(
-        "not_owed",
-        "this node issues the membership and role credentials its log owes; "
-        "none of that type is owed to this subject",
-    )
 
 
 def _options(document: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,6 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
-from commonweal.domain.membership.policy import current_policy
-from commonweal.domain.membership.records import MEMBERS, ROLES
 from commonweal.node import membership
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
@@ -55,12 +53,6 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/membership/policy")
     def policy() -> Response:
-        return json_response(
-            {
-                "policy": current_policy(node.state),
-                "roles": dict(node.state.items(ROLES)),
-                "members": sum(1 for _ in node.state.items(MEMBERS)),
-            }
-        )
+        return json_response(membership.policy_summary(node))
 
     return api
