@@ -104,6 +104,14 @@ def directory(node: Node) -> list[dict[str, Any]]:
     return entries
 
 
+def directory_entry(node: Node, did: str) -> dict[str, Any]:
+    """One member's directory entry, or a ``not_found`` refusal."""
+    for entry in directory(node):
+        if entry["did"] == did:
+            return entry
+    raise Rejected("not_found", f"{did} is not known to this node")
+
+
 def policy_summary(node: Node) -> dict[str, Any]:
     """The admission policy in force, the roles, and how many people the node knows."""
     return {

@@ -46,10 +46,7 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/members/{did}")
     def member(did: str) -> Response:
-        for entry in membership.directory(node):
-            if entry["did"] == did:
-                return json_response(entry)
-        raise Rejected("not_found", f"{did} is not known to this node")
+        return json_response(membership.directory_entry(node, did))
 
     @api.get("/membership/policy")
     def policy() -> Response:

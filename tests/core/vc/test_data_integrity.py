@@ -113,20 +113,16 @@ def test_proof_set_members_verify_independently() -> None:
     folder = VECTORS / "proof-set-chain"
     signed = json.loads((folder / "signedProofSet2.json").read_text())
     keys = json.loads((folder / "multiKeyPairs.json").read_text())
+    published = {pair["publicKeyMultibase"] for pair in keys.values()}
     assert isinstance(signed["proof"], list) and len(signed["proof"]) == 2
-    publics = {
-        k["publicKeyMultibase"]: k
-        for k in (keys.values() if isinstance(keys, dict) else keys)
-        if isinstance(k, dict)
-    }
-    assert publics
     for proof in signed["proof"]:
+        assert proof["verificationMethod"].split("#")[1] in published
         single = {**{k: v for k, v in signed.items() if k != "proof"}, "proof": proof}
-        if proof.get("cryptosuite") in ("eddsa-jcs-2022", "eddsa-rdfc-2022") and proof[
-            "verificationMethod"
-        ].startswith("did:key:"):
+        verify_proof(single, resolve_key=resolve_did_key, expected_purpose=proof["proofPurpose"])
+        forged = {**single, "proof": {**proof, "created": "2030-01-01T00:00:00Z"}}
+        with pytest.raises(CredentialError):
             verify_proof(
-                single, resolve_key=resolve_did_key, expected_purpose=proof["proofPurpose"]
+                forged, resolve_key=resolve_did_key, expected_purpose=proof["proofPurpose"]
             )
 
 
