@@ -26,11 +26,17 @@ def plurality(profile: Profile) -> Result:
 
 
 def borda(profile: Profile) -> Result:
-    """n-1 points for a first place, … 0 for last (unranked candidates share none)."""
+    """n-1 points for a first place, … 0 for last (unranked candidates share none).
+
+    Ballots with tied candidates are refused: the points of a shared place are a
+    separate rule choice (averaged, rounded up or down) that no ballot here asks for.
+    """
     size = len(profile.candidates)
     scores = dict.fromkeys(profile.candidates, 0)
     for ranking, count in profile.patterns:
         for position, candidate in enumerate(ranking):
+            if not isinstance(candidate, str):
+                raise ValueError(f"Borda counts strict rankings; a ballot ties {candidate!r}")
             scores[candidate] += (size - 1 - position) * count
     return Result(_top(scores), {"scores": scores})
 
@@ -58,6 +64,25 @@ def instant_runoff(profile: Profile) -> Result:
 
 def schulze(profile: Profile) -> Result:
     """Beat-path (Schulze) with margins as link strengths; winners are never beaten by path."""
+    strength = _strongest_paths(profile)
+    ranking = _beat_path_tiers(profile.candidates, strength)
+    winners = ranking[0] if ranking else frozenset()
+    return Result(winners, {"pairwise": _matrix(profile), "strongest_paths": _table(strength)})
+
+
+def schulze_ranking(profile: Profile) -> tuple[frozenset[str], ...]:
+    """The whole Schulze order as tiers, best first, ties kept (no tie-breaking).
+
+    ``a`` is above ``b`` when the strongest path from ``a`` to ``b`` is stronger than the
+    one back; Schulze proved that relation transitive. Each tier is the set of
+    candidates that no candidate still unplaced beats, so the first tier is the
+    winner set of :func:`schulze`, and a tier holds candidates none of which beats
+    another. (LiquidFeedback breaks the remaining ties: see ``liquid.schulze_ranks``.)
+    """
+    return _beat_path_tiers(profile.candidates, _strongest_paths(profile))
+
+
+def _strongest_paths(profile: Profile) -> dict[tuple[str, str], int]:
     names = profile.candidates
     strength = {(a, b): max(profile.margin(a, b), 0) for a in names for b in names if a != b}
     for k in names:
@@ -67,10 +92,21 @@ def schulze(profile: Profile) -> Result:
                     through = min(strength[a, k], strength[k, b])
                     if through > strength[a, b]:
                         strength[a, b] = through
-    winners = frozenset(
-        a for a in names if all(strength[a, b] >= strength[b, a] for b in names if b != a)
-    )
-    return Result(winners, {"pairwise": _matrix(profile), "strongest_paths": _table(strength)})
+    return strength
+
+
+def _beat_path_tiers(
+    names: tuple[str, ...], strength: dict[tuple[str, str], int]
+) -> tuple[frozenset[str], ...]:
+    tiers: list[frozenset[str]] = []
+    unplaced = set(names)
+    while unplaced:
+        tier = frozenset(
+            a for a in unplaced if all(strength[a, b] >= strength[b, a] for b in unplaced - {a})
+        )
+        tiers.append(tier)
+        unplaced -= tier
+    return tuple(tiers)
 
 
 def ranked_pairs(profile: Profile) -> Result:
