@@ -1,8 +1,10 @@
-"""``make bench``: the foundation's benchmarks, each figure printed beside its target.
+"""``make bench``: every benchmark the issues name, each figure printed beside its target.
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
-``BENCH_SCALE=0.05 make bench``. The million-event log for the verify and proof
-benchmarks is built once and kept in ``.bench-cache/``.
+``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
+(``log``, ``governance``; e.g. ``BENCH_ONLY=governance make bench``). The
+million-event log and the million-ballot store are built once and kept in
+``.bench-cache/``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
+GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance").split(","))
 
 
 @dataclass
@@ -133,13 +136,84 @@ def report(results: list[Result]) -> None:
         print(f"{r.name.ljust(width)}  {r.value:>10,.1f} {r.unit:<5}  {r.target}  {mark}")
 
 
-def main() -> None:
-    results: list[Result] = []
+def step(title: str, work: Callable[[], None]) -> None:
+    print(f"… {title}", flush=True)
+    work()
 
-    def step(title: str, work: Callable[[], None]) -> None:
-        print(f"… {title}", flush=True)
-        work()
 
+def governance_benchmarks(results: list[Result]) -> None:
+    """Closing a million-ballot vote from the store; the tally step; delegation at scale."""
+    from bench.governance import (
+        build_ballot_store,
+        close_from_store,
+        close_on_node,
+        delegation_seconds,
+        tally_step,
+    )
+
+    ballots = scaled(1_000_000, minimum=1000)
+    store = CACHE / f"ballots-{ballots}"
+    step(
+        f"building (or reusing) a store of {ballots:,} ballots in {store}",
+        lambda: build_ballot_store(store, ballots),
+    )
+    for method, label in (("instant_runoff", "IRV"), ("schulze", "Schulze")):
+        print(f"… closing the {label} vote from the store", flush=True)
+        seconds, result = close_from_store(store, method)
+        assert result["participating"] == ballots, result["participating"]
+        results.append(
+            Result(
+                f"close {label}, {ballots:,} ballots from SQLite, end to end",
+                seconds,
+                "s",
+                "<= 3 s",
+                seconds <= 3,
+            )
+        )
+    live: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        step(
+            "closing both votes on a node holding that state",
+            lambda: live.update(close_on_node(store, Path(tmp))),
+        )
+    for method, label in (("instant_runoff", "IRV"), ("schulze", "Schulze")):
+        results.append(
+            Result(
+                f"close {label} on a live node (count, recount, append)",
+                live[method],
+                "s",
+                "<= 3 s",
+                live[method] <= 3,
+            )
+        )
+    results.append(
+        Result("  ... node start, loading that state", live["load"], "s", "reference", True)
+    )
+    timings: dict[str, float] = {}
+    step(
+        "the tally step alone, ours and pref_voting's", lambda: timings.update(tally_step(ballots))
+    )
+    for name, seconds in timings.items():
+        results.append(
+            Result(f"  tally step only: {name}", seconds * 1000, "ms", "reference", True)
+        )
+    members = scaled(1_000_000, minimum=1000)
+    delegation: list[tuple[float, float]] = []
+    step(
+        f"delegation for {members:,} members, 60% delegating",
+        lambda: delegation.append(delegation_seconds(members)),
+    )
+    arrays, mapped = delegation[0]
+    results.append(
+        Result(
+            f"delegation, {members:,} members, 60% delegating", mapped, "s", "<= 1 s", mapped <= 1
+        )
+    )
+    results.append(Result("  ... pointer jumping alone", arrays * 1000, "ms", "reference", True))
+
+
+def log_benchmarks(results: list[Result]) -> None:
+    """The foundation's: verify and append, HTTP, verify of a big log, proofs."""
     with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
         workdir = Path(tmp)
         bare: list[float] = []
@@ -208,6 +282,14 @@ def main() -> None:
             f"inclusion proof, {size:,} leaves, median", median[0], "ms", "< 5 ms", median[0] < 5
         )
     )
+
+
+def main() -> None:
+    results: list[Result] = []
+    if "log" in GROUPS:
+        log_benchmarks(results)
+    if "governance" in GROUPS:
+        governance_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

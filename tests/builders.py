@@ -15,6 +15,9 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 
+GENESIS = 2
+"""Entries every new node starts with: ``node.created`` and its constitution's adoption."""
+
 
 @dataclass
 class Clock:

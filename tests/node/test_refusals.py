@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from commonweal.core.rfc3339 import format_utc
 from commonweal.node.errors import Rejected
-from tests.builders import EventFactory
+from tests.builders import GENESIS, EventFactory
 from tests.node.test_submit import snapshot
 
 
@@ -34,7 +34,7 @@ CASES = {
     "bad signature": lambda f: tamper(f.raw(), sig=f.event("bob")["sig"]),
     "signature not base58": lambda f: tamper(f.raw(), sig="z0OIl"),
     "wrong node": lambda f: f.raw(node="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
-    "unknown type": lambda f: f.raw(type="governance.ballot.cast", body={}),
+    "unknown type": lambda f: f.raw(type="treasury.expense.paid", body={}),
     "bad type name": lambda f: tamper(f.raw(), type="Not A Type"),
     "author not a did:key": lambda f: tamper(f.raw(), author="did:web:example.com"),
     "body not matching schema": lambda f: f.raw(body={"digest": "md5:abc"}),
@@ -77,7 +77,7 @@ def test_refused_with_code_and_nothing_written(node, events: EventFactory, case:
 
 def test_nine_minutes_ahead_is_accepted(node, events: EventFactory, clock) -> None:  # type: ignore[no-untyped-def]
     node.submit(events.raw(at=format_utc(clock() + timedelta(minutes=9))))
-    assert node.size == 2
+    assert node.size == GENESIS + 1
 
 
 json_values = st.recursive(

@@ -11,7 +11,7 @@ from commonweal.core.events import leaf_bytes, parse_event
 from commonweal.core.merkle import leaf_hash, verify_inclusion
 from commonweal.node.errors import Rejected
 from commonweal.node.replay import AUTHORS
-from tests.builders import EventFactory
+from tests.builders import GENESIS, EventFactory
 
 
 def snapshot(node):  # type: ignore[no-untyped-def]
@@ -28,19 +28,20 @@ def snapshot(node):  # type: ignore[no-untyped-def]
 def test_first_entry_is_node_created(node) -> None:  # type: ignore[no-untyped-def]
     entry = node.store.entry(0)
     assert entry.type == "node.created" and entry.author == node.identity.did
-    assert node.size == 1
+    assert node.store.entry(1).type == "governance.constitution.adopted"
+    assert node.size == GENESIS
 
 
 def test_receipt_names_the_leaf_and_its_hash(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
     event = events.event("alice")
     receipt = node.submit(orjson.dumps(event))
-    assert receipt.index == 1 and not receipt.duplicate
-    stored = node.store.entry(1)
+    assert receipt.index == GENESIS and not receipt.duplicate
+    stored = node.store.entry(GENESIS)
     assert stored.leaf == leaf_bytes(parse_event(event).canonical, receipt.received)
     assert receipt.leaf_hash == leaf_hash(stored.leaf)
     node.checkpoint()
-    proof = node.proofs.inclusion(1, node.size)
-    verify_inclusion(1, node.size, receipt.leaf_hash, proof, node.proofs.root(node.size))
+    proof = node.proofs.inclusion(GENESIS, node.size)
+    verify_inclusion(GENESIS, node.size, receipt.leaf_hash, proof, node.proofs.root(node.size))
 
 
 def test_same_event_twice_gets_the_same_receipt(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def test_same_event_twice_gets_the_same_receipt(node, events: EventFactory) -> N
         first.leaf_hash,
         first.received,
     )
-    assert again.duplicate and node.size == 2
+    assert again.duplicate and node.size == GENESIS + 1
 
 
 def test_other_event_with_used_seq_is_refused(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +81,7 @@ def test_batch_is_all_or_nothing(node, events: EventFactory) -> None:  # type: i
     assert refused.value.position == 1 and refused.value.code == "seq_out_of_order"
     assert snapshot(node) == before
     receipts = node.submit_batch([orjson.dumps(good), events.raw("bob", seq=1)])
-    assert [r.index for r in receipts] == [1, 2]
+    assert [r.index for r in receipts] == [GENESIS, GENESIS + 1]
 
 
 def test_rule_refusal_changes_nothing(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +93,7 @@ def test_rule_refusal_changes_nothing(node, events: EventFactory) -> None:  # ty
     assert refused.value.code == "already_attested"
     assert snapshot(node) == before
     # the refused event did not consume alice's seq either
-    assert node.submit(events.raw("alice", seq=2)).index == 2
+    assert node.submit(events.raw("alice", seq=2)).index == GENESIS + 1
 
 
 def test_only_the_node_key_updates_the_profile(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +106,7 @@ def test_only_the_node_key_updates_the_profile(node, events: EventFactory) -> No
         node.identity.key,
         type="node.profile.updated",
         node=node.identity.did,
-        seq=2,
+        seq=GENESIS + 1,  # the node key wrote node.created and the constitution
         at=events.event("x")["at"],
         body={"name": "Renamed Commons"},
     )
@@ -140,7 +141,7 @@ def test_checkpoint_every_n_events(tmp_path, clock) -> None:  # type: ignore[no-
     for _ in range(12):
         node.submit(factory.raw("alice"))
     sizes = [cp.size for cp in node.store.all_checkpoints()]
-    assert sizes == [1, 6, 11]
+    assert sizes == [GENESIS, GENESIS + 5, GENESIS + 10]
 
 
 def test_checkpoint_after_t_seconds(node, events: EventFactory, clock) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +149,7 @@ def test_checkpoint_after_t_seconds(node, events: EventFactory, clock) -> None: 
     assert node.checkpoint_if_due(max_age_seconds=5) is None
     clock.advance(seconds=6)
     row = node.checkpoint_if_due(max_age_seconds=5)
-    assert row is not None and row.size == 2
+    assert row is not None and row.size == GENESIS + 1
     assert node.checkpoint_if_due(max_age_seconds=5) is None
 
 
@@ -167,7 +168,7 @@ def test_concurrent_writers_leave_no_gap_or_duplicate(node, events: EventFactory
     for t in threads:
         t.join()
     indices = sorted(i for r in receipts.values() for i in r)
-    assert indices == list(range(1, 8 * per_writer + 1))
-    assert node.store.count_entries() == node.size == 8 * per_writer + 1
+    assert indices == list(range(GENESIS, 8 * per_writer + GENESIS))
+    assert node.store.count_entries() == node.size == 8 * per_writer + GENESIS
     for w, got in receipts.items():
         assert got == sorted(got), f"writer {w} saw its events reordered"

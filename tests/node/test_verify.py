@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from commonweal.domain.catalog import default_registry
 from commonweal.node.verify import verify_log
 from commonweal.store.schema import log_entries, log_head, projection_rows
-from tests.builders import EventFactory
+from tests.builders import GENESIS, EventFactory
 
 
 def filled(node, events: EventFactory, count: int = 40):  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def verify(node):  # type: ignore[no-untyped-def]
 def test_clean_log_verifies(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
     report = verify(filled(node, events))
     assert report.ok, report.failures
-    assert report.entries_checked == 41
+    assert report.entries_checked == 40 + GENESIS
     assert report.checkpoints_checked == 5
     assert report.projection_rows > 0
 
@@ -77,7 +77,7 @@ def test_truncated_log_reports_two_checkpoints_as_evidence(node, events: EventFa
     assert any("truncated" in f.what for f in report.failures)
     assert report.evidence, "the signed checkpoints beyond the log must be reported"
     evidence = report.evidence[0]
-    assert "\n21\n" in evidence.older and "\n31\n" in evidence.newer
+    assert "\n22\n" in evidence.older and "\n32\n" in evidence.newer  # checkpoints every 10
 
 
 def test_tampered_projection_is_found(node, events: EventFactory) -> None:  # type: ignore[no-untyped-def]
@@ -117,5 +117,5 @@ def test_rewritten_history_is_caught_by_consistency(node, events: EventFactory, 
         fresh.submit(other.raw(f"sock{n % 3}"))
     fresh.checkpoint()
     report = verify(fresh)
-    assert any("checkpoints 21 and 28 are not consistent" in e.reason for e in report.evidence)
-    assert any("checkpoint at size 11 does not match" in f.what for f in report.failures)
+    assert any("checkpoints 22 and 28 are not consistent" in e.reason for e in report.evidence)
+    assert any("checkpoint at size 12 does not match" in f.what for f in report.failures)

@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from commonweal.store.database import is_initialised, make_engine, migrate, sqlite_url
 from commonweal.store.schema import metadata
+from tests.builders import GENESIS
 
 
 def engine_for(tmp_path: Path, database_url: str | None):  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_0002_moves_author_seqs_out_of_the_projection(tmp_path: Path) -> None:
         rows = conn.execute(
             text("SELECT key, value FROM projection_rows WHERE tbl = 'log.authors'")
         )
-        assert [tuple(r) for r in rows] == [(f'"{node.identity.did}"', "1")]
+        assert [tuple(r) for r in rows] == [(f'"{node.identity.did}"', str(GENESIS))]
     migrate(engine)
     with engine.connect() as conn:
         count = "SELECT count(*) FROM projection_rows WHERE tbl = 'log.authors'"

@@ -14,7 +14,7 @@ from commonweal.core.note import NoteVerifier
 from commonweal.core.tiles import decode_entry_bundle
 from commonweal.core.tlog_proof import verify_tlog_proof
 from commonweal.web.app import create_app
-from tests.builders import EventFactory
+from tests.builders import GENESIS, EventFactory
 
 
 @pytest.fixture
@@ -38,15 +38,15 @@ def test_submit_then_read_and_prove(client: TestClient, node, events: EventFacto
     response = client.post("/v1/events", content=events.raw("alice"))
     assert response.status_code == 201, response.text
     receipt = response.json()
-    assert receipt["index"] == 1 and receipt["duplicate"] is False
+    assert receipt["index"] == GENESIS and receipt["duplicate"] is False
     again = client.post("/v1/events", content=events.raw("alice", seq=1))
     assert again.status_code == 409 and again.json()["code"] == "seq_replayed"
-    got = client.get("/v1/events/1").json()
+    got = client.get(f"/v1/events/{GENESIS}").json()
     assert got["event"]["author"] == events.did("alice")
     client.post("/v1/checkpoints")
-    proof = client.get("/v1/proof/inclusion", params={"index": 1}).json()
+    proof = client.get("/v1/proof/inclusion", params={"index": GENESIS}).json()
     verify_inclusion(
-        1,
+        GENESIS,
         proof["size"],
         b64(receipt["leaf_hash"]),
         [b64(h) for h in proof["proof"]],
@@ -54,7 +54,7 @@ def test_submit_then_read_and_prove(client: TestClient, node, events: EventFacto
     )
     note = client.get("/log/checkpoint").text
     checkpoint = open_checkpoint(note, NoteVerifier(node.identity.vkey))
-    assert checkpoint.size == 2 and checkpoint.root == b64(proof["root"])
+    assert checkpoint.size == GENESIS + 1 and checkpoint.root == b64(proof["root"])
 
 
 def test_duplicate_submission_returns_200_with_same_receipt(
@@ -71,12 +71,12 @@ def test_batch(client: TestClient, events: EventFactory) -> None:
     batch = {"events": [events.event("alice"), events.event("bob"), events.event("alice")]}
     response = client.post("/v1/events/batch", content=orjson.dumps(batch))
     assert response.status_code == 201
-    assert [r["index"] for r in response.json()["receipts"]] == [1, 2, 3]
+    assert [r["index"] for r in response.json()["receipts"]] == [GENESIS + n for n in range(3)]
     bad = {"events": [events.event("carol"), events.event("dave", seq=3)]}
     refused = client.post("/v1/events/batch", content=orjson.dumps(bad))
     assert refused.status_code == 409
     assert refused.json()["position"] == 1
-    assert client.get("/.well-known/commonweal").json()["size"] == 4
+    assert client.get("/.well-known/commonweal").json()["size"] == GENESIS + 3
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_tiles_and_entry_bundles_match_the_log(
     for n in range(300):
         node.submit(events.raw(f"a{n % 7}"))
     node.checkpoint()
-    size = node.size  # 301
+    size = node.size  # 302
     full = client.get("/log/tile/entries/000")
     assert full.status_code == 200 and "immutable" in full.headers["cache-control"]
     partial = client.get(f"/log/tile/entries/001.p/{size - 256}")
@@ -160,6 +160,6 @@ def test_home_page_shows_the_node(client: TestClient, node, events: EventFactory
     page = client.get("/")
     assert page.status_code == 200
     assert "Test Commons" in page.text and "Assembly minutes" in page.text
-    assert 'data-testid="log-size">2<' in page.text
-    entry = client.get("/events/1")
+    assert f'data-testid="log-size">{GENESIS + 1}<' in page.text
+    entry = client.get(f"/events/{GENESIS}")
     assert entry.status_code == 200 and "notary.document.attested" in entry.text

@@ -13,7 +13,7 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.node.setup import init_node, open_store
 from commonweal.node.verify import verify_log
-from tests.builders import Clock, EventFactory
+from tests.builders import GENESIS, Clock, EventFactory
 from tests.server import ServerProcess
 
 
@@ -92,12 +92,12 @@ def test_cli_submit_and_verify_by_url(data_dir: Path, tmp_path: Path) -> None:
         submit = ("event", "submit", "notary.document.attested", body, "--key", str(key))
         submitted = run(*submit, "--node", server.url)
         assert submitted.returncode == 0, submitted.stderr
-        assert orjson.loads(submitted.stdout)["index"] == 1
+        assert orjson.loads(submitted.stdout)["index"] == GENESIS
         again = run(*submit, "--node", server.url)
         assert again.returncode == 1 and "already_attested" in again.stderr
         httpx.post(server.url + "/v1/checkpoints")
         verified = run("verify", server.url)
         assert verified.returncode == 0, verified.stdout
-        assert "2 entries" in verified.stdout and "verified" in verified.stdout
+        assert f"{GENESIS + 1} entries" in verified.stdout and "verified" in verified.stdout
     finally:
         server.stop()

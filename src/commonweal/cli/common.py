@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
+from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.keys import SigningKey
 from commonweal.node.setup import SetupError, read_key_file
@@ -48,3 +51,23 @@ def signing_key(wallet: Path | None, key: Path | None, passphrase: str | None) -
         return Wallet(wallet or default_wallet()).key(passphrase)
     except (SetupError, WalletError) as error:
         raise fail(str(error)) from None
+
+
+def act(
+    node: str,
+    wallet: Path | None,
+    key: Path | None,
+    passphrase: str | None,
+    event_type: str,
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    """Sign ``event_type`` with ``body`` as the wallet's (or key file's) owner, submit it,
+    print the receipt and return it; a refusal exits with the node's explanation."""
+    signer = signing_key(wallet, key, passphrase)
+    try:
+        with NodeClient(node) as client:
+            receipt = client.sign_and_submit(signer, event_type, body)
+    except NodeRefused as refused:
+        raise fail(f"the node refused: {refused}") from None
+    console.print_json(json.dumps(receipt))
+    return receipt

@@ -7,6 +7,7 @@ import typer
 from commonweal.cli import (
     credential_commands,
     event_commands,
+    governance_commands,
     key_commands,
     log_commands,
     member_commands,
@@ -30,6 +31,11 @@ app.add_typer(log_commands.app, name="log")
 app.add_typer(member_commands.app, name="member")
 app.add_typer(wallet_commands.app, name="wallet")
 app.add_typer(credential_commands.app, name="credential")
+app.add_typer(governance_commands.app, name="proposal")
+app.add_typer(governance_commands.constitution_app, name="constitution")
+app.command("vote")(governance_commands.vote)
+app.command("delegate")(governance_commands.delegate)
+app.command("tally")(governance_commands.tally)
 
 
 @app.command("verify")

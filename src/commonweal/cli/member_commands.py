@@ -13,6 +13,7 @@ from commonweal.cli.common import (
     NodeUrl,
     Passphrase,
     WalletDir,
+    act,
     console,
     fail,
     signing_key,
@@ -22,23 +23,6 @@ from commonweal.client.http import NodeClient, NodeRefused
 app = typer.Typer(
     help="Membership: apply, vouch, approve, sanction, erase, recover.", no_args_is_help=True
 )
-
-
-def _act(
-    node: str,
-    wallet: Path | None,
-    key: Path | None,
-    passphrase: str | None,
-    event_type: str,
-    body: dict[str, Any],
-) -> None:
-    signer = signing_key(wallet, key, passphrase)
-    try:
-        with NodeClient(node) as client:
-            receipt = client.sign_and_submit(signer, event_type, body)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
-    console.print_json(json.dumps(receipt))
 
 
 @app.command("apply")
@@ -97,7 +81,7 @@ def _register(name: str, event_type: str, field: str, reasoned: bool, summary: s
         body: dict[str, Any] = {field: did}
         if reasoned and reason:
             body["reason"] = reason
-        _act(node, wallet, key, passphrase, event_type, body)
+        act(node, wallet, key, passphrase, event_type, body)
 
     command.__doc__ = f"{summary} (event {event_type})"
     app.command(name)(command)
@@ -115,7 +99,7 @@ def leave(
     passphrase: str | None = Passphrase,
 ) -> None:
     """Leave the node; your credentials are revoked."""
-    _act(node, wallet, key, passphrase, "membership.member.left", {})
+    act(node, wallet, key, passphrase, "membership.member.left", {})
 
 
 @app.command("guardians")
@@ -129,7 +113,7 @@ def guardians(
 ) -> None:
     """Choose the guardians who can recover your membership if you lose your key."""
     body = {"guardians": dids, "threshold": threshold}
-    _act(node, wallet, key, passphrase, "membership.guardians.set", body)
+    act(node, wallet, key, passphrase, "membership.guardians.set", body)
 
 
 @app.command("recover-request")
@@ -141,7 +125,7 @@ def recover_request(
     passphrase: str | None = Passphrase,
 ) -> None:
     """With your NEW key: ask to take the place of the key you lost."""
-    _act(node, wallet, key, passphrase, "membership.recovery.requested", {"member": old})
+    act(node, wallet, key, passphrase, "membership.recovery.requested", {"member": old})
 
 
 @app.command("recover-vouch")
@@ -154,7 +138,7 @@ def recover_vouch(
     passphrase: str | None = Passphrase,
 ) -> None:
     """As a guardian: confirm a member's new key (after checking with them in person)."""
-    _act(node, wallet, key, passphrase, "membership.recovery.vouched", {"member": old, "new": new})
+    act(node, wallet, key, passphrase, "membership.recovery.vouched", {"member": old, "new": new})
 
 
 @app.command("policy")
@@ -173,7 +157,7 @@ def policy(
         "vouches_required": vouches,
         "recovery_delay_seconds": recovery_delay,
     }
-    _act(node, wallet, key, passphrase, "membership.policy.set", body)
+    act(node, wallet, key, passphrase, "membership.policy.set", body)
 
 
 @app.command("role")
@@ -190,7 +174,7 @@ def role(
     if action not in ("grant", "revoke"):
         raise fail("the action is grant or revoke")
     event_type = "membership.role.granted" if action == "grant" else "membership.role.revoked"
-    _act(node, wallet, key, passphrase, event_type, {"member": did, "role": name})
+    act(node, wallet, key, passphrase, event_type, {"member": did, "role": name})
 
 
 @app.command("list")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from commonweal.domain.governance.actions import ActionCatalog
+from commonweal.domain.governance.events import default_actions
+from commonweal.domain.governance.events import event_types as governance_event_types
 from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import Registry
 
 
-def default_registry() -> Registry:
-    """A registry with every event type this version of Commonweal understands."""
+def default_registry(actions: ActionCatalog | None = None) -> Registry:
+    """A registry with every event type this version of Commonweal understands.
+
+    ``actions`` is the catalogue of what passed proposals can execute (by default
+    every action this version knows).
+    """
     registry = Registry()
     registry.extend(profile.EVENT_TYPES)
     registry.extend(attestation.EVENT_TYPES)
@@ -17,4 +24,5 @@ def default_registry() -> Registry:
     registry.extend(roles.EVENT_TYPES)
     registry.extend(lifecycle.EVENT_TYPES)
     registry.extend(recovery.EVENT_TYPES)
+    registry.extend(governance_event_types(actions or default_actions()))
     return registry

@@ -1,8 +1,9 @@
-"""The demo node: a realistic small community and two weeks of its public record.
+"""The demo node: a realistic small community and two months of its public record.
 
-The story is written with a clock that starts two weeks ago and moves on between
-acts, so receipt times are spread as they would be in life and the 72-hour
-recovery time lock really passes. Members' keys are kept in ``members/``.
+The story is written with a clock that starts sixty days ago and moves on between
+acts, so receipt times are spread as they would be in life: the 72-hour recovery
+time lock really passes, and proposals are discussed and voted on for as long as
+the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import membership
-from commonweal.node.service import Node
+from commonweal.node import demo_governance, membership
+from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
 NAME = "Riverside Commons"
@@ -40,6 +41,7 @@ PROFILES = {
     "farah": ("Farah Rahimi", "Joined when admission was open"),
     "gio": ("Gio Rossi", "Moved away"),
     "hana": ("Hana Sato", "Recovered her membership after losing her phone"),
+    "ivo": ("Ivo Marić", "Runs the repair café; admitted by a vote"),
 }
 DOCUMENTS = (
     ("amara", "Founding charter of Riverside Commons", "Adopted at the founding assembly."),
@@ -53,7 +55,7 @@ DOCUMENTS = (
 class DemoClock:
     """A clock the story moves forward; it never runs past the real now."""
 
-    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=14))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=60))
 
     def __call__(self) -> datetime:
         return self.now
@@ -92,9 +94,16 @@ class Story:
             body=body,
         )
 
-    def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> None:
-        self.node.submit(orjson.dumps(self.event(name, event_type, body or {})))
+    def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> Receipt:
+        receipt = self.node.submit(orjson.dumps(self.event(name, event_type, body or {})))
         self.clock.later(hours=3)
+        return receipt
+
+    def wait(self, seconds: float) -> None:
+        self.clock.later(seconds=seconds)
+
+    def skip_to(self, days_before_now: float) -> None:
+        self.clock.now = max(self.clock.now, datetime.now(UTC) - timedelta(days=days_before_now))
 
     def apply(self, name: str) -> None:
         profile = _profile(name)
@@ -179,6 +188,7 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+    demo_governance.tell(story)
 
 
 def _profile(name: str) -> dict[str, Any]:

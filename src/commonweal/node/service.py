@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -137,6 +138,12 @@ class Node:
         self.signatures.close()
         self.store.close_writer()
         self.store.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[State]:
+        """The state, held still: the sequencer waits until the block ends (keep it short)."""
+        with self._lock:
+            yield self.state
 
     @property
     def size(self) -> int:

@@ -22,6 +22,8 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, dump_key_file, load_key_file
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
+from commonweal.domain.governance.events import ADOPTED
 from commonweal.domain.membership.lifecycle import FOUNDER_ADMITTED
 from commonweal.domain.membership.policy import DEFAULT_POLICY, POLICY_SET
 from commonweal.domain.node.profile import NODE_CREATED
@@ -98,10 +100,11 @@ def init_node(
     founder_profiles: Mapping[str, Mapping[str, Any]] | None = None,
     admission: Mapping[str, Any] | None = None,
     domain: str | None = None,
+    constitution: Mapping[str, Any] | None = None,
 ) -> Node:
     """Create a node: its key, settings, database, the ``node.created`` first entry,
-    its admission policy (when given; the documented default applies otherwise) and
-    its founding members."""
+    its admission policy (when given; the documented default applies otherwise), its
+    constitution (the documented default unless given) and its founding members."""
     if checkpoint_every_events < 1 or checkpoint_every_seconds <= 0:
         raise SetupError("checkpoints need a positive number of events and of seconds")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +146,7 @@ def init_node(
     try:
         if admission is not None:
             node.submit_as_node(POLICY_SET, {**DEFAULT_POLICY, **admission})
+        node.submit_as_node(ADOPTED, {"constitution": dict(constitution or DEFAULT_CONSTITUTION)})
         for founder in founders:
             body = {"member": founder}
             profile = (founder_profiles or {}).get(founder)

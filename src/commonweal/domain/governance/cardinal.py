@@ -44,23 +44,39 @@ def star(
 ) -> Result:
     """Score, Then Automatic Runoff: the two highest totals meet; more ballots preferring one wins.
 
-    If third place ties second, every candidate tied for the top two goes to the
-    runoff, pairwise; a runoff tie keeps both (ties are decided by the caller's rule).
+    The runoff has two finalists. When the scoring round ties, every pair of
+    finalists a tie-break could choose meets in turn (every pair among those tied
+    for first; or the leader and each of those tied for second), and the winners
+    are every candidate some such runoff elects; a tied runoff keeps both. So ties
+    are kept, and the caller's documented rule decides among them.
     """
     checked = list(_checked(candidates, ballots, max_score))
     totals = dict.fromkeys(candidates, 0)
     for marks, weight in checked:
         for candidate, value in marks.items():
             totals[candidate] += value * weight
-    ranked = sorted(set(totals.values()), reverse=True)
-    finalists = [c for c in candidates if totals[c] >= ranked[min(1, len(ranked) - 1)]]
-    if len(finalists) == 1:
-        return Result(frozenset(finalists), {"scores": totals, "finalists": finalists})
-    preferred = {a: {b: _prefer(checked, a, b) for b in finalists if b != a} for a in finalists}
-    # a finalist wins the runoff by being preferred to every other finalist head to head
-    beats = {a: all(preferred[a][b] > preferred[b][a] for b in preferred[a]) for a in finalists}
-    winners = frozenset(a for a, won in beats.items() if won) or frozenset(finalists)
-    return Result(winners, {"scores": totals, "finalists": finalists, "runoff": preferred})
+    best = max(totals.values())
+    first = [c for c in candidates if totals[c] == best]
+    if len(first) > 1:
+        pairs = [(a, b) for i, a in enumerate(first) for b in first[i + 1 :]]
+    else:
+        rest = [totals[c] for c in candidates if c not in first]
+        second = [c for c in candidates if rest and totals[c] == max(rest)]
+        pairs = [(first[0], b) for b in second]
+    finalists = [c for c in candidates if any(c in pair for pair in pairs)] or first
+    runoff: dict[str, dict[str, int]] = {c: {} for c in finalists}
+    winners: set[str] = set()
+    for a, b in pairs:
+        runoff[a][b] = _prefer(checked, a, b)
+        runoff[b][a] = _prefer(checked, b, a)
+        if runoff[a][b] >= runoff[b][a]:
+            winners.add(a)
+        if runoff[b][a] >= runoff[a][b]:
+            winners.add(b)
+    if not pairs:
+        winners.update(first)
+    detail = {"scores": totals, "finalists": finalists, "runoff": runoff}
+    return Result(frozenset(winners), detail)
 
 
 def _prefer(ballots: Sequence[ScoreBallot], a: str, b: str) -> int:

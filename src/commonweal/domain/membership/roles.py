@@ -34,6 +34,7 @@ PERMISSIONS = frozenset(
         "credentials.issue",
         "treasury.spend",
         "node.profile",
+        "governance.moderate",
     }
 )
 DEFAULT_ROLES: dict[str, list[str]] = {

@@ -1,0 +1,424 @@
+"""``commonweal proposal …``, ``vote``, ``delegate``, ``tally`` and ``constitution``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
+from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
+from commonweal.client.http import NodeClient, NodeRefused
+
+app = typer.Typer(
+    help="Proposals: draft, discuss, amend, comment; see them and their results.",
+    no_args_is_help=True,
+)
+
+
+def _get(node: str, path: str, **params: Any) -> Any:
+    try:
+        with NodeClient(node) as client:
+            return client.get_json(path, **params)
+    except NodeRefused as refused:
+        raise fail(str(refused)) from None
+
+
+def _json_list(values: list[str], what: str) -> list[Any]:
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(json.loads(value))
+        except ValueError as error:
+            raise fail(f"{what} {value!r} is not JSON: {error}") from None
+    return parsed
+
+
+def _text(text: str, text_file: Path | None) -> str:
+    if text_file is not None:
+        try:
+            return text_file.read_text()
+        except OSError as error:
+            raise fail(f"cannot read {text_file}: {error}") from None
+    if not text:
+        raise fail("give the text with --text or --text-file")
+    return text
+
+
+@app.command("new")
+def new(
+    title: str = typer.Option(..., help="A short title."),
+    kind: str = typer.Option("decision", help="A kind of proposal from the constitution."),
+    topic: str = typer.Option("general", help="A topic from the constitution."),
+    text: str = typer.Option("", help="The proposal's text."),
+    text_file: Path | None = typer.Option(None, help="...or read the text from this file."),
+    action: list[str] = typer.Option(
+        [],
+        help='An action to execute if it passes, as JSON (repeat), e.g. \'{"type": '
+        '"membership.expel", "member": "did:key:…"}\'.',
+    ),
+    submit: bool = typer.Option(False, "--submit", help="Open it for discussion at once."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Draft a proposal (its id is the receipt's index); --submit opens the discussion too."""
+    body = {
+        "kind": kind,
+        "topic": topic,
+        "title": title,
+        "text": _text(text, text_file),
+        "actions": _json_list(action, "action"),
+    }
+    receipt = act(node, wallet, key, passphrase, "governance.proposal.drafted", body)
+    console.print(f"Proposal [bold]{receipt['index']}[/] drafted.")
+    if submit:
+        act(
+            node,
+            wallet,
+            key,
+            passphrase,
+            "governance.proposal.submitted",
+            {"proposal": receipt["index"]},
+        )
+        console.print("Open for discussion.")
+
+
+@app.command("submit")
+def submit(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Open your draft for discussion (the kind's rules in force now apply to it)."""
+    act(node, wallet, key, passphrase, "governance.proposal.submitted", {"proposal": proposal})
+
+
+@app.command("cancel")
+def cancel(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Withdraw your proposal before voting (a moderator may cancel one at any open phase)."""
+    body = {"proposal": proposal, "reason": reason}
+    act(node, wallet, key, passphrase, "governance.proposal.cancelled", body)
+
+
+@app.command("alternative")
+def alternative(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    title: str = typer.Option(..., help="The alternative's title."),
+    text: str = typer.Option("", help="Its text."),
+    text_file: Path | None = typer.Option(None, help="...or read the text from this file."),
+    action: list[str] = typer.Option([], help="An action as JSON (repeat)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Put forward a competing alternative during the discussion."""
+    body = {
+        "proposal": proposal,
+        "title": title,
+        "text": _text(text, text_file),
+        "actions": _json_list(action, "action"),
+    }
+    act(node, wallet, key, passphrase, "governance.alternative.added", body)
+
+
+@app.command("revise")
+def revise(
+    alternative_id: int = typer.Argument(..., help="The alternative's id."),
+    title: str | None = typer.Option(None, help="A new title."),
+    text: str | None = typer.Option(None, help="A new text."),
+    text_file: Path | None = typer.Option(None, help="...or read the new text from this file."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Revise your alternative before voting."""
+    body: dict[str, Any] = {"alternative": alternative_id}
+    if title is not None:
+        body["title"] = title
+    if text is not None or text_file is not None:
+        body["text"] = _text(text or "", text_file)
+    act(node, wallet, key, passphrase, "governance.alternative.revised", body)
+
+
+@app.command("withdraw")
+def withdraw(
+    alternative_id: int = typer.Argument(..., help="The alternative's id."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Withdraw your alternative before voting."""
+    body = {"alternative": alternative_id}
+    act(node, wallet, key, passphrase, "governance.alternative.withdrawn", body)
+
+
+@app.command("amend")
+def amend(
+    alternative_id: int = typer.Argument(..., help="The alternative to amend."),
+    text: str = typer.Option("", help="The whole amended text."),
+    text_file: Path | None = typer.Option(None, help="...or read it from this file."),
+    note: str = typer.Option("", help="Why this change."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Propose an amendment: a new text its author may accept or reject."""
+    body = {"alternative": alternative_id, "text": _text(text, text_file), "note": note}
+    act(node, wallet, key, passphrase, "governance.amendment.proposed", body)
+
+
+@app.command("accept")
+def accept(
+    amendment: int = typer.Argument(..., help="The amendment's id."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As the alternative's author: take an amendment into the text."""
+    act(node, wallet, key, passphrase, "governance.amendment.accepted", {"amendment": amendment})
+
+
+@app.command("reject")
+def reject(
+    amendment: int = typer.Argument(..., help="The amendment's id."),
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As the alternative's author: decline an amendment."""
+    body = {"amendment": amendment, "reason": reason}
+    act(node, wallet, key, passphrase, "governance.amendment.rejected", body)
+
+
+@app.command("comment")
+def comment(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    text: str = typer.Argument(..., help="What you want to say."),
+    stance: str | None = typer.Option(None, help="for or against: make it an argument."),
+    alternative_id: int | None = typer.Option(
+        None, "--alternative", help="About this alternative."
+    ),
+    reply_to: int | None = typer.Option(None, help="Reply to this comment."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Comment on a proposal, or argue for or against it."""
+    body: dict[str, Any] = {"proposal": proposal, "text": text}
+    for name, value in (
+        ("stance", stance),
+        ("alternative", alternative_id),
+        ("reply_to", reply_to),
+    ):
+        if value is not None:
+            body[name] = value
+    act(node, wallet, key, passphrase, "governance.comment.posted", body)
+
+
+@app.command("list")
+def list_proposals(
+    phase: str | None = typer.Option(None, help="draft, discussion, voting, closed or cancelled."),
+    topic: str | None = typer.Option(None, help="Only this topic."),
+    node: str = NodeUrl,
+) -> None:
+    """Proposals, newest first."""
+    params = {k: v for k, v in (("phase", phase), ("topic", topic)) if v is not None}
+    for p in _get(node, "/v1/proposals", **params)["proposals"]:
+        outcome = ""
+        if "passed" in p:
+            outcome = "passed" if p["passed"] else "not passed"
+        console.print(
+            f"{p['id']:>6}  {p['phase']:<10} {p['kind']:<12} {p['topic']:<12} {p['title']}"
+            + (f"  [{outcome}]" if outcome else ""),
+            highlight=False,
+        )
+
+
+@app.command("show")
+def show(
+    proposal: int = typer.Argument(..., help="The proposal's id."), node: str = NodeUrl
+) -> None:
+    """A proposal: its rules, alternatives, amendments, arguments, turnout and result."""
+    show_proposal(_get(node, f"/v1/proposals/{proposal}"))
+
+
+def tally(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    node: str = NodeUrl,
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", "-d", help="Recount from this node's own store instead of asking it."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """The result of a vote: final once closed, preliminary while voting is open."""
+    if data_dir is not None:
+        from commonweal.node.governance import recount_from_store
+        from commonweal.node.setup import SetupError, open_store
+
+        try:
+            store = open_store(str(data_dir))
+            result = recount_from_store(store, proposal, store.read_meta()["did"])
+        except (SetupError, Exception) as error:  # a missing proposal is a Rejected
+            raise fail(str(error)) from None
+        final = False
+    else:
+        answer = _get(node, f"/v1/proposals/{proposal}/result")
+        result, final = answer["result"], answer["final"]
+    if as_json:
+        console.print_json(json.dumps(result))
+        return
+    show_result(result, final=final)
+
+
+def vote(
+    proposal: int = typer.Argument(..., help="The proposal's id."),
+    choice: str | None = typer.Argument(
+        None, help="yes, no or abstain; or consent, stand_aside or object (consent votes)."
+    ),
+    rank: str | None = typer.Option(
+        None, help="A ranking, best first: 43,47,status_quo (43=47 ranks two equal)."
+    ),
+    approve: str | None = typer.Option(None, help="Approval: the options you approve, 43,47."),
+    score: list[str] = typer.Option([], help="Score or STAR: option=score (repeat)."),
+    votes: list[str] = typer.Option(
+        [], help="Quadratic: option=votes (repeat; negative = against)."
+    ),
+    pick: str | None = typer.Option(None, help="Plurality: the one option you choose."),
+    reason: str = typer.Option("", help="The reason for an objection (consent votes)."),
+    ballot: str | None = typer.Option(None, help="The whole ballot as JSON, for any method."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Take back your ballot."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Vote on a proposal (again, to change your vote, until it closes)."""
+    if withdraw:
+        act(node, wallet, key, passphrase, "governance.ballot.withdrawn", {"proposal": proposal})
+        return
+    body = {
+        "proposal": proposal,
+        "ballot": _ballot(choice, rank, approve, score, votes, pick, reason, ballot),
+    }
+    act(node, wallet, key, passphrase, "governance.ballot.cast", body)
+
+
+def _ballot(
+    choice: str | None,
+    rank: str | None,
+    approve: str | None,
+    score: list[str],
+    votes: list[str],
+    pick: str | None,
+    reason: str,
+    raw: str | None,
+) -> dict[str, Any]:
+    given = [x for x in (choice, rank, approve, score or None, votes or None, pick, raw) if x]
+    if len(given) != 1:
+        raise fail(
+            "give exactly one of: a choice, --rank, --approve, --score, --votes, --pick, --ballot"
+        )
+    if raw is not None:
+        parsed = _json_list([raw], "ballot")[0]
+        if not isinstance(parsed, dict):
+            raise fail("--ballot must be a JSON object")
+        return parsed
+    if choice in ("yes", "no", "abstain"):
+        return {"choice": choice}
+    if choice in ("consent", "stand_aside", "object"):
+        return {"position": choice, "reason": reason} if reason else {"position": choice}
+    if choice is not None:
+        raise fail(f"{choice!r} is not yes, no, abstain, consent, stand_aside or object")
+    if rank is not None:
+        return {"ranking": [tier.split("=") if "=" in tier else tier for tier in rank.split(",")]}
+    if approve is not None:
+        return {"approve": [o for o in approve.split(",") if o]}
+    if pick is not None:
+        return {"choice": pick}
+    pairs = _pairs(score or votes)
+    return {"scores": pairs} if score else {"votes": pairs}
+
+
+def _pairs(values: list[str]) -> dict[str, int]:
+    pairs = {}
+    for value in values:
+        option, _, number = value.partition("=")
+        try:
+            pairs[option] = int(number)
+        except ValueError:
+            raise fail(f"{value!r} is not option=number") from None
+    return pairs
+
+
+def delegate(
+    trustee: str | None = typer.Argument(
+        None, help="The member's did:key you entrust your vote to."
+    ),
+    topic: str | None = typer.Option(None, help="Only for this topic."),
+    proposal: int | None = typer.Option(None, help="Only for this proposal."),
+    none: bool = typer.Option(False, "--none", help="Explicitly no delegation in this scope."),
+    revoke: bool = typer.Option(False, "--revoke", help="Take back your delegation in this scope."),
+    show: str | None = typer.Option(None, "--show", help="Show this member's delegations instead."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Delegate your vote for the whole node, a topic, or one proposal (liquid democracy)."""
+    if show is not None:
+        console.print_json(json.dumps(_get(node, f"/v1/members/{show}/delegations")))
+        return
+    if topic is not None and proposal is not None:
+        raise fail("give --topic or --proposal, not both")
+    scope = (
+        f"topic:{topic}" if topic else f"proposal:{proposal}" if proposal is not None else "node"
+    )
+    if revoke:
+        act(node, wallet, key, passphrase, "governance.delegation.revoked", {"scope": scope})
+        return
+    if (trustee is None) == (not none):
+        raise fail("name a trustee, or pass --none for an explicit 'no delegation'")
+    act(
+        node,
+        wallet,
+        key,
+        passphrase,
+        "governance.delegation.set",
+        {"scope": scope, "trustee": trustee},
+    )
+
+
+constitution_app = typer.Typer(help="The constitution in force.", no_args_is_help=True)
+
+
+@constitution_app.command("show")
+def constitution_show(
+    as_json: bool = typer.Option(False, "--json", help="Print it as JSON."), node: str = NodeUrl
+) -> None:
+    """The constitution in force: topics, and each kind of proposal with its rules."""
+    document = _get(node, "/v1/constitution")
+    if as_json:
+        console.print_json(json.dumps(document))
+        return
+    show_constitution(document)

@@ -1,0 +1,103 @@
+"""Rich renderings of proposals, results and the constitution for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from commonweal.cli.common import console
+from commonweal.domain.governance.actions import describe
+from commonweal.domain.governance.plain import describe_kind, describe_outcome
+
+
+def show_proposal(view: dict[str, Any]) -> None:
+    """A proposal with its alternatives, amendments, arguments and result."""
+    console.print(f"[bold]{view['id']}. {view['title']}[/]", highlight=False)
+    console.print(f"{view['kind']} · topic {view['topic']} · {view['phase']} · by {view['author']}")
+    for label, key in (
+        ("discussion until", "discussion_until"),
+        ("voting from", "voting_from"),
+        ("voting until", "voting_until"),
+        ("closed at", "closed_at"),
+    ):
+        if view.get(key):
+            console.print(f"  {label:<17} {view[key]}")
+    if view.get("rules"):
+        for sentence in describe_kind(view["rules"]):
+            console.print(f"  {sentence}", highlight=False)
+    for alt in view["alternatives"]:
+        state = " (withdrawn)" if alt["withdrawn"] else ""
+        console.print(
+            f"\n[bold]Alternative {alt['id']}[/] v{alt['version']}: {alt['title']}{state}"
+        )
+        console.print(alt["text"], highlight=False)
+        for action in alt["actions"]:
+            console.print(f"  → if it passes: {describe(action)}", highlight=False)
+        for amendment in alt["amendments"]:
+            console.print(
+                f"  amendment {amendment['id']} ({amendment['status']}) by {amendment['author']}: "
+                f"{amendment['note'] or amendment['text'][:60]}",
+                highlight=False,
+            )
+    arguments = [c for c in view["comments"] if c["stance"]]
+    for stance in ("for", "against"):
+        picked = [c for c in arguments if c["stance"] == stance]
+        if picked:
+            console.print(f"\n[bold]Arguments {stance}[/]")
+            for c in picked:
+                console.print(f"  • {c['text']}  — {c['author'][:20]}…", highlight=False)
+    plain = [c for c in view["comments"] if not c["stance"]]
+    if plain:
+        console.print(f"\n{len(plain)} comment(s)")
+    if view.get("turnout"):
+        t = view["turnout"]
+        console.print(
+            f"\nTurnout so far: {t['participating']} of {t['electorate']} "
+            f"({t['direct_voters']} voted directly, {t['delegated_weight']} by delegation)"
+        )
+    if view.get("result"):
+        console.print()
+        show_result(view["result"], final=True)
+    for step in view.get("executions", []):
+        console.print(
+            f"  action {step['alternative']}/{step['action']}: {step['status']} {step['reason']}"
+        )
+
+
+def show_result(result: dict[str, Any], *, final: bool) -> None:
+    """A result: turnout, the counts of its method, winners and the outcome."""
+    console.print(f"[bold]{'Result' if final else 'Preliminary count'}[/] ({result['method']})")
+    console.print(
+        f"  electorate {result['electorate']}, taking part {result['participating']} "
+        f"({result['direct_voters']} directly, {result['delegated_weight']} delegated), "
+        f"quorum {result['quorum']['share']} = {result['quorum']['needed']}"
+    )
+    for key in ("counts", "scores", "first_choices", "votes"):
+        if isinstance(result.get(key), dict):
+            table = Table(show_header=False, box=None, padding=(0, 2))
+            for option, value in result[key].items():
+                table.add_row(str(option), str(value))
+            console.print(table)
+    if result.get("rounds"):
+        console.print(f"  {len(result['rounds'])} round(s)")
+    console.print(f"  winners: {', '.join(result['winners']) or '—'}")
+    if result.get("tie_break"):
+        console.print(f"  tie broken: {result['tie_break']['rule']} → {result['decided']}")
+    console.print(describe_outcome(result), highlight=False)
+
+
+def show_constitution(document: dict[str, Any]) -> None:
+    """The constitution in force, in plain language."""
+    constitution = document["constitution"]
+    console.print(f"[bold]Constitution, version {document['version']}[/]")
+    console.print(constitution["preamble"], highlight=False)
+    console.print("\n[bold]Topics[/]")
+    for name, topic in constitution["topics"].items():
+        console.print(f"  {name}: {topic['title']} — {topic['description']}", highlight=False)
+    for name, rules in constitution["kinds"].items():
+        console.print(f"\n[bold]{rules['title']}[/] ({name})")
+        if rules["description"]:
+            console.print(f"  {rules['description']}", highlight=False)
+        for sentence in describe_kind(rules):
+            console.print(f"  {sentence}", highlight=False)

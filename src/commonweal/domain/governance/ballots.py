@@ -1,0 +1,258 @@
+"""Ballots: their shape for each voting method, and casting or withdrawing one.
+
+A ballot names options as strings: an alternative's id, or ``"status_quo"`` where the
+method ranks the status quo. A member may cast again until the vote closes; the
+newest ballot replaces the older one, and withdrawing it lets their delegation
+apply again.
+
+| method | ballot |
+| --- | --- |
+| yes_no, double_majority | ``{"choice": "yes" \\| "no" \\| "abstain"}`` |
+| consent | ``{"position": "consent" \\| "stand_aside" \\| "object", "reason"?: text}`` |
+| plurality | ``{"choice": option}`` |
+| approval | ``{"approve": [option, …]}`` |
+| score, star | ``{"scores": {option: 0…max_score}}`` (unscored options count as 0) |
+| quadratic | ``{"votes": {option: n}}`` costing Σ n² voice credits at most |
+| instant_runoff, stv | ``{"ranking": [option, …]}``, best first, may stop early |
+| schulze, ranked_pairs | as above, and an element may be a list of options ranked equal |
+
+An objection to a consent vote must give its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import optional_text
+from commonweal.domain.governance.constitution import PAIRWISE_METHODS
+from commonweal.domain.governance.records import (
+    STATUS_QUO,
+    VOTING,
+    ballots_table,
+    live_alternatives,
+    parse_id,
+    proposal,
+    reached,
+    require_in_group,
+    require_phase,
+)
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+CHOICES = ("yes", "no", "abstain")
+POSITIONS = ("consent", "stand_aside", "object")
+MAX_REASON = 2000
+
+
+def parse_cast(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """``{"proposal": id, "ballot": {...}}``; the ballot's shape is checked against the method."""
+    unknown = sorted(set(body) - {"proposal", "ballot"})
+    if unknown:
+        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    ballot = body.get("ballot")
+    if not isinstance(ballot, dict):
+        raise InvalidBody("ballot must be an object; its shape depends on the voting method")
+    return parse_id(dict(body), "proposal"), ballot
+
+
+def options_of(state: State, record: Mapping[str, Any]) -> list[str]:
+    """The options a ballot on ``record`` may name: live alternatives, and the status quo."""
+    options = [str(a) for a in live_alternatives(state, dict(record))]
+    rules = record["rules"]
+    if rules["method"] in PAIRWISE_METHODS and rules["options"].get("status_quo"):
+        options.append(STATUS_QUO)
+    return options
+
+
+def check_ballot(
+    method: str,
+    method_options: Mapping[str, Any],
+    ballot: Mapping[str, Any],
+    options: Sequence[str],
+) -> dict[str, Any]:
+    """The ballot in normal form, or ``invalid_ballot`` saying what is wrong with it."""
+    try:
+        return _CHECKS[method](dict(ballot), method_options, list(options))
+    except InvalidBody as error:
+        raise InvalidBody(
+            f"invalid {method} ballot: {error.message}", code="invalid_ballot"
+        ) from None
+
+
+def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> None:
+    """A member of the electorate votes (again) while voting is open."""
+    proposal_id, ballot = cast
+    record = proposal(state, proposal_id)
+    require_phase(record, VOTING, doing="vote")
+    if reached(ctx.received, record["voting_until"]):
+        raise Conflict(
+            f"voting on proposal {proposal_id} ended at {record['voting_until']}",
+            code="voting_closed",
+        )
+    rules = record["rules"]
+    require_in_group(state, ctx.author, rules["electorate"], "vote on this proposal")
+    normal = check_ballot(rules["method"], rules["options"], ballot, options_of(state, record))
+    state.put(ballots_table(proposal_id), ctx.author, normal)
+
+
+def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
+    """A voter takes back their ballot before the close (their delegation applies again)."""
+    record = proposal(state, proposal_id)
+    require_phase(record, VOTING, doing="withdraw a ballot")
+    if reached(ctx.received, record["voting_until"]):
+        raise Conflict(f"voting on proposal {proposal_id} has ended", code="voting_closed")
+    if state.get(ballots_table(proposal_id), ctx.author) is None:
+        raise Conflict("you have no ballot on this proposal", code="no_ballot")
+    state.delete(ballots_table(proposal_id), ctx.author)
+
+
+def parse_withdrawal(body: Mapping[str, Any]) -> int:
+    """``{"proposal": id}``."""
+    unknown = sorted(set(body) - {"proposal"})
+    if unknown:
+        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    return parse_id(dict(body), "proposal")
+
+
+# -- the shape of each method's ballot ------------------------------------------------
+
+
+def _exactly(ballot: Mapping[str, Any], *names: str, optional: Sequence[str] = ()) -> None:
+    missing = [n for n in names if n not in ballot]
+    unknown = sorted(set(ballot) - set(names) - set(optional))
+    if missing or unknown:
+        shape = ", ".join([*names, *(f"{o}?" for o in optional)])
+        raise InvalidBody(f"expected {{{shape}}}")
+
+
+def _option(value: Any, options: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise InvalidBody(f"{value!r} is not an option here (options: {', '.join(options)})")
+    return value
+
+
+def _choice(
+    ballot: dict[str, Any], _opts: Mapping[str, Any], _options: list[str]
+) -> dict[str, Any]:
+    _exactly(ballot, "choice")
+    if ballot["choice"] not in CHOICES:
+        raise InvalidBody('choice must be "yes", "no" or "abstain"')
+    return {"choice": ballot["choice"]}
+
+
+def _consent(
+    ballot: dict[str, Any], _opts: Mapping[str, Any], _options: list[str]
+) -> dict[str, Any]:
+    _exactly(ballot, "position", optional=("reason",))
+    if ballot["position"] not in POSITIONS:
+        raise InvalidBody('position must be "consent", "stand_aside" or "object"')
+    reason = optional_text(ballot, "reason", max_length=MAX_REASON)
+    if ballot["position"] == "object" and not reason.strip():
+        raise InvalidBody("an objection must give its reason")
+    return {"position": ballot["position"], "reason": reason}
+
+
+def _plurality(
+    ballot: dict[str, Any], _opts: Mapping[str, Any], options: list[str]
+) -> dict[str, Any]:
+    _exactly(ballot, "choice")
+    return {"choice": _option(ballot["choice"], options)}
+
+
+def _approval(
+    ballot: dict[str, Any], _opts: Mapping[str, Any], options: list[str]
+) -> dict[str, Any]:
+    _exactly(ballot, "approve")
+    approved = ballot["approve"]
+    if not isinstance(approved, list):
+        raise InvalidBody("approve must be a list of options")
+    chosen = [_option(o, options) for o in approved]
+    if len(set(chosen)) != len(chosen):
+        raise InvalidBody("each option may be approved once")
+    return {"approve": sorted(chosen, key=options.index)}
+
+
+def _scores(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]) -> dict[str, Any]:
+    _exactly(ballot, "scores")
+    marks = ballot["scores"]
+    if not isinstance(marks, dict):
+        raise InvalidBody("scores must map options to whole numbers")
+    top = opts["max_score"]
+    for option, value in marks.items():
+        _option(option, options)
+        if type(value) is not int or not 0 <= value <= top:
+            raise InvalidBody(f"the score of {option} must be a whole number from 0 to {top}")
+    return {"scores": {o: marks[o] for o in options if o in marks}}
+
+
+def _quadratic(
+    ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]
+) -> dict[str, Any]:
+    _exactly(ballot, "votes")
+    votes = ballot["votes"]
+    if not isinstance(votes, dict):
+        raise InvalidBody("votes must map options to whole numbers of votes")
+    for option, value in votes.items():
+        _option(option, options)
+        if type(value) is not int:
+            raise InvalidBody(f"the votes for {option} must be a whole number")
+        if value < 0 and not opts["allow_negative"]:
+            raise InvalidBody("votes against are not allowed in this vote")
+    cost = sum(v * v for v in votes.values())
+    if cost > opts["credits"]:
+        raise InvalidBody(
+            f"these votes cost {cost} voice credits; each voter has {opts['credits']}"
+        )
+    return {"votes": {o: votes[o] for o in options if votes.get(o)}}
+
+
+def _ranking(
+    ballot: dict[str, Any], _opts: Mapping[str, Any], options: list[str], *, ties: bool
+) -> dict[str, Any]:
+    _exactly(ballot, "ranking")
+    ranking = ballot["ranking"]
+    if not isinstance(ranking, list) or not ranking:
+        raise InvalidBody("ranking must list at least one option, best first")
+    normal: list[Any] = []
+    seen: list[str] = []
+    for element in ranking:
+        if isinstance(element, list) and ties:
+            if not element:
+                raise InvalidBody("an equal-rank group must hold at least one option")
+            tier = [_option(o, options) for o in element]
+            seen.extend(tier)
+            normal.append(sorted(tier, key=options.index) if len(tier) > 1 else tier[0])
+        elif isinstance(element, list):
+            raise InvalidBody("this method needs a strict ranking: no options ranked equal")
+        else:
+            seen.append(_option(element, options))
+            normal.append(element)
+    if len(set(seen)) != len(seen):
+        raise InvalidBody("each option may be ranked once")
+    return {"ranking": normal}
+
+
+def _strict(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]) -> dict[str, Any]:
+    return _ranking(ballot, opts, options, ties=False)
+
+
+def _weak(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]) -> dict[str, Any]:
+    return _ranking(ballot, opts, options, ties=True)
+
+
+_CHECKS = {
+    "yes_no": _choice,
+    "double_majority": _choice,
+    "consent": _consent,
+    "plurality": _plurality,
+    "approval": _approval,
+    "score": _scores,
+    "star": _scores,
+    "quadratic": _quadratic,
+    "instant_runoff": _strict,
+    "stv": _strict,
+    "schulze": _weak,
+    "ranked_pairs": _weak,
+}

@@ -1,0 +1,394 @@
+"""The constitution as data: topics, and the kinds of proposal with their rules.
+
+A constitution names the topics members may delegate by, and each kind of
+proposal: who may propose it, who votes (the electorate), how long discussion and
+voting last, the quorum, the threshold, the voting method with its options,
+whether delegation applies, and which actions a passed proposal of that kind may
+execute. It changes only by a passed proposal of kind ``amend`` whose action is
+``constitution.amend``: the only kind allowed to carry it, so the rules for
+amending the constitution are themselves in the constitution.
+
+``DEFAULT_CONSTITUTION`` is what ``commonweal init`` adopts unless told otherwise;
+docs/governance.md explains it in plain language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from fractions import Fraction
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import optional_text
+from commonweal.domain.governance.shares import Threshold, parse_share
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+CONSTITUTION = "governance.constitution"
+"""State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""
+
+AMEND = "amend"
+AMEND_ACTION = "constitution.amend"
+DAY = 86_400
+MAX_SECONDS = 366 * DAY
+
+SINGLE_OPTION_METHODS = frozenset({"yes_no", "consent", "double_majority"})
+"""Methods that decide one alternative: take it or leave it."""
+RANKED_METHODS = frozenset({"plurality", "instant_runoff", "schulze", "ranked_pairs", "stv"})
+PAIRWISE_METHODS = frozenset({"schulze", "ranked_pairs"})
+"""Ranked methods that may include the status quo as an option, as LiquidFeedback does."""
+METHODS = SINGLE_OPTION_METHODS | RANKED_METHODS | {"approval", "score", "star", "quadratic"}
+THRESHOLD_METHODS = frozenset({"yes_no", "approval", "schulze", "ranked_pairs"})
+"""Methods where a threshold means something (the yes share, the approval share, the
+share preferring the winner to the status quo)."""
+NO_DELEGATION_METHODS = frozenset({"consent", "double_majority"})
+"""Consent is personal; in a double majority the voters are member nodes."""
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+
+DEFAULT_CONSTITUTION: dict[str, Any] = {
+    "preamble": (
+        "We govern ourselves by these rules, and change them only by the rules for "
+        "changing them. Every proposal is discussed before it is voted on; every member "
+        "may vote or entrust their vote to another member, per topic or per proposal, "
+        "and take it back at any time."
+    ),
+    "topics": {
+        "general": {"title": "General", "description": "Anything no other topic covers."},
+        "membership": {"title": "Membership", "description": "Who joins, roles and conduct."},
+        "money": {"title": "Money", "description": "Budgets, expenses and pooled funds."},
+        "commons": {"title": "Commons", "description": "Shared spaces, tools and land."},
+    },
+    "kinds": {
+        "decision": {
+            "title": "Decision",
+            "description": "An ordinary decision: a week of discussion, a week of voting, "
+            "yes or no, passed by more than half of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 7 * DAY,
+            "voting_seconds": 7 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": [],
+        },
+        "choice": {
+            "title": "Choice between alternatives",
+            "description": "Members may put forward competing alternatives; everyone ranks "
+            "them, and the status quo, and the Schulze method picks the winner, which must "
+            "also be preferred to the status quo by more than half.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 7 * DAY,
+            "voting_seconds": 7 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "schulze",
+            "options": {"status_quo": True},
+            "delegation": True,
+            "actions": [],
+        },
+        "membership": {
+            "title": "Membership decision",
+            "description": "Admit or expel a member, or grant or revoke a role, by vote: "
+            "two thirds of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 3 * DAY,
+            "voting_seconds": 4 * DAY,
+            "quorum": "1/4",
+            "threshold": {"at_least": "2/3"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": [
+                "membership.admit",
+                "membership.expel",
+                "membership.role.grant",
+                "membership.role.revoke",
+                "membership.policy.set",
+            ],
+        },
+        "election": {
+            "title": "Election",
+            "description": "Fill several seats (stewards, a committee) by single "
+            "transferable vote under the Scottish STV rule.",
+            "proposers": {"role": "steward"},
+            "electorate": "members",
+            "discussion_seconds": 7 * DAY,
+            "voting_seconds": 7 * DAY,
+            "quorum": "1/4",
+            "method": "stv",
+            "options": {"seats": 3},
+            "delegation": True,
+            "actions": ["membership.role.grant"],
+        },
+        "agreement": {
+            "title": "Working agreement",
+            "description": "A practical agreement adopted by consent: it passes unless "
+            "someone objects with a reason, which the circle then works with.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 2 * DAY,
+            "voting_seconds": 3 * DAY,
+            "quorum": "1/5",
+            "method": "consent",
+            "options": {},
+            "delegation": False,
+            "actions": [],
+        },
+        "priorities": {
+            "title": "Priorities",
+            "description": "Say how much each option matters to you: quadratic voting "
+            "with 100 voice credits each, so caring strongly costs more.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 7 * DAY,
+            "voting_seconds": 7 * DAY,
+            "quorum": "1/5",
+            "method": "quadratic",
+            "options": {"credits": 100, "allow_negative": True},
+            "delegation": True,
+            "actions": [],
+        },
+        AMEND: {
+            "title": "Constitutional amendment",
+            "description": "Change these rules: two weeks of discussion, two weeks of "
+            "voting, a third of members taking part and two thirds voting yes.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 14 * DAY,
+            "voting_seconds": 14 * DAY,
+            "quorum": "1/3",
+            "threshold": {"at_least": "2/3"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": [AMEND_ACTION],
+        },
+    },
+}
+
+
+def current_constitution(state: State) -> dict[str, Any]:
+    """The constitution in force; refuses if none was adopted yet."""
+    constitution: dict[str, Any] | None = state.get(CONSTITUTION, "constitution")
+    if constitution is None:
+        raise Conflict("this node has not adopted a constitution", code="no_constitution")
+    return constitution
+
+
+def kind_rules(state: State, kind: str) -> dict[str, Any]:
+    """The rules of one kind of proposal, or ``invalid_body`` naming the kinds there are."""
+    kinds: dict[str, Any] = current_constitution(state)["kinds"]
+    if kind not in kinds:
+        raise InvalidBody(f"there is no kind of proposal called {kind!r}: try {', '.join(kinds)}")
+    rules: dict[str, Any] = kinds[kind]
+    return rules
+
+
+def adopt(state: State, ctx: Context, constitution: dict[str, Any]) -> None:
+    """Put ``constitution`` in force (at creation, or by an executed amendment)."""
+    version = state.get(CONSTITUTION, "version", 0) + 1
+    state.put(CONSTITUTION, "constitution", constitution)
+    state.put(CONSTITUTION, "version", version)
+    state.put(CONSTITUTION, f"history:{version}", {"adopted_at": ctx.index, "at": ctx.received})
+
+
+def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, Any]:
+    """Check a whole constitution and return it in normal form.
+
+    The normal form fills in defaults and puts every name in sorted order, so the
+    constitution a node keeps is the same whether it was read from the canonical
+    (sorted) bytes of an event or built in memory.
+    """
+    if not isinstance(value, dict):
+        raise InvalidBody("a constitution is an object with preamble, topics and kinds")
+    _only(value, {"preamble", "topics", "kinds"}, "constitution")
+    preamble = optional_text(value, "preamble", max_length=5000)
+    topics = _topics(value.get("topics"))
+    kinds_value = value.get("kinds")
+    if not isinstance(kinds_value, dict) or not kinds_value:
+        raise InvalidBody("kinds must name at least one kind of proposal")
+    kinds = {
+        _name(name, "kind"): parse_kind(rules, name, known_actions)
+        for name, rules in sorted(kinds_value.items())
+    }
+    if AMEND not in kinds or AMEND_ACTION not in kinds[AMEND]["actions"]:
+        raise InvalidBody(
+            f"a constitution needs a kind {AMEND!r} whose actions include {AMEND_ACTION!r}, "
+            "so that it can be amended"
+        )
+    others = [
+        name for name, rules in kinds.items() if name != AMEND and AMEND_ACTION in rules["actions"]
+    ]
+    if others:
+        raise InvalidBody(f"only the {AMEND!r} kind may amend the constitution, not {others[0]!r}")
+    return {"preamble": preamble, "topics": topics, "kinds": kinds}
+
+
+def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[str, Any]:
+    """One kind's rules in normal form."""
+    where = f"kinds.{name}"
+    if not isinstance(value, dict):
+        raise InvalidBody(f"{where} must be an object")
+    _only(
+        value,
+        {
+            "title",
+            "description",
+            "proposers",
+            "electorate",
+            "discussion_seconds",
+            "voting_seconds",
+            "quorum",
+            "threshold",
+            "method",
+            "options",
+            "delegation",
+            "actions",
+        },
+        where,
+    )
+    method = value.get("method")
+    if method not in METHODS:
+        raise InvalidBody(f"{where}.method must be one of {', '.join(sorted(METHODS))}")
+    rules: dict[str, Any] = {
+        "title": optional_text(value, "title", max_length=120) or name,
+        "description": optional_text(value, "description", max_length=2000),
+        "proposers": _who(value.get("proposers", "members"), f"{where}.proposers"),
+        "electorate": _who(value.get("electorate", "members"), f"{where}.electorate"),
+        "discussion_seconds": _seconds(value.get("discussion_seconds"), f"{where}.discussion"),
+        "voting_seconds": _seconds(value.get("voting_seconds"), f"{where}.voting", minimum=60),
+        "quorum": _quorum(value.get("quorum", "0"), f"{where}.quorum"),
+        "method": method,
+        "options": parse_options(method, value.get("options", {}), f"{where}.options"),
+        "delegation": _delegation(method, value.get("delegation", True), where),
+        "actions": _actions(value.get("actions", []), known_actions, where),
+    }
+    if method in THRESHOLD_METHODS:
+        default = {"more_than": "1/2"}
+        rules["threshold"] = Threshold.parse(
+            value.get("threshold", default), f"{where}.threshold"
+        ).as_json()
+    elif "threshold" in value:
+        raise InvalidBody(f"{where}: the {method} method takes no threshold")
+    return rules
+
+
+def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
+    """The method's options with defaults: seats, scores, credits, the status quo, shares."""
+    if not isinstance(value, dict):
+        raise InvalidBody(f"{where} must be an object")
+    defaults: dict[str, dict[str, Any]] = {
+        "score": {"max_score": 5},
+        "star": {"max_score": 5},
+        "quadratic": {"credits": 100, "allow_negative": True},
+        "stv": {"seats": 1},
+        "schulze": {"status_quo": True},
+        "ranked_pairs": {"status_quo": True},
+        "double_majority": {
+            "states_share": "55/100",
+            "population_share": "65/100",
+            "blocking_minority": 4,
+        },
+    }
+    allowed = defaults.get(method, {})
+    _only(value, set(allowed), where)
+    options = {key: value.get(key, default) for key, default in allowed.items()}
+    if "max_score" in options:
+        _integer(options["max_score"], f"{where}.max_score", 1, 10)
+    if "credits" in options:
+        _integer(options["credits"], f"{where}.credits", 1, 1_000_000)
+    if "seats" in options:
+        _integer(options["seats"], f"{where}.seats", 1, 100)
+    if "blocking_minority" in options:
+        _integer(options["blocking_minority"], f"{where}.blocking_minority", 0, 1000)
+    for flag in ("allow_negative", "status_quo"):
+        if flag in options and not isinstance(options[flag], bool):
+            raise InvalidBody(f"{where}.{flag} must be true or false")
+    for share in ("states_share", "population_share"):
+        if share in options:
+            parse_share(options[share], f"{where}.{share}")
+    return options
+
+
+def quorum_of(rules: Mapping[str, Any]) -> Fraction:
+    """A kind's quorum as a fraction of the electorate."""
+    return parse_share(rules["quorum"], "quorum")
+
+
+def may(state_roles: Collection[str], who: Any) -> bool:
+    """Whether someone holding ``state_roles`` is among ``who`` ("members" or a role)."""
+    return who == "members" or (isinstance(who, dict) and who.get("role") in state_roles)
+
+
+def _topics(value: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict) or not value:
+        raise InvalidBody("topics must name at least one topic")
+    topics = {}
+    for name, topic in sorted(value.items()):
+        if not isinstance(topic, dict):
+            raise InvalidBody(f"topics.{name} must be an object with a title")
+        _only(topic, {"title", "description"}, f"topics.{name}")
+        topics[_name(name, "topic")] = {
+            "title": optional_text(topic, "title", max_length=120) or name,
+            "description": optional_text(topic, "description", max_length=2000),
+        }
+    return topics
+
+
+def _who(value: Any, where: str) -> Any:
+    if value == "members":
+        return value
+    if isinstance(value, dict) and set(value) == {"role"} and isinstance(value["role"], str):
+        return {"role": _name(value["role"], "role")}
+    raise InvalidBody(f'{where} must be "members" or {{"role": "<role name>"}}')
+
+
+def _seconds(value: Any, where: str, *, minimum: int = 0) -> int:
+    return _integer(value, f"{where}_seconds", minimum, MAX_SECONDS)
+
+
+def _integer(value: Any, where: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
+    return value
+
+
+def _quorum(value: Any, where: str) -> str:
+    parse_share(value, where)
+    return str(value)
+
+
+def _delegation(method: str, value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidBody(f"{where}.delegation must be true or false")
+    if value and method in NO_DELEGATION_METHODS:
+        raise InvalidBody(f"{where}: votes cannot be delegated under the {method} method")
+    return value
+
+
+def _actions(value: Any, known: Collection[str], where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise InvalidBody(f"{where}.actions must be a list of action names")
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise InvalidBody(f"{where}.actions: unknown action(s) {', '.join(unknown)}")
+    return sorted(set(value))
+
+
+def _name(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise InvalidBody(f"a {what} name is 2-40 lower-case letters, digits or dashes")
+    return value
+
+
+def _only(body: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidBody(f"{where}: unexpected member(s) {', '.join(unknown)}")

@@ -1,0 +1,136 @@
+"""The governance state tables and the small readers every governance rule shares.
+
+A proposal (LiquidFeedback's "issue") has one or more competing alternatives
+(LiquidFeedback's "initiatives"); both are numbered by the leaf index of the event
+that created them, so an id is unique in the log and anyone can find its origin.
+Ballots name options as strings: an alternative's id (``"43"``) or ``"status_quo"``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.membership.records import ACTIVE, member, require_active_member
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+PROPOSALS = "governance.proposals"
+"""proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
+ALTERNATIVES = "governance.alternatives"
+"""alternative id → its proposal, author, title, text, actions, version, withdrawn."""
+AMENDMENTS = "governance.amendments"
+"""amendment id → the alternative it amends, its author, text, and status."""
+COMMENTS = "governance.comments"
+"""comment id → proposal, alternative, author, stance (for/against), text, reply_to."""
+DELEGATIONS = "governance.delegations"
+"""truster did → ``{scope: trustee did, or None for an explicit "no delegation"}``."""
+POPULATIONS = "governance.populations"
+"""member node did → the population it last reported (for double-majority votes)."""
+BALLOTS_PREFIX = "governance.ballots."
+"""``governance.ballots.<proposal id>``: voter did → their current ballot."""
+
+STATUS_QUO = "status_quo"
+DRAFT, DISCUSSION, VOTING, CLOSED, CANCELLED = (
+    "draft",
+    "discussion",
+    "voting",
+    "closed",
+    "cancelled",
+)
+OPEN_PHASES = (DRAFT, DISCUSSION, VOTING)
+
+
+def ballots_table(proposal_id: int) -> str:
+    """The state table holding one proposal's ballots."""
+    return f"{BALLOTS_PREFIX}{proposal_id}"
+
+
+def proposal(state: State, proposal_id: int) -> dict[str, Any]:
+    """The proposal ``proposal_id``, or ``not_found``."""
+    record: dict[str, Any] | None = state.get(PROPOSALS, proposal_id)
+    if record is None:
+        raise Conflict(f"there is no proposal {proposal_id}", code="not_found")
+    return record
+
+
+def alternative(state: State, alternative_id: int) -> dict[str, Any]:
+    """The alternative ``alternative_id``, or ``not_found``."""
+    record: dict[str, Any] | None = state.get(ALTERNATIVES, alternative_id)
+    if record is None:
+        raise Conflict(f"there is no alternative {alternative_id}", code="not_found")
+    return record
+
+
+def live_alternatives(state: State, record: dict[str, Any]) -> list[int]:
+    """The ids of a proposal's alternatives that were not withdrawn, oldest first."""
+    return [a for a in record["alternatives"] if not state.get(ALTERNATIVES, a)["withdrawn"]]
+
+
+def require_phase(record: dict[str, Any], *phases: str, doing: str) -> None:
+    """The proposal is in one of ``phases``, or ``wrong_phase`` says where it is."""
+    if record["phase"] not in phases:
+        raise Conflict(
+            f"proposal {record['id']} is in its {record['phase']} phase: you cannot {doing} now "
+            f"(only during {' or '.join(phases)})",
+            code="wrong_phase",
+        )
+
+
+def require_author(record: dict[str, Any], ctx: Context, doing: str) -> None:
+    """Only the author of a proposal or alternative may do this."""
+    if record["author"] != ctx.author:
+        raise NotPermitted(f"only its author may {doing}", code="not_author")
+
+
+def roles_of(state: State, did: str) -> list[str]:
+    """The roles a member in good standing holds (none otherwise)."""
+    record = member(state, did)
+    if record is None or record["status"] != ACTIVE:
+        return []
+    roles: list[str] = record.get("roles", [])
+    return roles
+
+
+def in_group(state: State, did: str, who: Any) -> bool:
+    """Whether ``did`` is an active member and, if ``who`` names a role, holds it."""
+    record = member(state, did)
+    if record is None or record["status"] != ACTIVE:
+        return False
+    return who == "members" or who.get("role") in record.get("roles", [])
+
+
+def require_in_group(state: State, did: str, who: Any, doing: str) -> None:
+    """``in_group`` or a refusal that says which group it takes."""
+    require_active_member(state, did, doing)
+    if not in_group(state, did, who):
+        raise NotPermitted(f"only holders of the {who['role']} role may {doing}", code="forbidden")
+
+
+def parse_id(body: dict[str, Any] | Any, name: str) -> int:
+    """A body member that must be a proposal, alternative, amendment or comment id."""
+    value = body.get(name) if isinstance(body, dict) else None
+    if type(value) is not int or value < 0:
+        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
+    return value
+
+
+def moment(timestamp: str) -> datetime:
+    """A node receipt time as an aware datetime."""
+    parsed = datetime.fromisoformat(timestamp)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def later(timestamp: str, seconds: int) -> str:
+    """``timestamp`` plus ``seconds``, written as the node writes receipt times."""
+    shifted = moment(timestamp) + timedelta(seconds=seconds)
+    text = shifted.strftime("%Y-%m-%dT%H:%M:%S")
+    if shifted.microsecond:
+        text += f".{shifted.microsecond:06d}"
+    return text + "Z"
+
+
+def reached(now: str, deadline: str) -> bool:
+    """Whether the receipt time ``now`` is at or after ``deadline``."""
+    return moment(now) >= moment(deadline)

@@ -1,0 +1,58 @@
+"""Governance over HTTP: the constitution, proposals, results and delegations (reads).
+
+Every governance action — drafting, submitting, alternatives, amendments,
+comments, ballots, delegations — is an ordinary signed event for ``POST /v1/events``;
+the node logs openings, closings and executions itself.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from commonweal.node import governance
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.api import json_response
+
+PHASES = ("draft", "discussion", "voting", "closed", "cancelled")
+
+
+def router(node: Node) -> APIRouter:
+    """Governance routes over ``node``."""
+    api = APIRouter(prefix="/v1")
+
+    @api.get("/constitution")
+    def constitution() -> Response:
+        return json_response(governance.constitution(node))
+
+    @api.get("/proposals")
+    def proposals(phase: str | None = Query(None), topic: str | None = Query(None)) -> Response:
+        if phase is not None and phase not in PHASES:
+            raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
+        return json_response({"proposals": governance.proposals(node, phase=phase, topic=topic)})
+
+    @api.get("/proposals/{proposal_id}")
+    def proposal(proposal_id: int) -> Response:
+        return json_response(governance.proposal_view(node, proposal_id))
+
+    @api.get("/proposals/{proposal_id}/ballots")
+    def ballots(proposal_id: int) -> Response:
+        return json_response({"ballots": governance.ballots(node, proposal_id)})
+
+    @api.get("/proposals/{proposal_id}/result")
+    def result(proposal_id: int) -> Response:
+        view = governance.proposal_view(node, proposal_id)
+        if view["result"] is not None:
+            return json_response({"final": True, "result": view["result"]})
+        return json_response({"final": False, "result": governance.preview(node, proposal_id)})
+
+    @api.get("/proposals/{proposal_id}/votes/{did}")
+    def vote_path(proposal_id: int, did: str) -> Response:
+        return json_response(governance.vote_path(node, proposal_id, did))
+
+    @api.get("/members/{did}/delegations")
+    def delegations(did: str) -> Response:
+        return json_response(governance.delegations(node, did))
+
+    return api
