@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commonweal.domain.federation import events as federation
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
@@ -25,4 +26,5 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(lifecycle.EVENT_TYPES)
     registry.extend(recovery.EVENT_TYPES)
     registry.extend(governance_event_types(actions or default_actions()))
+    registry.extend(federation.EVENT_TYPES)
     return registry

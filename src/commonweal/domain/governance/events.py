@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.federation.recognition import ACTIONS as FEDERATION_ACTIONS
 from commonweal.domain.governance import ballots, closing, delegating, proposals
 from commonweal.domain.governance.actions import MEMBERSHIP_ACTIONS, Action, ActionCatalog
 from commonweal.domain.governance.constitution import (
@@ -40,9 +41,11 @@ MAX_POPULATION = 10**12
 
 
 def default_actions() -> ActionCatalog:
-    """The actions a passed proposal can execute: membership changes and amendments."""
+    """The actions a passed proposal can execute: membership changes, recognising other
+    nodes, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
+    catalog.extend(FEDERATION_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 

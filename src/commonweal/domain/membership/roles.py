@@ -35,6 +35,8 @@ PERMISSIONS = frozenset(
         "treasury.spend",
         "node.profile",
         "governance.moderate",
+        "federation.recognize",
+        "federation.alliance",
     }
 )
 DEFAULT_ROLES: dict[str, list[str]] = {
