@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from commonweal.core.cosignature import Cosigner
 from commonweal.core.did import did_key_fingerprint, did_key_from_public_key
 from commonweal.core.keys import SigningKey
-from commonweal.core.cosignature import Cosigner
 from commonweal.core.note import NoteSigner
 
 

@@ -21,7 +21,7 @@ from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
 from commonweal.node.verify import verify_log
 from tests.builders import Clock
-from tests.federation import Place, alliance_constitution, as_node, make_place, recognition_body
+from tests.federation import alliance_constitution, as_node, make_place, recognition_body
 
 SIZES = {"Aster": 5, "Birch": 3, "Cedar": 4}
 NAMES = ("alice", "bob", "carol", "dan", "eve")
@@ -91,7 +91,6 @@ class Network:
     def all_ballots(self) -> dict[str, dict[str, Any]]:
         cast = {}
         for name, place in self.nodes.items():
-            table = place.node.state.get  # noqa: F841
             ballots = place.node.state.tables.get(precincts.ballots_table(self.precinct[name]), {})
             cast.update({str(voter): b for voter, b in ballots.items()})
         return cast
@@ -115,7 +114,9 @@ def network(tmp_path: Path, clock: Clock) -> Iterator[Network]:
 
 def direct_count(state: State, record: dict[str, Any], cast: dict[str, Any], did: str) -> Any:
     turnout = Turnout(electorate=sum(SIZES.values()), cast=cast, extra={}, lost_delegations=0)
-    return COUNTERS[record["rules"]["method"]](Count(state, record, turnout, record["options"], did))
+    return COUNTERS[record["rules"]["method"]](
+        Count(state, record, turnout, record["options"], did)
+    )
 
 
 def test_per_capita_schulze_equals_a_direct_count(network: Network) -> None:
@@ -188,7 +189,11 @@ def test_refusals_keep_every_log_honest(network: Network) -> None:
         network.alliance.node.submit_as_node(alliance.CLOSED, {"vote": vote, "result": result})
     assert refused.value.code == "too_early"  # nobody reported yet, reporting still open
     network.close_and_report(vote)
-    again = {"vote": vote, "subtotal": forged, "source": {"origin": "o", "precinct": 1, "closed": 2}}
+    again = {
+        "vote": vote,
+        "subtotal": forged,
+        "source": {"origin": "o", "precinct": 1, "closed": 2},
+    }
     with pytest.raises(Rejected) as refused:
         as_node(aster, network.alliance.node, alliance.REPORTED, again)
     assert refused.value.code == "already_reported"
@@ -204,7 +209,6 @@ def test_one_node_one_vote_and_double_majority(tmp_path: Path, clock: Clock) -> 
     for weighting in ("one_node_one_vote", "double_majority"):
         net = Network(tmp_path / weighting, clock, weighting)
         for name, size in SIZES.items():
-            net.alliance.node  # populations: each member node reports its own
             as_node(
                 net.nodes[name].node,
                 net.alliance.node,

@@ -74,8 +74,9 @@ def test_stewards_recognise_directly_when_the_constitution_allows(
 
 
 def test_recognition_refusals(tmp_path: Path, clock: Clock) -> None:
-    from commonweal.node.errors import Rejected
     import pytest
+
+    from commonweal.node.errors import Rejected
 
     here = make_place(tmp_path, "Riverside", clock)
     there = make_place(tmp_path, "Harbour", clock)

@@ -56,7 +56,9 @@ def test_a_visitor_comments_as_the_treaty_allows(pair: tuple[Place, Place]) -> N
     ).index
     comment = {"proposal": proposal, "text": "We would come too."}
     visitor_event = host.events.factory.event(  # the visitor's own key, in the host's log
-        home.events._name("alice"), type=COMMENT, body=comment  # type: ignore[attr-defined]
+        home.events._name("alice"),
+        type=COMMENT,
+        body=comment,  # type: ignore[attr-defined]
     )
     import orjson
 

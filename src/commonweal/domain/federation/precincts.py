@@ -96,6 +96,7 @@ def apply_opening(state: State, ctx: Context, opening: dict[str, Any]) -> None:
             "opened_at": ctx.received,
             "subtotal": None,
             "closed_at": None,
+            "closed_index": None,
         },
     )
 
@@ -159,7 +160,13 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     state.put(
         PRECINCTS,
         precinct_id,
-        {**record, "phase": DONE, "subtotal": counted, "closed_at": ctx.received},
+        {
+            **record,
+            "phase": DONE,
+            "subtotal": counted,
+            "closed_at": ctx.received,
+            "closed_index": ctx.index,
+        },
     )
 
 

@@ -37,6 +37,15 @@ def recognition(state: State, did: str) -> dict[str, Any] | None:
     return record
 
 
+def credential_issuers(state: State) -> set[str]:
+    """The nodes whose credentials this node accepts: recognised, with credential terms."""
+    return {
+        str(did)
+        for did, record in state.items(RECOGNITIONS)
+        if record["status"] == RECOGNIZED and record["terms"]["credentials"]
+    }
+
+
 def visitor(state: State, did: str) -> dict[str, Any] | None:
     """The open visit of ``did``, if any."""
     record: dict[str, Any] | None = state.get(VISITORS, did)

@@ -74,6 +74,7 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
             "visitor": visitor,
             "home": home,
             "credential": str(credential.get("id", "")),
+            "credential_status": _status_entry(credential),
             "since": ctx.received,
             "admitted": ctx.index,
             "status": VISITING,
@@ -99,6 +100,18 @@ def apply_departure(state: State, ctx: Context, departure: dict[str, Any]) -> No
             "ended": {"at": ctx.received, "index": ctx.index, "reason": departure["reason"]},
         },
     )
+
+
+def _status_entry(credential: Mapping[str, Any]) -> dict[str, str] | None:
+    """Where the home node publishes the credential's revocation bit (as plain strings)."""
+    entry = credential.get("credentialStatus")
+    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+        return None
+    return {
+        "list": str(entry.get("statusListCredential", "")),
+        "index": str(entry.get("statusListIndex", "")),
+        "purpose": str(entry.get("statusPurpose", "")),
+    }
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (
