@@ -7,6 +7,7 @@ import typer
 from commonweal.cli import (
     credential_commands,
     event_commands,
+    federation_commands,
     governance_commands,
     key_commands,
     log_commands,
@@ -36,6 +37,11 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(federation_commands.peer_app, name="peer")
+app.command("recognize")(federation_commands.recognize)
+app.add_typer(federation_commands.witness_app, name="witness")
+app.command("restore")(federation_commands.restore)
+app.add_typer(federation_commands.alliance_app, name="alliance")
 
 
 @app.command("verify")
