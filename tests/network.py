@@ -20,7 +20,6 @@ from tests.builders import EventFactory
 from tests.federation import DIRECT_RECOGNITION
 from tests.server import ServerProcess
 
-
 HTTP = httpx.Client(timeout=30)
 """One connection pool for every test request (a new client per request costs ~40 ms)."""
 

@@ -20,6 +20,9 @@ _KEY_CHARS = _KEY_START | set(string.digits + "_-.")
 _TOKEN_START = set(string.ascii_letters + "*")
 _TOKEN_CHARS = _TOKEN_START | set(string.digits + "!#$%&'+-.^_`|~:/")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
+_PRINTABLE = re.compile(r"[\x20-\x7e]*")
+_PLAIN_STRING = re.compile(r'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"')
+"""A string without escapes: the common case, read in one step."""
 
 
 class StructuredFieldError(ValueError):
@@ -76,7 +79,7 @@ def serialize_item_value(value: BareItem) -> str:
         if not value or value[0] not in _TOKEN_START or any(c not in _TOKEN_CHARS for c in value):
             raise StructuredFieldError(f"{value!r} is not a token")
         return str(value)
-    if any(ord(c) < 0x20 or ord(c) > 0x7E for c in value):
+    if not _PRINTABLE.fullmatch(value):
         raise StructuredFieldError("a string holds printable ASCII only")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -225,6 +228,10 @@ class _Parser:
         return int(self.text[start : self.pos])
 
     def string(self) -> str:
+        plain = _PLAIN_STRING.match(self.text, self.pos)
+        if plain is not None:
+            self.pos = plain.end()
+            return plain.group(1)
         self.pos += 1
         out = []
         while self.pos < len(self.text):

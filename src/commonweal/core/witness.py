@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,12 @@ class Accepted:
     old_size: int
 
 
+@functools.lru_cache(maxsize=4096)
+def verifier_for(vkey: str) -> NoteVerifier:
+    """A note verifier for ``vkey`` (parsed once: a witness checks the same keys all day)."""
+    return NoteVerifier(vkey)
+
+
 def origin_of(note: str) -> str:
     """The first line of a note's text: a checkpoint's origin."""
     text, _lines = split_note(note)
@@ -102,7 +109,7 @@ def check_add_checkpoint(
     if vkey is None:
         raise WitnessRefusal(404, "unknown_log", f"this witness does not witness {origin!r}")
     try:
-        checkpoint = open_checkpoint(note, NoteVerifier(vkey))
+        checkpoint = open_checkpoint(note, verifier_for(vkey))
     except NoteError as error:
         raise WitnessRefusal(
             403, "bad_signature", f"the checkpoint is not signed: {error}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from commonweal.core.cosignature import Cosigner
 from commonweal.core.did import did_key_fingerprint, did_key_from_public_key
@@ -47,7 +48,7 @@ class NodeIdentity:
         """The C2SP verifier key anyone uses to check the node's checkpoints."""
         return self.signer.vkey
 
-    @property
+    @cached_property
     def witness(self) -> Cosigner:
         """The node's witness key (cosignature/v1), named ``<origin>/witness``.
 

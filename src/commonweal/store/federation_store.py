@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from commonweal.store.log_store import _sql
 from commonweal.store.schema import (
     cosignatures,
     federation_peers,
@@ -42,6 +43,20 @@ class WitnessedRow:
     root: bytes
     note: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class WitnessAdvance:
+    """A checkpoint to record as cosigned, if the recorded size is still ``expected``."""
+
+    origin: str
+    expected: int | None
+    size: int
+    root: bytes
+    note: str
+    at: str
+    nonces: tuple[tuple[str, str, int], ...] = ()
+    """(keyid, nonce, created) of the signed requests to remember with it."""
 
 
 @dataclass(frozen=True)
@@ -111,28 +126,55 @@ class FederationStore:
     def advance_witness(
         self, origin: str, expected: int | None, size: int, root: bytes, note: str, at: str
     ) -> bool:
-        """Record a newly cosigned checkpoint if the recorded size is still ``expected``.
+        """Record a newly cosigned checkpoint if the recorded size is still ``expected``."""
+        (done,) = self.advance_witnesses([WitnessAdvance(origin, expected, size, root, note, at)])
+        return done
 
-        The check and the write are one statement (compare-and-set), so two
-        concurrent requests can never roll the recorded size back (tlog-witness).
+    def advance_witnesses(self, advances: Sequence[WitnessAdvance]) -> list[bool]:
+        """Record several newly cosigned checkpoints in one transaction (one fsync).
+
+        Each is a compare-and-set on the recorded size, so concurrent requests —
+        in this batch or another process — can never roll a log's size back
+        (tlog-witness). The nonces of the requests are kept in the same transaction.
         """
+        results = []
         with self.engine.begin() as conn:
-            if expected is None:
-                try:
-                    conn.execute(
-                        insert(witness_state).values(
-                            origin=origin, size=size, root=root, note=note, updated_at=at
-                        )
+            # The hot path of a witness: plain SQL, as the log's own appends use.
+            for item in advances:
+                if item.expected is None:
+                    exists = conn.exec_driver_sql(
+                        _sql(conn, "SELECT size FROM witness_state WHERE origin = ?"),
+                        (item.origin,),
+                    ).first()
+                    if exists is not None:
+                        results.append(False)
+                        continue
+                    conn.exec_driver_sql(
+                        _sql(
+                            conn,
+                            "INSERT INTO witness_state (origin, size, root, note, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                        ),
+                        (item.origin, item.size, item.root, item.note, item.at),
                     )
-                except IntegrityError:
-                    return False
-                return True
-            done = conn.execute(
-                update(witness_state)
-                .where(witness_state.c.origin == origin, witness_state.c.size == expected)
-                .values(size=size, root=root, note=note, updated_at=at)
-            ).rowcount
-            return bool(done)
+                    results.append(True)
+                    continue
+                done = conn.exec_driver_sql(
+                    _sql(
+                        conn,
+                        "UPDATE witness_state SET size = ?, root = ?, note = ?, updated_at = ? "
+                        "WHERE origin = ? AND size = ?",
+                    ),
+                    (item.size, item.root, item.note, item.at, item.origin, item.expected),
+                ).rowcount
+                results.append(bool(done))
+            nonces = [n for item in advances for n in item.nonces]
+            if nonces:
+                conn.exec_driver_sql(
+                    _sql(conn, "INSERT INTO peer_nonces (keyid, nonce, created) VALUES (?, ?, ?)"),
+                    nonces,
+                )
+        return results
 
     # -- as a log: cosignatures received ---------------------------------------------------
 
@@ -328,6 +370,15 @@ class FederationStore:
             return {r[0] for r in conn.execute(select(fork_evidence.c.origin).distinct())}
 
     # -- signed requests ---------------------------------------------------------------
+
+    def nonce_seen(self, keyid: str, nonce: str) -> bool:
+        """Whether a request with this nonce was kept already (by this or an earlier process)."""
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                _sql(conn, "SELECT created FROM peer_nonces WHERE keyid = ? AND nonce = ?"),
+                (keyid, nonce),
+            ).first()
+        return row is not None
 
     def use_nonce(self, keyid: str, nonce: str, created: int, now: int, window: int) -> bool:
         """Record a request's nonce; False if it was seen already (a replay)."""

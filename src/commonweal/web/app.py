@@ -85,7 +85,7 @@ def create_app(
     app.include_router(credentials_api.router(node, issuer_tokens))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(app, submitter)
+    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

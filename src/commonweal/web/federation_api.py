@@ -8,14 +8,17 @@ key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync``)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request as StarletteRequest
 
 from commonweal.core.events import EventError, load_json
+from commonweal.core.http_signatures import PeerSignature
 from commonweal.core.tiles import parse_tile_path
 from commonweal.core.witness import EvidenceError, ForkEvidence
 from commonweal.domain.federation.standing import VISITORS
@@ -25,9 +28,56 @@ from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
 from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.problems import rejection
 
 MAX_BODY = 1024 * 1024
 TEXT = "text/plain; charset=utf-8"
+
+
+WITNESS_PATH = "/witness/add-checkpoint"
+
+
+async def witness_response(
+    federation: Federation, url: str, headers: Iterable[tuple[str, str]], body: bytes
+) -> Response:
+    """Answer an add-checkpoint request (signature and witness checked in one worker thread)."""
+    try:
+        reply = await run_in_threadpool(
+            witness.handle, federation, url=url, headers=list(headers), body=body
+        )
+    except Rejected as refused:
+        return rejection(refused)
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+
+
+class WitnessEdge:
+    """Serves ``POST /witness/add-checkpoint`` ahead of the framework, as ``web.edge`` serves
+    submissions: a witness answers many logs, and per request the framework's stack would
+    cost more than checking the checkpoint. Everything else goes to ``app``."""
+
+    def __init__(self, app: Any, federation: Federation) -> None:
+        self.app = app
+        self.federation = federation
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != WITNESS_PATH or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        request = StarletteRequest(scope, receive)
+        try:
+            body = await read_limited(
+                request.headers.get("content-length"), request.stream(), MAX_BODY
+            )
+        except Rejected as refused:
+            await rejection(refused)(scope, receive, send)
+            return
+        response = await witness_response(
+            self.federation, str(request.url), request.headers.items(), body
+        )
+        await response(scope, receive, send)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
 
 
 def router(federation: Federation) -> APIRouter:
@@ -35,9 +85,11 @@ def router(federation: Federation) -> APIRouter:
     api = APIRouter()
     node = federation.node
 
-    async def signed(request: Request, action: str, *, operator: bool = False) -> tuple[str, bytes]:
+    async def signed(
+        request: Request, action: str, *, operator: bool = False, keep_nonce: bool = True
+    ) -> tuple[PeerSignature, bytes]:
         body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        keyid = await run_in_threadpool(
+        signature = await run_in_threadpool(
             authenticate,
             federation,
             method=request.method,
@@ -46,8 +98,9 @@ def router(federation: Federation) -> APIRouter:
             body=body,
             action=action,
             operator=operator,
+            keep_nonce=keep_nonce,
         )
-        return keyid, body
+        return signature, body
 
     def document(body: bytes, *required: str) -> dict[str, Any]:
         try:
@@ -60,11 +113,11 @@ def router(federation: Federation) -> APIRouter:
 
     # -- the witness (C2SP tlog-witness) -----------------------------------------------
 
-    @api.post("/witness/add-checkpoint")
+    # Served by WitnessEdge ahead of the framework; declared here for the OpenAPI document.
+    @api.post(WITNESS_PATH)
     async def add_checkpoint(request: Request) -> Response:
-        keyid, body = await signed(request, "add-checkpoint")
-        reply = await run_in_threadpool(witness.add_checkpoint, federation, body, keyid)
-        return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        return await witness_response(federation, str(request.url), request.headers.items(), body)
 
     @api.get("/v1/federation/witnessed")
     def witnessed() -> Response:
@@ -186,7 +239,8 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/evidence")
     async def receive_evidence(request: Request) -> Response:
-        keyid, body = await signed(request, "evidence")
+        signature, body = await signed(request, "evidence")
+        keyid = signature.keyid
         try:
             found = ForkEvidence.from_json(orjson.loads(body))
         except (EvidenceError, orjson.JSONDecodeError) as error:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from commonweal.core.did import public_key_from_did_key
 from commonweal.core.http_signatures import (
     MAX_AGE_SECONDS,
+    PeerSignature,
     Request,
     SignatureError,
     parse_signatures,
@@ -40,10 +41,13 @@ def authenticate(
     body: bytes,
     action: str,
     operator: bool = False,
-) -> str:
-    """Check a signed request; return the signer's did:key, or raise :class:`Rejected`.
+    keep_nonce: bool = True,
+) -> PeerSignature:
+    """Check a signed request; return who signed it, or raise :class:`Rejected`.
 
     With ``operator``, only this node's own key may sign; otherwise a recognised node's.
+    Without ``keep_nonce`` the caller keeps the nonce with the change it makes (the
+    witness does, in the transaction that records the checkpoint).
     """
     request = Request(method, url, headers, body)
     now = int(federation.now().timestamp())
@@ -65,13 +69,13 @@ def authenticate(
         message = error.message if isinstance(error, SignatureError) else str(error)
         federation.refuse(_claimed_keyid(request), action, code, message)
         raise Rejected(CODES.get(code, "signature_invalid"), message) from None
-    if not federation.store.use_nonce(
-        signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS
-    ):
+    if not federation.claim_nonce(signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS):
         message = "this signed request was already received (a replay)"
         federation.refuse(signed.keyid, action, "replayed", message)
         raise Rejected("replayed", message)
-    return signed.keyid
+    if keep_nonce:
+        federation.remember_nonce(signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS)
+    return signed
 
 
 def _claimed_keyid(request: Request) -> str:

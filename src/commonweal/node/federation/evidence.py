@@ -42,6 +42,7 @@ def record(federation: Federation, evidence: ForkEvidence, source: str) -> str:
         source,
     )
     if new:
+        federation.forget_forks()
         log.warning("fork evidence against %s (from %s): %s", evidence.origin, source, reason)
     return NEW if new else KNOWN
 
@@ -82,4 +83,4 @@ def documents(federation: Federation) -> list[dict[str, Any]]:
 
 def forked(federation: Federation) -> set[str]:
     """The origins of logs this node holds evidence against."""
-    return federation.store.forked_origins()
+    return federation.forked()

@@ -14,6 +14,7 @@ a 409 when it does not know it, and keeps every cosignature. A checkpoint is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from commonweal.core.cosignature import (
     parse_cosigner_vkey,
     verify_cosignature,
 )
+from commonweal.core.http_signatures import PeerSignature
 from commonweal.core.note import (
     NoteError,
     NoteVerifier,
@@ -32,12 +34,14 @@ from commonweal.core.note import (
 )
 from commonweal.core.witness import (
     SIZE_CONTENT_TYPE,
-    Recorded,
     WitnessRefusal,
     check_add_checkpoint,
+    verifier_for,
 )
 from commonweal.node.federation import evidence
+from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation, log
+from commonweal.store.federation_store import WitnessAdvance
 from commonweal.store.log_store import CheckpointRow
 
 TEXT = "text/plain; charset=utf-8"
@@ -56,15 +60,17 @@ class Reply:
 def only_signature_of(note: str, vkey: str) -> str:
     """``note`` keeping only the signature line of ``vkey`` (the log's own)."""
     text, lines = split_note(note)
-    verifier = NoteVerifier(vkey)
+    verifier = verifier_for(vkey)
     own = [
         line for line in lines if parse_signature_line(line)[:2] == (verifier.name, verifier.key_id)
     ]
     return text + "\n" + "".join(line + "\n" for line in own)
 
 
-def add_checkpoint(federation: Federation, body: bytes, signer: str) -> Reply:
-    """Handle a signed ``add-checkpoint`` request from ``signer`` (a recognised node)."""
+def add_checkpoint(federation: Federation, body: bytes, signed: PeerSignature | str) -> Reply:
+    """Handle a signed ``add-checkpoint`` request (from a recognised node)."""
+    signer = signed if isinstance(signed, str) else signed.keyid
+    nonces = () if isinstance(signed, str) else ((signed.keyid, signed.nonce, signed.created),)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -77,35 +83,49 @@ def add_checkpoint(federation: Federation, body: bytes, signer: str) -> Reply:
             return None
         return str(peer["vkey"])
 
-    with federation.witness_lock:
-        row = None
-        try:
-            origin_line = text.partition("\n\n")[2].split("\n", 1)[0]
-            row = federation.store.witnessed(origin_line)
-            if origin_line in forked:
-                raise WitnessRefusal(409, "forked", f"{origin_line} is forked: no more cosigning")
-            recorded = Recorded(row.size, row.root, row.note) if row is not None else None
-            accepted = check_add_checkpoint(text, trusted, recorded)
-        except WitnessRefusal as refusal:
-            if refusal.evidence is not None:
-                evidence.found(federation, refusal.evidence, "witness")
-            return _refused(federation, signer, refusal)
-        checkpoint = accepted.checkpoint
-        note = only_signature_of(accepted.note, accepted.vkey)
-        stored = federation.store.advance_witness(
-            checkpoint.origin,
-            row.size if row is not None else None,
-            checkpoint.size,
-            checkpoint.root,
-            note,
-            federation.stamp(),
-        )
-        if not stored:  # another process moved the state first
-            current = federation.store.witnessed(checkpoint.origin)
-            size = current.size if current is not None else 0
-            return Reply(409, SIZE_CONTENT_TYPE, f"{size}\n", "old_size_mismatch")
+    recorded = None
+    try:
+        origin_line = text.partition("\n\n")[2].split("\n", 1)[0]
+        if origin_line in forked:
+            raise WitnessRefusal(409, "forked", f"{origin_line} is forked: no more cosigning")
+        recorded = federation.witnessed(origin_line)
+        accepted = check_add_checkpoint(text, trusted, recorded)
+    except WitnessRefusal as refusal:
+        if refusal.evidence is not None:
+            evidence.found(federation, refusal.evidence, "witness")
+        return _refused(federation, signer, refusal)
+    checkpoint = accepted.checkpoint
+    advance = WitnessAdvance(
+        checkpoint.origin,
+        recorded.size if recorded is not None else None,
+        checkpoint.size,
+        checkpoint.root,
+        only_signature_of(accepted.note, accepted.vkey),
+        federation.stamp(),
+        nonces,
+    )
+    if not federation.advance_witness(advance):  # another request moved it first
+        current = federation.store.witnessed(checkpoint.origin)
+        size = current.size if current is not None else 0
+        return Reply(409, SIZE_CONTENT_TYPE, f"{size}\n", "old_size_mismatch")
     timestamp = int(federation.now().timestamp())
     return Reply(200, TEXT, federation.node.identity.witness.cosign(checkpoint, timestamp))
+
+
+def handle(
+    federation: Federation, *, url: str, headers: Sequence[tuple[str, str]], body: bytes
+) -> Reply:
+    """A whole ``POST <prefix>/add-checkpoint``: signature, then witness, in one thread hop."""
+    signed = authenticate(
+        federation,
+        method="POST",
+        url=url,
+        headers=headers,
+        body=body,
+        action="add-checkpoint",
+        keep_nonce=False,
+    )
+    return add_checkpoint(federation, body, signed)
 
 
 def _refused(federation: Federation, signer: str, refusal: WitnessRefusal) -> Reply:
