@@ -103,6 +103,10 @@ class Place:
     def member(self, name: str) -> str:
         return self.events.did(name)
 
+    def attest(self, name: str, count: int = 1) -> list[Receipt]:
+        """``count`` attestations of fresh documents by ``name``."""
+        return [self.node.submit(orjson.dumps(self.events.event(name))) for _ in range(count)]
+
 
 def make_place(
     root: Path,

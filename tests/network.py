@@ -133,7 +133,11 @@ def start_node(
     node.close()
     settings_file = root / name / "node.json"
     settings = json.loads(settings_file.read_text())
-    settings.update(federation_sync_seconds=sync_seconds, witness_quorum=quorum)
+    settings.update(
+        federation_sync_seconds=sync_seconds,
+        witness_quorum=quorum,
+        status_list_max_age_seconds=1.0,
+    )
     settings_file.write_text(json.dumps(settings, indent=2))
     server = ServerProcess(root / name).start()
     identity = HTTP.get(server.url + "/.well-known/commonweal").json()
