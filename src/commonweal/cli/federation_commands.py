@@ -446,3 +446,87 @@ def alliance_audit(
         console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
     if not audit.ok:
         raise typer.Exit(1)
+
+
+# -- the network demo ------------------------------------------------------------------
+
+
+def _demo_votes(alliance_dir: Path) -> list[int]:
+    from commonweal.domain.federation.alliance import NETWORK_VOTES
+    from commonweal.node.setup import open_store
+
+    store = open_store(str(alliance_dir))
+    try:
+        return sorted(int(str(k)) for k in store.projection_table(NETWORK_VOTES))
+    finally:
+        store.engine.dispose()
+
+
+def network_demo(data_dir: Path, host: str, base_port: int, no_serve: bool) -> None:
+    """Create (once) the network demo under ``data_dir`` and serve its four nodes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from commonweal.node.demo_network import ALLIANCE, MEMBERS, ORDER, create_network, urls
+
+    if not (data_dir / ALLIANCE / "node.json").exists():
+        console.print(f"Creating the network demo in {data_dir} (three nodes and an alliance)…")
+        try:
+            create_network(data_dir, base_port)
+        except SetupError as error:
+            raise fail(str(error)) from None
+    where = urls(base_port, host)
+    console.print("\n[bold]The Commonweal Network[/] — three nodes and their alliance\n")
+    for name in ORDER:
+        title = MEMBERS[name][0] if name in MEMBERS else "Commonweal Network (alliance)"
+        console.print(f"  {title:<32} {where[name]}/v1/federation")
+    alliance = where[ALLIANCE]
+    riverside = where["riverside"]
+    console.print("\nTry, in another terminal:")
+    console.print(f"  .venv/bin/commonweal peer list --node {riverside}")
+    console.print(f"  .venv/bin/commonweal witness status --node {riverside}")
+    console.print(f"  .venv/bin/commonweal alliance show --node {alliance}")
+    for vote in _demo_votes(data_dir / ALLIANCE):
+        console.print(f"  .venv/bin/commonweal alliance show {vote} --node {alliance}")
+        console.print(f"  .venv/bin/commonweal alliance audit {vote} --node {alliance}")
+    console.print(f"  .venv/bin/commonweal verify {alliance}")
+    console.print(
+        f"  .venv/bin/commonweal alliance call --title 'A new network decision' "
+        f"--alliance {alliance} --as-node {data_dir}/riverside"
+    )
+    console.print(f"  curl -s {riverside}/log/checkpoint   # cosigned by its witnesses\n")
+    if no_serve:
+        return
+    command = str(Path(sys.executable).parent / "commonweal")
+    children = [
+        subprocess.Popen(
+            [
+                command,
+                "serve",
+                "--data-dir",
+                str(data_dir / name),
+                "--host",
+                host,
+                "--port",
+                str(base_port + n),
+            ]
+        )
+        for n, name in enumerate(ORDER)
+    ]
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a terminated demo takes its four servers with it
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)

@@ -10,11 +10,13 @@ import orjson
 
 from commonweal.client.peers import PeerError
 from commonweal.core.cosignature import parse_cosigner_vkey
+from commonweal.core.events import EventError, parse_leaf
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT
 from commonweal.domain.federation.terms import parse_terms
+from commonweal.domain.governance.closing import EXECUTED
 from commonweal.node.errors import Rejected
-from commonweal.node.federation import evidence
+from commonweal.node.federation import evidence, mirror
 from commonweal.node.federation.service import Federation
 from commonweal.node.service import Receipt
 
@@ -67,6 +69,36 @@ def recognize(federation: Federation, url: str, terms: Any) -> Receipt:
 def withdraw(federation: Federation, node: str, reason: str) -> Receipt:
     """Log the withdrawal of a recognition."""
     return federation.node.submit_as_node(WITHDRAWN_EVENT, {"node": node, "reason": reason})
+
+
+def refresh_treaty(federation: Federation, peer: dict[str, Any]) -> str | None:
+    """Learn whether ``peer`` recognises this node: the other half of the treaty.
+
+    The peer says so in ``/v1/federation/recognitions``; its claim is kept only if
+    the entry it names is in this node's verified mirror of its log and is a
+    recognition, a withdrawal, or a decision executed by the peer's governance.
+    """
+    me = federation.node.identity.did
+    listed = federation.client(peer["url"], signed=False).get_json("/v1/federation/recognitions")
+    record = next((r for r in listed.get("recognitions", []) if r.get("node") == me), None)
+    if record is None:
+        return None
+    index = record["withdrawn"]["index"] if record.get("withdrawn") else record.get("index")
+    leaf = mirror.leaf_at(federation, peer["origin"], int(index)) if index is not None else None
+    if leaf is None:
+        return None  # not mirrored that far yet: next round
+    try:
+        kind = parse_leaf(leaf).event.type
+    except EventError:
+        kind = ""
+    if kind not in (GRANTED, WITHDRAWN_EVENT, EXECUTED):
+        federation.refuse(peer["url"], "treaty", "invalid_claim", f"entry {index} is a {kind}")
+        return None
+    status = str(record.get("status", ""))
+    federation.store.put_peer_recognition(
+        peer["node"], status, int(index), orjson.dumps(record.get("terms", {})).decode()
+    )
+    return status
 
 
 def overview(federation: Federation) -> list[dict[str, Any]]:

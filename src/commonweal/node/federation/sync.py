@@ -17,7 +17,7 @@ from typing import Any
 
 from commonweal.client.peers import PeerError
 from commonweal.node.errors import Rejected
-from commonweal.node.federation import alliance, evidence, mirror, visitors, witness
+from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
 from commonweal.node.federation.service import Federation, log
 
 
@@ -33,6 +33,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                 steps.append(("cosigned", partial(witness.request_cosignatures, federation, peer)))
             if terms["mirror"]:
                 steps.append(("mirror", partial(_mirror, federation, peer)))
+                steps.append(("treaty", partial(peers.refresh_treaty, federation, peer)))
             steps.append(("evidence", partial(evidence.pull, federation, peer)))
             if terms["alliance"]:
                 steps.append(("alliance", partial(alliance.duties, federation, peer)))
