@@ -32,6 +32,7 @@ from commonweal.core.witness import ForkEvidence, verify_fork_evidence
 from commonweal.domain.catalog import default_registry
 from commonweal.node.setup import open_store
 from commonweal.node.verify import verify_log
+from commonweal.store.federation_store import FederationStore
 from tests.network import (
     LiveNode,
     cosigned_size,
@@ -182,6 +183,13 @@ def test_a_lost_database_is_restored_from_a_peers_mirror(
     cosigned_everywhere(ash, birch, cedar)
     size = ash.size()
     wait_for(lambda: mirror_size(birch, ash) == size, what="Birch mirroring all of Ash")
+    wait_for(
+        lambda: any(
+            c["size"] == size and "witness" in c["note"]
+            for c in birch.get(f"/mirror/{ash.did}/checkpoints")["checkpoints"]
+        ),
+        what="Birch keeping Ash's cosigned checkpoint",
+    )
     ash.server.kill()
     for suffix in ("", "-wal", "-shm"):
         (ash.data_dir / f"node.db{suffix}").unlink(missing_ok=True)
@@ -203,6 +211,9 @@ def test_a_lost_database_is_restored_from_a_peers_mirror(
             assert entry is not None
             assert base64.b64encode(entry.leaf_hash).decode() == receipt["leaf_hash"]
         assert verify_log(store, default_registry(), compare_with=store).ok
+        # The witnesses' cosignatures came back with the checkpoints the mirror kept.
+        witnesses = {size for size, *_rest in FederationStore(store.engine).all_cosignatures()}
+        assert size in witnesses
     finally:
         store.engine.dispose()
     # The restored node carries on where it was: its witnesses accept the next checkpoint.

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from commonweal.store.log_store import _sql
@@ -303,6 +303,27 @@ class FederationStore:
                     mirror_bundles.c.width < 256,
                     or_(mirror_bundles.c.idx != tail[0], mirror_bundles.c.width != tail[1]),
                 )
+            )
+
+    def update_mirror_note(self, origin: str, size: int, note: str) -> None:
+        """Keep the note of a mirrored checkpoint with more cosignatures than before."""
+        with self.engine.begin() as conn:
+            kept = conn.execute(
+                select(mirror_checkpoints.c.note).where(
+                    mirror_checkpoints.c.origin == origin, mirror_checkpoints.c.size == size
+                )
+            ).first()
+            if kept is None or len(note) <= len(kept.note):
+                return
+            conn.execute(
+                update(mirror_checkpoints)
+                .where(mirror_checkpoints.c.origin == origin, mirror_checkpoints.c.size == size)
+                .values(note=note)
+            )
+            conn.execute(
+                update(mirrors)
+                .where(mirrors.c.origin == origin, mirrors.c.size == size)
+                .values(note=note)
             )
 
     def bundle(self, origin: str, idx: int, width: int) -> bytes | None:

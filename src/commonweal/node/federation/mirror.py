@@ -87,13 +87,15 @@ def sync(federation: Federation, peer: dict[str, Any], *, fetchers: int = FETCHE
         raise MirrorRefused("bad_checkpoint", str(error)) from None
     if checkpoint.origin != origin:
         raise MirrorRefused("bad_checkpoint", "the checkpoint is of another log")
-    note = only_signature_of(note, peer["vkey"])
+    cosigned, note = note, only_signature_of(note, peer["vkey"])
     if _contradicts(federation, peer, row, checkpoint, note):
         return Synced(origin, before, before)
     if checkpoint.size <= before:
+        if checkpoint.size == before:  # the same checkpoint, perhaps with more cosignatures
+            store.update_mirror_note(origin, before, cosigned)
         return Synced(origin, before, before)
     try:
-        after = _catch_up(federation, client, peer, row, checkpoint, note, fetchers)
+        after = _catch_up(federation, client, peer, row, checkpoint, cosigned, fetchers)
     except MirrorRefused as refused:
         store.drop_unverified(origin, before)
         federation.refuse(peer["url"], "mirror", refused.code, refused.message)
@@ -121,7 +123,8 @@ def _contradicts(
         known.append((witnessed.size, witnessed.note))
     for size, other in known:
         if size == checkpoint.size and checkpoint_of(other).root != checkpoint.root:
-            evidence.found(federation, ForkEvidence.of(vkey, other, note), "mirror")
+            mine = only_signature_of(other, vkey)
+            evidence.found(federation, ForkEvidence.of(vkey, mine, note), "mirror")
             return True
     if row is not None and 0 < checkpoint.size < row.size:
         hashes = leaf_hashes(federation.store, peer["origin"], row.size)
@@ -130,7 +133,8 @@ def _contradicts(
         prefix.extend(hashes[: checkpoint.size])
         if prefix.root() != checkpoint.root:
             proof = consistency_proof(checkpoint.size, row.size, at)
-            found = ForkEvidence.prefix(vkey, note, row.note, proof, prefix.root())
+            larger = only_signature_of(row.note, vkey)
+            found = ForkEvidence.prefix(vkey, note, larger, proof, prefix.root())
             evidence.found(federation, found, "mirror")
             return True
     return False

@@ -92,6 +92,8 @@ class Federation:
         self.witness_commits = GroupCommit(self.store)
         self.sync_lock = threading.Lock()
         self.witness_hints: dict[str, int] = {}
+        self.sync_errors: dict[tuple[str, str], str] = {}
+        """(peer, step) → the last unexpected error logged, so a repeating one is logged once."""
         """Witness name → the size it last said it holds for this log (from a 409)."""
         self._challenges: dict[str, float] = {}
         self._challenge_lock = threading.Lock()

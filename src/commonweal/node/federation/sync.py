@@ -44,7 +44,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                     entry[name] = None
                     entry.setdefault("errors", []).append(f"{name}: {error}")
                 except Exception as error:  # one peer's failure must not stop the others
-                    log.exception("federation sync with %s failed at %s", peer["url"], name)
+                    _log_once(federation, (peer["node"], name), error)
                     entry.setdefault("errors", []).append(f"{name}: {error!r}")
             report["peers"][peer["node"]] = entry
         try:
@@ -54,6 +54,13 @@ def sync_once(federation: Federation) -> dict[str, Any]:
             report["departed"] = 0
             report.setdefault("errors", []).append(f"visitors: {error!r}")
         return report
+
+
+def _log_once(federation: Federation, where: tuple[str, str], error: Exception) -> None:
+    """Log an unexpected failure with its traceback once, not every round it repeats."""
+    if federation.sync_errors.get(where) != repr(error):
+        federation.sync_errors[where] = repr(error)
+        log.error("federation sync with %s failed at %s", *where, exc_info=error)
 
 
 def _mirror(federation: Federation, peer: dict[str, Any]) -> int:
