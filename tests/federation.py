@@ -117,6 +117,7 @@ def make_place(
     founders: Sequence[str] | None = None,
     constitution: dict[str, Any] | None = None,
     prefix: str | None = None,
+    database_url: str | None = None,
 ) -> Place:
     """A node whose ``members`` are founders (stewards); names are prefixed per node."""
     prefix = prefix if prefix is not None else name.lower()
@@ -130,6 +131,7 @@ def make_place(
         founders=list(founders or []) + [factory.did(n) for n in names.values()],
         admission={"admission": "open"},
         constitution=constitution or DIRECT_RECOGNITION,
+        database_url=database_url,
     )
     factory.node_did = node.identity.did
     place = Place(node, factory)

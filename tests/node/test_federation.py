@@ -66,9 +66,12 @@ class FakePeer:
 
 
 @pytest.fixture
-def pair(tmp_path: Path, clock: Clock) -> Iterator[tuple[Place, Place, Federation, FakePeer]]:
+def pair(
+    tmp_path: Path, clock: Clock, database_url: str | None
+) -> Iterator[tuple[Place, Place, Federation, FakePeer]]:
+    """Ash's log, and Birch (on SQLite, and on PostgreSQL when asked) that recognises it."""
     log = make_place(tmp_path, "Ash", clock)
-    host = make_place(tmp_path, "Birch", clock)
+    host = make_place(tmp_path, "Birch", clock, database_url=database_url)
     host.act("alice", GRANTED, recognition_body(log.node))
     federation = Federation(host.node)
     fake = FakePeer(log.node)

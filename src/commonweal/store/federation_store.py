@@ -33,6 +33,8 @@ from commonweal.store.schema import (
     witness_state,
 )
 
+KEEP_REFUSALS = 10_000
+
 
 @dataclass(frozen=True)
 class WitnessedRow:
@@ -412,13 +414,24 @@ class FederationStore:
         return True
 
     def refuse(self, at: str, peer: str, action: str, code: str, detail: str) -> None:
-        """Log a refusal."""
+        """Log a refusal (the newest ``KEEP_REFUSALS`` are kept)."""
         with self.engine.begin() as conn:
-            conn.execute(
+            new_id = conn.execute(
                 insert(federation_refusals).values(
                     at=at, peer=peer[:1000], action=action, code=code, detail=detail[:2000]
                 )
-            )
+            ).inserted_primary_key
+            if new_id and int(new_id[0]) % 1000 == 0:
+                conn.execute(
+                    delete(federation_refusals).where(
+                        federation_refusals.c.id <= int(new_id[0]) - KEEP_REFUSALS
+                    )
+                )
+
+    def prune_nonces(self, before: int) -> None:
+        """Forget nonces of requests signed before ``before`` (they are stale anyway)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(peer_nonces).where(peer_nonces.c.created < before))
 
     def refusals(self, limit: int = 100) -> list[RefusalRow]:
         """The newest refusals, newest first."""

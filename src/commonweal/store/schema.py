@@ -176,7 +176,7 @@ peer_nonces = Table(
     metadata,
     Column("keyid", String(200), primary_key=True),
     Column("nonce", String(200), primary_key=True),
-    Column("created", BigInteger, nullable=False),
+    Column("created", BigInteger, nullable=False, index=True),
 )
 """Nonces of signed peer requests seen recently: a request is accepted once."""
 

@@ -92,6 +92,8 @@ class Federation:
         self.witness_commits = GroupCommit(self.store)
         self.sync_lock = threading.Lock()
         self.witness_hints: dict[str, int] = {}
+        self.witness_backoff: dict[str, float] = {}
+        """Witness name → when to ask it again, after it refused (it may not recognise us)."""
         self.sync_errors: dict[tuple[str, str], str] = {}
         """(peer, step) → the last unexpected error logged, so a repeating one is logged once."""
         """Witness name → the size it last said it holds for this log (from a 409)."""
@@ -153,8 +155,8 @@ class Federation:
         is refused even across a restart.
         """
         with self._nonce_lock:
-            if len(self._nonces) > 10_000:
-                self._nonces = {k: c for k, c in self._nonces.items() if c >= now - 2 * window}
+            if len(self._nonces) > 10_000:  # a stale signature is refused before its nonce is
+                self._nonces = {k: c for k, c in self._nonces.items() if c >= now - window - 60}
             if (keyid, nonce) in self._nonces or self.store.nonce_seen(keyid, nonce):
                 return False
             self._nonces[(keyid, nonce)] = created

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from commonweal.client.peers import PeerError
+from commonweal.core.http_signatures import MAX_AGE_SECONDS
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
 from commonweal.node.federation.service import Federation, log
@@ -47,6 +48,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                     _log_once(federation, (peer["node"], name), error)
                     entry.setdefault("errors", []).append(f"{name}: {error!r}")
             report["peers"][peer["node"]] = entry
+        federation.store.prune_nonces(int(federation.now().timestamp()) - 2 * MAX_AGE_SECONDS)
         try:
             report["departed"] = len(visitors.revoke_departed(federation))
         except Exception as error:

@@ -14,6 +14,7 @@ a 409 when it does not know it, and keeps every cosignature. A checkpoint is
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,8 @@ from commonweal.store.federation_store import WitnessAdvance
 from commonweal.store.log_store import CheckpointRow
 
 TEXT = "text/plain; charset=utf-8"
+BACKOFF_SECONDS = 30.0
+"""How long a log waits before asking again a witness that refused (not a 409)."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def request_cosignatures(federation: Federation, peer: dict[str, Any]) -> int | 
         return None
     name, _kid, _key = parse_cosigner_vkey(peer["witness"])
     have = federation.store.cosigned_sizes().get(name, 0)
-    if have >= latest.size:
+    if have >= latest.size or federation.witness_backoff.get(name, 0) > time.monotonic():
         return have
     old = federation.witness_hints.get(name, have)
     client = federation.client(peer["url"])
@@ -179,6 +182,7 @@ def request_cosignatures(federation: Federation, peer: dict[str, Any]) -> int | 
             federation.witness_hints[name] = old
             continue
         log.info("witness %s answered %d: %s", name, answer.status, answer.text[:200])
+        federation.witness_backoff[name] = time.monotonic() + BACKOFF_SECONDS
         return None
     return None
 

@@ -92,6 +92,7 @@ def upgrade() -> None:
         sa.Column("nonce", sa.String(200), primary_key=True),
         sa.Column("created", sa.BigInteger, nullable=False),
     )
+    op.create_index("ix_peer_nonces_created", "peer_nonces", ["created"])
     op.create_table(
         "federation_refusals",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
