@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -43,6 +44,7 @@ from tests.network import (
     stop_all,
     wait_for,
 )
+from tests.web.hostile import CorruptingProxy
 
 COMMONWEAL = str(Path(sys.executable).parent / "commonweal")
 
@@ -227,8 +229,6 @@ def test_a_lost_database_is_restored_from_a_peers_mirror(
 def test_a_hostile_peer_is_refused_and_changes_nothing(
     network: dict[str, LiveNode], tmp_path: Path
 ) -> None:
-    from tests.web.hostile import CorruptingProxy
-
     ash, birch = network["ash"], network["birch"]
     ash.attest(300)  # more than one entry bundle
     cosigned_everywhere(ash, birch)
@@ -300,8 +300,6 @@ def test_a_hostile_peer_is_refused_and_changes_nothing(
 
 
 def _now() -> int:
-    import time
-
     return int(time.time())
 
 

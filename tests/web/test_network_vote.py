@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from commonweal.client.alliance_audit import audit_vote
-from commonweal.client.peers import PeerClient
 from commonweal.domain.federation.calls import subtotal_of
 from commonweal.domain.governance.counters import COUNTERS, Count
 from commonweal.domain.governance.turnout import Turnout
@@ -21,6 +20,14 @@ from tests.federation import alliance_constitution
 from tests.network import HTTP, LiveNode, recognize, start_node, stop_all, wait_for
 
 COMMONWEAL = str(Path(sys.executable).parent / "commonweal")
+
+
+def cli(*args: str) -> str:
+    done = subprocess.run([COMMONWEAL, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 MEMBERS = {"ash": 5, "birch": 3, "cedar": 4}
 NAMES = ("alice", "bob", "carol", "dan", "eve")
 RANKINGS = [
@@ -58,20 +65,14 @@ def test_a_network_wide_vote_counts_by_precinct(
     network: tuple[dict[str, LiveNode], LiveNode],
 ) -> None:
     nodes, alliance = network
-    constitution = alliance.get("/v1/constitution")["constitution"]
-    rules = constitution["kinds"]["network-choice"]
-    call = {
-        "kind": "network-choice",
-        "title": "Where the shared seed bank goes",
-        "text": "Rank the three sites.",
-        "options": ["north", "south", "east"],
-        "method": rules["method"],
-        "method_options": rules["options"],
-        "voting_seconds": constitution["alliance"]["voting_seconds"],
-        "weighting": constitution["alliance"]["weighting"],
-    }
-    with PeerClient(alliance.url, http=HTTP) as client:
-        vote = client.submit_as(nodes["ash"].key, "federation.network_vote.called", call)["index"]
+    # Ash's operator calls the vote with the CLI, signing with Ash's node key.
+    called = cli(
+        "alliance", "call", "--title", "Where the shared seed bank goes",
+        "--kind", "network-choice", "--option", "north", "--option", "south",
+        "--option", "east", "--alliance", alliance.url, "--as-node", str(nodes["ash"].data_dir),
+    )  # fmt: skip
+    vote = alliance.get("/v1/federation/alliance")["votes"][0]["id"]
+    assert f"Network vote {vote} called" in called
     precincts = {
         name: wait_for(
             lambda n=node: next(
@@ -135,6 +136,10 @@ def test_a_network_wide_vote_counts_by_precinct(
     audit = audit_vote(alliance.url, vote, http=HTTP)
     assert audit.ok, audit
     assert len(audit.checks) == len(nodes)
+    assert cli("alliance", "audit", str(vote), "--node", alliance.url).count("ok") == 5
+    shown = cli("alliance", "show", str(vote), "--node", alliance.url)
+    for name, node in nodes.items():
+        assert f"{node.key_did}: {MEMBERS[name]} of {MEMBERS[name]}" in shown
     for target in (alliance, nodes["ash"]):
         verified = subprocess.run(
             [COMMONWEAL, "verify", target.url], capture_output=True, text=True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    alliance_commands,
     credential_commands,
     event_commands,
     federation_commands,
@@ -41,7 +42,7 @@ app.add_typer(federation_commands.peer_app, name="peer")
 app.command("recognize")(federation_commands.recognize)
 app.add_typer(federation_commands.witness_app, name="witness")
 app.command("restore")(federation_commands.restore)
-app.add_typer(federation_commands.alliance_app, name="alliance")
+app.add_typer(alliance_commands.app, name="alliance")
 
 
 @app.command("verify")

@@ -110,7 +110,7 @@ def demo(
 ) -> None:
     """Create (once) a seeded demo node and serve it (or, with --network, the federation)."""
     if network:
-        from commonweal.cli.federation_commands import network_demo
+        from commonweal.cli.alliance_commands import network_demo
 
         network_dir = Path("demo-network") if data_dir == Path("demo-data") else data_dir
         network_demo(network_dir, host, port, no_serve)
