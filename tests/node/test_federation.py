@@ -286,3 +286,65 @@ def test_a_visitor_is_admitted_and_leaves_when_their_home_revokes(
     store = host.node.store
     assert verify_log(store, default_registry(), compare_with=store).ok
     assert fake is not None and orjson.dumps(visit)
+
+
+def mirror_transport(federation: Federation, witnessed: dict[str, Any]) -> Any:
+    """An HTTP transport that answers what a restore asks, from ``federation``'s mirror."""
+    import httpx
+
+    from commonweal.core.tiles import parse_tile_path
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v1/federation/recognitions":
+            return httpx.Response(200, json={"recognitions": []})
+        if path == "/v1/federation/witnessed":
+            return httpx.Response(200, json=witnessed)
+        did = path.split("/")[2]
+        row = federation.store.mirror_of(did)
+        assert row is not None
+        if path.endswith("/checkpoints"):
+            notes = federation.store.mirror_checkpoints(row.origin)
+            return httpx.Response(
+                200, json={"checkpoints": [{"size": s, "note": n} for s, n in notes]}
+            )
+        if path.endswith("/checkpoint"):
+            return httpx.Response(200, text=row.note)
+        _level, index, width = parse_tile_path(path.split("/", 3)[3])
+        data = mirror.served_bundle(federation.store, row, index, width or 256)
+        return httpx.Response(200 if data else 404, content=data or b"")
+
+    return httpx.Client(transport=httpx.MockTransport(handle))
+
+
+def test_a_lost_database_is_restored_from_the_mirror(
+    pair: tuple[Place, Place, Federation, FakePeer],
+) -> None:
+    from commonweal.node.federation.restore import restore
+    from commonweal.node.setup import SetupError, open_store
+
+    log, _host, federation, _fake = pair
+    (peer,) = federation.recognitions()
+    receipts = log.attest("alice", 280)
+    log.node.checkpoint()
+    mirror.sync(federation, peer)
+    size = log.node.size
+    data_dir = Path(log.node.store.engine.url.database).parent  # type: ignore[arg-type]
+    log.node.close()
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"node.db{suffix}").unlink(missing_ok=True)
+    origin = log.node.identity.origin
+    ahead = {"logs": [{"origin": origin, "size": size + 10}]}
+    with pytest.raises(SetupError, match="fork"):
+        restore(data_dir, "http://mirror.test", http=mirror_transport(federation, ahead))
+    done = restore(data_dir, "http://mirror.test", http=mirror_transport(federation, {"logs": []}))
+    assert done.size == size and done.checkpoints >= 1
+    store = open_store(str(data_dir))
+    try:
+        assert store.head()[0] == size
+        assert [store.entry(r.index).leaf_hash for r in receipts] == [r.leaf_hash for r in receipts]  # type: ignore[union-attr]
+        assert verify_log(store, default_registry(), compare_with=store).ok
+    finally:
+        store.engine.dispose()
+    with pytest.raises(SetupError, match="still holds a log"):
+        restore(data_dir, "http://mirror.test", http=mirror_transport(federation, {"logs": []}))

@@ -65,10 +65,10 @@ def restore(
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
     engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
+    client = PeerClient(source, http=http)
     try:
         if is_initialised(engine) and LogStore(engine).head()[0] > 0:
             raise SetupError("the database still holds a log: restore only into an empty one")
-        client = PeerClient(source, http=http)
         prefix = f"/mirror/{identity.did}"
         try:
             latest_note = client.checkpoint(prefix)
@@ -98,6 +98,7 @@ def restore(
         _import_checkpoints(store, state, identity, notes, roots, received, result)
         return result
     finally:
+        client.close()
         engine.dispose()
 
 
