@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import governance, membership
+from commonweal.node import campaigns, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
@@ -78,12 +78,15 @@ def create_app(
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
     """Time-driven work: overdue checkpoints, recoveries whose time lock has passed, and
-    governance transitions (voting opens, votes close, decisions execute)."""
+    governance transitions (voting opens, votes close, decisions execute), campaigns closing
+    at their deadlines, rounds closing, and pool proposals whose conviction has passed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            campaigns.run_due(node)
+            rounds.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue
