@@ -17,13 +17,16 @@ from commonweal.node import campaigns, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
+    aid_api,
     api,
+    campaigns_api,
     credentials_api,
     governance_api,
     log_routes,
     membership_api,
     pages,
     problems,
+    rounds_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -71,6 +74,9 @@ def create_app(
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(aid_api.router(node))
+    app.include_router(campaigns_api.router(node))
+    app.include_router(rounds_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)

@@ -35,8 +35,15 @@ def test_an_offer_is_claimed_fulfilled_and_settled_as_a_gift(community: Communit
 
 
 def test_a_request_is_answered_and_settled_in_hours_or_credit(community: Community) -> None:
-    lift = post(community, "carol", "request", title="Lift to the clinic", category="transport",
-                urgency="high", area=BERLIN)
+    lift = post(
+        community,
+        "carol",
+        "request",
+        title="Lift to the clinic",
+        category="transport",
+        urgency="high",
+        area=BERLIN,
+    )
     community.act("bob", "aid.request.answered", {"request": lift})
     community.act("carol", "aid.post.settled", {"post": lift, "as": "hours", "minutes": 90})
     assert record(community, lift)["settlement"] == {"as": "hours", "amount": 90, "unit": "hours"}
@@ -62,9 +69,10 @@ def test_refusals(community: Community) -> None:
     offer = post(community, "alice", "offer", title="Ladder to lend", category="tools")
     request = post(community, "carol", "request", title="Need a ladder", category="tools")
     assert community.refused("erin", "aid.offer.claimed", {"offer": offer}) == "not_a_member"
-    assert community.refused(
-        "erin", "aid.request.posted", {"title": "x", "category": "food"}
-    ) == "not_a_member"
+    assert (
+        community.refused("erin", "aid.request.posted", {"title": "x", "category": "food"})
+        == "not_a_member"
+    )
     assert community.refused("alice", "aid.offer.claimed", {"offer": offer}) == "own_post"
     assert community.refused("bob", "aid.offer.claimed", {"offer": request}) == "wrong_kind"
     community.act("bob", "aid.offer.claimed", {"offer": offer})
@@ -83,9 +91,12 @@ def test_refusals(community: Community) -> None:
     assert community.refused("carol", "aid.post.withdrawn", {"post": offer}) == "not_author"
     assert community.refused("carol", "aid.claim.released", {"post": offer}) == "not_party"
     # a precise address never enters the log: six geohash characters or more are refused
-    assert community.refused(
-        "bob", "aid.offer.posted", {"title": "x", "category": "food", "area": "u33dbfc"}
-    ) == "invalid_body"
+    assert (
+        community.refused(
+            "bob", "aid.offer.posted", {"title": "x", "category": "food", "area": "u33dbfc"}
+        )
+        == "invalid_body"
+    )
     expiring = post(community, "alice", "offer", expires=later(community, hours=1))
     community.clock.advance(hours=2)
     assert community.refused("bob", "aid.offer.claimed", {"offer": expiring}) == "expired"

@@ -65,8 +65,15 @@ def test_a_campaign_that_misses_its_goal_refunds_everyone_exactly(community: Com
     assert record(community, campaign)["status"] == "failed"
     rows = pledges(community, campaign)
     assert rows["bob"] | {"first_at": "", "last_at": ""} == {
-        "pledged": 400, "held": 0, "withdrawn": 0, "refunded": 400, "collected": 0, "bonus": 0,
-        "status": "refunded", "first_at": "", "last_at": "",
+        "pledged": 400,
+        "held": 0,
+        "withdrawn": 0,
+        "refunded": 400,
+        "collected": 0,
+        "bonus": 0,
+        "status": "refunded",
+        "first_at": "",
+        "last_at": "",
     }
     assert rows["carol"]["pledged"] == 350 and rows["carol"]["withdrawn"] == 250
     assert rows["carol"]["refunded"] == 100
@@ -88,9 +95,9 @@ def test_a_dominant_assurance_contract_pays_the_bonus_on_failure(community: Comm
     assert community.refused("bob", "campaigns.pledge.made", _pledge(community, campaign, 80)) == (
         "already_pledged"
     )
-    assert community.refused("alice", "campaigns.pledge.made", _pledge(community, campaign, 70)) == (
-        "wrong_amount"
-    )
+    assert community.refused(
+        "alice", "campaigns.pledge.made", _pledge(community, campaign, 70)
+    ) == ("wrong_amount")
     community.clock.advance(days=30)
     run_due(community)
     closed = record(community, campaign)
@@ -122,9 +129,10 @@ def test_a_threshold_pledge_counts_people(community: Community) -> None:
     assert community.refused("bob", "campaigns.pledge.made", _pledge(community, campaign)) == (
         "already_pledged"
     )
-    assert community.refused(
-        "carol", "campaigns.pledge.made", _pledge(community, campaign, 10)
-    ) == "invalid_body"
+    assert (
+        community.refused("carol", "campaigns.pledge.made", _pledge(community, campaign, 10))
+        == "invalid_body"
+    )
     pledge(community, "dana", campaign)
     assert record(community, campaign)["reached_at"] is not None
     community.clock.advance(days=30)
@@ -140,27 +148,43 @@ def test_refusals(community: Community) -> None:
     assert community.refused("erin", "campaigns.pledge.made", _pledge(community, campaign, 5)) == (
         "not_a_member"
     )
-    assert community.refused(
-        "erin", "campaigns.campaign.launched", _terms(community)
-    ) == "not_a_member"
+    assert (
+        community.refused("erin", "campaigns.campaign.launched", _terms(community))
+        == "not_a_member"
+    )
     remote = {"campaign": campaign, "home": "did:web:elsewhere.example", "amount": 5}
     assert community.refused("bob", "campaigns.pledge.made", remote) == "remote_campaign"
     assert community.refused("bob", "campaigns.pledge.made", _pledge(community, 9999, 5)) == (
         "not_found"
     )
-    assert community.refused(
-        "bob", "campaigns.campaign.launched", _terms(community, deadline=later(community, days=-1))
-    ) == "deadline_passed"
-    assert community.refused(
-        "bob", "campaigns.campaign.launched", _terms(community, deadline=later(community, days=400))
-    ) == "deadline_too_far"
-    assert community.refused(
-        "bob", "campaigns.campaign.cancelled", {"campaign": campaign}
-    ) == "not_author"
-    assert community.refused(
-        "bob", "campaigns.campaign.closed",
-        {"campaign": campaign, "outcome": "failed", "total": 0, "pledgers": 0},
-    ) == "forbidden"
+    assert (
+        community.refused(
+            "bob",
+            "campaigns.campaign.launched",
+            _terms(community, deadline=later(community, days=-1)),
+        )
+        == "deadline_passed"
+    )
+    assert (
+        community.refused(
+            "bob",
+            "campaigns.campaign.launched",
+            _terms(community, deadline=later(community, days=400)),
+        )
+        == "deadline_too_far"
+    )
+    assert (
+        community.refused("bob", "campaigns.campaign.cancelled", {"campaign": campaign})
+        == "not_author"
+    )
+    assert (
+        community.refused(
+            "bob",
+            "campaigns.campaign.closed",
+            {"campaign": campaign, "outcome": "failed", "total": 0, "pledgers": 0},
+        )
+        == "forbidden"
+    )
     pledge(community, "bob", campaign, 10)
     community.clock.advance(days=2)
     # after the deadline, even before the node has closed it: refused by receipt time

@@ -132,8 +132,11 @@ def test_commonweal_matching_agrees_and_pays_the_pool_exactly(linear: Any, name:
     expected = {p: micro(v) for p, v in scenario["expected_matched"].items()}
     assert result.total == micro(scenario["expected_total"])
     if name == "matching_cap_50":
-        assert result.matches == {"project_1": 19_318_182, "project_2": 30_681_818,
-                                  "project_3": 50_000_000}
+        assert result.matches == {
+            "project_1": 19_318_182,
+            "project_2": 30_681_818,
+            "project_3": 50_000_000,
+        }
         assert all(abs(result.matches[p] - expected[p]) <= 1 for p in expected)
     else:
         assert result.matches == expected
@@ -154,8 +157,10 @@ def test_a_project_with_a_single_contributor_gets_no_match(linear: Any) -> None:
 
 def test_contributions_below_the_minimum_are_ignored(linear: Any) -> None:
     small = [
-        *(Contribution(c["contributor"], c["recipient"], c["amount"] * MICRO)
-          for c in linear["contributions"]),
+        *(
+            Contribution(c["contributor"], c["recipient"], c["amount"] * MICRO)
+            for c in linear["contributions"]
+        ),
         Contribution("sender_1", "project_4", 100_000),
         Contribution("sender_2", "project_4", 500_000),
     ]
@@ -189,8 +194,11 @@ def test_pairwise_normalisation_to_a_small_pot(vectors_dir: Path) -> None:
     (derived inputs, 6-decimal units)."""
     data = load(vectors_dir, "qf_gitcoin_clrpy_pairwise_example.json")
     derived = data["derived_by_research_not_published"]
-    raw = {p: round(Fraction(str(v)) * MICRO) * RAW_SCALE
-           for p, v in derived["clr_py_T25_pot5000"].items() if p != "total" and p != "saturated"}
+    raw = {
+        p: round(Fraction(str(v)) * MICRO) * RAW_SCALE
+        for p, v in derived["clr_py_T25_pot5000"].items()
+        if p != "total" and p != "saturated"
+    }
     result = match(raw, 100 * MICRO)
     assert result.total == 100 * MICRO and result.saturated
     for project in ("4", "5"):
@@ -255,8 +263,10 @@ def test_matches_never_exceed_the_pool_and_sum_to_it_when_saturated(
             assert result.matches[project] == 0
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 10**6), min_size=1),
-       st.integers(1, 10**6))
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 10**6), min_size=1),
+    st.integers(1, 10**6),
+)
 def test_largest_remainder_sums_exactly_and_moves_no_share_by_a_unit(
     weights: dict[str, int], total: int
 ) -> None:

@@ -38,8 +38,15 @@ def test_a_round_closes_with_the_matches_plain_qf_gives(community: Community) ->
     round_id = open_round(community)
     tanks = enter(community, "alice", round_id, "Rainwater tanks")
     shed = enter(community, "bob", round_id, "Bike shed")
-    plan = [("bob", tanks, 900), ("carol", tanks, 400), ("dana", tanks, 100), ("erin", tanks, 100),
-            ("carol", shed, 2500), ("dana", shed, 100), ("erin", shed, 1)]
+    plan = [
+        ("bob", tanks, 900),
+        ("carol", tanks, 400),
+        ("dana", tanks, 100),
+        ("erin", tanks, 100),
+        ("carol", shed, 2500),
+        ("dana", shed, 100),
+        ("erin", shed, 1),
+    ]
     for name, project, amount in plan:
         give(community, name, project, amount)
     give(community, "carol", tanks, 500)  # contributions add up per contributor
@@ -58,8 +65,10 @@ def test_a_round_closes_with_the_matches_plain_qf_gives(community: Community) ->
         ),
         100_000,
     )
-    assert closed["result"]["matches"] == {str(tanks): expected.matches[str(tanks)],
-                                           str(shed): expected.matches[str(shed)]}
+    assert closed["result"]["matches"] == {
+        str(tanks): expected.matches[str(tanks)],
+        str(shed): expected.matches[str(shed)],
+    }
     assert closed["result"] == preview["result"]
     assert closed["result"]["matched"] == expected.total
     # (√900+√900+√100+√100)² − 2000 = 4400 for the tanks; the shed's is smaller
@@ -105,34 +114,52 @@ def test_a_pairwise_round_matches_less_for_a_pair_that_always_funds_together(
 
 def test_round_refusals(community: Community) -> None:
     community.apply("erin")
-    body = {"title": "x", "unit": "EUR", "pool": 10, "closes": later(community, days=1),
-            "method": "plain"}
+    body = {
+        "title": "x",
+        "unit": "EUR",
+        "pool": 10,
+        "closes": later(community, days=1),
+        "method": "plain",
+    }
     admit(community, "dana")
     assert community.refused("dana", "funding.round.opened", body) == "forbidden"
     round_id = open_round(community, closes=later(community, days=1))
     project = enter(community, "bob", round_id, "Mine")
-    assert community.refused("bob", "funding.contribution.made",
-                             {"project": project, "amount": 5}) == "own_project"
-    assert community.refused("erin", "funding.contribution.made",
-                             {"project": project, "amount": 5}) == "not_a_member"
-    assert community.refused("erin", "funding.project.entered",
-                             {"round": round_id, "title": "x"}) == "not_a_member"
-    assert community.refused(
-        "carol", "funding.round.opened", {**body, "method": "capped"}
-    ) == "invalid_body"  # a capped round needs its cap
+    assert (
+        community.refused("bob", "funding.contribution.made", {"project": project, "amount": 5})
+        == "own_project"
+    )
+    assert (
+        community.refused("erin", "funding.contribution.made", {"project": project, "amount": 5})
+        == "not_a_member"
+    )
+    assert (
+        community.refused("erin", "funding.project.entered", {"round": round_id, "title": "x"})
+        == "not_a_member"
+    )
+    assert (
+        community.refused("carol", "funding.round.opened", {**body, "method": "capped"})
+        == "invalid_body"
+    )  # a capped round needs its cap
     community.clock.advance(days=1)
-    assert community.refused("carol", "funding.contribution.made",
-                             {"project": project, "amount": 5}) == "deadline_passed"
-    wrong = {"round": round_id, "result": {"matches": {str(project): 10}, "matched": 10,
-                                            "saturated": True}}
+    assert (
+        community.refused("carol", "funding.contribution.made", {"project": project, "amount": 5})
+        == "deadline_passed"
+    )
+    wrong = {
+        "round": round_id,
+        "result": {"matches": {str(project): 10}, "matched": 10, "saturated": True},
+    }
     try:
         community.node.submit_as_node("funding.round.closed", wrong)
         raise AssertionError("a wrong result was logged")
     except Rejected as refused:
         assert refused.code == "result_mismatch"
     run_due(community)
-    assert community.refused("carol", "funding.contribution.made",
-                             {"project": project, "amount": 5}) == "round_closed"
+    assert (
+        community.refused("carol", "funding.contribution.made", {"project": project, "amount": 5})
+        == "round_closed"
+    )
 
 
 # -- conviction voting ------------------------------------------------------------------

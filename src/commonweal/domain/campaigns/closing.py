@@ -84,7 +84,9 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
         raise NotPermitted(f"only the node itself logs {ctx.type}, when the deadline has passed")
     record = campaign(state, close.campaign)
     if record["status"] != OPEN:
-        raise Conflict(f"campaign {close.campaign} is already {record['status']}", code="campaign_closed")
+        raise Conflict(
+            f"campaign {close.campaign} is already {record['status']}", code="campaign_closed"
+        )
     if not reached(ctx.received, record["deadline"]):
         raise Conflict(
             f"campaign {close.campaign} runs until {record['deadline']}", code="too_early"
