@@ -10,6 +10,7 @@ proposal's conviction and threshold now.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from commonweal.domain.funding import closing
 from commonweal.domain.funding.conviction import conviction, round_half_up
@@ -38,13 +39,24 @@ HORIZON = 10**6
 """Periods ahead within which a proposal's passing time is estimated."""
 
 
+_checked: WeakKeyDictionary[Node, tuple[int, tuple[int, ...]]] = WeakKeyDictionary()
+"""Per node: the log size and pool periods when proposals were last checked for passing."""
+
+
 def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
-    """Log the funding events that are due now (up to ``limit``); return the receipts."""
+    """Log the funding events that are due now (up to ``limit``); return the receipts.
+
+    Conviction changes only when the log does or a pool's period turns, so pool
+    proposals are re-checked only then (a check counts the members in standing).
+    """
     receipts = []
     for _attempt in range(limit):
+        at = now(node)
         with node.reading() as state:
-            pending = closing.due(state, now(node))
+            mark = (node.size, tuple(period_now(p, at) for _i, p in sorted(state.items(POOLS))))
+            pending = closing.due(state, at, proposals=_checked.get(node) != mark)
             if not pending:
+                _checked[node] = mark
                 break
             step = pending[0]
             if step.type == closing.ROUND_CLOSED:

@@ -287,3 +287,24 @@ def _terms(community: Community, **change: Any) -> dict[str, Any]:
         "goal": 10,
         **change,
     }
+
+
+def test_the_node_itself_can_be_the_beneficiary(community: Community) -> None:
+    campaign = launch(community, goal=100, beneficiary=community.node.identity.did)
+    pledge(community, "bob", campaign, 100)
+    preview = campaigns.postings(community.node, campaign)
+    assert [p["destination"] for p in preview["on_success"]] == ["treasury"]
+    community.clock.advance(days=30)
+    run_due(community)
+    assert campaigns.campaign_view(community.node, campaign)["owed"]["beneficiary"] == "treasury"
+
+
+def test_a_failed_threshold_pledge_releases_its_pledgers(community: Community) -> None:
+    campaign = launch(
+        community, kind="threshold", action="plant a tree", threshold=10, unit=None, goal=None
+    )
+    pledge(community, "bob", campaign)
+    community.clock.advance(days=30)
+    run_due(community)
+    assert record(community, campaign)["status"] == "failed"
+    assert pledges(community, campaign)["bob"]["status"] == "released"

@@ -15,12 +15,14 @@ from typing import Any
 
 from commonweal.domain.campaigns import money
 from commonweal.domain.campaigns.records import (
+    BINDING,
     CAMPAIGNS,
     CANCELLED,
     COLLECTED,
     FAILED,
     OPEN,
     REFUNDED,
+    RELEASED,
     SUCCEEDED,
     campaign,
     held,
@@ -117,6 +119,7 @@ def settle_campaign(
         extra_pledgers=remote_pledgers(record),
     )
     table = pledges_table(record["id"])
+    money_kind = record["unit"] is not None
     for did in standing:
         row = state.get(table, did)
         if outcome.succeeded:
@@ -124,7 +127,7 @@ def settle_campaign(
                 **row,
                 "held": 0,
                 "collected": row["collected"] + row["held"],
-                "status": COLLECTED,
+                "status": COLLECTED if money_kind else BINDING,
             }
         else:
             row = {
@@ -132,7 +135,7 @@ def settle_campaign(
                 "held": 0,
                 "refunded": row["refunded"] + row["held"],
                 "bonus": outcome.bonuses.get(did, 0),
-                "status": REFUNDED,
+                "status": REFUNDED if money_kind else RELEASED,
             }
         state.put(table, did, row)
     status = CANCELLED if cancelled else SUCCEEDED if outcome.succeeded else FAILED

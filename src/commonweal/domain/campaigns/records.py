@@ -32,6 +32,8 @@ KINDS = (ALL_OR_NOTHING, DOMINANT_ASSURANCE, THRESHOLD)
 
 OPEN, SUCCEEDED, FAILED, CANCELLED = "open", "succeeded", "failed", "cancelled"
 HELD, WITHDRAWN, COLLECTED, REFUNDED = "held", "withdrawn", "collected", "refunded"
+BINDING, RELEASED = "binding", "released"
+"""A pledge to act once its threshold pledge succeeded, or once it failed."""
 
 
 def pledges_table(campaign_id: int) -> str:

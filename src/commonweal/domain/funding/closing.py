@@ -168,8 +168,9 @@ def passes(state: State, record: dict[str, Any], now: str, members: int | None =
     return needed is not None and conviction_at(pool_record, record, now) >= needed
 
 
-def due(state: State, now: str) -> list[Due]:
-    """Rounds past their closing time, then proposals whose conviction has passed, by id."""
+def due(state: State, now: str, *, proposals: bool = True) -> list[Due]:
+    """Rounds past their closing time, then (unless ``proposals`` is false) pool proposals
+    whose conviction has reached their threshold, each by id."""
     found = [
         Due(ROUND_CLOSED, round_id)
         for round_id in sorted(
@@ -181,7 +182,7 @@ def due(state: State, now: str) -> list[Due]:
     open_proposals = sorted(
         (int(record["id"]), record)
         for _id, record in state.items(PROPOSALS)
-        if record["status"] == OPEN
+        if proposals and record["status"] == OPEN
     )
     if open_proposals:
         members = active_members(state)
