@@ -22,7 +22,7 @@ from commonweal.core.jcs import canonicalize
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.aid import claims, posts
 from commonweal.domain.aid.geohash import is_area
-from commonweal.domain.aid.matching import distance, matches_for, within
+from commonweal.domain.aid.matching import matches_for, within
 from commonweal.domain.aid.messages import RELAYED
 from commonweal.domain.aid.records import LIVE, MESSAGES, POSTS, expired
 from commonweal.node.errors import Rejected
@@ -213,6 +213,3 @@ def attach(node: Node) -> Node:
     node.after_commit.append(erase_after_commit)
     reconcile_messages(node)
     return node
-
-
-__all__ = ["distance"]

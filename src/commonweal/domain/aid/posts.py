@@ -135,5 +135,3 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
         WITHDRAWN_EVENT, "Its author withdraws an aid post.", parse_post_ref, apply_withdrawal
     ),
 )
-
-__all__ = ["EVENT_TYPES", "FULFILLED"]

@@ -19,7 +19,6 @@ from commonweal.domain.campaigns.closing import settle_campaign
 from commonweal.domain.campaigns.records import (
     ALL_OR_NOTHING,
     CAMPAIGNS,
-    CANCELLED,
     DOMINANT_ASSURANCE,
     HELD,
     KINDS,
@@ -121,7 +120,7 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
         raise Conflict("the deadline has already passed", code="deadline_passed")
     if reached(launch.deadline, later(ctx.received, MAX_DAYS * 86400)):
         raise Conflict(
-            f"a deadline may be at most {MAX_DAYS} days after the launch", code="deadline_too_far"
+            f"a deadline must fall within {MAX_DAYS} days of the launch", code="deadline_too_far"
         )
     beneficiary = launch.beneficiary or ctx.author
     if beneficiary != ctx.node_did:
@@ -308,5 +307,3 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
         apply_cancellation,
     ),
 )
-
-__all__ = ["CANCELLED", "EVENT_TYPES"]
