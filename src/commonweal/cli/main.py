@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    aid_commands,
+    campaign_commands,
     credential_commands,
     event_commands,
     governance_commands,
@@ -12,6 +14,7 @@ from commonweal.cli import (
     log_commands,
     member_commands,
     node_commands,
+    round_commands,
     wallet_commands,
 )
 
@@ -36,6 +39,9 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(aid_commands.app, name="aid")
+app.add_typer(campaign_commands.app, name="campaign")
+app.add_typer(round_commands.app, name="round")
 
 
 @app.command("verify")

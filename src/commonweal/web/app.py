@@ -13,17 +13,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import governance, membership
+from commonweal.node import campaigns, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
+    aid_api,
     api,
+    campaigns_api,
     credentials_api,
     governance_api,
     log_routes,
     membership_api,
     pages,
     problems,
+    rounds_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -71,6 +74,9 @@ def create_app(
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(aid_api.router(node))
+    app.include_router(campaigns_api.router(node))
+    app.include_router(rounds_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)
@@ -78,12 +84,15 @@ def create_app(
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
     """Time-driven work: overdue checkpoints, recoveries whose time lock has passed, and
-    governance transitions (voting opens, votes close, decisions execute)."""
+    governance transitions (voting opens, votes close, decisions execute), campaigns closing
+    at their deadlines, rounds closing, and pool proposals whose conviction has passed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            campaigns.run_due(node)
+            rounds.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue

@@ -35,6 +35,7 @@ PERMISSIONS = frozenset(
         "treasury.spend",
         "node.profile",
         "governance.moderate",
+        "funding.rounds",
     }
 )
 DEFAULT_ROLES: dict[str, list[str]] = {
