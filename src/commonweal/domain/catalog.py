@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commonweal.domain.credit import events as credit_events
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
@@ -9,6 +10,7 @@ from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import Registry
+from commonweal.domain.treasury import events as treasury_events
 
 
 def default_registry(actions: ActionCatalog | None = None) -> Registry:
@@ -25,4 +27,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(lifecycle.EVENT_TYPES)
     registry.extend(recovery.EVENT_TYPES)
     registry.extend(governance_event_types(actions or default_actions()))
+    registry.extend(treasury_events.EVENT_TYPES)
+    registry.extend(credit_events.EVENT_TYPES)
     return registry

@@ -1,0 +1,172 @@
+"""Multilateral trade-credit set-off (MTCS): clear cycles of debt, keep every net position.
+
+Given obligations (debtor owes creditor an amount), each participant's net
+position ``b_v = owed to v − owed by v`` must not change. Among all residual
+obligations ``0 ≤ r_e ≤ o_e`` that keep every ``b_v``, the clearing picks one
+with the least total debt; ``o_e − r_e`` is set off. That is a min-cost flow:
+net debtors supply ``−b_v``, net creditors demand ``b_v``, each obligation is an
+edge of capacity ``o_e`` and cost 1 (as mtcspy and mtcs-rs compute it).
+
+The flow is found by successive shortest paths (Bellman–Ford on the residual
+graph), in whole numbers, visiting obligations in id order, so the same
+obligations always give the same clearing. :func:`check` accepts any clearing
+that is feasible and optimal, so a verifier needs only this module's arithmetic,
+not its tie-breaking.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """``debtor`` owes ``creditor`` ``amount`` (minor units); ``id`` orders them."""
+
+    id: int
+    debtor: str
+    creditor: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clearing:
+    """The outcome: what is set off and what remains of each obligation."""
+
+    setoff: dict[int, int]
+    remainder: dict[int, int]
+    net_positions: dict[str, int]
+    debt_before: int
+    debt_after: int
+
+    @property
+    def cleared(self) -> int:
+        """How much debt the clearing removed."""
+        return self.debt_before - self.debt_after
+
+
+def net_positions(obligations: Iterable[Obligation]) -> dict[str, int]:
+    """Each participant's net position: what is owed to them minus what they owe."""
+    positions: dict[str, int] = {}
+    for o in obligations:
+        positions[o.debtor] = positions.get(o.debtor, 0) - o.amount
+        positions[o.creditor] = positions.get(o.creditor, 0) + o.amount
+    return dict(sorted(positions.items()))
+
+
+def clear(obligations: Iterable[Obligation]) -> Clearing:
+    """The clearing of ``obligations``: a least-total residual keeping every net position."""
+    ordered = sorted(obligations, key=lambda o: o.id)
+    positions = net_positions(ordered)
+    residual = _min_cost_flow(ordered, positions)
+    before = sum(o.amount for o in ordered)
+    return Clearing(
+        setoff={o.id: o.amount - residual[o.id] for o in ordered},
+        remainder=residual,
+        net_positions=positions,
+        debt_before=before,
+        debt_after=sum(residual.values()),
+    )
+
+
+def check(obligations: Iterable[Obligation], setoff: Mapping[int, int]) -> str | None:
+    """Why ``setoff`` is not an optimal clearing of ``obligations`` (None if it is)."""
+    ordered = sorted(obligations, key=lambda o: o.id)
+    known = {o.id for o in ordered}
+    stray = sorted(set(setoff) - known)
+    if stray:
+        return f"obligation {stray[0]} is not an open obligation of this clearing"
+    flow: dict[str, int] = {}
+    for o in ordered:
+        amount = setoff.get(o.id, 0)
+        if not 0 <= amount <= o.amount:
+            return f"obligation {o.id}: a set-off of {amount} is outside 0..{o.amount}"
+        flow[o.debtor] = flow.get(o.debtor, 0) + amount
+        flow[o.creditor] = flow.get(o.creditor, 0) - amount
+    moved = sorted(v for v, net in flow.items() if net != 0)
+    if moved:
+        return f"the set-offs would change the net position of {moved[0]}"
+    best = clear(ordered).cleared
+    claimed = sum(setoff.values())
+    if claimed != best:
+        return f"the set-offs clear {claimed}, but the most that can be cleared is {best}"
+    return None
+
+
+class _Graph:
+    """A residual graph: edge ``e`` and its reverse ``e ^ 1`` share storage."""
+
+    def __init__(self, size: int) -> None:
+        self.out: list[list[int]] = [[] for _ in range(size)]
+        self.head: list[int] = []
+        self.capacity: list[int] = []
+        self.cost: list[int] = []
+
+    def add(self, tail: int, head: int, capacity: int, cost: int) -> int:
+        edge = len(self.head)
+        for frm, to, cap, c in ((tail, head, capacity, cost), (head, tail, 0, -cost)):
+            self.out[frm].append(len(self.head))
+            self.head.append(to)
+            self.capacity.append(cap)
+            self.cost.append(c)
+        return edge
+
+
+def _min_cost_flow(ordered: list[Obligation], positions: dict[str, int]) -> dict[int, int]:
+    """The flow on each obligation's edge: the residual debt, of least total."""
+    names = list(positions)
+    index = {name: n for n, name in enumerate(names)}
+    source, sink = len(names), len(names) + 1
+    graph = _Graph(len(names) + 2)
+    edges = {o.id: graph.add(index[o.debtor], index[o.creditor], o.amount, 1) for o in ordered}
+    for name, net in positions.items():
+        if net < 0:
+            graph.add(source, index[name], -net, 0)
+        elif net > 0:
+            graph.add(index[name], sink, net, 0)
+    while True:
+        path = _shortest_path(graph, source, sink)
+        if path is None:
+            break
+        push = min(graph.capacity[e] for e in path)
+        for e in path:
+            graph.capacity[e] -= push
+            graph.capacity[e ^ 1] += push
+    return {o.id: graph.capacity[edges[o.id] ^ 1] for o in ordered}
+
+
+def _shortest_path(graph: _Graph, source: int, sink: int) -> list[int] | None:
+    """The cheapest source→sink path with spare capacity (Bellman–Ford, queue-based)."""
+    size = len(graph.out)
+    distance: list[int | None] = [None] * size
+    via: list[int] = [-1] * size
+    queued = [False] * size
+    distance[source] = 0
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        queued[node] = False
+        here = distance[node]
+        assert here is not None
+        for e in graph.out[node]:
+            if graph.capacity[e] <= 0:
+                continue
+            head, candidate = graph.head[e], here + graph.cost[e]
+            known = distance[head]
+            if known is None or candidate < known:
+                distance[head] = candidate
+                via[head] = e
+                if not queued[head]:
+                    queued[head] = True
+                    queue.append(head)
+    if distance[sink] is None:
+        return None
+    path = []
+    node = sink
+    while node != source:
+        edge = via[node]
+        path.append(edge)
+        node = graph.head[edge ^ 1]
+    return path[::-1]
