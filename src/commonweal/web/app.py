@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import governance, membership
+from commonweal.node import credit, governance, membership
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
@@ -24,6 +24,7 @@ from commonweal.web import (
     membership_api,
     pages,
     problems,
+    treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(treasury_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)
@@ -84,6 +86,7 @@ def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            credit.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue
