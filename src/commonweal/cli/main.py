@@ -6,12 +6,14 @@ import typer
 
 from commonweal.cli import (
     credential_commands,
+    credit_commands,
     event_commands,
     governance_commands,
     key_commands,
     log_commands,
     member_commands,
     node_commands,
+    treasury_commands,
     wallet_commands,
 )
 
@@ -36,6 +38,8 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(treasury_commands.app, name="treasury")
+app.add_typer(credit_commands.app, name="credit")
 
 
 @app.command("verify")
