@@ -7,15 +7,16 @@ with the least total debt; ``o_e − r_e`` is set off. That is a min-cost flow:
 net debtors supply ``−b_v``, net creditors demand ``b_v``, each obligation is an
 edge of capacity ``o_e`` and cost 1 (as mtcspy and mtcs-rs compute it).
 
-The flow is found by successive shortest paths (Bellman–Ford on the residual
-graph), in whole numbers, visiting obligations in id order, so the same
-obligations always give the same clearing. :func:`check` accepts any clearing
+The flow is found by the primal-dual method (Dijkstra with node potentials,
+then Dinic's blocking flows along shortest paths), in whole numbers, visiting
+obligations in id order, so the same obligations always give the same clearing. :func:`check` accepts any clearing
 that is feasible and optimal, so a verifier needs only this module's arithmetic,
 not its tie-breaking.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -115,7 +116,14 @@ class _Graph:
 
 
 def _min_cost_flow(ordered: list[Obligation], positions: dict[str, int]) -> dict[int, int]:
-    """The flow on each obligation's edge: the residual debt, of least total."""
+    """The flow on each obligation's edge: the residual debt, of least total.
+
+    Primal-dual: each phase finds every node's shortest distance from the source
+    (Dijkstra on costs reduced by node potentials, so none is negative), then
+    pushes a maximum flow (Dinic) along the edges that lie on shortest paths. With
+    unit costs a path is at most as long as the number of participants, so the
+    phases are few; each phase's flow is as large as it can be.
+    """
     names = list(positions)
     index = {name: n for n, name in enumerate(names)}
     source, sink = len(names), len(names) + 1
@@ -126,47 +134,104 @@ def _min_cost_flow(ordered: list[Obligation], positions: dict[str, int]) -> dict
             graph.add(source, index[name], -net, 0)
         elif net > 0:
             graph.add(index[name], sink, net, 0)
+    potential = [0] * len(graph.out)
     while True:
-        path = _shortest_path(graph, source, sink)
-        if path is None:
+        distance = _distances(graph, source, potential)
+        if distance[sink] is None:
             break
-        push = min(graph.capacity[e] for e in path)
-        for e in path:
-            graph.capacity[e] -= push
-            graph.capacity[e ^ 1] += push
+        limit = distance[sink]
+        assert limit is not None
+        for node, found in enumerate(distance):
+            potential[node] += limit if found is None or found > limit else found
+        _blocking_flows(graph, source, sink, potential)
     return {o.id: graph.capacity[edges[o.id] ^ 1] for o in ordered}
 
 
-def _shortest_path(graph: _Graph, source: int, sink: int) -> list[int] | None:
-    """The cheapest source→sink path with spare capacity (Bellman–Ford, queue-based)."""
-    size = len(graph.out)
-    distance: list[int | None] = [None] * size
-    via: list[int] = [-1] * size
-    queued = [False] * size
+def _reduced(graph: _Graph, edge: int, tail: int, potential: list[int]) -> int:
+    return graph.cost[edge] + potential[tail] - potential[graph.head[edge]]
+
+
+def _distances(graph: _Graph, source: int, potential: list[int]) -> list[int | None]:
+    """Shortest distances from ``source`` by reduced cost (Dijkstra; ties by node number)."""
+    distance: list[int | None] = [None] * len(graph.out)
     distance[source] = 0
-    queue = deque([source])
-    while queue:
-        node = queue.popleft()
-        queued[node] = False
-        here = distance[node]
-        assert here is not None
+    heap = [(0, source)]
+    while heap:
+        here, node = heapq.heappop(heap)
+        if here != distance[node]:
+            continue
         for e in graph.out[node]:
             if graph.capacity[e] <= 0:
                 continue
-            head, candidate = graph.head[e], here + graph.cost[e]
+            head = graph.head[e]
+            candidate = here + _reduced(graph, e, node, potential)
             known = distance[head]
             if known is None or candidate < known:
                 distance[head] = candidate
-                via[head] = e
-                if not queued[head]:
-                    queued[head] = True
+                heapq.heappush(heap, (candidate, head))
+    return distance
+
+
+def _blocking_flows(graph: _Graph, source: int, sink: int, potential: list[int]) -> None:
+    """Dinic's maximum flow on the edges of reduced cost zero (the shortest paths)."""
+    size = len(graph.out)
+    while True:
+        level = [-1] * size
+        level[source] = 0
+        queue = deque([source])
+        while queue:
+            node = queue.popleft()
+            for e in graph.out[node]:
+                head = graph.head[e]
+                if (
+                    graph.capacity[e] > 0
+                    and level[head] < 0
+                    and _reduced(graph, e, node, potential) == 0
+                ):
+                    level[head] = level[node] + 1
                     queue.append(head)
-    if distance[sink] is None:
-        return None
-    path = []
-    node = sink
-    while node != source:
-        edge = via[node]
-        path.append(edge)
-        node = graph.head[edge ^ 1]
-    return path[::-1]
+        if level[sink] < 0:
+            return
+        cursor = [0] * size
+        while _push_path(graph, source, sink, level, cursor, potential):
+            pass
+
+
+def _push_path(
+    graph: _Graph,
+    source: int,
+    sink: int,
+    level: list[int],
+    cursor: list[int],
+    potential: list[int],
+) -> bool:
+    """Find one source→sink path in the level graph (iteratively) and saturate its bottleneck."""
+    path: list[int] = []
+    node = source
+    while node != sink:
+        out = graph.out[node]
+        while cursor[node] < len(out):
+            e = out[cursor[node]]
+            head = graph.head[e]
+            if (
+                graph.capacity[e] > 0
+                and level[head] == level[node] + 1
+                and _reduced(graph, e, node, potential) == 0
+            ):
+                break
+            cursor[node] += 1
+        else:
+            if node == source:
+                return False
+            level[node] = -1  # a dead end: never visit it again in this phase
+            e = path.pop()
+            node = graph.head[e ^ 1]
+            cursor[node] += 1
+            continue
+        path.append(e)
+        node = graph.head[e]
+    push = min(graph.capacity[e] for e in path)
+    for e in path:
+        graph.capacity[e] -= push
+        graph.capacity[e ^ 1] += push
+    return True
