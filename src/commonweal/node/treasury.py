@@ -3,6 +3,7 @@ expenses, and budgets against actual spending (all reads of the projection)."""
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 from typing import Any
@@ -98,8 +99,16 @@ def ledger(
     if not 1 <= limit <= MAX_PAGE:
         raise Rejected("invalid_request", f"limit must be from 1 to {MAX_PAGE}")
     with node.reading() as state:
-        selected = _entries(state, unit, account, after)
-        page = selected[: limit + 1]
+        table = state.table(ENTRIES)
+        keys: list[int] = sorted(int(key) for key in table)  # type: ignore[call-overload]
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        page = []
+        for key in keys[start:]:
+            entry = table[key]
+            if _selected(entry, unit, account):
+                page.append(entry)
+                if len(page) > limit:
+                    break
         more = len(page) > limit
         page = page[:limit]
         return {
@@ -116,7 +125,7 @@ def export_json(node: Node, *, unit: str | None = None) -> dict[str, Any]:
             "node": node.identity.did,
             "size": node.size,
             "units": units,
-            "entries": _entries(state, unit, None, None),
+            "entries": _entries(state, unit, None),
         }
 
 
@@ -189,19 +198,14 @@ def budget(node: Node, fund: str, name: str) -> dict[str, Any]:
             raise Rejected("not_found", error.message) from None
 
 
-def _entries(
-    state: State, unit: str | None, account: str | None, after: int | None
-) -> list[dict[str, Any]]:
-    found = []
-    for index, entry in sorted(state.items(ENTRIES)):
-        if after is not None and int(index) <= after:  # type: ignore[call-overload]
-            continue
-        if unit is not None and entry["unit"] != unit:
-            continue
-        if account is not None and all(p["account"] != account for p in entry["postings"]):
-            continue
-        found.append(entry)
-    return found
+def _entries(state: State, unit: str | None, account: str | None) -> list[dict[str, Any]]:
+    return [entry for _i, entry in sorted(state.items(ENTRIES)) if _selected(entry, unit, account)]
+
+
+def _selected(entry: dict[str, Any], unit: str | None, account: str | None) -> bool:
+    if unit is not None and entry["unit"] != unit:
+        return False
+    return account is None or any(p["account"] == account for p in entry["postings"])
 
 
 def _with_formatted(state: State, entry: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,9 @@ edge of capacity ``o_e`` and cost 1 (as mtcspy and mtcs-rs compute it).
 
 The flow is found by the primal-dual method (Dijkstra with node potentials,
 then Dinic's blocking flows along shortest paths), in whole numbers, visiting
-obligations in id order, so the same obligations always give the same clearing. :func:`check` accepts any clearing
-that is feasible and optimal, so a verifier needs only this module's arithmetic,
-not its tie-breaking.
+obligations in id order, so the same obligations always give the same clearing.
+:func:`check` accepts any clearing that is feasible and optimal, so a verifier
+needs only this module's arithmetic, not its tie-breaking.
 """
 
 from __future__ import annotations
