@@ -7,7 +7,7 @@ from typing import Any
 
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.credit import demurrage
-from commonweal.domain.credit.clearing import COMPLETED, claim_of
+from commonweal.domain.credit.clearing import claim_of
 from commonweal.domain.credit.limits import POLICIES, limits_for
 from commonweal.domain.credit.records import CLEARINGS, OBLIGATIONS, open_obligations
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
@@ -29,14 +29,6 @@ def run_due(node: Node) -> list[Receipt]:
         except Rejected:
             break
     return receipts
-
-
-def clear(node: Node, unit: str) -> Receipt:
-    """The node runs a clearing of ``unit`` now (``nothing_to_clear`` if there is no cycle)."""
-    with node.reading() as state:
-        _require_unit(state.get(UNITS, unit), unit)
-        claim = claim_of(state, unit)
-    return node.submit_as_node(COMPLETED, claim)
 
 
 def policies(node: Node) -> list[dict[str, Any]]:

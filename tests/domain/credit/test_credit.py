@@ -11,6 +11,7 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.credit.clearing import claim_of
 from commonweal.domain.credit.demurrage import charge, daily_factor
+from commonweal.node import credit
 from commonweal.node.errors import Rejected
 from commonweal.node.verify import verify_log
 from tests.community import Community
@@ -160,8 +161,6 @@ def test_demurrage_moves_positive_balances_to_the_fund(community: Community) -> 
         as_node(community, "credit.demurrage.charged", {"unit": "HOUR", "days": 30})
     assert early.value.code == "too_early"
     community.clock.advance(days=1)
-    from commonweal.node import credit
-
     receipts = credit.run_due(community.node)
     assert len(receipts) == 1
     expected = charge(3_000, daily_factor("7/100"), 30)
