@@ -2,7 +2,7 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``; e.g. ``BENCH_ONLY=governance make bench``). The
+(``log``, ``governance``, ``treasury``; e.g. ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
 """
@@ -25,7 +25,7 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance").split(","))
+GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury").split(","))
 
 
 @dataclass
@@ -284,12 +284,54 @@ def log_benchmarks(results: list[Result]) -> None:
     )
 
 
+def treasury_benchmarks(results: list[Result]) -> None:
+    """Obligation clearing at scale; mutual-credit payments through a node; ledger reads."""
+    from bench.treasury import clearing_seconds, payments_rate
+
+    for members, count in ((scaled(1000), scaled(5000)), (scaled(2000), scaled(20_000))):
+        timing: list[tuple[float, float, float]] = []
+        step(
+            f"clearing {count:,} obligations among {members:,} members",
+            lambda m=members, c=count, t=timing: t.append(clearing_seconds(m, c)),
+        )
+        computed, checked, share = timing[0]
+        results.append(
+            Result(
+                f"MTCS clearing, {count:,} obligations ({share:.0%} of debt cleared)",
+                computed,
+                "s",
+                "<= 3 s",
+                computed <= 3,
+            )
+        )
+        results.append(
+            Result("  ... checking a claimed clearing", checked, "s", "<= 3 s", checked <= 3)
+        )
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        payments = scaled(20_000, minimum=1000)
+        measured: list[tuple[float, float, float]] = []
+        step(
+            f"{payments:,} mutual-credit payments through the node",
+            lambda: measured.append(payments_rate(Path(tmp), 200, payments)),
+        )
+    rate, page, export = measured[0]
+    results.append(Result("credit payments, batches of 500", rate, "ev/s", "reference", True))
+    results.append(
+        Result(f"  ... ledger page of 100 (of {payments:,})", page, "ms", "< 100 ms", page < 100)
+    )
+    results.append(
+        Result(f"  ... CSV export of {payments:,} entries", export, "ms", "reference", True)
+    )
+
+
 def main() -> None:
     results: list[Result] = []
     if "log" in GROUPS:
         log_benchmarks(results)
     if "governance" in GROUPS:
         governance_benchmarks(results)
+    if "treasury" in GROUPS:
+        treasury_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -8,6 +8,7 @@ from commonweal.cli import (
     aid_commands,
     campaign_commands,
     credential_commands,
+    credit_commands,
     event_commands,
     governance_commands,
     key_commands,
@@ -15,6 +16,7 @@ from commonweal.cli import (
     member_commands,
     node_commands,
     round_commands,
+    treasury_commands,
     wallet_commands,
 )
 
@@ -42,6 +44,8 @@ app.command("tally")(governance_commands.tally)
 app.add_typer(aid_commands.app, name="aid")
 app.add_typer(campaign_commands.app, name="campaign")
 app.add_typer(round_commands.app, name="round")
+app.add_typer(treasury_commands.app, name="treasury")
+app.add_typer(credit_commands.app, name="credit")
 
 
 @app.command("verify")

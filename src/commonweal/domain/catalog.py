@@ -5,6 +5,7 @@ from __future__ import annotations
 from commonweal.domain.aid import claims, messages, posts
 from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
+from commonweal.domain.credit import events as credit_events
 from commonweal.domain.funding import closing as funding_closing
 from commonweal.domain.funding import pools, rounds
 from commonweal.domain.governance.actions import ActionCatalog
@@ -14,6 +15,7 @@ from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import Registry
+from commonweal.domain.treasury import events as treasury_events
 
 
 def default_registry(actions: ActionCatalog | None = None) -> Registry:
@@ -34,4 +36,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
         registry.extend(mutual.EVENT_TYPES)
     for funding in (rounds, pools, funding_closing):
         registry.extend(funding.EVENT_TYPES)
+    registry.extend(treasury_events.EVENT_TYPES)
+    registry.extend(credit_events.EVENT_TYPES)
     return registry

@@ -1,9 +1,10 @@
-"""The demo node: a realistic small community and two months of its public record.
+"""The demo node: a realistic small community and a year and more of its public record.
 
-The story is written with a clock that starts sixty days ago and moves on between
+The story is written with a clock that starts 400 days ago and moves on between
 acts, so receipt times are spread as they would be in life: the 72-hour recovery
-time lock really passes, and proposals are discussed and voted on for as long as
-the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
+time lock really passes, a year of the treasury follows (``demo_treasury``), and
+from sixty days ago proposals are discussed and voted on for as long as the
+constitution says (``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import demo_funding, demo_governance, membership
+from commonweal.node import demo_funding, demo_governance, demo_treasury, membership
 from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
@@ -55,7 +56,7 @@ DOCUMENTS = (
 class DemoClock:
     """A clock the story moves forward; it never runs past the real now."""
 
-    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=60))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=400))
 
     def __call__(self) -> datetime:
         return self.now
@@ -188,6 +189,8 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+    demo_treasury.tell(story)
+    story.skip_to(days_before_now=60)
     demo_funding.tell(story)
     demo_governance.tell(story)
 

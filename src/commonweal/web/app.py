@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import campaigns, governance, membership, rounds
+from commonweal.node import campaigns, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
@@ -27,6 +27,7 @@ from commonweal.web import (
     pages,
     problems,
     rounds_api,
+    treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -77,6 +78,7 @@ def create_app(
     app.include_router(aid_api.router(node))
     app.include_router(campaigns_api.router(node))
     app.include_router(rounds_api.router(node))
+    app.include_router(treasury_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)
@@ -93,6 +95,7 @@ def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
             governance.run_due(node)
             campaigns.run_due(node)
             rounds.run_due(node)
+            credit.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue

@@ -113,6 +113,27 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
                 "membership.policy.set",
             ],
         },
+        "spending": {
+            "title": "Spending decision",
+            "description": "Move money from the treasury or one of its funds, open a fund, "
+            "adopt a budget or declare a unit of account: three days of discussion, four of "
+            "voting, more than half of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 3 * DAY,
+            "voting_seconds": 4 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": [
+                "treasury.budget.set",
+                "treasury.fund.open",
+                "treasury.transfer",
+                "treasury.unit.declare",
+            ],
+        },
         "election": {
             "title": "Election",
             "description": "Fill several seats (stewards, a committee) by single "
@@ -157,8 +178,10 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
         },
         AMEND: {
             "title": "Constitutional amendment",
-            "description": "Change these rules: two weeks of discussion, two weeks of "
-            "voting, a third of members taking part and two thirds voting yes.",
+            "description": "Change these rules, or the money rules that go with them "
+            "(how many treasurers approve an expense, mutual-credit limits): two weeks of "
+            "discussion, two weeks of voting, a third of members taking part and two thirds "
+            "voting yes.",
             "proposers": "members",
             "electorate": "members",
             "discussion_seconds": 14 * DAY,
@@ -168,7 +191,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "method": "yes_no",
             "options": {},
             "delegation": True,
-            "actions": [AMEND_ACTION],
+            "actions": [AMEND_ACTION, "credit.policy.set", "treasury.policy.set"],
         },
     },
 }

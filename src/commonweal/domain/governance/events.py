@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.governance import ballots, closing, delegating, proposals
 from commonweal.domain.governance.actions import MEMBERSHIP_ACTIONS, Action, ActionCatalog
@@ -19,6 +20,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.treasury.events import TREASURY_ACTIONS
 
 ADOPTED = "governance.constitution.adopted"
 DRAFTED = "governance.proposal.drafted"
@@ -40,9 +42,12 @@ MAX_POPULATION = 10**12
 
 
 def default_actions() -> ActionCatalog:
-    """The actions a passed proposal can execute: membership changes and amendments."""
+    """The actions a passed proposal can execute: membership changes, treasury and
+    credit decisions, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
+    catalog.extend(TREASURY_ACTIONS)
+    catalog.extend(CREDIT_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 
