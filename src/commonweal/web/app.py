@@ -24,6 +24,7 @@ from commonweal.web import (
     membership_api,
     pages,
     problems,
+    session,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -71,6 +72,9 @@ def create_app(
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.state.node = node
+    app.state.sessions = session.Sessions(node)
+    app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)

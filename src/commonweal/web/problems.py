@@ -66,6 +66,8 @@ STATUS_BY_CODE = {
     "single_option": 403,
     "action_not_allowed": 403,
     "delegation_not_allowed": 403,
+    "sign_in_failed": 401,
+    "cross_site": 403,
 }
 
 TITLES = {
