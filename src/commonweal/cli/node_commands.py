@@ -128,6 +128,10 @@ def demo(
     base = f"http://{host}:{port}"
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
     console.print(f"  Home page            {base}/")
+    console.print(
+        f"  Sign in as a member  {base}/key — restore {data_dir}/members/amara.key "
+        "(a steward; any file in members/ works) and choose a passphrase of 10+ characters"
+    )
     console.print(f"  Node identity        {base}/.well-known/commonweal")
     console.print(f"  Latest checkpoint    {base}/log/checkpoint")
     console.print(f"  An entry and proof   {base}/events/1")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.keys import SigningKey
+from commonweal.core.events import sign_event
+from commonweal.core.keys import SigningKey, load_key_file
+from commonweal.core.rfc3339 import format_utc
 from commonweal.node.setup import init_node, write_key_file
 from commonweal.node.test_clock import ENABLE_VALUE, ENABLE_VARIABLE
 from tests.server import ServerProcess
@@ -62,12 +65,25 @@ class LiveNode:
             f"proposal {proposal} to reach {phase}",
         )
 
+    def act(self, name: str, event_type: str, body: dict[str, Any]) -> int:
+        """Sign an event as founder ``name`` from Python (for setting a scene); its index."""
+        key = load_key_file(self.keys[name].read_bytes(), None)
+        did = self.dids[name]
+        node = self.get("/.well-known/commonweal")["did"]
+        seq = self.get(f"/v1/authors/{did}")["last_seq"] + 1
+        at = format_utc(datetime.now(UTC))
+        event = sign_event(key, type=event_type, node=node, seq=seq, at=at, body=body)
+        response = self.client.post("/v1/events", json=event)
+        assert response.status_code == 201, response.text
+        index: int = response.json()["index"]
+        return index
+
     def stop(self) -> None:
         self.client.close()
         self.server.stop()
 
 
-def start_live_node(folder: Path) -> LiveNode:
+def start_live_node(folder: Path, constitution: Mapping[str, Any] | None = None) -> LiveNode:
     """Create the node (founders admitted, vouch policy) and serve it with a test clock."""
     keys, dids, profiles = {}, {}, {}
     for name, display in FOUNDERS.items():
@@ -85,6 +101,7 @@ def start_live_node(folder: Path) -> LiveNode:
         founder_profiles=profiles,
         admission={"admission": "vouch", "vouches_required": 2},
         checkpoint_every_seconds=1.0,
+        constitution=constitution,
     )
     node.close()
     clock_file = folder / "clock-offset"

@@ -55,10 +55,18 @@ const ADVICE = {
   offline: "",
 };
 
+// "sig is not valid" → "Sig is not valid.": the node's details read as sentences.
+export function sentence(text) {
+  const trimmed = String(text || "").trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : capital + ".";
+}
+
 export function explain(error) {
   if (error instanceof Problem) {
     const advice = ADVICE[error.code];
-    return advice ? `${error.message} ${advice}` : error.message;
+    return advice ? `${sentence(error.message)} ${advice}` : sentence(error.message);
   }
-  return error && error.message ? error.message : String(error);
+  return sentence(error && error.message ? error.message : String(error));
 }

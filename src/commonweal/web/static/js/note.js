@@ -6,7 +6,9 @@ import { concat, equal, fromBase64, sha256 } from "./bytes.js";
 export class NoteError extends Error {}
 
 export async function parseVerifierKey(vkey) {
-  const [name, id, blob] = vkey.split("+");
+  // The name and the hex key ID hold no "+", but the base64 key may.
+  const [name, id, ...rest] = vkey.split("+");
+  const blob = rest.join("+");
   const raw = fromBase64(blob || "");
   if (!name || !id || raw.length !== 33 || raw[0] !== 0x01) throw new NoteError("not an Ed25519 verifier key");
   const publicKey = raw.slice(1);

@@ -4,6 +4,7 @@ export function say(message, kind = "info") {
   const status = document.getElementById("status");
   if (!status) return;
   status.textContent = "";
+  if (!message) return;
   const line = document.createElement("p");
   line.className = `message ${kind}`;
   line.textContent = message;
