@@ -9,9 +9,9 @@ import uvicorn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
-from commonweal.node.test_clock import TestClockRefused, test_clock
 from commonweal.node.setup import (
     SETTINGS_FILE,
     SetupError,
@@ -94,14 +94,14 @@ def serve(
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     try:
-        clock = test_clock(test_clock_file, host) if test_clock_file else None
+        clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
             data_dir,
             passphrase=passphrase,
             database_url=database_url,
             **({"clock": clock} if clock else {}),
         )
-    except (SetupError, TestClockRefused) as error:
+    except (SetupError, ClockRefused) as error:
         raise fail(str(error)) from None
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))

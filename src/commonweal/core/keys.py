@@ -172,12 +172,11 @@ def _derive(passphrase: str, salt: bytes, opslimit: int, memlimit: int) -> bytes
 def dump_key_file(seed: bytes, passphrase: str | None, *, kdf: str = SCRYPT) -> bytes:
     """A self-describing key file: the seed in clear, or sealed when a passphrase is given.
 
-    A sealed file also names its public key (``did``), so a person can tell which
-    key a backup holds without the passphrase; reading it checks the two agree.
+    A sealed file does not say whose key it holds: a stray backup should not name its
+    owner. (A file that does name a ``did`` is checked against the key it holds.)
     """
     document: dict[str, object] = {"version": KEY_FILE_VERSION, "type": "ed25519"}
     if passphrase:
-        document["did"] = _did_of(seed)
         document["encrypted"] = encrypt_seed(seed, passphrase, kdf)
     else:
         document["seed"] = base64.b64encode(seed).decode()

@@ -81,23 +81,31 @@ def delegation_page(node: Node, did: str) -> dict[str, Any]:
     found = governance.delegations(node, did)
     topics = _topics(node)
     outgoing = found["outgoing"]
-    scopes = [{"scope": "node", "title": "Everything (the whole node)", "description": ""}]
-    scopes += [
-        {"scope": f"topic:{name}", "title": t["title"], "description": t["description"]}
-        for name, t in topics.items()
+    named = [("node", "Everything (the whole node)", "")] + [
+        (f"topic:{name}", t["title"], t["description"]) for name, t in topics.items()
     ]
-    for scope in scopes:
-        trustee = outgoing.get(scope["scope"], ...)
-        scope["set"] = trustee is not ...
-        scope["trustee"] = None if trustee is ... else trustee
-        scope["name"] = _name(node, scope["trustee"])
+    scopes: list[dict[str, Any]] = [
+        {
+            "scope": scope,
+            "title": title,
+            "description": description,
+            "set": scope in outgoing,
+            "trustee": outgoing.get(scope),
+            "name": _name(node, outgoing.get(scope)),
+        }
+        for scope, title, description in named
+    ]
     proposal_scopes = [
         {"scope": s, "trustee": t, "name": _name(node, t)}
         for s, t in sorted(outgoing.items())
         if s.startswith("proposal:")
     ]
     incoming = [
-        {**entry, "name": name_of(node, entry["truster"]), "scope_words": scope_words(entry["scope"])}
+        {
+            **entry,
+            "name": name_of(node, entry["truster"]),
+            "scope_words": scope_words(entry["scope"]),
+        }
         for entry in found["incoming"]
     ]
     return {

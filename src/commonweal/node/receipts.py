@@ -10,7 +10,7 @@ from commonweal.node.service import Node
 
 def by_author(node: Node, did: str, limit: int = 20) -> list[LoggedEvent]:
     """The newest ``limit`` entries ``did`` signed, found through the author's seq index."""
-    found = []
+    found: list[LoggedEvent] = []
     seq = queries.last_seq(node, did)
     while seq > 0 and len(found) < limit:
         entry = node.store.entry_by_author_seq(did, seq)

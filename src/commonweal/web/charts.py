@@ -63,7 +63,8 @@ def bar_chart(title: str, bars: list[Bar]) -> Markup:
         )
     if negative:
         parts.append(
-            f'<line x1="{zero}" x2="{zero}" y1="0" y2="{height}" stroke="#4f5b62" stroke-width="1"/>'
+            f'<line x1="{zero}" x2="{zero}" y1="0" y2="{height}" '
+            'stroke="#4f5b62" stroke-width="1"/>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -99,9 +100,7 @@ def result_charts(result: dict[str, Any], labels: dict[str, str]) -> list[dict[s
         counts = {k: v for k, v in result["counts"].items() if isinstance(v, int)}
         if counts:
             words = {"stand_aside": "stand aside"}
-            charts.append(
-                _chart("Ballots", [Bar(words.get(k, k), v) for k, v in counts.items()])
-            )
+            charts.append(_chart("Ballots", [Bar(words.get(k, k), v) for k, v in counts.items()]))
     if "first_choices" in result:
         named(result["first_choices"], "First choices")
     if "scores" in result:
@@ -111,7 +110,11 @@ def result_charts(result: dict[str, Any], labels: dict[str, str]) -> list[dict[s
     for number, round_ in enumerate(result.get("rounds", []), start=1):
         named(round_, f"Round {number}")
     for stage in result.get("stv", {}).get("rounds", []):
-        whom = f" of {labels.get(stage['candidate'], stage['candidate'])}" if stage["candidate"] else ""
+        whom = (
+            f" of {labels.get(stage['candidate'], stage['candidate'])}"
+            if stage["candidate"]
+            else ""
+        )
         named(stage["votes"], f"Stage {stage['stage']}: {stage['action']}{whom}")
     return charts
 

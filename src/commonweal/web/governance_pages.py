@@ -53,9 +53,7 @@ def router(node: Node) -> APIRouter:
         constitution = _constitution(node)
         if constitution is None:
             raise Rejected("not_found", "this node has not adopted a constitution")
-        return render(
-            request, node, "proposal-new.html", {"constitution": constitution}, me=me
-        )
+        return render(request, node, "proposal-new.html", {"constitution": constitution}, me=me)
 
     @pages.get("/proposals/{proposal_id}", response_class=HTMLResponse)
     def proposal(request: Request, proposal_id: int) -> HTMLResponse:

@@ -22,8 +22,8 @@ from fastapi.templating import Jinja2Templates
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.node import queries, standing
 from commonweal.node.errors import Rejected
+from commonweal.node.movable_clock import MovableClock
 from commonweal.node.service import Node
-from commonweal.node.test_clock import OffsetClock
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 
@@ -120,7 +120,7 @@ def render(
         "me": me,
         "nav": visible_links(me),
         "path": request.url.path,
-        "test_clock": clock.offset if isinstance(clock, OffsetClock) else None,
+        "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
         **(context or {}),
     }
     return TEMPLATES.TemplateResponse(request, template, page, status_code=status)

@@ -10,7 +10,9 @@ from commonweal.core.vc.verify import VerificationResult
 SENTENCES = {
     "revoked": "Its issuer has revoked it: it no longer counts.",
     "untrusted_issuer": "It was issued by someone this node does not recognise.",
-    "invalid_signature": "It has been changed since it was signed, or its signature is not the issuer's.",
+    "invalid_signature": (
+        "It has been changed since it was signed, or its signature is not the issuer's."
+    ),
     "wrong_signer": "It is signed, but not by the issuer it names.",
     "expired": "It has expired.",
     "not_yet_valid": "It is not valid yet.",

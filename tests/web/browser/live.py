@@ -15,8 +15,8 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, load_key_file
 from commonweal.core.rfc3339 import format_utc
+from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
 from commonweal.node.setup import init_node, write_key_file
-from commonweal.node.test_clock import ENABLE_VALUE, ENABLE_VARIABLE
 from tests.server import ServerProcess
 
 FOUNDERS = {"alice": "Alice Moreau", "bob": "Bob Okeke"}

@@ -63,7 +63,9 @@ def open_proposal(page: Page, live: LiveNode, pid: int) -> None:
 
 
 @pytest.mark.slow
-def test_each_ballot_as_a_person_fills_it(browser: Browser, live: LiveNode, artifacts: Path) -> None:
+def test_each_ballot_as_a_person_fills_it(
+    browser: Browser, live: LiveNode, artifacts: Path
+) -> None:
     shot = Shots(artifacts)
     choice, choice_options = proposal(live, "choice", "Workshop hours", ["Weekends"])
     election, candidates = proposal(live, "election", "Elect keepers", ["Bob", "Carla"])
@@ -102,7 +104,9 @@ def test_each_ballot_as_a_person_fills_it(browser: Browser, live: LiveNode, arti
     open_proposal(page, live, election)
     page.get_by_role("button", name="Move Carla down").click()  # already last: nothing moves
     page.get_by_role("button", name="Move Carla up").click()
-    page.locator("[data-ranking] li").filter(has_text="Elect keepers").get_by_label("rank it").uncheck()
+    page.locator("[data-ranking] li").filter(has_text="Elect keepers").get_by_label(
+        "rank it"
+    ).uncheck()
     signed_form(page, "Cast my ballot")
     assert my_ballot(live, election) == {"ranking": [candidates[2], candidates[1]]}
 
@@ -134,7 +138,10 @@ def test_each_ballot_as_a_person_fills_it(browser: Browser, live: LiveNode, arti
     expect(page.locator("[data-errors]").first).to_contain_text("An objection needs its reason")
     page.get_by_label("Reason (needed for an objection)").fill("It is too early for the bakers.")
     signed_form(page, "Cast my ballot")
-    assert my_ballot(live, agreement) == {"position": "object", "reason": "It is too early for the bakers."}
+    assert my_ballot(live, agreement) == {
+        "position": "object",
+        "reason": "It is too early for the bakers.",
+    }
     shot(page, "consent")
     assert errors == []
     context.close()

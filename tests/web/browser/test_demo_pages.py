@@ -91,7 +91,9 @@ def test_every_demo_page_shows_the_community(
     shot(page, "delegation")
     page.goto(base + "/me/credentials")
     expect(page.locator("section.credential")).to_have_count(2)
-    expect(page.locator("img.qr").first).to_have_attribute("src", f"/members/{did}/credentials/1/qr.svg")
+    expect(page.locator("img.qr").first).to_have_attribute(
+        "src", f"/members/{did}/credentials/1/qr.svg"
+    )
     page.get_by_role("checkbox", name="Role: steward").uncheck()  # one credential fits a QR code
     page.get_by_label("Challenge (from the verifier)").fill("venue-door-42")
     page.get_by_label("Verifier's domain").fill("repair-cafe.example")

@@ -91,7 +91,9 @@ def test_newcomer_joins_proposes_is_trusted_votes_and_restores(
     nadia.goto(f"{live.url}/proposals/new")
     nadia.get_by_label("Kind of proposal").select_option("decision")
     nadia.get_by_label("Title").fill("A boat for the guild")
-    nadia.get_by_label("What you propose").fill("Buy a second-hand rowing boat for harbour clean-ups.")
+    nadia.get_by_label("What you propose").fill(
+        "Buy a second-hand rowing boat for harbour clean-ups."
+    )
     nadia.get_by_role("button", name="Save the draft").click()
     expect(nadia).to_have_url(re.compile(r"/proposals/\d+$"))
     proposal = int(nadia.url.rsplit("/", 1)[1])

@@ -30,7 +30,7 @@ SIGN_AND_POST = """async ({change}) => {
 CHANGES = {
     "tampered body": "e => ({...e, body: {...e.body, title: 'Forged minutes'}})",
     "forged author": "e => ({...e, author: document.querySelector('meta[name=bob]').content})",
-    "another node": "e => ({...e, node: 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'})",
+    "another node": "e => ({...e, node: 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'})",  # noqa: E501
     "signature of another event": "e => ({...e, seq: e.seq + 1})",
 }
 CODES = {
@@ -107,7 +107,8 @@ def test_a_signed_out_visitor_and_a_stranger_cannot_act(
     outcome = page.evaluate(
         """async () => {
           const { act } = await import('/static/js/events.js');
-          try { await act('notary.document.attested', {digest: 'sha256:' + '00'.repeat(32)}); return 'acted'; }
+          const body = {digest: 'sha256:' + '00'.repeat(32)};
+          try { await act('notary.document.attested', body); return 'acted'; }
           catch (e) { return e.message; }
         }"""
     )

@@ -4,6 +4,7 @@ proofs and key files) agrees with the published vectors and with the node, byte 
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from pathlib import Path
@@ -14,8 +15,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from commonweal.core import jcs
+from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
 from commonweal.core.events import parse_event, sign_event
 from commonweal.core.keys import PBKDF2, SigningKey, dump_key_file, load_key_file
+from commonweal.core.note import NoteSigner
 from tests.vectors import find_vectors
 from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import Shots, new_page, watch_errors
@@ -92,7 +95,8 @@ EVENT_CHECK = """async ({seed, fields}) => {
   const { signEvent } = await import('/static/js/events.js');
   const { fromHex } = await import('/static/js/bytes.js');
   const key = await keyFromSeed(fromHex(seed));
-  const extractable = await crypto.subtle.exportKey('jwk', key.privateKey).then(() => true, () => false);
+  const extractable = await crypto.subtle.exportKey('jwk', key.privateKey)
+    .then(() => true, () => false);
   return { event: await signEvent(key, fields), extractable };
 }"""
 
@@ -115,6 +119,15 @@ INCLUSION_CHECK = """async (vectors) => {
     out.push([v.name, ok === !v.wantErr]);
   }
   return out;
+}"""
+
+NOTE_CHECK = """async ({note, vkey, forged}) => {
+  const { verifyCheckpoint } = await import('/static/js/note.js');
+  const { toBase64 } = await import('/static/js/bytes.js');
+  const good = await verifyCheckpoint(note, vkey);
+  let refused = '';
+  try { await verifyCheckpoint(forged, vkey); } catch (e) { refused = e.message; }
+  return { size: good.size, root: toBase64(good.root), refused };
 }"""
 
 KEY_FILE_CHECK = """async ({seed, passphrase, fromCli, scrypt}) => {
@@ -165,7 +178,7 @@ def test_pages_load_and_browser_crypto_matches_the_node(
         "node": "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
         "seq": 7,
         "at": "2026-11-23T12:00:00Z",
-        "body": {"proposal": 12, "text": "Ça va, 𝄞 \u2028 \"quoted\"", "z": [1, {"b": 2, "a": None}]},
+        "body": {"proposal": 12, "text": 'Ça va, 𝄞 \u2028 "quoted"', "z": [1, {"b": 2, "a": None}]},
     }
     browser_made = run(page, EVENT_CHECK, {"seed": key.seed.hex(), "fields": fields})
     assert browser_made["extractable"] is False
@@ -175,7 +188,9 @@ def test_pages_load_and_browser_crypto_matches_the_node(
 
     # eddsa-jcs-2022: the W3C test vector's proofValue, reproduced.
     di = IDENTITY / "w3c-vc-di-eddsa"
-    seed = base58.b58decode(json.loads((di / "keyPair.json").read_text())["privateKeyMultibase"][1:])
+    seed = base58.b58decode(
+        json.loads((di / "keyPair.json").read_text())["privateKeyMultibase"][1:]
+    )
     config = json.loads((di / "eddsa-jcs-2022" / "proofConfigJCS.json").read_text())
     unsigned = json.loads((di / "unsigned.json").read_text())
     options = {k: config[k] for k in ("created", "verificationMethod", "proofPurpose")}
@@ -187,6 +202,25 @@ def test_pages_load_and_browser_crypto_matches_the_node(
     verdicts = run(page, INCLUSION_CHECK, inclusion_vectors())
     assert len(verdicts) > 90 and all(ok for _name, ok in verdicts), verdicts
 
+    # A checkpoint signed by the node's key (a verifier key whose base64 holds a "+"), and
+    # the same checkpoint with its size changed.
+    signer = next(
+        s
+        for n in range(200)
+        if "+"
+        in (s := NoteSigner("example.org/log", SigningKey(bytes([n]) * 32))).vkey.split("+", 2)[2]
+    )
+    checkpoint = Checkpoint("example.org/log", 5, bytes(range(32)))
+    note = sign_checkpoint(checkpoint, signer)
+    forged = note.replace("\n5\n", "\n6\n", 1)
+    seen = run(page, NOTE_CHECK, {"note": note, "vkey": signer.vkey, "forged": forged})
+    assert seen == {
+        "size": 5,
+        "root": base64.b64encode(checkpoint.root).decode(),
+        "refused": seen["refused"],
+    }
+    assert "not signed by this node's key" in seen["refused"]
+
     # Key files both ways: the browser opens the CLI's PBKDF2 file, the CLI the browser's.
     passphrase = "Grüße, commons!"
     cli_file = dump_key_file(key.seed, passphrase, kdf=PBKDF2).decode()
@@ -194,7 +228,12 @@ def test_pages_load_and_browser_crypto_matches_the_node(
     files = run(
         page,
         KEY_FILE_CHECK,
-        {"seed": key.seed.hex(), "passphrase": passphrase, "fromCli": cli_file, "scrypt": scrypt_file},
+        {
+            "seed": key.seed.hex(),
+            "passphrase": passphrase,
+            "fromCli": cli_file,
+            "scrypt": scrypt_file,
+        },
     )
     assert files["opened"] == key.seed.hex()
     assert load_key_file(files["sealed"].encode(), passphrase).seed == key.seed
@@ -206,16 +245,28 @@ def test_pages_load_and_browser_crypto_matches_the_node(
 
 @pytest.mark.parametrize("width", [390])
 @pytest.mark.slow
-def test_every_page_fits_a_phone(browser: Browser, live: LiveNode, artifacts: Path, width: int) -> None:
+def test_every_page_fits_a_phone(
+    browser: Browser, live: LiveNode, artifacts: Path, width: int
+) -> None:
     shot = Shots(artifacts)
     context, page = new_page(browser, viewport={"width": width, "height": 800})
-    for path in ("/", "/constitution", "/members", "/proposals", "/log", "/verify", "/key", "/join"):
+    for path in (
+        "/",
+        "/constitution",
+        "/members",
+        "/proposals",
+        "/log",
+        "/verify",
+        "/key",
+        "/join",
+    ):
         page.goto(live.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         assert page.get_by_role("heading", level=1).count() == 1, path
         unlabeled = page.evaluate(
             """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                 .filter(el => !el.labels.length && !el.getAttribute('aria-label')).map(el => el.id || el.name)"""
+                 .filter(el => !el.labels.length && !el.getAttribute('aria-label'))
+                 .map(el => el.id || el.name)"""
         )
         assert unlabeled == [], (path, unlabeled)
         shot(page, path.strip("/") or "home")

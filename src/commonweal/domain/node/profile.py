@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
-from commonweal.domain.membership.records import require_permission
 from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 

@@ -122,7 +122,7 @@ async function wire() {
   $("check-backup").addEventListener("submit", checkBackup);
   $("download-backup").addEventListener("click", async () => {
     const key = await loadKey();
-    download(`commonweal-key-${key.did.slice(8, 20)}.json`, key.backup);
+    download(`commonweal-key-backup-${new Date().toISOString().slice(0, 10)}.json`, key.backup);
     await markBackedUp();
     say("Your backup file is downloading. Keep it somewhere safe, away from this device.", "success");
     await show();

@@ -1,7 +1,7 @@
 // Ed25519 keys in WebCrypto, and the key file a member backs up and restores.
 //
 // A key file is the command line's format (core/keys.py): {"version": 1, "type":
-// "ed25519", "did", "encrypted": {...}} or, unsealed, {"seed": base64}. The browser
+// "ed25519", "encrypted": {...}} or, unsealed, {"seed": base64}. The browser
 // seals with PBKDF2-SHA256 (600,000 rounds) and AES-256-GCM, which WebCrypto has;
 // it cannot open the command line's scrypt sealing, and says how to re-export.
 
@@ -51,15 +51,14 @@ async function passphraseKey(passphrase, salt, iterations) {
 
 // A key file holding `seed` sealed with `passphrase` (text, ready to download).
 export async function sealKeyFile(seed, passphrase) {
-  const { did } = await keyFromSeed(seed);
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const nonce = crypto.getRandomValues(new Uint8Array(12));
   const key = await passphraseKey(passphrase, salt, PBKDF2_ITERATIONS);
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, key, seed));
+  // Like the command line, the file does not name whose key it holds.
   const document = {
     version: 1,
     type: "ed25519",
-    did,
     encrypted: {
       kdf: "pbkdf2-sha256",
       iterations: PBKDF2_ITERATIONS,

@@ -35,6 +35,7 @@ export async function verifyCheckpoint(note, vkey) {
   }
   if (!signed) throw new NoteError("the checkpoint is not signed by this node's key");
   const [origin, size, root] = text.split("\n");
+  if (origin !== key.name) throw new NoteError("the checkpoint is for another log than this key's");
   if (!/^\d+$/.test(size || "")) throw new NoteError("the checkpoint's size is not a number");
   return { origin, size: Number(size), root: fromBase64(root) };
 }

@@ -23,14 +23,12 @@ ENABLE_VARIABLE = "COMMONWEAL_ALLOW_TEST_CLOCK"
 ENABLE_VALUE = "yes-this-is-a-test"
 
 
-class TestClockRefused(Exception):
+class ClockRefused(Exception):
     """The test clock was asked for where it must not run."""
 
 
-class OffsetClock:
+class MovableClock:
     """The real time plus an offset in seconds read from a file; it never goes back."""
-
-    __test__ = False  # not a pytest test class, despite the module's name
 
     def __init__(self, path: Path, base: Clock = system_clock) -> None:
         self.path = path
@@ -58,18 +56,15 @@ class OffsetClock:
         return self.base() + timedelta(seconds=self.offset)
 
 
-def test_clock(path: Path, host: str, environ: Mapping[str, str] = os.environ) -> OffsetClock:
-    """The test clock, if this server may have one; ``TestClockRefused`` says why not."""
+def movable_clock(path: Path, host: str, environ: Mapping[str, str] = os.environ) -> MovableClock:
+    """The test clock, if this server may have one; ``ClockRefused`` says why not."""
     if environ.get(ENABLE_VARIABLE) != ENABLE_VALUE:
-        raise TestClockRefused(
+        raise ClockRefused(
             f"the test clock is for browser tests only: set {ENABLE_VARIABLE}={ENABLE_VALUE}"
         )
     if not _loopback(host):
-        raise TestClockRefused("the test clock runs only on a loopback address (127.0.0.1, ::1)")
-    return OffsetClock(path)
-
-
-test_clock.__test__ = False  # type: ignore[attr-defined]
+        raise ClockRefused("the test clock runs only on a loopback address (127.0.0.1, ::1)")
+    return MovableClock(path)
 
 
 def _loopback(host: str) -> bool:
