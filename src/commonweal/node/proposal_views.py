@@ -58,7 +58,12 @@ def _mine(node: Node, view: dict[str, Any], did: str) -> dict[str, Any]:
             path = None
     outgoing = governance.delegations(node, did)["outgoing"]
     applying = [
-        {"scope": scope, "trustee": outgoing[scope], "name": _name(node, outgoing[scope])}
+        {
+            "scope": scope,
+            "words": scope_words(scope),
+            "trustee": outgoing[scope],
+            "name": _name(node, outgoing[scope]),
+        }
         for scope in scopes_for(view["id"], view["topic"])
         if scope in outgoing
     ]
@@ -66,6 +71,7 @@ def _mine(node: Node, view: dict[str, Any], did: str) -> dict[str, Any]:
         chain = path["chain"]
         path["chain_names"] = [{"did": d, "name": name_of(node, d)} for d in chain["path"]]
         path["voter_name"] = _name(node, chain.get("voter"))
+        path["scope_words"] = scope_words(chain["scope"]) if chain.get("scope") else ""
     return {
         "did": did,
         "path": path,
@@ -129,7 +135,7 @@ def scope_words(scope: str) -> str:
     if scope == "node":
         return "everything"
     kind, _, name = scope.partition(":")
-    return f"proposal {name}" if kind == "proposal" else f"the topic {name}"
+    return "this proposal" if kind == "proposal" else f"the topic {name}"
 
 
 def _topics(node: Node) -> dict[str, Any]:

@@ -43,8 +43,12 @@ def create_key(page: Page, base: str, passphrase: str, *, next_path: str = "") -
     page.get_by_label("Backup passphrase (at least 10 characters)").fill(passphrase)
     page.get_by_label("The same passphrase again").fill(passphrase)
     page.get_by_role("button", name="Create my key").click()
-    expect(page.get_by_test_id("my-did")).to_have_text(re.compile(r"^did:key:z6Mk"))
-    return page.get_by_test_id("my-did").inner_text()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    if next_path:
+        expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    did = page.locator('meta[name="commonweal-member"]').get_attribute("content") or ""
+    assert did.startswith("did:key:z6Mk")
+    return did
 
 
 def download_backup(page: Page, base: str, folder: Path) -> Path:
@@ -54,6 +58,7 @@ def download_backup(page: Page, base: str, folder: Path) -> Path:
         page.get_by_role("button", name="Download my backup file").click()
     path = folder / "backup.json"
     download.value.save_as(path)
+    expect(page.locator("#backup-state")).to_contain_text("You have downloaded")
     return path
 
 

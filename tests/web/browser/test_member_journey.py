@@ -50,7 +50,6 @@ def test_newcomer_joins_proposes_is_trusted_votes_and_restores(
     # 1. A key made in the browser; the page insists on a backup until there is one.
     did = create_key(nadia, live.url, PASSPHRASE, next_path="/join")
     shot(nadia, "key-created")
-    nadia.goto(f"{live.url}/join")
     expect(nadia.locator("#key-banner")).to_contain_text("no backup yet")
     shot(nadia, "backup-warning")
     backup = download_backup(nadia, live.url, artifacts)

@@ -9,6 +9,13 @@ import { clearFormError, download, formError, say, sayAfterReload } from "./ui.j
 
 const $ = (id) => document.getElementById(id);
 
+// Where to go once the key is ready: ?next=/join (a path on this site only).
+function onwards() {
+  const next = new URLSearchParams(location.search).get("next") || "";
+  if (next.startsWith("/") && !next.startsWith("//")) location.assign(next);
+  else location.reload();
+}
+
 async function store(seed, backup, backedUp) {
   const { privateKey, publicKey, did } = await keyFromSeed(seed);
   seed.fill(0);
@@ -35,8 +42,8 @@ async function create(event) {
     const backup = await sealKeyFile(seed, passphrase);
     await store(seed, backup, false);
     await signIn();
-    sayAfterReload("Your key is ready and you are signed in. Now download your backup file.");
-    location.reload();
+    sayAfterReload("Your key is ready and you are signed in. Download your backup file next (see the yellow note).");
+    onwards();
   } catch (error) {
     say("");
     formError(form, explain(error));
@@ -69,7 +76,7 @@ async function restore(event) {
     await store(seed, backup, sealed);
     await signIn();
     sayAfterReload(sealed ? "Your key is restored and you are signed in." : "The key is in this browser and you are signed in. Download its sealed backup now.");
-    location.reload();
+    onwards();
   } catch (error) {
     say("");
     formError(form, explain(error));
@@ -122,8 +129,8 @@ async function wire() {
   $("check-backup").addEventListener("submit", checkBackup);
   $("download-backup").addEventListener("click", async () => {
     const key = await loadKey();
+    await markBackedUp(); // first: leaving the page right after the download must not lose it
     download(`commonweal-key-backup-${new Date().toISOString().slice(0, 10)}.json`, key.backup);
-    await markBackedUp();
     say("Your backup file is downloading. Keep it somewhere safe, away from this device.", "success");
     await show();
   });
@@ -131,7 +138,7 @@ async function wire() {
     try {
       await signIn();
       sayAfterReload("You are signed in.");
-      location.reload();
+      onwards();
     } catch (error) {
       say(explain(error), "error");
     }
