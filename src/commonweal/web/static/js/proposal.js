@@ -1,6 +1,7 @@
 // The proposal page: ballots for every voting method (domain/governance/ballots.py),
 // with a ranking that moves by drag and drop, by keyboard, or by buttons.
 
+import { getJson } from "./api.js";
 import { enhanceForms, registerBody } from "./forms.js";
 import { say } from "./ui.js";
 
@@ -139,6 +140,24 @@ function wireCredits(form) {
   update();
 }
 
+// Live turnout: the figures follow the log while the page is open.
+function followTurnout(box) {
+  const refresh = async () => {
+    if (document.hidden) return;
+    try {
+      const proposal = await getJson(`/v1/proposals/${box.dataset.liveTurnout}`);
+      if (!proposal.turnout) return;
+      for (const cell of box.querySelectorAll("[data-turnout]")) {
+        cell.textContent = String(proposal.turnout[cell.dataset.turnout]);
+      }
+    } catch {
+      // the next tick tries again
+    }
+  };
+  setInterval(refresh, 10000);
+}
+
 for (const list of document.querySelectorAll("[data-ranking]")) wireRanking(list);
+for (const box of document.querySelectorAll("[data-live-turnout]")) followTurnout(box);
 for (const form of document.querySelectorAll('form[data-method="quadratic"]')) wireCredits(form);
 enhanceForms();
