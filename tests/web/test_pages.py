@@ -93,7 +93,7 @@ def test_a_member_sees_their_own_things(
     delegation = client.get("/delegation").text
     assert "Chen Wei" in delegation  # chen trusts amara with everything
     voting = client.get("/v1/proposals?phase=voting").json()["proposals"][0]
-    assert "You voted." in client.get(f"/proposals/{voting['id']}").text
+    assert "You voted: <strong>" in client.get(f"/proposals/{voting['id']}").text
     steward = client.get("/steward").text
     assert "Jonas Berg" in steward and "Applied last week" in steward  # stewards read profiles
     assert 'data-event="node.profile.updated"' in steward
