@@ -61,6 +61,18 @@ TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
 
 
+PAGE_HEADERS = {
+    # Only the node's own scripts and styles run on its pages: an injected script could
+    # not load, so it could neither use the member's key nor copy the sealed backup.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
 @dataclass(frozen=True)
 class NavLink:
     """A link in the main navigation; ``member_only`` links show to signed-in members."""
@@ -123,7 +135,9 @@ def render(
         "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
         **(context or {}),
     }
-    return TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    response.headers.update(PAGE_HEADERS)
+    return response
 
 
 ERROR_WORDS = {
