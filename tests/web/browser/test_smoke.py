@@ -264,7 +264,8 @@ def test_every_page_fits_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         assert page.get_by_role("heading", level=1).count() == 1, path
         unlabeled = page.evaluate(
-            """() => [...document.querySelectorAll('input:not([type=hidden]):not([hidden]), select, textarea')]
+            """() => [...document.querySelectorAll(
+                   'input:not([type=hidden]):not([hidden]), select, textarea')]
                  .filter(el => !el.labels.length && !el.getAttribute('aria-label'))
                  .map(el => el.id || el.name)"""
         )
