@@ -77,8 +77,3 @@ def signed_form(page: Page, button: str) -> None:
     """Press a signed form's button and wait for the page to confirm it was logged."""
     page.get_by_role("button", name=button).click()
     expect(page.locator("#status .message.success")).to_be_visible(timeout=TIMEOUT)
-
-
-def js(page: Page, script: str, arg: Any = None) -> Any:
-    """Evaluate an async function in the page, with the project's modules importable."""
-    return page.evaluate(script, arg)
