@@ -43,6 +43,7 @@ PROFILES = {
     "gio": ("Gio Rossi", "Moved away"),
     "hana": ("Hana Sato", "Recovered her membership after losing her phone"),
     "ivo": ("Ivo Marić", "Runs the repair café; admitted by a vote"),
+    "jonas": ("Jonas Berg", "Applied last week; one vouch so far"),
 }
 DOCUMENTS = (
     ("amara", "Founding charter of Riverside Commons", "Adopted at the founding assembly."),
@@ -193,6 +194,9 @@ def _tell(story: Story) -> None:
     story.skip_to(days_before_now=60)
     demo_funding.tell(story)
     demo_governance.tell(story)
+    # An application still open, for the join page and the steward console.
+    story.apply("jonas")
+    story.act("amara", "membership.vouch.given", {"applicant": did("jonas")})
 
 
 def _profile(name: str) -> dict[str, Any]:

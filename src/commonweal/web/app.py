@@ -27,6 +27,7 @@ from commonweal.web import (
     pages,
     problems,
     rounds_api,
+    session,
     treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
@@ -79,6 +80,9 @@ def create_app(
     app.include_router(campaigns_api.router(node))
     app.include_router(rounds_api.router(node))
     app.include_router(treasury_api.router(node))
+    app.state.node = node
+    app.state.sessions = session.Sessions(node)
+    app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)

@@ -114,6 +114,8 @@ STATUS_BY_CODE = {
     "nothing_to_clear": 409,
     "clearing_mismatch": 409,
     "no_demurrage": 409,
+    "sign_in_failed": 401,
+    "cross_site": 403,
 }
 
 TITLES = {
