@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
+from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_TYPES
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
@@ -25,4 +27,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(lifecycle.EVENT_TYPES)
     registry.extend(recovery.EVENT_TYPES)
     registry.extend(governance_event_types(actions or default_actions()))
+    registry.extend(COMMONS_EVENT_TYPES)
+    registry.extend(GATHERINGS_EVENT_TYPES)
     return registry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.domain.commons.actions import COMMONS_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.governance import ballots, closing, delegating, proposals
 from commonweal.domain.governance.actions import MEMBERSHIP_ACTIONS, Action, ActionCatalog
@@ -40,9 +41,11 @@ MAX_POPULATION = 10**12
 
 
 def default_actions() -> ActionCatalog:
-    """The actions a passed proposal can execute: membership changes and amendments."""
+    """The actions a passed proposal can execute: membership changes, commons rules and
+    sanctions, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
+    catalog.extend(COMMONS_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 
