@@ -13,12 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import governance, membership
+from commonweal.node import commons, governance, membership
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
     api,
+    commons_api,
     credentials_api,
+    gatherings_api,
     governance_api,
     log_routes,
     membership_api,
@@ -70,6 +72,8 @@ def create_app(
     app.include_router(log_routes.router(node))
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
+    app.include_router(commons_api.router(node))
+    app.include_router(gatherings_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -77,13 +81,15 @@ def create_app(
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
-    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed, and
-    governance transitions (voting opens, votes close, decisions execute)."""
+    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
+    governance transitions (voting opens, votes close, decisions execute), and commons
+    allocation rounds whose entries have closed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            commons.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue
