@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    commons_commands,
     credential_commands,
     event_commands,
+    gathering_commands,
     governance_commands,
     key_commands,
     log_commands,
@@ -36,6 +38,8 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(commons_commands.app, name="commons")
+app.add_typer(gathering_commands.app, name="gathering")
 
 
 @app.command("verify")
