@@ -2,8 +2,10 @@
 
 The story is written with a clock that starts sixty days ago and moves on between
 acts, so receipt times are spread as they would be in life: the 72-hour recovery
-time lock really passes, and proposals are discussed and voted on for as long as
-the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
+time lock really passes, proposals are discussed and voted on for as long as
+the constitution says (``demo_governance``), and shared resources are booked, drawn
+by lot and sanctioned, and gatherings held (``demo_commons``). Members' keys are
+kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import demo_governance, membership
+from commonweal.node import demo_commons, demo_governance, membership
 from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
@@ -188,7 +190,9 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+    demo_commons.past(story)
     demo_governance.tell(story)
+    demo_commons.upcoming(story)
 
 
 def _profile(name: str) -> dict[str, Any]:
