@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from commonweal.core.vc.data_integrity import RDFC
 from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.rdfc import check_terms
+from commonweal.core.vc.verify import create_presentation
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 from commonweal.node import credentials
 from commonweal.web.app import create_app
@@ -126,6 +127,24 @@ def test_the_attendance_credential_verifies(client: TestClient, community: Commu
     assert verify(client, rdfc).json()["verified"] is True
     # rebuilt from the log: byte-identical every time
     assert json.dumps(vc) == json.dumps(attendance_credential(client, community.did("dana")))
+    # presented by its holder, for one challenge
+    vp = create_presentation(
+        community.events.key("dana"),
+        [vc],
+        challenge="c-9",
+        domain="door.example",
+        created=vc["validFrom"],
+    )
+    shown = client.post(
+        "/presentations/verify",
+        content=orjson.dumps(
+            {
+                "verifiablePresentation": vp,
+                "options": {"challenge": "c-9", "domain": "door.example"},
+            }
+        ),
+    )
+    assert shown.json() == {"verified": True, "results": [], "problemDetails": []}
     forged = copy.deepcopy(vc)
     forged["credentialSubject"]["id"] = community.did("erin")
     assert verify(client, forged).status_code == 422

@@ -24,11 +24,7 @@ from commonweal.domain.gatherings.records import (
     require_organiser,
 )
 from commonweal.domain.governance.records import reached
-from commonweal.domain.membership.records import (
-    did_member,
-    require_active_member,
-    require_permission,
-)
+from commonweal.domain.membership.records import require_active_member, require_permission
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -87,7 +83,11 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
     if not all(isinstance(flag, bool) for flag in flags.values()):
         raise InvalidBody("waitlist and rsvp_required must be true or false")
     organisers = body.get("organisers", [])
-    if not isinstance(organisers, list) or len(organisers) > MAX_ORGANISERS:
+    if (
+        not isinstance(organisers, list)
+        or len(organisers) > MAX_ORGANISERS
+        or not all(isinstance(o, str) and o.startswith("did:key:z6Mk") for o in organisers)
+    ):
         raise InvalidBody(f"organisers must be a list of at most {MAX_ORGANISERS} did:keys")
     return Schedule(
         kind=str(kind),
@@ -102,7 +102,7 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
         code_hash=(
             sha256_digest(body, "checkin_code_hash") if "checkin_code_hash" in body else None
         ),
-        organisers=sorted({did_member({"o": o}, "o") for o in organisers}),
+        organisers=sorted(set(organisers)),
     )
 
 
