@@ -8,13 +8,13 @@ governance transitions). Everything else here is a read.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Hashable
 from typing import Any
 
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.commons import rounds
 from commonweal.domain.commons.access import has_rights, suspension
-from commonweal.domain.commons.bookings import schedule
 from commonweal.domain.commons.records import (
     BOOKINGS,
     REPORTS,
@@ -70,7 +70,10 @@ def resources(node: Node) -> list[dict[str, Any]]:
     """Every shared resource, oldest first, as a summary."""
     now = _today(node)
     with node.reading() as state:
-        return [_summary(state, record, now) for _id, record in sorted(state.items(RESOURCES))]
+        counts = Counter(b["resource"] for b in _upcoming(state, now))
+        return [
+            _summary(record, counts[record["id"]]) for _id, record in sorted(state.items(RESOURCES))
+        ]
 
 
 def resource_view(node: Node, resource_id: int) -> dict[str, Any]:
@@ -78,10 +81,13 @@ def resource_view(node: Node, resource_id: int) -> dict[str, Any]:
     now = _today(node)
     with node.reading() as state:
         record = _get(state, RESOURCES, resource_id, "shared resource")
-        upcoming = [state.get(BOOKINGS, e[3]) for e in schedule(state, resource_id, now)]
+        upcoming = sorted(
+            (b for b in _upcoming(state, now) if b["resource"] == resource_id),
+            key=lambda b: (b["start"], b["unit"], b["id"]),
+        )
         reports = [r for _id, r in sorted(state.items(REPORTS)) if r["resource"] == resource_id]
         return {
-            **_summary(state, record, now),
+            **_summary(record, len(upcoming)),
             "description": record["description"],
             "rules": record["rules"],
             "rules_version": record["rules_version"],
@@ -176,7 +182,12 @@ def standing(node: Node, did: str) -> dict[str, Any]:
     }
 
 
-def _summary(state: State, record: dict[str, Any], now: str) -> dict[str, Any]:
+def _upcoming(state: State, now: str) -> list[dict[str, Any]]:
+    """Confirmed bookings that have not ended (``now`` in normal form)."""
+    return [b for _id, b in state.items(BOOKINGS) if b["status"] == "confirmed" and b["end"] > now]
+
+
+def _summary(record: dict[str, Any], upcoming: int) -> dict[str, Any]:
     rules = record["rules"]
     return {
         "id": record["id"],
@@ -187,7 +198,7 @@ def _summary(state: State, record: dict[str, Any], now: str) -> dict[str, Any]:
         "stewards": rules["stewards"],
         "deposit": rules["deposit"],
         "condition": record["condition"],
-        "upcoming_bookings": len(schedule(state, record["id"], now)),
+        "upcoming_bookings": upcoming,
     }
 
 

@@ -38,19 +38,21 @@ BIG_LIMITS = {"max_hours": 1000, "max_active": 100, "advance_days": 365}
 
 request = st.tuples(
     st.integers(0, len(MEMBERS) - 1),  # who
-    st.integers(0, 96),  # start, in quarter hours from now
-    st.integers(1, 16),  # length, in quarter hours
+    st.integers(0, 96),  # start, in quarter hours from BASE (the calendar's weeks turn at +48)
+    st.one_of(st.integers(1, 16), st.integers(16, 4 * 24 * 10)),  # length, in quarter hours
     st.one_of(st.none(), st.integers(1, 3)),  # a unit asked for
     st.booleans(),  # cancel one of one's own bookings instead
 )
 
 
 BASE = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NEAR_WEEK_TURN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+"""Wednesday noon: the calendar's weeks (counted from Thursday 1970-01-01) turn 12 hours on."""
 
 
 def quarter(n: int) -> str:
-    """``n`` quarter hours after the test's now."""
-    return utc_stamp(BASE + timedelta(minutes=15 * n))
+    """``n`` quarter hours after Wednesday noon."""
+    return utc_stamp(NEAR_WEEK_TURN + timedelta(minutes=15 * n))
 
 
 class Pure:

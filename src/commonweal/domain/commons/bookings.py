@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
+from commonweal.domain.commons import calendar
 from commonweal.domain.commons.access import require_in_service, require_rights
 from commonweal.domain.commons.records import (
     BOOKINGS,
-    ROUNDS,
-    SCHEDULES,
     booking,
     is_steward,
     only,
@@ -28,7 +26,7 @@ from commonweal.domain.commons.records import (
     seconds_between,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, utc_stamp, utc_time
+from commonweal.domain.fields import optional_text, utc_time
 from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -122,8 +120,7 @@ def require_within_limits(
         )
     if request.unit is not None and request.unit > record["rules"]["units"]:
         raise InvalidBody(f"{record['title']!r} has {record['rules']['units']} unit(s)")
-    active = [e for e in schedule(state, record["id"], ctx.received) if e[4] == ctx.author]
-    if len(active) >= limits["max_active"]:
+    if len(calendar.held(state, record["id"], ctx.author, ctx.received)) >= limits["max_active"]:
         raise NotPermitted(
             f"you may hold at most {limits['max_active']} bookings of {record['title']!r} "
             "at a time",
@@ -159,27 +156,14 @@ def cancel(state: State, ctx: Context, record: Mapping[str, Any], reason: str) -
             "deposit": deposit,
         },
     )
-    entries = state.get(SCHEDULES, record["resource"], [])
-    state.put(SCHEDULES, record["resource"], [e for e in entries if e[3] != record["id"]])
-
-
-def schedule(state: State, resource_id: int, now: str) -> list[list[Any]]:
-    """The confirmed bookings of a resource that have not ended at ``now``."""
-    entries: list[list[Any]] = state.get(SCHEDULES, resource_id, [])
-    return [e for e in entries if moment(e[1]) > moment(now)]
-
-
-def free_units(state: State, record: Mapping[str, Any], start: str, end: str) -> list[int]:
-    """The units of a resource free for all of ``[start, end)``, lowest first."""
-    taken = {e[2] for e in state.get(SCHEDULES, record["id"], []) if e[0] < end and start < e[1]}
-    return [unit for unit in range(1, record["rules"]["units"] + 1) if unit not in taken]
+    calendar.remove(state, record)
 
 
 def free_unit(
     state: State, record: Mapping[str, Any], start: str, end: str, wanted: int | None
 ) -> int | None:
     """The lowest free unit for ``[start, end)`` (or ``wanted``, if it is free)."""
-    free = free_units(state, record, start, end)
+    free = calendar.free_units(state, record, start, end)
     if wanted is not None:
         return wanted if wanted in free else None
     return free[0] if free else None
@@ -195,48 +179,25 @@ def confirm(
     period: tuple[str, str],
     round_id: int | None,
 ) -> None:
-    """Record a confirmed booking and put it in the resource's schedule.
-
-    Entries that ended before the horizon are dropped from the schedule: no later
-    booking can start before it, so they can never overlap one again.
-    """
+    """Record a confirmed booking and put it in the resource's calendar."""
     start, end = period
     deposit = record["rules"]["deposit"]
-    state.put(
-        BOOKINGS,
-        booking_id,
-        {
-            "id": booking_id,
-            "resource": record["id"],
-            "member": member,
-            "unit": unit,
-            "start": start,
-            "end": end,
-            "status": CONFIRMED,
-            "booked_at": ctx.received,
-            "round": round_id,
-            "note": "",
-            "cancelled": None,
-            "deposit": None if deposit is None else {**deposit, "status": "owed"},
-        },
-    )
-    cut = horizon(state, record["id"], ctx.received)
-    entries = [e for e in state.get(SCHEDULES, record["id"], []) if e[1] > cut]
-    entries.append([start, end, unit, booking_id, member])
-    state.put(SCHEDULES, record["id"], sorted(entries, key=lambda e: (e[0], e[2], e[3])))
-
-
-def horizon(state: State, resource_id: int, now: str) -> str:
-    """The earliest time a new booking of the resource could still start.
-
-    A direct booking starts at most ``GRACE_SECONDS`` before it is received; a
-    round's bookings start when the round's period does, however late it is allocated.
-    """
-    earliest = utc_stamp(moment(now) - timedelta(seconds=GRACE_SECONDS))
-    for _id, entry in state.items(ROUNDS):
-        if entry["resource"] == resource_id and entry["status"] == "open":
-            earliest = min(earliest, entry["start"])
-    return earliest
+    confirmed = {
+        "id": booking_id,
+        "resource": record["id"],
+        "member": member,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "status": CONFIRMED,
+        "booked_at": ctx.received,
+        "round": round_id,
+        "note": "",
+        "cancelled": None,
+        "deposit": None if deposit is None else {**deposit, "status": "owed"},
+    }
+    state.put(BOOKINGS, booking_id, confirmed)
+    calendar.add(state, confirmed, ctx.received)
 
 
 def _not_bookable(record: Mapping[str, Any]) -> str:

@@ -26,8 +26,11 @@ RESOURCES = "commons.resources"
 BOOKINGS = "commons.bookings"
 """booking id → resource, member, unit, start, end, status, round, deposit."""
 SCHEDULES = "commons.schedules"
-"""resource id → ``[[start, end, unit, booking, member], ...]``: confirmed bookings not yet
-ended, ordered by start (the table the overlap check reads)."""
+"""``"<resource> <week>"`` → ``[[start, end, unit, booking, member], ...]``: the confirmed
+bookings overlapping that week, by start (the table the overlap check reads; see calendar.py)."""
+HOLDINGS = "commons.holdings"
+"""``"<resource> <did>"`` → ``[[start, end, booking], ...]``: a member's confirmed bookings of
+the resource, as of their last booking (ended ones are dropped when read)."""
 ROUNDS = "commons.rounds"
 """round id → the resource, the period it allocates, entries, and the allocation."""
 SERVED = "commons.served"

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.commons.access import has_rights, require_rights
-from commonweal.domain.commons.bookings import confirm, free_units
+from commonweal.domain.commons.bookings import confirm
+from commonweal.domain.commons.calendar import free_units
 from commonweal.domain.commons.records import (
     ROUNDS,
     SERVED,
@@ -160,7 +161,7 @@ def apply_allocation(state: State, ctx: Context, claim: tuple[int, list[dict[str
     shared = resource(state, record["resource"])
     entries = dict((did, index) for did, index in record["entries"])
     period = (record["start"], record["end"])
-    for won in computed:
+    for won in computed:  # free units go to winners lowest first: none can overlap
         did = won["member"]
         confirm(state, ctx, shared, entries[did], did, won["unit"], period, round_id)
         state.put(SERVED, f"{shared['id']} {won['member']}", round_id)
@@ -186,7 +187,8 @@ def allocate(state: State, round_id: int, node_did: str, now: str) -> list[dict[
     ]
     if record["method"] == "lottery":
         order = draw(node_did, round_id, [did for did, _index in record["entries"]])
-        ranked = [did for did in order if did in dict(eligible)]
+        allowed = {did for did, _index in eligible}
+        ranked = [did for did in order if did in allowed]
     else:
         served = {did: state.get(SERVED, f"{shared['id']} {did}", -1) for did, _i in eligible}
         ranked = [did for did, index in sorted(eligible, key=lambda e: (served[e[0]], e[1]))]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.commons.access import OVERTURNED, REFERRED
-from commonweal.domain.commons.bookings import cancel, schedule
+from commonweal.domain.commons.bookings import cancel
+from commonweal.domain.commons.calendar import held
 from commonweal.domain.commons.records import (
     BOOKINGS,
     SANCTIONS,
@@ -253,9 +254,8 @@ def _cancel_future(
     state: State, ctx: Context, resource_id: int, did: str, until: str | None
 ) -> None:
     """Cancel the member's bookings of the resource that start during the suspension."""
-    for entry in schedule(state, resource_id, ctx.received):
-        start, booking_id, holder = entry[0], entry[3], entry[4]
-        if holder != did or moment(start) <= moment(ctx.received):
+    for start, _end, booking_id in held(state, resource_id, did, ctx.received):
+        if moment(start) <= moment(ctx.received):
             continue
         if until is None or moment(start) < moment(until):
             reason = f"booking rights suspended by sanction {ctx.index}"
