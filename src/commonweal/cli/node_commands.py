@@ -121,6 +121,8 @@ def demo(
     console.print(f"  An entry and proof   {base}/events/1")
     console.print(f"  Member directory     {base}/v1/members")
     console.print(f"  Revocation list      {base}/credentials/status/1")
+    console.print(f"  Shared resources     {base}/v1/commons")
+    console.print(f"  Gatherings           {base}/v1/gatherings?when=all")
     console.print(f"  API documentation    {base}/docs")
     console.print("\nTry, in another terminal:")
     member = next(iter(member_dids(data_dir)), "amara")
@@ -132,6 +134,8 @@ def demo(
     dalia = member_dids(data_dir).get("dalia")
     if dalia:
         console.print(f"  curl -s {base}/v1/members/{dalia}/credentials  # a credential")
+    console.print(f"  .venv/bin/commonweal commons list --node {base}")
+    console.print(f"  .venv/bin/commonweal gathering list --all --node {base}")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}\n")
     if no_serve:

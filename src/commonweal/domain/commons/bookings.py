@@ -3,7 +3,7 @@
 A resource has ``units`` identical units (one room; three cargo bikes; twelve
 garden plots). A booking holds one unit for ``[start, end)``; two bookings of the
 same unit never overlap. The node's sequencer applies events one at a time, so
-the check against the schedule and the write that follows cannot interleave with
+the check against the calendar and the write that follows cannot interleave with
 another booking: of two overlapping requests sent at the same instant, the first
 one sequenced wins and the other is refused with ``overlap``.
 """
@@ -96,9 +96,8 @@ def apply_request(state: State, ctx: Context, request: BookingRequest) -> None:
             f"{record['title']!r} is already booked for part of {request.start} to {request.end}",
             code="overlap",
         )
-    confirm(state, ctx, record, ctx.index, ctx.author, unit, (request.start, request.end), None)
-    if request.note:
-        state.put(BOOKINGS, ctx.index, {**booking(state, ctx.index), "note": request.note})
+    period = (request.start, request.end)
+    confirm(state, ctx, record, ctx.index, ctx.author, unit, period, None, note=request.note)
 
 
 def require_within_limits(
@@ -178,6 +177,8 @@ def confirm(
     unit: int,
     period: tuple[str, str],
     round_id: int | None,
+    *,
+    note: str = "",
 ) -> None:
     """Record a confirmed booking and put it in the resource's calendar."""
     start, end = period
@@ -192,7 +193,7 @@ def confirm(
         "status": CONFIRMED,
         "booked_at": ctx.received,
         "round": round_id,
-        "note": "",
+        "note": note,
         "cancelled": None,
         "deposit": None if deposit is None else {**deposit, "status": "owed"},
     }

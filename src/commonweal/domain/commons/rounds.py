@@ -159,7 +159,7 @@ def apply_allocation(state: State, ctx: Context, claim: tuple[int, list[dict[str
             code="allocation_mismatch",
         )
     shared = resource(state, record["resource"])
-    entries = dict((did, index) for did, index in record["entries"])
+    entries = {did: index for did, index in record["entries"]}
     period = (record["start"], record["end"])
     for won in computed:  # free units go to winners lowest first: none can overlap
         did = won["member"]
@@ -171,7 +171,9 @@ def apply_allocation(state: State, ctx: Context, claim: tuple[int, list[dict[str
         {
             **record,
             "status": "allocated",
-            "seed": seed(ctx.node_did, round_id, entries),
+            "seed": seed(ctx.node_did, round_id, entries)
+            if record["method"] == "lottery"
+            else None,
             "allocation": computed,
             "allocated_at": ctx.received,
         },
