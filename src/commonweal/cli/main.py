@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    aid_commands,
+    campaign_commands,
     commons_commands,
     credential_commands,
     event_commands,
@@ -14,6 +16,7 @@ from commonweal.cli import (
     log_commands,
     member_commands,
     node_commands,
+    round_commands,
     wallet_commands,
 )
 
@@ -40,6 +43,9 @@ app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
 app.add_typer(commons_commands.app, name="commons")
 app.add_typer(gathering_commands.app, name="gathering")
+app.add_typer(aid_commands.app, name="aid")
+app.add_typer(campaign_commands.app, name="campaign")
+app.add_typer(round_commands.app, name="round")
 
 
 @app.command("verify")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from commonweal.domain.aid import claims, messages, posts
+from commonweal.domain.campaigns import closing as campaign_closing
+from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
+from commonweal.domain.funding import closing as funding_closing
+from commonweal.domain.funding import pools, rounds
 from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_TYPES
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
@@ -29,4 +34,8 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(governance_event_types(actions or default_actions()))
     registry.extend(COMMONS_EVENT_TYPES)
     registry.extend(GATHERINGS_EVENT_TYPES)
+    for mutual in (posts, claims, messages, campaign_events, campaign_closing):
+        registry.extend(mutual.EVENT_TYPES)
+    for funding in (rounds, pools, funding_closing):
+        registry.extend(funding.EVENT_TYPES)
     return registry

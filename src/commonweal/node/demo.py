@@ -24,7 +24,7 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import demo_commons, demo_governance, membership
+from commonweal.node import demo_commons, demo_funding, demo_governance, membership
 from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
@@ -191,6 +191,7 @@ def _tell(story: Story) -> None:
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
     demo_commons.past(story)
+    demo_funding.tell(story)
     demo_governance.tell(story)
     demo_commons.upcoming(story)
 

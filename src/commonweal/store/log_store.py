@@ -422,15 +422,17 @@ class LogStore:
         """
         sqlite = self.engine.dialect.name == "sqlite"
         mark = "?" if sqlite else "%s"
-        status_of = "value ->> '$.status'" if sqlite else "value::jsonb ->> 'status'"
-        query = f"SELECT key FROM projection_rows WHERE tbl = {mark} AND {status_of} = {mark}"
+        status_of = "p.value ->> '$.status'" if sqlite else "p.value::jsonb ->> 'status'"
+        query = (
+            f"SELECT p.key FROM projection_rows AS p WHERE p.tbl = {mark} AND {status_of} = {mark}"
+        )
         if role is not None and sqlite:
             query += (
-                " AND EXISTS (SELECT 1 FROM json_each(value, '$.roles') AS r"
+                " AND EXISTS (SELECT 1 FROM json_each(p.value, '$.roles') AS r"
                 f" WHERE r.value = {mark})"
             )
         elif role is not None:
-            query += f" AND value::jsonb -> 'roles' ? {mark}"
+            query += f" AND p.value::jsonb -> 'roles' ? {mark}"
         params = ("membership.members", status) + ((role,) if role is not None else ())
         connection = self.engine.raw_connection()
         try:

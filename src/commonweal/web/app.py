@@ -13,11 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import commons, governance, membership
+from commonweal.node import campaigns, commons, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
+    aid_api,
     api,
+    campaigns_api,
     commons_api,
     credentials_api,
     gatherings_api,
@@ -26,6 +28,7 @@ from commonweal.web import (
     membership_api,
     pages,
     problems,
+    rounds_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -75,6 +78,9 @@ def create_app(
     app.include_router(commons_api.router(node))
     app.include_router(gatherings_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(aid_api.router(node))
+    app.include_router(campaigns_api.router(node))
+    app.include_router(rounds_api.router(node))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(app, submitter)
@@ -82,14 +88,17 @@ def create_app(
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
     """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
-    governance transitions (voting opens, votes close, decisions execute), and commons
-    allocation rounds whose entries have closed."""
+    governance transitions (voting opens, votes close, decisions execute), commons
+    allocation rounds whose entries have closed, campaigns closing at their deadlines,
+    funding rounds closing, and pool proposals whose conviction has passed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
             commons.run_due(node)
+            campaigns.run_due(node)
+            rounds.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue

@@ -1,4 +1,4 @@
-"""Deposits owed, received and returned as events; the postings they imply always balance."""
+"""Deposits owed, received and returned as events; the postings they imply balance."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commonweal.domain.commons.deposits import (
-    HELD_ACCOUNT,
-    owed_account,
+    deposits_account,
     receipt_postings,
-    retained_account,
     return_postings,
+    upkeep_account,
 )
+from commonweal.domain.funding.postings import member_account
 from tests.commons import book, record, register, verified
 from tests.community import Community
 from tests.governance import admit
@@ -71,29 +71,25 @@ def test_cancelling_voids_an_unpaid_deposit(community: Community) -> None:
     assert community.refused("alice", "commons.deposit.received", body) == "no_deposit"
 
 
-def balance(postings: list[object]) -> Counter[str]:
-    totals: Counter[str] = Counter()
-    for posting in postings:
-        totals[posting.unit] += posting.amount  # type: ignore[attr-defined]
-    return totals
-
-
 @given(
     amount=st.integers(1, 10**12),
     kept=st.integers(0, 10**12),
     unit=st.sampled_from(["EUR", "hours"]),
 )
-def test_deposit_postings_always_balance(amount: int, kept: int, unit: str) -> None:
+def test_deposit_postings_settle_to_what_was_kept(amount: int, kept: int, unit: str) -> None:
     retained = min(kept, amount)
-    member = "did:key:z6MkDana"
-    received = receipt_postings(member, amount, unit)
-    returned = return_postings(member, 7, amount - retained, retained, unit)
-    assert all(total == 0 for total in balance(received).values())
-    assert all(total == 0 for total in balance(returned).values())
-    # after both, the member is owed nothing and the node holds only what it kept
-    accounts: Counter[str] = Counter()
-    for posting in [*received, *returned]:
-        accounts[posting.account] += posting.amount
-    assert accounts[owed_account(member)] == 0
-    assert accounts[HELD_ACCOUNT] == retained
-    assert accounts[retained_account(7)] == -retained
+    booking = {"id": 40, "resource": 7, "member": "did:key:z6MkDana"}
+    moved = [
+        *receipt_postings(booking, amount, unit),
+        *return_postings(booking, amount - retained, retained, unit),
+    ]
+    balances: Counter[str] = Counter()
+    for posting in moved:
+        assert posting.amount > 0 and posting.unit == unit
+        balances[posting.source] -= posting.amount
+        balances[posting.destination] += posting.amount
+    assert sum(balances.values()) == 0  # the books balance
+    # the member is out only what was kept; the deposits account is empty again
+    assert balances[member_account("did:key:z6MkDana")] == -retained
+    assert balances[deposits_account(7)] == 0
+    assert balances[upkeep_account(7)] == retained

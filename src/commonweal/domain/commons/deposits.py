@@ -6,14 +6,14 @@ once the booking has ended or was cancelled, returning it, in whole or with part
 retained for a stated reason. Each event carries the amount and unit, checked
 against what is owed, so the log itself is the account.
 
-Each movement also implies double-entry postings (:func:`receipt_postings`,
-:func:`return_postings`), which always balance. :func:`post` is the one place they
-leave this package: it is the hook where the treasury's ledger is wired in.
+Each movement is also described as postings (:func:`receipt_postings`,
+:func:`return_postings`) in the form every capability uses
+(``funding.postings.Posting``: from one account to another) and handed to
+``funding.postings.to_ledger``, the one hook where the treasury's ledger is wired in.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,33 +28,23 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import optional_text
+from commonweal.domain.funding.postings import Posting, member_account, to_ledger
 from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
 RECEIVED = "commons.deposit.received"
 RETURNED = "commons.deposit.returned"
-HELD_ACCOUNT = "commons:deposits:held"
-"""Asset: deposits the node holds."""
 
 
-def owed_account(member: str) -> str:
-    """Liability: what the node owes a member back."""
-    return f"commons:deposits:owed:{member}"
+def deposits_account(resource_id: int) -> str:
+    """Where a resource's deposits are held while bookings are on (escrow)."""
+    return f"commons:{resource_id}:deposits"
 
 
-def retained_account(resource_id: int) -> str:
-    """Income: what was kept from deposits for a resource's repair or upkeep."""
-    return f"commons:deposits:retained:{resource_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Posting:
-    """One line of a double-entry transaction: debits positive, credits negative."""
-
-    account: str
-    amount: int
-    unit: str
+def upkeep_account(resource_id: int) -> str:
+    """What was kept from deposits for a resource's repair or upkeep."""
+    return f"commons:{resource_id}:upkeep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +94,8 @@ def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None
     _require_amount(deposit, movement.amount, movement.unit)
     held = {**deposit, "status": "held", "received_at": ctx.received}
     state.put(BOOKINGS, record["id"], {**record, "deposit": held})
-    post(state, ctx, receipt_postings(record["member"], movement.amount, movement.unit))
+    postings = receipt_postings(record, movement.amount, movement.unit)
+    to_ledger(state, ctx, postings)
 
 
 def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
@@ -124,41 +115,31 @@ def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
         "settled_at": ctx.received,
     }
     state.put(BOOKINGS, record["id"], {**record, "deposit": settled})
-    postings = return_postings(
-        record["member"], record["resource"], movement.amount, movement.retained, movement.unit
+    to_ledger(
+        state, ctx, return_postings(record, movement.amount, movement.retained, movement.unit)
     )
-    post(state, ctx, postings)
 
 
-def receipt_postings(member: str, amount: int, unit: str) -> list[Posting]:
-    """Receiving a deposit: the node holds it, and owes it back."""
-    return [Posting(HELD_ACCOUNT, amount, unit), Posting(owed_account(member), -amount, unit)]
+def receipt_postings(booking: Mapping[str, Any], amount: int, unit: str) -> list[Posting]:
+    """Receiving a deposit: from the member into the resource's deposits."""
+    memo = f"deposit for booking {booking['id']}"
+    held = deposits_account(booking["resource"])
+    return [Posting(member_account(booking["member"]), held, unit, amount, memo)]
 
 
 def return_postings(
-    member: str, resource_id: int, returned: int, retained: int, unit: str
+    booking: Mapping[str, Any], returned: int, retained: int, unit: str
 ) -> list[Posting]:
-    """Settling a deposit: the debt is cleared by what goes back and what is kept."""
-    postings = [Posting(owed_account(member), returned + retained, unit)]
+    """Settling a deposit: back to the member, and any part kept to the resource's upkeep."""
+    held = deposits_account(booking["resource"])
+    postings = []
     if returned:
-        postings.append(Posting(HELD_ACCOUNT, -returned, unit))
+        memo = f"deposit returned, booking {booking['id']}"
+        postings.append(Posting(held, member_account(booking["member"]), unit, returned, memo))
     if retained:
-        postings.append(Posting(retained_account(resource_id), -retained, unit))
+        memo = f"deposit retained, booking {booking['id']}"
+        postings.append(Posting(held, upkeep_account(booking["resource"]), unit, retained, memo))
     return postings
-
-
-def post(state: State, ctx: Context, postings: list[Posting]) -> None:
-    """The hook where a deposit's postings reach the treasury's ledger.
-
-    The postings must balance. Until the ledger is wired in here, they are not
-    written anywhere else: the deposit's own record in ``commons.bookings`` (and the
-    events) are the account.
-    """
-    totals: dict[str, int] = defaultdict(int)
-    for posting in postings:
-        totals[posting.unit] += posting.amount
-    if any(totals.values()):
-        raise ValueError(f"deposit postings must balance, got {dict(totals)}")
 
 
 def _deposit_of(

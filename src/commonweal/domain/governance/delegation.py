@@ -240,41 +240,44 @@ class Indexed:
 def to_arrays(
     members: Sequence[str],
     *,
-    electorate: Iterable[str],
-    direct: Iterable[str],
+    electorate: Collection[str],
+    direct: Collection[str],
     delegations: Delegations,
     scopes: Sequence[Scope],
 ) -> Indexed:
     """Turn the per-member mappings of :func:`resolve` into arrays.
 
-    ``members`` fixes the indices; anyone else named (a voter, a delegating member
-    or a trustee) is appended after them, outside the electorate unless listed in
-    it. The lookups run in C (``map`` over a dict), so a million members take
-    about a second, most of it choosing each member's delegation by scope.
+    ``members`` fixes the first indices; any trustee not among them is appended
+    after them (in the electorate only if ``electorate`` holds them). Every lookup
+    runs in C (``map`` over a dict or set), and each delegating member's scopes are
+    read once, so a million members take well under a second. Pass sets (or dicts)
+    for ``electorate`` and ``direct``; other collections are turned into sets.
     """
-    index = dict(zip(members, range(len(members)), strict=True))
-    if len(index) != len(members):
-        raise ValueError("members must be distinct")
     trusters: list[str] = []
     trustees: list[str] = []
+    # effective_trustee, inlined: this loop runs once per delegating member
     for truster, by_scope in delegations.items():
-        found = effective_trustee(by_scope, scopes)
-        if found is not None and found[1] is not None:
-            trusters.append(truster)
-            trustees.append(found[1])
-    voting, allowed = list(direct), list(electorate)
-    names = [trusters, trustees, voting, allowed]
-    try:
-        rows, cols, voters, eligible = (_positions(index, group) for group in names)
-    except KeyError:
-        for group in names:
-            for name in group:
-                index.setdefault(name, len(index))
-        rows, cols, voters, eligible = (_positions(index, group) for group in names)
-    size = len(index)
+        for scope in scopes:
+            if scope in by_scope:
+                chosen = by_scope[scope]
+                if chosen is not None:
+                    trusters.append(truster)
+                    trustees.append(chosen)
+                break
+    if len(set(members)) != len(members):
+        raise ValueError("members must be distinct")
+    # the names in index order: ``members``, then every truster and trustee not among them
+    # (dict.fromkeys keeps the first occurrence and runs in C)
+    order = dict.fromkeys(members)
+    order.update(dict.fromkeys(trusters))
+    order.update(dict.fromkeys(trustees))
+    names = list(order)
+    index = dict(zip(names, range(len(names)), strict=True))
+    size = len(names)
     trustee = np.full(size, -1, dtype=np.int64)
-    trustee[rows] = cols
-    return Indexed(tuple(index), trustee, _flags(size, voters), _flags(size, eligible))
+    if trusters:
+        trustee[_positions(index, trusters)] = _positions(index, trustees)
+    return Indexed(tuple(names), trustee, _contains(names, direct), _contains(names, electorate))
 
 
 def final_voters(
@@ -327,7 +330,6 @@ def _positions(index: Mapping[str, int], names: list[str]) -> Indices:
     return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
 
 
-def _flags(size: int, indices: Indices) -> NDArray[np.bool_]:
-    flags = np.zeros(size, dtype=np.bool_)
-    flags[indices] = True
-    return flags
+def _contains(names: list[str], group: Collection[str]) -> NDArray[np.bool_]:
+    lookup = group if isinstance(group, set | frozenset | dict) else set(group)
+    return np.fromiter(map(lookup.__contains__, names), dtype=np.bool_, count=len(names))

@@ -127,16 +127,8 @@ def delegated_weight(
     """
     if not delegations:
         return {}, 0
-    involved: set[str] = set(delegations)
-    for by_scope in delegations.values():
-        involved.update(t for t in by_scope.values() if t is not None)
-    members = sorted(involved)
     indexed = to_arrays(
-        members,
-        electorate=[m for m in members if m in eligible],
-        direct=[m for m in members if m in cast],
-        delegations=delegations,
-        scopes=scopes,
+        [], electorate=eligible, direct=cast, delegations=delegations, scopes=scopes
     )
     final = final_voters(indexed.trustee, indexed.direct, indexed.eligible)
     arrived = np.bincount(final[final >= 0], minlength=len(indexed.members))

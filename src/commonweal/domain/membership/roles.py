@@ -37,6 +37,7 @@ PERMISSIONS = frozenset(
         "governance.moderate",
         "commons.register",
         "gatherings.convene",
+        "funding.rounds",
     }
 )
 DEFAULT_ROLES: dict[str, list[str]] = {
