@@ -2,7 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``; e.g. ``BENCH_ONLY=governance make bench``). The
+(``log``, ``governance``, ``treasury``, ``commons``; e.g. ``BENCH_ONLY=governance make
+bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
 """
@@ -25,7 +26,7 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury").split(","))
+GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons").split(","))
 
 
 @dataclass
@@ -212,6 +213,33 @@ def governance_benchmarks(results: list[Result]) -> None:
     results.append(Result("  ... pointer jumping alone", arrays * 1000, "ms", "reference", True))
 
 
+def commons_benchmarks(results: list[Result]) -> None:
+    """Bookings through a node, the booking rule as a calendar fills, a big lottery."""
+    from bench.commons import booking_rate, lottery_seconds, rule_microseconds
+
+    bookings: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        step(
+            "bookings through a node, batches of 500",
+            lambda: bookings.append(booking_rate(Path(tmp), scaled(10_000))),
+        )
+    results.append(
+        Result(
+            "bookings, 200 members, 10 units, SQLite FULL", bookings[0], "ev/s", "reference", True
+        )
+    )
+    for length in (100, 10_000):
+        micros = rule_microseconds(length)
+        results.append(
+            Result(f"  booking rule alone, {length:,} bookings ahead", micros, "µs", "flat", True)
+        )
+    entrants = scaled(10_000)
+    seconds = lottery_seconds(entrants, max(1, entrants // 20))
+    results.append(
+        Result(f"lottery draw, {entrants:,} entrants", seconds * 1000, "ms", "<= 1 s", seconds <= 1)
+    )
+
+
 def log_benchmarks(results: list[Result]) -> None:
     """The foundation's: verify and append, HTTP, verify of a big log, proofs."""
     with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
@@ -332,6 +360,8 @@ def main() -> None:
         governance_benchmarks(results)
     if "treasury" in GROUPS:
         treasury_benchmarks(results)
+    if "commons" in GROUPS:
+        commons_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

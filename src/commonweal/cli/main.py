@@ -7,9 +7,11 @@ import typer
 from commonweal.cli import (
     aid_commands,
     campaign_commands,
+    commons_commands,
     credential_commands,
     credit_commands,
     event_commands,
+    gathering_commands,
     governance_commands,
     key_commands,
     log_commands,
@@ -41,6 +43,8 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(commons_commands.app, name="commons")
+app.add_typer(gathering_commands.app, name="gathering")
 app.add_typer(aid_commands.app, name="aid")
 app.add_typer(campaign_commands.app, name="campaign")
 app.add_typer(round_commands.app, name="round")

@@ -137,6 +137,8 @@ def demo(
     console.print(f"  An entry and proof   {base}/events/1")
     console.print(f"  Member directory     {base}/v1/members")
     console.print(f"  Revocation list      {base}/credentials/status/1")
+    console.print(f"  Shared resources     {base}/v1/commons")
+    console.print(f"  Gatherings           {base}/v1/gatherings?when=all")
     console.print(f"  Mutual aid           {base}/v1/aid/posts")
     console.print(f"  Campaigns            {base}/v1/campaigns")
     console.print(f"  Funding rounds       {base}/v1/rounds")
@@ -154,6 +156,8 @@ def demo(
     dalia = member_dids(data_dir).get("dalia")
     if dalia:
         console.print(f"  curl -s {base}/v1/members/{dalia}/credentials  # a credential")
+    console.print(f"  .venv/bin/commonweal commons list --node {base}")
+    console.print(f"  .venv/bin/commonweal gathering list --all --node {base}")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}\n")
     if no_serve:

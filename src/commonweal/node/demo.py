@@ -2,9 +2,11 @@
 
 The story is written with a clock that starts 400 days ago and moves on between
 acts, so receipt times are spread as they would be in life: the 72-hour recovery
-time lock really passes, a year of the treasury follows (``demo_treasury``), and
-from sixty days ago proposals are discussed and voted on for as long as the
-constitution says (``demo_governance``). Members' keys are kept in ``members/``.
+time lock really passes, a year of the treasury follows (``demo_treasury``); from
+sixty days ago shared resources are booked, drawn by lot and sanctioned, and
+gatherings held (``demo_commons``), mutual aid and funding happen (``demo_funding``),
+and proposals are discussed and voted on for as long as the constitution says
+(``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import demo_funding, demo_governance, demo_treasury, membership
+from commonweal.node import (
+    demo_commons,
+    demo_funding,
+    demo_governance,
+    demo_treasury,
+    membership,
+)
 from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
@@ -192,8 +200,10 @@ def _tell(story: Story) -> None:
     membership.complete_due_recoveries(story.node)
     demo_treasury.tell(story)
     story.skip_to(days_before_now=60)
+    demo_commons.past(story)
     demo_funding.tell(story)
     demo_governance.tell(story)
+    demo_commons.upcoming(story)
     # An application still open, for the join page and the steward console.
     story.apply("jonas")
     story.act("amara", "membership.vouch.given", {"applicant": did("jonas")})

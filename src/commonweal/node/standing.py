@@ -125,7 +125,8 @@ def held_credentials(node: Node, did: str) -> list[dict[str, Any]]:
     return [
         {
             "credential": credential,
-            "kind": "role" if row["kind"].startswith("role:") else "membership",
+            "kind": _kind(row["kind"]),
+            "title": _title(row["kind"], row.get("role"), credential),
             "role": row.get("role"),
             "issued": row["issued"],
             "revoked": row["revoked"],
@@ -133,6 +134,22 @@ def held_credentials(node: Node, did: str) -> list[dict[str, Any]]:
         }
         for row, credential in zip(rows, signed, strict=True)
     ]
+
+
+def _kind(kind: str) -> str:
+    for prefix in ("role", "attendance"):
+        if kind.startswith(prefix + ":"):
+            return prefix
+    return "membership"
+
+
+def _title(kind: str, role: str | None, credential: dict[str, Any]) -> str:
+    """What a credential says, in a few words: "Membership", "Role: steward", "Attended: …"."""
+    if kind.startswith("role:"):
+        return f"Role: {role}"
+    if kind.startswith("attendance:"):
+        return f"Attended: {credential['credentialSubject']['attended']['name']}"
+    return "Membership"
 
 
 def held_credential(node: Node, did: str, number: int) -> dict[str, Any]:

@@ -13,14 +13,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import campaigns, credit, governance, membership, rounds
+from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
     api,
     campaigns_api,
+    commons_api,
     credentials_api,
+    gatherings_api,
     governance_api,
     log_routes,
     membership_api,
@@ -75,6 +77,8 @@ def create_app(
     app.include_router(log_routes.router(node))
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
+    app.include_router(commons_api.router(node))
+    app.include_router(gatherings_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
     app.include_router(aid_api.router(node))
     app.include_router(campaigns_api.router(node))
@@ -89,14 +93,16 @@ def create_app(
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
-    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed, and
-    governance transitions (voting opens, votes close, decisions execute), campaigns closing
-    at their deadlines, rounds closing, and pool proposals whose conviction has passed."""
+    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
+    governance transitions (voting opens, votes close, decisions execute), commons
+    allocation rounds whose entries have closed, campaigns closing at their deadlines,
+    funding rounds closing, and pool proposals whose conviction has passed."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            commons.run_due(node)
             campaigns.run_due(node)
             rounds.run_due(node)
             credit.run_due(node)

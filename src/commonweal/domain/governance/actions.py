@@ -180,4 +180,7 @@ def describe(action: Mapping[str, Any]) -> str:
         return f"set the credit limits of {action['unit']}"
     if kind == "constitution.amend":
         return "replace the constitution with the amended text"
-    return str(kind)
+    # imported here, not at the top: the commons actions are built on this module
+    from commonweal.domain.commons.actions import describe as describe_commons
+
+    return describe_commons(action) or str(kind)

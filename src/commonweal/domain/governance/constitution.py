@@ -176,6 +176,23 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "delegation": True,
             "actions": [],
         },
+        "commons": {
+            "title": "Commons rules",
+            "description": "Change how a shared resource is used — who may use it, how it "
+            "is booked, its limits, deposit, sanctions and appeals — or decide an appeal or "
+            "a referral about it: three days of discussion, four of voting, more than half "
+            "of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 3 * DAY,
+            "voting_seconds": 4 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": ["commons.rules.set", "commons.sanction.decide"],
+        },
         AMEND: {
             "title": "Constitutional amendment",
             "description": "Change these rules, or the money rules that go with them "

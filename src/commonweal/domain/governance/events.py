@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.domain.commons.actions import COMMONS_ACTIONS
 from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.governance import ballots, closing, delegating, proposals
@@ -43,11 +44,12 @@ MAX_POPULATION = 10**12
 
 def default_actions() -> ActionCatalog:
     """The actions a passed proposal can execute: membership changes, treasury and
-    credit decisions, and amendments."""
+    credit decisions, commons rules and sanctions, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
     catalog.extend(TREASURY_ACTIONS)
     catalog.extend(CREDIT_ACTIONS)
+    catalog.extend(COMMONS_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 

@@ -35,6 +35,8 @@ PERMISSIONS = frozenset(
         "treasury.spend",
         "node.profile",
         "governance.moderate",
+        "commons.register",
+        "gatherings.convene",
         "funding.rounds",
     }
 )
