@@ -8,9 +8,10 @@ DEMO_DIR ?= demo-data
 PORT ?= 8000
 NETWORK_DIR ?= demo-network
 NETWORK_PORT ?= 8100
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-network test test-fast test-postgres bench lint format clean
+.PHONY: help install demo demo-network test test-fast test-browser test-postgres bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,7 +23,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Commonweal with its development tools
+# The browser tests drive Debian's Chromium (never `playwright install`): installed here when
+# missing and we are root on a Debian machine (as CI is); skipped when it is already there.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "Browser tests need Chromium at $(CHROMIUM) (as root: apt-get install chromium); they are skipped without it."; \
+	fi
+
+install: $(STAMP) $(CHROMIUM) ## Create .venv and install Commonweal with its development tools (and Chromium)
 
 demo: $(STAMP) ## Create a seeded demo node in ./demo-data and serve it on http://127.0.0.1:8000
 	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT)
@@ -39,11 +49,14 @@ format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: lint ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
+test: lint $(CHROMIUM) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
 	$(PYTEST) -q
 
-test-fast: $(STAMP) ## The quick subset: everything not marked slow
+test-fast: $(STAMP) $(CHROMIUM) ## The quick subset: everything not marked slow
 	$(PYTEST) -q -m "not slow"
+
+test-browser: $(STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)
+	$(PYTEST) -q tests/web/browser
 
 bench: $(STAMP) ## Run the benchmarks and print each figure beside its target
 	$(BIN)/python -m bench

@@ -2,7 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``federation``; e.g. ``BENCH_ONLY=governance make bench``). The
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``; e.g.
+``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
 """
@@ -25,7 +26,7 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,federation").split(","))
+GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation").split(","))
 
 
 @dataclass
@@ -212,6 +213,33 @@ def governance_benchmarks(results: list[Result]) -> None:
     results.append(Result("  ... pointer jumping alone", arrays * 1000, "ms", "reference", True))
 
 
+def commons_benchmarks(results: list[Result]) -> None:
+    """Bookings through a node, the booking rule as a calendar fills, a big lottery."""
+    from bench.commons import booking_rate, lottery_seconds, rule_microseconds
+
+    bookings: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        step(
+            "bookings through a node, batches of 500",
+            lambda: bookings.append(booking_rate(Path(tmp), scaled(10_000))),
+        )
+    results.append(
+        Result(
+            "bookings, 200 members, 10 units, SQLite FULL", bookings[0], "ev/s", "reference", True
+        )
+    )
+    for length in (100, 10_000):
+        micros = rule_microseconds(length)
+        results.append(
+            Result(f"  booking rule alone, {length:,} bookings ahead", micros, "µs", "flat", True)
+        )
+    entrants = scaled(10_000)
+    seconds = lottery_seconds(entrants, max(1, entrants // 20))
+    results.append(
+        Result(f"lottery draw, {entrants:,} entrants", seconds * 1000, "ms", "<= 1 s", seconds <= 1)
+    )
+
+
 def log_benchmarks(results: list[Result]) -> None:
     """The foundation's: verify and append, HTTP, verify of a big log, proofs."""
     with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
@@ -284,6 +312,46 @@ def log_benchmarks(results: list[Result]) -> None:
     )
 
 
+def treasury_benchmarks(results: list[Result]) -> None:
+    """Obligation clearing at scale; mutual-credit payments through a node; ledger reads."""
+    from bench.treasury import clearing_seconds, payments_rate
+
+    for members, count in ((scaled(1000), scaled(5000)), (scaled(2000), scaled(20_000))):
+        timing: list[tuple[float, float, float]] = []
+        step(
+            f"clearing {count:,} obligations among {members:,} members",
+            lambda m=members, c=count, t=timing: t.append(clearing_seconds(m, c)),
+        )
+        computed, checked, share = timing[0]
+        results.append(
+            Result(
+                f"MTCS clearing, {count:,} obligations ({share:.0%} of debt cleared)",
+                computed,
+                "s",
+                "<= 3 s",
+                computed <= 3,
+            )
+        )
+        results.append(
+            Result("  ... checking a claimed clearing", checked, "s", "<= 3 s", checked <= 3)
+        )
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        payments = scaled(20_000, minimum=1000)
+        measured: list[tuple[float, float, float]] = []
+        step(
+            f"{payments:,} mutual-credit payments through the node",
+            lambda: measured.append(payments_rate(Path(tmp), 200, payments)),
+        )
+    rate, page, export = measured[0]
+    results.append(Result("credit payments, batches of 500", rate, "ev/s", "reference", True))
+    results.append(
+        Result(f"  ... ledger page of 100 (of {payments:,})", page, "ms", "< 100 ms", page < 100)
+    )
+    results.append(
+        Result(f"  ... CSV export of {payments:,} entries", export, "ms", "reference", True)
+    )
+
+
 def federation_benchmarks(results: list[Result]) -> None:
     """Mirror catch-up of the big log between two nodes; a witness's cosigning rate."""
     from bench.federation import mirror_catch_up, witness_rate
@@ -330,6 +398,10 @@ def main() -> None:
         log_benchmarks(results)
     if "governance" in GROUPS:
         governance_benchmarks(results)
+    if "treasury" in GROUPS:
+        treasury_benchmarks(results)
+    if "commons" in GROUPS:
+        commons_benchmarks(results)
     if "federation" in GROUPS:
         federation_benchmarks(results)
     report(results)

@@ -73,3 +73,51 @@ def test_key_file_cannot_demand_unbounded_scrypt_work() -> None:
     document["encrypted"]["memlimit"] = 1 << 40
     with pytest.raises(ValueError, match="beyond the allowed limits"):
         load_key_file(json.dumps(document).encode(), "pw")
+
+
+def test_pbkdf2_key_files_the_browser_can_open() -> None:
+    import json
+
+    from commonweal.core.did import did_key_from_public_key
+    from commonweal.core.keys import PBKDF2
+
+    key = SigningKey.generate()
+    sealed = dump_key_file(key.seed, "Grüße", kdf=PBKDF2)
+    document = json.loads(sealed)
+    assert "did" not in document and did_key_from_public_key(key.public_key) not in sealed.decode()
+    assert document["encrypted"]["kdf"] == "pbkdf2-sha256"
+    assert document["encrypted"]["iterations"] == 600_000
+    assert load_key_file(sealed, "Grüße").seed == key.seed
+    # The passphrase is NFC-normalised, as the browser does: a decomposed ü opens it too.
+    assert load_key_file(sealed, "Gru\u0308ße").seed == key.seed
+    with pytest.raises(ValueError, match="wrong passphrase"):
+        load_key_file(sealed, "Grusse")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"iterations": 10**9}, "outside the allowed limits"),
+        ({"iterations": 1000}, "outside the allowed limits"),
+        ({"cipher": "rot13"}, "wrong passphrase or corrupted"),
+        ({"nonce": "not base64!"}, "wrong passphrase or corrupted"),
+    ],
+)
+def test_pbkdf2_key_files_are_checked(change: dict[str, object], message: str) -> None:
+    import json
+
+    from commonweal.core.keys import PBKDF2
+
+    document = json.loads(dump_key_file(SigningKey.generate().seed, "pw", kdf=PBKDF2))
+    document["encrypted"].update(change)
+    with pytest.raises(ValueError, match=message):
+        load_key_file(json.dumps(document).encode(), "pw")
+
+
+def test_a_key_file_naming_another_key_is_refused() -> None:
+    import json
+
+    document = json.loads(dump_key_file(SigningKey.generate().seed, "pw"))
+    document["did"] = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"
+    with pytest.raises(ValueError, match="names another key"):
+        load_key_file(json.dumps(document).encode(), "pw")

@@ -34,7 +34,7 @@ CASES = {
     "bad signature": lambda f: tamper(f.raw(), sig=f.event("bob")["sig"]),
     "signature not base58": lambda f: tamper(f.raw(), sig="z0OIl"),
     "wrong node": lambda f: f.raw(node="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
-    "unknown type": lambda f: f.raw(type="treasury.expense.paid", body={}),
+    "unknown type": lambda f: f.raw(type="nobody.registers.this", body={}),
     "bad type name": lambda f: tamper(f.raw(), type="Not A Type"),
     "author not a did:key": lambda f: tamper(f.raw(), author="did:web:example.com"),
     "body not matching schema": lambda f: f.raw(body={"digest": "md5:abc"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from rich.console import Console
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.keys import SigningKey
+from commonweal.core.rfc3339 import parse_utc
+from commonweal.domain.fields import utc_stamp
 from commonweal.node.setup import SetupError, read_key_file
 
 # No emoji codes (":key:" is part of every did:key) and no wrapping of long values.
@@ -71,3 +74,28 @@ def act(
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
     return receipt
+
+
+def fetch(node: str, path: str, **params: Any) -> Any:
+    """GET a JSON document from the node; a refusal exits with the node's explanation."""
+    try:
+        with NodeClient(node) as client:
+            return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
+    except NodeRefused as refused:
+        raise fail(str(refused)) from None
+
+
+def when(text: str) -> str:
+    """A time given on the command line (RFC 3339, or ``now``), in the form booking and
+    gathering times take: UTC, to the second."""
+    if text == "now":
+        return utc_stamp(datetime.now(UTC))
+    try:
+        return utc_stamp(parse_utc(text))
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def shifted(start: str, hours: float) -> str:
+    """``hours`` after the time ``start``."""
+    return utc_stamp(parse_utc(start) + timedelta(hours=hours))

@@ -79,8 +79,20 @@ def show_result(result: dict[str, Any], *, final: bool) -> None:
             for option, value in result[key].items():
                 table.add_row(str(option), str(value))
             console.print(table)
-    if result.get("rounds"):
-        console.print(f"  {len(result['rounds'])} round(s)")
+    for number, tally in enumerate(result.get("rounds", []), start=1):
+        console.print(f"  round {number}: " + ", ".join(f"{o} {v}" for o, v in tally.items()))
+    if isinstance(result.get("pairwise"), dict):
+        options = list(result["pairwise"])
+        table = Table(title="pairwise: row preferred to column", box=None, padding=(0, 1))
+        table.add_column("")
+        for option in options:
+            table.add_column(option, justify="right")
+        for a in options:
+            table.add_row(a, *("—" if a == b else str(result["pairwise"][a][b]) for b in options))
+        console.print(table)
+    if isinstance(result.get("stv"), dict):
+        stv = result["stv"]
+        console.print(f"  quota {stv['quota']}, elected in order: {', '.join(stv['elected'])}")
     console.print(f"  winners: {', '.join(result['winners']) or '—'}")
     if result.get("tie_break"):
         console.print(f"  tie broken: {result['tie_break']['rule']} → {result['decided']}")

@@ -5,15 +5,22 @@ from __future__ import annotations
 import typer
 
 from commonweal.cli import (
+    aid_commands,
+    campaign_commands,
+    commons_commands,
     alliance_commands,
     credential_commands,
+    credit_commands,
     event_commands,
+    gathering_commands,
     federation_commands,
     governance_commands,
     key_commands,
     log_commands,
     member_commands,
     node_commands,
+    round_commands,
+    treasury_commands,
     wallet_commands,
 )
 
@@ -38,6 +45,13 @@ app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
+app.add_typer(commons_commands.app, name="commons")
+app.add_typer(gathering_commands.app, name="gathering")
+app.add_typer(aid_commands.app, name="aid")
+app.add_typer(campaign_commands.app, name="campaign")
+app.add_typer(round_commands.app, name="round")
+app.add_typer(treasury_commands.app, name="treasury")
+app.add_typer(credit_commands.app, name="credit")
 app.add_typer(federation_commands.peer_app, name="peer")
 app.command("recognize")(federation_commands.recognize)
 app.add_typer(federation_commands.witness_app, name="witness")

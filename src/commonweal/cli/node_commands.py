@@ -9,6 +9,7 @@ import uvicorn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
 from commonweal.node.setup import (
@@ -87,12 +88,23 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     database_url: str | None = typer.Option(None, "--database-url", help="Override the database."),
     passphrase: str | None = Passphrase,
+    test_clock_file: Path | None = typer.Option(
+        None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     try:
-        node = open_node(data_dir, passphrase=passphrase, database_url=database_url)
-    except SetupError as error:
+        clock = movable_clock(test_clock_file, host) if test_clock_file else None
+        node = open_node(
+            data_dir,
+            passphrase=passphrase,
+            database_url=database_url,
+            **({"clock": clock} if clock else {}),
+        )
+    except (SetupError, ClockRefused) as error:
         raise fail(str(error)) from None
+    if clock is not None:
+        console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
     run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
 
@@ -125,11 +137,23 @@ def demo(
     base = f"http://{host}:{port}"
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
     console.print(f"  Home page            {base}/")
+    console.print(
+        f"  Sign in as a member  {base}/key — restore {data_dir}/members/amara.key "
+        "(a steward; any file in members/ works) and choose a passphrase of 10+ characters"
+    )
     console.print(f"  Node identity        {base}/.well-known/commonweal")
     console.print(f"  Latest checkpoint    {base}/log/checkpoint")
     console.print(f"  An entry and proof   {base}/events/1")
     console.print(f"  Member directory     {base}/v1/members")
     console.print(f"  Revocation list      {base}/credentials/status/1")
+    console.print(f"  Shared resources     {base}/v1/commons")
+    console.print(f"  Gatherings           {base}/v1/gatherings?when=all")
+    console.print(f"  Mutual aid           {base}/v1/aid/posts")
+    console.print(f"  Campaigns            {base}/v1/campaigns")
+    console.print(f"  Funding rounds       {base}/v1/rounds")
+    console.print(f"  Treasury             {base}/v1/treasury")
+    console.print(f"  Ledger as CSV        {base}/v1/treasury/export.csv")
+    console.print(f"  Time bank            {base}/v1/credit/HOUR/positions")
     console.print(f"  API documentation    {base}/docs")
     console.print("\nTry, in another terminal:")
     member = next(iter(member_dids(data_dir)), "amara")
@@ -141,6 +165,8 @@ def demo(
     dalia = member_dids(data_dir).get("dalia")
     if dalia:
         console.print(f"  curl -s {base}/v1/members/{dalia}/credentials  # a credential")
+    console.print(f"  .venv/bin/commonweal commons list --node {base}")
+    console.print(f"  .venv/bin/commonweal gathering list --all --node {base}")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
     console.print(f"  .venv/bin/commonweal verify {base}")
     console.print(

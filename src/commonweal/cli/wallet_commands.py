@@ -55,10 +55,22 @@ def import_key(
 
 
 @app.command("export")
-def export(wallet: Path | None = WalletDir) -> None:
+def export(
+    wallet: Path | None = WalletDir,
+    for_browser: bool = typer.Option(
+        False,
+        "--for-browser",
+        help="Re-seal with PBKDF2 + AES-GCM, the form a node's Key page can restore.",
+    ),
+    passphrase: str | None = Passphrase,
+) -> None:
     """Print the sealed key file (a backup; it stays sealed with your passphrase)."""
+    holder = _wallet(wallet)
     try:
-        sys.stdout.buffer.write(_wallet(wallet).export())
+        if for_browser:
+            sys.stdout.buffer.write(holder.export_for_browser(_passphrase(passphrase)))
+        else:
+            sys.stdout.buffer.write(holder.export())
     except WalletError as error:
         raise fail(str(error)) from None
 

@@ -43,6 +43,10 @@ class NodeClient:
         """GET a JSON document."""
         return self._checked(self.http.get(path, params=params or None)).json()
 
+    def post_json(self, path: str, document: dict[str, Any]) -> Any:
+        """POST a JSON document; return the JSON answer."""
+        return self._checked(self.http.post(path, json=document)).json()
+
     def get_bytes(self, path: str) -> bytes:
         """GET raw bytes (tiles, notes)."""
         return self._checked(self.http.get(path)).content

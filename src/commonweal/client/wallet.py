@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.keys import SigningKey, dump_key_file, load_key_file
+from commonweal.core.keys import PBKDF2, SigningKey, dump_key_file, load_key_file
 
 KEY_FILE = "key.json"
 CREDENTIALS = "credentials"
@@ -81,6 +81,14 @@ class Wallet:
             return self.key_path.read_bytes()
         except FileNotFoundError:
             raise WalletError(f"no wallet at {self.path}") from None
+
+    def export_for_browser(self, passphrase: str) -> bytes:
+        """The key re-sealed with PBKDF2 and AES-GCM under the same passphrase.
+
+        That is the form a browser can open with WebCrypto alone (the wallet's own
+        scrypt sealing has no WebCrypto equivalent): restore it on a node's Key page.
+        """
+        return dump_key_file(self.key(passphrase).seed, passphrase, kdf=PBKDF2)
 
     def add_credential(self, credential: dict[str, Any]) -> Path:
         """Store a credential (idempotent: named by the hash of its content)."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 
 SHA256_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 
 
 def required_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str:
@@ -37,3 +39,24 @@ def sha256_digest(body: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not SHA256_DIGEST.match(value):
         raise InvalidBody(f"{name} must look like 'sha256:' followed by 64 lower-case hex digits")
     return value
+
+
+def utc_time(body: Mapping[str, Any], name: str) -> str:
+    """An RFC 3339 time to the second, normalised to UTC: ``2026-05-01T09:00:00Z``.
+
+    Normalised times all have the same width and zone, so comparing them as strings
+    compares them as times.
+    """
+    value = body.get(name)
+    if not isinstance(value, str) or not _TIME.match(value):
+        raise InvalidBody(f"{name} must be a time like 2026-05-01T09:00:00Z (to the second)")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidBody(f"{name} is not a real date and time") from None
+    return utc_stamp(parsed)
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A time in the normal form of :func:`utc_time`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -16,12 +16,13 @@ from typing import Any
 import orjson
 
 from commonweal.core.did import did_key_fingerprint
-from commonweal.core.vc.contexts import CREDENTIALS_V2, MEMBERSHIP_V1
+from commonweal.core.vc.contexts import ATTENDANCE_V1, CREDENTIALS_V2, MEMBERSHIP_V1
 from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
 from commonweal.core.vc.did_web import did_document, did_web_url, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
 from commonweal.domain.federation.standing import credential_issuers
+from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.node.errors import Rejected
 from commonweal.node.queries import profile
@@ -57,18 +58,24 @@ def did_document_of(node: Node) -> dict[str, Any]:
     return did_document(identity.did, identity.verification_method, identity.key.public_key)
 
 
+def credential_type(kind: str) -> str:
+    """The VC type of a row of ``membership.credentials``, by its kind."""
+    if kind.startswith("role:"):
+        return "RoleCredential"
+    if kind.startswith("attendance:"):
+        return "AttendanceCredential"
+    return "MembershipCredential"
+
+
 def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict[str, Any]:
     """The signed credential for one row of ``membership.credentials``."""
-    subject: dict[str, Any] = {"id": owed["subject"], "memberOf": node.identity.did}
-    kind = ["MembershipCredential"]
-    if owed["kind"].startswith("role:"):
-        kind = ["RoleCredential"]
-        subject["role"] = owed["role"]
+    kind = credential_type(owed["kind"])
+    context, subject = _claims(node, owed, kind)
     name = f"{node.identity.did} credential {owed['index']}"
     document = {
-        "@context": [CREDENTIALS_V2, MEMBERSHIP_V1],
+        "@context": [CREDENTIALS_V2, context],
         "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}",
-        "type": ["VerifiableCredential", *kind],
+        "type": ["VerifiableCredential", kind],
         "issuer": node.identity.did,
         "validFrom": owed["issued"],
         "credentialSubject": subject,
@@ -83,21 +90,59 @@ def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict
     )
 
 
+def _claims(node: Node, owed: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    """The context and the subject's claims for a credential of type ``kind``."""
+    if kind == "AttendanceCredential":
+        return ATTENDANCE_V1, _attendance(node, owed)
+    subject: dict[str, Any] = {"id": owed["subject"], "memberOf": node.identity.did}
+    if kind == "RoleCredential":
+        subject["role"] = owed["role"]
+    return MEMBERSHIP_V1, subject
+
+
+def _attendance(node: Node, owed: dict[str, Any]) -> dict[str, Any]:
+    """Who attended which gathering, when it was, and when they checked in (all from the log)."""
+    gathering = node.state.get(GATHERINGS, owed["gathering"])
+    checked_in = node.state.get(ATTENDANCE, f"{gathering['id']} {owed['subject']}")
+    attended: dict[str, Any] = {
+        "id": gathering_url(node, gathering["id"]),
+        "type": "Assembly" if gathering["kind"] == "assembly" else "Gathering",
+        "name": gathering["title"],
+        "startDate": gathering["starts"],
+        "endDate": gathering["ends"],
+        "hostedBy": node.identity.did,
+    }
+    if gathering["place"]:
+        attended["place"] = gathering["place"]
+    return {"id": owed["subject"], "attended": attended, "checkedIn": checked_in["at"]}
+
+
+def gathering_url(node: Node, gathering_id: int) -> str:
+    """Where a gathering is described: the node's ``/v1/gatherings/<id>``."""
+    return f"{base_url(node)}/v1/gatherings/{gathering_id}"
+
+
 def credentials_of(node: Node, did: str) -> list[dict[str, Any]]:
     """Every credential the node issued to ``did`` (revoked ones too: their status says so)."""
     owed = [row for _key, row in node.state.items(CREDENTIALS) if row["subject"] == did]
     return [credential(node, row) for row in sorted(owed, key=lambda row: row["index"])]
 
 
-def owed(node: Node, subject: object, kinds: set[str]) -> dict[str, Any]:
-    """The unrevoked credential of exactly these types the log owes ``subject``."""
-    for _key, row in node.state.items(CREDENTIALS):
-        kind = "RoleCredential" if row["kind"].startswith("role:") else "MembershipCredential"
-        if row["subject"] == subject and kinds == {kind} and row["revoked"] is None:
+def owed(node: Node, subject: object, kinds: set[str], attended: object = None) -> dict[str, Any]:
+    """The unrevoked credential of exactly these types the log owes ``subject``.
+
+    For attendance, ``attended`` (the gathering's URL) picks the gathering when the
+    subject attended several.
+    """
+    for _key, row in sorted(node.state.items(CREDENTIALS), key=lambda item: item[1]["index"]):
+        kind = credential_type(row["kind"])
+        if row["subject"] != subject or kinds != {kind} or row["revoked"] is not None:
+            continue
+        if attended is None or attended == gathering_url(node, row.get("gathering", -1)):
             return dict(row)
     raise Rejected(
         "not_owed",
-        "this node issues the membership and role credentials its log owes; "
+        "this node issues the membership, role and attendance credentials its log owes; "
         "none of that type is owed to this subject",
     )
 

@@ -1,9 +1,12 @@
-"""The demo node: a realistic small community and two months of its public record.
+"""The demo node: a realistic small community and a year and more of its public record.
 
-The story is written with a clock that starts sixty days ago and moves on between
+The story is written with a clock that starts 400 days ago and moves on between
 acts, so receipt times are spread as they would be in life: the 72-hour recovery
-time lock really passes, and proposals are discussed and voted on for as long as
-the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
+time lock really passes, a year of the treasury follows (``demo_treasury``); from
+sixty days ago shared resources are booked, drawn by lot and sanctioned, and
+gatherings held (``demo_commons``), mutual aid and funding happen (``demo_funding``),
+and proposals are discussed and voted on for as long as the constitution says
+(``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import demo_governance, membership
+from commonweal.node import (
+    demo_commons,
+    demo_funding,
+    demo_governance,
+    demo_treasury,
+    membership,
+)
 from commonweal.node.service import Node, Receipt
 from commonweal.node.setup import init_node, read_key_file, write_key_file
 
@@ -42,6 +51,7 @@ PROFILES = {
     "gio": ("Gio Rossi", "Moved away"),
     "hana": ("Hana Sato", "Recovered her membership after losing her phone"),
     "ivo": ("Ivo Marić", "Runs the repair café; admitted by a vote"),
+    "jonas": ("Jonas Berg", "Applied last week; one vouch so far"),
 }
 DOCUMENTS = (
     ("amara", "Founding charter of Riverside Commons", "Adopted at the founding assembly."),
@@ -55,7 +65,7 @@ DOCUMENTS = (
 class DemoClock:
     """A clock the story moves forward; it never runs past the real now."""
 
-    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=60))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=400))
 
     def __call__(self) -> datetime:
         return self.now
@@ -188,7 +198,15 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+    demo_treasury.tell(story)
+    story.skip_to(days_before_now=60)
+    demo_commons.past(story)
+    demo_funding.tell(story)
     demo_governance.tell(story)
+    demo_commons.upcoming(story)
+    # An application still open, for the join page and the steward console.
+    story.apply("jonas")
+    story.act("amara", "membership.vouch.given", {"applicant": did("jonas")})
 
 
 def _profile(name: str) -> dict[str, Any]:

@@ -44,36 +44,47 @@ COUNT_TABLES = (ROLES, PROPOSALS, ALTERNATIVES, DELEGATIONS, POPULATIONS, CONSTI
 def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
     """Log the governance transitions that are due now (up to ``limit``); return the receipts.
 
-    A transition refused because the state moved on while it was prepared (a
-    member left between the count and the commit) is simply tried again next time.
+    Counting happens on a snapshot, outside the sequencer lock, so a big count does
+    not hold up other writes; the closing event's rule recounts under the lock, and
+    a close refused because the state moved on meanwhile (a member left between the
+    count and the commit) is simply tried again next time.
     """
     receipts = []
     for _attempt in range(limit):
         with node.reading() as state:
             pending = closing.due(state, _now(node))
-            if not pending:
-                break
-            step = pending[0]
-            body = _body(node, state, step)
+        if not pending:
+            break
+        step = pending[0]
         try:
-            receipts.append(node.submit_as_node(step.type, body))
+            receipts.append(node.submit_as_node(step.type, _body(node, step)))
         except Rejected:
             break
     return receipts
 
 
-def _body(node: Node, state: State, step: closing.Due) -> dict[str, Any]:
+def snapshot(node: Node, proposal_id: int) -> State:
+    """The tables a count of ``proposal_id`` reads, copied under the lock (shallowly: rules
+    replace a row's value, never change it in place), to count outside the lock."""
+    with node.reading() as state:
+        copy = State()
+        for table in (*COUNT_TABLES, MEMBERS, ballots_table(proposal_id)):
+            copy.tables[table] = dict(state.tables.get(table, {}))
+    return copy
+
+
+def _body(node: Node, step: closing.Due) -> dict[str, Any]:
     if step.type == closing.CLOSED_EVENT:
+        state = snapshot(node, step.proposal)
         record = state.get(PROPOSALS, step.proposal)
         return {
             "proposal": step.proposal,
             "result": count(state, record, node_did=node.identity.did),
         }
     if step.type == closing.EXECUTED:
-        return {
-            "proposal": step.proposal,
-            "execution": closing.next_execution(state, step.proposal),
-        }
+        with node.reading() as state:
+            position = closing.next_execution(state, step.proposal)
+        return {"proposal": step.proposal, "execution": position}
     if step.type == closing.CANCELLED_EVENT:
         return {"proposal": step.proposal, "reason": "every alternative was withdrawn"}
     return {"proposal": step.proposal}
@@ -102,7 +113,11 @@ def constitution(node: Node) -> dict[str, Any]:
 def proposals(
     node: Node, *, phase: str | None = None, topic: str | None = None
 ) -> list[dict[str, Any]]:
-    """Every proposal, newest first, as a summary; optionally of one phase or topic."""
+    """Every proposal, newest first, as a summary; optionally of one phase or topic.
+
+    A summary counts the direct ballots of a vote under way; the weighted turnout,
+    which reads every member, is in :func:`proposal_view`.
+    """
     with node.reading() as state:
         found = [
             _summary(state, record)
@@ -138,16 +153,30 @@ def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
         view["result"] = record["outcome"]
         view["executions"] = record["executions"]
         view["cancelled"] = record["cancelled"]
+    if view["phase"] == VOTING:
+        view["turnout"] = live_turnout(node, proposal_id)
     return view
+
+
+def live_turnout(node: Node, proposal_id: int) -> dict[str, int]:
+    """How many may vote and how much weight has voted so far, delegations included."""
+    state = snapshot(node, proposal_id)
+    votes = turnout(state, _record(state, proposal_id))
+    return {
+        "electorate": votes.electorate,
+        "participating": votes.participating,
+        "direct_voters": votes.direct_voters,
+        "delegated_weight": votes.delegated_weight,
+    }
 
 
 def preview(node: Node, proposal_id: int) -> dict[str, Any]:
     """The result if voting closed now (votes are public in the log anyway)."""
-    with node.reading() as state:
-        record = _record(state, proposal_id)
-        if record["phase"] != VOTING:
-            raise Rejected("wrong_phase", f"proposal {proposal_id} is not being voted on")
-        return count(state, record, node_did=node.identity.did)
+    state = snapshot(node, proposal_id)
+    record = _record(state, proposal_id)
+    if record["phase"] != VOTING:
+        raise Rejected("wrong_phase", f"proposal {proposal_id} is not being voted on")
+    return count(state, record, node_did=node.identity.did)
 
 
 def ballots(node: Node, proposal_id: int) -> list[dict[str, Any]]:
@@ -257,15 +286,7 @@ def _summary(state: State, record: dict[str, Any]) -> dict[str, Any]:
         )
     }
     summary["rules"] = record["rules"]
-    summary["ballots"] = sum(1 for _ in state.items(ballots_table(record["id"])))
-    if record["phase"] == VOTING:
-        votes = turnout(state, record)
-        summary["turnout"] = {
-            "electorate": votes.electorate,
-            "participating": votes.participating,
-            "direct_voters": votes.direct_voters,
-            "delegated_weight": votes.delegated_weight,
-        }
+    summary["ballots"] = len(state.tables.get(ballots_table(record["id"]), {}))
     if record["outcome"] is not None:
         summary["passed"] = record["outcome"]["passed"]
         summary["winners"] = record["outcome"]["winners"]

@@ -27,7 +27,7 @@ from commonweal.domain.governance.events import ADOPTED
 from commonweal.domain.membership.lifecycle import FOUNDER_ADMITTED
 from commonweal.domain.membership.policy import DEFAULT_POLICY, POLICY_SET
 from commonweal.domain.node.profile import NODE_CREATED
-from commonweal.node import membership
+from commonweal.node import aid, membership
 from commonweal.node.config import NodeConfig
 from commonweal.node.errors import Rejected
 from commonweal.node.identity import NodeIdentity
@@ -149,6 +149,7 @@ def init_node(
     )
     node.submit_batch([created])
     membership.attach(node)
+    aid.attach(node)
     try:
         if admission is not None:
             node.submit_as_node(POLICY_SET, {**DEFAULT_POLICY, **admission})
@@ -204,7 +205,7 @@ def open_node(
     if meta.get("did") != identity.did:
         raise SetupError("the key in the data directory is not the key of the node in the database")
     node = Node(store, identity, default_registry(), config=settings.config(), clock=clock)
-    return membership.attach(node)
+    return aid.attach(membership.attach(node))
 
 
 def open_store(target: str) -> LogStore:

@@ -10,6 +10,8 @@
 - ``node_meta``: the node's public identity (DID, origin, verifier key).
 - ``private_profiles``: members' personal data, never in the log; the log holds only
   a salted commitment to each, so a profile can be erased without breaking the log.
+- ``private_messages``: messages the node relays between the two parties of an aid
+  post, never in the log (it carries a salted commitment), erased once the post closes.
 """
 
 from __future__ import annotations
@@ -90,6 +92,17 @@ private_profiles = Table(
     Column("commitment", String(80), primary_key=True),
     Column("salt", String(100), nullable=False),
     Column("profile", Text, nullable=False),
+)
+
+private_messages = Table(
+    "private_messages",
+    metadata,
+    Column("commitment", String(80), primary_key=True),
+    Column("post", BigInteger, nullable=False, index=True),
+    Column("sender", String(200), nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("salt", String(100), nullable=False),
+    Column("message", Text, nullable=False),
 )
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --

@@ -13,21 +13,28 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import governance, membership
+from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.federation import alliance as federation_alliance
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import SyncWorker
 from commonweal.node.service import Node
 from commonweal.web import (
+    aid_api,
     api,
+    campaigns_api,
+    commons_api,
     credentials_api,
     federation_api,
+    gatherings_api,
     governance_api,
     log_routes,
     membership_api,
     pages,
     problems,
+    rounds_api,
+    session,
+    treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.submitter import Submitter
@@ -82,21 +89,36 @@ def create_app(
     app.include_router(federation_api.router(federation))
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
+    app.include_router(commons_api.router(node))
+    app.include_router(gatherings_api.router(node))
     app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(aid_api.router(node))
+    app.include_router(campaigns_api.router(node))
+    app.include_router(rounds_api.router(node))
+    app.include_router(treasury_api.router(node))
+    app.state.node = node
+    app.state.sessions = session.Sessions(node)
+    app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
-    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed, and
-    governance transitions (voting opens, votes close, decisions execute), and network-wide
+    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
+    governance transitions (voting opens, votes close, decisions execute), commons
+    allocation rounds whose entries have closed, campaigns closing at their deadlines,
+    funding rounds closing, pool proposals whose conviction has passed, and network-wide
     votes' precincts and results (federation)."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
             membership.complete_due_recoveries(node)
             governance.run_due(node)
+            commons.run_due(node)
+            campaigns.run_due(node)
+            rounds.run_due(node)
+            credit.run_due(node)
             federation_alliance.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected

@@ -102,9 +102,14 @@ def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
         if suite not in SUITES:
             raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
         subject = document["credential"].get("credentialSubject", {})
+        subject = subject if isinstance(subject, dict) else {}
         kinds = set(document["credential"].get("type", [])) - {"VerifiableCredential"}
+        attended = subject.get("attended")
         owed = credentials.owed(
-            node, subject.get("id") if isinstance(subject, dict) else None, kinds
+            node,
+            subject.get("id"),
+            kinds,
+            attended.get("id") if isinstance(attended, dict) else attended,
         )
         return json_response(
             {"verifiableCredential": credentials.credential(node, owed, suite)}, 201

@@ -1,43 +1,60 @@
-"""Server-rendered pages (Jinja2). The home page shows the node and its log at a glance."""
+"""Server-rendered pages (Jinja2), with the project's own small scripts for signing.
+
+This module serves the home page, the constitution and single log entries, and
+gathers the page routers of each area (``PAGE_ROUTERS``): a capability adds its
+pages by writing ``web/<area>_pages.py`` with a ``router(node)`` and listing it
+here (docs/web.md). Route handlers parse input, ask one node-layer read, render.
+"""
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from commonweal.core.rfc3339 import parse_utc
-from commonweal.node import queries
+from commonweal.node import overview, queries
 from commonweal.node.service import Node
+from commonweal.web import governance_pages, log_pages, member_pages
+from commonweal.web.rendering import TEMPLATES, page_router, render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
-TEMPLATES.env.filters["short"] = lambda text, n=16: text if len(text) <= n + 1 else text[:n] + "…"
-TEMPLATES.env.filters["when"] = lambda text: parse_utc(text).strftime("%-d %b %Y, %H:%M:%S UTC")
+PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
+    member_pages.router,
+    governance_pages.router,
+    log_pages.router,
+]
+"""Every area's page routes; a capability appends its ``router`` here."""
+
+__all__ = ["PAGE_ROUTERS", "TEMPLATES", "router"]
 
 
 def router(node: Node) -> APIRouter:
     """Page routes over ``node``."""
-    pages = APIRouter()
+    pages = page_router()
 
     @pages.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         latest = queries.latest_checkpoint(node)
-        return TEMPLATES.TemplateResponse(
+        return render(
             request,
+            node,
             "home.html",
             {
-                "profile": queries.profile(node),
-                "node": node,
-                "size": node.size,
+                "figures": overview.figures(node),
+                "constitution": overview.constitution_in_words(node),
                 "checkpoint": latest[1] if latest else None,
                 "checkpoint_row": latest[0] if latest else None,
-                "events": queries.recent_events(node, 20),
-                "types": node.registry.types,
+                "activity": overview.activity(node, 12),
             },
+        )
+
+    @pages.get("/constitution", response_class=HTMLResponse)
+    def constitution(request: Request) -> HTMLResponse:
+        return render(
+            request,
+            node,
+            "constitution.html",
+            {"constitution": overview.constitution_in_words(node)},
         )
 
     @pages.get("/events/{index}", response_class=HTMLResponse)
@@ -48,16 +65,13 @@ def router(node: Node) -> APIRouter:
             if index < queries.checked_size(node, None)
             else None
         )
-        return TEMPLATES.TemplateResponse(
+        return render(
             request,
+            node,
             "event.html",
-            {
-                "profile": queries.profile(node),
-                "node": node,
-                "logged": logged,
-                "proof": proof,
-                "types": node.registry.types,
-            },
+            {"logged": logged, "proof": proof, "types": node.registry.types},
         )
 
+    for area in PAGE_ROUTERS:
+        pages.include_router(area(node))
     return pages

@@ -17,6 +17,7 @@ from commonweal.core.vc.errors import CredentialError
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 MEMBERSHIP_V1 = "https://commonweal.invalid/contexts/membership/v1"
+ATTENDANCE_V1 = "https://commonweal.invalid/contexts/attendance/v1"
 W3C_FILES = {
     CREDENTIALS_V2: "credentials-v2.jsonld",
     "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
@@ -34,6 +35,23 @@ MEMBERSHIP_CONTEXT: dict[str, Any] = {
         "since": {"@id": VOCAB + "since", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
     }
 }
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+ATTENDANCE_CONTEXT: dict[str, Any] = {
+    "@context": {
+        "@protected": True,
+        "AttendanceCredential": VOCAB + "AttendanceCredential",
+        "Gathering": VOCAB + "Gathering",
+        "Assembly": VOCAB + "Assembly",
+        "attended": {"@id": VOCAB + "attended", "@type": "@id"},
+        "startDate": {"@id": "https://schema.org/startDate", "@type": XSD_DATETIME},
+        "endDate": {"@id": "https://schema.org/endDate", "@type": XSD_DATETIME},
+        "place": VOCAB + "place",
+        "hostedBy": {"@id": VOCAB + "hostedBy", "@type": "@id"},
+        "checkedIn": {"@id": VOCAB + "checkedIn", "@type": XSD_DATETIME},
+    }
+}
+OWN_CONTEXTS = {MEMBERSHIP_V1: MEMBERSHIP_CONTEXT, ATTENDANCE_V1: ATTENDANCE_CONTEXT}
+"""Commonweal's own contexts, defined here rather than fetched."""
 
 
 def contexts_folder() -> Path:
@@ -53,8 +71,8 @@ def contexts_folder() -> Path:
 
 @cache
 def _load(url: str) -> dict[str, Any]:
-    if url == MEMBERSHIP_V1:
-        return MEMBERSHIP_CONTEXT
+    if url in OWN_CONTEXTS:
+        return OWN_CONTEXTS[url]
     name = W3C_FILES.get(url)
     if name is None:
         raise CredentialError("unknown_context", f"the context {url} is not one this node knows")

@@ -169,6 +169,18 @@ def describe(action: Mapping[str, Any]) -> str:
         return f"take the {action['role']} role from {action['member']}"
     if kind == "membership.policy.set":
         return f"set the admission policy to {action['policy']['admission']}"
+    if kind == "treasury.transfer":
+        return (
+            f"transfer {action['amount']} minor units of {action['unit']} "
+            f"from {action['from']} to {action['to']}"
+        )
+    if kind == "treasury.policy.set":
+        return f"require {action['approvals_required']} treasurers' approvals for an expense"
+    if kind == "credit.policy.set":
+        return f"set the credit limits of {action['unit']}"
     if kind == "constitution.amend":
         return "replace the constitution with the amended text"
-    return str(kind)
+    # imported here, not at the top: the commons actions are built on this module
+    from commonweal.domain.commons.actions import describe as describe_commons
+
+    return describe_commons(action) or str(kind)

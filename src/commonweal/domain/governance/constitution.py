@@ -114,6 +114,27 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
                 "membership.policy.set",
             ],
         },
+        "spending": {
+            "title": "Spending decision",
+            "description": "Move money from the treasury or one of its funds, open a fund, "
+            "adopt a budget or declare a unit of account: three days of discussion, four of "
+            "voting, more than half of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 3 * DAY,
+            "voting_seconds": 4 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": [
+                "treasury.budget.set",
+                "treasury.fund.open",
+                "treasury.transfer",
+                "treasury.unit.declare",
+            ],
+        },
         "election": {
             "title": "Election",
             "description": "Fill several seats (stewards, a committee) by single "
@@ -156,6 +177,23 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "delegation": True,
             "actions": [],
         },
+        "commons": {
+            "title": "Commons rules",
+            "description": "Change how a shared resource is used — who may use it, how it "
+            "is booked, its limits, deposit, sanctions and appeals — or decide an appeal or "
+            "a referral about it: three days of discussion, four of voting, more than half "
+            "of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 3 * DAY,
+            "voting_seconds": 4 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": ["commons.rules.set", "commons.sanction.decide"],
+        },
         "recognition": {
             "title": "Recognition of another node",
             "description": "Recognise another node (accept its members' credentials, witness "
@@ -174,8 +212,10 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
         },
         AMEND: {
             "title": "Constitutional amendment",
-            "description": "Change these rules: two weeks of discussion, two weeks of "
-            "voting, a third of members taking part and two thirds voting yes.",
+            "description": "Change these rules, or the money rules that go with them "
+            "(how many treasurers approve an expense, mutual-credit limits): two weeks of "
+            "discussion, two weeks of voting, a third of members taking part and two thirds "
+            "voting yes.",
             "proposers": "members",
             "electorate": "members",
             "discussion_seconds": 14 * DAY,
@@ -185,7 +225,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "method": "yes_no",
             "options": {},
             "delegation": True,
-            "actions": [AMEND_ACTION],
+            "actions": [AMEND_ACTION, "credit.policy.set", "treasury.policy.set"],
         },
     },
 }

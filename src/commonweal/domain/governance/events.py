@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.domain.commons.actions import COMMONS_ACTIONS
+from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.recognition import ACTIONS as FEDERATION_ACTIONS
 from commonweal.domain.governance import ballots, closing, delegating, proposals
@@ -20,6 +22,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.treasury.events import TREASURY_ACTIONS
 
 ADOPTED = "governance.constitution.adopted"
 DRAFTED = "governance.proposal.drafted"
@@ -41,10 +44,13 @@ MAX_POPULATION = 10**12
 
 
 def default_actions() -> ActionCatalog:
-    """The actions a passed proposal can execute: membership changes, recognising other
-    nodes, and amendments."""
+    """The actions a passed proposal can execute: membership changes, treasury and
+    credit decisions, commons rules and sanctions, recognising other nodes, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
+    catalog.extend(TREASURY_ACTIONS)
+    catalog.extend(CREDIT_ACTIONS)
+    catalog.extend(COMMONS_ACTIONS)
     catalog.extend(FEDERATION_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog

@@ -7,16 +7,16 @@ from typing import Any
 
 METHOD_NAMES = {
     "yes_no": "a yes/no vote",
-    "consent": "consent (it passes unless someone objects with a reason)",
+    "consent": "consent: it passes unless someone objects with a reason",
     "double_majority": "a double majority of member nodes and of their population",
-    "plurality": "plurality (the most first choices wins)",
-    "approval": "approval voting (approve any number; the most approvals wins)",
+    "plurality": "plurality: the most first choices wins",
+    "approval": "approval voting: approve any number, the most approvals wins",
     "score": "score voting",
-    "star": "STAR voting (score, then an automatic runoff of the top two)",
+    "star": "STAR voting: score, then an automatic runoff of the top two",
     "quadratic": "quadratic voting with voice credits",
-    "instant_runoff": "instant-runoff ranked voting",
-    "schulze": "ranked voting counted by the Schulze method",
-    "ranked_pairs": "ranked voting counted by Ranked Pairs",
+    "instant_runoff": "ranked voting, counted by instant runoff",
+    "schulze": "ranked voting, counted by the Schulze method",
+    "ranked_pairs": "ranked voting, counted by Ranked Pairs",
     "stv": "single transferable vote (Scottish STV)",
 }
 
@@ -46,7 +46,7 @@ def describe_kind(rules: Mapping[str, Any]) -> list[str]:
         f"Who votes: {who(rules['electorate'])}.",
         f"Discussion lasts {duration(rules['discussion_seconds'])}, "
         f"then voting lasts {duration(rules['voting_seconds'])}.",
-        f"Counted by {METHOD_NAMES.get(method, method)}"
+        f"Voting: {METHOD_NAMES.get(method, method)}"
         + (
             f", {options['seats']} seat{'s' if options['seats'] != 1 else ''}"
             if method == "stv"
@@ -64,9 +64,9 @@ def describe_kind(rules: Mapping[str, Any]) -> list[str]:
         ((relation, share),) = threshold.items()
         words = "more than" if relation == "more_than" else "at least"
         measure = {
-            "yes_no": "of those voting yes or no must vote yes",
-            "approval": "of those voting must approve the winner",
-        }.get(method, "of those with a preference must prefer the winner to the status quo")
+            "yes_no": "of those voting yes or no vote yes",
+            "approval": "of those voting approve the winner",
+        }.get(method, "of those with a preference prefer the winner to the status quo")
         sentences.append(f"It passes if {words} {share} {measure}.")
     if method == "double_majority":
         sentences.append(

@@ -123,10 +123,16 @@ def owe_credential(state: State, ctx: Context, did: str, kind: str, **claims: An
     )
 
 
+LASTING_KINDS = ("attendance:",)
+"""Credentials that record a past fact (having attended a gathering): leaving or being
+expelled does not revoke them."""
+
+
 def revoke_credentials(state: State, ctx: Context, did: str, reason: str) -> None:
-    """Flip the status bit of every unrevoked credential of ``did``."""
+    """Flip the status bit of every unrevoked membership and role credential of ``did``."""
     for key, credential in list(state.items(CREDENTIALS)):
-        if credential["subject"] == did and credential["revoked"] is None:
+        lasting = credential["kind"].startswith(LASTING_KINDS)
+        if credential["subject"] == did and credential["revoked"] is None and not lasting:
             state.put(
                 CREDENTIALS, key, {**credential, "revoked": {"at": ctx.received, "reason": reason}}
             )

@@ -35,6 +35,9 @@ PERMISSIONS = frozenset(
         "treasury.spend",
         "node.profile",
         "governance.moderate",
+        "commons.register",
+        "gatherings.convene",
+        "funding.rounds",
         "federation.recognize",
         "federation.alliance",
     }

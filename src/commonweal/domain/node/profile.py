@@ -1,8 +1,8 @@
 """``node.created`` and ``node.profile.updated``: the node introduces itself.
 
 The first event of every log is ``node.created``, signed by the node's own key.
-The profile (name, description, public URL) changes only by the node key until
-the membership capability lets stewards do it.
+The profile (name, description, public URL) changes by the node key, or by a
+member holding the ``node.profile`` permission (stewards, by default).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 
@@ -69,8 +70,8 @@ def apply_created(state: State, ctx: Context, profile: NodeProfile) -> None:
 
 
 def apply_update(state: State, ctx: Context, changes: dict[str, str]) -> None:
-    """The node key changes some profile fields."""
-    require_node_key(ctx)
+    """The node key, or a holder of ``node.profile``, changes some profile fields."""
+    require_permission(state, ctx, "node.profile")
     current = current_profile(state)
     state.put(PROFILE, "profile", {**current, **changes})
 

@@ -1,0 +1,361 @@
+"""``commonweal commons …``: shared resources, bookings, rounds, reports, sanctions, deposits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    fail,
+    fetch,
+    shifted,
+    when,
+)
+from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
+
+app = typer.Typer(
+    help="The commons: shared resources, bookings, rounds, monitoring and sanctions.",
+    no_args_is_help=True,
+)
+Resource = typer.Argument(..., help="The resource's id.")
+
+
+@app.command("list")
+def list_resources(node: str = NodeUrl) -> None:
+    """Every shared resource, with how it is allocated and its condition."""
+    for r in fetch(node, "/v1/commons")["resources"]:
+        units = f"×{r['units']}" if r["units"] > 1 else ""
+        console.print(
+            f"{r['id']:>6}  {r['kind']:<9} {r['allocation']:<10} {r['condition']:<14} "
+            f"{r['title']}{units}  ({r['upcoming_bookings']} booked)",
+            highlight=False,
+        )
+
+
+@app.command("show")
+def show(resource: int = Resource, node: str = NodeUrl) -> None:
+    """A resource: its rules in plain words, bookings to come, rounds and reports."""
+    show_resource(fetch(node, f"/v1/commons/{resource}"))
+
+
+@app.command("register")
+def register(
+    title: str = typer.Option(..., help="What it is called."),
+    kind: str = typer.Option(..., help="land, room, tool, vehicle, knowledge or other."),
+    steward: list[str] = typer.Option(..., help="A steward's did:key (repeat)."),
+    description: str = typer.Option("", help="A description."),
+    monitor: list[str] = typer.Option([], help="A monitor's did:key (repeat)."),
+    allocation: str = typer.Option("first_come", help="open, first_come, rotation or lottery."),
+    units: int = typer.Option(1, help="How many identical units (bikes, plots)."),
+    role: str | None = typer.Option(None, help="Only holders of this role may use it."),
+    max_hours: int = typer.Option(24, help="Longest booking, in hours."),
+    max_active: int = typer.Option(2, help="Bookings a member may hold at once."),
+    advance_days: int = typer.Option(60, help="How far ahead one may book, in days."),
+    deposit: str | None = typer.Option(None, help="A deposit per booking: 2000:EUR (minor units)."),
+    appeals: str = typer.Option("stewards", help="Who hears appeals: stewards or proposal."),
+    rules_file: Path | None = typer.Option(None, help="Or give the whole rules as a JSON file."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Register a shared resource with its first rules (needs commons.register)."""
+    rules: dict[str, Any]
+    if rules_file is not None:
+        try:
+            rules = json.loads(rules_file.read_text())
+        except (OSError, ValueError) as error:
+            raise fail(f"cannot read {rules_file}: {error}") from None
+    else:
+        rules = {
+            "stewards": steward,
+            "monitors": monitor,
+            "access": {"role": role} if role else "members",
+            "allocation": allocation,
+            "units": units,
+            "limits": {
+                "max_hours": max_hours,
+                "max_active": max_active,
+                "advance_days": advance_days,
+            },
+            "deposit": _deposit(deposit),
+            "appeals": {"by": appeals},
+        }
+    body = {"kind": kind, "title": title, "description": description, "rules": rules}
+    receipt = act(node, wallet, key, passphrase, "commons.resource.registered", body)
+    console.print(f"Resource [bold]{receipt['index']}[/] registered.")
+
+
+def _deposit(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    amount, _, unit = text.partition(":")
+    if not amount.isdigit() or not unit:
+        raise fail("a deposit is AMOUNT:UNIT in minor units, e.g. 2000:EUR for 20 euros")
+    return {"amount": int(amount), "unit": unit}
+
+
+@app.command("describe")
+def describe(
+    resource: int = Resource,
+    title: str | None = typer.Option(None, help="A new title."),
+    description: str | None = typer.Option(None, help="A new description."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a steward: rename or redescribe a resource (its rules change only by proposal)."""
+    body: dict[str, Any] = {"resource": resource}
+    if title is not None:
+        body["title"] = title
+    if description is not None:
+        body["description"] = description
+    act(node, wallet, key, passphrase, "commons.resource.updated", body)
+
+
+@app.command("book")
+def book(
+    resource: int = Resource,
+    start: str = typer.Option(..., help="When it starts: RFC 3339, or now."),
+    end: str | None = typer.Option(None, help="When it ends (RFC 3339)..."),
+    hours: float | None = typer.Option(None, help="...or how many hours it lasts."),
+    unit: int | None = typer.Option(None, help="A particular unit (bike 2, plot 7)."),
+    note: str = typer.Option("", help="A note (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Book a resource; the booking's id is the receipt's index."""
+    begins = when(start)
+    if (end is None) == (hours is None):
+        raise fail("give either --end or --hours")
+    body: dict[str, Any] = {
+        "resource": resource,
+        "start": begins,
+        "end": when(end) if end is not None else shifted(begins, hours or 0),
+    }
+    if unit is not None:
+        body["unit"] = unit
+    if note:
+        body["note"] = note
+    receipt = act(node, wallet, key, passphrase, "commons.booking.made", body)
+    console.print(f"Booking [bold]{receipt['index']}[/]: {body['start']} to {body['end']}.")
+
+
+@app.command("cancel")
+def cancel(
+    booking: int = typer.Argument(..., help="The booking's id."),
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Cancel your booking (or, as a steward, anyone's)."""
+    body = {"booking": booking, "reason": reason}
+    act(node, wallet, key, passphrase, "commons.booking.cancelled", body)
+
+
+@app.command("bookings")
+def bookings(
+    resource: int | None = typer.Option(None, help="Only this resource."),
+    member: str | None = typer.Option(None, help="Only this member's."),
+    past: bool = typer.Option(False, "--all", help="Include past and cancelled bookings."),
+    node: str = NodeUrl,
+) -> None:
+    """Bookings to come, by start time."""
+    found = fetch(
+        node,
+        "/v1/commons/bookings",
+        resource=resource,
+        member=member,
+        include_past="true" if past else None,
+    )
+    show_bookings(found["bookings"])
+
+
+@app.command("open-round")
+def open_round(
+    resource: int = Resource,
+    start: str = typer.Option(..., help="The period allocated starts (RFC 3339)."),
+    end: str = typer.Option(..., help="The period ends (RFC 3339)."),
+    closes: str = typer.Option(..., help="Entries close, and the node allocates (RFC 3339)."),
+    note: str = typer.Option("", help="A note (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a steward: open a rotation or lottery round for a period."""
+    body = {
+        "resource": resource,
+        "start": when(start),
+        "end": when(end),
+        "closes": when(closes),
+        "note": note,
+    }
+    receipt = act(node, wallet, key, passphrase, "commons.round.opened", body)
+    console.print(f"Round [bold]{receipt['index']}[/] open until {body['closes']}.")
+
+
+@app.command("enter")
+def enter(
+    allocation_round: int = typer.Argument(..., metavar="ROUND", help="The round's id."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Enter an open round; when entries close, the node allocates by rotation or lottery."""
+    act(node, wallet, key, passphrase, "commons.round.entered", {"round": allocation_round})
+
+
+@app.command("round")
+def show_allocation_round(
+    allocation_round: int = typer.Argument(..., metavar="ROUND", help="The round's id."),
+    node: str = NodeUrl,
+) -> None:
+    """A round: its entries and, once allocated, the draw with every ticket."""
+    show_round(fetch(node, f"/v1/commons/rounds/{allocation_round}"))
+
+
+@app.command("report")
+def report(
+    resource: int = Resource,
+    condition: str = typer.Option(..., help="good, worn, damaged or out_of_service."),
+    note: str = typer.Option("", help="What you found (public)."),
+    booking: int | None = typer.Option(None, help="The booking this report follows."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Report the condition of a resource (monitoring)."""
+    body: dict[str, Any] = {"resource": resource, "condition": condition, "note": note}
+    if booking is not None:
+        body["booking"] = booking
+    act(node, wallet, key, passphrase, "commons.condition.reported", body)
+
+
+@app.command("breach")
+def breach(
+    resource: int = Resource,
+    member: str = typer.Argument(..., help="The member's did:key."),
+    rule: str = typer.Option(..., help="Which rule was broken, in plain words."),
+    serious: bool = typer.Option(False, "--serious", help="A serious breach: one step more."),
+    booking: int | None = typer.Option(None, help="The booking it happened in."),
+    note: str = typer.Option("", help="What happened (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a steward or monitor: report a breach; the rules' ladder sets the sanction."""
+    body: dict[str, Any] = {
+        "resource": resource,
+        "member": member,
+        "rule": rule,
+        "severity": "serious" if serious else "minor",
+        "note": note,
+    }
+    if booking is not None:
+        body["booking"] = booking
+    receipt = act(node, wallet, key, passphrase, "commons.breach.reported", body)
+    console.print(f"Sanction [bold]{receipt['index']}[/] recorded.")
+
+
+@app.command("appeal")
+def appeal(
+    sanction: int = typer.Argument(..., help="The sanction's id."),
+    grounds: str = typer.Option(..., help="Why it should be overturned (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Appeal a sanction imposed on you."""
+    body = {"sanction": sanction, "grounds": grounds}
+    act(node, wallet, key, passphrase, "commons.appeal.filed", body)
+
+
+@app.command("decide")
+def decide(
+    sanction: int = typer.Argument(..., help="The sanction's id."),
+    outcome: str = typer.Option(..., help="upheld or overturned."),
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a steward who did not report it: decide an appeal the stewards hear.
+
+    Appeals heard by proposal, and referrals, are decided by a proposal of kind
+    commons with the action {"type": "commons.sanction.decide", ...}.
+    """
+    body = {"sanction": sanction, "outcome": outcome, "reason": reason}
+    act(node, wallet, key, passphrase, "commons.appeal.decided", body)
+
+
+@app.command("sanctions")
+def list_sanctions(
+    resource: int | None = typer.Option(None, help="Only this resource."),
+    member: str | None = typer.Option(None, help="Only this member's."),
+    node: str = NodeUrl,
+) -> None:
+    """Sanctions, newest first, with appeals and decisions."""
+    show_sanctions(
+        fetch(node, "/v1/commons/sanctions", resource=resource, member=member)["sanctions"]
+    )
+
+
+@app.command("standing")
+def standing(
+    did: str = typer.Argument(..., help="A member's did:key."), node: str = NodeUrl
+) -> None:
+    """May this member use each resource now, and if not, until when."""
+    document = fetch(node, f"/v1/commons/members/{did}")
+    for entry in document["resources"]:
+        if entry["may_use"]:
+            state = "may use"
+        elif entry["suspended_by"] is not None:
+            until = entry["suspended_until"] or "the assembly decides"
+            state = f"suspended until {until} (sanction {entry['suspended_by']})"
+        else:
+            state = "may not use"
+        console.print(f"{entry['resource']:>6}  {entry['title']:<28} {state}", highlight=False)
+    show_bookings(document["bookings"])
+
+
+@app.command("deposit")
+def deposit(
+    action: str = typer.Argument(..., help="received or returned."),
+    booking: int = typer.Argument(..., help="The booking's id."),
+    retained: int = typer.Option(0, help="Part kept back, in minor units (returned only)."),
+    reason: str = typer.Option("", help="Why part is kept (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As a steward: record a booking's deposit received, or returned after the booking."""
+    if action not in ("received", "returned"):
+        raise fail("the action is received or returned")
+    owed = fetch(node, f"/v1/commons/bookings/{booking}")["deposit"]
+    if owed is None:
+        raise fail(f"booking {booking} owes no deposit")
+    body: dict[str, Any] = {"booking": booking, "amount": owed["amount"], "unit": owed["unit"]}
+    if action == "returned":
+        body.update(amount=owed["amount"] - retained, retained=retained, reason=reason)
+    act(node, wallet, key, passphrase, f"commons.deposit.{action}", body)

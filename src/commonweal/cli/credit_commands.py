@@ -1,0 +1,166 @@
+"""``commonweal credit …``: mutual credit — pay, owe, settle, forgive, clear, and see positions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
+from commonweal.cli.money import exponents, get, line, minor, money
+
+app = typer.Typer(
+    help="Mutual credit: pay, owe, settle, forgive, clear obligations, see positions.",
+    no_args_is_help=True,
+)
+
+
+@app.command("show")
+def show(
+    unit: str | None = typer.Argument(None, help="A mutual-credit unit: members' positions."),
+    node: str = NodeUrl,
+) -> None:
+    """The mutual-credit units and their policies, or one unit's positions."""
+    if unit is None:
+        for policy in get(node, "/v1/credit")["units"]:
+            console.print_json(json.dumps(policy))
+        return
+    known = exponents(node)
+    for row in get(node, f"/v1/credit/{unit}/positions")["positions"]:
+        ceiling = "none" if row["max"] is None else money(row["max"], unit, known)
+        line(
+            f"{money(row['balance'], unit, known):>16}",
+            f"floor {money(row['min'], unit, known):>14}",
+            f"ceiling {ceiling:>14}",
+            f"can pay {money(row['can_pay'], unit, known):>14}",
+            row["member"],
+        )
+
+
+@app.command("pay")
+def pay(
+    member: str = typer.Argument(..., help="The member's did:key."),
+    amount: str = typer.Argument(..., help="How much (2.5 hours)."),
+    unit: str = typer.Option(..., help="The mutual-credit unit."),
+    memo: str = typer.Option("", help="What for (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Pay a member, going below zero if you need to, within your credit limit."""
+    body = {
+        "to": f"member:{member}",
+        "unit": unit,
+        "amount": minor(node, unit, amount),
+        "memo": memo,
+    }
+    act(node, wallet, key, passphrase, "treasury.transfer.sent", body)
+
+
+@app.command("owe")
+def owe(
+    member: str = typer.Argument(..., help="The creditor's did:key."),
+    amount: str = typer.Argument(..., help="How much you owe."),
+    unit: str = typer.Option(..., help="The unit."),
+    memo: str = typer.Option("", help="What for (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Record that you owe a member (only a debtor records a debt)."""
+    body = {"creditor": member, "unit": unit, "amount": minor(node, unit, amount), "memo": memo}
+    act(node, wallet, key, passphrase, "credit.obligation.recorded", body)
+
+
+def _reduction(name: str, event_type: str, help_text: str) -> None:
+    """Register ``credit <name> ID``: settle or forgive an obligation."""
+
+    def command(
+        obligation: int = typer.Argument(..., help="The obligation's id."),
+        amount: str | None = typer.Option(None, help="Part of it (default: all that is open)."),
+        node: str = NodeUrl,
+        wallet: Path | None = WalletDir,
+        key: Path | None = KeyFile,
+        passphrase: str | None = Passphrase,
+    ) -> None:
+        body: dict[str, object] = {"obligation": obligation}
+        if amount is not None:
+            owed = get(node, "/v1/credit/obligations")["obligations"]
+            unit = next((o["unit"] for o in owed if o["id"] == obligation), None)
+            if unit is None:
+                raise fail(f"there is no obligation {obligation}")
+            body["amount"] = minor(node, unit, amount)
+        act(node, wallet, key, passphrase, event_type, body)
+
+    command.__doc__ = help_text
+    app.command(name)(command)
+
+
+_reduction("settle", "credit.obligation.settled", "As the debtor: pay what you owe.")
+_reduction("forgive", "credit.obligation.forgiven", "As the creditor: forgive what is owed.")
+
+
+@app.command("obligations")
+def obligations(
+    unit: str | None = typer.Option(None, help="Only this unit."),
+    status: str | None = typer.Option("open", help="open, closed, or all."),
+    node: str = NodeUrl,
+) -> None:
+    """Obligations, newest first."""
+    known = exponents(node)
+    chosen = None if status == "all" else status
+    for o in get(node, "/v1/credit/obligations", unit=unit, status=chosen)["obligations"]:
+        still, whole = money(o["open"], o["unit"], known), money(o["amount"], o["unit"], known)
+        line(
+            f"{o['id']:>6}",
+            f"{still:>14} open of {whole}",
+            f"{o['debtor'][:20]}… owes {o['creditor'][:20]}…",
+            o["memo"],
+        )
+
+
+@app.command("clear")
+def clear(
+    unit: str = typer.Option(..., help="The unit whose obligations to clear."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be cleared."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Set off cycles of obligations (every net position is kept); the node checks it is optimal."""
+    preview = get(node, f"/v1/credit/{unit}/clearing")
+    known = exponents(node)
+    console.print(
+        f"Debt {money(preview['debt_before'], unit, known)} → "
+        f"{money(preview['debt_after'], unit, known)}: "
+        f"{money(preview['cleared'], unit, known)} cleared "
+        f"over {len(preview['claim']['setoffs'])} obligations."
+    )
+    if dry_run:
+        return
+    if not preview["claim"]["setoffs"]:
+        raise fail("there is no cycle of obligations to clear")
+    act(node, wallet, key, passphrase, "credit.clearing.completed", preview["claim"])
+
+
+@app.command("clearings")
+def clearings(
+    unit: str | None = typer.Option(None, help="Only this unit."), node: str = NodeUrl
+) -> None:
+    """Every clearing run, newest first."""
+    known = exponents(node)
+    for c in get(node, "/v1/credit/clearings", unit=unit)["clearings"]:
+        before, after = (
+            money(c["debt_before"], c["unit"], known),
+            money(c["debt_after"], c["unit"], known),
+        )
+        line(
+            f"{c['id']:>6}",
+            c["at"][:10],
+            f"{before} → {after}",
+            f"({len(c['setoffs'])} obligations)",
+        )

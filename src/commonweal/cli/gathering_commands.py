@@ -1,0 +1,201 @@
+"""``commonweal gathering …``: schedule, RSVP, check in, reveal the code, see who came."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    fail,
+    fetch,
+    signing_key,
+    when,
+)
+from commonweal.core.did import did_key_from_public_key
+from commonweal.domain.gatherings.records import claim_proof, code_hash
+
+app = typer.Typer(
+    help="Gatherings and assemblies: RSVPs, check-in, attendance credentials.",
+    no_args_is_help=True,
+)
+Gathering = typer.Argument(..., help="The gathering's id.")
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+"""Crockford-like: no 0/O or 1/I to misread on a screen at the venue."""
+
+
+def new_code() -> str:
+    """A check-in code of 60 random bits, in three groups of four: ``7KQ3-M9XA-R2TD``."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[n : n + 4] for n in range(0, 12, 4))
+
+
+@app.command("code")
+def code() -> None:
+    """Make a check-in code to show at the venue, and the hash to put in the schedule."""
+    made = new_code()
+    console.print(f"code  {made}   (show it at the venue; keep it until you reveal it)")
+    console.print(f"hash  {code_hash(made)}")
+
+
+@app.command("list")
+def list_gatherings(
+    past: bool = typer.Option(False, "--past", help="Gatherings that are over."),
+    every: bool = typer.Option(False, "--all", help="All gatherings."),
+    node: str = NodeUrl,
+) -> None:
+    """Gatherings to come (or past ones), by start time."""
+    period = "all" if every else "past" if past else "upcoming"
+    for g in fetch(node, "/v1/gatherings", when=period)["gatherings"]:
+        places = f"{g['going']}/{g['capacity']}" if g["capacity"] else f"{g['going']}"
+        state = " [cancelled]" if g["cancelled"] else ""
+        console.print(
+            f"{g['id']:>6}  {g['starts']}  {g['kind']:<9} {g['title']}  "
+            f"({places} going, {g['waiting']} waiting, {g['attended']} attended){state}",
+            highlight=False,
+        )
+
+
+@app.command("show")
+def show(gathering: int = Gathering, node: str = NodeUrl) -> None:
+    """A gathering: when and where, who is going, who is waiting, who attended."""
+    g = fetch(node, f"/v1/gatherings/{gathering}")
+    console.print(f"[bold]{g['id']}. {g['title']}[/] ({g['kind']})", highlight=False)
+    console.print(f"{g['starts']} → {g['ends']}  {g['place']}", highlight=False)
+    if g["description"]:
+        console.print(g["description"], highlight=False)
+    if g["cancelled"]:
+        console.print(f"[red]cancelled[/]: {g['cancelled']['reason']}", highlight=False)
+    capacity = g["capacity"] or "no limit"
+    console.print(f"capacity {capacity}; {g['going']} going; {g['waiting']} waiting")
+    for rsvp in g["rsvps"]:
+        console.print(f"  {rsvp['status']:<11} {rsvp['member']}", highlight=False)
+    for a in g["attendance"]:
+        console.print(f"  {a['status']:<11} {a['member']} ({a['method']})", highlight=False)
+
+
+@app.command("schedule")
+def schedule(
+    title: str = typer.Option(..., help="What it is."),
+    starts: str = typer.Option(..., help="When it starts (RFC 3339)."),
+    ends: str = typer.Option(..., help="When it ends (RFC 3339)."),
+    assembly: bool = typer.Option(False, "--assembly", help="An assembly (gatherings.convene)."),
+    place: str = typer.Option("", help="Where (public)."),
+    description: str = typer.Option("", help="What will happen."),
+    capacity: int = typer.Option(0, help="Places (0: no limit)."),
+    no_waitlist: bool = typer.Option(False, "--no-waitlist", help="Refuse RSVPs once full."),
+    rsvp_required: bool = typer.Option(
+        False, "--rsvp-required", help="Check in only those with a place."
+    ),
+    checkin_code: str | None = typer.Option(
+        None, "--code", help="A self check-in code (see `gathering code`); only its hash is logged."
+    ),
+    organiser: list[str] = typer.Option([], help="A co-organiser's did:key (repeat)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Schedule a gathering (or an assembly); its id is the receipt's index."""
+    body: dict[str, Any] = {
+        "kind": "assembly" if assembly else "gathering",
+        "title": title,
+        "description": description,
+        "place": place,
+        "starts": when(starts),
+        "ends": when(ends),
+        "capacity": capacity,
+        "waitlist": not no_waitlist,
+        "rsvp_required": rsvp_required,
+        "organisers": organiser,
+    }
+    if checkin_code is not None:
+        body["checkin_code_hash"] = code_hash(checkin_code)
+    receipt = act(node, wallet, key, passphrase, "gatherings.gathering.scheduled", body)
+    console.print(f"Gathering [bold]{receipt['index']}[/] scheduled.")
+
+
+@app.command("cancel")
+def cancel(
+    gathering: int = Gathering,
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As an organiser: call a gathering off."""
+    body = {"gathering": gathering, "reason": reason}
+    act(node, wallet, key, passphrase, "gatherings.gathering.cancelled", body)
+
+
+@app.command("rsvp")
+def rsvp(
+    gathering: int = Gathering,
+    response: str = typer.Argument("yes", help="yes or no."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Say whether you are coming (a place, or the waitlist when it is full)."""
+    if response not in ("yes", "no"):
+        raise fail("the response is yes or no")
+    body = {"gathering": gathering, "response": response}
+    act(node, wallet, key, passphrase, "gatherings.rsvp.given", body)
+
+
+@app.command("checkin")
+def checkin(
+    gathering: int = Gathering,
+    member: str = typer.Argument(..., help="The attendee's did:key."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As an organiser: check an attendee in (they are owed an attendance credential)."""
+    body = {"gathering": gathering, "member": member}
+    act(node, wallet, key, passphrase, "gatherings.attendee.checked_in", body)
+
+
+@app.command("claim")
+def claim(
+    gathering: int = Gathering,
+    checkin_code: str = typer.Option(..., "--code", help="The code shown at the venue."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Check yourself in with the code at the venue (confirmed when the organiser reveals it).
+
+    Only a proof that binds the code to your DID is logged, never the code.
+    """
+    signer = signing_key(wallet, key, passphrase)
+    node_did = fetch(node, "/.well-known/commonweal")["did"]
+    did = did_key_from_public_key(signer.public_key)
+    body = {"gathering": gathering, "proof": claim_proof(checkin_code, node_did, gathering, did)}
+    act(node, wallet, key, passphrase, "gatherings.checkin.claimed", body)
+
+
+@app.command("reveal")
+def reveal(
+    gathering: int = Gathering,
+    checkin_code: str = typer.Option(..., "--code", help="The code that was shown."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """As an organiser, after the end: reveal the code; every self check-in is checked."""
+    body = {"gathering": gathering, "code": checkin_code}
+    act(node, wallet, key, passphrase, "gatherings.code.revealed", body)

@@ -1,0 +1,226 @@
+"""``commonweal round …``: quadratic-funding rounds and conviction-voting pools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    signing_key,
+)
+from commonweal.cli.funding_view import get, table, when
+from commonweal.core.did import did_key_from_public_key
+
+app = typer.Typer(
+    help="Funding rounds: quadratic funding with a matching pool, and conviction-voting pools.",
+    no_args_is_help=True,
+)
+
+
+@app.command("open")
+def open_round(
+    title: str = typer.Argument(...),
+    pool: int = typer.Option(..., help="The matching pool, in minor units."),
+    closes: str = typer.Option(..., help="When contributions close: RFC 3339, or 14d."),
+    unit: str = typer.Option("EUR"),
+    method: str = typer.Option("plain", help="plain, capped or pairwise."),
+    cap: int | None = typer.Option(None, help="capped: the most one project is matched."),
+    m: int | None = typer.Option(None, help="pairwise: the bound M, in minor units."),
+    minimum: int | None = typer.Option(None, help="Contributions below this are not matched."),
+    spend_whole_pool: bool = typer.Option(
+        False, "--spend-whole-pool", help="Pay the whole pool even when QF asks for less."
+    ),
+    description: str = typer.Option(""),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Open a quadratic-funding round (needs the funding.rounds permission)."""
+    body: dict[str, Any] = {
+        "title": title,
+        "unit": unit,
+        "pool": pool,
+        "closes": when(closes),
+        "method": method,
+        "spend_whole_pool": spend_whole_pool,
+    }
+    optional = {"cap": cap, "m": m, "minimum": minimum, "description": description or None}
+    body.update({k: v for k, v in optional.items() if v is not None})
+    receipt = act(node, wallet, key, passphrase, "funding.round.opened", body)
+    console.print(f"Round [bold]{receipt['index']}[/] opened.")
+
+
+@app.command("list")
+def list_rounds(node: str = NodeUrl) -> None:
+    """Every round and pool, newest first."""
+    found = get(node, "/v1/rounds")["rounds"]
+    rows = [
+        [
+            r["id"],
+            r["kind"],
+            r["status"],
+            f"{r['pool']} {r['unit']}" if r["kind"] == "quadratic" else f"{r['funds']} {r['unit']}",
+            r.get("closes"),
+            r["title"],
+        ]
+        for r in found
+    ]
+    table("Rounds and pools", ["id", "kind", "status", "pool / funds", "closes", "title"], rows)
+
+
+@app.command("show")
+def show(round_id: int = typer.Argument(...), node: str = NodeUrl) -> None:
+    """A round with its projects and matches, or a pool with its proposals, as JSON."""
+    console.print_json(json.dumps(get(node, f"/v1/rounds/{round_id}")))
+
+
+@app.command("project")
+def project(
+    round_id: int = typer.Argument(..., help="The round."),
+    title: str = typer.Argument(...),
+    beneficiary: str | None = typer.Option(None, help="Who receives the funds (default: you)."),
+    description: str = typer.Option(""),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Enter a project in an open round."""
+    body: dict[str, Any] = {"round": round_id, "title": title}
+    if beneficiary:
+        body["beneficiary"] = beneficiary
+    if description:
+        body["description"] = description
+    receipt = act(node, wallet, key, passphrase, "funding.project.entered", body)
+    console.print(f"Project [bold]{receipt['index']}[/] entered.")
+
+
+@app.command("contribute")
+def contribute(
+    project_id: int = typer.Argument(..., help="The project."),
+    amount: int = typer.Argument(..., help="Minor units."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Give to a project; the matching pool adds to it quadratically."""
+    body = {"project": project_id, "amount": amount}
+    act(node, wallet, key, passphrase, "funding.contribution.made", body)
+
+
+@app.command("pool")
+def pool(
+    title: str = typer.Argument(...),
+    unit: str = typer.Option("EUR"),
+    decay: int | None = typer.Option(
+        None, help="α·10⁷ per period (default 9904191: 3-day half-life)."
+    ),
+    max_ratio: int | None = typer.Option(
+        None, help="β·10⁷ (default 2000000: a fifth of the funds)."
+    ),
+    weight: int | None = typer.Option(None, help="ρ·10⁷ (default 20000)."),
+    period_seconds: int | None = typer.Option(None, help="Conviction grows per period (3600)."),
+    stake_per_member: int | None = typer.Option(None, help="Points each member holds (1000)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Open a conviction-voting pool (needs the funding.rounds permission)."""
+    body: dict[str, Any] = {"title": title, "unit": unit}
+    params = {
+        "decay": decay,
+        "max_ratio": max_ratio,
+        "weight": weight,
+        "period_seconds": period_seconds,
+        "stake_per_member": stake_per_member,
+    }
+    body.update({k: v for k, v in params.items() if v is not None})
+    receipt = act(node, wallet, key, passphrase, "funding.pool.opened", body)
+    console.print(f"Pool [bold]{receipt['index']}[/] opened.")
+
+
+@app.command("fund")
+def fund(
+    pool_id: int = typer.Argument(...),
+    amount: int = typer.Argument(..., help="Minor units."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Add funds to a pool."""
+    act(node, wallet, key, passphrase, "funding.pool.funded", {"pool": pool_id, "amount": amount})
+
+
+@app.command("propose")
+def propose(
+    pool_id: int = typer.Argument(...),
+    title: str = typer.Argument(...),
+    amount: int = typer.Option(..., help="What you ask for, in minor units."),
+    beneficiary: str | None = typer.Option(None),
+    description: str = typer.Option(""),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Ask a pool for funds; it pays once members' conviction reaches the threshold."""
+    body: dict[str, Any] = {"pool": pool_id, "title": title, "amount": amount}
+    if beneficiary:
+        body["beneficiary"] = beneficiary
+    if description:
+        body["description"] = description
+    receipt = act(node, wallet, key, passphrase, "funding.proposal.submitted", body)
+    console.print(f"Proposal [bold]{receipt['index']}[/] submitted.")
+
+
+@app.command("stake")
+def stake(
+    proposal_id: int = typer.Argument(...),
+    amount: int = typer.Argument(..., help="Points to have on it (0 takes them off)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Set your stake on a pool proposal."""
+    body = {"proposal": proposal_id, "amount": amount}
+    act(node, wallet, key, passphrase, "funding.stake.set", body)
+
+
+@app.command("withdraw")
+def withdraw(
+    proposal_id: int = typer.Argument(...),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Withdraw your pool proposal; every stake on it is freed."""
+    act(node, wallet, key, passphrase, "funding.proposal.withdrawn", {"proposal": proposal_id})
+
+
+@app.command("stakes")
+def stakes(
+    pool_id: int = typer.Argument(...),
+    member: str | None = typer.Option(None, help="Whose (default: yours)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Points held, placed and free in a pool."""
+    did = member or did_key_from_public_key(signing_key(wallet, key, passphrase).public_key)
+    console.print_json(json.dumps(get(node, f"/v1/rounds/{pool_id}/stakes/{did}")))

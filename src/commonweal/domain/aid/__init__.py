@@ -1,0 +1,1 @@
+"""Mutual aid: requests and offers, claims, relayed messages, fulfilment and settlement."""

@@ -1,0 +1,1 @@
+"""Campaigns: all-or-nothing crowdfunding, dominant assurance contracts, threshold pledges."""

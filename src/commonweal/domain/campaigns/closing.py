@@ -1,0 +1,181 @@
+"""A campaign closes at its deadline: the node collects the pledges or refunds them.
+
+The closing event is authored by the node once the log's receipt times pass the
+deadline, and its content is determined by the log: it states the outcome, the
+total and the number of pledgers, and the rule recomputes all three from the
+pledges and refuses the event if any differs (so ``verify`` re-decides every
+campaign). Collection and refunds are then recorded on every pledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.campaigns import money
+from commonweal.domain.campaigns.records import (
+    BINDING,
+    CAMPAIGNS,
+    CANCELLED,
+    COLLECTED,
+    FAILED,
+    OPEN,
+    REFUNDED,
+    RELEASED,
+    SUCCEEDED,
+    campaign,
+    held,
+    pledges_table,
+    remote_pledgers,
+    terms,
+)
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.funding import fields
+from commonweal.domain.funding.assurance import Settlement, Terms, settle
+from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.governance.records import reached
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+CLOSED = "campaigns.campaign.closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Body of ``campaigns.campaign.closed``: what the node says the pledges add up to."""
+
+    campaign: int
+    outcome: str
+    total: int
+    pledgers: int
+
+
+def parse_close(body: Mapping[str, Any]) -> Close:
+    """``{"campaign", "outcome": "succeeded"|"failed", "total", "pledgers"}``."""
+    keys = {"campaign", "outcome", "total", "pledgers"}
+    fields.only(body, keys, keys)
+    outcome = body["outcome"]
+    if outcome not in (SUCCEEDED, FAILED):
+        raise InvalidBody("outcome must be succeeded or failed")
+    return Close(
+        fields.ref(body, "campaign"),
+        outcome,
+        fields.amount(body, "total", minimum=0),
+        fields.amount(body, "pledgers", minimum=0),
+    )
+
+
+def closing_body(state: State, campaign_id: int) -> dict[str, Any]:
+    """The body the node logs to close ``campaign_id`` (what :func:`apply_close` recomputes)."""
+    record = campaign(state, campaign_id)
+    outcome = settle(
+        terms(record), held(state, campaign_id), extra_pledgers=remote_pledgers(record)
+    )
+    return {
+        "campaign": campaign_id,
+        "outcome": SUCCEEDED if outcome.succeeded else FAILED,
+        "total": record["total"],
+        "pledgers": record["pledgers"],
+    }
+
+
+def apply_close(state: State, ctx: Context, close: Close) -> None:
+    """The node closes a campaign at its deadline; its claim must match the pledges."""
+    if ctx.author != ctx.node_key:
+        raise NotPermitted(f"only the node itself logs {ctx.type}, when the deadline has passed")
+    record = campaign(state, close.campaign)
+    if record["status"] != OPEN:
+        raise Conflict(
+            f"campaign {close.campaign} is already {record['status']}", code="campaign_closed"
+        )
+    if not reached(ctx.received, record["deadline"]):
+        raise Conflict(
+            f"campaign {close.campaign} runs until {record['deadline']}", code="too_early"
+        )
+    expected = closing_body(state, close.campaign)
+    claimed = {
+        "campaign": close.campaign,
+        "outcome": close.outcome,
+        "total": close.total,
+        "pledgers": close.pledgers,
+    }
+    if claimed != expected:
+        raise Conflict(
+            f"the closing does not match the pledges: they give {expected}",
+            code="outcome_mismatch",
+        )
+    settle_campaign(state, ctx, record, cancelled=False)
+
+
+def settle_campaign(
+    state: State, ctx: Context, record: dict[str, Any], *, cancelled: bool
+) -> Settlement:
+    """Record the outcome on the campaign and on every standing pledge; post the money."""
+    standing = held(state, record["id"])
+    outcome = settle(
+        terms(record) if not cancelled else _never(record),
+        standing,
+        extra_pledgers=remote_pledgers(record),
+    )
+    table = pledges_table(record["id"])
+    money_kind = record["unit"] is not None
+    for did in standing:
+        row = state.get(table, did)
+        if outcome.succeeded:
+            row = {
+                **row,
+                "held": 0,
+                "collected": row["collected"] + row["held"],
+                "status": COLLECTED if money_kind else BINDING,
+            }
+        else:
+            row = {
+                **row,
+                "held": 0,
+                "refunded": row["refunded"] + row["held"],
+                "bonus": outcome.bonuses.get(did, 0),
+                "status": REFUNDED if money_kind else RELEASED,
+            }
+        state.put(table, did, row)
+    status = CANCELLED if cancelled else SUCCEEDED if outcome.succeeded else FAILED
+    state.put(
+        CAMPAIGNS,
+        record["id"],
+        {
+            **record,
+            "status": status,
+            "closed_at": ctx.received,
+            "outcome": {
+                "collected": outcome.collected,
+                "refunded": sum(outcome.refunds.values()),
+                "bonuses": outcome.bonus_total,
+            },
+        },
+    )
+    to_ledger(state, ctx, money.closing_postings(record, outcome, ctx.node_did))
+    return outcome
+
+
+def _never(record: dict[str, Any]) -> Terms:
+    """Terms no pledges can meet (a cancelled campaign settles as a failure)."""
+    return Terms(goal=None, threshold=None, bonus=record["bonus"])
+
+
+def due(state: State, now: str) -> list[int]:
+    """Every open campaign whose deadline has passed at ``now``, oldest first."""
+    return sorted(
+        int(record["id"])
+        for _id, record in state.items(CAMPAIGNS)
+        if record["status"] == OPEN and reached(now, record["deadline"])
+    )
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        CLOSED,
+        "The node closes a campaign at its deadline: pledges collected or refunded.",
+        parse_close,
+        apply_close,
+    ),
+)

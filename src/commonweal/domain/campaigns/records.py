@@ -1,0 +1,83 @@
+"""The campaign state tables and the readers every campaign rule shares.
+
+A campaign is numbered by the leaf index of the event that launched it. Its
+pledges live in a table of their own (``campaigns.pledges.<id>``), one row per
+pledger, which always says exactly where that pledger's money is:
+
+    pledged = held + withdrawn + refunded + collected
+
+(``held`` waits in escrow for the deadline; ``withdrawn`` went back to the pledger
+when they took their pledge back; ``refunded`` went back to them when the campaign
+failed or was cancelled; ``collected`` went to the beneficiary), plus any ``bonus``
+a failed dominant assurance contract owes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.errors import Conflict
+from commonweal.domain.funding.assurance import Terms
+from commonweal.domain.state import State
+
+CAMPAIGNS = "campaigns.campaigns"
+"""campaign id → kind, terms, deadline, totals, status and outcome."""
+PLEDGES_PREFIX = "campaigns.pledges."
+"""``campaigns.pledges.<id>``: pledger did → where their pledge stands."""
+
+ALL_OR_NOTHING = "all_or_nothing"
+DOMINANT_ASSURANCE = "dominant_assurance"
+THRESHOLD = "threshold"
+KINDS = (ALL_OR_NOTHING, DOMINANT_ASSURANCE, THRESHOLD)
+
+OPEN, SUCCEEDED, FAILED, CANCELLED = "open", "succeeded", "failed", "cancelled"
+HELD, WITHDRAWN, COLLECTED, REFUNDED = "held", "withdrawn", "collected", "refunded"
+BINDING, RELEASED = "binding", "released"
+"""A pledge to act once its threshold pledge succeeded, or once it failed."""
+
+
+def pledges_table(campaign_id: int) -> str:
+    """The state table of one campaign's pledges."""
+    return f"{PLEDGES_PREFIX}{campaign_id}"
+
+
+def campaign(state: State, campaign_id: int) -> dict[str, Any]:
+    """The campaign ``campaign_id``, or ``not_found``."""
+    record: dict[str, Any] | None = state.get(CAMPAIGNS, campaign_id)
+    if record is None:
+        raise Conflict(f"there is no campaign {campaign_id}", code="not_found")
+    return record
+
+
+def terms(record: dict[str, Any]) -> Terms:
+    """The success condition and bonus of a campaign record."""
+    return Terms(goal=record["goal"], threshold=record["threshold"], bonus=record["bonus"])
+
+
+def held(state: State, campaign_id: int) -> dict[str, int]:
+    """Every pledge still standing, pledger → amount held (0 for a pledge of action)."""
+    return {
+        str(did): pledge["held"]
+        for did, pledge in sorted(state.items(pledges_table(campaign_id)))
+        if pledge["status"] == HELD
+    }
+
+
+def remote_pledgers(record: dict[str, Any]) -> int:
+    """Pledgers other nodes report for a campaign homed here (federation adds them)."""
+    return sum(record["remote"].values())
+
+
+def new_pledge(received: str) -> dict[str, Any]:
+    """A pledger's row before their first pledge."""
+    return {
+        "pledged": 0,
+        "held": 0,
+        "withdrawn": 0,
+        "refunded": 0,
+        "collected": 0,
+        "bonus": 0,
+        "status": WITHDRAWN,
+        "first_at": received,
+        "last_at": received,
+    }

@@ -1,0 +1,1 @@
+"""The commons: shared resources, their rules as data, bookings, monitoring and sanctions."""

@@ -1,0 +1,161 @@
+"""Deposits: what a booking owes, what a steward received, and what went back.
+
+A resource whose rules ask a deposit (``{"amount": 2000, "unit": "EUR"}``, in minor
+units) owes one on every confirmed booking. A steward records receiving it and,
+once the booking has ended or was cancelled, returning it, in whole or with part
+retained for a stated reason. Each event carries the amount and unit, checked
+against what is owed, so the log itself is the account.
+
+Each movement is also described as postings (:func:`receipt_postings`,
+:func:`return_postings`) in the form every capability uses
+(``funding.postings.Posting``: from one account to another) and handed to
+``funding.postings.to_ledger``, the one hook where the treasury's ledger is wired in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.commons.records import (
+    BOOKINGS,
+    booking,
+    only,
+    parse_ref,
+    require_steward,
+    resource,
+)
+from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import optional_text
+from commonweal.domain.funding.postings import Posting, member_account, to_ledger
+from commonweal.domain.governance.records import moment
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+RECEIVED = "commons.deposit.received"
+RETURNED = "commons.deposit.returned"
+
+
+def deposits_account(resource_id: int) -> str:
+    """Where a resource's deposits are held while bookings are on (escrow)."""
+    return f"commons:{resource_id}:deposits"
+
+
+def upkeep_account(resource_id: int) -> str:
+    """What was kept from deposits for a resource's repair or upkeep."""
+    return f"commons:{resource_id}:upkeep"
+
+
+@dataclass(frozen=True, slots=True)
+class DepositMovement:
+    """Body of ``commons.deposit.received`` (``{booking, amount, unit}``) and of
+    ``commons.deposit.returned`` (``{booking, amount, unit, retained?, reason?}``)."""
+
+    booking: int
+    amount: int
+    unit: str
+    retained: int
+    reason: str
+
+
+def parse_receipt(body: Mapping[str, Any]) -> DepositMovement:
+    """The booking, and the amount and unit received."""
+    only(body, {"booking", "amount", "unit"})
+    return _movement(body, retained=0, reason="")
+
+
+def parse_return(body: Mapping[str, Any]) -> DepositMovement:
+    """The booking, the amount and unit given back, and any part retained, with why."""
+    only(body, {"booking", "amount", "unit", "retained", "reason"})
+    retained = body.get("retained", 0)
+    if type(retained) is not int or retained < 0:
+        raise InvalidBody("retained must be a whole number of minor units, 0 or more")
+    reason = optional_text(body, "reason", max_length=1000)
+    if retained and not reason.strip():
+        raise InvalidBody("say why part of the deposit is retained")
+    return _movement(body, retained=retained, reason=reason)
+
+
+def _movement(body: Mapping[str, Any], *, retained: int, reason: str) -> DepositMovement:
+    amount, unit = body.get("amount"), body.get("unit")
+    if type(amount) is not int or amount < 0:
+        raise InvalidBody("amount must be a whole number of minor units")
+    if not isinstance(unit, str) or not unit:
+        raise InvalidBody("unit must name the deposit's unit (EUR, hours, …)")
+    return DepositMovement(parse_ref(body, "booking"), amount, unit, retained, reason)
+
+
+def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None:
+    """A steward records receiving exactly the deposit a booking owes."""
+    record, deposit = _deposit_of(state, ctx, movement.booking, "record a deposit")
+    if deposit["status"] != "owed":
+        raise Conflict(f"the deposit is {deposit['status']}, not owed", code="deposit_not_owed")
+    _require_amount(deposit, movement.amount, movement.unit)
+    held = {**deposit, "status": "held", "received_at": ctx.received}
+    state.put(BOOKINGS, record["id"], {**record, "deposit": held})
+    postings = receipt_postings(record, movement.amount, movement.unit)
+    to_ledger(state, ctx, postings)
+
+
+def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
+    """A steward returns a held deposit after the booking, keeping any part with a reason."""
+    record, deposit = _deposit_of(state, ctx, movement.booking, "return a deposit")
+    if deposit["status"] != "held":
+        raise Conflict(f"the deposit is {deposit['status']}, not held", code="deposit_not_held")
+    if record["status"] == "confirmed" and moment(record["end"]) > moment(ctx.received):
+        raise Conflict(f"booking {record['id']} lasts until {record['end']}", code="too_early")
+    _require_amount(deposit, movement.amount + movement.retained, movement.unit)
+    settled = {
+        **deposit,
+        "status": "returned",
+        "returned": movement.amount,
+        "retained": movement.retained,
+        "reason": movement.reason,
+        "settled_at": ctx.received,
+    }
+    state.put(BOOKINGS, record["id"], {**record, "deposit": settled})
+    to_ledger(
+        state, ctx, return_postings(record, movement.amount, movement.retained, movement.unit)
+    )
+
+
+def receipt_postings(booking: Mapping[str, Any], amount: int, unit: str) -> list[Posting]:
+    """Receiving a deposit: from the member into the resource's deposits."""
+    memo = f"deposit for booking {booking['id']}"
+    held = deposits_account(booking["resource"])
+    return [Posting(member_account(booking["member"]), held, unit, amount, memo)]
+
+
+def return_postings(
+    booking: Mapping[str, Any], returned: int, retained: int, unit: str
+) -> list[Posting]:
+    """Settling a deposit: back to the member, and any part kept to the resource's upkeep."""
+    held = deposits_account(booking["resource"])
+    postings = []
+    if returned:
+        memo = f"deposit returned, booking {booking['id']}"
+        postings.append(Posting(held, member_account(booking["member"]), unit, returned, memo))
+    if retained:
+        memo = f"deposit retained, booking {booking['id']}"
+        postings.append(Posting(held, upkeep_account(booking["resource"]), unit, retained, memo))
+    return postings
+
+
+def _deposit_of(
+    state: State, ctx: Context, booking_id: int, doing: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    record = booking(state, booking_id)
+    require_steward(resource(state, record["resource"]), ctx, doing)
+    if record["deposit"] is None:
+        raise Conflict(f"booking {booking_id} owes no deposit", code="no_deposit")
+    deposit: dict[str, Any] = record["deposit"]
+    return record, deposit
+
+
+def _require_amount(deposit: Mapping[str, Any], amount: int, unit: str) -> None:
+    if (amount, unit) != (deposit["amount"], deposit["unit"]):
+        raise Conflict(
+            f"the deposit is {deposit['amount']} {deposit['unit']}; got {amount} {unit}",
+            code="deposit_mismatch",
+        )

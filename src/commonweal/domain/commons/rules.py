@@ -1,0 +1,163 @@
+"""A resource's rules, as data: who uses it, how it is allocated, limits, deposit, sanctions.
+
+These are Ostrom's design principles made concrete (docs/commons.md maps each one):
+``access`` draws the boundary of who may use the resource; ``allocation``, ``units``
+and ``limits`` say how it is shared; ``deposit`` ties use to a stake; ``stewards``
+and ``monitors`` watch over it; ``sanctions`` is the ladder a breach climbs
+(a warning, then a suspension of booking rights, then a referral to the
+assembly); ``appeals`` says who hears an appeal and for how long one may be
+filed. After registration the rules change only by a passed proposal
+(the ``commons.rules.set`` action), so those who share the resource make its rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from commonweal.domain.errors import InvalidBody
+
+ALLOCATIONS = ("open", "first_come", "rotation", "lottery")
+"""``open``: used without booking. ``first_come``: booked directly, first come first
+served. ``rotation`` and ``lottery``: stewards open a round for a period; members enter,
+and when entries close the node allocates the units, to those served least recently
+or by a lot drawn from the log."""
+BY_ROUND = ("rotation", "lottery")
+SANCTION_KINDS = ("warning", "suspension", "referral")
+APPEAL_DECIDERS = ("stewards", "proposal")
+MAX_PEOPLE = 50
+DEFAULT_LIMITS = {"max_hours": 24, "max_active": 2, "advance_days": 60}
+DEFAULT_LADDER: list[dict[str, Any]] = [
+    {"kind": "warning"},
+    {"kind": "suspension", "days": 14},
+    {"kind": "referral"},
+]
+_ROLE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+_UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")
+
+
+def parse_rules(value: Any) -> dict[str, Any]:
+    """Check a resource's rules and return them in normal form (defaults filled in)."""
+    if not isinstance(value, dict):
+        raise InvalidBody("rules must be an object (at least the stewards)")
+    _only(
+        value,
+        {
+            "stewards",
+            "monitors",
+            "access",
+            "allocation",
+            "units",
+            "limits",
+            "deposit",
+            "sanctions",
+            "appeals",
+        },
+        "rules",
+    )
+    allocation = value.get("allocation", "first_come")
+    if allocation not in ALLOCATIONS:
+        raise InvalidBody(f"rules.allocation must be one of {', '.join(ALLOCATIONS)}")
+    return {
+        "stewards": _dids(value.get("stewards"), "rules.stewards", minimum=1),
+        "monitors": _dids(value.get("monitors", []), "rules.monitors", minimum=0),
+        "access": _access(value.get("access", "members")),
+        "allocation": allocation,
+        "units": _integer(value.get("units", 1), "rules.units", 1, 1000),
+        "limits": _limits(value.get("limits", {})),
+        "deposit": _deposit(value.get("deposit")),
+        "sanctions": _sanctions(value.get("sanctions", {})),
+        "appeals": _appeals(value.get("appeals", {})),
+    }
+
+
+def _dids(value: Any, where: str, *, minimum: int) -> list[str]:
+    if not isinstance(value, list) or not all(
+        isinstance(d, str) and d.startswith("did:key:z6Mk") for d in value
+    ):
+        raise InvalidBody(f"{where} must be a list of members' did:keys")
+    if not minimum <= len(set(value)) <= MAX_PEOPLE:
+        raise InvalidBody(f"{where} must name from {minimum} to {MAX_PEOPLE} members")
+    return sorted(set(value))
+
+
+def _access(value: Any) -> Any:
+    if value == "members":
+        return value
+    role = value.get("role") if isinstance(value, dict) and set(value) == {"role"} else None
+    if not isinstance(role, str) or not _ROLE.match(role):
+        raise InvalidBody('rules.access must be "members" or {"role": "<role name>"}')
+    return {"role": role}
+
+
+def _limits(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise InvalidBody("rules.limits must be an object")
+    _only(value, set(DEFAULT_LIMITS), "rules.limits")
+    merged = {**DEFAULT_LIMITS, **value}
+    return {
+        "max_hours": _integer(merged["max_hours"], "rules.limits.max_hours", 1, 366 * 24),
+        "max_active": _integer(merged["max_active"], "rules.limits.max_active", 1, 100),
+        "advance_days": _integer(merged["advance_days"], "rules.limits.advance_days", 0, 730),
+    }
+
+
+def _deposit(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"amount", "unit"}:
+        raise InvalidBody('rules.deposit is null or {"amount": <minor units>, "unit": "EUR"}')
+    unit = value["unit"]
+    if not isinstance(unit, str) or not _UNIT.match(unit):
+        raise InvalidBody("rules.deposit.unit must be a short unit name such as EUR or hours")
+    return {"amount": _integer(value["amount"], "rules.deposit.amount", 1, 10**12), "unit": unit}
+
+
+def _sanctions(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidBody("rules.sanctions must be an object")
+    _only(value, {"ladder", "memory_days"}, "rules.sanctions")
+    ladder = value.get("ladder", DEFAULT_LADDER)
+    if not isinstance(ladder, list) or not 1 <= len(ladder) <= 10:
+        raise InvalidBody("rules.sanctions.ladder must be a list of 1 to 10 steps")
+    return {
+        "ladder": [_step(step, n) for n, step in enumerate(ladder)],
+        "memory_days": _integer(
+            value.get("memory_days", 365), "rules.sanctions.memory_days", 1, 3650
+        ),
+    }
+
+
+def _step(value: Any, n: int) -> dict[str, Any]:
+    where = f"rules.sanctions.ladder[{n}]"
+    kind = value.get("kind") if isinstance(value, dict) else None
+    if kind not in SANCTION_KINDS:
+        raise InvalidBody(f"{where}.kind must be one of {', '.join(SANCTION_KINDS)}")
+    if kind == "suspension":
+        _only(value, {"kind", "days"}, where)
+        return {"kind": kind, "days": _integer(value.get("days"), f"{where}.days", 1, 366)}
+    _only(value, {"kind"}, where)
+    return {"kind": kind}
+
+
+def _appeals(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidBody("rules.appeals must be an object")
+    _only(value, {"by", "days"}, "rules.appeals")
+    by = value.get("by", "stewards")
+    if by not in APPEAL_DECIDERS:
+        raise InvalidBody(f"rules.appeals.by must be one of {', '.join(APPEAL_DECIDERS)}")
+    return {"by": by, "days": _integer(value.get("days", 14), "rules.appeals.days", 1, 365)}
+
+
+def _integer(value: Any, where: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
+    return value
+
+
+def _only(value: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise InvalidBody(f"{where}: unexpected member(s) {', '.join(unknown)}")

@@ -1,0 +1,1 @@
+"""Funding: quadratic-funding rounds, conviction-voting pools, and the formulas behind them."""

@@ -1,0 +1,215 @@
+"""The node's own funding events: a round closes with its matches, a proposal passes.
+
+Both are authored by the node when the log's receipt times make them due, and
+both are determined by the log: the closing event carries every match, which the
+rule recomputes from the contributions and refuses if any differs; a proposal is
+executed only if, at the event's receipt time, its conviction has reached its
+threshold. ``verify`` therefore re-decides every round and every payout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.funding import fields, money
+from commonweal.domain.funding.conviction import round_half_up
+from commonweal.domain.funding.pools import (
+    active_members,
+    conviction_at,
+    period_now,
+    release_stakes,
+    threshold_of,
+)
+from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.quadratic import (
+    match,
+    pairwise_subsidies,
+    plain_subsidies,
+)
+from commonweal.domain.funding.records import (
+    CLOSED,
+    EXECUTED,
+    OPEN,
+    PAIRWISE,
+    POOLS,
+    PROJECTS,
+    PROPOSALS,
+    ROUNDS,
+    aggregated,
+    funding_round,
+    pool,
+    proposal,
+)
+from commonweal.domain.governance.records import reached
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+ROUND_CLOSED = "funding.round.closed"
+PROPOSAL_EXECUTED = "funding.proposal.executed"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A funding event the node should log now, and what it concerns."""
+
+    type: str
+    id: int
+
+
+def result_of(state: State, record: dict[str, Any]) -> dict[str, Any]:
+    """A round's matches as the closing event states them (recomputed from the contributions)."""
+    totals = aggregated(state, record)
+    counted = {
+        project: {did: amount for did, amount in amounts.items() if amount >= record["minimum"]}
+        for project, amounts in totals.items()
+    }
+    if record["method"] == PAIRWISE:
+        subsidies = pairwise_subsidies(counted, record["m"])
+    else:
+        subsidies = plain_subsidies(counted)
+    matching = match(
+        subsidies, record["pool"], cap=record["cap"], spend_whole_pool=record["spend_whole_pool"]
+    )
+    return {
+        "matches": {p: matching.matches[p] for p in sorted(matching.matches, key=int)},
+        "matched": matching.total,
+        "saturated": matching.saturated,
+    }
+
+
+def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """``{"round": id, "result": {"matches": {project: amount}, "matched", "saturated"}}``."""
+    fields.only(body, {"round", "result"}, {"round", "result"})
+    if not isinstance(body["result"], dict):
+        raise InvalidBody("result must be an object")
+    return fields.ref(body, "round"), dict(body["result"])
+
+
+def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
+    """The node closes a round at its closing time; its matches must be the recount."""
+    _require_node(ctx)
+    round_id, claimed = close
+    record = funding_round(state, round_id)
+    if record["status"] != OPEN:
+        raise Conflict(f"round {round_id} is already closed", code="round_closed")
+    if not reached(ctx.received, record["closes"]):
+        raise Conflict(f"round {round_id} runs until {record['closes']}", code="too_early")
+    result = result_of(state, record)
+    if claimed != result:
+        raise Conflict(
+            f"the result does not match the recount of round {round_id}: {result}",
+            code="result_mismatch",
+        )
+    state.put(
+        ROUNDS,
+        round_id,
+        {**record, "status": CLOSED, "closed_at": ctx.received, "result": result},
+    )
+    beneficiaries = {str(p): state.get(PROJECTS, p)["beneficiary"] for p in record["projects"]}
+    to_ledger(state, ctx, money.closing_postings(record, beneficiaries, result["matches"]))
+
+
+def parse_execution(body: Mapping[str, Any]) -> int:
+    """``{"proposal": id}``."""
+    fields.only(body, {"proposal"}, {"proposal"})
+    return fields.ref(body, "proposal")
+
+
+def apply_execution(state: State, ctx: Context, proposal_id: int) -> None:
+    """The node pays a proposal whose conviction has reached its threshold."""
+    _require_node(ctx)
+    record = proposal(state, proposal_id)
+    if record["status"] != OPEN:
+        raise Conflict(f"proposal {proposal_id} is {record['status']}", code="proposal_closed")
+    pool_record = pool(state, record["pool"])
+    now = conviction_at(pool_record, record, ctx.received)
+    needed = threshold_of(state, pool_record, record)
+    if needed is None or now < needed:
+        shown = "never (it asks too much of the funds)" if needed is None else round_half_up(needed)
+        raise Conflict(
+            f"proposal {proposal_id} has conviction {now}; it needs {shown}", code="too_early"
+        )
+    state.put(
+        PROPOSALS,
+        proposal_id,
+        {
+            **record,
+            "conviction": now,
+            "period": period_now(pool_record, ctx.received),
+            "threshold": round_half_up(needed),
+        },
+    )
+    release_stakes(state, ctx, proposal_id)
+    state.put(
+        PROPOSALS,
+        proposal_id,
+        {**proposal(state, proposal_id), "status": EXECUTED, "closed_at": ctx.received},
+    )
+    pool_record = pool(state, record["pool"])
+    state.put(
+        POOLS,
+        pool_record["id"],
+        {
+            **pool_record,
+            "funds": pool_record["funds"] - record["amount"],
+            "paid": pool_record["paid"] + record["amount"],
+        },
+    )
+    to_ledger(state, ctx, money.payout_postings(pool_record, record))
+
+
+def passes(state: State, record: dict[str, Any], now: str, members: int | None = None) -> bool:
+    """Whether an open pool proposal would pass at ``now``."""
+    pool_record = pool(state, record["pool"])
+    needed = threshold_of(state, pool_record, record, members)
+    return needed is not None and conviction_at(pool_record, record, now) >= needed
+
+
+def due(state: State, now: str, *, proposals: bool = True) -> list[Due]:
+    """Rounds past their closing time, then (unless ``proposals`` is false) pool proposals
+    whose conviction has reached their threshold, each by id."""
+    found = [
+        Due(ROUND_CLOSED, round_id)
+        for round_id in sorted(
+            int(record["id"])
+            for _id, record in state.items(ROUNDS)
+            if record["status"] == OPEN and reached(now, record["closes"])
+        )
+    ]
+    open_proposals = sorted(
+        (int(record["id"]), record)
+        for _id, record in state.items(PROPOSALS)
+        if proposals and record["status"] == OPEN
+    )
+    if open_proposals:
+        members = active_members(state)
+        found.extend(
+            Due(PROPOSAL_EXECUTED, proposal_id)
+            for proposal_id, record in open_proposals
+            if passes(state, record, now, members)
+        )
+    return found
+
+
+def _require_node(ctx: Context) -> None:
+    if ctx.author != ctx.node_key:
+        raise NotPermitted(f"only the node itself logs {ctx.type}, when the log says it is due")
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        ROUND_CLOSED,
+        "The node closes a round with every project's match.",
+        parse_close,
+        apply_close,
+    ),
+    EventType(
+        PROPOSAL_EXECUTED,
+        "The node pays a pool proposal whose conviction reached its threshold.",
+        parse_execution,
+        apply_execution,
+    ),
+)

@@ -1,0 +1,215 @@
+"""Quadratic-funding rounds: opening one, entering projects, contributing.
+
+A holder of ``funding.rounds`` opens a round with its matching pool, a closing
+time and its method: ``plain`` QF, ``capped`` (no project matched above
+``cap``) or ``pairwise`` (pairwise-bounded with parameter ``m``). Members enter
+projects and contribute to others' projects until the closing time (the node's
+receipt time decides); the node then closes the round with the matches
+(``closing``), recomputed from the contributions by every verifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.funding import fields, money
+from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.records import (
+    CAPPED,
+    METHODS,
+    OPEN,
+    PAIRWISE,
+    PROJECTS,
+    ROUNDS,
+    contributions_table,
+    funding_round,
+    project,
+)
+from commonweal.domain.governance.records import later, reached
+from commonweal.domain.membership.records import (
+    did_member,
+    require_active_member,
+    require_permission,
+)
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+ROUND_OPENED = "funding.round.opened"
+PROJECT_ENTERED = "funding.project.entered"
+CONTRIBUTED = "funding.contribution.made"
+PERMISSION = "funding.rounds"
+MAX_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """Body of ``funding.round.opened``."""
+
+    title: str
+    description: str
+    unit: str
+    pool: int
+    closes: str
+    method: str
+    cap: int | None
+    m: int | None
+    minimum: int
+    spend_whole_pool: bool
+
+
+def parse_opening(body: Mapping[str, Any]) -> Opening:
+    """``{"title", "description"?, "unit", "pool", "closes", "method", "cap"?, "m"?,
+    "minimum"?, "spend_whole_pool"?}``."""
+    method = body.get("method")
+    if method not in METHODS:
+        raise InvalidBody(f"method must be one of {', '.join(METHODS)}")
+    extra = {"cap"} if method == CAPPED else {"m"} if method == PAIRWISE else set()
+    common = {"title", "description", "unit", "pool", "closes", "method", "minimum"}
+    fields.only(
+        body, common | extra | {"spend_whole_pool"}, {"title", "unit", "pool", "closes"} | extra
+    )
+    return Opening(
+        title=required_text(body, "title", max_length=200),
+        description=optional_text(body, "description", max_length=5000),
+        unit=fields.unit(body),
+        pool=fields.amount(body, "pool"),
+        closes=fields.instant(body, "closes"),
+        method=method,
+        cap=fields.amount(body, "cap") if method == CAPPED else None,
+        m=fields.amount(body, "m") if method == PAIRWISE else None,
+        minimum=fields.optional_amount(body, "minimum") or 1,
+        spend_whole_pool=fields.flag(body, "spend_whole_pool"),
+    )
+
+
+def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
+    """A holder of ``funding.rounds`` opens a round; its matching pool leaves the treasury."""
+    require_permission(state, ctx, PERMISSION)
+    if reached(ctx.received, opening.closes):
+        raise Conflict("the closing time has already passed", code="deadline_passed")
+    if reached(opening.closes, later(ctx.received, MAX_DAYS * 86400)):
+        raise Conflict(f"a round may run at most {MAX_DAYS} days", code="deadline_too_far")
+    record = {
+        "id": ctx.index,
+        "title": opening.title,
+        "description": opening.description,
+        "author": ctx.author,
+        "unit": opening.unit,
+        "pool": opening.pool,
+        "method": opening.method,
+        "cap": opening.cap,
+        "m": opening.m,
+        "minimum": opening.minimum,
+        "spend_whole_pool": opening.spend_whole_pool,
+        "opened_at": ctx.received,
+        "closes": opening.closes,
+        "status": OPEN,
+        "projects": [],
+        "contributed": 0,
+        "result": None,
+        "closed_at": None,
+    }
+    state.put(ROUNDS, ctx.index, record)
+    to_ledger(state, ctx, money.opening_postings(record))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Body of ``funding.project.entered``."""
+
+    round: int
+    title: str
+    description: str
+    beneficiary: str | None
+
+
+def parse_entry(body: Mapping[str, Any]) -> Entry:
+    """``{"round", "title", "description"?, "beneficiary"?}``."""
+    fields.only(body, {"round", "title", "description", "beneficiary"}, {"round", "title"})
+    beneficiary = did_member(dict(body), "beneficiary") if "beneficiary" in body else None
+    return Entry(
+        fields.ref(body, "round"),
+        required_text(body, "title", max_length=200),
+        optional_text(body, "description", max_length=5000),
+        beneficiary,
+    )
+
+
+def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
+    """A member enters a project while the round is open."""
+    require_active_member(state, ctx.author, "enter a project")
+    record = open_round(state, ctx, entry.round, "enter a project")
+    beneficiary = entry.beneficiary or ctx.author
+    require_active_member(state, beneficiary, "receive a project's funds")
+    state.put(
+        PROJECTS,
+        ctx.index,
+        {
+            "id": ctx.index,
+            "round": entry.round,
+            "author": ctx.author,
+            "beneficiary": beneficiary,
+            "title": entry.title,
+            "description": entry.description,
+            "entered_at": ctx.received,
+            "contributed": 0,
+            "contributors": 0,
+        },
+    )
+    state.put(ROUNDS, entry.round, {**record, "projects": [*record["projects"], ctx.index]})
+
+
+def parse_contribution(body: Mapping[str, Any]) -> tuple[int, int]:
+    """``{"project": id, "amount": minor units}``."""
+    fields.only(body, {"project", "amount"}, {"project", "amount"})
+    return fields.ref(body, "project"), fields.amount(body, "amount")
+
+
+def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]) -> None:
+    """A member gives to a project of an open round (not their own)."""
+    project_id, amount = contribution
+    require_active_member(state, ctx.author, "contribute")
+    entered = project(state, project_id)
+    record = open_round(state, ctx, entered["round"], "contribute")
+    if ctx.author in (entered["author"], entered["beneficiary"]):
+        raise NotPermitted("you cannot contribute to your own project", code="own_project")
+    table = contributions_table(record["id"])
+    key = f"{project_id} {ctx.author}"
+    before = state.get(table, key, 0)
+    state.put(table, key, before + amount)
+    state.put(
+        PROJECTS,
+        project_id,
+        {
+            **entered,
+            "contributed": entered["contributed"] + amount,
+            "contributors": entered["contributors"] + (0 if before else 1),
+        },
+    )
+    state.put(ROUNDS, record["id"], {**record, "contributed": record["contributed"] + amount})
+    to_ledger(state, ctx, money.contribution_postings(record, entered, ctx.author, amount))
+
+
+def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[str, Any]:
+    """The round, refusing if it is closed or past its closing time."""
+    record = funding_round(state, round_id)
+    if record["status"] != OPEN:
+        raise Conflict(f"round {round_id} is closed: you cannot {doing} now", code="round_closed")
+    if reached(ctx.received, record["closes"]):
+        raise Conflict(
+            f"round {round_id} stopped taking part at {record['closes']}", code="deadline_passed"
+        )
+    return record
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(ROUND_OPENED, "A quadratic-funding round opens.", parse_opening, apply_opening),
+    EventType(PROJECT_ENTERED, "A member enters a project in a round.", parse_entry, apply_entry),
+    EventType(
+        CONTRIBUTED, "A member contributes to a project.", parse_contribution, apply_contribution
+    ),
+)

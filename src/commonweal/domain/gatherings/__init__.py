@@ -1,0 +1,1 @@
+"""Gatherings and assemblies: RSVPs with capacity and a waitlist, check-in, attendance."""

@@ -1,0 +1,104 @@
+"""The gatherings state tables, the readers every gathering rule shares, and check-in codes.
+
+A gathering (or an assembly) is numbered by the leaf index of the event that
+scheduled it. A self check-in code is never in the log: the organiser logs only
+:func:`code_hash` of it, an attendee logs :func:`claim_proof` (a hash binding the
+code to their DID, useless to anyone else), and the organiser reveals the code
+once the gathering is over, when every claim is checked against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+
+GATHERINGS = "gatherings.gatherings"
+"""gathering id → kind, title, times, capacity, organisers, counts, the waitlist."""
+RSVPS = "gatherings.rsvps"
+"""``"<gathering> <did>"`` → the member's response and their place (going, waitlisted)."""
+ATTENDANCE = "gatherings.attendance"
+"""``"<gathering> <did>"`` → a check-in: confirmed, claimed with a code, or rejected."""
+
+KINDS = ("gathering", "assembly")
+GOING, WAITLISTED, NOT_GOING = "going", "waitlisted", "not_going"
+CONFIRMED, CLAIMED, REJECTED = "confirmed", "claimed", "rejected"
+DAY = 86_400
+OPENS_BEFORE = 3600
+"""Check-in opens an hour before the start."""
+ORGANISER_GRACE = 7 * DAY
+"""Organisers may record attendance (from a sign-in sheet) up to a week after the end."""
+
+
+def only(body: Mapping[str, Any], allowed: set[str]) -> None:
+    """Refuse body members the type does not define."""
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+
+
+def parse_ref(body: Mapping[str, Any]) -> int:
+    """``body["gathering"]``: a gathering's id (a log index)."""
+    value = body.get("gathering")
+    if type(value) is not int or value < 0:
+        raise InvalidBody("gathering must be the id (a log index) of a gathering")
+    return value
+
+
+def gathering(state: State, gathering_id: int) -> dict[str, Any]:
+    """The gathering ``gathering_id``, or ``not_found``."""
+    record: dict[str, Any] | None = state.get(GATHERINGS, gathering_id)
+    if record is None:
+        raise Conflict(f"there is no gathering {gathering_id}", code="not_found")
+    return record
+
+
+def key(gathering_id: int, did: str) -> str:
+    """The key of a member's RSVP or attendance at a gathering."""
+    return f"{gathering_id} {did}"
+
+
+def require_organiser(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
+    """The author is the node itself or one of the gathering's organisers."""
+    if ctx.author != ctx.node_key and ctx.author not in record["organisers"]:
+        raise NotPermitted(f"only its organisers may {doing}", code="not_organiser")
+
+
+def require_not_cancelled(record: Mapping[str, Any]) -> None:
+    """The gathering was not called off."""
+    if record["cancelled"] is not None:
+        raise Conflict(f"{record['title']!r} was cancelled", code="cancelled")
+
+
+def require_rsvp(state: State, record: Mapping[str, Any], did: str) -> None:
+    """Where the gathering asks for it, ``did`` said yes and has a place (not waitlisted)."""
+    if not record["rsvp_required"]:
+        return
+    rsvp = state.get(RSVPS, key(record["id"], did))
+    if rsvp is None or rsvp["status"] != GOING:
+        status = "no RSVP" if rsvp is None else f"an RSVP that is {rsvp['status']}"
+        raise NotPermitted(
+            f"{record['title']!r} checks in only those with a place; {did} has {status}",
+            code="no_rsvp",
+        )
+
+
+def normal_code(code: str) -> str:
+    """A check-in code as typed, without case, spaces or dashes (``7KQ3-M9XA`` = ``7kq3m9xa``)."""
+    return "".join(ch for ch in code.upper() if ch not in " -\t")
+
+
+def code_hash(code: str) -> str:
+    """What the organiser logs instead of the code."""
+    digest = hashlib.sha256(f"commonweal/checkin-code/v1|{normal_code(code)}".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def claim_proof(code: str, node_did: str, gathering_id: int, did: str) -> str:
+    """What an attendee logs: the code bound to this node, gathering and attendee."""
+    text = f"commonweal/checkin/v1|{node_did}|{gathering_id}|{did}|{normal_code(code)}"
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,75 @@
+"""Income from outside the books — a bank transfer, a donation, a grant — recorded by a treasurer.
+
+The treasurer names where the money went (the node or a fund), how much, what
+kind of income it was, and the SHA-256 digest of the evidence (the bank
+statement line, the receipt). The document itself stays off the log, so no
+donor's name or account number is ever published; anyone holding the document
+can check it against the digest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import optional_text, sha256_digest
+from commonweal.domain.membership.records import require_permission
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+from commonweal.domain.treasury.accounts import EXTERNAL, kind_of, parse_account, require_open
+from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.records import SPEND, amount, only
+from commonweal.domain.treasury.units import parse_code
+
+RECORDED = "treasury.income.recorded"
+MAX_MEMO = 500
+_SOURCE = re.compile(r"^[a-z][a-z_]{1,29}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Income:
+    """Body of ``treasury.income.recorded``."""
+
+    to: str
+    unit: str
+    amount: int
+    source: str
+    evidence: str
+    memo: str
+
+
+def parse_income(body: Mapping[str, Any]) -> Income:
+    """``{"to", "unit", "amount", "source", "evidence": "sha256:…", "memo"?}``."""
+    only(body, {"to", "unit", "amount", "source", "evidence", "memo"})
+    to = parse_account(body.get("to"), "to")
+    if kind_of(to) not in ("node", "fund"):
+        raise InvalidBody('income goes to "node" or a fund')
+    source = body.get("source")
+    if not isinstance(source, str) or not _SOURCE.match(source):
+        raise InvalidBody("source is a short word: donation, bank_transfer, grant, dues, sale, …")
+    return Income(
+        to=to,
+        unit=parse_code(body.get("unit")),
+        amount=amount(body),
+        source=source,
+        evidence=sha256_digest(body, "evidence"),
+        memo=optional_text(body, "memo", max_length=MAX_MEMO),
+    )
+
+
+def apply_income(state: State, ctx: Context, income: Income) -> None:
+    """A treasurer records money that came in from outside."""
+    require_permission(state, ctx, SPEND)
+    require_open(state, income.to)
+    post(
+        state,
+        ctx,
+        unit=income.unit,
+        postings=[(EXTERNAL, -income.amount), (income.to, income.amount)],
+        kind=f"income:{income.source}",
+        memo=income.memo,
+        evidence=income.evidence,
+    )

@@ -1,0 +1,132 @@
+"""The double-entry ledger: every movement is one entry whose postings sum to zero.
+
+:func:`post` is the only way a balance changes. It refuses an entry whose
+postings do not sum to zero, and any posting that would take an account beyond
+its limit: the node and its funds never below zero, a member never below zero
+(or, in a mutual-credit unit, below their credit floor) nor above a credit
+ceiling. ``external`` has no limit: it mirrors what came in from, and went out
+to, the world outside the books. So the sum of all balances of a unit is zero
+after every event, and every balance is the sum of the postings to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from commonweal.domain.credit.limits import Limits, limits_for
+from commonweal.domain.errors import Conflict
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+from commonweal.domain.treasury.accounts import EXTERNAL, kind_of, member_of
+from commonweal.domain.treasury.records import BALANCES, ENTRIES, MAX_AMOUNT
+from commonweal.domain.treasury.units import format_amount, require_unit
+
+Posting = tuple[str, int]
+"""(account, signed amount in minor units): positive adds to the account."""
+
+
+def balance(state: State, account: str, unit: str) -> int:
+    """The balance of ``account`` in ``unit`` (0 if nothing was ever posted to it)."""
+    value: int = state.get(BALANCES, (account, unit), 0)
+    return value
+
+
+def limits_of(state: State, account: str, unit: str) -> Limits | None:
+    """The lowest and highest balance ``account`` may reach (None: no limit at all)."""
+    if account == EXTERNAL:
+        return None
+    did = member_of(account)
+    if did is None:
+        return (0, None)
+    return limits_for(state, unit, did)
+
+
+def post(
+    state: State,
+    ctx: Context,
+    *,
+    unit: str,
+    postings: Sequence[Posting],
+    kind: str,
+    memo: str = "",
+    evidence: str = "",
+    ref: int | None = None,
+    line: str = "",
+) -> dict[str, Any]:
+    """Write one ledger entry for the current event, or refuse it and change nothing.
+
+    ``kind`` says what moved the money (``income``, ``transfer``, ``expense``,
+    ``decision``, ``settlement``, ``demurrage``); ``ref`` names the expense,
+    proposal or obligation behind it; ``line`` the budget line it counts against.
+    """
+    record = require_unit(state, unit)
+    if sum(amount for _account, amount in postings) != 0:
+        raise ValueError("a ledger entry's postings must sum to zero")
+    if state.get(ENTRIES, ctx.index) is not None:
+        raise ValueError(f"event {ctx.index} already wrote a ledger entry")
+    for account, amount in postings:
+        if amount == 0:
+            continue
+        after = balance(state, account, unit) + amount
+        _within_limits(state, account, unit, amount, after, record["exponent"])
+        state.put(BALANCES, (account, unit), after)
+    entry = {
+        "id": ctx.index,
+        "received": ctx.received,
+        "type": ctx.type,
+        "author": ctx.author,
+        "kind": kind,
+        "unit": unit,
+        "postings": [{"account": a, "amount": n} for a, n in postings if n != 0],
+        "memo": memo,
+        "evidence": evidence,
+        "ref": ref,
+        "line": line,
+    }
+    state.put(ENTRIES, ctx.index, entry)
+    return entry
+
+
+def _within_limits(
+    state: State, account: str, unit: str, amount: int, after: int, exponent: int
+) -> None:
+    if abs(after) > MAX_AMOUNT:
+        raise Conflict(f"{account} would pass the largest balance a ledger keeps", code="overflow")
+    limits = limits_of(state, account, unit)
+    if limits is None:
+        return
+    low, high = limits
+    if amount < 0 and after < low:
+        available = format_amount(max(balance(state, account, unit) - low, 0), exponent)
+        if kind_of(account) == "member" and low < 0:
+            raise Conflict(
+                f"{account} would go below its credit limit of {format_amount(low, exponent)} "
+                f"{unit} (it can pay {available} {unit} now)",
+                code="credit_limit",
+            )
+        raise Conflict(
+            f"{account} holds only {available} {unit}; this needs "
+            f"{format_amount(-amount, exponent)} {unit}",
+            code="insufficient_funds",
+        )
+    if amount > 0 and high is not None and after > high:
+        raise Conflict(
+            f"{account} would pass its credit ceiling of {format_amount(high, exponent)} {unit}",
+            code="credit_ceiling",
+        )
+
+
+def balances_in(state: State, unit: str) -> list[tuple[str, int]]:
+    """Every account's balance in ``unit``, by account name."""
+    found = []
+    for key, value in state.items(BALANCES):
+        assert isinstance(key, tuple)
+        if key[1] == unit:
+            found.append((str(key[0]), int(value)))
+    return sorted(found)
+
+
+def books_total(state: State, unit: str) -> int:
+    """The sum of every balance in ``unit``: zero, always (the books balance)."""
+    return sum(value for _account, value in balances_in(state, unit))

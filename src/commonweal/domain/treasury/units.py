@@ -1,0 +1,111 @@
+"""Units of account: a fiat currency, hours, a community currency — each declared by an event.
+
+Amounts are whole numbers of a unit's minor units: with ``exponent`` 2, 1250 EUR
+minor units are 12.50 EUR; hours with exponent 2 count hundredths of an hour.
+A unit is declared once; its exponent never changes, so old amounts keep their meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import required_text
+from commonweal.domain.node.profile import require_node_key
+from commonweal.domain.registry import Context
+from commonweal.domain.state import State
+from commonweal.domain.treasury.records import UNITS, only
+
+DECLARED = "treasury.unit.declared"
+KINDS = ("fiat", "hours", "community")
+MAX_EXPONENT = 8
+_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDeclared:
+    """Body of ``treasury.unit.declared``: ``{"code", "name", "exponent", "kind"}``."""
+
+    code: str
+    name: str
+    exponent: int
+    kind: str
+
+
+def parse_code(value: Any, name: str = "unit") -> str:
+    """A unit code: 2-12 upper-case letters and digits (``EUR``, ``HOUR``, ``RIVER``)."""
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise InvalidBody(f"{name} must be a unit code of 2-12 upper-case letters and digits")
+    return value
+
+
+def parse_declaration(body: Mapping[str, Any]) -> UnitDeclared:
+    """The declaration's body, checked."""
+    only(body, {"code", "name", "exponent", "kind"})
+    exponent = body.get("exponent")
+    if type(exponent) is not int or not 0 <= exponent <= MAX_EXPONENT:
+        raise InvalidBody(f"exponent must be a whole number from 0 to {MAX_EXPONENT}")
+    kind = body.get("kind")
+    if kind not in KINDS:
+        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+    return UnitDeclared(
+        parse_code(body.get("code"), "code"),
+        required_text(body, "name", max_length=80),
+        exponent,
+        str(kind),
+    )
+
+
+def apply_declaration(state: State, ctx: Context, unit: UnitDeclared) -> None:
+    """The node (at setup, or by a passed proposal) declares a unit, once."""
+    require_node_key(ctx)
+    declare(state, ctx, unit)
+
+
+def declare(state: State, ctx: Context, unit: UnitDeclared) -> None:
+    """Record ``unit``; a code is declared only once."""
+    if state.get(UNITS, unit.code) is not None:
+        raise Conflict(f"the unit {unit.code} is already declared", code="already_declared")
+    state.put(
+        UNITS,
+        unit.code,
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "exponent": unit.exponent,
+            "kind": unit.kind,
+            "declared_at": ctx.received,
+        },
+    )
+
+
+def require_unit(state: State, code: str) -> dict[str, Any]:
+    """The declared unit ``code``, or ``unknown_unit``."""
+    record: dict[str, Any] | None = state.get(UNITS, code)
+    if record is None:
+        raise Conflict(f"this node has declared no unit {code}", code="unknown_unit")
+    return record
+
+
+def format_amount(amount: int, exponent: int) -> str:
+    """``amount`` minor units as a decimal string: 1250 with exponent 2 is ``"12.50"``."""
+    if exponent == 0:
+        return str(amount)
+    sign = "-" if amount < 0 else ""
+    whole, fraction = divmod(abs(amount), 10**exponent)
+    return f"{sign}{whole}.{fraction:0{exponent}d}"
+
+
+def parse_decimal(text: str, exponent: int) -> int:
+    """The inverse of :func:`format_amount`: ``"12.5"`` with exponent 2 is 1250 minor units."""
+    match = re.fullmatch(r"(-?)(\d+)(?:\.(\d+))?", text.strip())
+    if match is None:
+        raise InvalidBody(f"{text!r} is not a decimal amount")
+    sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
+    if len(fraction) > exponent:
+        raise InvalidBody(f"{text!r} has more than {exponent} decimal places")
+    value = int(whole) * int(10**exponent) + int(fraction.ljust(exponent, "0") or "0")
+    return -value if sign else value

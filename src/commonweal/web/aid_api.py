@@ -1,0 +1,82 @@
+"""Mutual aid over HTTP: listings, matches, relayed messages and the signed inbox.
+
+Posting, claiming, answering, releasing, fulfilling and settling are ordinary
+signed events for ``POST /v1/events``. A message goes to ``/v1/aid/messages``
+beside the event that commits to it, so its text never reaches the log.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from commonweal.core.events import EventError, load_json
+from commonweal.node import aid
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.api import json_response, read_limited, receipt_json
+
+MAX_MESSAGE_BYTES = 80_000
+KINDS = ("request", "offer")
+STATUSES = ("open", "expired", "claimed", "fulfilled", "settled", "withdrawn")
+
+
+def router(node: Node) -> APIRouter:
+    """Aid routes over ``node``."""
+    api = APIRouter(prefix="/v1/aid")
+
+    @api.get("/posts")
+    def posts(
+        kind: str | None = Query(None),
+        status: str | None = Query(None),
+        category: str | None = Query(None),
+        near: str | None = Query(None, description="a geohash cell"),
+        within_km: int | None = Query(None, ge=0),
+    ) -> Response:
+        if kind is not None and kind not in KINDS:
+            raise Rejected("invalid_request", "kind must be request or offer")
+        if status is not None and status not in STATUSES:
+            raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+        found = aid.listing(
+            node, kind=kind, status=status, category=category, near=near, within_km=within_km
+        )
+        return json_response({"posts": found})
+
+    @api.get("/posts/{post_id}")
+    def post(post_id: int) -> Response:
+        return json_response(aid.post_view(node, post_id))
+
+    @api.get("/posts/{post_id}/matches")
+    def matches(post_id: int, within_km: int | None = Query(None, ge=0)) -> Response:
+        return json_response({"matches": aid.matches(node, post_id, within_km)})
+
+    @api.post("/messages", status_code=201)
+    async def message(request: Request) -> Response:
+        """``{"event": <signed aid.message.relayed>, "message": {"text"}, "salt"}``."""
+        document = await _document(request, {"event", "message", "salt"})
+        receipt = await run_in_threadpool(
+            aid.relay, node, document["event"], document["message"], document["salt"]
+        )
+        return json_response(receipt_json(receipt), 201)
+
+    @api.post("/inbox")
+    async def inbox(request: Request) -> Response:
+        """``{"did", "at", "sig"}`` signed by the member: their messages, sent and received."""
+        document = await _document(request, {"did", "at", "sig"})
+        return json_response({"messages": aid.inbox(node, document)})
+
+    return api
+
+
+async def _document(request: Request, members: set[str]) -> dict[str, object]:
+    raw = await read_limited(
+        request.headers.get("content-length"), request.stream(), MAX_MESSAGE_BYTES
+    )
+    try:
+        document = load_json(raw)
+    except EventError as error:
+        raise Rejected.from_error(error) from None
+    if not isinstance(document, dict) or set(document) != members:
+        raise Rejected("invalid_request", f"the body is {{{', '.join(sorted(members))}}}")
+    return document

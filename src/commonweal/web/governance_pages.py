@@ -1,0 +1,94 @@
+"""Pages for self-governance: proposals (list, new, one), and delegation settings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from commonweal.node import governance, proposal_views
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.charts import result_charts
+from commonweal.web.governance_api import PHASES
+from commonweal.web.rendering import page_router, render, signed_in, viewer
+
+PHASE_WORDS = {
+    "draft": "Drafts",
+    "discussion": "Under discussion",
+    "voting": "Voting now",
+    "closed": "Decided",
+    "cancelled": "Withdrawn",
+}
+
+
+def router(node: Node) -> APIRouter:
+    """Governance pages over ``node``."""
+    pages = page_router()
+
+    @pages.get("/proposals", response_class=HTMLResponse)
+    def proposals(
+        request: Request, phase: str | None = None, topic: str | None = None
+    ) -> HTMLResponse:
+        phase = phase or None
+        topic = topic or None
+        if phase is not None and phase not in PHASES:
+            raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
+        constitution = _constitution(node)
+        return render(
+            request,
+            node,
+            "proposals.html",
+            {
+                "proposals": governance.proposals(node, phase=phase, topic=topic),
+                "phase": phase,
+                "topic": topic,
+                "phases": PHASE_WORDS,
+                "topics": constitution["topics"] if constitution else {},
+            },
+        )
+
+    @pages.get("/proposals/new", response_class=HTMLResponse)
+    def new_proposal(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "propose something")
+        constitution = _constitution(node)
+        if constitution is None:
+            raise Rejected("not_found", "this node has not adopted a constitution")
+        return render(request, node, "proposal-new.html", {"constitution": constitution}, me=me)
+
+    @pages.get("/proposals/{proposal_id}", response_class=HTMLResponse)
+    def proposal(request: Request, proposal_id: int) -> HTMLResponse:
+        me = viewer(request, node)
+        page = proposal_views.proposal_page(node, proposal_id, me["did"] if me else None)
+        result = page["proposal"]["result"]
+        return render(
+            request,
+            node,
+            "proposal.html",
+            {
+                **page,
+                "phases": PHASE_WORDS,
+                "charts": result_charts(result, page["labels"]) if result else [],
+                "candidates": proposal_views.candidates(node, exclude=me["did"] if me else None),
+            },
+            me=me,
+        )
+
+    @pages.get("/delegation", response_class=HTMLResponse)
+    def delegation(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "set your delegations")
+        return render(
+            request,
+            node,
+            "delegation.html",
+            proposal_views.delegation_page(node, me["did"]),
+            me=me,
+        )
+
+    return pages
+
+
+def _constitution(node: Node) -> dict[str, object] | None:
+    try:
+        return governance.constitution(node)["constitution"]  # type: ignore[no-any-return]
+    except Rejected:
+        return None

@@ -1,0 +1,42 @@
+"""The log explorer: the latest signed checkpoint, the entries, and your own receipts,
+each proven in the browser (signature, leaf hash, inclusion, checkpoint signature)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from commonweal.node import queries, receipts
+from commonweal.node.service import Node
+from commonweal.web.rendering import page_router, render, viewer
+
+PAGE = 50
+
+
+def router(node: Node) -> APIRouter:
+    """Log pages over ``node``."""
+    pages = page_router()
+
+    @pages.get("/log", response_class=HTMLResponse)
+    def log(request: Request, before: int | None = None) -> HTMLResponse:
+        me = viewer(request, node)
+        latest = queries.latest_checkpoint(node)
+        entries = receipts.page(node, before, PAGE)
+        return render(
+            request,
+            node,
+            "log.html",
+            {
+                "checkpoint": latest[1] if latest else None,
+                "checkpoint_row": latest[0] if latest else None,
+                "entries": entries,
+                "older": entries[-1].index if entries and entries[-1].index > 0 else None,
+                "newer": (before + PAGE) if before is not None and before < node.size else None,
+                "mine": receipts.by_author(node, me["did"], 20) if me else [],
+                "types": node.registry.types,
+                "size": node.size,
+            },
+            me=me,
+        )
+
+    return pages

@@ -1,0 +1,206 @@
+"""Rendering pages: the templates, their filters, the site's navigation, and who is looking.
+
+Every page goes through :func:`render`, which adds what ``base.html`` needs: the
+node, its profile, the navigation, and the signed-in viewer (``me``: their DID,
+status, roles and permissions, or None). A capability adds its pages with a router
+module and one line in :data:`NAVIGATION` (see docs/web.md).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from commonweal.core.rfc3339 import parse_utc
+from commonweal.node import queries, standing
+from commonweal.node.errors import Rejected
+from commonweal.node.movable_clock import MovableClock
+from commonweal.node.service import Node
+from commonweal.web.problems import rejection
+from commonweal.web.session import member_did
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _short(text: str, n: int = 16) -> str:
+    return text if len(text) <= n + 1 else text[:n] + "…"
+
+
+def _when(text: str) -> str:
+    return parse_utc(text).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def _did_short(did: str) -> str:
+    """``did:key:z6MkhaXg…Qv2M``: enough to tell keys apart at a glance."""
+    if did.startswith("did:key:") and len(did) > 24:
+        return did[8:16] + "…" + did[-4:]
+    return did
+
+
+def _sentence(text: str) -> str:
+    """First letter up, a full stop at the end: the API's details read as sentences."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+TEMPLATES.env.filters["sentence"] = _sentence
+TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
+TEMPLATES.env.filters["short"] = _short
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["did_short"] = _did_short
+
+
+PAGE_HEADERS = {
+    # Only the node's own scripts and styles run on its pages: an injected script could
+    # not load, so it could neither use the member's key nor copy the sealed backup.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the main navigation; ``member_only`` links show to signed-in members."""
+
+    label: str
+    href: str
+    member_only: bool = False
+    permission: str | None = None
+
+
+NAVIGATION: list[NavLink] = [
+    NavLink("Home", "/"),
+    NavLink("Members", "/members"),
+    NavLink("Proposals", "/proposals"),
+    NavLink("Delegation", "/delegation", member_only=True),
+    NavLink("My credentials", "/credentials", member_only=True),
+    NavLink("Verify", "/verify"),
+    NavLink("Log", "/log"),
+    NavLink("Stewards", "/steward", permission="membership.admit"),
+]
+"""The main navigation, in order. Capabilities append their own links here."""
+
+
+def viewer(request: Request, node: Node) -> dict[str, Any] | None:
+    """The signed-in person looking at the page, or None."""
+    did = member_did(request)
+    return standing.viewer(node, did) if did else None
+
+
+def visible_links(me: dict[str, Any] | None) -> list[NavLink]:
+    """The navigation this viewer sees."""
+    shown = []
+    for link in NAVIGATION:
+        if link.member_only and not (me and me["status"]):
+            continue
+        if link.permission and not (me and link.permission in me["permissions"]):
+            continue
+        shown.append(link)
+    return shown
+
+
+def render(
+    request: Request,
+    node: Node,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    me: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` with the page's own ``context`` and what every page needs."""
+    me = me if me is not None else viewer(request, node)
+    clock = node.clock
+    page = {
+        "node": node,
+        "profile": queries.profile(node),
+        "me": me,
+        "nav": visible_links(me),
+        "path": request.url.path,
+        "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
+        **(context or {}),
+    }
+    response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+ERROR_WORDS = {
+    400: "That request was not understood",
+    401: "You need to sign in",
+    403: "That is not allowed",
+    404: "Not found",
+    409: "That cannot be done now",
+    422: "That cannot be done",
+}
+
+
+class SignInNeeded(Exception):
+    """The page is about the viewer, who is not signed in."""
+
+    def __init__(self, doing: str) -> None:
+        super().__init__(doing)
+        self.doing = doing
+
+
+def signed_in(request: Request, node: Node, doing: str) -> dict[str, Any]:
+    """The viewer, or ``SignInNeeded`` (rendered as a page that says how to sign in)."""
+    me = viewer(request, node)
+    if me is None:
+        raise SignInNeeded(doing)
+    return me
+
+
+class PageRoute(APIRoute):
+    """A page route: a refusal renders as an error page instead of a problem document."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except SignInNeeded as needed:
+                return render(
+                    request,
+                    request.app.state.node,
+                    "sign-in-needed.html",
+                    {"doing": needed.doing},
+                    status=401,
+                )
+            except Rejected as refused:
+                node: Node = request.app.state.node
+                status = rejection(refused).status_code
+                return render(
+                    request,
+                    node,
+                    "error.html",
+                    {
+                        "heading": ERROR_WORDS.get(status, "Something went wrong"),
+                        "detail": refused.message,
+                        "code": refused.code,
+                    },
+                    status=status,
+                )
+
+        return page
+
+
+def page_router() -> APIRouter:
+    """An ``APIRouter`` for pages (see :class:`PageRoute`)."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False)

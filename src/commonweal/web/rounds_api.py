@@ -1,0 +1,34 @@
+"""Funding rounds over HTTP (reads): quadratic-funding rounds and conviction pools.
+
+Opening, entering projects, contributing, funding pools, proposing and staking
+are ordinary signed events for ``POST /v1/events``; the node closes rounds and
+pays passed proposals itself.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from commonweal.node import rounds
+from commonweal.node.service import Node
+from commonweal.web.api import json_response
+
+
+def router(node: Node) -> APIRouter:
+    """Round and pool routes over ``node``."""
+    api = APIRouter(prefix="/v1/rounds")
+
+    @api.get("")
+    def listing() -> Response:
+        return json_response({"rounds": rounds.rounds(node)})
+
+    @api.get("/{round_id}")
+    def round_view(round_id: int) -> Response:
+        return json_response(rounds.round_view(node, round_id))
+
+    @api.get("/{pool_id}/stakes/{did}")
+    def stakes(pool_id: int, did: str) -> Response:
+        return json_response(rounds.stakes(node, pool_id, did))
+
+    return api

@@ -1,0 +1,72 @@
+// Talking to the node: JSON in and out, and RFC 9457 problem documents as errors
+// whose message is the node's own plain-language `detail`.
+
+export class Problem extends Error {
+  constructor(status, document) {
+    super(document.detail || document.title || `The node answered ${status}.`);
+    this.status = status;
+    this.code = document.code || "";
+    this.document = document;
+  }
+}
+
+export async function request(method, path, body) {
+  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new Problem(0, { detail: "The node could not be reached. Check your connection and try again.", code: "offline" });
+  }
+  const text = await response.text();
+  let document = null;
+  try {
+    document = text ? JSON.parse(text) : null;
+  } catch {
+    document = null;
+  }
+  if (!response.ok) {
+    throw new Problem(response.status, document && typeof document === "object" ? document : { detail: text });
+  }
+  return { document, response };
+}
+
+export async function getJson(path) {
+  return (await request("GET", path)).document;
+}
+
+export async function postJson(path, body) {
+  return (await request("POST", path, body)).document;
+}
+
+// Advice beside the node's own words, for the refusals a person can do something about.
+const ADVICE = {
+  not_a_member: "Only members can do this. If you have not joined yet, apply on the Join page.",
+  suspended: "Your membership is suspended, so you cannot act until a steward reinstates you.",
+  forbidden: "Your roles do not allow this.",
+  at_in_future: "Your device's clock seems to be ahead; set it to the right time and try again.",
+  bad_signature: "The signature did not match: the event was changed after it was signed.",
+  wrong_node: "This event was signed for another node.",
+  voting_closed: "Voting on this proposal has ended.",
+  offline: "",
+};
+
+// "sig is not valid" → "Sig is not valid.": the node's details read as sentences.
+export function sentence(text) {
+  const trimmed = String(text || "").trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : capital + ".";
+}
+
+export function explain(error) {
+  if (error instanceof Problem) {
+    const advice = ADVICE[error.code];
+    return advice ? `${sentence(error.message)} ${advice}` : sentence(error.message);
+  }
+  return sentence(error && error.message ? error.message : String(error));
+}

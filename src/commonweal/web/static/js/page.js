@@ -1,0 +1,53 @@
+// On every page: the key banner, signed forms, and signing out.
+
+import { explain } from "./api.js";
+import { enhanceForms } from "./forms.js";
+import { loadKey } from "./keystore.js";
+import { sessionDid, signOut } from "./session.js";
+import { say, showCarriedMessage } from "./ui.js";
+
+function banner(html) {
+  const box = document.getElementById("key-banner");
+  if (!box) return;
+  box.innerHTML = html;
+  box.hidden = false;
+}
+
+async function checkKey() {
+  if (!window.isSecureContext || !crypto.subtle) {
+    banner("<p>This page is not served over HTTPS, so your browser will not sign anything here. Reading works; to act, open the node's https:// address.</p>");
+    return;
+  }
+  let key = null;
+  try {
+    key = await loadKey();
+  } catch {
+    banner("<p>This browser does not let the page keep a key (private browsing or storage turned off). You can read everything, but not act.</p>");
+    return;
+  }
+  const signedIn = sessionDid();
+  if (key && !key.backedUp && location.pathname !== "/key") {
+    banner('<p><strong>Your key has no backup yet.</strong> If this browser loses it, you lose your membership\'s key. <a href="/key#backup">Download your backup now</a>.</p>');
+  } else if (signedIn && (!key || key.did !== signedIn) && location.pathname !== "/key") {
+    banner('<p>You are signed in, but this browser does not hold that key, so it cannot sign for you. <a href="/key">Restore your key or sign in again</a>.</p>');
+  }
+  document.documentElement.dataset.key = key ? "present" : "absent";
+}
+
+function wireSignOut() {
+  for (const button of document.querySelectorAll("[data-sign-out]")) {
+    button.addEventListener("click", async () => {
+      try {
+        await signOut();
+        location.assign("/");
+      } catch (error) {
+        say(explain(error), "error");
+      }
+    });
+  }
+}
+
+showCarriedMessage();
+enhanceForms();
+wireSignOut();
+checkKey();

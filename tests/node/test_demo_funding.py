@@ -1,0 +1,39 @@
+"""The demo's aid and funding chapter leaves every kind of thing to look at, and replays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commonweal.domain.catalog import default_registry
+from commonweal.node import aid, campaigns, rounds
+from commonweal.node.demo import create_demo
+from commonweal.node.verify import verify_log
+
+
+def test_the_demo_has_aid_campaigns_rounds_and_a_pool(tmp_path: Path) -> None:
+    node = create_demo(tmp_path / "demo")
+    try:
+        posts = aid.listing(node)
+        statuses = {p["status"] for p in posts}
+        assert {"open", "claimed", "settled"} <= statuses
+        settled = {p["settlement"]["as"] for p in posts if p["status"] == "settled"}
+        assert settled == {"gift", "hours", "credit"}
+        assert any(aid.matches(node, p["id"]) for p in posts if p["status"] == "open")
+        leaves = b"".join(e.leaf for e in node.store.entries(0, node.size))
+        assert b"east entrance" not in leaves  # relayed messages stay off the log
+        by_status = {c["status"] for c in campaigns.campaigns(node)}
+        assert by_status == {"open", "succeeded", "failed"}
+        assert any(
+            c["kind"] == "threshold" and c["status"] == "succeeded"
+            for c in campaigns.campaigns(node)
+        )
+        views = [rounds.round_view(node, r["id"]) for r in rounds.rounds(node)]
+        qf = [v for v in views if v["kind"] == "quadratic"]
+        assert {v["status"] for v in qf} == {"open", "closed"}
+        closed = next(v for v in qf if v["status"] == "closed")
+        assert closed["result"]["matched"] == closed["pool"] and closed["result"]["saturated"]
+        [pool] = [v for v in views if v["kind"] == "conviction"]
+        assert {p["status"] for p in pool["proposals"]} == {"executed", "open"}
+        assert verify_log(node.store, default_registry(), compare_with=node.store).ok
+    finally:
+        node.close()
