@@ -6,14 +6,14 @@ import typer
 
 from commonweal.cli import (
     aid_commands,
+    alliance_commands,
     campaign_commands,
     commons_commands,
-    alliance_commands,
     credential_commands,
     credit_commands,
     event_commands,
-    gathering_commands,
     federation_commands,
+    gathering_commands,
     governance_commands,
     key_commands,
     log_commands,

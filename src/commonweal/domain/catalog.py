@@ -7,10 +7,10 @@ from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
+from commonweal.domain.federation import events as federation
 from commonweal.domain.funding import closing as funding_closing
 from commonweal.domain.funding import pools, rounds
 from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_TYPES
-from commonweal.domain.federation import events as federation
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
