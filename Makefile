@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 DEMO_DIR ?= demo-data
 PORT ?= 8000
+NETWORK_DIR ?= demo-network
+NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast test-browser test-postgres bench lint format clean
+.PHONY: help install demo demo-network test test-fast test-browser test-postgres bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +37,9 @@ install: $(STAMP) $(CHROMIUM) ## Create .venv and install Commonweal with its de
 demo: $(STAMP) ## Create a seeded demo node in ./demo-data and serve it on http://127.0.0.1:8000
 	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT)
 
+demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
+	$(BIN)/commonweal demo --network --data-dir $(NETWORK_DIR) --port $(NETWORK_PORT)
+
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -57,4 +62,4 @@ bench: $(STAMP) ## Run the benchmarks and print each figure beside its target
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual environment, caches and demo data
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR) $(NETWORK_DIR)

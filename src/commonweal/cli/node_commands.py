@@ -116,8 +116,17 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Create the demo, then exit."),
+    network: bool = typer.Option(
+        False, "--network", help="The federation demo instead: three nodes and an alliance."
+    ),
 ) -> None:
-    """Create (once) a seeded demo node and serve it."""
+    """Create (once) a seeded demo node and serve it (or, with --network, the federation)."""
+    if network:
+        from commonweal.cli.alliance_commands import network_demo
+
+        network_dir = Path("demo-network") if data_dir == Path("demo-data") else data_dir
+        network_demo(network_dir, host, port, no_serve)
+        return
     if not (data_dir / SETTINGS_FILE).exists():
         try:
             create_demo(data_dir).close()
@@ -159,7 +168,10 @@ def demo(
     console.print(f"  .venv/bin/commonweal commons list --node {base}")
     console.print(f"  .venv/bin/commonweal gathering list --all --node {base}")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
-    console.print(f"  .venv/bin/commonweal verify {base}\n")
+    console.print(f"  .venv/bin/commonweal verify {base}")
+    console.print(
+        "\nThe federation — three nodes and an alliance voting together: make demo-network\n"
+    )
     if no_serve:
         node.close()
         return
