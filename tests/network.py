@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,37 +24,8 @@ HTTP = httpx.Client(timeout=30)
 """One connection pool for every test request (a new client per request costs ~40 ms)."""
 
 
-class LoggedServer(ServerProcess):
-    """A server whose stderr goes to ``server.log`` in its data directory.
-
-    A pipe nobody reads would fill up and stall a server that logs (refusals are
-    logged), so long federation tests keep the log in a file instead.
-    """
-
-    def start(self, timeout: float = 30.0) -> LoggedServer:
-        command = [
-            str(Path(sys.executable).parent / "commonweal"),
-            "serve",
-            "--data-dir",
-            str(self.data_dir),
-            "--port",
-            str(self.port),
-        ]
-        log = (self.data_dir / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=log, env=os.environ.copy()
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {(self.data_dir / 'server.log').read_text()}")
-            try:
-                if HTTP.get(self.url + "/.well-known/commonweal", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise TimeoutError("the server did not start")
+LoggedServer = ServerProcess
+"""Every test server now logs its stderr to ``server.log`` in its data directory."""
 
 
 class RealClock:
