@@ -6,7 +6,6 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 DEMO_DIR ?= demo-data
 PORT ?= 8000
-NETWORK_DIR ?= demo-network
 NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
 
@@ -34,11 +33,11 @@ $(CHROMIUM):
 
 install: $(STAMP) $(CHROMIUM) ## Create .venv and install Commonweal with its development tools (and Chromium)
 
-demo: $(STAMP) ## Create a seeded demo node in ./demo-data and serve it on http://127.0.0.1:8000
-	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT)
+demo: $(STAMP) ## Seeded demo: a community on :8000, and three nodes and their alliance on :8100-8103
+	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT) --network-port $(NETWORK_PORT)
 
 demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
-	$(BIN)/commonweal demo --network --data-dir $(NETWORK_DIR) --port $(NETWORK_PORT)
+	$(BIN)/commonweal demo --network --data-dir $(DEMO_DIR) --network-port $(NETWORK_PORT)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests bench
@@ -62,4 +61,4 @@ bench: $(STAMP) ## Run the benchmarks and print each figure beside its target
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual environment, caches and demo data
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR) $(NETWORK_DIR)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)

@@ -7,8 +7,8 @@ a decision) that recognises the two other nodes and the alliance; the alliance
 recognises its member nodes; a member node calls a network-wide vote, each node
 opens its precinct, its members vote, the precincts close with their subtotals,
 the member nodes report them, and the alliance closes the vote with the result.
-Served, the nodes then witness and mirror each other live (``commonweal demo
---network``, ``make demo-network``).
+Served, the nodes then witness and mirror each other live (``make demo`` serves them
+beside the community node; ``commonweal demo --network`` serves them alone).
 """
 
 from __future__ import annotations
