@@ -319,8 +319,8 @@ def expense_actions(
         if viewer in expense["approvals"]:
             left = required - len(expense["approvals"])
             why.append(
-                f"You have approved it; it needs {left} more treasurer"
-                f"{'' if left == 1 else 's'}' approval."
+                f"You have approved it; it needs {left} more "
+                + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
             )
         else:
             may["approve"] = True
