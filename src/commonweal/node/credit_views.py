@@ -16,6 +16,10 @@ from commonweal.node.service import Node
 from commonweal.node.treasury_views import names
 
 CLOSED_SHOWN = 30
+OPEN_SHOWN = 100
+"""Open debts listed on a unit's page: the viewer's own always, then the newest others."""
+CYCLES_SHOWN = 100
+SETOFFS_SHOWN = 200
 
 
 def credit_index(node: Node) -> dict[str, Any]:
@@ -87,7 +91,8 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
             for p in positions
             if p["member"] != viewer and _is_active(node, p["member"])
         ],
-        "open": [o for o in obligations if o["status"] == OPEN],
+        "open": _shown([o for o in obligations if o["status"] == OPEN], viewer, OPEN_SHOWN),
+        "open_count": sum(1 for o in obligations if o["status"] == OPEN),
         "closed": [o for o in obligations if o["status"] != OPEN][:CLOSED_SHOWN],
         "clearings": [{**row, "by_name": _name(people, row["by"])} for row in clearings],
         "preview": {k: preview[k] for k in ("debt_before", "debt_after", "cleared")},
@@ -116,13 +121,15 @@ def clearing_page(node: Node, unit: str) -> dict[str, Any]:
         for item in preview["claim"]["setoffs"]
     ]
     found = cycles(setoffs)
-    for cycle in found:
+    for cycle in found[:CYCLES_SHOWN]:
         cycle["names"] = [_name(people, did) for did in cycle["members"]]
     return {
         **preview,
         "unit": records[unit],
-        "setoffs": setoffs,
-        "cycles": found,
+        "setoffs": setoffs[:SETOFFS_SHOWN],
+        "setoff_count": len(setoffs),
+        "cycles": found[:CYCLES_SHOWN],
+        "cycle_count": len(found),
         "open_count": open_count,
         "unit_records": records,
     }
@@ -133,37 +140,60 @@ def cycles(setoffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     A clearing keeps every member's net position, so its set-offs form a circulation: at
     each member what is set off of their debts equals what is set off of their claims. It
-    therefore splits into cycles; this walks them greedily (the lowest obligation id
-    first), taking each cycle's smallest remaining set-off. Members are listed from the
-    first debtor, each owing the next, the last owing the first.
+    therefore splits into cycles; this walks them greedily (from the lowest obligation id
+    left, always along a member's lowest obligation left), taking each cycle's smallest
+    remaining set-off. Members are listed from the first debtor, each owing the next, the
+    last owing the first.
     """
-    left = {row["id"]: row["setoff"] for row in setoffs}
+    left = {row["id"]: row["setoff"] for row in setoffs if row["setoff"] > 0}
     edges = {row["id"]: (row["debtor"], row["creditor"]) for row in setoffs}
+    order = sorted(left)
+    outgoing: dict[str, list[int]] = {}
+    for oid in order:
+        outgoing.setdefault(edges[oid][0], []).append(oid)
+    cursor = dict.fromkeys(outgoing, 0)
+
+    def next_from(member: str) -> int | None:
+        owed = outgoing.get(member, [])
+        at = cursor.get(member, 0)
+        while at < len(owed) and left[owed[at]] == 0:
+            at += 1
+        cursor[member] = at
+        return owed[at] if at < len(owed) else None
+
     found: list[dict[str, Any]] = []
-    while any(left.values()):
-        start = min(oid for oid, amount in left.items() if amount > 0)
-        path = [start]
-        seen = {edges[start][0]: 0}
-        at = edges[start][1]
+    first = 0
+    while True:
+        while first < len(order) and left[order[first]] == 0:
+            first += 1
+        if first == len(order):
+            return found
+        path = [order[first]]
+        seen = {edges[path[0]][0]: 0}
+        at = edges[path[0]][1]
         while at not in seen:
             seen[at] = len(path)
-            following = [o for o in sorted(left) if left[o] > 0 and edges[o][0] == at]
-            if not following:  # not a circulation: nothing more to tell as cycles
+            following = next_from(at)
+            if following is None:  # not a circulation: nothing more to tell as cycles
                 return found
-            path.append(following[0])
-            at = edges[following[0]][1]
+            path.append(following)
+            at = edges[following][1]
         loop = path[seen[at] :]
         amount = min(left[oid] for oid in loop)
         for oid in loop:
             left[oid] -= amount
         found.append(
-            {
-                "members": [edges[oid][0] for oid in loop],
-                "obligations": loop,
-                "amount": amount,
-            }
+            {"members": [edges[oid][0] for oid in loop], "obligations": loop, "amount": amount}
         )
-    return found
+
+
+def _shown(rows: list[dict[str, Any]], viewer: str | None, limit: int) -> list[dict[str, Any]]:
+    """The viewer's own rows, then the others, at most ``limit`` in all (order kept)."""
+    own = {id(r) for r in rows if viewer in (r["debtor"], r["creditor"])}
+    room = max(limit - len(own), 0)
+    others = [r for r in rows if id(r) not in own][:room]
+    keep = own | {id(r) for r in others}
+    return [r for r in rows if id(r) in keep]
 
 
 def _obligation(row: dict[str, Any], people: dict[str, str], viewer: str | None) -> dict[str, Any]:

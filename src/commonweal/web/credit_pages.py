@@ -25,8 +25,16 @@ def router(node: Node) -> APIRouter:
     def unit_page(request: Request, unit: str) -> HTMLResponse:
         me = viewer(request, node)
         page = credit_views.unit_page(node, unit, me["did"] if me else None)
-        chart = positions_chart(unit, page["positions"]) if page["positions"] else None
-        return render(request, node, "credit-unit.html", {**page, "chart": chart}, me=me)
+        caption, chart = (
+            positions_chart(unit, page["positions"]) if page["positions"] else ("", None)
+        )
+        return render(
+            request,
+            node,
+            "credit-unit.html",
+            {**page, "chart": chart, "chart_caption": caption},
+            me=me,
+        )
 
     @pages.get("/credit/{unit}/clearing", response_class=HTMLResponse)
     def clearing(request: Request, unit: str) -> HTMLResponse:

@@ -121,7 +121,23 @@ def budget_chart(budget: dict[str, Any], units: dict[str, dict[str, Any]]) -> Ma
     return Markup("".join(parts))
 
 
-def positions_chart(unit: str, positions: list[dict[str, Any]]) -> Markup:
-    """Each member's balance: credit grows to the right, debt (below zero) to the left."""
-    bars = [Bar(row["name"], row["formatted"]) for row in positions]
-    return bar_chart(f"Balances in {unit}", bars)
+CHART_ENDS = 12
+
+
+def positions_chart(unit: str, positions: list[dict[str, Any]]) -> tuple[str, Markup]:
+    """Each member's balance: credit grows to the right, debt (below zero) to the left.
+
+    A large community's chart shows only the members furthest below and above zero (all of
+    them are in the table); the caption says which.
+    """
+    rows = positions
+    caption = "Balances: credit to the right, below zero to the left"
+    if len(rows) > 2 * CHART_ENDS:
+        ranked = sorted(rows, key=lambda row: row["balance"])
+        rows = ranked[:CHART_ENDS] + ranked[-CHART_ENDS:]
+        caption = (
+            f"The {CHART_ENDS} balances furthest below zero and the {CHART_ENDS} highest, "
+            f"of {len(positions)}"
+        )
+    bars = [Bar(row["name"], row["formatted"]) for row in rows]
+    return caption, bar_chart(f"Balances in {unit}", bars)
