@@ -179,6 +179,9 @@ def test_income_expense_transfer_and_mutual_credit_in_the_browser(
     alice.get_by_label("What for (public)").fill("Change from the seeds")
     alice.get_by_role("button", name="Sign and send").click()
     expect(alice.get_by_test_id("ledger-entry").first).to_contain_text("6.40 EUR")
+    paid_in = alice.get_by_test_id("ledger-entry").nth(1)  # the expense paid into her account
+    paid_in.get_by_role("button", name=re.compile("^Prove entry")).click()
+    expect(paid_in.locator("[data-verdict]")).to_contain_text("Proven")
     shot(alice, "transfer")
     mine = live.get(f"/v1/treasury/balances/member:{live.dids['alice']}")["balances"]
     assert [b["balance"] for b in mine if b["unit"] == "EUR"] == [8_000]
