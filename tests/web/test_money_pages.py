@@ -19,6 +19,7 @@ from commonweal.node.setup import open_node
 from commonweal.web.app import create_app
 from commonweal.web.money_rendering import day, grouped, rate
 from commonweal.web.session import COOKIE, SignedIn
+from tests.community import Community
 
 
 @pytest.fixture(scope="module")
@@ -251,3 +252,22 @@ def test_money_is_written_for_people() -> None:
     assert grouped(7, 0) == "7" and grouped(5, 3) == "0.005"
     assert rate("7/100") == "7 %" and rate("1/3") == "33.33 %"
     assert day("2026-03-05T10:00:00Z") == "5 Mar 2026" and day("2026-12-31") == "31 Dec 2026"
+
+
+def test_a_node_without_money_yet(community: Community) -> None:
+    """A fresh node: every page says plainly that there is nothing yet, and why."""
+    with TestClient(create_app(community.node, background_checkpoints=False)) as client:
+        expected = {
+            "/treasury": "No money has moved yet",
+            "/treasury/ledger": "No entries yet",
+            "/treasury/expenses": "No expenses yet",
+            "/credit": "This node runs no mutual-credit unit",
+        }
+        for path, words in expected.items():
+            page = client.get(path)
+            assert page.status_code == 200 and words in page.text, path
+        assert client.get("/credit/HOUR").status_code == 404
+        sign_in(client, community.did("alice"))
+        assert 'data-testid="no-funds"' in client.get("/treasury/expenses/new").text
+        transfer = client.get("/treasury/transfer").text
+        assert "declared no unit" in transfer and "data-event" not in transfer

@@ -175,8 +175,11 @@ function addItem(form) {
     input.previousElementSibling.htmlFor = input.id;
     input.previousElementSibling.textContent = name === "title" ? `Item ${itemCount}` : `Amount of item ${itemCount}`;
   }
-  row.querySelector("[data-remove-item]").addEventListener("click", () => {
+  const remove = row.querySelector("[data-remove-item]");
+  remove.setAttribute("aria-label", `Remove item ${itemCount}`);
+  remove.addEventListener("click", () => {
     row.remove();
+    form.querySelector("[data-add-item]").focus();
     itemsTotal(form);
   });
   row.addEventListener("input", () => itemsTotal(form));
