@@ -89,6 +89,8 @@ NAVIGATION: list[NavLink] = [
     NavLink("Proposals", "/proposals"),
     NavLink("Delegation", "/delegation", member_only=True),
     NavLink("My credentials", "/credentials", member_only=True),
+    NavLink("Treasury", "/treasury"),
+    NavLink("Mutual credit", "/credit"),
     NavLink("Verify", "/verify"),
     NavLink("Log", "/log"),
     NavLink("Stewards", "/steward", permission="membership.admit"),
