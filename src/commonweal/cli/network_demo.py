@@ -54,13 +54,11 @@ def start(data_dir: Path, host: str, base_port: int) -> list[subprocess.Popen[by
     from commonweal.node.demo_network import ORDER
 
     command = str(Path(sys.executable).parent / "commonweal")
-    return [
-        subprocess.Popen(
-            [command, "serve", "--data-dir", str(data_dir / name), "--host", host]
-            + ["--port", str(base_port + n)]
-        )
-        for n, name in enumerate(ORDER)
-    ]
+    children = []
+    for n, name in enumerate(ORDER):
+        where = ["--data-dir", str(data_dir / name), "--host", host, "--port", str(base_port + n)]
+        children.append(subprocess.Popen([command, "serve", *where]))
+    return children
 
 
 def stop(children: list[subprocess.Popen[bytes]]) -> None:
