@@ -35,6 +35,7 @@ def show(node: str = NodeUrl) -> None:
             f"{total['unit']:<6}",
             f"treasury {money(total['treasury']['balance'], total['unit'], known)}",
             f"members {money(total['members']['balance'], total['unit'], known)}",
+            f"escrow {money(total['escrow']['balance'], total['unit'], known)}",
             f"books {total['books']}",
         )
     for fund in overview["funds"]:
