@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.treasury.ledger import balance, balances_in
 from commonweal.node import campaigns, rounds
+from commonweal.node.service import Node
 from commonweal.node.verify import verify_log
 from tests.community import Community
 
@@ -25,25 +27,31 @@ FUNDS = 1_000_000
 
 def open_books(community: Community) -> None:
     """The node declares EUR, a time bank in HOUR and the community credit RVC (once)."""
-    node = community.node
+    open_node_books(community.node)
+
+
+def open_node_books(node: Node, paid_in: Mapping[str, int] | None = None) -> None:
+    """:func:`open_books` on a bare node, and EUR paid in for members (did → minor units)."""
     for unit in UNITS:
         if node.state.get("treasury.units", unit["code"]) is None:
             node.submit_as_node("treasury.unit.declared", dict(unit))
             if unit["kind"] != "fiat":
                 node.submit_as_node("credit.policy.set", {"unit": unit["code"], "limits": CREDIT})
+    for did, amount in (paid_in or {}).items():
+        body = {
+            "to": "member:" + did,
+            "unit": "EUR",
+            "amount": amount,
+            "source": "bank_transfer",
+            "evidence": "sha256:" + "b" * 64,
+            "memo": "Paid in",
+        }
+        node.submit_as_node("treasury.income.recorded", body)
 
 
-def pay_in(community: Community, name: str, amount: int, unit: str = "EUR") -> None:
-    """``name`` pays money in: the node records it into their account, as a treasurer would."""
-    body = {
-        "to": account(community, name),
-        "unit": unit,
-        "amount": amount,
-        "source": "bank_transfer",
-        "evidence": "sha256:" + "b" * 64,
-        "memo": "Paid in",
-    }
-    community.node.submit_as_node("treasury.income.recorded", body)
+def pay_in(community: Community, name: str, amount: int) -> None:
+    """``name`` pays EUR in: the node records it into their account, as a treasurer would."""
+    open_node_books(community.node, {community.did(name): amount})
 
 
 def funded(community: Community, *names: str, amount: int = FUNDS) -> None:

@@ -53,7 +53,10 @@ def accounts(
 
 @app.command("balance")
 def balance(
-    account: str = typer.Argument(..., help="node, external, fund:<name> or member:<did>."),
+    account: str = typer.Argument(
+        ...,
+        help="node, external, fund:<name>, member:<did>, or campaign:/round:/pool:/deposits:<id>.",
+    ),
     node: str = NodeUrl,
 ) -> None:
     """One account's balance in every unit, with its limits."""
