@@ -116,7 +116,7 @@ def export(
 def income(
     amount: str = typer.Argument(..., help="How much, in the unit (12.50)."),
     unit: str = typer.Option(..., help="The unit (EUR)."),
-    to: str = typer.Option("node", help="node or fund:<name>."),
+    to: str = typer.Option("node", help="node, fund:<name>, or member:<did> (a member pays in)."),
     source: str = typer.Option("donation", help="donation, bank_transfer, grant, dues, …"),
     evidence_file: Path | None = typer.Option(None, help="The receipt; only its digest is sent."),
     evidence: str | None = typer.Option(None, help="...or the receipt's sha256:<hex> digest."),
