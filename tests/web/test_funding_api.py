@@ -108,7 +108,8 @@ def test_campaign_reads_and_refusals(client: TestClient, community: Community) -
     escrow = client.get(f"/v1/treasury/balances/campaign:{campaign}").json()
     assert escrow["kind"] == "campaign" and escrow["balances"][0]["balance"] == 0
     totals = client.get("/v1/treasury").json()["totals"]
-    assert [(t["unit"], t["escrow"]["balance"], t["books"]) for t in totals][0] == ("EUR", 0, 0)
+    eur = next(t for t in totals if t["unit"] == "EUR")
+    assert (eur["escrow"]["balance"], eur["members"]["balance"], eur["books"]) == (0, 2 * 10**6, 0)
     assert client.get("/v1/campaigns/999999").status_code == 404
     assert client.get("/v1/campaigns", params={"status": "x"}).status_code == 400
 
