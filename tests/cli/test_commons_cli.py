@@ -13,6 +13,7 @@ from commonweal.core.keys import SigningKey
 from commonweal.domain.fields import utc_stamp
 from commonweal.node.setup import init_node, write_key_file
 from tests.cli.test_cli import run
+from tests.mutual import open_node_books
 from tests.server import ServerProcess
 
 
@@ -28,6 +29,7 @@ def test_commons_and_gatherings_from_the_command_line(tmp_path: Path) -> None:
         write_key_file(files[name], key, None)
     did = {name: did_key_from_public_key(key.public_key) for name, key in keys.items()}
     node = init_node(tmp_path / "node", name="CLI Commons", founders=list(did.values()))
+    open_node_books(node, {did["ben"]: 5_000})  # EUR declared; ben pays in for his deposit
     node.close()
     server = ServerProcess(tmp_path / "node").start()
 

@@ -11,6 +11,7 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
 from commonweal.node.setup import init_node, write_key_file
 from tests.cli.test_cli import run
+from tests.mutual import open_node_books
 from tests.server import ServerProcess
 
 
@@ -21,7 +22,9 @@ def test_aid_campaign_and_round_commands(tmp_path: Path) -> None:
         key = SigningKey.generate()
         write_key_file(tmp_path / f"{name}.key", key, None)
         keys[name] = did_key_from_public_key(key.public_key)
-    init_node(tmp_path / "node", name="CLI Commons", founders=list(keys.values())).close()
+    node = init_node(tmp_path / "node", name="CLI Commons", founders=list(keys.values()))
+    open_node_books(node, {did: 100_000 for did in keys.values()})  # EUR, HOUR, RVC; money in
+    node.close()
     server = ServerProcess(tmp_path / "node").start()
 
     def as_(name: str, *args: str) -> str:
@@ -50,6 +53,7 @@ def test_aid_campaign_and_round_commands(tmp_path: Path) -> None:
         assert claimed_again.returncode == 1 and "own_post" in claimed_again.stderr
         as_("ana", "aid", "settle", str(offer), "--minutes", "60")
         assert json.loads(read("aid", "show", str(offer)))["settlement"]["amount"] == 60
+        assert " 1.00 HOUR" in read("treasury", "balance", "member:" + keys["ben"])  # in the ledger
         # A campaign: launched, pledged to, its postings previewed.
         launched = as_(
             "ana", "campaign", "launch", "Barn roof", "--deadline", "10d", "--goal", "5000"
@@ -59,6 +63,7 @@ def test_aid_campaign_and_round_commands(tmp_path: Path) -> None:
         assert "Barn roof" in read("campaign", "list")
         preview = json.loads(read("campaign", "postings", str(campaign)))
         assert preview["on_failure"][0]["amount"] == 1500
+        assert " 15.00 EUR" in read("treasury", "balance", f"campaign:{campaign}")  # in escrow
         # A round and a pool.
         opened = as_("ana", "round", "open", "Spring", "--pool", "1000", "--closes", "7d")
         round_id = int(opened.split("Round ")[1].split(" ")[0])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.treasury.ledger import balance
 from commonweal.node import commons, credentials, gatherings, governance
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.verify import verify_log
@@ -29,10 +30,24 @@ def test_the_demo_tells_the_commons_story(tmp_path: Path) -> None:
             (names[s["member"]], s["sanction"], s["status"]) for s in commons.sanctions(node)
         }
         assert outcomes == {("emil", "suspension", "overturned"), ("farah", "warning", "in_force")}
-        assert any(
-            b["deposit"] and b["deposit"]["status"] == "returned"
+        returned = [
+            b
             for b in commons.bookings(node, include_past=True)
-        )
+            if b["deposit"] and b["deposit"]["status"] == "returned"
+        ]
+        assert returned
+        # the deposit went through the ledger: into the bike's deposits and back out
+        ledger = [
+            e
+            for _i, e in node.state.items("treasury.entries")
+            if e["kind"] == "deposit" and e["ref"] == returned[0]["id"]
+        ]
+        assert [e["type"] for e in ledger] == [
+            "commons.deposit.received",
+            "commons.deposit.returned",
+        ]
+        bike = returned[0]["resource"]
+        assert balance(node.state, f"deposits:{bike}", "EUR") == 0
         assert len(commons.bookings(node)) >= 2 + 5  # two bookings to come, and the garden season
         (cafe,) = gatherings.gatherings(node, when="past")
         assert (cafe["title"], cafe["attended"]) == ("Repair café", 4)

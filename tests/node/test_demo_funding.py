@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.treasury.ledger import balance, balances_in
 from commonweal.node import aid, campaigns, rounds
 from commonweal.node.demo import create_demo
 from commonweal.node.verify import verify_log
@@ -34,6 +35,21 @@ def test_the_demo_has_aid_campaigns_rounds_and_a_pool(tmp_path: Path) -> None:
         assert closed["result"]["matched"] == closed["pool"] and closed["result"]["saturated"]
         [pool] = [v for v in views if v["kind"] == "conviction"]
         assert {p["status"] for p in pool["proposals"]} == {"executed", "open"}
+        # every euro, hour and credit of the chapter is in the ledger
+        state = node.state
+        for view in qf:
+            left = view["pool"] if view["status"] == "open" else 0
+            assert view["from"] == "node" and balance(state, f"round:{view['id']}", "EUR") == left
+        assert balance(state, f"pool:{pool['id']}", "EUR") == pool["funds"]
+        for c in campaigns.campaigns(node):
+            escrow = balance(state, f"campaign:{c['id']}", "EUR")
+            assert escrow == (c["total"] if c["status"] == "open" and c["unit"] else 0)
+        kinds = {e["kind"] for _i, e in state.items("treasury.entries")}
+        assert {"campaign", "round", "pool", "aid", "deposit"} <= kinds
+        units = {e["unit"] for _i, e in state.items("treasury.entries") if e["kind"] == "aid"}
+        assert units == {"HOUR", "RVC"}
+        for code in ("EUR", "HOUR", "RVC"):
+            assert sum(v for _a, v in balances_in(state, code)) == 0
         assert verify_log(node.store, default_registry(), compare_with=node.store).ok
     finally:
         node.close()

@@ -12,6 +12,7 @@ from commonweal.web.app import create_app
 from tests.commons import at, book, booking_body, register, run_due
 from tests.community import Community
 from tests.governance import admit
+from tests.mutual import open_books
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def client(community: Community):  # type: ignore[no-untyped-def]
 
 
 def test_resources_and_bookings(client: TestClient, community: Community) -> None:
+    open_books(community)
     room = register(community, title="Workshop room")
     bike = register(
         community, title="Cargo bike", kind="vehicle", deposit={"amount": 2000, "unit": "EUR"}

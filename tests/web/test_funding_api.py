@@ -12,7 +12,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.node import aid
 from commonweal.web.app import create_app
 from tests.community import Community
-from tests.mutual import later, launch, pledge, post, run_due
+from tests.mutual import funded, later, launch, pledge, post, run_due
 
 
 @pytest.fixture
@@ -75,6 +75,7 @@ def test_aid_posts_matches_and_private_messages(client: TestClient, community: C
 
 
 def test_campaign_reads_and_refusals(client: TestClient, community: Community) -> None:
+    funded(community, "bob", "carol")
     campaign = launch(community, goal=500, deadline=later(community, days=3))
     pledge(community, "bob", campaign, 200)
     listed = client.get("/v1/campaigns", params={"status": "open"}).json()["campaigns"]
@@ -98,11 +99,23 @@ def test_campaign_reads_and_refusals(client: TestClient, community: Community) -
     run_due(community)
     final = client.get(f"/v1/campaigns/{campaign}/postings").json()
     assert final["final"] is True and final["postings"][0]["amount"] == 200
+    # the close is an entry in the ledger, and the escrow is empty again
+    ledger = client.get("/v1/treasury/ledger", params={"account": f"campaign:{campaign}"}).json()
+    assert [e["type"] for e in ledger["entries"]] == [
+        "campaigns.pledge.made",
+        "campaigns.campaign.closed",
+    ]
+    escrow = client.get(f"/v1/treasury/balances/campaign:{campaign}").json()
+    assert escrow["kind"] == "campaign" and escrow["balances"][0]["balance"] == 0
+    totals = client.get("/v1/treasury").json()["totals"]
+    eur = next(t for t in totals if t["unit"] == "EUR")
+    assert (eur["escrow"]["balance"], eur["members"]["balance"], eur["books"]) == (0, 2 * 10**6, 0)
     assert client.get("/v1/campaigns/999999").status_code == 404
     assert client.get("/v1/campaigns", params={"status": "x"}).status_code == 400
 
 
 def test_round_and_pool_reads(client: TestClient, community: Community) -> None:
+    funded(community, "alice", "bob", "carol")
     opened = community.act(
         "alice",
         "funding.round.opened",

@@ -165,7 +165,7 @@ for _command, _type, _field, _summary in (
 def settle(
     post: int = typer.Argument(..., help="The post's id."),
     credit: int | None = typer.Option(None, help="Settle in mutual credit: minor units."),
-    unit: str = typer.Option("credit", help="The credit unit (with --credit)."),
+    unit: str | None = typer.Option(None, help="The mutual-credit unit (with --credit): RVC."),
     minutes: int | None = typer.Option(None, help="Settle in time-bank hours, as minutes."),
     node: str = NodeUrl,
     wallet: Path | None = WalletDir,
@@ -175,6 +175,8 @@ def settle(
     """As the one who received the help: settle it (a gift unless --credit or --minutes)."""
     if credit is not None and minutes is not None:
         raise fail("settle in credit or in hours, not both")
+    if credit is not None and unit is None:
+        raise fail("--credit needs --unit, the code of a unit the node runs as mutual credit")
     body: dict[str, Any] = {"post": post, "as": "gift"}
     if credit is not None:
         body = {"post": post, "as": "credit", "amount": credit, "unit": unit}

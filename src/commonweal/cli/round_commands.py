@@ -29,7 +29,7 @@ app = typer.Typer(
 @app.command("open")
 def open_round(
     title: str = typer.Argument(...),
-    pool: int = typer.Option(..., help="The matching pool, in minor units."),
+    pool: int = typer.Option(..., help="The matching pool from your account, in minor units."),
     closes: str = typer.Option(..., help="When contributions close: RFC 3339, or 14d."),
     unit: str = typer.Option("EUR"),
     method: str = typer.Option("plain", help="plain, capped or pairwise."),
@@ -45,7 +45,8 @@ def open_round(
     key: Path | None = KeyFile,
     passphrase: str | None = Passphrase,
 ) -> None:
-    """Open a quadratic-funding round (needs the funding.rounds permission)."""
+    """Open a quadratic-funding round (needs the funding.rounds permission); its pool leaves
+    your own account. To match from the treasury, propose the funding.round.open action."""
     body: dict[str, Any] = {
         "title": title,
         "unit": unit,

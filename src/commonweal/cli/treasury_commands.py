@@ -35,6 +35,7 @@ def show(node: str = NodeUrl) -> None:
             f"{total['unit']:<6}",
             f"treasury {money(total['treasury']['balance'], total['unit'], known)}",
             f"members {money(total['members']['balance'], total['unit'], known)}",
+            f"escrow {money(total['escrow']['balance'], total['unit'], known)}",
             f"books {total['books']}",
         )
     for fund in overview["funds"]:
@@ -52,7 +53,10 @@ def accounts(
 
 @app.command("balance")
 def balance(
-    account: str = typer.Argument(..., help="node, external, fund:<name> or member:<did>."),
+    account: str = typer.Argument(
+        ...,
+        help="node, external, fund:<name>, member:<did>, or campaign:/round:/pool:/deposits:<id>.",
+    ),
     node: str = NodeUrl,
 ) -> None:
     """One account's balance in every unit, with its limits."""
@@ -112,7 +116,7 @@ def export(
 def income(
     amount: str = typer.Argument(..., help="How much, in the unit (12.50)."),
     unit: str = typer.Option(..., help="The unit (EUR)."),
-    to: str = typer.Option("node", help="node or fund:<name>."),
+    to: str = typer.Option("node", help="node, fund:<name>, or member:<did> (a member pays in)."),
     source: str = typer.Option("donation", help="donation, bank_transfer, grant, dues, …"),
     evidence_file: Path | None = typer.Option(None, help="The receipt; only its digest is sent."),
     evidence: str | None = typer.Option(None, help="...or the receipt's sha256:<hex> digest."),

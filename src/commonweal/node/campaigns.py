@@ -99,11 +99,13 @@ def _settled(state: State, record: dict[str, Any]) -> list[Posting]:
 
 
 def _owed(state: State, record: dict[str, Any], node_did: str) -> dict[str, Any]:
-    """Who is owed what: escrow held now, or what the close settled."""
+    """Who is owed what: pledges and any bonus reserve held in escrow now (the campaign's
+    ledger account holds their sum), or what the close settled."""
     rows = {str(d): r for d, r in state.items(pledges_table(record["id"]))}
     if record["status"] == OPEN:
         return {
             "held_in_escrow": sum(r["held"] for r in rows.values()),
+            "bonus_reserve": money.bonus_reserve(record),
             "if_it_fails": {
                 d: {"refund": r["held"], "bonus": record["bonus"]}
                 for d, r in sorted(rows.items())

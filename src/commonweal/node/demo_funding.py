@@ -5,10 +5,19 @@ to the hospital settled in time-bank hours, soup given as a gift, a move paid in
 Riverside credit; messages between the parties go through the node, never into
 the log), crowdfund the barn roof (it succeeds), try a dominant assurance
 contract for a street mural (it fails: everyone is refunded with a bonus), pledge
-to car-free Sundays, and start crowdfunding the riverside meadow (still open). A
-quadratic-funding round shares a matching pool among spring projects and closes;
-an autumn round is still open; a conviction-voting pool pays for seeds once
-enough members have stood behind the request for long enough.
+to car-free Sundays, and start crowdfunding the riverside meadow (still open). The
+assembly decides, by a spending proposal, to match members' gifts from the
+treasury in two quadratic-funding rounds: the spring round shares its matching
+pool among spring projects and closes; the autumn round is still open. A
+conviction-voting pool pays for seeds once enough members have stood behind the
+request for long enough.
+
+Every euro here is in the treasury's ledger: members pledge, contribute and fund
+the pool from the money they paid into their accounts in the treasury chapter;
+pledges wait in each campaign's escrow account until it closes; the mural's author
+escrows its bonuses at launch; the rounds' pools leave the general treasury only
+when the decision is executed; the time-bank hours and Riverside credit move
+between members' accounts, into credit within their limits.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import orjson
 
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.rfc3339 import format_utc, parse_utc
-from commonweal.node import aid, campaigns, rounds
+from commonweal.node import aid, campaigns, governance, rounds
 from commonweal.node.service import Node, Receipt
 
 HANA = "hana-new-phone"
@@ -50,22 +59,26 @@ class Actor(Protocol):
 
 
 def tell(story: Actor) -> None:
-    """The chapter, about nine days of the community's life."""
+    """The chapter, about twelve days of the community's life."""
+    matching = _propose_matching(story)
     _pool(story)
-    spring = _spring_round(story)
     roof, mural, sundays = _campaigns(story)
     _aid(story)
     _tick(story)
     _meadow(story)
-    _autumn_round(story)
     _wait_until(story, max(_deadline(story, c) for c in (roof, mural, sundays)))
     _tick(story)
+    spring, autumn = _decide_matching(story, matching)
+    _spring_projects(story, spring)
+    _autumn_projects(story, autumn)
     _wait_until(story, story.node.state.get("funding.rounds", spring)["closes"])
     _tick(story)
 
 
 def _tick(story: Actor) -> None:
-    """The node logs what is due: campaigns closing, rounds closing, proposals passing."""
+    """The node logs what is due: votes opening and closing (and their decisions executed),
+    campaigns closing, rounds closing, proposals passing."""
+    governance.run_due(story.node)
     campaigns.run_due(story.node)
     rounds.run_due(story.node)
 
@@ -314,22 +327,67 @@ def _meadow(story: Actor) -> None:
 # -- rounds and pools -------------------------------------------------------------------
 
 
-def _spring_round(story: Actor) -> int:
-    spring = _act(
-        story,
-        "amara",
-        "funding.round.opened",
-        {
-            "title": "Spring projects",
-            "description": "The treasury matches members' contributions by quadratic funding: "
-            "many small gifts count for more than a few large ones.",
-            "unit": "EUR",
-            "pool": 60_000,
-            "closes": _in(story, 4),
-            "method": "capped",
-            "cap": 30_000,
-        },
-    ).index
+def _propose_matching(story: Actor) -> int:
+    """Amara proposes that the treasury match members' gifts in two rounds."""
+    spring = {
+        "type": "funding.round.open",
+        "from": "node",
+        "title": "Spring projects",
+        "description": "The treasury matches members' contributions by quadratic funding: "
+        "many small gifts count for more than a few large ones.",
+        "unit": "EUR",
+        "pool": 60_000,
+        "closes": _in(story, 11),
+        "method": "capped",
+        "cap": 30_000,
+    }
+    autumn = {
+        "type": "funding.round.open",
+        "from": "node",
+        "title": "Workshop tools for the autumn",
+        "description": "Pairwise-bounded QF: pairs who always give together count for less.",
+        "unit": "EUR",
+        "pool": 60_000,
+        "closes": _from_now(10),
+        "method": "pairwise",
+        "m": 2_000,
+        "spend_whole_pool": True,
+    }
+    body = {
+        "kind": "spending",
+        "topic": "money",
+        "title": "Match members' gifts to spring and autumn projects",
+        "text": "Open two quadratic-funding rounds, each matched with 600 euros from the "
+        "general treasury; what the matches leave comes back to it.",
+        "actions": [spring, autumn],
+    }
+    proposal = _act(story, "amara", "governance.proposal.drafted", body).index
+    _act(story, "amara", "governance.proposal.submitted", {"proposal": proposal})
+    return proposal
+
+
+def _decide_matching(story: Actor, proposal: int) -> tuple[int, int]:
+    """The vote on the matching proposal; the node opens both rounds when it passes."""
+    _wait_until(story, _record(story, proposal)["discussion_until"])
+    _tick(story)
+    for name, choice in (("bruno", "yes"), ("chen", "yes"), ("dalia", "yes"), ("farah", "no")):
+        ballot = {"proposal": proposal, "ballot": {"choice": choice}}
+        _act(story, name, "governance.ballot.cast", ballot)
+    _wait_until(story, _record(story, proposal)["voting_until"])
+    _tick(story)
+    opened = sorted(
+        int(r["id"]) for _i, r in story.node.state.items("funding.rounds") if r["from"] == "node"
+    )
+    spring, autumn = opened
+    return spring, autumn
+
+
+def _record(story: Actor, proposal: int) -> dict[str, Any]:
+    found: dict[str, Any] = story.node.state.get("governance.proposals", proposal)
+    return found
+
+
+def _spring_projects(story: Actor, spring: int) -> None:
     tanks = _project(story, "chen", spring, "Rainwater tanks for the garden")
     shed = _project(story, "bruno", spring, "A covered bike shed by the gate")
     library = _project(story, "dalia", spring, "Shelves for the seed library")
@@ -350,25 +408,9 @@ def _spring_round(story: Actor) -> int:
         ("emil", library, 300),
     ):
         _act(story, name, "funding.contribution.made", {"project": project, "amount": amount})
-    return spring
 
 
-def _autumn_round(story: Actor) -> None:
-    autumn = _act(
-        story,
-        "chen",
-        "funding.round.opened",
-        {
-            "title": "Workshop tools for the autumn",
-            "description": "Pairwise-bounded QF: pairs who always give together count for less.",
-            "unit": "EUR",
-            "pool": 60_000,
-            "closes": _from_now(10),
-            "method": "pairwise",
-            "m": 2_000,
-            "spend_whole_pool": True,
-        },
-    ).index
+def _autumn_projects(story: Actor, autumn: int) -> None:
     lathe = _project(story, "bruno", autumn, "A small wood lathe")
     sewing = _project(story, "farah", autumn, "Two sewing machines for the repair café")
     for name, project, amount in (

@@ -14,7 +14,12 @@ one a draft; and a spending proposal, passed by vote, that moves money to the
 workshop fund for a lathe and adopts the workshop's budget. In hours: a time bank
 run as mutual credit, where members pay each other for help into negative balances
 within their limits, record what they owe, and clear a cycle of debts; a second
-cycle waits for someone to clear it.
+cycle waits for someone to clear it. Riverside credit (RVC), a community currency
+also run as mutual credit, is declared for the mutual aid of the later chapters. In
+the last month members pay money into their own accounts for the spring appeals,
+each payment recorded by a treasurer with its statement line's digest (never by the
+payer themself): what they later pledge, contribute, stake and leave as deposits is
+that money, moving in the ledger.
 """
 
 from __future__ import annotations
@@ -35,6 +40,16 @@ YEAR_STARTS_DAYS_AGO = 395
 MONTH = 30
 DUES = 1_500
 """15.00 EUR a month from each member."""
+PAID_IN = {
+    "amara": 600_000,
+    "bruno": 400_000,
+    "chen": 400_000,
+    "dalia": 150_000,
+    "emil": 100_000,
+    "farah": 700_000,
+    HANA: 20_000,
+}
+"""What each member pays into their account for the spring appeals, in EUR minor units."""
 
 
 class Actor(Protocol):
@@ -67,6 +82,10 @@ def _open_books(story: Actor) -> None:
     story.as_node(
         "treasury.unit.declared",
         {"code": "HOUR", "name": "Time-bank hour", "exponent": 2, "kind": "hours"},
+    )
+    story.as_node(
+        "treasury.unit.declared",
+        {"code": "RVC", "name": "Riverside credit", "exponent": 2, "kind": "community"},
     )
     for fund, title, description in (
         ("garden", "Garden fund", "Seeds, soil, tools and water for the community garden."),
@@ -102,6 +121,9 @@ def _open_books(story: Actor) -> None:
         "roles": {"steward": {"min": -3_000, "max": 6_000}},
     }
     story.as_node("credit.policy.set", {"unit": "HOUR", "limits": limits})
+    story.as_node(
+        "credit.policy.set", {"unit": "RVC", "limits": {"default": {"min": -10_000, "max": 20_000}}}
+    )
     _income(story, 120_000, "node", "grant", "Neighbourhood fund: community grant")
     _income(story, 50_000, "fund:garden", "donation", "Garden open day donations")
 
@@ -111,16 +133,33 @@ def _dues(story: Actor, month: int) -> None:
     _income(story, DUES * len(MEMBERS), "node", "dues", f"Dues, month {month + 1}")
 
 
-def _income(story: Actor, amount: int, to: str, source: str, memo: str) -> None:
+def _income(
+    story: Actor, amount: int, to: str, source: str, memo: str, by: str = "farah", payer: str = ""
+) -> None:
     body = {
         "to": to,
         "unit": "EUR",
         "amount": amount,
         "source": source,
-        "evidence": _digest(f"Riverside Commons bank statement: {memo}, {amount}"),
+        "evidence": _digest(f"Riverside Commons bank statement: {memo}, {amount}{payer}"),
         "memo": memo,
     }
-    story.act("farah", "treasury.income.recorded", body)
+    story.act(by, "treasury.income.recorded", body)
+
+
+def _pay_ins(story: Actor) -> None:
+    """Members pay into their own accounts for the spring appeals (the roof, the meadow, the
+    rounds); a treasurer records each, never their own (Dalia records Farah's)."""
+    for name, amount in PAID_IN.items():
+        _income(
+            story,
+            amount,
+            "member:" + story.did(name),
+            "bank_transfer",
+            "Paid in for the spring appeals",
+            by="dalia" if name == "farah" else "farah",
+            payer=f", {name}",  # on the statement line behind the digest, not in the memo
+        )
 
 
 def _expense(
@@ -259,6 +298,7 @@ def _month_11(story: Actor) -> None:
     _expense(story, "bruno", "workshop", 4_500, "Saw blades", line="machines", stop="DRAFT")
     _expense(story, "chen", "workshop", 3_800, "First-aid kit", line="safety", stop="APPROVED")
     _debts(story, CYCLE_WAITING)
+    _pay_ins(story)
 
 
 CHAPTERS = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from commonweal.domain.errors import DomainError
 from commonweal.domain.state import State
-from commonweal.domain.treasury.accounts import kind_of, parse_account
+from commonweal.domain.treasury.accounts import is_escrow, kind_of, parse_account
 from commonweal.domain.treasury.budgets import budget_vs_actual
 from commonweal.domain.treasury.expenses import STATUSES
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
@@ -39,7 +39,8 @@ CSV_COLUMNS = (
 
 
 def overview(node: Node) -> dict[str, Any]:
-    """Units, funds, the policy, and per unit what the node and its funds hold."""
+    """Units, funds, the policy, and per unit what the node and its funds hold, what members
+    hold, what campaigns, rounds, pools and deposits hold in escrow, and ``external``."""
     with node.reading() as state:
         units = [unit for _code, unit in sorted(state.items(UNITS))]
         funds = [fund for _slug, fund in sorted(state.items(FUNDS))]
@@ -52,6 +53,7 @@ def overview(node: Node) -> dict[str, Any]:
                     "unit": unit["code"],
                     "treasury": _money(treasury, unit),
                     "members": _money(sum(v for a, v in held if kind_of(a) == "member"), unit),
+                    "escrow": _money(sum(v for a, v in held if is_escrow(a)), unit),
                     "external": _money(balance(state, "external", unit["code"]), unit),
                     "books": sum(v for _a, v in held),
                 }

@@ -64,6 +64,11 @@ KIND_WORDS = {
     "decision": "Decided by the assembly",
     "settlement": "Debt settled",
     "demurrage": "Demurrage",
+    "aid": "Mutual aid settled",
+    "campaign": "Campaign",
+    "round": "Funding round",
+    "pool": "Conviction pool",
+    "deposit": "Deposit",
 }
 ACCOUNT_WORDS = {"node": "General treasury", "external": "Outside the books"}
 

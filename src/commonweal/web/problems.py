@@ -154,6 +154,9 @@ STATUS_BY_CODE = {
     "nothing_to_clear": 409,
     "clearing_mismatch": 409,
     "no_demurrage": 409,
+    # the ledger behind aid, campaigns, rounds and deposits
+    "own_income": 403,
+    "inexact_amount": 409,
     "sign_in_failed": 401,
     "cross_site": 403,
     # federation

@@ -10,7 +10,7 @@ from commonweal.domain.aid.geohash import centre, distance_km, encode, is_area
 from commonweal.node import aid
 from tests.community import Community
 from tests.governance import admit
-from tests.mutual import later, post, replays
+from tests.mutual import books_balance, held, later, open_books, post, replays
 
 POSTS = "aid.posts"
 BERLIN, POTSDAM, HAMBURG = "u33dc", "u336x", "u1x0e"
@@ -35,6 +35,7 @@ def test_an_offer_is_claimed_fulfilled_and_settled_as_a_gift(community: Communit
 
 
 def test_a_request_is_answered_and_settled_in_hours_or_credit(community: Community) -> None:
+    open_books(community)  # a time bank in HOUR (hundredths of an hour) and the credit RVC
     lift = post(
         community,
         "carol",
@@ -47,6 +48,8 @@ def test_a_request_is_answered_and_settled_in_hours_or_credit(community: Communi
     community.act("bob", "aid.request.answered", {"request": lift})
     community.act("carol", "aid.post.settled", {"post": lift, "as": "hours", "minutes": 90})
     assert record(community, lift)["settlement"] == {"as": "hours", "amount": 90, "unit": "hours"}
+    # 90 minutes are 1.50 HOUR, from the one helped (into credit) to the helper
+    assert held(community, "carol", "HOUR") == -150 and held(community, "bob", "HOUR") == 150
     repair = post(community, "carol", "request", title="Fix a bike", category="repairs")
     community.act("alice", "aid.request.answered", {"request": repair})
     community.act(
@@ -61,7 +64,37 @@ def test_a_request_is_answered_and_settled_in_hours_or_credit(community: Communi
     assert posting.source == f"member:{community.did('carol')}"  # who received the help pays
     assert posting.destination == f"member:{community.did('alice')}"
     assert (posting.unit, posting.amount) == ("RVC", 1500)
+    assert held(community, "carol", "RVC") == -1500 and held(community, "alice", "RVC") == 1500
+    entries = [e for _i, e in community.node.state.items("treasury.entries") if e["kind"] == "aid"]
+    assert [(e["unit"], e["ref"]) for e in entries] == [("HOUR", lift), ("RVC", repair)]
+    assert books_balance(community)
     assert replays(community)
+
+
+def test_settling_needs_a_credit_unit_a_time_bank_and_room_under_the_limit(
+    community: Community,
+) -> None:
+    def answered() -> int:
+        request = post(community, "carol", "request", title="Help", category="care")
+        community.act("bob", "aid.request.answered", {"request": request})
+        return request
+
+    request = answered()
+    hours = {"post": request, "as": "hours", "minutes": 60}
+    assert community.refused("carol", "aid.post.settled", hours) == "unknown_unit"  # no time bank
+    open_books(community)
+    odd = {**hours, "minutes": 20}  # HOUR counts hundredths of an hour: multiples of 3 minutes
+    assert community.refused("carol", "aid.post.settled", odd) == "inexact_amount"
+    euros = {"post": request, "as": "credit", "amount": 100, "unit": "EUR"}
+    assert community.refused("carol", "aid.post.settled", euros) == "not_credit_unit"
+    unknown = {**euros, "unit": "credit"}
+    assert community.refused("carol", "aid.post.settled", unknown) == "unknown_unit"
+    too_much = {**euros, "unit": "RVC", "amount": 5_001}  # the floor is -50.00 RVC
+    assert community.refused("carol", "aid.post.settled", too_much) == "credit_limit"
+    assert record(community, request)["status"] == "claimed"  # nothing moved, nothing settled
+    community.act("carol", "aid.post.settled", {**too_much, "amount": 5_000})
+    assert held(community, "carol", "RVC") == -5_000
+    assert books_balance(community) and replays(community)
 
 
 def test_refusals(community: Community) -> None:

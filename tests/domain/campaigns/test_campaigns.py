@@ -10,7 +10,18 @@ from hypothesis import strategies as st
 from commonweal.node import campaigns
 from tests.community import Community
 from tests.governance import admit
-from tests.mutual import later, launch, pledge, replays, run_due
+from tests.mutual import (
+    FUNDS,
+    books_balance,
+    funded,
+    held,
+    later,
+    launch,
+    pay_in,
+    pledge,
+    replays,
+    run_due,
+)
 
 CAMPAIGNS = "campaigns.campaigns"
 
@@ -31,6 +42,7 @@ def community_name(community: Community, did: object) -> str:
 
 def test_an_all_or_nothing_campaign_that_meets_its_goal_collects(community: Community) -> None:
     admit(community, "dana")
+    funded(community, "alice", "bob", "carol", "dana")
     campaign = launch(community, goal=1000)
     pledge(community, "bob", campaign, 600)
     pledge(community, "carol", campaign, 300)
@@ -44,6 +56,11 @@ def test_an_all_or_nothing_campaign_that_meets_its_goal_collects(community: Comm
     closed = record(community, campaign)
     assert closed["status"] == "succeeded" and closed["total"] == 1050
     assert closed["outcome"] == {"collected": 1050, "refunded": 0, "bonuses": 0}
+    # the ledger: the pledges left their pledgers' accounts and reached the beneficiary's
+    assert held(community, "alice") == FUNDS + 1050
+    assert held(community, "bob") == FUNDS - 650
+    assert held(community, f"campaign:{campaign}") == 0
+    assert books_balance(community)
     rows = pledges(community, campaign)
     assert rows["bob"]["collected"] == 650 and rows["bob"]["held"] == 0
     assert {r["status"] for r in rows.values()} == {"collected"}
@@ -55,14 +72,19 @@ def test_an_all_or_nothing_campaign_that_meets_its_goal_collects(community: Comm
 
 
 def test_a_campaign_that_misses_its_goal_refunds_everyone_exactly(community: Community) -> None:
+    funded(community, "bob", "carol")
     campaign = launch(community, goal=1000)
     pledge(community, "bob", campaign, 400)
     pledge(community, "carol", campaign, 250)
     community.act("carol", "campaigns.pledge.withdrawn", {"campaign": campaign})
     pledge(community, "carol", campaign, 100)
+    assert held(community, f"campaign:{campaign}") == 500  # held in escrow until the deadline
+    assert held(community, "carol") == FUNDS - 100
     community.clock.advance(days=31)
     assert run_due(community) == ["campaigns.campaign.closed"]
     assert record(community, campaign)["status"] == "failed"
+    assert held(community, "bob") == held(community, "carol") == FUNDS
+    assert held(community, f"campaign:{campaign}") == 0
     rows = pledges(community, campaign)
     assert rows["bob"] | {"first_at": "", "last_at": ""} == {
         "pledged": 400,
@@ -87,9 +109,13 @@ def test_a_campaign_that_misses_its_goal_refunds_everyone_exactly(community: Com
 
 def test_a_dominant_assurance_contract_pays_the_bonus_on_failure(community: Community) -> None:
     admit(community, "dana")
+    funded(community, "alice", "bob", "carol", "dana")
     campaign = launch(
         community, kind="dominant_assurance", goal=800, price=80, bonus=5, title="Street mural"
     )
+    # the author escrows the most the bonuses can cost: 5 for each of at most 9 pledgers
+    assert held(community, f"campaign:{campaign}") == 45
+    assert held(community, "alice") == FUNDS - 45
     for name in ("bob", "carol", "dana"):
         pledge(community, name, campaign, 80)
     assert community.refused("bob", "campaigns.pledge.made", _pledge(community, campaign, 80)) == (
@@ -107,9 +133,13 @@ def test_a_dominant_assurance_contract_pays_the_bonus_on_failure(community: Comm
         assert row["refunded"] == row["pledged"] == 80 and row["bonus"] == 5
     final = campaigns.postings(community.node, campaign)["postings"]
     bonuses = [p for p in final if p["memo"].endswith("refund bonus")]
-    assert len(bonuses) == 3 and {p["source"] for p in bonuses} == {
-        f"member:{community.did('alice')}"
-    }
+    assert len(bonuses) == 3 and {p["source"] for p in bonuses} == {f"campaign:{campaign}"}
+    # each pledger is refunded and paid the bonus; the author pays 3 bonuses, no more
+    for name in ("bob", "carol", "dana"):
+        assert held(community, name) == FUNDS + 5
+    assert held(community, "alice") == FUNDS - 15
+    assert held(community, f"campaign:{campaign}") == 0
+    assert books_balance(community)
     assert replays(community)
 
 
@@ -144,6 +174,7 @@ def test_a_threshold_pledge_counts_people(community: Community) -> None:
 
 def test_refusals(community: Community) -> None:
     community.apply("erin")  # an applicant, not a member
+    funded(community, "bob", "carol")
     campaign = launch(community, deadline=later(community, days=2))
     assert community.refused("erin", "campaigns.pledge.made", _pledge(community, campaign, 5)) == (
         "not_a_member"
@@ -185,6 +216,22 @@ def test_refusals(community: Community) -> None:
         )
         == "forbidden"
     )
+    assert (
+        community.refused("bob", "campaigns.campaign.launched", _terms(community, unit="GBP"))
+        == "unknown_unit"
+    )  # a unit the node has not declared is refused at the launch
+    assert (
+        community.refused("alice", "campaigns.pledge.made", _pledge(community, campaign, 5))
+        == "insufficient_funds"
+    )  # alice has paid nothing in
+    assert (
+        community.refused("bob", "campaigns.pledge.made", _pledge(community, campaign, FUNDS + 1))
+        == "insufficient_funds"
+    )
+    dac = {**_terms(community), "kind": "dominant_assurance", "goal": 100, "price": 10, "bonus": 1}
+    assert community.refused("alice", "campaigns.campaign.launched", dac) == (
+        "insufficient_funds"
+    )  # the bonus reserve (9) must be there at the launch
     pledge(community, "bob", campaign, 10)
     community.clock.advance(days=2)
     # after the deadline, even before the node has closed it: refused by receipt time
@@ -204,6 +251,7 @@ def test_refusals(community: Community) -> None:
 def test_the_node_cannot_misstate_an_outcome(community: Community) -> None:
     from commonweal.node.errors import Rejected
 
+    funded(community, "bob")
     campaign = launch(community, deadline=later(community, days=1))
     pledge(community, "bob", campaign, 5)
     community.clock.advance(days=1)
@@ -218,6 +266,7 @@ def test_the_node_cannot_misstate_an_outcome(community: Community) -> None:
 
 
 def test_its_author_may_cancel_and_everyone_is_refunded(community: Community) -> None:
+    funded(community, "alice", "bob")
     campaign = launch(community, kind="dominant_assurance", goal=500, price=100, bonus=10)
     pledge(community, "bob", campaign, 100)
     community.act("alice", "campaigns.campaign.cancelled", {"campaign": campaign, "reason": "x"})
@@ -225,7 +274,22 @@ def test_its_author_may_cancel_and_everyone_is_refunded(community: Community) ->
     assert closed["status"] == "cancelled" and closed["reason"] == "x"
     assert pledges(community, campaign)["bob"]["refunded"] == 100
     assert pledges(community, campaign)["bob"]["bonus"] == 10  # cancelling does not dodge it
+    assert held(community, "bob") == FUNDS + 10 and held(community, "alice") == FUNDS - 10
     assert run_due(community) == []
+
+
+def test_cancelling_after_the_goal_pays_bonuses_beyond_the_reserve(community: Community) -> None:
+    funded(community, "alice", "bob", "carol")
+    campaign = launch(community, kind="dominant_assurance", goal=200, price=100, bonus=7)
+    assert held(community, f"campaign:{campaign}") == 7  # at most one pledger can fail
+    pledge(community, "bob", campaign, 100)
+    pledge(community, "carol", campaign, 100)
+    community.act("alice", "campaigns.campaign.cancelled", {"campaign": campaign})
+    # two bonuses: the reserve pays one, the author's own account the other
+    assert held(community, "bob") == held(community, "carol") == FUNDS + 7
+    assert held(community, "alice") == FUNDS - 14
+    assert held(community, f"campaign:{campaign}") == 0
+    assert books_balance(community) and replays(community)
 
 
 # -- property: a refund restores every pledger exactly ----------------------------------
@@ -245,7 +309,14 @@ def test_a_refund_restores_every_pledger_exactly(
     community: Community, plan: list[tuple[str, int]], cancel: bool
 ) -> None:
     """Any mix of pledges and withdrawals, then failure (or cancellation): every pledger's
-    money is back — pledged = withdrawn + refunded — and the escrow nets to zero."""
+    money is back — pledged = withdrawn + refunded, and their ledger balance is exactly
+    what it was — and the escrow account is empty."""
+    funded(community)
+    before = {name: held(community, name) for name in ("alice", "bob", "carol")}
+    for name in ("alice", "bob", "carol"):
+        if before[name] < 500 * 12:
+            pay_in(community, name, 500 * 12)
+            before[name] += 500 * 12
     campaign = launch(community, goal=10**9)
     given_back: dict[str, int] = {}
     for name, amount in plan:
@@ -269,6 +340,10 @@ def test_a_refund_restores_every_pledger_exactly(
     for row in pledges(community, campaign).values():
         escrow += row["pledged"] - row["withdrawn"] - row["refunded"]
     assert escrow == 0
+    for name, amount in before.items():
+        assert held(community, name) == amount
+    assert held(community, f"campaign:{campaign}") == 0
+    assert books_balance(community)
 
 
 def _pledge(community: Community, campaign: int, amount: int | None = None) -> dict[str, Any]:
@@ -290,13 +365,25 @@ def _terms(community: Community, **change: Any) -> dict[str, Any]:
 
 
 def test_the_node_itself_can_be_the_beneficiary(community: Community) -> None:
+    funded(community, "bob")
     campaign = launch(community, goal=100, beneficiary=community.node.identity.did)
     pledge(community, "bob", campaign, 100)
     preview = campaigns.postings(community.node, campaign)
-    assert [p["destination"] for p in preview["on_success"]] == ["treasury"]
+    assert [p["destination"] for p in preview["on_success"]] == ["node"]
     community.clock.advance(days=30)
     run_due(community)
-    assert campaigns.campaign_view(community.node, campaign)["owed"]["beneficiary"] == "treasury"
+    assert campaigns.campaign_view(community.node, campaign)["owed"]["beneficiary"] == "node"
+    assert held(community, "node") == 100  # the general treasury
+    [entry] = [
+        e
+        for _i, e in community.node.state.items("treasury.entries")
+        if e["type"] == "campaigns.campaign.closed"
+    ]
+    assert entry["kind"] == "campaign" and entry["ref"] == campaign
+    assert entry["postings"] == [
+        {"account": f"campaign:{campaign}", "amount": -100},
+        {"account": "node", "amount": 100},
+    ]
 
 
 def test_a_failed_threshold_pledge_releases_its_pledgers(community: Community) -> None:

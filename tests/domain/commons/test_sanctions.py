@@ -7,6 +7,7 @@ from typing import Any
 from tests.commons import book, record, refused_booking, register, verified
 from tests.community import Community
 from tests.governance import admit, close, draft, submit, to_voting, vote
+from tests.mutual import open_books
 
 SANCTIONS, BOOKINGS, RESOURCES = "commons.sanctions", "commons.bookings", "commons.resources"
 
@@ -155,6 +156,7 @@ def test_a_referral_goes_to_the_assembly(community: Community) -> None:
 
 def test_rules_change_only_by_a_passed_proposal(community: Community) -> None:
     admit(community, "dana")
+    open_books(community)  # the deposit the new rules ask is in a declared unit
     room = register(community, limits={"max_hours": 2})
     assert refused_booking(community, "dana", room, 1, 3) == "beyond_limits"
     new_rules = {

@@ -146,4 +146,13 @@ def test_units_are_declared_once_and_income_needs_evidence(community: Community)
     wrong_unit = {**no_evidence, "unit": "GBP", "evidence": "sha256:" + "1" * 64}
     assert community.refused("carol", "treasury.income.recorded", wrong_unit) == "unknown_unit"
     to_member = {**wrong_unit, "unit": "EUR", "to": of(community, "finn")}
-    assert community.refused("carol", "treasury.income.recorded", to_member) == "invalid_body"
+    community.act("carol", "treasury.income.recorded", to_member)  # a member pays money in
+    assert held(community, of(community, "finn")) == 10
+    to_self = {**to_member, "to": of(community, "carol")}
+    assert community.refused("carol", "treasury.income.recorded", to_self) == "own_income"
+    community.act("dana", "treasury.income.recorded", to_self)  # another treasurer records it
+    to_escrow = {**to_member, "to": "campaign:3"}
+    assert community.refused("carol", "treasury.income.recorded", to_escrow) == "invalid_body"
+    transfer = {"to": "round:3", "unit": "EUR", "amount": 5}
+    assert community.refused("finn", "treasury.transfer.sent", transfer) == "invalid_body"
+    assert_books_balance(community)

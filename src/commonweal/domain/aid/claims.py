@@ -26,10 +26,11 @@ from commonweal.domain.aid.records import (
     require_party,
     require_status,
 )
-from commonweal.domain.aid.settlement import parse_settlement, settlement_postings
+from commonweal.domain.aid.settlement import CREDIT, parse_settlement, settlement_postings
+from commonweal.domain.credit.limits import credit_policy
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.funding import fields
-from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.postings import money_unit, to_ledger
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
@@ -97,7 +98,12 @@ def parse_settle(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 def apply_settlement(state: State, ctx: Context, settle: tuple[int, dict[str, Any]]) -> None:
-    """The member who received the help settles it; the post closes (fulfilled if it was not)."""
+    """The member who received the help settles it; the post closes (fulfilled if it was not).
+
+    A settlement in credit is in a unit the node runs as mutual credit
+    (``not_credit_unit`` otherwise); one in hours moves minutes of the node's time
+    bank. Either is paid from the recipient's account to the helper's in the ledger,
+    within the recipient's credit floor (``credit_limit``)."""
     post_id, settlement = settle
     require_active_member(state, ctx.author, "settle help received")
     record = post(state, post_id)
@@ -109,6 +115,13 @@ def apply_settlement(state: State, ctx: Context, settle: tuple[int, dict[str, An
         raise NotPermitted(
             f"only the member who received the help ({who}) settles it", code="not_recipient"
         )
+    if settlement["as"] == CREDIT:
+        money_unit(state, settlement["unit"])
+        if credit_policy(state, settlement["unit"]) is None:
+            raise Conflict(
+                f"{settlement['unit']} is not run as mutual credit on this node",
+                code="not_credit_unit",
+            )
     settled = {
         **record,
         "status": SETTLED,
@@ -117,7 +130,7 @@ def apply_settlement(state: State, ctx: Context, settle: tuple[int, dict[str, An
         "closed_at": ctx.received,
     }
     state.put(POSTS, post_id, settled)
-    to_ledger(state, ctx, settlement_postings(settled))
+    to_ledger(state, ctx, settlement_postings(settled), kind="aid", ref=post_id)
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

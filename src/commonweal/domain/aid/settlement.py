@@ -3,8 +3,10 @@
 The one who received the help settles it. A gift moves nothing. A settlement in
 mutual credit moves ``amount`` minor units of a credit ``unit`` from the
 recipient to the helper; one in hours moves time-bank minutes (unit ``hours``,
-kept in whole minutes: 90 is an hour and a half). :func:`settlement_postings` is
-the interface to the mutual-credit ledger (see ``funding.postings.to_ledger``).
+kept in whole minutes: 90 is an hour and a half), which the ledger counts in the
+node's declared unit of kind hours (``funding.postings.to_ledger`` converts them,
+exactly: 90 minutes are 150 hundredths of an hour). :func:`settlement_postings`
+is what the settlement hands to the ledger.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from typing import Any
 from commonweal.domain.aid.records import helper, recipient
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.funding import fields
+from commonweal.domain.funding.postings import HOURS as HOURS_UNIT  # whole minutes
 from commonweal.domain.funding.postings import Posting, member_account
 
 GIFT, CREDIT, HOURS = "gift", "credit", "hours"
-HOURS_UNIT = "hours"
-"""The time bank's unit; amounts are whole minutes."""
 MAX_MINUTES = 100_000
 
 

@@ -153,7 +153,14 @@ def settle_campaign(
             },
         },
     )
-    to_ledger(state, ctx, money.closing_postings(record, outcome, ctx.node_did))
+    to_ledger(
+        state,
+        ctx,
+        money.closing_postings(record, outcome, ctx.node_did),
+        kind="campaign",
+        ref=record["id"],
+        memo=f"campaign {record['id']} {status}: {record['title']}"[:200],
+    )
     return outcome
 
 

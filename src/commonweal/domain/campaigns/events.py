@@ -35,7 +35,7 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
-from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.postings import money_unit, to_ledger
 from commonweal.domain.governance.records import later, reached
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context, EventType
@@ -47,6 +47,8 @@ PLEDGE_WITHDRAWN = "campaigns.pledge.withdrawn"
 CANCELLED_EVENT = "campaigns.campaign.cancelled"
 MAX_DAYS = 365
 """The furthest a deadline may be from the launch."""
+LEDGER_KIND = "campaign"
+"""The kind of the ledger entries campaigns write."""
 _MONEY = {"unit", "goal"}
 _ALLOWED = {
     ALL_OR_NOTHING: _MONEY,
@@ -114,8 +116,12 @@ def _required(kind: str) -> set[str]:
 
 
 def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
-    """A member launches a campaign; its terms are fixed from now on."""
+    """A member launches a campaign; its terms are fixed from now on. A campaign of money
+    is in a unit the node has declared; a dominant assurance contract's author escrows
+    its bonus reserve now (``money.bonus_reserve``)."""
     require_active_member(state, ctx.author, "launch a campaign")
+    if launch.unit is not None:
+        money_unit(state, launch.unit)
     if reached(ctx.received, launch.deadline):
         raise Conflict("the deadline has already passed", code="deadline_passed")
     if reached(launch.deadline, later(ctx.received, MAX_DAYS * 86400)):
@@ -129,35 +135,33 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
             did_member({"beneficiary": beneficiary}, "beneficiary"),
             "receive a campaign's money",
         )
-    state.put(
-        CAMPAIGNS,
-        ctx.index,
-        {
-            "id": ctx.index,
-            "kind": launch.kind,
-            "title": launch.title,
-            "description": launch.description,
-            "author": ctx.author,
-            "beneficiary": beneficiary,
-            "home": ctx.node_did,
-            "unit": launch.unit,
-            "goal": launch.goal,
-            "price": launch.price,
-            "bonus": launch.bonus,
-            "threshold": launch.threshold,
-            "action": launch.action,
-            "launched_at": ctx.received,
-            "deadline": launch.deadline,
-            "status": OPEN,
-            "total": 0,
-            "pledgers": 0,
-            "remote": {},
-            "reached_at": None,
-            "closed_at": None,
-            "outcome": None,
-            "reason": "",
-        },
-    )
+    record = {
+        "id": ctx.index,
+        "kind": launch.kind,
+        "title": launch.title,
+        "description": launch.description,
+        "author": ctx.author,
+        "beneficiary": beneficiary,
+        "home": ctx.node_did,
+        "unit": launch.unit,
+        "goal": launch.goal,
+        "price": launch.price,
+        "bonus": launch.bonus,
+        "threshold": launch.threshold,
+        "action": launch.action,
+        "launched_at": ctx.received,
+        "deadline": launch.deadline,
+        "status": OPEN,
+        "total": 0,
+        "pledgers": 0,
+        "remote": {},
+        "reached_at": None,
+        "closed_at": None,
+        "outcome": None,
+        "reason": "",
+    }
+    state.put(CAMPAIGNS, ctx.index, record)
+    to_ledger(state, ctx, money.launch_postings(record), kind=LEDGER_KIND, ref=ctx.index)
 
 
 def parse_pledge(body: Mapping[str, Any]) -> Pledge:
@@ -193,7 +197,13 @@ def apply_pledge(state: State, ctx: Context, pledge: Pledge) -> None:
     }
     state.put(table, ctx.author, row)
     _retotal(state, ctx, record, amount, 0 if standing else 1)
-    to_ledger(state, ctx, money.pledge_postings(record, ctx.author, amount))
+    to_ledger(
+        state,
+        ctx,
+        money.pledge_postings(record, ctx.author, amount),
+        kind=LEDGER_KIND,
+        ref=record["id"],
+    )
 
 
 def _pledge_amount(record: dict[str, Any], amount: int | None, *, standing: bool) -> int:
@@ -243,7 +253,13 @@ def apply_withdrawal(state: State, ctx: Context, campaign_id: int) -> None:
         },
     )
     _retotal(state, ctx, record, -amount, -1)
-    to_ledger(state, ctx, money.withdrawal_postings(record, ctx.author, amount))
+    to_ledger(
+        state,
+        ctx,
+        money.withdrawal_postings(record, ctx.author, amount),
+        kind=LEDGER_KIND,
+        ref=record["id"],
+    )
 
 
 def parse_cancellation(body: Mapping[str, Any]) -> tuple[int, str]:

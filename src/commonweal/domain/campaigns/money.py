@@ -1,11 +1,15 @@
 """The postings a campaign makes: pledges into escrow, then collection or refunds.
 
 Pure functions of the campaign record, for the treasury's ledger (see
-``funding.postings``). A pledge moves the pledger's money into the campaign's
-escrow account; withdrawing it before the deadline moves it back; at the close
-the escrow is emptied either to the beneficiary (success) or back to every
-pledger (failure), and on the failure of a dominant assurance contract its
-author pays each pledger the bonus. A campaign of pledged actions moves no money.
+``funding.postings``). A pledge moves the pledger's money from their account into
+the campaign's escrow account (``campaign:<id>``); withdrawing it before the
+deadline moves it back; at the close the escrow is emptied either to the
+beneficiary (success) or back to every pledger (failure). A dominant assurance
+contract's author puts the most its bonuses could cost — the bonus times the most
+pledgers a failure can have — into the same escrow at launch, so the promise is
+backed and the close can never fail for want of money: on failure each pledger is
+paid the bonus from it, and whatever is left (all of it, on success) goes back to
+the author. A campaign of pledged actions moves no money.
 """
 
 from __future__ import annotations
@@ -26,6 +30,31 @@ def beneficiary_account(record: dict[str, Any], node_did: str) -> str:
     if record["beneficiary"] == node_did:
         return treasury_account()
     return member_account(record["beneficiary"])
+
+
+def bonus_reserve(record: dict[str, Any]) -> int:
+    """What a dominant assurance contract's author escrows at launch: the bonus times the
+    most pledgers a failed campaign can have (each pledges exactly ``price``, so a
+    failure has at most ``(goal - 1) // price`` of them). Zero for other kinds."""
+    if not record["bonus"] or not record["price"]:
+        return 0
+    return int(record["bonus"]) * ((int(record["goal"]) - 1) // int(record["price"]))
+
+
+def launch_postings(record: dict[str, Any]) -> list[Posting]:
+    """A dominant assurance contract's bonus reserve, from its author into escrow."""
+    reserve = bonus_reserve(record)
+    if reserve == 0:
+        return []
+    return [
+        Posting(
+            member_account(record["author"]),
+            campaign_account(record["id"]),
+            record["unit"],
+            reserve,
+            f"campaign {record['id']}: refund bonus reserve",
+        )
+    ]
 
 
 def pledge_postings(record: dict[str, Any], pledger: str, amount: int) -> list[Posting]:
@@ -61,15 +90,21 @@ def withdrawal_postings(record: dict[str, Any], pledger: str, amount: int) -> li
 def closing_postings(
     record: dict[str, Any], settlement: Settlement, node_did: str
 ) -> list[Posting]:
-    """The close: escrow to the beneficiary, or every refund and bonus."""
+    """The close: escrow to the beneficiary, or every refund and bonus; the rest of any
+    bonus reserve back to the author.
+
+    A failed campaign's bonuses never exceed the reserve; a cancelled one's can (its
+    author may call it off after the goal was met), and then the author pays the
+    difference into escrow from their own account.
+    """
     unit = record["unit"]
     if unit is None:
         return []
     escrow = campaign_account(record["id"])
-    if settlement.succeeded:
-        if settlement.collected == 0:
-            return []
-        return [
+    author = member_account(record["author"])
+    postings = []
+    if settlement.succeeded and settlement.collected:
+        postings.append(
             Posting(
                 escrow,
                 beneficiary_account(record, node_did),
@@ -77,19 +112,20 @@ def closing_postings(
                 settlement.collected,
                 f"campaign {record['id']} succeeded: pledges collected",
             )
-        ]
-    postings = [
+        )
+    postings.extend(
         Posting(escrow, member_account(did), unit, amount, f"campaign {record['id']}: refund")
         for did, amount in settlement.refunds.items()
-    ]
+    )
     postings.extend(
-        Posting(
-            member_account(record["author"]),
-            member_account(did),
-            unit,
-            bonus,
-            f"campaign {record['id']}: refund bonus",
-        )
+        Posting(escrow, member_account(did), unit, bonus, f"campaign {record['id']}: refund bonus")
         for did, bonus in settlement.bonuses.items()
     )
+    left = bonus_reserve(record) - settlement.bonus_total
+    if left > 0:
+        memo = f"campaign {record['id']}: bonus reserve returned"
+        postings.append(Posting(escrow, author, unit, left, memo))
+    elif left < 0:
+        memo = f"campaign {record['id']}: bonuses beyond the reserve, paid by its author"
+        postings.append(Posting(author, escrow, unit, -left, memo))
     return postings

@@ -6,10 +6,16 @@ once the booking has ended or was cancelled, returning it, in whole or with part
 retained for a stated reason. Each event carries the amount and unit, checked
 against what is owed, so the log itself is the account.
 
-Each movement is also described as postings (:func:`receipt_postings`,
-:func:`return_postings`) in the form every capability uses
-(``funding.postings.Posting``: from one account to another) and handed to
-``funding.postings.to_ledger``, the one hook where the treasury's ledger is wired in.
+Each movement is a ledger entry: the postings (:func:`receipt_postings`,
+:func:`return_postings`, in the form every capability uses,
+``funding.postings.Posting``) go to ``funding.postings.to_ledger``. Receiving a
+deposit moves it from the member's account into the resource's deposits
+(``deposits:<resource>``, an escrow account), so the member must hold it there
+(``insufficient_funds`` otherwise) — money a treasurer recorded them paying in.
+Returning it moves what is returned back to the member and what is retained to the
+node's general treasury (``node``), from where it is spent on the repair like any
+of the node's money. A deposit's unit is one the node has declared, checked when
+the rules that ask it are set (``unknown_unit``).
 """
 
 from __future__ import annotations
@@ -28,23 +34,41 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import optional_text
-from commonweal.domain.funding.postings import Posting, member_account, to_ledger
+from commonweal.domain.funding.postings import (
+    Posting,
+    member_account,
+    money_unit,
+    to_ledger,
+    treasury_account,
+)
 from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.treasury import accounts
 
 RECEIVED = "commons.deposit.received"
 RETURNED = "commons.deposit.returned"
 
 
+LEDGER_KIND = "deposit"
+"""The kind of the ledger entries deposits write."""
+
+
 def deposits_account(resource_id: int) -> str:
     """Where a resource's deposits are held while bookings are on (escrow)."""
-    return f"commons:{resource_id}:deposits"
+    return accounts.deposits_account(resource_id)
 
 
-def upkeep_account(resource_id: int) -> str:
-    """What was kept from deposits for a resource's repair or upkeep."""
-    return f"commons:{resource_id}:upkeep"
+def retained_account() -> str:
+    """Where a retained part of a deposit goes: the node's general treasury, which pays
+    for the repair or upkeep (as it pays for anything) by an expense or a decision."""
+    return treasury_account()
+
+
+def require_deposit_unit(state: State, rules: Mapping[str, Any]) -> None:
+    """A deposit the rules ask is in a unit the node has declared (``unknown_unit``)."""
+    if rules.get("deposit") is not None:
+        money_unit(state, rules["deposit"]["unit"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +119,7 @@ def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None
     held = {**deposit, "status": "held", "received_at": ctx.received}
     state.put(BOOKINGS, record["id"], {**record, "deposit": held})
     postings = receipt_postings(record, movement.amount, movement.unit)
-    to_ledger(state, ctx, postings)
+    to_ledger(state, ctx, postings, kind=LEDGER_KIND, ref=record["id"])
 
 
 def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
@@ -115,8 +139,16 @@ def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
         "settled_at": ctx.received,
     }
     state.put(BOOKINGS, record["id"], {**record, "deposit": settled})
+    memo = f"deposit for booking {record['id']} settled"
+    if movement.retained:
+        memo += f"; retained: {movement.reason}"
     to_ledger(
-        state, ctx, return_postings(record, movement.amount, movement.retained, movement.unit)
+        state,
+        ctx,
+        return_postings(record, movement.amount, movement.retained, movement.unit),
+        kind=LEDGER_KIND,
+        ref=record["id"],
+        memo=memo[:500],
     )
 
 
@@ -130,7 +162,7 @@ def receipt_postings(booking: Mapping[str, Any], amount: int, unit: str) -> list
 def return_postings(
     booking: Mapping[str, Any], returned: int, retained: int, unit: str
 ) -> list[Posting]:
-    """Settling a deposit: back to the member, and any part kept to the resource's upkeep."""
+    """Settling a deposit: back to the member, and any part kept to the node's treasury."""
     held = deposits_account(booking["resource"])
     postings = []
     if returned:
@@ -138,7 +170,7 @@ def return_postings(
         postings.append(Posting(held, member_account(booking["member"]), unit, returned, memo))
     if retained:
         memo = f"deposit retained, booking {booking['id']}"
-        postings.append(Posting(held, upkeep_account(booking["resource"]), unit, retained, memo))
+        postings.append(Posting(held, retained_account(), unit, retained, memo))
     return postings
 
 

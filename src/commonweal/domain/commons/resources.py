@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.commons.access import require_rights
+from commonweal.domain.commons.deposits import require_deposit_unit
 from commonweal.domain.commons.records import (
     CONDITIONS,
     KINDS,
@@ -120,6 +121,7 @@ def apply_registration(state: State, ctx: Context, new: Registration) -> None:
     """A holder of ``commons.register`` registers a resource with its first rules."""
     require_permission(state, ctx, "commons.register")
     require_people(state, new.rules)
+    require_deposit_unit(state, new.rules)
     state.put(
         RESOURCES,
         ctx.index,
@@ -160,6 +162,7 @@ def set_rules(state: State, ctx: Context, resource_id: int, rules: dict[str, Any
     """Put new rules in force (run by a passed proposal's ``commons.rules.set`` action)."""
     record = resource(state, resource_id)
     require_people(state, rules)
+    require_deposit_unit(state, rules)
     state.put(
         RESOURCES,
         resource_id,

@@ -19,7 +19,7 @@ from commonweal.domain.membership.records import did_member, member
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.treasury.accounts import NODE, parse_account, require_open
+from commonweal.domain.treasury.accounts import NODE, kind_of, parse_account, require_open
 from commonweal.domain.treasury.records import MAX_AMOUNT, only
 from commonweal.domain.treasury.units import parse_code, require_unit
 
@@ -153,6 +153,6 @@ def _demurrage(value: Any) -> dict[str, Any] | None:
     if type(period) is not int or not 1 <= period <= MAX_PERIOD_DAYS:
         raise InvalidBody(f"demurrage.period_days must be from 1 to {MAX_PERIOD_DAYS}")
     account = parse_account(value.get("account", NODE), "demurrage.account")
-    if account.startswith("member:") or account == "external":
+    if kind_of(account) not in ("node", "fund"):
         raise InvalidBody('demurrage.account must be "node" or a fund')
     return {"rate": rate, "period_days": period, "account": account}

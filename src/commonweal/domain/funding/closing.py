@@ -109,7 +109,14 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
         {**record, "status": CLOSED, "closed_at": ctx.received, "result": result},
     )
     beneficiaries = {str(p): state.get(PROJECTS, p)["beneficiary"] for p in record["projects"]}
-    to_ledger(state, ctx, money.closing_postings(record, beneficiaries, result["matches"]))
+    to_ledger(
+        state,
+        ctx,
+        money.closing_postings(record, beneficiaries, result["matches"]),
+        kind="round",
+        ref=round_id,
+        memo=f"round {round_id} closed: matches paid",
+    )
 
 
 def parse_execution(body: Mapping[str, Any]) -> int:
@@ -158,7 +165,9 @@ def apply_execution(state: State, ctx: Context, proposal_id: int) -> None:
             "paid": pool_record["paid"] + record["amount"],
         },
     )
-    to_ledger(state, ctx, money.payout_postings(pool_record, record))
+    to_ledger(
+        state, ctx, money.payout_postings(pool_record, record), kind="pool", ref=pool_record["id"]
+    )
 
 
 def passes(state: State, record: dict[str, Any], now: str, members: int | None = None) -> bool:

@@ -1,10 +1,12 @@
 """The postings rounds and pools make, for the treasury's ledger (see ``postings``).
 
-A round's matching pool comes from the treasury when the round opens;
-contributions go straight to the projects' beneficiaries; at the close each
-project's match goes from the round's pool to its beneficiary and whatever the
-matches leave over goes back to the treasury. A conviction pool is filled by
-members' deposits and pays a proposal's beneficiary when the proposal passes.
+A round's matching pool moves into the round's account when it opens, from where
+the round says (``from``: the opener's own account, or the node or a fund when a
+passed proposal opened it); contributions go straight from the contributor's
+account to the project's beneficiary; at the close each project's match goes from
+the round's account to its beneficiary and whatever the matches leave goes back
+where the pool came from, so the round's account ends at zero. A conviction pool
+is filled by members' deposits and pays a proposal's beneficiary when it passes.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from commonweal.domain.funding.postings import (
     member_account,
     pool_account,
     round_account,
-    treasury_account,
 )
 
 
 def opening_postings(round_record: dict[str, Any]) -> list[Posting]:
-    """The matching pool, from the treasury into the round."""
+    """The matching pool, from where it comes into the round."""
     return [
         Posting(
-            treasury_account(),
+            round_record["from"],
             round_account(round_record["id"]),
             round_record["unit"],
             round_record["pool"],
@@ -51,7 +52,7 @@ def contribution_postings(
 def closing_postings(
     round_record: dict[str, Any], beneficiaries: dict[str, str], matches: dict[str, int]
 ) -> list[Posting]:
-    """Each match to its project's beneficiary; the rest of the pool back to the treasury."""
+    """Each match to its project's beneficiary; the rest of the pool back where it came from."""
     unit, source = round_record["unit"], round_account(round_record["id"])
     postings = [
         Posting(
@@ -69,7 +70,7 @@ def closing_postings(
         postings.append(
             Posting(
                 source,
-                treasury_account(),
+                round_record["from"],
                 unit,
                 left,
                 f"unspent pool of round {round_record['id']}",

@@ -18,7 +18,7 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields, money
 from commonweal.domain.funding.conviction import D, conviction, effective_supply, threshold
-from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.postings import money_unit, to_ledger
 from commonweal.domain.funding.records import (
     OPEN,
     POOLS,
@@ -74,8 +74,9 @@ def parse_pool(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def apply_pool(state: State, ctx: Context, params: dict[str, Any]) -> None:
-    """A holder of ``funding.rounds`` opens a conviction pool."""
+    """A holder of ``funding.rounds`` opens a conviction pool in a unit the node declared."""
     require_permission(state, ctx, "funding.rounds")
+    money_unit(state, params["unit"])
     state.put(
         POOLS,
         ctx.index,
@@ -104,7 +105,9 @@ def apply_deposit(state: State, ctx: Context, deposit: tuple[int, int]) -> None:
     require_active_member(state, ctx.author, "fund a pool")
     record = pool(state, pool_id)
     state.put(POOLS, pool_id, {**record, "funds": record["funds"] + amount})
-    to_ledger(state, ctx, money.deposit_postings(record, ctx.author, amount))
+    to_ledger(
+        state, ctx, money.deposit_postings(record, ctx.author, amount), kind="pool", ref=pool_id
+    )
 
 
 @dataclass(frozen=True, slots=True)

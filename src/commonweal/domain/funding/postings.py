@@ -1,14 +1,23 @@
-"""The money side of aid, campaigns and rounds, as postings for the treasury's ledger.
+"""The money side of aid, campaigns, rounds and commons deposits, and where it meets the ledger.
 
-Every rule here that moves value describes the movement as :class:`Posting` s
-(whole minor units of a named unit, from one account to another) and hands them
-to :func:`to_ledger`. The double-entry ledger and mutual credit live in the
-treasury capability; :func:`to_ledger` is the single place where they are wired
-in. Until then it records nothing: each capability's own state already shows
-exactly who owes what (pledges held, collected or refunded; matches owed;
-settlements), and the pure functions that produce the postings
-(``campaigns.money``, ``funding.money``, ``aid.settlement``) can be called from
-the ledger's side as well.
+Every rule of those capabilities that moves value describes the movement as
+:class:`Posting` s (whole minor units of a unit, from one account to another) and
+hands them to :func:`to_ledger`, which writes them as the event's one entry in the
+treasury's double-entry ledger (``treasury.ledger.post``). It runs inside the rule,
+so a posting the ledger refuses (``insufficient_funds``, ``credit_limit``,
+``credit_ceiling``, ``unknown_unit``) refuses the event itself, and a refused event
+leaves no posting behind.
+
+Account names are the treasury's own (``treasury.accounts``, the one place they are
+defined): ``member:<did>``, ``node`` (the general treasury), and the escrow accounts
+``campaign:<id>``, ``round:<id>``, ``pool:<id>`` and ``deposits:<id>``. Units are
+the treasury's declared unit codes, with one exception kept from the time bank:
+a posting in unit ``hours`` counts whole minutes of the node's time bank (its
+declared unit of kind ``hours``), converted here exactly or refused
+(``inexact_amount``). Only a settlement of mutual aid posts in ``hours``; every
+other capability names a declared unit when it starts (a campaign's launch, a
+round's or pool's opening, a resource's deposit rule) and is refused there if the
+node has not declared it (:func:`money_unit`).
 """
 
 from __future__ import annotations
@@ -17,8 +26,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.domain.errors import Conflict
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.treasury import accounts
+from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.units import minutes_in, require_unit, time_bank
+
+HOURS = "hours"
+"""The time bank's unit in aid settlements: whole minutes of the node's hours unit."""
+MAX_MEMO = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,35 +61,91 @@ class Posting:
 
 def member_account(did: str) -> str:
     """A member's own account."""
-    return f"member:{did}"
+    return accounts.member_account(did)
 
 
 def campaign_account(campaign_id: int) -> str:
     """Where a campaign's pledges are held until it closes (escrow)."""
-    return f"campaign:{campaign_id}"
+    return accounts.campaign_account(campaign_id)
 
 
 def round_account(round_id: int) -> str:
     """A quadratic-funding round's matching pool."""
-    return f"round:{round_id}"
+    return accounts.round_account(round_id)
 
 
 def pool_account(pool_id: int) -> str:
     """A conviction-voting pool's funds."""
-    return f"pool:{pool_id}"
-
-
-def to_ledger(state: State, ctx: Context, postings: Sequence[Posting]) -> None:
-    """Hand ``postings`` to the treasury's ledger, inside the rule that made them.
-
-    THE MERGE HOOK: the treasury capability replaces this body with its own
-    posting function (which may refuse, say for a credit limit, and so refuse the
-    event). It runs in the same rule as the event, so a refused event leaves no
-    posting behind. Until it is wired, it does nothing.
-    """
-    del state, ctx, postings
+    return accounts.pool_account(pool_id)
 
 
 def treasury_account() -> str:
-    """The node's own treasury (when the node itself is a campaign's beneficiary)."""
-    return "treasury"
+    """The node's general treasury (account ``node``): where money for the node goes."""
+    return accounts.NODE
+
+
+def money_unit(state: State, unit: str) -> dict[str, Any]:
+    """The declared unit ``unit``, or ``unknown_unit`` (refused where the unit is introduced,
+    so that no later event — a campaign's close, a round's matches — can fail for it)."""
+    try:
+        return require_unit(state, unit)
+    except Conflict as error:
+        hint = ""
+        if unit.lower() in (HOURS, "hour"):
+            hint = "; a time bank's unit is declared with kind hours and named by its code"
+        raise Conflict(error.message + hint, code=error.code) from None
+
+
+def to_ledger(
+    state: State,
+    ctx: Context,
+    postings: Sequence[Posting],
+    *,
+    kind: str,
+    ref: int | None = None,
+    memo: str = "",
+) -> dict[str, Any] | None:
+    """Write ``postings`` as the current event's one ledger entry (None if nothing moves).
+
+    Postings are netted per account, so an account that receives and pays in one
+    event (a campaign's escrow on a failed close) is checked against its limits
+    once, on where it ends. An account paid out of escrow is not held to a credit
+    ceiling (its money was committed when it went in). ``memo`` defaults to the
+    postings' own memos. One event moves one unit: the ledger keeps one entry per
+    event, and no rule of these capabilities moves two units at once.
+    """
+    moving = [p for p in postings if p.amount]
+    if not moving:
+        return None
+    units = {p.unit for p in moving}
+    if len(units) != 1:
+        raise ValueError(f"one event's postings move one unit, not {sorted(units)}")
+    (unit,) = units
+    code, scale = unit, None
+    if unit == HOURS:
+        scale = time_bank(state)
+        code = scale["code"]
+    net: dict[str, int] = {}
+    no_ceiling: set[str] = set()
+    for posting in moving:
+        amount = posting.amount if scale is None else minutes_in(scale, posting.amount)
+        net[posting.source] = net.get(posting.source, 0) - amount
+        net[posting.destination] = net.get(posting.destination, 0) + amount
+        if accounts.is_escrow(posting.source):
+            no_ceiling.add(posting.destination)
+    return post(
+        state,
+        ctx,
+        unit=code,
+        postings=list(net.items()),
+        kind=kind,
+        memo=memo or _memo(moving),
+        ref=ref,
+        no_ceiling=no_ceiling,
+    )
+
+
+def _memo(postings: Sequence[Posting]) -> str:
+    memos = list(dict.fromkeys(p.memo for p in postings))
+    text = "; ".join(memos)
+    return text if len(text) <= MAX_MEMO else text[: MAX_MEMO - 1] + "…"

@@ -1,11 +1,20 @@
 """Quadratic-funding rounds: opening one, entering projects, contributing.
 
-A holder of ``funding.rounds`` opens a round with its matching pool, a closing
-time and its method: ``plain`` QF, ``capped`` (no project matched above
-``cap``) or ``pairwise`` (pairwise-bounded with parameter ``m``). Members enter
-projects and contribute to others' projects until the closing time (the node's
-receipt time decides); the node then closes the round with the matches
-(``closing``), recomputed from the contributions by every verifier.
+A round has a matching pool, a closing time and a method: ``plain`` QF,
+``capped`` (no project matched above ``cap``) or ``pairwise`` (pairwise-bounded
+with parameter ``m``). Members enter projects and contribute to others' projects
+until the closing time (the node's receipt time decides); the node then closes the
+round with the matches (``closing``), recomputed from the contributions by every
+verifier.
+
+The pool is real money, moved into the round's escrow account when it opens, and
+whatever the matches leave goes back where it came from. A holder of
+``funding.rounds`` opens a round with a pool from their own account
+(``funding.round.opened``). The node's treasury — the general treasury or one of its
+funds — matches only by a decision: the ``funding.round.open`` action of a passed
+proposal, so a round never takes the treasury's money on one person's say (the
+treasury's rule: money leaves the node or a fund only by an approved expense or a
+passed proposal).
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields, money
-from commonweal.domain.funding.postings import to_ledger
+from commonweal.domain.funding.postings import money_unit, to_ledger
 from commonweal.domain.funding.records import (
     CAPPED,
     METHODS,
@@ -29,20 +38,31 @@ from commonweal.domain.funding.records import (
     funding_round,
     project,
 )
+from commonweal.domain.governance.actions import Action
 from commonweal.domain.governance.records import later, reached
 from commonweal.domain.membership.records import (
     did_member,
     require_active_member,
     require_permission,
 )
+from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.treasury.accounts import (
+    kind_of,
+    member_account,
+    parse_account,
+    require_open,
+)
 
 ROUND_OPENED = "funding.round.opened"
 PROJECT_ENTERED = "funding.project.entered"
 CONTRIBUTED = "funding.contribution.made"
+OPEN_ACTION = "funding.round.open"
 PERMISSION = "funding.rounds"
 MAX_DAYS = 365
+LEDGER_KIND = "round"
+"""The kind of the ledger entries rounds write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +107,19 @@ def parse_opening(body: Mapping[str, Any]) -> Opening:
 
 
 def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
-    """A holder of ``funding.rounds`` opens a round; its matching pool leaves the treasury."""
+    """A holder of ``funding.rounds`` opens a round; its matching pool leaves their account."""
+    if ctx.author == ctx.node_key:
+        raise NotPermitted(
+            "the node matches from its treasury only as the action of a passed proposal "
+            f"({OPEN_ACTION})"
+        )
     require_permission(state, ctx, PERMISSION)
+    open_round_from(state, ctx, opening, member_account(ctx.author))
+
+
+def open_round_from(state: State, ctx: Context, opening: Opening, source: str) -> None:
+    """Open a round whose matching pool moves from ``source`` into the round's account."""
+    money_unit(state, opening.unit)
     if reached(ctx.received, opening.closes):
         raise Conflict("the closing time has already passed", code="deadline_passed")
     if reached(opening.closes, later(ctx.received, MAX_DAYS * 86400)):
@@ -98,6 +129,7 @@ def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
         "title": opening.title,
         "description": opening.description,
         "author": ctx.author,
+        "from": source,
         "unit": opening.unit,
         "pool": opening.pool,
         "method": opening.method,
@@ -114,7 +146,7 @@ def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
         "closed_at": None,
     }
     state.put(ROUNDS, ctx.index, record)
-    to_ledger(state, ctx, money.opening_postings(record))
+    to_ledger(state, ctx, money.opening_postings(record), kind=LEDGER_KIND, ref=ctx.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +223,13 @@ def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]
         },
     )
     state.put(ROUNDS, record["id"], {**record, "contributed": record["contributed"] + amount})
-    to_ledger(state, ctx, money.contribution_postings(record, entered, ctx.author, amount))
+    to_ledger(
+        state,
+        ctx,
+        money.contribution_postings(record, entered, ctx.author, amount),
+        kind=LEDGER_KIND,
+        ref=record["id"],
+    )
 
 
 def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[str, Any]:
@@ -204,6 +242,49 @@ def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[st
             f"round {round_id} stopped taking part at {record['closes']}", code="deadline_passed"
         )
     return record
+
+
+def parse_open_action(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``funding.round.open`` action: an opening's body and ``"from"``, the node or one
+    of its funds, in normal form."""
+    source = parse_account(params.get("from", "node"), "from")
+    if kind_of(source) not in ("node", "fund"):
+        raise InvalidBody('a decided round is matched "from" the node or one of its funds')
+    opening = parse_opening({k: v for k, v in params.items() if k != "from"})
+    normal: dict[str, Any] = {
+        "from": source,
+        "title": opening.title,
+        "description": opening.description,
+        "unit": opening.unit,
+        "pool": opening.pool,
+        "closes": opening.closes,
+        "method": opening.method,
+        "minimum": opening.minimum,
+        "spend_whole_pool": opening.spend_whole_pool,
+    }
+    if opening.cap is not None:
+        normal["cap"] = opening.cap
+    if opening.m is not None:
+        normal["m"] = opening.m
+    return normal
+
+
+def apply_open_action(state: State, ctx: Context, params: dict[str, Any]) -> None:
+    """The node opens a round a passed proposal decided, matched from the treasury."""
+    require_node_key(ctx)
+    require_open(state, params["from"])
+    opening = parse_opening({k: v for k, v in params.items() if k != "from"})
+    open_round_from(state, ctx, opening, params["from"])
+
+
+FUNDING_ACTIONS: tuple[Action, ...] = (
+    Action(
+        OPEN_ACTION,
+        "Open a quadratic-funding round matched from the treasury.",
+        parse_open_action,
+        apply_open_action,
+    ),
+)
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

@@ -174,6 +174,11 @@ def describe(action: Mapping[str, Any]) -> str:
             f"transfer {action['amount']} minor units of {action['unit']} "
             f"from {action['from']} to {action['to']}"
         )
+    if kind == "funding.round.open":
+        return (
+            f"open the funding round {action['title']!r}, matching {action['pool']} minor units "
+            f"of {action['unit']} from {action['from']}"
+        )
     if kind == "treasury.policy.set":
         return f"require {action['approvals_required']} treasurers' approvals for an expense"
     if kind == "credit.policy.set":

@@ -117,8 +117,9 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
         "spending": {
             "title": "Spending decision",
             "description": "Move money from the treasury or one of its funds, open a fund, "
-            "adopt a budget or declare a unit of account: three days of discussion, four of "
-            "voting, more than half of those voting yes or no.",
+            "adopt a budget, declare a unit of account or match a funding round from the "
+            "treasury: three days of discussion, four of voting, more than half of those "
+            "voting yes or no.",
             "proposers": "members",
             "electorate": "members",
             "discussion_seconds": 3 * DAY,
@@ -129,6 +130,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "options": {},
             "delegation": True,
             "actions": [
+                "funding.round.open",
                 "treasury.budget.set",
                 "treasury.fund.open",
                 "treasury.transfer",

@@ -7,7 +7,18 @@ An account is named by a string:
 - ``member:<did>`` — a member's account;
 - ``external`` — everything outside the node's books. Income from outside is
   posted from it, payments out of the node are posted to it, so its balance is
-  minus what the node holds from outside, and every entry sums to zero.
+  minus what the node holds from outside, and every entry sums to zero;
+- escrow accounts, each emptied only by the rules of the capability that owns it:
+  ``campaign:<id>`` (a campaign's pledges, and a dominant assurance contract's
+  bonus reserve, until it closes), ``round:<id>`` (a quadratic-funding round's
+  matching pool), ``pool:<id>`` (a conviction-voting pool's funds) and
+  ``deposits:<id>`` (the deposits held for bookings of shared resource ``<id>``).
+
+This module is the one place account names are defined: the aid, campaign,
+funding and commons capabilities name their accounts with these functions, so the
+postings they describe are the ledger's own (see ``funding.postings.to_ledger``).
+Every account but ``external`` has a floor (zero, or a member's credit floor in a
+mutual-credit unit); no event but its own capability's may move an escrow account.
 """
 
 from __future__ import annotations
@@ -24,7 +35,14 @@ NODE = "node"
 EXTERNAL = "external"
 FUND_PREFIX = "fund:"
 MEMBER_PREFIX = "member:"
+CAMPAIGN_PREFIX = "campaign:"
+ROUND_PREFIX = "round:"
+POOL_PREFIX = "pool:"
+DEPOSITS_PREFIX = "deposits:"
+ESCROW_KINDS = ("campaign", "round", "pool", "deposits")
+"""Accounts that hold money for a campaign, a round, a pool or a resource's bookings."""
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+_ESCROW = re.compile(r"^(campaign|round|pool|deposits):(0|[1-9][0-9]{0,15})$")
 
 
 def fund_account(slug: str) -> str:
@@ -37,6 +55,26 @@ def member_account(did: str) -> str:
     return MEMBER_PREFIX + did
 
 
+def campaign_account(campaign_id: int) -> str:
+    """Where a campaign holds its pledges (and any bonus reserve) until it closes."""
+    return f"{CAMPAIGN_PREFIX}{campaign_id}"
+
+
+def round_account(round_id: int) -> str:
+    """A quadratic-funding round's matching pool."""
+    return f"{ROUND_PREFIX}{round_id}"
+
+
+def pool_account(pool_id: int) -> str:
+    """A conviction-voting pool's funds."""
+    return f"{POOL_PREFIX}{pool_id}"
+
+
+def deposits_account(resource_id: int) -> str:
+    """The deposits held for bookings of shared resource ``resource_id``."""
+    return f"{DEPOSITS_PREFIX}{resource_id}"
+
+
 def parse_slug(value: Any, name: str = "fund") -> str:
     """A fund's short name: 2-40 lower-case letters, digits or dashes."""
     if not isinstance(value, str) or not _SLUG.match(value):
@@ -45,7 +83,7 @@ def parse_slug(value: Any, name: str = "fund") -> str:
 
 
 def parse_account(value: Any, name: str = "account") -> str:
-    """An account name of one of the four forms."""
+    """An account name of any form (see the module's docstring)."""
     if value in (NODE, EXTERNAL):
         return str(value)
     if isinstance(value, str) and value.startswith(FUND_PREFIX):
@@ -53,16 +91,40 @@ def parse_account(value: Any, name: str = "account") -> str:
         return value
     if isinstance(value, str) and value.startswith(MEMBER_PREFIX + "did:key:z6Mk"):
         return value
-    raise InvalidBody(f'{name} must be "node", "external", "fund:<name>" or "member:<did:key>"')
+    if isinstance(value, str) and _ESCROW.match(value):
+        return value
+    raise InvalidBody(
+        f'{name} must be "node", "external", "fund:<name>", "member:<did:key>" '
+        'or an escrow account ("campaign:<id>", "round:<id>", "pool:<id>", "deposits:<id>")'
+    )
 
 
 def kind_of(account: str) -> str:
-    """``node``, ``external``, ``fund`` or ``member``."""
+    """``node``, ``external``, ``fund``, ``member``, or an escrow kind (``campaign``,
+    ``round``, ``pool``, ``deposits``)."""
     if account.startswith(FUND_PREFIX):
         return "fund"
     if account.startswith(MEMBER_PREFIX):
         return "member"
+    head, colon, _rest = account.partition(":")
+    if colon and head in ESCROW_KINDS:
+        return head
     return account
+
+
+def is_escrow(account: str) -> bool:
+    """Whether ``account`` is held for a campaign, round, pool or resource's bookings."""
+    return kind_of(account) in ESCROW_KINDS
+
+
+def require_not_escrow(account: str, name: str) -> None:
+    """Refuse an escrow account where only the node, a fund or a member may stand: money
+    enters and leaves escrow only by the rules of the capability that owns it."""
+    if is_escrow(account):
+        raise InvalidBody(
+            f"{name}: {account} is an escrow account; only its own campaign, round, pool "
+            "or bookings move money in and out of it"
+        )
 
 
 def member_of(account: str) -> str | None:

@@ -1,7 +1,8 @@
 """Income from outside the books — a bank transfer, a donation, a grant — recorded by a treasurer.
 
-The treasurer names where the money went (the node or a fund), how much, what
-kind of income it was, and the SHA-256 digest of the evidence (the bank
+The treasurer names where the money went (the node, a fund, or a member's account
+when a member pays money in to pledge, contribute or pay deposits with it), how
+much, what kind of income it was, and the SHA-256 digest of the evidence (the bank
 statement line, the receipt). The document itself stays off the log, so no
 donor's name or account number is ever published; anyone holding the document
 can check it against the digest.
@@ -14,12 +15,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import InvalidBody
+from commonweal.domain.errors import InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, sha256_digest
 from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.treasury.accounts import EXTERNAL, kind_of, parse_account, require_open
+from commonweal.domain.treasury.accounts import (
+    EXTERNAL,
+    kind_of,
+    member_account,
+    parse_account,
+    require_open,
+)
 from commonweal.domain.treasury.ledger import post
 from commonweal.domain.treasury.records import SPEND, amount, only
 from commonweal.domain.treasury.units import parse_code
@@ -45,8 +52,8 @@ def parse_income(body: Mapping[str, Any]) -> Income:
     """``{"to", "unit", "amount", "source", "evidence": "sha256:…", "memo"?}``."""
     only(body, {"to", "unit", "amount", "source", "evidence", "memo"})
     to = parse_account(body.get("to"), "to")
-    if kind_of(to) not in ("node", "fund"):
-        raise InvalidBody('income goes to "node" or a fund')
+    if kind_of(to) not in ("node", "fund", "member"):
+        raise InvalidBody('income goes to "node", a fund or a member\'s account')
     source = body.get("source")
     if not isinstance(source, str) or not _SOURCE.match(source):
         raise InvalidBody("source is a short word: donation, bank_transfer, grant, dues, sale, …")
@@ -61,8 +68,12 @@ def parse_income(body: Mapping[str, Any]) -> Income:
 
 
 def apply_income(state: State, ctx: Context, income: Income) -> None:
-    """A treasurer records money that came in from outside."""
+    """A treasurer records money that came in from outside (never into their own account)."""
     require_permission(state, ctx, SPEND)
+    if income.to == member_account(ctx.author):
+        raise NotPermitted(
+            "another treasurer records money you pay in to your own account", code="own_income"
+        )
     require_open(state, income.to)
     post(
         state,

@@ -11,7 +11,7 @@ after every event, and every balance is the sum of the postings to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from commonweal.domain.credit.limits import Limits, limits_for
@@ -53,12 +53,17 @@ def post(
     evidence: str = "",
     ref: int | None = None,
     line: str = "",
+    no_ceiling: Collection[str] = (),
 ) -> dict[str, Any]:
     """Write one ledger entry for the current event, or refuse it and change nothing.
 
     ``kind`` says what moved the money (``income``, ``transfer``, ``expense``,
-    ``decision``, ``settlement``, ``demurrage``); ``ref`` names the expense,
-    proposal or obligation behind it; ``line`` the budget line it counts against.
+    ``decision``, ``settlement``, ``demurrage``, ``campaign``, ``round``, ``pool``,
+    ``aid``, ``deposit``); ``ref`` names the expense, proposal, obligation, campaign,
+    round, pool, aid post or booking behind it; ``line`` the budget line it counts
+    against. Accounts in ``no_ceiling`` are not held to a credit ceiling in this
+    entry: money coming back out of escrow was committed when it went in, and a
+    ceiling reached meanwhile must not stop a refund or a campaign's close.
     """
     record = require_unit(state, unit)
     if sum(amount for _account, amount in postings) != 0:
@@ -69,7 +74,9 @@ def post(
         if amount == 0:
             continue
         after = balance(state, account, unit) + amount
-        _within_limits(state, account, unit, amount, after, record["exponent"])
+        _within_limits(
+            state, account, unit, amount, after, record["exponent"], account not in no_ceiling
+        )
         state.put(BALANCES, (account, unit), after)
     entry = {
         "id": ctx.index,
@@ -89,7 +96,7 @@ def post(
 
 
 def _within_limits(
-    state: State, account: str, unit: str, amount: int, after: int, exponent: int
+    state: State, account: str, unit: str, amount: int, after: int, exponent: int, ceiling: bool
 ) -> None:
     if abs(after) > MAX_AMOUNT:
         raise Conflict(f"{account} would pass the largest balance a ledger keeps", code="overflow")
@@ -110,7 +117,7 @@ def _within_limits(
             f"{format_amount(-amount, exponent)} {unit}",
             code="insufficient_funds",
         )
-    if amount > 0 and high is not None and after > high:
+    if ceiling and amount > 0 and high is not None and after > high:
         raise Conflict(
             f"{account} would pass its credit ceiling of {format_amount(high, exponent)} {unit}",
             code="credit_ceiling",

@@ -23,6 +23,7 @@ from commonweal.domain.treasury.accounts import (
     member_account,
     parse_account,
     parse_slug,
+    require_not_escrow,
     require_open,
 )
 from commonweal.domain.treasury.ledger import post
@@ -50,6 +51,7 @@ def parse_member_transfer(body: Mapping[str, Any]) -> MemberTransfer:
     to = parse_account(body.get("to"), "to")
     if kind_of(to) == "external":
         raise InvalidBody("a member's transfer stays inside the books: to a member, fund or node")
+    require_not_escrow(to, "to")
     return MemberTransfer(
         to=to,
         unit=parse_code(body.get("unit")),
@@ -82,6 +84,7 @@ def parse_decided_transfer(params: Mapping[str, Any]) -> dict[str, Any]:
     if kind_of(source) not in ("node", "fund"):
         raise InvalidBody('a decided transfer is "from" the node or one of its funds')
     to = parse_account(params.get("to"), "to")
+    require_not_escrow(to, "to")
     if to == source:
         raise InvalidBody("a transfer needs two different accounts")
     line = params.get("line", "")

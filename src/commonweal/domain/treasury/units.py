@@ -7,6 +7,7 @@ A unit is declared once; its exponent never changes, so old amounts keep their m
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -109,3 +110,31 @@ def parse_decimal(text: str, exponent: int) -> int:
         raise InvalidBody(f"{text!r} has more than {exponent} decimal places")
     value = int(whole) * int(10**exponent) + int(fraction.ljust(exponent, "0") or "0")
     return -value if sign else value
+
+
+def time_bank(state: State) -> dict[str, Any]:
+    """The node's time bank: its unit of kind ``hours`` (the first by code, if it has
+    declared several), or ``unknown_unit`` when it keeps none."""
+    for _code, record in sorted(state.items(UNITS)):
+        if record["kind"] == "hours":
+            found: dict[str, Any] = record
+            return found
+    raise Conflict(
+        "this node keeps no time bank: it has declared no unit of kind hours",
+        code="unknown_unit",
+    )
+
+
+def minutes_in(unit: Mapping[str, Any], minutes: int) -> int:
+    """``minutes`` as minor units of the hours unit ``unit``, exactly, or ``inexact_amount``:
+    with exponent 2 (hundredths of an hour) 90 minutes are 150, and 20 minutes are refused
+    (a time bank in hundredths of an hour counts whole multiples of three minutes)."""
+    scaled = minutes * 10 ** unit["exponent"]
+    if scaled % 60:
+        step = 60 // math.gcd(60, 10 ** unit["exponent"])
+        raise Conflict(
+            f"{minutes} minutes is not a whole number of {unit['code']} minor units "
+            f"(it counts multiples of {step} minutes)",
+            code="inexact_amount",
+        )
+    return int(scaled // 60)
