@@ -119,7 +119,7 @@ def history(node: Node, pool_id: int) -> dict[str, Any]:
             staked = track.changes[-1][1]
             level = track.conviction_at(decay, today)
             needed_now: int | None = points[-1]["threshold"]
-            span = _ahead(decay, staked, level, needed_now, max(last - first, 24))
+            span = _ahead(decay, staked, level, needed_now)
             ahead = [
                 {
                     "period": today + n,
@@ -190,7 +190,7 @@ def _samples(first: int, last: int, keep: list[int]) -> list[int]:
     return sorted(chosen)
 
 
-def _ahead(decay: int, staked: int, level: int, needed: int | None, span: int) -> int:
+def _ahead(decay: int, staked: int, level: int, needed: int | None) -> int:
     """How many periods ahead to draw: until it passes, or until it has nearly settled."""
     if needed is not None and level >= needed:
         return 0
@@ -208,4 +208,4 @@ def _ahead(decay: int, staked: int, level: int, needed: int | None, span: int) -
                     else (middle, high)
                 )
             return high + max(high // 10, 1)
-    return min(horizon, max(span, 24))
+    return horizon

@@ -67,7 +67,7 @@ def tell(story: Actor) -> None:
 def recent(story: Actor) -> None:
     """The last few hours: Dalia answers Amara's childcare request and they write to each
     other; Amara, her points freed by the seeds' payout, stands behind the repair café's
-    spare parts, which should now pass in a few days."""
+    spare parts, which should now pass in a few days; Ivo needs his brakes fixed."""
     with story.node.reading() as state:
         childcare = next(
             int(post["id"])
@@ -85,6 +85,16 @@ def recent(story: Actor) -> None:
         story, "amara", childcare, "dalia", "Four and six. Could we meet first, at the garden?"
     )
     _act(story, "amara", "funding.stake.set", {"proposal": parts, "amount": 600})
+    _post(
+        story,
+        "ivo",
+        "request",
+        "My bike's brakes squeal and barely stop",
+        "repairs",
+        EAST,
+        urgency="high",
+        when="Before Friday, I cycle to work",
+    )
 
 
 def _tick(story: Actor) -> None:

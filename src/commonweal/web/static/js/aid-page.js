@@ -37,7 +37,7 @@ function showDistances() {
     const label = place.querySelector("[data-distance]");
     const cell = place.dataset.area;
     const km = area && isArea(cell) ? distanceKm(area, cell) : null;
-    if (label) label.textContent = km === null ? "" : ` (about ${km} km from you)`;
+    if (label) label.textContent = km === null ? "" : km === 0 ? " (in your area)" : ` (about ${km} km from you)`;
     if (place.closest("[data-board]") && place.matches("li")) {
       const far = km !== null && within !== null && km > within;
       place.hidden = far;
@@ -198,7 +198,7 @@ function messageItem(message, me, names) {
   who.className = "meta";
   const time = document.createElement("time");
   time.dateTime = message.at;
-  time.textContent = new Date(message.at).toLocaleString();
+  time.textContent = new Date(message.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   who.append(message.from === me ? "You, " : `${names[message.from] || "The other member"}, `, time);
   const text = document.createElement("p");
   text.className = "text";
