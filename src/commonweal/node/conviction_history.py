@@ -19,8 +19,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from commonweal.core.events import parse_leaf
+import orjson
+
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.funding.closing import PROPOSAL_EXECUTED
 from commonweal.domain.funding.conviction import (
@@ -68,6 +70,11 @@ class _Track:
         self.changes.append((period, staked, level))
 
 
+_last: WeakKeyDictionary[Node, tuple[tuple[int, int, int], dict[str, Any]]] = WeakKeyDictionary()
+"""Per node: the last history worked out, under its (pool, log size, period) — it changes
+only when the log grows or a period turns."""
+
+
 def history(node: Node, pool_id: int) -> dict[str, Any]:
     """Per proposal of the pool (by id as text): its conviction and threshold at sample
     periods, and, while it is open, its conviction ahead at the present stake."""
@@ -78,6 +85,18 @@ def history(node: Node, pool_id: int) -> dict[str, Any]:
             raise Rejected("not_found", f"there is no pool {pool_id}")
         records = {int(r["id"]): r for _i, r in state.items(PROPOSALS) if r["pool"] == pool_id}
         members = active_members(state)
+        mark = (pool_id, node.size, period_now(pool, at))
+    remembered = _last.get(node)
+    if remembered is not None and remembered[0] == mark:
+        return remembered[1]
+    found = _history(node, pool, records, members, at)
+    _last[node] = (mark, found)
+    return found
+
+
+def _history(
+    node: Node, pool: dict[str, Any], records: dict[int, dict[str, Any]], members: int, at: str
+) -> dict[str, Any]:
     decay = pool["decay"]
     tracks, steps = _replay(node, pool, records)
     today = period_now(pool, at)
@@ -90,9 +109,10 @@ def history(node: Node, pool_id: int) -> dict[str, Any]:
         found = threshold(decay, pool["max_ratio"], pool["weight"], amount, funds, supply)
         return round_half_up(found) if found is not None else None
 
+    opened = parse_utc(pool["opened_at"])
+
     def moment(period: int) -> str:
-        start = parse_utc(pool["opened_at"])
-        return format_utc(start + timedelta(seconds=period * pool["period_seconds"]))
+        return format_utc(opened + timedelta(seconds=period * pool["period_seconds"]))
 
     found: dict[str, Any] = {}
     for proposal_id, track in sorted(tracks.items()):
@@ -100,7 +120,9 @@ def history(node: Node, pool_id: int) -> dict[str, Any]:
             continue
         first = track.changes[0][0]
         last = track.closed if track.closed is not None else today
-        periods = _samples(first, last, [p for p, _s, _c in track.changes])
+        # the stake changes themselves too, where they are few enough to draw
+        changes = [p for p, _s, _c in track.changes] if len(track.changes) <= SAMPLES else []
+        periods = _samples(first, last, changes)
         recorded = records[proposal_id]["threshold"]
         points: list[dict[str, Any]] = [
             {
@@ -154,9 +176,9 @@ def _replay(
         return freed
 
     for entry in node.store.entries_of_types(TYPES, start=pool["id"]):
-        leaf = parse_leaf(entry.leaf)
-        body = leaf.event.body
-        period = period_now(pool, leaf.received)
+        # The store checked every leaf when it was appended: read the body straight out.
+        body = orjson.loads(entry.leaf)["event"]["body"]
+        period = period_now(pool, entry.received)
         if entry.type == POOL_FUNDED and body["pool"] == pool["id"]:
             funds += body["amount"]
         elif entry.type == SUBMITTED and entry.idx in tracks:

@@ -108,7 +108,7 @@ function wirePostForm(form) {
   const update = () => {
     const kind = form.querySelector('[name="kind"]:checked').value;
     form.dataset.event = `aid.${kind}.posted`;
-    for (const part of form.querySelectorAll("[data-when-kind]")) part.hidden = part.dataset.whenKind !== kind;
+    for (const part of document.querySelectorAll("[data-when-kind]")) part.hidden = part.dataset.whenKind !== kind;
   };
   for (const radio of form.querySelectorAll('[name="kind"]')) radio.addEventListener("change", update);
   update();
