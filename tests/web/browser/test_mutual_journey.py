@@ -24,6 +24,7 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, load_key_file
 from commonweal.core.rfc3339 import format_utc
+from commonweal.domain.aid.geohash import distance_km, encode
 from commonweal.domain.catalog import default_registry
 from commonweal.node.setup import open_store
 from commonweal.node.verify import verify_log
@@ -31,6 +32,8 @@ from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors
 
 DAY = 86_400
+HARBOUR = {"latitude": 51.5072, "longitude": -0.1276}
+BOB_AREA = "gcpvn"  # a cell a few kilometres away
 
 
 def sign_as(live: LiveNode, key: SigningKey, event_type: str, body: dict[str, Any]) -> int:
@@ -105,22 +108,27 @@ def test_aid_campaigns_and_funding_in_the_browser(
 ) -> None:
     shot = Shots(artifacts)
     carol = set_the_scene(live)
-    alice_context, alice = new_page(browser, timezone_id="UTC")
+    alice_context, alice = new_page(
+        browser, timezone_id="UTC", geolocation=HARBOUR, permissions=["geolocation"]
+    )
     bob_context, bob = new_page(browser, timezone_id="UTC", viewport={"width": 390, "height": 844})
     errors = watch_errors(alice) + watch_errors(bob)
     restore_key(alice, live.url, live.keys["alice"], "alice key passphrase")
     restore_key(bob, live.url, live.keys["bob"], "bob key passphrase")
 
-    # 1. Alice asks for help, from her own coarse area.
+    # 1. Alice asks for help, from her own coarse area (found from her device's location,
+    #    in the browser: the same cell the node's own geohash code gives).
     alice.goto(f"{live.url}/aid")
-    alice.get_by_label("Your area").fill("u33dc")
+    alice.get_by_role("button", name="Find my area from this device's location").click()
+    area = encode(HARBOUR["latitude"], HARBOUR["longitude"])
+    expect(alice.get_by_label("Your area")).to_have_value(area)
     alice.get_by_label("Within").select_option("10")
     alice.get_by_role("link", name="Ask for help").first.click()
     alice.get_by_label("In a line, what you need").fill("A lift to the ferry on Saturday")
     alice.get_by_label("Category").fill("transport")
     alice.get_by_label("How urgent").select_option("high")
     alice.get_by_role("button", name="Use my area").click()
-    expect(alice.get_by_label("Roughly where (optional)")).to_have_value("u33dc")
+    expect(alice.get_by_label("Roughly where (optional)")).to_have_value(area)
     alice.get_by_role("button", name="Sign and post").click()
     expect(alice).to_have_url(re.compile(r"/aid/\d+$"))
     request = index_in(alice)
@@ -128,9 +136,11 @@ def test_aid_campaigns_and_funding_in_the_browser(
 
     # 2. Bob, on his phone, finds it on the board near him and answers it.
     bob.goto(f"{live.url}/aid")
-    bob.get_by_label("Your area").fill("u33df")
+    bob.get_by_label("Your area").fill(BOB_AREA)
     bob.get_by_role("button", name="Use this area").click()
-    expect(bob.locator(f'[data-post="{request}"] [data-distance]')).to_contain_text("km from you")
+    expect(bob.locator(f'[data-post="{request}"] [data-distance]')).to_have_text(
+        f" (about {distance_km(BOB_AREA, area)} km from you)"
+    )
     assert fits(bob)
     shot(bob, "aid-board-near-bob")
     bob.get_by_role("link", name="A lift to the ferry on Saturday").click()
