@@ -203,6 +203,7 @@ def _tell(story: Story) -> None:
     demo_commons.past(story)
     demo_funding.tell(story)
     demo_governance.tell(story)
+    demo_funding.recent(story)
     demo_commons.upcoming(story)
     # An application still open, for the join page and the steward console.
     story.apply("jonas")

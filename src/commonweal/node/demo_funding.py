@@ -75,6 +75,39 @@ def tell(story: Actor) -> None:
     _tick(story)
 
 
+def recent(story: Actor) -> None:
+    """The last few hours: Dalia answers Amara's childcare request and they write to each
+    other; Amara, her points freed by the seeds' payout, stands behind the repair café's
+    spare parts, which should now pass in a few days; Ivo needs his brakes fixed."""
+    with story.node.reading() as state:
+        childcare = next(
+            int(post["id"])
+            for _id, post in state.items("aid.posts")
+            if post["author"] == story.did("amara") and post["category"] == "childcare"
+        )
+        parts = next(
+            int(proposal["id"])
+            for _id, proposal in state.items("funding.proposals")
+            if proposal["title"].startswith("Spare parts")
+        )
+    _act(story, "dalia", "aid.request.answered", {"request": childcare})
+    _message(story, "dalia", childcare, "amara", "I can take Tuesdays. How old are the children?")
+    _message(
+        story, "amara", childcare, "dalia", "Four and six. Could we meet first, at the garden?"
+    )
+    _act(story, "amara", "funding.stake.set", {"proposal": parts, "amount": 600})
+    _post(
+        story,
+        "ivo",
+        "request",
+        "My bike's brakes squeal and barely stop",
+        "repairs",
+        EAST,
+        urgency="high",
+        when="Before Friday, I cycle to work",
+    )
+
+
 def _tick(story: Actor) -> None:
     """The node logs what is due: votes opening and closing (and their decisions executed),
     campaigns closing, rounds closing, proposals passing."""
@@ -86,6 +119,7 @@ def _tick(story: Actor) -> None:
 def _act(story: Actor, name: str, event_type: str, body: dict[str, Any]) -> Receipt:
     receipt = story.node.submit(orjson.dumps(story.event(name, event_type, body)))
     story.clock.later(minutes=25)
+    _tick(story)
     return receipt
 
 
@@ -103,7 +137,12 @@ def _deadline(story: Actor, campaign: int) -> str:
 
 
 def _wait_until(story: Actor, moment: str) -> None:
-    story.clock.later(seconds=max((parse_utc(moment) - story.clock.now).total_seconds(), 0) + 60)
+    """Let time pass until ``moment``, the node doing each hour what falls due (as it does
+    every second when it serves), so pool proposals are paid when they pass."""
+    target = parse_utc(moment) + timedelta(seconds=60)
+    while story.clock.now < target:
+        story.clock.later(seconds=min((target - story.clock.now).total_seconds(), 3600))
+        _tick(story)
 
 
 # -- mutual aid -------------------------------------------------------------------------

@@ -302,6 +302,16 @@ class LogStore:
                 return
             start += chunk
 
+    def entries_of_types(self, types: Iterable[str], start: int = 0) -> list[EntryRow]:
+        """Entries of the given event types with idx >= start, in order (a history read)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(log_entries)
+                .where(log_entries.c.idx >= start, log_entries.c.type.in_(sorted(set(types))))
+                .order_by(log_entries.c.idx)
+            )
+            return [_entry(row) for row in rows]
+
     def leaves(self, start: int, end: int) -> list[bytes]:
         """The exact leaf bytes with start <= idx < end."""
         with self.engine.connect() as conn:

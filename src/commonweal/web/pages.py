@@ -16,10 +16,13 @@ from fastapi.responses import HTMLResponse
 from commonweal.node import overview, queries
 from commonweal.node.service import Node
 from commonweal.web import (
+    aid_pages,
+    campaign_pages,
     credit_pages,
     governance_pages,
     log_pages,
     member_pages,
+    round_pages,
     treasury_pages,
 )
 from commonweal.web.rendering import TEMPLATES, page_router, render
@@ -30,6 +33,9 @@ PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
     log_pages.router,
     treasury_pages.router,
     credit_pages.router,
+    aid_pages.router,
+    campaign_pages.router,
+    round_pages.router,
 ]
 """Every area's page routes; a capability appends its ``router`` here."""
 

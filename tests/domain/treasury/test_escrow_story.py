@@ -247,7 +247,10 @@ def due_events(story: Story) -> None:
     for campaign in campaign_closing.due(state, now):
         body = campaign_closing.closing_body(state, campaign)
         assert story.act("node", "campaigns.campaign.closed", body) is not None
-    for step in funding_closing.due(state, now):
+    # one at a time, looking again after each: paying one pool proposal leaves less in the
+    # pool, and so can raise the next one's threshold (the node's run_due does the same)
+    while steps := funding_closing.due(state, now):
+        step = steps[0]
         if step.type == funding_closing.ROUND_CLOSED:
             record = state.get("funding.rounds", step.id)
             body = {"round": step.id, "result": funding_closing.result_of(state, record)}

@@ -259,6 +259,9 @@ def test_every_page_fits_a_phone(
         "/verify",
         "/key",
         "/join",
+        "/aid",
+        "/campaigns",
+        "/rounds",
     ):
         page.goto(live.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path

@@ -2,18 +2,11 @@
 // commitment to it, sha256 of the RFC 8785 bytes of {"profile", "salt"}.
 
 import { explain } from "./api.js";
-import { toBase64, toHex, sha256 } from "./bytes.js";
+import { commitment, newSalt } from "./commitment.js";
 import { act } from "./events.js";
-import { canonicalBytes } from "./jcs.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
-export function newSalt() {
-  return toBase64(crypto.getRandomValues(new Uint8Array(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export async function commitment(profile, salt) {
-  return "sha256:" + toHex(await sha256(canonicalBytes({ profile, salt })));
-}
+export { commitment, newSalt };
 
 function profileOf(form) {
   const profile = { display_name: form.display_name.value.trim(), show_name: form.show_name.checked };
