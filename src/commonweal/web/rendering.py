@@ -87,6 +87,8 @@ NAVIGATION: list[NavLink] = [
     NavLink("Home", "/"),
     NavLink("Members", "/members"),
     NavLink("Proposals", "/proposals"),
+    NavLink("Commons", "/commons"),
+    NavLink("Gatherings", "/gatherings"),
     NavLink("Delegation", "/delegation", member_only=True),
     NavLink("My credentials", "/credentials", member_only=True),
     NavLink("Verify", "/verify"),
