@@ -36,7 +36,7 @@ from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node import commons, governance
-from commonweal.node.commons_week import week_grid, week_of
+from commonweal.node.commons_week import first_day, week_grid
 from commonweal.node.commons_words import (
     ALLOCATION_SHORT,
     ALLOCATION_WORDS,
@@ -233,7 +233,7 @@ def resource_page(
     for all), its rounds, condition reports, proposals to change its rules, and what the
     viewer may do."""
     now = _now(node)
-    monday = week_of(week, node.clock())
+    first = first_day(week, node.clock())
     with node.reading() as state:
         record = state.get(RESOURCES, resource_id)
         if record is None:
@@ -242,7 +242,7 @@ def resource_page(
         rules = record["rules"]
         unit = unit if 1 <= unit <= rules["units"] else 1
         exponents = _exponents(state)
-        entries = _week_entries(state, resource_id, monday)
+        entries = _week_entries(state, resource_id, first)
         booked = {e[3]: dict(state.get(BOOKINGS, e[3])) for e in entries}
         reports = [
             dict(r) for _i, r in sorted(state.items(REPORTS)) if r["resource"] == resource_id
@@ -264,7 +264,7 @@ def resource_page(
     people += [r["author"] for r in reports]
     names = names_of(node, people)
     shown = {did: name or _short(did) for did, name in names.items()}
-    grid = week_grid(entries, monday, unit, parse_utc(now), names, viewer)
+    grid = week_grid(entries, first, unit, parse_utc(now), names, viewer)
     listing = [
         {
             **booked[e[3]],
@@ -314,9 +314,9 @@ def resource_page(
     }
 
 
-def _week_entries(state: State, resource_id: int, monday: datetime) -> list[list[Any]]:
-    """The confirmed bookings overlapping the week from ``monday`` (the calendar's buckets)."""
-    start, end = utc_stamp(monday), utc_stamp(monday + timedelta(days=7))
+def _week_entries(state: State, resource_id: int, first: datetime) -> list[list[Any]]:
+    """The confirmed bookings overlapping the week from ``first`` (the calendar's buckets)."""
+    start, end = utc_stamp(first), utc_stamp(first + timedelta(days=7))
     seen: dict[int, list[Any]] = {}
     for week in calendar.weeks(start, end):
         for entry in state.get(SCHEDULES, calendar.bucket(resource_id, week), []):
@@ -327,7 +327,7 @@ def _week_entries(state: State, resource_id: int, monday: datetime) -> list[list
 
 def _rule_proposals(state: State, resource_id: int) -> list[dict[str, Any]]:
     """Proposals whose alternatives would set this resource's rules or decide its sanctions."""
-    sanctions = {int(i) for i, s in state.items(SANCTIONS) if s["resource"] == resource_id}
+    sanctions = {s["id"] for _i, s in state.items(SANCTIONS) if s["resource"] == resource_id}
     found = []
     for _id, proposal in sorted(state.items(PROPOSALS), reverse=True):
         for alternative_id in proposal["alternatives"]:
@@ -481,7 +481,7 @@ def standing_page(node: Node, did: str) -> dict[str, Any]:
     now = _now(node)
     with node.reading() as state:
         exponents = _exponents(state)
-        resources = {int(i): dict(r) for i, r in state.items(RESOURCES)}
+        resources = {r["id"]: dict(r) for _i, r in state.items(RESOURCES)}
         rights = [
             {
                 "resource": rid,
@@ -529,7 +529,7 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
     now = _now(node)
     with node.reading() as state:
         exponents = _exponents(state)
-        resources = {int(i): dict(r) for i, r in state.items(RESOURCES)}
+        resources = {r["id"]: dict(r) for _i, r in state.items(RESOURCES)}
         mine = {
             rid: r
             for rid, r in sorted(resources.items())

@@ -4,7 +4,8 @@ The grid is an HTML table (so it reads as a table to a screen reader and needs n
 styles): one row per hour, one column per day, and a booking spans the rows of the hours
 it touches (``rowspan``). Bookings of one unit never overlap, but two that share an hour
 (09:00–09:30 and 09:30–10:00) are drawn in one cell. Hours shown run from 07:00 to 21:00,
-stretched to any booking outside them. Weeks run Monday to Sunday in UTC.
+stretched to any booking outside them. A week is seven days from any day (today, unless
+the page asks for another), in UTC.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ FIRST_HOUR, LAST_HOUR = 7, 21
 DAY = timedelta(days=1)
 
 
-def week_of(text: str | None, now: datetime) -> datetime:
-    """Midnight (UTC) of the Monday of the week holding the date ``text`` (or ``now``)."""
+def first_day(text: str | None, now: datetime) -> datetime:
+    """Midnight (UTC) of the first day shown: the date ``text``, or today."""
     if text:
         try:
             day = date.fromisoformat(text)
@@ -29,25 +30,24 @@ def week_of(text: str | None, now: datetime) -> datetime:
             raise Rejected("invalid_request", "week must be a date such as 2026-12-01") from None
     else:
         day = now.astimezone(UTC).date()
-    monday = day - timedelta(days=day.weekday())
-    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def week_grid(
     entries: Sequence[Sequence[Any]],
-    monday: datetime,
+    first: datetime,
     unit: int,
     now: datetime,
     names: Mapping[str, str | None],
     viewer: str | None,
 ) -> dict[str, Any]:
-    """The timetable of ``unit`` for the week from ``monday``.
+    """The timetable of ``unit`` for the seven days from ``first`` (any first day).
 
     ``entries`` are calendar entries ``[start, end, unit, booking, member]``. Each row is
     ``{hour, label, cells}``; a cell is None where a booking above spans it, else
     ``{"booked": [segments], "rowspan": n}`` or ``{"free": slot, "past": bool}``.
     """
-    days = [monday + n * DAY for n in range(7)]
+    days = [first + n * DAY for n in range(7)]
     segments: list[list[dict[str, Any]]] = [[] for _day in days]
     for start_text, end_text, entry_unit, booking, member in entries:
         if entry_unit != unit:
@@ -68,11 +68,11 @@ def week_grid(
                     "label": _label(start, end, low, high, day),
                 }
             )
-    first = min([FIRST_HOUR] + [s["from"] // 60 for day in segments for s in day])
-    last = max([LAST_HOUR] + [-(-s["to"] // 60) for day in segments for s in day])
-    blocks = [_blocks(day, first, last) for day in segments]
+    top = min([FIRST_HOUR] + [s["from"] // 60 for day in segments for s in day])
+    bottom = max([LAST_HOUR] + [-(-s["to"] // 60) for day in segments for s in day])
+    blocks = [_blocks(day, top, bottom) for day in segments]
     rows = []
-    for hour in range(first, last):
+    for hour in range(top, bottom):
         cells: list[dict[str, Any] | None] = []
         for n, day in enumerate(days):
             block = next((b for b in blocks[n] if b["start"] <= hour < b["end"]), None)
@@ -90,8 +90,8 @@ def week_grid(
         rows.append({"hour": hour, "label": f"{hour:02d}:00", "cells": cells})
     today = now.astimezone(UTC).date()
     return {
-        "monday": monday.date().isoformat(),
-        "caption": f"Unit {unit}, week of {monday:%-d %b %Y}",
+        "first": first.date().isoformat(),
+        "caption": f"Unit {unit}, 7 days from {first:%a %-d %b %Y}",
         "days": [
             {
                 "date": day.date().isoformat(),
@@ -101,9 +101,9 @@ def week_grid(
             for day in days
         ],
         "rows": rows,
-        "previous": (monday - 7 * DAY).date().isoformat(),
-        "next": (monday + 7 * DAY).date().isoformat(),
-        "this_week": monday.date() <= today < (monday + 7 * DAY).date(),
+        "previous": (first - 7 * DAY).date().isoformat(),
+        "next": (first + 7 * DAY).date().isoformat(),
+        "from_today": first.date() == today,
         "empty": not any(segments),
     }
 
@@ -127,12 +127,12 @@ def _label(start: datetime, end: datetime, low: datetime, high: datetime, day: d
     return f"from {low:%H:%M}" if after else f"{low:%H:%M}–{ends}"
 
 
-def _blocks(segments: list[dict[str, Any]], first: int, last: int) -> list[dict[str, Any]]:
+def _blocks(segments: list[dict[str, Any]], top: int, bottom: int) -> list[dict[str, Any]]:
     """Segments merged into cells: those touching a common hour share one."""
     blocks: list[dict[str, Any]] = []
     for segment in sorted(segments, key=lambda s: (s["from"], s["to"])):
-        start = max(first, segment["from"] // 60)
-        end = min(last, max(start + 1, -(-segment["to"] // 60)))
+        start = max(top, segment["from"] // 60)
+        end = min(bottom, max(start + 1, -(-segment["to"] // 60)))
         if blocks and start < blocks[-1]["end"]:
             blocks[-1]["end"] = max(blocks[-1]["end"], end)
             blocks[-1]["segments"].append(segment)
