@@ -3,6 +3,7 @@ books it (and is told why an overlapping slot is refused), cancels, records a de
 opens a lottery, enters it and re-draws it in the browser, appeals a warning; she schedules
 a gathering with a self check-in code, RSVPs, checks in with the code, checks a friend in,
 reveals the code afterwards, and finds her attendance credential among her credentials.
+She drafts proposals too: new rules for the trailer, and her appeal put to the assembly.
 Every action is an event signed by the key in her browser."""
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def test_a_member_books_draws_appeals_gathers_and_is_credited(
     page.get_by_label("Description").fill("Carries 60 kg; hitches to any bike.")
     page.locator("[data-rules-people=stewards]").get_by_label("Bob Okeke").check()
     page.get_by_label("Amount (empty: none)").fill("20.00")
+    page.get_by_label("Appeals are heard by").select_option("proposal")
     shot(page, "register")
     signed_form(page, "Register it")
     trailer = int(page.url.rsplit("/", 1)[1])
@@ -66,6 +68,18 @@ def test_a_member_books_draws_appeals_gathers_and_is_credited(
     rules = live.get(f"/v1/commons/{trailer}")["rules"]
     assert rules["deposit"] == {"amount": 2000, "unit": "EUR"}
     assert sorted(rules["stewards"]) == sorted(live.dids.values())
+
+    # Its rules are not the stewards' to change: she drafts a proposal with new ones.
+    page.get_by_text("Propose new rules for it").click()
+    page.get_by_label("Why").fill("Day trips need longer bookings.")
+    page.get_by_label("Longest booking (hours)").fill("48")
+    signed_form(page, "Save the draft")
+    expect(page).to_have_url(re.compile(r"/proposals/\d+$"))
+    proposal = live.get(f"/v1/proposals/{page.url.rsplit('/', 1)[1]}")
+    (action,) = proposal["alternatives"][0]["actions"]
+    assert action["type"] == "commons.rules.set" and action["resource"] == trailer
+    assert action["rules"] == {**rules, "limits": {**rules["limits"], "max_hours": 48}}
+    page.goto(f"{base}/commons/{trailer}")
 
     # Book it; an overlapping slot is refused in words; cancel a second booking.
     live.act(
@@ -144,6 +158,14 @@ def test_a_member_books_draws_appeals_gathers_and_is_credited(
     signed_form(page, "File the appeal")
     expect(page.get_by_text("Your appeal is waiting for a decision.")).to_be_visible()
     shot(page, "appealed")
+    page.get_by_text("Put it to the assembly").click()  # the trailer's appeals go to a vote
+    page.get_by_label("What happened, and what you propose").fill("Rain, not neglect.")
+    page.get_by_label("The proposal would").select_option("overturned")
+    signed_form(page, "Save the draft")
+    expect(page).to_have_url(re.compile(r"/proposals/\d+$"))
+    proposal = live.get(f"/v1/proposals/{page.url.rsplit('/', 1)[1]}")
+    (action,) = proposal["alternatives"][0]["actions"]
+    assert (action["type"], action["outcome"]) == ("commons.sanction.decide", "overturned")
 
     # A gathering with a self check-in code made in the browser; she RSVPs, so does Bob.
     page.goto(f"{base}/gatherings/new")
