@@ -56,6 +56,9 @@ from commonweal.node.standing import name_of
 
 DAY = 86_400
 RECENT = 20
+DEPOSIT_DAYS = 7
+"""The console lists deposits owed for bookings starting within this many days (and all held)."""
+MAX_DEPOSITS = 50
 
 
 def when_words(text: str) -> str:
@@ -308,7 +311,9 @@ def resource_page(
         "rights": rights,
         "mine": mine,
         "role": role,
-        "may_report": viewer is not None and (role is not None or rights is None),
+        # Only stewards and monitors report on a resource out of service (they bring it back).
+        "may_report": viewer is not None
+        and (role is not None or (rights is None and record["condition"] != "out_of_service")),
         "proposals": proposals,
         "now": now,
     }
@@ -541,18 +546,27 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
             for _i, s in sorted(state.items(SANCTIONS), reverse=True)
             if s["resource"] in mine
         ]
-        deposits = [
-            dict(b)
-            for _i, b in sorted(state.items(BOOKINGS))
-            if b["resource"] in stewarded
-            and b["deposit"] is not None
-            and b["deposit"]["status"] in ("owed", "held")
-        ]
+        soon = utc_stamp(parse_utc(now) + timedelta(days=DEPOSIT_DAYS))
+        deposits = sorted(
+            (
+                dict(b)
+                for _i, b in state.items(BOOKINGS)
+                if b["resource"] in stewarded
+                and b["deposit"] is not None
+                and (
+                    b["deposit"]["status"] == "held"
+                    or (b["deposit"]["status"] == "owed" and b["start"] <= soon)
+                )
+            ),
+            key=lambda b: (b["start"], b["id"]),
+        )
         records = _breach_records(state, mine, now)
         reports = [
             dict(r) for _i, r in sorted(state.items(REPORTS), reverse=True) if r["resource"] in mine
         ][:RECENT]
         members = sorted(str(m) for m, record in state.items(MEMBERS) if record["status"] == ACTIVE)
+    more_deposits = max(len(deposits) - MAX_DEPOSITS, 0)
+    deposits = deposits[:MAX_DEPOSITS]
     for b in deposits:
         b["title"] = resources[b["resource"]]["title"]
         b["deposit"] = _deposit(b["deposit"], exponents)
@@ -574,6 +588,8 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
         "referrals": [s for s in sanctions if s["status"] == REFERRED and s["decision"] is None],
         "sanctions": sanctions,
         "deposits": deposits,
+        "more_deposits": more_deposits,
+        "deposit_days": DEPOSIT_DAYS,
         "records": records,
         "reports": [{**r, "words": CONDITION_WORDS[r["condition"]]} for r in reports],
         "members": [{"did": m, "name": names.get(m)} for m in members if m != did],
