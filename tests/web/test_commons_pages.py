@@ -191,6 +191,7 @@ def test_rsvps_waitlists_and_attendance(
     assert "You attended" in cafe and 'data-testid="credential-link"' in cafe
     credentials = page(client, "/me/credentials")
     assert "Attended: Repair café" in credentials
+    assert 'href="/me/credentials" aria-current="page"' in credentials  # the menu leads there
     sign_in(client, dids["dalia"])
     sheet = page(client, f"/gatherings/{ids['swap']}/checkin")
     assert "Check-in opens" in sheet and sheet.count("data-person=") >= 8

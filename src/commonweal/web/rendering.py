@@ -90,7 +90,7 @@ NAVIGATION: list[NavLink] = [
     NavLink("Commons", "/commons"),
     NavLink("Gatherings", "/gatherings"),
     NavLink("Delegation", "/delegation", member_only=True),
-    NavLink("My credentials", "/credentials", member_only=True),
+    NavLink("My credentials", "/me/credentials", member_only=True),
     NavLink("Verify", "/verify"),
     NavLink("Log", "/log"),
     NavLink("Stewards", "/steward", permission="membership.admit"),
