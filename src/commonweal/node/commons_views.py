@@ -654,7 +654,7 @@ def rules_form(node: Node) -> dict[str, Any]:
         **proposing(node),
         "members": [{"did": m, "name": names.get(m)} for m in members],
         "roles": roles,
-        "units": sorted(exponents.items()) or [("EUR", 2)],
+        "units": sorted(exponents.items()),  # a deposit is asked in a declared unit
         "kinds": list(KIND_WORDS),
         "allocations": ALLOCATION_WORDS,
     }

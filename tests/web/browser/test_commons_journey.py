@@ -9,16 +9,31 @@ Every action is an event signed by the key in her browser."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser.live import LiveNode
+from commonweal.node.service import Node
+from tests.web.browser.live import LiveNode, start_live_node
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors
 
 HOUR = 3600
+
+
+def declare_euro(node: Node) -> None:
+    """The node's treasury declares the euro, the unit deposits are asked in."""
+    body = {"code": "EUR", "name": "Euro", "exponent": 2, "kind": "fiat"}
+    node.submit_as_node("treasury.unit.declared", body)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNode]:
+    node = start_live_node(tmp_path_factory.mktemp("commons"), setup=declare_euro)
+    yield node
+    node.stop()
 
 
 def slot(day: datetime, hour: int) -> str:

@@ -75,9 +75,9 @@ export function rulesFrom(form) {
     ladder.push(kind === "suspension" ? { kind, days: int(form, `days_${n}`) } : { kind });
   }
   if (!ladder.length) throw new Error("The sanctions ladder needs at least one step.");
-  const amount = form.elements.deposit_amount.value.trim();
+  const amount = form.elements.deposit_amount ? form.elements.deposit_amount.value.trim() : "";
   const unit = form.elements.deposit_unit;
-  const exponent = Number(unit.selectedOptions[0] ? unit.selectedOptions[0].dataset.exponent : 2);
+  const exponent = amount ? Number(unit.selectedOptions[0].dataset.exponent) : 0;
   return {
     stewards,
     monitors: checked(form, "monitors"),
