@@ -113,6 +113,15 @@ def test_the_week_as_a_timetable() -> None:
     assert (grid["previous"], grid["next"]) == ("2026-11-30", "2026-12-14")
 
 
+def test_a_season_booked_whole_keeps_the_days_hours() -> None:
+    first = datetime(2026, 12, 7, tzinfo=UTC)
+    season = [entry("2026-10-04T00:00:00Z", "2027-04-02T00:00:00Z", 1)]
+    grid = week_grid(season, first, 1, first, {}, None)
+    assert [row["hour"] for row in grid["rows"]] == list(range(7, 21))
+    assert all(cell["rowspan"] == 14 for cell in grid["rows"][0]["cells"])
+    assert {s["label"] for c in grid["rows"][0]["cells"] for s in c["booked"]} == {"all day"}
+
+
 def test_the_first_day_shown() -> None:
     now = datetime(2026, 12, 9, 18, 30, tzinfo=UTC)
     assert first_day(None, now) == datetime(2026, 12, 9, tzinfo=UTC)

@@ -4,7 +4,8 @@ The grid is an HTML table (so it reads as a table to a screen reader and needs n
 styles): one row per hour, one column per day, and a booking spans the rows of the hours
 it touches (``rowspan``). Bookings of one unit never overlap, but two that share an hour
 (09:00–09:30 and 09:30–10:00) are drawn in one cell. Hours shown run from 07:00 to 21:00,
-stretched to any booking outside them. A week is seven days from any day (today, unless
+stretched to any booking that starts or ends outside them (a day booked whole is one cell
+over the hours shown). A week is seven days from any day (today, unless
 the page asks for another), in UTC.
 """
 
@@ -68,8 +69,9 @@ def week_grid(
                     "label": _label(start, end, low, high, day),
                 }
             )
-    top = min([FIRST_HOUR] + [s["from"] // 60 for day in segments for s in day])
-    bottom = max([LAST_HOUR] + [-(-s["to"] // 60) for day in segments for s in day])
+    partial = [s for day in segments for s in day if s["label"] != "all day"]
+    top = min([FIRST_HOUR] + [s["from"] // 60 for s in partial])
+    bottom = max([LAST_HOUR] + [-(-s["to"] // 60) for s in partial])
     blocks = [_blocks(day, top, bottom) for day in segments]
     rows = []
     for hour in range(top, bottom):
