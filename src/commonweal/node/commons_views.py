@@ -71,6 +71,11 @@ def names_of(node: Node, dids: Iterable[str]) -> dict[str, str | None]:
     return {did: name_of(node, did) for did in set(dids)}
 
 
+def by_name(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """People with a public name first, alphabetically; then the rest by DID."""
+    return sorted(people, key=lambda p: (p["name"] is None, (p["name"] or p["did"]).lower()))
+
+
 def _now(node: Node) -> str:
     return utc_stamp(node.clock())
 
@@ -592,7 +597,7 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
         "deposit_days": DEPOSIT_DAYS,
         "records": records,
         "reports": [{**r, "words": CONDITION_WORDS[r["condition"]]} for r in reports],
-        "members": [{"did": m, "name": names.get(m)} for m in members if m != did],
+        "members": by_name([{"did": m, "name": names.get(m)} for m in members if m != did]),
         "names": names,
         "titles": {rid: r["title"] for rid, r in resources.items()},
         "may_register": "commons.register" in set(permissions),
@@ -652,7 +657,7 @@ def rules_form(node: Node) -> dict[str, Any]:
     names = names_of(node, members)
     return {
         **proposing(node),
-        "members": [{"did": m, "name": names.get(m)} for m in members],
+        "members": by_name([{"did": m, "name": names.get(m)} for m in members]),
         "roles": roles,
         "units": sorted(exponents.items()),  # a deposit is asked in a declared unit
         "kinds": list(KIND_WORDS),

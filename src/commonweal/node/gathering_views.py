@@ -23,7 +23,7 @@ from commonweal.domain.gatherings.records import (
 from commonweal.domain.governance.records import later
 from commonweal.domain.membership.records import ACTIVE, CREDENTIALS, MEMBERS
 from commonweal.node import gatherings
-from commonweal.node.commons_views import names_of
+from commonweal.node.commons_views import by_name, names_of
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 
@@ -171,7 +171,7 @@ def co_organisers(node: Node, did: str) -> list[dict[str, Any]]:
             str(m) for m, r in state.items(MEMBERS) if r["status"] == ACTIVE and m != did
         )
     names = names_of(node, members)
-    return [{"did": m, "name": names.get(m)} for m in members]
+    return by_name([{"did": m, "name": names.get(m)} for m in members])
 
 
 def _credential_number(state: Any, did: str, gathering_id: int) -> int | None:
