@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 DEMO_DIR ?= demo-data
 PORT ?= 8000
+NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast test-browser test-postgres bench lint format clean
+.PHONY: help install demo demo-network test test-fast test-browser test-postgres bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,8 +33,11 @@ $(CHROMIUM):
 
 install: $(STAMP) $(CHROMIUM) ## Create .venv and install Commonweal with its development tools (and Chromium)
 
-demo: $(STAMP) ## Create a seeded demo node in ./demo-data and serve it on http://127.0.0.1:8000
-	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT)
+demo: $(STAMP) ## Seeded demo: a community on :8000, and three nodes and their alliance on :8100-8103
+	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT) --network-port $(NETWORK_PORT)
+
+demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
+	$(BIN)/commonweal demo --network --data-dir $(DEMO_DIR) --network-port $(NETWORK_PORT)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests bench

@@ -2,8 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``; e.g. ``BENCH_ONLY=governance make
-bench``). The
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``; e.g.
+``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
 """
@@ -26,7 +26,7 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons").split(","))
+GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation").split(","))
 
 
 @dataclass
@@ -352,6 +352,46 @@ def treasury_benchmarks(results: list[Result]) -> None:
     )
 
 
+def federation_benchmarks(results: list[Result]) -> None:
+    """Mirror catch-up of the big log between two nodes; a witness's cosigning rate."""
+    from bench.federation import mirror_catch_up, witness_rate
+
+    size = scaled(1_000_000, minimum=1000)
+    big = CACHE / f"log-{size}"
+    step(f"building (or reusing) a {size:,}-event log in {big}", lambda: build_big_log(big, size))
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        mirrored: list[tuple[float, int]] = []
+        step(
+            "mirror catch-up over HTTP, verified",
+            lambda: mirrored.append(mirror_catch_up(big, Path(tmp))),
+        )
+        rate, events = mirrored[0]
+        results.append(
+            Result(
+                f"mirror catch-up, {events:,} events, verified",
+                rate,
+                "ev/s",
+                ">= 20,000",
+                rate >= 20_000,
+            )
+        )
+        cosigned: list[tuple[float, int]] = []
+        step(
+            "witness cosigning, 8 logs at once",
+            lambda: cosigned.append(witness_rate(Path(tmp), 8, scaled(250, minimum=20))),
+        )
+        rate, count = cosigned[0]
+        results.append(
+            Result(
+                f"witness cosigning, {count:,} checkpoints",
+                rate,
+                "cp/s",
+                ">= 500",
+                rate >= 500,
+            )
+        )
+
+
 def main() -> None:
     results: list[Result] = []
     if "log" in GROUPS:
@@ -362,6 +402,8 @@ def main() -> None:
         treasury_benchmarks(results)
     if "commons" in GROUPS:
         commons_benchmarks(results)
+    if "federation" in GROUPS:
+        federation_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -53,17 +53,15 @@ class ServerProcess:
             str(self.port),
             *self.args,
         ]
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **self.env},
-        )
+        # stderr goes to a file: a pipe nobody reads fills up and stalls a server that logs
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **self.env}
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                output = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"server exited: {output}")
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
             try:
                 if httpx.get(self.url + "/.well-known/commonweal", timeout=1).status_code == 200:
                     return self
@@ -71,16 +69,16 @@ class ServerProcess:
                 time.sleep(0.1)
         raise TimeoutError("the server did not start")
 
+    @property
+    def log_path(self) -> Path:
+        """Where the server's stderr goes: ``server.log`` in its data directory."""
+        return self.data_dir / "server.log"
+
     def kill(self) -> None:
         """SIGKILL: no chance to flush or clean up."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
-        self._close_pipe()
-
-    def _close_pipe(self) -> None:
-        if self.process is not None and self.process.stderr is not None:
-            self.process.stderr.close()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -89,4 +87,3 @@ class ServerProcess:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
-        self._close_pipe()

@@ -6,11 +6,13 @@ import typer
 
 from commonweal.cli import (
     aid_commands,
+    alliance_commands,
     campaign_commands,
     commons_commands,
     credential_commands,
     credit_commands,
     event_commands,
+    federation_commands,
     gathering_commands,
     governance_commands,
     key_commands,
@@ -50,6 +52,11 @@ app.add_typer(campaign_commands.app, name="campaign")
 app.add_typer(round_commands.app, name="round")
 app.add_typer(treasury_commands.app, name="treasury")
 app.add_typer(credit_commands.app, name="credit")
+app.add_typer(federation_commands.peer_app, name="peer")
+app.command("recognize")(federation_commands.recognize)
+app.add_typer(federation_commands.witness_app, name="witness")
+app.command("restore")(federation_commands.restore)
+app.add_typer(alliance_commands.app, name="alliance")
 
 
 @app.command("verify")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from commonweal.cli import network_demo
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.movable_clock import ClockRefused, movable_clock
@@ -114,16 +115,63 @@ def demo(
         Path("demo-data"), "--data-dir", "-d", help="Where the demo lives."
     ),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, help="Port of the community's node."),
+    network_port: int = typer.Option(
+        8100, help="First of the four ports of the federation demo (three nodes, an alliance)."
+    ),
     no_serve: bool = typer.Option(False, "--no-serve", help="Create the demo, then exit."),
+    single: bool = typer.Option(
+        False, "--single", help="Only the community's node, without the federation."
+    ),
+    network: bool = typer.Option(
+        False, "--network", help="Only the federation: three nodes and an alliance."
+    ),
 ) -> None:
-    """Create (once) a seeded demo node and serve it."""
+    """Create (once) and serve the demo: a seeded community node, and beside it three
+    nodes and their alliance that recognise, witness and mirror each other."""
+    network_dir = data_dir / "network"
+    children = []
+    if not single:
+        network_demo.prepare(network_dir, network_port)
+        network_demo.describe(network_dir, host, network_port)
+    if network:
+        if not no_serve:
+            _serve_network_until_stopped(network_dir, host, network_port)
+        return
     if not (data_dir / SETTINGS_FILE).exists():
         try:
             create_demo(data_dir).close()
         except SetupError as error:
             raise fail(str(error)) from None
         console.print(f"Created the demo node in {data_dir}")
+    if not single and not no_serve:
+        children = network_demo.start(network_dir, host, network_port)
+    try:
+        _serve_community(data_dir, host, port, no_serve)
+    finally:
+        network_demo.stop(children)
+
+
+def _serve_network_until_stopped(network_dir: Path, host: str, base_port: int) -> None:
+    import signal
+    import time
+
+    children = network_demo.start(network_dir, host, base_port)
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a terminated demo takes its servers with it
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        network_demo.stop(children)
+
+
+def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
     node = open_node(data_dir)
     base = f"http://{host}:{port}"
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
@@ -161,7 +209,7 @@ def demo(
     console.print(f"  .venv/bin/commonweal commons list --node {base}")
     console.print(f"  .venv/bin/commonweal gathering list --all --node {base}")
     console.print(f"  .venv/bin/commonweal verify {data_dir}")
-    console.print(f"  .venv/bin/commonweal verify {base}\n")
+    console.print(f"  .venv/bin/commonweal verify {base}")
     if no_serve:
         node.close()
         return

@@ -281,6 +281,18 @@ class CompactRange:
         frontier._size = size
         return frontier
 
+    @classmethod
+    def from_hashes(cls, size: int, hashes: Sequence[bytes]) -> CompactRange:
+        """The frontier of a tree of ``size`` leaves from its saved :attr:`hashes`."""
+        if size < 0 or len(hashes) != bin(size).count("1"):
+            raise ValueError(f"a tree of {size} leaves has {bin(size).count('1')} frontier hashes")
+        if any(len(h) != HASH_SIZE for h in hashes):
+            raise ValueError(f"frontier hashes are {HASH_SIZE} bytes")
+        frontier = cls()
+        frontier._hashes = list(hashes)
+        frontier._size = size
+        return frontier
+
     @property
     def size(self) -> int:
         """The number of leaves appended so far."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from commonweal.core.keys import SigningKey, verify_signature
 ED25519 = 0x01
 SIGNATURE_PREFIX = "\u2014 "
 MAX_SIGNATURES = 100
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
+"""Control characters other than the newline (a carriage return among them)."""
 
 
 class NoteError(ValueError):
@@ -160,7 +163,7 @@ def check_text(text: str) -> None:
     """A note's text is non-empty, ends in a newline, and holds no blank final block."""
     if not text.endswith("\n"):
         raise NoteError("a note's text must end with a newline")
-    if "\r" in text or any(c != "\n" and ord(c) < 0x20 for c in text):
+    if _CONTROL.search(text):
         raise NoteError("a note's text must not contain control characters")
 
 

@@ -7,6 +7,7 @@ from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
+from commonweal.domain.federation import events as federation
 from commonweal.domain.funding import closing as funding_closing
 from commonweal.domain.funding import pools, rounds
 from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_TYPES
@@ -42,4 +43,5 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
         registry.extend(funding.EVENT_TYPES)
     registry.extend(treasury_events.EVENT_TYPES)
     registry.extend(credit_events.EVENT_TYPES)
+    registry.extend(federation.EVENT_TYPES)
     return registry

@@ -26,4 +26,16 @@ class NodeConfig:
     """The most events one batch request may carry."""
 
     trusted_issuers: tuple[str, ...] = ()
-    """Other nodes whose credentials this node accepts (until recognition lands)."""
+    """Issuers trusted besides this node and the nodes it recognises for credentials."""
+
+    witness_quorum: int = 1
+    """A checkpoint is final once this many witnesses cosigned it."""
+
+    federation_sync_seconds: float = 1.0
+    """How often the serving process syncs with recognised nodes (witness, mirror, evidence)."""
+
+    status_list_max_age_seconds: float = 60.0
+    """How long another node's cached status list is trusted before it is fetched again."""
+
+    peer_timeout_seconds: float = 10.0
+    """How long to wait for a peer's answer."""

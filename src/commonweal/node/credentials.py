@@ -13,17 +13,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from commonweal.core.did import did_key_fingerprint
 from commonweal.core.vc.contexts import ATTENDANCE_V1, CREDENTIALS_V2, MEMBERSHIP_V1
 from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
 from commonweal.core.vc.did_web import did_document, did_web_url, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
+from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.node.errors import Rejected
 from commonweal.node.queries import profile
 from commonweal.node.service import Node
+from commonweal.store.federation_store import FederationStore
 
 STATUS_LIST_PATH = "/credentials/status/1"
 
@@ -162,15 +166,27 @@ def status_list(node: Node) -> dict[str, Any]:
 
 
 def trusted_issuers(node: Node) -> set[str]:
-    """The issuers this node accepts: itself and the nodes it is configured to trust."""
-    return {node.identity.did, *node.config.trusted_issuers}
+    """The issuers this node accepts: itself, the nodes its log recognises for their
+    credentials (federation), and any the configuration adds."""
+    with node.reading() as state:
+        recognised = credential_issuers(state)
+    return {node.identity.did, *recognised, *node.config.trusted_issuers}
+
+
+def known_status_lists(node: Node) -> dict[str, Any]:
+    """Status lists by URL: this node's own, and the recognised nodes' it fetched and checked."""
+    cached = {
+        url: orjson.loads(credential)
+        for url, _issuer, credential, _at in FederationStore(node.store.engine).status_lists()
+    }
+    return {**cached, status_list_url(node): status_list(node)}
 
 
 def verify(
     node: Node, vc: Any, now: datetime, extra_status: dict[str, Any] | None = None
 ) -> VerificationResult:
     """Verify a credential with this node's trust list and status lists."""
-    statuses = {status_list_url(node): status_list(node), **(extra_status or {})}
+    statuses = {**known_status_lists(node), **(extra_status or {})}
     return verify_credential(
         vc,
         trusted_issuers=trusted_issuers(node),
@@ -190,7 +206,7 @@ def verify_vp(
     extra_status: dict[str, Any] | None = None,
 ) -> VerificationResult:
     """Verify a presentation with this node's trust list and status lists."""
-    statuses = {status_list_url(node): status_list(node), **(extra_status or {})}
+    statuses = {**known_status_lists(node), **(extra_status or {})}
     return verify_presentation(
         vp,
         challenge=challenge,

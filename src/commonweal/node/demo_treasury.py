@@ -9,11 +9,12 @@ In euros: monthly dues by bank transfer and donations, each recorded by a
 treasurer with the digest of its bank statement line (the statement itself stays
 off the log); a budget for the garden fund with line items; expenses drafted by
 members, approved by the two treasurers (Farah and Dalia) and paid; one rejected,
-one still waiting for its second approval, one a draft; and a spending proposal,
-passed by vote, that moves money to the workshop fund for a lathe and adopts the
-workshop's budget. In hours: a time bank run as mutual credit, where members pay
-each other for help into negative balances within their limits, record what they
-owe, and clear a cycle of debts.
+one still waiting for its second approval, one approved and waiting to be paid, and
+one a draft; and a spending proposal, passed by vote, that moves money to the
+workshop fund for a lathe and adopts the workshop's budget. In hours: a time bank
+run as mutual credit, where members pay each other for help into negative balances
+within their limits, record what they owe, and clear a cycle of debts; a second
+cycle waits for someone to clear it.
 """
 
 from __future__ import annotations
@@ -256,6 +257,8 @@ def _month_10(story: Actor) -> None:
 
 def _month_11(story: Actor) -> None:
     _expense(story, "bruno", "workshop", 4_500, "Saw blades", line="machines", stop="DRAFT")
+    _expense(story, "chen", "workshop", 3_800, "First-aid kit", line="safety", stop="APPROVED")
+    _debts(story, CYCLE_WAITING)
 
 
 CHAPTERS = {
@@ -278,14 +281,24 @@ def _hours(story: Actor, payer: str, payee: str, amount: int, memo: str) -> None
     story.act(payer, "treasury.transfer.sent", body)
 
 
-def _debts(story: Actor) -> None:
-    """Debts recorded by the debtors: a cycle Dalia → Chen → Amara → Dalia, and Emil → Bruno."""
-    for debtor, creditor, amount, memo in (
-        ("dalia", "chen", 300, "Maths tutoring for Dalia's son"),
-        ("chen", "amara", 200, "Help moving flat"),
-        ("amara", "dalia", 400, "Sewing the garden banners"),
-        ("emil", "bruno", 150, "Welding the gate"),
-    ):
+CYCLE_CLEARED = (
+    ("dalia", "chen", 300, "Maths tutoring for Dalia's son"),
+    ("chen", "amara", 200, "Help moving flat"),
+    ("amara", "dalia", 400, "Sewing the garden banners"),
+    ("emil", "bruno", 150, "Welding the gate"),
+)
+"""A cycle Dalia → Chen → Amara → Dalia, set off in month 6, and Emil → Bruno, settled."""
+CYCLE_WAITING = (
+    ("bruno", "emil", 250, "Lending the bike trailer"),
+    ("emil", "farah", 150, "Translating a letter"),
+    ("farah", "bruno", 200, "Fixing the kitchen shelf"),
+)
+"""A cycle Bruno → Emil → Farah → Bruno that nobody has cleared yet (the clearing page)."""
+
+
+def _debts(story: Actor, debts: tuple[tuple[str, str, int, str], ...] = CYCLE_CLEARED) -> None:
+    """Debts recorded by the debtors (only a debtor can record what they owe)."""
+    for debtor, creditor, amount, memo in debts:
         body = {"creditor": story.did(creditor), "unit": "HOUR", "amount": amount, "memo": memo}
         story.act(debtor, "credit.obligation.recorded", body)
 

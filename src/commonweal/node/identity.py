@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
+from commonweal.core.cosignature import Cosigner
 from commonweal.core.did import did_key_fingerprint, did_key_from_public_key
 from commonweal.core.keys import SigningKey
 from commonweal.core.note import NoteSigner
@@ -44,6 +47,20 @@ class NodeIdentity:
     def vkey(self) -> str:
         """The C2SP verifier key anyone uses to check the node's checkpoints."""
         return self.signer.vkey
+
+    @cached_property
+    def witness(self) -> Cosigner:
+        """The node's witness key (cosignature/v1), named ``<origin>/witness``.
+
+        It is derived from the node key (SHA-256 of a label and the seed), so a
+        restored node keeps it, and it is never the key that signs the node's own
+        checkpoints: a cosignature and a log signature can never be confused.
+        """
+        seed = hashlib.sha256(WITNESS_KEY_LABEL + self.key.seed).digest()
+        return Cosigner(f"{self.origin}/witness", SigningKey(seed))
+
+
+WITNESS_KEY_LABEL = b"commonweal witness key v1\x00"
 
 
 def did_web(domain: str) -> str:

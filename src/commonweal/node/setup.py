@@ -55,6 +55,9 @@ class Settings:
     trusted_issuers: tuple[str, ...] = ()
     issuer_tokens: tuple[str, ...] = ()
     """SHA-256 hex of the bearer tokens that may call ``POST /credentials/issue``."""
+    witness_quorum: int = 1
+    federation_sync_seconds: float = 1.0
+    status_list_max_age_seconds: float = 60.0
 
     def config(self) -> NodeConfig:
         """The node configuration these settings describe."""
@@ -63,6 +66,9 @@ class Settings:
             checkpoint_every_seconds=self.checkpoint_every_seconds,
             max_future_skew=timedelta(minutes=10),
             trusted_issuers=tuple(self.trusted_issuers),
+            witness_quorum=self.witness_quorum,
+            federation_sync_seconds=self.federation_sync_seconds,
+            status_list_max_age_seconds=self.status_list_max_age_seconds,
         )
 
 

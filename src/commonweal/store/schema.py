@@ -104,3 +104,123 @@ private_messages = Table(
     Column("salt", String(100), nullable=False),
     Column("message", Text, nullable=False),
 )
+
+# -- federation (docs/federation.md): node-local state about other nodes, outside the log --
+
+federation_peers = Table(
+    "federation_peers",
+    metadata,
+    Column("did", String(200), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("identity", Text, nullable=False),
+    Column("added_at", String(40), nullable=False),
+)
+"""Nodes this one knows how to reach: URL and their well-known identity document."""
+
+witness_state = Table(
+    "witness_state",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+"""As a witness: the latest checkpoint cosigned for each log (C2SP tlog-witness)."""
+
+cosignatures = Table(
+    "cosignatures",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("witness", String(300), primary_key=True),
+    Column("line", Text, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+)
+"""As a log: the witnesses' cosignature lines on this node's checkpoints."""
+
+mirrors = Table(
+    "mirrors",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("did", String(200), nullable=False),
+    Column("vkey", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("frontier", LargeBinary, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+"""Each mirrored log: verified size and root, its Merkle frontier and the checkpoint note."""
+
+mirror_bundles = Table(
+    "mirror_bundles",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("width", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+)
+"""Mirrored entry bundles, exactly as C2SP tlog-tiles serves them (full and partial)."""
+
+mirror_checkpoints = Table(
+    "mirror_checkpoints",
+    metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+)
+"""Every checkpoint note of a mirrored log the mirror verified its entries against."""
+
+fork_evidence = Table(
+    "fork_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", String(300), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("found_at", String(40), nullable=False),
+    Column("source", Text, nullable=False),
+    UniqueConstraint("digest", name="uq_fork_evidence_digest"),
+)
+"""Two signed checkpoints of one log that cannot both be true; the log is forked."""
+
+peer_nonces = Table(
+    "peer_nonces",
+    metadata,
+    Column("keyid", String(200), primary_key=True),
+    Column("nonce", String(200), primary_key=True),
+    Column("created", BigInteger, nullable=False, index=True),
+)
+"""Nonces of signed peer requests seen recently: a request is accepted once."""
+
+federation_refusals = Table(
+    "federation_refusals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("peer", Text, nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("code", String(100), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+"""Every peer request or peer data this node refused, and why."""
+
+status_lists = Table(
+    "status_lists",
+    metadata,
+    Column("url", String(500), primary_key=True),
+    Column("issuer", String(200), nullable=False),
+    Column("credential", Text, nullable=False),
+    Column("fetched_at", String(40), nullable=False),
+)
+"""Other nodes' Bitstring Status List credentials, as last fetched and verified."""
+
+peer_recognitions = Table(
+    "peer_recognitions",
+    metadata,
+    Column("did", String(200), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("terms", Text, nullable=False),
+)
+"""Recognitions of this node found in other nodes' logs (the other half of each treaty)."""

@@ -78,6 +78,9 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
                 "name": queries.profile(node).get("name", ""),
                 "origin": node.identity.origin,
                 "vkey": node.identity.vkey,
+                "key": node.identity.key_did,
+                "witness": node.identity.witness.vkey,
+                "federation": "/v1/federation",
                 "log": "/log/",
                 "size": node.size,
             }

@@ -15,6 +15,9 @@ from starlette.exceptions import HTTPException
 from commonweal import __version__
 from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
+from commonweal.node.federation import alliance as federation_alliance
+from commonweal.node.federation.service import Federation
+from commonweal.node.federation.sync import SyncWorker
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
@@ -22,6 +25,7 @@ from commonweal.web import (
     campaigns_api,
     commons_api,
     credentials_api,
+    federation_api,
     gatherings_api,
     governance_api,
     log_routes,
@@ -42,10 +46,13 @@ def create_app(
     """The web app serving ``node``: wire API, log tiles and pages.
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
-    have waited ``checkpoint_every_seconds`` without one.
+    have waited ``checkpoint_every_seconds`` without one, and another syncs with the
+    nodes this one recognises (witness, mirror, evidence, alliances).
     """
 
     submitter = Submitter(node)
+    federation = Federation(node)
+    syncer = SyncWorker(federation)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,7 +64,11 @@ def create_app(
                 target=_checkpoint_loop, args=(node, stop), name="checkpointer", daemon=True
             )
             worker.start()
+            syncer.start()
         yield
+        if background_checkpoints:
+            syncer.stop()
+        federation.close()
         submitter.stop()
         stop.set()
         if worker is not None:
@@ -74,7 +85,8 @@ def create_app(
     app.add_exception_handler(HTTPException, problems.http_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
     app.include_router(api.router(node, submitter))
-    app.include_router(log_routes.router(node))
+    app.include_router(log_routes.router(node, federation))
+    app.include_router(federation_api.router(federation))
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
     app.include_router(commons_api.router(node))
@@ -89,14 +101,15 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(app, submitter)
+    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
     """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
     governance transitions (voting opens, votes close, decisions execute), commons
     allocation rounds whose entries have closed, campaigns closing at their deadlines,
-    funding rounds closing, and pool proposals whose conviction has passed."""
+    funding rounds closing, pool proposals whose conviction has passed, and network-wide
+    votes' precincts and results (federation)."""
     interval = node.config.checkpoint_every_seconds
     while not stop.wait(min(interval, 1.0)):
         try:
@@ -106,6 +119,7 @@ def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
             campaigns.run_due(node)
             rounds.run_due(node)
             credit.run_due(node)
+            federation_alliance.run_due(node)
             node.checkpoint_if_due(max_age_seconds=interval)
         except Exception:  # the next tick retries; the log itself is unaffected
             continue

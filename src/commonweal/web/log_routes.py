@@ -7,13 +7,15 @@ from fastapi.responses import Response
 
 from commonweal.core.tiles import TILE_WIDTH, parse_tile_path
 from commonweal.node.errors import Rejected
+from commonweal.node.federation.service import Federation
+from commonweal.node.federation.witness import cosigned_note
 from commonweal.node.service import Node
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def router(node: Node) -> APIRouter:
-    """Routes serving ``node``'s log."""
+def router(node: Node, federation: Federation | None = None) -> APIRouter:
+    """Routes serving ``node``'s log; the checkpoint carries the witnesses' cosignatures."""
     log = APIRouter(prefix="/log")
 
     @log.get("/checkpoint")
@@ -21,8 +23,9 @@ def router(node: Node) -> APIRouter:
         row = node.store.latest_checkpoint()
         if row is None:
             raise Rejected("not_found", "no checkpoint has been signed yet")
+        note = row.note if federation is None else cosigned_note(federation, row)
         return Response(
-            row.note, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"}
+            note, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"}
         )
 
     @log.get("/tile/{path:path}")

@@ -15,13 +15,23 @@ from fastapi.responses import HTMLResponse
 
 from commonweal.node import overview, queries
 from commonweal.node.service import Node
-from commonweal.web import commons_pages, gathering_pages, governance_pages, log_pages, member_pages
+from commonweal.web import (
+    commons_pages,
+    credit_pages,
+    gathering_pages,
+    governance_pages,
+    log_pages,
+    member_pages,
+    treasury_pages,
+)
 from commonweal.web.rendering import TEMPLATES, page_router, render
 
 PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
     member_pages.router,
     governance_pages.router,
     log_pages.router,
+    treasury_pages.router,
+    credit_pages.router,
     commons_pages.router,
     gathering_pages.router,
 ]

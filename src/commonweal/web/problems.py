@@ -156,6 +156,24 @@ STATUS_BY_CODE = {
     "no_demurrage": 409,
     "sign_in_failed": 401,
     "cross_site": 403,
+    # federation
+    "signature_required": 401,
+    "signature_invalid": 401,
+    "signature_stale": 401,
+    "replayed": 401,
+    "unknown_peer": 403,
+    "peer_unreachable": 502,
+    "invalid_peer": 502,
+    "invalid_evidence": 422,
+    "invalid_challenge": 422,
+    "not_recognized": 403,
+    "decision_required": 403,
+    "self_recognition": 409,
+    "duplicate_key": 409,
+    "not_visiting": 409,
+    "already_reported": 409,
+    "not_an_alliance": 409,
+    "terms_mismatch": 409,
 }
 
 TITLES = {
@@ -166,6 +184,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
+    502: "Bad gateway",
     422: "Unprocessable event",
     503: "Unavailable",
 }

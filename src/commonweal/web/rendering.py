@@ -91,6 +91,8 @@ NAVIGATION: list[NavLink] = [
     NavLink("Gatherings", "/gatherings"),
     NavLink("Delegation", "/delegation", member_only=True),
     NavLink("My credentials", "/me/credentials", member_only=True),
+    NavLink("Treasury", "/treasury"),
+    NavLink("Mutual credit", "/credit"),
     NavLink("Verify", "/verify"),
     NavLink("Log", "/log"),
     NavLink("Stewards", "/steward", permission="membership.admit"),

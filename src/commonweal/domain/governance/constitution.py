@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import optional_text
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.registry import Context
@@ -193,6 +194,22 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "delegation": True,
             "actions": ["commons.rules.set", "commons.sanction.decide"],
         },
+        "recognition": {
+            "title": "Recognition of another node",
+            "description": "Recognise another node (accept its members' credentials, witness "
+            "and mirror its log, on the terms stated) or withdraw a recognition: a week of "
+            "discussion, a week of voting, more than half of those voting yes or no.",
+            "proposers": "members",
+            "electorate": "members",
+            "discussion_seconds": 7 * DAY,
+            "voting_seconds": 7 * DAY,
+            "quorum": "1/5",
+            "threshold": {"more_than": "1/2"},
+            "method": "yes_no",
+            "options": {},
+            "delegation": True,
+            "actions": ["federation.recognize", "federation.withdraw"],
+        },
         AMEND: {
             "title": "Constitutional amendment",
             "description": "Change these rules, or the money rules that go with them "
@@ -248,7 +265,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     """
     if not isinstance(value, dict):
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
-    _only(value, {"preamble", "topics", "kinds"}, "constitution")
+    _only(value, {"preamble", "topics", "kinds", "alliance"}, "constitution")
     preamble = optional_text(value, "preamble", max_length=5000)
     topics = _topics(value.get("topics"))
     kinds_value = value.get("kinds")
@@ -268,7 +285,10 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     ]
     if others:
         raise InvalidBody(f"only the {AMEND!r} kind may amend the constitution, not {others[0]!r}")
-    return {"preamble": preamble, "topics": topics, "kinds": kinds}
+    constitution = {"preamble": preamble, "topics": topics, "kinds": kinds}
+    if "alliance" in value:  # an alliance's charter for network-wide votes (federation)
+        constitution["alliance"] = parse_alliance(value["alliance"])
+    return constitution
 
 
 def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from commonweal.domain.commons.actions import COMMONS_ACTIONS
 from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.federation.recognition import ACTIONS as FEDERATION_ACTIONS
 from commonweal.domain.governance import ballots, closing, delegating, proposals
 from commonweal.domain.governance.actions import MEMBERSHIP_ACTIONS, Action, ActionCatalog
 from commonweal.domain.governance.constitution import (
@@ -44,12 +45,13 @@ MAX_POPULATION = 10**12
 
 def default_actions() -> ActionCatalog:
     """The actions a passed proposal can execute: membership changes, treasury and
-    credit decisions, commons rules and sanctions, and amendments."""
+    credit decisions, commons rules and sanctions, recognising other nodes, and amendments."""
     catalog = ActionCatalog()
     catalog.extend(MEMBERSHIP_ACTIONS)
     catalog.extend(TREASURY_ACTIONS)
     catalog.extend(CREDIT_ACTIONS)
     catalog.extend(COMMONS_ACTIONS)
+    catalog.extend(FEDERATION_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 

@@ -42,7 +42,11 @@ from commonweal.domain.governance.records import (
     require_in_group,
     require_phase,
 )
-from commonweal.domain.membership.records import permissions_of, require_active_member
+from commonweal.domain.membership.records import (
+    permissions_of,
+    require_active_member,
+    require_member_or_visitor,
+)
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -388,7 +392,7 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     """A member comments on an open proposal, or argues for or against an alternative."""
     record = proposal(state, comment.proposal)
     require_phase(record, DRAFT, DISCUSSION, VOTING, doing="comment")
-    require_active_member(state, ctx.author, "comment")
+    require_member_or_visitor(state, ctx.author, "comment", "comment")
     if comment.alternative is not None and comment.alternative not in record["alternatives"]:
         raise InvalidBody(f"alternative {comment.alternative} is not part of this proposal")
     if comment.reply_to is not None:

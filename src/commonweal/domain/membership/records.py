@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
+from commonweal.domain.federation.standing import ATTEND, BOOK, COMMENT, visitor_rights
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -45,6 +46,35 @@ def require_active_member(state: State, did: str, doing: str) -> dict[str, Any]:
     if record["status"] != ACTIVE:
         raise NotPermitted(f"a former member may not {doing}", code="not_a_member")
     return record
+
+
+def in_good_standing(state: State, did: str) -> bool:
+    """Whether ``did`` is a member here, not suspended or gone."""
+    record = member(state, did)
+    return record is not None and record["status"] == ACTIVE
+
+
+def may_comment(state: State, did: str) -> bool:
+    """A member in good standing, or a visitor whose home's treaty grants ``comment``."""
+    return in_good_standing(state, did) or COMMENT in visitor_rights(state, did)
+
+
+def may_book(state: State, did: str) -> bool:
+    """A member in good standing, or a visitor whose home's treaty grants ``book`` (commons)."""
+    return in_good_standing(state, did) or BOOK in visitor_rights(state, did)
+
+
+def may_attend(state: State, did: str) -> bool:
+    """A member in good standing, or a visitor whose home's treaty grants ``attend`` (events)."""
+    return in_good_standing(state, did) or ATTEND in visitor_rights(state, did)
+
+
+def require_member_or_visitor(state: State, did: str, right: str, doing: str) -> None:
+    """``did`` is a member in good standing, or a visitor granted ``right`` (``comment``,
+    ``book``, ``attend``); otherwise the member-only refusal ``require_active_member`` gives."""
+    if right in visitor_rights(state, did):
+        return
+    require_active_member(state, did, doing)
 
 
 def permissions_of(state: State, did: str) -> set[str]:

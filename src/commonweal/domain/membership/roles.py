@@ -38,6 +38,8 @@ PERMISSIONS = frozenset(
         "commons.register",
         "gatherings.convene",
         "funding.rounds",
+        "federation.recognize",
+        "federation.alliance",
     }
 )
 DEFAULT_ROLES: dict[str, list[str]] = {

@@ -1,0 +1,206 @@
+"""``commonweal alliance …``: network-wide votes, their subtotals and audits."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    DataDir,
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    fail,
+)
+from commonweal.cli.federation_commands import fetch, node_key
+from commonweal.client.alliance_audit import audit_vote
+from commonweal.client.peers import PeerClient, PeerError
+from commonweal.domain.federation.precincts import BALLOT_CAST
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
+from commonweal.node.setup import SetupError, init_node
+
+app = typer.Typer(
+    help="Alliances of nodes: create one, call a network-wide vote, vote, audit.",
+    no_args_is_help=True,
+)
+
+
+# -- alliances -------------------------------------------------------------------------
+
+ALLIANCE_KINDS: dict[str, Any] = {
+    "network": {
+        "title": "Network-wide decision",
+        "description": "A yes/no decision of the whole alliance, counted by precinct.",
+        "method": "yes_no",
+        "discussion_seconds": 0,
+        "voting_seconds": 60,
+        "quorum": "0",
+        "threshold": {"more_than": "1/2"},
+        "delegation": True,
+    },
+    "network-choice": {
+        "title": "Network-wide choice",
+        "description": "Rank the options; counted by the Schulze method over every ballot.",
+        "method": "schulze",
+        "options": {"status_quo": False},
+        "discussion_seconds": 0,
+        "voting_seconds": 60,
+        "quorum": "0",
+        "delegation": True,
+    },
+}
+
+
+def alliance_constitution(weighting: str, voting_seconds: int, report_seconds: int) -> Any:
+    """The default constitution, with network kinds and the alliance charter."""
+    constitution = copy.deepcopy(DEFAULT_CONSTITUTION)
+    constitution["kinds"].pop("recognition", None)
+    constitution["kinds"].update(copy.deepcopy(ALLIANCE_KINDS))
+    constitution["alliance"] = {
+        "weighting": weighting,
+        "voting_seconds": voting_seconds,
+        "report_seconds": report_seconds,
+    }
+    return constitution
+
+
+@app.command("create")
+def alliance_create(
+    name: str = typer.Option(..., "--name", help="The alliance's name."),
+    member: list[str] = typer.Option([], "--member", help="A member node's URL (repeat)."),
+    data_dir: Path = DataDir,
+    weighting: str = typer.Option(
+        "per_capita", help="per_capita, one_node_one_vote or double_majority."
+    ),
+    voting_seconds: int = typer.Option(7 * 86400, help="How long network-wide votes last."),
+    report_seconds: int = typer.Option(86400, help="How long precincts may report after."),
+) -> None:
+    """Create an alliance: a node whose founding members are the member nodes' keys."""
+    keys = [fetch(url, "/.well-known/commonweal")["key"] for url in member]
+    try:
+        node = init_node(
+            data_dir,
+            name=name,
+            founders=keys,
+            admission={"admission": "approval"},
+            constitution=alliance_constitution(weighting, voting_seconds, report_seconds),
+        )
+    except SetupError as error:
+        raise fail(str(error)) from None
+    console.print(f"Created the alliance [bold]{name}[/] ({node.identity.did}) in {data_dir}")
+    console.print(f"  {len(keys)} member node(s); weighting {weighting}")
+    node.close()
+
+
+@app.command("call")
+def alliance_call(
+    title: str = typer.Option(..., help="What the network decides."),
+    kind: str = typer.Option("network", help="A kind of the alliance's constitution."),
+    option: list[str] = typer.Option(["adopt"], "--option", help="An option label (repeat)."),
+    text: str = typer.Option("", help="The proposal's text."),
+    alliance: str = typer.Option(..., "--alliance", help="The alliance's URL."),
+    as_node: Path = typer.Option(
+        ..., "--as-node", help="Data directory of the member node that calls it."
+    ),
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Call a network-wide vote, signed by a member node's key."""
+    constitution = fetch(alliance, "/v1/constitution")["constitution"]
+    charter = constitution.get("alliance")
+    rules = constitution["kinds"].get(kind)
+    if charter is None or rules is None:
+        raise fail(f"{alliance} is not an alliance with a kind {kind!r}")
+    body = {
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "options": option,
+        "method": rules["method"],
+        "method_options": rules["options"],
+        "voting_seconds": charter["voting_seconds"],
+        "weighting": charter["weighting"],
+    }
+    try:
+        with PeerClient(alliance) as client:
+            receipt = client.submit_as(
+                node_key(as_node, passphrase), "federation.network_vote.called", body
+            )
+    except PeerError as error:
+        raise fail(str(error)) from None
+    console.print(f"Network vote [bold]{receipt['index']}[/] called: {title}")
+
+
+@app.command("ballot")
+def alliance_ballot(
+    precinct: int = typer.Argument(..., help="The precinct's id (see alliance precincts)."),
+    ballot: str = typer.Argument(..., help='The ballot as JSON, e.g. \'{"choice": "yes"}\'.'),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Vote in a network-wide vote, in your own node's precinct."""
+    try:
+        parsed = json.loads(ballot)
+    except ValueError as error:
+        raise fail(f"the ballot is not JSON: {error}") from None
+    act(node, wallet, key, passphrase, BALLOT_CAST, {"precinct": precinct, "ballot": parsed})
+
+
+@app.command("precincts")
+def alliance_precincts(node: str = NodeUrl) -> None:
+    """This node's precincts of its alliances' votes."""
+    for precinct in fetch(node, "/v1/federation/precincts")["precincts"]:
+        console.print(
+            f"[bold]{precinct['id']}[/] {precinct['title']} — {precinct['phase']} until "
+            f"{precinct['voting_until']} (options: {', '.join(precinct['options'])})"
+        )
+        if precinct["subtotal"] is not None:
+            console.print(f"  subtotal: {precinct['subtotal']['ballots']} ballots")
+
+
+@app.command("show")
+def alliance_show(
+    vote: int | None = typer.Argument(None, help="A vote's id (default: every vote)."),
+    alliance: str = NodeUrl,
+) -> None:
+    """The alliance's member nodes and votes, or one vote with its subtotals and result."""
+    if vote is None:
+        view = fetch(alliance, "/v1/federation/alliance")
+        console.print(f"Alliance {view['did']}: {len(view['members'])} member node(s)")
+        console.print(f"  charter: {view['charter']}")
+        for item in view["votes"]:
+            outcome = item["result"]["decided"] if item["result"] else "-"
+            console.print(f"  [bold]{item['id']}[/] {item['title']} — {item['phase']} {outcome}")
+        return
+    record = fetch(alliance, f"/v1/federation/votes/{vote}")
+    console.print_json(json.dumps({k: record[k] for k in ("title", "phase", "weighting")}))
+    for member, report in record["subtotals"].items():
+        console.print(f"  {member}: {report['ballots']} of {report['electorate']}")
+    if record["result"] is not None:
+        console.print_json(json.dumps(record["result"]))
+
+
+@app.command("audit")
+def alliance_audit(
+    vote: int = typer.Argument(..., help="The vote's id."),
+    alliance: str = NodeUrl,
+) -> None:
+    """Check every subtotal against its node's log, and the totals against the subtotals."""
+    try:
+        audit = audit_vote(alliance, vote)
+    except PeerError as error:
+        raise fail(str(error)) from None
+    for member, ok, detail in audit.checks:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {member}: {detail}")
+    for name, ok, detail in audit.totals:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    if not audit.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,267 @@
+"""``commonweal peer …``, ``recognize``, ``witness …`` and ``restore`` (``alliance …``
+is in ``alliance_commands``).
+
+The operator's commands sign their requests to the running node with the node's
+own key (RFC 9421), read from its data directory; members' commands sign events
+with their wallet or key file as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    DataDir,
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    fail,
+)
+from commonweal.client.peers import Answer, PeerClient, PeerError
+from commonweal.core.keys import SigningKey
+from commonweal.core.witness import EvidenceError, ForkEvidence, verify_fork_evidence
+from commonweal.node.federation.restore import restore as restore_node
+from commonweal.node.setup import KEY_FILE, SetupError, read_key_file
+
+peer_app = typer.Typer(help="Other nodes: add, list, sync now.", no_args_is_help=True)
+witness_app = typer.Typer(help="Witnessing: cosignatures, witnessed logs, fork evidence.")
+
+
+def node_key(data_dir: Path, passphrase: str | None) -> SigningKey:
+    try:
+        return read_key_file(data_dir / KEY_FILE, passphrase)
+    except SetupError as error:
+        raise fail(str(error)) from None
+
+
+def _operator(node: str, data_dir: Path, passphrase: str | None, path: str, doc: Any) -> Any:
+    """POST ``doc`` to the running node, signed with its own key; exit on a refusal."""
+    try:
+        with PeerClient(node, key=node_key(data_dir, passphrase)) as client:
+            answer = client.post_signed_json(path, doc)
+    except PeerError as error:
+        raise fail(str(error)) from None
+    return _answered(answer)
+
+
+def _answered(answer: Answer) -> Any:
+    if answer.status >= 400:
+        try:
+            detail = answer.json().get("detail", answer.text)
+        except ValueError:
+            detail = answer.text
+        raise fail(f"the node refused ({answer.status}): {detail}")
+    return answer.json()
+
+
+def fetch(node: str, path: str, **params: Any) -> Any:
+    try:
+        with PeerClient(node) as client:
+            return client.get_json(path, **params)
+    except PeerError as error:
+        raise fail(str(error)) from None
+
+
+# -- peers -----------------------------------------------------------------------------
+
+
+@peer_app.command("add")
+def peer_add(
+    url: str = typer.Argument(..., help="The other node's URL."),
+    node: str = NodeUrl,
+    data_dir: Path = DataDir,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Remember another node (its identity is fetched and shown); nothing is recognised yet."""
+    identity = _operator(node, data_dir, passphrase, "/v1/federation/peers", {"url": url})
+    console.print(f"Added [bold]{identity.get('name', '')}[/] {identity['did']}")
+    console.print(f"  origin   {identity['origin']}\n  witness  {identity['witness']}")
+
+
+@peer_app.command("list")
+def peer_list(node: str = NodeUrl) -> None:
+    """Every known node: recognised by us, by them (a treaty), witness and mirror state."""
+    peers = fetch(node, "/v1/federation/peers")["peers"]
+    if not peers:
+        console.print("No peers yet: commonweal peer add URL, then commonweal recognize URL.")
+    for peer in peers:
+        marks = []
+        if peer.get("treaty"):
+            marks.append("[green]treaty[/]")
+        elif peer.get("recognized"):
+            marks.append("recognised by us")
+        elif peer.get("recognizes_us"):
+            marks.append("recognises us")
+        if peer.get("forked"):
+            marks.append("[bold red]FORKED[/]")
+        console.print(f"[bold]{peer.get('name') or peer['node']}[/]  {' · '.join(marks)}")
+        console.print(f"  {peer['node']}  {peer.get('url', '')}")
+        if "witness" in peer:
+            console.print(f"  cosigned our log up to {peer['witness']['cosigned_size']}")
+        if "mirror" in peer:
+            console.print(f"  mirrored up to {peer['mirror']['size']}")
+
+
+@peer_app.command("sync")
+def peer_sync(
+    node: str = NodeUrl, data_dir: Path = DataDir, passphrase: str | None = Passphrase
+) -> None:
+    """Sync with every recognised node now: cosignatures, mirrors, evidence, alliances."""
+    report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
+    console.print_json(json.dumps(report))
+
+
+# -- recognition -----------------------------------------------------------------------
+
+
+def recognize(
+    url: str = typer.Argument(..., help="The node to recognise (or withdraw from)."),
+    grant: list[str] = typer.Option(
+        ["comment", "book", "attend"], "--grant", help="What its visiting members may do."
+    ),
+    credential: list[str] = typer.Option(
+        ["MembershipCredential"], "--accept", help="Its credential types this node accepts."
+    ),
+    witness: bool = typer.Option(True, help="Witness its log (and ask it to witness ours)."),
+    mirror: bool = typer.Option(True, help="Keep a verified copy of its log."),
+    alliance: bool = typer.Option(False, "--alliance", help="It is an alliance we belong to."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Withdraw the recognition instead."),
+    reason: str = typer.Option("", help="Why (when withdrawing)."),
+    propose: bool = typer.Option(
+        False, "--propose", help="Draft a recognition proposal as a member instead."
+    ),
+    node: str = NodeUrl,
+    data_dir: Path = DataDir,
+    passphrase: str | None = Passphrase,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+) -> None:
+    """Recognise another node: a signed event in this node's log, with the treaty's terms.
+
+    Where the constitution reserves recognition for a passed proposal (the default
+    constitution does), use --propose: a member drafts the proposal, members vote,
+    and the node executes it.
+    """
+    terms = {
+        "credentials": credential,
+        "visitors": grant,
+        "witness": witness,
+        "mirror": mirror,
+        "alliance": alliance,
+    }
+    if propose:
+        identity = fetch(url, "/.well-known/commonweal")
+        if withdraw:
+            action: dict[str, Any] = {
+                "type": "federation.withdraw",
+                "node": identity["did"],
+                "reason": reason,
+            }
+        else:
+            action = {
+                "type": "federation.recognize",
+                "node": identity["did"],
+                "key": identity["key"],
+                "origin": identity["origin"],
+                "vkey": identity["vkey"],
+                "witness": identity["witness"],
+                "url": url.rstrip("/"),
+                "name": identity.get("name", ""),
+                "terms": terms,
+            }
+        verb = "Withdraw the recognition of" if withdraw else "Recognise"
+        body = {
+            "kind": "recognition",
+            "topic": "general",
+            "title": f"{verb} {identity.get('name') or identity['did']}",
+            "text": reason or f"{verb} the node at {url} on the terms stated.",
+            "actions": [action],
+        }
+        receipt = act(node, wallet, key, passphrase, "governance.proposal.drafted", body)
+        console.print(f"Proposal [bold]{receipt['index']}[/] drafted; submit it to discuss.")
+        return
+    if withdraw:
+        identity = fetch(url, "/.well-known/commonweal")
+        doc = {"node": identity["did"], "reason": reason}
+        receipt = _operator(node, data_dir, passphrase, "/v1/federation/withdrawals", doc)
+        console.print(f"Withdrawn: entry {receipt['index']} of this node's log.")
+        return
+    doc = {"url": url, "terms": terms}
+    receipt = _operator(node, data_dir, passphrase, "/v1/federation/recognitions", doc)
+    console.print(f"Recognised: entry {receipt['index']} of this node's log.")
+
+
+# -- witness ---------------------------------------------------------------------------
+
+
+@witness_app.command("status")
+def witness_status(node: str = NodeUrl) -> None:
+    """The logs this node witnesses, and the cosignatures its own checkpoints received."""
+    witnessed = fetch(node, "/v1/federation/witnessed")
+    console.print(f"Witness key: {witnessed['witness']}")
+    for log in witnessed["logs"]:
+        mark = " [bold red]FORKED[/]" if log["forked"] else ""
+        console.print(f"  cosigned {log['origin']} up to {log['size']}{mark}")
+    cosignatures = fetch(node, "/v1/federation/cosignatures")
+    console.print(
+        f"This log: final checkpoint {cosignatures['final']} "
+        f"(quorum {cosignatures['quorum']} witness(es))"
+    )
+    for checkpoint in cosignatures["checkpoints"][-5:]:
+        names = ", ".join(c["witness"] for c in checkpoint["cosignatures"])
+        console.print(f"  size {checkpoint['size']}: {names}")
+
+
+@witness_app.command("verify-evidence")
+def verify_evidence(
+    evidence_file: Path = typer.Argument(..., help="Evidence JSON (or a node's evidence list)."),
+    vkey: str = typer.Option(..., "--vkey", help="The log's checkpoint verifier key."),
+) -> None:
+    """Check fork evidence offline, with nothing but the two notes and the log's key."""
+    try:
+        document = json.loads(evidence_file.read_text())
+    except (OSError, ValueError) as error:
+        raise fail(f"cannot read {evidence_file}: {error}") from None
+    documents = document.get("evidence", [document]) if isinstance(document, dict) else document
+    proven = 0
+    for item in documents:
+        try:
+            evidence = ForkEvidence.from_json(item)
+            console.print(f"[bold red]proven:[/] {verify_fork_evidence(evidence, vkey)}")
+            proven += 1
+        except EvidenceError as error:
+            console.print(f"not proven: {error}")
+    if not proven:
+        raise typer.Exit(1)
+
+
+# -- restore ---------------------------------------------------------------------------
+
+
+def restore(
+    data_dir: Path = DataDir,
+    source: str = typer.Option(..., "--from", help="A peer that mirrors this node's log."),
+    accept_loss: bool = typer.Option(
+        False, "--accept-loss", help="Restore even if a witness saw more of the log."
+    ),
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Rebuild a node whose database was lost from a peer's mirror of its log."""
+    try:
+        restored = restore_node(data_dir, source, passphrase=passphrase, accept_loss=accept_loss)
+    except SetupError as error:
+        raise fail(str(error)) from None
+    console.print(
+        f"Restored {restored.size} entries, {restored.checkpoints} checkpoints and "
+        f"{restored.cosignatures} cosignatures from {source}."
+    )
+    for warning in restored.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(f"Check it with: commonweal verify {data_dir}")

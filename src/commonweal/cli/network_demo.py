@@ -1,0 +1,84 @@
+"""The federation demo: three nodes and their alliance, each served by its own process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from commonweal.cli.common import console, fail
+from commonweal.node.setup import SetupError
+
+
+def prepare(data_dir: Path, base_port: int) -> dict[str, str]:
+    """Create (once) the three nodes and the alliance under ``data_dir``; return their URLs."""
+    from commonweal.node.demo_network import ALLIANCE, create_network, urls
+
+    if not (data_dir / ALLIANCE / "node.json").exists():
+        console.print(f"Creating the network demo in {data_dir} (three nodes and an alliance)…")
+        try:
+            create_network(data_dir, base_port)
+        except SetupError as error:
+            raise fail(str(error)) from None
+    return urls(base_port)
+
+
+def describe(data_dir: Path, host: str, base_port: int) -> None:
+    """Print where the four nodes are and what to try."""
+    from commonweal.node.demo_network import ALLIANCE, MEMBERS, ORDER, urls
+
+    where = urls(base_port, host)
+    console.print("\n[bold]The Commonweal Network[/] — three nodes and their alliance\n")
+    for name in ORDER:
+        title = MEMBERS[name][0] if name in MEMBERS else "Commonweal Network (alliance)"
+        console.print(f"  {title:<32} {where[name]}/v1/federation")
+    alliance = where[ALLIANCE]
+    riverside = where["riverside"]
+    console.print("\nTry, in another terminal:")
+    console.print(f"  .venv/bin/commonweal peer list --node {riverside}")
+    console.print(f"  .venv/bin/commonweal witness status --node {riverside}")
+    console.print(f"  .venv/bin/commonweal alliance show --node {alliance}")
+    for vote in _votes(data_dir / ALLIANCE):
+        console.print(f"  .venv/bin/commonweal alliance show {vote} --node {alliance}")
+        console.print(f"  .venv/bin/commonweal alliance audit {vote} --node {alliance}")
+    console.print(f"  .venv/bin/commonweal verify {alliance}")
+    console.print(
+        f"  .venv/bin/commonweal alliance call --title 'A new network decision' "
+        f"--alliance {alliance} --as-node {data_dir}/riverside"
+    )
+    console.print(f"  curl -s {riverside}/log/checkpoint   # cosigned by its witnesses\n")
+
+
+def start(data_dir: Path, host: str, base_port: int) -> list[subprocess.Popen[bytes]]:
+    """Serve the four nodes, one ``commonweal serve`` process each."""
+    from commonweal.node.demo_network import ORDER
+
+    command = str(Path(sys.executable).parent / "commonweal")
+    children = []
+    for n, name in enumerate(ORDER):
+        where = ["--data-dir", str(data_dir / name), "--host", host, "--port", str(base_port + n)]
+        children.append(subprocess.Popen([command, "serve", *where]))
+    return children
+
+
+def stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the servers and wait for them."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _votes(alliance_dir: Path) -> list[int]:
+    from commonweal.domain.federation.alliance import NETWORK_VOTES
+    from commonweal.node.setup import open_store
+
+    store = open_store(str(alliance_dir))
+    try:
+        return sorted(int(str(k)) for k in store.projection_table(NETWORK_VOTES))
+    finally:
+        store.engine.dispose()

@@ -1,0 +1,390 @@
+"""An alliance's network-wide votes, counted like elections by precinct.
+
+The alliance calls a vote (``federation.network_vote.called``); each member node
+runs a precinct and reports its subtotal (``federation.subtotal.reported``,
+signed by the member node's key, naming the entries of its own log that opened
+and closed the precinct); when every member node has reported, or the reporting
+time is over, the alliance logs the result (``federation.network_vote.closed``),
+which the rule recomputes from the subtotals. The weighting is the charter's
+(``charter.py``): ``per_capita`` pools every precinct's ballots and counts them
+with the vote's method — the result is exactly that of counting every ballot in
+one place; ``one_node_one_vote`` and ``double_majority`` (yes/no votes) take each
+node's own decision as its vote.
+
+Anyone can check a network vote: each subtotal against the precinct closing in
+that node's log (whose rule recounted it from the ballots), and the result
+against the subtotals (``verify`` on the alliance's log recomputes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.federation.calls import (
+    ballot_options,
+    parse_call,
+    parse_subtotal,
+    pool,
+    pooled_turnout,
+)
+from commonweal.domain.federation.charter import DOUBLE_MAJORITY, ONE_NODE_ONE_VOTE, PER_CAPITA
+from commonweal.domain.governance.constitution import (
+    CONSTITUTION,
+    current_constitution,
+    kind_rules,
+    quorum_of,
+)
+from commonweal.domain.governance.counters import COUNTERS, Count, lot
+from commonweal.domain.governance.majority import double_majority, reaches_quorum
+from commonweal.domain.governance.records import (
+    POPULATIONS,
+    STATUS_QUO,
+    later,
+    parse_id,
+    reached,
+)
+from commonweal.domain.governance.shares import Threshold, format_share, parse_share, percent
+from commonweal.domain.governance.tally import plain
+from commonweal.domain.membership.records import (
+    ACTIVE,
+    MEMBERS,
+    require_active_member,
+    require_permission,
+)
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+NETWORK_VOTES = "federation.network_votes"
+"""vote id (the leaf index of its call) → the vote: call, rules, times, subtotals, result."""
+
+CALLED = "federation.network_vote.called"
+REPORTED = "federation.subtotal.reported"
+CLOSED = "federation.network_vote.closed"
+PERMISSION = "federation.alliance"
+VOTING, DONE = "voting", "closed"
+
+
+def charter(state: State) -> dict[str, Any]:
+    """The alliance section of the constitution in force, or ``not_an_alliance``."""
+    section: dict[str, Any] | None = current_constitution(state).get("alliance")
+    if section is None:
+        raise Conflict("this node's constitution has no alliance section", code="not_an_alliance")
+    return section
+
+
+def member_nodes(state: State) -> list[str]:
+    """The alliance's member nodes: its members in good standing (by their node keys)."""
+    members: Mapping[Any, Any] = state.tables.get(MEMBERS, {})
+    return sorted(str(did) for did, m in members.items() if m["status"] == ACTIVE)
+
+
+def call_for(state: State, kind: str, title: str, text: str, options: list[str]) -> dict[str, Any]:
+    """The call body the constitution implies for a vote of ``kind`` (for callers to sign)."""
+    rules = kind_rules(state, kind)
+    section = charter(state)
+    return {
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "options": options,
+        "method": rules["method"],
+        "method_options": rules["options"],
+        "voting_seconds": section["voting_seconds"],
+        "weighting": section["weighting"],
+    }
+
+
+def apply_call(state: State, ctx: Context, call: dict[str, Any]) -> None:
+    """A holder of ``federation.alliance`` (or the alliance node) calls a network-wide vote."""
+    require_permission(state, ctx, PERMISSION)
+    section = charter(state)
+    rules = kind_rules(state, call["kind"])
+    expected = {
+        "method": rules["method"],
+        "method_options": rules["options"],
+        "voting_seconds": section["voting_seconds"],
+        "weighting": section["weighting"],
+    }
+    for name, value in expected.items():
+        if call[name] != value:
+            raise Conflict(
+                f"the call's {name} must be the constitution's: {value!r}", code="terms_mismatch"
+            )
+    if section["weighting"] != PER_CAPITA and call["method"] != "yes_no":
+        raise InvalidBody(f"a {section['weighting']} vote is a yes/no vote")
+    voting_until = later(ctx.received, section["voting_seconds"])
+    state.put(
+        NETWORK_VOTES,
+        ctx.index,
+        {
+            "id": ctx.index,
+            "kind": call["kind"],
+            "title": call["title"],
+            "text": call["text"],
+            "call": call,
+            "options": ballot_options(call),
+            "rules": rules,
+            "charter": section,
+            "weighting": section["weighting"],
+            "called_at": ctx.received,
+            "voting_until": voting_until,
+            "report_until": later(voting_until, section["report_seconds"]),
+            "phase": VOTING,
+            "subtotals": {},
+            "result": None,
+            "closed_at": None,
+        },
+    )
+
+
+def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"}}``."""
+    _only(body, {"vote", "subtotal", "source"})
+    source = body.get("source")
+    if not isinstance(source, dict) or set(source) != {"origin", "precinct", "closed"}:
+        raise InvalidBody('source is {"origin", "precinct", "closed"} of the member\'s log')
+    origin = source["origin"]
+    if not isinstance(origin, str) or not origin or len(origin) > 300:
+        raise InvalidBody("source.origin must be the member node's log origin")
+    subtotal = body.get("subtotal")
+    if not isinstance(subtotal, dict):
+        raise InvalidBody("subtotal must be the precinct's subtotal")
+    return {
+        "vote": parse_id(dict(body), "vote"),
+        "subtotal": dict(subtotal),
+        "source": {
+            "origin": origin,
+            "precinct": parse_id(source, "precinct"),
+            "closed": parse_id(source, "closed"),
+        },
+    }
+
+
+def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
+    """A member node reports its precinct's subtotal, once, before reporting closes."""
+    require_active_member(state, ctx.author, "report a subtotal")
+    record = network_vote(state, report["vote"])
+    if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
+        raise Conflict(f"reporting on vote {record['id']} has closed", code="voting_closed")
+    if ctx.author in record["subtotals"]:
+        raise Conflict("this node has reported its subtotal already", code="already_reported")
+    subtotal = parse_subtotal(report["subtotal"], record["call"])
+    entry = {**subtotal, "source": report["source"], "at": ctx.received, "index": ctx.index}
+    state.put(
+        NETWORK_VOTES,
+        record["id"],
+        {**record, "subtotals": {**record["subtotals"], ctx.author: entry}},
+    )
+
+
+def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """``{"vote": id, "result": {...}}``."""
+    _only(body, {"vote", "result"})
+    if not isinstance(body.get("result"), dict):
+        raise InvalidBody("result must be the vote's whole result")
+    return parse_id(dict(body), "vote"), dict(body["result"])
+
+
+def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
+    """The alliance closes the vote; the result it logs must be exactly the recount."""
+    if ctx.author != ctx.node_key:
+        raise NotPermitted(f"only the alliance itself logs {CLOSED}")
+    vote_id, claimed = close
+    record = network_vote(state, vote_id)
+    if record["phase"] != VOTING:
+        raise Conflict(f"vote {vote_id} is closed already", code="wrong_phase")
+    if not closable(state, record, ctx.received):
+        raise Conflict(f"vote {vote_id} is still collecting subtotals", code="too_early")
+    result = network_result(state, record, node_did=ctx.node_did)
+    if claimed != result:
+        raise Conflict(
+            f"the result does not match the recount of vote {vote_id}", code="tally_mismatch"
+        )
+    state.put(
+        NETWORK_VOTES,
+        vote_id,
+        {**record, "phase": DONE, "result": result, "closed_at": ctx.received},
+    )
+
+
+def closable(state: State, record: Mapping[str, Any], now: str) -> bool:
+    """Voting time is over, and every member node reported or reporting time is over too."""
+    if not reached(now, record["voting_until"]):
+        return False
+    if reached(now, record["report_until"]):
+        return True
+    return set(member_nodes(state)) <= set(record["subtotals"])
+
+
+def due(state: State, now: str) -> list[int]:
+    """Votes the alliance should close now."""
+    if state.get(CONSTITUTION, "constitution") is None:
+        return []
+    return [
+        int(record["id"])
+        for _id, record in sorted(state.items(NETWORK_VOTES))
+        if record["phase"] == VOTING and closable(state, record, now)
+    ]
+
+
+def network_vote(state: State, vote_id: int) -> dict[str, Any]:
+    """The network vote ``vote_id``, or ``not_found``."""
+    record: dict[str, Any] | None = state.get(NETWORK_VOTES, vote_id)
+    if record is None:
+        raise Conflict(f"there is no network vote {vote_id}", code="not_found")
+    return record
+
+
+# -- the result ------------------------------------------------------------------------
+
+
+def network_result(state: State, record: Mapping[str, Any], *, node_did: str) -> dict[str, Any]:
+    """The vote's whole result from the subtotals of member nodes in good standing."""
+    members = member_nodes(state)
+    reports = {node: record["subtotals"][node] for node in members if node in record["subtotals"]}
+    precincts = {
+        node: {"electorate": r["electorate"], "ballots": r["ballots"], "index": r["index"]}
+        for node, r in reports.items()
+    }
+    weighting = record["weighting"]
+    if weighting == PER_CAPITA:
+        counted = _per_capita(state, record, reports, node_did)
+    else:
+        counted = _by_node(state, record, members, reports, node_did)
+    result: dict[str, Any] = plain(
+        {
+            "weighting": weighting,
+            "method": record["rules"]["method"],
+            "options": record["options"],
+            "member_nodes": len(members),
+            "reported": len(reports),
+            "precincts": precincts,
+            **counted,
+        }
+    )
+    return result
+
+
+def _per_capita(
+    state: State, record: Mapping[str, Any], reports: Mapping[str, Any], node_did: str
+) -> dict[str, Any]:
+    electorate = sum(r["electorate"] for r in reports.values())
+    turnout = pooled_turnout(electorate, pool(reports.values()))
+    return _count(state, record, turnout, node_did)
+
+
+def local_choice(subtotal: Mapping[str, Any], threshold: Threshold) -> str:
+    """A node's own decision on a yes/no vote: its vote in the alliance."""
+    counts = {"yes": 0, "no": 0}
+    for ballot, count in subtotal["patterns"]:
+        if ballot["choice"] in counts:
+            counts[ballot["choice"]] += count
+    decided = counts["yes"] + counts["no"]
+    if not decided:
+        return "abstain"
+    return "yes" if threshold.met(counts["yes"], decided) else "no"
+
+
+def _by_node(
+    state: State,
+    record: Mapping[str, Any],
+    members: list[str],
+    reports: Mapping[str, Any],
+    node_did: str,
+) -> dict[str, Any]:
+    threshold = Threshold.parse(record["rules"]["threshold"])
+    choices = {node: local_choice(r, threshold) for node, r in reports.items()}
+    if record["weighting"] == ONE_NODE_ONE_VOTE:
+        node_ballots = [({"choice": choice}, 1) for choice in choices.values()]
+        counted = _count(state, record, pooled_turnout(len(members), node_ballots), node_did)
+        return {"node_votes": choices, **counted}
+    assert record["weighting"] == DOUBLE_MAJORITY
+    section = record["charter"]
+    populations = {node: int(state.get(POPULATIONS, node, 0)) for node in members}
+    if not sum(populations.values()):
+        return {
+            "node_votes": choices,
+            "counts": {"reason": "no member node has reported a population"},
+            "winners": [STATUS_QUO],
+            "decided": [STATUS_QUO],
+            "passed": False,
+        }
+    detail = dict(
+        double_majority(
+            ((node, choice, 1) for node, choice in sorted(choices.items())),
+            members=populations,
+            states_share=parse_share(section["states_share"], "states_share"),
+            population_share=parse_share(section["population_share"], "population_share"),
+            blocking_minority=section["blocking_minority"] or None,
+        ).detail
+    )
+    passed = bool(detail.pop("passed"))
+    winners = record["options"][:1] if passed else [STATUS_QUO]
+    return {
+        "node_votes": choices,
+        "counts": detail,
+        "winners": winners,
+        "decided": winners,
+        "passed": passed,
+    }
+
+
+def _count(state: State, record: Mapping[str, Any], turnout: Any, node_did: str) -> dict[str, Any]:
+    """Count with the method's own counter, as a single node would count the same ballots."""
+    rules = record["rules"]
+    options = list(record["options"])
+    quorum = quorum_of(rules)
+    quorate = reaches_quorum(turnout.participating, turnout.electorate, quorum)
+    counted = dict(COUNTERS[rules["method"]](Count(state, record, turnout, options, node_did)))
+    winners: list[str] = counted.pop("winners")
+    decided = _decide(winners, rules["method"], node_did, int(record["id"]))
+    threshold_met = counted.pop("threshold_met", None)
+    method_passed = counted.pop("passed", True)
+    passed = bool(
+        quorate
+        and threshold_met is not False
+        and method_passed
+        and decided
+        and STATUS_QUO not in decided
+    )
+    return {
+        "electorate": turnout.electorate,
+        "participating": turnout.participating,
+        "turnout_percent": percent(turnout.participating, turnout.electorate),
+        "quorum": {
+            "share": format_share(quorum),
+            "needed": -(-quorum.numerator * turnout.electorate // quorum.denominator),
+            "met": quorate,
+        },
+        **counted,
+        "winners": winners,
+        "decided": decided,
+        "passed": passed,
+    }
+
+
+def _decide(winners: list[str], method: str, node_did: str, vote_id: int) -> list[str]:
+    if method == "stv" or len(winners) <= 1:
+        return winners
+    if STATUS_QUO in winners:
+        return [STATUS_QUO]
+    return lot(node_did, vote_id, winners)[:1]
+
+
+def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(CALLED, "An alliance calls a network-wide vote.", parse_call, apply_call),
+    EventType(
+        REPORTED, "A member node reports its precinct's subtotal.", parse_report, apply_report
+    ),
+    EventType(
+        CLOSED, "The alliance closes a network-wide vote with its result.", parse_close, apply_close
+    ),
+)

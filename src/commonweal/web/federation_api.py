@@ -1,0 +1,327 @@
+"""Federation over HTTP: the C2SP witness, mirrors in the tlog-tiles layout, recognitions,
+fork evidence, visitors, alliances, and the operator's signed requests (docs/federation.md).
+
+Requests that change anything carry an RFC 9421 signature: by a recognised node
+(``/witness/add-checkpoint``, ``POST /v1/federation/evidence``) or by this node's own
+key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request as StarletteRequest
+
+from commonweal.core.events import EventError, load_json
+from commonweal.core.http_signatures import PeerSignature
+from commonweal.core.tiles import parse_tile_path
+from commonweal.core.witness import EvidenceError, ForkEvidence
+from commonweal.domain.federation.standing import VISITORS
+from commonweal.node.errors import Rejected
+from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
+from commonweal.node.federation.auth import authenticate
+from commonweal.node.federation.service import Federation
+from commonweal.node.federation.sync import sync_once
+from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.problems import rejection
+
+MAX_BODY = 1024 * 1024
+TEXT = "text/plain; charset=utf-8"
+
+
+WITNESS_PATH = "/witness/add-checkpoint"
+
+
+async def witness_response(
+    federation: Federation, url: str, headers: Iterable[tuple[str, str]], body: bytes
+) -> Response:
+    """Answer an add-checkpoint request (signature and witness checked in one worker thread)."""
+    try:
+        reply = await run_in_threadpool(
+            witness.handle, federation, url=url, headers=list(headers), body=body
+        )
+    except Rejected as refused:
+        return rejection(refused)
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+
+
+class WitnessEdge:
+    """Serves ``POST /witness/add-checkpoint`` ahead of the framework, as ``web.edge`` serves
+    submissions: a witness answers many logs, and per request the framework's stack would
+    cost more than checking the checkpoint. Everything else goes to ``app``."""
+
+    def __init__(self, app: Any, federation: Federation) -> None:
+        self.app = app
+        self.federation = federation
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != WITNESS_PATH or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        request = StarletteRequest(scope, receive)
+        try:
+            body = await read_limited(
+                request.headers.get("content-length"), request.stream(), MAX_BODY
+            )
+        except Rejected as refused:
+            await rejection(refused)(scope, receive, send)
+            return
+        response = await witness_response(
+            self.federation, str(request.url), request.headers.items(), body
+        )
+        await response(scope, receive, send)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+
+def router(federation: Federation) -> APIRouter:
+    """The federation routes of one node."""
+    api = APIRouter()
+    node = federation.node
+
+    async def signed(
+        request: Request, action: str, *, operator: bool = False, keep_nonce: bool = True
+    ) -> tuple[PeerSignature, bytes]:
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        signature = await run_in_threadpool(
+            authenticate,
+            federation,
+            method=request.method,
+            url=str(request.url),
+            headers=list(request.headers.items()),
+            body=body,
+            action=action,
+            operator=operator,
+            keep_nonce=keep_nonce,
+        )
+        return signature, body
+
+    def document(body: bytes, *required: str) -> dict[str, Any]:
+        try:
+            value = load_json(body)
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+        if not isinstance(value, dict) or any(k not in value for k in required):
+            raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
+        return value
+
+    # -- the witness (C2SP tlog-witness) -----------------------------------------------
+
+    # Served by WitnessEdge ahead of the framework; declared here for the OpenAPI document.
+    @api.post(WITNESS_PATH)
+    async def add_checkpoint(request: Request) -> Response:
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        return await witness_response(federation, str(request.url), request.headers.items(), body)
+
+    @api.get("/v1/federation/witnessed")
+    def witnessed() -> Response:
+        forked = evidence.forked(federation)
+        return json_response(
+            {
+                "witness": node.identity.witness.vkey,
+                "logs": [
+                    {
+                        "origin": row.origin,
+                        "size": row.size,
+                        "root": row.root,
+                        "checkpoint": row.note,
+                        "updated_at": row.updated_at,
+                        "forked": row.origin in forked,
+                    }
+                    for row in federation.store.all_witnessed()
+                ],
+            }
+        )
+
+    # -- this node's checkpoints, cosigned -------------------------------------------------
+
+    @api.get("/v1/federation/checkpoint")
+    def final_checkpoint() -> Response:
+        row = witness.final_checkpoint(federation)
+        if row is None:
+            raise Rejected(
+                "not_found",
+                f"no checkpoint has {node.config.witness_quorum} witness cosignature(s) yet",
+            )
+        return Response(witness.cosigned_note(federation, row), media_type=TEXT)
+
+    @api.get("/v1/federation/cosignatures")
+    def cosignatures() -> Response:
+        final = witness.final_checkpoint(federation)
+        by_size: dict[int, list[dict[str, Any]]] = {}
+        for size, name, line, timestamp in federation.store.all_cosignatures():
+            by_size.setdefault(size, []).append(
+                {"witness": name, "timestamp": timestamp, "line": line}
+            )
+        return json_response(
+            {
+                "quorum": node.config.witness_quorum,
+                "final": final.size if final is not None else None,
+                "checkpoints": [{"size": s, "cosignatures": c} for s, c in sorted(by_size.items())],
+            }
+        )
+
+    # -- recognitions, peers, the operator's requests ------------------------------------
+
+    @api.get("/v1/federation")
+    def summary() -> Response:
+        final = witness.final_checkpoint(federation)
+        return json_response(
+            {
+                "did": node.identity.did,
+                "key": node.identity.key_did,
+                "origin": node.identity.origin,
+                "witness": node.identity.witness.vkey,
+                "witness_quorum": node.config.witness_quorum,
+                "final_size": final.size if final is not None else None,
+                "peers": peers.overview(federation),
+                "forked": sorted(evidence.forked(federation)),
+            }
+        )
+
+    @api.get("/v1/federation/recognitions")
+    def recognitions() -> Response:
+        return json_response({"recognitions": federation.recognitions(in_force=False)})
+
+    @api.get("/v1/federation/peers")
+    def peer_list() -> Response:
+        return json_response({"peers": peers.overview(federation)})
+
+    @api.post("/v1/federation/peers", status_code=201)
+    async def add_peer(request: Request) -> Response:
+        _keyid, body = await signed(request, "peer.add", operator=True)
+        url = document(body, "url")["url"]
+        identity = await run_in_threadpool(peers.add, federation, str(url))
+        return json_response(identity, 201)
+
+    @api.post("/v1/federation/recognitions", status_code=201)
+    async def recognize(request: Request) -> Response:
+        _keyid, body = await signed(request, "recognize", operator=True)
+        request_document = document(body, "url")
+        receipt = await run_in_threadpool(
+            peers.recognize, federation, str(request_document["url"]), request_document.get("terms")
+        )
+        return json_response(receipt_json(receipt), 201)
+
+    @api.post("/v1/federation/withdrawals", status_code=201)
+    async def withdraw(request: Request) -> Response:
+        _keyid, body = await signed(request, "withdraw", operator=True)
+        request_document = document(body, "node")
+        receipt = await run_in_threadpool(
+            peers.withdraw,
+            federation,
+            str(request_document["node"]),
+            str(request_document.get("reason", "")),
+        )
+        return json_response(receipt_json(receipt), 201)
+
+    @api.post("/v1/federation/sync")
+    async def sync(request: Request) -> Response:
+        await signed(request, "sync", operator=True)
+        return json_response(await run_in_threadpool(sync_once, federation))
+
+    @api.get("/v1/federation/refusals")
+    def refusals() -> Response:
+        rows = federation.store.refusals()
+        return json_response({"refusals": [row.__dict__ for row in rows]})
+
+    # -- fork evidence -------------------------------------------------------------------
+
+    @api.get("/v1/federation/evidence")
+    def evidence_list() -> Response:
+        return json_response({"evidence": evidence.documents(federation)})
+
+    @api.post("/v1/federation/evidence")
+    async def receive_evidence(request: Request) -> Response:
+        signature, body = await signed(request, "evidence")
+        keyid = signature.keyid
+        try:
+            found = ForkEvidence.from_json(orjson.loads(body))
+        except (EvidenceError, orjson.JSONDecodeError) as error:
+            federation.refuse(keyid, "evidence", "invalid_evidence", str(error))
+            raise Rejected("invalid_evidence", str(error)) from None
+        outcome = await run_in_threadpool(evidence.record, federation, found, keyid)
+        if outcome == evidence.REFUSED:
+            raise Rejected("invalid_evidence", "the evidence does not prove a fork of a known log")
+        return json_response({"origin": found.origin, "new": outcome == evidence.NEW})
+
+    # -- mirrors -------------------------------------------------------------------------
+
+    @api.get("/v1/federation/mirrors")
+    def mirrors() -> Response:
+        return json_response({"mirrors": mirror.status(federation)})
+
+    def mirror_row(did: str) -> Any:
+        row = federation.store.mirror_of(did)
+        if row is None:
+            raise Rejected("not_found", f"this node keeps no mirror of {did}")
+        return row
+
+    @api.get("/mirror/{did}/checkpoint")
+    def mirror_checkpoint(did: str) -> Response:
+        return Response(
+            mirror_row(did).note, media_type=TEXT, headers={"Cache-Control": "no-store"}
+        )
+
+    @api.get("/mirror/{did}/checkpoints")
+    def mirror_checkpoints(did: str) -> Response:
+        row = mirror_row(did)
+        notes = federation.store.mirror_checkpoints(row.origin)
+        return json_response({"checkpoints": [{"size": s, "note": n} for s, n in notes]})
+
+    @api.get("/mirror/{did}/tile/{path:path}")
+    def mirror_tile(did: str, path: str) -> Response:
+        row = mirror_row(did)
+        try:
+            level, index, width = parse_tile_path("tile/" + path)
+        except ValueError as error:
+            raise Rejected("not_found", f"not a tile path: {error}") from None
+        if level != "entries":
+            raise Rejected(
+                "not_found", "a mirror serves entry bundles; hash tiles follow from them"
+            )
+        data = mirror.served_bundle(federation.store, row, index, width or 256)
+        if data is None:
+            raise Rejected("not_found", f"the mirror holds {row.size} entries")
+        return Response(data, media_type="application/octet-stream")
+
+    # -- visitors ------------------------------------------------------------------------
+
+    @api.get("/v1/federation/challenge")
+    def challenge() -> Response:
+        return json_response({"challenge": federation.new_challenge(), "domain": node.identity.did})
+
+    @api.post("/v1/federation/visitors", status_code=201)
+    async def visit(request: Request) -> Response:
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        presentation = document(body, "presentation")["presentation"]
+        receipt = await run_in_threadpool(visitors.admit, federation, presentation)
+        return json_response(receipt_json(receipt), 201)
+
+    @api.get("/v1/federation/visitors")
+    def visitor_list() -> Response:
+        with node.reading() as state:
+            found = [dict(v) for _did, v in state.items(VISITORS)]
+        return json_response({"visitors": found})
+
+    # -- alliances -----------------------------------------------------------------------
+
+    @api.get("/v1/federation/alliance")
+    def alliance_view() -> Response:
+        return json_response(alliance.view(node))
+
+    @api.get("/v1/federation/votes/{vote_id}")
+    def vote(vote_id: int) -> Response:
+        return json_response(alliance.vote_view(node, vote_id))
+
+    @api.get("/v1/federation/precincts")
+    def precincts() -> Response:
+        return json_response({"precincts": alliance.precinct_list(node)})
+
+    return api

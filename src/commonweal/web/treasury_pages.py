@@ -1,0 +1,94 @@
+"""Pages for the treasury: what the node holds, the ledger, expenses from draft to paid,
+a member's own transfer and a treasurer's income. Every action is an event signed in
+the browser (``static/js/money.js``); these routes only read and render."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from commonweal.domain.treasury.records import SPEND
+from commonweal.node import treasury_views
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.money_rendering import budget_chart
+from commonweal.web.rendering import page_router, render, signed_in, viewer
+
+
+def router(node: Node) -> APIRouter:
+    """Treasury pages over ``node``."""
+    pages = page_router()
+
+    @pages.get("/treasury", response_class=HTMLResponse)
+    def treasury(request: Request) -> HTMLResponse:
+        me = viewer(request, node)
+        page = treasury_views.overview_page(node, me["did"] if me and me["status"] else None)
+        charts = [budget_chart(b, page["unit_records"]) for b in page["budgets"]]
+        return render(
+            request,
+            node,
+            "treasury.html",
+            {**page, "charts": charts, "status_words": treasury_views.STATUS_WORDS},
+            me=me,
+        )
+
+    @pages.get("/treasury/ledger", response_class=HTMLResponse)
+    def ledger(
+        request: Request,
+        unit: str | None = None,
+        account: str | None = None,
+        before: int | None = None,
+    ) -> HTMLResponse:
+        page = treasury_views.ledger_page(
+            node,
+            unit=unit or None,
+            account=account or None,
+            before=None if before is None or before < 0 else before,
+        )
+        return render(request, node, "treasury-ledger.html", page)
+
+    @pages.get("/treasury/expenses", response_class=HTMLResponse)
+    def expenses(
+        request: Request, status: str | None = None, fund: str | None = None
+    ) -> HTMLResponse:
+        page = treasury_views.expenses_page(node, status=status or None, fund=fund or None)
+        return render(
+            request,
+            node,
+            "treasury-expenses.html",
+            {**page, "status_words": treasury_views.STATUS_WORDS},
+        )
+
+    @pages.get("/treasury/expenses/new", response_class=HTMLResponse)
+    def new_expense(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "claim an expense")
+        return render(
+            request, node, "treasury-expense-new.html", treasury_views.expense_form(node), me=me
+        )
+
+    @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
+    def expense(request: Request, expense_id: int) -> HTMLResponse:
+        me = viewer(request, node)
+        page = treasury_views.expense_page(node, expense_id, me["did"] if me else None)
+        return render(request, node, "treasury-expense.html", page, me=me)
+
+    @pages.get("/treasury/transfer", response_class=HTMLResponse)
+    def transfer(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "send money from your account")
+        page = treasury_views.transfer_form(node, me["did"])
+        return render(request, node, "treasury-transfer.html", page, me=me)
+
+    @pages.get("/treasury/income", response_class=HTMLResponse)
+    def income(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "record income")
+        if SPEND not in me["permissions"]:
+            raise Rejected(
+                "forbidden",
+                "income is recorded by treasurers (the treasury.spend permission), "
+                "so this form is not for you",
+            )
+        return render(
+            request, node, "treasury-income.html", treasury_views.income_form(node), me=me
+        )
+
+    return pages

@@ -1,0 +1,35 @@
+"""The network demo: three nodes and an alliance, recognised by decision, with a counted vote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commonweal.domain.catalog import default_registry
+from commonweal.domain.federation.alliance import NETWORK_VOTES
+from commonweal.domain.federation.standing import RECOGNITIONS
+from commonweal.node.demo_network import ALLIANCE, MEMBERS, create_network
+from commonweal.node.setup import open_store
+from commonweal.node.verify import verify_log
+
+
+def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
+    urls = create_network(tmp_path, 8150)
+    assert len(urls) == 4
+    for name in MEMBERS:
+        store = open_store(str(tmp_path / name))
+        try:
+            recognitions = store.projection_table(RECOGNITIONS)
+            assert len(recognitions) == 3  # the two other nodes and the alliance
+            assert sum(r["terms"]["alliance"] for r in recognitions.values()) == 1
+            assert verify_log(store, default_registry(), compare_with=store).ok
+        finally:
+            store.engine.dispose()
+    store = open_store(str(tmp_path / ALLIANCE))
+    try:
+        (vote,) = store.projection_table(NETWORK_VOTES).values()
+        assert vote["phase"] == "closed"
+        assert vote["result"]["participating"] == sum(len(m) for _t, m in MEMBERS.values())
+        assert vote["result"]["counts"] == {"yes": 7, "no": 4, "abstain": 1}
+        assert verify_log(store, default_registry(), compare_with=store).ok
+    finally:
+        store.engine.dispose()
