@@ -176,6 +176,8 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
     base = f"http://{host}:{port}"
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
     console.print(f"  Home page            {base}/")
+    console.print(f"  The commons          {base}/commons  (bookings, lotteries, sanctions)")
+    console.print(f"  Gatherings, RSVPs    {base}/gatherings")
     console.print(
         f"  Sign in as a member  {base}/key — restore {data_dir}/members/amara.key "
         "(a steward; any file in members/ works) and choose a passphrase of 10+ characters"

@@ -6,8 +6,9 @@ a booking ends with a flat tyre, a breach, a suspension and a successful appeal;
 another with a warning. The beds are drawn by the node from the log. A repair
 café takes place, with check-in by the organiser and by the code shown at the
 door, and its attendees hold attendance credentials. Near the end of the story an
-assembly is coming up with its RSVPs, a seed swap has a waitlist, and a proposal
-to change the cargo bike's rules is under discussion.
+assembly is coming up with its RSVPs, a seed swap has a waitlist, a proposal to change
+the cargo bike's rules is under discussion, the coming week is booked, Hana's appeal
+of a warning waits for a steward, and the autumn lottery for the beds is open.
 
 ``past`` runs early in the story (before the governance chapter), ``upcoming`` at
 its end. Acts here move the clock by minutes, not hours, so that check-ins fall
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.fields import utc_stamp
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 from commonweal.node import commons
@@ -125,6 +127,59 @@ def upcoming(story: Actor) -> None:
     for name in ("amara", "emil", "chen", "farah"):  # farah is fourth: the waitlist
         _do(story, name, "gatherings.rsvp.given", {"gathering": swap, "response": "yes"})
     _propose_longer_rides(story, bike)
+    _this_week(story, resources, day)
+
+
+def _this_week(story: Actor, resources: dict[str, int], day: datetime) -> None:
+    """For the pages: a busier week, an appeal waiting for a steward, an autumn lottery open."""
+    room, bike, beds = (
+        resources["Workshop room"],
+        resources["Cargo bike"],
+        resources["Community garden beds"],
+    )
+    _book(story, "chen", room, day + timedelta(hours=14), 3, "Sharpening chisels")
+    _book(story, "amara", bike, day + timedelta(days=2, hours=10), 4, "Market run")
+    _book(story, "emil", room, day + timedelta(days=3, hours=9, minutes=30), 2, "Bike repairs")
+    warning = _do(
+        story,
+        "chen",
+        "commons.breach.reported",
+        {
+            "resource": bike,
+            "member": story.did(HANA),
+            "rule": "Lock the bike to the rack",
+            "note": "Left unlocked outside the station for an afternoon.",
+        },
+    )
+    _do(
+        story,
+        HANA,
+        "commons.appeal.filed",
+        {
+            "sanction": warning,
+            "grounds": "I locked it with the frame lock; the chain lock is broken, "
+            "and I said so in the bike's notebook.",
+        },
+    )
+    season = story.node.state.get("commons.rounds", min(_round_ids(story)))
+    autumn = _do(
+        story,
+        "amara",
+        "commons.round.opened",
+        {
+            "resource": beds,
+            "start": season["end"],
+            "end": utc_stamp(parse_utc(season["end"]) + timedelta(days=150)),
+            "closes": utc_stamp(day + timedelta(days=6)),
+            "note": "Autumn and winter season: one bed per household.",
+        },
+    )
+    for name in ("bruno", "dalia", "ivo"):
+        _do(story, name, "commons.round.entered", {"round": autumn})
+
+
+def _round_ids(story: Actor) -> list[int]:
+    return [r["id"] for _key, r in story.node.state.items("commons.rounds")]
 
 
 def _register(story: Actor) -> tuple[int, int, int]:

@@ -18,7 +18,9 @@ from commonweal.node.service import Node
 from commonweal.web import (
     aid_pages,
     campaign_pages,
+    commons_pages,
     credit_pages,
+    gathering_pages,
     governance_pages,
     log_pages,
     member_pages,
@@ -36,6 +38,8 @@ PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
     aid_pages.router,
     campaign_pages.router,
     round_pages.router,
+    commons_pages.router,
+    gathering_pages.router,
 ]
 """Every area's page routes; a capability appends its ``router`` here."""
 

@@ -16,6 +16,7 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, load_key_file
 from commonweal.core.rfc3339 import format_utc
 from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.service import Node
 from commonweal.node.setup import init_node, write_key_file
 from tests.server import ServerProcess
 
@@ -83,8 +84,13 @@ class LiveNode:
         self.server.stop()
 
 
-def start_live_node(folder: Path, constitution: Mapping[str, Any] | None = None) -> LiveNode:
-    """Create the node (founders admitted, vouch policy) and serve it with a test clock."""
+def start_live_node(
+    folder: Path,
+    constitution: Mapping[str, Any] | None = None,
+    setup: Callable[[Node], object] | None = None,
+) -> LiveNode:
+    """Create the node (founders admitted, vouch policy) and serve it with a test clock;
+    ``setup`` may act on the node (as the node) before it is served."""
     keys, dids, profiles = {}, {}, {}
     for name, display in FOUNDERS.items():
         key = SigningKey.generate()
@@ -103,6 +109,8 @@ def start_live_node(folder: Path, constitution: Mapping[str, Any] | None = None)
         checkpoint_every_seconds=1.0,
         constitution=constitution,
     )
+    if setup is not None:
+        setup(node)
     node.close()
     clock_file = folder / "clock-offset"
     clock_file.write_text("0")

@@ -44,7 +44,8 @@ export async function postJson(path, body) {
 }
 
 // Advice beside the node's own words, for the refusals a person can do something about.
-const ADVICE = {
+// A page's own module adds the codes of its capability: Object.assign(ADVICE, {...}).
+export const ADVICE = {
   not_a_member: "Only members can do this. If you have not joined yet, apply on the Join page.",
   suspended: "Your membership is suspended, so you cannot act until a steward reinstates you.",
   forbidden: "Your roles do not allow this.",

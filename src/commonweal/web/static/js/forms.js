@@ -11,7 +11,8 @@
 // Field names may be dotted ("ballot.choice") to nest. data-type on a field: "int",
 // "bool" (a checkbox), "json", "list" (every checked box of that name), "null"
 // (an empty value becomes null); data-omit-empty leaves an empty field out.
-// data-body="name" uses a builder registered with registerBody(name, form => body).
+// data-body="name" uses a builder registered with registerBody(name, form => body) (or a
+// promise of the body).
 // data-then: "reload" (default), "redirect:/path" ({index} is the receipt's index),
 // or "stay". data-done is the message shown afterwards; data-confirm asks first.
 
@@ -80,7 +81,7 @@ async function send(form, submitter) {
   form.setAttribute("aria-busy", "true");
   say("Signing with your key and sending…");
   try {
-    const body = formBody(form);
+    const body = await formBody(form); // a builder may be async (hashing, reading the key)
     const type = (submitter && submitter.dataset.event) || form.dataset.event;
     const { receipt } = await act(type, body);
     const done = form.dataset.done || "Done: it is signed and in the log.";

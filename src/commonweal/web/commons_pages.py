@@ -1,0 +1,75 @@
+"""Pages for the commons: the registry of shared resources, a resource with its rules and
+its week of bookings, allocation rounds with their draw, sanctions and appeals, a member's
+own standing, and the stewards' console. Every action on them is an event signed in the
+browser (``static/js/commons.js`` builds the bodies a plain form cannot)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from commonweal.node import commons_views
+from commonweal.node.commons_words import CONDITION_WORDS, KIND_ONE
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.web.rendering import page_router, render, signed_in, viewer
+
+
+def router(node: Node) -> APIRouter:
+    """Commons pages over ``node``."""
+    pages = page_router()
+
+    @pages.get("/commons", response_class=HTMLResponse)
+    def registry(request: Request) -> HTMLResponse:
+        me = viewer(request, node)
+        page = commons_views.registry_page(node, me["did"] if me else None)
+        return render(request, node, "commons.html", page, me=me)
+
+    @pages.get("/commons/standing", response_class=HTMLResponse)
+    def standing(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "see your bookings and your standing in the commons")
+        page = commons_views.standing_page(node, me["did"])
+        page["proposing"] = commons_views.proposing(node)
+        return render(request, node, "commons-standing.html", page, me=me)
+
+    @pages.get("/commons/steward", response_class=HTMLResponse)
+    def console(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "use the commons stewards' console")
+        may_register = "commons.register" in me["permissions"]
+        if not may_register and not commons_views.steward_of_anything(node, me["did"]):
+            raise Rejected(
+                "forbidden",
+                "the commons console is for the stewards and monitors of a shared resource",
+            )
+        page = commons_views.steward_page(node, me["did"], me["permissions"])
+        page["form"] = commons_views.rules_form(node)
+        page["proposing"] = commons_views.proposing(node)
+        return render(request, node, "commons-steward.html", page, me=me)
+
+    @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
+    def allocation_round(request: Request, round_id: int) -> HTMLResponse:
+        me = viewer(request, node)
+        page = commons_views.round_page(node, round_id, me["did"] if me else None)
+        return render(request, node, "commons-round.html", page, me=me)
+
+    @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
+    def sanction(request: Request, sanction_id: int) -> HTMLResponse:
+        me = viewer(request, node)
+        page = commons_views.sanction_page(node, sanction_id, me["did"] if me else None)
+        return render(request, node, "commons-sanction.html", page, me=me)
+
+    @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
+    def resource(
+        request: Request, resource_id: int, week: str | None = None, unit: int = 1
+    ) -> HTMLResponse:
+        me = viewer(request, node)
+        page = commons_views.resource_page(
+            node, resource_id, me["did"] if me else None, week=week, unit=unit
+        )
+        if me and me["active"]:
+            page["form"] = commons_views.rules_form(node)
+        page["conditions"] = CONDITION_WORDS
+        page["kind_one"] = KIND_ONE
+        return render(request, node, "commons-resource.html", page, me=me)
+
+    return pages
