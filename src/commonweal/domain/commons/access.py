@@ -3,6 +3,10 @@
 One condition a line, so each refusal has its own code and its own test:
 ``not_a_member`` / ``suspended`` (membership), ``role_required`` (the resource's
 boundary), ``booking_suspended`` (a sanction in force), ``out_of_service``.
+
+A visitor whose home node's treaty grants ``book`` counts as inside the membership
+boundary (not a role's: a visitor holds no role here) and answers to sanctions like
+a member.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from typing import Any
 
 from commonweal.domain.commons.records import OUT_OF_SERVICE, SANCTIONS
 from commonweal.domain.errors import Conflict, DomainError, NotPermitted
+from commonweal.domain.federation.standing import BOOK
 from commonweal.domain.governance.records import moment, roles_of
-from commonweal.domain.membership.records import require_active_member
+from commonweal.domain.membership.records import require_member_or_visitor
 from commonweal.domain.state import State
 
 REFERRED = "referred"
@@ -44,9 +49,9 @@ def suspension(state: State, resource_id: int, did: str, now: str) -> dict[str, 
 
 
 def require_rights(state: State, record: Mapping[str, Any], did: str, now: str) -> None:
-    """``did`` may use the resource now: a member in good standing, inside its boundary,
-    and not suspended by a sanction."""
-    require_active_member(state, did, f"use {record['title']!r}")
+    """``did`` may use the resource now: a member in good standing (or a visitor the
+    treaty lets book), inside its boundary, and not suspended by a sanction."""
+    require_member_or_visitor(state, did, BOOK, f"use {record['title']!r}")
     access = record["rules"]["access"]
     if access != "members" and access["role"] not in roles_of(state, did):
         raise NotPermitted(

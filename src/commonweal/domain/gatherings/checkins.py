@@ -34,12 +34,13 @@ from commonweal.domain.gatherings.records import (
     key,
     only,
     parse_ref,
+    require_attendee,
     require_not_cancelled,
     require_organiser,
     require_rsvp,
 )
 from commonweal.domain.governance.records import later, reached
-from commonweal.domain.membership.records import did_member, owe_credential, require_active_member
+from commonweal.domain.membership.records import did_member, owe_credential
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -76,7 +77,7 @@ def apply_checkin(state: State, ctx: Context, checkin: tuple[int, str]) -> None:
     record = gathering(state, gathering_id)
     require_organiser(record, ctx, "check members in")
     _require_window(record, ctx.received, later(record["ends"], ORGANISER_GRACE))
-    require_active_member(state, did, "be checked in")
+    require_attendee(state, record, did, "be checked in")
     require_rsvp(state, record, did)
     existing = state.get(ATTENDANCE, key(gathering_id, did))
     if existing is not None and existing["status"] == CONFIRMED:
@@ -89,7 +90,7 @@ def apply_claim(state: State, ctx: Context, claim: tuple[int, str]) -> None:
     """An attendee checks in with the code at the venue, while the gathering is on."""
     gathering_id, proof = claim
     record = gathering(state, gathering_id)
-    require_active_member(state, ctx.author, "check in")
+    require_attendee(state, record, ctx.author, "check in")
     if record["code_hash"] is None:
         raise Conflict(f"{record['title']!r} has no self check-in code", code="no_code")
     _require_window(record, ctx.received, record["ends"])

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.federation.standing import ATTEND
+from commonweal.domain.membership.records import require_active_member, require_member_or_visitor
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -66,6 +68,15 @@ def require_organiser(record: Mapping[str, Any], ctx: Context, doing: str) -> No
     """The author is the node itself or one of the gathering's organisers."""
     if ctx.author != ctx.node_key and ctx.author not in record["organisers"]:
         raise NotPermitted(f"only its organisers may {doing}", code="not_organiser")
+
+
+def require_attendee(state: State, record: Mapping[str, Any], did: str, doing: str) -> None:
+    """``did`` may attend: a member in good standing, or, at a gathering (not an assembly,
+    where the members deliberate), a visitor whose home node's treaty grants ``attend``."""
+    if record["kind"] == "assembly":
+        require_active_member(state, did, doing)
+    else:
+        require_member_or_visitor(state, did, ATTEND, doing)
 
 
 def require_not_cancelled(record: Mapping[str, Any]) -> None:

@@ -21,10 +21,10 @@ from commonweal.domain.gatherings.records import (
     key,
     only,
     parse_ref,
+    require_attendee,
     require_not_cancelled,
 )
 from commonweal.domain.governance.records import reached
-from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -41,10 +41,11 @@ def parse_rsvp(body: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def apply_rsvp(state: State, ctx: Context, rsvp: tuple[int, str]) -> None:
-    """A member says yes (a place, or the waitlist) or no (freeing any place they held)."""
+    """A member (or a visitor the treaty lets attend) says yes (a place, or the waitlist)
+    or no (freeing any place they held)."""
     gathering_id, response = rsvp
     record = gathering(state, gathering_id)
-    require_active_member(state, ctx.author, "RSVP")
+    require_attendee(state, record, ctx.author, "RSVP")
     require_not_cancelled(record)
     if reached(ctx.received, record["ends"]):
         raise Conflict(f"{record['title']!r} is over", code="too_late")
