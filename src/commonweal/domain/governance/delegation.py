@@ -276,7 +276,9 @@ def to_arrays(
     size = len(names)
     trustee = np.full(size, -1, dtype=np.int64)
     if trusters:
-        trustee[_positions(index, trusters)] = _positions(index, trustees)
+        # with no fixed members, the trusters (distinct: dict keys) are the first indices
+        at = np.arange(len(trusters)) if not members else _positions(index, trusters)
+        trustee[at] = _positions(index, trustees)
     return Indexed(tuple(names), trustee, _contains(names, direct), _contains(names, electorate))
 
 
