@@ -70,6 +70,33 @@ def test_burlington_2009_irv_and_its_condorcet_winner() -> None:
     assert profile.pairwise["Andy Montroll", "Bob Kiss"] == 4064
 
 
+def rctab_generic_csv() -> Profile:
+    """RCTab's generic-CSV fixture, with the undeclared write-ins taken off every ballot
+    (RCTab eliminates them first, whatever their count; the rules here do not)."""
+    path = GOVERNANCE / "rctab" / "generic_csv_test_cvr.csv"
+    declared = ["Lettuce", "Broccoli", "Cucumber", "Cauliflower"]
+    rankings = []
+    with path.open() as handle:
+        for row in csv.DictReader(handle):
+            rankings.append(
+                [c for _rank, c in sorted((int(row[c]), c) for c in declared if row[c])]
+            )
+    return Profile.from_rankings(declared, rankings)
+
+
+def test_rctab_generic_csv_rounds() -> None:
+    report = json.loads(
+        (GOVERNANCE / "rctab" / "generic_csv_test_expected_detailed_report.json").read_text()
+    )
+    expected = [
+        {name: int(votes) for name, votes in r["tally"].items()} for r in report["results"][1:]
+    ]
+    elected = [t["elected"] for t in report["results"][-1]["tallyResults"] if "elected" in t]
+    result = instant_runoff(rctab_generic_csv())
+    assert result.detail["rounds"] == expected  # RCTab's rounds 2-4, count for count
+    assert sorted(result.winners) == elected == ["Cucumber"]
+
+
 rankings = st.integers(3, 5).flatmap(
     lambda n: st.lists(st.permutations(range(n)), min_size=1, max_size=25).map(lambda rs: (n, rs))
 )
