@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from itertools import pairwise
+
 from commonweal.domain.catalog import default_registry
 from commonweal.node.verify import verify_log
 from tests.community import Community
@@ -18,6 +21,7 @@ from tests.treasury import (
     pending_expense,
     status,
 )
+from tests.vectors import find_vectors
 
 
 def test_draft_submit_two_approvals_then_paid(community: Community) -> None:
@@ -191,3 +195,36 @@ def test_bad_drafts_are_refused(community: Community) -> None:
         "unknown_line"
     )
     assert community.refused("outsider", "treasury.expense.drafted", body) == "not_a_member"
+
+
+OPEN_COLLECTIVE = json.loads(
+    (find_vectors() / "mutual" / "workflows_opencollective_creditcommons.json").read_text()
+)["open_collective_expense"]
+
+
+def test_open_collectives_documented_paths(community: Community) -> None:
+    """Our statuses are Open Collective's, spelled alike; every documented path between
+    statuses we keep is walked by the events that make it, and ends where it says."""
+    from commonweal.domain.treasury.expenses import STATUSES
+
+    assert set(STATUSES) <= set(OPEN_COLLECTIVE["statuses"])
+    open_treasury(community)
+    income(community, 50_000)
+    moves = {
+        ("PENDING", "REJECTED"): [("dana", "treasury.expense.rejected", {"reason": "Not ours"})],
+        ("PENDING", "APPROVED"): [
+            ("dana", "treasury.expense.approved", {}),
+            ("erin", "treasury.expense.approved", {}),
+        ],
+        ("APPROVED", "PAID"): [("carol", "treasury.expense.paid", {"evidence": evidence("bank")})],
+    }
+    paths = [p for p in OPEN_COLLECTIVE["documented_paths"] if set(p) <= set(STATUSES)]
+    assert paths == [["PENDING", "REJECTED"], ["PENDING", "APPROVED", "PAID"]]
+    for path in paths:
+        expense = pending_expense(community, "finn", 900)
+        for before, after in pairwise(path):
+            assert status(community, expense) == before
+            for name, event_type, extra in moves[before, after]:
+                community.act(name, event_type, {"expense": expense, **extra})
+            assert status(community, expense) == after
+    assert_books_balance(community)
