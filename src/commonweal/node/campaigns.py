@@ -70,6 +70,12 @@ def campaigns(
         ]
 
 
+def recognitions(node: Node) -> list[dict[str, Any]]:
+    """The nodes this node has recognised (in force or not): names and URLs for views."""
+    with node.reading() as state:
+        return [{"node": str(did), **r} for did, r in state.items(RECOGNITIONS)]
+
+
 def carried_campaigns(node: Node) -> list[dict[str, Any]]:
     """Other nodes' network campaigns this node carries, newest first, with where they
     are at home (name, URL and the campaign's page there, while recognised)."""
