@@ -81,7 +81,7 @@ def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict
         raise AuditFailure(f"entry {index}: the leaf hash served is not the entry's")
     proof = client.get_json("/v1/proof/inclusion", index=index, size=size)["proof"]
     verify_inclusion(index, size, digest, [base64.b64decode(h) for h in proof], root)
-    return {"type": event.type, "body": event.body, "received": logged["received"]}
+    return {"type": event.type, "body": event.body, "received": logged["received"], "index": index}
 
 
 def _check_report(

@@ -4,8 +4,9 @@ node that made it, and the home's count against the reports.
 For each node whose report the home counted, the audit fetches from that node the
 entries that carried and closed its copy of the campaign (named in the report's
 source), proves both are in its log under a checkpoint signed by its key
-(inclusion proofs), and checks that they carried this home's campaign and closed
-it with exactly the count the home added. The closing entry's own rule recounted
+(inclusion proofs), and checks that they carried this home's campaign — with the
+very terms of the launch entry, proven in the home's log — and closed it with
+exactly the count the home added. The closing entry's own rule recounted
 the pledges, so ``commonweal verify <node>`` extends the check to every pledge;
 ``commonweal verify <home>`` re-decides the outcome from the local pledges and the
 reports.
@@ -24,6 +25,7 @@ from commonweal.core.checkpoint import open_checkpoint
 from commonweal.core.events import EventError
 from commonweal.core.merkle import ProofError
 from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.domain.campaigns.events import LAUNCHED
 from commonweal.domain.campaigns.network import CARRIED_CLOSED, CARRIED_EVENT
 
 Check = tuple[str, bool, str]
@@ -49,11 +51,22 @@ def audit_campaign(
     """Audit network campaign ``campaign_id`` of the node at ``home_url``."""
     home = PeerClient(home_url, http=http)
     record = home.get_json(f"/v1/campaigns/{campaign_id}")
-    home_did = home.identity()["did"]
+    identity = home.identity()
+    home_did = identity["did"]
     nodes = {r["node"]: r for r in home.get_json("/v1/federation/recognitions")["recognitions"]}
     audit = CampaignAudit(campaign_id)
     if not record.get("network"):
         audit.totals.append(("network", False, f"campaign {campaign_id} is not a network one"))
+        return audit
+    try:
+        checkpoint = open_checkpoint(home.checkpoint(), NoteVerifier(identity["vkey"]))
+        launch = proven_entry(home, campaign_id, checkpoint.size, checkpoint.root)
+        if launch["type"] != LAUNCHED:
+            raise AuditFailure(f"entry {campaign_id} of the home's log launched no campaign")
+    except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
+        audit.totals.append(
+            ("launch", False, f"the launch is not proven in the home's log: {error}")
+        )
         return audit
     for node_did, report in sorted(record.get("reports", {}).items()):
         counted = record["remote"].get(node_did)
@@ -62,7 +75,7 @@ def audit_campaign(
             audit.checks.append((node_did, False, "the home does not say where this node is"))
             continue
         try:
-            detail = _check_report(node, report, counted, home_did, campaign_id, home.http)
+            detail = _check_report(node, report, counted, home_did, launch, home.http)
             audit.checks.append((node_did, True, detail))
         except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
             audit.checks.append((node_did, False, str(error)))
@@ -75,9 +88,10 @@ def _check_report(
     report: dict[str, Any],
     counted: int | None,
     home: str,
-    campaign_id: int,
+    launch: dict[str, Any],
     http: httpx.Client,
 ) -> str:
+    campaign_id = launch["index"]
     client = PeerClient(node["url"], http=http)
     checkpoint = open_checkpoint(client.checkpoint(), NoteVerifier(node["vkey"]))
     if report["origin"] != checkpoint.origin:
@@ -92,6 +106,9 @@ def _check_report(
         campaign_id,
     ):
         raise AuditFailure(f"entry {report['carried']} did not carry this campaign")
+    carried_launch = (copy["body"].get("launch"), copy["body"].get("launched_at"))
+    if carried_launch != (launch["body"], launch["received"]):
+        raise AuditFailure(f"entry {report['carried']} carried other terms than the home's launch")
     body = closed["body"]
     if closed["type"] != CARRIED_CLOSED or (body.get("home"), body.get("campaign")) != (
         home,
