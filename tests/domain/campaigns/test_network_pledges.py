@@ -168,3 +168,22 @@ def test_old_launch_bodies_stay_local(pair: Pair) -> None:
     body.update(kind="all_or_nothing", unit="EUR", goal=10, report_seconds=600)
     del body["action"], body["threshold"]
     assert refused(pair.aster.act, "alice", LAUNCHED, body) == "invalid_body"
+
+
+def test_a_cancellation_at_home_releases_the_pledges_carried(pair: Pair) -> None:
+    campaign = pair.launch()
+    pair.carry(pair.birch, campaign)
+    pair.pledge(pair.birch, "carol", campaign)
+    cancelled = pair.aster.act(
+        "alice", "campaigns.campaign.cancelled", {"campaign": campaign, "reason": "rain"}
+    )
+    assert pair.record(campaign)["closed_index"] == cancelled.index
+    body = pair.settle(pair.birch, campaign)  # before the deadline: the copy was open
+    assert body["outcome"] == "cancelled"
+    copy = pair.copy(pair.birch, campaign)
+    assert copy["status"] == carried.SETTLED
+    assert pledge_statuses(pair.birch, copy) == {"released"}
+    assert refused(pair.pledge, pair.birch, "dan", campaign) == "campaign_closed"
+    pair.clock.advance(days=7)
+    assert campaigns.run_due(pair.birch.node) == []  # a settled copy is not closed again
+    pair.verify_all()

@@ -108,9 +108,12 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
             log.info("campaign %d of %s not carried: %s", campaign_id, home, refused.message)
             continue
         done.append(f"carried campaign {campaign_id}")
+    still_open = {int(found["id"]) for found in listed}
     for campaign_id, record in sorted(copies(federation, home).items()):
         if record["status"] == carried.SETTLED:
             continue
+        if record["status"] == carried.OPEN and campaign_id in still_open:
+            continue  # nothing to report or settle yet: no need to ask
         try:
             at_home = client.get_json(f"/v1/campaigns/{campaign_id}")
         except PeerError as error:
