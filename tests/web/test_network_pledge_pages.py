@@ -78,6 +78,7 @@ def test_home_and_carrying_pages(pair: Pair) -> None:
     with client_of(pair, "aster") as aster:
         html = page(aster, f"/campaigns/{campaign}")
         assert "3 of 3 people pledged" in html
+        assert "the nodes that carry it report their counts until" in html
         section = html[html.index('data-testid="network-count"') :]
         assert "Birch" in section and "<strong>3</strong> of 3" in section
         assert "commonweal campaign audit" in section
@@ -88,3 +89,4 @@ def test_home_and_carrying_pages(pair: Pair) -> None:
         html = page(birch, f"/campaigns/carried/{campaign}?home={quote(pair.aster.did)}")
         assert "succeeded" in html and "committed" in html
         assert "campaigns.pledge.made" not in html
+        assert "settled: succeeded" in page(birch, "/campaigns")

@@ -46,6 +46,13 @@ PLEDGE_WORDS = {
 }
 
 
+CARRIED_WORDS = {
+    "open": "open for pledges here",
+    "closed": "closed here; waiting for the home node's outcome",
+    "settled": "settled",
+}
+
+
 def listing(node: Node, *, status: str | None = None) -> dict[str, Any]:
     """Every campaign (open ones first, then newest first) with its progress, and the
     other nodes' network campaigns this node carries."""
@@ -53,18 +60,11 @@ def listing(node: Node, *, status: str | None = None) -> dict[str, Any]:
     found = [_progress(names, c) for c in campaigns.campaigns(node, status=status)]
     found.sort(key=lambda c: (c["status"] != OPEN, -int(c["id"])))
     carried = [
-        c
+        {**c, "status_words": CARRIED_WORDS.get(c["status"], c["status"])}
         for c in campaigns.carried_campaigns(node)
         if status is None or (status == OPEN and c["status"] == OPEN)
     ]
     return {"campaigns": found, "carried": carried, "units": declared_units(node)}
-
-
-CARRIED_WORDS = {
-    "open": "open for pledges here",
-    "closed": "closed here; waiting for the home node's outcome",
-    "settled": "settled",
-}
 
 
 def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) -> dict[str, Any]:
