@@ -91,3 +91,7 @@ class Pair:
     def close(self) -> None:
         for place in (self.aster, self.birch, self.cedar):
             place.node.close()
+
+    def progress(self, place: Place, campaign: int, pledgers: int) -> None:
+        body = {"campaign": campaign, "pledgers": pledgers}
+        as_node(place.node, self.aster.node, network.PROGRESS, body)

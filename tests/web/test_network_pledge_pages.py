@@ -72,6 +72,11 @@ def test_home_and_carrying_pages(pair: Pair) -> None:
         assert "You pledged to plant ten trees" in html
         assert hidden(html, "campaigns.pledge.withdrawn")["home"] == pair.aster.did
         assert 'data-testid="carried-count">1<' in html
+    pair.progress(pair.birch, campaign, 1)
+    with client_of(pair, "aster") as aster:
+        html = page(aster, f"/campaigns/{campaign}")
+        assert 'data-testid="network-so-far">3 of 3<' in html and "1 so far" in html
+        assert "<strong>2</strong> of 3" in html  # counted: Aster's own until Birch reports
     pair.clock.advance(days=7)
     campaigns.run_due(pair.birch.node)
     pair.report(pair.birch, campaign)

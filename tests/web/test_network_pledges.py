@@ -64,7 +64,7 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
     nodes: dict[str, Any],
 ) -> None:
     aster, birch, cedar = nodes["aster"], nodes["birch"], nodes["cedar"]
-    deadline = format_utc(datetime.now(UTC) + timedelta(seconds=8))
+    deadline = format_utc(datetime.now(UTC) + timedelta(seconds=10))
     launch = {
         "kind": "threshold",
         "title": "Plant a thousand trees",
@@ -91,6 +91,11 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
         aster.submit(member, PLEDGED, body={"campaign": campaign, "home": aster.did})
     birch.submit(birch.members[0], PLEDGED, body={"campaign": campaign, "home": aster.did})
     cedar.submit(cedar.members[0], PLEDGED, body={"campaign": campaign, "home": aster.did})
+    # Before the deadline Birch's sync tells Aster how many pledged there so far.
+    wait_for(
+        lambda: aster.get(f"/v1/campaigns/{campaign}")["progress"][birch.did]["pledgers"] == 1,
+        what="Birch's count so far reaching Aster",
+    )
     # At the deadline Birch closes its copy (1 pledger) and its sync reports it to Aster.
     record = wait_for(
         lambda: (r := aster.get(f"/v1/campaigns/{campaign}"))["remote"].get(birch.did) == 1 and r,

@@ -101,25 +101,33 @@ def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) ->
 
 
 def network_counts(node: Node, record: dict[str, Any]) -> dict[str, Any] | None:
-    """A network campaign's count across nodes: here, and each reporting node's."""
+    """A network campaign's count across nodes: here, and each other node's — its final
+    report (counted), or before that what it said so far (shown, not counted)."""
     if not record.get("network"):
         return None
     homes = {r["node"]: r for r in campaigns.recognitions(node)}
-    nodes = [
-        {
-            "did": did,
-            "name": homes.get(did, {}).get("name") or did,
-            "url": homes.get(did, {}).get("url"),
-            "pledgers": count,
-            "index": record["reports"].get(did, {}).get("index"),
-        }
-        for did, count in sorted(record["remote"].items())
-    ]
-    remote = sum(n["pledgers"] for n in nodes)
+    progress = record.get("progress", {})
+    nodes = []
+    for did in sorted(set(record["remote"]) | set(progress)):
+        final = did in record["remote"]
+        source = record["reports"].get(did, {}) if final else progress[did]
+        nodes.append(
+            {
+                "did": did,
+                "name": homes.get(did, {}).get("name") or did,
+                "url": homes.get(did, {}).get("url"),
+                "pledgers": record["remote"][did] if final else progress[did]["pledgers"],
+                "final": final,
+                "index": source.get("index"),
+            }
+        )
+    counted = record["pledgers"] + sum(n["pledgers"] for n in nodes if n["final"])
     return {
         "here": record["pledgers"],
         "nodes": nodes,
-        "total": record["pledgers"] + remote,
+        "counted": counted,
+        "so_far": record["pledgers"] + sum(n["pledgers"] for n in nodes),
+        "interim": any(not n["final"] for n in nodes),
         "reports_until": closes_at(record),
     }
 

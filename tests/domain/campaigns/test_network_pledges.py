@@ -187,3 +187,24 @@ def test_a_cancellation_at_home_releases_the_pledges_carried(pair: Pair) -> None
     pair.clock.advance(days=7)
     assert campaigns.run_due(pair.birch.node) == []  # a settled copy is not closed again
     pair.verify_all()
+
+
+def test_interim_counts_are_shown_but_only_final_reports_count(pair: Pair) -> None:
+    campaign = pair.launch(threshold=2)
+    pair.carry(pair.birch, campaign)
+    pair.progress(pair.birch, campaign, 5)  # an interim count, however large
+    pair.progress(pair.birch, campaign, 7)  # replaced by the next
+    record = pair.record(campaign)
+    assert record["progress"][pair.birch.did]["pledgers"] == 7
+    assert record["remote"] == {} and record["reached_at"] is None
+    assert refused(pair.progress, pair.cedar, campaign, 1) == "not_recognized"
+    local = pair.launch(network_terms=False)
+    assert refused(pair.progress, pair.birch, local, 1) == "not_network"
+    pair.clock.advance(days=7)
+    assert refused(pair.progress, pair.birch, campaign, 1) == "campaign_closed"
+    campaigns.run_due(pair.birch.node)  # no pledges at Birch: its copy closes with 0
+    pair.report(pair.birch, campaign)
+    pair.clock.advance(seconds=600)
+    campaigns.run_due(pair.aster.node)
+    assert pair.record(campaign)["status"] == "failed"  # the interim 7 never counted
+    pair.verify_all()

@@ -182,6 +182,7 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
         "pledgers": 0,
         "remote": {},
         "reports": {},
+        "progress": {},
         "reached_at": None,
         "closed_at": None,
         "closed_index": None,

@@ -14,6 +14,10 @@ pledgers of other nodes too. A node B that recognises A carries it:
 4. ``campaigns.carried.settled`` (B's log, by B's node): once A's close is in B's
    verified mirror, B's pledges become binding (succeeded) or are released.
 
+Before the deadline B may also tell A how many pledged there so far
+(``campaigns.pledgers.progress``, signed by B's node key), for A's page: A shows
+it, but counts only the final reports, which the audit can check.
+
 Anyone can check a report against the closing entry in B's log
 (``client/campaign_audit.py``), and A's closing count against the reports
 (``verify`` of A's log recomputes it).
@@ -52,6 +56,7 @@ CARRIED_EVENT = "campaigns.campaign.carried"
 CARRIED_CLOSED = "campaigns.carried.closed"
 CARRIED_SETTLED = "campaigns.carried.settled"
 REPORTED = "campaigns.pledgers.reported"
+PROGRESS = "campaigns.pledgers.progress"
 OUTCOMES = (SUCCEEDED, FAILED, CANCELLED)
 
 
@@ -301,6 +306,38 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     state.put(CAMPAIGNS, record["id"], updated)
 
 
+def parse_progress(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"campaign", "pledgers"}``: how many have pledged at the reporting node so far."""
+    keys = {"campaign", "pledgers"}
+    fields.only(body, keys, keys)
+    return {
+        "campaign": fields.ref(body, "campaign"),
+        "pledgers": fields.amount(body, "pledgers", minimum=0),
+    }
+
+
+def apply_progress(state: State, ctx: Context, progress: dict[str, Any]) -> None:
+    """A recognised node's interim count, before the deadline: shown, never counted."""
+    node = reporting_node(state, ctx.author)
+    if node is None:
+        raise NotPermitted(
+            "only a node this node recognises reports pledgers, signed by its node key",
+            code="not_recognized",
+        )
+    record = campaign(state, progress["campaign"])
+    if not record.get("network"):
+        raise Conflict(f"campaign {record['id']} is not a network campaign", code="not_network")
+    if record["status"] != OPEN or reached(ctx.received, record["deadline"]):
+        raise Conflict(
+            f"campaign {record['id']} took pledges until {record['deadline']}; "
+            "send the final report",
+            code="campaign_closed",
+        )
+    entry = {"pledgers": progress["pledgers"], "at": ctx.received, "index": ctx.index}
+    updated = {**record, "progress": {**record["progress"], str(node["node"]): entry}}
+    state.put(CAMPAIGNS, record["id"], updated)
+
+
 EVENT_TYPES: tuple[EventType[Any], ...] = (
     EventType(
         CARRIED_EVENT,
@@ -325,5 +362,11 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
         "A recognised node reports its pledgers to a network campaign homed here.",
         parse_report,
         apply_report,
+    ),
+    EventType(
+        PROGRESS,
+        "A recognised node says how many pledged there so far (shown, not counted).",
+        parse_progress,
+        apply_progress,
     ),
 )

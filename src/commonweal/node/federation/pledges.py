@@ -4,7 +4,8 @@
 and mirrors (the campaign's *home*). It asks the home for its open network
 campaigns and carries each one it does not carry yet — copying the launch from
 its verified mirror of the home's log, never from the answer — so its members can
-pledge here; once a copy is closed here (``node/campaigns.run_due`` closes copies
+pledge here; while it is open it tells the home how many pledged here so far
+(shown there, not counted); once a copy is closed here (``node/campaigns.run_due`` closes copies
 at the deadline) it reports the count to the home, signed by this node's key;
 once the home's closing (or cancellation) is in the verified mirror, it settles
 its pledges by it.
@@ -16,10 +17,12 @@ from typing import Any
 
 from commonweal.client.peers import PeerError
 from commonweal.core.events import EventError, parse_leaf
+from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import carried, network
 from commonweal.domain.campaigns.closing import CLOSED
 from commonweal.domain.campaigns.events import CANCELLED_EVENT, LAUNCHED
 from commonweal.domain.campaigns.records import CANCELLED, OPEN
+from commonweal.domain.governance.records import reached
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import mirror
 from commonweal.node.federation.service import Federation, log
@@ -108,6 +111,10 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
             log.info("campaign %d of %s not carried: %s", campaign_id, home, refused.message)
             continue
         done.append(f"carried campaign {campaign_id}")
+    for found in listed:
+        step = _progress(federation, client, mine.get(int(found["id"])), found)
+        if step:
+            done.append(step)
     still_open = {int(found["id"]) for found in listed}
     for campaign_id, record in sorted(copies(federation, home).items()):
         if record["status"] == carried.SETTLED:
@@ -125,6 +132,27 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
         if step:
             done.append(step)
     return done
+
+
+def _progress(
+    federation: Federation, client: Any, record: dict[str, Any] | None, at_home: dict[str, Any]
+) -> str | None:
+    """Tell the home how many pledged here so far, when that changed (before the deadline)."""
+    node = federation.node
+    if record is None or record["status"] != carried.OPEN:
+        return None
+    if reached(format_utc(max(node.clock(), node.last_received)), record["deadline"]):
+        return None
+    shown = at_home.get("progress", {}).get(node.identity.did, {}).get("pledgers", 0)
+    if shown == record["pledgers"]:
+        return None
+    body = {"campaign": record["campaign"], "pledgers": record["pledgers"]}
+    try:
+        client.submit_as(node.identity.key, network.PROGRESS, body)
+    except PeerError as error:
+        log.info("progress on campaign %d refused: %s", record["campaign"], error)
+        return None
+    return f"{record['pledgers']} pledged so far to campaign {record['campaign']}"
 
 
 def _report(
