@@ -93,11 +93,14 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
     home, origin = peer["node"], peer["origin"]
     done: list[str] = []
     mine = copies(federation, home)
-    listed = client.get_json("/v1/campaigns", status=OPEN, network="true")["campaigns"]
+    answer = client.get_json("/v1/campaigns", status=OPEN, network="true")["campaigns"]
+    # (a node of an older version ignores the filter: keep only what says it is network)
+    listed = [found for found in answer if found.get("network") is True]
+    now = format_utc(max(node.clock(), node.last_received))
     for found in listed:
         campaign_id = int(found["id"])
-        if campaign_id in mine:
-            continue
+        if campaign_id in mine or reached(now, str(found["deadline"])):
+            continue  # carried already, or too late to carry (the rule would refuse it)
         leaf = mirror.leaf_at(federation, origin, campaign_id)
         if leaf is None:
             continue  # the mirror has not verified that far yet: next round
