@@ -18,7 +18,15 @@ from commonweal.client.peers import PeerClient
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import network
 from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
-from tests.network import HTTP, LiveNode, recognize, start_node, stop_all, wait_for
+from tests.network import (
+    HTTP,
+    LiveNode,
+    latest_checkpoint_size,
+    recognize,
+    start_node,
+    stop_all,
+    wait_for,
+)
 
 COMMONWEAL = str(Path(sys.executable).parent / "commonweal")
 PLEDGED = "campaigns.pledge.made"
@@ -134,10 +142,16 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
     assert (settled["outcome"], settled["home_closed"]) == ("succeeded", record["closed_index"])
     shown = birch.get(f"/v1/campaigns/carried/{campaign}", home=aster.did)
     assert [p["status"] for p in shown["pledges"]] == ["binding"]
-    # The audit: Birch's report is its log's closing; Cedar's is not.
+    # The audit: Birch's report is its log's closing, and it settled by Aster's closing;
+    # Cedar's report is not its log's closing.
+    wait_for(
+        lambda: latest_checkpoint_size(birch) > settled["settled_index"],
+        what="Birch's checkpoint covering its settlement",
+    )
     audit = audit_campaign(aster.url, campaign, http=HTTP)
     checks = {node: (ok, detail) for node, ok, detail in audit.checks}
     assert checks[birch.did][0], checks[birch.did]
+    assert "settled as succeeded" in checks[birch.did][1]
     assert not checks[cedar.did][0]
     assert "closed its copy with 1" in checks[cedar.did][1]
     assert not audit.ok

@@ -6,7 +6,8 @@ entries that carried and closed its copy of the campaign (named in the report's
 source), proves both are in its log under a checkpoint signed by its key
 (inclusion proofs), and checks that they carried this home's campaign — with the
 very terms of the launch entry, proven in the home's log — and closed it with
-exactly the count the home added. The closing entry's own rule recounted
+exactly the count the home added; once that node settled its copy, that it settled
+it by the home's own closing, with the home's outcome. The closing entry's own rule recounted
 the pledges, so ``commonweal verify <node>`` extends the check to every pledge;
 ``commonweal verify <home>`` re-decides the outcome from the local pledges and the
 reports.
@@ -26,7 +27,7 @@ from commonweal.core.events import EventError
 from commonweal.core.merkle import ProofError
 from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.domain.campaigns.events import LAUNCHED
-from commonweal.domain.campaigns.network import CARRIED_CLOSED, CARRIED_EVENT
+from commonweal.domain.campaigns.network import CARRIED_CLOSED, CARRIED_EVENT, CARRIED_SETTLED
 
 Check = tuple[str, bool, str]
 """(what was checked — a node's DID, or a total — passed, what was found)."""
@@ -75,7 +76,8 @@ def audit_campaign(
             audit.checks.append((node_did, False, "the home does not say where this node is"))
             continue
         try:
-            detail = _check_report(node, report, counted, home_did, launch, home.http)
+            closing = (str(record["status"]), record.get("closed_index"))
+            detail = _check_report(node, report, counted, home_did, launch, closing, home.http)
             audit.checks.append((node_did, True, detail))
         except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
             audit.checks.append((node_did, False, str(error)))
@@ -89,6 +91,7 @@ def _check_report(
     counted: int | None,
     home: str,
     launch: dict[str, Any],
+    closing: tuple[str, int | None],
     http: httpx.Client,
 ) -> str:
     campaign_id = launch["index"]
@@ -121,10 +124,39 @@ def _check_report(
             f"the home counted {counted} pledgers, but the node's log closed its copy with "
             f"{logged} (entry {report['closed']})"
         )
+    settled = _check_settled(client, checkpoint, home, campaign_id, closing)
     return (
         f"{logged} pledgers: entry {report['closed']} of {checkpoint.origin}, proven under "
-        f"its checkpoint {checkpoint.size}"
+        f"its checkpoint {checkpoint.size}{settled}"
     )
+
+
+def _check_settled(
+    client: PeerClient,
+    checkpoint: Any,
+    home: str,
+    campaign_id: int,
+    closing: tuple[str, int | None],
+) -> str:
+    """Once the node settled its copy, its settlement must be the home's outcome."""
+    status, closed_index = closing
+    copy = client.get_json(f"/v1/campaigns/carried/{campaign_id}", home=home)
+    index = copy.get("settled_index")
+    if index is None or index >= checkpoint.size:
+        return "; not settled there yet"
+    settled = proven_entry(client, index, checkpoint.size, checkpoint.root)
+    body = settled["body"]
+    if settled["type"] != CARRIED_SETTLED or (body.get("home"), body.get("campaign")) != (
+        home,
+        campaign_id,
+    ):
+        raise AuditFailure(f"entry {index} did not settle this campaign's copy")
+    if (body.get("outcome"), body.get("closed")) != (status, closed_index):
+        raise AuditFailure(
+            f"entry {index} settled the copy as {body.get('outcome')} by entry "
+            f"{body.get('closed')}, but the home says {status} by entry {closed_index}"
+        )
+    return f"; settled as {status} (entry {index})"
 
 
 def _check_totals(audit: CampaignAudit, record: dict[str, Any]) -> None:

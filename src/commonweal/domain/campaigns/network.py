@@ -134,6 +134,7 @@ def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
             "outcome": None,
             "home_closed": None,
             "settled_at": None,
+            "settled_index": None,
         },
     )
 
@@ -235,6 +236,7 @@ def apply_settled(state: State, ctx: Context, settled: dict[str, Any]) -> None:
             "outcome": settled["outcome"],
             "home_closed": settled["closed"],
             "settled_at": ctx.received,
+            "settled_index": ctx.index,
         },
     )
 
