@@ -120,8 +120,11 @@ def start_node(
     sync_seconds: float = 0.25,
     checkpoint_seconds: float = 0.3,
     quorum: int = 1,
+    args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> LiveNode:
-    """Create a node (its members are founders, keyed per node) and serve it."""
+    """Create a node (its members are founders, keyed per node) and serve it (``args`` and
+    ``env`` go to ``commonweal serve``, e.g. a test clock)."""
     factory = EventFactory("", RealClock())  # type: ignore[arg-type]
     names = tuple(f"{name}-{m}" for m in members)
     node = init_node(
@@ -143,7 +146,7 @@ def start_node(
         status_list_max_age_seconds=1.0,
     )
     settings_file.write_text(json.dumps(settings, indent=2))
-    server = LoggedServer(root / name).start()
+    server = LoggedServer(root / name, args=args, env=env).start()
     identity = HTTP.get(server.url + "/.well-known/commonweal").json()
     return LiveNode(name, root / name, server, key, identity, factory, names)
 

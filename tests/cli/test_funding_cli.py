@@ -64,6 +64,15 @@ def test_aid_campaign_and_round_commands(tmp_path: Path) -> None:
         preview = json.loads(read("campaign", "postings", str(campaign)))
         assert preview["on_failure"][0]["amount"] == 1500
         assert " 15.00 EUR" in read("treasury", "balance", f"campaign:{campaign}")  # in escrow
+        # A threshold pledge across the network: its terms, and nothing carried here yet.
+        launched = as_(
+            "ana", "campaign", "launch", "Trees", "--kind", "threshold", "--threshold", "50",
+            "--action", "plant ten trees", "--deadline", "10d", "--network",
+            "--report-seconds", "600",
+        )  # fmt: skip
+        trees = json.loads(read("campaign", "show", launched.split("Campaign ")[1].split(" ")[0]))
+        assert (trees["network"], trees["report_seconds"], trees["remote"]) == (True, 600, {})
+        assert "No carried campaigns" in read("campaign", "carried")
         # A round and a pool.
         opened = as_("ana", "round", "open", "Spring", "--pool", "1000", "--closes", "7d")
         round_id = int(opened.split("Round ")[1].split(" ")[0])

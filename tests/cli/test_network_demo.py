@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from commonweal.domain.campaigns.carried import CARRIED
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.alliance import NETWORK_VOTES
 from commonweal.domain.federation.standing import RECOGNITIONS
@@ -22,6 +23,9 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
             assert len(recognitions) == 3  # the two other nodes and the alliance
             assert sum(r["terms"]["alliance"] for r in recognitions.values()) == 1
             assert verify_log(store, default_registry(), compare_with=store).ok
+            if name != "riverside":  # the two others carry Riverside's network campaign
+                (copy,) = store.projection_table(CARRIED).values()
+                assert copy["status"] == "open" and copy["pledgers"] in (2, 3)
         finally:
             store.engine.dispose()
     store = open_store(str(tmp_path / ALLIANCE))

@@ -8,8 +8,10 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console
+from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
 from commonweal.cli.funding_view import get, table, when
+from commonweal.client.campaign_audit import audit_campaign
+from commonweal.client.peers import PeerError
 
 app = typer.Typer(
     help="Campaigns: all-or-nothing, dominant assurance contracts, threshold pledges.",
@@ -30,6 +32,12 @@ def launch(
     bonus: int | None = typer.Option(None, help="dominant_assurance: each pledger's bonus."),
     threshold: int | None = typer.Option(None, help="threshold: how many people must pledge."),
     action: str = typer.Option("", help="threshold: what each pledger will do."),
+    network: bool = typer.Option(
+        False, "--network", help="threshold: count the pledgers of nodes that carry it too."
+    ),
+    report_seconds: int | None = typer.Option(
+        None, help="--network: how long after the deadline other nodes may report (3600)."
+    ),
     beneficiary: str | None = typer.Option(None, help="Who gets the money (default: you)."),
     description: str = typer.Option("", help="More about it."),
     node: str = NodeUrl,
@@ -45,6 +53,10 @@ def launch(
     body.update({name: value for name, value in extra.items() if value is not None})
     if action:
         body["action"] = action
+    if network:
+        body["network"] = True
+    if report_seconds is not None:
+        body["report_seconds"] = report_seconds
     if description:
         body["description"] = description
     receipt = act(node, wallet, key, passphrase, "campaigns.campaign.launched", body)
@@ -90,13 +102,16 @@ def postings(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
 def pledge(
     campaign: int = typer.Argument(...),
     amount: int | None = typer.Option(None, help="Minor units (none for a threshold pledge)."),
+    home: str | None = typer.Option(
+        None, help="The campaign's node DID, for another node's campaign this node carries."
+    ),
     node: str = NodeUrl,
     wallet: Path | None = WalletDir,
     key: Path | None = KeyFile,
     passphrase: str | None = Passphrase,
 ) -> None:
-    """Pledge to a campaign of this node (refunded in full if it fails)."""
-    home = get(node, "/.well-known/commonweal")["did"]
+    """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
+    home = home or get(node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"campaign": campaign, "home": home}
     if amount is not None:
         body["amount"] = amount
@@ -106,13 +121,45 @@ def pledge(
 @app.command("withdraw")
 def withdraw(
     campaign: int = typer.Argument(...),
+    home: str | None = typer.Option(None, help="The campaign's node DID, if it is carried."),
     node: str = NodeUrl,
     wallet: Path | None = WalletDir,
     key: Path | None = KeyFile,
     passphrase: str | None = Passphrase,
 ) -> None:
     """Take your pledge back before the deadline."""
-    act(node, wallet, key, passphrase, "campaigns.pledge.withdrawn", {"campaign": campaign})
+    body: dict[str, Any] = {"campaign": campaign}
+    if home:
+        body["home"] = home
+    act(node, wallet, key, passphrase, "campaigns.pledge.withdrawn", body)
+
+
+@app.command("carried")
+def carried(node: str = NodeUrl) -> None:
+    """Other nodes' network campaigns this node carries (its members pledge to them here)."""
+    found = get(node, "/v1/campaigns/carried")["carried"]
+    rows = [
+        [c["campaign"], c["home_name"] or c["home"], c["status"], c["pledgers"], c["deadline"]]
+        for c in found
+    ]
+    table("Carried campaigns", ["id", "home", "status", "pledgers here", "deadline"], rows)
+
+
+@app.command("audit")
+def audit(
+    campaign: int = typer.Argument(..., help="The campaign's id at its home node."),
+    node: str = NodeUrl,
+) -> None:
+    """Check a network campaign: each node's report against that node's log, and the
+    outcome against the reports."""
+    try:
+        found = audit_campaign(node, campaign)
+    except PeerError as error:
+        raise fail(str(error)) from None
+    for name, ok, detail in [*found.checks, *found.totals]:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    if not found.ok:
+        raise typer.Exit(1)
 
 
 @app.command("cancel")

@@ -70,7 +70,9 @@ class AuditFailure(Exception):
     """A subtotal that does not match what its node's log says."""
 
 
-def _entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
+def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
+    """Entry ``index`` of the log ``client`` serves, proven included under the checkpoint
+    of ``size`` and ``root``: its type, body and receipt time."""
     logged = client.get_json(f"/v1/events/{index}")
     event = parse_event(logged["event"])
     leaf = leaf_bytes(event.canonical, logged["received"])
@@ -79,7 +81,7 @@ def _entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, 
         raise AuditFailure(f"entry {index}: the leaf hash served is not the entry's")
     proof = client.get_json("/v1/proof/inclusion", index=index, size=size)["proof"]
     verify_inclusion(index, size, digest, [base64.b64decode(h) for h in proof], root)
-    return {"type": event.type, "body": event.body, "received": logged["received"]}
+    return {"type": event.type, "body": event.body, "received": logged["received"], "index": index}
 
 
 def _check_report(
@@ -90,8 +92,8 @@ def _check_report(
     source = report["source"]
     if source["origin"] != checkpoint.origin:
         raise AuditFailure("the report names another log")
-    opened = _entry(client, source["precinct"], checkpoint.size, checkpoint.root)
-    closed = _entry(client, source["closed"], checkpoint.size, checkpoint.root)
+    opened = proven_entry(client, source["precinct"], checkpoint.size, checkpoint.root)
+    closed = proven_entry(client, source["closed"], checkpoint.size, checkpoint.root)
     if opened["type"] != OPENED or opened["body"].get("alliance") != alliance:
         raise AuditFailure(f"entry {source['precinct']} did not open a precinct of this alliance")
     if opened["body"].get("vote") != vote_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from commonweal.domain.aid import claims, messages, posts
 from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
+from commonweal.domain.campaigns import network as campaign_network
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
 from commonweal.domain.federation import events as federation
@@ -37,7 +38,7 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(governance_event_types(actions or default_actions()))
     registry.extend(COMMONS_EVENT_TYPES)
     registry.extend(GATHERINGS_EVENT_TYPES)
-    for mutual in (posts, claims, messages, campaign_events, campaign_closing):
+    for mutual in (posts, claims, messages, campaign_events, campaign_closing, campaign_network):
         registry.extend(mutual.EVENT_TYPES)
     for funding in (rounds, pools, funding_closing):
         registry.extend(funding.EVENT_TYPES)

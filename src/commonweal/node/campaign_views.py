@@ -16,6 +16,7 @@ from commonweal.domain.campaigns.records import (
     HELD,
     OPEN,
     THRESHOLD,
+    closes_at,
 )
 from commonweal.domain.governance.records import reached
 from commonweal.node import campaigns
@@ -45,12 +46,90 @@ PLEDGE_WORDS = {
 }
 
 
+CARRIED_WORDS = {
+    "open": "open for pledges here",
+    "closed": "closed here; waiting for the home node's outcome",
+    "settled": "settled",
+}
+
+
 def listing(node: Node, *, status: str | None = None) -> dict[str, Any]:
-    """Every campaign (open ones first, then newest first) with its progress."""
+    """Every campaign (open ones first, then newest first) with its progress, and the
+    other nodes' network campaigns this node carries."""
     names = Names(node)
     found = [_progress(names, c) for c in campaigns.campaigns(node, status=status)]
     found.sort(key=lambda c: (c["status"] != OPEN, -int(c["id"])))
-    return {"campaigns": found, "units": declared_units(node)}
+    carried = [
+        {**c, "status_words": CARRIED_WORDS.get(c["status"], c["status"])}
+        for c in campaigns.carried_campaigns(node)
+        if status is None or (status == OPEN and c["status"] == OPEN)
+    ]
+    return {"campaigns": found, "carried": carried, "units": declared_units(node)}
+
+
+def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) -> dict[str, Any]:
+    """Another node's network campaign as this node carries it: its terms, where it is at
+    home, the pledges made here, and what ``viewer`` may do."""
+    names = Names(node)
+    view = campaigns.carried_view(node, home, campaign_id)
+    pledges = [
+        {
+            **row,
+            "name": names(row["pledger"]),
+            "status_words": PLEDGE_WORDS.get(row["status"], row["status"]),
+        }
+        for row in view["pledges"]
+    ]
+    pledges.sort(key=lambda row: (row["status"] != HELD, row["first_at"]))
+    mine = next((row for row in pledges if row["pledger"] == viewer), None)
+    standing = mine is not None and mine["status"] == HELD
+    taking = (
+        view["status"] == OPEN
+        and view["home_recognized"]
+        and not reached(now(node), view["deadline"])
+    )
+    return {
+        "copy": {**view, "status_words": CARRIED_WORDS.get(view["status"], view["status"])},
+        "pledges": pledges,
+        "standing": [row for row in pledges if row["status"] == HELD],
+        "mine": mine,
+        "taking_pledges": taking,
+        "may_pledge": viewer is not None and taking and not standing,
+        "may_withdraw": taking and standing,
+        "now": now(node),
+    }
+
+
+def network_counts(node: Node, record: dict[str, Any]) -> dict[str, Any] | None:
+    """A network campaign's count across nodes: here, and each other node's — its final
+    report (counted), or before that what it said so far (shown, not counted)."""
+    if not record.get("network"):
+        return None
+    homes = {r["node"]: r for r in campaigns.recognitions(node)}
+    progress = record.get("progress", {})
+    nodes = []
+    for did in sorted(set(record["remote"]) | set(progress)):
+        final = did in record["remote"]
+        source = record["reports"].get(did, {}) if final else progress[did]
+        nodes.append(
+            {
+                "did": did,
+                "name": homes.get(did, {}).get("name") or did,
+                "url": homes.get(did, {}).get("url"),
+                "pledgers": record["remote"][did] if final else progress[did]["pledgers"],
+                "final": final,
+                "index": source.get("index"),
+            }
+        )
+    counted = record["pledgers"] + sum(n["pledgers"] for n in nodes if n["final"])
+    return {
+        "here": record["pledgers"],
+        "nodes": nodes,
+        "counted": counted,
+        "so_far": record["pledgers"] + sum(n["pledgers"] for n in nodes),
+        "interim": any(not n["final"] for n in nodes),
+        "reports_until": closes_at(record),
+    }
 
 
 def campaign_page(node: Node, campaign_id: int, viewer: str | None) -> dict[str, Any]:
@@ -75,6 +154,7 @@ def campaign_page(node: Node, campaign_id: int, viewer: str | None) -> dict[str,
     standing = mine is not None and mine["status"] == HELD
     return {
         "campaign": campaign,
+        "network": network_counts(node, view),
         "pledges": pledges,
         "standing": [row for row in pledges if row["status"] == HELD],
         "mine": mine,

@@ -1,7 +1,9 @@
 """Campaigns as the node runs it: closing them at their deadlines, and what they show.
 
 ``run_due`` (called every second by the serving process) logs the closing of
-every campaign whose deadline has passed, with the outcome the pledges give.
+every campaign whose deadline has passed, with the outcome the pledges give
+(a network campaign's once its reporting time is over too), and of every copy of
+another node's campaign carried here whose deadline has passed.
 The reads show each campaign with its pledges and exactly who is owed what.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.campaigns import closing, money
+from commonweal.domain.campaigns import carried, closing, money, network
 from commonweal.domain.campaigns.records import (
     CAMPAIGNS,
     HELD,
@@ -20,6 +22,7 @@ from commonweal.domain.campaigns.records import (
     pledges_table,
 )
 from commonweal.domain.errors import DomainError
+from commonweal.domain.federation.standing import RECOGNITIONS
 from commonweal.domain.funding.assurance import Settlement, Terms, settle
 from commonweal.domain.funding.postings import Posting
 from commonweal.domain.state import State
@@ -36,24 +39,77 @@ def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
     for _attempt in range(limit):
         with node.reading() as state:
             pending = closing.due(state, now(node))
-            if not pending:
+            copies = network.carried_due(state, now(node))
+            if pending:
+                step = (closing.CLOSED, closing.closing_body(state, pending[0]))
+            elif copies:
+                home, campaign_id = copies[0]
+                record = carried.copy_of(state, home, campaign_id)
+                count = network.carried_count(state, record)
+                body = {"home": home, "campaign": campaign_id, "pledgers": count}
+                step = (network.CARRIED_CLOSED, body)
+            else:
                 break
-            body = closing.closing_body(state, pending[0])
         try:
-            receipts.append(node.submit_as_node(closing.CLOSED, body))
+            receipts.append(node.submit_as_node(*step))
         except Rejected:
             break
     return receipts
 
 
-def campaigns(node: Node, *, status: str | None = None) -> list[dict[str, Any]]:
-    """Every campaign, newest first (optionally of one status)."""
+def campaigns(
+    node: Node, *, status: str | None = None, network_only: bool = False
+) -> list[dict[str, Any]]:
+    """Every campaign, newest first (optionally of one status, or network ones only)."""
     with node.reading() as state:
         return [
             _summary(record)
             for _id, record in sorted(state.items(CAMPAIGNS), key=lambda item: -int(item[1]["id"]))
-            if status is None or record["status"] == status
+            if (status is None or record["status"] == status)
+            and (not network_only or record.get("network"))
         ]
+
+
+def recognitions(node: Node) -> list[dict[str, Any]]:
+    """The nodes this node has recognised (in force or not): names and URLs for views."""
+    with node.reading() as state:
+        return [{"node": str(did), **r} for did, r in state.items(RECOGNITIONS)]
+
+
+def carried_campaigns(node: Node) -> list[dict[str, Any]]:
+    """Other nodes' network campaigns this node carries, newest first, with where they
+    are at home (name, URL and the campaign's page there, while recognised)."""
+    with node.reading() as state:
+        homes = {str(did): r for did, r in state.items(RECOGNITIONS)}
+        found = sorted(state.items(carried.CARRIED), key=lambda item: -int(item[1]["id"]))
+        return [_carried_summary(record, homes.get(record["home"])) for _key, record in found]
+
+
+def carried_view(node: Node, home: str, campaign_id: int) -> dict[str, Any]:
+    """A carried campaign with the pledges made here to it."""
+    with node.reading() as state:
+        record = carried.find(state, home, campaign_id)
+        if record is None:
+            raise Rejected(
+                "not_found", f"this node does not carry campaign {campaign_id} of {home}"
+            )
+        pledges = [
+            {"pledger": did, **row}
+            for did, row in sorted(state.items(carried.pledges_table(record["id"])))
+        ]
+        summary = _carried_summary(record, state.get(RECOGNITIONS, home))
+    return {**summary, "pledges": pledges}
+
+
+def _carried_summary(record: dict[str, Any], home: dict[str, Any] | None) -> dict[str, Any]:
+    url = home["url"] if home else None
+    return {
+        **record,
+        "home_name": home.get("name", "") if home else "",
+        "home_url": url,
+        "home_page": f"{url}/campaigns/{record['campaign']}" if url else None,
+        "home_recognized": bool(home and home["status"] == "recognized"),
+    }
 
 
 def campaign_view(node: Node, campaign_id: int) -> dict[str, Any]:

@@ -7,6 +7,9 @@ a decision) that recognises the two other nodes and the alliance; the alliance
 recognises its member nodes; a member node calls a network-wide vote, each node
 opens its precinct, its members vote, the precincts close with their subtotals,
 the member nodes report them, and the alliance closes the vote with the result.
+Then Riverside launches a threshold pledge across the network, which the two
+other nodes carry and their members pledge to; it is open for ten days (served,
+their sync rounds send their counts so far, and at the deadline report them).
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
 """
@@ -25,6 +28,8 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
+from commonweal.domain.campaigns import network
+from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
@@ -32,6 +37,7 @@ from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node import governance
 from commonweal.node.demo import DemoClock
 from commonweal.node.federation import alliance as alliance_service
+from commonweal.node.federation.pledges import carried_body
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.service import Node
 from commonweal.node.setup import init_node, write_key_file
@@ -148,6 +154,7 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
     )
     _recognise(places, hub, identities, where, clock)
     _network_vote(places, hub, clock)
+    _network_campaign(places)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()
@@ -266,6 +273,32 @@ def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None
         body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
         _as_member_node(place.node, hub, alliance.REPORTED, body)
     alliance_service.run_due(hub)
+
+
+def _network_campaign(places: dict[str, Place]) -> None:
+    """A threshold pledge across the network, open: launched at Riverside, carried by the
+    two other nodes (as their sync would, from the launch entry), pledged to at each."""
+    home = places["riverside"]
+    deadline = format_utc(datetime.now(UTC) + timedelta(days=10))
+    launch = {
+        "kind": "threshold",
+        "title": "Plant a thousand trees along the river",
+        "description": "Every node's members plant where they live; we count together.",
+        "action": "plant ten trees on the first Saturday of spring",
+        "threshold": 10,
+        "deadline": deadline,
+        "network": True,
+    }
+    campaign = home.act("amara", LAUNCHED, launch)
+    for member in ("bruno", "chen"):
+        home.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
+    leaf = home.node.store.leaves(campaign, campaign + 1)[0]
+    for name, pledgers in (("harbour", ("ines", "kemal")), ("orchard", ("lea", "noor", "pia"))):
+        place = places[name]
+        body = carried_body(leaf, home.node.identity.did, campaign)
+        place.node.submit_as_node(network.CARRIED_EVENT, body)
+        for member in pledgers:
+            place.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
 
 
 def member_keys(root: Path) -> dict[str, list[Path]]:

@@ -1,5 +1,8 @@
 """Pages for campaigns: the list, one campaign with its pledges and outcome, and launching.
 
+Another node's network campaign that this node carries has a page of its own
+(``/campaigns/carried/<id>?home=<did>``) where members pledge to it here.
+
 Launching, pledging, withdrawing a pledge and cancelling are signed forms
 (amounts typed in the unit's decimals are turned into minor units in the browser,
 ``static/js/campaign-page.js``); the node closes each campaign at its deadline.
@@ -53,6 +56,12 @@ def router(node: Node) -> APIRouter:
             {"units": declared_units(node), "max_days": MAX_DAYS},
             me=me,
         )
+
+    @pages.get("/campaigns/carried/{campaign_id}", response_class=HTMLResponse)
+    def carried(request: Request, campaign_id: int, home: str) -> HTMLResponse:
+        me = viewer(request, node)
+        page = campaign_views.carried_page(node, home, campaign_id, me["did"] if me else None)
+        return render(request, node, "campaign-carried.html", page, me=me)
 
     @pages.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
     def campaign(request: Request, campaign_id: int) -> HTMLResponse:

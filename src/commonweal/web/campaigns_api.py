@@ -1,4 +1,5 @@
-"""Campaigns over HTTP (reads): every campaign, its pledges, who is owed what, its postings.
+"""Campaigns over HTTP (reads): every campaign, its pledges, who is owed what, its postings,
+and the other nodes' network campaigns this node carries.
 
 Launching, pledging, withdrawing a pledge and cancelling are ordinary signed
 events for ``POST /v1/events``; the node closes campaigns at their deadlines.
@@ -20,12 +21,21 @@ def router(node: Node) -> APIRouter:
     api = APIRouter(prefix="/v1/campaigns")
 
     @api.get("")
-    def listing(status: str | None = Query(None)) -> Response:
+    def listing(status: str | None = Query(None), network: bool = Query(False)) -> Response:
         if status is not None and status not in campaigns.STATUSES:
             raise Rejected(
                 "invalid_request", f"status must be one of {', '.join(campaigns.STATUSES)}"
             )
-        return json_response({"campaigns": campaigns.campaigns(node, status=status)})
+        found = campaigns.campaigns(node, status=status, network_only=network)
+        return json_response({"campaigns": found})
+
+    @api.get("/carried")
+    def carried() -> Response:
+        return json_response({"carried": campaigns.carried_campaigns(node)})
+
+    @api.get("/carried/{campaign_id}")
+    def carried_one(campaign_id: int, home: str = Query(...)) -> Response:
+        return json_response(campaigns.carried_view(node, home, campaign_id))
 
     @api.get("/{campaign_id}")
     def campaign(campaign_id: int) -> Response:

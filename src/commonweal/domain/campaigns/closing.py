@@ -25,6 +25,7 @@ from commonweal.domain.campaigns.records import (
     RELEASED,
     SUCCEEDED,
     campaign,
+    closes_at,
     held,
     pledges_table,
     remote_pledgers,
@@ -89,10 +90,8 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
         raise Conflict(
             f"campaign {close.campaign} is already {record['status']}", code="campaign_closed"
         )
-    if not reached(ctx.received, record["deadline"]):
-        raise Conflict(
-            f"campaign {close.campaign} runs until {record['deadline']}", code="too_early"
-        )
+    if not reached(ctx.received, closes_at(record)):
+        raise Conflict(f"campaign {close.campaign} closes at {closes_at(record)}", code="too_early")
     expected = closing_body(state, close.campaign)
     claimed = {
         "campaign": close.campaign,
@@ -146,6 +145,7 @@ def settle_campaign(
             **record,
             "status": status,
             "closed_at": ctx.received,
+            "closed_index": ctx.index,
             "outcome": {
                 "collected": outcome.collected,
                 "refunded": sum(outcome.refunds.values()),
@@ -170,11 +170,11 @@ def _never(record: dict[str, Any]) -> Terms:
 
 
 def due(state: State, now: str) -> list[int]:
-    """Every open campaign whose deadline has passed at ``now``, oldest first."""
+    """Every open campaign due to close at ``now`` (:func:`closes_at`), oldest first."""
     return sorted(
         int(record["id"])
         for _id, record in state.items(CAMPAIGNS)
-        if record["status"] == OPEN and reached(now, record["deadline"])
+        if record["status"] == OPEN and reached(now, closes_at(record))
     )
 
 

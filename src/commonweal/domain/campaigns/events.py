@@ -3,9 +3,13 @@
 Goal, deadline and terms are fixed at launch (Kickstarter's rule: nobody can move
 the goalposts under the pledgers). Members pledge until the deadline, checked
 against the node's receipt time; a pledge may be withdrawn until then. A pledge
-names the campaign's *home* node, so pledges to a campaign of another node can be
-carried there once nodes federate; today a node takes pledges for its own
-campaigns only.
+names the campaign's *home* node: a node takes pledges for its own campaigns, and
+for another node's network threshold campaign that it carries (``network.py``,
+``carried.py``).
+
+A threshold campaign launched with ``network: true`` also counts the pledgers that
+other nodes report (``report_seconds`` after the deadline are left for their
+reports); old launch bodies without these terms are local campaigns, as before.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.campaigns import money
+from commonweal.domain.campaigns import carried, money
 from commonweal.domain.campaigns.closing import settle_campaign
 from commonweal.domain.campaigns.records import (
     ALL_OR_NOTHING,
@@ -47,6 +51,9 @@ PLEDGE_WITHDRAWN = "campaigns.pledge.withdrawn"
 CANCELLED_EVENT = "campaigns.campaign.cancelled"
 MAX_DAYS = 365
 """The furthest a deadline may be from the launch."""
+REPORT_SECONDS = 3600
+"""How long after the deadline a network campaign waits for other nodes' reports."""
+REPORT_RANGE = (60, 86400)
 LEDGER_KIND = "campaign"
 """The kind of the ledger entries campaigns write."""
 _MONEY = {"unit", "goal"}
@@ -55,6 +62,7 @@ _ALLOWED = {
     DOMINANT_ASSURANCE: _MONEY | {"price", "bonus"},
     THRESHOLD: {"threshold", "action"},
 }
+_OPTIONAL = {THRESHOLD: {"network", "report_seconds"}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,8 @@ class Launch:
     bonus: int
     threshold: int | None
     action: str
+    network: bool = False
+    report_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,11 @@ def parse_launch(body: Mapping[str, Any]) -> Launch:
     if kind not in KINDS:
         raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
     common = {"kind", "title", "description", "deadline", "beneficiary"}
-    fields.only(body, common | _ALLOWED[kind], {"title", "deadline"} | _required(kind))
+    optional = _OPTIONAL.get(kind, set())
+    fields.only(body, common | _ALLOWED[kind] | optional, {"title", "deadline"} | _required(kind))
+    network = fields.flag(body, "network")
+    if "report_seconds" in body and not network:
+        raise InvalidBody("report_seconds is a term of a network campaign (network: true)")
     beneficiary = body.get("beneficiary")
     if beneficiary is not None and not isinstance(beneficiary, str):
         raise InvalidBody("beneficiary must be a member's did:key or the node's DID")
@@ -105,6 +119,8 @@ def parse_launch(body: Mapping[str, Any]) -> Launch:
         bonus=fields.amount(body, "bonus") if kind == DOMINANT_ASSURANCE else 0,
         threshold=fields.amount(body, "threshold") if kind == THRESHOLD else None,
         action=required_text(body, "action", max_length=500) if kind == THRESHOLD else "",
+        network=network,
+        report_seconds=_report_seconds(body) if network else None,
     )
     if launch.price is not None and launch.goal is not None and launch.price > launch.goal:
         raise InvalidBody("price may not be more than the goal")
@@ -113,6 +129,14 @@ def parse_launch(body: Mapping[str, Any]) -> Launch:
 
 def _required(kind: str) -> set[str]:
     return set(_ALLOWED[kind])
+
+
+def _report_seconds(body: Mapping[str, Any]) -> int:
+    value = body.get("report_seconds", REPORT_SECONDS)
+    low, high = REPORT_RANGE
+    if type(value) is not int or not low <= value <= high:
+        raise InvalidBody(f"report_seconds must be a whole number from {low} to {high}")
+    return value
 
 
 def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
@@ -149,14 +173,19 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
         "bonus": launch.bonus,
         "threshold": launch.threshold,
         "action": launch.action,
+        "network": launch.network,
+        "report_seconds": launch.report_seconds,
         "launched_at": ctx.received,
         "deadline": launch.deadline,
         "status": OPEN,
         "total": 0,
         "pledgers": 0,
         "remote": {},
+        "reports": {},
+        "progress": {},
         "reached_at": None,
         "closed_at": None,
+        "closed_index": None,
         "outcome": None,
         "reason": "",
     }
@@ -174,13 +203,11 @@ def parse_pledge(body: Mapping[str, Any]) -> Pledge:
 
 
 def apply_pledge(state: State, ctx: Context, pledge: Pledge) -> None:
-    """A member pledges money (or, to a threshold pledge, their action) before the deadline."""
+    """A member pledges money (or, to a threshold pledge, their action) before the deadline;
+    to another node's campaign only if this node carries it (``carried.pledge``)."""
     if pledge.home != ctx.node_did:
-        raise Conflict(
-            "this node takes pledges for its own campaigns only; pledges to another node's "
-            "campaign are carried there once the nodes federate",
-            code="remote_campaign",
-        )
+        carried.pledge(state, ctx, pledge.home, pledge.campaign, pledge.amount)
+        return
     require_active_member(state, ctx.author, "pledge")
     record = _open_campaign(state, ctx, pledge.campaign, "pledge")
     table = pledges_table(pledge.campaign)
@@ -227,14 +254,29 @@ def _pledge_amount(record: dict[str, Any], amount: int | None, *, standing: bool
     return amount
 
 
-def parse_campaign_ref(body: Mapping[str, Any]) -> int:
-    """``{"campaign": id}``."""
-    fields.only(body, {"campaign"}, {"campaign"})
-    return fields.ref(body, "campaign")
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """Body of ``campaigns.pledge.withdrawn``: ``home`` None is this node."""
+
+    campaign: int
+    home: str | None
 
 
-def apply_withdrawal(state: State, ctx: Context, campaign_id: int) -> None:
+def parse_withdrawal(body: Mapping[str, Any]) -> Withdrawal:
+    """``{"campaign": id, "home"?: <the campaign's node DID, when it is another node>}``."""
+    fields.only(body, {"campaign", "home"}, {"campaign"})
+    home = body.get("home")
+    if home is not None and (not isinstance(home, str) or not home.startswith("did:")):
+        raise InvalidBody("home must be the DID of the campaign's node")
+    return Withdrawal(fields.ref(body, "campaign"), home)
+
+
+def apply_withdrawal(state: State, ctx: Context, withdrawal: Withdrawal) -> None:
     """A pledger takes their pledge back before the deadline; the money returns at once."""
+    campaign_id = withdrawal.campaign
+    if withdrawal.home is not None and withdrawal.home != ctx.node_did:
+        carried.withdraw(state, ctx, withdrawal.home, campaign_id)
+        return
     record = _open_campaign(state, ctx, campaign_id, "withdraw a pledge")
     table = pledges_table(campaign_id)
     row = state.get(table, ctx.author)
@@ -313,7 +355,7 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     EventType(
         PLEDGE_WITHDRAWN,
         "A pledger withdraws their pledge before the deadline.",
-        parse_campaign_ref,
+        parse_withdrawal,
         apply_withdrawal,
     ),
     EventType(

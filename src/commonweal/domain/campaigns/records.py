@@ -18,6 +18,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict
 from commonweal.domain.funding.assurance import Terms
+from commonweal.domain.governance.records import later
 from commonweal.domain.state import State
 
 CAMPAIGNS = "campaigns.campaigns"
@@ -64,8 +65,16 @@ def held(state: State, campaign_id: int) -> dict[str, int]:
 
 
 def remote_pledgers(record: dict[str, Any]) -> int:
-    """Pledgers other nodes report for a campaign homed here (federation adds them)."""
+    """Pledgers other nodes report for a campaign homed here (``network.py`` adds them)."""
     return sum(record["remote"].values())
+
+
+def closes_at(record: dict[str, Any]) -> str:
+    """When the node closes a campaign: at its deadline, or for a network campaign once
+    the other nodes have had ``report_seconds`` after it to report their pledgers."""
+    if record.get("network"):
+        return later(record["deadline"], int(record["report_seconds"]))
+    return str(record["deadline"])
 
 
 def new_pledge(received: str) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 For every node this one recognises: ask it to cosign this node's latest
 checkpoint (if its terms say it witnesses), bring the mirror of its log up to
-date (if they say mirror), take the fork evidence it holds, and — for an alliance
-this node belongs to — open precincts and report subtotals and population. Then
+date (if they say mirror) and carry, report and settle its network campaigns,
+take the fork evidence it holds, and — for an alliance this node belongs to —
+open precincts and report subtotals and population. Then
 end the visits of visitors whose home node revoked their credential. A peer that
 cannot be reached is skipped until the next round; what failed is in the report.
 """
@@ -18,7 +19,15 @@ from typing import Any
 from commonweal.client.peers import PeerError
 from commonweal.core.http_signatures import MAX_AGE_SECONDS
 from commonweal.node.errors import Rejected
-from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
+from commonweal.node.federation import (
+    alliance,
+    evidence,
+    mirror,
+    peers,
+    pledges,
+    visitors,
+    witness,
+)
 from commonweal.node.federation.service import Federation, log
 
 
@@ -35,6 +44,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
             if terms["mirror"]:
                 steps.append(("mirror", partial(_mirror, federation, peer)))
                 steps.append(("treaty", partial(peers.refresh_treaty, federation, peer)))
+                steps.append(("campaigns", partial(pledges.duties, federation, peer)))
             steps.append(("evidence", partial(evidence.pull, federation, peer)))
             if terms["alliance"]:
                 steps.append(("alliance", partial(alliance.duties, federation, peer)))

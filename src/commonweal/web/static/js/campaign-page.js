@@ -35,6 +35,7 @@ registerBody("launch", (form) => {
     body.action = field(form, "action").value.trim();
     if (!body.action) throw new Error("Say what each pledger will do.");
     body.threshold = wholeNumber(field(form, "threshold").value, "How many people must pledge");
+    if (field(form, "network").checked) body.network = true;
     return body;
   }
   const unit = field(form, "unit");

@@ -1,0 +1,374 @@
+"""Threshold pledges across nodes, counted like a network vote by precinct.
+
+A threshold campaign launched with ``network: true`` at its home node A counts the
+pledgers of other nodes too. A node B that recognises A carries it:
+
+1. ``campaigns.campaign.carried`` (B's log, by B's node): B copies A's launch from
+   its verified mirror of A's log; B's members then pledge to it in B's log
+   (``campaigns.pledge.made`` with ``home: A``, ``carried.py``);
+2. ``campaigns.carried.closed`` (B's log, by B's node, at the deadline): B's count of
+   standing pledges, which the rule recomputes, so ``verify`` re-decides it;
+3. ``campaigns.pledgers.reported`` (A's log, signed by B's node key): B reports that
+   count, naming the entries of its own log that carried and closed the copy; A adds
+   it to the campaign's ``remote`` counts, which its close counts;
+4. ``campaigns.carried.settled`` (B's log, by B's node): once A's close is in B's
+   verified mirror, B's pledges become binding (succeeded) or are released.
+
+Before the deadline B may also tell A how many pledged there so far
+(``campaigns.pledgers.progress``, signed by B's node key), for A's page: A shows
+it, but counts only the final reports, which the audit can check.
+
+Anyone can check a report against the closing entry in B's log
+(``client/campaign_audit.py``), and A's closing count against the reports
+(``verify`` of A's log recomputes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from commonweal.domain.campaigns import carried
+from commonweal.domain.campaigns.events import LAUNCHED, parse_launch
+from commonweal.domain.campaigns.records import (
+    BINDING,
+    CAMPAIGNS,
+    CANCELLED,
+    FAILED,
+    OPEN,
+    RELEASED,
+    SUCCEEDED,
+    THRESHOLD,
+    campaign,
+    closes_at,
+    remote_pledgers,
+    terms,
+)
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, recognition
+from commonweal.domain.funding import fields
+from commonweal.domain.funding.assurance import succeeds
+from commonweal.domain.governance.records import reached
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+CARRIED_EVENT = "campaigns.campaign.carried"
+CARRIED_CLOSED = "campaigns.carried.closed"
+CARRIED_SETTLED = "campaigns.carried.settled"
+REPORTED = "campaigns.pledgers.reported"
+PROGRESS = "campaigns.pledgers.progress"
+OUTCOMES = (SUCCEEDED, FAILED, CANCELLED)
+
+
+def _did(body: Mapping[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.startswith("did:") or len(value) > 300:
+        raise InvalidBody(f"{name} must be a node's DID")
+    return value
+
+
+def _require_node(ctx: Context) -> None:
+    if ctx.author != ctx.node_key:
+        raise NotPermitted(f"only the node itself logs {ctx.type}")
+
+
+# -- B carries A's campaign ------------------------------------------------------------
+
+
+def parse_carried(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"home": did, "campaign": id, "launch": <A's launch body>, "launched_at": time}``."""
+    fields.only(
+        body,
+        {"home", "campaign", "launch", "launched_at"},
+        {"home", "campaign", "launch", "launched_at"},
+    )
+    launch = body.get("launch")
+    if not isinstance(launch, dict):
+        raise InvalidBody(f"launch must be the body of the home node's {LAUNCHED}")
+    return {
+        "home": _did(body, "home"),
+        "campaign": fields.ref(body, "campaign"),
+        "launch": parse_launch(launch),
+        "body": dict(launch),
+        "launched_at": fields.instant(body, "launched_at"),
+    }
+
+
+def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
+    """The node carries a network threshold campaign of a node it recognises now."""
+    _require_node(ctx)
+    home, campaign_id, launch = copy["home"], copy["campaign"], copy["launch"]
+    if home == ctx.node_did:
+        raise Conflict("a node does not carry its own campaigns", code="own_campaign")
+    if recognition(state, home) is None:
+        raise NotPermitted(f"this node does not recognise {home}", code="not_recognized")
+    if launch.kind != THRESHOLD or not launch.network:
+        raise Conflict(
+            "only a network threshold campaign (network: true) is carried to other nodes",
+            code="not_network",
+        )
+    if reached(ctx.received, launch.deadline):
+        raise Conflict("that campaign's deadline has passed", code="deadline_passed")
+    if carried.find(state, home, campaign_id) is not None:
+        raise Conflict("this node carries that campaign already", code="already_carried")
+    state.put(
+        carried.CARRIED,
+        (home, campaign_id),
+        {
+            "id": ctx.index,
+            "home": home,
+            "campaign": campaign_id,
+            "title": launch.title,
+            "description": launch.description,
+            "action": launch.action,
+            "threshold": launch.threshold,
+            "deadline": launch.deadline,
+            "report_seconds": launch.report_seconds,
+            "launch": copy["body"],
+            "launched_at": copy["launched_at"],
+            "carried_at": ctx.received,
+            "status": carried.OPEN,
+            "pledgers": 0,
+            "closed_at": None,
+            "closed_index": None,
+            "outcome": None,
+            "home_closed": None,
+            "settled_at": None,
+            "settled_index": None,
+        },
+    )
+
+
+# -- B closes its copy -----------------------------------------------------------------
+
+
+def parse_carried_close(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"home": did, "campaign": id, "pledgers": n}``."""
+    keys = {"home", "campaign", "pledgers"}
+    fields.only(body, keys, keys)
+    return {
+        "home": _did(body, "home"),
+        "campaign": fields.ref(body, "campaign"),
+        "pledgers": fields.amount(body, "pledgers", minimum=0),
+    }
+
+
+def carried_count(state: State, record: Mapping[str, Any]) -> int:
+    """The pledges standing here to a carried campaign: what its closing must state."""
+    return len(carried.standing_pledgers(state, int(record["id"])))
+
+
+def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> None:
+    """The node closes its copy at the deadline; the count must be the recount."""
+    _require_node(ctx)
+    record = carried.copy_of(state, close["home"], close["campaign"])
+    if record["status"] != carried.OPEN:
+        raise Conflict("that copy is closed already", code="campaign_closed")
+    if not reached(ctx.received, record["deadline"]):
+        raise Conflict(f"the campaign runs until {record['deadline']}", code="too_early")
+    counted = carried_count(state, record)
+    if close["pledgers"] != counted:
+        raise Conflict(
+            f"the closing does not match the pledges: they give {counted}",
+            code="outcome_mismatch",
+        )
+    state.put(
+        carried.CARRIED,
+        (record["home"], record["campaign"]),
+        {
+            **record,
+            "status": carried.CLOSED,
+            "pledgers": counted,
+            "closed_at": ctx.received,
+            "closed_index": ctx.index,
+        },
+    )
+
+
+def carried_due(state: State, now: str) -> list[tuple[str, int]]:
+    """Open copies whose deadline has passed at ``now``."""
+    return sorted(
+        (str(record["home"]), int(record["campaign"]))
+        for _key, record in state.items(carried.CARRIED)
+        if record["status"] == carried.OPEN and reached(now, record["deadline"])
+    )
+
+
+# -- B settles its pledges by A's close ------------------------------------------------
+
+
+def parse_settled(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"home": did, "campaign": id, "outcome", "closed": <index in the home's log>}``."""
+    keys = {"home", "campaign", "outcome", "closed"}
+    fields.only(body, keys, keys)
+    if body["outcome"] not in OUTCOMES:
+        raise InvalidBody(f"outcome must be one of {', '.join(OUTCOMES)}")
+    return {
+        "home": _did(body, "home"),
+        "campaign": fields.ref(body, "campaign"),
+        "outcome": body["outcome"],
+        "closed": fields.ref(body, "closed"),
+    }
+
+
+def apply_settled(state: State, ctx: Context, settled: dict[str, Any]) -> None:
+    """The node records the home's outcome: its pledges here bind, or are released.
+
+    A copy settles after it is closed here, except when its home cancelled the
+    campaign (which can happen before the deadline).
+    """
+    _require_node(ctx)
+    record = carried.copy_of(state, settled["home"], settled["campaign"])
+    if record["status"] == carried.SETTLED:
+        raise Conflict("that copy is settled already", code="already_settled")
+    if record["status"] == carried.OPEN and settled["outcome"] != CANCELLED:
+        raise Conflict("this node closes its copy before it settles", code="too_early")
+    final = BINDING if settled["outcome"] == SUCCEEDED else RELEASED
+    table = carried.pledges_table(record["id"])
+    for did in carried.standing_pledgers(state, record["id"]):
+        state.put(table, did, {**state.get(table, did), "status": final, "last_at": ctx.received})
+    state.put(
+        carried.CARRIED,
+        (record["home"], record["campaign"]),
+        {
+            **record,
+            "status": carried.SETTLED,
+            "outcome": settled["outcome"],
+            "home_closed": settled["closed"],
+            "settled_at": ctx.received,
+            "settled_index": ctx.index,
+        },
+    )
+
+
+# -- A counts B's report ---------------------------------------------------------------
+
+
+def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"campaign", "pledgers", "source": {"origin", "carried", "closed"}}``."""
+    keys = {"campaign", "pledgers", "source"}
+    fields.only(body, keys, keys)
+    source = body.get("source")
+    if not isinstance(source, dict) or set(source) != {"origin", "carried", "closed"}:
+        raise InvalidBody('source is {"origin", "carried", "closed"} of the reporting log')
+    origin = source["origin"]
+    if not isinstance(origin, str) or not origin or len(origin) > 300:
+        raise InvalidBody("source.origin must be the reporting node's log origin")
+    return {
+        "campaign": fields.ref(body, "campaign"),
+        "pledgers": fields.amount(body, "pledgers", minimum=0),
+        "source": {
+            "origin": origin,
+            "carried": fields.ref(source, "carried"),
+            "closed": fields.ref(source, "closed"),
+        },
+    }
+
+
+def reporting_node(state: State, key: str) -> dict[str, Any] | None:
+    """The recognition in force of the node whose signing key is ``key``."""
+    for _did, record in sorted(state.items(RECOGNITIONS)):
+        if record["status"] == RECOGNIZED and record["key"] == key:
+            found: dict[str, Any] = record
+            return found
+    return None
+
+
+def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
+    """A node this one recognises reports its pledgers, once, within the reporting time."""
+    node = reporting_node(state, ctx.author)
+    if node is None:
+        raise NotPermitted(
+            "only a node this node recognises reports pledgers, signed by its node key",
+            code="not_recognized",
+        )
+    if report["source"]["origin"] != node["origin"]:
+        raise Conflict("the source names another log than the reporting node's", code="wrong_log")
+    record = campaign(state, report["campaign"])
+    if not record.get("network"):
+        raise Conflict(f"campaign {record['id']} is not a network campaign", code="not_network")
+    if record["status"] != OPEN or reached(ctx.received, closes_at(record)):
+        raise Conflict(
+            f"reporting on campaign {record['id']} closed at {closes_at(record)}",
+            code="campaign_closed",
+        )
+    did = str(node["node"])
+    if did in record["remote"]:
+        raise Conflict("this node has reported its pledgers already", code="already_reported")
+    remote = {**record["remote"], did: report["pledgers"]}
+    reports = {
+        **record["reports"],
+        did: {**report["source"], "pledgers": report["pledgers"], "index": ctx.index},
+    }
+    updated = {**record, "remote": remote, "reports": reports}
+    meets = succeeds(
+        terms(updated), updated["total"], updated["pledgers"] + remote_pledgers(updated)
+    )
+    updated["reached_at"] = (record["reached_at"] or ctx.received) if meets else None
+    state.put(CAMPAIGNS, record["id"], updated)
+
+
+def parse_progress(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"campaign", "pledgers"}``: how many have pledged at the reporting node so far."""
+    keys = {"campaign", "pledgers"}
+    fields.only(body, keys, keys)
+    return {
+        "campaign": fields.ref(body, "campaign"),
+        "pledgers": fields.amount(body, "pledgers", minimum=0),
+    }
+
+
+def apply_progress(state: State, ctx: Context, progress: dict[str, Any]) -> None:
+    """A recognised node's interim count, before the deadline: shown, never counted."""
+    node = reporting_node(state, ctx.author)
+    if node is None:
+        raise NotPermitted(
+            "only a node this node recognises reports pledgers, signed by its node key",
+            code="not_recognized",
+        )
+    record = campaign(state, progress["campaign"])
+    if not record.get("network"):
+        raise Conflict(f"campaign {record['id']} is not a network campaign", code="not_network")
+    if record["status"] != OPEN or reached(ctx.received, record["deadline"]):
+        raise Conflict(
+            f"campaign {record['id']} took pledges until {record['deadline']}; "
+            "send the final report",
+            code="campaign_closed",
+        )
+    entry = {"pledgers": progress["pledgers"], "at": ctx.received, "index": ctx.index}
+    updated = {**record, "progress": {**record["progress"], str(node["node"]): entry}}
+    state.put(CAMPAIGNS, record["id"], updated)
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        CARRIED_EVENT,
+        "The node carries another node's network threshold campaign.",
+        parse_carried,
+        apply_carried,
+    ),
+    EventType(
+        CARRIED_CLOSED,
+        "The node closes its copy of a carried campaign with its count of pledgers.",
+        parse_carried_close,
+        apply_carried_close,
+    ),
+    EventType(
+        CARRIED_SETTLED,
+        "The node settles a carried campaign by its home's outcome.",
+        parse_settled,
+        apply_settled,
+    ),
+    EventType(
+        REPORTED,
+        "A recognised node reports its pledgers to a network campaign homed here.",
+        parse_report,
+        apply_report,
+    ),
+    EventType(
+        PROGRESS,
+        "A recognised node says how many pledged there so far (shown, not counted).",
+        parse_progress,
+        apply_progress,
+    ),
+)
