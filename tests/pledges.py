@@ -3,10 +3,12 @@ campaigns (Birch, recognised both ways) and one that carries them unrecognised (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from commonweal.core.events import parse_leaf
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import carried, network
 from commonweal.domain.catalog import default_registry
@@ -14,7 +16,7 @@ from commonweal.domain.federation.recognition import GRANTED
 from commonweal.node import campaigns
 from commonweal.node.federation.pledges import carried_body, report_body, settled_body
 from commonweal.node.verify import verify_log
-from tests.builders import Clock
+from tests.builders import Clock, EventFactory
 from tests.federation import Place, as_node, make_place, recognition_body
 
 LAUNCHED = "campaigns.campaign.launched"
@@ -27,10 +29,12 @@ class Pair:
     """Aster (the campaign's home) and Birch (a node that carries it), recognising each
     other; Cedar is a node Aster does not recognise."""
 
-    def __init__(self, root: Path, clock: Clock) -> None:
+    def __init__(self, root: Path, clock: Clock, *, shared: Sequence[str] = ()) -> None:
+        """``shared`` names people who are members of Aster and of Birch with one key."""
         self.clock = clock
-        self.aster = make_place(root, "Aster", clock, members=NAMES)
-        self.birch = make_place(root, "Birch", clock, members=NAMES)
+        founders = [EventFactory("", clock).did(name) for name in shared]
+        self.aster = make_place(root, "Aster", clock, members=NAMES, founders=founders)
+        self.birch = make_place(root, "Birch", clock, members=NAMES, founders=founders)
         self.cedar = make_place(root, "Cedar", clock, members=NAMES)
         self.aster.act("alice", GRANTED, recognition_body(self.birch.node))
         self.birch.act("alice", GRANTED, recognition_body(self.aster.node))
@@ -71,6 +75,10 @@ class Pair:
     def report(self, place: Place, campaign: int, /, **change: Any) -> None:
         body = {**report_body(self.copy(place, campaign), place.node.identity.origin), **change}
         as_node(place.node, self.aster.node, network.REPORTED, body)
+
+    def body_at(self, place: Place, index: int) -> dict[str, Any]:
+        """The body of entry ``index`` of ``place``'s log."""
+        return dict(parse_leaf(place.node.store.leaves(index, index + 1)[0]).event.body)
 
     def record(self, campaign: int) -> dict[str, Any]:
         found: dict[str, Any] = self.aster.node.state.get("campaigns.campaigns", campaign)

@@ -45,8 +45,13 @@ def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
             elif copies:
                 home, campaign_id = copies[0]
                 record = carried.copy_of(state, home, campaign_id)
-                count = network.carried_count(state, record)
-                body = {"home": home, "campaign": campaign_id, "pledgers": count}
+                members = network.carried_members(state, record)
+                body = {
+                    "home": home,
+                    "campaign": campaign_id,
+                    "pledgers": len(members),
+                    "members": members,
+                }
                 step = (network.CARRIED_CLOSED, body)
             else:
                 break

@@ -125,6 +125,7 @@ STATUS_BY_CODE = {
     "deadline_too_far": 409,
     "campaign_closed": 409,
     "remote_campaign": 409,
+    "copy_full": 409,
     "already_pledged": 409,
     "already_carried": 409,
     "not_network": 409,

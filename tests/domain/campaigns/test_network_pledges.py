@@ -4,13 +4,19 @@ close counts it — in-process nodes that recognise each other directly."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
+from commonweal.core.did import did_key_from_public_key
+from commonweal.core.events import MAX_EVENT_BYTES, sign_event
+from commonweal.core.keys import SigningKey
 from commonweal.domain.campaigns import carried, closing, network
+from commonweal.domain.errors import InvalidBody
 from commonweal.domain.federation.recognition import WITHDRAWN_EVENT
 from commonweal.node import campaigns
 from commonweal.node.errors import Rejected
@@ -100,7 +106,13 @@ def test_refusals(pair: Pair) -> None:
     assert refused(pair.pledge, pair.birch, "stranger", campaign) == "not_a_member"
     # Birch's closing must be the recount, and no earlier than the deadline.
     copy = pair.copy(pair.birch, campaign)
-    forged = {"home": pair.aster.did, "campaign": campaign, "pledgers": 5}
+    # (the count must be the number of members named; and carol pledged, not dan)
+    miscounted = {"home": pair.aster.did, "campaign": campaign, "pledgers": 5, "members": []}
+    assert refused(pair.birch.node.submit_as_node, network.CARRIED_CLOSED, miscounted) == (
+        "invalid_body"
+    )
+    dan = [pair.birch.member("dan")]
+    forged = {"home": pair.aster.did, "campaign": campaign, "pledgers": 1, "members": dan}
     assert refused(pair.birch.node.submit_as_node, network.CARRIED_CLOSED, forged) == "too_early"
     # Cedar carries it too (it recognises Aster), but Aster does not recognise Cedar.
     pair.carry(pair.cedar, campaign)
@@ -208,3 +220,163 @@ def test_interim_counts_are_shown_but_only_final_reports_count(pair: Pair) -> No
     campaigns.run_due(pair.aster.node)
     assert pair.record(campaign)["status"] == "failed"  # the interim 7 never counted
     pair.verify_all()
+
+
+@pytest.mark.parametrize(("threshold", "outcome"), [(3, "succeeded"), (4, "failed")])
+def test_a_person_pledging_at_two_nodes_is_counted_once(
+    tmp_path: Path, clock: Clock, threshold: int, outcome: str
+) -> None:
+    """Sam is a member of Aster and of Birch with one key and pledges at both: 2 pledges
+    at Aster + 2 at Birch are 3 people, which meets 3 and misses 4 (the sum says 4)."""
+    pair = Pair(tmp_path, clock, shared=("sam",))
+    try:
+        sam = pair.aster.member("sam")
+        assert sam == pair.birch.member("sam")
+        campaign = pair.launch(threshold=threshold)
+        pair.carry(pair.birch, campaign)
+        pair.pledge(pair.aster, "alice", campaign)
+        pair.pledge(pair.aster, "sam", campaign)
+        pair.pledge(pair.birch, "carol", campaign)
+        pair.pledge(pair.birch, "sam", campaign)
+        pair.clock.advance(days=7)
+        assert pair.close_copy(pair.birch, campaign) == [network.CARRIED_CLOSED]
+        closed = pair.body_at(pair.birch, pair.copy(pair.birch, campaign)["closed_index"])
+        members = sorted([sam, pair.birch.member("carol")])
+        assert closed == {
+            "home": pair.aster.did,
+            "campaign": campaign,
+            "pledgers": 2,
+            "members": members,
+        }
+        pair.report(pair.birch, campaign)
+        record = pair.record(campaign)
+        assert record["reports"][pair.birch.did]["members"] == members
+        assert (record["pledgers"], record["remote"], record["people"]) == (
+            2,
+            {pair.birch.did: 2},
+            3,
+        )
+        assert (record["reached_at"] is not None) == (outcome == "succeeded")
+        pair.clock.advance(seconds=600)
+        (receipt,) = campaigns.run_due(pair.aster.node)
+        assert pair.body_at(pair.aster, receipt.index) == {
+            "campaign": campaign,
+            "outcome": outcome,
+            "total": 0,
+            "pledgers": 2,
+            "people": 3,
+        }
+        assert pair.record(campaign)["status"] == outcome
+        pair.settle(pair.birch, campaign)
+        assert pair.copy(pair.birch, campaign)["outcome"] == outcome
+        pair.verify_all()
+    finally:
+        pair.close()
+
+
+def test_a_closing_with_the_sum_instead_of_the_people_is_refused(pair: Pair) -> None:
+    """Aster's close must state the distinct people, and a local campaign's close no
+    ``people`` at all (its body is as before)."""
+    campaign = pair.launch()
+    local = pair.launch(network_terms=False)
+    pair.carry(pair.birch, campaign)
+    pair.pledge(pair.aster, "alice", campaign)
+    pair.clock.advance(days=7)
+    campaigns.run_due(pair.birch.node)
+    pair.report(pair.birch, campaign)
+    pair.clock.advance(seconds=600)
+    submit = pair.aster.node.submit_as_node
+    body = closing.closing_body(pair.aster.node.state, campaign)
+    assert body == {
+        "campaign": campaign,
+        "outcome": "failed",
+        "total": 0,
+        "pledgers": 1,
+        "people": 1,
+    }
+    assert refused(submit, closing.CLOSED, {**body, "people": 2}) == "outcome_mismatch"
+    without = {k: v for k, v in body.items() if k != "people"}
+    assert refused(submit, closing.CLOSED, without) == "outcome_mismatch"
+    local_body = closing.closing_body(pair.aster.node.state, local)
+    assert "people" not in local_body
+    assert refused(submit, closing.CLOSED, {**local_body, "people": 0}) == "outcome_mismatch"
+    assert [r.index for r in campaigns.run_due(pair.aster.node)]
+    pair.verify_all()
+
+
+def test_a_report_must_name_as_many_members_as_it_counts(pair: Pair) -> None:
+    campaign = pair.launch()
+    pair.carry(pair.birch, campaign)
+    pair.pledge(pair.birch, "carol", campaign)
+    pair.pledge(pair.birch, "dan", campaign)
+    pair.clock.advance(days=7)
+    campaigns.run_due(pair.birch.node)
+    members = pair.copy(pair.birch, campaign)["members"]
+    assert len(members) == 2
+    assert refused(pair.report, pair.birch, campaign, members=members[:1]) == "invalid_body"
+    assert refused(pair.report, pair.birch, campaign, pledgers=3) == "invalid_body"
+    unsorted = list(reversed(members))
+    assert refused(pair.report, pair.birch, campaign, members=unsorted) == "invalid_body"
+    twice = [members[0], members[0]]
+    assert refused(pair.report, pair.birch, campaign, members=twice) == "invalid_body"
+    assert refused(pair.report, pair.birch, campaign, members=["bob"]) == "invalid_body"
+    assert pair.record(campaign)["remote"] == {}
+    pair.report(pair.birch, campaign)
+    assert pair.record(campaign)["people"] == 2
+    pair.verify_all()
+
+
+def test_a_carried_copy_takes_at_most_its_cap(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(carried, "MAX_PLEDGERS", 2)
+    campaign = pair.launch()
+    pair.carry(pair.birch, campaign)
+    pair.pledge(pair.birch, "alice", campaign)
+    pair.pledge(pair.birch, "bob", campaign)
+    assert refused(pair.pledge, pair.birch, "carol", campaign) == "copy_full"
+    pair.birch.act("bob", WITHDRAWN, {"campaign": campaign, "home": pair.aster.did})
+    pair.pledge(pair.birch, "carol", campaign)  # a place freed is taken again
+    pair.pledge(pair.aster, "dan", campaign)  # the home's own pledges are not capped
+
+
+def test_a_full_copy_closes_and_reports_within_the_event_limit() -> None:
+    """1,000 did:keys in a closing and in a report, signed: each under 64 KiB."""
+    members = sorted(
+        did_key_from_public_key(SigningKey(hashlib.sha256(b"%d" % n).digest()).public_key)
+        for n in range(carried.MAX_PLEDGERS)
+    )
+    node = SigningKey(hashlib.sha256(b"node").digest())
+    home = did_key_from_public_key(node.public_key)
+    bodies = {
+        network.CARRIED_CLOSED: {
+            "home": "did:web:" + "h" * 250,
+            "campaign": 10**12,
+            "pledgers": len(members),
+            "members": members,
+        },
+        network.REPORTED: {
+            "campaign": 10**12,
+            "pledgers": len(members),
+            "members": members,
+            "source": {"origin": "o" * 300, "carried": 10**12, "closed": 10**12},
+        },
+    }
+    for event_type, body in bodies.items():
+        parsed = (
+            network.parse_carried_close
+            if event_type == network.CARRIED_CLOSED
+            else network.parse_report
+        )(body)
+        assert parsed["members"] == members
+        event = sign_event(
+            node, type=event_type, node=home, seq=10**9, at="2026-11-29T00:00:00Z", body=body
+        )
+        size = len(orjson.dumps(event))
+        assert size < MAX_EVENT_BYTES, (event_type, size)
+    with pytest.raises(InvalidBody):
+        network.parse_report(
+            {
+                **bodies[network.REPORTED],
+                "members": [*members, "did:key:z6Mkz"],
+                "pledgers": len(members) + 1,
+            }
+        )

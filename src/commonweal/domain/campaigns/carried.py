@@ -26,6 +26,13 @@ CARRIED = "campaigns.carried"
 PLEDGES_PREFIX = "campaigns.carried_pledges."
 """``campaigns.carried_pledges.<id>`` (the index of the carrying entry): member → pledge."""
 
+MAX_PLEDGERS = 1_000
+"""The most pledges a carried copy takes. Its closing and its report to the home name
+every pledger (so the home counts each person once across nodes), in one event each:
+1,000 did:keys (59 bytes each in the JSON) keep both well under the 64 KiB event
+limit. Past it this node refuses further pledges (``copy_full``); members pledge at
+the campaign's home node, or at another node that carries it."""
+
 OPEN, CLOSED, SETTLED = "open", "closed", "settled"
 """A copy takes pledges, then is closed with its count, then settled by the home's close."""
 
@@ -93,6 +100,12 @@ def pledge(state: State, ctx: Context, home: str, campaign_id: int, amount: int 
     row = state.get(table, ctx.author)
     if row is not None and row["status"] == HELD:
         raise Conflict("you have already pledged to this campaign", code="already_pledged")
+    if record["pledgers"] >= MAX_PLEDGERS:
+        raise Conflict(
+            f"this node's copy of campaign {campaign_id} holds {MAX_PLEDGERS} pledges, the most "
+            "a carried copy reports: pledge at the campaign's home node instead",
+            code="copy_full",
+        )
     row = row or new_pledge(ctx.received)
     state.put(table, ctx.author, {**row, "status": HELD, "last_at": ctx.received})
     _recount(state, record, +1)

@@ -2,8 +2,9 @@
 
 The closing event is authored by the node once the log's receipt times pass the
 deadline, and its content is determined by the log: it states the outcome, the
-total and the number of pledgers, and the rule recomputes all three from the
-pledges and refuses the event if any differs (so ``verify`` re-decides every
+total and the number of pledgers here (and, for a network campaign, the distinct
+``people`` across the network, its reports included), and the rule recomputes them
+from the pledges and refuses the event if any differs (so ``verify`` re-decides every
 campaign). Collection and refunds are then recorded on every pledge.
 """
 
@@ -26,9 +27,10 @@ from commonweal.domain.campaigns.records import (
     SUCCEEDED,
     campaign,
     closes_at,
+    extra_people,
     held,
+    people,
     pledges_table,
-    remote_pledgers,
     terms,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
@@ -50,12 +52,17 @@ class Close:
     outcome: str
     total: int
     pledgers: int
+    """The pledges standing in this node's log."""
+    people: int | None = None
+    """A network campaign's distinct people (this node's pledgers and every reported
+    member, each DID once): what its outcome follows; None for a local campaign."""
 
 
 def parse_close(body: Mapping[str, Any]) -> Close:
-    """``{"campaign", "outcome": "succeeded"|"failed", "total", "pledgers"}``."""
+    """``{"campaign", "outcome": "succeeded"|"failed", "total", "pledgers", "people"?}``
+    (``people`` closes a network campaign, and only one)."""
     keys = {"campaign", "outcome", "total", "pledgers"}
-    fields.only(body, keys, keys)
+    fields.only(body, keys | {"people"}, keys)
     outcome = body["outcome"]
     if outcome not in (SUCCEEDED, FAILED):
         raise InvalidBody("outcome must be succeeded or failed")
@@ -64,6 +71,7 @@ def parse_close(body: Mapping[str, Any]) -> Close:
         outcome,
         fields.amount(body, "total", minimum=0),
         fields.amount(body, "pledgers", minimum=0),
+        fields.amount(body, "people", minimum=0) if "people" in body else None,
     )
 
 
@@ -71,14 +79,17 @@ def closing_body(state: State, campaign_id: int) -> dict[str, Any]:
     """The body the node logs to close ``campaign_id`` (what :func:`apply_close` recomputes)."""
     record = campaign(state, campaign_id)
     outcome = settle(
-        terms(record), held(state, campaign_id), extra_pledgers=remote_pledgers(record)
+        terms(record), held(state, campaign_id), extra_pledgers=extra_people(state, record)
     )
-    return {
+    body: dict[str, Any] = {
         "campaign": campaign_id,
         "outcome": SUCCEEDED if outcome.succeeded else FAILED,
         "total": record["total"],
         "pledgers": record["pledgers"],
     }
+    if record.get("network"):
+        body["people"] = people(state, record)
+    return body
 
 
 def apply_close(state: State, ctx: Context, close: Close) -> None:
@@ -93,12 +104,14 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
     if not reached(ctx.received, closes_at(record)):
         raise Conflict(f"campaign {close.campaign} closes at {closes_at(record)}", code="too_early")
     expected = closing_body(state, close.campaign)
-    claimed = {
+    claimed: dict[str, Any] = {
         "campaign": close.campaign,
         "outcome": close.outcome,
         "total": close.total,
         "pledgers": close.pledgers,
     }
+    if close.people is not None:
+        claimed["people"] = close.people
     if claimed != expected:
         raise Conflict(
             f"the closing does not match the pledges: they give {expected}",
@@ -115,7 +128,7 @@ def settle_campaign(
     outcome = settle(
         terms(record) if not cancelled else _never(record),
         standing,
-        extra_pledgers=remote_pledgers(record),
+        extra_pledgers=extra_people(state, record),
     )
     table = pledges_table(record["id"])
     money_kind = record["unit"] is not None

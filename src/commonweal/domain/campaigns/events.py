@@ -30,9 +30,9 @@ from commonweal.domain.campaigns.records import (
     THRESHOLD,
     WITHDRAWN,
     campaign,
+    extra_people,
     new_pledge,
     pledges_table,
-    remote_pledgers,
     terms,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
@@ -180,6 +180,7 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
         "status": OPEN,
         "total": 0,
         "pledgers": 0,
+        "people": 0,
         "remote": {},
         "reports": {},
         "progress": {},
@@ -340,12 +341,19 @@ def _retotal(
 ) -> None:
     total = record["total"] + amount
     count = record["pledgers"] + pledgers
-    meets = succeeds(terms(record), total, count + remote_pledgers(record))
+    everyone = count + extra_people(state, record)  # the pledge table is updated already
+    meets = succeeds(terms(record), total, everyone)
     reached_at = (record["reached_at"] or ctx.received) if meets else None
     state.put(
         CAMPAIGNS,
         record["id"],
-        {**record, "total": total, "pledgers": count, "reached_at": reached_at},
+        {
+            **record,
+            "total": total,
+            "pledgers": count,
+            "people": everyone,
+            "reached_at": reached_at,
+        },
     )
 
 

@@ -7,10 +7,14 @@ pledgers of other nodes too. A node B that recognises A carries it:
    its verified mirror of A's log; B's members then pledge to it in B's log
    (``campaigns.pledge.made`` with ``home: A``, ``carried.py``);
 2. ``campaigns.carried.closed`` (B's log, by B's node, at the deadline): B's count of
-   standing pledges, which the rule recomputes, so ``verify`` re-decides it;
+   standing pledges and the pledgers themselves (sorted did:keys), which the rule
+   recomputes, so ``verify`` re-decides them;
 3. ``campaigns.pledgers.reported`` (A's log, signed by B's node key): B reports that
-   count, naming the entries of its own log that carried and closed the copy; A adds
-   it to the campaign's ``remote`` counts, which its close counts;
+   count and those members, naming the entries of its own log that carried and closed
+   the copy; A keeps them per reporting node (``remote`` counts, ``reports`` members),
+   and its success test and close count **people**: A's own standing pledgers and
+   every reported member, each DID once — one key pledging at A and at B (or at B
+   and C) is one person;
 4. ``campaigns.carried.settled`` (B's log, by B's node): once A's close is in B's
    verified mirror, B's pledges become binding (succeeded) or are released.
 
@@ -18,7 +22,10 @@ Before the deadline B may also tell A how many pledged there so far
 (``campaigns.pledgers.progress``, signed by B's node key), for A's page: A shows
 it, but counts only the final reports, which the audit can check.
 
-Anyone can check a report against the closing entry in B's log
+A copy takes at most ``carried.MAX_PLEDGERS`` pledges, so that its closing and its
+report, which name every pledger, stay single events under the 64 KiB limit.
+
+Anyone can check a report (count and members) against the closing entry in B's log
 (``client/campaign_audit.py``), and A's closing count against the reports
 (``verify`` of A's log recomputes it).
 """
@@ -41,7 +48,7 @@ from commonweal.domain.campaigns.records import (
     THRESHOLD,
     campaign,
     closes_at,
-    remote_pledgers,
+    people,
     terms,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
@@ -65,6 +72,23 @@ def _did(body: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value.startswith("did:") or len(value) > 300:
         raise InvalidBody(f"{name} must be a node's DID")
     return value
+
+
+def _members(body: Mapping[str, Any], count: int) -> list[str]:
+    """``members``: the pledgers' did:keys, sorted, each once, exactly ``count`` of them."""
+    value = body.get("members")
+    if not isinstance(value, list) or len(value) > carried.MAX_PLEDGERS:
+        raise InvalidBody(
+            f"members must be the list of the pledgers' did:keys (at most {carried.MAX_PLEDGERS})"
+        )
+    for did in value:
+        if not isinstance(did, str) or not did.startswith("did:key:z6Mk") or len(did) > 100:
+            raise InvalidBody("each of members must be a member's did:key")
+    if value != sorted(set(value)):
+        raise InvalidBody("members must be sorted, each did:key once")
+    if len(value) != count:
+        raise InvalidBody(f"pledgers must be the number of members ({len(value)})")
+    return list(value)
 
 
 def _require_node(ctx: Context) -> None:
@@ -129,6 +153,7 @@ def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
             "carried_at": ctx.received,
             "status": carried.OPEN,
             "pledgers": 0,
+            "members": [],
             "closed_at": None,
             "closed_index": None,
             "outcome": None,
@@ -143,19 +168,22 @@ def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
 
 
 def parse_carried_close(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"home": did, "campaign": id, "pledgers": n}``."""
-    keys = {"home", "campaign", "pledgers"}
+    """``{"home": did, "campaign": id, "pledgers": n, "members": [sorted did:key, …]}``."""
+    keys = {"home", "campaign", "pledgers", "members"}
     fields.only(body, keys, keys)
+    pledgers = fields.amount(body, "pledgers", minimum=0)
     return {
         "home": _did(body, "home"),
         "campaign": fields.ref(body, "campaign"),
-        "pledgers": fields.amount(body, "pledgers", minimum=0),
+        "pledgers": pledgers,
+        "members": _members(body, pledgers),
     }
 
 
-def carried_count(state: State, record: Mapping[str, Any]) -> int:
-    """The pledges standing here to a carried campaign: what its closing must state."""
-    return len(carried.standing_pledgers(state, int(record["id"])))
+def carried_members(state: State, record: Mapping[str, Any]) -> list[str]:
+    """The members whose pledge stands here to a carried campaign, sorted: what its
+    closing must name."""
+    return carried.standing_pledgers(state, int(record["id"]))
 
 
 def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> None:
@@ -166,10 +194,11 @@ def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> No
         raise Conflict("that copy is closed already", code="campaign_closed")
     if not reached(ctx.received, record["deadline"]):
         raise Conflict(f"the campaign runs until {record['deadline']}", code="too_early")
-    counted = carried_count(state, record)
-    if close["pledgers"] != counted:
+    members = carried_members(state, record)
+    counted = len(members)
+    if close["pledgers"] != counted or close["members"] != members:
         raise Conflict(
-            f"the closing does not match the pledges: they give {counted}",
+            f"the closing does not match the pledges: they give {counted} pledgers, and name them",
             code="outcome_mismatch",
         )
     state.put(
@@ -179,6 +208,7 @@ def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> No
             **record,
             "status": carried.CLOSED,
             "pledgers": counted,
+            "members": members,
             "closed_at": ctx.received,
             "closed_index": ctx.index,
         },
@@ -245,9 +275,12 @@ def apply_settled(state: State, ctx: Context, settled: dict[str, Any]) -> None:
 
 
 def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"campaign", "pledgers", "source": {"origin", "carried", "closed"}}``."""
-    keys = {"campaign", "pledgers", "source"}
+    """``{"campaign", "pledgers", "members", "source": {"origin", "carried", "closed"}}``:
+    ``members`` are the pledgers B's closing names (sorted did:keys, ``pledgers`` of them).
+    """
+    keys = {"campaign", "pledgers", "members", "source"}
     fields.only(body, keys, keys)
+    pledgers = fields.amount(body, "pledgers", minimum=0)
     source = body.get("source")
     if not isinstance(source, dict) or set(source) != {"origin", "carried", "closed"}:
         raise InvalidBody('source is {"origin", "carried", "closed"} of the reporting log')
@@ -256,7 +289,8 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidBody("source.origin must be the reporting node's log origin")
     return {
         "campaign": fields.ref(body, "campaign"),
-        "pledgers": fields.amount(body, "pledgers", minimum=0),
+        "pledgers": pledgers,
+        "members": _members(body, pledgers),
         "source": {
             "origin": origin,
             "carried": fields.ref(source, "carried"),
@@ -275,7 +309,8 @@ def reporting_node(state: State, key: str) -> dict[str, Any] | None:
 
 
 def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
-    """A node this one recognises reports its pledgers, once, within the reporting time."""
+    """A node this one recognises reports its pledgers, once, within the reporting time;
+    the campaign now counts each person it names once, with this node's and the others'."""
     node = reporting_node(state, ctx.author)
     if node is None:
         raise NotPermitted(
@@ -298,12 +333,16 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     remote = {**record["remote"], did: report["pledgers"]}
     reports = {
         **record["reports"],
-        did: {**report["source"], "pledgers": report["pledgers"], "index": ctx.index},
+        did: {
+            **report["source"],
+            "pledgers": report["pledgers"],
+            "members": report["members"],
+            "index": ctx.index,
+        },
     }
     updated = {**record, "remote": remote, "reports": reports}
-    meets = succeeds(
-        terms(updated), updated["total"], updated["pledgers"] + remote_pledgers(updated)
-    )
+    updated["people"] = people(state, updated)
+    meets = succeeds(terms(updated), updated["total"], updated["people"])
     updated["reached_at"] = (record["reached_at"] or ctx.received) if meets else None
     state.put(CAMPAIGNS, record["id"], updated)
 
@@ -349,7 +388,7 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     ),
     EventType(
         CARRIED_CLOSED,
-        "The node closes its copy of a carried campaign with its count of pledgers.",
+        "The node closes its copy of a carried campaign with its pledgers, named and counted.",
         parse_carried_close,
         apply_carried_close,
     ),
@@ -361,7 +400,7 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     ),
     EventType(
         REPORTED,
-        "A recognised node reports its pledgers to a network campaign homed here.",
+        "A recognised node reports its pledgers (named) to a network campaign homed here.",
         parse_report,
         apply_report,
     ),

@@ -64,9 +64,21 @@ def held(state: State, campaign_id: int) -> dict[str, int]:
     }
 
 
-def remote_pledgers(record: dict[str, Any]) -> int:
-    """Pledgers other nodes report for a campaign homed here (``network.py`` adds them)."""
-    return sum(record["remote"].values())
+def reported_members(record: dict[str, Any]) -> set[str]:
+    """Everyone the other nodes' final reports name as pledgers (``network.py``)."""
+    return {str(did) for report in record["reports"].values() for did in report["members"]}
+
+
+def extra_people(state: State, record: dict[str, Any]) -> int:
+    """The people other nodes report who have no pledge standing here: each person once,
+    however many nodes (this one included) they pledged at."""
+    return len(reported_members(record) - set(held(state, record["id"])))
+
+
+def people(state: State, record: dict[str, Any]) -> int:
+    """The distinct people pledged across the network: this node's standing pledgers
+    together with every member list reported, each DID counted once."""
+    return len(held(state, record["id"])) + extra_people(state, record)
 
 
 def closes_at(record: dict[str, Any]) -> str:

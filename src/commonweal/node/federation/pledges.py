@@ -6,7 +6,8 @@ campaigns and carries each one it does not carry yet — copying the launch from
 its verified mirror of the home's log, never from the answer — so its members can
 pledge here; while it is open it tells the home how many pledged here so far
 (shown there, not counted); once a copy is closed here (``node/campaigns.run_due`` closes copies
-at the deadline) it reports the count to the home, signed by this node's key;
+at the deadline) it reports the count and the pledgers its closing names to the
+home, signed by this node's key;
 once the home's closing (or cancellation) is in the verified mirror, it settles
 its pledges by it.
 """
@@ -72,6 +73,7 @@ def report_body(record: dict[str, Any], origin: str) -> dict[str, Any]:
     return {
         "campaign": record["campaign"],
         "pledgers": record["pledgers"],
+        "members": record["members"],
         "source": {"origin": origin, "carried": record["id"], "closed": record["closed_index"]},
     }
 
