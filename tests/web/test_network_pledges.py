@@ -110,7 +110,7 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
         what="Birch's report reaching Aster",
     )
     assert record["status"] == "open" and record["pledgers"] == 2
-    # Cedar closed its copy with 1 pledger too, but its operator reports 2 to Aster.
+    # Cedar closed its copy with 1 pledger too, but its operator reports 2 (named) to Aster.
     closed = wait_for(
         lambda: (c := first_copy(cedar) or {}).get("status") == "closed" and c,
         what="Cedar closing its copy",
@@ -118,6 +118,7 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
     lie = {
         "campaign": campaign,
         "pledgers": 2,
+        "members": sorted(cedar.events.did(name) for name in cedar.members[:2]),
         "source": {
             "origin": cedar.origin,
             "carried": closed["id"],
@@ -126,7 +127,7 @@ def test_pledges_across_nodes_carried_reported_settled_and_audited(
     }
     with PeerClient(aster.url, http=HTTP) as client:
         client.submit_as(cedar.key, network.REPORTED, lie)
-    # Aster closes once the reporting time is over: 2 + 1 + 2 ≥ 4.
+    # Aster closes once the reporting time is over: 2 + 1 + 2 people ≥ 4.
     nodes["clock"].write_text(str(REPORT_SECONDS + 5))
     record = wait_for(
         lambda: (r := aster.get(f"/v1/campaigns/{campaign}"))["status"] != "open" and r,

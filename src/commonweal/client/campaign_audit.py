@@ -6,11 +6,15 @@ entries that carried and closed its copy of the campaign (named in the report's
 source), proves both are in its log under a checkpoint signed by its key
 (inclusion proofs), and checks that they carried this home's campaign — with the
 very terms of the launch entry, proven in the home's log — and closed it with
-exactly the count the home added; once that node settled its copy, that it settled
-it by the home's own closing, with the home's outcome. The closing entry's own rule recounted
-the pledges, so ``commonweal verify <node>`` extends the check to every pledge;
+exactly the count the home added and exactly the members (did:keys) the home holds
+for that report; once that node settled its copy, that it settled it by the home's
+own closing, with the home's outcome. The closing entry's own rule recounted the
+pledges, so ``commonweal verify <node>`` extends the check to every pledge;
 ``commonweal verify <home>`` re-decides the outcome from the local pledges and the
-reports.
+reports. The totals recount the people from what the home serves — its own pledgers
+and every reported member, each DID once — and check the home's ``people`` and its
+outcome against that count (not against the sum, which counts a person who pledged
+at two nodes twice).
 """
 
 from __future__ import annotations
@@ -124,10 +128,16 @@ def _check_report(
             f"the home counted {counted} pledgers, but the node's log closed its copy with "
             f"{logged} (entry {report['closed']})"
         )
+    named = body.get("members")
+    if named != report.get("members"):
+        raise AuditFailure(
+            f"the home holds other members for this report than the {logged} the node's log "
+            f"closed its copy with (entry {report['closed']})"
+        )
     settled = _check_settled(client, checkpoint, home, campaign_id, closing)
     return (
-        f"{logged} pledgers: entry {report['closed']} of {checkpoint.origin}, proven under "
-        f"its checkpoint {checkpoint.size}{settled}"
+        f"{logged} pledgers, each named: entry {report['closed']} of {checkpoint.origin}, "
+        f"proven under its checkpoint {checkpoint.size}{settled}"
     )
 
 
@@ -161,17 +171,37 @@ def _check_settled(
 
 def _check_totals(audit: CampaignAudit, record: dict[str, Any]) -> None:
     remote = sum(record["remote"].values())
-    everyone = record["pledgers"] + remote
-    same = set(record["remote"]) == set(record.get("reports", {}))
+    reports = record.get("reports", {})
+    same = set(record["remote"]) == set(reports)
     audit.totals.append(("reports", same, f"{len(record['remote'])} nodes reported {remote}"))
+    # the home's own pledgers: every pledge that stood at the close (or stands now)
+    here = {p["pledger"] for p in record.get("pledges", []) if p["status"] != "withdrawn"}
+    audit.totals.append(
+        (
+            "here",
+            len(here) == record["pledgers"],
+            f"{len(here)} pledges stand in the home's log; it counts {record['pledgers']}",
+        )
+    )
+    reported = {did for report in reports.values() for did in report.get("members", [])}
+    people = len(here | reported)
+    twice = record["pledgers"] + remote - people
+    audit.totals.append(
+        (
+            "people",
+            people == record.get("people"),
+            f"{record['pledgers']} here + {remote} elsewhere = {record['pledgers'] + remote} "
+            f"pledges by {people} people ({twice} duplicates removed); "
+            f"the home says {record.get('people')}",
+        )
+    )
     if record["status"] in ("succeeded", "failed"):
-        succeeded = everyone >= record["threshold"]
+        succeeded = people >= record["threshold"]
         audit.totals.append(
             (
                 "outcome",
                 succeeded == (record["status"] == "succeeded"),
-                f"{record['pledgers']} here + {remote} elsewhere = {everyone} of "
-                f"{record['threshold']}: {record['status']}",
+                f"{people} people of {record['threshold']}: {record['status']}",
             )
         )
 
