@@ -5,6 +5,7 @@ agrees; a report whose members are not the ones Birch's closing names is caught.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import httpx
@@ -95,3 +96,22 @@ def test_the_audit_catches_a_report_naming_other_members(pair: Pair) -> None:
     ((node, ok, detail),) = found.checks
     assert node == pair.birch.did and not ok
     assert "other members for this report" in detail
+
+
+def test_the_campaign_shows_pledges_and_people_counted_once(pair: Pair) -> None:
+    campaign = run(pair)
+    sam, carol = pair.birch.member("sam"), pair.birch.member("carol")
+    with TestClient(create_app(pair.aster.node, background_checkpoints=False)) as aster:
+        shown = aster.get(f"/v1/campaigns/{campaign}").json()
+        assert (shown["pledgers"], shown["remote"], shown["people"], shown["duplicates"]) == (
+            2,
+            {pair.birch.did: 2},
+            3,
+            1,
+        )
+        assert shown["reports"][pair.birch.did]["members"] == sorted([sam, carol])
+        html = unescape(aster.get(f"/campaigns/{campaign}").text)
+    assert "3 of 3 people pledged" in html
+    assert 'data-testid="network-pledges">4<' in html
+    assert 'data-testid="network-people"><strong>3</strong> of 3<' in html
+    assert "(1 duplicate removed)" in html

@@ -102,7 +102,8 @@ def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) ->
 
 def network_counts(node: Node, record: dict[str, Any]) -> dict[str, Any] | None:
     """A network campaign's count across nodes: here, and each other node's — its final
-    report (counted), or before that what it said so far (shown, not counted)."""
+    report (counted), or before that what it said so far (shown, not counted); and the
+    people the pledges come to, each counted once however many nodes they pledged at."""
     if not record.get("network"):
         return None
     homes = {r["node"]: r for r in campaigns.recognitions(node)}
@@ -122,11 +123,14 @@ def network_counts(node: Node, record: dict[str, Any]) -> dict[str, Any] | None:
             }
         )
     counted = record["pledgers"] + sum(n["pledgers"] for n in nodes if n["final"])
+    people = record.get("people", counted)
     return {
         "here": record["pledgers"],
         "nodes": nodes,
         "counted": counted,
-        "so_far": record["pledgers"] + sum(n["pledgers"] for n in nodes),
+        "people": people,
+        "duplicates": counted - people,
+        "so_far": people + sum(n["pledgers"] for n in nodes if not n["final"]),
         "interim": any(not n["final"] for n in nodes),
         "reports_until": closes_at(record),
     }
@@ -176,7 +180,7 @@ def campaign_page(node: Node, campaign_id: int, viewer: str | None) -> dict[str,
 def _progress(names: Names, record: dict[str, Any]) -> dict[str, Any]:
     """A campaign summary with its progress towards the goal, in percent."""
     if record["kind"] == THRESHOLD:
-        counted = record["pledgers"] + sum(record["remote"].values())
+        counted = record.get("people", record["pledgers"] + sum(record["remote"].values()))
         done, whole = counted, record["threshold"]
     else:
         done, whole = record["total"], record["goal"]

@@ -189,4 +189,9 @@ def _record(state: State, campaign_id: int) -> dict[str, Any]:
 
 
 def _summary(record: dict[str, Any]) -> dict[str, Any]:
-    return {**record, "goal_met": record["reached_at"] is not None}
+    summary = {**record, "goal_met": record["reached_at"] is not None}
+    if record.get("network"):
+        # pledgers here + each node's report, less the people counted once (``people``)
+        pledges = record["pledgers"] + sum(record["remote"].values())
+        summary["duplicates"] = pledges - record.get("people", pledges)
+    return summary
