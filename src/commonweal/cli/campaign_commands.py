@@ -77,7 +77,7 @@ def list_campaigns(
             c["status"],
             f"{c['total']} / {c['goal']} {c['unit']}"
             if c["unit"]
-            else f"{c['pledgers']} / {c['threshold']} people",
+            else f"{c.get('people', c['pledgers'])} / {c['threshold']} people",
             c["deadline"],
             c["title"],
         ]
