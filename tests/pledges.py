@@ -30,12 +30,12 @@ class Pair:
     other; Cedar is a node Aster does not recognise."""
 
     def __init__(self, root: Path, clock: Clock, *, shared: Sequence[str] = ()) -> None:
-        """``shared`` names people who are members of Aster and of Birch with one key."""
+        """``shared`` names people who are members of every node with one key."""
         self.clock = clock
         founders = [EventFactory("", clock).did(name) for name in shared]
         self.aster = make_place(root, "Aster", clock, members=NAMES, founders=founders)
         self.birch = make_place(root, "Birch", clock, members=NAMES, founders=founders)
-        self.cedar = make_place(root, "Cedar", clock, members=NAMES)
+        self.cedar = make_place(root, "Cedar", clock, members=NAMES, founders=founders)
         self.aster.act("alice", GRANTED, recognition_body(self.birch.node))
         self.birch.act("alice", GRANTED, recognition_body(self.aster.node))
         self.cedar.act("alice", GRANTED, recognition_body(self.aster.node))

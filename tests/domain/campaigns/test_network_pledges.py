@@ -17,11 +17,11 @@ from commonweal.core.events import MAX_EVENT_BYTES, sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.domain.campaigns import carried, closing, network
 from commonweal.domain.errors import InvalidBody
-from commonweal.domain.federation.recognition import WITHDRAWN_EVENT
+from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT
 from commonweal.node import campaigns
 from commonweal.node.errors import Rejected
 from tests.builders import Clock
-from tests.federation import Place
+from tests.federation import Place, recognition_body
 from tests.pledges import LAUNCHED, WITHDRAWN, Pair
 
 
@@ -269,6 +269,36 @@ def test_a_person_pledging_at_two_nodes_is_counted_once(
         assert pair.record(campaign)["status"] == outcome
         pair.settle(pair.birch, campaign)
         assert pair.copy(pair.birch, campaign)["outcome"] == outcome
+        pair.verify_all()
+    finally:
+        pair.close()
+
+
+def test_a_person_pledging_at_two_other_nodes_is_counted_once(tmp_path: Path, clock: Clock) -> None:
+    """Sam pledges at Birch and at Cedar (both recognised by Aster), not at home: the
+    pledges add up to 5, the people to 4, which misses 5 whichever report came first."""
+    pair = Pair(tmp_path, clock, shared=("sam",))
+    try:
+        pair.aster.act("alice", GRANTED, recognition_body(pair.cedar.node))
+        campaign = pair.launch(threshold=5)
+        for place, other in ((pair.birch, "carol"), (pair.cedar, "dan")):
+            pair.carry(place, campaign)
+            pair.pledge(place, other, campaign)
+            pair.pledge(place, "sam", campaign)
+        pair.pledge(pair.aster, "alice", campaign)
+        pair.clock.advance(days=7)
+        campaigns.run_due(pair.birch.node)
+        campaigns.run_due(pair.cedar.node)
+        pair.report(pair.cedar, campaign)
+        assert pair.record(campaign)["people"] == 3
+        pair.report(pair.birch, campaign)
+        record = pair.record(campaign)
+        assert (record["pledgers"], sum(record["remote"].values()), record["people"]) == (1, 4, 4)
+        assert record["reached_at"] is None
+        pair.clock.advance(seconds=600)
+        (receipt,) = campaigns.run_due(pair.aster.node)
+        assert pair.body_at(pair.aster, receipt.index)["people"] == 4
+        assert pair.record(campaign)["status"] == "failed"
         pair.verify_all()
     finally:
         pair.close()
