@@ -110,6 +110,8 @@ def test_the_campaign_shows_pledges_and_people_counted_once(pair: Pair) -> None:
             1,
         )
         assert shown["reports"][pair.birch.did]["members"] == sorted([sam, carol])
+        (listed,) = aster.get("/v1/campaigns", params={"network": "true"}).json()["campaigns"]
+        assert listed["people"] == 3 and "members" not in listed["reports"][pair.birch.did]
         html = unescape(aster.get(f"/campaigns/{campaign}").text)
     assert "3 of 3 people pledged" in html
     assert 'data-testid="network-pledges">4<' in html

@@ -65,10 +65,13 @@ def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
 def campaigns(
     node: Node, *, status: str | None = None, network_only: bool = False
 ) -> list[dict[str, Any]]:
-    """Every campaign, newest first (optionally of one status, or network ones only)."""
+    """Every campaign, newest first (optionally of one status, or network ones only).
+
+    A listing leaves out the member lists of network reports (up to a thousand DIDs a
+    node): ``campaign_view`` has them."""
     with node.reading() as state:
         return [
-            _summary(record)
+            _listed(_summary(record))
             for _id, record in sorted(state.items(CAMPAIGNS), key=lambda item: -int(item[1]["id"]))
             if (status is None or record["status"] == status)
             and (not network_only or record.get("network"))
@@ -186,6 +189,14 @@ def _record(state: State, campaign_id: int) -> dict[str, Any]:
         return campaign(state, campaign_id)
     except DomainError:
         raise Rejected("not_found", f"there is no campaign {campaign_id}") from None
+
+
+def _listed(summary: dict[str, Any]) -> dict[str, Any]:
+    reports = summary.get("reports")
+    if not reports:
+        return summary
+    brief = {node: {k: v for k, v in r.items() if k != "members"} for node, r in reports.items()}
+    return {**summary, "reports": brief}
 
 
 def _summary(record: dict[str, Any]) -> dict[str, Any]:
