@@ -66,13 +66,17 @@ def held(state: State, campaign_id: int) -> dict[str, int]:
 
 def reported_members(record: dict[str, Any]) -> set[str]:
     """Everyone the other nodes' final reports name as pledgers (``network.py``)."""
-    return {str(did) for report in record["reports"].values() for did in report["members"]}
+    reports = record.get("reports") or {}
+    return {str(did) for report in reports.values() for did in report["members"]}
 
 
 def extra_people(state: State, record: dict[str, Any]) -> int:
     """The people other nodes report who have no pledge standing here: each person once,
     however many nodes (this one included) they pledged at."""
-    return len(reported_members(record) - set(held(state, record["id"])))
+    reported = reported_members(record)
+    if not reported:  # a local campaign, or no report yet: no need to read every pledge
+        return 0
+    return len(reported - set(held(state, record["id"])))
 
 
 def people(state: State, record: dict[str, Any]) -> int:
