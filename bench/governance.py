@@ -94,7 +94,10 @@ def build_ballot_store(path: Path, ballots: int) -> Path:
     from commonweal.store.log_store import LogStore
 
     marker = path / "complete"
-    if marker.exists():
+    if marker.exists():  # built by an earlier run: bring it to the current schema
+        engine = make_engine(sqlite_url(path))
+        migrate(engine)
+        engine.dispose()
         return path
     path.mkdir(parents=True, exist_ok=True)
     (path / "node.db").unlink(missing_ok=True)

@@ -432,9 +432,12 @@ class LogStore:
         """
         sqlite = self.engine.dialect.name == "sqlite"
         mark = "?" if sqlite else "%s"
-        status_of = "p.value ->> '$.status'" if sqlite else "p.value::jsonb ->> 'status'"
+        status_of = "p.value ->> '$.status'" if sqlite else "(p.value::jsonb ->> 'status')"
+        # the table's name is written out (a constant) so that the database can use the
+        # partial index of members' standing (migration 0006) whatever plan it makes
         query = (
-            f"SELECT p.key FROM projection_rows AS p WHERE p.tbl = {mark} AND {status_of} = {mark}"
+            "SELECT p.key FROM projection_rows AS p"
+            f" WHERE p.tbl = 'membership.members' AND {status_of} = {mark}"
         )
         if role is not None and sqlite:
             query += (
@@ -443,7 +446,7 @@ class LogStore:
             )
         elif role is not None:
             query += f" AND p.value::jsonb -> 'roles' ? {mark}"
-        params = ("membership.members", status) + ((role,) if role is not None else ())
+        params = (status,) + ((role,) if role is not None else ())
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
