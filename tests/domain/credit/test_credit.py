@@ -173,3 +173,23 @@ def test_demurrage_moves_positive_balances_to_the_fund(community: Community) -> 
     assert verify_log(
         community.node.store, default_registry(), compare_with=community.node.store
     ).ok
+
+
+def test_the_clearing_preview_follows_the_log(community: Community) -> None:
+    """The preview is computed once per log size, and every new event is taken in."""
+    credit_circle(community)
+
+    def owe(debtor: str, creditor: str, amount: int) -> None:
+        body = {"creditor": community.did(creditor), "unit": "HOUR", "amount": amount}
+        community.act(debtor, "credit.obligation.recorded", body)
+
+    owe("alice", "bob", 300)
+    owe("bob", "carol", 300)
+    first = credit.clearing_preview(community.node, "HOUR")
+    assert (first["debt_before"], first["cleared"]) == (600, 0)  # no cycle yet
+    first["claim"]["setoffs"].append("changed by the caller")  # a caller's copy
+    assert credit.clearing_preview(community.node, "HOUR")["claim"]["setoffs"] == []
+    owe("carol", "alice", 200)
+    after = credit.clearing_preview(community.node, "HOUR")
+    assert (after["debt_before"], after["cleared"], after["debt_after"]) == (800, 600, 200)
+    assert after["claim"] == claim_of(community.node.state, "HOUR")
