@@ -76,40 +76,46 @@ def keep_profile(node: Node, profile: object) -> str:
 
 def profile_of(node: Node, did: str) -> dict[str, Any] | None:
     """A member's private profile, unless erased or never given."""
-    record = node.state.get(MEMBERS, did)
+    return _profile(node, node.state.get(MEMBERS, did))
+
+
+def _profile(node: Node, record: dict[str, Any] | None) -> dict[str, Any] | None:
     if record is None or record["erased"] or not record["commitment"]:
         return None
     stored = node.store.profile(record["commitment"])
-    return orjson.loads(stored[1]) if stored is not None else None
+    found: dict[str, Any] | None = orjson.loads(stored[1]) if stored is not None else None
+    return found
 
 
 def directory(node: Node) -> list[dict[str, Any]]:
     """Every member's DID, standing and roles; the name of those who chose to show it."""
-    entries = []
-    for did, record in sorted(node.state.items(MEMBERS)):
-        profile = profile_of(node, str(did)) or {}
-        entries.append(
-            {
-                "did": did,
-                "status": record["status"],
-                "roles": record.get("roles", []),
-                "applied": record["applied"],
-                "admitted": record["admitted"],
-                "vouches": record["vouches"],
-                "name": profile.get("display_name") if profile.get("show_name") else None,
-                "successor": record.get("successor"),
-                "predecessor": record.get("predecessor"),
-            }
-        )
-    return entries
+    with node.reading() as state:  # the records as they stand; profiles are read after
+        records = sorted(state.items(MEMBERS))
+    return [_entry(node, str(did), record) for did, record in records]
 
 
 def directory_entry(node: Node, did: str) -> dict[str, Any]:
     """One member's directory entry, or a ``not_found`` refusal."""
-    for entry in directory(node):
-        if entry["did"] == did:
-            return entry
-    raise Rejected("not_found", f"{did} is not known to this node")
+    with node.reading() as state:
+        record = state.get(MEMBERS, did)
+    if record is None:
+        raise Rejected("not_found", f"{did} is not known to this node")
+    return _entry(node, did, record)
+
+
+def _entry(node: Node, did: str, record: dict[str, Any]) -> dict[str, Any]:
+    profile = _profile(node, record) or {}
+    return {
+        "did": did,
+        "status": record["status"],
+        "roles": record.get("roles", []),
+        "applied": record["applied"],
+        "admitted": record["admitted"],
+        "vouches": record["vouches"],
+        "name": profile.get("display_name") if profile.get("show_name") else None,
+        "successor": record.get("successor"),
+        "predecessor": record.get("predecessor"),
+    }
 
 
 def policy_summary(node: Node) -> dict[str, Any]:
