@@ -3,14 +3,63 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 
 SHA256_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+MAX_AMOUNT = 2**53 - 1
+"""The largest amount or balance, in minor units (I-JSON's exact integers)."""
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+
+
+def only(
+    body: Mapping[str, Any],
+    allowed: Set[str],
+    required: Set[str] = frozenset(),
+    *,
+    where: str | None = None,
+) -> None:
+    """Refuse members the type does not define, and missing ``required`` ones.
+
+    ``where`` names a nested object in the messages (``rules.limits``); the top-level
+    body is the default.
+    """
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        place = f"{where}: unexpected member(s)" if where else "unexpected body member(s):"
+        raise InvalidBody(f"{place} {', '.join(unknown)}")
+    missing = sorted(set(required) - set(body))
+    if missing:
+        place = f"{where}: missing member(s)" if where else "missing body member(s):"
+        raise InvalidBody(f"{place} {', '.join(missing)}")
+
+
+def amount(body: Mapping[str, Any], name: str = "amount", *, minimum: int = 1) -> int:
+    """A whole number of minor units, from ``minimum`` to :data:`MAX_AMOUNT`."""
+    value = body.get(name)
+    if type(value) is not int or not minimum <= value <= MAX_AMOUNT:
+        raise InvalidBody(
+            f"{name} must be a whole number of minor units from {minimum:,} to {MAX_AMOUNT:,}"
+        )
+    return value
+
+
+def optional_amount(
+    body: Mapping[str, Any], name: str = "amount", *, minimum: int = 1
+) -> int | None:
+    """:func:`amount`, or None when absent or null."""
+    return None if body.get(name) is None else amount(body, name, minimum=minimum)
+
+
+def ref(body: Mapping[str, Any], name: str) -> int:
+    """The id of something the log recorded: the index of the event that made it."""
+    value = body.get(name)
+    if type(value) is not int or value < 0:
+        raise InvalidBody(f"{name} must be an id (the log index of the event that made it)")
+    return value
 
 
 def required_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str:

@@ -20,13 +20,12 @@ from commonweal.domain.commons.records import (
     BOOKINGS,
     booking,
     is_steward,
-    only,
     parse_ref,
     resource,
     seconds_between,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, utc_time
+from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State

@@ -27,13 +27,12 @@ from typing import Any
 from commonweal.domain.commons.records import (
     BOOKINGS,
     booking,
-    only,
     parse_ref,
     require_steward,
     resource,
 )
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.funding.postings import (
     Posting,
     member_account,

@@ -45,13 +45,6 @@ CONDITIONS = ("good", "worn", "damaged", "out_of_service")
 OUT_OF_SERVICE = "out_of_service"
 
 
-def only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    """Refuse body members the type does not define."""
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
-
-
 def parse_ref(body: Mapping[str, Any], name: str) -> int:
     """A body member that must be an id (a log index)."""
     value = body.get(name)

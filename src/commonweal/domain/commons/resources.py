@@ -22,7 +22,6 @@ from commonweal.domain.commons.records import (
     RESOURCES,
     booking,
     is_monitor,
-    only,
     parse_ref,
     require_monitor,
     require_steward,
@@ -30,7 +29,7 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.commons.rules import parse_rules
 from commonweal.domain.errors import InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.membership.records import (
     ROLES,
     require_active_member,

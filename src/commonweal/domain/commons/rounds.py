@@ -30,14 +30,13 @@ from commonweal.domain.commons.calendar import free_units
 from commonweal.domain.commons.records import (
     ROUNDS,
     SERVED,
-    only,
     parse_ref,
     require_steward,
     resource,
 )
 from commonweal.domain.commons.rules import BY_ROUND
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, utc_time
+from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import did_member
 from commonweal.domain.registry import Context

@@ -13,10 +13,10 @@ filed. After registration the rules change only by a passed proposal
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import only
 
 ALLOCATIONS = ("open", "first_come", "rotation", "lottery")
 """``open``: used without booking. ``first_come``: booked directly, first come first
@@ -41,7 +41,7 @@ def parse_rules(value: Any) -> dict[str, Any]:
     """Check a resource's rules and return them in normal form (defaults filled in)."""
     if not isinstance(value, dict):
         raise InvalidBody("rules must be an object (at least the stewards)")
-    _only(
+    only(
         value,
         {
             "stewards",
@@ -54,7 +54,7 @@ def parse_rules(value: Any) -> dict[str, Any]:
             "sanctions",
             "appeals",
         },
-        "rules",
+        where="rules",
     )
     allocation = value.get("allocation", "first_come")
     if allocation not in ALLOCATIONS:
@@ -94,7 +94,7 @@ def _access(value: Any) -> Any:
 def _limits(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise InvalidBody("rules.limits must be an object")
-    _only(value, set(DEFAULT_LIMITS), "rules.limits")
+    only(value, set(DEFAULT_LIMITS), where="rules.limits")
     merged = {**DEFAULT_LIMITS, **value}
     return {
         "max_hours": _integer(merged["max_hours"], "rules.limits.max_hours", 1, 366 * 24),
@@ -117,7 +117,7 @@ def _deposit(value: Any) -> dict[str, Any] | None:
 def _sanctions(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidBody("rules.sanctions must be an object")
-    _only(value, {"ladder", "memory_days"}, "rules.sanctions")
+    only(value, {"ladder", "memory_days"}, where="rules.sanctions")
     ladder = value.get("ladder", DEFAULT_LADDER)
     if not isinstance(ladder, list) or not 1 <= len(ladder) <= 10:
         raise InvalidBody("rules.sanctions.ladder must be a list of 1 to 10 steps")
@@ -135,16 +135,16 @@ def _step(value: Any, n: int) -> dict[str, Any]:
     if kind not in SANCTION_KINDS:
         raise InvalidBody(f"{where}.kind must be one of {', '.join(SANCTION_KINDS)}")
     if kind == "suspension":
-        _only(value, {"kind", "days"}, where)
+        only(value, {"kind", "days"}, where=where)
         return {"kind": kind, "days": _integer(value.get("days"), f"{where}.days", 1, 366)}
-    _only(value, {"kind"}, where)
+    only(value, {"kind"}, where=where)
     return {"kind": kind}
 
 
 def _appeals(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidBody("rules.appeals must be an object")
-    _only(value, {"by", "days"}, "rules.appeals")
+    only(value, {"by", "days"}, where="rules.appeals")
     by = value.get("by", "stewards")
     if by not in APPEAL_DECIDERS:
         raise InvalidBody(f"rules.appeals.by must be one of {', '.join(APPEAL_DECIDERS)}")
@@ -155,9 +155,3 @@ def _integer(value: Any, where: str, low: int, high: int) -> int:
     if type(value) is not int or not low <= value <= high:
         raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
     return value
-
-
-def _only(value: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise InvalidBody(f"{where}: unexpected member(s) {', '.join(unknown)}")

@@ -27,7 +27,6 @@ from commonweal.domain.commons.records import (
     BOOKINGS,
     SANCTIONS,
     booking,
-    only,
     parse_ref,
     require_monitor,
     require_steward,
@@ -35,7 +34,7 @@ from commonweal.domain.commons.records import (
     sanction,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.records import later, moment, reached
 from commonweal.domain.membership.records import APPLICANT, did_member, member
 from commonweal.domain.registry import Context

@@ -16,10 +16,10 @@ from typing import Any
 from commonweal.domain.credit import mtcs
 from commonweal.domain.credit.records import CLEARINGS, open_obligations, reduce
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import only, ref
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.treasury.records import entity_id, only
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 COMPLETED = "credit.clearing.completed"
@@ -43,8 +43,8 @@ def parse_claim(body: Mapping[str, Any]) -> ClearingClaim:
     for position, item in enumerate(value):
         if not isinstance(item, dict):
             raise InvalidBody(f'setoffs[{position}] is {{"obligation": id, "amount": n}}')
-        only(item, {"obligation", "amount"}, f"setoffs[{position}]")
-        obligation, amount = entity_id(item, "obligation"), item.get("amount")
+        only(item, {"obligation", "amount"}, where=f"setoffs[{position}]")
+        obligation, amount = ref(item, "obligation"), item.get("amount")
         if type(amount) is not int or amount <= 0:
             raise InvalidBody(f"setoffs[{position}].amount must be a positive whole number")
         if setoffs and obligation <= max(setoffs):

@@ -15,12 +15,12 @@ from fractions import Fraction
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import MAX_AMOUNT, only
 from commonweal.domain.membership.records import did_member, member
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import NODE, kind_of, parse_account, require_open
-from commonweal.domain.treasury.records import MAX_AMOUNT, only
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 POLICIES = "credit.policies"
@@ -40,7 +40,7 @@ def parse_policy(body: Mapping[str, Any]) -> dict[str, Any]:
     limits = body.get("limits")
     if not isinstance(limits, dict):
         raise InvalidBody('limits must be {"default": {"min": …}, "roles"?: …, "members"?: …}')
-    only(limits, {"default", "roles", "members"}, "limits")
+    only(limits, {"default", "roles", "members"}, where="limits")
     roles, members = limits.get("roles", {}), limits.get("members", {})
     if not isinstance(roles, dict) or not isinstance(members, dict):
         raise InvalidBody("limits.roles and limits.members must be objects")
@@ -124,7 +124,7 @@ def _pair(limit: dict[str, Any]) -> Limits:
 def _limit(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidBody(f'{where} must be {{"min": <= 0, "max"?: >= 0}}')
-    only(value, {"min", "max"}, where)
+    only(value, {"min", "max"}, where=where)
     low, high = value.get("min"), value.get("max")
     if type(low) is not int or not -MAX_AMOUNT <= low <= 0:
         raise InvalidBody(f"{where}.min must be a whole number of minor units, zero or below")
@@ -144,7 +144,7 @@ def _demurrage(value: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         raise InvalidBody('demurrage is {"rate": "7/100", "period_days": 30, "account": ...}')
-    only(value, {"rate", "period_days", "account"}, "demurrage")
+    only(value, {"rate", "period_days", "account"}, where="demurrage")
     rate = value.get("rate")
     match = _RATE.match(rate) if isinstance(rate, str) else None
     if match is None or int(match[2]) == 0 or not 0 < Fraction(int(match[1]), int(match[2])) < 1:

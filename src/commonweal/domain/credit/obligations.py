@@ -14,13 +14,12 @@ from typing import Any
 
 from commonweal.domain.credit.records import OBLIGATIONS, OPEN, obligation, reduce
 from commonweal.domain.errors import Conflict, NotPermitted
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import amount, only, optional_amount, optional_text, ref
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import member_account, require_open
 from commonweal.domain.treasury.ledger import post
-from commonweal.domain.treasury.records import amount, entity_id, only, optional_amount
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 RECORDED = "credit.obligation.recorded"
@@ -61,7 +60,7 @@ def parse_obligation(body: Mapping[str, Any]) -> NewObligation:
 def parse_reduction(body: Mapping[str, Any]) -> Reduction:
     """``{"obligation": id, "amount"?}``."""
     only(body, {"obligation", "amount"})
-    return Reduction(entity_id(body, "obligation"), optional_amount(body))
+    return Reduction(ref(body, "obligation"), optional_amount(body))
 
 
 def apply_obligation(state: State, ctx: Context, new: NewObligation) -> None:

@@ -30,6 +30,7 @@ from commonweal.domain.federation.calls import (
     pooled_turnout,
 )
 from commonweal.domain.federation.charter import DOUBLE_MAJORITY, ONE_NODE_ONE_VOTE, PER_CAPITA
+from commonweal.domain.fields import only
 from commonweal.domain.governance.constitution import (
     CONSTITUTION,
     current_constitution,
@@ -141,7 +142,7 @@ def apply_call(state: State, ctx: Context, call: dict[str, Any]) -> None:
 
 def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"}}``."""
-    _only(body, {"vote", "subtotal", "source"})
+    only(body, {"vote", "subtotal", "source"})
     source = body.get("source")
     if not isinstance(source, dict) or set(source) != {"origin", "precinct", "closed"}:
         raise InvalidBody('source is {"origin", "precinct", "closed"} of the member\'s log')
@@ -181,7 +182,7 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
 
 def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"vote": id, "result": {...}}``."""
-    _only(body, {"vote", "result"})
+    only(body, {"vote", "result"})
     if not isinstance(body.get("result"), dict):
         raise InvalidBody("result must be the vote's whole result")
     return parse_id(dict(body), "vote"), dict(body["result"])
@@ -371,12 +372,6 @@ def _decide(winners: list[str], method: str, node_did: str, vote_id: int) -> lis
     if STATUS_QUO in winners:
         return [STATUS_QUO]
     return lot(node_did, vote_id, winners)[:1]
-
-
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

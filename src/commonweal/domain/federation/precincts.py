@@ -18,6 +18,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.calls import ballot_options, parse_call, subtotal_of
 from commonweal.domain.federation.standing import recognition
+from commonweal.domain.fields import only
 from commonweal.domain.governance.ballots import check_ballot
 from commonweal.domain.governance.records import moment, parse_id, reached
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active_member
@@ -42,7 +43,7 @@ def ballots_table(precinct: int) -> str:
 
 def parse_opening(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"alliance": did, "vote": index, "call": {...}, "voting_until": time}``."""
-    _only(body, {"alliance", "vote", "call", "voting_until"})
+    only(body, {"alliance", "vote", "call", "voting_until"})
     alliance, until = body.get("alliance"), body.get("voting_until")
     if not isinstance(alliance, str) or not alliance.startswith("did:"):
         raise InvalidBody("alliance must be the alliance's DID")
@@ -103,7 +104,7 @@ def apply_opening(state: State, ctx: Context, opening: dict[str, Any]) -> None:
 
 def parse_ballot(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"precinct": id, "ballot": {...}}`` (the ballot's shape depends on the method)."""
-    _only(body, {"precinct", "ballot"})
+    only(body, {"precinct", "ballot"})
     ballot = body.get("ballot")
     if not isinstance(ballot, dict):
         raise InvalidBody("ballot must be an object; its shape depends on the voting method")
@@ -123,7 +124,7 @@ def apply_ballot(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -
 
 def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"precinct": id, "subtotal": {...}}``."""
-    _only(body, {"precinct", "subtotal"})
+    only(body, {"precinct", "subtotal"})
     subtotal = body.get("subtotal")
     if not isinstance(subtotal, dict):
         raise InvalidBody("subtotal must be the precinct's subtotal")
@@ -190,12 +191,6 @@ def due(state: State, now: str) -> list[int]:
 def _require_node(ctx: Context) -> None:
     if ctx.author != ctx.node_key:
         raise NotPermitted(f"only the node itself logs {ctx.type}")
-
-
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

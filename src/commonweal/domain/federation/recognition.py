@@ -22,7 +22,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, WITHDRAWN
 from commonweal.domain.federation.terms import parse_terms
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.actions import Action
 from commonweal.domain.governance.constitution import CONSTITUTION
 from commonweal.domain.membership.records import require_permission
@@ -44,7 +44,7 @@ _URL = re.compile(r"^https?://[^\s/?#]{1,200}(/[^\s?#]{0,200})?$")
 
 def parse_recognition(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"node", "key", "origin", "vkey", "witness"?, "url", "name"?, "terms"?}``, normalised."""
-    _only(body, {"node", "key", "origin", "vkey", "witness", "url", "name", "terms"})
+    only(body, {"node", "key", "origin", "vkey", "witness", "url", "name", "terms"})
     return {
         "node": _match(body, "node", _DID, "a did:key or did:web"),
         "key": _match(body, "key", _KEY_DID, "the node's signing did:key"),
@@ -59,7 +59,7 @@ def parse_recognition(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def parse_withdrawal(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"node": did, "reason"?: text}``."""
-    _only(body, {"node", "reason"})
+    only(body, {"node", "reason"})
     return {
         "node": _match(body, "node", _DID, "a did:key or did:web"),
         "reason": optional_text(body, "reason", max_length=1000),
@@ -181,9 +181,3 @@ def _match(
     if not isinstance(value, str) or not pattern.match(value):
         raise InvalidBody(f"{name} must be {what}")
     return value
-
-
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")

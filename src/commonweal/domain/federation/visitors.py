@@ -17,7 +17,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import ENDED, VISITING, VISITORS, recognition
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.membership.records import ACTIVE, SUSPENDED, did_member, member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
@@ -28,7 +28,7 @@ DEPARTED = "federation.visitor.departed"
 
 def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"visitor": did:key, "home": did, "credential": <the home's membership VC>}``."""
-    _only(body, {"visitor", "home", "credential"})
+    only(body, {"visitor", "home", "credential"})
     home = body.get("home")
     credential = body.get("credential")
     if not isinstance(home, str) or not home.startswith("did:"):
@@ -40,7 +40,7 @@ def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def parse_departure(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"visitor": did:key, "reason"?: text}``."""
-    _only(body, {"visitor", "reason"})
+    only(body, {"visitor", "reason"})
     return {
         "visitor": did_member(dict(body), "visitor"),
         "reason": optional_text(body, "reason", max_length=1000),
@@ -123,9 +123,3 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     ),
     EventType(DEPARTED, "A visit ends.", parse_departure, apply_departure),
 )
-
-
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")

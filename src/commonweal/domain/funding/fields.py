@@ -1,43 +1,34 @@
-"""Strict readers for the body members that aid, campaigns and rounds share:
-amounts, units, instants, ids and slugs."""
+"""Strict readers for the body members that aid, campaigns and rounds share: units,
+instants and slugs here, with the readers every capability shares (``domain/fields.py``:
+``only``, ``amount``, ``ref``) under the same names."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import MAX_AMOUNT, amount, only, optional_amount, ref
 from commonweal.domain.governance.records import later
 
-MAX_AMOUNT = 2**53 - 1
-"""Amounts are integers in minor units, within I-JSON's safe range."""
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,19}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
-def only(body: Mapping[str, Any], allowed: Set[str], required: Set[str] = frozenset()) -> None:
-    """Refuse unknown members and missing required ones."""
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
-    missing = sorted(required - set(body))
-    if missing:
-        raise InvalidBody(f"missing body member(s): {', '.join(missing)}")
-
-
-def amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> int:
-    """A whole number of minor units, at least ``minimum``."""
-    value = body.get(name)
-    if type(value) is not int or not minimum <= value <= MAX_AMOUNT:
-        raise InvalidBody(f"{name} must be a whole number of minor units from {minimum:,}")
-    return value
-
-
-def optional_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> int | None:
-    """:func:`amount`, or None when absent or null."""
-    return None if body.get(name) is None else amount(body, name, minimum=minimum)
+__all__ = [
+    "MAX_AMOUNT",
+    "amount",
+    "flag",
+    "instant",
+    "only",
+    "optional_amount",
+    "optional_instant",
+    "ref",
+    "slug",
+    "unit",
+]
 
 
 def unit(body: Mapping[str, Any], name: str = "unit") -> str:
@@ -73,14 +64,6 @@ def instant(body: Mapping[str, Any], name: str) -> str:
 def optional_instant(body: Mapping[str, Any], name: str) -> str | None:
     """:func:`instant`, or None when absent or null."""
     return None if body.get(name) is None else instant(body, name)
-
-
-def ref(body: Mapping[str, Any], name: str) -> int:
-    """The id (a log index) of something this capability records."""
-    value = body.get(name)
-    if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be an id (the log index of the event that made it)")
-    return value
 
 
 def flag(body: Mapping[str, Any], name: str, default: bool = False) -> bool:

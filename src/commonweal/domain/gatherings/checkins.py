@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import sha256_digest
+from commonweal.domain.fields import only, sha256_digest
 from commonweal.domain.gatherings.records import (
     ATTENDANCE,
     CLAIMED,
@@ -32,7 +32,6 @@ from commonweal.domain.gatherings.records import (
     code_hash,
     gathering,
     key,
-    only,
     parse_ref,
     require_attendee,
     require_not_cancelled,

@@ -36,13 +36,6 @@ ORGANISER_GRACE = 7 * DAY
 """Organisers may record attendance (from a sign-in sheet) up to a week after the end."""
 
 
-def only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    """Refuse body members the type does not define."""
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
-
-
 def parse_ref(body: Mapping[str, Any]) -> int:
     """``body["gathering"]``: a gathering's id (a log index)."""
     value = body.get("gathering")

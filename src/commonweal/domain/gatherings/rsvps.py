@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import only
 from commonweal.domain.gatherings.records import (
     GATHERINGS,
     GOING,
@@ -19,7 +20,6 @@ from commonweal.domain.gatherings.records import (
     WAITLISTED,
     gathering,
     key,
-    only,
     parse_ref,
     require_attendee,
     require_not_cancelled,

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import optional_text, required_text, sha256_digest, utc_time
+from commonweal.domain.fields import only, optional_text, required_text, sha256_digest, utc_time
 from commonweal.domain.gatherings.records import (
     GATHERINGS,
     KINDS,
     gathering,
-    only,
     parse_ref,
     require_not_cancelled,
     require_organiser,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.membership import lifecycle, policy, roles
 from commonweal.domain.membership.records import did_member, member
 from commonweal.domain.registry import Context
@@ -91,14 +91,8 @@ def require_allowed(actions: Iterable[Mapping[str, Any]], allowed: Iterable[str]
             )
 
 
-def _only(params: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(params) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected parameter(s): {', '.join(unknown)}")
-
-
 def _parse_applicant(params: Mapping[str, Any]) -> dict[str, Any]:
-    _only(params, {"applicant"})
+    only(params, {"applicant"}, where="the action's params")
     return {"applicant": did_member(dict(params), "applicant")}
 
 
@@ -110,7 +104,7 @@ def _admit(state: State, ctx: Context, params: dict[str, Any]) -> None:
 
 
 def _parse_reasoned_member(params: Mapping[str, Any]) -> dict[str, Any]:
-    _only(params, {"member", "reason"})
+    only(params, {"member", "reason"}, where="the action's params")
     return {
         "member": did_member(dict(params)),
         "reason": optional_text(params, "reason", max_length=1000),
@@ -122,7 +116,7 @@ def _expel(state: State, ctx: Context, params: dict[str, Any]) -> None:
 
 
 def _parse_role_change(params: Mapping[str, Any]) -> dict[str, Any]:
-    _only(params, {"member", "role"})
+    only(params, {"member", "role"}, where="the action's params")
     change = roles.parse_change(params)
     return {"member": change.member, "role": change.role}
 
@@ -136,7 +130,7 @@ def _revoke(state: State, ctx: Context, params: dict[str, Any]) -> None:
 
 
 def _parse_policy(params: Mapping[str, Any]) -> dict[str, Any]:
-    _only(params, {"policy"})
+    only(params, {"policy"}, where="the action's params")
     value = params.get("policy")
     if not isinstance(value, dict):
         raise InvalidBody("policy must be an admission policy object")

@@ -21,7 +21,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -267,7 +267,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     """
     if not isinstance(value, dict):
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
-    _only(value, {"preamble", "topics", "kinds", "alliance"}, "constitution")
+    only(value, {"preamble", "topics", "kinds", "alliance"}, where="constitution")
     preamble = optional_text(value, "preamble", max_length=5000)
     topics = _topics(value.get("topics"))
     kinds_value = value.get("kinds")
@@ -298,7 +298,7 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     where = f"kinds.{name}"
     if not isinstance(value, dict):
         raise InvalidBody(f"{where} must be an object")
-    _only(
+    only(
         value,
         {
             "title",
@@ -314,7 +314,7 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
             "delegation",
             "actions",
         },
-        where,
+        where=where,
     )
     method = value.get("method")
     if method not in METHODS:
@@ -360,7 +360,7 @@ def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
         },
     }
     allowed = defaults.get(method, {})
-    _only(value, set(allowed), where)
+    only(value, set(allowed), where=where)
     options = {key: value.get(key, default) for key, default in allowed.items()}
     if "max_score" in options:
         _integer(options["max_score"], f"{where}.max_score", 1, 10)
@@ -396,7 +396,7 @@ def _topics(value: Any) -> dict[str, dict[str, str]]:
     for name, topic in sorted(value.items()):
         if not isinstance(topic, dict):
             raise InvalidBody(f"topics.{name} must be an object with a title")
-        _only(topic, {"title", "description"}, f"topics.{name}")
+        only(topic, {"title", "description"}, where=f"topics.{name}")
         topics[_name(name, "topic")] = {
             "title": optional_text(topic, "title", max_length=120) or name,
             "description": optional_text(topic, "description", max_length=2000),
@@ -448,9 +448,3 @@ def _name(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _NAME.match(value):
         raise InvalidBody(f"a {what} name is 2-40 lower-case letters, digits or dashes")
     return value
-
-
-def _only(body: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"{where}: unexpected member(s) {', '.join(unknown)}")

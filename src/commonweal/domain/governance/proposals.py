@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
 from commonweal.domain.governance.constitution import (
     SINGLE_OPTION_METHODS,
@@ -98,17 +98,11 @@ class Comment:
     reply_to: int | None
 
 
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
-
-
 def draft_parser(catalog: ActionCatalog) -> Any:
     """The body parser of ``governance.proposal.drafted``, reading actions with ``catalog``."""
 
     def parse(body: Mapping[str, Any]) -> Draft:
-        _only(body, {"kind", "topic", "title", "text", "actions"})
+        only(body, {"kind", "topic", "title", "text", "actions"})
         kind = body.get("kind")
         if not isinstance(kind, str):
             raise InvalidBody("kind must name a kind of proposal from the constitution")
@@ -130,7 +124,7 @@ def alternative_parser(catalog: ActionCatalog) -> Any:
     """The body parser of ``governance.alternative.added``."""
 
     def parse(body: Mapping[str, Any]) -> NewAlternative:
-        _only(body, {"proposal", "title", "text", "actions"})
+        only(body, {"proposal", "title", "text", "actions"})
         return NewAlternative(
             proposal=parse_id(dict(body), "proposal"),
             title=required_text(body, "title", max_length=MAX_TITLE),
@@ -145,7 +139,7 @@ def revision_parser(catalog: ActionCatalog) -> Any:
     """The body parser of ``governance.alternative.revised``."""
 
     def parse(body: Mapping[str, Any]) -> Revision:
-        _only(body, {"alternative", "title", "text", "actions"})
+        only(body, {"alternative", "title", "text", "actions"})
         if set(body) == {"alternative"}:
             raise InvalidBody("a revision changes at least one of title, text, actions")
         return Revision(
@@ -160,25 +154,25 @@ def revision_parser(catalog: ActionCatalog) -> Any:
 
 def parse_proposal_ref(body: Mapping[str, Any]) -> int:
     """``{"proposal": id}``."""
-    _only(body, {"proposal"})
+    only(body, {"proposal"})
     return parse_id(dict(body), "proposal")
 
 
 def parse_alternative_ref(body: Mapping[str, Any]) -> int:
     """``{"alternative": id}``."""
-    _only(body, {"alternative"})
+    only(body, {"alternative"})
     return parse_id(dict(body), "alternative")
 
 
 def parse_cancellation(body: Mapping[str, Any]) -> tuple[int, str]:
     """``{"proposal": id, "reason"?: text}``."""
-    _only(body, {"proposal", "reason"})
+    only(body, {"proposal", "reason"})
     return parse_id(dict(body), "proposal"), optional_text(body, "reason", max_length=1000)
 
 
 def parse_amendment(body: Mapping[str, Any]) -> tuple[int, str, str]:
     """``{"alternative": id, "text": the amended text, "note"?: why}``."""
-    _only(body, {"alternative", "text", "note"})
+    only(body, {"alternative", "text", "note"})
     return (
         parse_id(dict(body), "alternative"),
         required_text(body, "text", max_length=MAX_TEXT),
@@ -188,13 +182,13 @@ def parse_amendment(body: Mapping[str, Any]) -> tuple[int, str, str]:
 
 def parse_amendment_ref(body: Mapping[str, Any]) -> tuple[int, str]:
     """``{"amendment": id, "reason"?: text}``."""
-    _only(body, {"amendment", "reason"})
+    only(body, {"amendment", "reason"})
     return parse_id(dict(body), "amendment"), optional_text(body, "reason", max_length=1000)
 
 
 def parse_comment(body: Mapping[str, Any]) -> Comment:
     """``{"proposal", "text", "alternative"?, "stance"?: "for"|"against", "reply_to"?}``."""
-    _only(body, {"proposal", "alternative", "stance", "text", "reply_to"})
+    only(body, {"proposal", "alternative", "stance", "text", "reply_to"})
     stance = body.get("stance")
     if stance is not None and stance not in STANCES:
         raise InvalidBody('stance must be "for" or "against" (or left out for a plain comment)')

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, sha256_digest
+from commonweal.domain.errors import Conflict, NotPermitted
+from commonweal.domain.fields import only, optional_text, sha256_digest
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
     ACTIVE,
@@ -45,32 +45,32 @@ ERASED = "membership.profile.erased"
 
 def parse_member(body: Mapping[str, Any]) -> str:
     """``{"member": did}``."""
-    _only(body, {"member"})
+    only(body, {"member"})
     return did_member(dict(body))
 
 
 def parse_applicant(body: Mapping[str, Any]) -> str:
     """``{"applicant": did}``."""
-    _only(body, {"applicant"})
+    only(body, {"applicant"})
     return did_member(dict(body), "applicant")
 
 
 def parse_reasoned(body: Mapping[str, Any]) -> tuple[str, str]:
     """``{"member" | "applicant": did, "reason"?: str}``."""
-    _only(body, {"member", "applicant", "reason"})
+    only(body, {"member", "applicant", "reason"})
     name = "member" if "member" in body else "applicant"
     return did_member(dict(body), name), optional_text(body, "reason", max_length=1000)
 
 
 def parse_application(body: Mapping[str, Any]) -> str:
     """``{"commitment": "sha256:…"}``: the salted commitment to the private profile."""
-    _only(body, {"commitment"})
+    only(body, {"commitment"})
     return sha256_digest(body, "commitment")
 
 
 def parse_founder(body: Mapping[str, Any]) -> tuple[str, str]:
     """``{"member": did, "commitment"?: "sha256:…"}``."""
-    _only(body, {"member", "commitment"})
+    only(body, {"member", "commitment"})
     commitment = sha256_digest(body, "commitment") if "commitment" in body else ""
     return did_member(dict(body)), commitment
 
@@ -218,14 +218,8 @@ def _require_applicant(state: State, applicant: str) -> dict[str, Any]:
     return record
 
 
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
-
-
 def _nothing(body: Mapping[str, Any]) -> None:
-    _only(body, set())
+    only(body, set())
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
@@ -39,7 +39,7 @@ class NodeProfile:
 
 def parse_created(body: Mapping[str, Any]) -> NodeProfile:
     """``{"name": str, "description"?: str, "url"?: str}``."""
-    _only(body, {"name", "description", "url"})
+    only(body, {"name", "description", "url"})
     return NodeProfile(
         name=required_text(body, "name", max_length=120),
         description=optional_text(body, "description", max_length=2000),
@@ -49,7 +49,7 @@ def parse_created(body: Mapping[str, Any]) -> NodeProfile:
 
 def parse_update(body: Mapping[str, Any]) -> dict[str, str]:
     """Any of ``name``, ``description``, ``url``; at least one."""
-    _only(body, {"name", "description", "url"})
+    only(body, {"name", "description", "url"})
     if not body:
         raise InvalidBody("a profile update must change at least one of name, description, url")
     limits = {"name": 120, "description": 2000, "url": 300}
@@ -88,12 +88,6 @@ def require_node_key(ctx: Context) -> None:
     """Only the node's own key may author node events."""
     if ctx.author != ctx.node_key:
         raise NotPermitted(f"only the node's own key may author {ctx.type}")
-
-
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

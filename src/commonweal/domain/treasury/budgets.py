@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import required_text
+from commonweal.domain.fields import amount, only, required_text
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import fund_account, parse_slug, require_open
-from commonweal.domain.treasury.records import BUDGETS, ENTRIES, amount, only
+from commonweal.domain.treasury.records import BUDGETS, ENTRIES
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 SET = "treasury.budget.set"
@@ -131,7 +131,7 @@ def _line(value: Any, position: int) -> dict[str, Any]:
     where = f"lines[{position}]"
     if not isinstance(value, dict):
         raise InvalidBody(f"{where} must be {{line, title, amount}}")
-    only(value, {"line", "title", "amount"}, where)
+    only(value, {"line", "title", "amount"}, where=where)
     return {
         "line": parse_slug(value.get("line"), f"{where}.line"),
         "title": required_text(value, "title", max_length=200),

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
-from commonweal.domain.fields import SHA256_DIGEST, optional_text, required_text, sha256_digest
+from commonweal.domain.fields import (
+    SHA256_DIGEST,
+    amount,
+    only,
+    optional_amount,
+    optional_text,
+    ref,
+    required_text,
+    sha256_digest,
+)
 from commonweal.domain.membership.records import (
     did_member,
     require_active_member,
@@ -34,15 +43,7 @@ from commonweal.domain.treasury.accounts import (
 )
 from commonweal.domain.treasury.ledger import post
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import (
-    BUDGETS,
-    EXPENSES,
-    SPEND,
-    amount,
-    entity_id,
-    only,
-    optional_amount,
-)
+from commonweal.domain.treasury.records import BUDGETS, EXPENSES, SPEND
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 DRAFTED = "treasury.expense.drafted"
@@ -133,7 +134,7 @@ def parse_draft(body: Mapping[str, Any]) -> Draft:
 def parse_decision(body: Mapping[str, Any]) -> Decision:
     """``{"expense": id, "reason"?}``."""
     only(body, {"expense", "reason"})
-    return Decision(entity_id(body, "expense"), optional_text(body, "reason", max_length=2000))
+    return Decision(ref(body, "expense"), optional_text(body, "reason", max_length=2000))
 
 
 def parse_payment(body: Mapping[str, Any]) -> Payment:
@@ -143,7 +144,7 @@ def parse_payment(body: Mapping[str, Any]) -> Payment:
     if method not in METHODS:
         raise InvalidBody('method is "external" (paid out of the books) or "account"')
     return Payment(
-        expense=entity_id(body, "expense"),
+        expense=ref(body, "expense"),
         amount=optional_amount(body),
         method=str(method),
         evidence=sha256_digest(body, "evidence") if "evidence" in body else "",
@@ -319,7 +320,7 @@ def _items(value: Any) -> list[dict[str, Any]]:
     for position, item in enumerate(value):
         if not isinstance(item, dict):
             raise InvalidBody(f"items[{position}] must be {{title, amount}}")
-        only(item, {"title", "amount"}, f"items[{position}]")
+        only(item, {"title", "amount"}, where=f"items[{position}]")
         items.append(
             {"title": required_text(item, "title", max_length=200), "amount": amount(item)}
         )

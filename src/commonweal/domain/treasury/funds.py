@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict
-from commonweal.domain.fields import optional_text, required_text
+from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import parse_slug
-from commonweal.domain.treasury.records import FUNDS, only
+from commonweal.domain.treasury.records import FUNDS
 
 OPENED = "treasury.fund.opened"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
-from commonweal.domain.fields import optional_text, sha256_digest
+from commonweal.domain.fields import amount, only, optional_text, sha256_digest
 from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -28,7 +28,7 @@ from commonweal.domain.treasury.accounts import (
     require_open,
 )
 from commonweal.domain.treasury.ledger import post
-from commonweal.domain.treasury.records import SPEND, amount, only
+from commonweal.domain.treasury.records import SPEND
 from commonweal.domain.treasury.units import parse_code
 
 RECORDED = "treasury.income.recorded"

@@ -16,10 +16,11 @@ from typing import Any
 
 from commonweal.domain.credit.limits import Limits, limits_for
 from commonweal.domain.errors import Conflict
+from commonweal.domain.fields import MAX_AMOUNT
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import EXTERNAL, kind_of, member_of
-from commonweal.domain.treasury.records import BALANCES, ENTRIES, MAX_AMOUNT
+from commonweal.domain.treasury.records import BALANCES, ENTRIES
 from commonweal.domain.treasury.units import format_amount, require_unit
 
 Posting = tuple[str, int]

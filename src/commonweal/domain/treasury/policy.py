@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import only
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.treasury.records import POLICY, only
+from commonweal.domain.treasury.records import POLICY
 
 SET = "treasury.policy.set"
 DEFAULT_POLICY: dict[str, Any] = {"approvals_required": 2}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import amount, only, optional_text
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
@@ -27,7 +27,6 @@ from commonweal.domain.treasury.accounts import (
     require_open,
 )
 from commonweal.domain.treasury.ledger import post
-from commonweal.domain.treasury.records import amount, only
 from commonweal.domain.treasury.units import parse_code
 
 SENT = "treasury.transfer.sent"
@@ -79,7 +78,7 @@ def apply_member_transfer(state: State, ctx: Context, transfer: MemberTransfer) 
 
 def parse_decided_transfer(params: Mapping[str, Any]) -> dict[str, Any]:
     """The ``treasury.transfer`` action: ``{"from", "to", "unit", "amount", "memo"?, "line"?}``."""
-    only(params, {"from", "to", "unit", "amount", "memo", "line"}, "treasury.transfer")
+    only(params, {"from", "to", "unit", "amount", "memo", "line"}, where="treasury.transfer")
     source = parse_account(params.get("from"), "from")
     if kind_of(source) not in ("node", "fund"):
         raise InvalidBody('a decided transfer is "from" the node or one of its funds')

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import required_text
+from commonweal.domain.fields import only, required_text
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.treasury.records import UNITS, only
+from commonweal.domain.treasury.records import UNITS
 
 DECLARED = "treasury.unit.declared"
 KINDS = ("fiat", "hours", "community")
