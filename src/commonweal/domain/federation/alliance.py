@@ -35,10 +35,8 @@ from commonweal.domain.governance.constitution import (
     CONSTITUTION,
     current_constitution,
     kind_rules,
-    quorum_of,
 )
-from commonweal.domain.governance.counters import COUNTERS, Count, lot
-from commonweal.domain.governance.majority import double_majority, reaches_quorum
+from commonweal.domain.governance.majority import double_majority
 from commonweal.domain.governance.records import (
     POPULATIONS,
     STATUS_QUO,
@@ -46,8 +44,8 @@ from commonweal.domain.governance.records import (
     parse_id,
     reached,
 )
-from commonweal.domain.governance.shares import Threshold, format_share, parse_share, percent
-from commonweal.domain.governance.tally import plain
+from commonweal.domain.governance.shares import Threshold, parse_share, percent
+from commonweal.domain.governance.tally import decision, plain
 from commonweal.domain.membership.records import (
     ACTIVE,
     MEMBERS,
@@ -334,44 +332,12 @@ def _by_node(
 
 def _count(state: State, record: Mapping[str, Any], turnout: Any, node_did: str) -> dict[str, Any]:
     """Count with the method's own counter, as a single node would count the same ballots."""
-    rules = record["rules"]
-    options = list(record["options"])
-    quorum = quorum_of(rules)
-    quorate = reaches_quorum(turnout.participating, turnout.electorate, quorum)
-    counted = dict(COUNTERS[rules["method"]](Count(state, record, turnout, options, node_did)))
-    winners: list[str] = counted.pop("winners")
-    decided = _decide(winners, rules["method"], node_did, int(record["id"]))
-    threshold_met = counted.pop("threshold_met", None)
-    method_passed = counted.pop("passed", True)
-    passed = bool(
-        quorate
-        and threshold_met is not False
-        and method_passed
-        and decided
-        and STATUS_QUO not in decided
-    )
     return {
         "electorate": turnout.electorate,
         "participating": turnout.participating,
         "turnout_percent": percent(turnout.participating, turnout.electorate),
-        "quorum": {
-            "share": format_share(quorum),
-            "needed": -(-quorum.numerator * turnout.electorate // quorum.denominator),
-            "met": quorate,
-        },
-        **counted,
-        "winners": winners,
-        "decided": decided,
-        "passed": passed,
+        **decision(state, dict(record), turnout, list(record["options"]), node_did=node_did),
     }
-
-
-def _decide(winners: list[str], method: str, node_did: str, vote_id: int) -> list[str]:
-    if method == "stv" or len(winners) <= 1:
-        return winners
-    if STATUS_QUO in winners:
-        return [STATUS_QUO]
-    return lot(node_did, vote_id, winners)[:1]
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

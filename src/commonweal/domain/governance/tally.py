@@ -24,22 +24,53 @@ from commonweal.domain.governance.shares import format_share, percent
 from commonweal.domain.governance.turnout import Turnout, turnout
 from commonweal.domain.state import State
 
-__all__ = ["Turnout", "count", "lot", "plain", "turnout"]
+__all__ = ["Turnout", "count", "decision", "lot", "plain", "turnout"]
 
 
 def count(
     state: State, record: Mapping[str, Any], *, node_did: str, eligible: set[str] | None = None
 ) -> dict[str, Any]:
     """The full result of ``record`` if its vote closed now (``eligible``: see ``turnout``)."""
-    rules = record["rules"]
     votes = turnout(state, record, eligible=eligible)
     options = options_of(state, record)
+    result: dict[str, Any] = plain(
+        {
+            "method": record["rules"]["method"],
+            "options": options,
+            "electorate": votes.electorate,
+            "direct_voters": votes.direct_voters,
+            "delegated_weight": votes.delegated_weight,
+            "lost_delegations": votes.lost_delegations,
+            "participating": votes.participating,
+            "turnout_percent": percent(votes.participating, votes.electorate),
+            **decision(state, record, votes, options, node_did=node_did),
+        }
+    )
+    return result
+
+
+def decision(
+    state: State,
+    record: Mapping[str, Any],
+    votes: Any,
+    options: list[str],
+    *,
+    node_did: str,
+) -> dict[str, Any]:
+    """What every count shares once the votes are in (a proposal's here, an alliance's
+    network vote in ``federation/alliance.py``): the quorum, the method's own count,
+    the winners, the documented tie-break, and whether it passed.
+
+    ``votes`` is a :class:`Turnout` or anything with its ``electorate``,
+    ``participating`` and ``patterns``.
+    """
+    rules = record["rules"]
     method = rules["method"]
     quorum = quorum_of(rules)
     quorate = reaches_quorum(votes.participating, votes.electorate, quorum)
-    counted = COUNTERS[method](Count(state, record, votes, options, node_did))
+    counted = dict(COUNTERS[method](Count(state, record, votes, options, node_did)))
     winners: list[str] = counted.pop("winners")
-    decided, tie_break = _decide(winners, method, node_did, record["id"])
+    decided, tie_break = _decide(winners, method, node_did, int(record["id"]))
     threshold_met = counted.pop("threshold_met", None)
     method_passed = counted.pop("passed", True)
     passed = bool(
@@ -49,29 +80,18 @@ def count(
         and decided
         and STATUS_QUO not in decided
     )
-    result: dict[str, Any] = plain(
-        {
-            "method": method,
-            "options": options,
-            "electorate": votes.electorate,
-            "direct_voters": votes.direct_voters,
-            "delegated_weight": votes.delegated_weight,
-            "lost_delegations": votes.lost_delegations,
-            "participating": votes.participating,
-            "turnout_percent": percent(votes.participating, votes.electorate),
-            "quorum": {
-                "share": format_share(quorum),
-                "needed": -(-quorum.numerator * votes.electorate // quorum.denominator),
-                "met": quorate,
-            },
-            **counted,
-            "winners": winners,
-            "decided": decided,
-            "tie_break": tie_break,
-            "passed": passed,
-        }
-    )
-    return result
+    return {
+        "quorum": {
+            "share": format_share(quorum),
+            "needed": -(-quorum.numerator * votes.electorate // quorum.denominator),
+            "met": quorate,
+        },
+        **counted,
+        "winners": winners,
+        "decided": decided,
+        "tie_break": tie_break,
+        "passed": passed,
+    }
 
 
 def plain(value: Any) -> Any:
