@@ -4,36 +4,13 @@ bookings, sanctions, RSVPs and attendance, and what stewards and organisers may 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from commonweal.node import commons
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
-from commonweal.web.app import create_app
-from commonweal.web.session import COOKIE, SignedIn
-
-Demo = tuple[Node, dict[str, str]]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    data_dir = tmp_path_factory.mktemp("commons-pages") / "demo"
-    create_demo(data_dir).close()
-    node = open_node(data_dir)
-    yield node, member_dids(data_dir)
-    node.close()
-
-
-@pytest.fixture
-def client(demo: Demo) -> Iterator[TestClient]:
-    with TestClient(create_app(demo[0], background_checkpoints=False)) as test_client:
-        yield test_client
+from tests.web.pages import Demo, page, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +36,6 @@ def ids(demo: Demo) -> dict[str, int]:
         "assembly": gatherings["Spring assembly"],
         "swap": gatherings["Seed swap"],
     }
-
-
-def sign_in(client: TestClient, did: str) -> None:
-    sessions = client.app.state.sessions  # type: ignore[attr-defined]
-    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
-
-
-def page(client: TestClient, path: str, status: int = 200) -> str:
-    response = client.get(path)
-    assert response.status_code == status, (path, response.text[:2000])
-    assert response.headers["content-type"].startswith("text/html")
-    text: str = response.text
-    assert text.count("<h1") == 1, path
-    return text
 
 
 PUBLIC: dict[str, list[str]] = {

@@ -7,44 +7,19 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
 from commonweal.web.app import create_app
 from commonweal.web.money_rendering import day, grouped, rate
-from commonweal.web.session import COOKIE, SignedIn
 from tests.community import Community
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("money-pages") / "demo"
-    create_demo(data_dir).close()
-    node = open_node(data_dir)
-    yield node, member_dids(data_dir)
-    node.close()
+from tests.web.pages import Demo, sign_in
 
 
 @pytest.fixture
-def client(demo: tuple[Node, dict[str, str]]) -> Iterator[TestClient]:
-    with TestClient(create_app(demo[0], background_checkpoints=False)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def dids(demo: tuple[Node, dict[str, str]]) -> dict[str, str]:
+def dids(demo: Demo) -> dict[str, str]:
     return demo[1]
-
-
-def sign_in(client: TestClient, did: str) -> None:
-    sessions = client.app.state.sessions  # type: ignore[attr-defined]
-    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
 
 
 def expense_titled(client: TestClient, title: str) -> dict[str, object]:

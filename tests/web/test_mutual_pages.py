@@ -4,47 +4,13 @@ sees (realistic content, no way to act), and what each member may do on them."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
 from commonweal.node.verify import verify_log
-from commonweal.web.app import create_app
-from commonweal.web.session import COOKIE, SignedIn
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("mutual-pages") / "demo"
-    create_demo(data_dir).close()
-    node = open_node(data_dir)
-    yield node, member_dids(data_dir)
-    node.close()
-
-
-@pytest.fixture
-def client(demo: tuple[Node, dict[str, str]]) -> Iterator[TestClient]:
-    with TestClient(create_app(demo[0], background_checkpoints=False)) as test_client:
-        yield test_client
-
-
-def sign_in(client: TestClient, did: str) -> None:
-    sessions = client.app.state.sessions  # type: ignore[attr-defined]
-    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
-
-
-def page(client: TestClient, path: str) -> str:
-    answer = client.get(path)
-    assert answer.status_code == 200, (path, answer.text[:500])
-    assert answer.text.count("<h1") == 1
-    return answer.text
+from tests.web.pages import Demo, page, sign_in
 
 
 def find(client: TestClient, path: str, key: str, **match: Any) -> dict[str, Any]:
@@ -103,9 +69,7 @@ def test_the_board_filters_by_kind_category_urgency_and_status(client: TestClien
     assert client.get("/aid/999999").status_code == 404
 
 
-def test_each_party_of_a_post_sees_what_they_may_do(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_each_party_of_a_post_sees_what_they_may_do(client: TestClient, demo: Demo) -> None:
     dids = demo[1]
     childcare = find(client, "/v1/aid/posts", "posts", title="Childcare on Tuesday mornings")
     path = f"/aid/{childcare['id']}"
@@ -130,18 +94,14 @@ def test_each_party_of_a_post_sees_what_they_may_do(
     assert "Lend: ladder, drill and sander" in mine and "data-inbox" in mine
 
 
-def test_posting_a_request_or_offer_is_a_signed_form(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_posting_a_request_or_offer_is_a_signed_form(client: TestClient, demo: Demo) -> None:
     sign_in(client, demo[1]["farah"])
     html = page(client, "/aid/new?kind=offer")
     assert 'data-event="aid.offer.posted"' in html and 'data-body="aid-post"' in html
     assert "never an address" in html
 
 
-def test_campaign_pages_show_progress_pledgers_and_outcomes(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_campaign_pages_show_progress_pledgers_and_outcomes(client: TestClient, demo: Demo) -> None:
     listed = {c["title"]: c for c in client.get("/v1/campaigns").json()["campaigns"]}
     roof = page(client, f"/campaigns/{listed['Fix the barn roof before the spring rains']['id']}")
     assert "Succeeded: 3,200.00 EUR collected for the treasury" in roof
@@ -168,9 +128,7 @@ def test_campaign_pages_show_progress_pledgers_and_outcomes(
     assert 'data-body="launch"' in launch and "dominant_assurance" in launch
 
 
-def test_round_pages_preview_the_matching_the_node_will_log(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_round_pages_preview_the_matching_the_node_will_log(client: TestClient, demo: Demo) -> None:
     autumn = find(client, "/v1/rounds", "rounds", title="Workshop tools for the autumn")
     api = client.get(f"/v1/rounds/{autumn['id']}").json()
     html = page(client, f"/rounds/{autumn['id']}")
@@ -200,7 +158,7 @@ def test_round_pages_preview_the_matching_the_node_will_log(
 
 
 def test_the_pool_page_charts_conviction_against_the_threshold(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
+    client: TestClient, demo: Demo
 ) -> None:
     pool = find(client, "/v1/rounds", "rounds", kind="conviction")
     api = client.get(f"/v1/rounds/{pool['id']}").json()
@@ -221,6 +179,6 @@ def test_the_pool_page_charts_conviction_against_the_threshold(
     assert {"funding.proposal.submitted", "funding.pool.funded"} <= signed_forms(html)
 
 
-def test_the_demo_still_replays(demo: tuple[Node, dict[str, str]]) -> None:
+def test_the_demo_still_replays(demo: Demo) -> None:
     node = demo[0]
     assert verify_log(node.store, default_registry(), compare_with=node.store).ok

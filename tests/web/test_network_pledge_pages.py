@@ -5,7 +5,6 @@ pledge form naming its home, and a link to its page there."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -16,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from commonweal.node import campaigns
 from commonweal.web.app import create_app
-from commonweal.web.session import COOKIE, SignedIn
 from tests.builders import Clock
 from tests.pledges import Pair
+from tests.web.pages import sign_in
 
 
 @pytest.fixture
@@ -31,11 +30,6 @@ def pair(tmp_path: Path, clock: Clock) -> Iterator[Pair]:
 def client_of(pair: Pair, name: str) -> TestClient:
     place = getattr(pair, name)
     return TestClient(create_app(place.node, background_checkpoints=False))
-
-
-def sign_in(client: TestClient, did: str) -> None:
-    sessions = client.app.state.sessions  # type: ignore[attr-defined]
-    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
 
 
 def page(client: TestClient, path: str) -> str:

@@ -4,38 +4,11 @@ the verifier's plain-language verdicts, downloads and QR codes, and error pages.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
-from commonweal.web.app import create_app
-from commonweal.web.session import COOKIE, SignedIn
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("pages") / "demo"
-    create_demo(data_dir).close()
-    node = open_node(data_dir)
-    yield node, member_dids(data_dir)
-    node.close()
-
-
-@pytest.fixture
-def client(demo: tuple[Node, dict[str, str]]) -> Iterator[TestClient]:
-    with TestClient(create_app(demo[0], background_checkpoints=False)) as test_client:
-        yield test_client
-
-
-def sign_in(client: TestClient, did: str) -> None:
-    sessions = client.app.state.sessions  # type: ignore[attr-defined]
-    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
-
+from tests.web.pages import Demo, sign_in
 
 PUBLIC = {
     "/": ["Riverside Commons", "How we decide", "Recent activity", "Amara Okafor"],
@@ -62,9 +35,7 @@ def test_public_pages_show_the_community(client: TestClient, path: str) -> None:
     assert page.text.count("<h1") == 1
 
 
-def test_results_of_every_closed_method(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_results_of_every_closed_method(client: TestClient, demo: Demo) -> None:
     closed = [p for p in client.get("/v1/proposals?phase=closed").json()["proposals"]]
     methods = set()
     for proposal in closed:
@@ -83,9 +54,7 @@ def test_member_pages_need_a_session(client: TestClient) -> None:
         assert page.status_code == 401 and "Please sign in" in page.text, path
 
 
-def test_a_member_sees_their_own_things(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_a_member_sees_their_own_things(client: TestClient, demo: Demo) -> None:
     dids = demo[1]
     sign_in(client, dids["amara"])
     credentials = client.get("/me/credentials").text
@@ -108,18 +77,14 @@ def test_a_member_sees_their_own_things(
     assert "My receipts" in log and log.count("data-verify-entry") >= 10
 
 
-def test_the_steward_console_is_for_stewards(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_the_steward_console_is_for_stewards(client: TestClient, demo: Demo) -> None:
     sign_in(client, demo[1]["dalia"])
     page = client.get("/steward")
     assert page.status_code == 403 and "steward" in page.text
     assert 'href="/steward"' not in client.get("/").text
 
 
-def test_vouching_shows_on_an_applicants_page(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_vouching_shows_on_an_applicants_page(client: TestClient, demo: Demo) -> None:
     jonas = client.get("/v1/members?").json()["members"]
     applicant = next(m for m in jonas if m["status"] == "applicant")
     sign_in(client, demo[1]["bruno"])
@@ -129,9 +94,7 @@ def test_vouching_shows_on_an_applicants_page(
     assert "You vouched for this applicant." in client.get(f"/members/{applicant['did']}").text
 
 
-def test_verify_gives_a_plain_verdict(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_verify_gives_a_plain_verdict(client: TestClient, demo: Demo) -> None:
     dids = demo[1]
     good = client.get(f"/members/{dids['dalia']}/credentials/1.json")
     assert good.headers["content-disposition"].startswith("attachment")
@@ -150,9 +113,7 @@ def test_verify_gives_a_plain_verdict(
     assert "give the challenge and the domain" in missing
 
 
-def test_credential_qr_codes_and_error_pages(
-    client: TestClient, demo: tuple[Node, dict[str, str]]
-) -> None:
+def test_credential_qr_codes_and_error_pages(client: TestClient, demo: Demo) -> None:
     qr = client.get(f"/members/{demo[1]['dalia']}/credentials/1/qr.svg")
     assert qr.headers["content-type"] == "image/svg+xml" and qr.text.startswith("<svg")
     assert client.post("/qr.svg", content=b"x" * 3000).status_code == 400

@@ -1,0 +1,5 @@
+"""The page tests' shared fixtures (``tests/web/pages.py``)."""
+
+from tests.web.pages import client, demo
+
+__all__ = ["client", "demo"]
