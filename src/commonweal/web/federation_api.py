@@ -21,7 +21,6 @@ from commonweal.core.events import EventError, load_json
 from commonweal.core.http_signatures import PeerSignature
 from commonweal.core.tiles import parse_tile_path
 from commonweal.core.witness import EvidenceError, ForkEvidence
-from commonweal.domain.federation.standing import VISITORS
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
 from commonweal.node.federation.auth import authenticate
@@ -306,9 +305,7 @@ def router(federation: Federation) -> APIRouter:
 
     @api.get("/v1/federation/visitors")
     def visitor_list() -> Response:
-        with node.reading() as state:
-            found = [dict(v) for _did, v in state.items(VISITORS)]
-        return json_response({"visitors": found})
+        return json_response({"visitors": visitors.visits(node)})
 
     # -- alliances -----------------------------------------------------------------------
 

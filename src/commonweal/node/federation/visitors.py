@@ -29,7 +29,7 @@ from commonweal.domain.federation.visitors import ADMITTED, DEPARTED
 from commonweal.node.credentials import STATUS_LIST_PATH, resolve_key
 from commonweal.node.errors import Rejected
 from commonweal.node.federation.service import Federation, log
-from commonweal.node.service import Receipt
+from commonweal.node.service import Node, Receipt
 
 
 def admit(federation: Federation, presentation: Any) -> Receipt:
@@ -114,6 +114,12 @@ def fetch_status_list(federation: Federation, peer: dict[str, Any]) -> dict[str,
     )
     result: dict[str, Any] = document
     return result
+
+
+def visits(node: Node) -> list[dict[str, Any]]:
+    """Every visit this node has hosted, open or ended."""
+    with node.reading() as state:
+        return [dict(v) for _did, v in state.items(VISITORS)]
 
 
 def revoke_departed(federation: Federation) -> list[Receipt]:
