@@ -82,6 +82,13 @@ def test_a_page_and_the_api_through_caddy_over_https(
         assert entry.status_code == 200
         assert entry.json()["leaf_hash"] == receipt["leaf_hash"]
 
+        # The session cookie is Secure: the node knows the browser spoke HTTPS.
+        signed_out = visitor.post(
+            "/session/end", content=b"{}", headers={"Content-Type": "application/json"}
+        )
+        assert signed_out.status_code == 200, signed_out.text
+        assert "secure" in signed_out.headers["set-cookie"].lower()
+
         # A client's claim to be someone else over TLS changes nothing through Caddy.
         assert visitor.get("/", headers=SPOOF).headers["strict-transport-security"] == HSTS
 
@@ -102,6 +109,11 @@ def test_forwarded_headers_from_anyone_but_caddy_are_ignored(
         answer = stranger.get("/", headers=SPOOF)
         assert answer.status_code == 200
         assert "strict-transport-security" not in answer.headers
+        signed_out = stranger.post(
+            "/session/end", content=b"{}", headers={**SPOOF, "Content-Type": "application/json"}
+        )
+        assert signed_out.status_code == 200, signed_out.text
+        assert "secure" not in signed_out.headers["set-cookie"].lower()
     # The same headers from the proxy's address are believed: the check above is not
     # passing because the node never reads them.
     with httpx.Client(base_url=server.url) as from_the_proxy_address:

@@ -142,6 +142,18 @@ def test_hsts_when_the_trusted_proxy_spoke_tls(web, events: EventFactory) -> Non
         assert "strict-transport-security" not in stranger.get("/", headers=over_tls).headers
 
 
+def test_the_session_cookie_is_secure_when_the_trusted_proxy_spoke_tls(web) -> None:  # type: ignore[no-untyped-def]
+    over_tls = {"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
+    trusted = TestClient(web, client=("127.0.0.1", 40000))
+    signed_out = trusted.post("/session/end", content=b"{}", headers=over_tls)
+    assert signed_out.status_code == 200, signed_out.text
+    assert "secure" in signed_out.headers["set-cookie"].lower()
+    stranger = TestClient(web, client=("203.0.113.66", 40000))
+    spoofed = stranger.post("/session/end", content=b"{}", headers=over_tls)
+    assert spoofed.status_code == 200, spoofed.text
+    assert "secure" not in spoofed.headers["set-cookie"].lower()
+
+
 def test_hsts_when_the_node_itself_speaks_tls(node) -> None:  # type: ignore[no-untyped-def]
     web = create_app(node, background_checkpoints=False)
     over_tls = TestClient(web, base_url="https://node.example.org")

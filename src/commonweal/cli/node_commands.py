@@ -127,6 +127,9 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
+    if trust.networks:
+        proxies = ", ".join(str(network) for network in trust.networks)
+        console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
     run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens), trust)
 
 
