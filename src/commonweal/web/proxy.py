@@ -15,9 +15,10 @@ trusted values. ``client_address`` is the one way to ask for the client's addres
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from commonweal.web.edge import ASGIApp, Receive, Scope, Send
@@ -29,6 +30,9 @@ PROXY_HEADERS: tuple[ProxyHeader, ...] = ("x-forwarded", "forwarded")
 PEER_SCOPE_KEY = "commonweal.peer"
 """The scope key holding the connection's own ``(host, port)`` when a proxy rewrote ``client``."""
 
+_CACHED = 4096
+"""Addresses parsed and judged are remembered, up to this many: a flood of distinct
+addresses then costs parsing (microseconds with ``ipaddress``), never memory."""
 _SCHEMES = {"http": {"http": "http", "https": "https"}, "websocket": {"http": "ws", "https": "wss"}}
 
 
@@ -47,6 +51,8 @@ class ProxyTrust:
 
     networks: tuple[IPNetwork, ...] = ()
     header: ProxyHeader = "x-forwarded"
+    _verdicts: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Addresses already judged (bounded: emptied when full)."""
 
     @classmethod
     def parse(cls, proxies: Iterable[str], header: str = "x-forwarded") -> ProxyTrust:
@@ -69,9 +75,18 @@ class ProxyTrust:
         return cls(tuple(networks), "forwarded" if header == "forwarded" else "x-forwarded")
 
     def trusts(self, address: str | None) -> bool:
-        """Whether ``address`` (a connection's peer) is one of the trusted proxies."""
-        ip = _ip(address) if address else None
-        return ip is not None and any(ip in network for network in self.networks)
+        """Whether ``address`` (a connection's peer, or a hop) is one of the trusted proxies."""
+        if address is None or not self.networks:
+            return False
+        verdict = self._verdicts.get(address)
+        if verdict is None:
+            if len(self._verdicts) >= _CACHED:
+                self._verdicts.clear()
+            canonical = _address(address)
+            ip = ipaddress.ip_address(canonical) if canonical else None
+            verdict = ip is not None and any(ip in network for network in self.networks)
+            self._verdicts[address] = verdict
+        return verdict
 
 
 NO_PROXY = ProxyTrust()
@@ -119,14 +134,22 @@ def forwarded_origin(
     address stops the walk and leaves the address unknown.
     """
     if trust.header == "forwarded":
-        hops = list(_forwarded_hops(_joined(headers, b"forwarded")))
+        elements = b",".join(value for key, value in headers if key == b"forwarded")
+        hops = list(_forwarded_hops(elements.decode("latin-1")))
     else:
-        protos = _split(_joined(headers, b"x-forwarded-proto"))
-        proto = protos[-1].lower() if protos else None
-        addresses = _split(_joined(headers, b"x-forwarded-for"))
-        hops = [(address, proto) for address in addresses] or [("", proto)]
-    client, proto = _client_hop(hops, trust)
-    return client, proto if proto in ("http", "https") else None
+        addresses: list[bytes] = []
+        protos: list[bytes] = []
+        for key, value in headers:  # ASGI header names are lower-case
+            if key == b"x-forwarded-for":
+                addresses.append(value)
+            elif key == b"x-forwarded-proto":
+                protos.append(value)
+        proto = _split(b",".join(protos).decode("latin-1"))[-1:]
+        scheme = proto[0].lower() if proto else None
+        hops = [(hop, scheme) for hop in _split(b",".join(addresses).decode("latin-1"))]
+        hops = hops or [("", scheme)]
+    client, scheme = _client_hop(hops, trust)
+    return client, scheme if scheme in ("http", "https") else None
 
 
 def _client_hop(
@@ -134,21 +157,17 @@ def _client_hop(
 ) -> tuple[str | None, str | None]:
     """The nearest hop that is not a trusted proxy (the farthest if all are): its address,
     if it is one, and the scheme it used."""
-    for position, (address, proto) in enumerate(reversed(hops)):
-        ip = _ip(address)
-        if ip is None:
+    for position, (hop, proto) in enumerate(reversed(hops)):
+        address = _address(hop)
+        if address is None:
             return None, proto
-        if position == len(hops) - 1 or not trust.trusts(str(ip)):
-            return str(ip), proto
+        if position == len(hops) - 1 or not trust.trusts(address):
+            return address, proto
     return None, None
 
 
-def _joined(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
-    return ",".join(value.decode("latin-1") for key, value in headers if key.lower() == name)
-
-
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    return [stripped for part in text.split(",") if (stripped := part.strip())]
 
 
 def _forwarded_hops(text: str) -> Iterator[tuple[str, str | None]]:
@@ -178,14 +197,16 @@ def _split_outside_quotes(text: str, separator: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The IP address in a hop: ``192.0.2.1``, ``192.0.2.1:4711``, ``[2001:db8::1]:4711``."""
-    text = text.strip()
+@functools.lru_cache(maxsize=_CACHED)
+def _address(hop: str) -> str | None:
+    """The IP address in a hop, in its canonical form: ``192.0.2.1``, ``192.0.2.1:4711``,
+    ``[2001:db8::1]:4711``; None if there is none."""
+    text = hop.strip()
     if text.startswith("["):
         text = text[1:].partition("]")[0]
     elif text.count(":") == 1:
         text = text.partition(":")[0]
     try:
-        return ipaddress.ip_address(text)
+        return str(ipaddress.ip_address(text))
     except ValueError:
         return None
