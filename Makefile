@@ -8,6 +8,7 @@ DEMO_DIR ?= demo-data
 PORT ?= 8000
 NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
+CADDY := /usr/bin/caddy
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo demo-network test test-fast test-browser test-postgres bench lint format clean
@@ -31,7 +32,16 @@ $(CHROMIUM):
 		echo "Browser tests need Chromium at $(CHROMIUM) (as root: apt-get install chromium); they are skipped without it."; \
 	fi
 
-install: $(STAMP) $(CHROMIUM) ## Create .venv and install Commonweal with its development tools (and Chromium)
+# The TLS deployment tests run Debian's caddy (tests/deploy): installed the same way. On a
+# machine booted with systemd the package also enables its own caddy.service on :80/:443.
+$(CADDY):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q caddy; \
+	else \
+		echo "The TLS deployment tests need Caddy at $(CADDY) (as root: apt-get install caddy); they are skipped without it."; \
+	fi
+
+install: $(STAMP) $(CHROMIUM) $(CADDY) ## Create .venv and install Commonweal with its development tools (and Chromium, Caddy)
 
 demo: $(STAMP) ## Seeded demo: a community on :8000, and three nodes and their alliance on :8100-8103
 	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT) --network-port $(NETWORK_PORT)
@@ -48,10 +58,10 @@ format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: lint $(CHROMIUM) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
+test: lint $(CHROMIUM) $(CADDY) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
 	$(PYTEST) -q
 
-test-fast: $(STAMP) $(CHROMIUM) ## The quick subset: everything not marked slow
+test-fast: $(STAMP) $(CHROMIUM) $(CADDY) ## The quick subset: everything not marked slow
 	$(PYTEST) -q -m "not slow"
 
 test-browser: $(STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)

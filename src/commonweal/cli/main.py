@@ -11,6 +11,7 @@ from commonweal.cli import (
     commons_commands,
     credential_commands,
     credit_commands,
+    deploy_commands,
     event_commands,
     federation_commands,
     gathering_commands,
@@ -34,6 +35,7 @@ app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
 app.command("demo")(node_commands.demo)
 app.command("issuer-token")(node_commands.issuer_token)
+app.command("deploy")(deploy_commands.deploy)
 app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")

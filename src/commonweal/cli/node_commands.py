@@ -22,6 +22,7 @@ from commonweal.node.setup import (
     read_settings,
 )
 from commonweal.web.app import create_app
+from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
 
 
 def init(
@@ -92,8 +93,27 @@ def serve(
     test_clock_file: Path | None = typer.Option(
         None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
     ),
+    trusted_proxy: list[str] = typer.Option(
+        [],
+        "--trusted-proxy",
+        envvar="COMMONWEAL_TRUSTED_PROXY",
+        help="A reverse proxy's IP address or network (repeat, or a space-separated list in "
+        "COMMONWEAL_TRUSTED_PROXY): only its forwarded headers give the client's address and "
+        "scheme. Default: none, and forwarded headers are ignored.",
+    ),
+    proxy_header: str = typer.Option(
+        "x-forwarded",
+        "--proxy-header",
+        envvar="COMMONWEAL_PROXY_HEADER",
+        help="Which headers the trusted proxy sets: x-forwarded (X-Forwarded-For and "
+        "X-Forwarded-Proto, as Caddy does) or forwarded (RFC 7239).",
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
+    try:
+        trust = ProxyTrust.parse(trusted_proxy, proxy_header)
+    except ProxyTrustError as error:
+        raise fail(str(error)) from None
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
@@ -107,7 +127,10 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
+    if trust.networks:
+        proxies = ", ".join(str(network) for network in trust.networks)
+        console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
+    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens), trust)
 
 
 def demo(
@@ -217,11 +240,15 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
 
 
 def run_server(
-    node: Node, host: str, port: int, issuer_tokens: frozenset[str] = frozenset()
+    node: Node,
+    host: str,
+    port: int,
+    issuer_tokens: frozenset[str] = frozenset(),
+    trusted_proxies: ProxyTrust = NO_PROXY,
 ) -> None:
     """Serve ``node`` until interrupted, then release it."""
     tune_collector()
-    app = create_app(node, issuer_tokens=issuer_tokens)
+    app = create_app(node, issuer_tokens=issuer_tokens, trusted_proxies=trusted_proxies)
     try:
         uvicorn.run(
             app,
@@ -229,7 +256,7 @@ def run_server(
             port=port,
             log_level="warning",
             access_log=False,
-            proxy_headers=False,  # the node never reads client addresses
+            proxy_headers=False,  # web.proxy reads forwarded headers, from trusted proxies only
             server_header=False,
         )
     finally:

@@ -37,13 +37,22 @@ from commonweal.web import (
     treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
+from commonweal.web.hsts import StrictTransportSecurity
+from commonweal.web.proxy import NO_PROXY, ForwardedHeaders, ProxyTrust
 from commonweal.web.submitter import Submitter
 
 
 def create_app(
-    node: Node, *, background_checkpoints: bool = True, issuer_tokens: frozenset[str] = frozenset()
-) -> SubmissionEdge:
+    node: Node,
+    *,
+    background_checkpoints: bool = True,
+    issuer_tokens: frozenset[str] = frozenset(),
+    trusted_proxies: ProxyTrust = NO_PROXY,
+) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages.
+
+    Forwarded headers are read only from ``trusted_proxies``, by the outermost layer, so
+    every layer inside it sees the same client address and scheme (``web.proxy``).
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
     have waited ``checkpoint_every_seconds`` without one, and another syncs with the
@@ -101,7 +110,8 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    edges = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    return ForwardedHeaders(StrictTransportSecurity(edges), trusted_proxies)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
