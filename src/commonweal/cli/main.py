@@ -50,6 +50,8 @@ def main(
     ),
 ) -> None:
     """Commonweal: civic infrastructure for network nations, on a verifiable log."""
+
+
 app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
 app.command("demo")(node_commands.demo)

@@ -189,7 +189,10 @@ def add_issuer_token(data_dir: Path) -> str:
     token = secrets.token_urlsafe(32)
     digest = hashlib.sha256(token.encode()).hexdigest()
     updated = {**settings.__dict__, "issuer_tokens": [*settings.issuer_tokens, digest]}
-    (data_dir / SETTINGS_FILE).write_text(json.dumps(updated, indent=2) + "\n")
+    # A serving node re-reads the file (node.issuer_tokens): replace it whole, never half-written.
+    staged = data_dir / (SETTINGS_FILE + ".new")
+    staged.write_text(json.dumps(updated, indent=2) + "\n")
+    os.replace(staged, data_dir / SETTINGS_FILE)
     return token
 
 
