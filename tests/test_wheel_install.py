@@ -117,14 +117,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return Installed(venv / "bin", env)
 
 
-@pytest.fixture
-def elsewhere(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A working folder with no checkout and no vectors above it."""
-    assert not any((parent / "shared" / "vectors").exists() for parent in tmp_path.parents)
-    return tmp_path
+    folder = tmp_path_factory.mktemp("elsewhere")
+    assert not any((parent / "shared" / "vectors").exists() for parent in folder.parents)
+    return folder
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def served(installed: Installed, elsewhere: Path) -> Iterator[str]:
     """``commonweal init`` then ``commonweal serve`` from the installed wheel."""
     created = installed.run("init", "--name", "Wheel Commons", "--data-dir", "node", cwd=elsewhere)
@@ -160,10 +161,10 @@ def test_the_installed_program_names_its_version(installed: Installed, elsewhere
     assert shown.returncode == 0 and shown.stdout.startswith("commonweal "), shown.stderr
 
 
-def test_init_serve_sign_in_sign_and_verify_from_the_wheel(
+def test_a_signed_event_over_http_then_verify(
     installed: Installed, elsewhere: Path, served: str
 ) -> None:
-    made = installed.run("key", "new", "me.key", cwd=elsewhere)
+    made = installed.run("key", "new", "author.key", cwd=elsewhere)
     assert made.returncode == 0, made.stderr
     body = '{"digest": "sha256:' + "ab" * 32 + '", "title": "Minutes of the first assembly"}'
     submitted = installed.run(
@@ -172,7 +173,7 @@ def test_init_serve_sign_in_sign_and_verify_from_the_wheel(
         "notary.document.attested",
         body,
         "--key",
-        "me.key",
+        "author.key",
         "--node",
         served,
         cwd=elsewhere,
@@ -181,10 +182,21 @@ def test_init_serve_sign_in_sign_and_verify_from_the_wheel(
     index = json.loads(submitted.stdout)["index"]
     logged = httpx.get(f"{served}/v1/events/{index}", timeout=10).json()["event"]
     assert logged["type"] == "notary.document.attested"
+    remote = installed.run("verify", served, cwd=elsewhere)
+    assert remote.returncode == 0, remote.stdout + remote.stderr
+    local = installed.run("verify", "node", cwd=elsewhere)
+    assert local.returncode == 0, local.stdout + local.stderr
+    assert "verified" in local.stdout
 
+
+def test_sign_in_as_the_pages_do(installed: Installed, elsewhere: Path, served: str) -> None:
+    """The challenge, then a presentation signed with the member's key (what the page's
+    script sends): the JSON-LD contexts it needs come from the package itself."""
+    made = installed.run("key", "new", "member.key", cwd=elsewhere)
+    assert made.returncode == 0, made.stderr
     (elsewhere / "sign_in.py").write_text(SIGN_IN)
     signed_in = subprocess.run(
-        [str(installed.bin / "python"), "sign_in.py", served, "me.key"],
+        [str(installed.bin / "python"), "sign_in.py", served, "member.key"],
         cwd=elsewhere,
         env=installed.env,
         capture_output=True,
@@ -195,9 +207,3 @@ def test_init_serve_sign_in_sign_and_verify_from_the_wheel(
     status, did = signed_in.stdout.splitlines()[0], signed_in.stdout.splitlines()[-1]
     assert status.startswith("200 "), status
     assert did.startswith("did:key:z6Mk")
-
-    remote = installed.run("verify", served, cwd=elsewhere)
-    assert remote.returncode == 0, remote.stdout + remote.stderr
-    local = installed.run("verify", "node", cwd=elsewhere)
-    assert local.returncode == 0, local.stdout + local.stderr
-    assert "verified" in local.stdout
