@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 CADDY := /usr/bin/caddy
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-network test test-fast test-browser test-postgres bench lint format clean
+.PHONY: help install demo demo-network test test-fast test-browser test-postgres wheel-check bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ test-fast: $(STAMP) $(CHROMIUM) $(CADDY) ## The quick subset: everything not mar
 
 test-browser: $(STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)
 	$(PYTEST) -q tests/web/browser
+
+wheel-check: $(STAMP) ## Build the wheel, install it in a fresh venv, and run init, serve, sign-in, an event, verify
+	$(PYTEST) -q tests/test_wheel_install.py
 
 bench: $(STAMP) ## Run the benchmarks and print each figure beside its target
 	$(BIN)/python -m bench

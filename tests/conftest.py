@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.builders import Clock, EventFactory
+from tests.ci import skip_outside_ci
 from tests.community import community  # a shared fixture: registered by importing it
 from tests.vectors import find_vectors
 
@@ -37,7 +38,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield None
         return
     if not POSTGRES_URL:
-        pytest.skip("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
+        skip_outside_ci("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
     yield from fresh_postgres_database()
 
 

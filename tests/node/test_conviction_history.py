@@ -4,20 +4,20 @@ state at every stake change, and with what the node logs when it pays a proposal
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from commonweal.node import rounds
 from commonweal.node.conviction_history import history
 from tests.community import Community
 from tests.mutual import funded, replays, run_due
+from tests.vectors import find_vectors
 
-VECTORS = Path("/work/shared/vectors/mutual/conviction_voting_1hive_vectors.json")
 FOUNDERS = ("alice", "bob", "carol")
 
 
 def vectors() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(VECTORS.read_text())
+    path = find_vectors() / "mutual" / "conviction_voting_1hive_vectors.json"
+    loaded: dict[str, Any] = json.loads(path.read_text())
     return loaded
 
 

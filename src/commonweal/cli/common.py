@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
@@ -32,7 +33,7 @@ Passphrase = typer.Option(
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {message}")
+    errors.print(f"[bold red]error:[/] {escape(message)}")  # "[postgres]" is not markup
     return typer.Exit(code)
 
 

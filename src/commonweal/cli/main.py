@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from commonweal import __version__
 from commonweal.cli import (
     aid_commands,
     alliance_commands,
@@ -31,6 +32,27 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"commonweal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the installed version and exit.",
+    ),
+) -> None:
+    """Commonweal: civic infrastructure for network nations, on a verifiable log."""
+
+
 app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
 app.command("demo")(node_commands.demo)

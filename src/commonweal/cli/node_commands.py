@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ import uvicorn
 from commonweal.cli import network_demo
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
+from commonweal.node.issuer_tokens import IssuerTokens
 from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
@@ -19,7 +21,6 @@ from commonweal.node.setup import (
     add_issuer_token,
     init_node,
     open_node,
-    read_settings,
 )
 from commonweal.web.app import create_app
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
@@ -130,7 +131,7 @@ def serve(
     if trust.networks:
         proxies = ", ".join(str(network) for network in trust.networks)
         console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens), trust)
+    run_server(node, host, port, IssuerTokens(data_dir), trust)
 
 
 def demo(
@@ -236,17 +237,18 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
     if no_serve:
         node.close()
         return
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
+    run_server(node, host, port, IssuerTokens(data_dir))
 
 
 def run_server(
     node: Node,
     host: str,
     port: int,
-    issuer_tokens: frozenset[str] = frozenset(),
+    issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
 ) -> None:
-    """Serve ``node`` until interrupted, then release it."""
+    """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
+    :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one)."""
     tune_collector()
     app = create_app(node, issuer_tokens=issuer_tokens, trusted_proxies=trusted_proxies)
     try:

@@ -1,4 +1,10 @@
-"""Domain exceptions. Each carries a stable ``code``; the web edge maps it to a status."""
+"""Domain exceptions. Each carries a stable ``code`` and, by its class, its kind.
+
+The kind is named by the HTTP status the web edge answers with (``status``), so the
+edge needs no table of domain codes: a conflict with the current state is 409, an
+author who may not do this 403, something that does not exist 404, a body that does
+not make sense 422.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ class DomainError(Exception):
     """A request the rules refuse. ``code`` is stable; the message explains it to a person."""
 
     code = "refused"
+    status = 422
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -16,24 +23,35 @@ class DomainError(Exception):
 
 
 class InvalidBody(DomainError):
-    """The event's body does not match the schema of its type."""
+    """The event's body does not match the schema of its type (422)."""
 
     code = "invalid_body"
+    status = 422
 
 
 class UnknownEventType(DomainError):
-    """No capability of this node registers the event's type."""
+    """No capability of this node registers the event's type (422)."""
 
     code = "unknown_type"
+    status = 422
 
 
 class NotPermitted(DomainError):
-    """The author may not do this."""
+    """The author may not do this (403)."""
 
     code = "forbidden"
+    status = 403
+
+
+class NotFound(DomainError):
+    """The event names something (a proposal, a post, a resource) that does not exist (404)."""
+
+    code = "not_found"
+    status = 404
 
 
 class Conflict(DomainError):
-    """The event contradicts the current state (an already-used seq, a duplicate)."""
+    """The event contradicts the current state: a duplicate, the wrong phase, too late (409)."""
 
     code = "conflict"
+    status = 409

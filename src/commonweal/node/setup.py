@@ -18,6 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, dump_key_file, load_key_file
 from commonweal.core.rfc3339 import format_utc
@@ -32,7 +34,13 @@ from commonweal.node.config import NodeConfig
 from commonweal.node.errors import Rejected
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.service import Clock, Node, system_clock
-from commonweal.store.database import is_initialised, make_engine, migrate, sqlite_url
+from commonweal.store.database import (
+    DriverMissing,
+    is_initialised,
+    make_engine,
+    migrate,
+    sqlite_url,
+)
 from commonweal.store.log_store import LogStore
 
 KEY_FILE = "node.key"
@@ -41,6 +49,15 @@ SETTINGS_FILE = "node.json"
 
 class SetupError(Exception):
     """The data directory cannot be created or opened as asked."""
+
+
+def database_engine(url: str) -> Engine:
+    """The engine for ``url``; a driver this installation lacks is a :class:`SetupError`
+    that says what to install (``pip install 'commonweal[postgres]'``)."""
+    try:
+        return make_engine(url)
+    except DriverMissing as missing:
+        raise SetupError(str(missing)) from None
 
 
 @dataclass(frozen=True)
@@ -128,7 +145,7 @@ def init_node(
         checkpoint_every_events=checkpoint_every_events,
         checkpoint_every_seconds=checkpoint_every_seconds,
     )
-    engine = make_engine(database_url or sqlite_url(data_dir))
+    engine = database_engine(database_url or sqlite_url(data_dir))
     if is_initialised(engine):
         raise SetupError("that database already holds a node; use a fresh one")
     migrate(engine)
@@ -172,7 +189,10 @@ def add_issuer_token(data_dir: Path) -> str:
     token = secrets.token_urlsafe(32)
     digest = hashlib.sha256(token.encode()).hexdigest()
     updated = {**settings.__dict__, "issuer_tokens": [*settings.issuer_tokens, digest]}
-    (data_dir / SETTINGS_FILE).write_text(json.dumps(updated, indent=2) + "\n")
+    # A serving node re-reads the file (node.issuer_tokens): replace it whole, never half-written.
+    staged = data_dir / (SETTINGS_FILE + ".new")
+    staged.write_text(json.dumps(updated, indent=2) + "\n")
+    os.replace(staged, data_dir / SETTINGS_FILE)
     return token
 
 
@@ -198,7 +218,7 @@ def open_node(
     settings = read_settings(data_dir)
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
-    engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
+    engine = database_engine(database_url or settings.database_url or sqlite_url(data_dir))
     migrate(engine)
     store = LogStore(engine)
     meta = store.read_meta()
@@ -216,7 +236,7 @@ def open_store(target: str) -> LogStore:
         data_dir = Path(target)
         settings = read_settings(data_dir)
         url = settings.database_url or sqlite_url(data_dir)
-    engine = make_engine(url)
+    engine = database_engine(url)
     if not is_initialised(engine):
         raise SetupError(f"{target} holds no Commonweal node")
     return LogStore(engine)

@@ -19,12 +19,31 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
 
 
+class DriverMissing(Exception):
+    """The database URL needs a driver this installation lacks (PostgreSQL without psycopg)."""
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets durable settings on every connection.
 
     WAL mode is a property of the database file and is set once by :func:`migrate`;
     ``synchronous=FULL`` is per connection, so every commit is on disk when it returns.
+    A PostgreSQL URL without the ``postgres`` extra installed raises :class:`DriverMissing`.
     """
+    try:
+        return _engine(url)
+    except ModuleNotFoundError as missing:
+        if url.startswith("postgres"):
+            raise DriverMissing(
+                f"{url.split(':', 1)[0]} URLs need PostgreSQL support, which is not installed "
+                f"(no module {missing.name!r}): pip install 'commonweal[postgres]'"
+            ) from None
+        raise DriverMissing(
+            f"the database driver {missing.name!r} for this URL is not installed"
+        ) from None
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -46,11 +46,13 @@ def create_app(
     node: Node,
     *,
     background_checkpoints: bool = True,
-    issuer_tokens: frozenset[str] = frozenset(),
+    issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages.
 
+    ``issuer_tokens`` are the SHA-256 hex digests of the bearer tokens that may issue
+    credentials, or a callable giving them as they are now (``node.issuer_tokens``).
     Forwarded headers are read only from ``trusted_proxies``, by the outermost layer, so
     every layer inside it sees the same client address and scheme (``web.proxy``).
 
@@ -100,7 +102,7 @@ def create_app(
     app.include_router(governance_api.router(node))
     app.include_router(commons_api.router(node))
     app.include_router(gatherings_api.router(node))
-    app.include_router(credentials_api.router(node, issuer_tokens))
+    app.include_router(credentials_api.router(node, _token_source(issuer_tokens)))
     app.include_router(aid_api.router(node))
     app.include_router(campaigns_api.router(node))
     app.include_router(rounds_api.router(node))
@@ -112,6 +114,14 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     edges = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
     return ForwardedHeaders(StrictTransportSecurity(edges), trusted_proxies)
+
+
+def _token_source(
+    tokens: frozenset[str] | Callable[[], frozenset[str]],
+) -> Callable[[], frozenset[str]]:
+    if callable(tokens):
+        return tokens
+    return lambda: tokens
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,8 +29,9 @@ from commonweal.web.api import json_response, read_limited
 MAX_BODY = 256 * 1024
 
 
-def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
-    """VC API routes over ``node``; ``issuer_tokens`` are SHA-256 hex of the bearer tokens."""
+def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter:
+    """VC API routes over ``node``; ``issuer_tokens`` gives the SHA-256 hex of the bearer
+    tokens accepted now (asked on every issue request, so new tokens work at once)."""
     api = APIRouter()
 
     async def body(request: Request, *required: str) -> dict[str, Any]:
@@ -92,7 +94,7 @@ def router(node: Node, issuer_tokens: frozenset[str]) -> APIRouter:
 
     @api.post("/credentials/issue", status_code=201)
     async def issue(request: Request) -> Response:
-        _require_issuer(request, issuer_tokens)
+        _require_issuer(request, issuer_tokens())
         document = await body(request, "credential")
         try:
             check_credential(document["credential"], issued=False)

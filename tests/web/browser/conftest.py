@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import skip_outside_ci
 from tests.web.browser.live import LiveNode, start_live_node
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("COMMONWEAL_CHROMIUM", "/usr/bin/chromium"))
+"""Debian's Chromium; COMMONWEAL_CHROMIUM names another build of it."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,9 +31,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole run."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("browser tests need Debian's Chromium at /usr/bin/chromium (make install)")
-        pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (make install)")
+        skip_outside_ci(f"browser tests need Debian's Chromium at {CHROMIUM} (make install)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

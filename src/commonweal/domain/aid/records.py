@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import Conflict, NotPermitted
+from commonweal.domain.errors import Conflict, NotFound, NotPermitted
 from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -56,7 +56,7 @@ def post(state: State, post_id: int) -> dict[str, Any]:
     """The post ``post_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(POSTS, post_id)
     if record is None:
-        raise Conflict(f"there is no aid post {post_id}", code="not_found")
+        raise NotFound(f"there is no aid post {post_id}", code="not_found")
     return record
 
 
@@ -85,16 +85,20 @@ def require_party(record: dict[str, Any], ctx: Context, doing: str) -> None:
         )
 
 
+REFUSAL_IN_STATUS = {
+    CLAIMED: "already_claimed",
+    OPEN: "not_claimed",
+    SETTLED: "already_settled",
+    WITHDRAWN: "post_closed",
+    FULFILLED: "already_fulfilled",
+}
+"""The code (a conflict) of a refusal to act on a post in each status."""
+
+
 def require_status(record: dict[str, Any], *allowed: str, doing: str) -> None:
     """The post is in one of ``allowed``, or a refusal that says where it stands."""
     if record["status"] in allowed:
         return
     status = record["status"]
-    code = {
-        CLAIMED: "already_claimed",
-        OPEN: "not_claimed",
-        SETTLED: "already_settled",
-        WITHDRAWN: "post_closed",
-        FULFILLED: "already_fulfilled",
-    }[status]
+    code = REFUSAL_IN_STATUS[status]
     raise Conflict(f"aid post {record['id']} is {status}: you cannot {doing} now", code=code)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.campaigns.records import HELD, WITHDRAWN, new_pledge
-from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import require_active_member
@@ -82,7 +82,7 @@ def _open_copy(
             code="deadline_passed",
         )
     if recognition(state, home) is None:
-        raise Conflict(
+        raise NotPermitted(
             f"this node no longer recognises {home}, the campaign's home",
             code="not_recognized",
         )

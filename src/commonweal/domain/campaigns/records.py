@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import Conflict
+from commonweal.domain.errors import NotFound
 from commonweal.domain.funding.assurance import Terms
 from commonweal.domain.governance.records import later
 from commonweal.domain.state import State
@@ -46,7 +46,7 @@ def campaign(state: State, campaign_id: int) -> dict[str, Any]:
     """The campaign ``campaign_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(CAMPAIGNS, campaign_id)
     if record is None:
-        raise Conflict(f"there is no campaign {campaign_id}", code="not_found")
+        raise NotFound(f"there is no campaign {campaign_id}", code="not_found")
     return record
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import InvalidBody, NotFound, NotPermitted
 from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -62,7 +62,7 @@ def resource(state: State, resource_id: int) -> dict[str, Any]:
     """The resource ``resource_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(RESOURCES, resource_id)
     if record is None:
-        raise Conflict(f"there is no shared resource {resource_id}", code="not_found")
+        raise NotFound(f"there is no shared resource {resource_id}", code="not_found")
     return record
 
 
@@ -70,7 +70,7 @@ def booking(state: State, booking_id: int) -> dict[str, Any]:
     """The booking ``booking_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(BOOKINGS, booking_id)
     if record is None:
-        raise Conflict(f"there is no booking {booking_id}", code="not_found")
+        raise NotFound(f"there is no booking {booking_id}", code="not_found")
     return record
 
 
@@ -78,7 +78,7 @@ def sanction(state: State, sanction_id: int) -> dict[str, Any]:
     """The sanction ``sanction_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(SANCTIONS, sanction_id)
     if record is None:
-        raise Conflict(f"there is no sanction {sanction_id}", code="not_found")
+        raise NotFound(f"there is no sanction {sanction_id}", code="not_found")
     return record
 
 

@@ -35,7 +35,7 @@ from commonweal.domain.commons.records import (
     resource,
 )
 from commonweal.domain.commons.rules import BY_ROUND
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import did_member
@@ -223,5 +223,5 @@ def round_of(state: State, round_id: int) -> dict[str, Any]:
     """The round ``round_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(ROUNDS, round_id)
     if record is None:
-        raise Conflict(f"there is no allocation round {round_id}", code="not_found")
+        raise NotFound(f"there is no allocation round {round_id}", code="not_found")
     return record

@@ -118,7 +118,7 @@ def apply_breach(state: State, ctx: Context, breach: Breach) -> None:
         raise NotPermitted("you cannot report your own breach", code="self_sanction")
     target = member(state, breach.member)
     if target is None or target["status"] == APPLICANT:
-        raise Conflict(f"{breach.member} is not a member", code="not_a_member")
+        raise NotPermitted(f"{breach.member} is not a member", code="not_a_member")
     if breach.booking is not None:
         booked = booking(state, breach.booking)
         if (booked["resource"], booked["member"]) != (record["id"], breach.member):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import Conflict
+from commonweal.domain.errors import NotFound
 from commonweal.domain.state import State
 
 OBLIGATIONS = "credit.obligations"
@@ -20,7 +20,7 @@ def obligation(state: State, obligation_id: int) -> dict[str, Any]:
     """The obligation ``obligation_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(OBLIGATIONS, obligation_id)
     if record is None:
-        raise Conflict(f"there is no obligation {obligation_id}", code="not_found")
+        raise NotFound(f"there is no obligation {obligation_id}", code="not_found")
     return record
 
 

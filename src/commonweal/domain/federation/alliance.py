@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.federation.calls import (
     ballot_options,
     parse_call,
@@ -232,7 +232,7 @@ def network_vote(state: State, vote_id: int) -> dict[str, Any]:
     """The network vote ``vote_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(NETWORK_VOTES, vote_id)
     if record is None:
-        raise Conflict(f"there is no network vote {vote_id}", code="not_found")
+        raise NotFound(f"there is no network vote {vote_id}", code="not_found")
     return record
 
 

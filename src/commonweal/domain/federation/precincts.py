@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.federation.calls import ballot_options, parse_call, subtotal_of
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only
@@ -175,7 +175,7 @@ def precinct(state: State, precinct_id: int) -> dict[str, Any]:
     """The precinct ``precinct_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(PRECINCTS, precinct_id)
     if record is None:
-        raise Conflict(f"there is no precinct {precinct_id}", code="not_found")
+        raise NotFound(f"there is no precinct {precinct_id}", code="not_found")
     return record
 
 

@@ -134,7 +134,7 @@ def withdraw(state: State, ctx: Context, withdrawal: dict[str, Any]) -> None:
     """End a recognition in force; its visitors lose their rights with it."""
     record = state.get(RECOGNITIONS, withdrawal["node"])
     if record is None or record["status"] != RECOGNIZED:
-        raise Conflict(f"{withdrawal['node']} is not recognised", code="not_recognized")
+        raise NotPermitted(f"{withdrawal['node']} is not recognised", code="not_recognized")
     state.put(
         RECOGNITIONS,
         withdrawal["node"],

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from commonweal.domain.errors import Conflict
+from commonweal.domain.errors import NotFound
 from commonweal.domain.governance.records import moment
 from commonweal.domain.state import State
 
@@ -86,5 +86,5 @@ def periods_between(start: str, end: str, period_seconds: int) -> int:
 def _get(state: State, table: str, key: int, what: str) -> dict[str, Any]:
     record: dict[str, Any] | None = state.get(table, key)
     if record is None:
-        raise Conflict(f"there is no {what} {key}", code="not_found")
+        raise NotFound(f"there is no {what} {key}", code="not_found")
     return record

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.federation.standing import ATTEND
 from commonweal.domain.membership.records import require_active_member, require_member_or_visitor
 from commonweal.domain.registry import Context
@@ -48,7 +48,7 @@ def gathering(state: State, gathering_id: int) -> dict[str, Any]:
     """The gathering ``gathering_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(GATHERINGS, gathering_id)
     if record is None:
-        raise Conflict(f"there is no gathering {gathering_id}", code="not_found")
+        raise NotFound(f"there is no gathering {gathering_id}", code="not_found")
     return record
 
 

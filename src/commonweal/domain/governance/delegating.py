@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.governance.constitution import current_constitution
 from commonweal.domain.governance.records import (
     CANCELLED,
@@ -101,7 +101,7 @@ def _require_scope(state: State, scope: str) -> None:
     elif scope.startswith("proposal:"):
         record = state.get(PROPOSALS, int(scope[9:]))
         if record is None:
-            raise Conflict(f"there is no proposal {scope[9:]}", code="not_found")
+            raise NotFound(f"there is no proposal {scope[9:]}", code="not_found")
         if record["phase"] in (CLOSED, CANCELLED):
             raise Conflict(f"proposal {scope[9:]} is {record['phase']}", code="wrong_phase")
         rules = record["rules"]

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
 from commonweal.domain.governance.constitution import (
@@ -412,7 +412,7 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
 def _open_amendment(state: State, ctx: Context, amendment_id: int, doing: str) -> dict[str, Any]:
     amendment: dict[str, Any] | None = state.get(AMENDMENTS, amendment_id)
     if amendment is None:
-        raise Conflict(f"there is no amendment {amendment_id}", code="not_found")
+        raise NotFound(f"there is no amendment {amendment_id}", code="not_found")
     require_author(alternative(state, amendment["alternative"]), ctx, doing)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":

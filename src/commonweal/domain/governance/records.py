@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -51,7 +51,7 @@ def proposal(state: State, proposal_id: int) -> dict[str, Any]:
     """The proposal ``proposal_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(PROPOSALS, proposal_id)
     if record is None:
-        raise Conflict(f"there is no proposal {proposal_id}", code="not_found")
+        raise NotFound(f"there is no proposal {proposal_id}", code="not_found")
     return record
 
 
@@ -59,7 +59,7 @@ def alternative(state: State, alternative_id: int) -> dict[str, Any]:
     """The alternative ``alternative_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(ALTERNATIVES, alternative_id)
     if record is None:
-        raise Conflict(f"there is no alternative {alternative_id}", code="not_found")
+        raise NotFound(f"there is no alternative {alternative_id}", code="not_found")
     return record
 
 

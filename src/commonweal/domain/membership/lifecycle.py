@@ -174,7 +174,7 @@ def apply_expulsion(state: State, ctx: Context, reasoned: tuple[str, str]) -> No
         raise NotPermitted("you cannot expel yourself", code="self_sanction")
     record = member(state, did)
     if record is None or record["status"] not in (ACTIVE, SUSPENDED):
-        raise Conflict(f"{did} is not a member", code="not_a_member")
+        raise NotPermitted(f"{did} is not a member", code="not_a_member")
     state.put(MEMBERS, did, {**record, "status": "expelled", "roles": [], "reason": reason})
     revoke_credentials(state, ctx, did, "expelled")
 
@@ -185,7 +185,7 @@ def apply_erasure(state: State, ctx: Context, did: str) -> None:
         require_permission(state, ctx, "membership.admit")
     record = member(state, did)
     if record is None:
-        raise Conflict(f"{did} is not known to this node", code="not_a_member")
+        raise NotPermitted(f"{did} is not known to this node", code="not_a_member")
     if record["erased"]:
         raise Conflict("the profile is already erased", code="already_erased")
     state.put(MEMBERS, did, {**record, "erased": True})

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.membership.records import ACTIVE, member
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import FUNDS
@@ -140,4 +140,4 @@ def require_open(state: State, account: str) -> None:
     if did is not None:
         record = member(state, did)
         if record is None or record["status"] != ACTIVE:
-            raise Conflict(f"{did} is not a member in good standing", code="not_a_member")
+            raise NotPermitted(f"{did} is not a member in good standing", code="not_a_member")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import amount, only, required_text
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
@@ -79,7 +79,7 @@ def budget_vs_actual(state: State, fund: str, name: str) -> dict[str, Any]:
     and income into the fund, all within the budget's period."""
     budget: dict[str, Any] | None = state.get(BUDGETS, (fund, name))
     if budget is None:
-        raise Conflict(f"the fund {fund!r} has no budget {name!r}", code="not_found")
+        raise NotFound(f"the fund {fund!r} has no budget {name!r}", code="not_found")
     account = fund_account(fund)
     actual = {item["line"]: 0 for item in budget["lines"]}
     unbudgeted = income = 0

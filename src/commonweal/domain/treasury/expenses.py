@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import (
     SHA256_DIGEST,
     amount,
@@ -271,7 +271,7 @@ def apply_payment(state: State, ctx: Context, payment: Payment) -> None:
 def _expense(state: State, expense_id: int) -> dict[str, Any]:
     record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
     if record is None:
-        raise Conflict(f"there is no expense {expense_id}", code="not_found")
+        raise NotFound(f"there is no expense {expense_id}", code="not_found")
     return record
 
 

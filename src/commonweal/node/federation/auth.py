@@ -29,7 +29,9 @@ CODES = {
     "stale_signature": "signature_stale",
     "replayed": "replayed",
 }
-"""SignatureError codes as the API names them; anything else is ``signature_invalid``."""
+"""SignatureError codes as the API names them; anything else is ``SIGNATURE_INVALID``."""
+
+SIGNATURE_INVALID = "signature_invalid"
 
 
 def authenticate(
@@ -68,7 +70,7 @@ def authenticate(
         code = error.code if isinstance(error, SignatureError) else "invalid_signature_input"
         message = error.message if isinstance(error, SignatureError) else str(error)
         federation.refuse(_claimed_keyid(request), action, code, message)
-        raise Rejected(CODES.get(code, "signature_invalid"), message) from None
+        raise Rejected(CODES.get(code, SIGNATURE_INVALID), message) from None
     if not federation.claim_nonce(signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS):
         message = "this signed request was already received (a replay)"
         federation.refuse(signed.keyid, action, "replayed", message)

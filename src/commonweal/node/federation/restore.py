@@ -33,8 +33,14 @@ from commonweal.domain.state import State
 from commonweal.node.federation.witness import only_signature_of
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.replay import DERIVED_TABLES, apply_event
-from commonweal.node.setup import KEY_FILE, SetupError, read_key_file, read_settings
-from commonweal.store.database import is_initialised, make_engine, migrate, sqlite_url
+from commonweal.node.setup import (
+    KEY_FILE,
+    SetupError,
+    database_engine,
+    read_key_file,
+    read_settings,
+)
+from commonweal.store.database import is_initialised, migrate, sqlite_url
 from commonweal.store.federation_store import FederationStore
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
 
@@ -64,7 +70,7 @@ def restore(
     settings = read_settings(data_dir)
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
-    engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
+    engine = database_engine(database_url or settings.database_url or sqlite_url(data_dir))
     client = PeerClient(source, http=http)
     try:
         if is_initialised(engine) and LogStore(engine).head()[0] > 0:
