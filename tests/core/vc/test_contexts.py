@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -12,9 +13,11 @@ import pytest
 
 import commonweal
 from commonweal.core.vc.contexts import (
+    OWN_CONTEXTS,
     W3C_CONTEXTS,
     PinnedContext,
     context_bytes,
+    digest_sri,
     document_loader,
 )
 from commonweal.core.vc.errors import CredentialError
@@ -49,7 +52,7 @@ def test_every_shipped_file_is_pinned() -> None:
 
 def test_a_copy_that_does_not_match_its_digest_is_refused() -> None:
     pinned = W3C_CONTEXTS["https://www.w3.org/ns/credentials/v2"]
-    altered = PinnedContext(pinned.url, pinned.file, "00" * 32, pinned.source)
+    altered = PinnedContext(pinned.address, pinned.file, "00" * 32, pinned.source)
     with pytest.raises(CredentialError) as refused:
         context_bytes(altered)
     assert refused.value.code == "context_altered"
@@ -97,3 +100,46 @@ def test_a_package_copied_far_from_the_vectors_still_canonicalizes(tmp_path: Pat
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "verified"
+
+
+@pytest.mark.parametrize("pinned", OWN_CONTEXTS.values(), ids=lambda p: p.file)
+def test_each_own_context_has_its_published_digest(pinned: PinnedContext) -> None:
+    assert hashlib.sha256((SHIPPED / pinned.file).read_bytes()).hexdigest() == pinned.sha256
+
+
+def test_the_own_digests_are_the_ones_the_protocol_publishes() -> None:
+    protocol = (Path(__file__).parents[3] / "docs" / "protocol.md").read_text()
+    for pinned in OWN_CONTEXTS.values():
+        assert pinned.sha256 in protocol and digest_sri(pinned) in protocol
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://commons.example/contexts/membership/v1",
+        "http://127.0.0.1:8200/contexts/membership/v1",
+        "https://example.org/our-commons/contexts/membership/v1",
+        "https://commonweal.invalid/contexts/membership/v1",
+    ],
+)
+def test_own_contexts_are_known_by_their_path_on_any_origin(url: str) -> None:
+    loaded = document_loader(url)
+    assert loaded["documentUrl"] == url
+    shipped = SHIPPED / "commonweal-membership-v1.jsonld"
+    assert loaded["document"] == json.loads(shipped.read_text())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://commons.example/contexts/membership/v1",
+        "https://commons.example/contexts/membership/v1?x=1",
+        "https://commons.example/contexts/membership/v1#x",
+        "https://commons.example/contexts/membership/v2",
+        "/contexts/membership/v1",
+    ],
+)
+def test_anything_else_near_an_own_context_is_refused(url: str) -> None:
+    with pytest.raises(CredentialError) as refused:
+        document_loader(url)
+    assert refused.value.code == "unknown_context"

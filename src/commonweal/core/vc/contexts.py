@@ -1,15 +1,25 @@
 """A frozen, offline JSON-LD document loader: known contexts only, never the network.
 
-The W3C contexts the node uses ship inside the package (``context_documents/``),
-byte for byte as the W3C publishes them; each is checked against the SHA-256
-digest its specification publishes before it is used (VC Data Model 2.0 §B.1 and
-VC Data Integrity 1.0 §2.4 say to treat these URLs as already retrieved and to
-check that hash). Commonweal's own contexts are defined here. Any other URL is
-refused: nothing is fetched, and no folder outside the package is read.
+Every context the node uses ships inside the package (``context_documents/``) and
+is checked against its published SHA-256 digest before it is used.
+
+- The W3C contexts, byte for byte as the W3C publishes them, pinned by the digests
+  their specifications publish (VC Data Model 2.0 §B.1, VC Data Integrity 1.0 §2.4
+  say to treat these URLs as already retrieved and to check that hash).
+- Commonweal's own contexts. Every node serves them at the same path under its
+  public URL (``https://commons.example/contexts/membership/v1``), with the same
+  bytes, and its credentials name that URL and its digest (``relatedResource``). So
+  the loader recognises them by their path, on any http(s) origin, and answers with
+  the built-in document: a verifier needs no fetch and no trust in the origin. The
+  names credentials carried before nodes served them
+  (``https://commonweal.invalid/contexts/...``) map to the same documents.
+
+Any other URL is refused: nothing is fetched, and no folder outside the package is read.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -17,18 +27,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from commonweal.core.vc.errors import CredentialError
 
 
 @dataclass(frozen=True)
 class PinnedContext:
-    """A published JSON-LD context shipped in the package, with the digest that pins it."""
+    """A JSON-LD context shipped in the package, with the digest that pins it."""
 
-    url: str
+    address: str
+    """The W3C context's URL; for Commonweal's own, the path under a node's public URL."""
     file: str
     sha256: str
-    """Hex SHA-256 of the file's exact bytes, as the specification publishes it."""
+    """Hex SHA-256 of the file's exact bytes, as published (the W3C's specifications, or
+    Commonweal's docs/protocol.md)."""
     source: str
     """Where the bytes come from and where the digest is published."""
 
@@ -37,7 +50,7 @@ CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 W3C_CONTEXTS = {
-    pinned.url: pinned
+    pinned.address: pinned
     for pinned in (
         PinnedContext(
             CREDENTIALS_V2,
@@ -61,55 +74,78 @@ W3C_CONTEXTS = {
 }
 """The W3C contexts this node uses, pinned by their published digests."""
 
-MEMBERSHIP_V1 = "https://commonweal.invalid/contexts/membership/v1"
-ATTENDANCE_V1 = "https://commonweal.invalid/contexts/attendance/v1"
+MEMBERSHIP_PATH = "/contexts/membership/v1"
+ATTENDANCE_PATH = "/contexts/attendance/v1"
+OWN_CONTEXTS = {
+    pinned.address: pinned
+    for pinned in (
+        PinnedContext(
+            MEMBERSHIP_PATH,
+            "commonweal-membership-v1.jsonld",
+            "4d3aeb143a798ed9609fa572cead5e5ba84da05e87aa3335bcf3edd3e92df4bd",
+            "Commonweal; digest: docs/protocol.md (Credentials)",
+        ),
+        PinnedContext(
+            ATTENDANCE_PATH,
+            "commonweal-attendance-v1.jsonld",
+            "5317ce65ced9f09888f7a63fb0e83890d4d209d2a75ce0842de8d1c03601f912",
+            "Commonweal; digest: docs/protocol.md (Credentials)",
+        ),
+    )
+}
+"""Commonweal's own contexts (membership and role; attendance), by their path."""
+
+LEGACY_ORIGIN = "https://commonweal.invalid"
+"""Where credentials named Commonweal's contexts before nodes served them."""
 VOCAB = "https://commonweal.invalid/vocab#"
-MEMBERSHIP_CONTEXT: dict[str, Any] = {
-    "@context": {
-        "@protected": True,
-        "MembershipCredential": VOCAB + "MembershipCredential",
-        "RoleCredential": VOCAB + "RoleCredential",
-        "memberOf": {"@id": VOCAB + "memberOf", "@type": "@id"},
-        "role": VOCAB + "role",
-        "since": {"@id": VOCAB + "since", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
-    }
-}
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-ATTENDANCE_CONTEXT: dict[str, Any] = {
-    "@context": {
-        "@protected": True,
-        "AttendanceCredential": VOCAB + "AttendanceCredential",
-        "Gathering": VOCAB + "Gathering",
-        "Assembly": VOCAB + "Assembly",
-        "attended": {"@id": VOCAB + "attended", "@type": "@id"},
-        "startDate": {"@id": "https://schema.org/startDate", "@type": XSD_DATETIME},
-        "endDate": {"@id": "https://schema.org/endDate", "@type": XSD_DATETIME},
-        "place": VOCAB + "place",
-        "hostedBy": {"@id": VOCAB + "hostedBy", "@type": "@id"},
-        "checkedIn": {"@id": VOCAB + "checkedIn", "@type": XSD_DATETIME},
-    }
-}
-OWN_CONTEXTS = {MEMBERSHIP_V1: MEMBERSHIP_CONTEXT, ATTENDANCE_V1: ATTENDANCE_CONTEXT}
-"""Commonweal's own contexts, defined here rather than fetched."""
+"""The vocabulary's namespace: term IRIs are names, never fetched, so they stay as they
+were (a reserved .invalid name no one else can own), and every credential means the same."""
+
+
+def own_context_url(public_url: str, path: str) -> str:
+    """Where a node at ``public_url`` serves its own context ``path``."""
+    return public_url.rstrip("/") + path
+
+
+def own_context(url: str) -> PinnedContext | None:
+    """The own context an http(s) URL names by its path (any origin, any base path), if any."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    for path, pinned in OWN_CONTEXTS.items():
+        if parts.path.endswith(path):
+            return pinned
+    return None
 
 
 def context_bytes(pinned: PinnedContext) -> bytes:
-    """The shipped bytes of ``pinned``, refused if they do not match its published digest."""
+    """The shipped bytes of ``pinned``, refused if they do not match its digest."""
     data = (resources.files(__package__) / "context_documents" / pinned.file).read_bytes()
     if hashlib.sha256(data).hexdigest() != pinned.sha256:
         raise CredentialError(
-            "context_altered", f"the shipped copy of {pinned.url} does not match its digest"
+            "context_altered", f"the shipped copy of {pinned.address} does not match its digest"
         )
     return data
 
 
-@cache
-def _load(url: str) -> dict[str, Any]:
-    if url in OWN_CONTEXTS:
-        return OWN_CONTEXTS[url]
-    pinned = W3C_CONTEXTS.get(url)
+def digest_sri(pinned: PinnedContext) -> str:
+    """The context's digest as Subresource Integrity (``sha256-<base64>``), for
+    ``relatedResource.digestSRI`` (VC Data Model 2.0 §5.3)."""
+    return "sha256-" + base64.b64encode(bytes.fromhex(pinned.sha256)).decode()
+
+
+def _pinned(url: str) -> PinnedContext:
+    pinned = W3C_CONTEXTS.get(url) or own_context(url)
     if pinned is None:
         raise CredentialError("unknown_context", f"the context {url} is not one this node knows")
+    return pinned
+
+
+@cache
+def _document(pinned: PinnedContext) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(context_bytes(pinned))
     return document
 
@@ -119,7 +155,7 @@ DocumentLoader = Callable[[str, Any], dict[str, Any]]
 
 def document_loader(url: str, _options: Any = None) -> dict[str, Any]:
     """pyld's document loader interface, over the frozen set."""
-    return {"contextUrl": None, "documentUrl": url, "document": _load(url)}
+    return {"contextUrl": None, "documentUrl": url, "document": _document(_pinned(url))}
 
 
 def loader_with(extra: Mapping[str, dict[str, Any]]) -> DocumentLoader:
