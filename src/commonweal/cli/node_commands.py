@@ -122,6 +122,11 @@ def serve(
         f"Serving {node.identity.did} on {served_url(host, port)}/ "
         f"(public URL {node.config.public_url})"
     )
+    if settings.domain and node.config.public_url != f"https://{settings.domain}":
+        console.print(
+            f"[bold yellow]note:[/] {node.identity.did} is resolved at https://{settings.domain}"
+            f"/.well-known/did.json, not under the public URL {node.config.public_url}"
+        )
     run_server(node, host, port, frozenset(settings.issuer_tokens))
 
 
