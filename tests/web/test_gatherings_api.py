@@ -12,6 +12,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from commonweal.core.vc.contexts import ATTENDANCE_PATH
 from commonweal.core.vc.data_integrity import RDFC
 from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.rdfc import check_terms
@@ -108,7 +109,8 @@ def test_the_attendance_credential_verifies(client: TestClient, community: Commu
     gathering = attended(community)
     vc = attendance_credential(client, community.did("dana"))
     assert vc["type"] == ["VerifiableCredential", "AttendanceCredential"]
-    assert vc["@context"][1] == "https://commonweal.invalid/contexts/attendance/v1"
+    assert vc["@context"][1] == credentials.context_url(community.node, ATTENDANCE_PATH)
+    assert client.get(ATTENDANCE_PATH).headers["content-type"] == "application/ld+json"
     subject = vc["credentialSubject"]
     assert subject["id"] == community.did("dana")
     assert subject["attended"]["id"].endswith(f"/v1/gatherings/{gathering}")

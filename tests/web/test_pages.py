@@ -4,6 +4,7 @@ the verifier's plain-language verdicts, downloads and QR codes, and error pages.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -122,3 +123,20 @@ def test_credential_qr_codes_and_error_pages(client: TestClient, demo: Demo) -> 
     assert client.get(f"/members/{demo[1]['dalia']}/credentials/9.json").status_code == 404
     bad = client.get("/proposals?phase=sometime")
     assert bad.status_code == 400 and "Phase must be one of" in bad.text
+
+
+def test_the_steward_page_shows_the_address_the_node_is_served_at(
+    client: TestClient, demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The defect: the demo served on :8200 showed the public address :8000 (the one it
+    was created with). The form offers the served address and says the profile lags."""
+    node = demo[0]
+    created_with = node.config.public_url
+    assert created_with == "http://127.0.0.1:8000"
+    monkeypatch.setattr(node, "config", replace(node.config, public_url="http://127.0.0.1:8200"))
+    sign_in(client, demo[1]["amara"])
+    steward = client.get("/steward").text
+    assert 'name="url" value="http://127.0.0.1:8200"' in steward
+    assert f"its profile still announces {created_with}" in steward
+    assert "commonweal verify http://127.0.0.1:8200<" in steward
+    assert steward.count(":8000") == 1  # only where it says the profile lags

@@ -30,6 +30,15 @@ Passphrase = typer.Option(
     help="Passphrase of an encrypted key file (or set COMMONWEAL_PASSPHRASE).",
 )
 
+PublicUrl = typer.Option(
+    None,
+    "--public-url",
+    envvar="COMMONWEAL_PUBLIC_URL",
+    help="The URL the node is reached at, e.g. https://commons.example.org: every URL the node "
+    "mints starts with it (or set COMMONWEAL_PUBLIC_URL; default: node.json's, else "
+    "http://<host>:<port>).",
+)
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""

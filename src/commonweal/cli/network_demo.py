@@ -51,12 +51,14 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
 
 def start(data_dir: Path, host: str, base_port: int) -> list[subprocess.Popen[bytes]]:
     """Serve the four nodes, one ``commonweal serve`` process each."""
-    from commonweal.node.demo_network import ORDER
+    from commonweal.node.demo_network import ORDER, urls
 
     command = str(Path(sys.executable).parent / "commonweal")
+    public = urls(base_port, host)
     children = []
     for n, name in enumerate(ORDER):
         where = ["--data-dir", str(data_dir / name), "--host", host, "--port", str(base_port + n)]
+        where += ["--public-url", public[name]]
         children.append(subprocess.Popen([command, "serve", *where]))
     return children
 

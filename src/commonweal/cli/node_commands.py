@@ -9,10 +9,11 @@ import typer
 import uvicorn
 
 from commonweal.cli import network_demo
-from commonweal.cli.common import DataDir, Passphrase, console, fail
+from commonweal.cli.common import DataDir, Passphrase, PublicUrl, console, fail
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.issuer_tokens import IssuerTokens
 from commonweal.node.movable_clock import ClockRefused, movable_clock
+from commonweal.node.public_url import PublicUrlError, default_public_url, served_url
 from commonweal.node.runtime import tune_collector
 from commonweal.node.service import Node
 from commonweal.node.setup import (
@@ -21,6 +22,7 @@ from commonweal.node.setup import (
     add_issuer_token,
     init_node,
     open_node,
+    read_settings,
 )
 from commonweal.web.app import create_app
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
@@ -30,7 +32,14 @@ def init(
     name: str = typer.Option(..., "--name", help="The node's public name."),
     data_dir: Path = DataDir,
     description: str = typer.Option("", help="What the node is, in a sentence or two."),
-    url: str = typer.Option("", help="The node's public URL, if it has one."),
+    public_url: str | None = typer.Option(
+        None,
+        "--public-url",
+        "--url",
+        envvar="COMMONWEAL_PUBLIC_URL",
+        help="The URL the node will be reached at (kept in node.json and announced in its "
+        "profile); default: the address `serve` listens on.",
+    ),
     database_url: str | None = typer.Option(
         None,
         "--database-url",
@@ -66,7 +75,7 @@ def init(
             data_dir,
             name=name,
             description=description,
-            url=url,
+            url=public_url or "",
             database_url=database_url,
             passphrase=passphrase if encrypt or passphrase else None,
             checkpoint_every_events=checkpoint_every_events,
@@ -91,6 +100,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     database_url: str | None = typer.Option(None, "--database-url", help="Override the database."),
     passphrase: str | None = Passphrase,
+    public_url: str | None = PublicUrl,
     test_clock_file: Path | None = typer.Option(
         None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
     ),
@@ -117,17 +127,28 @@ def serve(
         raise fail(str(error)) from None
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
+        settings = read_settings(data_dir)
         node = open_node(
             data_dir,
             passphrase=passphrase,
             database_url=database_url,
+            public_url=public_url,
+            default_public_url=default_public_url(host, port, settings.domain),
             **({"clock": clock} if clock else {}),
         )
-    except (SetupError, ClockRefused) as error:
+    except (SetupError, ClockRefused, PublicUrlError) as error:
         raise fail(str(error)) from None
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
-    console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
+    console.print(
+        f"Serving {node.identity.did} on {served_url(host, port)}/ "
+        f"(public URL {node.config.public_url})"
+    )
+    if settings.domain and node.config.public_url != f"https://{settings.domain}":
+        console.print(
+            f"[bold yellow]note:[/] {node.identity.did} is resolved at https://{settings.domain}"
+            f"/.well-known/did.json, not under the public URL {node.config.public_url}"
+        )
     if trust.networks:
         proxies = ", ".join(str(network) for network in trust.networks)
         console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
@@ -162,16 +183,17 @@ def demo(
         if not no_serve:
             _serve_network_until_stopped(network_dir, host, network_port)
         return
+    public_url = served_url(host, port)
     if not (data_dir / SETTINGS_FILE).exists():
         try:
-            create_demo(data_dir).close()
+            create_demo(data_dir, public_url).close()
         except SetupError as error:
             raise fail(str(error)) from None
         console.print(f"Created the demo node in {data_dir}")
     if not single and not no_serve:
         children = network_demo.start(network_dir, host, network_port)
     try:
-        _serve_community(data_dir, host, port, no_serve)
+        _serve_community(data_dir, host, port, public_url, no_serve)
     finally:
         network_demo.stop(children)
 
@@ -195,9 +217,10 @@ def _serve_network_until_stopped(network_dir: Path, host: str, base_port: int) -
         network_demo.stop(children)
 
 
-def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
-    node = open_node(data_dir)
-    base = f"http://{host}:{port}"
+def _serve_community(data_dir: Path, host: str, port: int, public_url: str, no_serve: bool) -> None:
+    """Print where the demo is and what to try; serve it at ``public_url`` (its address)."""
+    node = open_node(data_dir, public_url=public_url)
+    base = public_url
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
     console.print(f"  Home page            {base}/")
     console.print(f"  The commons          {base}/commons  (bookings, lotteries, sanctions)")

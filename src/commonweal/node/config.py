@@ -39,3 +39,7 @@ class NodeConfig:
 
     peer_timeout_seconds: float = 10.0
     """How long to wait for a peer's answer."""
+
+    public_url: str | None = None
+    """The URL every URL the node mints starts with (``node/public_url.py``); when None,
+    the node's profile URL, else its did:web address, else a name that never resolves."""

@@ -3,8 +3,12 @@
 Each credential the membership rules owe (``membership.credentials``) becomes a
 W3C VC 2.0 signed with the node key (``eddsa-jcs-2022`` by default). Its content,
 status index and ``validFrom`` come from the log, and Ed25519 is deterministic,
-so the same log always yields byte-identical credentials: nothing to store, and
-anyone holding the log can check the node issued exactly these.
+so the same log (and public URL) always yields byte-identical credentials: nothing
+to store, and anyone holding the log can check the node issued exactly these.
+
+Every URL in them starts with the node's public URL: the status list, the gathering
+attended, and Commonweal's context, which each names with its digest
+(``relatedResource``, VC Data Model 2.0 §5.3) so a verifier can pin it offline.
 """
 
 from __future__ import annotations
@@ -15,16 +19,23 @@ from typing import Any
 
 import orjson
 
-from commonweal.core.did import did_key_fingerprint
-from commonweal.core.vc.contexts import ATTENDANCE_V1, CREDENTIALS_V2, MEMBERSHIP_V1
+from commonweal.core.vc.contexts import (
+    ATTENDANCE_PATH,
+    CREDENTIALS_V2,
+    MEMBERSHIP_PATH,
+    OWN_CONTEXTS,
+    digest_sri,
+    own_context_url,
+)
 from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
-from commonweal.core.vc.did_web import did_document, did_web_url, resolver
+from commonweal.core.vc.did_web import did_document, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
 from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.node.errors import Rejected
+from commonweal.node.public_url import public_url_of
 from commonweal.node.queries import profile
 from commonweal.node.service import Node
 from commonweal.store.federation_store import FederationStore
@@ -32,19 +43,9 @@ from commonweal.store.federation_store import FederationStore
 STATUS_LIST_PATH = "/credentials/status/1"
 
 
-def base_url(node: Node) -> str:
-    """The node's public URL (from its profile), or a name that never resolves."""
-    url = profile(node).get("url", "")
-    if url:
-        return str(url).rstrip("/")
-    if node.identity.did.startswith("did:web:"):
-        return did_web_url(node.identity.did).removesuffix("/.well-known/did.json")
-    return f"https://{did_key_fingerprint(node.identity.key_did).lower()}.invalid"
-
-
 def status_list_url(node: Node) -> str:
     """Where the node publishes its status list credential."""
-    return base_url(node) + STATUS_LIST_PATH
+    return public_url_of(node) + STATUS_LIST_PATH
 
 
 def resolve_key(node: Node) -> KeyResolver:
@@ -70,7 +71,8 @@ def credential_type(kind: str) -> str:
 def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict[str, Any]:
     """The signed credential for one row of ``membership.credentials``."""
     kind = credential_type(owed["kind"])
-    context, subject = _claims(node, owed, kind)
+    path, subject = _claims(node, owed, kind)
+    context = context_url(node, path)
     name = f"{node.identity.did} credential {owed['index']}"
     document = {
         "@context": [CREDENTIALS_V2, context],
@@ -80,6 +82,7 @@ def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict
         "validFrom": owed["issued"],
         "credentialSubject": subject,
         "credentialStatus": status_entry(status_list_url(node), owed["index"]),
+        "relatedResource": [{"id": context, "digestSRI": digest_sri(OWN_CONTEXTS[path])}],
     }
     return add_proof(
         document,
@@ -90,14 +93,19 @@ def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict
     )
 
 
+def context_url(node: Node, path: str) -> str:
+    """Where this node serves its own context ``path`` (``/contexts/membership/v1``)."""
+    return own_context_url(public_url_of(node), path)
+
+
 def _claims(node: Node, owed: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
-    """The context and the subject's claims for a credential of type ``kind``."""
+    """The context's path and the subject's claims for a credential of type ``kind``."""
     if kind == "AttendanceCredential":
-        return ATTENDANCE_V1, _attendance(node, owed)
+        return ATTENDANCE_PATH, _attendance(node, owed)
     subject: dict[str, Any] = {"id": owed["subject"], "memberOf": node.identity.did}
     if kind == "RoleCredential":
         subject["role"] = owed["role"]
-    return MEMBERSHIP_V1, subject
+    return MEMBERSHIP_PATH, subject
 
 
 def _attendance(node: Node, owed: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +127,7 @@ def _attendance(node: Node, owed: dict[str, Any]) -> dict[str, Any]:
 
 def gathering_url(node: Node, gathering_id: int) -> str:
     """Where a gathering is described: the node's ``/v1/gatherings/<id>``."""
-    return f"{base_url(node)}/v1/gatherings/{gathering_id}"
+    return f"{public_url_of(node)}/v1/gatherings/{gathering_id}"
 
 
 def credentials_of(node: Node, did: str) -> list[dict[str, Any]]:

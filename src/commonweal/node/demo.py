@@ -129,8 +129,9 @@ class Story:
         self.clock.later(hours=1)
 
 
-def create_demo(data_dir: Path) -> Node:
-    """Create the demo node: members admitted by each policy, one gone, one recovered."""
+def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> Node:
+    """Create the demo node, reached at ``public_url``: members admitted by each policy,
+    one gone, one recovered."""
     clock = DemoClock()
     keys_dir = data_dir / "members"
     keys_dir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +142,7 @@ def create_demo(data_dir: Path) -> Node:
         data_dir,
         name=NAME,
         description=DESCRIPTION,
-        url="http://127.0.0.1:8000",
+        url=public_url,
         clock=clock,
         founders=[did_key_from_public_key(k.public_key) for k in founders.values()],
         founder_profiles={

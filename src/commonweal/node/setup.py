@@ -1,7 +1,7 @@
 """Creating and opening a node from its data directory.
 
 A data directory holds the node key (``node.key``, mode 0600, optionally
-passphrase-encrypted), ``node.json`` (origin, database URL, checkpoint settings)
+passphrase-encrypted), ``node.json`` (origin, database URL, public URL, checkpoint settings)
 and, by default, the SQLite database ``node.db``. With a PostgreSQL URL the
 database lives there and the directory keeps only the key and settings.
 """
@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,12 @@ from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.domain.governance.events import ADOPTED
 from commonweal.domain.membership.lifecycle import FOUNDER_ADMITTED
 from commonweal.domain.membership.policy import DEFAULT_POLICY, POLICY_SET
-from commonweal.domain.node.profile import NODE_CREATED
+from commonweal.domain.node.profile import NODE_CREATED, PROFILE
 from commonweal.node import aid, membership
 from commonweal.node.config import NodeConfig
 from commonweal.node.errors import Rejected
 from commonweal.node.identity import NodeIdentity
+from commonweal.node.public_url import PublicUrlError, check_public_url
 from commonweal.node.service import Clock, Node, system_clock
 from commonweal.store.database import (
     DriverMissing,
@@ -75,6 +76,8 @@ class Settings:
     witness_quorum: int = 1
     federation_sync_seconds: float = 1.0
     status_list_max_age_seconds: float = 60.0
+    public_url: str | None = None
+    """The URL every URL the node mints starts with (``--public-url`` overrides it)."""
 
     def config(self) -> NodeConfig:
         """The node configuration these settings describe."""
@@ -86,6 +89,7 @@ class Settings:
             witness_quorum=self.witness_quorum,
             federation_sync_seconds=self.federation_sync_seconds,
             status_list_max_age_seconds=self.status_list_max_age_seconds,
+            public_url=self.public_url,
         )
 
 
@@ -127,9 +131,15 @@ def init_node(
 ) -> Node:
     """Create a node: its key, settings, database, the ``node.created`` first entry,
     its admission policy (when given; the documented default applies otherwise), its
-    constitution (the documented default unless given) and its founding members."""
+    constitution (the documented default unless given) and its founding members.
+
+    ``url`` is the node's public URL: kept in ``node.json`` and announced in its profile."""
     if checkpoint_every_events < 1 or checkpoint_every_seconds <= 0:
         raise SetupError("checkpoints need a positive number of events and of seconds")
+    try:
+        url = check_public_url(url) if url else ""
+    except PublicUrlError as error:
+        raise SetupError(str(error)) from None
     data_dir.mkdir(parents=True, exist_ok=True)
     if (data_dir / SETTINGS_FILE).exists() or (data_dir / KEY_FILE).exists():
         raise SetupError(f"{data_dir} already holds a node")
@@ -144,6 +154,7 @@ def init_node(
         domain=domain,
         checkpoint_every_events=checkpoint_every_events,
         checkpoint_every_seconds=checkpoint_every_seconds,
+        public_url=url or None,
     )
     engine = database_engine(database_url or sqlite_url(data_dir))
     if is_initialised(engine):
@@ -213,9 +224,20 @@ def open_node(
     passphrase: str | None = None,
     database_url: str | None = None,
     clock: Clock = system_clock,
+    public_url: str | None = None,
+    default_public_url: str | None = None,
 ) -> Node:
-    """Open an existing node: its key, settings and database."""
+    """Open an existing node: its key, settings and database.
+
+    Its public URL is ``public_url`` when given, else the one ``node.json`` records;
+    else, for a node created before ``node.json`` kept it, the URL its profile
+    announces; else ``default_public_url`` (the address it is served on)."""
     settings = read_settings(data_dir)
+    given = public_url or settings.public_url
+    try:
+        chosen = check_public_url(given) if given else None
+    except PublicUrlError as error:
+        raise SetupError(str(error)) from None
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
     engine = database_engine(database_url or settings.database_url or sqlite_url(data_dir))
@@ -224,8 +246,20 @@ def open_node(
     meta = store.read_meta()
     if meta.get("did") != identity.did:
         raise SetupError("the key in the data directory is not the key of the node in the database")
-    node = Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+    if chosen is None and default_public_url is not None:
+        chosen = _announced_url(store) or default_public_url
+    config = replace(settings.config(), public_url=chosen)
+    node = Node(store, identity, default_registry(), config=config, clock=clock)
     return aid.attach(membership.attach(node))
+
+
+def _announced_url(store: LogStore) -> str | None:
+    """The URL the node's profile announces, if it is a valid public URL."""
+    row = store.projection_table(PROFILE).get("profile")
+    try:
+        return check_public_url(str(row.get("url") or "")) if isinstance(row, dict) else None
+    except PublicUrlError:
+        return None
 
 
 def open_store(target: str) -> LogStore:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from commonweal.core.events import EventError, load_json
 from commonweal.node import queries
 from commonweal.node.errors import Rejected
+from commonweal.node.public_url import public_url_of
 from commonweal.node.service import Node, Receipt
 from commonweal.web.submitter import Submitter
 
@@ -76,6 +77,7 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
                 "protocol": "commonweal/v1",
                 "did": node.identity.did,
                 "name": queries.profile(node).get("name", ""),
+                "url": public_url_of(node),
                 "origin": node.identity.origin,
                 "vkey": node.identity.vkey,
                 "key": node.identity.key_did,

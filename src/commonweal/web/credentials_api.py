@@ -2,7 +2,8 @@
 
 ``POST /credentials/verify`` answers exactly ``200 {"verified": true, "results": [],
 "problemDetails": []}`` for a valid credential, 422 with the problems otherwise,
-and 400 for a request that is not a VC API request at all.
+and 400 for a request that is not a VC API request at all. Commonweal's own JSON-LD
+contexts are served here too, as the exact bytes whose digest credentials name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
+from commonweal.core.vc.contexts import OWN_CONTEXTS, context_bytes
 from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
@@ -27,6 +29,8 @@ from commonweal.node.service import Node
 from commonweal.web.api import json_response, read_limited
 
 MAX_BODY = 256 * 1024
+CONTEXT_CACHE = "public, max-age=31536000, immutable"
+"""A versioned context never changes: a new meaning is a new version (``v2``)."""
 
 
 def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter:
@@ -55,6 +59,20 @@ def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter
                 "not_found", "this node is identified by a did:key; it has no DID document"
             )
         return json_response(credentials.did_document_of(node))
+
+    @api.get("/contexts/{name}/{version}")
+    def own_context(name: str, version: str, request: Request) -> Response:
+        pinned = OWN_CONTEXTS.get(f"/contexts/{name}/{version}")
+        if pinned is None:
+            raise Rejected("not_found", f"this node serves no context {name}/{version}")
+        headers = {
+            "Cache-Control": CONTEXT_CACHE,
+            "ETag": f'"sha256-{pinned.sha256}"',
+            "Access-Control-Allow-Origin": "*",
+        }
+        if request.headers.get("if-none-match") == headers["ETag"]:
+            return Response(status_code=304, headers=headers)
+        return Response(context_bytes(pinned), media_type="application/ld+json", headers=headers)
 
     @api.get(credentials.STATUS_LIST_PATH)
     def status_list() -> Response:

@@ -23,6 +23,7 @@ from commonweal.core.rfc3339 import parse_utc
 from commonweal.node import queries, standing
 from commonweal.node.errors import Rejected
 from commonweal.node.movable_clock import MovableClock
+from commonweal.node.public_url import public_url_of
 from commonweal.node.service import Node
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
@@ -136,6 +137,7 @@ def render(
     page = {
         "node": node,
         "profile": queries.profile(node),
+        "public_url": public_url_of(node),
         "me": me,
         "nav": visible_links(me),
         "path": request.url.path,

@@ -18,8 +18,9 @@ from tests.web.browser.steps import Shots, new_page, restore_key, watch_errors
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path]]:
     data_dir = tmp_path_factory.mktemp("demo") / "demo-data"
-    create_demo(data_dir).close()
-    server = ServerProcess(data_dir).start()
+    server = ServerProcess(data_dir)
+    create_demo(data_dir, server.url).close()  # reached where it is served, as `demo` does
+    server.start()
     yield server, data_dir
     server.stop()
 
