@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -14,9 +16,11 @@ from commonweal.client.remote_log import RemoteLog
 from commonweal.domain.catalog import default_registry
 from commonweal.node import queries
 from commonweal.node.errors import Rejected
-from commonweal.node.setup import SetupError, open_node, open_store
-from commonweal.node.verify import LogSource, Report, verify_log
-from commonweal.store.log_store import LogStore
+from commonweal.node.setup import SetupError, open_node, store_url
+from commonweal.node.store_check import verify_store
+from commonweal.node.verify import Report, verify_log
+from commonweal.store.checked_store import STORAGE_ERRORS, CheckedStore, reason
+from commonweal.store.database import make_engine
 
 app = typer.Typer(
     help="Checkpoints, proofs and verification of a node's log.", no_args_is_help=True
@@ -74,41 +78,45 @@ def verify_command(
 
 
 def run_verify(target: str) -> None:
-    """Verify ``target`` and exit 1 if anything fails."""
+    """Verify ``target`` and exit 1 if anything fails; damage is reported, never raised."""
     registry = default_registry()
-    source: LogSource
-    live: LogStore | None = None
     client = None
+    store: CheckedStore | None = None
     try:
-        if target.startswith(("http://", "https://")):
-            client = NodeClient(target)
-            source = RemoteLog(client)
-        else:
-            live = open_store(target)
-            source = live
-        with Progress(
-            TextColumn("[bold]verifying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("entries", total=None)
-            report = verify_log(
-                source,
-                registry,
-                compare_with=live,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+        with _progress_bar() as progress:
+            if target.startswith(("http://", "https://")):
+                client = NodeClient(target)
+                report = verify_log(RemoteLog(client), registry, progress=progress)
+            else:
+                store = CheckedStore(make_engine(store_url(target)))
+                report = verify_store(store, registry, progress=progress)
     except SetupError as error:
         raise fail(str(error)) from None
+    except STORAGE_ERRORS as error:
+        raise fail(f"{target}: the database is unreadable: {reason(error)}") from None
     finally:
         if client is not None:
             client.close()
+        if store is not None:
+            store.engine.dispose()
     print_report(target, report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar; yields the callback ``verify_log`` reports to."""
+    with Progress(
+        TextColumn("[bold]verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("entries", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def print_report(target: str, report: Report) -> None:
@@ -117,6 +125,8 @@ def print_report(target: str, report: Report) -> None:
     console.print(f"  entries checked      {report.entries_checked}")
     console.print(f"  checkpoints checked  {report.checkpoints_checked}")
     console.print(f"  projection rows      {report.projection_rows}")
+    if report.storage_check:
+        console.print(f"  storage check        PRAGMA {report.storage_check}")
     for failure in report.failures:
         where = f"leaf {failure.index}: " if failure.index is not None else ""
         console.print(f"  [red]FAILED[/] {where}{failure.what}", highlight=False)
