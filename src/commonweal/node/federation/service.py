@@ -102,6 +102,8 @@ class Federation:
         self._nonces: dict[tuple[str, str], int] = {}
         self._nonce_lock = threading.Lock()
         self._forked: set[str] | None = None
+        self.refused_cosignatures: set[str] = set()
+        """Cosignature lines on mirrored checkpoints already refused (see ``cosigned``)."""
         self._witnessed: dict[str, Recorded | None] = {}
 
     def close(self) -> None:
