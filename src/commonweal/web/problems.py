@@ -34,6 +34,7 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "not_found": 404,
     "unavailable": 503,
+    "rolled_back": 503,
     "invalid_profile": 422,
     "commitment_mismatch": 422,
     "not_a_member": 403,
