@@ -118,9 +118,7 @@ def test_a_rolled_back_node_is_caught_refuses_writes_and_is_restored(
 
     # the missing range comes back from Birch's mirror, in place
     ash.stop()
-    restored = runner.invoke(
-        app, ["restore", "--from", birch.url, "--data-dir", str(ash.data_dir)]
-    )
+    restored = runner.invoke(app, ["restore", "--from", birch.url, "--data-dir", str(ash.data_dir)])
     assert restored.exit_code == 0, restored.output
     assert f"Restored {full_size} entries (the first {old_size} were in the database" in (
         restored.output
@@ -160,8 +158,6 @@ def test_a_log_that_diverged_after_the_rollback_is_not_patched_over(
         node.checkpoint()
     finally:
         node.close()
-    restored = runner.invoke(
-        app, ["restore", "--from", birch.url, "--data-dir", str(ash.data_dir)]
-    )
+    restored = runner.invoke(app, ["restore", "--from", birch.url, "--data-dir", str(ash.data_dir)])
     assert restored.exit_code == 1
     assert "not a prefix of the mirror's" in restored.output

@@ -189,7 +189,7 @@ def router(federation: Federation) -> APIRouter:
                 "final_size": final.size if final is not None else None,
                 "peers": peers.overview(federation),
                 "forked": sorted(evidence.forked(federation)),
-                "rollback": dict(zip(("ready", "detail"), rollback.readiness(federation))),
+                "rollback": rollback.summary(federation),
             }
         )
 

@@ -243,6 +243,20 @@ def readiness(federation: Federation) -> tuple[bool, str]:
     return False, f"{ROLLED_BACK}: {status.explain()}"
 
 
+def summary(federation: Federation) -> dict[str, Any]:
+    """The rollback check as ``GET /v1/federation`` shows it."""
+    ready, detail = readiness(federation)
+    status = federation.rollback
+    largest = status.largest if status is not None else None
+    return {
+        "ready": ready,
+        "detail": detail,
+        "local_size": status.local_size if status is not None else None,
+        "largest_seen": largest.size if largest is not None else None,
+        "unreachable": list(status.unreachable) if status is not None else [],
+    }
+
+
 def data_dir_of(federation: Federation) -> str:
     """The node's data directory, as the restore command needs it (SQLite's folder)."""
     url = federation.node.store.engine.url
