@@ -297,3 +297,32 @@ def test_corrupted_vkey_is_located(settled: Built, tmp_path: Path) -> None:
     assert code == 1
     assert "node_meta 'vkey' is not a verifier key" in output, output
     assert "entries checked      " in output
+
+
+@pytest.mark.postgres
+def test_postgres_store_verifies_and_locates_a_changed_row(tmp_path: Path) -> None:
+    from tests.conftest import POSTGRES_URL, fresh_postgres_database
+
+    if not POSTGRES_URL:
+        pytest.skip("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
+    databases = fresh_postgres_database()
+    url = next(databases)
+    try:
+        clock = Clock(datetime(2026, 11, 23, tzinfo=UTC))
+        factory = EventFactory("", clock)
+        node = init_node(tmp_path / "pg", name="Postgres Commons", database_url=url, clock=clock)
+        factory.node_did = node.identity.did
+        _add(node, factory, clock, 4, first=0)
+        node.close()
+        clean = runner.invoke(app, ["verify", url])
+        assert clean.exit_code == 0, clean.output
+        assert "storage check" not in clean.output  # SQLite's check only
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE log_entries SET author = 'did:key:zNobody' WHERE idx = 3"))
+        engine.dispose()
+        changed = runner.invoke(app, ["verify", url])
+        assert changed.exit_code == 1
+        assert "leaf 3: the indexed columns" in changed.output, changed.output
+    finally:
+        databases.close()
