@@ -326,3 +326,12 @@ def test_postgres_store_verifies_and_locates_a_changed_row(tmp_path: Path) -> No
         assert "leaf 3: the indexed columns" in changed.output, changed.output
     finally:
         databases.close()
+
+
+def test_a_node_url_that_does_not_answer_is_a_plain_error() -> None:
+    from tests.server import free_port
+
+    result = runner.invoke(app, ["verify", f"http://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "did not serve its log" in result.output

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
-from commonweal.client.http import NodeClient
+from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.remote_log import RemoteLog
 from commonweal.domain.catalog import default_registry
 from commonweal.node import queries
@@ -112,10 +113,14 @@ def run_verify(target: str, *, witnesses: bool | None = None, peers: Sequence[st
                 status = check_rollback(store, report, urls, timeout=ROLLBACK_TIMEOUT)
             elif witnesses:
                 console.print("no witness or mirror is known: the rollback check was not made")
+        elif witnesses:
+            console.print("the rollback check needs the node's own store, not its URL")
     except SetupError as error:
         raise fail(str(error)) from None
     except STORAGE_ERRORS as error:
         raise fail(f"{target}: the database is unreadable: {reason(error)}") from None
+    except (NodeRefused, httpx.HTTPError) as error:
+        raise fail(f"{target} did not serve its log: {error}") from None
     finally:
         if client is not None:
             client.close()
