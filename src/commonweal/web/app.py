@@ -101,6 +101,7 @@ def create_app(
     app.include_router(rounds_api.router(node))
     app.include_router(treasury_api.router(node))
     app.state.node = node
+    app.state.federation = federation  # readiness: rollback.readiness(app.state.federation)
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
