@@ -253,13 +253,15 @@ def restore(
     ),
     passphrase: str | None = Passphrase,
 ) -> None:
-    """Rebuild a node whose database was lost from a peer's mirror of its log."""
+    """Rebuild a node whose database was lost from a peer's mirror of its log, or bring
+    back the entries a rolled-back database is missing."""
     try:
         restored = restore_node(data_dir, source, passphrase=passphrase, accept_loss=accept_loss)
     except SetupError as error:
         raise fail(str(error)) from None
+    kept = f" (the first {restored.kept} were in the database already)" if restored.kept else ""
     console.print(
-        f"Restored {restored.size} entries, {restored.checkpoints} checkpoints and "
+        f"Restored {restored.size} entries{kept}, {restored.checkpoints} checkpoints and "
         f"{restored.cosignatures} cosignatures from {source}."
     )
     for warning in restored.warnings:

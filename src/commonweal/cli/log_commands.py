@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
-from commonweal.client.http import NodeClient
+from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.remote_log import RemoteLog
 from commonweal.domain.catalog import default_registry
 from commonweal.node import queries
 from commonweal.node.errors import Rejected
-from commonweal.node.setup import SetupError, open_node, open_store
-from commonweal.node.verify import LogSource, Report, verify_log
-from commonweal.store.log_store import LogStore
+from commonweal.node.federation import rollback
+from commonweal.node.federation.rollback import RollbackStatus
+from commonweal.node.setup import SetupError, open_node, store_url
+from commonweal.node.store_check import check_rollback, verify_store, witnesses_of
+from commonweal.node.verify import Report, verify_log
+from commonweal.store.checked_store import STORAGE_ERRORS, CheckedStore, reason
+from commonweal.store.database import make_engine
 
 app = typer.Typer(
     help="Checkpoints, proofs and verification of a node's log.", no_args_is_help=True
@@ -65,50 +72,99 @@ def proof(
         console.print(base64.b64encode(value).decode())
 
 
+Witnesses = typer.Option(
+    None,
+    "--witnesses/--no-witnesses",
+    help="Ask the node's witnesses and mirrors whether the log was rolled back "
+    "(default: when the node has any).",
+)
+Peers = typer.Option(
+    [], "--peer", help="Also ask this node (URL) what it holds of the log; may be repeated."
+)
+
+
 @app.command("verify")
 def verify_command(
     target: str = typer.Argument(..., help="A data directory, a database URL, or a node URL."),
+    witnesses: bool | None = Witnesses,
+    peer: list[str] = Peers,
 ) -> None:
     """Replay the whole log and check every signature, rule, projection and checkpoint."""
-    run_verify(target)
+    run_verify(target, witnesses=witnesses, peers=peer)
 
 
-def run_verify(target: str) -> None:
-    """Verify ``target`` and exit 1 if anything fails."""
+def run_verify(target: str, *, witnesses: bool | None = None, peers: Sequence[str] = ()) -> None:
+    """Verify ``target`` and exit 1 if anything fails; damage is reported, never raised."""
     registry = default_registry()
-    source: LogSource
-    live: LogStore | None = None
     client = None
+    store: CheckedStore | None = None
+    status = None
     try:
-        if target.startswith(("http://", "https://")):
-            client = NodeClient(target)
-            source = RemoteLog(client)
-        else:
-            live = open_store(target)
-            source = live
-        with Progress(
-            TextColumn("[bold]verifying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("entries", total=None)
-            report = verify_log(
-                source,
-                registry,
-                compare_with=live,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+        with _progress_bar() as progress:
+            if target.startswith(("http://", "https://")):
+                client = NodeClient(target)
+                report = verify_log(RemoteLog(client), registry, progress=progress)
+            else:
+                store = CheckedStore(make_engine(store_url(target)))
+                report = verify_store(store, registry, progress=progress)
+        if store is not None and witnesses is not False:
+            urls = rollback.peer_urls([], [*witnesses_of(store), *peers])
+            if urls:
+                status = check_rollback(store, report, urls, timeout=ROLLBACK_TIMEOUT)
+            elif witnesses:
+                console.print("no witness or mirror is known: the rollback check was not made")
+        elif witnesses:
+            console.print("the rollback check needs the node's own store, not its URL")
     except SetupError as error:
         raise fail(str(error)) from None
+    except STORAGE_ERRORS as error:
+        raise fail(f"{target}: the database is unreadable: {reason(error)}") from None
+    except (NodeRefused, httpx.HTTPError) as error:
+        raise fail(f"{target} did not serve its log: {error}") from None
     finally:
         if client is not None:
             client.close()
+        if store is not None:
+            store.engine.dispose()
     print_report(target, report)
+    if status is not None:
+        print_rollback(target, status)
     if not report.ok:
         raise typer.Exit(1)
+
+
+ROLLBACK_TIMEOUT = 10.0
+"""Seconds each witness or mirror has to answer ``verify``."""
+
+
+def print_rollback(target: str, status: RollbackStatus) -> None:
+    """What the witnesses and mirrors hold of the log, and the restore command if needed."""
+    largest = status.largest
+    seen = f"{largest.size} ({largest.kind} {largest.source})" if largest else "none"
+    console.print(
+        f"  witnesses, mirrors   {len(status.asked)} asked, largest checkpoint seen: {seen}",
+        highlight=False,
+    )
+    for url in status.unreachable:
+        console.print(f"  [yellow]unreachable[/] {url}", highlight=False)
+    if status.rolled_back:
+        console.print("  restore the missing range with:", highlight=False)
+        console.print(f"    {status.restore_command(target)}", highlight=False)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar; yields the callback ``verify_log`` reports to."""
+    with Progress(
+        TextColumn("[bold]verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("entries", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def print_report(target: str, report: Report) -> None:
@@ -117,6 +173,8 @@ def print_report(target: str, report: Report) -> None:
     console.print(f"  entries checked      {report.entries_checked}")
     console.print(f"  checkpoints checked  {report.checkpoints_checked}")
     console.print(f"  projection rows      {report.projection_rows}")
+    if report.storage_check:
+        console.print(f"  storage check        PRAGMA {report.storage_check}")
     for failure in report.failures:
         where = f"leaf {failure.index}: " if failure.index is not None else ""
         console.print(f"  [red]FAILED[/] {where}{failure.what}", highlight=False)

@@ -86,9 +86,12 @@ app.add_typer(alliance_commands.app, name="alliance")
 @app.command("verify")
 def verify(
     target: str = typer.Argument(..., help="A data directory, a database URL, or a node URL."),
+    witnesses: bool | None = log_commands.Witnesses,
+    peer: list[str] = log_commands.Peers,
 ) -> None:
-    """Replay a node's whole log and check every signature, rule, projection and checkpoint."""
-    log_commands.run_verify(target)
+    """Replay a node's whole log and check every signature, rule, projection and checkpoint;
+    ask its witnesses and mirrors whether the log was rolled back."""
+    log_commands.run_verify(target, witnesses=witnesses, peers=peer)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,8 @@ class Node:
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
         self._node_author_lock = threading.Lock()
+        self.writes_refused: dict[str, str] = {}
+        """Reason code → message, while the node must append nothing (see ``refuse_writes``)."""
         self.after_commit: list[Callable[[Node, list[EntryRow]], None]] = []
         """Called, under the sequencer lock, with the entries of every committed group."""
         self._load()
@@ -271,6 +273,10 @@ class Node:
         Whichever caller holds the sequencer lock drains every request waiting, its
         own and other threads', into one transaction.
         """
+        refused = self.writes_refused.copy()
+        if refused:
+            code, message = next(iter(refused.items()))
+            return [Rejected(code, message) for _ in requests]
         pending = [_Request(events) for events in requests]
         with self._queue_lock:
             self._queue.extend(pending)
@@ -281,6 +287,15 @@ class Node:
                         break
                     self._run_group(self._take_group())
         return [r.error if r.error is not None else (r.receipts or []) for r in pending]
+
+    def refuse_writes(self, code: str, message: str) -> None:
+        """Refuse every append with ``code`` until :meth:`allow_writes` (e.g. a rollback:
+        appending to a log behind what witnesses cosigned would fork it)."""
+        self.writes_refused[code] = message
+
+    def allow_writes(self, code: str) -> None:
+        """Lift the refusal of writes for ``code``."""
+        self.writes_refused.pop(code, None)
 
     def _take_group(self) -> list[_Request]:
         group: list[_Request] = []

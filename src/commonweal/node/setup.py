@@ -215,7 +215,12 @@ def read_settings(data_dir: Path) -> Settings:
         raise SetupError(
             f"{data_dir} is not a node data directory (run `commonweal init`)"
         ) from None
-    return Settings(**raw)
+    except (OSError, ValueError) as error:
+        raise SetupError(f"{data_dir / SETTINGS_FILE} cannot be read: {error}") from None
+    try:
+        return Settings(**raw)
+    except TypeError as error:
+        raise SetupError(f"{data_dir / SETTINGS_FILE} is not valid settings: {error}") from None
 
 
 def open_node(
@@ -262,15 +267,26 @@ def _announced_url(store: LogStore) -> str | None:
         return None
 
 
-def open_store(target: str) -> LogStore:
-    """A read-only view of a node's store from a data directory or a database URL."""
+def store_url(target: str) -> str:
+    """The database URL of a data directory (or ``target`` itself, when it is a URL).
+
+    Refuses a SQLite file that does not exist, rather than create an empty one.
+    """
     if "://" in target:
         url = target
     else:
         data_dir = Path(target)
         settings = read_settings(data_dir)
         url = settings.database_url or sqlite_url(data_dir)
-    engine = database_engine(url)
+    path = url.removeprefix("sqlite:///")
+    if url.startswith("sqlite:///") and path and not Path(path).exists():
+        raise SetupError(f"there is no database at {path}")
+    return url
+
+
+def open_store(target: str) -> LogStore:
+    """A read-only view of a node's store from a data directory or a database URL."""
+    engine = database_engine(store_url(target))
     if not is_initialised(engine):
         raise SetupError(f"{target} holds no Commonweal node")
     return LogStore(engine)

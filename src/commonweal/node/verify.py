@@ -11,7 +11,7 @@ that are not are reported together as evidence of a rewritten history.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +29,7 @@ from commonweal.core.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from commonweal.core.note import NoteVerifier
+from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.errors import DomainError
 from commonweal.domain.registry import Registry
@@ -37,6 +37,7 @@ from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
 from commonweal.node.replay import DERIVED_TABLES, apply_event
 from commonweal.node.signatures import SignatureChecker
+from commonweal.store.checked_store import Unreadable
 from commonweal.store.database import migrate, scratch_engine
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
 
@@ -51,8 +52,15 @@ class LogSource(Protocol):
 
     def read_meta(self) -> dict[str, str]: ...
     def head(self) -> tuple[int, bytes]: ...
-    def entries(self, start: int, end: int) -> list[EntryRow]: ...
+    def entries(self, start: int, end: int) -> Sequence[EntryRow | Unreadable]: ...
     def all_checkpoints(self) -> list[CheckpointRow]: ...
+
+
+class ProjectionSource(Protocol):
+    """The live projection and tree hashes a replay is compared with."""
+
+    def projection_raw(self) -> list[tuple[str, str, str]]: ...
+    def all_tree_hashes(self) -> Iterable[tuple[int, int, bytes]]: ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class Report:
     entries_checked: int = 0
     checkpoints_checked: int = 0
     projection_rows: int = 0
+    storage_check: str = ""
+    """The database's own check that ran first (SQLite ``integrity_check``), if any."""
     failures: list[Failure] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
 
@@ -102,7 +112,7 @@ def verify_log(
     registry: Registry,
     *,
     progress: Progress | None = None,
-    compare_with: LogStore | None = None,
+    compare_with: ProjectionSource | None = None,
     max_failures: int = 50,
 ) -> Report:
     """Verify everything in ``source``; compare the rebuilt projection with ``compare_with``."""
@@ -130,17 +140,25 @@ def _verify_log(
     source: LogSource,
     registry: Registry,
     progress: Progress | None,
-    compare_with: LogStore | None,
+    compare_with: ProjectionSource | None,
     max_failures: int,
 ) -> Report:
     meta = source.read_meta()
     size, stored_root = source.head()
     checkpoints = source.all_checkpoints()
-    node_key = did_key_from_public_key(NoteVerifier(meta["vkey"]).public_key)
-    replay = _Replay(
-        meta["did"], node_key, size, {cp.size for cp in checkpoints if cp.size <= size}
+    report = Report(size=size)
+    verifier = _node_verifier(meta, report)
+    node_key = (
+        did_key_from_public_key(verifier.public_key)
+        if verifier is not None
+        else _first_author(source, size)
     )
-    report = replay.report
+    replay = _Replay(
+        meta.get("did", ""),
+        node_key,
+        report,
+        {cp.size for cp in checkpoints if cp.size <= size},
+    )
     checker = SignatureChecker()
     try:
         for index, entry, outcome in _checked_entries(source, size, registry, checker):
@@ -163,33 +181,66 @@ def _verify_log(
             "entries are missing",
             report.entries_checked,
         )
-    if report.entries_checked == size and replay.tree.range.root() != stored_root:
+    if stored_root and report.entries_checked == size and replay.tree.range.root() != stored_root:
         report.fail("the stored root of the log head is not the root of its leaves")
-    verifier = NoteVerifier(meta["vkey"])
-    _check_checkpoints(
-        report, checkpoints, replay.roots, replay.tree, verifier, meta["origin"], size
-    )
+    if verifier is not None:
+        _check_checkpoints(
+            report, checkpoints, replay.roots, replay.tree, verifier, meta.get("origin", ""), size
+        )
     if compare_with is not None:
         _compare_projection(report, replay.state, compare_with, replay.tree)
     return report
 
 
+def _node_verifier(meta: dict[str, str], report: Report) -> NoteVerifier | None:
+    """The node's checkpoint key from ``node_meta``; a missing or broken one is a failure."""
+    for key in ("did", "origin", "vkey"):
+        if not meta.get(key):
+            report.fail(f"node_meta has no {key!r}")
+    try:
+        return NoteVerifier(meta["vkey"]) if meta.get("vkey") else None
+    except NoteError as error:
+        report.fail(
+            f"node_meta 'vkey' is not a verifier key ({error}): checkpoints cannot be checked"
+        )
+        return None
+
+
+def _first_author(source: LogSource, size: int) -> str:
+    """The node's key DID from its first entry (``node.created``, signed by the node key)."""
+    rows = source.entries(0, 1) if size else []
+    if not rows or not isinstance(rows[0], EntryRow):
+        return ""
+    try:
+        return parse_leaf(rows[0].leaf).event.author
+    except EventError:
+        return ""
+
+
 class _Replay:
     """Re-checks entries one by one, in order, rebuilding the tree and the state."""
 
-    def __init__(self, node_did: str, node_key: str, size: int, wanted_roots: set[int]) -> None:
+    def __init__(
+        self, node_did: str, node_key: str, report: Report, wanted_roots: set[int]
+    ) -> None:
         self.node_did = node_did
         self.node_key = node_key
-        self.report = Report(size=size)
+        self.report = report
         self.tree = ReplayedTree()
         self.state = State()
         self.wanted_roots = wanted_roots
         self.roots: dict[int, bytes] = {0: self.tree.range.root()} if 0 in wanted_roots else {}
         self.last_received: datetime | None = None
 
-    def entry(self, index: int, entry: EntryRow, outcome: Checked | str) -> None:
+    def entry(self, index: int, entry: EntryRow | Unreadable, outcome: Checked | str) -> None:
         """Check one entry: its hash, signature, fields, times and rules."""
         report = self.report
+        if isinstance(entry, Unreadable):
+            # Its hash is unknown: the roots from here on cannot match, and say so below.
+            self.tree.append(bytes(32))
+            report.entries_checked += 1
+            report.fail(entry.what, index)
+            return
         digest = leaf_hash(entry.leaf)
         if digest != entry.leaf_hash:
             report.fail("the stored leaf hash is not the hash of the stored leaf bytes", index)
@@ -236,14 +287,16 @@ class _Replay:
 
 def _checked_entries(
     source: LogSource, size: int, registry: Registry, checker: SignatureChecker
-) -> Iterator[tuple[int, EntryRow, Checked | str]]:
+) -> Iterator[tuple[int, EntryRow | Unreadable, Checked | str]]:
     """Entries in order with their parse-and-signature outcome.
 
     While the caller applies the rules to one chunk, worker processes check the
     signatures of the next (see :mod:`commonweal.node.signatures`).
     """
     index = 0
-    pending: tuple[list[EntryRow], list[Parsed | str], Callable[[], list[bool]]] | None = None
+    pending: (
+        tuple[Sequence[EntryRow | Unreadable], list[Parsed | str], Callable[[], list[bool]]] | None
+    ) = None
     for start in range(0, size, CHUNK):
         rows = source.entries(start, min(start + CHUNK, size))
         parsed = [_parse_entry(entry, registry) for entry in rows]
@@ -265,7 +318,9 @@ def _checked_entries(
 Parsed = tuple[Leaf, Any, Any]
 
 
-def _parse_entry(entry: EntryRow, registry: Registry) -> Parsed | str:
+def _parse_entry(entry: EntryRow | Unreadable, registry: Registry) -> Parsed | str:
+    if isinstance(entry, Unreadable):
+        return entry.what
     try:
         leaf = parse_leaf(entry.leaf)
         event_type = registry.get(leaf.event.type)
@@ -275,8 +330,10 @@ def _parse_entry(entry: EntryRow, registry: Registry) -> Parsed | str:
 
 
 def _with_verdicts(
-    rows: list[EntryRow], parsed: list[Parsed | str], verdicts: Callable[[], list[bool]]
-) -> Iterator[tuple[EntryRow, Checked | str]]:
+    rows: Sequence[EntryRow | Unreadable],
+    parsed: list[Parsed | str],
+    verdicts: Callable[[], list[bool]],
+) -> Iterator[tuple[EntryRow | Unreadable, Checked | str]]:
     signed = iter(verdicts())
     for entry, outcome in zip(rows, parsed, strict=True):
         if isinstance(outcome, str):
@@ -381,7 +438,9 @@ class ReplayedTree:
         return consistency_proof(old, new, hash_at_from_tiles(self.level_hashes))
 
 
-def _compare_projection(report: Report, state: State, live: LogStore, tree: ReplayedTree) -> None:
+def _compare_projection(
+    report: Report, state: State, live: ProjectionSource, tree: ReplayedTree
+) -> None:
     """Write the replayed state into a scratch store and compare it row by row with the live one."""
     engine = scratch_engine()
     try:

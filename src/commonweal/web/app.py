@@ -10,12 +10,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
 from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.federation import alliance as federation_alliance
+from commonweal.node.federation import rollback
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import SyncWorker
 from commonweal.node.service import Node
@@ -71,6 +73,8 @@ def create_app(
         stop = threading.Event()
         worker = None
         if background_checkpoints:
+            # Before any write: is the log behind what witnesses and mirrors hold of it?
+            await run_in_threadpool(rollback.check, federation)
             worker = threading.Thread(
                 target=_checkpoint_loop, args=(node, stop), name="checkpointer", daemon=True
             )
@@ -108,6 +112,7 @@ def create_app(
     app.include_router(rounds_api.router(node))
     app.include_router(treasury_api.router(node))
     app.state.node = node
+    app.state.federation = federation  # readiness: rollback.readiness(app.state.federation)
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))

@@ -22,7 +22,15 @@ from commonweal.core.http_signatures import PeerSignature
 from commonweal.core.tiles import parse_tile_path
 from commonweal.core.witness import EvidenceError, ForkEvidence
 from commonweal.node.errors import Rejected
-from commonweal.node.federation import alliance, evidence, mirror, peers, visitors, witness
+from commonweal.node.federation import (
+    alliance,
+    evidence,
+    mirror,
+    peers,
+    rollback,
+    visitors,
+    witness,
+)
 from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
@@ -181,6 +189,7 @@ def router(federation: Federation) -> APIRouter:
                 "final_size": final.size if final is not None else None,
                 "peers": peers.overview(federation),
                 "forked": sorted(evidence.forked(federation)),
+                "rollback": rollback.summary(federation),
             }
         )
 

@@ -33,6 +33,7 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "method_not_allowed": 405,
     "unavailable": 503,
+    "rolled_back": 503,
     # what the node checks beside the rules: private profiles, messages, credentials
     "invalid_profile": 422,
     "commitment_mismatch": 422,

@@ -6,8 +6,10 @@ size, so a node that was offline simply continues — recomputes the Merkle tree
 from the stored frontier and the new leaves, and accepts the copy only if the
 root is the checkpoint's. Bundles are staged as they arrive and dropped if the
 root does not match: a peer serving corrupt tiles changes nothing here but the
-refusal log. A checkpoint that contradicts what the mirror (or this node's
-witness) already verified is evidence of a fork.
+refusal log. The checkpoint's cosignature lines are checked against the witness keys
+this node's treaties name before the note is kept (``cosigned.py``): one that does not
+verify is dropped and refused, never served onward. A checkpoint that contradicts
+what the mirror (or this node's witness) already verified is evidence of a fork.
 
 The mirror serves what it holds in the tlog-tiles layout under
 ``/mirror/<did>/``, from which a node whose database was lost is restored
@@ -37,6 +39,7 @@ from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.core.tiles import TILE_WIDTH, decode_entry_bundle, encode_entry_bundle
 from commonweal.core.witness import ForkEvidence, checkpoint_of
 from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT
+from commonweal.node.federation import cosigned as cosigned_checks
 from commonweal.node.federation import evidence
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.witness import only_signature_of
@@ -87,7 +90,8 @@ def sync(federation: Federation, peer: dict[str, Any], *, fetchers: int = FETCHE
         raise MirrorRefused("bad_checkpoint", str(error)) from None
     if checkpoint.origin != origin:
         raise MirrorRefused("bad_checkpoint", "the checkpoint is of another log")
-    cosigned, note = note, only_signature_of(note, peer["vkey"])
+    cosigned = cosigned_checks.verified_note(federation, peer, note, checkpoint)
+    note = only_signature_of(note, peer["vkey"])
     if _contradicts(federation, peer, row, checkpoint, note):
         return Synced(origin, before, before)
     if checkpoint.size <= before:

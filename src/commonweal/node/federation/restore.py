@@ -1,4 +1,4 @@
-"""Restoring a node whose database was lost, from a peer's mirror of its log.
+"""Restoring a node whose database was lost or rolled back, from a peer's mirror of its log.
 
 The data directory still holds the node's key and settings. The restore reads the
 mirror's copy (``/mirror/<did>/`` on the peer) twice: first to check that the
@@ -9,6 +9,12 @@ rules, writing entries, tree hashes and projections exactly as the node first
 did. The checkpoints the mirror kept (signed by this node) and the cosignatures
 on them come back too. ``commonweal verify`` then passes. Members' private
 profiles were never in the log, so they are not restored.
+
+A database that was rolled back (an old copy restored, a WAL cut short: see
+``rollback.py``) keeps what it holds: when its log is a prefix of the mirror's
+(the same root at its size), only the missing range is fetched, replayed on top
+of the state rebuilt from the leaves before it, and appended — members' private
+profiles and the federation tables stay as they are.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ class Restored:
     """What came back."""
 
     size: int = 0
+    kept: int = 0
+    """Entries the database held already (a rolled-back log continued, not rebuilt)."""
     checkpoints: int = 0
     cosignatures: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -73,8 +81,7 @@ def restore(
     engine = database_engine(database_url or settings.database_url or sqlite_url(data_dir))
     client = PeerClient(source, http=http)
     try:
-        if is_initialised(engine) and LogStore(engine).head()[0] > 0:
-            raise SetupError("the database still holds a log: restore only into an empty one")
+        have, have_root = LogStore(engine).head() if is_initialised(engine) else (0, b"")
         prefix = f"/mirror/{identity.did}"
         try:
             latest_note = client.checkpoint(prefix)
@@ -88,14 +95,25 @@ def restore(
             raise SetupError(
                 f"the mirror's checkpoint is not signed by this node: {error}"
             ) from None
-        roots = _verified_roots(client, prefix, latest.size, {n["size"] for n in notes})
+        if have >= latest.size and have > 0:
+            raise SetupError(
+                f"the database still holds a log of {have} entries and the mirror {latest.size}: "
+                "nothing to restore (restore only into an empty database or a shorter log)"
+            )
+        wanted = {n["size"] for n in notes} | {have}
+        roots = _verified_roots(client, prefix, latest.size, wanted)
         if roots.get(latest.size) != latest.root:
             raise SetupError("the mirror's entries do not hash to its checkpoint: not restored")
-        result = Restored(size=latest.size)
+        if have and roots.get(have) != have_root:
+            raise SetupError(
+                f"the log in the database ({have} entries) is not a prefix of the mirror's: "
+                "it diverged from what was published; restore into an empty database instead"
+            )
+        result = Restored(size=latest.size, kept=have)
         _check_witnesses(client, identity, latest.size, result, accept_loss)
         migrate(engine)
         store = LogStore(engine)
-        state = _replay(client, prefix, store, identity, latest.size)
+        state = _replay(client, prefix, store, identity, latest.size, have)
         received = {
             size: entry.received
             for size in roots
@@ -158,21 +176,28 @@ def _check_witnesses(
 
 
 def _replay(
-    client: PeerClient, prefix: str, store: LogStore, identity: NodeIdentity, size: int
+    client: PeerClient,
+    prefix: str,
+    store: LogStore,
+    identity: NodeIdentity,
+    size: int,
+    have: int = 0,
 ) -> State:
+    """Replay the mirror's leaves; write those from ``have`` on (the ones before are the
+    store's own, already verified to be the same)."""
     registry = default_registry()
     state = State()
     frontier = CompactRange()
     rows: list[EntryRow] = []
     hashes: list[tuple[int, int, bytes]] = []
-    written = 0
+    written = have
     for start, entries in _bundles(client, prefix, size):
         for offset, leaf in enumerate(entries):
             index = start + offset
             parsed = parse_leaf(leaf)
             event = parsed.event
             event_type = registry.get(event.type)
-            if index == 0:
+            if index == 0 and not have:
                 store.write_meta(
                     {
                         "did": identity.did,
@@ -192,7 +217,12 @@ def _replay(
                 node_key=identity.key_did,
             )
             digest = leaf_hash(leaf)
-            hashes.extend(frontier.append(digest))
+            completed = frontier.append(digest)
+            if index < have:  # in the store already, with its projection
+                if index == have - 1:
+                    state.clear_journal()
+                continue
+            hashes.extend(completed)
             rows.append(
                 EntryRow(index, leaf, digest, event.type, event.author, event.seq, parsed.received)
             )

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -25,6 +25,9 @@ from commonweal.core.witness import Recorded
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.node.service import Node
 from commonweal.store.federation_store import FederationStore, WitnessAdvance
+
+if TYPE_CHECKING:
+    from commonweal.node.federation.rollback import RollbackStatus
 
 log = logging.getLogger("commonweal.federation")
 CHALLENGE_SECONDS = 300
@@ -102,6 +105,10 @@ class Federation:
         self._nonces: dict[tuple[str, str], int] = {}
         self._nonce_lock = threading.Lock()
         self._forked: set[str] | None = None
+        self.refused_cosignatures: set[str] = set()
+        self.rollback: RollbackStatus | None = None
+        """What the witnesses and mirrors last said of this log's size (``rollback``)."""
+        """Cosignature lines on mirrored checkpoints already refused (see ``cosigned``)."""
         self._witnessed: dict[str, Recorded | None] = {}
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ cannot be reached is skipped until the next round; what failed is in the report.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -25,10 +26,14 @@ from commonweal.node.federation import (
     mirror,
     peers,
     pledges,
+    rollback,
     visitors,
     witness,
 )
 from commonweal.node.federation.service import Federation, log
+
+ROLLBACK_RECHECK_SECONDS = 30.0
+"""How often the witnesses and mirrors that did not answer the check at start are asked again."""
 
 
 def sync_once(federation: Federation) -> dict[str, Any]:
@@ -96,7 +101,16 @@ class SyncWorker:
 
     def _run(self) -> None:
         interval = max(self.federation.node.config.federation_sync_seconds, 0.05)
+        unsure_since = time.monotonic()
         while not self.stop_event.wait(interval):
+            status = self.federation.rollback
+            unsure = status is not None and bool(status.unreachable)  # some did not answer
+            if unsure and time.monotonic() - unsure_since > ROLLBACK_RECHECK_SECONDS:
+                unsure_since = time.monotonic()
+                try:
+                    rollback.check(self.federation)
+                except Exception:  # the next recheck retries
+                    log.exception("the rollback check failed")
             if not self.federation.recognitions():
                 continue
             try:
