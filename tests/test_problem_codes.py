@@ -46,6 +46,7 @@ PICKED_FROM_A_MAPPING: dict[str, int | None] = {
     **{code: Conflict.status for code in REFUSAL_IN_STATUS.values()},  # domain.aid.records
     **{code: None for code in CODES.values()},  # node.federation.auth: the edge's table
     SIGNATURE_INVALID: None,
+    "rolled_back": None,  # node.federation.rollback, through Node.refuse_writes
     **{code: None for code in problems.HTTP_CODES.values()},  # Starlette's own errors
 }
 
@@ -55,6 +56,7 @@ COMPUTED_CODES = {
     ("domain/commons/resources.py", "refusal.code"),  # a caught refusal, raised again
     ("domain/funding/postings.py", "error.code"),  # a caught refusal, raised again
     ("node/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
+    ("node/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
     ("node/federation/auth.py", "CODES.get(code, SIGNATURE_INVALID)"),  # above
     ("web/problems.py", "code"),  # HTTP_CODES, above
     ("web/problems.py", "exc.code"),  # a Rejected, answered
