@@ -22,6 +22,7 @@ from commonweal.node.setup import (
     read_settings,
 )
 from commonweal.web.app import create_app
+from commonweal.web.ratelimit import CLASSES, NO_RATE_LIMITS, RateLimits
 
 
 def init(
@@ -92,9 +93,20 @@ def serve(
     test_clock_file: Path | None = typer.Option(
         None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
     ),
+    no_rate_limit: bool = typer.Option(
+        False, "--no-rate-limit", help="Serve without rate limits (docs/operations.md)."
+    ),
+    rate_limit: list[str] = typer.Option(
+        [],
+        "--rate-limit",
+        help="A budget CLASS=REQUESTS/SECONDS, e.g. write=600/60 (repeatable); classes: "
+        + ", ".join(CLASSES)
+        + ".",
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     try:
+        limits = serve_rate_limits(data_dir, rate_limit, enabled=not no_rate_limit)
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
             data_dir,
@@ -107,7 +119,18 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
+    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens), limits)
+
+
+def serve_rate_limits(data_dir: Path, flags: list[str], *, enabled: bool) -> RateLimits:
+    """node.json's ``rate_limits``, then the ``--rate-limit`` flags, then ``--no-rate-limit``."""
+    try:
+        limits = RateLimits.from_settings(read_settings(data_dir).rate_limits)
+        overrides = dict(flag.partition("=")[::2] for flag in flags)
+        limits = limits.with_quotas(overrides)
+    except ValueError as error:
+        raise SetupError(f"rate limits: {error}") from None
+    return limits if enabled else NO_RATE_LIMITS
 
 
 def demo(
@@ -217,11 +240,15 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
 
 
 def run_server(
-    node: Node, host: str, port: int, issuer_tokens: frozenset[str] = frozenset()
+    node: Node,
+    host: str,
+    port: int,
+    issuer_tokens: frozenset[str] = frozenset(),
+    rate_limits: RateLimits | None = None,
 ) -> None:
     """Serve ``node`` until interrupted, then release it."""
     tune_collector()
-    app = create_app(node, issuer_tokens=issuer_tokens)
+    app = create_app(node, issuer_tokens=issuer_tokens, rate_limits=rate_limits)
     try:
         uvicorn.run(
             app,

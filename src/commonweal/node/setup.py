@@ -58,6 +58,9 @@ class Settings:
     witness_quorum: int = 1
     federation_sync_seconds: float = 1.0
     status_list_max_age_seconds: float = 60.0
+    rate_limits: dict[str, Any] | None = None
+    """Budgets per route class, e.g. ``{"write": "1200/60"}``, or ``{"enabled": false}``
+    (web.ratelimit; docs/operations.md, "Rate limits"). Absent: the defaults, on."""
 
     def config(self) -> NodeConfig:
         """The node configuration these settings describe."""

@@ -37,17 +37,23 @@ from commonweal.web import (
     treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
+from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits
 from commonweal.web.submitter import Submitter
 
 
 def create_app(
-    node: Node, *, background_checkpoints: bool = True, issuer_tokens: frozenset[str] = frozenset()
-) -> SubmissionEdge:
+    node: Node,
+    *,
+    background_checkpoints: bool = True,
+    issuer_tokens: frozenset[str] = frozenset(),
+    rate_limits: RateLimits | None = None,
+) -> SubmissionEdge | RateLimitEdge:
     """The web app serving ``node``: wire API, log tiles and pages.
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
     have waited ``checkpoint_every_seconds`` without one, and another syncs with the
-    nodes this one recognises (witness, mirror, evidence, alliances).
+    nodes this one recognises (witness, mirror, evidence, alliances). ``rate_limits``
+    (on, with the default budgets, unless given) wraps it all in ``web.ratelimit``.
     """
 
     submitter = Submitter(node)
@@ -101,7 +107,15 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    limits = RateLimits() if rate_limits is None else rate_limits
+    if not limits.enabled:
+        return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    limiter = RateLimiter(
+        limits, is_peer=lambda keyid: federation.recognition_by("key", keyid) is not None
+    )
+    app.state.rate_limiter = limiter
+    edge = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
+    return RateLimitEdge(edge, limiter)
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

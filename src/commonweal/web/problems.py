@@ -182,6 +182,12 @@ STATUS_BY_CODE = {
     "already_reported": 409,
     "not_an_alliance": 409,
     "terms_mismatch": 409,
+    # who may write, and how much (web.ratelimit, domain.governance.writes)
+    "rate_limited": 429,
+    "members_only": 403,
+    "work_required": 403,
+    "key_quota": 429,
+    "anonymous_budget": 429,
 }
 
 TITLES = {
@@ -194,6 +200,7 @@ TITLES = {
     413: "Too large",
     502: "Bad gateway",
     422: "Unprocessable event",
+    429: "Too many requests",
     503: "Unavailable",
 }
 
