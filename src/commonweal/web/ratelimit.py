@@ -1,7 +1,8 @@
 """Rate limits: per client address, per signing DID and per treaty peer, in one place.
 
-Every request is put in a *route class* — ``read``, ``write`` (one event or any other
-change), ``batch``, ``sign_in``, ``federation`` — and charged to its client address's
+Every request is put in a *route class* — ``read``, ``tiles`` (the log's C2SP tiles,
+which mirrors pull by the thousand), ``write`` (one event or any other change),
+``batch``, ``sign_in``, ``federation`` — and charged to its client address's
 budget for that class; a federation request signed (by its ``keyid``) as a peer this node
 recognises is charged to that peer's own, larger budget instead. Submissions are also
 charged to each signing DID's budget once the event is parsed and before it reaches the
@@ -40,10 +41,21 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-CLASSES = ("read", "write", "batch", "sign_in", "federation", "peer", "author", "anonymous")
+CLASSES = (
+    "read",
+    "tiles",
+    "write",
+    "batch",
+    "sign_in",
+    "federation",
+    "peer",
+    "author",
+    "anonymous",
+)
 """Route classes (charged per address), then the peer, signing-DID and anonymous budgets."""
 
 FEDERATION_PREFIXES = ("/v1/federation", "/witness/", "/mirror/")
+TILE_PREFIX = "/log/tile/"
 SIGN_IN_PREFIX = "/session"
 BATCH_PATH = "/v1/events/batch"
 
@@ -73,6 +85,7 @@ class Quota:
 
 DEFAULT_QUOTAS: dict[str, Quota] = {
     "read": Quota(6000),
+    "tiles": Quota(30000),
     "write": Quota(1200),
     "batch": Quota(120),
     "sign_in": Quota(30),
@@ -201,6 +214,7 @@ class Throttled(Rejected):
 
 WHAT = {
     "read": "reads",
+    "tiles": "tile reads",
     "write": "writes",
     "batch": "batches",
     "sign_in": "sign-in attempts",
@@ -268,8 +282,10 @@ def client_address(scope: Scope) -> str:
 
 
 def route_class(scope: Scope) -> str:
-    """``read``, ``write``, ``batch``, ``sign_in`` or ``federation``."""
+    """``read``, ``tiles``, ``write``, ``batch``, ``sign_in`` or ``federation``."""
     path: str = scope.get("path", "")
+    if path.startswith(TILE_PREFIX):
+        return "tiles"  # immutable, and what mirrors pull by the thousand
     if path.startswith(FEDERATION_PREFIXES):
         return "federation"
     if path.startswith(SIGN_IN_PREFIX) and scope.get("method") == "POST":
