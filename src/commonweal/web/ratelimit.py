@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from commonweal.node.errors import Rejected
 from commonweal.web.problems import problem
@@ -130,12 +130,10 @@ class RateLimits:
 NO_RATE_LIMITS = RateLimits(enabled=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """One charge against a budget: allowed or not, what remains and when it refills."""
 
-    name: str
-    quota: Quota
+    budget: Budget
     allowed: bool
     remaining: int
     reset: int
@@ -143,56 +141,78 @@ class Decision:
     retry_after: int
     """Seconds to wait before this request would be allowed (0 when allowed)."""
 
+    @property
+    def name(self) -> str:
+        """The budget's name: its route class, or ``peer``, ``author``, ``anonymous``."""
+        return self.budget.name
+
+    @property
+    def quota(self) -> Quota:
+        """The budget's quota."""
+        return self.budget.quota
+
     def headers(self) -> list[tuple[bytes, bytes]]:
         """``RateLimit-Policy`` and ``RateLimit`` (and ``Retry-After`` on a refusal)."""
         pairs = [
-            (b"ratelimit-policy", f'"{self.name}";q={self.quota.requests};w={self.quota.window}'),
-            (b"ratelimit", f'"{self.name}";r={self.remaining};t={self.reset}'),
+            (b"ratelimit-policy", self.budget.policy_field),
+            (b"ratelimit", b'"%s";r=%d;t=%d' % (self.budget.name_bytes, self.remaining, self.reset)),
         ]
         if not self.allowed:
-            pairs.append((b"retry-after", str(self.retry_after)))
-        return [(name, value.encode("ascii")) for name, value in pairs]
+            pairs.append((b"retry-after", b"%d" % self.retry_after))
+        return pairs
 
 
 class Budget:
     """One GCRA budget per key: the theoretical arrival time of the next request."""
 
+    SWEEP_EVERY = 256
+    """Idle keys are looked for once every so many charges (and whenever over the cap)."""
+
     def __init__(self, name: str, quota: Quota, max_keys: int) -> None:
         self.name = name
         self.quota = quota
         self.max_keys = max_keys
+        self.window = float(quota.window)
         self.interval = quota.window / quota.requests
+        self.name_bytes = name.encode("ascii")
+        self.policy_field = b'"%s";q=%d;w=%d' % (self.name_bytes, quota.requests, quota.window)
         self._tat: OrderedDict[str, float] = OrderedDict()
+        self._charges = 0
 
     def __len__(self) -> int:
         return len(self._tat)
 
     def take(self, key: str, now: float) -> Decision:
         """Charge one request to ``key``; refused if the burst is spent."""
-        window = self.quota.window
-        tat = max(self._tat.get(key, now), now)
+        tats = self._tat
+        tat = tats.get(key, now)
+        if tat < now:
+            tat = now
         new_tat = tat + self.interval
-        allowed = new_tat - now <= window
-        if allowed:
-            self._tat[key] = new_tat
-            self._tat.move_to_end(key)
+        if new_tat - now > self.window:
+            used = tat - now
+            wait = max(1, math.ceil(new_tat - self.window - now))
+            return Decision(self, False, self._left(used), math.ceil(used), wait)
+        tats[key] = new_tat
+        tats.move_to_end(key)
+        self._charges += 1
+        if self._charges % self.SWEEP_EVERY == 0 or len(tats) > self.max_keys:
             self._forget_idle(now)
-        used = (new_tat if allowed else tat) - now
-        return Decision(
-            name=self.name,
-            quota=self.quota,
-            allowed=allowed,
-            remaining=max(0, math.floor((window - used) / self.interval + 1e-9)),
-            reset=math.ceil(used),
-            retry_after=0 if allowed else max(1, math.ceil(new_tat - window - now)),
-        )
+        used = new_tat - now
+        return Decision(self, True, self._left(used), math.ceil(used), 0)
+
+    def _left(self, used: float) -> int:
+        return max(0, int((self.window - used) / self.interval + 1e-9))
 
     def _forget_idle(self, now: float) -> None:
-        while self._tat:
-            oldest, tat = next(iter(self._tat.items()))
-            if tat > now and len(self._tat) <= self.max_keys:
+        """Drop the least recently charged keys while they are idle (their budget whole
+        again, the same as never seen) or the budget holds more than ``max_keys``."""
+        tats = self._tat
+        while tats:
+            oldest = next(iter(tats))
+            if tats[oldest] > now and len(tats) <= self.max_keys:
                 return
-            del self._tat[oldest]
+            del tats[oldest]
 
 
 class Throttled(Rejected):
@@ -242,9 +262,9 @@ class RateLimiter:
             name: Budget(name, quota, limits.max_keys) for name, quota in limits.quotas.items()
         }
 
-    def charge(self, name: str, key: str) -> Decision:
+    def charge(self, name: str, key: str, now: float | None = None) -> Decision:
         """Charge ``key``'s budget ``name``; raise :class:`Throttled` when it is spent."""
-        decision = self.budgets[name].take(key, self.clock())
+        decision = self.budgets[name].take(key, self.clock() if now is None else now)
         if not decision.allowed:
             raise Throttled(
                 decision,
@@ -264,14 +284,17 @@ class RateLimiter:
         return self.charge(name, address)
 
     def check_authors(
-        self, scope: Scope, authors: Iterable[str], anonymous: Iterable[str] = ()
+        self, scope: Scope, authors: Sequence[str], anonymous: Sequence[str] = ()
     ) -> None:
-        """Charge each signing DID once, and the address once per anonymous author."""
-        for author in dict.fromkeys(authors):
-            self.charge("author", author)
-        address = client_address(scope)
-        for _author in dict.fromkeys(anonymous):
-            self.charge("anonymous", address)
+        """Charge each signing DID once, and the address once per event by an anonymous key
+        (``anonymous`` lists the authors of those events, repeats included)."""
+        now = self.clock()
+        for author in authors if len(authors) == 1 else dict.fromkeys(authors):
+            self.charge("author", author, now)
+        if anonymous:
+            address = client_address(scope)
+            for _author in anonymous:
+                self.charge("anonymous", address, now)
 
 
 def client_address(scope: Scope) -> str:
