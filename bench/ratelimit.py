@@ -87,7 +87,9 @@ def _p99_ms(client: httpx.Client, url: str, requests: int) -> float:
     return statistics.quantiles(latencies, n=100)[98]
 
 
-def flood_p99(workdir: Path, requests: int, flood_requests: int) -> tuple[float, float, dict[int, int]]:
+def flood_p99(
+    workdir: Path, requests: int, flood_requests: int
+) -> tuple[float, float, dict[int, int]]:
     """The second client's p99 (ms) alone and under the flood; the flood's status counts."""
     from bench.workload import WITHOUT_WRITE_POLICY
     from commonweal.node.setup import init_node
@@ -96,7 +98,14 @@ def flood_p99(workdir: Path, requests: int, flood_requests: int) -> tuple[float,
     init_node(data_dir, name="Flooded", constitution=WITHOUT_WRITE_POLICY).close()
     port = _free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "commonweal"), "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        [
+            str(Path(sys.executable).parent / "commonweal"),
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),

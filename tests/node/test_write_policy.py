@@ -176,6 +176,4 @@ def test_a_bad_write_policy_is_refused_with_its_reason(writes: Any, message: str
 
 
 def _actions() -> list[str]:
-    return sorted(
-        {a for kind in DEFAULT_CONSTITUTION["kinds"].values() for a in kind["actions"]}
-    )
+    return sorted({a for kind in DEFAULT_CONSTITUTION["kinds"].values() for a in kind["actions"]})

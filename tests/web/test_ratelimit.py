@@ -146,7 +146,9 @@ def test_the_write_policy_refuses_as_problems(tmp_path: Path, clock: Clock) -> N
 
 
 def test_peers_under_a_treaty_have_their_own_budget() -> None:
-    limiter = RateLimiter(_limits(federation="1/60", peer="3/60"), is_peer=lambda k: k == "did:peer")
+    limiter = RateLimiter(
+        _limits(federation="1/60", peer="3/60"), is_peer=lambda k: k == "did:peer"
+    )
     signed = {
         "type": "http",
         "method": "POST",

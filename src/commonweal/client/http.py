@@ -14,7 +14,6 @@ from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.work import stamp
 
-
 OPEN_TYPES = ("membership.application.submitted", "notary.document.attested")
 """The types a key that is not a member may author (domain.governance.writes)."""
 

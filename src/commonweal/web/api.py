@@ -49,9 +49,7 @@ async def submit_event(submitter: Submitter, raw: bytes, admit: Admit | None = N
     return json_response(receipt_json(receipt), 200 if receipt.duplicate else 201)
 
 
-async def submit_events(
-    submitter: Submitter, raw: bytes, admit: Admit | None = None
-) -> Response:
+async def submit_events(submitter: Submitter, raw: bytes, admit: Admit | None = None) -> Response:
     """``POST /v1/events/batch``: ``{"events": [...]}``, all appended or none."""
     try:
         document = load_json(raw)

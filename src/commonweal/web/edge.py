@@ -8,12 +8,14 @@ with the same problem documents; every other request goes to the app unchanged.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.responses import Response
 
+from commonweal.domain.membership.records import in_good_standing
 from commonweal.node.errors import Rejected, Unavailable
+from commonweal.node.service import Prepared
 from commonweal.web.api import (
     MAX_BATCH_BYTES,
     MAX_EVENT_BODY,
@@ -21,11 +23,9 @@ from commonweal.web.api import (
     submit_event,
     submit_events,
 )
-from commonweal.domain.membership.records import in_good_standing
-from commonweal.node.service import Prepared
 from commonweal.web.problems import problem, rejection
 from commonweal.web.ratelimit import RateLimiter, Throttled
-from commonweal.web.submitter import Submitter
+from commonweal.web.submitter import Admit, Submitter
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -67,13 +67,13 @@ class SubmissionEdge:
             response = problem("unavailable", str(error))
         await response(scope, receive, send)
 
-    def _admitter(self, scope: Scope) -> Callable[[list[Prepared]], None]:
+    def _admitter(self, scope: Scope) -> Admit:
         """Charge the parsed events' signing DIDs, and the address for anonymous ones."""
         limiter = self.limiter
         node = self.submitter.node
         assert limiter is not None
 
-        def admit(prepared: list[Prepared]) -> None:
+        def admit(prepared: Sequence[Prepared]) -> None:
             authors = [p.event.author for p in prepared]
             own = node.identity.key_did
             anonymous = [a for a in authors if a != own and not in_good_standing(node.state, a)]

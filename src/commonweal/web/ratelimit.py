@@ -74,9 +74,13 @@ class Quota:
         try:
             quota = cls(int(requests), int(window or 60))
         except ValueError:
-            raise ValueError(f"a rate limit is REQUESTS/SECONDS, like 1200/60; got {text!r}") from None
+            raise ValueError(
+                f"a rate limit is REQUESTS/SECONDS, like 1200/60; got {text!r}"
+            ) from None
         if quota.requests < 1 or quota.window < 1:
-            raise ValueError(f"a rate limit needs at least 1 request per at least 1 s; got {text!r}")
+            raise ValueError(
+                f"a rate limit needs at least 1 request per at least 1 s; got {text!r}"
+            )
         return quota
 
     def __str__(self) -> str:
@@ -155,7 +159,10 @@ class Decision(NamedTuple):
         """``RateLimit-Policy`` and ``RateLimit`` (and ``Retry-After`` on a refusal)."""
         pairs = [
             (b"ratelimit-policy", self.budget.policy_field),
-            (b"ratelimit", b'"%s";r=%d;t=%d' % (self.budget.name_bytes, self.remaining, self.reset)),
+            (
+                b"ratelimit",
+                b'"%s";r=%d;t=%d' % (self.budget.name_bytes, self.remaining, self.reset),
+            ),
         ]
         if not self.allowed:
             pairs.append((b"retry-after", b"%d" % self.retry_after))

@@ -49,9 +49,7 @@ class Submitter:
         (receipt,) = await self._commit(prepared)
         return receipt
 
-    async def submit_batch(
-        self, values: list[object], admit: Admit | None = None
-    ) -> list[Receipt]:
+    async def submit_batch(self, values: list[object], admit: Admit | None = None) -> list[Receipt]:
         """Check a batch (signatures in the worker processes) and append it atomically."""
         unsigned = self.node.check_batch(values)
         if admit is not None:

@@ -156,9 +156,7 @@ def admit_write(state: State, ctx: Context, work_bits: Callable[[], int]) -> Non
 def require_open(rules: dict[str, Any], ctx: Context) -> None:
     """Types for members only refuse everyone else."""
     if rules["who"] == "members":
-        raise NotPermitted(
-            f"on this node only members may author {ctx.type}", code="members_only"
-        )
+        raise NotPermitted(f"on this node only members may author {ctx.type}", code="members_only")
 
 
 def require_work(rules: dict[str, Any], work_bits: Callable[[], int]) -> None:
@@ -168,6 +166,6 @@ def require_work(rules: dict[str, Any], work_bits: Callable[[], int]) -> None:
         raise NotPermitted(
             f"an event of this type by a key that is not a member needs {needed} bits of "
             "proof of work: a nonce in body.pow such that SHA-256 of the signed bytes "
-            f"starts with {needed} zero bits (docs/protocol.md, \"Who may write\")",
+            f'starts with {needed} zero bits (docs/protocol.md, "Who may write")',
             code="work_required",
         )
