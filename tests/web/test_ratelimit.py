@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -197,20 +198,58 @@ def test_serve_refuses_a_bad_rate_limit_flag(tmp_path: Path) -> None:
     assert isinstance(SetupError("x"), Exception)
 
 
-@pytest.fixture
-def served(node: Node) -> Iterator[str]:
-    """The node behind a real uvicorn on a free port, with a small read budget."""
+@contextmanager
+def _serve(node: Node, limits: RateLimits) -> Iterator[str]:
+    """``node`` behind a real uvicorn on a free port."""
     port = free_port()
-    app = create_app(node, background_checkpoints=False, rate_limits=_limits(read="5/60"))
+    app = create_app(node, background_checkpoints=False, rate_limits=limits)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(node: Node) -> Iterator[str]:
+    """The node behind a real uvicorn, with a small read budget."""
+    with _serve(node, _limits(read="5/60")) as url:
+        yield url
+
+
+def test_the_client_stamps_proof_of_work_when_the_node_asks(tmp_path: Path, clock: Clock) -> None:
+    """``commonweal event submit`` (NodeClient) reads the policy and computes the stamp."""
+    from commonweal.client.http import NodeClient
+    from commonweal.core.keys import SigningKey
+
+    guarded = init_node(tmp_path / "guarded", name="Guarded")
+    body = {"digest": "sha256:" + "ef" * 32}
+    with _serve(guarded, RateLimits()) as url, NodeClient(url) as client:
+        assert client.work_bits("notary.document.attested") == 16
+        receipt = client.sign_and_submit(SigningKey.generate(), "notary.document.attested", body)
+    event = guarded.store.entries(receipt["index"], receipt["index"] + 1)
+    assert b'"pow"' in next(iter(event)).leaf
+    guarded.close()
+
+
+def test_node_json_settings_reach_serve(tmp_path: Path) -> None:
+    import json
+
+    from commonweal.cli.node_commands import serve_rate_limits
+
+    init_node(tmp_path / "n", name="N").close()
+    settings = tmp_path / "n" / "node.json"
+    written = json.loads(settings.read_text())
+    settings.write_text(json.dumps({**written, "rate_limits": {"write": "7/70"}}))
+    limits = serve_rate_limits(tmp_path / "n", ["read=9/90"], enabled=True)
+    assert limits.quotas["write"] == Quota(7, 70) and limits.quotas["read"] == Quota(9, 90)
+    assert not serve_rate_limits(tmp_path / "n", [], enabled=False).enabled
 
 
 def test_a_real_server_limits_by_source_address(served: str) -> None:
@@ -222,3 +261,23 @@ def test_a_real_server_limits_by_source_address(served: str) -> None:
         answer = calm.get(f"{served}/.well-known/commonweal")
     assert answer.status_code == 200
     assert _field(answer, "ratelimit") == ("read", {"r": 4, "t": 12})
+
+
+def test_applications_spend_the_address_anonymous_budget(node: Node, events: EventFactory) -> None:
+    from commonweal.core.commitment import commitment, new_salt
+
+    def application(name: str) -> dict[str, object]:
+        profile, salt = {"display_name": name, "show_name": True}, new_salt()
+        body = {"commitment": commitment(profile, salt)}
+        event = events.event(name, type="membership.application.submitted", body=body)
+        return {"event": event, "profile": profile, "salt": salt}
+
+    with _client(node, _limits(anonymous="1/3600")) as client:
+        first = client.post("/v1/membership/applications", json=application("ana"))
+        assert first.status_code == 201, first.text
+        size = node.size
+        refused = client.post("/v1/membership/applications", json=application("ben"))
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) > 3000
+    assert _field(refused, "ratelimit-policy") == ("anonymous", {"q": 1, "w": 3600})
+    assert node.size == size

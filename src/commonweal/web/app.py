@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -37,7 +38,7 @@ from commonweal.web import (
     treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
-from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits
+from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Throttled
 from commonweal.web.submitter import Submitter
 
 
@@ -114,8 +115,16 @@ def create_app(
         limits, is_peer=lambda keyid: federation.recognition_by("key", keyid) is not None
     )
     app.state.rate_limiter = limiter
+    app.add_exception_handler(Throttled, _throttled_handler)
     edge = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
     return RateLimitEdge(edge, limiter)
+
+
+async def _throttled_handler(_request: object, exc: Exception) -> Response:
+    """A budget spent inside a route (applications): the 429 with its headers."""
+    assert isinstance(exc, Throttled)
+    response: Response = exc.response()
+    return response
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
