@@ -2,7 +2,7 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``abuse``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.http_load import run_http_load
-from bench.workload import build_big_log, signed_events
+from bench.workload import WITHOUT_WRITE_POLICY, build_big_log, signed_events
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation").split(","))
+GROUPS = set(
+    os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation,abuse").split(",")
+)
 
 
 @dataclass
@@ -66,7 +68,7 @@ def service_rate(workdir: Path) -> float:
     from commonweal.node.runtime import tune_collector
     from commonweal.node.setup import init_node
 
-    node = init_node(workdir / "service", name="Bench")
+    node = init_node(workdir / "service", name="Bench", constitution=WITHOUT_WRITE_POLICY)
     genesis = node.size  # node.created and the adopted constitution
     authors = 1000
     raws = signed_events(node.identity.did, scaled(60_000), authors=authors)
@@ -393,6 +395,31 @@ def federation_benchmarks(results: list[Result]) -> None:
         )
 
 
+def abuse_benchmarks(results: list[Result]) -> None:
+    """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
+    from bench import ratelimit
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        off, on = ratelimit.throughput_ratio(workdir, scaled(8_000))
+        ratio = on / off * 100
+        results.append(Result("HTTP single events, limits off", off, "ev/s", "reference", True))
+        results.append(Result("  ... limits on, as % of off", ratio, "%", ">= 95 %", ratio >= 95))
+        alone, loaded, statuses = ratelimit.flood_p99(workdir, scaled(300), scaled(40_000))
+        refused = statuses.get(429, 0)
+        results.append(Result("second client p99, alone", alone, "ms", "reference", True))
+        results.append(
+            Result(
+                f"  ... under a flood from one address ({refused:,} of "
+                f"{sum(statuses.values()):,} refused)",
+                loaded / alone,
+                "x",
+                "<= 5 x",
+                loaded <= 5 * alone,
+            )
+        )
+
+
 def main() -> None:
     results: list[Result] = []
     if "log" in GROUPS:
@@ -405,6 +432,8 @@ def main() -> None:
         commons_benchmarks(results)
     if "federation" in GROUPS:
         federation_benchmarks(results)
+    if "abuse" in GROUPS:
+        abuse_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -47,6 +47,7 @@ class Served:
             str(data_dir),
             "--port",
             str(self.port),
+            "--no-rate-limit",  # measures mirroring; bench/ratelimit.py measures the limiter
         ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=os.environ.copy())
         deadline = time.monotonic() + 300

@@ -58,11 +58,18 @@ def _client_process(
     result.put((time.perf_counter() - start, errors))
 
 
-def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
-    """Events per second accepted over HTTP by one server with 8 concurrent clients."""
+def run_http_load(
+    data_dir: Path, events: int, *, batch: int, serve_args: tuple[str, ...] = ("--no-rate-limit",)
+) -> float:
+    """Events per second accepted over HTTP by one server with 8 concurrent clients.
+
+    The server runs without rate limits unless ``serve_args`` says otherwise: all 8
+    clients share one address, which is a flood by any budget (bench/ratelimit.py
+    measures the limiter itself)."""
+    from bench.workload import WITHOUT_WRITE_POLICY
     from commonweal.node.setup import init_node
 
-    node = init_node(data_dir, name="HTTP bench")
+    node = init_node(data_dir, name="HTTP bench", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did
     genesis = node.size  # node.created and the adopted constitution
     node.close()
@@ -90,6 +97,7 @@ def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
             str(data_dir),
             "--port",
             str(port),
+            *serve_args,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -6,14 +6,22 @@ import hashlib
 import json
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
 from commonweal.core.multibase import encode_z
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 
 AT = "2026-11-23T12:00:00Z"
+
+WITHOUT_WRITE_POLICY: dict[str, Any] = {
+    k: v for k, v in DEFAULT_CONSTITUTION.items() if k != "writes"
+}
+"""The default constitution without its write policy: the log benchmarks submit many
+anonymous attestations, as a node created before write policies accepts them."""
 
 
 def _chunk(args: tuple[str, int, int, int]) -> list[bytes]:
@@ -72,7 +80,7 @@ def build_big_log(data_dir: Path, size: int) -> None:
         import shutil
 
         shutil.rmtree(data_dir)
-    node = init_node(data_dir, name="Bench log")
+    node = init_node(data_dir, name="Bench log", constitution=WITHOUT_WRITE_POLICY)
     authors = 1000
     step = 100_000
     for start in range(0, size, step):

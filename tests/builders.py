@@ -14,9 +14,19 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
+from commonweal.core.work import stamp
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 
 GENESIS = 2
 """Entries every new node starts with: ``node.created`` and its constitution's adoption."""
+
+WITHOUT_WRITE_POLICY: dict[str, Any] = {
+    k: v for k, v in DEFAULT_CONSTITUTION.items() if k != "writes"
+}
+"""The default constitution with no write policy, as every node created before the policy
+existed: keys that are not members may attest without proof of work or hourly budget.
+Tests of the log, proofs and storage use it to submit many anonymous attestations;
+tests of the policy itself (tests/node/test_write_policy.py) use the default."""
 
 
 @dataclass
@@ -62,8 +72,10 @@ class EventFactory:
         seq: int | None = None,
         at: str | None = None,
         node: str | None = None,
+        work_bits: int = 0,
     ) -> dict[str, Any]:
-        """A signed event; by default a fresh attestation with the author's next seq."""
+        """A signed event; by default a fresh attestation with the author's next seq
+        (with ``work_bits`` of proof of work in ``body.pow``, core.work)."""
         if seq is None:
             seq = self.seqs.get(author, 0) + 1
             self.seqs[author] = seq
@@ -73,12 +85,23 @@ class EventFactory:
                 "digest": "sha256:" + hashlib.sha256(f"doc {n}".encode()).hexdigest(),
                 "title": f"Document {n}",
             }
+        at = at or format_utc(self.clock())
+        if work_bits:
+            unsigned = {
+                "type": type,
+                "node": node or self.node_did,
+                "author": self.did(author),
+                "seq": seq,
+                "at": at,
+                "body": body,
+            }
+            body = stamp(unsigned, work_bits)["body"]
         return sign_event(
             self.key(author),
             type=type,
             node=node or self.node_did,
             seq=seq,
-            at=at or format_utc(self.clock()),
+            at=at,
             body=body,
         )
 

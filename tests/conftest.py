@@ -64,11 +64,17 @@ def fresh_postgres_database() -> Iterator[str]:
 
 @pytest.fixture
 def node(tmp_path: Path, database_url: str | None, clock: Clock):  # type: ignore[no-untyped-def]
-    """A freshly created node (its first entry, node.created, already logged)."""
+    """A freshly created node (node.created and its constitution already logged), with no
+    write policy (``WITHOUT_WRITE_POLICY``), so tests may attest from any number of keys."""
     from commonweal.node.setup import init_node
+    from tests.builders import WITHOUT_WRITE_POLICY
 
     created = init_node(
-        tmp_path / "node", name="Test Commons", database_url=database_url, clock=clock
+        tmp_path / "node",
+        name="Test Commons",
+        database_url=database_url,
+        clock=clock,
+        constitution=WITHOUT_WRITE_POLICY,
     )
     yield created
     created.close()

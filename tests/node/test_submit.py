@@ -11,7 +11,7 @@ from commonweal.core.events import leaf_bytes, parse_event
 from commonweal.core.merkle import leaf_hash, verify_inclusion
 from commonweal.node.errors import Rejected
 from commonweal.node.replay import AUTHORS
-from tests.builders import GENESIS, EventFactory
+from tests.builders import GENESIS, WITHOUT_WRITE_POLICY, EventFactory
 
 
 def snapshot(node):  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ def test_checkpoint_every_n_events(tmp_path, clock) -> None:  # type: ignore[no-
     from commonweal.node.service import Node
     from commonweal.node.setup import init_node
 
-    node = init_node(tmp_path / "n", name="N", clock=clock)
+    node = init_node(tmp_path / "n", name="N", clock=clock, constitution=WITHOUT_WRITE_POLICY)
     node = Node(
         node.store,
         node.identity,

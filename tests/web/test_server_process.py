@@ -13,13 +13,15 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.node.setup import init_node, open_store
 from commonweal.node.verify import verify_log
-from tests.builders import GENESIS, Clock, EventFactory
+from tests.builders import GENESIS, WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.server import ServerProcess
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    node = init_node(tmp_path / "node", name="Crash Test Commons")
+    node = init_node(
+        tmp_path / "node", name="Crash Test Commons", constitution=WITHOUT_WRITE_POLICY
+    )
     node.close()
     return tmp_path / "node"
 

@@ -26,6 +26,7 @@ from commonweal.node.setup import (
 )
 from commonweal.web.app import create_app
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
+from commonweal.web.ratelimit import CLASSES, NO_RATE_LIMITS, RateLimits
 
 
 def init(
@@ -119,6 +120,16 @@ def serve(
         help="Which headers the trusted proxy sets: x-forwarded (X-Forwarded-For and "
         "X-Forwarded-Proto, as Caddy does) or forwarded (RFC 7239).",
     ),
+    no_rate_limit: bool = typer.Option(
+        False, "--no-rate-limit", help="Serve without rate limits (docs/operations.md)."
+    ),
+    rate_limit: list[str] = typer.Option(
+        [],
+        "--rate-limit",
+        help="A budget CLASS=REQUESTS/SECONDS, e.g. write=600/60 (repeatable); classes: "
+        + ", ".join(CLASSES)
+        + ".",
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     try:
@@ -126,6 +137,7 @@ def serve(
     except ProxyTrustError as error:
         raise fail(str(error)) from None
     try:
+        limits = serve_rate_limits(data_dir, rate_limit, enabled=not no_rate_limit)
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         settings = read_settings(data_dir)
         node = open_node(
@@ -152,7 +164,18 @@ def serve(
     if trust.networks:
         proxies = ", ".join(str(network) for network in trust.networks)
         console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
-    run_server(node, host, port, IssuerTokens(data_dir), trust)
+    run_server(node, host, port, IssuerTokens(data_dir), trust, limits)
+
+
+def serve_rate_limits(data_dir: Path, flags: list[str], *, enabled: bool) -> RateLimits:
+    """node.json's ``rate_limits``, then the ``--rate-limit`` flags, then ``--no-rate-limit``."""
+    try:
+        limits = RateLimits.from_settings(read_settings(data_dir).rate_limits)
+        overrides = dict(flag.partition("=")[::2] for flag in flags)
+        limits = limits.with_quotas(overrides)
+    except ValueError as error:
+        raise SetupError(f"rate limits: {error}") from None
+    return limits if enabled else NO_RATE_LIMITS
 
 
 def demo(
@@ -269,11 +292,17 @@ def run_server(
     port: int,
     issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
+    rate_limits: RateLimits | None = None,
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
     :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one)."""
     tune_collector()
-    app = create_app(node, issuer_tokens=issuer_tokens, trusted_proxies=trusted_proxies)
+    app = create_app(
+        node,
+        issuer_tokens=issuer_tokens,
+        trusted_proxies=trusted_proxies,
+        rate_limits=rate_limits,
+    )
     try:
         uvicorn.run(
             app,

@@ -12,6 +12,10 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
+from commonweal.core.work import stamp
+
+OPEN_TYPES = ("membership.application.submitted", "notary.document.attested")
+"""The types a key that is not a member may author (domain.governance.writes)."""
 
 
 class NodeRefused(Exception):
@@ -76,14 +80,36 @@ class NodeClient:
     ) -> dict[str, Any]:
         """An event signed by ``key`` for this node, with the next ``seq``."""
         author = did_key_from_public_key(key.public_key)
+        unsigned = {
+            "type": event_type,
+            "node": self.identity()["did"],
+            "author": author,
+            "seq": seq or self.next_seq(author),
+            "at": format_utc(datetime.now(UTC)),
+            "body": body,
+        }
+        bits = self.work_bits(event_type)
+        if bits and "pow" not in body:
+            unsigned = stamp(unsigned, bits)
         return sign_event(
             key,
             type=event_type,
-            node=self.identity()["did"],
-            seq=seq or self.next_seq(author),
-            at=format_utc(datetime.now(UTC)),
-            body=body,
+            node=unsigned["node"],
+            seq=unsigned["seq"],
+            at=unsigned["at"],
+            body=unsigned["body"],
         )
+
+    def work_bits(self, event_type: str) -> int:
+        """The proof of work the node's write policy asks of keys that are not members for
+        ``event_type`` (docs/protocol.md, "Who may write"); 0 when none."""
+        if event_type not in OPEN_TYPES:
+            return 0
+        response = self.http.get("/v1/constitution")
+        if response.status_code != 200:
+            return 0
+        writes = response.json()["constitution"].get("writes") or {}
+        return int(writes.get("types", {}).get(event_type, {}).get("work_bits", 0))
 
     def apply(self, key: SigningKey, profile: dict[str, Any]) -> dict[str, Any]:
         """Apply for membership: the event commits to ``profile``, which goes beside it."""

@@ -109,3 +109,16 @@ def utc_time(body: Mapping[str, Any], name: str) -> str:
 def utc_stamp(moment: datetime) -> str:
     """A time in the normal form of :func:`utc_time`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+WORK_FIELD = "pow"
+"""The body member carrying a proof-of-work nonce (core.work, governance.writes)."""
+_NONCE = re.compile(r"^[0-9A-Za-z._-]{1,64}$")
+
+
+def work_nonce(body: Mapping[str, Any]) -> str:
+    """The optional ``pow`` nonce of a type the write policy may ask work for."""
+    value = body.get(WORK_FIELD, "")
+    if value != "" and (not isinstance(value, str) or not _NONCE.match(value)):
+        raise InvalidBody("pow must be 1-64 letters, digits, dots, dashes or underscores")
+    return str(value)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.core.events import Event
+from commonweal.core.work import leading_zero_bits, work_digest
 from commonweal.domain.errors import DomainError
+from commonweal.domain.governance.writes import admit_write
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
@@ -51,6 +53,7 @@ def apply_event(
         node_key=node_key,
     )
     try:
+        admit_write(state, ctx, lambda: leading_zero_bits(work_digest(event.signing_bytes)))
         event_type.apply(state, ctx, body)
     except DomainError as error:
         raise Rejected.from_error(error) from None

@@ -78,6 +78,9 @@ class Settings:
     status_list_max_age_seconds: float = 60.0
     public_url: str | None = None
     """The URL every URL the node mints starts with (``--public-url`` overrides it)."""
+    rate_limits: dict[str, Any] | None = None
+    """Budgets per route class, e.g. ``{"write": "1200/60"}``, or ``{"enabled": false}``
+    (web.ratelimit; docs/operations.md, "Rate limits"). Absent: the defaults, on."""
 
     def config(self) -> NodeConfig:
         """The node configuration these settings describe."""

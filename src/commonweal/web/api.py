@@ -15,7 +15,7 @@ from commonweal.node import queries
 from commonweal.node.errors import Rejected
 from commonweal.node.public_url import public_url_of
 from commonweal.node.service import Node, Receipt
-from commonweal.web.submitter import Submitter
+from commonweal.web.submitter import Admit, Submitter
 
 MAX_EVENT_BODY = 65_536
 MAX_BATCH_BYTES = 8 * 1024 * 1024
@@ -44,13 +44,13 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-async def submit_event(submitter: Submitter, raw: bytes) -> Response:
+async def submit_event(submitter: Submitter, raw: bytes, admit: Admit | None = None) -> Response:
     """``POST /v1/events``: one event; 201 with its receipt, 200 for a duplicate."""
-    receipt = await submitter.submit(raw)
+    receipt = await submitter.submit(raw, admit)
     return json_response(receipt_json(receipt), 200 if receipt.duplicate else 201)
 
 
-async def submit_events(submitter: Submitter, raw: bytes) -> Response:
+async def submit_events(submitter: Submitter, raw: bytes, admit: Admit | None = None) -> Response:
     """``POST /v1/events/batch``: ``{"events": [...]}``, all appended or none."""
     try:
         document = load_json(raw)
@@ -61,7 +61,7 @@ async def submit_events(submitter: Submitter, raw: bytes) -> Response:
     events = document["events"]
     if not isinstance(events, list):
         raise Rejected("invalid_batch", "events must be an array")
-    receipts = await submitter.submit_batch(events)
+    receipts = await submitter.submit_batch(events, admit)
     status = 200 if all(r.duplicate for r in receipts) else 201
     return json_response({"receipts": [receipt_json(r) for r in receipts]}, status)
 

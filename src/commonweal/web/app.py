@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -41,6 +42,7 @@ from commonweal.web import (
 from commonweal.web.edge import SubmissionEdge
 from commonweal.web.hsts import StrictTransportSecurity
 from commonweal.web.proxy import NO_PROXY, ForwardedHeaders, ProxyTrust
+from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Throttled
 from commonweal.web.submitter import Submitter
 
 
@@ -50,6 +52,7 @@ def create_app(
     background_checkpoints: bool = True,
     issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
+    rate_limits: RateLimits | None = None,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages.
 
@@ -60,7 +63,8 @@ def create_app(
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
     have waited ``checkpoint_every_seconds`` without one, and another syncs with the
-    nodes this one recognises (witness, mirror, evidence, alliances).
+    nodes this one recognises (witness, mirror, evidence, alliances). ``rate_limits``
+    (on, with the default budgets, unless given) wraps it all in ``web.ratelimit``.
     """
 
     submitter = Submitter(node)
@@ -117,8 +121,19 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    edges = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
-    return ForwardedHeaders(StrictTransportSecurity(edges), trusted_proxies)
+    limits = RateLimits() if rate_limits is None else rate_limits
+    inner: SubmissionEdge | RateLimitEdge
+    if limits.enabled:
+        limiter = RateLimiter(
+            limits, is_peer=lambda keyid: federation.recognition_by("key", keyid) is not None
+        )
+        app.state.rate_limiter = limiter
+        app.add_exception_handler(Throttled, _throttled_handler)
+        edge = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
+        inner = RateLimitEdge(edge, limiter)
+    else:
+        inner = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    return ForwardedHeaders(StrictTransportSecurity(inner), trusted_proxies)
 
 
 def _token_source(
@@ -127,6 +142,13 @@ def _token_source(
     if callable(tokens):
         return tokens
     return lambda: tokens
+
+
+async def _throttled_handler(_request: object, exc: Exception) -> Response:
+    """A budget spent inside a route (applications): the 429 with its headers."""
+    assert isinstance(exc, Throttled)
+    response: Response = exc.response()
+    return response
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

@@ -8,12 +8,14 @@ with the same problem documents; every other request goes to the app unchanged.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.responses import Response
 
+from commonweal.domain.membership.records import in_good_standing
 from commonweal.node.errors import Rejected, Unavailable
+from commonweal.node.service import Prepared
 from commonweal.web.api import (
     MAX_BATCH_BYTES,
     MAX_EVENT_BODY,
@@ -22,7 +24,8 @@ from commonweal.web.api import (
     submit_events,
 )
 from commonweal.web.problems import problem, rejection
-from commonweal.web.submitter import Submitter
+from commonweal.web.ratelimit import RateLimiter, Throttled
+from commonweal.web.submitter import Admit, Submitter
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,9 +42,12 @@ ROUTES = {
 class SubmissionEdge:
     """Serves ``POST /v1/events`` and ``POST /v1/events/batch``; passes the rest to ``app``."""
 
-    def __init__(self, app: ASGIApp, submitter: Submitter) -> None:
+    def __init__(
+        self, app: ASGIApp, submitter: Submitter, limiter: RateLimiter | None = None
+    ) -> None:
         self.app = app
         self.submitter = submitter
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = ROUTES.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -51,12 +57,29 @@ class SubmissionEdge:
         handler, limit = route
         try:
             body = await read_limited(_content_length(scope), _chunks(receive), limit)
-            response = await handler(self.submitter, body)
+            admit = None if self.limiter is None else self._admitter(scope)
+            response = await handler(self.submitter, body, admit)
+        except Throttled as throttled:
+            response = throttled.response()
         except Rejected as rejected:
             response = rejection(rejected)
         except Unavailable as error:
             response = problem("unavailable", str(error))
         await response(scope, receive, send)
+
+    def _admitter(self, scope: Scope) -> Admit:
+        """Charge the parsed events' signing DIDs, and the address for anonymous ones."""
+        limiter = self.limiter
+        node = self.submitter.node
+        assert limiter is not None
+
+        def admit(prepared: Sequence[Prepared]) -> None:
+            authors = [p.event.author for p in prepared]
+            own = node.identity.key_did
+            anonymous = [a for a in authors if a != own and not in_good_standing(node.state, a)]
+            limiter.check_authors(scope, authors, anonymous)
+
+        return admit
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.app, name)

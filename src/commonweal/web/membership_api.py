@@ -35,6 +35,9 @@ def router(node: Node) -> APIRouter:
             raise Rejected.from_error(error) from None
         if not isinstance(document, dict) or set(document) != {"event", "profile", "salt"}:
             raise Rejected("invalid_request", 'an application is {"event", "profile", "salt"}')
+        limiter = getattr(request.app.state, "rate_limiter", None)
+        if limiter is not None:  # an applicant is not a member: the address's anonymous budget
+            limiter.check_authors(request.scope, (), ("applicant",))
         receipt = await run_in_threadpool(
             membership.apply, node, document["event"], document["profile"], document["salt"]
         )

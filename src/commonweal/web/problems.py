@@ -57,6 +57,8 @@ STATUS_BY_CODE = {
     "invalid_peer": 502,
     "invalid_evidence": 422,
     "invalid_challenge": 422,
+    # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
+    "rate_limited": 429,
 }
 """The status of each code the node and web layers raise themselves, where no domain
 error class says its kind; it also overrides a class's status (it holds no such
@@ -87,6 +89,7 @@ TITLES = {
     413: "Too large",
     502: "Bad gateway",
     422: "Unprocessable event",
+    429: "Too many requests",
     503: "Unavailable",
 }
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Prepared, Receipt
 
 _STOP = None
+
+Admit = Callable[[Sequence[Prepared]], None]
+"""A check on parsed events before they are queued (the rate limiter's per-DID budgets)."""
 
 
 class Submitter:
@@ -38,14 +41,19 @@ class Submitter:
         self._queue.put(_STOP)
         self._thread.join(timeout=30)
 
-    async def submit(self, raw: bytes) -> Receipt:
-        """Check one event on the loop and append it."""
-        (receipt,) = await self._commit([self.node.prepare(raw)])
+    async def submit(self, raw: bytes, admit: Admit | None = None) -> Receipt:
+        """Check one event on the loop (and ``admit`` it) and append it."""
+        prepared = [self.node.prepare(raw)]
+        if admit is not None:
+            admit(prepared)
+        (receipt,) = await self._commit(prepared)
         return receipt
 
-    async def submit_batch(self, values: list[object]) -> list[Receipt]:
+    async def submit_batch(self, values: list[object], admit: Admit | None = None) -> list[Receipt]:
         """Check a batch (signatures in the worker processes) and append it atomically."""
         unsigned = self.node.check_batch(values)
+        if admit is not None:
+            admit(unsigned)
         checks = [p.event.signature_check for p in unsigned]
         verdicts = await asyncio.wrap_future(self.node.signatures.submit_future(checks))
         self.node.require_signatures(verdicts)

@@ -19,6 +19,8 @@ from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
 from commonweal.core.events import parse_event, sign_event
 from commonweal.core.keys import PBKDF2, SigningKey, dump_key_file, load_key_file
 from commonweal.core.note import NoteSigner
+from commonweal.core.work import leading_zero_bits, work_digest
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from tests.vectors import find_vectors
 from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import Shots, new_page, watch_errors
@@ -98,6 +100,11 @@ EVENT_CHECK = """async ({seed, fields}) => {
   const extractable = await crypto.subtle.exportKey('jwk', key.privateKey)
     .then(() => true, () => false);
   return { event: await signEvent(key, fields), extractable };
+}"""
+
+WORK_CHECK = """async ({unsigned, bits}) => {
+  const { stamp, workBits } = await import('/static/js/work.js');
+  return { body: await stamp(unsigned, bits), asked: await workBits('notary.document.attested') };
 }"""
 
 PROOF_CHECK = """async ({seed, unsigned, config}) => {
@@ -185,6 +192,15 @@ def test_pages_load_and_browser_crypto_matches_the_node(
     assert browser_made["event"] == sign_event(key, **fields)
     assert parse_event(browser_made["event"]).has_valid_signature()
     assert jcs.canonicalize(browser_made["event"]) == parse_event(browser_made["event"]).canonical
+
+    # Proof of work (the write policy): the browser's stamp meets the node's check, and
+    # the browser reads how many bits the node's constitution asks.
+    unsigned = {**fields, "type": "notary.document.attested", "author": "did:key:z6Mkx"}
+    unsigned["body"] = {"digest": "sha256:" + "ab" * 32}
+    worked = run(page, WORK_CHECK, {"unsigned": unsigned, "bits": 10})
+    stamped = jcs.canonicalize({**unsigned, "body": worked["body"]})
+    assert leading_zero_bits(work_digest(stamped)) >= 10
+    assert worked["asked"] == DEFAULT_CONSTITUTION["writes"]["types"][unsigned["type"]]["work_bits"]
 
     # eddsa-jcs-2022: the W3C test vector's proofValue, reproduced.
     di = IDENTITY / "w3c-vc-di-eddsa"

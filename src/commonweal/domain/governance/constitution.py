@@ -23,6 +23,7 @@ from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.shares import Threshold, parse_share
+from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 
@@ -230,6 +231,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "actions": [AMEND_ACTION, "credit.policy.set", "treasury.policy.set"],
         },
     },
+    "writes": DEFAULT_WRITES,
 }
 
 
@@ -267,7 +269,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     """
     if not isinstance(value, dict):
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
-    only(value, {"preamble", "topics", "kinds", "alliance"}, where="constitution")
+    only(value, {"preamble", "topics", "kinds", "alliance", "writes"}, where="constitution")
     preamble = optional_text(value, "preamble", max_length=5000)
     topics = _topics(value.get("topics"))
     kinds_value = value.get("kinds")
@@ -290,6 +292,8 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     constitution = {"preamble": preamble, "topics": topics, "kinds": kinds}
     if "alliance" in value:  # an alliance's charter for network-wide votes (federation)
         constitution["alliance"] = parse_alliance(value["alliance"])
+    if "writes" in value:  # who may write, and how much (governance.writes)
+        constitution["writes"] = parse_writes(value["writes"])
     return constitution
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, NotPermitted
-from commonweal.domain.fields import only, optional_text, sha256_digest
+from commonweal.domain.fields import WORK_FIELD, only, optional_text, sha256_digest, work_nonce
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
     ACTIVE,
@@ -63,8 +63,10 @@ def parse_reasoned(body: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def parse_application(body: Mapping[str, Any]) -> str:
-    """``{"commitment": "sha256:…"}``: the salted commitment to the private profile."""
-    only(body, {"commitment"})
+    """``{"commitment": "sha256:…", "pow"?: nonce}``: the salted commitment to the private
+    profile (and the write policy's proof of work, when it asks for one)."""
+    only(body, {"commitment", WORK_FIELD})
+    work_nonce(body)
     return sha256_digest(body, "commitment")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import optional_text, sha256_digest
+from commonweal.domain.fields import WORK_FIELD, optional_text, sha256_digest, work_nonce
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 
@@ -32,10 +32,11 @@ class Attestation:
 
 
 def parse_attestation(body: Mapping[str, Any]) -> Attestation:
-    """``{"digest": "sha256:…", "title"?: str, "note"?: str}``."""
-    unknown = sorted(set(body) - {"digest", "title", "note"})
+    """``{"digest": "sha256:…", "title"?: str, "note"?: str, "pow"?: nonce}``."""
+    unknown = sorted(set(body) - {"digest", "title", "note", WORK_FIELD})
     if unknown:
         raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    work_nonce(body)
     return Attestation(
         digest=sha256_digest(body, "digest"),
         title=optional_text(body, "title", max_length=200),

@@ -6,6 +6,7 @@ import { encode } from "./base58.js";
 import { canonicalBytes } from "./jcs.js";
 import { sign } from "./keyfile.js";
 import { loadKey } from "./keystore.js";
+import { stamp, workBits } from "./work.js";
 
 export class NoKey extends Error {
   constructor() {
@@ -46,13 +47,17 @@ function signingTime(serverTime) {
 
 // Sign `body` as an event of `type` with the key in this browser and submit it to
 // `path` (the wire API). `wrap` puts the event into a larger request (an application).
-// A seq taken meanwhile by another tab is retried once with the next one.
+// A seq taken meanwhile by another tab is retried once with the next one. When the
+// node's write policy asks proof of work for `type`, it is computed first (work.js).
 export async function act(type, body, { path = "/v1/events", wrap = (event) => event } = {}) {
   const key = await loadKey();
   if (!key) throw new NoKey();
+  const bits = await workBits(type);
   for (let attempt = 0; ; attempt++) {
     const { seq, serverTime } = await nextSeq(key.did);
-    const event = await signEvent(key, { type, node: nodeDid(), seq, at: signingTime(serverTime), body });
+    const fields = { type, node: nodeDid(), seq, at: signingTime(serverTime), body };
+    if (bits > 0) fields.body = await stamp({ ...fields, author: key.did }, bits);
+    const event = await signEvent(key, fields);
     try {
       const { document } = await request("POST", path, wrap(event));
       return { receipt: document, event };
