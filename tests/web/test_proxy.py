@@ -11,7 +11,7 @@ from commonweal.node.setup import init_node
 from commonweal.web.app import create_app
 from commonweal.web.hsts import HSTS_MAX_AGE_SECONDS
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError, forwarded_origin
-from tests.builders import Clock, EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.web.proxy_probe import probe_behind
 
 LOCAL = ProxyTrust.parse(["127.0.0.1"])
@@ -113,7 +113,9 @@ def test_the_layers_below_see_the_client_the_trusted_proxy_names() -> None:
 @pytest.fixture
 def node(tmp_path, clock: Clock):  # type: ignore[no-untyped-def]
     """A SQLite node: nothing here depends on the database."""
-    created = init_node(tmp_path / "node", name="Proxy Commons", clock=clock)
+    created = init_node(
+        tmp_path / "node", name="Proxy Commons", clock=clock, constitution=WITHOUT_WRITE_POLICY
+    )
     yield created
     created.close()
 

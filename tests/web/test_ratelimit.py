@@ -281,3 +281,11 @@ def test_applications_spend_the_address_anonymous_budget(node: Node, events: Eve
     assert int(refused.headers["retry-after"]) > 3000
     assert _field(refused, "ratelimit-policy") == ("anonymous", {"q": 1, "w": 3600})
     assert node.size == size
+
+
+def test_a_budget_of_one_admits_its_first_request_at_any_clock_reading() -> None:
+    """``now + window - now`` can exceed ``window`` in floating point (e.g. at 2750.1234)."""
+    budget = Budget("anonymous", Quota(1, 3600), 10)
+    for now in (0.0, 2750.123456789, 1e6 + 0.1, 12345.6789):
+        assert budget.take(f"k{now}", now).allowed
+        assert not budget.take(f"k{now}", now + 1).allowed

@@ -55,3 +55,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class OverBudget(DomainError):
+    """A budget the rules set is spent, e.g. the write policy's hourly budgets (429)."""
+
+    code = "over_budget"
+    status = 429

@@ -169,6 +169,10 @@ class Decision(NamedTuple):
         return pairs
 
 
+EPSILON = 1e-6
+"""Seconds of float rounding tolerated when a charge would fill the window exactly."""
+
+
 class Budget:
     """One GCRA budget per key: the theoretical arrival time of the next request."""
 
@@ -196,7 +200,7 @@ class Budget:
         if tat < now:
             tat = now
         new_tat = tat + self.interval
-        if new_tat - now > self.window:
+        if new_tat - now > self.window + EPSILON:  # float sums: now + w - now may exceed w
             used = tat - now
             wait = max(1, math.ceil(new_tat - self.window - now))
             return Decision(self, False, self._left(used), math.ceil(used), wait)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from commonweal.domain.errors import DomainError, InvalidBody, NotPermitted
+from commonweal.domain.errors import InvalidBody, NotPermitted, OverBudget
 from commonweal.domain.fields import only
 from commonweal.domain.membership.records import in_good_standing
 from commonweal.domain.registry import Context
@@ -56,13 +56,6 @@ DEFAULT_WRITES: dict[str, Any] = {
 already says) and attest with a small proof of work (about 65,000 hashes: well under a
 second in a browser) and at most ten attestations per key an hour; at most 1,000
 entries an hour from keys that are not members, in all."""
-
-
-class OverBudget(DomainError):
-    """An hourly budget of the write policy is spent (HTTP 429)."""
-
-    code = "anonymous_budget"
-    status = 429
 
 
 def parse_writes(value: Any) -> dict[str, Any]:
@@ -141,7 +134,8 @@ def admit_write(state: State, ctx: Context, work_bits: Callable[[], int]) -> Non
     if budget and window["total"] >= budget:
         raise OverBudget(
             f"this node accepts at most {budget} entries an hour from keys that are not "
-            f"members, and this hour's are spent; try again after {hour}:59:59Z"
+            f"members, and this hour's are spent; try again after {hour}:59:59Z",
+            code="anonymous_budget",
         )
     mine = window["keys"].get(ctx.author, 0)
     quota = rules["per_key_per_hour"] if rules is not None else 0
