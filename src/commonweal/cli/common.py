@@ -29,6 +29,22 @@ Passphrase = typer.Option(
     help="Passphrase of an encrypted key file (or set COMMONWEAL_PASSPHRASE).",
 )
 
+LogFormatOption = typer.Option(
+    "auto", "--log-format", help="json, console, or auto (json unless stderr is a terminal)."
+)
+LogLevelOption = typer.Option("info", "--log-level", help="debug, info, warning or error.")
+
+
+def configure_logs(log_format: str, log_level: str) -> None:
+    """Set up this process's structured logs, or exit with a plain error for a bad choice."""
+    from commonweal.web import logs
+
+    if log_format not in ("auto", "json", "console"):
+        raise fail(f"--log-format must be json, console or auto, not {log_format!r}")
+    if log_level.lower() not in logs.LEVELS:
+        raise fail(f"--log-level must be one of {', '.join(logs.LEVELS)}, not {log_level!r}")
+    logs.configure(log_format=log_format, level=log_level.lower())  # type: ignore[arg-type]
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""

@@ -20,6 +20,7 @@ from commonweal.cli import (
     member_commands,
     node_commands,
     round_commands,
+    scheduler_commands,
     treasury_commands,
     wallet_commands,
 )
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
+app.command("scheduler")(scheduler_commands.scheduler)
 app.command("demo")(node_commands.demo)
 app.command("issuer-token")(node_commands.issuer_token)
 app.add_typer(key_commands.app, name="key")

@@ -8,10 +8,19 @@ import typer
 import uvicorn
 
 from commonweal.cli import network_demo
-from commonweal.cli.common import DataDir, Passphrase, console, fail
+from commonweal.cli.common import (
+    DataDir,
+    LogFormatOption,
+    LogLevelOption,
+    Passphrase,
+    configure_logs,
+    console,
+    fail,
+)
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.runtime import tune_collector
+from commonweal.node.scheduler import HEARTBEAT_FILE
 from commonweal.node.service import Node
 from commonweal.node.setup import (
     SETTINGS_FILE,
@@ -92,8 +101,22 @@ def serve(
     test_clock_file: Path | None = typer.Option(
         None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
     ),
+    no_scheduler: bool = typer.Option(
+        False,
+        "--no-scheduler",
+        help="Leave time-driven work to `commonweal scheduler`, run as its own process.",
+    ),
+    log_format: str = LogFormatOption,
+    log_level: str = LogLevelOption,
+    access_log: bool = typer.Option(False, "--access-log", help="Log a line per request."),
+    observability: bool = typer.Option(
+        True,
+        "--observability/--no-observability",
+        help="Request ids, latency metrics and /metrics (off only to measure their cost).",
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
+    configure_logs(log_format, log_level)
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
@@ -107,7 +130,16 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
+    run_server(
+        node,
+        host,
+        port,
+        frozenset(read_settings(data_dir).issuer_tokens),
+        scheduler_heartbeat=data_dir / HEARTBEAT_FILE if no_scheduler else None,
+        observability=observability,
+        access_log=access_log,
+        log_level=log_level,
+    )
 
 
 def demo(
@@ -217,17 +249,32 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
 
 
 def run_server(
-    node: Node, host: str, port: int, issuer_tokens: frozenset[str] = frozenset()
+    node: Node,
+    host: str,
+    port: int,
+    issuer_tokens: frozenset[str] = frozenset(),
+    *,
+    scheduler_heartbeat: Path | None = None,
+    observability: bool = True,
+    access_log: bool = False,
+    log_level: str = "warning",
 ) -> None:
     """Serve ``node`` until interrupted, then release it."""
     tune_collector()
-    app = create_app(node, issuer_tokens=issuer_tokens)
+    app = create_app(
+        node,
+        issuer_tokens=issuer_tokens,
+        scheduler_heartbeat=scheduler_heartbeat,
+        observability=observability,
+        access_log=access_log,
+    )
     try:
         uvicorn.run(
             app,
             host=host,
             port=port,
-            log_level="warning",
+            log_config=None,  # records go to the root logger, formatted by web/logs.py
+            log_level=log_level,
             access_log=False,
             proxy_headers=False,  # the node never reads client addresses
             server_header=False,

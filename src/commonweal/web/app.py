@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,11 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
-from commonweal.node.federation import alliance as federation_alliance
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import SyncWorker
+from commonweal.node.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
@@ -28,6 +27,7 @@ from commonweal.web import (
     federation_api,
     gatherings_api,
     governance_api,
+    health,
     log_routes,
     membership_api,
     pages,
@@ -36,43 +36,68 @@ from commonweal.web import (
     session,
     treasury_api,
 )
-from commonweal.web.edge import SubmissionEdge
+from commonweal.web import metrics as metrics_routes
+from commonweal.web.edge import ROUTES as EDGE_ROUTES
+from commonweal.web.edge import ASGIApp, SubmissionEdge
+from commonweal.web.metrics import Metrics
+from commonweal.web.observed import ObservedApp
 from commonweal.web.submitter import Submitter
 
 
 def create_app(
-    node: Node, *, background_checkpoints: bool = True, issuer_tokens: frozenset[str] = frozenset()
-) -> SubmissionEdge:
+    node: Node,
+    *,
+    background_checkpoints: bool = True,
+    issuer_tokens: frozenset[str] = frozenset(),
+    scheduler_heartbeat: Path | None = None,
+    observability: bool = True,
+    access_log: bool = False,
+) -> ASGIApp:
     """The web app serving ``node``: wire API, log tiles and pages.
 
-    With ``background_checkpoints``, a thread signs a checkpoint whenever entries
-    have waited ``checkpoint_every_seconds`` without one, and another syncs with the
-    nodes this one recognises (witness, mirror, evidence, alliances).
+    With ``background_checkpoints``, the node's scheduler (node/scheduler.py: due
+    transitions, overdue checkpoints) runs in a thread, and another thread syncs
+    with the nodes this one recognises (witness, mirror, evidence, alliances). When
+    the scheduler runs as its own process (``commonweal scheduler``), pass the
+    heartbeat file it writes as ``scheduler_heartbeat``: this process then only
+    catches up with what the scheduler appends, and reports on it.
+
+    With ``observability`` (the default), every request gets an id and is measured,
+    and ``/metrics`` is served; ``access_log`` adds a log line per request.
     """
 
     submitter = Submitter(node)
     federation = Federation(node)
     syncer = SyncWorker(federation)
+    if scheduler_heartbeat is None:
+        scheduler = Scheduler(node)
+
+        def scheduler_view() -> SchedulerView | None:
+            return scheduler.view()
+
+    else:
+        scheduler = follower(node)
+        heartbeat = scheduler_heartbeat
+
+        def scheduler_view() -> SchedulerView | None:
+            return read_heartbeat(heartbeat)
+
+    metrics = Metrics(node, federation, scheduler_view, wall=time.time) if observability else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         submitter.start()
-        stop = threading.Event()
-        worker = None
         if background_checkpoints:
-            worker = threading.Thread(
-                target=_checkpoint_loop, args=(node, stop), name="checkpointer", daemon=True
-            )
-            worker.start()
+            scheduler.start()
             syncer.start()
         yield
         if background_checkpoints:
             syncer.stop()
+            scheduler.stop()
         federation.close()
         submitter.stop()
-        stop.set()
-        if worker is not None:
-            worker.join(timeout=5)
+        if metrics is not None:
+            metrics.detach()
 
     app = FastAPI(
         title="Commonweal node",
@@ -84,6 +109,12 @@ def create_app(
     app.add_exception_handler(Unavailable, problems.unavailable_handler)
     app.add_exception_handler(HTTPException, problems.http_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
+    app.add_exception_handler(Exception, problems.internal_handler)
+    app.state.readiness_checks = health.node_checks(node, scheduler_view, time.time)
+    app.state.scheduler = scheduler
+    app.include_router(health.router(app.state.readiness_checks))
+    if metrics is not None:
+        app.include_router(metrics_routes.router(metrics))
     app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node, federation))
     app.include_router(federation_api.router(federation))
@@ -101,25 +132,12 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
-
-
-def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
-    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
-    governance transitions (voting opens, votes close, decisions execute), commons
-    allocation rounds whose entries have closed, campaigns closing at their deadlines,
-    funding rounds closing, pool proposals whose conviction has passed, and network-wide
-    votes' precincts and results (federation)."""
-    interval = node.config.checkpoint_every_seconds
-    while not stop.wait(min(interval, 1.0)):
-        try:
-            membership.complete_due_recoveries(node)
-            governance.run_due(node)
-            commons.run_due(node)
-            campaigns.run_due(node)
-            rounds.run_due(node)
-            credit.run_due(node)
-            federation_alliance.run_due(node)
-            node.checkpoint_if_due(max_age_seconds=interval)
-        except Exception:  # the next tick retries; the log itself is unaffected
-            continue
+    edge = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    if metrics is None:
+        return edge
+    return ObservedApp(
+        edge,
+        metrics,
+        fixed_routes={*EDGE_ROUTES, federation_api.WITNESS_PATH},
+        access_log=access_log,
+    )
