@@ -127,8 +127,8 @@ class Scheduler:
         self._run(
             Job("catch_up", self.node.catch_up), self.stats.setdefault("catch_up", JobStats())
         )
-        for job in self.jobs:
-            self._run(job, self.stats[job.name])
+        for job in list(self.jobs):
+            self._run(job, self.stats.setdefault(job.name, JobStats()))
         self.last_tick = self.wall()
         if self.heartbeat is not None:
             self._write_heartbeat(self.heartbeat)
