@@ -2,7 +2,7 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``ops``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -26,7 +26,9 @@ from bench.workload import build_big_log, signed_events
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
-GROUPS = set(os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation").split(","))
+GROUPS = set(
+    os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation,ops").split(",")
+)
 
 
 @dataclass
@@ -393,6 +395,43 @@ def federation_benchmarks(results: list[Result]) -> None:
         )
 
 
+def ops_benchmarks(results: list[Result]) -> None:
+    """What running a node costs: request ids, /metrics and structured logs."""
+    from bench.observability import TARGET_PERCENT, measure
+
+    costs = []
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        step(
+            "HTTP, 8 clients, one event per request, with and without observability",
+            lambda: costs.append(measure(Path(tmp), scaled(16_000))),
+        )
+    cost = costs[0]
+    results.append(
+        Result("HTTP 1 event/request, --no-observability", cost.without, "ev/s", "reference", True)
+    )
+    results.append(
+        Result(
+            "HTTP 1 event/request, observed (defaults)",
+            cost.with_observability,
+            "ev/s",
+            "reference",
+            True,
+        )
+    )
+    results.append(
+        Result(
+            "  ... cost of ids, /metrics and JSON logs",
+            cost.percent,
+            "%",
+            f"<= {TARGET_PERCENT:.0f} %",
+            cost.percent <= TARGET_PERCENT,
+        )
+    )
+    results.append(
+        Result("  ... with --access-log as well", cost.with_access_log, "ev/s", "reference", True)
+    )
+
+
 def main() -> None:
     results: list[Result] = []
     if "log" in GROUPS:
@@ -405,6 +444,8 @@ def main() -> None:
         commons_benchmarks(results)
     if "federation" in GROUPS:
         federation_benchmarks(results)
+    if "ops" in GROUPS:
+        ops_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

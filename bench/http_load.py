@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -58,8 +59,11 @@ def _client_process(
     result.put((time.perf_counter() - start, errors))
 
 
-def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
-    """Events per second accepted over HTTP by one server with 8 concurrent clients."""
+def run_http_load(
+    data_dir: Path, events: int, *, batch: int, serve_args: Sequence[str] = ()
+) -> float:
+    """Events per second accepted over HTTP by one server with 8 concurrent clients
+    (``serve_args`` go to ``commonweal serve``)."""
     from commonweal.node.setup import init_node
 
     node = init_node(data_dir, name="HTTP bench")
@@ -90,6 +94,7 @@ def run_http_load(data_dir: Path, events: int, *, batch: int) -> float:
             str(data_dir),
             "--port",
             str(port),
+            *serve_args,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_left
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -18,7 +19,12 @@ from datetime import datetime
 from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 
@@ -48,19 +54,7 @@ class Metrics:
         wall: Callable[[], float],
     ) -> None:
         self.registry = CollectorRegistry()
-        self.request_seconds = Histogram(
-            "commonweal_http_request_duration_seconds",
-            "Time to answer an HTTP request, by route template and method.",
-            ["route", "method"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.responses = Counter(
-            "commonweal_http_responses",
-            "HTTP answers by route template, method and status.",
-            ["route", "method", "status"],
-            registry=self.registry,
-        )
+        self.latencies = LatencyTable(LATENCY_BUCKETS)
         self.refusals = Counter(
             "commonweal_refusals",
             "Requests refused with a problem document, by its code.",
@@ -76,7 +70,6 @@ class Metrics:
         self._appended: Tally[str] = Tally()
         self._appended_lock = threading.Lock()
         self.node = node
-        self._children: dict[tuple[str, str, int], tuple[Histogram, Counter]] = {}
         self.registry.register(_NodeCollector(node, federation, scheduler, self, wall))
         node.after_commit.append(self._committed)
 
@@ -91,16 +84,7 @@ class Metrics:
         """Count one answered request (called by the observing edge)."""
         if method not in METHODS:
             method = "other"
-        key = (route, method, status)
-        children = self._children.get(key)
-        if children is None:
-            children = (
-                self.request_seconds.labels(route, method),
-                self.responses.labels(route, method, str(status)),
-            )
-            self._children[key] = children
-        children[0].observe(seconds)
-        children[1].inc()
+        self.latencies.observe((route, method, status), seconds)
         if code is not None:
             self.refusals.labels(code).inc()
 
@@ -118,6 +102,48 @@ class Metrics:
     def render(self) -> bytes:
         """The text exposition format."""
         return generate_latest(self.registry)
+
+
+class LatencyTable:
+    """Request latencies as histogram rows by (route, method, status), without locks.
+
+    The observing edge runs on the event loop's one thread, so one writer updates
+    the rows; this costs a fraction of ``prometheus_client.Histogram`` per request,
+    which takes a lock per bucket and per sum. A scrape copies each row.
+    """
+
+    def __init__(self, bounds: tuple[float, ...]) -> None:
+        self.bounds = bounds
+        self.rows: dict[tuple[str, str, int], list[float]] = {}
+        """Key → a count per bucket (not cumulative), one for +Inf, then the sum."""
+
+    def observe(self, key: tuple[str, str, int], seconds: float) -> None:
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = [0] * (len(self.bounds) + 2)
+        row[bisect_left(self.bounds, seconds)] += 1
+        row[-1] += seconds
+
+    def family(self) -> HistogramMetricFamily:
+        """The rows as Prometheus's histogram, the status grouped by class (2xx, 4xx…)."""
+        merged: dict[tuple[str, str, str], list[float]] = {}
+        for (route, method, status), row in list(self.rows.items()):
+            key = (route, method, f"{status // 100}xx")
+            into = merged.setdefault(key, [0] * len(row))
+            for i, amount in enumerate(list(row)):
+                into[i] += amount
+        family = HistogramMetricFamily(
+            "commonweal_http_request_duration_seconds",
+            "Time to answer an HTTP request, by route template, method and status class.",
+            labels=["route", "method", "status"],
+        )
+        for labels, row in sorted(merged.items()):
+            cumulative, buckets = 0.0, []
+            for bound, count in zip([*self.bounds, float("inf")], row[:-1], strict=True):
+                cumulative += count
+                buckets.append(("+Inf" if bound == float("inf") else repr(bound), cumulative))
+            family.add_metric(list(labels), buckets, sum_value=row[-1])
+        return family
 
 
 class _NodeCollector(Collector):
@@ -138,6 +164,7 @@ class _NodeCollector(Collector):
         self.wall = wall
 
     def collect(self) -> Iterator[Metric]:
+        yield self.metrics.latencies.family()
         appended = CounterMetricFamily(
             "commonweal_events_appended",
             "Events appended by this process, by type.",
