@@ -330,3 +330,29 @@ def test_a_failed_job_is_logged_as_json_with_its_traceback(
     assert line["event"] == "scheduled job failed"
     assert line["job"] == "broken" and line["level"] == "error"
     assert "ValueError: bad tally" in line["exception"]
+
+
+def test_a_bug_answers_a_problem_naming_the_request_logged_with_its_traceback(
+    community: Community, log_stream: io.StringIO
+) -> None:
+    app = create_app(community.node, background_checkpoints=False)
+
+    def broken() -> None:
+        raise ZeroDivisionError("a bug")
+
+    app.add_api_route("/broken", broken)  # type: ignore[attr-defined]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/broken", headers={"X-Request-ID": "bug-1"})
+        found = samples(client)
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "internal"
+    assert response.json()["request_id"] == "bug-1"
+    assert "a bug" not in response.text  # the details stay in the log
+    lines = [orjson.loads(line) for line in log_stream.getvalue().splitlines()]
+    (failed,) = [line for line in lines if line["event"] == "request failed"]
+    assert failed["request_id"] == "bug-1" and failed["level"] == "error"
+    assert "ZeroDivisionError: a bug" in failed["exception"]
+    assert value(found, "commonweal_refusals_total", code="internal") == 1
+    latency = "commonweal_http_request_duration_seconds_count"
+    assert value(found, latency, route="/broken", method="GET", status="5xx") == 1
