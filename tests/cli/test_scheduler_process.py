@@ -14,7 +14,9 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from typer.testing import CliRunner
 
+from commonweal.cli.main import app
 from commonweal.domain.catalog import default_registry
 from commonweal.node.setup import open_store
 from commonweal.node.verify import verify_log
@@ -22,8 +24,6 @@ from tests.builders import Clock
 from tests.community import Community
 from tests.governance import admit, draft, phase, rules, submit, vote
 from tests.server import ServerProcess
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -78,6 +78,7 @@ def _start_scheduler(data_dir: Path, database_url: str | None) -> subprocess.Pop
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=os.environ)
 
 
+@pytest.mark.slow
 def test_a_separate_scheduler_closes_a_vote_while_serve_without_one_serves(
     community: Community,
     tmp_path: Path,
@@ -128,3 +129,27 @@ def test_a_separate_scheduler_closes_a_vote_while_serve_without_one_serves(
     log_lines = [orjson.loads(x) for x in (data_dir / "scheduler.log").read_text().splitlines()]
     events = [line["event"] for line in log_lines]  # JSON logs when not on a terminal
     assert events[0] == "scheduler started" and events[-1] == "scheduler stopped"
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--log-format", "xml"], "--log-format must be json, console or auto, not 'xml'"),
+        (["--log-level", "loud"], "--log-level must be one of debug, info, warning, error"),
+    ],
+)
+@pytest.mark.parametrize("command", ["serve", "scheduler"])
+def test_a_bad_log_option_is_refused_plainly(
+    tmp_path: Path, command: str, option: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(app, [command, "--data-dir", str(tmp_path), *option])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing was opened or written
+
+
+def test_the_scheduler_of_a_missing_node_is_refused_plainly(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scheduler", "--data-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "Traceback" not in result.output

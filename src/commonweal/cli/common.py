@@ -35,14 +35,21 @@ LogFormatOption = typer.Option(
 LogLevelOption = typer.Option("info", "--log-level", help="debug, info, warning or error.")
 
 
-def configure_logs(log_format: str, log_level: str) -> None:
-    """Set up this process's structured logs, or exit with a plain error for a bad choice."""
+def check_log_options(log_format: str, log_level: str) -> None:
+    """Exit with a plain error for a log format or level that does not exist."""
     from commonweal.web import logs
 
     if log_format not in ("auto", "json", "console"):
         raise fail(f"--log-format must be json, console or auto, not {log_format!r}")
     if log_level.lower() not in logs.LEVELS:
         raise fail(f"--log-level must be one of {', '.join(logs.LEVELS)}, not {log_level!r}")
+
+
+def configure_logs(log_format: str, log_level: str) -> None:
+    """Set up this process's structured logs (options checked by :func:`check_log_options`)."""
+    from commonweal.web import logs
+
+    check_log_options(log_format, log_level)
     logs.configure(log_format=log_format, level=log_level.lower())  # type: ignore[arg-type]
 
 

@@ -13,6 +13,7 @@ from commonweal.cli.common import (
     LogFormatOption,
     LogLevelOption,
     Passphrase,
+    check_log_options,
     configure_logs,
     console,
     fail,
@@ -116,7 +117,7 @@ def serve(
     ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
-    configure_logs(log_format, log_level)
+    check_log_options(log_format, log_level)
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
@@ -130,6 +131,7 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
+    configure_logs(log_format, log_level)
     run_server(
         node,
         host,

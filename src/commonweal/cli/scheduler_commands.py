@@ -12,6 +12,7 @@ from commonweal.cli.common import (
     LogFormatOption,
     LogLevelOption,
     Passphrase,
+    check_log_options,
     configure_logs,
     console,
     fail,
@@ -30,11 +31,12 @@ def scheduler(
 ) -> None:
     """Run the node's time-driven work (votes closing, rounds, checkpoints, …) until stopped,
     beside `commonweal serve --no-scheduler` on the same data directory."""
-    configure_logs(log_format, log_level)
+    check_log_options(log_format, log_level)
     try:
         node = open_node(data_dir, passphrase=passphrase, database_url=database_url)
     except SetupError as error:
         raise fail(str(error)) from None
+    configure_logs(log_format, log_level)
     tune_collector()
     worker = Scheduler(node, heartbeat=data_dir / HEARTBEAT_FILE)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: worker.stop())
