@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -69,19 +70,12 @@ def create_app(
     submitter = Submitter(node)
     federation = Federation(node)
     syncer = SyncWorker(federation)
-    if scheduler_heartbeat is None:
-        scheduler = Scheduler(node)
-
-        def scheduler_view() -> SchedulerView | None:
-            return scheduler.view()
-
-    else:
-        scheduler = follower(node)
-        heartbeat = scheduler_heartbeat
-
-        def scheduler_view() -> SchedulerView | None:
-            return read_heartbeat(heartbeat)
-
+    scheduler = Scheduler(node) if scheduler_heartbeat is None else follower(node)
+    scheduler_view: Callable[[], SchedulerView | None] = (
+        scheduler.view
+        if scheduler_heartbeat is None
+        else partial(read_heartbeat, scheduler_heartbeat)
+    )
     metrics = Metrics(node, federation, scheduler_view, wall=time.time) if observability else None
 
     @asynccontextmanager
