@@ -356,3 +356,27 @@ def test_a_bug_answers_a_problem_naming_the_request_logged_with_its_traceback(
     assert value(found, "commonweal_refusals_total", code="internal") == 1
     latency = "commonweal_http_request_duration_seconds_count"
     assert value(found, latency, route="/broken", method="GET", status="5xx") == 1
+
+
+def test_serve_without_a_scheduler_reports_the_separate_ones_heartbeat(
+    community: Community, tmp_path: Any
+) -> None:
+    from commonweal.node.scheduler import Scheduler
+
+    heartbeat = tmp_path / "scheduler.json"
+    with TestClient(create_app(community.node, scheduler_heartbeat=heartbeat)) as client:
+        problem = client.get("/readyz").json()
+        assert problem["checks"]["scheduler"] == "the scheduler has not run yet"
+        jobs = [Job("governance", lambda: None)]
+        Scheduler(
+            community.node, jobs=jobs, heartbeat=heartbeat, wall=lambda: time.time() - 100
+        ).tick()
+        detail = client.get("/readyz").json()["checks"]["scheduler"]
+        assert re.fullmatch(r"the scheduler's latest tick ended 10\d s ago", detail)
+        separate = Scheduler(community.node, jobs=jobs, heartbeat=heartbeat)
+        separate.tick()
+        separate.tick()
+        assert client.get("/readyz").status_code == 200
+        found = samples(client)
+    assert value(found, "commonweal_scheduler_job_runs_total", job="governance") == 2
+    assert value(found, "commonweal_scheduler_job_failures_total", job="governance") == 0
