@@ -2,7 +2,7 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``abuse``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``abuse``, ``ops``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -27,7 +27,7 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
-    os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation,abuse").split(",")
+    os.environ.get("BENCH_ONLY", "log,governance,treasury,commons,federation,abuse,ops").split(",")
 )
 
 
@@ -420,6 +420,43 @@ def abuse_benchmarks(results: list[Result]) -> None:
         )
 
 
+def ops_benchmarks(results: list[Result]) -> None:
+    """What running a node costs: request ids, /metrics and structured logs."""
+    from bench.observability import TARGET_PERCENT, measure
+
+    costs = []
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        step(
+            "HTTP, 8 clients, one event per request, with and without observability",
+            lambda: costs.append(measure(Path(tmp), scaled(16_000))),
+        )
+    cost = costs[0]
+    results.append(
+        Result("HTTP 1 event/request, --no-observability", cost.without, "ev/s", "reference", True)
+    )
+    results.append(
+        Result(
+            "HTTP 1 event/request, observed (defaults)",
+            cost.with_observability,
+            "ev/s",
+            "reference",
+            True,
+        )
+    )
+    results.append(
+        Result(
+            "  ... cost of ids, /metrics and JSON logs",
+            cost.percent,
+            "%",
+            f"<= {TARGET_PERCENT:.0f} %",
+            cost.percent <= TARGET_PERCENT,
+        )
+    )
+    results.append(
+        Result("  ... with --access-log as well", cost.with_access_log, "ev/s", "reference", True)
+    )
+
+
 def main() -> None:
     results: list[Result] = []
     if "log" in GROUPS:
@@ -434,6 +471,8 @@ def main() -> None:
         federation_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
+    if "ops" in GROUPS:
+        ops_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

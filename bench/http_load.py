@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -59,9 +60,14 @@ def _client_process(
 
 
 def run_http_load(
-    data_dir: Path, events: int, *, batch: int, serve_args: tuple[str, ...] = ("--no-rate-limit",)
+    data_dir: Path,
+    events: int,
+    *,
+    batch: int,
+    serve_args: Sequence[str] = ("--no-rate-limit",),
 ) -> float:
-    """Events per second accepted over HTTP by one server with 8 concurrent clients.
+    """Events per second accepted over HTTP by one server with 8 concurrent clients
+    (``serve_args`` go to ``commonweal serve``).
 
     The server runs without rate limits unless ``serve_args`` says otherwise: all 8
     clients share one address, which is a flood by any budget (bench/ratelimit.py

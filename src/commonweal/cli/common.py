@@ -39,6 +39,29 @@ PublicUrl = typer.Option(
     "http://<host>:<port>).",
 )
 
+LogFormatOption = typer.Option(
+    "auto", "--log-format", help="json, console, or auto (json unless stderr is a terminal)."
+)
+LogLevelOption = typer.Option("info", "--log-level", help="debug, info, warning or error.")
+
+
+def check_log_options(log_format: str, log_level: str) -> None:
+    """Exit with a plain error for a log format or level that does not exist."""
+    from commonweal.web import logs
+
+    if log_format not in ("auto", "json", "console"):
+        raise fail(f"--log-format must be json, console or auto, not {log_format!r}")
+    if log_level.lower() not in logs.LEVELS:
+        raise fail(f"--log-level must be one of {', '.join(logs.LEVELS)}, not {log_level!r}")
+
+
+def configure_logs(log_format: str, log_level: str) -> None:
+    """Set up this process's structured logs (options checked by :func:`check_log_options`)."""
+    from commonweal.web import logs
+
+    check_log_options(log_format, log_level)
+    logs.configure(log_format=log_format, level=log_level.lower())  # type: ignore[arg-type]
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""

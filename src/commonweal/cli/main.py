@@ -22,6 +22,7 @@ from commonweal.cli import (
     member_commands,
     node_commands,
     round_commands,
+    scheduler_commands,
     treasury_commands,
     wallet_commands,
 )
@@ -55,6 +56,7 @@ def main(
 
 app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
+app.command("scheduler")(scheduler_commands.scheduler)
 app.command("demo")(node_commands.demo)
 app.command("issuer-token")(node_commands.issuer_token)
 app.command("deploy")(deploy_commands.deploy)

@@ -9,12 +9,23 @@ import typer
 import uvicorn
 
 from commonweal.cli import network_demo
-from commonweal.cli.common import DataDir, Passphrase, PublicUrl, console, fail
+from commonweal.cli.common import (
+    DataDir,
+    LogFormatOption,
+    LogLevelOption,
+    Passphrase,
+    PublicUrl,
+    check_log_options,
+    configure_logs,
+    console,
+    fail,
+)
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.issuer_tokens import IssuerTokens
 from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.public_url import PublicUrlError, default_public_url, served_url
 from commonweal.node.runtime import tune_collector
+from commonweal.node.scheduler import HEARTBEAT_FILE
 from commonweal.node.service import Node
 from commonweal.node.setup import (
     SETTINGS_FILE,
@@ -130,8 +141,22 @@ def serve(
         + ", ".join(CLASSES)
         + ".",
     ),
+    no_scheduler: bool = typer.Option(
+        False,
+        "--no-scheduler",
+        help="Leave time-driven work to `commonweal scheduler`, run as its own process.",
+    ),
+    log_format: str = LogFormatOption,
+    log_level: str = LogLevelOption,
+    access_log: bool = typer.Option(False, "--access-log", help="Log a line per request."),
+    observability: bool = typer.Option(
+        True,
+        "--observability/--no-observability",
+        help="Request ids, latency metrics and /metrics (off only to measure their cost).",
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
+    check_log_options(log_format, log_level)
     try:
         trust = ProxyTrust.parse(trusted_proxy, proxy_header)
     except ProxyTrustError as error:
@@ -164,7 +189,19 @@ def serve(
     if trust.networks:
         proxies = ", ".join(str(network) for network in trust.networks)
         console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
-    run_server(node, host, port, IssuerTokens(data_dir), trust, limits)
+    configure_logs(log_format, log_level)
+    run_server(
+        node,
+        host,
+        port,
+        IssuerTokens(data_dir),
+        trust,
+        limits,
+        scheduler_heartbeat=data_dir / HEARTBEAT_FILE if no_scheduler else None,
+        observability=observability,
+        access_log=access_log,
+        log_level=log_level,
+    )
 
 
 def serve_rate_limits(data_dir: Path, flags: list[str], *, enabled: bool) -> RateLimits:
@@ -293,6 +330,11 @@ def run_server(
     issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
     rate_limits: RateLimits | None = None,
+    *,
+    scheduler_heartbeat: Path | None = None,
+    observability: bool = True,
+    access_log: bool = False,
+    log_level: str = "warning",
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
     :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one)."""
@@ -302,13 +344,17 @@ def run_server(
         issuer_tokens=issuer_tokens,
         trusted_proxies=trusted_proxies,
         rate_limits=rate_limits,
+        scheduler_heartbeat=scheduler_heartbeat,
+        observability=observability,
+        access_log=access_log,
     )
     try:
         uvicorn.run(
             app,
             host=host,
             port=port,
-            log_level="warning",
+            log_config=None,  # records go to the root logger, formatted by web/logs.py
+            log_level=log_level,
             access_log=False,
             proxy_headers=False,  # web.proxy reads forwarded headers, from trusted proxies only
             server_header=False,

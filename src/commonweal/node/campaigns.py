@@ -27,23 +27,38 @@ from commonweal.domain.funding.assurance import Settlement, Terms, settle
 from commonweal.domain.funding.postings import Posting
 from commonweal.domain.state import State
 from commonweal.node.aid import now
+from commonweal.node.due import Refusals, StepKey, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 
 STATUSES = ("open", "succeeded", "failed", "cancelled")
 
 
-def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
-    """Close every campaign whose deadline has passed (up to ``limit``); return the receipts."""
+def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
+    """Close every campaign whose deadline has passed (up to ``limit``); return the receipts.
+
+    A refused close is tried again later (``refusals``, node/due.py) and does not
+    hold up the other campaigns."""
+    refusals = refusals or Refusals()
     receipts = []
     for _attempt in range(limit):
         with node.reading() as state:
-            pending = closing.due(state, now(node))
-            copies = network.carried_due(state, now(node))
+            pending = [
+                c
+                for c in closing.due(state, now(node))
+                if not refusals.waiting((closing.CLOSED, c))
+            ]
+            copies = [
+                c
+                for c in network.carried_due(state, now(node))
+                if not refusals.waiting((network.CARRIED_CLOSED, tuple(c)))
+            ]
             if pending:
+                key: StepKey = (closing.CLOSED, pending[0])
                 step = (closing.CLOSED, closing.closing_body(state, pending[0]))
             elif copies:
                 home, campaign_id = copies[0]
+                key = (network.CARRIED_CLOSED, tuple(copies[0]))
                 record = carried.copy_of(state, home, campaign_id)
                 members = network.carried_members(state, record)
                 body = {
@@ -55,10 +70,9 @@ def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
                 step = (network.CARRIED_CLOSED, body)
             else:
                 break
-        try:
-            receipts.append(node.submit_as_node(*step))
-        except Rejected:
-            break
+        receipt = attempt(node, refusals, key, step[1])
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

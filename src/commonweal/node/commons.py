@@ -24,33 +24,38 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.fields import utc_stamp
 from commonweal.domain.state import State
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 
 RECENT_REPORTS = 20
 
 
-def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
+def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
     """Allocate every round whose entries have closed (up to ``limit``); return the receipts.
 
     An allocation refused because the state moved between the draw and the commit
-    (a sanction expired meanwhile) is drawn again on the next call.
+    (a sanction expired meanwhile) is drawn again later (``refusals``, node/due.py),
+    and does not hold up the other rounds.
     """
+    refusals = refusals or Refusals()
     receipts = []
     for _attempt in range(limit):
         with node.reading() as state:
             now = _now(node)
-            pending = rounds.due(state, now)
+            pending = [
+                r for r in rounds.due(state, now) if not refusals.waiting((rounds.ALLOCATED, r))
+            ]
             if not pending:
                 break
+            round_id = pending[0]
             body = {
-                "round": pending[0],
-                "allocation": rounds.allocate(state, pending[0], node.identity.did, now),
+                "round": round_id,
+                "allocation": rounds.allocate(state, round_id, node.identity.did, now),
             }
-        try:
-            receipts.append(node.submit_as_node(rounds.ALLOCATED, body))
-        except Rejected:
-            break
+        receipt = attempt(node, refusals, (rounds.ALLOCATED, round_id), body)
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

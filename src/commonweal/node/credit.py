@@ -7,6 +7,8 @@ import copy
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import orjson
+
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.credit import demurrage
 from commonweal.domain.credit.clearing import claim_of
@@ -17,20 +19,25 @@ from commonweal.domain.state import State
 from commonweal.domain.treasury.ledger import balance
 from commonweal.domain.treasury.records import UNITS
 from commonweal.domain.treasury.units import format_amount
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 
 
-def run_due(node: Node) -> list[Receipt]:
-    """Log the demurrage charges that are due now; a refusal waits for the next tick."""
+def run_due(node: Node, *, refusals: Refusals | None = None) -> list[Receipt]:
+    """Log the demurrage charges that are due now; a refused one is tried again later
+    (``refusals``, node/due.py) and does not hold up the others."""
+    refusals = refusals or Refusals()
     with node.reading() as state:
         due = demurrage.due(state, format_utc(max(node.clock(), node.last_received)))
     receipts = []
     for body in due:
-        try:
-            receipts.append(node.submit_as_node(demurrage.CHARGED, body))
-        except Rejected:
-            break
+        key = (demurrage.CHARGED, orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode())
+        if refusals.waiting(key):
+            continue
+        receipt = attempt(node, refusals, key, body)
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

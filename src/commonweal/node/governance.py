@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 from commonweal.domain.governance import closing
@@ -33,6 +34,7 @@ from commonweal.domain.governance.records import (
 from commonweal.domain.governance.tally import count, turnout
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 from commonweal.store.log_store import LogStore, members_in_standing
@@ -41,25 +43,30 @@ COUNT_TABLES = (ROLES, PROPOSALS, ALTERNATIVES, DELEGATIONS, POPULATIONS, CONSTI
 """The projection tables a recount reads whole, besides the members' standing and the ballots."""
 
 
-def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
+def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
     """Log the governance transitions that are due now (up to ``limit``); return the receipts.
 
     Counting happens on a snapshot, outside the sequencer lock, so a big count does
     not hold up other writes; the closing event's rule recounts under the lock, and
     a close refused because the state moved on meanwhile (a member left between the
-    count and the commit) is simply tried again next time.
+    count and the commit) is tried again later (``refusals``, node/due.py). A refused
+    transition never holds up the others.
     """
+    refusals = refusals or Refusals()
     receipts = []
     for _attempt in range(limit):
         with node.reading() as state:
-            pending = closing.due(state, _now(node))
+            pending = [
+                step
+                for step in closing.due(state, _now(node))
+                if not refusals.waiting((step.type, step.proposal))
+            ]
         if not pending:
             break
         step = pending[0]
-        try:
-            receipts.append(node.submit_as_node(step.type, _body(node, step)))
-        except Rejected:
-            break
+        receipt = attempt(node, refusals, (step.type, step.proposal), partial(_body, node, step))
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

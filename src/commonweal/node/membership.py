@@ -18,6 +18,7 @@ from commonweal.domain.membership.lifecycle import APPLIED, ERASED
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import MEMBERS, ROLES
 from commonweal.domain.membership.recovery import COMPLETED, due_recoveries
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 from commonweal.store.log_store import EntryRow
@@ -147,12 +148,20 @@ def erase_after_commit(node: Node, entries: list[EntryRow]) -> None:
         reconcile_profiles(node)
 
 
-def complete_due_recoveries(node: Node) -> list[Receipt]:
-    """Complete every recovery whose time lock has passed (a node-authored event each)."""
+def complete_due_recoveries(node: Node, *, refusals: Refusals | None = None) -> list[Receipt]:
+    """Complete every recovery whose time lock has passed (a node-authored event each);
+    a refused one is tried again later (``refusals``, node/due.py) and does not hold
+    up the others."""
+    refusals = refusals or Refusals()
     now = format_utc(node.clock())
-    return [
-        node.submit_as_node(COMPLETED, {"member": old}) for old in due_recoveries(node.state, now)
-    ]
+    with node.reading() as state:
+        due = [old for old in due_recoveries(state, now) if not refusals.waiting((COMPLETED, old))]
+    receipts = []
+    for old in due:
+        receipt = attempt(node, refusals, (COMPLETED, old), {"member": old})
+        if receipt is not None:
+            receipts.append(receipt)
+    return receipts
 
 
 def attach(node: Node) -> Node:

@@ -32,6 +32,7 @@ from commonweal.domain.funding.records import (
 )
 from commonweal.domain.state import State
 from commonweal.node.aid import now
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt
 
@@ -43,18 +44,25 @@ _checked: WeakKeyDictionary[Node, tuple[int, tuple[int, ...]]] = WeakKeyDictiona
 """Per node: the log size and pool periods when proposals were last checked for passing."""
 
 
-def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
+def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
     """Log the funding events that are due now (up to ``limit``); return the receipts.
 
     Conviction changes only when the log does or a pool's period turns, so pool
     proposals are re-checked only then (a check counts the members in standing).
+    A refused step is tried again later (``refusals``, node/due.py) and does not
+    hold up the others.
     """
+    refusals = refusals or Refusals()
     receipts = []
     for _attempt in range(limit):
         at = now(node)
         with node.reading() as state:
             mark = (node.size, tuple(period_now(p, at) for _i, p in sorted(state.items(POOLS))))
-            pending = closing.due(state, at, proposals=_checked.get(node) != mark)
+            pending = [
+                s
+                for s in closing.due(state, at, proposals=_checked.get(node) != mark)
+                if not refusals.waiting((s.type, s.id))
+            ]
             if not pending:
                 _checked[node] = mark
                 break
@@ -67,10 +75,9 @@ def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
                 }
             else:
                 body = {"proposal": step.id}
-        try:
-            receipts.append(node.submit_as_node(step.type, body))
-        except Rejected:
-            break
+        receipt = attempt(node, refusals, (step.type, step.id), body)
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

@@ -27,6 +27,7 @@ from commonweal.core.events import (
     leaf_bytes,
     parse_event,
     parse_event_json,
+    parse_leaf,
     sign_event,
 )
 from commonweal.core.merkle import CompactRange, leaf_hash
@@ -43,6 +44,11 @@ from commonweal.node.signatures import SignatureChecker
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
 
 Clock = Callable[[], datetime]
+
+NODE_SEQ_ATTEMPTS = 3
+"""How often the node signs its own event again when another process took its ``seq``."""
+
+SEQ_CODES = frozenset({"seq_replayed", "seq_out_of_order"})
 
 
 def _bad_signature() -> Rejected:
@@ -207,18 +213,29 @@ class Node:
         return prepared
 
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
-        """Sign and append an event authored by the node itself (its next ``seq``)."""
+        """Sign and append an event authored by the node itself (its next ``seq``).
+
+        Another process on the same store (a separate scheduler) may have used that
+        ``seq`` first: the node then catches up with the store and signs again.
+        """
         with self._node_author_lock:
-            seq = self.state.get(AUTHORS, self.identity.key_did, 0) + 1
-            event = sign_event(
-                self.identity.key,
-                type=event_type,
-                node=self.identity.did,
-                seq=seq,
-                at=format_utc(self.clock()),
-                body=body,
-            )
-            return self.commit([self.prepare_value(event)])[0]
+            for attempt in range(NODE_SEQ_ATTEMPTS):
+                seq = self.state.get(AUTHORS, self.identity.key_did, 0) + 1
+                event = sign_event(
+                    self.identity.key,
+                    type=event_type,
+                    node=self.identity.did,
+                    seq=seq,
+                    at=format_utc(self.clock()),
+                    body=body,
+                )
+                try:
+                    return self.commit([self.prepare_value(event)])[0]
+                except Rejected as rejected:
+                    if rejected.code not in SEQ_CODES or attempt == NODE_SEQ_ATTEMPTS - 1:
+                        raise
+                    self.catch_up()
+            raise AssertionError("unreachable")
 
     @staticmethod
     def _parse(raw: bytes) -> Event:
@@ -309,8 +326,12 @@ class Node:
                 count += len(request.events)
         return group
 
-    def _run_group(self, requests: list[_Request]) -> None:
-        """Apply and write one group; runs with the sequencer lock held."""
+    def _run_group(self, requests: list[_Request], *, retry_stale: bool = True) -> None:
+        """Apply and write one group; runs with the sequencer lock held.
+
+        If another process appended meanwhile (``StaleHead``), the node catches up with
+        the store and runs the group once more against the new state.
+        """
         now = max(self.clock(), self.last_received)
         received = format_utc(now)
         group = _Group()
@@ -335,7 +356,12 @@ class Node:
                     else Unavailable(f"the log could not be written: {exc}")
                 )
             if isinstance(exc, StaleHead):
-                self._load()
+                self._catch_up()
+                if retry_stale:
+                    for request in requests:
+                        request.receipts = request.error = None
+                    self._run_group(requests, retry_stale=False)
+                    return
         else:
             if group.entries:
                 self.last_received = now
@@ -421,11 +447,62 @@ class Node:
         if checkpoint is not None:
             self.checkpoint_size = checkpoint.size
 
+    # -- other writers -------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply what another process (a separate scheduler) appended to the store since
+        this node last wrote or looked; return how many entries that was.
+
+        The same rules replay the new entries onto the state, so the state equals the
+        stored projection; should anything disagree, the node reloads from the store.
+        """
+        size, _root = self.store.head()
+        if size <= self.range.size:
+            return 0
+        with self._lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
+        """:meth:`catch_up` with the sequencer lock held."""
+        size, root = self.store.head()
+        start = self.range.size
+        if size <= start:
+            return 0
+        try:
+            last = None
+            for entry in self.store.entries(start, size):
+                leaf = parse_leaf(entry.leaf)
+                event_type = self.registry.get(leaf.event.type)
+                apply_event(
+                    self.state,
+                    leaf.event,
+                    event_type,
+                    event_type.parse_body(leaf.event.body),
+                    index=entry.idx,
+                    received=leaf.received,
+                    node_did=self.identity.did,
+                    node_key=self.identity.key_did,
+                )
+                self.range.append(entry.leaf_hash)
+                last = leaf.received
+            if self.range.size != size or self.range.root() != root:
+                raise RuntimeError("the entries read do not match the stored head")
+        except Exception:  # anything unexpected: the store is the truth, read it whole
+            self._load()
+            return size - start
+        self.state.clear_journal()
+        if last is not None:
+            self.last_received = max(self.last_received, parse_utc(last))
+        latest = self.store.latest_checkpoint()
+        self.checkpoint_size = max(self.checkpoint_size, latest.size if latest else -1)
+        return size - start
+
     # -- checkpoints ----------------------------------------------------------------
 
     def checkpoint(self) -> CheckpointRow:
         """Sign a checkpoint of the current size now, unless the latest already covers it."""
         with self._lock:
+            self._catch_up()  # another process may have appended, or signed, meanwhile
             if self.checkpoint_size == self.range.size:
                 latest = self.store.latest_checkpoint()
                 assert latest is not None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -15,12 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node import campaigns, commons, credit, governance, membership, rounds
 from commonweal.node.errors import Rejected, Unavailable
-from commonweal.node.federation import alliance as federation_alliance
 from commonweal.node.federation import rollback
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import SyncWorker
+from commonweal.node.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
@@ -31,6 +31,7 @@ from commonweal.web import (
     federation_api,
     gatherings_api,
     governance_api,
+    health,
     log_routes,
     membership_api,
     pages,
@@ -39,8 +40,13 @@ from commonweal.web import (
     session,
     treasury_api,
 )
-from commonweal.web.edge import SubmissionEdge
+from commonweal.web import metrics as metrics_routes
+from commonweal.web.edge import ROUTES as EDGE_ROUTES
+from commonweal.web.edge import ASGIApp, SubmissionEdge
+from commonweal.web.health import Check
 from commonweal.web.hsts import StrictTransportSecurity
+from commonweal.web.metrics import Metrics
+from commonweal.web.observed import ObservedApp
 from commonweal.web.proxy import NO_PROXY, ForwardedHeaders, ProxyTrust
 from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Throttled
 from commonweal.web.submitter import Submitter
@@ -53,6 +59,9 @@ def create_app(
     issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
     rate_limits: RateLimits | None = None,
+    scheduler_heartbeat: Path | None = None,
+    observability: bool = True,
+    access_log: bool = False,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages.
 
@@ -60,38 +69,47 @@ def create_app(
     credentials, or a callable giving them as they are now (``node.issuer_tokens``).
     Forwarded headers are read only from ``trusted_proxies``, by the outermost layer, so
     every layer inside it sees the same client address and scheme (``web.proxy``).
+    ``rate_limits`` (on, with the default budgets, unless given) are charged inside the
+    observed layer, so a refusal is measured and carries a request id (``web.ratelimit``).
 
-    With ``background_checkpoints``, a thread signs a checkpoint whenever entries
-    have waited ``checkpoint_every_seconds`` without one, and another syncs with the
-    nodes this one recognises (witness, mirror, evidence, alliances). ``rate_limits``
-    (on, with the default budgets, unless given) wraps it all in ``web.ratelimit``.
+    With ``background_checkpoints``, the node's scheduler (node/scheduler.py: due
+    transitions, overdue checkpoints) runs in a thread, and another thread syncs
+    with the nodes this one recognises (witness, mirror, evidence, alliances). When
+    the scheduler runs as its own process (``commonweal scheduler``), pass the
+    heartbeat file it writes as ``scheduler_heartbeat``: this process then only
+    catches up with what the scheduler appends, and reports on it.
+
+    With ``observability`` (the default), every request gets an id and is measured,
+    and ``/metrics`` is served; ``access_log`` adds a log line per request.
     """
 
     submitter = Submitter(node)
     federation = Federation(node)
     syncer = SyncWorker(federation)
+    scheduler = Scheduler(node) if scheduler_heartbeat is None else follower(node)
+    scheduler_view: Callable[[], SchedulerView | None] = (
+        scheduler.view
+        if scheduler_heartbeat is None
+        else partial(read_heartbeat, scheduler_heartbeat)
+    )
+    metrics = Metrics(node, federation, scheduler_view, wall=time.time) if observability else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         submitter.start()
-        stop = threading.Event()
-        worker = None
         if background_checkpoints:
             # Before any write: is the log behind what witnesses and mirrors hold of it?
             await run_in_threadpool(rollback.check, federation)
-            worker = threading.Thread(
-                target=_checkpoint_loop, args=(node, stop), name="checkpointer", daemon=True
-            )
-            worker.start()
+            scheduler.start()
             syncer.start()
         yield
         if background_checkpoints:
             syncer.stop()
+            scheduler.stop()
         federation.close()
         submitter.stop()
-        stop.set()
-        if worker is not None:
-            worker.join(timeout=5)
+        if metrics is not None:
+            metrics.detach()
 
     app = FastAPI(
         title="Commonweal node",
@@ -103,6 +121,13 @@ def create_app(
     app.add_exception_handler(Unavailable, problems.unavailable_handler)
     app.add_exception_handler(HTTPException, problems.http_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
+    app.add_exception_handler(Exception, problems.internal_handler)
+    app.state.readiness_checks = health.node_checks(node, scheduler_view, time.time)
+    app.state.readiness_checks.append(Check("rollback", partial(_rollback_problem, federation)))
+    app.state.scheduler = scheduler
+    app.include_router(health.router(app.state.readiness_checks))
+    if metrics is not None:
+        app.include_router(metrics_routes.router(metrics))
     app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node, federation))
     app.include_router(federation_api.router(federation))
@@ -116,23 +141,29 @@ def create_app(
     app.include_router(rounds_api.router(node))
     app.include_router(treasury_api.router(node))
     app.state.node = node
-    app.state.federation = federation  # readiness: rollback.readiness(app.state.federation)
+    app.state.federation = federation
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     limits = RateLimits() if rate_limits is None else rate_limits
-    inner: SubmissionEdge | RateLimitEdge
+    limiter = None
     if limits.enabled:
         limiter = RateLimiter(
             limits, is_peer=lambda keyid: federation.recognition_by("key", keyid) is not None
         )
         app.state.rate_limiter = limiter
         app.add_exception_handler(Throttled, _throttled_handler)
-        edge = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
-        inner = RateLimitEdge(edge, limiter)
-    else:
-        inner = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    inner: ASGIApp = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
+    if limiter is not None:
+        inner = RateLimitEdge(inner, limiter)
+    if metrics is not None:
+        inner = ObservedApp(
+            inner,
+            metrics,
+            fixed_routes={*EDGE_ROUTES, federation_api.WITNESS_PATH},
+            access_log=access_log,
+        )
     return ForwardedHeaders(StrictTransportSecurity(inner), trusted_proxies)
 
 
@@ -144,29 +175,14 @@ def _token_source(
     return lambda: tokens
 
 
+def _rollback_problem(federation: Federation) -> str | None:
+    """The readiness check of rollback detection: None unless writes are refused."""
+    ready, detail = rollback.readiness(federation)
+    return None if ready else detail
+
+
 async def _throttled_handler(_request: object, exc: Exception) -> Response:
     """A budget spent inside a route (applications): the 429 with its headers."""
     assert isinstance(exc, Throttled)
     response: Response = exc.response()
     return response
-
-
-def _checkpoint_loop(node: Node, stop: threading.Event) -> None:
-    """Time-driven work: overdue checkpoints, recoveries whose time lock has passed,
-    governance transitions (voting opens, votes close, decisions execute), commons
-    allocation rounds whose entries have closed, campaigns closing at their deadlines,
-    funding rounds closing, pool proposals whose conviction has passed, and network-wide
-    votes' precincts and results (federation)."""
-    interval = node.config.checkpoint_every_seconds
-    while not stop.wait(min(interval, 1.0)):
-        try:
-            membership.complete_due_recoveries(node)
-            governance.run_due(node)
-            commons.run_due(node)
-            campaigns.run_due(node)
-            rounds.run_due(node)
-            credit.run_due(node)
-            federation_alliance.run_due(node)
-            node.checkpoint_if_due(max_age_seconds=interval)
-        except Exception:  # the next tick retries; the log itself is unaffected
-            continue

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from commonweal.node.errors import Rejected
+from commonweal.web.request_context import note_problem
 
 PROBLEM_TYPE_BASE = "https://commonweal.invalid/problems/"
 """Problem ``type`` URIs: the base plus the code (docs/protocol.md lists them)."""
@@ -87,6 +88,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
+    500: "Internal error",
     502: "Bad gateway",
     422: "Unprocessable event",
     429: "Too many requests",
@@ -95,7 +97,7 @@ TITLES = {
 
 
 def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) -> Response:
-    """A problem-details response for ``code``."""
+    """A problem-details response for ``code``, naming the request it answers (``request_id``)."""
     status = status or status_of(code)
     body = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -105,6 +107,9 @@ def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) 
         "code": code,
         **{k: v for k, v in extra.items() if v is not None},
     }
+    request_id = note_problem(code)
+    if request_id is not None:
+        body["request_id"] = request_id
     return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
 
 
@@ -137,3 +142,9 @@ async def validation_handler(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
     return problem("invalid_request", "; ".join(parts), status=400)
+
+
+async def internal_handler(_request: Request, exc: Exception) -> Response:
+    """A bug, answered with a problem naming the request id (the traceback is logged by
+    the server, with that id, as the error passes the observing edge)."""
+    return problem("internal", "the node failed to answer this request", status=500)

@@ -22,36 +22,45 @@ from commonweal.domain.federation.calls import parse_call
 from commonweal.domain.governance.events import POPULATION_REPORTED
 from commonweal.domain.governance.records import POPULATIONS, later, reached
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.node.due import Refusals, StepKey, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import mirror
 from commonweal.node.federation.service import Federation, log
 from commonweal.node.service import Node, Receipt
 
 
-def run_due(node: Node, *, limit: int = 100) -> list[Receipt]:
-    """Log the precinct and network-vote closings that are due now."""
+def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
+    """Log the precinct and network-vote closings that are due now; a refused one is
+    tried again later (``refusals``, node/due.py) and does not hold up the others."""
+    refusals = refusals or Refusals()
     receipts = []
     for _attempt in range(limit):
         with node.reading() as state:
             now = format_utc(max(node.clock(), node.last_received))
             step: tuple[str, dict[str, Any]] | None = None
+            key: StepKey = ("", None)
             for precinct_id in precincts.due(state, now):
+                key = (precincts.CLOSED, precinct_id)
+                if refusals.waiting(key):
+                    continue
                 record = precincts.precinct(state, precinct_id)
                 body = {"precinct": precinct_id, "subtotal": precincts.subtotal(state, record)}
                 step = (precincts.CLOSED, body)
                 break
             if step is None:
                 for vote_id in alliance.due(state, now):
+                    key = (alliance.CLOSED, vote_id)
+                    if refusals.waiting(key):
+                        continue
                     record = alliance.network_vote(state, vote_id)
                     result = alliance.network_result(state, record, node_did=node.identity.did)
                     step = (alliance.CLOSED, {"vote": vote_id, "result": result})
                     break
         if step is None:
             break
-        try:
-            receipts.append(node.submit_as_node(*step))
-        except Rejected:
-            break
+        receipt = attempt(node, refusals, key, step[1])
+        if receipt is not None:
+            receipts.append(receipt)
     return receipts
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import orjson
 
@@ -27,6 +28,7 @@ from commonweal.core.vc.verify import issuer_id, verify_credential, verify_prese
 from commonweal.domain.federation.standing import VISITING, VISITORS, recognition
 from commonweal.domain.federation.visitors import ADMITTED, DEPARTED
 from commonweal.node.credentials import STATUS_LIST_PATH, resolve_key
+from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.federation.service import Federation, log
 from commonweal.node.service import Node, Receipt
@@ -122,9 +124,14 @@ def visits(node: Node) -> list[dict[str, Any]]:
         return [dict(v) for _did, v in state.items(VISITORS)]
 
 
+_refusals: WeakKeyDictionary[Federation, Refusals] = WeakKeyDictionary()
+"""Departures the rules refused, per federation: skipped with backoff (node/due.py)."""
+
+
 def revoke_departed(federation: Federation) -> list[Receipt]:
     """Log the departure of every visitor whose home node revoked their credential."""
     node = federation.node
+    refusals = _refusals.setdefault(federation, Refusals())
     with node.reading() as state:
         visits = [dict(v) for _did, v in state.items(VISITORS) if v["status"] == VISITING]
         homes = {v["home"]: recognition(state, v["home"]) for v in visits}
@@ -146,12 +153,12 @@ def revoke_departed(federation: Federation) -> list[Receipt]:
             revoked = is_revoked(status, lists[entry["list"]])
         except CredentialError:
             continue
-        if revoked:
+        key = (DEPARTED, visit["visitor"])
+        if revoked and not refusals.waiting(key):
             body = {"visitor": visit["visitor"], "reason": f"credential revoked by {visit['home']}"}
-            try:
-                receipts.append(node.submit_as_node(DEPARTED, body))
-            except Rejected as refused:
-                log.info("could not end the visit of %s: %s", visit["visitor"], refused.message)
+            receipt = attempt(node, refusals, key, body)  # a refusal is logged once, retried later
+            if receipt is not None:
+                receipts.append(receipt)
     return receipts
 
 

@@ -1,0 +1,49 @@
+"""``commonweal scheduler``: the node's time-driven work as a process of its own."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import typer
+
+from commonweal.cli.common import (
+    DataDir,
+    LogFormatOption,
+    LogLevelOption,
+    Passphrase,
+    check_log_options,
+    configure_logs,
+    console,
+    fail,
+)
+from commonweal.node.runtime import tune_collector
+from commonweal.node.scheduler import HEARTBEAT_FILE, Scheduler
+from commonweal.node.setup import SetupError, open_node
+
+
+def scheduler(
+    data_dir: Path = DataDir,
+    database_url: str | None = typer.Option(None, "--database-url", help="Override the database."),
+    passphrase: str | None = Passphrase,
+    log_format: str = LogFormatOption,
+    log_level: str = LogLevelOption,
+) -> None:
+    """Run the node's time-driven work (votes closing, rounds, checkpoints, …) until stopped,
+    beside `commonweal serve --no-scheduler` on the same data directory."""
+    check_log_options(log_format, log_level)
+    try:
+        node = open_node(data_dir, passphrase=passphrase, database_url=database_url)
+    except SetupError as error:
+        raise fail(str(error)) from None
+    configure_logs(log_format, log_level)
+    tune_collector()
+    worker = Scheduler(node, heartbeat=data_dir / HEARTBEAT_FILE)
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: worker.stop())
+    console.print(f"Scheduling {node.identity.did}; heartbeat in {data_dir / HEARTBEAT_FILE}")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        node.close()

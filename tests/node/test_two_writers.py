@@ -1,0 +1,83 @@
+"""Two processes on one store (the web process and a separate scheduler): each sees the
+other's appends, and neither refuses a request because the other wrote first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from commonweal.domain.catalog import default_registry
+from commonweal.node import governance
+from commonweal.node.service import Node
+from commonweal.node.setup import open_node
+from commonweal.node.verify import verify_log
+from tests.builders import Clock
+from tests.community import Community
+from tests.governance import draft, phase, rules, submit
+
+
+@pytest.fixture
+def other(community: Community, tmp_path: Path, database_url: str | None) -> Iterator[Node]:
+    """A second node object on the same store, as a second process would open it."""
+    node = open_node(tmp_path / "node", database_url=database_url, clock=community.clock)
+    yield node
+    node.close()
+
+
+def attest(community: Community, name: str) -> None:
+    """A plain signed attestation by ``name``."""
+    community.node.submit(community.events.raw(name))
+
+
+def _rows(node: Node) -> dict[tuple[str, object], object]:
+    with node.reading() as state:
+        return {
+            (table, key): value
+            for table, rows in state.tables.items()
+            for key, value in rows.items()
+        }
+
+
+def test_catch_up_applies_what_another_process_appended(community: Community, other: Node) -> None:
+    attest(community, "alice")
+    proposal = draft(community)
+    assert other.size == community.node.size - 2
+    assert other.catch_up() == 2
+    assert other.size == community.node.size
+    assert other.range.root() == community.node.range.root()
+    assert _rows(other) == _rows(community.node)
+    assert other.catch_up() == 0
+    assert other.state.get("governance.proposals", proposal)["title"] == "Plant an orchard"
+
+
+def test_a_write_after_another_process_appended_is_not_refused(
+    community: Community, other: Node
+) -> None:
+    attest(community, "alice")  # ``other`` has not seen it
+    receipt = other.submit(community.events.raw("bob"))
+    assert receipt.index == community.node.size  # appended after alice's, not refused (503)
+    attest(community, "carol")  # and the first process, behind in turn, catches up the same way
+    assert community.node.size == other.size + 1
+    report = verify_log(community.node.store, default_registry(), compare_with=community.node.store)
+    assert report.ok, report.failures
+
+
+def test_node_authored_events_from_two_processes_take_turns_with_seq(
+    community: Community, other: Node, clock: Clock
+) -> None:
+    proposal = draft(community)
+    submit(community, proposal)
+    clock.advance(seconds=rules(community, proposal)["discussion_seconds"])
+    other.catch_up()  # ``other`` knows the proposal, and which seq the node used last ...
+    # ... and then the first process uses the next one.
+    community.node.submit_as_node("node.profile.updated", {"description": "one"})
+    # ``other`` signs with the seq it believes is next, is told the seq is taken,
+    # catches up and signs again: the voting opens.
+    logged = governance.run_due(other)
+    assert len(logged) == 1
+    community.node.catch_up()
+    assert phase(community, proposal) == "voting"
+    report = verify_log(community.node.store, default_registry(), compare_with=community.node.store)
+    assert report.ok, report.failures
