@@ -32,7 +32,7 @@ from typer.testing import CliRunner
 from commonweal.cli.main import app
 from commonweal.core.commitment import commitment
 from commonweal.node.setup import init_node
-from tests.builders import Clock, EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 
 runner = CliRunner()
 
@@ -53,6 +53,7 @@ def _fill(data: Path, clock: Clock, *, rounds: int) -> tuple[object, EventFactor
         clock=clock,
         founders=[factory.did(name) for name in ("alice", "bob")],
         checkpoint_every_events=7,
+        constitution=WITHOUT_WRITE_POLICY,
     )
     factory.node_did = node.identity.did
     _add(node, factory, clock, rounds, first=0)
@@ -310,7 +311,13 @@ def test_postgres_store_verifies_and_locates_a_changed_row(tmp_path: Path) -> No
     try:
         clock = Clock(datetime(2026, 11, 23, tzinfo=UTC))
         factory = EventFactory("", clock)
-        node = init_node(tmp_path / "pg", name="Postgres Commons", database_url=url, clock=clock)
+        node = init_node(
+            tmp_path / "pg",
+            name="Postgres Commons",
+            database_url=url,
+            clock=clock,
+            constitution=WITHOUT_WRITE_POLICY,
+        )
         factory.node_did = node.identity.did
         _add(node, factory, clock, 4, first=0)
         node.close()

@@ -18,7 +18,7 @@ from commonweal.deploy.settings import Deployment
 from commonweal.node.setup import init_node
 from commonweal.web.hsts import HSTS_MAX_AGE_SECONDS
 from commonweal.web.proxy import ProxyTrust
-from tests.builders import Clock, EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.deploy.caddy_process import CaddyProcess
 from tests.deploy.tools import caddy
 from tests.server import ServerProcess, free_port
@@ -44,7 +44,9 @@ def _commonweal() -> Path:
 @pytest.fixture
 def node_behind_caddy(tmp_path: Path) -> Iterator[tuple[ServerProcess, CaddyProcess, str]]:
     caddy()  # skip (or fail under CI) before starting anything
-    created = init_node(tmp_path / "node", name="Harbour Over TLS")
+    created = init_node(
+        tmp_path / "node", name="Harbour Over TLS", constitution=WITHOUT_WRITE_POLICY
+    )
     did = created.identity.did
     created.close()
     server = ServerProcess(tmp_path / "node", args=["--trusted-proxy", "127.0.0.1"])

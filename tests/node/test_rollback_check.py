@@ -24,7 +24,7 @@ from commonweal.node.federation import rollback
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.service import Node
 from commonweal.node.setup import init_node
-from tests.builders import Clock
+from tests.builders import WITHOUT_WRITE_POLICY, Clock
 
 
 class Answers:
@@ -38,7 +38,9 @@ class Answers:
 
 @pytest.fixture
 def node(tmp_path: Path, clock: Clock) -> Iterator[Node]:
-    created = init_node(tmp_path / "node", name="Checked Commons", clock=clock)
+    created = init_node(
+        tmp_path / "node", name="Checked Commons", clock=clock, constitution=WITHOUT_WRITE_POLICY
+    )
     yield created
     created.close()
 

@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
+from commonweal.node.federation import rollback
+from commonweal.node.federation.rollback import RollbackStatus, Sighting
 from commonweal.node.scheduler import Job
 from commonweal.web import logs
 from commonweal.web.app import create_app
@@ -70,8 +72,26 @@ def test_healthz_says_alive(client: TestClient) -> None:
 def test_readyz_is_ready_once_the_scheduler_has_ticked(client: TestClient) -> None:
     assert wait_ready(client) == (
         200,
-        {"status": "ready", "checks": {"database": "ok", "log_head": "ok", "scheduler": "ok"}},
+        {
+            "status": "ready",
+            "checks": {"database": "ok", "log_head": "ok", "scheduler": "ok", "rollback": "ok"},
+        },
     )
+
+
+def test_readyz_fails_while_the_log_is_behind_a_witnessed_checkpoint(client: TestClient) -> None:
+    """Rollback detection (node.federation.rollback) is one of the readiness checks."""
+    wait_ready(client)
+    federation = client.app.state.federation  # type: ignore[attr-defined]
+    behind = RollbackStatus(
+        local_size=3,
+        sightings=(Sighting("http://127.0.0.1:9/", "witness", 40, bytes(32)),),
+    )
+    rollback.record(federation, behind)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["rollback"]
+    assert "rolled_back" in response.json()["checks"]["rollback"]
 
 
 def test_readyz_names_a_failing_check_in_a_problem(client: TestClient) -> None:

@@ -60,6 +60,9 @@ STATUS_BY_CODE = {
     "invalid_challenge": 422,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
+    # the process itself (web.health, the last-resort handler)
+    "not_ready": 503,
+    "internal": 500,
 }
 """The status of each code the node and web layers raise themselves, where no domain
 error class says its kind; it also overrides a class's status (it holds no such
