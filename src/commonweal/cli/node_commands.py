@@ -11,7 +11,7 @@ from commonweal.cli import network_demo
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.movable_clock import ClockRefused, movable_clock
-from commonweal.node.runtime import tune_collector
+from commonweal.node.runtime import raise_open_file_limit, tune_collector
 from commonweal.node.service import Node
 from commonweal.node.setup import (
     SETTINGS_FILE,
@@ -22,6 +22,9 @@ from commonweal.node.setup import (
     read_settings,
 )
 from commonweal.web.app import create_app
+from commonweal.web.connections import ConnectionLimits, guarded_protocol
+
+_DEFAULT_LIMITS = ConnectionLimits()
 
 
 def init(
@@ -92,8 +95,30 @@ def serve(
     test_clock_file: Path | None = typer.Option(
         None, "--test-clock-file", hidden=True, help="Browser tests only (docs/web.md)."
     ),
+    max_connections: int = typer.Option(
+        _DEFAULT_LIMITS.max_connections, min=1, help="Open connections at once, from everyone."
+    ),
+    max_connections_per_address: int = typer.Option(
+        _DEFAULT_LIMITS.max_per_address, min=1, help="Open connections at once from one address."
+    ),
+    header_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.header_timeout, min=0.1, help="Seconds for a request's headers to arrive."
+    ),
+    body_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.body_timeout, min=0.1, help="Seconds for a request's body to arrive."
+    ),
+    keep_alive_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.keep_alive_timeout, min=0.1, help="Seconds an idle connection stays open."
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
+    limits = ConnectionLimits(
+        max_connections=max_connections,
+        max_per_address=max_connections_per_address,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+    )
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
         node = open_node(
@@ -107,7 +132,7 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(f"Serving {node.identity.did} on http://{host}:{port}/")
-    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens))
+    run_server(node, host, port, frozenset(read_settings(data_dir).issuer_tokens), limits)
 
 
 def demo(
@@ -217,10 +242,21 @@ def _serve_community(data_dir: Path, host: str, port: int, no_serve: bool) -> No
 
 
 def run_server(
-    node: Node, host: str, port: int, issuer_tokens: frozenset[str] = frozenset()
+    node: Node,
+    host: str,
+    port: int,
+    issuer_tokens: frozenset[str] = frozenset(),
+    limits: ConnectionLimits = _DEFAULT_LIMITS,
 ) -> None:
-    """Serve ``node`` until interrupted, then release it."""
+    """Serve ``node`` until interrupted, then release it.
+
+    Connections are capped and timed out by ``limits`` (web.connections); the process
+    first raises its open-file limit as far as those caps need, and warns if it cannot.
+    """
     tune_collector()
+    files = raise_open_file_limit(limits.max_connections)
+    if files.warning():
+        typer.echo(f"Warning: {files.warning()}", err=True)
     app = create_app(node, issuer_tokens=issuer_tokens)
     try:
         uvicorn.run(
@@ -231,6 +267,8 @@ def run_server(
             access_log=False,
             proxy_headers=False,  # the node never reads client addresses
             server_header=False,
+            http=guarded_protocol(limits),
+            timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
         )
     finally:
         node.close()
