@@ -135,11 +135,6 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
             }
         )
 
-    @api.post("/v1/checkpoints")
-    def sign_checkpoint() -> Response:
-        row = node.checkpoint()
-        return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
-
     return api
 
 

@@ -37,13 +37,15 @@ from commonweal.web import (
     treasury_api,
 )
 from commonweal.web.edge import SubmissionEdge
+from commonweal.web.security_headers import SecurityHeaders
 from commonweal.web.submitter import Submitter
 
 
 def create_app(
     node: Node, *, background_checkpoints: bool = True, issuer_tokens: frozenset[str] = frozenset()
-) -> SubmissionEdge:
-    """The web app serving ``node``: wire API, log tiles and pages.
+) -> SecurityHeaders:
+    """The web app serving ``node``: wire API, log tiles and pages, every response with
+    the security headers of web.security_headers.
 
     With ``background_checkpoints``, a thread signs a checkpoint whenever entries
     have waited ``checkpoint_every_seconds`` without one, and another syncs with the
@@ -101,7 +103,7 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    return SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter)
+    return SecurityHeaders(SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter))
 
 
 def _checkpoint_loop(node: Node, stop: threading.Event) -> None:

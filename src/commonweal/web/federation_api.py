@@ -3,7 +3,8 @@ fork evidence, visitors, alliances, and the operator's signed requests (docs/fed
 
 Requests that change anything carry an RFC 9421 signature: by a recognised node
 (``/witness/add-checkpoint``, ``POST /v1/federation/evidence``) or by this node's own
-key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync``).
+key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync`` and
+``POST /v1/checkpoints``).
 """
 
 from __future__ import annotations
@@ -224,6 +225,16 @@ def router(federation: Federation) -> APIRouter:
     async def sync(request: Request) -> Response:
         await signed(request, "sync", operator=True)
         return json_response(await run_in_threadpool(sync_once, federation))
+
+    # -- the operator's own requests about the log --------------------------------------
+
+    @api.post("/v1/checkpoints", status_code=201)
+    async def sign_checkpoint(request: Request) -> Response:
+        """Sign a checkpoint now: the operator only (``commonweal log checkpoint --node``),
+        a request signed with this node's own key. Anyone else waits for the next one."""
+        await signed(request, "checkpoint", operator=True)
+        row = await run_in_threadpool(node.checkpoint)
+        return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
 
     @api.get("/v1/federation/refusals")
     def refusals() -> Response:
