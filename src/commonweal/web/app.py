@@ -21,6 +21,7 @@ from commonweal.node.federation.sync import SyncWorker
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
+    api_docs,
     api,
     campaigns_api,
     commons_api,
@@ -81,6 +82,8 @@ def create_app(
         version=__version__,
         summary="Wire contract v1: signed civic events in a verifiable log (docs/protocol.md).",
         lifespan=lifespan,
+        docs_url=None,  # served by web.api_docs from the node's own copies, never a CDN
+        redoc_url=None,
     )
     app.add_exception_handler(Rejected, problems.rejected_handler)
     app.add_exception_handler(Unavailable, problems.unavailable_handler)
@@ -101,6 +104,7 @@ def create_app(
     app.state.node = node
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
+    app.include_router(api_docs.router(app.title))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return SecurityHeaders(SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter))

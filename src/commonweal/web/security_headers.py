@@ -30,7 +30,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), camera=(), "
+    "accelerometer=(), autoplay=(), camera=(), "
     "clipboard-read=(), clipboard-write=(self), display-capture=(), encrypted-media=(), "
     "fullscreen=(self), geolocation=(self), gyroscope=(), hid=(), idle-detection=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), "
