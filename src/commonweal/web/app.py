@@ -21,8 +21,8 @@ from commonweal.node.federation.sync import SyncWorker
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
-    api_docs,
     api,
+    api_docs,
     campaigns_api,
     commons_api,
     credentials_api,
