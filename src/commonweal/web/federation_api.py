@@ -28,6 +28,7 @@ from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
 from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
 MAX_BODY = 1024 * 1024
@@ -325,7 +326,7 @@ def router(federation: Federation) -> APIRouter:
         return json_response(alliance.view(node))
 
     @api.get("/v1/federation/votes/{vote_id}")
-    def vote(vote_id: int) -> Response:
+    def vote(vote_id: Id) -> Response:
         return json_response(alliance.vote_view(node, vote_id))
 
     @api.get("/v1/federation/precincts")
