@@ -266,3 +266,20 @@ def test_raise_open_file_limit_never_lowers_the_limit() -> None:
     limit = raise_open_file_limit(1)
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == soft
     assert limit.enough
+
+
+@pytest.mark.slow
+def test_the_overall_cap_refuses_one_connection_more_at_once(data_dir: Path) -> None:
+    for server in _serve(data_dir, "--max-connections", "5", "--header-timeout", "60"):
+        held = [_connect_from(f"127.0.0.{3 + n}", server.port) for n in range(5)]
+        try:
+            time.sleep(0.3)  # accepted and counted
+            late = _connect_from("127.0.0.1", server.port)
+            answer = _answer(late, within=5)
+            assert answer.startswith(b"HTTP/1.1 503") and b"retry-after: 5" in answer
+            late.close()
+        finally:
+            for sock in held:
+                sock.close()
+        time.sleep(0.3)  # released: served again
+        assert httpx.get(server.url + "/.well-known/commonweal").status_code == 200
