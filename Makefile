@@ -9,9 +9,11 @@ PORT ?= 8000
 NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
 CADDY := /usr/bin/caddy
+VENDOR := src/commonweal/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-network test test-fast test-browser test-postgres wheel-check bench lint format clean
+.PHONY: help install vendor wheel wheel-check demo demo-network test test-fast test-browser test-postgres bench lint format clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,9 +43,39 @@ $(CADDY):
 		echo "The TLS deployment tests need Caddy at $(CADDY) (as root: apt-get install caddy); they are skipped without it."; \
 	fi
 
-install: $(STAMP) $(CHROMIUM) $(CADDY) ## Create .venv and install Commonweal with its development tools (and Chromium, Caddy)
 
-demo: $(STAMP) ## Seeded demo: a community on :8000, and three nodes and their alliance on :8100-8103
+# The API docs' front-end code (Swagger UI, Redoc) comes from npm at build time, pinned by
+# web/package-lock.json, and is copied into the package (gitignored, never committed). Without
+# npm, /docs and /redoc say the assets are missing; they never load them from a CDN. Redoc's
+# bundle draws its vendor's logo from cdn.redoc.ly: the copy's URL is replaced by an empty image.
+$(VENDOR_STAMP): web/package.json web/package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	fi
+	@if command -v npm >/dev/null; then \
+		cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && cd .. && \
+		rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc && \
+		cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		   web/node_modules/swagger-ui-dist/swagger-ui.css \
+		   web/node_modules/swagger-ui-dist/LICENSE \
+		   web/node_modules/swagger-ui-dist/NOTICE $(VENDOR)/swagger-ui/ && \
+		cp web/node_modules/redoc/bundles/redoc.standalone.js \
+		   web/node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt \
+		   web/node_modules/redoc/LICENSE $(VENDOR)/redoc/ && \
+		sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' $(VENDOR)/redoc/redoc.standalone.js && \
+		touch $(VENDOR_STAMP); \
+	else \
+		echo "npm not found: /docs and /redoc will say their assets are missing (apt-get install npm)"; \
+	fi
+
+vendor: $(VENDOR_STAMP) ## Fetch Swagger UI and Redoc from npm (exact versions) into the package
+
+install: $(STAMP) $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## Create .venv and install Commonweal with its development tools (and Chromium, Caddy, the API docs' assets)
+
+wheel: $(STAMP) $(VENDOR_STAMP) ## Build the wheel and sdist into dist/, the API docs' assets included
+	$(BIN)/python -m build
+
+demo: $(STAMP) $(VENDOR_STAMP) ## Seeded demo: a community on :8000, and three nodes and their alliance on :8100-8103
 	$(BIN)/commonweal demo --data-dir $(DEMO_DIR) --port $(PORT) --network-port $(NETWORK_PORT)
 
 demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
@@ -58,20 +90,20 @@ format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: lint $(CHROMIUM) $(CADDY) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
+test: lint $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
 	$(PYTEST) -q
 
-test-fast: $(STAMP) $(CHROMIUM) $(CADDY) ## The quick subset: everything not marked slow
+test-fast: $(STAMP) $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## The quick subset: everything not marked slow
 	$(PYTEST) -q -m "not slow"
 
-test-browser: $(STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)
+test-browser: $(STAMP) $(VENDOR_STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)
 	$(PYTEST) -q tests/web/browser
 
-wheel-check: $(STAMP) ## Build the wheel, install it in a fresh venv, and run init, serve, sign-in, an event, verify
+wheel-check: $(STAMP) $(VENDOR_STAMP) ## Build the wheel, install it in a fresh venv, and run init, serve, sign-in, an event, verify
 	$(PYTEST) -q tests/test_wheel_install.py
 
 bench: $(STAMP) ## Run the benchmarks and print each figure beside its target
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual environment, caches and demo data
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DIR) web/node_modules $(VENDOR)

@@ -98,9 +98,9 @@ class LiveNode:
         return int(self.get("/.well-known/commonweal")["size"])
 
     def checkpoint_now(self) -> dict[str, Any]:
-        response = HTTP.post(self.url + "/v1/checkpoints")
-        response.raise_for_status()
-        result: dict[str, Any] = response.json()
+        answer = self.operator("/v1/checkpoints", {})  # the operator's request, signed
+        assert answer.status == 201, answer.text
+        result: dict[str, Any] = answer.json()
         return result
 
     def stop(self) -> None:

@@ -43,7 +43,7 @@ def test_submit_then_read_and_prove(client: TestClient, node, events: EventFacto
     assert again.status_code == 409 and again.json()["code"] == "seq_replayed"
     got = client.get(f"/v1/events/{GENESIS}").json()
     assert got["event"]["author"] == events.did("alice")
-    client.post("/v1/checkpoints")
+    node.checkpoint()
     proof = client.get("/v1/proof/inclusion", params={"index": GENESIS}).json()
     verify_inclusion(
         GENESIS,
@@ -163,3 +163,34 @@ def test_home_page_shows_the_node(client: TestClient, node, events: EventFactory
     assert f'data-testid="log-size">{GENESIS + 1}<' in page.text
     entry = client.get(f"/events/{GENESIS}")
     assert entry.status_code == 200 and "notary.document.attested" in entry.text
+
+
+def test_signing_a_checkpoint_needs_the_operators_signature(
+    client: TestClient, node, clock, events: EventFactory
+) -> None:  # type: ignore[no-untyped-def]
+    from commonweal.core.did import did_key_from_public_key
+    from commonweal.core.http_signatures import sign_peer_request
+    from commonweal.core.keys import SigningKey
+
+    assert client.post("/v1/events", content=events.raw("alice")).status_code == 201
+    before = max((c.size for c in node.store.all_checkpoints()), default=0)
+    assert before < node.size
+    unsigned = client.post("/v1/checkpoints")
+    assert unsigned.status_code == 401 and unsigned.json()["code"] == "signature_required"
+    url = "http://testserver/v1/checkpoints"
+    now = int(clock().timestamp())
+    stranger = SigningKey.generate()
+    stranger_did = did_key_from_public_key(stranger.public_key)
+    by_stranger = client.post(
+        "/v1/checkpoints",
+        headers=sign_peer_request("POST", url, b"", stranger, stranger_did, now=now),
+    )
+    assert by_stranger.status_code == 403 and by_stranger.json()["code"] == "unknown_peer"
+    assert max(c.size for c in node.store.all_checkpoints()) == before  # nothing signed
+    operator = sign_peer_request(
+        "POST", url, b"", node.identity.key, node.identity.key_did, now=now
+    )
+    signed = client.post("/v1/checkpoints", headers=operator)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["size"] == node.size
+    assert max(c.size for c in node.store.all_checkpoints()) == node.size

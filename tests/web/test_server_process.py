@@ -97,7 +97,15 @@ def test_cli_submit_and_verify_by_url(data_dir: Path, tmp_path: Path) -> None:
         assert orjson.loads(submitted.stdout)["index"] == GENESIS
         again = run(*submit, "--node", server.url)
         assert again.returncode == 1 and "already_attested" in again.stderr
-        httpx.post(server.url + "/v1/checkpoints")
+        stranger = tmp_path / "stranger"
+        init_node(stranger, name="Stranger").close()
+        refused = run("log", "checkpoint", "--node", server.url, "--data-dir", str(stranger))
+        assert refused.returncode == 1 and "refused (403)" in refused.stderr
+        checkpointed = run("log", "checkpoint", "--node", server.url, "--data-dir", str(data_dir))
+        assert checkpointed.returncode == 0, checkpointed.stderr
+        assert checkpointed.stdout.startswith(
+            httpx.get(server.url + "/.well-known/commonweal").json()["origin"]
+        )
         verified = run("verify", server.url)
         assert verified.returncode == 0, verified.stdout
         assert f"{GENESIS + 1} entries" in verified.stdout and "verified" in verified.stdout

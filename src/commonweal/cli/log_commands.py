@@ -12,7 +12,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from commonweal.cli.common import DataDir, Passphrase, console, fail
+from commonweal.cli.federation_commands import node_key
 from commonweal.client.http import NodeClient, NodeRefused
+from commonweal.client.peers import PeerClient, PeerError
 from commonweal.client.remote_log import RemoteLog
 from commonweal.domain.catalog import default_registry
 from commonweal.node import queries
@@ -31,8 +33,20 @@ app = typer.Typer(
 
 
 @app.command("checkpoint")
-def checkpoint(data_dir: Path = DataDir, passphrase: str | None = Passphrase) -> None:
+def checkpoint(
+    data_dir: Path = DataDir,
+    passphrase: str | None = Passphrase,
+    node_url: str | None = typer.Option(
+        None,
+        "--node",
+        help="Ask this running node (POST /v1/checkpoints, signed with the node key "
+        "read from --data-dir) instead of opening its database here.",
+    ),
+) -> None:
     """Sign a checkpoint of the log now and print it."""
+    if node_url is not None:
+        console.print(_checkpoint_remote(node_url, data_dir, passphrase), end="", highlight=False)
+        return
     try:
         node = open_node(data_dir, passphrase=passphrase)
     except SetupError as error:
@@ -41,6 +55,18 @@ def checkpoint(data_dir: Path = DataDir, passphrase: str | None = Passphrase) ->
         console.print(node.checkpoint().note, end="", highlight=False)
     finally:
         node.close()
+
+
+def _checkpoint_remote(node_url: str, data_dir: Path, passphrase: str | None) -> str:
+    """The operator's signed request for a checkpoint now; the signed note."""
+    try:
+        with PeerClient(node_url, key=node_key(data_dir, passphrase)) as client:
+            answer = client.post_signed("/v1/checkpoints", b"", "application/json")
+    except PeerError as error:
+        raise fail(str(error)) from None
+    if answer.status != 201:
+        raise fail(f"the node refused ({answer.status}): {answer.text}")
+    return str(answer.json()["note"])
 
 
 @app.command("proof")

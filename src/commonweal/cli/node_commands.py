@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -24,7 +25,7 @@ from commonweal.node.demo import create_demo, member_dids
 from commonweal.node.issuer_tokens import IssuerTokens
 from commonweal.node.movable_clock import ClockRefused, movable_clock
 from commonweal.node.public_url import PublicUrlError, default_public_url, served_url
-from commonweal.node.runtime import tune_collector
+from commonweal.node.runtime import raise_open_file_limit, tune_collector
 from commonweal.node.scheduler import HEARTBEAT_FILE
 from commonweal.node.service import Node
 from commonweal.node.setup import (
@@ -36,8 +37,11 @@ from commonweal.node.setup import (
     read_settings,
 )
 from commonweal.web.app import create_app
+from commonweal.web.connections import ConnectionLimits, guarded_protocol
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
 from commonweal.web.ratelimit import CLASSES, NO_RATE_LIMITS, RateLimits
+
+_DEFAULT_LIMITS = ConnectionLimits()
 
 
 def init(
@@ -154,9 +158,31 @@ def serve(
         "--observability/--no-observability",
         help="Request ids, latency metrics and /metrics (off only to measure their cost).",
     ),
+    max_connections: int = typer.Option(
+        _DEFAULT_LIMITS.max_connections, min=1, help="Open connections at once, from everyone."
+    ),
+    max_connections_per_address: int = typer.Option(
+        _DEFAULT_LIMITS.max_per_address, min=1, help="Open connections at once from one address."
+    ),
+    header_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.header_timeout, min=0.1, help="Seconds for a request's headers to arrive."
+    ),
+    body_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.body_timeout, min=0.1, help="Seconds for a request's body to arrive."
+    ),
+    keep_alive_timeout: float = typer.Option(
+        _DEFAULT_LIMITS.keep_alive_timeout, min=0.1, help="Seconds an idle connection stays open."
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     check_log_options(log_format, log_level)
+    connections = ConnectionLimits(
+        max_connections=max_connections,
+        max_per_address=max_connections_per_address,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        keep_alive_timeout=keep_alive_timeout,
+    )
     try:
         trust = ProxyTrust.parse(trusted_proxy, proxy_header)
     except ProxyTrustError as error:
@@ -197,6 +223,7 @@ def serve(
         IssuerTokens(data_dir),
         trust,
         limits,
+        connections,
         scheduler_heartbeat=data_dir / HEARTBEAT_FILE if no_scheduler else None,
         observability=observability,
         access_log=access_log,
@@ -330,6 +357,7 @@ def run_server(
     issuer_tokens: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
     trusted_proxies: ProxyTrust = NO_PROXY,
     rate_limits: RateLimits | None = None,
+    connections: ConnectionLimits = _DEFAULT_LIMITS,
     *,
     scheduler_heartbeat: Path | None = None,
     observability: bool = True,
@@ -337,8 +365,18 @@ def run_server(
     log_level: str = "warning",
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
-    :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one)."""
+    :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one).
+
+    Connections are capped and timed out by ``connections`` (web.connections); a trusted
+    proxy's own address is not capped per address. The process first raises its
+    open-file limit as far as those caps need, and warns if it cannot.
+    """
     tune_collector()
+    proxies = {str(n.network_address) for n in trusted_proxies.networks if n.num_addresses == 1}
+    connections = replace(connections, exempt=connections.exempt | proxies)
+    files = raise_open_file_limit(connections.max_connections)
+    if files.warning():
+        typer.echo(f"Warning: {files.warning()}", err=True)
     app = create_app(
         node,
         issuer_tokens=issuer_tokens,
@@ -358,6 +396,8 @@ def run_server(
             access_log=False,
             proxy_headers=False,  # web.proxy reads forwarded headers, from trusted proxies only
             server_header=False,
+            http=guarded_protocol(connections),
+            timeout_keep_alive=max(1, round(connections.keep_alive_timeout)),
         )
     finally:
         node.close()

@@ -16,6 +16,7 @@ from commonweal.node import aid
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.bounds import MAX_DISTANCE_KM, Id
 
 MAX_MESSAGE_BYTES = 80_000
 KINDS = ("request", "offer")
@@ -32,7 +33,7 @@ def router(node: Node) -> APIRouter:
         status: str | None = Query(None),
         category: str | None = Query(None),
         near: str | None = Query(None, description="a geohash cell"),
-        within_km: int | None = Query(None, ge=0),
+        within_km: int | None = Query(None, ge=0, le=MAX_DISTANCE_KM),
     ) -> Response:
         if kind is not None and kind not in KINDS:
             raise Rejected("invalid_request", "kind must be request or offer")
@@ -44,11 +45,13 @@ def router(node: Node) -> APIRouter:
         return json_response({"posts": found})
 
     @api.get("/posts/{post_id}")
-    def post(post_id: int) -> Response:
+    def post(post_id: Id) -> Response:
         return json_response(aid.post_view(node, post_id))
 
     @api.get("/posts/{post_id}/matches")
-    def matches(post_id: int, within_km: int | None = Query(None, ge=0)) -> Response:
+    def matches(
+        post_id: Id, within_km: int | None = Query(None, ge=0, le=MAX_DISTANCE_KM)
+    ) -> Response:
         return json_response({"matches": aid.matches(node, post_id, within_km)})
 
     @api.post("/messages", status_code=201)

@@ -17,6 +17,7 @@ from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web import funding_charts  # noqa: F401  (registers the amount filters)
 from commonweal.web.aid_api import KINDS, STATUSES
+from commonweal.web.bounds import Id
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 
@@ -84,7 +85,7 @@ def router(node: Node) -> APIRouter:
         return render(request, node, "aid-mine.html", aid_views.mine(node, me["did"]), me=me)
 
     @pages.get("/aid/{post_id}", response_class=HTMLResponse)
-    def post(request: Request, post_id: int) -> HTMLResponse:
+    def post(request: Request, post_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = aid_views.post_page(node, post_id, me["did"] if me else None)
         return render(request, node, "aid-post.html", page, me=me)

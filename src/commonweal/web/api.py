@@ -15,6 +15,7 @@ from commonweal.node import queries
 from commonweal.node.errors import Rejected
 from commonweal.node.public_url import public_url_of
 from commonweal.node.service import Node, Receipt
+from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.submitter import Admit, Submitter
 
 MAX_EVENT_BODY = 65_536
@@ -101,13 +102,13 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
 
     @api.get("/v1/events")
     def list_events(
-        start: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)
+        start: int = Query(0, ge=0, le=MAX_INTEGER), limit: int = Query(100, ge=1, le=1000)
     ) -> Response:
         events = queries.events_page(node, start, limit)
         return json_response({"size": node.size, "events": [_logged(e) for e in events]})
 
     @api.get("/v1/events/{index}")
-    def get_event(index: int) -> Response:
+    def get_event(index: Id) -> Response:
         return json_response(_logged(queries.logged_event(node, index)))
 
     @api.get("/v1/authors/{did}")
@@ -115,15 +116,21 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
         return json_response({"author": did, "last_seq": queries.last_seq(node, did)})
 
     @api.get("/v1/proof/inclusion")
-    def inclusion(index: int = Query(..., ge=0), size: int | None = Query(None, ge=0)) -> Response:
+    def inclusion(
+        index: int = Query(..., ge=0, le=MAX_INTEGER),
+        size: int | None = Query(None, ge=0, le=MAX_INTEGER),
+    ) -> Response:
         return json_response(queries.inclusion(node, index, size))
 
     @api.get("/v1/proof/consistency")
-    def consistency(old: int = Query(..., ge=0), new: int | None = Query(None, ge=0)) -> Response:
+    def consistency(
+        old: int = Query(..., ge=0, le=MAX_INTEGER),
+        new: int | None = Query(None, ge=0, le=MAX_INTEGER),
+    ) -> Response:
         return json_response(queries.consistency(node, old, new))
 
     @api.get("/v1/receipts/{index}")
-    def receipt(index: int) -> Response:
+    def receipt(index: Id) -> Response:
         return Response(queries.tlog_proof(node, index), media_type="text/plain; charset=utf-8")
 
     @api.get("/v1/checkpoints")
@@ -136,11 +143,6 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
                 ]
             }
         )
-
-    @api.post("/v1/checkpoints")
-    def sign_checkpoint() -> Response:
-        row = node.checkpoint()
-        return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
 
     return api
 
@@ -162,7 +164,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 async def read_limited(declared: str | None, chunks: AsyncIterator[bytes], limit: int) -> bytes:
     """Collect a body of at most ``limit`` bytes, or refuse it as too large."""
     too_large = Rejected("event_too_large", f"the request body may be at most {limit} bytes")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and _declares_more_than(declared, limit):
         raise too_large
     parts = []
     total = 0
@@ -172,3 +174,13 @@ async def read_limited(declared: str | None, chunks: AsyncIterator[bytes], limit
             raise too_large
         parts.append(chunk)
     return b"".join(parts)
+
+
+def _declares_more_than(declared: str, limit: int) -> bool:
+    """Whether a Content-Length header declares more than ``limit`` bytes (any length of
+    ASCII digits; anything else is left to the body's own count)."""
+    digits = declared.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    digits = digits.lstrip("0") or "0"
+    return len(digits) > len(str(limit)) or int(digits) > limit

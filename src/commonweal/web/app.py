@@ -25,6 +25,7 @@ from commonweal.node.service import Node
 from commonweal.web import (
     aid_api,
     api,
+    api_docs,
     campaigns_api,
     commons_api,
     credentials_api,
@@ -49,6 +50,7 @@ from commonweal.web.metrics import Metrics
 from commonweal.web.observed import ObservedApp
 from commonweal.web.proxy import NO_PROXY, ForwardedHeaders, ProxyTrust
 from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Throttled
+from commonweal.web.security_headers import SecurityHeaders
 from commonweal.web.submitter import Submitter
 
 
@@ -63,7 +65,8 @@ def create_app(
     observability: bool = True,
     access_log: bool = False,
 ) -> ForwardedHeaders:
-    """The web app serving ``node``: wire API, log tiles and pages.
+    """The web app serving ``node``: wire API, log tiles and pages, every response with
+    the security headers of web.security_headers.
 
     ``issuer_tokens`` are the SHA-256 hex digests of the bearer tokens that may issue
     credentials, or a callable giving them as they are now (``node.issuer_tokens``).
@@ -116,6 +119,8 @@ def create_app(
         version=__version__,
         summary="Wire contract v1: signed civic events in a verifiable log (docs/protocol.md).",
         lifespan=lifespan,
+        docs_url=None,  # served by web.api_docs from the node's own copies, never a CDN
+        redoc_url=None,
     )
     app.add_exception_handler(Rejected, problems.rejected_handler)
     app.add_exception_handler(Unavailable, problems.unavailable_handler)
@@ -144,6 +149,7 @@ def create_app(
     app.state.federation = federation
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
+    app.include_router(api_docs.router(app.title))
     app.include_router(pages.router(node))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     limits = RateLimits() if rate_limits is None else rate_limits
@@ -164,7 +170,7 @@ def create_app(
             fixed_routes={*EDGE_ROUTES, federation_api.WITNESS_PATH},
             access_log=access_log,
         )
-    return ForwardedHeaders(StrictTransportSecurity(inner), trusted_proxies)
+    return ForwardedHeaders(SecurityHeaders(StrictTransportSecurity(inner)), trusted_proxies)
 
 
 def _token_source(

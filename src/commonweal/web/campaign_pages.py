@@ -18,6 +18,7 @@ from commonweal.node import campaign_views, campaigns
 from commonweal.node.amounts import declared_units
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
+from commonweal.web.bounds import Id
 from commonweal.web.funding_charts import progress_bar
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
@@ -58,13 +59,13 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/campaigns/carried/{campaign_id}", response_class=HTMLResponse)
-    def carried(request: Request, campaign_id: int, home: str) -> HTMLResponse:
+    def carried(request: Request, campaign_id: Id, home: str) -> HTMLResponse:
         me = viewer(request, node)
         page = campaign_views.carried_page(node, home, campaign_id, me["did"] if me else None)
         return render(request, node, "campaign-carried.html", page, me=me)
 
     @pages.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-    def campaign(request: Request, campaign_id: int) -> HTMLResponse:
+    def campaign(request: Request, campaign_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = campaign_views.campaign_page(node, campaign_id, me["did"] if me else None)
         return render(request, node, "campaign.html", {**page, "progress_bar": progress_bar}, me=me)

@@ -14,6 +14,7 @@ from commonweal.node import campaigns
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import Id
 
 
 def router(node: Node) -> APIRouter:
@@ -34,15 +35,15 @@ def router(node: Node) -> APIRouter:
         return json_response({"carried": campaigns.carried_campaigns(node)})
 
     @api.get("/carried/{campaign_id}")
-    def carried_one(campaign_id: int, home: str = Query(...)) -> Response:
+    def carried_one(campaign_id: Id, home: str = Query(...)) -> Response:
         return json_response(campaigns.carried_view(node, home, campaign_id))
 
     @api.get("/{campaign_id}")
-    def campaign(campaign_id: int) -> Response:
+    def campaign(campaign_id: Id) -> Response:
         return json_response(campaigns.campaign_view(node, campaign_id))
 
     @api.get("/{campaign_id}/postings")
-    def postings(campaign_id: int) -> Response:
+    def postings(campaign_id: Id) -> Response:
         return json_response(campaigns.postings(node, campaign_id))
 
     return api

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from commonweal.node import commons
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import MAX_INTEGER, Id
 
 
 def router(node: Node) -> APIRouter:
@@ -25,7 +26,7 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/bookings")
     def bookings(
-        resource: int | None = Query(None),
+        resource: int | None = Query(None, ge=0, le=MAX_INTEGER),
         member: str | None = Query(None),
         include_past: bool = Query(False),
     ) -> Response:
@@ -33,21 +34,24 @@ def router(node: Node) -> APIRouter:
         return json_response({"bookings": found})
 
     @api.get("/bookings/{booking_id}")
-    def booking(booking_id: int) -> Response:
+    def booking(booking_id: Id) -> Response:
         return json_response(commons.booking_view(node, booking_id))
 
     @api.get("/rounds/{round_id}")
-    def allocation_round(round_id: int) -> Response:
+    def allocation_round(round_id: Id) -> Response:
         return json_response(commons.round_view(node, round_id))
 
     @api.get("/sanctions")
-    def sanctions(resource: int | None = Query(None), member: str | None = Query(None)) -> Response:
+    def sanctions(
+        resource: int | None = Query(None, ge=0, le=MAX_INTEGER),
+        member: str | None = Query(None),
+    ) -> Response:
         return json_response(
             {"sanctions": commons.sanctions(node, resource=resource, member=member)}
         )
 
     @api.get("/sanctions/{sanction_id}")
-    def sanction(sanction_id: int) -> Response:
+    def sanction(sanction_id: Id) -> Response:
         return json_response(commons.sanction_view(node, sanction_id))
 
     @api.get("/members/{did}")
@@ -55,7 +59,7 @@ def router(node: Node) -> APIRouter:
         return json_response(commons.standing(node, did))
 
     @api.get("/{resource_id}")
-    def resource(resource_id: int) -> Response:
+    def resource(resource_id: Id) -> Response:
         return json_response(commons.resource_view(node, resource_id))
 
     return api

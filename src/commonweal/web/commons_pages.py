@@ -5,13 +5,14 @@ browser (``static/js/commons.js`` builds the bodies a plain form cannot)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.node import commons_views
 from commonweal.node.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
+from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 
@@ -47,20 +48,23 @@ def router(node: Node) -> APIRouter:
         return render(request, node, "commons-steward.html", page, me=me)
 
     @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
-    def allocation_round(request: Request, round_id: int) -> HTMLResponse:
+    def allocation_round(request: Request, round_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = commons_views.round_page(node, round_id, me["did"] if me else None)
         return render(request, node, "commons-round.html", page, me=me)
 
     @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
-    def sanction(request: Request, sanction_id: int) -> HTMLResponse:
+    def sanction(request: Request, sanction_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = commons_views.sanction_page(node, sanction_id, me["did"] if me else None)
         return render(request, node, "commons-sanction.html", page, me=me)
 
     @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
     def resource(
-        request: Request, resource_id: int, week: str | None = None, unit: int = 1
+        request: Request,
+        resource_id: Id,
+        week: str | None = None,
+        unit: int = Query(1, ge=1, le=MAX_INTEGER),
     ) -> HTMLResponse:
         me = viewer(request, node)
         page = commons_views.resource_page(

@@ -3,7 +3,8 @@ fork evidence, visitors, alliances, and the operator's signed requests (docs/fed
 
 Requests that change anything carry an RFC 9421 signature: by a recognised node
 (``/witness/add-checkpoint``, ``POST /v1/federation/evidence``) or by this node's own
-key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync``).
+key (the operator's ``POST /v1/federation/peers|recognitions|withdrawals|sync`` and
+``POST /v1/checkpoints``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
 from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
 MAX_BODY = 1024 * 1024
@@ -234,6 +236,16 @@ def router(federation: Federation) -> APIRouter:
         await signed(request, "sync", operator=True)
         return json_response(await run_in_threadpool(sync_once, federation))
 
+    # -- the operator's own requests about the log --------------------------------------
+
+    @api.post("/v1/checkpoints", status_code=201)
+    async def sign_checkpoint(request: Request) -> Response:
+        """Sign a checkpoint now: the operator only (``commonweal log checkpoint --node``),
+        a request signed with this node's own key. Anyone else waits for the next one."""
+        await signed(request, "checkpoint", operator=True)
+        row = await run_in_threadpool(node.checkpoint)
+        return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
+
     @api.get("/v1/federation/refusals")
     def refusals() -> Response:
         rows = federation.store.refusals()
@@ -323,7 +335,7 @@ def router(federation: Federation) -> APIRouter:
         return json_response(alliance.view(node))
 
     @api.get("/v1/federation/votes/{vote_id}")
-    def vote(vote_id: int) -> Response:
+    def vote(vote_id: Id) -> Response:
         return json_response(alliance.vote_view(node, vote_id))
 
     @api.get("/v1/federation/precincts")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from commonweal.node import gathering_views
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
+from commonweal.web.bounds import Id
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 WHEN_WORDS = {"upcoming": "Coming up", "past": "Past"}
@@ -36,13 +37,13 @@ def router(node: Node) -> APIRouter:
         return render(request, node, "gathering-new.html", {"members": members}, me=me)
 
     @pages.get("/gatherings/{gathering_id}", response_class=HTMLResponse)
-    def gathering(request: Request, gathering_id: int) -> HTMLResponse:
+    def gathering(request: Request, gathering_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = gathering_views.gathering_page(node, gathering_id, me["did"] if me else None)
         return render(request, node, "gathering.html", page, me=me)
 
     @pages.get("/gatherings/{gathering_id}/checkin", response_class=HTMLResponse)
-    def checkin(request: Request, gathering_id: int) -> HTMLResponse:
+    def checkin(request: Request, gathering_id: Id) -> HTMLResponse:
         me = signed_in(request, node, "check attendees in")
         page = gathering_views.checkin_page(node, gathering_id, me["did"])
         return render(request, node, "gathering-checkin.html", page, me=me)

@@ -13,6 +13,7 @@ from commonweal.node import gatherings
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import Id
 
 
 def router(node: Node) -> APIRouter:
@@ -26,7 +27,7 @@ def router(node: Node) -> APIRouter:
         return json_response({"gatherings": gatherings.gatherings(node, when=when)})
 
     @api.get("/{gathering_id}")
-    def gathering(gathering_id: int) -> Response:
+    def gathering(gathering_id: Id) -> Response:
         return json_response(gatherings.gathering_view(node, gathering_id))
 
     return api

@@ -14,6 +14,7 @@ from commonweal.node import governance
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import Id
 
 PHASES = ("draft", "discussion", "voting", "closed", "cancelled")
 
@@ -33,22 +34,22 @@ def router(node: Node) -> APIRouter:
         return json_response({"proposals": governance.proposals(node, phase=phase, topic=topic)})
 
     @api.get("/proposals/{proposal_id}")
-    def proposal(proposal_id: int) -> Response:
+    def proposal(proposal_id: Id) -> Response:
         return json_response(governance.proposal_view(node, proposal_id))
 
     @api.get("/proposals/{proposal_id}/ballots")
-    def ballots(proposal_id: int) -> Response:
+    def ballots(proposal_id: Id) -> Response:
         return json_response({"ballots": governance.ballots(node, proposal_id)})
 
     @api.get("/proposals/{proposal_id}/result")
-    def result(proposal_id: int) -> Response:
+    def result(proposal_id: Id) -> Response:
         view = governance.proposal_view(node, proposal_id)
         if view["result"] is not None:
             return json_response({"final": True, "result": view["result"]})
         return json_response({"final": False, "result": governance.preview(node, proposal_id)})
 
     @api.get("/proposals/{proposal_id}/votes/{did}")
-    def vote_path(proposal_id: int, did: str) -> Response:
+    def vote_path(proposal_id: Id, did: str) -> Response:
         return json_response(governance.vote_path(node, proposal_id, did))
 
     @api.get("/members/{did}/delegations")

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from commonweal.node import governance, proposal_views
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
+from commonweal.web.bounds import Id
 from commonweal.web.charts import result_charts
 from commonweal.web.governance_api import PHASES
 from commonweal.web.rendering import page_router, render, signed_in, viewer
@@ -56,7 +57,7 @@ def router(node: Node) -> APIRouter:
         return render(request, node, "proposal-new.html", {"constitution": constitution}, me=me)
 
     @pages.get("/proposals/{proposal_id}", response_class=HTMLResponse)
-    def proposal(request: Request, proposal_id: int) -> HTMLResponse:
+    def proposal(request: Request, proposal_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = proposal_views.proposal_page(node, proposal_id, me["did"] if me else None)
         result = page["proposal"]["result"]

@@ -3,11 +3,12 @@ each proven in the browser (signature, leaf hash, inclusion, checkpoint signatur
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.node import queries, receipts
 from commonweal.node.service import Node
+from commonweal.web.bounds import MAX_INTEGER
 from commonweal.web.rendering import page_router, render, viewer
 
 PAGE = 50
@@ -18,7 +19,9 @@ def router(node: Node) -> APIRouter:
     pages = page_router()
 
     @pages.get("/log", response_class=HTMLResponse)
-    def log(request: Request, before: int | None = None) -> HTMLResponse:
+    def log(
+        request: Request, before: int | None = Query(None, ge=0, le=MAX_INTEGER)
+    ) -> HTMLResponse:
         me = viewer(request, node)
         latest = queries.latest_checkpoint(node)
         entries = receipts.page(node, before, PAGE)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from commonweal.core.events import EventError, load_json
@@ -17,6 +17,7 @@ from commonweal.node import credentials, membership, standing
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.api import read_limited
+from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.qr import qr_svg
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 from commonweal.web.verdicts import verdict
@@ -91,7 +92,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/members/{did}/credentials/{number}.json")
-    def credential_file(did: str, number: int) -> Response:
+    def credential_file(did: str, number: Id) -> Response:
         held = standing.held_credential(node, did, number)
         return Response(
             orjson.dumps(held["credential"], option=orjson.OPT_INDENT_2),
@@ -100,7 +101,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/members/{did}/credentials/{number}/qr.svg")
-    def credential_qr(did: str, number: int) -> Response:
+    def credential_qr(did: str, number: Id) -> Response:
         held = standing.held_credential(node, did, number)
         text = orjson.dumps(held["credential"]).decode()
         svg = qr_svg(text, f"QR code of {held['kind']} credential {number}")
@@ -134,7 +135,11 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/verify", response_class=HTMLResponse)
-    def verify_form(request: Request, member: str | None = None, n: int = 0) -> HTMLResponse:
+    def verify_form(
+        request: Request,
+        member: str | None = None,
+        n: int = Query(0, ge=0, le=MAX_INTEGER),
+    ) -> HTMLResponse:
         text = ""
         if member and n:
             held = standing.held_credential(node, member, n)

@@ -27,6 +27,7 @@ from commonweal.web import (
     round_pages,
     treasury_pages,
 )
+from commonweal.web.bounds import Id
 from commonweal.web.rendering import TEMPLATES, page_router, render
 
 PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
@@ -76,7 +77,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/events/{index}", response_class=HTMLResponse)
-    def event_page(request: Request, index: int) -> HTMLResponse:
+    def event_page(request: Request, index: Id) -> HTMLResponse:
         logged = queries.logged_event(node, index)
         proof = (
             queries.inclusion(node, index, None)

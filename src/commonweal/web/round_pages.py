@@ -17,6 +17,7 @@ from commonweal.domain.funding.rounds import MAX_DAYS
 from commonweal.node import round_views
 from commonweal.node.amounts import money
 from commonweal.node.service import Node
+from commonweal.web.bounds import Id
 from commonweal.web.funding_charts import bars, conviction_chart, progress_bar
 from commonweal.web.rendering import page_router, render, viewer
 
@@ -46,7 +47,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/rounds/{round_id}", response_class=HTMLResponse)
-    def round_page(request: Request, round_id: int) -> HTMLResponse:
+    def round_page(request: Request, round_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = round_views.round_page(node, round_id, me["did"] if me else None)
         if "round" not in page:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from commonweal.node import rounds
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import Id
 
 
 def router(node: Node) -> APIRouter:
@@ -24,11 +25,11 @@ def router(node: Node) -> APIRouter:
         return json_response({"rounds": rounds.rounds(node)})
 
     @api.get("/{round_id}")
-    def round_view(round_id: int) -> Response:
+    def round_view(round_id: Id) -> Response:
         return json_response(rounds.round_view(node, round_id))
 
     @api.get("/{pool_id}/stakes/{did}")
-    def stakes(pool_id: int, did: str) -> Response:
+    def stakes(pool_id: Id, did: str) -> Response:
         return json_response(rounds.stakes(node, pool_id, did))
 
     return api

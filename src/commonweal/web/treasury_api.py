@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from commonweal.node import credit, treasury
 from commonweal.node.service import Node
 from commonweal.web.api import json_response
+from commonweal.web.bounds import MAX_INTEGER, Id
 
 
 def router(node: Node) -> APIRouter:
@@ -35,7 +36,7 @@ def router(node: Node) -> APIRouter:
     def ledger(
         unit: str | None = Query(None),
         account: str | None = Query(None),
-        after: int | None = Query(None, ge=-1),
+        after: int | None = Query(None, ge=-1, le=MAX_INTEGER),
         limit: int = Query(100, ge=1, le=treasury.MAX_PAGE),
     ) -> Response:
         page = treasury.ledger(node, unit=unit, account=account, after=after, limit=limit)
@@ -58,7 +59,7 @@ def router(node: Node) -> APIRouter:
         return json_response({"expenses": treasury.expenses(node, status=status, fund=fund)})
 
     @api.get("/treasury/expenses/{expense_id}")
-    def expense(expense_id: int) -> Response:
+    def expense(expense_id: Id) -> Response:
         return json_response(treasury.expense(node, expense_id))
 
     @api.get("/treasury/budgets")

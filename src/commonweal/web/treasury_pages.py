@@ -11,6 +11,7 @@ from commonweal.domain.treasury.records import SPEND
 from commonweal.node import treasury_views
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
+from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
@@ -67,7 +68,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
-    def expense(request: Request, expense_id: int) -> HTMLResponse:
+    def expense(request: Request, expense_id: Id) -> HTMLResponse:
         me = viewer(request, node)
         page = treasury_views.expense_page(node, expense_id, me["did"] if me else None)
         return render(request, node, "treasury-expense.html", page, me=me)

@@ -23,6 +23,7 @@ from commonweal.client.peers import PeerClient
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.witness import Recorded
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
+from commonweal.node.federation.refusal_budget import RefusalBudget
 from commonweal.node.service import Node
 from commonweal.store.federation_store import FederationStore, WitnessAdvance
 
@@ -110,6 +111,7 @@ class Federation:
         """What the witnesses and mirrors last said of this log's size (``rollback``)."""
         """Cosignature lines on mirrored checkpoints already refused (see ``cosigned``)."""
         self._witnessed: dict[str, Recorded | None] = {}
+        self.refusal_budget = RefusalBudget(time.monotonic)
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -204,7 +206,13 @@ class Federation:
     # -- refusals -----------------------------------------------------------------------
 
     def refuse(self, peer: str, action: str, code: str, detail: str) -> None:
-        """Log a refusal: in the refusals table and the process log."""
+        """Log a refusal: in the refusals table and the process log, within the refusal
+        budget (node.federation.refusal_budget); past it, the refusal is only counted."""
+        left_out = self.refusal_budget.admit(peer)
+        if left_out is None:
+            return
+        if left_out:
+            detail = f"{detail} (and {left_out} more refusals from here not written down)"
         log.warning("refused %s from %s: %s: %s", action, peer, code, detail)
         try:
             self.store.refuse(self.stamp(), peer, action, code, detail)
