@@ -7,6 +7,7 @@ import typer
 from commonweal.cli import (
     aid_commands,
     alliance_commands,
+    backup_commands,
     campaign_commands,
     commons_commands,
     credential_commands,
@@ -34,6 +35,9 @@ app.command("init")(node_commands.init)
 app.command("serve")(node_commands.serve)
 app.command("demo")(node_commands.demo)
 app.command("issuer-token")(node_commands.issuer_token)
+app.command("backup")(backup_commands.backup)
+app.command("restore-backup")(backup_commands.restore)
+app.command("upgrade")(backup_commands.upgrade)
 app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")

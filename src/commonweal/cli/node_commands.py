@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import typer
@@ -21,6 +22,7 @@ from commonweal.node.setup import (
     open_node,
     read_settings,
 )
+from commonweal.node.upgrade import require_current_schema
 from commonweal.web.app import create_app
 
 
@@ -96,10 +98,12 @@ def serve(
     """Serve the node's API, log tiles and pages."""
     try:
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
+        require_current_schema(data_dir, database_url)
         node = open_node(
             data_dir,
             passphrase=passphrase,
             database_url=database_url,
+            migrate_schema=False,
             **({"clock": clock} if clock else {}),
         )
     except (SetupError, ClockRefused) as error:
@@ -222,6 +226,10 @@ def run_server(
     """Serve ``node`` until interrupted, then release it."""
     tune_collector()
     app = create_app(node, issuer_tokens=issuer_tokens)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the
+    # default handler the process would die there, before the node is closed and its
+    # write-ahead log folded into node.db. This handler turns it into a normal exit.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         uvicorn.run(
             app,
@@ -234,6 +242,10 @@ def run_server(
         )
     finally:
         node.close()
+
+
+def _exit_on_terminate(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def issuer_token(data_dir: Path = DataDir) -> None:

@@ -193,13 +193,19 @@ def open_node(
     passphrase: str | None = None,
     database_url: str | None = None,
     clock: Clock = system_clock,
+    migrate_schema: bool = True,
 ) -> Node:
-    """Open an existing node: its key, settings and database."""
+    """Open an existing node: its key, settings and database.
+
+    With ``migrate_schema`` False the schema is left as it is (``serve`` checks it is
+    current first, and leaves migrating to ``commonweal upgrade``).
+    """
     settings = read_settings(data_dir)
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
     engine = make_engine(database_url or settings.database_url or sqlite_url(data_dir))
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     store = LogStore(engine)
     meta = store.read_meta()
     if meta.get("did") != identity.did:
