@@ -106,9 +106,8 @@ def dump_postgres(url: str, target: Path) -> Facts:
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             size, root = connection.execute(text("SELECT size, root FROM log_head")).one()
-            meta: dict[str, str] = dict(
-                connection.execute(text("SELECT key, value FROM node_meta")).tuples()
-            )
+            rows = connection.execute(text("SELECT key, value FROM node_meta")).all()
+            meta = {str(key): str(value) for key, value in rows}
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             _run(
                 [

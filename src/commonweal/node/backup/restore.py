@@ -88,6 +88,7 @@ def restore_backup(
             done = _check(LogStore(engine), manifest, accept_rollback, ask)
         finally:
             engine.dispose()
+        (staging / PGDUMP_FILE).unlink(missing_ok=True)  # loaded into the database
         (staging / f"{SQLITE_FILE}-wal").unlink(missing_ok=True)
         (staging / f"{SQLITE_FILE}-shm").unlink(missing_ok=True)
         if data_dir.exists():
