@@ -147,7 +147,7 @@ def test_a_truncated_or_altered_backup_is_refused_and_nothing_is_written(
         copy = tmp_path / "damaged.tar"
         copy.write_bytes(damaged)
         target = tmp_path / "target"
-        with pytest.raises(RestoreRefused, match="truncated|altered|damaged") as refused:
+        with pytest.raises(RestoreRefused, match=r"truncated|altered|damaged") as refused:
             restore_backup(copy, target)
         assert "nothing was restored" in str(refused.value) or "damaged" in str(refused.value), (
             label
