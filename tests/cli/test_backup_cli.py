@@ -116,6 +116,16 @@ def test_backup_restore_and_verify_through_the_command(tmp_path: Path) -> None:
     assert not other.exists()
 
 
+def test_backing_up_what_is_not_a_node_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    answer = runner.invoke(app, ["backup", "--data-dir", str(empty)])
+    assert answer.exit_code == 1 and "not a node data directory" in answer.output
+    assert list(empty.iterdir()) == []
+    missing = runner.invoke(app, ["restore-backup", str(tmp_path / "no.tar"), "-d", str(empty)])
+    assert missing.exit_code == 1 and "no backup file" in missing.output
+
+
 @pytest.mark.slow
 def test_the_restore_drill_loses_nothing_acknowledged_before_the_backup(tmp_path: Path) -> None:
     data = tmp_path / "node"

@@ -18,10 +18,12 @@ from typer.testing import CliRunner
 from commonweal.cli.main import app
 from commonweal.domain.catalog import default_registry
 from commonweal.node.backup.restore import restore_backup
-from commonweal.node.setup import SetupError, open_store
+from commonweal.node.setup import SetupError, init_node, open_store
 from commonweal.node.upgrade import require_current_schema, schema_state, upgrade_node
 from commonweal.node.verify import verify_log
 from commonweal.store.database import MIGRATIONS, make_engine, sqlite_url
+from tests.builders import Clock
+from tests.conftest import POSTGRES_URL, fresh_postgres_database
 from tests.fixtures.release_store import FIXTURE
 from tests.server import free_port
 
@@ -106,10 +108,10 @@ def test_the_next_migration_upgrades_the_release_store_after_a_backup(
     assert schema_state(tmp_path / "before") == (RELEASE_SCHEMA, RELEASE_SCHEMA)
 
 
-def _downgrade(data_dir: Path, revision: str) -> None:
+def _downgrade(data_dir: Path, revision: str, url: str | None = None) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    engine = make_engine(sqlite_url(data_dir))
+    engine = make_engine(url or sqlite_url(data_dir))
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
@@ -147,3 +149,20 @@ def test_a_schema_from_a_newer_release_is_refused(release_store: Path) -> None:
         require_current_schema(release_store)
     with pytest.raises(SetupError, match="newer release"):
         upgrade_node(release_store, now=now)
+
+
+@pytest.mark.postgres
+def test_an_upgrade_on_postgresql_takes_a_pg_dump_first(tmp_path: Path, clock: Clock) -> None:
+    if not POSTGRES_URL:
+        pytest.skip("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
+    for url in fresh_postgres_database():
+        data_dir = tmp_path / "node"
+        init_node(data_dir, name="Upgraded on PostgreSQL", database_url=url, clock=clock).close()
+        _downgrade(data_dir, "0005", url)
+        with pytest.raises(SetupError, match="commonweal upgrade"):
+            require_current_schema(data_dir)
+        done = upgrade_node(data_dir, now=now)
+        assert (done.before, done.after) == ("0005", RELEASE_SCHEMA)
+        assert done.backup is not None and done.backup.database == "postgresql"
+        require_current_schema(data_dir)
+        assert verifies(data_dir)
