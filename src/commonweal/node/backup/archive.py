@@ -154,7 +154,9 @@ def _parse_manifest(raw: bytes) -> tuple[dict[str, Any], dict[str, Member]]:
             for m in manifest["files"]
         }
         int(manifest["log"]["size"])
-        str(manifest["node"]["did"])
+        str(manifest["log"]["root"])
+        for name in ("did", "origin", "vkey"):
+            str(manifest["node"][name])
         str(manifest["database"]["kind"])
     except (ValueError, KeyError, TypeError) as error:
         raise BackupDamaged(f"the backup's manifest is damaged ({error})") from None

@@ -75,12 +75,15 @@ def asked_cosigned(
         client = connect(url)
         try:
             answer = client.get_json("/v1/federation/witnessed")
-        except PeerError as error:
+        except (PeerError, ValueError) as error:  # unreachable, refused, or not JSON
             unanswered.append(f"{url} could not be asked what it cosigned ({error})")
             continue
         finally:
             client.close()
-        for log in answer.get("logs", []) if isinstance(answer, dict) else []:
+        logs = answer.get("logs") if isinstance(answer, dict) else None
+        for log in logs if isinstance(logs, list) else []:
+            if not isinstance(log, dict):
+                continue
             try:
                 checkpoint = open_checkpoint(str(log.get("checkpoint", "")), verifier)
             except (NoteError, ValueError):

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from commonweal.client.peers import PeerClient
 from commonweal.node.backup.archive import BackupDamaged, read_archive
 from commonweal.node.backup.cosigned import asked_cosigned, held_cosigned, judge
@@ -69,6 +71,8 @@ def restore_backup(
             manifest = read_archive(backup, staging)
         except BackupDamaged as error:
             raise RestoreRefused(f"{error}; nothing was restored") from None
+        if _settings(staging).get("origin") != manifest["node"]["origin"]:
+            raise RestoreRefused("the backup's node.json is another node's than its manifest names")
         kind = manifest["database"]["kind"]
         if kind == "postgresql":
             url = database_url or _settings(staging).get("database_url")
@@ -86,6 +90,8 @@ def restore_backup(
             raise RestoreRefused(f"the backup's database is of an unknown kind {kind!r}")
         try:
             done = _check(LogStore(engine), manifest, accept_rollback, ask)
+        except SQLAlchemyError as error:
+            raise RestoreRefused(f"the backup's database cannot be read: {error}") from None
         finally:
             engine.dispose()
         (staging / PGDUMP_FILE).unlink(missing_ok=True)  # loaded into the database
@@ -111,7 +117,12 @@ def _require_empty(data_dir: Path) -> None:
 
 
 def _settings(folder: Path) -> dict[str, Any]:
-    settings: dict[str, Any] = json.loads((folder / SETTINGS_FILE).read_text())
+    try:
+        settings = json.loads((folder / SETTINGS_FILE).read_text())
+    except (OSError, ValueError) as error:
+        raise RestoreRefused(f"the backup's node.json cannot be read: {error}") from None
+    if not isinstance(settings, dict):
+        raise RestoreRefused("the backup's node.json is not a settings object")
     return settings
 
 
@@ -152,7 +163,7 @@ def _check(
             f"the backup's database holds a log of {size} entries, its manifest says "
             f"{manifest['log']['size']}: it is not the snapshot the manifest describes"
         )
-    if meta.get("did") != node["did"] or meta.get("vkey") != node["vkey"]:
+    if any(meta.get(name) != node[name] for name in ("did", "origin", "vkey")):
         raise RestoreRefused("the backup's database is another node's than its manifest names")
     cosigned = held_cosigned(store)
     asked, unanswered = asked_cosigned(store, node["vkey"], ask)
