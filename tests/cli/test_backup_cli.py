@@ -60,6 +60,7 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@pytest.mark.slow  # a served node: several seconds to start
 def test_a_clean_stop_leaves_the_whole_log_in_node_db(tmp_path: Path) -> None:
     """The defect: after SIGTERM the newest pages sat only in node.db-wal (the process
     died on uvicorn's re-raised signal before closing the node), so node.db alone was
