@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL
 from commonweal.store.schema import log_entries, metadata
 
 PAGES_PER_STEP = 1024
-PAUSE_SECONDS = 0.005
+PAUSE_SECONDS = 0.02
 
 
 class SnapshotError(Exception):
@@ -57,6 +57,8 @@ def copy_sqlite(
         reader.execute("BEGIN")
         facts = _sqlite_facts(reader)  # opens the read transaction: the snapshot copied
         writer = sqlite3.connect(target)
+        # a scratch copy (the archive that holds it is synced): no flush of its own
+        writer.execute("PRAGMA synchronous=OFF")
         try:
             reader.backup(writer, pages=pages, progress=lambda *_: time.sleep(pause))
         finally:

@@ -92,7 +92,7 @@ def take_backup(
                     f"{data_dir} has no {path.name}: it is not a node's data directory"
                 )
         manifest = _manifest(facts, kind, database.name, files, now())
-        write_archive(output, manifest, files)
+        write_archive(output, manifest, files, pause=pause)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BackupMade(
