@@ -8,6 +8,7 @@ from commonweal import __version__
 from commonweal.cli import (
     aid_commands,
     alliance_commands,
+    backup_commands,
     campaign_commands,
     commons_commands,
     credential_commands,
@@ -60,6 +61,9 @@ app.command("scheduler")(scheduler_commands.scheduler)
 app.command("demo")(node_commands.demo)
 app.command("issuer-token")(node_commands.issuer_token)
 app.command("deploy")(deploy_commands.deploy)
+app.command("backup")(backup_commands.backup)
+app.command("restore-backup")(backup_commands.restore)
+app.command("upgrade")(backup_commands.upgrade)
 app.add_typer(key_commands.app, name="key")
 app.add_typer(event_commands.app, name="event")
 app.add_typer(log_commands.app, name="log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +37,7 @@ from commonweal.node.setup import (
     open_node,
     read_settings,
 )
+from commonweal.node.upgrade import require_current_schema
 from commonweal.web.app import create_app
 from commonweal.web.connections import ConnectionLimits, guarded_protocol
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError
@@ -190,6 +192,7 @@ def serve(
     try:
         limits = serve_rate_limits(data_dir, rate_limit, enabled=not no_rate_limit)
         clock = movable_clock(test_clock_file, host) if test_clock_file else None
+        require_current_schema(data_dir, database_url)
         settings = read_settings(data_dir)
         node = open_node(
             data_dir,
@@ -197,6 +200,7 @@ def serve(
             database_url=database_url,
             public_url=public_url,
             default_public_url=default_public_url(host, port, settings.domain),
+            migrate_schema=False,
             **({"clock": clock} if clock else {}),
         )
     except (SetupError, ClockRefused, PublicUrlError) as error:
@@ -286,7 +290,6 @@ def demo(
 
 
 def _serve_network_until_stopped(network_dir: Path, host: str, base_port: int) -> None:
-    import signal
     import time
 
     children = network_demo.start(network_dir, host, base_port)
@@ -386,6 +389,10 @@ def run_server(
         observability=observability,
         access_log=access_log,
     )
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the
+    # default handler the process would die there, before the node is closed and its
+    # write-ahead log folded into node.db. This handler turns it into a normal exit.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         uvicorn.run(
             app,
@@ -401,6 +408,10 @@ def run_server(
         )
     finally:
         node.close()
+
+
+def _exit_on_terminate(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def issuer_token(data_dir: Path = DataDir) -> None:

@@ -41,6 +41,7 @@ from commonweal.node.identity import NodeIdentity
 from commonweal.node.proofs import ProofService
 from commonweal.node.replay import AUTHORS, DERIVED_TABLES, apply_event
 from commonweal.node.signatures import SignatureChecker
+from commonweal.store.database import close_engine
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
 
 Clock = Callable[[], datetime]
@@ -145,7 +146,7 @@ class Node:
         """Release the signature workers and the database connections."""
         self.signatures.close()
         self.store.close_writer()
-        self.store.engine.dispose()
+        close_engine(self.store.engine)
 
     @contextmanager
     def reading(self) -> Iterator[State]:

@@ -234,12 +234,17 @@ def open_node(
     clock: Clock = system_clock,
     public_url: str | None = None,
     default_public_url: str | None = None,
+    migrate_schema: bool = True,
 ) -> Node:
     """Open an existing node: its key, settings and database.
 
     Its public URL is ``public_url`` when given, else the one ``node.json`` records;
     else, for a node created before ``node.json`` kept it, the URL its profile
-    announces; else ``default_public_url`` (the address it is served on)."""
+    announces; else ``default_public_url`` (the address it is served on).
+
+    With ``migrate_schema`` False the schema is left as it is (``serve`` checks it is
+    current first, and leaves migrating to ``commonweal upgrade``).
+    """
     settings = read_settings(data_dir)
     given = public_url or settings.public_url
     try:
@@ -249,7 +254,8 @@ def open_node(
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
     engine = database_engine(database_url or settings.database_url or sqlite_url(data_dir))
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     store = LogStore(engine)
     meta = store.read_meta()
     if meta.get("did") != identity.did:

@@ -7,7 +7,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -69,16 +72,56 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, script_location: Path = MIGRATIONS) -> None:
     """Bring the schema up to the newest migration (and set SQLite's WAL mode once)."""
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(script_location))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database was last brought to (None: no migration has run)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def newest_revision(script_location: Path = MIGRATIONS) -> str:
+    """The newest migration this release knows."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "the migrations folder holds no migration"
+    return head
+
+
+def known_revisions(script_location: Path = MIGRATIONS) -> set[str]:
+    """Every migration this release knows."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def close_engine(engine: Engine) -> None:
+    """Close every connection; SQLite first folds its write-ahead log into the database.
+
+    After a clean stop ``node.db`` alone then holds the whole log (without this, the
+    newest pages stay in ``node.db-wal`` until the next open). It is still no backup
+    while the node runs: ``commonweal backup`` is (docs/operations.md).
+    """
+    if engine.dialect.name == "sqlite":
+        try:
+            with engine.connect() as connection:
+                # a reader still open elsewhere must not hold the stop up for the full 30 s
+                connection.exec_driver_sql("PRAGMA busy_timeout=2000")
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DBAPIError:
+            pass  # best effort: the database is whole either way, the WAL is replayed on open
+    engine.dispose()
 
 
 def is_initialised(engine: Engine) -> bool:
