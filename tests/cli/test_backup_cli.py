@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from commonweal.cli.main import app
 from commonweal.node.setup import init_node, open_store
-from tests.builders import EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, EventFactory
 from tests.cli.test_cli import run
 from tests.server import ServerProcess
 
@@ -66,7 +66,7 @@ def test_a_clean_stop_leaves_the_whole_log_in_node_db(tmp_path: Path) -> None:
     died on uvicorn's re-raised signal before closing the node), so node.db alone was
     short of the acknowledged log."""
     data = tmp_path / "node"
-    node = init_node(data, name="Clean Stop")
+    node = init_node(data, name="Clean Stop", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did
     node.close()
     server = ServerProcess(data).start()
@@ -94,7 +94,7 @@ def test_a_clean_stop_leaves_the_whole_log_in_node_db(tmp_path: Path) -> None:
 
 def test_backup_restore_and_verify_through_the_command(tmp_path: Path) -> None:
     data = tmp_path / "node"
-    init_node(data, name="Command Commons").close()
+    init_node(data, name="Command Commons", constitution=WITHOUT_WRITE_POLICY).close()
     backup = tmp_path / "node.tar"
     made = runner.invoke(app, ["backup", "--data-dir", str(data), "--output", str(backup)])
     assert made.exit_code == 0, made.output
@@ -130,7 +130,7 @@ def test_backing_up_what_is_not_a_node_says_so(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_restore_drill_loses_nothing_acknowledged_before_the_backup(tmp_path: Path) -> None:
     data = tmp_path / "node"
-    node = init_node(data, name="Drill Commons")
+    node = init_node(data, name="Drill Commons", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did
     node.close()
     server = ServerProcess(data).start()

@@ -22,7 +22,7 @@ from commonweal.node.verify import verify_log
 from commonweal.store.database import is_initialised, make_engine
 from commonweal.store.federation_store import FederationStore
 from commonweal.store.messages import MessageStore, StoredMessage
-from tests.builders import Clock, EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.conftest import fresh_postgres_database
 
 PROFILE = {"display_name": "Amara", "contact": "amara@example.org"}
@@ -53,6 +53,7 @@ def source(tmp_path: Path, database_url: str | None, clock: Clock) -> Iterator[N
         founders=[founder],
         founder_profiles={founder: PROFILE},
         database_url=database_url,
+        constitution=WITHOUT_WRITE_POLICY,
     )
     factory.node_did = node.identity.did
     for _ in range(40):
@@ -136,7 +137,9 @@ def _damaged_copies(backup: Path) -> Iterator[tuple[str, bytes]]:
 def test_a_truncated_or_altered_backup_is_refused_and_nothing_is_written(
     tmp_path: Path, clock: Clock
 ) -> None:
-    node = init_node(tmp_path / "source", name="Damaged", clock=clock)
+    node = init_node(
+        tmp_path / "source", name="Damaged", clock=clock, constitution=WITHOUT_WRITE_POLICY
+    )
     factory = EventFactory(node.identity.did, clock)
     for _ in range(30):
         node.submit(orjson.dumps(factory.event("bo")))

@@ -18,7 +18,7 @@ from commonweal.node.backup.restore import RestoreRefused, restore_backup
 from commonweal.node.service import Node
 from commonweal.node.setup import init_node
 from commonweal.store.federation_store import FederationStore
-from tests.builders import Clock, EventFactory
+from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.server import ServerProcess, free_port
 
 
@@ -57,11 +57,13 @@ pytestmark = pytest.mark.slow  # one served witness for the module: a few second
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     tmp_path = tmp_path_factory.mktemp("witnessed")
     clock = Clock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
-    birch = init_node(tmp_path / "birch", name="Birch", clock=clock)
+    birch = init_node(
+        tmp_path / "birch", name="Birch", clock=clock, constitution=WITHOUT_WRITE_POLICY
+    )
     birch_did = birch.identity.did
     birch.close()
     server = ServerProcess(tmp_path / "birch", free_port())
-    ash = init_node(tmp_path / "ash", name="Ash", clock=clock)
+    ash = init_node(tmp_path / "ash", name="Ash", clock=clock, constitution=WITHOUT_WRITE_POLICY)
     factory = EventFactory(ash.identity.did, clock)
     FederationStore(ash.store.engine).put_peer(birch_did, server.url, "{}", "2026-12-01T09:00:00Z")
     for _ in range(20):

@@ -22,7 +22,7 @@ from commonweal.node.setup import SetupError, init_node, open_store
 from commonweal.node.upgrade import require_current_schema, schema_state, upgrade_node
 from commonweal.node.verify import verify_log
 from commonweal.store.database import MIGRATIONS, make_engine, sqlite_url
-from tests.builders import Clock
+from tests.builders import WITHOUT_WRITE_POLICY, Clock
 from tests.conftest import POSTGRES_URL, fresh_postgres_database
 from tests.fixtures.release_store import FIXTURE
 from tests.server import free_port
@@ -157,7 +157,13 @@ def test_an_upgrade_on_postgresql_takes_a_pg_dump_first(tmp_path: Path, clock: C
         pytest.skip("set COMMONWEAL_TEST_POSTGRES_URL to run against PostgreSQL")
     for url in fresh_postgres_database():
         data_dir = tmp_path / "node"
-        init_node(data_dir, name="Upgraded on PostgreSQL", database_url=url, clock=clock).close()
+        init_node(
+            data_dir,
+            name="Upgraded on PostgreSQL",
+            database_url=url,
+            clock=clock,
+            constitution=WITHOUT_WRITE_POLICY,
+        ).close()
         _downgrade(data_dir, "0005", url)
         with pytest.raises(SetupError, match="commonweal upgrade"):
             require_current_schema(data_dir)
