@@ -1,4 +1,4 @@
-"""``commonweal key new|show``: personal Ed25519 keys in files of mode 0600."""
+"""``commonweal key new|show|seal``: Ed25519 keys in files of mode 0600."""
 
 from __future__ import annotations
 
@@ -43,3 +43,35 @@ def show(
         raise fail(str(error)) from None
     console.print(f"did        {did_key_from_public_key(key.public_key)}")
     console.print(f"multikey   {multikey_from_public_key(key.public_key)}")
+
+
+@app.command("seal")
+def seal(
+    path: Path = typer.Argument(..., help="A key file (plain, or sealed with the old passphrase)."),
+    passphrase: str | None = Passphrase,
+    new_passphrase: str | None = typer.Option(
+        None,
+        "--new-passphrase",
+        envvar="COMMONWEAL_NEW_PASSPHRASE",
+        help="The passphrase to seal it with (asked twice when not given).",
+    ),
+) -> None:
+    """Seal a key file with a (new) passphrase, in place: the same key, the same DID.
+
+    The sealed file replaces the old one only once it is written whole (mode 0600), so an
+    interrupted run leaves the old file as it was. A node's key is sealed while the node
+    is stopped; start it again with the new passphrase (docs/operations.md, "Key custody").
+    """
+    try:
+        key = read_key_file(path, passphrase)
+    except SetupError as error:
+        raise fail(str(error)) from None
+    if not new_passphrase:
+        new_passphrase = typer.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+    if not new_passphrase:
+        raise fail("the new passphrase must not be empty")
+    sealed = path.with_name(f".{path.name}.sealing")
+    sealed.unlink(missing_ok=True)
+    write_key_file(sealed, key, new_passphrase)
+    sealed.replace(path)
+    console.print(f"Sealed {path} ({did_key_from_public_key(key.public_key)})")
