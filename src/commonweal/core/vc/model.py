@@ -31,6 +31,7 @@ def check_credential(vc: Any, *, issued: bool = True) -> None:
     _check_id(vc, "id")
     _check_types(vc, "VerifiableCredential")
     issuer = vc.get("issuer")
+    _require("issuer" not in vc or issuer is not None, "issuer must not be null")
     _require(issuer is not None or not issued, "issuer is required")
     if isinstance(issuer, dict):
         _require("id" not in issuer or _is_url(issuer["id"]), "issuer.id must be a URL")
@@ -80,7 +81,7 @@ def check_presentation(vp: Any) -> None:
                 continue
             _require("type" in credential, "every credential needs a type")
             check_credential(credential, issued=False)
-        _check_json_ld({k: v for k, v in vp.items() if k != "verifiableCredential"})
+        _check_json_ld(vp)
     except CredentialError as error:
         raise CredentialError("invalid_presentation", error.message) from None
 
@@ -155,9 +156,23 @@ def _check_language_values(vc: dict[str, Any]) -> None:
 
 def _check_json_ld(document: dict[str, Any]) -> None:
     try:
-        check_terms(document)
+        check_terms(_without_proofs(document))
     except CredentialError as error:
         raise CredentialError("invalid_credential", error.message) from None
+
+
+def _without_proofs(document: dict[str, Any]) -> dict[str, Any]:
+    """The document and its embedded credentials without their proofs: a proof is checked
+    by its own securing mechanism (Data Integrity checks its terms when it verifies)."""
+    bare = {k: v for k, v in document.items() if k != "proof"}
+    embedded = bare.get("verifiableCredential")
+    if isinstance(embedded, list):
+        bare["verifiableCredential"] = [
+            _without_proofs(c) if isinstance(c, dict) else c for c in embedded
+        ]
+    elif isinstance(embedded, dict):
+        bare["verifiableCredential"] = _without_proofs(embedded)
+    return bare
 
 
 def _as_list(value: Any) -> list[Any]:
