@@ -13,6 +13,7 @@ from typing import Any
 from commonweal.core.vc.contexts import CREDENTIALS_V2
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.rdfc import check_terms
+from commonweal.core.vc.related_resources import check_related_resources
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$")
 _DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -57,6 +58,7 @@ def check_credential(vc: Any, *, issued: bool = True) -> None:
         _require(isinstance(proof, dict) and "type" in proof, "every proof needs a type")
     _check_dates(vc)
     _check_language_values(vc)
+    check_related_resources(vc)
     _check_json_ld(vc)
 
 
@@ -81,6 +83,7 @@ def check_presentation(vp: Any) -> None:
                 continue
             _require("type" in credential, "every credential needs a type")
             check_credential(credential, issued=False)
+        check_related_resources(vp)
         _check_json_ld(vp)
     except CredentialError as error:
         raise CredentialError("invalid_presentation", error.message) from None
