@@ -130,3 +130,42 @@ def test_proofs_sharing_an_id_are_refused() -> None:
     with pytest.raises(CredentialError) as refusal:
         verify(twice)
     assert refusal.value.code == "invalid_proof"
+
+
+def test_a_jcs_set_and_chain_with_two_keys() -> None:
+    """The same algorithm under eddsa-jcs-2022: two keys, a set, then a chain on it."""
+    (first_key, first), (second_key, second) = key(1), key(2)
+    document = vector("unsigned.json")
+    signed = add_proof(
+        document,
+        first_key,
+        verification_method=first,
+        created="2024-01-01T00:00:00Z",
+        proof_id="urn:uuid:one",
+    )
+    signed = add_proof(
+        signed,
+        second_key,
+        verification_method=second,
+        created="2024-01-01T00:00:00Z",
+        proof_id="urn:uuid:two",
+    )
+    chained = add_proof(
+        signed,
+        first_key,
+        verification_method=first,
+        created="2024-01-02T00:00:00Z",
+        previous_proof=["urn:uuid:one", "urn:uuid:two"],
+    )
+    assert [p.get("id") for p in chained["proof"]] == ["urn:uuid:one", "urn:uuid:two", None]
+    assert len(verify(chained)) == 3
+    for index in range(3):
+        forged = copy.deepcopy(chained)
+        forged["proof"][index]["created"] = "2030-01-01T00:00:00Z"
+        with pytest.raises(CredentialError):
+            verify(forged)
+    unchained = copy.deepcopy(chained)
+    unchained["proof"][2]["previousProof"] = ["urn:uuid:one"]
+    with pytest.raises(CredentialError) as refusal:
+        verify(unchained)
+    assert refusal.value.code == "invalid_signature"
