@@ -185,3 +185,11 @@ def test_holder_binding_is_the_verifiers_policy() -> None:
     assert codes(unbound([issued(HOLDER)], holder=HOLDER), strict) == set()
     # A named holder must always be who signed (the VC API checks it).
     assert codes(unbound([], holder=ISSUER)) == {"wrong_signer"}
+
+
+def test_a_relative_identifier_would_be_dropped_and_is_refused() -> None:
+    """URDNA2015 drops triples with relative IRIs: refused, as jsonld.js's safe mode does."""
+    credential = {**fixture_credential(), "credentialSubject": {"id": "subject-42"}}
+    with pytest.raises(CredentialError, match="subject-42") as refusal:
+        canonical_nquads(credential)
+    assert refusal.value.code == "DATA_LOSS_DETECTION_ERROR"

@@ -100,19 +100,30 @@ def check_terms(document: dict[str, Any]) -> None:
             "DATA_LOSS_DETECTION_ERROR",
             f"these types are not defined by the document's contexts: {', '.join(relative)}",
         )
+    relative = sorted(i for i in _keyword_values(expanded, "@id") if ":" not in i)
+    if relative:
+        raise CredentialError(
+            "DATA_LOSS_DETECTION_ERROR",
+            f"these identifiers are not absolute IRIs: {', '.join(relative)}",
+        )
 
 
 def _types(value: Any) -> set[str]:
+    return _keyword_values(value, "@type")
+
+
+def _keyword_values(value: Any, keyword: str) -> set[str]:
+    """Every string value of ``keyword`` (``@type``, ``@id``) in an expanded document."""
     found: set[str] = set()
     if isinstance(value, dict):
         for key, member in value.items():
-            if key == "@type" and isinstance(member, list):
+            if key == keyword and isinstance(member, list):
                 found.update(t for t in member if isinstance(t, str))
-            elif key == "@type" and isinstance(member, str):
+            elif key == keyword and isinstance(member, str):
                 found.add(member)
-            else:
-                found |= _types(member)
+            elif key != "@value":
+                found |= _keyword_values(member, keyword)
     elif isinstance(value, list):
         for member in value:
-            found |= _types(member)
+            found |= _keyword_values(member, keyword)
     return found
