@@ -271,3 +271,69 @@ def test_a_node_with_a_domain_is_did_web(tmp_path: Path) -> None:
 
 def test_a_did_key_node_has_no_did_document(client: TestClient) -> None:
     assert client.get("/.well-known/did.json").status_code == 404
+
+
+def verify_vp(client: TestClient, vp: object, **options: object):  # type: ignore[no-untyped-def]
+    body = {
+        "verifiablePresentation": vp,
+        "options": {"challenge": "ch-1", "domain": "verifier.example", **options},
+    }
+    return client.post("/presentations/verify", content=orjson.dumps(body))
+
+
+def test_an_rdfc_presentation_of_the_nodes_credential_verifies(
+    client: TestClient, community: Community
+) -> None:
+    """Both proofs are checked: the embedded credential's and the presentation's."""
+    did = admitted(community, "ivy")
+    vc = membership_credential(client, did)
+    issued = client.post(
+        "/credentials/issue",
+        content=orjson.dumps(
+            {
+                "credential": {
+                    "@context": vc["@context"],
+                    "type": vc["type"],
+                    "credentialSubject": {"id": did},
+                },
+                "options": {"cryptosuite": "eddsa-rdfc-2022"},
+            }
+        ),
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    ).json()["verifiableCredential"]
+    for embedded in (vc, issued):
+        vp = create_presentation(
+            community.events.key("ivy"),
+            [embedded],
+            challenge="ch-1",
+            domain="verifier.example",
+            created="2026-11-23T12:00:00Z",
+            cryptosuite="eddsa-rdfc-2022",
+        )
+        assert verify_vp(client, vp).json() == {
+            "verified": True,
+            "results": [],
+            "problemDetails": [],
+        }
+        forged = copy.deepcopy(vp)
+        forged["verifiableCredential"][0]["credentialSubject"]["id"] = "did:key:z6MkSomeoneElse"
+        assert verify_vp(client, forged).status_code == 422
+
+
+def test_holder_binding_is_an_option_of_presentation_verify(
+    client: TestClient, community: Community
+) -> None:
+    """By default the VC API's checks (a named holder signed it); more when asked."""
+    vc = membership_credential(client, admitted(community, "joe"))
+    other = community.events.key("alice")
+    vp = create_presentation(
+        other, [vc], challenge="ch-1", domain="verifier.example", created="2026-11-23T12:00:00Z"
+    )
+    assert verify_vp(client, vp).status_code == 200
+    refused = verify_vp(client, vp, holderIsSubject=True)
+    assert refused.status_code == 422
+    assert [p["type"].rsplit("/", 1)[1] for p in refused.json()["problemDetails"]] == [
+        "not_the_holder"
+    ]
+    bad = verify_vp(client, vp, holderRequired="yes")
+    assert bad.status_code == 400 and "holderRequired" in bad.json()["detail"]

@@ -16,6 +16,7 @@ from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.vc.did_web import resolver
 from commonweal.core.vc.verify import (
+    SELF_BINDING,
     VerificationResult,
     create_presentation,
     verify_credential,
@@ -60,6 +61,7 @@ def verify(
             status_credentials=statuses,
             now=now,
             resolve_key=resolve,
+            binding=SELF_BINDING,
         )
     else:
         result = verify_credential(

@@ -30,7 +30,13 @@ from commonweal.core.vc.contexts import (
 from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
 from commonweal.core.vc.did_web import did_document, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
-from commonweal.core.vc.verify import VerificationResult, verify_credential, verify_presentation
+from commonweal.core.vc.verify import (
+    VC_API_BINDING,
+    HolderBinding,
+    VerificationResult,
+    verify_credential,
+    verify_presentation,
+)
 from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
@@ -212,8 +218,10 @@ def verify_vp(
     domain: str,
     now: datetime,
     extra_status: dict[str, Any] | None = None,
+    binding: HolderBinding = VC_API_BINDING,
 ) -> VerificationResult:
-    """Verify a presentation with this node's trust list and status lists."""
+    """Verify a presentation with this node's trust list and status lists, binding it to
+    its holder as ``binding`` asks."""
     statuses = {**known_status_lists(node), **(extra_status or {})}
     return verify_presentation(
         vp,
@@ -223,4 +231,5 @@ def verify_vp(
         status_credentials=statuses,
         now=now,
         resolve_key=resolve_key(node),
+        binding=binding,
     )

@@ -22,7 +22,7 @@ from commonweal.core.vc.contexts import OWN_CONTEXTS, context_bytes
 from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
-from commonweal.core.vc.verify import VerificationResult
+from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
@@ -106,6 +106,7 @@ def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter
                 domain=domain,
                 now=node.clock(),
                 extra_status=options.get("statusLists"),
+                binding=_holder_binding(options),
             )
         )
         return _answer(result)
@@ -143,6 +144,18 @@ def _options(document: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(options, dict):
         raise Rejected("invalid_request", "options must be an object")
     return options
+
+
+def _holder_binding(options: dict[str, Any]) -> HolderBinding:
+    """The holder binding a verifier asks for; by default what the VC API checks (a named
+    holder signed the presentation), with ``holderRequired`` and ``holderIsSubject``."""
+    asked = {name: options.get(name, False) for name in ("holderRequired", "holderIsSubject")}
+    wrong = [name for name, value in asked.items() if not isinstance(value, bool)]
+    if wrong:
+        raise Rejected("invalid_request", f"options.{wrong[0]} must be true or false")
+    return HolderBinding(
+        holder_required=asked["holderRequired"], holder_is_subject=asked["holderIsSubject"]
+    )
 
 
 def _require_issuer(request: Request, tokens: frozenset[str]) -> None:

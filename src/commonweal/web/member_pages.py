@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from commonweal.core.events import EventError, load_json
+from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.domain.membership.policy import ADMISSION
 from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node import credentials, membership, standing
@@ -208,7 +209,12 @@ def _check(node: Node, text: str, form: dict[str, str]) -> tuple[Any, str | None
                 "holder to sign, so a copy made for someone else is not accepted."
             )
         result = credentials.verify_vp(
-            node, document, challenge=challenge, domain=domain, now=node.clock()
+            node,
+            document,
+            challenge=challenge,
+            domain=domain,
+            now=node.clock(),
+            binding=SELF_BINDING,
         )
         return verdict(result, document, kind="presentation"), None
     result = credentials.verify(node, document, node.clock())

@@ -36,6 +36,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
+from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
@@ -117,6 +118,7 @@ class Sessions:
             domain=domain,
             now=self.node.clock(),
             extra_status=None,
+            binding=SELF_BINDING,
         )
         holder = presentation.get("holder")
         if not result.verified or not isinstance(holder, str) or not holder.startswith("did:key:"):

@@ -28,6 +28,11 @@ SENTENCES = {
     "wrong_domain": "It was made for another verifier.",
     "wrong_purpose": "Its signature was made for another purpose.",
     "not_the_holder": "It presents a credential that belongs to someone else.",
+    "holder_missing": "It does not say who is presenting it.",
+    "previous_proof_missing": "One of its signatures builds on another that is missing.",
+    "invalid_related_resource": "It names a related document without a proper fingerprint.",
+    "related_resource_mismatch": "A document it relies on is not the one it was issued with.",
+    "DATA_LOSS_DETECTION_ERROR": "It uses words its vocabulary does not define.",
 }
 
 

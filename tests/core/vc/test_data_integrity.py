@@ -109,7 +109,8 @@ def test_any_change_breaks_the_proof(suite: str, path: tuple[str, ...], value: s
 
 
 def test_proof_set_members_verify_independently() -> None:
-    """Each proof of the proof-set vectors verifies on its own (chains are out of scope)."""
+    """Each proof of the proof-set vectors also verifies on its own (sets and chains as a
+    whole: test_proof_sets.py)."""
     folder = VECTORS / "proof-set-chain"
     signed = json.loads((folder / "signedProofSet2.json").read_text())
     keys = json.loads((folder / "multiKeyPairs.json").read_text())

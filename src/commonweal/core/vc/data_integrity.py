@@ -36,14 +36,17 @@ def proof_configuration(document: dict[str, Any], options: dict[str, Any]) -> di
 
 
 def hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
-    """SHA-256(canonical proof config) ‖ SHA-256(canonical unsecured document)."""
+    """SHA-256(canonical proof config) ‖ SHA-256(canonical input document).
+
+    The input document is the unsecured document, carrying only the proofs a chained
+    proof names (``previousProof``) and no ``proof`` member otherwise.
+    """
     suite = config.get("cryptosuite")
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
     if suite == JCS:
-        canonical_config, canonical_document = canonicalize(config), canonicalize(unsecured)
+        canonical_config, canonical_document = canonicalize(config), canonicalize(document)
     elif suite == RDFC:
         canonical_config = canonical_nquads(config).encode()
-        canonical_document = canonical_nquads(unsecured).encode()
+        canonical_document = canonical_nquads(document).encode()
     else:
         raise CredentialError("unsupported_cryptosuite", f"cryptosuite {suite!r} is not supported")
     return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()
@@ -59,10 +62,19 @@ def add_proof(
     proof_purpose: str = "assertionMethod",
     challenge: str | None = None,
     domain: str | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
 ) -> dict[str, Any]:
-    """A copy of ``document`` with a Data Integrity proof by ``key``."""
-    options: dict[str, Any] = {
-        "type": PROOF_TYPE,
+    """A copy of ``document`` with a Data Integrity proof by ``key`` added.
+
+    A document that already carries proofs gets a proof set (VC Data Integrity 1.0
+    §4.3); with ``previous_proof`` (the ``id`` of one or more of them) the new proof
+    chains to those, signing the document with them included.
+    """
+    options: dict[str, Any] = {"type": PROOF_TYPE}
+    if proof_id is not None:
+        options["id"] = proof_id
+    options |= {
         "cryptosuite": cryptosuite,
         "created": created,
         "verificationMethod": verification_method,
@@ -72,12 +84,17 @@ def add_proof(
         options["challenge"] = challenge
     if domain is not None:
         options["domain"] = domain
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
+    existing = _proofs(document) if "proof" in document else []
+    input_document = _input_document(document, options, existing)
     config = proof_configuration(document, options)
-    signature = key.sign(hash_data(document, config))
+    signature = key.sign(hash_data(input_document, config))
     proof = {**config, "proofValue": encode_z(signature)}
     if cryptosuite == RDFC:
         proof.pop("@context", None)
-    return {**{k: v for k, v in document.items() if k != "proof"}, "proof": proof}
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    return {**unsecured, "proof": [*existing, proof] if existing else proof}
 
 
 def verify_proof(
@@ -87,11 +104,69 @@ def verify_proof(
     expected_purpose: str = "assertionMethod",
     challenge: str | None = None,
     domain: str | None = None,
-) -> dict[str, Any]:
-    """Check the document's single proof; return it. ``CredentialError`` says what failed."""
+) -> list[dict[str, Any]]:
+    """Check every proof of the document: one, a set, or a chain (VC Data Integrity 1.0
+    §4.5); return them. ``CredentialError`` says what failed."""
+    proofs = _proofs(document)
+    for proof in proofs:
+        _check_options(document, proof, expected_purpose, challenge, domain)
+        value, method = proof["proofValue"], proof["verificationMethod"]
+        try:
+            signature = decode_z(value)
+        except ValueError:
+            raise CredentialError(
+                "invalid_proof", "proofValue is not multibase base58btc"
+            ) from None
+        config = proof_configuration(document, proof)
+        input_document = _input_document(document, proof, proofs)
+        if not verify_signature(resolve_key(method), hash_data(input_document, config), signature):
+            raise CredentialError("invalid_signature", "the proof's signature does not verify")
+    return proofs
+
+
+def _proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's proofs, as a list: a single proof or a proof set."""
     proof = document.get("proof")
-    if not isinstance(proof, dict):
-        raise CredentialError("proof_missing", "the document carries no single proof object")
+    members: list[Any] = proof if isinstance(proof, list) else [proof]
+    proofs = [p for p in members if isinstance(p, dict)]
+    if not proofs or len(proofs) != len(members):
+        raise CredentialError("proof_missing", "the document carries no proof object")
+    ids = [p["id"] for p in proofs if "id" in p]
+    if len(ids) != len(set(map(str, ids))):
+        raise CredentialError("invalid_proof", "two proofs of the set share an id")
+    return proofs
+
+
+def _input_document(
+    document: dict[str, Any], proof: dict[str, Any], all_proofs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What a proof signs: the unsecured document, with the proofs it chains to (if any)."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    previous = proof.get("previousProof")
+    if previous is None:
+        return unsecured
+    names = previous if isinstance(previous, list) else [previous]
+    if not names or not all(isinstance(name, str) for name in names):
+        raise CredentialError("invalid_proof", "previousProof names proofs by their id")
+    matching = []
+    for name in names:
+        found = [p for p in all_proofs if p.get("id") == name]
+        if not found:
+            raise CredentialError(
+                "previous_proof_missing", f"previousProof names {name}, which is not in the set"
+            )
+        matching.append(found[0])
+    return {**unsecured, "proof": matching}
+
+
+def _check_options(
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    expected_purpose: str,
+    challenge: str | None,
+    domain: str | None,
+) -> None:
+    """The proof's type, suite, purpose, challenge and domain are the expected ones."""
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") not in SUITES:
         raise CredentialError(
             "unsupported_cryptosuite",
@@ -109,24 +184,13 @@ def verify_proof(
         and proof["@context"] != document.get("@context")
     ):
         raise CredentialError("invalid_proof", "the proof's @context differs from the document's")
-    value = proof.get("proofValue")
-    method = proof.get("verificationMethod")
-    if (
-        not isinstance(value, str)
-        or not isinstance(method, str)
-        or not isinstance(proof.get("created"), str)
-    ):
+    if not all(isinstance(proof.get(name), str) for name in REQUIRED_MEMBERS):
         raise CredentialError(
             "invalid_proof", "the proof lacks proofValue, verificationMethod or created"
         )
-    try:
-        signature = decode_z(value)
-    except ValueError:
-        raise CredentialError("invalid_proof", "proofValue is not multibase base58btc") from None
-    config = proof_configuration(document, proof)
-    if not verify_signature(resolve_key(method), hash_data(document, config), signature):
-        raise CredentialError("invalid_signature", "the proof's signature does not verify")
-    return proof
+
+
+REQUIRED_MEMBERS = ("proofValue", "verificationMethod", "created")
 
 
 def resolve_did_key(verification_method: str) -> bytes:

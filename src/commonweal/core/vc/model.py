@@ -13,6 +13,7 @@ from typing import Any
 from commonweal.core.vc.contexts import CREDENTIALS_V2
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.rdfc import check_terms
+from commonweal.core.vc.related_resources import check_related_resources
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$")
 _DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -31,6 +32,7 @@ def check_credential(vc: Any, *, issued: bool = True) -> None:
     _check_id(vc, "id")
     _check_types(vc, "VerifiableCredential")
     issuer = vc.get("issuer")
+    _require("issuer" not in vc or issuer is not None, "issuer must not be null")
     _require(issuer is not None or not issued, "issuer is required")
     if isinstance(issuer, dict):
         _require("id" not in issuer or _is_url(issuer["id"]), "issuer.id must be a URL")
@@ -56,6 +58,7 @@ def check_credential(vc: Any, *, issued: bool = True) -> None:
         _require(isinstance(proof, dict) and "type" in proof, "every proof needs a type")
     _check_dates(vc)
     _check_language_values(vc)
+    check_related_resources(vc)
     _check_json_ld(vc)
 
 
@@ -80,7 +83,8 @@ def check_presentation(vp: Any) -> None:
                 continue
             _require("type" in credential, "every credential needs a type")
             check_credential(credential, issued=False)
-        _check_json_ld({k: v for k, v in vp.items() if k != "verifiableCredential"})
+        check_related_resources(vp)
+        _check_json_ld(vp)
     except CredentialError as error:
         raise CredentialError("invalid_presentation", error.message) from None
 
@@ -155,9 +159,23 @@ def _check_language_values(vc: dict[str, Any]) -> None:
 
 def _check_json_ld(document: dict[str, Any]) -> None:
     try:
-        check_terms(document)
+        check_terms(_without_proofs(document))
     except CredentialError as error:
         raise CredentialError("invalid_credential", error.message) from None
+
+
+def _without_proofs(document: dict[str, Any]) -> dict[str, Any]:
+    """The document and its embedded credentials without their proofs: a proof is checked
+    by its own securing mechanism (Data Integrity checks its terms when it verifies)."""
+    bare = {k: v for k, v in document.items() if k != "proof"}
+    embedded = bare.get("verifiableCredential")
+    if isinstance(embedded, list):
+        bare["verifiableCredential"] = [
+            _without_proofs(c) if isinstance(c, dict) else c for c in embedded
+        ]
+    elif isinstance(embedded, dict):
+        bare["verifiableCredential"] = _without_proofs(embedded)
+    return bare
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,8 +1,9 @@
 """RDF Dataset Canonicalization (URDNA2015) for ``eddsa-rdfc-2022``, safely bounded.
 
-pyld has no safe mode, so dropped terms are detected here: the document is
-expanded and compacted back with its own context, and every term it used must
-survive (DATA_LOSS_DETECTION_ERROR otherwise). Work is bounded before
+Dropped terms are detected while expanding (pyld's ``on_property_dropped``, the
+counterpart of jsonld.js's ``safe`` mode): every term the document uses, in every
+node and every embedded credential, must expand to an IRI
+(DATA_LOSS_DETECTION_ERROR otherwise). Work is bounded before
 canonicalization starts: size, nesting and the number of blank nodes.
 """
 
@@ -67,59 +68,62 @@ def _check_budget(document: dict[str, Any]) -> None:
 
 
 def check_terms(document: dict[str, Any]) -> None:
-    """Every term and type the document uses is defined by its contexts (no data loss)."""
+    """Every term and type the document uses is defined by its contexts (no data loss).
+
+    The document is expanded (JSON-LD 1.1), and any property the expansion drops
+    (a term that maps to no absolute IRI) or any type left relative is refused, as
+    jsonld.js's ``safe`` mode does for Digital Bazaar's suites. Expansion follows
+    every scoped context, so a presentation's embedded credentials are checked with
+    their own ``@context`` (the VC 2.0 context resets it on ``verifiableCredential``).
+    """
+    dropped: list[str | None] = []
     try:
-        expanded = jsonld.expand(copy.deepcopy(document), OPTIONS)
-        compacted = jsonld.compact(expanded, {"@context": document.get("@context", {})}, OPTIONS)
+        expanded = jsonld.expand(
+            copy.deepcopy(document), OPTIONS, on_property_dropped=dropped.append
+        )
     except CredentialError:
         raise
     except Exception as error:  # pyld raises JsonLdError, and KeyError on some invalid input
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR", f"JSON-LD processing failed: {error}"
         ) from None
+    if dropped:
+        named = sorted({term for term in dropped if term is not None})
+        what = ", ".join(named) if named else "a term mapped to null"
+        raise CredentialError(
+            "DATA_LOSS_DETECTION_ERROR",
+            f"these terms are not defined by the document's contexts: {what}",
+        )
     relative = sorted(t for t in _types(expanded) if ":" not in t)
     if relative:
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR",
             f"these types are not defined by the document's contexts: {', '.join(relative)}",
         )
-    lost = _terms(document) - _terms(compacted)
-    if lost:
+    relative = sorted(i for i in _keyword_values(expanded, "@id") if ":" not in i)
+    if relative:
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR",
-            f"these terms are not defined by the document's contexts: {', '.join(sorted(lost))}",
+            f"these identifiers are not absolute IRIs: {', '.join(relative)}",
         )
 
 
-KEYWORD_ALIASES = frozenset({"@context", "id", "type", "proof"})
-"""Not compared: keyword aliases (compaction may fold ``{"id": x}`` into ``x``) and the
-proof, a graph that Data Integrity checks on its own."""
-
-
-def _terms(value: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, member in value.items():
-            if key not in KEYWORD_ALIASES:
-                found.add(key)
-                found |= _terms(member)
-    elif isinstance(value, list):
-        for member in value:
-            found |= _terms(member)
-    return found
-
-
 def _types(value: Any) -> set[str]:
+    return _keyword_values(value, "@type")
+
+
+def _keyword_values(value: Any, keyword: str) -> set[str]:
+    """Every string value of ``keyword`` (``@type``, ``@id``) in an expanded document."""
     found: set[str] = set()
     if isinstance(value, dict):
         for key, member in value.items():
-            if key == "@type" and isinstance(member, list):
+            if key == keyword and isinstance(member, list):
                 found.update(t for t in member if isinstance(t, str))
-            elif key == "@type" and isinstance(member, str):
+            elif key == keyword and isinstance(member, str):
                 found.add(member)
-            else:
-                found |= _types(member)
+            elif key != "@value":
+                found |= _keyword_values(member, keyword)
     elif isinstance(value, list):
         for member in value:
-            found |= _types(member)
+            found |= _keyword_values(member, keyword)
     return found

@@ -74,12 +74,12 @@ def verify_credential(
     result = VerificationResult()
     try:
         check_credential(vc)
-        proof = verify_proof(vc, resolve_key=resolve_key)
+        proofs = verify_proof(vc, resolve_key=resolve_key)
     except CredentialError as error:
         result.add(error)
         return result
     issuer = issuer_id(vc)
-    if not str(proof["verificationMethod"]).startswith(issuer + "#"):
+    if not _signed_by(proofs, issuer):
         result.add(CredentialError("wrong_signer", "the proof is not by the issuer's key"))
     if issuer not in trusted_issuers:
         result.add(CredentialError("untrusted_issuer", f"{issuer} is not on the trust list"))
@@ -122,6 +122,27 @@ def _check_status(
         result.add(error)
 
 
+@dataclass(frozen=True)
+class HolderBinding:
+    """How a presentation must be bound to its holder: a verifier's policy, asked for.
+
+    VC Data Model 2.0 allows a presentation without a ``holder`` and credentials about
+    someone else (§4.13, §7.1); the VC API verifies that a named holder signed the
+    presentation and leaves subject checks to the caller. That is the default here.
+    """
+
+    holder_required: bool = False
+    """The presentation must name its holder."""
+    holder_is_subject: bool = False
+    """Every credential must be about the holder (a ``credentialSubject.id`` equal to it)."""
+
+
+VC_API_BINDING = HolderBinding()
+"""What the VC API's ``/presentations/verify`` checks: a named holder signed it."""
+SELF_BINDING = HolderBinding(holder_required=True, holder_is_subject=True)
+"""Sign-in and visits: the holder signed, and every credential is about the holder."""
+
+
 def verify_presentation(
     vp: Any,
     *,
@@ -131,12 +152,14 @@ def verify_presentation(
     status_credentials: Mapping[str, Any],
     now: datetime,
     resolve_key: KeyResolver = resolve_did_key,
+    binding: HolderBinding = VC_API_BINDING,
 ) -> VerificationResult:
-    """Check the holder's proof (challenge, domain) and every credential, held by the holder."""
+    """Check the presentation's proof (challenge, domain), its holder binding, and the
+    proof, issuer, validity and status of every credential it holds."""
     result = VerificationResult()
     try:
         check_presentation(vp)
-        proof = verify_proof(
+        proofs = verify_proof(
             vp,
             resolve_key=resolve_key,
             expected_purpose="authentication",
@@ -147,7 +170,10 @@ def verify_presentation(
         result.add(error)
         return result
     holder = vp.get("holder")
-    if not isinstance(holder, str) or not str(proof["verificationMethod"]).startswith(holder + "#"):
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if holder is None and binding.holder_required:
+        result.add(CredentialError("holder_missing", "the presentation names no holder"))
+    if holder is not None and not _signed_by(proofs, str(holder)):
         result.add(CredentialError("wrong_signer", "the presentation is not signed by its holder"))
     for credential in _as_list(vp.get("verifiableCredential", [])):
         inner = verify_credential(
@@ -163,13 +189,18 @@ def verify_presentation(
             for s in _as_list(credential.get("credentialSubject", []))
             if isinstance(s, dict)
         ]
-        if holder not in subjects:
+        if binding.holder_is_subject and (holder is None or holder not in subjects):
             result.add(
                 CredentialError(
                     "not_the_holder", "a credential is about someone other than the holder"
                 )
             )
     return result
+
+
+def _signed_by(proofs: list[dict[str, Any]], controller: str) -> bool:
+    """Whether one of the proofs is by a verification method of ``controller``."""
+    return any(str(p["verificationMethod"]).startswith(controller + "#") for p in proofs)
 
 
 def create_presentation(

@@ -24,7 +24,12 @@ from commonweal.client.peers import PeerError
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.status_list import is_revoked
-from commonweal.core.vc.verify import issuer_id, verify_credential, verify_presentation
+from commonweal.core.vc.verify import (
+    SELF_BINDING,
+    issuer_id,
+    verify_credential,
+    verify_presentation,
+)
 from commonweal.domain.federation.standing import VISITING, VISITORS, recognition
 from commonweal.domain.federation.visitors import ADMITTED, DEPARTED
 from commonweal.node.credentials import STATUS_LIST_PATH, resolve_key
@@ -68,6 +73,7 @@ def admit(federation: Federation, presentation: Any) -> Receipt:
         status_credentials=lists,
         now=federation.now(),
         resolve_key=resolve_key(node),
+        binding=SELF_BINDING,
     )
     if not verdict.verified:
         problems = "; ".join(f"{p.code}: {p.detail}" for p in verdict.problems)
