@@ -44,18 +44,25 @@ VISITOR_WORDS = {
 }
 
 
+CREDENTIAL_WORDS = {"MembershipCredential": "membership", "RoleCredential": "role"}
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def terms_in_words(terms: dict[str, Any]) -> list[str]:
     """A treaty's terms as short sentences."""
     words = []
     rights = [VISITOR_WORDS.get(r, r) for r in terms.get("visitors", [])]
     words.append(
-        f"Its members may visit and {', '.join(rights)}."
+        f"Its members may visit and {_and(rights)}."
         if rights
         else "Its members have no rights here as visitors."
     )
-    accepted = terms.get("credentials", [])
+    accepted = [CREDENTIAL_WORDS.get(c, c) for c in terms.get("credentials", [])]
     if accepted:
-        words.append(f"Its credentials accepted here: {', '.join(accepted)}.")
+        words.append(f"We accept its {_and(accepted)} credentials.")
     words.append("We witness its log." if terms.get("witness") else "We do not witness its log.")
     words.append(
         "We keep a verified mirror of its log."
