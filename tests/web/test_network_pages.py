@@ -134,6 +134,11 @@ def pair(tmp_path: Path, clock: Clock) -> Iterator[Pair]:
     peers.refresh_treaty(on_birch, ash_peer)
     birch.node.checkpoint()
     assert witness.request_cosignatures(on_birch, ash_peer) == birch.node.size
+    # Ash moves on past Birch's mirror, and asks Birch (its witness) to cosign that.
+    ash.attest("alice", 3)
+    ash.node.checkpoint()
+    (birch_peer,) = on_ash.recognitions()
+    assert witness.request_cosignatures(on_ash, birch_peer) == ash.node.size
     on_birch.store.put_peer(
         cedar.did,
         "http://cedar.example",
@@ -160,14 +165,15 @@ def test_the_network_page_shows_peers_terms_witnessing_mirrors_and_visits(pair: 
     assert re.search(rf"<td>{size} <span class=\"tag good\">up to date", witnesses)
     assert "Quorum met" in text
     mirrors = text[text.index('data-testid="mirrors"') :]
-    assert f"<td>{pair.ash.node.size}</td>" in mirrors
+    assert f"<td>{pair.ash.node.size - 3}</td>" in mirrors and "3 entries" in mirrors
+    assert f"{pair.ash.node.identity.origin}</code>: cosigned up to {pair.ash.node.size}" in text
     elsewhere = text[text.index('data-testid="visiting-elsewhere"') :]
     assert f"/members/{pair.visitor}" in elsewhere
     assert "None: no log this node knows has shown two histories." in text
     one = page(pair.app, f"/network/{pair.ash.did}")
     assert "A treaty: this node recognises it and it recognises this node." in one
     assert f"it last cosigned {size} entries" in one
-    assert f"{pair.ash.node.size} entries verified" in one
+    assert f"{pair.ash.node.size - 3} entries verified, 3 behind" in one
     assert "1 of ours visited there" in one
     assert page(pair.app, "/network/did:key:z6MkNobody", 404)
 

@@ -9,8 +9,10 @@ evidence); nothing is fetched from another node while a page is drawn.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import orjson
 
@@ -233,15 +235,19 @@ def witnessing(federation: Federation, now: datetime) -> dict[str, Any]:
 
 
 def mirrors(federation: Federation, now: datetime) -> list[dict[str, Any]]:
-    """Each mirror this node keeps: how far it is verified, and how long since it moved."""
+    """Each mirror this node keeps: how far it is verified, how long since it moved, and
+    how far behind the latest checkpoint of that log this node cosigned as its witness."""
     rows = []
     names = {r["node"]: r["name"] for r in federation.recognitions(in_force=False)}
+    witnessed = {r.origin: r.size for r in federation.store.all_witnessed()}
     for row in mirror.status(federation):
+        seen = witnessed.get(row["origin"])
         rows.append(
             {
                 **{k: row[k] for k in ("node", "origin", "size", "updated_at")},
                 "name": names.get(row["node"], ""),
                 "age": _age_seconds(now, row["updated_at"]),
+                "behind": max(seen - row["size"], 0) if seen is not None else None,
             }
         )
     return rows
@@ -261,35 +267,55 @@ def evidence_list(federation: Federation) -> list[dict[str, Any]]:
     return found
 
 
+@dataclass
+class _VisitScan:
+    """How far one mirrored log has been read for our members' visits, and what it showed."""
+
+    size: int = 0
+    found: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+_scans: WeakKeyDictionary[Federation, dict[str, _VisitScan]] = WeakKeyDictionary()
+"""Per federation and mirrored origin: a page reads only the entries mirrored since."""
+
+
 def visiting_elsewhere(federation: Federation) -> list[dict[str, Any]]:
-    """Our members admitted as visitors at the nodes we mirror, read from the newest
-    :data:`VISIT_SCAN` entries of each verified mirror (their logs say so, not ours)."""
+    """Our members admitted as visitors at the nodes we mirror, read from each verified
+    mirror (their logs say so, not ours): the newest :data:`VISIT_SCAN` entries the first
+    time, then only what was mirrored since."""
     me = federation.node.identity.did
-    found: dict[tuple[str, str], dict[str, Any]] = {}
     names = {r["node"]: r["name"] for r in federation.recognitions(in_force=False)}
+    scans = _scans.setdefault(federation, {})
+    visits = []
     for row in federation.store.all_mirrors():
-        start = max(row.size - VISIT_SCAN, 0)
-        for offset, leaf in enumerate(mirror.leaves(federation.store, row.origin, start, row.size)):
-            if b"federation.visitor." not in leaf:
-                continue
-            try:
-                parsed = parse_leaf(leaf)
-            except EventError:
-                continue
-            body = parsed.event.body
-            key = (row.did, str(body.get("visitor", "")))
-            if parsed.event.type == visits.ADMITTED and body.get("home") == me:
-                found[key] = {
-                    "visitor": key[1],
-                    "host": row.did,
-                    "host_name": names.get(row.did, ""),
-                    "since": parsed.received,
-                    "index": start + offset,
-                    "ended": None,
-                }
-            elif parsed.event.type == visits.DEPARTED and key in found:
-                found[key]["ended"] = parsed.received
-    return sorted(found.values(), key=lambda v: v["since"], reverse=True)
+        scan = scans.setdefault(row.origin, _VisitScan(size=max(row.size - VISIT_SCAN, 0)))
+        if row.size > scan.size:
+            _read_visits(federation, row.origin, scan, row.size, me)
+        for visit in scan.found.values():
+            visits.append({**visit, "host": row.did, "host_name": names.get(row.did, "")})
+    return sorted(visits, key=lambda v: v["since"], reverse=True)
+
+
+def _read_visits(federation: Federation, origin: str, scan: _VisitScan, size: int, me: str) -> None:
+    leaves = mirror.leaves(federation.store, origin, scan.size, size)
+    for offset, leaf in enumerate(leaves):
+        if b"federation.visitor." not in leaf:
+            continue
+        try:
+            parsed = parse_leaf(leaf)
+        except EventError:
+            continue
+        visitor = str(parsed.event.body.get("visitor", ""))
+        if parsed.event.type == visits.ADMITTED and parsed.event.body.get("home") == me:
+            scan.found[visitor] = {
+                "visitor": visitor,
+                "since": parsed.received,
+                "index": scan.size + offset,
+                "ended": None,
+            }
+        elif parsed.event.type == visits.DEPARTED and visitor in scan.found:
+            scan.found[visitor]["ended"] = parsed.received
+    scan.size = size
 
 
 def peer_page(federation: Federation, did: str) -> dict[str, Any]:
