@@ -301,8 +301,14 @@ def test_the_alliance_pages_show_its_network_votes(voted: tuple[Network, int]) -
         home = page(client, "/")
         assert re.search(r'data-testid="figure-network-votes"><a href="/network/votes">1<', home)
         assert "Join the seed bank" in home and "12 ballots in 3 precincts" in home
+        standing = home[home.index('data-testid="network-standing"') :].split("</p>")[0]
+        assert "is an alliance of 3 member nodes." in standing
+        assert "not part of a network" not in standing
         proposals = page(client, "/proposals")
         assert "network votes" in proposals and "0 open, 1 closed" in proposals
+        network_page = page(client, "/network")
+        assert "it is an alliance of 3 member nodes" in network_page
+        assert "not part of a network" not in network_page
         listing = page(client, "/network/votes")
         assert f'href="/network/votes/{vote}"' in listing
         one = page(client, f"/network/votes/{vote}")

@@ -81,6 +81,11 @@ def test_a_steward_recognises_a_node_from_the_network_page(
     page.goto(f"{base}/network")
     page.get_by_role("link", name="Seaside Collective").click()
     expect(page.get_by_role("heading", name="Seaside Collective", level=1)).to_be_visible()
+    unlabeled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+             .filter(el => !el.labels.length).map(el => el.id || el.name)"""
+    )
+    assert unlabeled == [], unlabeled
     page.get_by_label("Keep a verified mirror of its log").uncheck()
     page.get_by_label("Book shared resources").uncheck()
     shot(page, "terms-chosen")
