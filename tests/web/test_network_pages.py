@@ -216,6 +216,17 @@ def test_a_steward_is_offered_the_acts_and_what_the_form_signs_is_accepted(pair:
     assert 'data-event="federation.recognition.granted"' in treaty  # new terms
     assert 'data-event="federation.recognition.withdrawn"' in treaty
     assert "commonweal peer add https://OTHER-NODE --node" in treaty
+    # What the federation CLI does that a browser key cannot sign is told, command by command.
+    told = page(pair.app, "/network")
+    for command in (
+        "commonweal peer add ",
+        "commonweal peer sync ",
+        "commonweal restore ",
+        "commonweal witness verify-evidence ",
+        "commonweal alliance create ",
+        "commonweal alliance call ",
+    ):
+        assert command in told, command
     cedar = page(pair.app, f"/network/{pair.cedar.did}")
     assert 'data-body="recognition"' in cedar and "Recognise Cedar" in cedar
     # The body network.js builds: the page's identity and the terms checked.

@@ -34,6 +34,11 @@ def operator_commands(public_url: str) -> dict[str, str]:
         "witness": f"commonweal witness status --node {public_url}",
         "evidence": "commonweal witness verify-evidence FILE --vkey VKEY",
         "restore": "commonweal restore --data-dir DATA_DIR --from https://MIRROR-NODE",
+        "alliance": "commonweal alliance create --name NAME --member https://NODE … "
+        "--data-dir NEW_DIR",
+        "call": "commonweal alliance call --title TITLE --alliance https://ALLIANCE "
+        "--as-node DATA_DIR --option adopt",
+        "audit": "commonweal alliance audit VOTE --node https://ALLIANCE",
     }
 
 
@@ -74,7 +79,10 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "network-votes.html",
-            {"alliance": network_views.network_votes(node)},
+            {
+                "alliance": network_views.network_votes(node),
+                "commands": operator_commands(public_url_of(node)),
+            },
         )
 
     @pages.get("/network/votes/{vote_id}", response_class=HTMLResponse)
