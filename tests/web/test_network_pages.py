@@ -117,8 +117,9 @@ def _visit(home: Place, host_federation: Federation) -> str:
 
 
 @pytest.fixture
-def pair(tmp_path: Path, clock: Clock) -> Iterator[Pair]:
-    birch = make_place(tmp_path, "Birch", clock)
+def pair(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[Pair]:
+    """Birch (on SQLite, and on PostgreSQL when asked) with Ash and Cedar."""
+    birch = make_place(tmp_path, "Birch", clock, database_url=database_url)
     ash = make_place(tmp_path, "Ash", clock)
     cedar = make_place(tmp_path, "Cedar", clock)
     birch.act("alice", GRANTED, recognition_body(ash.node, mirror=True, witness=True))
