@@ -101,6 +101,23 @@ def test_a_steward_recognises_a_node_from_the_network_page(
     assert recognition["node"] == seaside and recognition["terms"]["mirror"] is False
     assert recognition["terms"]["visitors"] == ["attend", "comment"]
 
+    # She adds the mirror after all (new terms: the same event again), then withdraws.
+    page.get_by_label("Keep a verified mirror of its log").check()
+    signed_form(page, "Sign the new terms")
+    expect(page.get_by_test_id("terms")).to_contain_text("We keep a verified mirror of its log.")
+    expect(page.get_by_test_id("standing")).to_contain_text("This node recognises it")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("Why (optional, public)").fill("A test of withdrawing")
+    signed_form(page, "Withdraw the recognition")
+    expect(page.get_by_test_id("standing")).to_contain_text("This node withdrew its recognition.")
+    expect(page.get_by_role("button", name="Recognise Seaside Collective")).to_be_visible()
+    shot(page, "withdrawn")
+    (withdrawn,) = live.get("/v1/federation/recognitions")["recognitions"]
+    assert withdrawn["revision"] == 1 and withdrawn["terms"]["mirror"] is True
+    assert withdrawn["withdrawn"]["reason"] == "A test of withdrawing"
+    signed_form(page, "Recognise Seaside Collective")
+    expect(page.get_by_test_id("standing")).to_contain_text("This node recognises it")
+
     # The network page says so, and fits a 390-pixel phone.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/network")
