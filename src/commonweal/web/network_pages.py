@@ -1,9 +1,9 @@
 """The network pages: ``/network`` (recognitions, treaties, witnessing, mirrors, evidence,
 visitors), one page per known node, and an alliance's network votes (docs/web.md).
 
-Reads are ``node/federation/network_views.py``; acts are events signed in the page
-(``static/js/network.js``). What only the operator can do — adding a node by URL,
-syncing now — is shown as the exact command, never offered as a button.
+Reads are ``node/federation/network_views.py`` and ``vote_views.py``; acts are events
+signed in the page (``static/js/network.js``). What only the operator can do — adding a
+node by URL, syncing now — is shown as the exact command, never offered as a button.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from commonweal.domain.federation.recognition import PERMISSION
-from commonweal.node.federation import network_views
+from commonweal.node.federation import network_views, vote_views
 from commonweal.node.federation.service import Federation
 from commonweal.node.public_url import public_url_of
 from commonweal.web.bounds import Id
@@ -68,7 +68,7 @@ def router(federation: Federation) -> APIRouter:
                 "net": network_views.network(federation),
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
-                "alliance": network_views.network_votes(node),
+                "alliance": vote_views.network_votes(node),
             },
             me=me,
         )
@@ -80,7 +80,7 @@ def router(federation: Federation) -> APIRouter:
             node,
             "network-votes.html",
             {
-                "alliance": network_views.network_votes(node),
+                "alliance": vote_views.network_votes(node),
                 "commands": operator_commands(public_url_of(node)),
             },
         )
@@ -91,7 +91,7 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "network-vote.html",
-            {"vote": network_views.network_vote(node, vote_id)},
+            {"vote": vote_views.network_vote(node, vote_id)},
         )
 
     @pages.get("/network/{did}", response_class=HTMLResponse)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.node import overview, queries
-from commonweal.node.federation import network_views
+from commonweal.node.federation import network_views, vote_views
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_pages,
@@ -66,7 +66,7 @@ def router(node: Node) -> APIRouter:
                 "checkpoint_row": latest[0] if latest else None,
                 "activity": overview.activity(node, 12),
                 "network": network_views.standing_in_network(node),
-                "alliance": network_views.network_votes(node),
+                "alliance": vote_views.network_votes(node),
             },
         )
 
