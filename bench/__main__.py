@@ -2,8 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``abuse``, ``ops``,
-``backup``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``, ``abuse``,
+``ops``, ``backup``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -29,7 +29,7 @@ CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
-        "BENCH_ONLY", "log,governance,treasury,commons,federation,abuse,ops,backup"
+        "BENCH_ONLY", "log,governance,treasury,commons,federation,network,abuse,ops,backup"
     ).split(",")
 )
 
@@ -398,6 +398,26 @@ def federation_benchmarks(results: list[Result]) -> None:
         )
 
 
+def network_benchmarks(results: list[Result]) -> None:
+    """The network page's server time with 50 recognised, witnessing, mirrored peers."""
+    from bench.network_pages import network_page_ms
+
+    peers = scaled(50, minimum=5)
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        timed: list[tuple[float, float, float]] = []
+        step(
+            f"/network with {peers} peers", lambda: timed.append(network_page_ms(Path(tmp), peers))
+        )
+        first, warm, one = timed[0]
+        results.append(
+            Result(f"/network, {peers} peers, first request", first, "ms", "<= 200", first <= 200)
+        )
+        results.append(
+            Result(f"/network, {peers} peers, median", warm, "ms", "<= 200", warm <= 200)
+        )
+        results.append(Result("/network/<did>, median", one, "ms", "<= 200", one <= 200))
+
+
 def abuse_benchmarks(results: list[Result]) -> None:
     """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
     from bench import ratelimit
@@ -504,6 +524,8 @@ def main() -> None:
         commons_benchmarks(results)
     if "federation" in GROUPS:
         federation_benchmarks(results)
+    if "network" in GROUPS:
+        network_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
     if "ops" in GROUPS:

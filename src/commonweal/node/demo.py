@@ -38,7 +38,7 @@ from commonweal.node.setup import init_node, read_key_file, write_key_file
 NAME = "Riverside Commons"
 DESCRIPTION = (
     "A co-living hub and tool library by the river: a shared workshop, a community "
-    "garden and a monthly assembly. Part of the Commonweal network."
+    "garden and a monthly assembly."
 )
 FOUNDERS = ("amara", "bruno", "chen")
 PROFILES = {

@@ -35,6 +35,7 @@ from commonweal.web import (
     health,
     log_routes,
     membership_api,
+    network_pages,
     pages,
     problems,
     rounds_api,
@@ -151,6 +152,7 @@ def create_app(
     app.include_router(session.router(app.state.sessions))
     app.include_router(api_docs.router(app.title))
     app.include_router(pages.router(node))
+    app.include_router(network_pages.router(federation))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     limits = RateLimits() if rate_limits is None else rate_limits
     limiter = None

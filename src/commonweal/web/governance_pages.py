@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from commonweal.node import governance, proposal_views
 from commonweal.node.errors import Rejected
+from commonweal.node.federation import vote_views
 from commonweal.node.service import Node
 from commonweal.web.bounds import Id
 from commonweal.web.charts import result_charts
@@ -45,6 +46,7 @@ def router(node: Node) -> APIRouter:
                 "topic": topic,
                 "phases": PHASE_WORDS,
                 "topics": constitution["topics"] if constitution else {},
+                "alliance": vote_views.network_votes(node),
             },
         )
 

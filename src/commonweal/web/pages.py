@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.node import overview, queries
+from commonweal.node.federation import network_views, vote_views
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_pages,
@@ -64,6 +65,8 @@ def router(node: Node) -> APIRouter:
                 "checkpoint": latest[1] if latest else None,
                 "checkpoint_row": latest[0] if latest else None,
                 "activity": overview.activity(node, 12),
+                "network": network_views.standing_in_network(node),
+                "alliance": vote_views.network_votes(node),
             },
         )
 

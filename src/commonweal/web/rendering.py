@@ -99,6 +99,7 @@ NAVIGATION: list[NavLink] = [
     NavLink("Mutual credit", "/credit"),
     NavLink("Verify", "/verify"),
     NavLink("Log", "/log"),
+    NavLink("Network", "/network"),
     NavLink("Stewards", "/steward", permission="membership.admit"),
 ]
 """The main navigation, in order. Capabilities append their own links here."""

@@ -278,6 +278,8 @@ def test_every_page_fits_a_phone(
         "/aid",
         "/campaigns",
         "/rounds",
+        "/network",
+        "/network/votes",
     ):
         page.goto(live.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path

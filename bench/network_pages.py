@@ -1,0 +1,89 @@
+"""The network page's server time: a node that recognises 50 peers (each witnessing and
+mirrored), with every witness's cosignatures on 20 checkpoints and a 256-entry mirror of
+each peer's log, served in-process (``TestClient``, so no socket is in the figure).
+
+The first request for ``/network`` (after the process served its first page) compiles its
+template and reads every mirror for our members' visits elsewhere; later ones read only
+what was mirrored since (``network_views.visiting_elsewhere``), so both are given.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from commonweal.core.checkpoint import Checkpoint
+from commonweal.core.keys import SigningKey
+from commonweal.core.tiles import encode_entry_bundle
+from commonweal.node.identity import NodeIdentity
+
+TERMS = {"witness": True, "mirror": True}
+
+
+def network_page_ms(workdir: Path, peers: int, samples: int = 20) -> tuple[float, float, float]:
+    """(first /network, median /network, median /network/<did>) in milliseconds."""
+    from fastapi.testclient import TestClient
+
+    from bench.federation import _direct_constitution
+    from commonweal.node.federation.service import Federation
+    from commonweal.node.setup import init_node
+    from commonweal.store.federation_store import MirrorRow
+    from commonweal.web.app import create_app
+
+    node = init_node(workdir / "network", name="Bench", constitution=_direct_constitution())
+    federation = Federation(node)
+    try:
+        others = [NodeIdentity.from_key(SigningKey.generate()) for _ in range(peers)]
+        for n, other in enumerate(others):
+            body = {
+                "node": other.did,
+                "key": other.key_did,
+                "origin": other.origin,
+                "vkey": other.vkey,
+                "witness": other.witness.vkey,
+                "url": f"http://127.0.0.1:{10_000 + n}",
+                "name": f"Peer {n}",
+                "terms": TERMS,
+            }
+            node.submit_as_node("federation.recognition.granted", body)
+            leaves = [
+                b'{"event":{"type":"notary.document.attested"},"n":%d}' % i for i in range(256)
+            ]
+            federation.store.stage_bundles(other.origin, [(0, 256, encode_entry_bundle(leaves))])
+            federation.store.commit_mirror(
+                MirrorRow(
+                    other.origin,
+                    other.did,
+                    other.vkey,
+                    256,
+                    bytes(32),
+                    b"",
+                    "",
+                    "2030-01-01T00:00:00Z",
+                )
+            )
+        for _ in range(20):
+            row = node.checkpoint()
+            for other in others:
+                checkpoint = Checkpoint(node.identity.origin, row.size, row.root)
+                line = other.witness.cosign(checkpoint, 1_900_000_000)
+                federation.store.add_cosignature(row.size, other.witness.name, line, 1_900_000_000)
+            node.submit_as_node("node.profile.updated", {"name": "Bench"})
+        with TestClient(create_app(node, background_checkpoints=False)) as client:
+            assert client.get("/").status_code == 200  # the process's first page: base template
+            started = time.perf_counter()
+            assert client.get("/network").status_code == 200
+            first = (time.perf_counter() - started) * 1000
+            warm, one = [], []
+            for _ in range(samples):
+                started = time.perf_counter()
+                assert client.get("/network").status_code == 200
+                warm.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                assert client.get(f"/network/{others[0].did}").status_code == 200
+                one.append((time.perf_counter() - started) * 1000)
+        return first, statistics.median(warm), statistics.median(one)
+    finally:
+        federation.close()
+        node.close()

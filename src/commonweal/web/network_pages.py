@@ -1,0 +1,112 @@
+"""The network pages: ``/network`` (recognitions, treaties, witnessing, mirrors, evidence,
+visitors), one page per known node, and an alliance's network votes (docs/web.md).
+
+Reads are ``node/federation/network_views.py`` and ``vote_views.py``; acts are events
+signed in the page (``static/js/network.js``). What only the operator can do — adding a
+node by URL, syncing now — is shown as the exact command, never offered as a button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from commonweal.domain.federation.recognition import PERMISSION
+from commonweal.node.federation import network_views, vote_views
+from commonweal.node.federation.service import Federation
+from commonweal.node.public_url import public_url_of
+from commonweal.web.bounds import Id
+from commonweal.web.rendering import page_router, render, viewer
+
+OLD_PATHS = ("/peers", "/federation")
+"""Where people look for the network first; both lead to ``/network``."""
+
+
+def operator_commands(public_url: str) -> dict[str, str]:
+    """The CLI commands for the acts the node's own key signs (not a member's)."""
+    node = f"--node {public_url} --data-dir DATA_DIR"
+    return {
+        "add": f"commonweal peer add https://OTHER-NODE {node}",
+        "sync": f"commonweal peer sync {node}",
+        "list": f"commonweal peer list --node {public_url}",
+        "witness": f"commonweal witness status --node {public_url}",
+        "evidence": "commonweal witness verify-evidence FILE --vkey VKEY",
+        "restore": "commonweal restore --data-dir DATA_DIR --from https://MIRROR-NODE",
+        "alliance": "commonweal alliance create --name NAME --member https://NODE … "
+        "--data-dir NEW_DIR",
+        "call": "commonweal alliance call --title TITLE --alliance https://ALLIANCE "
+        "--as-node DATA_DIR --option adopt",
+        "audit": "commonweal alliance audit VOTE --node https://ALLIANCE",
+    }
+
+
+def router(federation: Federation) -> APIRouter:
+    """Network pages over ``federation``'s node."""
+    node = federation.node
+    pages = page_router()
+
+    def acting(request: Request) -> tuple[dict[str, Any] | None, bool]:
+        me = viewer(request, node)
+        return me, bool(me and me["active"] and PERMISSION in me["permissions"])
+
+    for old in OLD_PATHS:
+
+        @pages.get(old)
+        def moved() -> RedirectResponse:
+            return RedirectResponse("/network", status_code=308)
+
+    @pages.get("/network", response_class=HTMLResponse)
+    def network(request: Request) -> HTMLResponse:
+        me, steward = acting(request)
+        return render(
+            request,
+            node,
+            "network.html",
+            {
+                "net": network_views.network(federation),
+                "steward": steward,
+                "commands": operator_commands(public_url_of(node)),
+                "alliance": vote_views.network_votes(node),
+            },
+            me=me,
+        )
+
+    @pages.get("/network/votes", response_class=HTMLResponse)
+    def votes(request: Request) -> HTMLResponse:
+        return render(
+            request,
+            node,
+            "network-votes.html",
+            {
+                "alliance": vote_views.network_votes(node),
+                "commands": operator_commands(public_url_of(node)),
+            },
+        )
+
+    @pages.get("/network/votes/{vote_id}", response_class=HTMLResponse)
+    def vote(request: Request, vote_id: Id) -> HTMLResponse:
+        return render(
+            request,
+            node,
+            "network-vote.html",
+            {"vote": vote_views.network_vote(node, vote_id)},
+        )
+
+    @pages.get("/network/{did}", response_class=HTMLResponse)
+    def peer(request: Request, did: str) -> HTMLResponse:
+        me, steward = acting(request)
+        return render(
+            request,
+            node,
+            "network-peer.html",
+            {
+                **network_views.peer_page(federation, did),
+                "steward": steward,
+                "commands": operator_commands(public_url_of(node)),
+            },
+            me=me,
+        )
+
+    return pages

@@ -1,0 +1,73 @@
+// The network pages: a steward recognises a node, revises a treaty's terms (witness,
+// mirror, visitors' rights) or withdraws, each as an event signed in this browser.
+// Where the constitution reserves recognition for a passed proposal, the same forms
+// draft the proposal instead (the action the node executes when it passes), as
+// `commonweal recognize URL --propose` does.
+
+import { ADVICE } from "./api.js";
+import { registerBody } from "./forms.js";
+
+Object.assign(ADVICE, {
+  decision_required: "This node's constitution reserves recognition for a passed proposal: reload the page to draft one.",
+  self_recognition: "",
+  duplicate_key: "Another node is already recognised with that log or key.",
+  not_recognized: "This node is not recognised now.",
+});
+
+// The node's identity as the page received it: DID, signing key, log origin and keys, URL, name.
+function identity(form) {
+  const known = JSON.parse(form.elements.identity.value);
+  const fields = {};
+  for (const name of ["node", "key", "origin", "vkey", "witness", "url", "name"]) {
+    if (known[name]) fields[name] = known[name];
+  }
+  return fields;
+}
+
+function checked(form, name) {
+  return [...form.querySelectorAll(`input[name="${name}"]`)].filter((f) => f.checked).map((f) => f.value);
+}
+
+export function terms(form) {
+  return {
+    credentials: checked(form, "credentials"),
+    visitors: checked(form, "visitors"),
+    witness: form.elements.witness.checked,
+    mirror: form.elements.mirror.checked,
+    alliance: form.elements.alliance.checked,
+  };
+}
+
+registerBody("recognition", (form) => ({ ...identity(form), terms: terms(form) }));
+
+registerBody("withdrawal", (form) => {
+  const body = { node: identity(form).node };
+  const reason = form.elements.reason.value.trim();
+  if (reason) body.reason = reason;
+  return body;
+});
+
+function proposal(title, text, action) {
+  return { kind: "recognition", topic: "general", title, text, actions: [action] };
+}
+
+registerBody("recognition-proposal", (form) => {
+  const known = identity(form);
+  const verb = form.elements.verb.value;
+  const name = known.name || known.node;
+  return proposal(`${verb} ${name}`.slice(0, 200), `${verb} the node at ${known.url} on the terms stated.`, {
+    type: "federation.recognize",
+    ...known,
+    terms: terms(form),
+  });
+});
+
+registerBody("withdrawal-proposal", (form) => {
+  const known = identity(form);
+  const reason = form.elements.reason.value.trim();
+  return proposal(
+    `Withdraw the recognition of ${known.name || known.node}`.slice(0, 200),
+    reason || `Withdraw the recognition of the node at ${known.url}.`,
+    { type: "federation.withdraw", node: known.node, reason },
+  );
+});
