@@ -10,7 +10,7 @@ NETWORK_PORT ?= 8100
 CHROMIUM := /usr/bin/chromium
 CADDY := /usr/bin/caddy
 VENDOR := src/commonweal/web/static/vendor
-VENDOR_STAMP := $(VENDOR)/.installed
+VENDOR_STAMP := web/node_modules/.commonweal-vendored
 
 .DEFAULT_GOAL := help
 .PHONY: help install vendor wheel wheel-check demo demo-network test test-fast test-browser test-postgres bench lint format clean

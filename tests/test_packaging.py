@@ -103,3 +103,18 @@ def test_postgresql_without_psycopg_says_what_to_install(
     assert isinstance(result.exception, SystemExit)  # a clean exit, not an error
     if command == "init":
         assert not (data / "node.key").exists()
+
+
+@pytest.mark.parametrize("command", ["verify", "upgrade"])
+def test_postgresql_without_psycopg_is_plain_for_verify_and_upgrade(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/nowhere"
+    data = tmp_path / "node"
+    assert CliRunner().invoke(app, ["init", "--name", "N", "--data-dir", str(data)]).exit_code == 0
+    args = [url] if command == "verify" else ["--data-dir", str(data), "--database-url", url]
+    result = CliRunner().invoke(app, [command, *args])
+    assert result.exit_code == 1, result.output
+    assert "pip install 'commonweal[postgres]'" in result.output
+    assert "Traceback" not in result.output

@@ -7,6 +7,7 @@ accepted, and each phase of a request has a deadline.
 
 from __future__ import annotations
 
+import re
 import resource
 import selectors
 import socket
@@ -189,15 +190,32 @@ def test_slow_body_connection_is_closed_after_the_body_timeout(
 
 @pytest.mark.slow
 def test_idle_kept_alive_connection_is_closed(strict_server: ServerProcess) -> None:
-    sock = _connect_from("127.0.0.1", strict_server.port)
-    sock.sendall(b"GET /.well-known/commonweal HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-    sock.settimeout(5)
-    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
-    started = time.monotonic()
-    sock.settimeout(5)
-    assert sock.recv(4096) == b""  # closed by the keep-alive timeout
-    assert time.monotonic() - started < 3
-    sock.close()
+    with _connect_from("127.0.0.1", strict_server.port) as sock:
+        sock.sendall(b"GET /.well-known/commonweal HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        _whole_response(sock, within=5)
+        started = time.monotonic()
+        sock.settimeout(5)
+        assert sock.recv(4096) == b""  # closed by the keep-alive timeout
+        assert time.monotonic() - started < 3
+
+
+def _whole_response(sock: socket.socket, within: float) -> bytes:
+    """One HTTP/1.1 response, read to the end of its ``Content-Length`` body (the head and
+    the body may come in separate segments)."""
+    sock.settimeout(within)
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(4096)
+        assert chunk, f"closed before the response's head was whole: {received!r}"
+        received += chunk
+    head, body = received.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200"), head
+    length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        chunk = sock.recv(4096)
+        assert chunk, "closed before the body was whole"
+        body += chunk
+    return body
 
 
 def test_open_file_limit_is_raised_towards_the_hard_limit() -> None:

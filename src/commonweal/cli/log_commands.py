@@ -21,11 +21,10 @@ from commonweal.node import queries
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import rollback
 from commonweal.node.federation.rollback import RollbackStatus
-from commonweal.node.setup import SetupError, open_node, store_url
+from commonweal.node.setup import SetupError, database_engine, open_node, store_url
 from commonweal.node.store_check import check_rollback, verify_store, witnesses_of
 from commonweal.node.verify import Report, verify_log
 from commonweal.store.checked_store import STORAGE_ERRORS, CheckedStore, reason
-from commonweal.store.database import make_engine
 
 app = typer.Typer(
     help="Checkpoints, proofs and verification of a node's log.", no_args_is_help=True
@@ -131,7 +130,7 @@ def run_verify(target: str, *, witnesses: bool | None = None, peers: Sequence[st
                 client = NodeClient(target)
                 report = verify_log(RemoteLog(client), registry, progress=progress)
             else:
-                store = CheckedStore(make_engine(store_url(target)))
+                store = CheckedStore(database_engine(store_url(target)))
                 report = verify_store(store, registry, progress=progress)
         if store is not None and witnesses is not False:
             urls = rollback.peer_urls([], [*witnesses_of(store), *peers])

@@ -16,12 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from commonweal.node.backup.make import BackupMade, default_backup_path, take_backup
-from commonweal.node.setup import SetupError, read_settings
+from commonweal.node.setup import SetupError, database_engine, read_settings
 from commonweal.store.database import (
     MIGRATIONS,
     is_initialised,
     known_revisions,
-    make_engine,
     migrate,
     newest_revision,
     schema_revision,
@@ -43,7 +42,7 @@ def schema_state(
 ) -> tuple[str | None, str]:
     """(the database's schema revision, this release's newest)."""
     url = database_url or read_settings(data_dir).database_url or sqlite_url(data_dir)
-    engine = make_engine(url)
+    engine = database_engine(url)
     try:
         if not is_initialised(engine):
             raise SetupError(f"{data_dir} holds no Commonweal node")
@@ -92,7 +91,7 @@ def upgrade_node(
         database_url=database_url,
     )
     url = database_url or read_settings(data_dir).database_url or sqlite_url(data_dir)
-    engine = make_engine(url)
+    engine = database_engine(url)
     try:
         migrate(engine, script_location)
         after = schema_revision(engine)

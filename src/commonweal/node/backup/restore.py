@@ -27,7 +27,7 @@ from commonweal.client.peers import PeerClient
 from commonweal.node.backup.archive import BackupDamaged, read_archive
 from commonweal.node.backup.cosigned import asked_cosigned, held_cosigned, judge
 from commonweal.node.backup.make import PGDUMP_FILE
-from commonweal.node.setup import SETTINGS_FILE, SetupError
+from commonweal.node.setup import SETTINGS_FILE, SetupError, database_engine
 from commonweal.store.database import SQLITE_FILE, is_initialised, make_engine, sqlite_url
 from commonweal.store.log_store import LogStore
 from commonweal.store.snapshots import (
@@ -134,7 +134,7 @@ def _point_settings_at(folder: Path, url: str) -> None:
 
 
 def _load_postgres(url: str, dump: Path) -> Any:
-    engine = make_engine(url)
+    engine = database_engine(url)
     if is_initialised(engine):
         engine.dispose()
         raise RestoreRefused(
