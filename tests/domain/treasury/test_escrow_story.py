@@ -252,8 +252,7 @@ def due_events(story: Story) -> None:
     while steps := funding_closing.due(state, now):
         step = steps[0]
         if step.type == funding_closing.ROUND_CLOSED:
-            record = state.get("funding.rounds", step.id)
-            body = {"round": step.id, "result": funding_closing.result_of(state, record)}
+            body = funding_closing.closing_body(state, step.id)
         else:
             body = {"proposal": step.id}
         assert story.act("node", step.type, body) is not None
