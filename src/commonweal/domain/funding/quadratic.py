@@ -19,9 +19,10 @@ irrational and its floor is found with integer square roots bracketed from both
 sides, refined until the bracket holds a single unit. Pairwise-bounded terms are
 still taken to ``SQRT_SCALE`` and floored per pair. :func:`rounded_plain_subsidies`
 keeps the earlier recount, whose roots were each rounded down (so it underpaid by a
-unit when the subsidy was whole), for closings logged before it was replaced. A round is *saturated* when the ideal
-subsidies reach the pool (or the round spends its whole pool regardless): the
-matches are then the subsidies scaled to the pool, a cap is met by water-filling
+unit when the subsidy was whole), for closings logged before it was replaced.
+
+A round is *saturated* when the ideal subsidies reach the pool (or the round
+spends its whole pool regardless): the matches are then the subsidies scaled to the pool, a cap is met by water-filling
 (capped projects get the cap; the rest share what is left in proportion, again
 and again, as Gitcoin's linear QF does), and the exact shares become whole units
 by the largest-remainder method, so they sum to the pool exactly. Otherwise each
