@@ -21,12 +21,12 @@ still taken to ``SQRT_SCALE`` and floored per pair. :func:`rounded_plain_subsidi
 keeps the earlier recount, whose roots were each rounded down (so it underpaid by a
 unit when the subsidy was whole), for closings logged before it was replaced.
 
-A round is *saturated* when the ideal subsidies reach the pool (or the round
-spends its whole pool regardless): the matches are then the subsidies scaled to
-the pool, a cap is met by water-filling (capped projects get the cap; the rest share what is left in proportion, again
-and again, as Gitcoin's linear QF does), and the exact shares become whole units
-by the largest-remainder method, so they sum to the pool exactly. Otherwise each
-project gets its ideal subsidy, floored and capped.
+A round is *saturated* when the ideal subsidies reach the pool (or the round spends
+its whole pool regardless): the matches are then the subsidies scaled to the pool, a
+cap is met by water-filling (capped projects get the cap; the rest share what is
+left in proportion, again and again, as Gitcoin's linear QF does), and the exact
+shares become whole units by the largest-remainder method, so they sum to the pool
+exactly. Otherwise each project gets its ideal subsidy, floored and capped.
 
 :func:`pluralistic_linear_qf` and :func:`clrfund_allocation` replay two published
 implementations step for step (Gitcoin's pluralistic.js with its floor divisions,
