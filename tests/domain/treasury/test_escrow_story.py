@@ -25,8 +25,8 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns.money import bonus_reserve
 from commonweal.domain.campaigns.records import held
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.funding import closing as funding_closing
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
 from tests.domain.treasury.books import NODE, Books, community_books, did
 

@@ -46,9 +46,9 @@ from commonweal.domain.funding.records import (
     pool,
     proposal,
 )
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 ROUND_CLOSED = "funding.round.closed"
 PROPOSAL_EXECUTED = "funding.proposal.executed"
