@@ -61,7 +61,10 @@ def loads(raw: bytes | str) -> Any:
         if str(exc).startswith("number is infinity") and _long_digits(raw):
             return _huge_integers_loads(raw)  # maybe an integer of hundreds of digits
         raise StrictJsonError(MALFORMED, f"the text is not valid JSON: {exc}") from None
-    if isinstance(value, dict | list) and (_may_repeat_a_name(raw, value) or _long_digits(raw)):
+    if isinstance(value, dict | list):
+        if _may_repeat_a_name(raw, value) or _long_digits(raw):
+            return _careful_loads(raw)
+    elif type(value) is float and _long_digits(raw):  # a bare number
         return _careful_loads(raw)
     return value
 
