@@ -17,6 +17,7 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION, parse_options
+from commonweal.domain.governance.plain import describe_kind
 from commonweal.node.setup import init_node
 from commonweal.node.verify import verify_log
 from tests.builders import Clock, EventFactory
@@ -351,3 +352,10 @@ def test_an_unstated_reverse_beat_path_option_stays_unstated_in_the_normal_form(
     ):
         with pytest.raises(InvalidBody):
             parse_options(method, options, "o")
+
+
+def test_the_constitution_in_words_says_when_the_rule_applies() -> None:
+    sentence = "An alternative the status quo reaches by a path of wins or ties cannot win."
+    kinds = CONSTITUTION["kinds"]
+    for name, says in (("liquid", True), ("lf", False), ("lf-strict", True), ("beatpath", False)):
+        assert (sentence in describe_kind(kinds[name])) is says, name
