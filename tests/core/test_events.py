@@ -216,3 +216,13 @@ def test_a_float_is_still_float_not_allowed_and_the_largest_safe_integer_is_fine
 def test_the_strict_reader_agrees_with_the_standard_library_on_valid_json(value: object) -> None:
     text = json.dumps(value, ensure_ascii=False).encode()
     assert load_json(text) == json.loads(text)
+
+
+def test_a_leaf_that_repeats_a_member_name_is_not_canonical() -> None:
+    signed = event(title="x")
+    leaf = leaf_bytes(parse_event(signed).canonical, "2026-11-23T12:00:01Z")
+    assert parse_leaf(leaf).event.body == {"title": "x"}
+    doubled = leaf.replace(b'"body":{', b'"body":{"title":"y",', 1)
+    with pytest.raises(EventError) as refused:
+        parse_leaf(doubled)
+    assert refused.value.code == "invalid_leaf"
