@@ -109,3 +109,21 @@ def test_what_is_not_i_json_is_malformed(text: bytes) -> None:
     with pytest.raises(StrictJsonError) as refused:
         loads(text)
     assert refused.value.code == "malformed_json"
+
+
+def test_deep_nesting_that_needs_the_careful_decoder_is_malformed_not_a_crash() -> None:
+    text = b"[" * 1000 + b"12345678901234567890" + b"]" * 1000
+    with pytest.raises(StrictJsonError) as refused:
+        loads(text)
+    assert refused.value.code == "malformed_json"
+
+
+@pytest.mark.parametrize("depth", [300, 1020])
+def test_nesting_deeper_than_orjson_writes_is_read_carefully(depth: int) -> None:
+    text = b'{"a":' * depth + b"1" + b"}" * depth
+    try:
+        value = loads(text)
+    except StrictJsonError as refused:  # the standard library's own limit
+        assert refused.code == "malformed_json" and depth > 900
+    else:
+        assert value == json.loads(text)

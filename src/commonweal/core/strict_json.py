@@ -71,7 +71,10 @@ def loads(raw: bytes | str) -> Any:
 
 def _may_repeat_a_name(raw: bytes, value: Any) -> bool:
     compact = raw.translate(None, _WHITESPACE)
-    again = orjson.dumps(value)
+    try:
+        again = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (255 levels)
+        return True
     if b"\\" not in compact:  # no escapes: every ": ends a name, in both texts
         return compact.count(b'":') != again.count(b'":')
     if _NAME_ENDING_IN_A_BACKSLASH in compact:
@@ -91,10 +94,12 @@ def _long_digits(text: bytes) -> bool:
 def _careful_loads(raw: bytes) -> Any:
     try:
         return json.loads(raw, object_pairs_hook=_members, parse_constant=_refuse_constant)
+    except StrictJsonError:
+        raise
     except ValueError as exc:  # an integer of more than 4,300 digits
-        if isinstance(exc, StrictJsonError):
-            raise
         raise StrictJsonError(MALFORMED, f"the text is not valid JSON: {exc}") from None
+    except RecursionError:  # orjson allows 1,024 levels, the standard library fewer
+        raise StrictJsonError(MALFORMED, "the text is not valid JSON: nested too deeply") from None
 
 
 def _huge_integers_loads(raw: bytes) -> Any:
