@@ -3,7 +3,7 @@
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``, ``abuse``,
-``ops``, ``backup``; e.g.
+``ops``, ``backup``, ``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -29,7 +29,7 @@ CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
-        "BENCH_ONLY", "log,governance,treasury,commons,federation,network,abuse,ops,backup"
+        "BENCH_ONLY", "log,governance,treasury,commons,federation,network,abuse,ops,backup,json"
     ).split(",")
 )
 
@@ -443,6 +443,18 @@ def abuse_benchmarks(results: list[Result]) -> None:
         )
 
 
+def json_benchmarks(results: list[Result]) -> None:
+    """Strict I-JSON reading: its cost on a typical event."""
+    from bench import strict_json
+
+    raws = signed_events("did:key:z6MkBench", scaled(20_000), authors=50)
+    plain, strict, parsed = strict_json.reading_costs(raws)
+    extra = strict - plain
+    results.append(Result("orjson.loads, a ~420-byte event", plain, "µs", "reference", True))
+    results.append(Result("  ... strict I-JSON, added", extra, "µs", "<= 10 µs", extra <= 10))
+    results.append(Result("  ... parse_event_json, whole", parsed, "µs", "reference", True))
+
+
 def ops_benchmarks(results: list[Result]) -> None:
     """What running a node costs: request ids, /metrics and structured logs."""
     from bench.observability import TARGET_PERCENT, measure
@@ -532,6 +544,8 @@ def main() -> None:
         ops_benchmarks(results)
     if "backup" in GROUPS:
         backup_benchmarks(results)
+    if "json" in GROUPS:
+        json_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from commonweal.domain.catalog import default_registry
-from commonweal.domain.fields import utc_stamp
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node import commons
 from commonweal.node.service import Receipt
 from commonweal.node.verify import verify_log

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from commonweal.domain.commons.rules import parse_rules
-from commonweal.domain.fields import utc_stamp
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node import commons_views
 from commonweal.node.commons_week import first_day, week_grid
 from commonweal.node.commons_words import PRINCIPLES, ladder_words, money, rules_in_words

@@ -111,6 +111,32 @@ def test_problem_details_for_refusals(client: TestClient, events: EventFactory) 
     assert client.get("/v1/proof/inclusion", params={"index": "x"}).status_code == 400
 
 
+def test_a_duplicated_member_is_refused_and_nothing_is_logged(
+    client: TestClient, node, events: EventFactory
+) -> None:  # type: ignore[no-untyped-def]
+    size = node.size
+    raw = events.raw(body={"digest": "sha256:" + "c" * 64})
+    doubled = raw.replace(b'"body":{', b'"body":{"digest":"sha256:' + b"d" * 64 + b'",', 1)
+    for path, content in (
+        ("/v1/events", doubled),
+        ("/v1/events/batch", b'{"events": [' + doubled + b"]}"),
+        ("/v1/events/batch", b'{"events": [], "events": [' + raw + b"]}"),
+        ("/credentials/verify", b'{"verifiableCredential": {}, "verifiableCredential": {}}'),
+    ):
+        response = client.post(path, content=content)
+        assert response.status_code == 400, path
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["code"] == "duplicate_member" and "twice" in problem["detail"]
+    assert node.size == size
+    big = client.post(
+        "/v1/events",
+        content=events.raw(body={"n": 1}).replace(b'"n":1', b'"n":' + str(2**64).encode()),
+    )
+    assert big.status_code == 422 and big.json()["code"] == "invalid_event"
+    assert node.size == size
+
+
 def test_tiles_and_entry_bundles_match_the_log(
     client: TestClient, node, events: EventFactory
 ) -> None:  # type: ignore[no-untyped-def]

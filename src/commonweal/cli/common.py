@@ -15,7 +15,7 @@ from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.domain.fields import utc_stamp
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.setup import SetupError, read_key_file
 
 # No emoji codes (":key:" is part of every did:key) and no wrapping of long values.

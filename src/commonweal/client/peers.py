@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import orjson
 
+from commonweal.core import strict_json
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.http_signatures import sign_peer_request
@@ -45,7 +46,7 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        return orjson.loads(self.text)
+        return strict_json.loads(self.text)
 
 
 class PeerClient:
@@ -101,7 +102,7 @@ class PeerClient:
         return response
 
     def get_json(self, path: str, **params: Any) -> Any:
-        return orjson.loads(self.get_ok(path, **params).content)
+        return strict_json.loads(self.get_ok(path, **params).content)
 
     def identity(self) -> dict[str, Any]:
         """The node's ``/.well-known/commonweal`` document."""
@@ -160,7 +161,7 @@ class PeerClient:
                 response.status_code,
                 response.text,
             )
-        receipt: dict[str, Any] = orjson.loads(response.content)
+        receipt: dict[str, Any] = strict_json.loads(response.content)
         return receipt
 
 

@@ -30,8 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
+from commonweal.core import strict_json
 from commonweal.core.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
 from commonweal.core.cosignature import parse_add_checkpoint_request
 from commonweal.core.merkle import ProofError, verify_consistency
@@ -235,8 +234,8 @@ class ForkEvidence:
     def loads(cls, raw: bytes | str) -> ForkEvidence:
         """Read evidence from JSON text."""
         try:
-            return cls.from_json(orjson.loads(raw))
-        except orjson.JSONDecodeError:
+            return cls.from_json(strict_json.loads(raw))
+        except strict_json.StrictJsonError:
             raise EvidenceError("fork evidence must be JSON") from None
 
 

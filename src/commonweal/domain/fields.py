@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Set
-from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
+from commonweal.domain.timestamps import moment, utc_stamp
 
 SHA256_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_AMOUNT = 2**53 - 1
@@ -100,15 +100,9 @@ def utc_time(body: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not _TIME.match(value):
         raise InvalidBody(f"{name} must be a time like 2026-05-01T09:00:00Z (to the second)")
     try:
-        parsed = datetime.fromisoformat(value)
+        return utc_stamp(moment(value))
     except ValueError:
         raise InvalidBody(f"{name} is not a real date and time") from None
-    return utc_stamp(parsed)
-
-
-def utc_stamp(moment: datetime) -> str:
-    """A time in the normal form of :func:`utc_time`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 WORK_FIELD = "pow"

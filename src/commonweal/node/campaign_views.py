@@ -18,7 +18,7 @@ from commonweal.domain.campaigns.records import (
     THRESHOLD,
     closes_at,
 )
-from commonweal.domain.governance.records import reached
+from commonweal.domain.timestamps import reached
 from commonweal.node import campaigns
 from commonweal.node.aid import now
 from commonweal.node.amounts import declared_units, percent

@@ -22,8 +22,8 @@ from commonweal.domain.commons.records import (
     ROUNDS,
     SANCTIONS,
 )
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.due import Refusals, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node, Receipt

@@ -30,10 +30,10 @@ from commonweal.domain.commons.records import (
 from commonweal.domain.commons.rules import BY_ROUND
 from commonweal.domain.commons.sanctions import on_record
 from commonweal.domain.errors import DomainError
-from commonweal.domain.fields import utc_stamp
-from commonweal.domain.governance.records import ALTERNATIVES, PROPOSALS, later
+from commonweal.domain.governance.records import ALTERNATIVES, PROPOSALS
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, utc_stamp
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node import commons, governance
 from commonweal.node.commons_week import first_day, week_grid

@@ -23,8 +23,8 @@ from typing import Any, Protocol
 import orjson
 
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.gatherings.records import claim_proof, code_hash
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node import commons
 from commonweal.node.service import Node
 

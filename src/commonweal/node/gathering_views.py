@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.gatherings.records import (
     ATTENDANCE,
     CLAIMED,
@@ -20,8 +19,8 @@ from commonweal.domain.gatherings.records import (
     WAITLISTED,
     key,
 )
-from commonweal.domain.governance.records import later
 from commonweal.domain.membership.records import ACTIVE, CREDENTIALS, MEMBERS
+from commonweal.domain.timestamps import later, utc_stamp
 from commonweal.node import gatherings
 from commonweal.node.commons_views import by_name, names_of
 from commonweal.node.errors import Rejected

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS, RSVPS
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from commonweal.domain.funding.closing import result_of
 from commonweal.domain.funding.records import CAPPED, OPEN, PAIRWISE, PLAIN, ROUNDS, aggregated
-from commonweal.domain.governance.records import reached
+from commonweal.domain.timestamps import reached
 from commonweal.node import rounds
 from commonweal.node.aid import now
 from commonweal.node.amounts import declared_units, percent

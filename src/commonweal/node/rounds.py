@@ -68,11 +68,7 @@ def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -
                 break
             step = pending[0]
             if step.type == closing.ROUND_CLOSED:
-                record = state.get(ROUNDS, step.id)
-                body: dict[str, Any] = {
-                    "round": step.id,
-                    "result": closing.result_of(state, record),
-                }
+                body: dict[str, Any] = closing.closing_body(state, step.id)
             else:
                 body = {"proposal": step.id}
         receipt = attempt(node, refusals, (step.type, step.id), body)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -262,8 +261,8 @@ def router(federation: Federation) -> APIRouter:
         signature, body = await signed(request, "evidence")
         keyid = signature.keyid
         try:
-            found = ForkEvidence.from_json(orjson.loads(body))
-        except (EvidenceError, orjson.JSONDecodeError) as error:
+            found = ForkEvidence.from_json(load_json(body))
+        except (EvidenceError, EventError) as error:
             federation.refuse(keyid, "evidence", "invalid_evidence", str(error))
             raise Rejected("invalid_evidence", str(error)) from None
         outcome = await run_in_threadpool(evidence.record, federation, found, keyid)

@@ -19,6 +19,7 @@ PROBLEM_TYPE_BASE = "https://commonweal.invalid/problems/"
 STATUS_BY_CODE = {
     # the request and the event's envelope (core.events.EventError and the edge)
     "malformed_json": 400,
+    "duplicate_member": 400,
     "invalid_request": 400,
     "invalid_batch": 400,
     "event_too_large": 413,

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.errors import DomainError
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.errors import Rejected
 from commonweal.node.setup import init_node
 from commonweal.node.verify import verify_log

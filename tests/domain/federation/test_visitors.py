@@ -12,13 +12,13 @@ from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT
 from commonweal.domain.federation.standing import visitor_rights
 from commonweal.domain.federation.visitors import ADMITTED, DEPARTED
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.membership.records import (
     MEMBERS,
     may_attend,
     may_book,
     may_comment,
 )
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.verify import verify_log

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from itertools import combinations
+from math import isqrt
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from commonweal.domain.funding.quadratic import (
     pairwise_subsidies,
     plain_subsidies,
     pluralistic_linear_qf,
+    rounded_plain_subsidies,
 )
 
 MICRO = 10**6
@@ -277,3 +280,82 @@ def test_largest_remainder_sums_exactly_and_moves_no_share_by_a_unit(
     whole = largest_remainder(shares, total)
     assert sum(whole.values()) == total
     assert all(abs(whole[k] - shares[k]) < 1 for k in shares)
+
+
+# -- exact subsidies: the whole subsidy is paid in full ------------------------------------
+
+
+def _unsaturated(amounts: dict[str, int]) -> int:
+    return match(plain_subsidies({"p": amounts}), 10**15).matches["p"]
+
+
+def test_two_equal_gifts_of_600_are_matched_1200_in_full() -> None:
+    # (√600 + √600)² − 1200 = 1200 exactly, though √600 is not whole
+    assert _unsaturated({"a": 600, "b": 600}) == 1200
+
+
+def test_gifts_of_2_and_8_are_matched_8_in_full() -> None:
+    # (√2 + 2√2)² − 10 = 8
+    assert _unsaturated({"a": 2, "b": 8}) == 8
+
+
+def test_a_pool_exactly_equal_to_the_subsidy_is_saturated_and_paid_out() -> None:
+    result = match(plain_subsidies({"p": {"a": 600, "b": 600}}), 1200)
+    assert result.saturated and result.matches == {"p": 1200}
+
+
+def test_the_rounded_recount_is_kept_for_old_closings_and_still_a_unit_short() -> None:
+    rounded = rounded_plain_subsidies({"p": {"a": 600, "b": 600}})
+    assert match(rounded, 10**15).matches["p"] == 1199
+
+
+def _square_free(n: int) -> tuple[int, int]:
+    """n = a²·d with d square-free, by trial division (the oracle's own way)."""
+    a, d, f = 1, 1, 2
+    while f * f <= n:
+        while n % (f * f) == 0:
+            n //= f * f
+            a *= f
+        if n % f == 0:
+            n //= f
+            d *= f
+        f += 1
+    return a, d * n
+
+
+def _oracle_floor(amounts: list[int]) -> int:
+    """⌊(Σ√c)² − Σc⌋ from Σ√c = Σ_d A_d·√d: the rational part exactly (Fractions), each
+    irrational cross term √(d·d') bracketed by integer roots at 10^40."""
+    classes: dict[int, int] = {}
+    for c in amounts:
+        a, d = _square_free(c)
+        classes[d] = classes.get(d, 0) + a
+    rational = Fraction(sum(a * a * d for d, a in classes.items()) - sum(amounts))
+    cross = [(2 * classes[d] * classes[e], d * e) for d, e in combinations(sorted(classes), 2)]
+    if not cross:
+        return int(rational)  # whole: it must be paid in full
+    scale = 10**40
+    low = rational + sum(Fraction(k * isqrt(n * scale * scale), scale) for k, n in cross)
+    high = rational + sum(Fraction(k * (isqrt(n * scale * scale) + 1), scale) for k, n in cross)
+    assert int(low) == int(high), "the oracle's bracket straddles a unit"
+    return int(low)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=10**6), min_size=2, max_size=8),
+    st.integers(min_value=1, max_value=50),
+)
+def test_an_unsaturated_match_is_the_exact_subsidy_floored_once(
+    amounts: list[int], scale: int
+) -> None:
+    # equal gifts and gifts of one square-free class make whole subsidies: test them often
+    scaled = [a * scale * scale for a in amounts[:2]] + amounts[2:]
+    for case in (amounts, scaled, [amounts[0]] * len(amounts)):
+        given_amounts = {f"c{i}": a for i, a in enumerate(case)}
+        subsidy = plain_subsidies({"p": given_amounts})["p"]
+        expected = _oracle_floor(case)
+        assert subsidy // RAW_SCALE == expected
+        assert _unsaturated(given_amounts) == expected
+        saturated = match({"p": subsidy}, expected)
+        assert saturated.saturated and saturated.matches == {"p": expected}

@@ -357,3 +357,43 @@ def test_a_decided_round_the_treasury_cannot_cover_fails_and_moves_nothing(
     assert execution["status"] == "failed" and "node holds only 0.00 EUR" in execution["reason"]
     assert not list(community.node.state.items("funding.rounds"))
     assert books_balance(community) and replays(community)
+
+
+def _two_gifts_of_600(community: Community) -> int:
+    admit(community, "dana")
+    funded(community, "alice", "bob", "carol", "dana")
+    round_id = open_round(community, pool=5000)
+    project = enter(community, "alice", round_id, "Seed library")
+    give(community, "bob", project, 600)
+    give(community, "carol", project, 600)
+    community.clock.advance(days=14)
+    return round_id
+
+
+def test_two_gifts_of_600_close_with_a_match_of_1200_in_full(community: Community) -> None:
+    round_id = _two_gifts_of_600(community)
+    assert run_due(community) == ["funding.round.closed"]
+    closed = rounds.round_view(community.node, round_id)
+    assert closed["result"]["matched"] == 1200
+    assert replays(community)
+
+
+def test_a_closing_logged_before_exact_subsidies_still_verifies(community: Community) -> None:
+    # closings without "recount" were counted with rounded roots: 1,199 for 2 × 600
+    round_id = _two_gifts_of_600(community)
+    project = str(rounds.round_view(community.node, round_id)["projects"][0]["id"])
+    old = {"matches": {project: 1199}, "matched": 1199, "saturated": False}
+    exact = {"matches": {project: 1200}, "matched": 1200, "saturated": False}
+    for refused in (
+        {"round": round_id, "result": exact},  # the old recount gave 1199
+        {"round": round_id, "result": old, "recount": 2},  # the exact one gives 1200
+        {"round": round_id, "result": exact, "recount": 3},  # no such recount
+    ):
+        try:
+            community.node.submit_as_node("funding.round.closed", refused)
+            raise AssertionError(f"logged {refused}")
+        except Rejected as rejected:
+            assert rejected.code in {"result_mismatch", "invalid_body"}
+    community.node.submit_as_node("funding.round.closed", {"round": round_id, "result": old})
+    assert rounds.round_view(community.node, round_id)["result"]["matched"] == 1199
+    assert replays(community)

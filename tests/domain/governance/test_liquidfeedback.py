@@ -320,7 +320,9 @@ def test_status_quo_outcome_reports_lf_verdict_for_a_result() -> None:
         strict = True
 
     profile = issue(1).profile()
-    detail = status_quo_outcome(profile, Threshold(), list(profile.candidates))
+    detail = status_quo_outcome(
+        profile, Threshold(), list(profile.candidates), no_reverse_beat_path=True
+    )
     assert detail["liquidfeedback"]["winner"] == "2"
     assert detail["liquidfeedback"]["initiatives"]["6"]["eligible"] is False
     json.dumps(detail)

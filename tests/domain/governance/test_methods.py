@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
+from commonweal.domain.errors import InvalidBody
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION, parse_options
+from commonweal.domain.governance.plain import describe_kind
 from commonweal.node.setup import init_node
 from commonweal.node.verify import verify_log
 from tests.builders import Clock, EventFactory
@@ -56,7 +58,9 @@ CONSTITUTION = {
         "irv": kind("instant_runoff"),
         "beatpath": kind("schulze", status_quo=False),
         "pairs": kind("ranked_pairs", status_quo=False),
-        "liquid": kind("schulze", status_quo=True),
+        "liquid": kind("schulze", status_quo=True),  # no_reverse_beat_path unstated: on
+        "lf": kind("schulze", status_quo=True, no_reverse_beat_path=False),  # LF's default
+        "lf-strict": kind("ranked_pairs", status_quo=True, no_reverse_beat_path=True),
         "seats": kind("stv", seats=2),
         "circle": kind("consent"),
         "council": kind("double_majority", blocking_minority=0),
@@ -230,6 +234,37 @@ def test_the_status_quo_can_win(town: Community) -> None:
     assert result["winners"] == ["status_quo"] and result["passed"] is False
 
 
+CYCLE = {
+    # A beats the status quo 5–2, the status quo beats B 5–2, B beats A 4–3: Schulze
+    # ranks A first, yet the status quo reaches A by a path of wins (SQ → B → A)
+    "alice": ["A", "SQ", "B"],
+    "bob": ["A", "SQ", "B"],
+    "carol": ["A", "SQ", "B"],
+    "dana": ["SQ", "B", "A"],
+    "erin": ["SQ", "B", "A"],
+    "fay": ["B", "A", "SQ"],
+    "gus": ["B", "A", "SQ"],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind_name", "a_wins"), [("liquid", False), ("lf", True), ("lf-strict", False)]
+)
+def test_the_reverse_beat_path_rule_is_the_kinds_choice(
+    town: Community, kind_name: str, a_wins: bool
+) -> None:
+    options, result = run_vote(town, kind_name, {v: {"ranking": r} for v, r in CYCLE.items()}, 2)
+    a, _b = options
+    verdict = result["liquidfeedback"]["initiatives"][a]
+    assert verdict["better_than_status_quo"] and verdict["direct_majority"]
+    assert verdict["reverse_beat_path"] is True
+    assert verdict["eligible"] is a_wins
+    assert result["winners"] == ([a] if a_wins else ["status_quo"])
+    assert result["passed"] is a_wins
+    report = verify_log(town.node.store, default_registry(), compare_with=town.node.store)
+    assert report.ok, report.failures
+
+
 def test_stv_elects_two(town: Community) -> None:
     from pref_voting.profiles import Profile as PvProfile
     from pref_voting.proportional_methods import stv_scottish
@@ -303,3 +338,24 @@ def test_every_closed_vote_verifies(town: Community) -> None:
     run_vote(town, "liquid", {"alice": {"ranking": ["A", "status_quo"]}}, 2)
     report = verify_log(town.node.store, default_registry(), compare_with=town.node.store)
     assert report.ok, report.failures
+
+
+def test_an_unstated_reverse_beat_path_option_stays_unstated_in_the_normal_form() -> None:
+    # a default filled in would change the constitution an old log holds
+    assert parse_options("schulze", {"status_quo": True}, "o") == {"status_quo": True}
+    stated = parse_options("ranked_pairs", {"no_reverse_beat_path": False}, "o")
+    assert stated == {"status_quo": True, "no_reverse_beat_path": False}
+    assert DEFAULT_CONSTITUTION["kinds"]["choice"]["options"]["no_reverse_beat_path"] is False
+    for method, options in (
+        ("schulze", {"no_reverse_beat_path": "no"}),
+        ("yes_no", {"no_reverse_beat_path": True}),
+    ):
+        with pytest.raises(InvalidBody):
+            parse_options(method, options, "o")
+
+
+def test_the_constitution_in_words_says_when_the_rule_applies() -> None:
+    sentence = "An alternative the status quo reaches by a path of wins or ties cannot win."
+    kinds = CONSTITUTION["kinds"]
+    for name, says in (("liquid", True), ("lf", False), ("lf-strict", True), ("beatpath", False)):
+        assert (sentence in describe_kind(kinds[name])) is says, name

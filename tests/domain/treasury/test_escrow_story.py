@@ -25,8 +25,8 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns.money import bonus_reserve
 from commonweal.domain.campaigns.records import held
-from commonweal.domain.fields import utc_stamp
 from commonweal.domain.funding import closing as funding_closing
+from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
 from tests.domain.treasury.books import NODE, Books, community_books, did
 
@@ -252,8 +252,7 @@ def due_events(story: Story) -> None:
     while steps := funding_closing.due(state, now):
         step = steps[0]
         if step.type == funding_closing.ROUND_CLOSED:
-            record = state.get("funding.rounds", step.id)
-            body = {"round": step.id, "result": funding_closing.result_of(state, record)}
+            body = funding_closing.closing_body(state, step.id)
         else:
             body = {"proposal": step.id}
         assert story.act("node", step.type, body) is not None

@@ -28,10 +28,10 @@ from commonweal.domain.aid.records import (
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields
-from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 REQUESTED = "aid.request.posted"
 OFFERED = "aid.offer.posted"

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.errors import Conflict, NotFound, NotPermitted
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 POSTS = "aid.posts"
 """post id → kind, author, what, where (coarse), when, urgency, status, claim, settlement."""

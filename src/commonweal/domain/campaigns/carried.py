@@ -16,10 +16,10 @@ from typing import Any
 from commonweal.domain.campaigns.records import HELD, WITHDRAWN, new_pledge
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
-from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 CARRIED = "campaigns.carried"
 """(home node did, campaign id at home) → the copy: terms, deadline, count, status."""

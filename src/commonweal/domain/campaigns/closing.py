@@ -37,9 +37,9 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import Settlement, Terms, settle
 from commonweal.domain.funding.postings import to_ledger
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 CLOSED = "campaigns.campaign.closed"
 

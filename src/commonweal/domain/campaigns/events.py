@@ -40,10 +40,10 @@ from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
 from commonweal.domain.funding.postings import money_unit, to_ledger
-from commonweal.domain.governance.records import later, reached
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, reached
 
 LAUNCHED = "campaigns.campaign.launched"
 PLEDGED = "campaigns.pledge.made"

@@ -55,9 +55,9 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, recognition
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 CARRIED_EVENT = "campaigns.campaign.carried"
 CARRIED_CLOSED = "campaigns.carried.closed"

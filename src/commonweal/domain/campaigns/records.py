@@ -18,8 +18,8 @@ from typing import Any
 
 from commonweal.domain.errors import NotFound
 from commonweal.domain.funding.assurance import Terms
-from commonweal.domain.governance.records import later
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later
 
 CAMPAIGNS = "campaigns.campaigns"
 """campaign id → kind, terms, deadline, totals, status and outcome."""

@@ -17,9 +17,10 @@ from typing import Any
 from commonweal.domain.commons.records import OUT_OF_SERVICE, SANCTIONS
 from commonweal.domain.errors import Conflict, DomainError, NotPermitted
 from commonweal.domain.federation.standing import BOOK
-from commonweal.domain.governance.records import moment, roles_of
+from commonweal.domain.governance.records import roles_of
 from commonweal.domain.membership.records import require_member_or_visitor
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment
 
 REFERRED = "referred"
 OVERTURNED = "overturned"

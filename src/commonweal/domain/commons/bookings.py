@@ -26,9 +26,9 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, utc_time
-from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment
 
 BOOKED = "commons.booking.made"
 CANCELLED = "commons.booking.cancelled"

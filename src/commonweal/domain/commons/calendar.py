@@ -17,9 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commonweal.domain.commons.records import HOLDINGS, SCHEDULES
-from commonweal.domain.fields import utc_stamp
-from commonweal.domain.governance.records import moment
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment, utc_stamp
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

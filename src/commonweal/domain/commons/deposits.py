@@ -40,9 +40,9 @@ from commonweal.domain.funding.postings import (
     to_ledger,
     treasury_account,
 )
-from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury import accounts
 
 RECEIVED = "commons.deposit.received"

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody, NotFound, NotPermitted
-from commonweal.domain.governance.records import moment
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment
 
 RESOURCES = "commons.resources"
 """resource id → kind, title, description, rules, rules version, condition."""

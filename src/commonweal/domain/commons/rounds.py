@@ -37,10 +37,10 @@ from commonweal.domain.commons.records import (
 from commonweal.domain.commons.rules import BY_ROUND
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import only, optional_text, utc_time
-from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import did_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 OPENED = "commons.round.opened"
 ENTERED = "commons.round.entered"

@@ -35,10 +35,10 @@ from commonweal.domain.commons.records import (
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
-from commonweal.domain.governance.records import later, moment, reached
 from commonweal.domain.membership.records import APPLICANT, did_member, member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, moment, reached
 
 BREACH_REPORTED = "commons.breach.reported"
 APPEAL_FILED = "commons.appeal.filed"

@@ -20,10 +20,10 @@ from typing import Any
 from commonweal.domain.credit.limits import POLICIES, credit_policy
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only
-from commonweal.domain.governance.records import later, moment, reached
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, moment, reached
 from commonweal.domain.treasury.accounts import MEMBER_PREFIX
 from commonweal.domain.treasury.ledger import balances_in, post
 from commonweal.domain.treasury.units import parse_code

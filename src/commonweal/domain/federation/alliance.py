@@ -40,9 +40,7 @@ from commonweal.domain.governance.majority import double_majority
 from commonweal.domain.governance.records import (
     POPULATIONS,
     STATUS_QUO,
-    later,
     parse_id,
-    reached,
 )
 from commonweal.domain.governance.shares import Threshold, parse_share, percent
 from commonweal.domain.governance.tally import decision, plain
@@ -54,6 +52,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, reached
 
 NETWORK_VOTES = "federation.network_votes"
 """vote id (the leaf index of its call) → the vote: call, rules, times, subtotals, result."""

@@ -20,10 +20,11 @@ from commonweal.domain.federation.calls import ballot_options, parse_call, subto
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only
 from commonweal.domain.governance.ballots import check_ballot
-from commonweal.domain.governance.records import moment, parse_id, reached
+from commonweal.domain.governance.records import parse_id
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment, reached
 
 PRECINCTS = "federation.precincts"
 """precinct id (the leaf index of its opening) → the precinct: alliance, vote, call, phase."""

@@ -2,7 +2,9 @@
 
 Both are authored by the node when the log's receipt times make them due, and
 both are determined by the log: the closing event carries every match, which the
-rule recomputes from the contributions and refuses if any differs; a proposal is
+rule recomputes from the contributions and refuses if any differs (a closing that
+says ``"recount": 2`` is recounted with exact plain subsidies; one without it, as
+every closing logged before that change, with the earlier rounded roots); a proposal is
 executed only if, at the event's receipt time, its conviction has reached its
 threshold. ``verify`` therefore re-decides every round and every payout.
 """
@@ -28,6 +30,7 @@ from commonweal.domain.funding.quadratic import (
     match,
     pairwise_subsidies,
     plain_subsidies,
+    rounded_plain_subsidies,
 )
 from commonweal.domain.funding.records import (
     CLOSED,
@@ -43,12 +46,17 @@ from commonweal.domain.funding.records import (
     pool,
     proposal,
 )
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 ROUND_CLOSED = "funding.round.closed"
 PROPOSAL_EXECUTED = "funding.proposal.executed"
+
+RECOUNT = 2
+"""The recount the node states in the closings it writes: 2 is exact plain subsidies.
+A closing without ``"recount"`` is version 1, the rounded roots logged before it."""
+RECOUNTS = (1, RECOUNT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +67,7 @@ class Due:
     id: int
 
 
-def result_of(state: State, record: dict[str, Any]) -> dict[str, Any]:
+def result_of(state: State, record: dict[str, Any], recount: int = RECOUNT) -> dict[str, Any]:
     """A round's matches as the closing event states them (recomputed from the contributions)."""
     totals = aggregated(state, record)
     counted = {
@@ -68,6 +76,8 @@ def result_of(state: State, record: dict[str, Any]) -> dict[str, Any]:
     }
     if record["method"] == PAIRWISE:
         subsidies = pairwise_subsidies(counted, record["m"])
+    elif recount == 1:
+        subsidies = rounded_plain_subsidies(counted)
     else:
         subsidies = plain_subsidies(counted)
     matching = match(
@@ -80,24 +90,34 @@ def result_of(state: State, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-    """``{"round": id, "result": {"matches": {project: amount}, "matched", "saturated"}}``."""
-    fields.only(body, {"round", "result"}, {"round", "result"})
+def closing_body(state: State, round_id: int) -> dict[str, Any]:
+    """The ``funding.round.closed`` body the node logs for a round that is due."""
+    record = funding_round(state, round_id)
+    return {"round": round_id, "result": result_of(state, record), "recount": RECOUNT}
+
+
+def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any], int]:
+    """``{"round": id, "result": {"matches": {project: amount}, "matched", "saturated"},
+    "recount"?: 2}`` (no ``recount``: version 1)."""
+    fields.only(body, {"round", "result", "recount"}, {"round", "result"})
     if not isinstance(body["result"], dict):
         raise InvalidBody("result must be an object")
-    return fields.ref(body, "round"), dict(body["result"])
+    recount = body.get("recount", 1)
+    if type(recount) is not int or recount not in RECOUNTS:
+        raise InvalidBody(f"recount must be one of {', '.join(map(str, RECOUNTS))}")
+    return fields.ref(body, "round"), dict(body["result"]), recount
 
 
-def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
+def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any], int]) -> None:
     """The node closes a round at its closing time; its matches must be the recount."""
     _require_node(ctx)
-    round_id, claimed = close
+    round_id, claimed, recount = close
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
         raise Conflict(f"round {round_id} is already closed", code="round_closed")
     if not reached(ctx.received, record["closes"]):
         raise Conflict(f"round {round_id} runs until {record['closes']}", code="too_early")
-    result = result_of(state, record)
+    result = result_of(state, record, recount)
     if claimed != result:
         raise Conflict(
             f"the result does not match the recount of round {round_id}: {result}",

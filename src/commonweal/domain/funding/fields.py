@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import MAX_AMOUNT, amount, only, optional_amount, ref
-from commonweal.domain.governance.records import later
+from commonweal.domain.timestamps import moment, stamp
 
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,19}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -48,17 +47,18 @@ def slug(body: Mapping[str, Any], name: str) -> str:
 
 
 def instant(body: Mapping[str, Any], name: str) -> str:
-    """An RFC 3339 date-time with an offset, written as the node writes receipt times (UTC)."""
+    """An RFC 3339 date-time with ``Z`` or an offset, written as the node writes receipt
+    times (UTC); ISO 8601's other forms (``2026-W49-1T18:00Z``, no seconds, no zone) are
+    refused."""
     value = body.get(name)
-    if not isinstance(value, str) or "T" not in value:
+    if not isinstance(value, str):
         raise InvalidBody(f"{name} must be an RFC 3339 date-time such as 2026-12-01T18:00:00Z")
     try:
-        parsed = datetime.fromisoformat(value)
+        return stamp(moment(value))
     except ValueError:
-        raise InvalidBody(f"{name} is not an RFC 3339 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise InvalidBody(f"{name} needs a time zone (Z or an offset)")
-    return later(parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), 0)
+        raise InvalidBody(
+            f"{name} is not an RFC 3339 date-time such as 2026-12-01T18:00:00Z: {value!r}"
+        ) from None
 
 
 def optional_instant(body: Mapping[str, Any], name: str) -> str | None:

@@ -10,16 +10,23 @@ and a project with a single contributor gets nothing. Pairwise-bounded QF
 
     raw_p = Σ_{i<j} 2·√(c_ip·c_jp) · M / (M + k_ij),   k_ij = Σ_q √(c_iq·c_jq).
 
-Square roots are taken in integers, to ``SQRT_SCALE`` (a billionth of the square
-root of a minor unit), so raw subsidies are integers in units of ``1/RAW_SCALE`` of a minor unit
-and everything after is exact rational arithmetic: the same inputs give the same
-matches on every machine, with no floats. A round is *saturated* when the ideal
-subsidies reach the pool (or the round spends its whole pool regardless): the
-matches are then the subsidies scaled to the pool, a cap is met by water-filling
-(capped projects get the cap; the rest share what is left in proportion, again
-and again, as Gitcoin's linear QF does), and the exact shares become whole units
-by the largest-remainder method, so they sum to the pool exactly. Otherwise each
-project gets its ideal subsidy, floored and capped.
+Raw subsidies are integers in units of ``1/RAW_SCALE`` of a minor unit, and
+everything after is exact rational arithmetic: the same inputs give the same
+matches on every machine, with no floats. A plain subsidy is the exact value
+floored once: when every contributor's amount has the same square-free part (equal
+gifts, say) the subsidy is a whole number and is computed exactly; otherwise it is
+irrational and its floor is found with integer square roots bracketed from both
+sides, refined until the bracket holds a single unit. Pairwise-bounded terms are
+still taken to ``SQRT_SCALE`` and floored per pair. :func:`rounded_plain_subsidies`
+keeps the earlier recount, whose roots were each rounded down (so it underpaid by a
+unit when the subsidy was whole), for closings logged before it was replaced.
+
+A round is *saturated* when the ideal subsidies reach the pool (or the round spends
+its whole pool regardless): the matches are then the subsidies scaled to the pool, a
+cap is met by water-filling (capped projects get the cap; the rest share what is
+left in proportion, again and again, as Gitcoin's linear QF does), and the exact
+shares become whole units by the largest-remainder method, so they sum to the pool
+exactly. Otherwise each project gets its ideal subsidy, floored and capped.
 
 :func:`pluralistic_linear_qf` and :func:`clrfund_allocation` replay two published
 implementations step for step (Gitcoin's pluralistic.js with its floor divisions,
@@ -87,7 +94,52 @@ def root(amount: int) -> int:
 
 
 def plain_subsidies(aggregated: Aggregated) -> dict[str, int]:
-    """Each project's plain QF subsidy in 1/RAW_SCALE units (0 with fewer than two contributors)."""
+    """Each project's plain QF subsidy in 1/RAW_SCALE units, the exact value floored
+    once (0 with fewer than two contributors)."""
+    return {
+        project: exact_plain_subsidy(list(amounts.values())) if len(amounts) > 1 else 0
+        for project, amounts in aggregated.items()
+    }
+
+
+def exact_plain_subsidy(amounts: Sequence[int]) -> int:
+    """⌊RAW_SCALE · ((Σ√c)² − Σc)⌋ for non-negative amounts, computed exactly.
+
+    If every amount times the first is a perfect square, all share one square-free
+    part d, Σ√c = (Σ√(c₀c))/√c₀ and the subsidy (Σ√(c₀c))²/c₀ − Σc is whole. Otherwise
+    Σ√c is a sum of positive multiples of square roots of distinct square-free numbers,
+    some above 1, hence irrational, so the subsidy never lies on a unit's boundary and
+    bracketing it between floored and ceiled roots finds its floor.
+    """
+    positive = [c for c in amounts if c > 0]
+    if len(positive) < 2:
+        return 0
+    total = sum(positive)
+    first = positive[0]
+    products = [first * c for c in positive]
+    roots = [isqrt(p) for p in products]
+    if all(r * r == p for r, p in zip(roots, products, strict=True)):
+        joint = sum(roots)
+        return (joint * joint // first - total) * RAW_SCALE
+    scale = RAW_SCALE << (total.bit_length() + len(positive).bit_length() + 8)
+    while True:
+        low = high = 0
+        for c in positive:
+            r = isqrt(c * scale * scale)
+            low += r
+            high += r + 1
+        square = scale * scale
+        below = (low * low - square * total) * RAW_SCALE // square
+        above = (high * high - square * total) * RAW_SCALE // square
+        if below == above:
+            return max(below, 0)
+        scale <<= 64
+
+
+def rounded_plain_subsidies(aggregated: Aggregated) -> dict[str, int]:
+    """The recount used before exact subsidies: each root rounded down to SQRT_SCALE
+    (so a whole subsidy from roots that are not whole came out a unit short). Kept
+    only to verify closings logged with it."""
     subsidies = {}
     for project, amounts in aggregated.items():
         if len(amounts) < 2:

@@ -16,8 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 from commonweal.domain.errors import NotFound
-from commonweal.domain.governance.records import moment
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment
 
 ROUNDS = "funding.rounds"
 """round id → terms (unit, pool, method, cap, closing time), projects, status, result."""

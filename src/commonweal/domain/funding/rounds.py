@@ -39,7 +39,6 @@ from commonweal.domain.funding.records import (
     project,
 )
 from commonweal.domain.governance.actions import Action
-from commonweal.domain.governance.records import later, reached
 from commonweal.domain.membership.records import (
     did_member,
     require_active_member,
@@ -48,6 +47,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, reached
 from commonweal.domain.treasury.accounts import (
     kind_of,
     member_account,

@@ -38,10 +38,10 @@ from commonweal.domain.gatherings.records import (
     require_organiser,
     require_rsvp,
 )
-from commonweal.domain.governance.records import later, reached
 from commonweal.domain.membership.records import did_member, owe_credential
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, reached
 
 CHECKED_IN = "gatherings.attendee.checked_in"
 CLAIMED_EVENT = "gatherings.checkin.claimed"

@@ -24,9 +24,9 @@ from commonweal.domain.gatherings.records import (
     require_attendee,
     require_not_cancelled,
 )
-from commonweal.domain.governance.records import reached
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 RSVP_GIVEN = "gatherings.rsvp.given"
 RESPONSES = ("yes", "no")

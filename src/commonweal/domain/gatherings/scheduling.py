@@ -22,10 +22,10 @@ from commonweal.domain.gatherings.records import (
     require_not_cancelled,
     require_organiser,
 )
-from commonweal.domain.governance.records import reached
 from commonweal.domain.membership.records import require_active_member, require_permission
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 SCHEDULED = "gatherings.gathering.scheduled"
 CANCELLED = "gatherings.gathering.cancelled"

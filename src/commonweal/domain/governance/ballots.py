@@ -34,12 +34,12 @@ from commonweal.domain.governance.records import (
     live_alternatives,
     parse_id,
     proposal,
-    reached,
     require_in_group,
     require_phase,
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import reached
 
 CHOICES = ("yes", "no", "abstain")
 POSITIONS = ("consent", "stand_aside", "object")

@@ -25,16 +25,15 @@ from commonweal.domain.governance.records import (
     PROPOSALS,
     VOTING,
     alternative,
-    later,
     live_alternatives,
     parse_id,
     proposal,
-    reached,
     require_phase,
 )
 from commonweal.domain.governance.tally import count
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later, reached
 
 OPENED = "governance.voting.opened"
 CLOSED_EVENT = "governance.proposal.closed"

@@ -22,6 +22,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import only, optional_text
+from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
@@ -90,7 +91,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "quorum": "1/5",
             "threshold": {"more_than": "1/2"},
             "method": "schulze",
-            "options": {"status_quo": True},
+            "options": {"status_quo": True, "no_reverse_beat_path": False},
             "delegation": True,
             "actions": [],
         },
@@ -346,6 +347,14 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     return rules
 
 
+STATED_ONLY: dict[str, set[str]] = {
+    "schulze": {NO_REVERSE_BEAT_PATH},
+    "ranked_pairs": {NO_REVERSE_BEAT_PATH},
+}
+"""Options kept in the normal form only when stated: a default filled in would change
+the constitution an old log holds (and what ``verify`` compares)."""
+
+
 def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
     """The method's options with defaults: seats, scores, credits, the status quo, shares."""
     if not isinstance(value, dict):
@@ -364,8 +373,10 @@ def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
         },
     }
     allowed = defaults.get(method, {})
-    only(value, set(allowed), where=where)
+    stated_only = STATED_ONLY.get(method, set())
+    only(value, set(allowed) | stated_only, where=where)
     options = {key: value.get(key, default) for key, default in allowed.items()}
+    options |= {key: value[key] for key in sorted(stated_only) if key in value}
     if "max_score" in options:
         _integer(options["max_score"], f"{where}.max_score", 1, 10)
     if "credits" in options:
@@ -374,7 +385,7 @@ def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
         _integer(options["seats"], f"{where}.seats", 1, 100)
     if "blocking_minority" in options:
         _integer(options["blocking_minority"], f"{where}.blocking_minority", 0, 1000)
-    for flag in ("allow_negative", "status_quo"):
+    for flag in ("allow_negative", "status_quo", NO_REVERSE_BEAT_PATH):
         if flag in options and not isinstance(options[flag], bool):
             raise InvalidBody(f"{where}.{flag} must be true or false")
     for share in ("states_share", "population_share"):

@@ -14,7 +14,11 @@ from typing import Any
 
 from commonweal.domain.governance import cardinal, ranked
 from commonweal.domain.governance.consent import consent
-from commonweal.domain.governance.liquid import status_quo_outcome
+from commonweal.domain.governance.liquid import (
+    NO_REVERSE_BEAT_PATH,
+    NO_REVERSE_BEAT_PATH_UNSTATED,
+    status_quo_outcome,
+)
 from commonweal.domain.governance.majority import double_majority, yes_no
 from commonweal.domain.governance.profile import Profile
 from commonweal.domain.governance.quadratic import quadratic
@@ -173,8 +177,10 @@ def _pairwise(c: Count) -> Counted:
     if STATUS_QUO not in c.options:
         return {**result.detail, "winners": winners}
     # With the status quo on the ballot, LiquidFeedback's rules decide: the best-ranked
-    # alternative that beats the status quo by the threshold (and by no reverse beat path).
-    verdict = status_quo_outcome(profile, c.threshold, c.options)
+    # alternative that beats the status quo by the threshold (and, if the kind says so,
+    # has no reverse beat path from it).
+    strict = c.rules["options"].get(NO_REVERSE_BEAT_PATH, NO_REVERSE_BEAT_PATH_UNSTATED)
+    verdict = status_quo_outcome(profile, c.threshold, c.options, no_reverse_beat_path=strict)
     winner = verdict["liquidfeedback"]["winner"]
     return {
         **result.detail,

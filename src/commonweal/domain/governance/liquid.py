@@ -17,7 +17,8 @@ candidate like the others. From the pairwise "battle" counts it
   than that one gets against the status quo, or leaves it fewer votes than the
   status quo takes from it);
 * makes *eligible* the initiatives with both majorities, ranked above the status
-  quo, and (as the policy asks) without a reverse beat path or multistage majority;
+  quo, and (if the policy asks: both flags are experimental in LF and off by
+  default) without a reverse beat path or multistage majority;
 * declares the best-ranked eligible initiative the winner, and ranks them all:
   winner, other eligible ones, the rest, each group by Schulze rank.
 
@@ -37,6 +38,15 @@ from commonweal.domain.governance.profile import Profile
 
 STATUS_QUO = "status_quo"
 """The name of the status quo among a profile's candidates, unless told otherwise."""
+
+NO_REVERSE_BEAT_PATH = "no_reverse_beat_path"
+"""A ranked kind's option, LF's policy flag of that name (experimental in LF, and off
+by default since core 2.2.6): an alternative with a reverse beat path from the status
+quo cannot win."""
+
+NO_REVERSE_BEAT_PATH_UNSTATED = True
+"""What a ranked kind that does not state the option counts with: the rule as every
+constitution written before the option applied it, so old logs recount alike."""
 
 # A link strength compares first by LF's "tuple" defeat strength, then by a unique
 # secondary key that makes every link distinct (LF's ``link_strength`` record).
@@ -73,11 +83,12 @@ class Majority:
 
 @dataclass(frozen=True)
 class Policy:
-    """The part of an LF policy that decides an issue (defaults are LF's column defaults)."""
+    """The part of an LF policy that decides an issue (defaults are LF core 3.2's column
+    defaults: both ``no_*`` flags are experimental there and off unless a policy sets them)."""
 
     direct_majority: Majority = field(default_factory=Majority)
     indirect_majority: Majority = field(default_factory=Majority)
-    no_reverse_beat_path: bool = True
+    no_reverse_beat_path: bool = False
     no_multistage_majority: bool = False
 
 
@@ -242,19 +253,26 @@ def decide(
 
 
 def status_quo_outcome(
-    profile: Profile, threshold: Share, options: Sequence[str], *, status_quo: str = STATUS_QUO
+    profile: Profile,
+    threshold: Share,
+    options: Sequence[str],
+    *,
+    no_reverse_beat_path: bool,
+    status_quo: str = STATUS_QUO,
 ) -> dict[str, Any]:
     """LF's verdict on a ranked vote that has the status quo among ``options``, as result detail.
 
-    ``threshold`` is the direct majority an option needs over the status quo;
-    the other rules are LF's defaults (:class:`Policy`). Returned under the key
-    ``"liquidfeedback"``, so it sits beside the method's own detail.
+    ``threshold`` is the direct majority an option needs over the status quo and
+    ``no_reverse_beat_path`` LF's policy flag (the kind's choice); the other rules are
+    LF's defaults (:class:`Policy`). Returned under the key ``"liquidfeedback"``, so it
+    sits beside the method's own detail.
     """
     direct = Majority(threshold.share.numerator, threshold.share.denominator, threshold.strict)
     ordered = Profile.from_counts(
         [status_quo, *(o for o in options if o != status_quo)], profile.patterns
     )
-    outcome = decide(ordered, status_quo=status_quo, policy=Policy(direct_majority=direct))
+    policy = Policy(direct_majority=direct, no_reverse_beat_path=no_reverse_beat_path)
+    outcome = decide(ordered, status_quo=status_quo, policy=policy)
     return {"liquidfeedback": outcome.as_json()}
 
 

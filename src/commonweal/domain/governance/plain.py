@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH, NO_REVERSE_BEAT_PATH_UNSTATED
+
 METHOD_NAMES = {
     "yes_no": "a yes/no vote",
     "consent": "consent: it passes unless someone objects with a reason",
@@ -57,6 +59,12 @@ def describe_kind(rules: Mapping[str, Any]) -> list[str]:
         + (", with the status quo as an option" if options.get("status_quo") else "")
         + ".",
     ]
+    if options.get("status_quo") and options.get(
+        NO_REVERSE_BEAT_PATH, NO_REVERSE_BEAT_PATH_UNSTATED
+    ):
+        sentences.append(
+            "An alternative the status quo reaches by a path of wins or ties cannot win."
+        )
     if rules["quorum"] not in ("0", "0/1"):
         sentences.append(f"At least {rules['quorum']} of the electorate must take part (quorum).")
     threshold = rules.get("threshold")

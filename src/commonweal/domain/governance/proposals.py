@@ -35,7 +35,6 @@ from commonweal.domain.governance.records import (
     PROPOSALS,
     VOTING,
     alternative,
-    later,
     parse_id,
     proposal,
     require_author,
@@ -49,6 +48,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import later
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000

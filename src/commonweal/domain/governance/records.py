@@ -8,7 +8,6 @@ Ballots name options as strings: an alternative's id (``"43"``) or ``"status_quo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
@@ -114,23 +113,3 @@ def parse_id(body: dict[str, Any] | Any, name: str) -> int:
     if type(value) is not int or value < 0:
         raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
     return value
-
-
-def moment(timestamp: str) -> datetime:
-    """A node receipt time as an aware datetime."""
-    parsed = datetime.fromisoformat(timestamp)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def later(timestamp: str, seconds: int) -> str:
-    """``timestamp`` plus ``seconds``, written as the node writes receipt times."""
-    shifted = moment(timestamp) + timedelta(seconds=seconds)
-    text = shifted.strftime("%Y-%m-%dT%H:%M:%S")
-    if shifted.microsecond:
-        text += f".{shifted.microsecond:06d}"
-    return text + "Z"
-
-
-def reached(now: str, deadline: str) -> bool:
-    """Whether the receipt time ``now`` is at or after ``deadline``."""
-    return moment(now) >= moment(deadline)

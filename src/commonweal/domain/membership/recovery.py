@@ -11,7 +11,7 @@ owed, and the two DIDs are linked in the log.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
@@ -29,6 +29,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.timestamps import moment, reached, stamp
 
 GUARDIANS_SET = "membership.guardians.set"
 REQUESTED = "membership.recovery.requested"
@@ -108,7 +109,7 @@ def apply_vouch(state: State, ctx: Context, vouch: tuple[str, str]) -> None:
     unlocks = recovery["unlocks"]
     if unlocks is None and len(vouches) >= guardians["threshold"]:
         delay = timedelta(seconds=current_policy(state)["recovery_delay_seconds"])
-        unlocks = _format(_parse(ctx.received) + delay)
+        unlocks = stamp(moment(ctx.received) + delay)
     state.put(RECOVERIES, old, {**recovery, "vouches": vouches, "unlocks": unlocks})
 
 
@@ -125,7 +126,7 @@ def apply_completion(state: State, ctx: Context, old: str) -> None:
     if ctx.author != ctx.node_key:
         raise NotPermitted("only the node completes a recovery, once its time lock has passed")
     recovery = _open(state, old)
-    if recovery["unlocks"] is None or _parse(ctx.received) < _parse(recovery["unlocks"]):
+    if recovery["unlocks"] is None or not reached(ctx.received, recovery["unlocks"]):
         raise NotPermitted("the recovery's time lock has not passed", code="time_locked")
     record = state.get(MEMBERS, old)
     new = recovery["new"]
@@ -143,22 +144,10 @@ def apply_completion(state: State, ctx: Context, old: str) -> None:
 
 def due_recoveries(state: State, now: str) -> list[str]:
     """Members whose recovery can be completed at ``now`` (the node's scheduler asks)."""
-    moment = _parse(now)
     return sorted(
         str(old)
         for old, recovery in state.items(RECOVERIES)
-        if recovery["unlocks"] is not None and _parse(recovery["unlocks"]) <= moment
-    )
-
-
-def _parse(timestamp: str) -> datetime:
-    """A node receipt time (always ``…Z`` UTC, written by the node itself)."""
-    return datetime.fromisoformat(timestamp)
-
-
-def _format(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (
-        f".{moment.microsecond:06d}Z" if moment.microsecond else "Z"
+        if recovery["unlocks"] is not None and reached(now, recovery["unlocks"])
     )
 
 

@@ -20,8 +20,9 @@ from commonweal.domain.errors import DomainError
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.calls import parse_call
 from commonweal.domain.governance.events import POPULATION_REPORTED
-from commonweal.domain.governance.records import POPULATIONS, later, reached
+from commonweal.domain.governance.records import POPULATIONS
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.domain.timestamps import later, reached
 from commonweal.node.due import Refusals, StepKey, attempt
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import mirror

@@ -23,7 +23,7 @@ from commonweal.domain.campaigns import carried, network
 from commonweal.domain.campaigns.closing import CLOSED
 from commonweal.domain.campaigns.events import CANCELLED_EVENT, LAUNCHED
 from commonweal.domain.campaigns.records import CANCELLED, OPEN
-from commonweal.domain.governance.records import reached
+from commonweal.domain.timestamps import reached
 from commonweal.node.errors import Rejected
 from commonweal.node.federation import mirror
 from commonweal.node.federation.service import Federation, log
