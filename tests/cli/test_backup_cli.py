@@ -23,6 +23,9 @@ from tests.builders import WITHOUT_WRITE_POLICY, EventFactory
 from tests.cli.test_cli import run
 from tests.server import ServerProcess
 
+NO_LIMITS = ["--no-rate-limit"]
+"""These tests post many anonymous events from one address: durability, not limits."""
+
 runner = CliRunner()
 
 
@@ -69,7 +72,7 @@ def test_a_clean_stop_leaves_the_whole_log_in_node_db(tmp_path: Path) -> None:
     node = init_node(data, name="Clean Stop", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did
     node.close()
-    server = ServerProcess(data).start()
+    server = ServerProcess(data, args=NO_LIMITS).start()
     writer = Writer(server.url, did, "wren")
     try:
         writer.start()
@@ -133,7 +136,7 @@ def test_the_restore_drill_loses_nothing_acknowledged_before_the_backup(tmp_path
     node = init_node(data, name="Drill Commons", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did
     node.close()
-    server = ServerProcess(data).start()
+    server = ServerProcess(data, args=NO_LIMITS).start()
     writers = [Writer(server.url, did, f"writer-{n}") for n in range(3)]
     backup = tmp_path / "offsite" / "drill.tar"
     try:
