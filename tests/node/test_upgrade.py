@@ -120,7 +120,7 @@ def _downgrade(data_dir: Path, revision: str, url: str | None = None) -> None:
         engine.dispose()
 
 
-def test_serve_refuses_an_old_schema_and_upgrade_brings_it_current(
+def test_serve_and_scheduler_refuse_an_old_schema_and_upgrade_brings_it_current(
     release_store: Path,
 ) -> None:
     _downgrade(release_store, "0005")
@@ -131,6 +131,11 @@ def test_serve_refuses_an_old_schema_and_upgrade_brings_it_current(
     )
     assert served.exit_code == 1 and isinstance(served.exception, SystemExit)  # no traceback
     assert "run `commonweal upgrade" in served.output
+    scheduled = runner.invoke(app, ["scheduler", "--data-dir", str(release_store)])
+    assert scheduled.exit_code == 1 and isinstance(scheduled.exception, SystemExit)
+    assert "run `commonweal upgrade" in scheduled.output  # and it migrated nothing:
+    with pytest.raises(SetupError, match="commonweal upgrade"):
+        require_current_schema(release_store)
 
     upgraded = runner.invoke(app, ["upgrade", "--data-dir", str(release_store)])
     assert upgraded.exit_code == 0, upgraded.output

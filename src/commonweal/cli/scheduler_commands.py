@@ -20,6 +20,7 @@ from commonweal.cli.common import (
 from commonweal.node.runtime import tune_collector
 from commonweal.node.scheduler import HEARTBEAT_FILE, Scheduler
 from commonweal.node.setup import SetupError, open_node
+from commonweal.node.upgrade import require_current_schema
 
 
 def scheduler(
@@ -33,7 +34,10 @@ def scheduler(
     beside `commonweal serve --no-scheduler` on the same data directory."""
     check_log_options(log_format, log_level)
     try:
-        node = open_node(data_dir, passphrase=passphrase, database_url=database_url)
+        require_current_schema(data_dir, database_url)  # migrating is `commonweal upgrade`'s
+        node = open_node(
+            data_dir, passphrase=passphrase, database_url=database_url, migrate_schema=False
+        )
     except SetupError as error:
         raise fail(str(error)) from None
     configure_logs(log_format, log_level)
