@@ -10,21 +10,22 @@ Two sources of cosigned checkpoints are asked:
 - the backup itself: the cosignatures it keeps (``cosignatures``, with the node's own
   checkpoint of that size in ``checkpoints``) — a log whose own witnesses' records
   reach past it is not a sound copy;
-- the witnesses, over the network: every peer the backup's federation tables know
-  answers ``GET /v1/federation/witnessed`` with the checkpoint it last cosigned for
-  this log, signed by this node's key. A peer that cannot be reached is reported,
-  not fatal (a restore may happen while the network is down).
+- the network: every peer the backup's federation tables know is asked, as a serving
+  node asks at start (``federation.rollback``), for the checkpoint it last cosigned
+  of this log as a witness and the one it mirrors, signed by this node's key. A peer
+  that cannot be reached is reported, not fatal (a restore may happen while the
+  network is down).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from commonweal.client.peers import PeerClient, PeerError
-from commonweal.core.checkpoint import open_checkpoint
+import httpx
+
 from commonweal.core.merkle import CompactRange
-from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.node.federation import rollback
 from commonweal.store.federation_store import FederationStore
 from commonweal.store.log_store import LogStore
 from commonweal.store.snapshots import leaf_hashes
@@ -64,31 +65,27 @@ def held_cosigned(store: LogStore) -> list[Cosigned]:
 
 
 def asked_cosigned(
-    store: LogStore, vkey: str, ask: Callable[[str], PeerClient] | None = None
+    store: LogStore, node: dict[str, str], *, timeout: float = ASK_TIMEOUT_SECONDS
 ) -> tuple[list[Cosigned], list[str]]:
-    """What every known peer says it cosigned of this log, and which peers did not answer."""
-    verifier = NoteVerifier(vkey)
-    connect = ask or (lambda url: PeerClient(url, timeout=ASK_TIMEOUT_SECONDS))
-    found: list[Cosigned] = []
-    unanswered: list[str] = []
-    for _did, url, _identity, _added in FederationStore(store.engine).peers():
-        client = connect(url)
-        try:
-            answer = client.get_json("/v1/federation/witnessed")
-        except (PeerError, ValueError) as error:  # unreachable, refused, or not JSON
-            unanswered.append(f"{url} could not be asked what it cosigned ({error})")
-            continue
-        finally:
-            client.close()
-        logs = answer.get("logs") if isinstance(answer, dict) else None
-        for log in logs if isinstance(logs, list) else []:
-            if not isinstance(log, dict):
-                continue
-            try:
-                checkpoint = open_checkpoint(str(log.get("checkpoint", "")), verifier)
-            except (NoteError, ValueError):
-                continue  # another log's, or not signed by this node: says nothing of this log
-            found.append(Cosigned(f"the witness at {url}", checkpoint.size, checkpoint.root))
+    """What every peer the store knows holds of this log (a witness's cosigned checkpoint,
+    a mirror's), asked as a serving node asks at start (``federation.rollback.ask``), and
+    which peers did not answer. ``node`` names the log: its ``did``, ``origin``, ``vkey``."""
+    known = [url for _did, url, _identity, _added in FederationStore(store.engine).peers()]
+    urls = rollback.peer_urls([], known)
+    with httpx.Client(timeout=timeout) as http:
+        status = rollback.ask(
+            urls,
+            did=node["did"],
+            origin=node["origin"],
+            vkey=node["vkey"],
+            local_size=store.head()[0],
+            root_at=lambda _size: None,  # judge() compares the roots, from the stored leaves
+            http=http,
+        )
+    found = [Cosigned(f"the {s.kind} at {s.source}", s.size, s.root) for s in status.sightings]
+    unanswered = [
+        f"{url} could not be asked what it holds of this log" for url in status.unreachable
+    ]
     return found, unanswered
 
 

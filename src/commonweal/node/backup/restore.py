@@ -16,14 +16,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from commonweal.client.peers import PeerClient
 from commonweal.node.backup.archive import BackupDamaged, read_archive
 from commonweal.node.backup.cosigned import asked_cosigned, held_cosigned, judge
 from commonweal.node.backup.make import PGDUMP_FILE
@@ -59,7 +57,6 @@ def restore_backup(
     *,
     database_url: str | None = None,
     accept_rollback: bool = False,
-    ask: Callable[[str], PeerClient] | None = None,
 ) -> RestoreDone:
     """Restore ``backup`` into the empty (or absent) ``data_dir``."""
     _require_empty(data_dir)
@@ -89,7 +86,7 @@ def restore_backup(
         else:
             raise RestoreRefused(f"the backup's database is of an unknown kind {kind!r}")
         try:
-            done = _check(LogStore(engine), manifest, accept_rollback, ask)
+            done = _check(LogStore(engine), manifest, accept_rollback)
         except SQLAlchemyError as error:
             raise RestoreRefused(f"the backup's database cannot be read: {error}") from None
         finally:
@@ -152,7 +149,6 @@ def _check(
     store: LogStore,
     manifest: dict[str, Any],
     accept_rollback: bool,
-    ask: Callable[[str], PeerClient] | None,
 ) -> RestoreDone:
     size, root = store.head()
     meta = store.read_meta()
@@ -166,7 +162,7 @@ def _check(
     if any(meta.get(name) != node[name] for name in ("did", "origin", "vkey")):
         raise RestoreRefused("the backup's database is another node's than its manifest names")
     cosigned = held_cosigned(store)
-    asked, unanswered = asked_cosigned(store, node["vkey"], ask)
+    asked, unanswered = asked_cosigned(store, node)
     judgement = judge(store, [*cosigned, *asked])
     done = RestoreDone(size, node["did"], manifest["database"]["kind"], judgement.notes)
     done.warnings.extend(unanswered)
