@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from commonweal.node.errors import Rejected
 from commonweal.web.problems import problem
+from commonweal.web.proxy import client_address
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -286,7 +287,7 @@ class RateLimiter:
 
     def check_request(self, scope: Scope) -> Decision:
         """The budget a request is charged to, by its route class (or its peer's)."""
-        address = client_address(scope)
+        address = client_address(scope) or "unknown"
         name = route_class(scope)
         if name == "federation":
             keyid = signing_keyid(scope)
@@ -303,16 +304,9 @@ class RateLimiter:
         for author in authors if len(authors) == 1 else dict.fromkeys(authors):
             self.charge("author", author, now)
         if anonymous:
-            address = client_address(scope)
+            address = client_address(scope) or "unknown"
             for _author in anonymous:
                 self.charge("anonymous", address, now)
-
-
-def client_address(scope: Scope) -> str:
-    """The client's address: the ASGI ``client`` (a trusted proxy's header, when that
-    lands, is read here and nowhere else)."""
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
 
 
 def route_class(scope: Scope) -> str:
