@@ -9,7 +9,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -94,6 +95,28 @@ def run_http_load(
             for mine in per_client
         ]
         path = "/v1/events/batch"
+    with served(data_dir, serve_args) as port:
+        queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()  # type: ignore[type-arg]
+        client = multiprocessing.get_context("fork").Process(
+            target=_client_process, args=(port, bodies, path, queue)
+        )
+        client.start()
+        elapsed, errors = queue.get(timeout=600)
+        client.join()
+        if errors:
+            raise SystemExit(f"the server refused bench events: {errors[:2]}")
+        size = orjson.loads(httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal").content)[
+            "size"
+        ]
+        expected = genesis + events
+        assert size == expected, f"expected {expected} entries, found {size}"
+    return events / elapsed
+
+
+@contextmanager
+def served(data_dir: Path, serve_args: Sequence[str] = ()) -> Iterator[int]:
+    """``commonweal serve`` on a free port, answering before this yields its port; stopped
+    (SIGTERM, a clean stop) when the block ends."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -116,21 +139,7 @@ def run_http_load(
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()  # type: ignore[type-arg]
-        client = multiprocessing.get_context("fork").Process(
-            target=_client_process, args=(port, bodies, path, queue)
-        )
-        client.start()
-        elapsed, errors = queue.get(timeout=600)
-        client.join()
-        if errors:
-            raise SystemExit(f"the server refused bench events: {errors[:2]}")
-        size = orjson.loads(httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal").content)[
-            "size"
-        ]
-        expected = genesis + events
-        assert size == expected, f"expected {expected} entries, found {size}"
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return events / elapsed

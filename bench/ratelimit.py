@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from bench.http_load import _free_port, run_http_load
+from bench.http_load import run_http_load, served
 
 FLOOD_ADDRESS = "127.0.0.2"
 FLOOD_CONNECTIONS = 4
@@ -96,28 +93,8 @@ def flood_p99(
 
     data_dir = workdir / "flooded"
     init_node(data_dir, name="Flooded", constitution=WITHOUT_WRITE_POLICY).close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "commonweal"),
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
-    )
-    url = f"http://127.0.0.1:{port}{PATH}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with served(data_dir, ()) as port:
+        url = f"http://127.0.0.1:{port}{PATH}"
         with httpx.Client(timeout=30) as client:
             _p99_ms(client, url, 20)  # warm up
             alone = _p99_ms(client, url, requests)
@@ -131,7 +108,4 @@ def flood_p99(
             loaded = _p99_ms(client, url, requests)
             statuses = counts.get(timeout=180)
             flooder.join(timeout=30)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return alone, loaded, statuses
