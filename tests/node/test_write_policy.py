@@ -84,8 +84,10 @@ def test_a_stamp_too_weak_is_refused(tmp_path: Path, clock: Clock) -> None:
 
 def test_members_need_no_work_and_meet_no_quota(guarded: Node, clock: Clock) -> None:
     events = EventFactory(guarded.identity.did, clock)
-    for _ in range(15):
+    before = guarded.size
+    for _ in range(15):  # unstamped, and past the per-key quota of ten: a refusal would raise
         guarded.submit(events.raw("member"))
+    assert guarded.size == before + 15
 
 
 def test_each_key_may_attest_ten_times_an_hour(guarded: Node, clock: Clock) -> None:
