@@ -68,8 +68,8 @@ def service_rate(workdir: Path) -> float:
     Each submitter owns a quarter of the 1,000 authors, so its batches stay in seq
     order; group commit merges whatever they have ready into one transaction.
     """
-    from commonweal.node.runtime import tune_collector
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.runtime import tune_collector
+    from commonweal.node.kernel.setup import init_node
 
     node = init_node(workdir / "service", name="Bench", constitution=WITHOUT_WRITE_POLICY)
     genesis = node.size  # node.created and the adopted constitution
@@ -100,8 +100,8 @@ def service_rate(workdir: Path) -> float:
 def verify_rate(data_dir: Path) -> tuple[float, int]:
     """Events per second for a full replay-and-verify of the big log."""
     from commonweal.domain.catalog import default_registry
-    from commonweal.node.setup import open_store
-    from commonweal.node.verify import verify_log
+    from commonweal.node.kernel.setup import open_store
+    from commonweal.node.kernel.verify import verify_log
 
     store = open_store(str(data_dir))
     start = time.perf_counter()
@@ -117,8 +117,8 @@ def proof_median_ms(data_dir: Path) -> float:
     """Median milliseconds for an inclusion proof at a random index of the big log."""
     import random
 
-    from commonweal.node.proofs import ProofService
-    from commonweal.node.setup import open_store
+    from commonweal.node.kernel.proofs import ProofService
+    from commonweal.node.kernel.setup import open_store
 
     store = open_store(str(data_dir))
     proofs = ProofService(store)

@@ -39,7 +39,7 @@ class BackupFigures:
 def measure(big: Path, attestations: int, workdir: Path, spare_events: int) -> BackupFigures:
     """Back up a copy of ``big`` (``attestations`` built by ``build_big_log``) while
     ingesting; ``spare_events`` more are signed for the ingest."""
-    from commonweal.node.setup import open_node
+    from commonweal.node.kernel.setup import open_node
 
     data_dir = workdir / "node"
     data_dir.mkdir(parents=True)
@@ -120,7 +120,7 @@ class _Ingest:
 def _backup_process(data_dir: Path, output: Path) -> None:
     from datetime import UTC, datetime
 
-    from commonweal.node.backup.make import take_backup
+    from commonweal.node.kernel.backup.make import take_backup
 
     print("started", flush=True)
     made = take_backup(data_dir, output, now=lambda: datetime.now(UTC))

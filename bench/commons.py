@@ -32,7 +32,7 @@ NODE_KEY = "did:key:z6MkbenchNodeForCommonsBenchmarksOnly"
 
 def booking_rate(workdir: Path, count: int) -> float:
     """Bookings/s through a node: 200 members, 10 units, one-hour slots over the year ahead."""
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
 
     clock = _FixedClock(START)
     keys = [SigningKey.generate() for _ in range(200)]

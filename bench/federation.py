@@ -71,9 +71,9 @@ class Served:
 
 def mirror_catch_up(big_log: Path, workdir: Path) -> tuple[float, int]:
     """Events per second for a verified mirror of the whole big log; and its size."""
-    from commonweal.node.federation import mirror
-    from commonweal.node.federation.service import Federation
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
+    from commonweal.node.services.federation import mirror
+    from commonweal.node.services.federation.service import Federation
 
     served = Served(big_log)
     try:
@@ -120,7 +120,7 @@ def witness_rate(workdir: Path, logs: int, checkpoints: int) -> tuple[float, int
     from commonweal.core.merkle import consistency_proof, hash_at_from_leaf_hashes, leaf_hash
     from commonweal.core.note import NoteSigner
     from commonweal.domain.federation.recognition import GRANTED
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
 
     node = init_node(workdir / "witness", name="Witness", constitution=_direct_constitution())
     witness_vkey = node.identity.witness.vkey

@@ -139,7 +139,7 @@ def build_ballot_store(path: Path, ballots: int) -> Path:
 
 def close_from_store(path: Path, method: str) -> tuple[float, dict[str, Any]]:
     """Seconds to recount one proposal from the store, end to end, and its result."""
-    from commonweal.node.governance import recount_from_store
+    from commonweal.node.services.governance import recount_from_store
     from commonweal.store.database import make_engine, sqlite_url
     from commonweal.store.log_store import LogStore
 
@@ -163,10 +163,10 @@ def close_on_node(path: Path, workdir: Path) -> dict[str, float]:
 
     from commonweal.core.keys import SigningKey
     from commonweal.domain.catalog import default_registry
-    from commonweal.node import governance
-    from commonweal.node.identity import NodeIdentity
-    from commonweal.node.runtime import tune_collector
-    from commonweal.node.service import Node
+    from commonweal.node.kernel.identity import NodeIdentity
+    from commonweal.node.kernel.runtime import tune_collector
+    from commonweal.node.kernel.service import Node
+    from commonweal.node.services import governance
     from commonweal.store.database import make_engine, sqlite_url
     from commonweal.store.log_store import LogStore
 

@@ -74,7 +74,7 @@ def run_http_load(
     clients share one address, which is a flood by any budget (bench/ratelimit.py
     measures the limiter itself)."""
     from bench.workload import WITHOUT_WRITE_POLICY
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
 
     node = init_node(data_dir, name="HTTP bench", constitution=WITHOUT_WRITE_POLICY)
     did = node.identity.did

@@ -16,7 +16,7 @@ from pathlib import Path
 from commonweal.core.checkpoint import Checkpoint
 from commonweal.core.keys import SigningKey
 from commonweal.core.tiles import encode_entry_bundle
-from commonweal.node.identity import NodeIdentity
+from commonweal.node.kernel.identity import NodeIdentity
 
 TERMS = {"witness": True, "mirror": True}
 
@@ -26,8 +26,8 @@ def network_page_ms(workdir: Path, peers: int, samples: int = 20) -> tuple[float
     from fastapi.testclient import TestClient
 
     from bench.federation import _direct_constitution
-    from commonweal.node.federation.service import Federation
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
+    from commonweal.node.services.federation.service import Federation
     from commonweal.store.federation_store import MirrorRow
     from commonweal.web.app import create_app
 

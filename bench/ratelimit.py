@@ -89,7 +89,7 @@ def flood_p99(
 ) -> tuple[float, float, dict[int, int]]:
     """The second client's p99 (ms) alone and under the flood; the flood's status counts."""
     from bench.workload import WITHOUT_WRITE_POLICY
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
 
     data_dir = workdir / "flooded"
     init_node(data_dir, name="Flooded", constitution=WITHOUT_WRITE_POLICY).close()

@@ -46,8 +46,8 @@ def clearing_seconds(members: int, count: int) -> tuple[float, float, float]:
 def payments_rate(workdir: Path, members: int, payments: int) -> tuple[float, float, float]:
     """Mutual-credit payments per second through ``Node.submit_batch``, then the ms to read
     one ledger page and to export the whole ledger as CSV."""
-    from commonweal.node import treasury
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
+    from commonweal.node.services import treasury
 
     keys = [SigningKey(hashlib.sha256(f"member {n}".encode()).digest()) for n in range(members)]
     dids = [did_key_from_public_key(k.public_key) for k in keys]

@@ -70,7 +70,7 @@ def append_all(node, raws: list[bytes], batch: int = 1000) -> None:  # type: ign
 
 def build_big_log(data_dir: Path, size: int) -> None:
     """A node with ``size`` attestations (plus node.created), reused if already built."""
-    from commonweal.node.setup import init_node, open_node
+    from commonweal.node.kernel.setup import init_node, open_node
 
     marker = data_dir / "complete.json"
     if marker.exists() and json.loads(marker.read_text())["size"] == size:

@@ -7,9 +7,9 @@ from typing import Any
 
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node import commons
-from commonweal.node.service import Receipt
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.service import Receipt
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import commons
 from tests.community import Community
 
 

@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from commonweal.core.commitment import commitment, new_salt
-from commonweal.node import membership
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node, Receipt
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.services import membership
 from tests.builders import Clock, EventFactory
 
 FOUNDERS = ("alice", "bob", "carol")

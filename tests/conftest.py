@@ -66,7 +66,7 @@ def fresh_postgres_database() -> Iterator[str]:
 def node(tmp_path: Path, database_url: str | None, clock: Clock):  # type: ignore[no-untyped-def]
     """A freshly created node (node.created and its constitution already logged), with no
     write policy (``WITHOUT_WRITE_POLICY``), so tests may attest from any number of keys."""
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
     from tests.builders import WITHOUT_WRITE_POLICY
 
     created = init_node(

@@ -15,9 +15,9 @@ from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node, Receipt
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.kernel.setup import init_node
 from tests.builders import Clock, EventFactory
 
 DIRECT_RECOGNITION: dict[str, Any] = copy.deepcopy(DEFAULT_CONSTITUTION)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from commonweal.node import governance
+from commonweal.node.services import governance
 from tests.community import Community
 
 VOUCH = "membership.vouch.given"

@@ -9,9 +9,10 @@ from typing import Any
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.treasury.ledger import balance, balances_in
-from commonweal.node import campaigns, rounds
-from commonweal.node.service import Node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import campaigns
+from commonweal.node.services import funding as rounds
 from tests.community import Community
 
 UNITS = (

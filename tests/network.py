@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import orjson
 
-from commonweal.client.peers import Answer, PeerClient
 from commonweal.core.keys import SigningKey
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.services.federation.peer_client import Answer, PeerClient
 from tests.builders import EventFactory
 from tests.federation import DIRECT_RECOGNITION
 from tests.server import ServerProcess

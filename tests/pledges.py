@@ -13,9 +13,9 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import carried, network
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.recognition import GRANTED
-from commonweal.node import campaigns
-from commonweal.node.federation.pledges import carried_body, report_body, settled_body
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import campaigns
+from commonweal.node.services.federation.pledges import carried_body, report_body, settled_body
 from tests.builders import Clock, EventFactory
 from tests.federation import Place, as_node, make_place, recognition_body
 

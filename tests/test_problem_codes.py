@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from commonweal.domain import errors
 from commonweal.domain.aid.records import REFUSAL_IN_STATUS
 from commonweal.domain.errors import Conflict, DomainError, NotFound
-from commonweal.node.errors import Rejected
-from commonweal.node.federation.auth import CODES, SIGNATURE_INVALID
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services.federation.auth import CODES, SIGNATURE_INVALID
 from commonweal.web import problems
 from commonweal.web.app import create_app
 from tests.community import Community
@@ -55,9 +55,9 @@ COMPUTED_CODES = {
     ("domain/aid/records.py", "code"),  # REFUSAL_IN_STATUS, above
     ("domain/commons/resources.py", "refusal.code"),  # a caught refusal, raised again
     ("domain/funding/postings.py", "error.code"),  # a caught refusal, raised again
-    ("node/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
-    ("node/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
-    ("node/federation/auth.py", "CODES.get(code, SIGNATURE_INVALID)"),  # above
+    ("node/kernel/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
+    ("node/kernel/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
+    ("node/services/federation/auth.py", "CODES.get(code, SIGNATURE_INVALID)"),  # above
     ("web/problems.py", "code"),  # HTTP_CODES, above
     ("web/problems.py", "exc.code"),  # a Rejected, answered
 }

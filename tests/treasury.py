@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from commonweal.domain.treasury.ledger import balance, balances_in
-from commonweal.node.service import Receipt
+from commonweal.node.kernel.service import Receipt
 from tests.community import Community
 from tests.governance import admit
 

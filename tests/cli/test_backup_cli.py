@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from commonweal.cli.main import app
-from commonweal.node.setup import init_node, open_store
+from commonweal.node.kernel.setup import init_node, open_store
 from tests.builders import WITHOUT_WRITE_POLICY, EventFactory
 from tests.cli.test_cli import run
 from tests.server import ServerProcess

@@ -74,8 +74,8 @@ def test_checkpoint_settings(tmp_path: Path) -> None:
 
 
 def test_init_names_founders_and_policy(tmp_path: Path) -> None:
-    from commonweal.node import membership
-    from commonweal.node.setup import open_node
+    from commonweal.node.kernel.setup import open_node
+    from commonweal.node.services import membership
 
     founder = runner.invoke(app, ["key", "new", str(tmp_path / "f.key")]).output.strip()
     data = tmp_path / "node"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from commonweal.cli.main import app
-from commonweal.node.setup import SetupError, read_key_file
+from commonweal.node.kernel.setup import SetupError, read_key_file
 
 runner = CliRunner()
 

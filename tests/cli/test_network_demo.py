@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from commonweal.demo.network import ALLIANCE, MEMBERS, create_network
 from commonweal.domain.campaigns.carried import CARRIED
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.alliance import NETWORK_VOTES
 from commonweal.domain.federation.standing import RECOGNITIONS
-from commonweal.node.demo_network import ALLIANCE, MEMBERS, create_network
-from commonweal.node.setup import open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import open_store
+from commonweal.node.kernel.verify import verify_log
 
 
 def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:

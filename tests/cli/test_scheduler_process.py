@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from commonweal.cli.main import app
 from commonweal.domain.catalog import default_registry
-from commonweal.node.setup import open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import open_store
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock
 from tests.community import Community
 from tests.governance import admit, draft, phase, rules, submit, vote
@@ -38,7 +38,7 @@ def _vote_waiting_to_close(community: Community) -> int:
     proposal = draft(community, title="Open the library on Sundays")
     submit(community, proposal)
     community.clock.advance(seconds=rules(community, proposal)["discussion_seconds"])
-    from commonweal.node import governance
+    from commonweal.node.services import governance
 
     governance.run_due(community.node)
     for name in ("alice", "bob", "carol"):

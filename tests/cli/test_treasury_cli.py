@@ -14,7 +14,7 @@ import pytest
 from commonweal.client.http import NodeClient
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
-from commonweal.node.setup import init_node, write_key_file
+from commonweal.node.kernel.setup import init_node, write_key_file
 from tests.cli.test_cli import run
 from tests.server import ServerProcess
 

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 
 from commonweal.cli.main import app
 from commonweal.core.commitment import commitment
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from commonweal.cli.main import app
-from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.kernel.setup import init_node
 
 runner = CliRunner()
 

@@ -59,7 +59,7 @@ def test_key_file_round_trip_plain_and_encrypted(tmp_path) -> None:  # type: ign
 
 
 def test_key_files_are_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from commonweal.node.setup import write_key_file
+    from commonweal.node.kernel.setup import write_key_file
 
     path = tmp_path / "me.key"
     write_key_file(path, SigningKey.generate(), None)

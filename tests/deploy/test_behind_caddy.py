@@ -15,7 +15,7 @@ import uvicorn
 
 from commonweal.deploy.render import deployment_for
 from commonweal.deploy.settings import Deployment
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from commonweal.web.hsts import HSTS_MAX_AGE_SECONDS
 from commonweal.web.proxy import ProxyTrust
 from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory

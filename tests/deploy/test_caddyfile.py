@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from commonweal.deploy.render import CADDYFILE, deployment_for, render
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from tests.deploy.tools import caddy
 
 

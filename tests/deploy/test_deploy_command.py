@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from commonweal.cli.main import app
 from commonweal.deploy.render import CADDYFILE, ENV_FILE, SCHEDULER_UNIT, WEB_UNIT
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 
 COMMONWEAL = Path(sys.executable).absolute().parent / "commonweal"
 

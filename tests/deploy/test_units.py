@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from commonweal.deploy.render import SCHEDULER_UNIT, WEB_UNIT, deployment_for, render, write
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from tests.deploy.tools import verify_units
 
 

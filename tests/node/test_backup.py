@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.backup.make import take_backup
-from commonweal.node.backup.restore import RestoreRefused, restore_backup
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node, open_node, open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.backup.make import take_backup
+from commonweal.node.kernel.backup.restore import RestoreRefused, restore_backup
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node, open_node, open_store
+from commonweal.node.kernel.verify import verify_log
 from commonweal.store.database import is_initialised, make_engine
 from commonweal.store.federation_store import FederationStore
 from commonweal.store.messages import MessageStore, StoredMessage

@@ -13,10 +13,10 @@ import orjson
 import pytest
 
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
-from commonweal.node.backup.make import take_backup
-from commonweal.node.backup.restore import RestoreRefused, restore_backup
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.backup.make import take_backup
+from commonweal.node.kernel.backup.restore import RestoreRefused, restore_backup
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
 from commonweal.store.federation_store import FederationStore
 from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.server import ServerProcess, free_port
@@ -76,7 +76,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
         ash.submit(orjson.dumps(factory.event("ash-member")))
     ash.checkpoint()
     server.start()
-    from commonweal.node.setup import open_store
+    from commonweal.node.kernel.setup import open_store
 
     birch_store = open_store(str(tmp_path / "birch"))
     try:

@@ -13,10 +13,15 @@ import pytest
 
 from commonweal.domain.commons.rules import parse_rules
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node import commons_views
-from commonweal.node.commons_week import first_day, week_grid
-from commonweal.node.commons_words import PRINCIPLES, ladder_words, money, rules_in_words
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.read_models import commons as commons_views
+from commonweal.node.read_models.commons_week import first_day, week_grid
+from commonweal.node.read_models.commons_words import (
+    PRINCIPLES,
+    ladder_words,
+    money,
+    rules_in_words,
+)
 from tests.commons import at, book, booking_body, register, run_due, verified
 from tests.community import Community
 from tests.governance import admit

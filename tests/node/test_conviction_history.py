@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from commonweal.node import rounds
-from commonweal.node.conviction_history import history
+from commonweal.node.read_models.funding_conviction import history
+from commonweal.node.services import funding as rounds
 from tests.community import Community
 from tests.mutual import funded, replays, run_due
 from tests.vectors import find_vectors

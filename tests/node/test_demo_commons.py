@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from commonweal.demo.seed import create_demo, member_dids
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.treasury.ledger import balance
-from commonweal.node import commons, credentials, gatherings, governance
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import commons, credentials, gatherings, governance
 
 
 def test_the_demo_tells_the_commons_story(tmp_path: Path) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from commonweal.demo.seed import create_demo
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.treasury.ledger import balance, balances_in
-from commonweal.node import aid, campaigns, rounds
-from commonweal.node.demo import create_demo
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import aid, campaigns
+from commonweal.node.services import funding as rounds
 
 
 def test_the_demo_has_aid_campaigns_rounds_and_a_pool(tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from commonweal.core.rfc3339 import parse_utc
+from commonweal.demo.seed import create_demo, member_dids
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.treasury.budgets import budget_vs_actual
 from commonweal.domain.treasury.ledger import balances_in
-from commonweal.node import credit
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import credit
 
 
 def test_a_year_of_treasury_history(tmp_path: Path) -> None:

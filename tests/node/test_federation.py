@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 import pytest
 
-from commonweal.client.peers import PeerError
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
 from commonweal.core.cosignature import format_add_checkpoint_request, verify_cosignature
 from commonweal.core.http_signatures import sign_peer_request
@@ -20,13 +19,14 @@ from commonweal.core.vc.verify import create_presentation
 from commonweal.core.witness import ForkEvidence, verify_fork_evidence
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.recognition import GRANTED
-from commonweal.node import credentials
-from commonweal.node.errors import Rejected
-from commonweal.node.federation import evidence, mirror, peers, visitors, witness
-from commonweal.node.federation.auth import authenticate
-from commonweal.node.federation.service import Federation
-from commonweal.node.service import Node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import credentials
+from commonweal.node.services.federation import evidence, mirror, peers, visitors, witness
+from commonweal.node.services.federation.auth import authenticate
+from commonweal.node.services.federation.peer_client import PeerError
+from commonweal.node.services.federation.service import Federation
 from tests.builders import Clock
 from tests.federation import Place, make_place, recognition_body
 
@@ -320,8 +320,8 @@ def mirror_transport(federation: Federation, witnessed: dict[str, Any]) -> Any:
 def test_a_lost_database_is_restored_from_the_mirror(
     pair: tuple[Place, Place, Federation, FakePeer],
 ) -> None:
-    from commonweal.node.federation.restore import restore
-    from commonweal.node.setup import SetupError, open_store
+    from commonweal.node.kernel.setup import SetupError, open_store
+    from commonweal.node.services.federation.restore import restore
 
     log, _host, federation, _fake = pair
     (peer,) = federation.recognitions()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from commonweal.domain.gatherings.records import claim_proof, code_hash
-from commonweal.node import gathering_views
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.read_models import gatherings as gathering_views
 from tests.commons import at, verified
 from tests.community import Community
 from tests.governance import admit

@@ -16,8 +16,8 @@ from commonweal.core.cosignature import Cosigner
 from commonweal.core.keys import SigningKey
 from commonweal.core.note import NoteVerifier, add_signatures
 from commonweal.domain.federation.recognition import GRANTED
-from commonweal.node.federation import mirror
-from commonweal.node.federation.service import Federation
+from commonweal.node.services.federation import mirror
+from commonweal.node.services.federation.service import Federation
 from commonweal.web.app import create_app
 from tests.builders import Clock
 from tests.federation import Place, make_place, recognition_body

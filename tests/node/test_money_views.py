@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.credit import mtcs
-from commonweal.node import credit_views, treasury_views
-from commonweal.node.credit_views import cycles
-from commonweal.node.treasury_views import expense_actions
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.read_models import credit as credit_views
+from commonweal.node.read_models import treasury as treasury_views
+from commonweal.node.read_models.credit import cycles
+from commonweal.node.read_models.treasury import expense_actions
 from tests.community import Community
 from tests.treasury import as_node, income, open_treasury, pending_expense
 from tests.vectors import find_vectors

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE, ClockRefused, movable_clock
+from commonweal.node.kernel.movable_clock import (
+    ENABLE_VALUE,
+    ENABLE_VARIABLE,
+    ClockRefused,
+    movable_clock,
+)
 
 ALLOWED = {ENABLE_VARIABLE: ENABLE_VALUE}
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from commonweal.node.credentials import STATUS_LIST_PATH, status_list_url
-from commonweal.node.public_url import (
+from commonweal.node.kernel.public_url import (
     PublicUrlError,
     check_public_url,
     default_public_url,
     public_url_of,
 )
-from commonweal.node.setup import SETTINGS_FILE, SetupError, init_node, open_node
+from commonweal.node.kernel.setup import SETTINGS_FILE, SetupError, init_node, open_node
+from commonweal.node.services.credentials import STATUS_LIST_PATH, status_list_url
 from tests.builders import Clock
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from commonweal.node.federation.refusal_budget import OVERALL, PER_SOURCE, RefusalBudget
+from commonweal.node.services.federation.refusal_budget import OVERALL, PER_SOURCE, RefusalBudget
 from commonweal.store.federation_store import FederationStore
 from commonweal.web.app import create_app
 

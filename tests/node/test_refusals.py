@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commonweal.core.rfc3339 import format_utc
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
 from tests.builders import GENESIS, EventFactory
 from tests.node.test_submit import snapshot
 

@@ -1,4 +1,4 @@
-"""What the rollback check believes (``node/federation/rollback.py``), against a real HTTP
+"""What the rollback check believes (``node/services/federation/rollback.py``), against a real HTTP
 server on 127.0.0.1 that answers as a witness and a mirror would — or as a liar would.
 
 Only a note signed by the node's own key counts: a peer cannot make a node refuse
@@ -20,10 +20,10 @@ import pytest
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
 from commonweal.core.keys import SigningKey
 from commonweal.core.note import NoteSigner
-from commonweal.node.federation import rollback
-from commonweal.node.identity import NodeIdentity
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.identity import NodeIdentity
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.services.federation import rollback
 from tests.builders import WITHOUT_WRITE_POLICY, Clock
 
 
@@ -141,8 +141,8 @@ def test_a_peer_that_does_not_answer_is_unreachable_not_a_verdict(node: Node) ->
 def test_writes_are_refused_while_rolled_back_and_accepted_once_restored(
     node: Node, peer: tuple[str, Answers]
 ) -> None:
-    from commonweal.node.errors import Rejected
-    from commonweal.node.federation.service import Federation
+    from commonweal.node.kernel.errors import Rejected
+    from commonweal.node.services.federation.service import Federation
     from tests.builders import EventFactory
 
     url, answers = peer

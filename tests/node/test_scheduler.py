@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from commonweal.node import governance
-from commonweal.node.due import Refusals
-from commonweal.node.scheduler import Job, Scheduler, node_jobs, read_heartbeat
+from commonweal.node.kernel.due import Refusals
+from commonweal.node.kernel.scheduler import Job, Scheduler, node_jobs, read_heartbeat
+from commonweal.node.services import governance
 from tests.community import Community
 from tests.governance import admit, draft, phase, rules, submit, vote
 
@@ -30,7 +30,7 @@ def test_a_job_that_raises_is_logged_and_counted_and_the_next_jobs_still_run(
             Job("after", lambda: ran.append("after")),
         ],
     )
-    with caplog.at_level(logging.ERROR, logger="commonweal.node.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="commonweal.node.kernel.scheduler"):
         scheduler.tick()
         scheduler.tick()
     assert ran == ["first", "after", "first", "after"]
@@ -98,7 +98,7 @@ def test_a_refused_close_does_not_block_a_later_one(
     _corrupt_count_of(first, monkeypatch)
     now = [0.0]
     refusals = Refusals(monotonic=lambda: now[0])
-    with caplog.at_level(logging.DEBUG, logger="commonweal.node.due"):
+    with caplog.at_level(logging.DEBUG, logger="commonweal.node.kernel.due"):
         logged = governance.run_due(community.node, refusals=refusals)
         assert phase(community, first) == "voting"  # refused: its count did not match
         assert phase(community, second) == "closed"  # ... and the later one closed anyway

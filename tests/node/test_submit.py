@@ -9,8 +9,8 @@ import pytest
 
 from commonweal.core.events import leaf_bytes, parse_event
 from commonweal.core.merkle import leaf_hash, verify_inclusion
-from commonweal.node.errors import Rejected
-from commonweal.node.replay import AUTHORS
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.replay import AUTHORS
 from tests.builders import GENESIS, WITHOUT_WRITE_POLICY, EventFactory
 
 
@@ -115,7 +115,7 @@ def test_only_the_node_key_updates_the_profile(node, events: EventFactory) -> No
 
 
 def test_state_survives_reopening(node, events: EventFactory, clock) -> None:  # type: ignore[no-untyped-def]
-    from commonweal.node.service import Node
+    from commonweal.node.kernel.service import Node
 
     for _ in range(3):
         node.submit(events.raw("alice"))
@@ -125,9 +125,9 @@ def test_state_survives_reopening(node, events: EventFactory, clock) -> None:  #
 
 
 def test_checkpoint_every_n_events(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
-    from commonweal.node.config import NodeConfig
-    from commonweal.node.service import Node
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.config import NodeConfig
+    from commonweal.node.kernel.service import Node
+    from commonweal.node.kernel.setup import init_node
 
     node = init_node(tmp_path / "n", name="N", clock=clock, constitution=WITHOUT_WRITE_POLICY)
     node = Node(

@@ -22,11 +22,11 @@ from commonweal.core.events import parse_leaf
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.state import State
 from commonweal.domain.treasury.ledger import balances_in
-from commonweal.node.errors import Rejected
-from commonweal.node.replay import apply_event
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.replay import apply_event
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock, EventFactory
 from tests.community import FOUNDERS, Community
 from tests.treasury import approved_expense, held, income, of, open_treasury, status

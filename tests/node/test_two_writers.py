@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node import governance
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import open_node
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import governance
 from tests.builders import Clock
 from tests.community import Community
 from tests.governance import draft, phase, rules, submit

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from commonweal.cli.main import app
 from commonweal.domain.catalog import default_registry
-from commonweal.node.backup.restore import restore_backup
-from commonweal.node.setup import SetupError, init_node, open_store
-from commonweal.node.upgrade import require_current_schema, schema_state, upgrade_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.backup.restore import restore_backup
+from commonweal.node.kernel.setup import SetupError, init_node, open_store
+from commonweal.node.kernel.upgrade import require_current_schema, schema_state, upgrade_node
+from commonweal.node.kernel.verify import verify_log
 from commonweal.store.database import MIGRATIONS, make_engine, sqlite_url
 from tests.builders import WITHOUT_WRITE_POLICY, Clock
 from tests.conftest import POSTGRES_URL, fresh_postgres_database

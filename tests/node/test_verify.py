@@ -6,7 +6,7 @@ import orjson
 from sqlalchemy import delete, select, update
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from commonweal.store.schema import log_entries, log_head, projection_rows
 from tests.builders import GENESIS, EventFactory
 
@@ -94,7 +94,7 @@ def test_tampered_projection_is_found(node, events: EventFactory) -> None:  # ty
 
 def test_rewritten_history_is_caught_by_consistency(node, events: EventFactory, clock) -> None:  # type: ignore[no-untyped-def]
     """An operator who rewrites entries and re-signs a new checkpoint is caught by the old one."""
-    from commonweal.node.service import Node
+    from commonweal.node.kernel.service import Node
 
     filled(node, events, 20)
     with node.store.engine.begin() as conn:

@@ -18,10 +18,10 @@ from commonweal.domain.catalog import default_registry
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION, parse_constitution
 from commonweal.domain.governance.writes import parse_writes
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock, EventFactory
 
 BITS = DEFAULT_CONSTITUTION["writes"]["types"]["notary.document.attested"]["work_bits"]

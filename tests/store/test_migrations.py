@@ -102,8 +102,8 @@ def test_0002_moves_author_seqs_out_of_the_projection(tmp_path: Path) -> None:
     from sqlalchemy import text
 
     from commonweal.domain.catalog import default_registry
-    from commonweal.node.setup import init_node, open_store
-    from commonweal.node.verify import verify_log
+    from commonweal.node.kernel.setup import init_node, open_store
+    from commonweal.node.kernel.verify import verify_log
     from commonweal.store.database import MIGRATIONS
 
     node = init_node(tmp_path / "n", name="Old")

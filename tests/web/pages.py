@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.service import Node
-from commonweal.node.setup import open_node
+from commonweal.demo.seed import create_demo, member_dids
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import open_node
 from commonweal.web.app import create_app
 from commonweal.web.session import COOKIE, SignedIn
 

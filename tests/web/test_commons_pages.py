@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.node import commons
+from commonweal.node.services import commons
 from tests.web.pages import Demo, page, sign_in
 
 

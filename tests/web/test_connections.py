@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from commonweal.node.runtime import FILES_BESIDES_CONNECTIONS, raise_open_file_limit
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.runtime import FILES_BESIDES_CONNECTIONS, raise_open_file_limit
+from commonweal.node.kernel.setup import init_node
 from tests.server import ServerProcess, free_port
 
 IDLE_CONNECTIONS = 1100
@@ -221,7 +221,7 @@ def _whole_response(sock: socket.socket, within: float) -> bytes:
 def test_open_file_limit_is_raised_towards_the_hard_limit() -> None:
     script = (
         "import resource\n"
-        "from commonweal.node.runtime import raise_open_file_limit\n"
+        "from commonweal.node.kernel.runtime import raise_open_file_limit\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (300, 4000))\n"
         "limit = raise_open_file_limit(1000)\n"
         "print(limit.before, limit.soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0],"
@@ -236,7 +236,7 @@ def test_open_file_limit_is_raised_towards_the_hard_limit() -> None:
 def test_open_file_limit_too_low_is_said_plainly() -> None:
     script = (
         "import resource\n"
-        "from commonweal.node.runtime import raise_open_file_limit\n"
+        "from commonweal.node.kernel.runtime import raise_open_file_limit\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (300, 500))\n"
         "limit = raise_open_file_limit(1000)\n"
         "print(limit.soft)\n"

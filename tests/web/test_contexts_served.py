@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from commonweal.core.vc.contexts import LEGACY_ORIGIN, MEMBERSHIP_PATH
 from commonweal.core.vc.data_integrity import JCS, RDFC, add_proof
 from commonweal.core.vc.errors import CredentialError
-from commonweal.node import credentials
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.services import credentials
 from commonweal.web.app import create_app
 from tests.builders import Clock, EventFactory
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commonweal.core.vc.verify import create_presentation
-from commonweal.node import credentials
+from commonweal.node.services import credentials
 from commonweal.web.app import create_app
 from tests.community import Community
 
@@ -99,7 +99,7 @@ def test_tampering_fails(
 
 
 def test_untrusted_issuer_fails(client: TestClient, community: Community, tmp_path: Path) -> None:
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
 
     other = init_node(tmp_path / "other", name="Elsewhere", founders=[community.did("yan")])
     (foreign,) = [
@@ -222,8 +222,8 @@ def test_a_node_with_a_domain_is_did_web(tmp_path: Path) -> None:
     from commonweal.core.did import did_key_from_public_key
     from commonweal.core.keys import SigningKey
     from commonweal.domain.catalog import default_registry
-    from commonweal.node.setup import init_node, open_node
-    from commonweal.node.verify import verify_log
+    from commonweal.node.kernel.setup import init_node, open_node
+    from commonweal.node.kernel.verify import verify_log
     from tests.cli.test_cli import run
 
     founder = did_key_from_public_key(

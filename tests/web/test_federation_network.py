@@ -22,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from commonweal.client.peers import PeerClient
 from commonweal.core.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
 from commonweal.core.cosignature import format_add_checkpoint_request, verify_cosignature
 from commonweal.core.http_signatures import sign_peer_request
@@ -31,8 +30,9 @@ from commonweal.core.merkle import verify_consistency
 from commonweal.core.note import NoteSigner, NoteVerifier
 from commonweal.core.witness import ForkEvidence, verify_fork_evidence
 from commonweal.domain.catalog import default_registry
-from commonweal.node.setup import open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import open_store
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services.federation.peer_client import PeerClient
 from commonweal.store.federation_store import FederationStore
 from tests.network import (
     LiveNode,

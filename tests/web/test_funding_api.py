@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.multibase import encode_z
 from commonweal.core.rfc3339 import format_utc
-from commonweal.node import aid
+from commonweal.node.services import aid
 from commonweal.web.app import create_app
 from tests.community import Community
 from tests.mutual import funded, later, launch, pledge, post, run_due

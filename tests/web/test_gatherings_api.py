@@ -18,7 +18,7 @@ from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.rdfc import check_terms
 from commonweal.core.vc.verify import create_presentation
 from commonweal.domain.gatherings.records import claim_proof, code_hash
-from commonweal.node import credentials
+from commonweal.node.services import credentials
 from commonweal.web.app import create_app
 from tests.commons import at, verified
 from tests.community import Community

@@ -99,7 +99,7 @@ def test_results_ballots_and_vote_paths_over_http(client: TestClient, community:
 def test_governance_cli_against_a_live_node(tmp_path: Path) -> None:
     from commonweal.core.keys import SigningKey
     from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-    from commonweal.node.setup import init_node, write_key_file
+    from commonweal.node.kernel.setup import init_node, write_key_file
     from tests.cli.test_cli import run
     from tests.server import ServerProcess
 

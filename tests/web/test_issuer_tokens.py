@@ -11,8 +11,8 @@ import pytest
 
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
-from commonweal.node.issuer_tokens import IssuerTokens
-from commonweal.node.setup import add_issuer_token, init_node
+from commonweal.node.kernel.issuer_tokens import IssuerTokens
+from commonweal.node.kernel.setup import add_issuer_token, init_node
 from tests.server import ServerProcess
 
 

@@ -76,13 +76,13 @@ def test_unknown_member_is_a_404(client: TestClient) -> None:
 @pytest.mark.slow
 def test_member_cli_against_a_live_node(tmp_path: Path) -> None:
     from commonweal.core.keys import SigningKey
-    from commonweal.node.setup import init_node
+    from commonweal.node.kernel.setup import init_node
     from tests.cli.test_cli import run
     from tests.server import ServerProcess
 
     steward = SigningKey.generate()
     steward_file = tmp_path / "steward.key"
-    from commonweal.node.setup import write_key_file
+    from commonweal.node.kernel.setup import write_key_file
 
     write_key_file(steward_file, steward, None)
     from commonweal.core.did import did_key_from_public_key

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from tests.web.pages import Demo, page, sign_in
 
 

@@ -15,7 +15,6 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.client.peers import Answer
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.http_signatures import sign_peer_request
@@ -23,10 +22,11 @@ from commonweal.core.vc.verify import create_presentation
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.domain.membership.records import ACTIVE
-from commonweal.node import credentials, membership
-from commonweal.node.errors import Rejected
-from commonweal.node.federation import mirror, peers, visitors, witness
-from commonweal.node.federation.service import Federation
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services import credentials, membership
+from commonweal.node.services.federation import mirror, peers, visitors, witness
+from commonweal.node.services.federation.peer_client import Answer
+from commonweal.node.services.federation.service import Federation
 from commonweal.web.app import create_app
 from tests.builders import Clock
 from tests.domain.federation.test_alliance import Network

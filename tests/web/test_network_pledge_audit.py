@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commonweal.client.campaign_audit import CampaignAudit, audit_campaign
-from commonweal.node import campaigns
+from commonweal.node.services import campaigns
 from commonweal.web.app import create_app
 from tests.builders import Clock
 from tests.pledges import Pair

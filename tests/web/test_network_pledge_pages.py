@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from commonweal.node import campaigns
+from commonweal.node.services import campaigns
 from commonweal.web.app import create_app
 from tests.builders import Clock
 from tests.pledges import Pair

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from commonweal.client.campaign_audit import audit_campaign
-from commonweal.client.peers import PeerClient
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import network
-from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.kernel.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.services.federation.peer_client import PeerClient
 from tests.network import (
     HTTP,
     LiveNode,

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
-from commonweal.node.federation import rollback
-from commonweal.node.federation.rollback import RollbackStatus, Sighting
-from commonweal.node.scheduler import Job
+from commonweal.node.kernel.scheduler import Job
+from commonweal.node.services.federation import rollback
+from commonweal.node.services.federation.rollback import RollbackStatus, Sighting
 from commonweal.web import logs
 from commonweal.web.app import create_app
 from commonweal.web.health import Check
@@ -340,7 +340,7 @@ def test_every_log_line_of_a_request_carries_its_id(
 def test_a_failed_job_is_logged_as_json_with_its_traceback(
     community: Community, log_stream: io.StringIO
 ) -> None:
-    from commonweal.node.scheduler import Scheduler
+    from commonweal.node.kernel.scheduler import Scheduler
 
     def broken() -> None:
         raise ValueError("bad tally")
@@ -381,7 +381,7 @@ def test_a_bug_answers_a_problem_naming_the_request_logged_with_its_traceback(
 def test_serve_without_a_scheduler_reports_the_separate_ones_heartbeat(
     community: Community, tmp_path: Any
 ) -> None:
-    from commonweal.node.scheduler import Scheduler
+    from commonweal.node.kernel.scheduler import Scheduler
 
     heartbeat = tmp_path / "scheduler.json"
     with TestClient(create_app(community.node, scheduler_heartbeat=heartbeat)) as client:

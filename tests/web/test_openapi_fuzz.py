@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from tests.server import ServerProcess
 
 EXAMPLES_PER_OPERATION = 12

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from commonweal.cli.main import app as cli
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.setup import init_node
 from commonweal.web.app import create_app
 from commonweal.web.hsts import HSTS_MAX_AGE_SECONDS
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError, forwarded_origin

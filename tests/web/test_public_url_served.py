@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from commonweal.cli.main import app
-from commonweal.node.demo import member_dids
-from commonweal.node.setup import init_node
+from commonweal.demo.seed import member_dids
+from commonweal.node.kernel.setup import init_node
 from tests.builders import GENESIS, Clock, EventFactory
 from tests.server import ServerProcess, free_port
 

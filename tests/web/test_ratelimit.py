@@ -20,8 +20,8 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from commonweal.core.structured_fields import Item, serialize_item
-from commonweal.node.service import Node
-from commonweal.node.setup import SetupError, init_node
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import SetupError, init_node
 from commonweal.web.app import create_app
 from commonweal.web.ratelimit import (
     NO_RATE_LIMITS,

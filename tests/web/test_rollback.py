@@ -150,7 +150,7 @@ def test_a_log_that_diverged_after_the_rollback_is_not_patched_over(
     ash.stop()
     put_back(old_copy, ash.data_dir)
     # a different history on top of the old copy, written without the server
-    from commonweal.node.setup import open_node
+    from commonweal.node.kernel.setup import open_node
 
     node = open_node(ash.data_dir)
     try:

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.setup import init_node, open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import init_node, open_store
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import GENESIS, WITHOUT_WRITE_POLICY, Clock, EventFactory
 from tests.server import ServerProcess
 

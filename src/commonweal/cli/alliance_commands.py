@@ -21,10 +21,10 @@ from commonweal.cli.common import (
 )
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
-from commonweal.client.peers import PeerClient, PeerError
 from commonweal.domain.federation.precincts import BALLOT_CAST
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node.setup import SetupError, init_node
+from commonweal.node.kernel.setup import SetupError, init_node
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 
 app = typer.Typer(
     help="Alliances of nodes: create one, call a network-wide vote, vote, audit.",

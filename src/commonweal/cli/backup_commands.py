@@ -9,10 +9,10 @@ from pathlib import Path
 import typer
 
 from commonweal.cli.common import DataDir, console, errors, fail
-from commonweal.node.backup.make import default_backup_path, take_backup
-from commonweal.node.backup.restore import restore_backup
-from commonweal.node.setup import SetupError
-from commonweal.node.upgrade import upgrade_node
+from commonweal.node.kernel.backup.make import default_backup_path, take_backup
+from commonweal.node.kernel.backup.restore import restore_backup
+from commonweal.node.kernel.setup import SetupError
+from commonweal.node.kernel.upgrade import upgrade_node
 
 DatabaseUrl = typer.Option(
     None, "--database-url", help="The node's PostgreSQL URL, if not the one in node.json."

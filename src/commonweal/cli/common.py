@@ -16,7 +16,7 @@ from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node.setup import SetupError, read_key_file
+from commonweal.node.kernel.setup import SetupError, read_key_file
 
 # No emoji codes (":key:" is part of every did:key) and no wrapping of long values.
 console = Console(emoji=False, soft_wrap=True)

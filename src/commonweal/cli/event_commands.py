@@ -9,7 +9,7 @@ import typer
 
 from commonweal.cli.common import Passphrase, console, fail
 from commonweal.client.http import NodeClient, NodeRefused
-from commonweal.node.setup import SetupError, read_key_file
+from commonweal.node.kernel.setup import SetupError, read_key_file
 
 app = typer.Typer(help="Sign and submit events.", no_args_is_help=True)
 

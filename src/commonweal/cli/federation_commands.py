@@ -24,11 +24,11 @@ from commonweal.cli.common import (
     console,
     fail,
 )
-from commonweal.client.peers import Answer, PeerClient, PeerError
 from commonweal.core.keys import SigningKey
 from commonweal.core.witness import EvidenceError, ForkEvidence, verify_fork_evidence
-from commonweal.node.federation.restore import restore as restore_node
-from commonweal.node.setup import KEY_FILE, SetupError, read_key_file
+from commonweal.node.kernel.setup import KEY_FILE, SetupError, read_key_file
+from commonweal.node.services.federation.peer_client import Answer, PeerClient, PeerError
+from commonweal.node.services.federation.restore import restore as restore_node
 
 peer_app = typer.Typer(help="Other nodes: add, list, sync now.", no_args_is_help=True)
 witness_app = typer.Typer(help="Witnessing: cosignatures, witnessed logs, fork evidence.")

@@ -273,8 +273,8 @@ def tally(
 ) -> None:
     """The result of a vote: final once closed, preliminary while voting is open."""
     if data_dir is not None:
-        from commonweal.node.governance import recount_from_store
-        from commonweal.node.setup import SetupError, open_store
+        from commonweal.node.kernel.setup import SetupError, open_store
+        from commonweal.node.services.governance import recount_from_store
 
         try:
             store = open_store(str(data_dir))

@@ -9,7 +9,7 @@ import typer
 from commonweal.cli.common import Passphrase, console, fail
 from commonweal.core.did import did_key_from_public_key, multikey_from_public_key
 from commonweal.core.keys import SigningKey
-from commonweal.node.setup import SetupError, read_key_file, write_key_file
+from commonweal.node.kernel.setup import SetupError, read_key_file, write_key_file
 
 app = typer.Typer(help="Create and inspect signing keys.", no_args_is_help=True)
 

@@ -14,16 +14,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.cli.federation_commands import node_key
 from commonweal.client.http import NodeClient, NodeRefused
-from commonweal.client.peers import PeerClient, PeerError
 from commonweal.client.remote_log import RemoteLog
 from commonweal.domain.catalog import default_registry
-from commonweal.node import queries
-from commonweal.node.errors import Rejected
-from commonweal.node.federation import rollback
-from commonweal.node.federation.rollback import RollbackStatus
-from commonweal.node.setup import SetupError, database_engine, open_node, store_url
-from commonweal.node.store_check import check_rollback, verify_store, witnesses_of
-from commonweal.node.verify import Report, verify_log
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.setup import SetupError, database_engine, open_node, store_url
+from commonweal.node.kernel.store_check import check_rollback, verify_store, witnesses_of
+from commonweal.node.kernel.verify import Report, verify_log
+from commonweal.node.services.federation import rollback
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError
+from commonweal.node.services.federation.rollback import RollbackStatus
 from commonweal.store.checked_store import STORAGE_ERRORS, CheckedStore, reason
 
 app = typer.Typer(

@@ -9,24 +9,24 @@ from commonweal.cli import (
     aid_commands,
     alliance_commands,
     backup_commands,
-    campaign_commands,
     commons_commands,
     credential_commands,
     credit_commands,
     deploy_commands,
     event_commands,
     federation_commands,
-    gathering_commands,
     governance_commands,
     key_commands,
     log_commands,
-    member_commands,
     node_commands,
-    round_commands,
     scheduler_commands,
     treasury_commands,
     wallet_commands,
 )
+from commonweal.cli import campaigns_commands as campaign_commands
+from commonweal.cli import funding_commands as round_commands
+from commonweal.cli import gatherings_commands as gathering_commands
+from commonweal.cli import membership_commands as member_commands
 
 app = typer.Typer(
     name="commonweal",

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from commonweal.cli.common import console, fail
-from commonweal.node.setup import SetupError
+from commonweal.node.kernel.setup import SetupError
 
 
 def prepare(data_dir: Path, base_port: int) -> dict[str, str]:
     """Create (once) the three nodes and the alliance under ``data_dir``; return their URLs."""
-    from commonweal.node.demo_network import ALLIANCE, create_network, urls
+    from commonweal.demo.network import ALLIANCE, create_network, urls
 
     if not (data_dir / ALLIANCE / "node.json").exists():
         console.print(f"Creating the network demo in {data_dir} (three nodes and an alliance)…")
@@ -25,7 +25,7 @@ def prepare(data_dir: Path, base_port: int) -> dict[str, str]:
 
 def describe(data_dir: Path, host: str, base_port: int) -> None:
     """Print where the four nodes are and what to try."""
-    from commonweal.node.demo_network import ALLIANCE, MEMBERS, ORDER, urls
+    from commonweal.demo.network import ALLIANCE, MEMBERS, ORDER, urls
 
     where = urls(base_port, host)
     console.print("\n[bold]The Commonweal Network[/] — three nodes and their alliance\n")
@@ -51,7 +51,7 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
 
 def start(data_dir: Path, host: str, base_port: int) -> list[subprocess.Popen[bytes]]:
     """Serve the four nodes, one ``commonweal serve`` process each."""
-    from commonweal.node.demo_network import ORDER, urls
+    from commonweal.demo.network import ORDER, urls
 
     command = str(Path(sys.executable).parent / "commonweal")
     public = urls(base_port, host)
@@ -77,7 +77,7 @@ def stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 def _votes(alliance_dir: Path) -> list[int]:
     from commonweal.domain.federation.alliance import NETWORK_VOTES
-    from commonweal.node.setup import open_store
+    from commonweal.node.kernel.setup import open_store
 
     store = open_store(str(alliance_dir))
     try:

@@ -22,14 +22,14 @@ from commonweal.cli.common import (
     console,
     fail,
 )
-from commonweal.node.demo import create_demo, member_dids
-from commonweal.node.issuer_tokens import IssuerTokens
-from commonweal.node.movable_clock import ClockRefused, movable_clock
-from commonweal.node.public_url import PublicUrlError, default_public_url, served_url
-from commonweal.node.runtime import raise_open_file_limit, tune_collector
-from commonweal.node.scheduler import HEARTBEAT_FILE
-from commonweal.node.service import Node
-from commonweal.node.setup import (
+from commonweal.demo.seed import create_demo, member_dids
+from commonweal.node.kernel.issuer_tokens import IssuerTokens
+from commonweal.node.kernel.movable_clock import ClockRefused, movable_clock
+from commonweal.node.kernel.public_url import PublicUrlError, default_public_url, served_url
+from commonweal.node.kernel.runtime import raise_open_file_limit, tune_collector
+from commonweal.node.kernel.scheduler import HEARTBEAT_FILE
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import (
     SETTINGS_FILE,
     SetupError,
     add_issuer_token,
@@ -37,7 +37,7 @@ from commonweal.node.setup import (
     open_node,
     read_settings,
 )
-from commonweal.node.upgrade import require_current_schema
+from commonweal.node.kernel.upgrade import require_current_schema
 from commonweal.web.app import create_app
 from commonweal.web.connections import ConnectionLimits, guarded_protocol
 from commonweal.web.proxy import NO_PROXY, ProxyTrust, ProxyTrustError

@@ -17,10 +17,10 @@ from commonweal.cli.common import (
     console,
     fail,
 )
-from commonweal.node.runtime import tune_collector
-from commonweal.node.scheduler import HEARTBEAT_FILE, Scheduler
-from commonweal.node.setup import SetupError, open_node
-from commonweal.node.upgrade import require_current_schema
+from commonweal.node.kernel.runtime import tune_collector
+from commonweal.node.kernel.scheduler import HEARTBEAT_FILE, Scheduler
+from commonweal.node.kernel.setup import SetupError, open_node
+from commonweal.node.kernel.upgrade import require_current_schema
 
 
 def scheduler(

@@ -18,13 +18,13 @@ from typing import Any
 
 import httpx
 
-from commonweal.client.peers import PeerClient, PeerError
 from commonweal.core.checkpoint import open_checkpoint
 from commonweal.core.events import EventError, leaf_bytes, parse_event
 from commonweal.core.merkle import ProofError, leaf_hash, verify_inclusion
 from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.domain.federation.calls import canonical
 from commonweal.domain.federation.precincts import CLOSED, OPENED
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 
 PrecinctCheck = tuple[str, bool, str]
 """(member node, passed, what was found)."""

@@ -24,7 +24,7 @@ from commonweal.deploy.settings import (
     check_unit_path,
     check_user,
 )
-from commonweal.node.setup import KEY_FILE, SetupError, read_settings
+from commonweal.node.kernel.setup import KEY_FILE, SetupError, read_settings
 
 WEB_UNIT = "commonweal-web.service"
 SCHEDULER_UNIT = "commonweal-scheduler.service"

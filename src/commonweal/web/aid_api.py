@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
-from commonweal.node import aid
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import aid
 from commonweal.web.api import json_response, read_limited, receipt_json
 from commonweal.web.bounds import MAX_DISTANCE_KM, Id
 

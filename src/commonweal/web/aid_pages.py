@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.domain.aid.records import CATEGORIES, URGENCIES
-from commonweal.node import aid_views
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import aid as aid_views
 from commonweal.web import funding_charts  # noqa: F401  (registers the amount filters)
 from commonweal.web.aid_api import KINDS, STATUSES
 from commonweal.web.bounds import Id

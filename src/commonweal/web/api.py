@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from commonweal.core.events import EventError, load_json
-from commonweal.node import queries
-from commonweal.node.errors import Rejected
-from commonweal.node.public_url import public_url_of
-from commonweal.node.service import Node, Receipt
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.public_url import public_url_of
+from commonweal.node.kernel.service import Node, Receipt
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.submitter import Admit, Submitter
 

@@ -16,12 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
-from commonweal.node.errors import Rejected, Unavailable
-from commonweal.node.federation import rollback
-from commonweal.node.federation.service import Federation
-from commonweal.node.federation.sync import SyncWorker
-from commonweal.node.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected, Unavailable
+from commonweal.node.kernel.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
+from commonweal.node.kernel.service import Node
+from commonweal.node.services.federation import rollback
+from commonweal.node.services.federation.service import Federation
+from commonweal.node.services.federation.sync import SyncWorker
 from commonweal.web import (
     aid_api,
     api,
@@ -38,10 +38,10 @@ from commonweal.web import (
     network_pages,
     pages,
     problems,
-    rounds_api,
     session,
     treasury_api,
 )
+from commonweal.web import funding_api as rounds_api
 from commonweal.web import metrics as metrics_routes
 from commonweal.web.edge import ROUTES as EDGE_ROUTES
 from commonweal.web.edge import ASGIApp, SubmissionEdge
@@ -76,7 +76,7 @@ def create_app(
     ``rate_limits`` (on, with the default budgets, unless given) are charged inside the
     observed layer, so a refusal is measured and carries a request id (``web.ratelimit``).
 
-    With ``background_checkpoints``, the node's scheduler (node/scheduler.py: due
+    With ``background_checkpoints``, the node's scheduler (node/kernel/scheduler.py: due
     transitions, overdue checkpoints) runs in a thread, and another thread syncs
     with the nodes this one recognises (witness, mirror, evidence, alliances). When
     the scheduler runs as its own process (``commonweal scheduler``), pass the

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from commonweal.node import campaigns
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import campaigns
 from commonweal.web.api import json_response
 from commonweal.web.bounds import Id
 

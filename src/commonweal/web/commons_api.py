@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from commonweal.node import commons
-from commonweal.node.service import Node
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import commons
 from commonweal.web.api import json_response
 from commonweal.web.bounds import MAX_INTEGER, Id
 

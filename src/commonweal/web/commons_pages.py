@@ -8,10 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import commons_views
-from commonweal.node.commons_words import CONDITION_WORDS, KIND_ONE
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import commons as commons_views
+from commonweal.node.read_models.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 

@@ -23,9 +23,9 @@ from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.verify import HolderBinding, VerificationResult
-from commonweal.node import credentials
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import credentials
 from commonweal.web.api import json_response, read_limited
 
 MAX_BODY = 256 * 1024

@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import credit_views
-from commonweal.node.service import Node
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import credit as credit_views
 from commonweal.web.money_rendering import positions_chart
 from commonweal.web.rendering import page_router, render, viewer
 

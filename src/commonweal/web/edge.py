@@ -14,8 +14,8 @@ from typing import Any
 from starlette.responses import Response
 
 from commonweal.domain.membership.records import in_good_standing
-from commonweal.node.errors import Rejected, Unavailable
-from commonweal.node.service import Prepared
+from commonweal.node.kernel.errors import Rejected, Unavailable
+from commonweal.node.kernel.service import Prepared
 from commonweal.web.api import (
     MAX_BATCH_BYTES,
     MAX_EVENT_BODY,

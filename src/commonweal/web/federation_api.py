@@ -21,8 +21,8 @@ from commonweal.core.events import EventError, load_json
 from commonweal.core.http_signatures import PeerSignature
 from commonweal.core.tiles import parse_tile_path
 from commonweal.core.witness import EvidenceError, ForkEvidence
-from commonweal.node.errors import Rejected
-from commonweal.node.federation import (
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services.federation import (
     alliance,
     evidence,
     mirror,
@@ -31,9 +31,9 @@ from commonweal.node.federation import (
     visitors,
     witness,
 )
-from commonweal.node.federation.auth import authenticate
-from commonweal.node.federation.service import Federation
-from commonweal.node.federation.sync import sync_once
+from commonweal.node.services.federation.auth import authenticate
+from commonweal.node.services.federation.service import Federation
+from commonweal.node.services.federation.sync import sync_once
 from commonweal.web.api import json_response, read_limited, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection

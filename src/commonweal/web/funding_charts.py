@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.node.amounts import minutes, money
+from commonweal.node.read_models.amounts import minutes, money
 from commonweal.web.rendering import TEMPLATES
 
 INK, ACCENT, GOOD, BAD, LINE, MUTED = (

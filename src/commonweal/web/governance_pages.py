@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import governance, proposal_views
-from commonweal.node.errors import Rejected
-from commonweal.node.federation import vote_views
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import federation_votes as vote_views
+from commonweal.node.read_models import governance as proposal_views
+from commonweal.node.services import governance
 from commonweal.web.bounds import Id
 from commonweal.web.charts import result_charts
 from commonweal.web.governance_api import PHASES

@@ -16,9 +16,9 @@ import orjson
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from commonweal.node import monitoring
-from commonweal.node.scheduler import SchedulerView
-from commonweal.node.service import Node
+from commonweal.node.kernel import monitoring
+from commonweal.node.kernel.scheduler import SchedulerView
+from commonweal.node.kernel.service import Node
 from commonweal.web.problems import problem
 
 log = logging.getLogger(__name__)

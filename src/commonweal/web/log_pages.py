@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import queries, receipts
-from commonweal.node.service import Node
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import receipts
 from commonweal.web.bounds import MAX_INTEGER
 from commonweal.web.rendering import page_router, render, viewer
 

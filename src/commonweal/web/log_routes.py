@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from commonweal.core.tiles import TILE_WIDTH, parse_tile_path
-from commonweal.node.errors import Rejected
-from commonweal.node.federation.service import Federation
-from commonweal.node.federation.witness import cosigned_note
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services.federation.service import Federation
+from commonweal.node.services.federation.witness import cosigned_note
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

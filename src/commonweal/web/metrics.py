@@ -28,10 +28,10 @@ from prometheus_client.core import (
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 
-from commonweal.node import monitoring
-from commonweal.node.federation.service import Federation
-from commonweal.node.scheduler import SchedulerView
-from commonweal.node.service import Node
+from commonweal.node.kernel import monitoring
+from commonweal.node.kernel.scheduler import SchedulerView
+from commonweal.node.kernel.service import Node
+from commonweal.node.services.federation.service import Federation
 from commonweal.store.log_store import EntryRow
 
 log = logging.getLogger(__name__)

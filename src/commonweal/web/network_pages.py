@@ -1,7 +1,7 @@
 """The network pages: ``/network`` (recognitions, treaties, witnessing, mirrors, evidence,
 visitors), one page per known node, and an alliance's network votes (docs/web.md).
 
-Reads are ``node/federation/network_views.py`` and ``vote_views.py``; acts are events
+Reads are ``node/read_models/federation.py`` and ``vote_views.py``; acts are events
 signed in the page (``static/js/network.js``). What only the operator can do — adding a
 node by URL, syncing now — is shown as the exact command, never offered as a button.
 """
@@ -14,9 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from commonweal.domain.federation.recognition import PERMISSION
-from commonweal.node.federation import network_views, vote_views
-from commonweal.node.federation.service import Federation
-from commonweal.node.public_url import public_url_of
+from commonweal.node.kernel.public_url import public_url_of
+from commonweal.node.read_models import federation as network_views
+from commonweal.node.read_models import federation_votes as vote_views
+from commonweal.node.services.federation.service import Federation
 from commonweal.web.bounds import Id
 from commonweal.web.rendering import page_router, render, viewer
 

@@ -13,21 +13,23 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import overview, queries
-from commonweal.node.federation import network_views, vote_views
-from commonweal.node.service import Node
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import federation as network_views
+from commonweal.node.read_models import federation_votes as vote_views
+from commonweal.node.read_models import overview
 from commonweal.web import (
     aid_pages,
-    campaign_pages,
     commons_pages,
     credit_pages,
-    gathering_pages,
     governance_pages,
     log_pages,
-    member_pages,
-    round_pages,
     treasury_pages,
 )
+from commonweal.web import campaigns_pages as campaign_pages
+from commonweal.web import funding_pages as round_pages
+from commonweal.web import gatherings_pages as gathering_pages
+from commonweal.web import membership_pages as member_pages
 from commonweal.web.bounds import Id
 from commonweal.web.rendering import TEMPLATES, page_router, render
 

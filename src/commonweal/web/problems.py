@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
 from commonweal.web.request_context import note_problem
 
 PROBLEM_TYPE_BASE = "https://commonweal.invalid/problems/"

@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
 from commonweal.web.problems import problem
 from commonweal.web.proxy import client_address
 

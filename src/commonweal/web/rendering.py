@@ -20,11 +20,12 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.node import queries, standing
-from commonweal.node.errors import Rejected
-from commonweal.node.movable_clock import MovableClock
-from commonweal.node.public_url import public_url_of
-from commonweal.node.service import Node
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.movable_clock import MovableClock
+from commonweal.node.kernel.public_url import public_url_of
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import standing
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 

@@ -37,9 +37,9 @@ from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
 from commonweal.core.vc.verify import SELF_BINDING
-from commonweal.node import credentials
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import credentials
 from commonweal.web.api import json_response, read_limited
 
 COOKIE = "cw_session"

@@ -13,8 +13,8 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node, Prepared, Receipt
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node, Prepared, Receipt
 
 _STOP = None
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.domain.treasury.records import SPEND
-from commonweal.node import treasury_views
-from commonweal.node.errors import Rejected
-from commonweal.node.service import Node
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import treasury as treasury_views
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.rendering import page_router, render, signed_in, viewer

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from commonweal.domain.aid.geohash import centre, distance_km, encode, is_area
-from commonweal.node import aid
+from commonweal.node.services import aid
 from tests.community import Community
 from tests.governance import admit
 from tests.mutual import books_balance, held, later, open_books, post, replays

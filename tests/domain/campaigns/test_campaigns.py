@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commonweal.node import campaigns
+from commonweal.node.services import campaigns
 from tests.community import Community
 from tests.governance import admit
 from tests.mutual import (
@@ -249,7 +249,7 @@ def test_refusals(community: Community) -> None:
 
 
 def test_the_node_cannot_misstate_an_outcome(community: Community) -> None:
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     funded(community, "bob")
     campaign = launch(community, deadline=later(community, days=1))

@@ -18,8 +18,8 @@ from commonweal.core.keys import SigningKey
 from commonweal.domain.campaigns import carried, closing, network
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT
-from commonweal.node import campaigns
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services import campaigns
 from tests.builders import Clock
 from tests.federation import Place, recognition_body
 from tests.pledges import LAUNCHED, WITHDRAWN, Pair

@@ -23,9 +23,9 @@ from commonweal.domain.errors import DomainError
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node.errors import Rejected
-from commonweal.node.setup import init_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock, EventFactory
 from tests.commons import at, booking_body, register
 from tests.community import Community

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from commonweal.domain.commons import rounds
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
 from tests.commons import at, record, register, run_due, verified
 from tests.community import Community
 from tests.governance import admit

@@ -11,9 +11,9 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.credit.clearing import claim_of
 from commonweal.domain.credit.demurrage import charge, daily_factor
-from commonweal.node import credit
-from commonweal.node.errors import Rejected
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import credit
 from tests.community import Community
 from tests.treasury import as_node, assert_books_balance, held, of, open_treasury
 

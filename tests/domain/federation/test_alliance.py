@@ -18,8 +18,8 @@ from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.counters import COUNTERS, Count
 from commonweal.domain.governance.turnout import Turnout
 from commonweal.domain.state import State
-from commonweal.node.errors import Rejected
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock
 from tests.federation import alliance_constitution, as_node, make_place, recognition_body
 

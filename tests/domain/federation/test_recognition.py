@@ -7,7 +7,7 @@ from pathlib import Path
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.recognition import GRANTED, WITHDRAWN_EVENT, decision_required
 from commonweal.domain.federation.standing import RECOGNITIONS, recognition
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock
 from tests.community import Community
 from tests.federation import make_place, recognition_body
@@ -76,7 +76,7 @@ def test_stewards_recognise_directly_when_the_constitution_allows(
 def test_recognition_refusals(tmp_path: Path, clock: Clock) -> None:
     import pytest
 
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     here = make_place(tmp_path, "Riverside", clock)
     there = make_place(tmp_path, "Harbour", clock)

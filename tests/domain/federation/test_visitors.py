@@ -19,9 +19,9 @@ from commonweal.domain.membership.records import (
     may_comment,
 )
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node import credentials
-from commonweal.node.errors import Rejected
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import credentials
 from tests.builders import Clock
 from tests.federation import Place, make_place, recognition_body
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.funding.quadratic import Contribution, aggregate, match, plain_subsidies
-from commonweal.node import rounds
-from commonweal.node.errors import Rejected
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services import funding as rounds
 from tests.community import Community
 from tests.governance import admit, close, draft, submit, to_voting, vote
 from tests.mutual import FUNDS, books_balance, funded, held, later, pay_in, replays, run_due

@@ -6,7 +6,7 @@ from typing import Any
 
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from tests.community import Community
 from tests.governance import admit, close, draft, run_due, submit, to_voting, vote
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commonweal.node import governance
+from commonweal.node.services import governance
 from tests.community import Community
 from tests.governance import admit, close, delegate, draft, submit, to_voting, vote
 

@@ -18,8 +18,8 @@ from commonweal.domain.catalog import default_registry
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION, parse_options
 from commonweal.domain.governance.plain import describe_kind
-from commonweal.node.setup import init_node
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.kernel.verify import verify_log
 from tests.builders import Clock, EventFactory
 from tests.community import FOUNDERS, Community
 from tests.governance import admit, close, draft, submit, to_voting, vote

@@ -17,7 +17,7 @@ def test_a_new_node_adopts_the_documented_constitution_once(community: Community
     assert state.get("governance.constitution", "version") == 1
     again = {"constitution": DEFAULT_CONSTITUTION}
     assert community.refused("alice", "governance.constitution.adopted", again) == "forbidden"
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     try:
         community.node.submit_as_node("governance.constitution.adopted", again)
@@ -128,7 +128,7 @@ def test_voting_opens_and_closes_only_when_the_log_says_so(community: Community)
     proposal = draft(community)
     submit(community, proposal)
     assert run_due(community) == []
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     try:
         community.node.submit_as_node("governance.voting.opened", {"proposal": proposal})
@@ -178,7 +178,7 @@ def test_a_forged_tally_is_refused(community: Community) -> None:
     vote(community, "alice", proposal, {"choice": "no"})
     community.clock.advance(seconds=rules(community, proposal)["voting_seconds"])
     from commonweal.domain.governance.tally import count
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     record = community.node.state.get("governance.proposals", proposal)
     honest = count(community.node.state, record, node_did=community.node.identity.did)

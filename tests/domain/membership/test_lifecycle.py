@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node import membership
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import membership
 from tests.community import Community
 
 VOUCH = "membership.vouch.given"
@@ -149,7 +149,7 @@ def test_directory_shows_names_only_by_choice(community: Community) -> None:
 def test_application_must_commit_to_the_profile(community: Community) -> None:
     import pytest
 
-    from commonweal.node.errors import Rejected
+    from commonweal.node.kernel.errors import Rejected
 
     event = community.events.event(
         "mia", type="membership.application.submitted", body={"commitment": "sha256:" + "2" * 64}

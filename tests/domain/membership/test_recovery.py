@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node import membership
-from commonweal.node.errors import Rejected
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services import membership
 from tests.community import Community
 
 GUARDIANS = "membership.guardians.set"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from tests.community import Community
 
 UPDATED = "node.profile.updated"

@@ -6,7 +6,7 @@ import json
 from itertools import pairwise
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.verify import verify_log
 from tests.community import Community
 from tests.treasury import (
     approved_expense,

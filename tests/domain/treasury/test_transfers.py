@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.node.errors import Rejected
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.verify import verify_log
 from tests.community import Community
 from tests.governance import close, draft, submit, to_voting, vote
 from tests.treasury import as_node, assert_books_balance, held, income, of, open_treasury

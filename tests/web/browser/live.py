@@ -15,9 +15,9 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey, load_key_file
 from commonweal.core.rfc3339 import format_utc
-from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node, write_key_file
+from commonweal.node.kernel.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node, write_key_file
 from tests.server import ServerProcess
 
 FOUNDERS = {"alice": "Alice Moreau", "bob": "Bob Okeke"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from commonweal.node.service import Node
+from commonweal.node.kernel.service import Node
 from tests.web.browser.live import LiveNode, start_live_node
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from commonweal.demo.seed import create_demo
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node.demo import create_demo
 from tests.server import ServerProcess
 from tests.web.browser.steps import Shots, new_page, restore_key, watch_errors
 

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, expect
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import load_key_file
 from commonweal.domain.catalog import default_registry
-from commonweal.node.setup import open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import open_store
+from commonweal.node.kernel.verify import verify_log
 from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import (
     Shots,

@@ -19,9 +19,9 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
 from commonweal.domain.catalog import default_registry
-from commonweal.node.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
-from commonweal.node.setup import init_node, open_node, open_store, write_key_file
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.movable_clock import ENABLE_VALUE, ENABLE_VARIABLE
+from commonweal.node.kernel.setup import init_node, open_node, open_store, write_key_file
+from commonweal.node.kernel.verify import verify_log
 from tests.server import ServerProcess
 from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors

@@ -26,8 +26,8 @@ from commonweal.core.keys import SigningKey, load_key_file
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.aid.geohash import distance_km, encode
 from commonweal.domain.catalog import default_registry
-from commonweal.node.setup import open_store
-from commonweal.node.verify import verify_log
+from commonweal.node.kernel.setup import open_store
+from commonweal.node.kernel.verify import verify_log
 from tests.web.browser.live import LiveNode
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors
 

@@ -12,9 +12,9 @@ import orjson
 import pytest
 from playwright.sync_api import Browser, expect
 
-from commonweal.node.federation.service import Federation
-from commonweal.node.service import Node
-from commonweal.node.setup import init_node
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node
+from commonweal.node.services.federation.service import Federation
 from tests.federation import DIRECT_RECOGNITION
 from tests.web.browser.live import LiveNode, start_live_node
 from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors

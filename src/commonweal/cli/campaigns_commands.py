@@ -1,0 +1,176 @@
+"""``commonweal campaign …``: launch, pledge, withdraw, cancel; see who is owed what."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
+from commonweal.cli.funding_view import get, table, when
+from commonweal.client.campaign_audit import audit_campaign
+from commonweal.node.services.federation.peer_client import PeerError
+
+app = typer.Typer(
+    help="Campaigns: all-or-nothing, dominant assurance contracts, threshold pledges.",
+    no_args_is_help=True,
+)
+
+
+@app.command("launch")
+def launch(
+    title: str = typer.Argument(..., help="What the campaign is for."),
+    deadline: str = typer.Option(..., help="When it closes: RFC 3339, or 30d / 12h from now."),
+    kind: str = typer.Option(
+        "all_or_nothing", help="all_or_nothing, dominant_assurance or threshold."
+    ),
+    goal: int | None = typer.Option(None, help="The sum needed, in minor units."),
+    unit: str = typer.Option("EUR", help="The unit pledges are counted in."),
+    price: int | None = typer.Option(None, help="dominant_assurance: each pledge, exactly."),
+    bonus: int | None = typer.Option(None, help="dominant_assurance: each pledger's bonus."),
+    threshold: int | None = typer.Option(None, help="threshold: how many people must pledge."),
+    action: str = typer.Option("", help="threshold: what each pledger will do."),
+    network: bool = typer.Option(
+        False, "--network", help="threshold: count the pledgers of nodes that carry it too."
+    ),
+    report_seconds: int | None = typer.Option(
+        None, help="--network: how long after the deadline other nodes may report (3600)."
+    ),
+    beneficiary: str | None = typer.Option(None, help="Who gets the money (default: you)."),
+    description: str = typer.Option("", help="More about it."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Launch a campaign; its goal, deadline and terms are fixed from then on."""
+    body: dict[str, Any] = {"kind": kind, "title": title, "deadline": when(deadline)}
+    if kind != "threshold":
+        body.update(unit=unit, goal=goal)
+    extra = {"price": price, "bonus": bonus, "threshold": threshold, "beneficiary": beneficiary}
+    body.update({name: value for name, value in extra.items() if value is not None})
+    if action:
+        body["action"] = action
+    if network:
+        body["network"] = True
+    if report_seconds is not None:
+        body["report_seconds"] = report_seconds
+    if description:
+        body["description"] = description
+    receipt = act(node, wallet, key, passphrase, "campaigns.campaign.launched", body)
+    console.print(f"Campaign [bold]{receipt['index']}[/] launched.")
+
+
+@app.command("list")
+def list_campaigns(
+    status: str | None = typer.Option(None, help="open, succeeded, failed or cancelled."),
+    node: str = NodeUrl,
+) -> None:
+    """Every campaign, newest first."""
+    found = get(node, "/v1/campaigns", status=status)["campaigns"]
+    rows = [
+        [
+            c["id"],
+            c["kind"],
+            c["status"],
+            f"{c['total']} / {c['goal']} {c['unit']}"
+            if c["unit"]
+            else f"{c.get('people', c['pledgers'])} / {c['threshold']} people",
+            c["deadline"],
+            c["title"],
+        ]
+        for c in found
+    ]
+    table("Campaigns", ["id", "kind", "status", "pledged", "deadline", "title"], rows)
+
+
+@app.command("show")
+def show(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
+    """A campaign with its pledges and who is owed what, as JSON."""
+    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}")))
+
+
+@app.command("postings")
+def postings(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
+    """The money the campaign moved at its close (or would move on each outcome)."""
+    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}/postings")))
+
+
+@app.command("pledge")
+def pledge(
+    campaign: int = typer.Argument(...),
+    amount: int | None = typer.Option(None, help="Minor units (none for a threshold pledge)."),
+    home: str | None = typer.Option(
+        None, help="The campaign's node DID, for another node's campaign this node carries."
+    ),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
+    home = home or get(node, "/.well-known/commonweal")["did"]
+    body: dict[str, Any] = {"campaign": campaign, "home": home}
+    if amount is not None:
+        body["amount"] = amount
+    act(node, wallet, key, passphrase, "campaigns.pledge.made", body)
+
+
+@app.command("withdraw")
+def withdraw(
+    campaign: int = typer.Argument(...),
+    home: str | None = typer.Option(None, help="The campaign's node DID, if it is carried."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Take your pledge back before the deadline."""
+    body: dict[str, Any] = {"campaign": campaign}
+    if home:
+        body["home"] = home
+    act(node, wallet, key, passphrase, "campaigns.pledge.withdrawn", body)
+
+
+@app.command("carried")
+def carried(node: str = NodeUrl) -> None:
+    """Other nodes' network campaigns this node carries (its members pledge to them here)."""
+    found = get(node, "/v1/campaigns/carried")["carried"]
+    rows = [
+        [c["campaign"], c["home_name"] or c["home"], c["status"], c["pledgers"], c["deadline"]]
+        for c in found
+    ]
+    table("Carried campaigns", ["id", "home", "status", "pledgers here", "deadline"], rows)
+
+
+@app.command("audit")
+def audit(
+    campaign: int = typer.Argument(..., help="The campaign's id at its home node."),
+    node: str = NodeUrl,
+) -> None:
+    """Check a network campaign: each node's report against that node's log, and the
+    outcome against the reports."""
+    try:
+        found = audit_campaign(node, campaign)
+    except PeerError as error:
+        raise fail(str(error)) from None
+    for name, ok, detail in [*found.checks, *found.totals]:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    if not found.ok:
+        raise typer.Exit(1)
+
+
+@app.command("cancel")
+def cancel(
+    campaign: int = typer.Argument(...),
+    reason: str = typer.Option("", help="Why (public)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Call off your campaign: every pledge is refunded (with any bonus promised)."""
+    body = {"campaign": campaign, "reason": reason}
+    act(node, wallet, key, passphrase, "campaigns.campaign.cancelled", body)

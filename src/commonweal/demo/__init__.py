@@ -1,0 +1,1 @@
+"""The demo: a node (and a network) seeded with a believable history."""

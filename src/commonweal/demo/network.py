@@ -1,0 +1,306 @@
+"""The network demo: three nodes and their alliance, recognised, witnessing and mirroring
+each other, with one network-wide vote already counted by precinct.
+
+The story is told in-process with a clock that starts four days ago: each node's
+members pass a ``recognition`` proposal (the constitution reserves recognition for
+a decision) that recognises the two other nodes and the alliance; the alliance
+recognises its member nodes; a member node calls a network-wide vote, each node
+opens its precinct, its members vote, the precincts close with their subtotals,
+the member nodes report them, and the alliance closes the vote with the result.
+Then Riverside launches a threshold pledge across the network, which the two
+other nodes carry and their members pledge to; it is open for ten days (served,
+their sync rounds send their counts so far, and at the deadline report them).
+Served, the nodes then witness and mirror each other live (``make demo`` serves them
+beside the community node; ``commonweal demo --network`` serves them alone).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from commonweal.core.did import did_key_from_public_key
+from commonweal.core.events import sign_event
+from commonweal.core.keys import SigningKey
+from commonweal.core.rfc3339 import format_utc
+from commonweal.demo.seed import DemoClock
+from commonweal.domain.campaigns import network
+from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
+from commonweal.domain.federation import alliance, precincts
+from commonweal.domain.federation.recognition import GRANTED
+from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
+from commonweal.domain.membership.policy import DEFAULT_POLICY
+from commonweal.node.kernel.identity import NodeIdentity
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.setup import init_node, write_key_file
+from commonweal.node.services import governance
+from commonweal.node.services.federation import alliance as alliance_service
+from commonweal.node.services.federation.pledges import carried_body
+
+MEMBERS = {
+    "riverside": ("Riverside Commons", ("amara", "bruno", "chen", "dalia")),
+    "harbour": ("Harbour Guild", ("ines", "jonas", "kemal")),
+    "orchard": ("Orchard Collective", ("lea", "mateo", "noor", "omar", "pia")),
+}
+ALLIANCE = "alliance"
+ALLIANCE_NAME = "Commonweal Network"
+ORDER = ("riverside", "harbour", "orchard", ALLIANCE)
+VOTING_SECONDS = 600
+"""Network-wide votes in the demo last ten minutes, so one can be called and watched."""
+CHOICES = {
+    "riverside": ("yes", "yes", "no", "yes"),
+    "harbour": ("yes", "abstain", "no"),
+    "orchard": ("yes", "no", "yes", "yes", "no"),
+}
+
+
+def node_constitution() -> dict[str, Any]:
+    """The default constitution, with a demo-paced recognition kind (an hour, then a day)."""
+    constitution = copy.deepcopy(DEFAULT_CONSTITUTION)
+    kind = constitution["kinds"]["recognition"]
+    kind.update(discussion_seconds=3600, voting_seconds=DAY)
+    return constitution
+
+
+def alliance_constitution() -> dict[str, Any]:
+    """The alliance's constitution: a network-wide yes/no kind and a per-capita charter."""
+    constitution = copy.deepcopy(DEFAULT_CONSTITUTION)
+    constitution["kinds"].pop("recognition")
+    constitution["kinds"]["network"] = {
+        "title": "Network-wide decision",
+        "description": "A decision of every member of every member node, counted by precinct.",
+        "method": "yes_no",
+        "discussion_seconds": 0,
+        "voting_seconds": 60,
+        "quorum": "1/5",
+        "threshold": {"more_than": "1/2"},
+        "delegation": True,
+    }
+    constitution["alliance"] = {
+        "weighting": "per_capita",
+        "voting_seconds": VOTING_SECONDS,
+        "report_seconds": VOTING_SECONDS,
+    }
+    return constitution
+
+
+@dataclass
+class Place:
+    """One demo node while the story is told."""
+
+    name: str
+    node: Node
+    keys: dict[str, SigningKey]
+    seqs: dict[str, int]
+
+    def act(self, member: str, event_type: str, body: dict[str, Any]) -> int:
+        self.seqs[member] = self.seqs.get(member, 0) + 1
+        event = sign_event(
+            self.keys[member],
+            type=event_type,
+            node=self.node.identity.did,
+            seq=self.seqs[member],
+            at=format_utc(self.node.clock()),
+            body=body,
+        )
+        return self.node.submit(orjson.dumps(event)).index
+
+
+def urls(base_port: int, host: str = "127.0.0.1") -> dict[str, str]:
+    """Each demo node's URL: four consecutive ports from ``base_port``."""
+    return {name: f"http://{host}:{base_port + n}" for n, name in enumerate(ORDER)}
+
+
+def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
+    """Create the four demo nodes under ``root``; return their URLs."""
+    clock = DemoClock(datetime.now(UTC) - timedelta(days=4))
+    where = urls(base_port)
+    node_keys = {name: SigningKey.generate() for name in ORDER}
+    identities = {name: NodeIdentity.from_key(key) for name, key in node_keys.items()}
+    places: dict[str, Place] = {}
+    for name, (title, members) in MEMBERS.items():
+        keys = {member: SigningKey.generate() for member in members}
+        (root / name / "members").mkdir(parents=True, exist_ok=True)
+        for member, key in keys.items():
+            write_key_file(root / name / "members" / f"{member}.key", key, None)
+        node = init_node(
+            root / name,
+            name=title,
+            url=where[name],
+            key=node_keys[name],
+            clock=clock,
+            founders=[did_key_from_public_key(k.public_key) for k in keys.values()],
+            admission=DEFAULT_POLICY,
+            constitution=node_constitution(),
+            checkpoint_every_seconds=2.0,
+        )
+        places[name] = Place(name, node, keys, {})
+    hub = init_node(
+        root / ALLIANCE,
+        name=ALLIANCE_NAME,
+        description="An alliance of nodes: its members are nodes, and it votes by precinct.",
+        url=where[ALLIANCE],
+        key=node_keys[ALLIANCE],
+        clock=clock,
+        founders=[identities[name].key_did for name in MEMBERS],
+        admission={"admission": "approval"},
+        constitution=alliance_constitution(),
+        checkpoint_every_seconds=2.0,
+    )
+    _recognise(places, hub, identities, where, clock)
+    _network_vote(places, hub, clock)
+    _network_campaign(places)
+    for node in [*(p.node for p in places.values()), hub]:
+        node.checkpoint()
+        node.close()
+    return where
+
+
+def _recognition(identity: NodeIdentity, url: str, name: str, **terms: Any) -> dict[str, Any]:
+    return {
+        "node": identity.did,
+        "key": identity.key_did,
+        "origin": identity.origin,
+        "vkey": identity.vkey,
+        "witness": identity.witness.vkey,
+        "url": url,
+        "name": name,
+        "terms": terms,
+    }
+
+
+def _recognise(
+    places: dict[str, Place],
+    hub: Node,
+    identities: dict[str, NodeIdentity],
+    where: dict[str, str],
+    clock: DemoClock,
+) -> None:
+    """Each node passes one proposal recognising the others and the alliance."""
+    proposals = {}
+    for name, place in places.items():
+        actions = [
+            {
+                "type": "federation.recognize",
+                **_recognition(identities[other], where[other], MEMBERS[other][0]),
+            }
+            for other in MEMBERS
+            if other != name
+        ]
+        actions.append(
+            {
+                "type": "federation.recognize",
+                **_recognition(identities[ALLIANCE], where[ALLIANCE], ALLIANCE_NAME, alliance=True),
+            }
+        )
+        founder = next(iter(place.keys))
+        body = {
+            "kind": "recognition",
+            "topic": "general",
+            "title": "Join the Commonweal Network",
+            "text": "Recognise our two sister nodes (their members may visit, comment, book "
+            "and attend; we witness and mirror each other's logs) and the network's alliance.",
+            "actions": actions,
+        }
+        proposals[name] = place.act(founder, "governance.proposal.drafted", body)
+        place.act(founder, "governance.proposal.submitted", {"proposal": proposals[name]})
+    clock.later(hours=1, minutes=1)
+    for place in places.values():
+        governance.run_due(place.node)
+    for name, place in places.items():
+        for member in place.keys:
+            ballot = {"proposal": proposals[name], "ballot": {"choice": "yes"}}
+            place.act(member, "governance.ballot.cast", ballot)
+    clock.later(days=1, minutes=1)
+    for place in places.values():
+        governance.run_due(place.node)
+    for name in MEMBERS:
+        body = _recognition(identities[name], where[name], MEMBERS[name][0], visitors=[])
+        hub.submit_as_node(GRANTED, body)
+
+
+def _as_member_node(member: Node, hub: Node, event_type: str, body: dict[str, Any]) -> int:
+    """An event signed by a member node's key, in the alliance's log."""
+    author = member.identity.key_did
+    event = sign_event(
+        member.identity.key,
+        type=event_type,
+        node=hub.identity.did,
+        seq=hub.state.get("log.authors", author, 0) + 1,
+        at=format_utc(hub.clock()),
+        body=body,
+    )
+    return hub.submit(orjson.dumps(event)).index
+
+
+def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None:
+    """A network-wide vote, from the call to the alliance's result."""
+    call = alliance.call_for(
+        hub.state,
+        "network",
+        "Pool 5% of each node's treasury for a shared seed bank",
+        "The seed bank would be kept at the Orchard Collective and open to every member.",
+        ["seed-bank"],
+    )
+    vote = _as_member_node(places["riverside"].node, hub, alliance.CALLED, call)
+    record = hub.state.get(alliance.NETWORK_VOTES, vote)
+    opened = {}
+    for name, place in places.items():
+        body = {
+            "alliance": hub.identity.did,
+            "vote": vote,
+            "call": record["call"],
+            "voting_until": record["voting_until"],
+        }
+        opened[name] = place.node.submit_as_node(precincts.OPENED, body).index
+        for member, choice in zip(place.keys, CHOICES[name], strict=True):
+            body = {"precinct": opened[name], "ballot": {"choice": choice}}
+            place.act(member, precincts.BALLOT_CAST, body)
+    clock.later(seconds=VOTING_SECONDS + 1)
+    for name, place in places.items():
+        alliance_service.run_due(place.node)
+        precinct = place.node.state.get(precincts.PRECINCTS, opened[name])
+        source = {
+            "origin": place.node.identity.origin,
+            "precinct": opened[name],
+            "closed": precinct["closed_index"],
+        }
+        body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
+        _as_member_node(place.node, hub, alliance.REPORTED, body)
+    alliance_service.run_due(hub)
+
+
+def _network_campaign(places: dict[str, Place]) -> None:
+    """A threshold pledge across the network, open: launched at Riverside, carried by the
+    two other nodes (as their sync would, from the launch entry), pledged to at each."""
+    home = places["riverside"]
+    deadline = format_utc(datetime.now(UTC) + timedelta(days=10))
+    launch = {
+        "kind": "threshold",
+        "title": "Plant a thousand trees along the river",
+        "description": "Every node's members plant where they live; we count together.",
+        "action": "plant ten trees on the first Saturday of spring",
+        "threshold": 10,
+        "deadline": deadline,
+        "network": True,
+    }
+    campaign = home.act("amara", LAUNCHED, launch)
+    for member in ("bruno", "chen"):
+        home.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
+    leaf = home.node.store.leaves(campaign, campaign + 1)[0]
+    for name, pledgers in (("harbour", ("ines", "kemal")), ("orchard", ("lea", "noor", "pia"))):
+        place = places[name]
+        body = carried_body(leaf, home.node.identity.did, campaign)
+        place.node.submit_as_node(network.CARRIED_EVENT, body)
+        for member in pledgers:
+            place.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
+
+
+def member_keys(root: Path) -> dict[str, list[Path]]:
+    """The demo members' key files, by node."""
+    return {name: sorted((root / name / "members").glob("*.key")) for name in MEMBERS}

@@ -1,0 +1,1 @@
+"""The kernel: submit, replay, verify, proofs, queries, and what runs a node."""

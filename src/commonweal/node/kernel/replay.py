@@ -1,0 +1,60 @@
+"""Applying one event to state: the step the live node and ``verify`` share, so they agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.core.events import Event
+from commonweal.core.work import leading_zero_bits, work_digest
+from commonweal.domain.errors import DomainError
+from commonweal.domain.governance.writes import admit_write
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+from commonweal.node.kernel.errors import Rejected
+
+AUTHORS = "log.authors"
+"""State table: author DID → the last ``seq`` logged from that author.
+
+It is derived from the log's own columns, so it is not written to the projection
+rows: the node rebuilds it at start with one query (``LogStore.author_seqs``).
+"""
+
+DERIVED_TABLES = frozenset({AUTHORS})
+"""State tables that are not persisted as projection rows."""
+
+
+def apply_event(
+    state: State,
+    event: Event,
+    event_type: EventType[Any],
+    body: Any,
+    *,
+    index: int,
+    received: str,
+    node_did: str,
+    node_key: str,
+) -> None:
+    """Check the author's ``seq`` and the type's rule, and record the changes in ``state``."""
+    last_seq = state.get(AUTHORS, event.author, 0)
+    if event.seq != last_seq + 1:
+        raise Rejected(
+            "seq_out_of_order",
+            f"seq must be {last_seq + 1} for this author (the one after {last_seq}); "
+            f"got {event.seq}",
+        )
+    ctx = Context(
+        type=event.type,
+        author=event.author,
+        seq=event.seq,
+        at=event.at,
+        index=index,
+        received=received,
+        node_did=node_did,
+        node_key=node_key,
+    )
+    try:
+        admit_write(state, ctx, lambda: leading_zero_bits(work_digest(event.signing_bytes)))
+        event_type.apply(state, ctx, body)
+    except DomainError as error:
+        raise Rejected.from_error(error) from None
+    state.put(AUTHORS, event.author, event.seq)

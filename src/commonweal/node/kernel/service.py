@@ -1,0 +1,529 @@
+"""The node service: submit → verify → rules → append, with group commit.
+
+Submitting is two steps. :meth:`Node.prepare` parses and checks an event and its
+signature without any lock, so many threads verify in parallel (libsodium releases
+the GIL). :meth:`Node.commit` hands prepared requests to the sequencer: whichever
+caller holds the sequencer lock takes every request waiting, applies the rules in
+order, and writes them all in one transaction — one fsync for many events.
+A request is all-or-nothing: if one of its events is refused, none is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
+from commonweal.core.events import (
+    MAX_EVENT_BYTES,
+    MAX_LEAF_BYTES,
+    Event,
+    EventError,
+    leaf_bytes,
+    parse_event,
+    parse_event_json,
+    parse_leaf,
+    sign_event,
+)
+from commonweal.core.merkle import CompactRange, leaf_hash
+from commonweal.core.rfc3339 import format_utc, parse_utc
+from commonweal.domain.errors import DomainError
+from commonweal.domain.registry import EventType, Registry
+from commonweal.domain.state import State
+from commonweal.node.kernel.config import NodeConfig
+from commonweal.node.kernel.errors import Rejected, Unavailable
+from commonweal.node.kernel.identity import NodeIdentity
+from commonweal.node.kernel.proofs import ProofService
+from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, apply_event
+from commonweal.node.kernel.signatures import SignatureChecker
+from commonweal.store.database import close_engine
+from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
+
+Clock = Callable[[], datetime]
+
+NODE_SEQ_ATTEMPTS = 3
+"""How often the node signs its own event again when another process took its ``seq``."""
+
+SEQ_CODES = frozenset({"seq_replayed", "seq_out_of_order"})
+
+
+def _bad_signature() -> Rejected:
+    return Rejected("bad_signature", "sig is not the author's signature over this event")
+
+
+def system_clock() -> datetime:
+    """The current UTC time."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """Proof of acceptance: where the event sits in the log."""
+
+    index: int
+    leaf_hash: bytes
+    received: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An event whose shape, signature and body were checked; not yet ordered."""
+
+    event: Event
+    event_type: EventType[Any]
+    body: Any
+
+
+@dataclass
+class _Request:
+    events: Sequence[Prepared]
+    done: threading.Event = field(default_factory=threading.Event)
+    receipts: list[Receipt] | None = None
+    error: Exception | None = None
+
+
+@dataclass
+class _Group:
+    entries: list[EntryRow] = field(default_factory=list)
+    hashes: list[tuple[int, int, bytes]] = field(default_factory=list)
+    by_author_seq: dict[tuple[str, int], EntryRow] = field(default_factory=dict)
+
+
+class Node:
+    """One node's log and state, behind submit and read operations."""
+
+    def __init__(
+        self,
+        store: LogStore,
+        identity: NodeIdentity,
+        registry: Registry,
+        *,
+        config: NodeConfig | None = None,
+        clock: Clock = system_clock,
+        signatures: SignatureChecker | None = None,
+    ) -> None:
+        self.store = store
+        self.identity = identity
+        self.registry = registry
+        self.config = config or NodeConfig()
+        self.clock = clock
+        self.proofs = ProofService(store)
+        self.signatures = signatures or SignatureChecker()
+        self._lock = threading.Lock()
+        self._queue: deque[_Request] = deque()
+        self._queue_lock = threading.Lock()
+        self._node_author_lock = threading.Lock()
+        self.writes_refused: dict[str, str] = {}
+        """Reason code → message, while the node must append nothing (see ``refuse_writes``)."""
+        self.after_commit: list[Callable[[Node, list[EntryRow]], None]] = []
+        """Called, under the sequencer lock, with the entries of every committed group."""
+        self._load()
+
+    # -- startup --------------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Read the head, the Merkle frontier and the projected state from the store."""
+        size, root = self.store.head()
+        self.range = CompactRange.from_size(size, self.proofs.hash_at(size))
+        if self.range.root() != root:
+            raise RuntimeError("the stored log head does not match the stored hashes")
+        self.state = State()
+        for table, key, value in self.store.projection():
+            self.state.table(table)[key] = value
+        self.state.table(AUTHORS).update(self.store.author_seqs())
+        last = self.store.entry(size - 1) if size else None
+        self.last_received = parse_utc(last.received) if last else datetime.min.replace(tzinfo=UTC)
+        latest = self.store.latest_checkpoint()
+        self.checkpoint_size = latest.size if latest else -1
+
+    def close(self) -> None:
+        """Release the signature workers and the database connections."""
+        self.signatures.close()
+        self.store.close_writer()
+        close_engine(self.store.engine)
+
+    @contextmanager
+    def reading(self) -> Iterator[State]:
+        """The state, held still: the sequencer waits until the block ends (keep it short)."""
+        with self._lock:
+            yield self.state
+
+    @property
+    def size(self) -> int:
+        """How many entries the log holds."""
+        return self.range.size
+
+    # -- submit ---------------------------------------------------------------------
+
+    def submit(self, raw: bytes) -> Receipt:
+        """Check, order and durably append one event; return its receipt."""
+        return self.commit([self.prepare(raw)])[0]
+
+    def submit_batch(self, raws: Sequence[bytes | object]) -> list[Receipt]:
+        """Append several events atomically, in order: all are logged or none."""
+        return self.commit(self.prepare_many(raws))
+
+    def prepare_many(self, raws: Sequence[bytes | object]) -> list[Prepared]:
+        """:meth:`prepare` for a batch, checking the signatures together in worker processes."""
+        unsigned = self.check_batch(raws)
+        self.require_signatures(self.signatures.check([p.event.signature_check for p in unsigned]))
+        return unsigned
+
+    def check_batch(self, raws: Sequence[bytes | object]) -> list[Prepared]:
+        """Everything :meth:`prepare_many` checks but the signatures."""
+        if not raws:
+            raise Rejected("invalid_batch", "a batch must hold at least one event")
+        if len(raws) > self.config.max_batch_events:
+            raise Rejected(
+                "batch_too_large", f"a batch may hold at most {self.config.max_batch_events} events"
+            )
+        unsigned = []
+        for position, raw in enumerate(raws):
+            try:
+                event = self._parse(raw) if isinstance(raw, bytes) else self._parse_value(raw)
+                unsigned.append(self._check_unsigned(event))
+            except Rejected as rejected:
+                raise rejected.at(position) from None
+        return unsigned
+
+    @staticmethod
+    def require_signatures(verdicts: Sequence[bool]) -> None:
+        """Refuse the batch at the first event whose signature does not verify."""
+        for position, valid in enumerate(verdicts):
+            if not valid:
+                raise _bad_signature().at(position)
+
+    def prepare(self, raw: bytes) -> Prepared:
+        """Everything that needs no lock: parse, node, time, type, body, signature."""
+        prepared = self._check_unsigned(self._parse(raw))
+        if not prepared.event.has_valid_signature():
+            raise _bad_signature()
+        return prepared
+
+    def prepare_value(self, value: object) -> Prepared:
+        """:meth:`prepare` for an event already decoded from a larger JSON document."""
+        prepared = self._check_unsigned(self._parse_value(value))
+        if not prepared.event.has_valid_signature():
+            raise _bad_signature()
+        return prepared
+
+    def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
+        """Sign and append an event authored by the node itself (its next ``seq``).
+
+        Another process on the same store (a separate scheduler) may have used that
+        ``seq`` first: the node then catches up with the store and signs again.
+        """
+        with self._node_author_lock:
+            for attempt in range(NODE_SEQ_ATTEMPTS):
+                seq = self.state.get(AUTHORS, self.identity.key_did, 0) + 1
+                event = sign_event(
+                    self.identity.key,
+                    type=event_type,
+                    node=self.identity.did,
+                    seq=seq,
+                    at=format_utc(self.clock()),
+                    body=body,
+                )
+                try:
+                    return self.commit([self.prepare_value(event)])[0]
+                except Rejected as rejected:
+                    if rejected.code not in SEQ_CODES or attempt == NODE_SEQ_ATTEMPTS - 1:
+                        raise
+                    self.catch_up()
+            raise AssertionError("unreachable")
+
+    @staticmethod
+    def _parse(raw: bytes) -> Event:
+        try:
+            return parse_event_json(raw)
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+
+    @staticmethod
+    def _parse_value(value: object) -> Event:
+        """An event already decoded from a larger JSON document (a batch)."""
+        try:
+            event = parse_event(value)
+        except EventError as error:
+            raise Rejected.from_error(error) from None
+        if len(event.canonical) > MAX_EVENT_BYTES:
+            raise Rejected("event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes")
+        return event
+
+    def _check_unsigned(self, event: Event) -> Prepared:
+        """The checks besides the signature: node, time, type and body."""
+        if event.node != self.identity.did:
+            raise Rejected(
+                "wrong_node",
+                f"this event is for {event.node}, but this node is {self.identity.did}",
+            )
+        if parse_utc(event.at) - self.clock() > self.config.max_future_skew:
+            raise Rejected(
+                "at_in_future",
+                f"at {event.at} is more than {self.config.max_future_skew} "
+                "ahead of the node's clock",
+            )
+        try:
+            event_type = self.registry.get(event.type)
+            body = event_type.parse_body(event.body)
+        except DomainError as error:
+            raise Rejected.from_error(error) from None
+        return Prepared(event=event, event_type=event_type, body=body)
+
+    def commit(self, events: Sequence[Prepared]) -> list[Receipt]:
+        """Order and append prepared events as one all-or-nothing request (group commit)."""
+        (outcome,) = self.commit_requests([events])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def commit_requests(
+        self, requests: Sequence[Sequence[Prepared]]
+    ) -> list[list[Receipt] | Exception]:
+        """Commit several independent requests, each all-or-nothing, in as few groups as fit.
+
+        Whichever caller holds the sequencer lock drains every request waiting, its
+        own and other threads', into one transaction.
+        """
+        refused = self.writes_refused.copy()
+        if refused:
+            code, message = next(iter(refused.items()))
+            return [Rejected(code, message) for _ in requests]
+        pending = [_Request(events) for events in requests]
+        with self._queue_lock:
+            self._queue.extend(pending)
+        for request in pending:
+            while not request.done.is_set():
+                with self._lock:
+                    if request.done.is_set():
+                        break
+                    self._run_group(self._take_group())
+        return [r.error if r.error is not None else (r.receipts or []) for r in pending]
+
+    def refuse_writes(self, code: str, message: str) -> None:
+        """Refuse every append with ``code`` until :meth:`allow_writes` (e.g. a rollback:
+        appending to a log behind what witnesses cosigned would fork it)."""
+        self.writes_refused[code] = message
+
+    def allow_writes(self, code: str) -> None:
+        """Lift the refusal of writes for ``code``."""
+        self.writes_refused.pop(code, None)
+
+    def _take_group(self) -> list[_Request]:
+        group: list[_Request] = []
+        count = 0
+        with self._queue_lock:
+            while self._queue and (
+                not group or count + len(self._queue[0].events) <= self.config.max_group_events
+            ):
+                request = self._queue.popleft()
+                group.append(request)
+                count += len(request.events)
+        return group
+
+    def _run_group(self, requests: list[_Request], *, retry_stale: bool = True) -> None:
+        """Apply and write one group; runs with the sequencer lock held.
+
+        If another process appended meanwhile (``StaleHead``), the node catches up with
+        the store and runs the group once more against the new state.
+        """
+        now = max(self.clock(), self.last_received)
+        received = format_utc(now)
+        group = _Group()
+        range_before = self.range.copy()
+        group_savepoint = self.state.savepoint()
+        accepted: list[_Request] = []
+        for request in requests:
+            try:
+                request.receipts = self._apply_request(request, group, received)
+                accepted.append(request)
+            except Rejected as rejected:
+                request.error = rejected
+        try:
+            self._write(group, received)
+        except Exception as exc:  # the store failed: undo the whole group in memory
+            self.range = range_before
+            self.state.rollback(group_savepoint)
+            for request in accepted:
+                request.error = (
+                    exc
+                    if isinstance(exc, Rejected)
+                    else Unavailable(f"the log could not be written: {exc}")
+                )
+            if isinstance(exc, StaleHead):
+                self._catch_up()
+                if retry_stale:
+                    for request in requests:
+                        request.receipts = request.error = None
+                    self._run_group(requests, retry_stale=False)
+                    return
+        else:
+            if group.entries:
+                self.last_received = now
+                for hook in self.after_commit:
+                    hook(self, group.entries)
+        for request in requests:
+            request.done.set()
+
+    def _apply_request(self, request: _Request, group: _Group, received: str) -> list[Receipt]:
+        savepoint = self.state.savepoint()
+        mark, hashes_mark = len(group.entries), len(group.hashes)
+        range_mark = self.range.copy()
+        receipts = []
+        try:
+            for position, prepared in enumerate(request.events):
+                try:
+                    receipts.append(self._apply_event(prepared, group, received))
+                except Rejected as rejected:
+                    raise rejected.at(position) if len(request.events) > 1 else rejected from None
+        except Rejected:
+            self.state.rollback(savepoint)
+            for entry in group.entries[mark:]:
+                del group.by_author_seq[(entry.author, entry.seq)]
+            del group.entries[mark:]
+            del group.hashes[hashes_mark:]
+            self.range = range_mark
+            raise
+        return receipts
+
+    def _apply_event(self, prepared: Prepared, group: _Group, received: str) -> Receipt:
+        event = prepared.event
+        if event.seq <= self.state.get(AUTHORS, event.author, 0):
+            return self._duplicate_or_replay(event, group)
+        index = self.range.size
+        leaf = leaf_bytes(event.canonical, received)
+        if len(leaf) > MAX_LEAF_BYTES:
+            raise Rejected("event_too_large", f"the leaf would exceed {MAX_LEAF_BYTES} bytes")
+        apply_event(
+            self.state,
+            event,
+            prepared.event_type,
+            prepared.body,
+            index=index,
+            received=received,
+            node_did=self.identity.did,
+            node_key=self.identity.key_did,
+        )
+        digest = leaf_hash(leaf)
+        group.hashes.extend(self.range.append(digest))
+        entry = EntryRow(index, leaf, digest, event.type, event.author, event.seq, received)
+        group.entries.append(entry)
+        group.by_author_seq[(event.author, event.seq)] = entry
+        return Receipt(index=index, leaf_hash=digest, received=received)
+
+    def _duplicate_or_replay(self, event: Event, group: _Group) -> Receipt:
+        """The same event again gets its original receipt; a different one is a replay."""
+        entry = group.by_author_seq.get(
+            (event.author, event.seq)
+        ) or self.store.entry_by_author_seq(event.author, event.seq)
+        if entry is not None and entry.leaf == leaf_bytes(event.canonical, entry.received):
+            return Receipt(entry.idx, entry.leaf_hash, entry.received, duplicate=True)
+        raise Rejected(
+            "seq_replayed",
+            f"seq {event.seq} was already used by this author for another event",
+        )
+
+    def _write(self, group: _Group, received: str) -> None:
+        if not group.entries:
+            return
+        root = self.range.root()
+        checkpoint = None
+        if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
+            checkpoint = self._sign(self.range.size, root, received)
+        self.store.append(
+            expected_size=group.entries[0].idx,
+            entries=group.entries,
+            hashes=group.hashes,
+            changes=[c for c in self.state.changes() if c.table not in DERIVED_TABLES],
+            root=root,
+            checkpoint=checkpoint,
+        )
+        self.state.clear_journal()
+        if checkpoint is not None:
+            self.checkpoint_size = checkpoint.size
+
+    # -- other writers -------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply what another process (a separate scheduler) appended to the store since
+        this node last wrote or looked; return how many entries that was.
+
+        The same rules replay the new entries onto the state, so the state equals the
+        stored projection; should anything disagree, the node reloads from the store.
+        """
+        size, _root = self.store.head()
+        if size <= self.range.size:
+            return 0
+        with self._lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
+        """:meth:`catch_up` with the sequencer lock held."""
+        size, root = self.store.head()
+        start = self.range.size
+        if size <= start:
+            return 0
+        try:
+            last = None
+            for entry in self.store.entries(start, size):
+                leaf = parse_leaf(entry.leaf)
+                event_type = self.registry.get(leaf.event.type)
+                apply_event(
+                    self.state,
+                    leaf.event,
+                    event_type,
+                    event_type.parse_body(leaf.event.body),
+                    index=entry.idx,
+                    received=leaf.received,
+                    node_did=self.identity.did,
+                    node_key=self.identity.key_did,
+                )
+                self.range.append(entry.leaf_hash)
+                last = leaf.received
+            if self.range.size != size or self.range.root() != root:
+                raise RuntimeError("the entries read do not match the stored head")
+        except Exception:  # anything unexpected: the store is the truth, read it whole
+            self._load()
+            return size - start
+        self.state.clear_journal()
+        if last is not None:
+            self.last_received = max(self.last_received, parse_utc(last))
+        latest = self.store.latest_checkpoint()
+        self.checkpoint_size = max(self.checkpoint_size, latest.size if latest else -1)
+        return size - start
+
+    # -- checkpoints ----------------------------------------------------------------
+
+    def checkpoint(self) -> CheckpointRow:
+        """Sign a checkpoint of the current size now, unless the latest already covers it."""
+        with self._lock:
+            self._catch_up()  # another process may have appended, or signed, meanwhile
+            if self.checkpoint_size == self.range.size:
+                latest = self.store.latest_checkpoint()
+                assert latest is not None
+                return latest
+            row = self._sign(self.range.size, self.range.root(), format_utc(self.clock()))
+            self.store.add_checkpoint(row)
+            self.checkpoint_size = row.size
+            return row
+
+    def checkpoint_if_due(self, *, max_age_seconds: float) -> CheckpointRow | None:
+        """Sign a checkpoint if entries are unsigned and the latest is older than ``max_age``."""
+        if self.checkpoint_size == self.range.size:
+            return None
+        latest = self.store.latest_checkpoint()
+        if latest is not None:
+            age = (self.clock() - parse_utc(latest.signed_at)).total_seconds()
+            if age < max_age_seconds:
+                return None
+        return self.checkpoint()
+
+    def _sign(self, size: int, root: bytes, signed_at: str) -> CheckpointRow:
+        note = sign_checkpoint(Checkpoint(self.identity.origin, size, root), self.identity.signer)
+        return CheckpointRow(size=size, root=root, note=note, signed_at=signed_at)

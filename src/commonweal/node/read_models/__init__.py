@@ -1,0 +1,1 @@
+"""The pages' read models: what each page shows, read from the node's state."""

@@ -1,0 +1,171 @@
+"""What the mutual-aid pages show, gathered from the aid reads (``node.aid``).
+
+The board of requests and offers with the names their authors chose to show,
+one post with what the viewer may do with it (take it up, release it, record it
+fulfilled, settle it, withdraw it, write to the other party), the posts that
+could meet it, and a member's own posts and claims. Distances from the member's
+own area are worked out in the browser, which keeps that area to itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.aid.records import (
+    CATEGORIES,
+    LIVE,
+    OFFER,
+    REQUEST,
+    URGENCIES,
+    helper,
+    recipient,
+)
+from commonweal.domain.aid.settlement import CREDIT, GIFT, HOURS
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.amounts import declared_units, minutes, money
+from commonweal.node.read_models.names import Names
+from commonweal.node.services import aid
+
+STATUS_WORDS = {
+    "open": "open",
+    "expired": "expired",
+    "claimed": "taken up",
+    "fulfilled": "help given",
+    "settled": "settled",
+    "withdrawn": "withdrawn",
+}
+URGENCY_WORDS = {"low": "low", "normal": "normal", "high": "high", "urgent": "urgent"}
+ENDED = ("settled", "withdrawn", "expired")
+
+
+def board(
+    node: Node,
+    *,
+    kind: str | None = None,
+    status: str | None = "open",
+    category: str | None = None,
+    urgency: str | None = None,
+) -> dict[str, Any]:
+    """The board: posts matching the filters (newest first, most urgent requests first),
+    and the categories in use."""
+    everything = aid.listing(node)
+    names = Names(node)
+    shown = [
+        _named(names, post)
+        for post in everything
+        if (kind is None or post["kind"] == kind)
+        and (status is None or post["status"] == status)
+        and (category is None or post["category"] == category)
+        and (urgency is None or post["urgency"] == urgency)
+    ]
+    shown.sort(key=_board_order)
+    used = {post["category"] for post in everything}
+    return {
+        "posts": shown,
+        "categories": sorted(used | set(CATEGORIES)),
+        "urgencies": list(URGENCIES),
+        "open_requests": sum(
+            1 for p in everything if p["kind"] == REQUEST and p["status"] == "open"
+        ),
+        "open_offers": sum(1 for p in everything if p["kind"] == OFFER and p["status"] == "open"),
+    }
+
+
+def _board_order(post: dict[str, Any]) -> tuple[int, int]:
+    """Urgent and high requests first, then newest first."""
+    urgency = post["urgency"] if post["urgency"] in ("urgent", "high") else None
+    rank = -URGENCIES.index(urgency) if urgency else 0
+    return rank, -int(post["id"])
+
+
+def post_page(node: Node, post_id: int, viewer: str | None) -> dict[str, Any]:
+    """One post for ``viewer`` (a DID, or None): its parties, what the viewer may do,
+    the posts that could meet it, and the units it can be settled in."""
+    names = Names(node)
+    units = declared_units(node)
+    post = _named(names, aid.post_view(node, post_id))
+    status = post["status"]
+    role = None
+    if viewer is not None and viewer == post["author"]:
+        role = "author"
+    elif viewer is not None and viewer == post["claimer"]:
+        role = "claimer"
+    other = None
+    if role == "author":
+        other = post["claimer"]
+    elif role == "claimer":
+        other = post["author"]
+    return {
+        "post": post,
+        "role": role,
+        "other": names.person(other) if other else None,
+        "recipient": recipient(post),
+        "helper": helper(post),
+        "may_take_up": viewer is not None and role is None and status == "open",
+        "may_release": role is not None and status == "claimed",
+        "may_fulfil": role is not None and status == "claimed",
+        "may_settle": viewer is not None and viewer == recipient(post) and status in LIVE,
+        "may_withdraw": role == "author" and status in ("open", "claimed", "fulfilled"),
+        "may_message": role is not None and status in LIVE,
+        "matches": [_named(names, m) for m in aid.matches(node, post_id)]
+        if status == "open"
+        else [],
+        "settlement_words": settlement_words(post["settlement"], units),
+        "credit_units": credit_units(node, units),
+        "now": aid.now(node),
+    }
+
+
+def mine(node: Node, did: str) -> dict[str, Any]:
+    """A member's own posts and the posts they took up, those being worked out first."""
+    everything = aid.listing(node)
+    names = Names(node)
+    own = [_named(names, p) for p in everything if p["author"] == did]
+    taken = [_named(names, p) for p in everything if p["claimer"] == did]
+
+    def live_first(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(posts, key=lambda p: (p["status"] in ENDED, -int(p["id"])))
+
+    return {
+        "own": live_first(own),
+        "taken": live_first(taken),
+        "live": [p for p in own + taken if p["status"] in LIVE],
+        "now": aid.now(node),
+    }
+
+
+def credit_units(node: Node, units: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units help may be settled in: those declared (but hours, which the time bank counts
+    in minutes), and those earlier settlements used; each with its decimals if declared."""
+    used = {
+        post["settlement"]["unit"]
+        for post in aid.listing(node, status="settled")
+        if post["settlement"] and post["settlement"]["as"] == CREDIT
+    }
+    codes = {code for code, unit in units.items() if unit["kind"] != "hours"} | used
+    return [
+        {"code": code, "exponent": units[code]["exponent"] if code in units else 0}
+        for code in sorted(codes)
+    ]
+
+
+def settlement_words(settlement: dict[str, Any] | None, units: dict[str, Any]) -> str | None:
+    """How help was settled, in words: "as a gift", "in time: 1 h 30 min", …"""
+    if settlement is None:
+        return None
+    if settlement["as"] == GIFT:
+        return "as a gift"
+    if settlement["as"] == HOURS:
+        return f"in time-bank hours: {minutes(settlement['amount'])}"
+    if settlement["as"] == CREDIT:
+        return f"in mutual credit: {money(settlement['amount'], settlement['unit'], units)}"
+    return str(settlement["as"])
+
+
+def _named(names: Names, post: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **post,
+        "author_name": names(post["author"]),
+        "claimer_name": names(post["claimer"]),
+        "status_words": STATUS_WORDS.get(post["status"], post["status"]),
+    }

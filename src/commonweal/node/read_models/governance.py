@@ -1,0 +1,150 @@
+"""What the proposal and delegation pages show, gathered from the governance reads.
+
+A proposal with its options named in words, its rules and outcome as sentences,
+its comments with their authors' names, and — for a signed-in member — their own
+ballot, where their vote goes, and their delegation for this proposal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.governance.delegating import scopes_for
+from commonweal.domain.governance.plain import METHOD_NAMES, describe_kind, describe_outcome
+from commonweal.domain.governance.records import STATUS_QUO
+from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.standing import name_of
+from commonweal.node.services import governance
+
+STATUS_QUO_LABEL = "Keep things as they are (status quo)"
+
+
+def proposal_page(node: Node, proposal_id: int, viewer: str | None) -> dict[str, Any]:
+    """Everything the proposal page needs, for ``viewer`` (a DID, or None)."""
+    view = governance.proposal_view(node, proposal_id)
+    for alternative in view["alternatives"]:
+        alternative["author_name"] = name_of(node, alternative["author"])
+    labels = {str(a["id"]): a["title"] for a in view["alternatives"]}
+    labels[STATUS_QUO] = STATUS_QUO_LABEL
+    rules = view["rules"]
+    page: dict[str, Any] = {
+        "proposal": view,
+        "labels": labels,
+        "method_words": METHOD_NAMES.get(rules["method"], rules["method"]) if rules else None,
+        "rule_sentences": describe_kind(rules) if rules else [],
+        "outcome": describe_outcome(view["result"]) if view["result"] else None,
+        "author_name": name_of(node, view["author"]),
+        "comments": [
+            {**comment, "author_name": name_of(node, comment["author"])}
+            for comment in view["comments"]
+        ],
+        "topic_title": _topics(node).get(view["topic"], {}).get("title", view["topic"]),
+        "mine": None,
+    }
+    if viewer is not None:
+        page["mine"] = _mine(node, view, viewer)
+    return page
+
+
+def _mine(node: Node, view: dict[str, Any], did: str) -> dict[str, Any]:
+    """The viewer's ballot, the path of their vote, and their delegations that apply."""
+    path = None
+    if view["rules"] is not None:
+        try:
+            path = governance.vote_path(node, view["id"], did)
+        except Rejected:
+            path = None
+    outgoing = governance.delegations(node, did)["outgoing"]
+    applying = [
+        {
+            "scope": scope,
+            "words": scope_words(scope),
+            "trustee": outgoing[scope],
+            "name": _name(node, outgoing[scope]),
+        }
+        for scope in scopes_for(view["id"], view["topic"])
+        if scope in outgoing
+    ]
+    if path and path.get("chain"):
+        chain = path["chain"]
+        path["chain_names"] = [{"did": d, "name": name_of(node, d)} for d in chain["path"]]
+        path["voter_name"] = _name(node, chain.get("voter"))
+        path["scope_words"] = scope_words(chain["scope"]) if chain.get("scope") else ""
+    return {
+        "did": did,
+        "path": path,
+        "ballot": path["ballot"] if path else None,
+        "eligible": bool(path and path["eligible"]),
+        "delegations": applying,
+        "author": view["author"] == did,
+    }
+
+
+def delegation_page(node: Node, did: str) -> dict[str, Any]:
+    """A member's delegations for the whole node and each topic, and who trusts them."""
+    found = governance.delegations(node, did)
+    topics = _topics(node)
+    outgoing = found["outgoing"]
+    named = [("node", "Everything (the whole node)", "")] + [
+        (f"topic:{name}", t["title"], t["description"]) for name, t in topics.items()
+    ]
+    scopes: list[dict[str, Any]] = [
+        {
+            "scope": scope,
+            "title": title,
+            "description": description,
+            "set": scope in outgoing,
+            "trustee": outgoing.get(scope),
+            "name": _name(node, outgoing.get(scope)),
+        }
+        for scope, title, description in named
+    ]
+    proposal_scopes = [
+        {"scope": s, "trustee": t, "name": _name(node, t)}
+        for s, t in sorted(outgoing.items())
+        if s.startswith("proposal:")
+    ]
+    incoming = [
+        {
+            **entry,
+            "name": name_of(node, entry["truster"]),
+            "scope_words": scope_words(entry["scope"]),
+        }
+        for entry in found["incoming"]
+    ]
+    return {
+        "scopes": scopes,
+        "proposal_scopes": proposal_scopes,
+        "incoming": incoming,
+        "candidates": candidates(node, exclude=did),
+    }
+
+
+def candidates(node: Node, *, exclude: str | None = None) -> list[dict[str, Any]]:
+    """Members in good standing one may delegate to, by name where shown."""
+    with node.reading() as state:
+        dids = sorted(str(d) for d, r in state.items(MEMBERS) if r["status"] == ACTIVE)
+    people = [{"did": d, "name": name_of(node, d)} for d in dids if d != exclude]
+    return sorted(people, key=lambda p: (p["name"] is None, p["name"] or "", p["did"]))
+
+
+def scope_words(scope: str) -> str:
+    """``"topic:money"`` → ``"the topic money"``."""
+    if scope == "node":
+        return "everything"
+    kind, _, name = scope.partition(":")
+    return "this proposal" if kind == "proposal" else f"the topic {name}"
+
+
+def _topics(node: Node) -> dict[str, Any]:
+    try:
+        topics: dict[str, Any] = governance.constitution(node)["constitution"]["topics"]
+    except Rejected:
+        return {}
+    return topics
+
+
+def _name(node: Node, did: str | None) -> str | None:
+    return name_of(node, did) if did else None

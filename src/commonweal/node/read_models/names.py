@@ -1,0 +1,38 @@
+"""Members' public names for a page that shows many people, each looked up once."""
+
+from __future__ import annotations
+
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.standing import name_of
+
+
+class Names:
+    """``names(did)``: the name ``did`` chose to show, or None; remembered for one page."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, did: str | None) -> str | None:
+        if not did:
+            return None
+        if did not in self.known:
+            self.known[did] = name_of(self.node, did)
+        return self.known[did]
+
+    def person(self, did: str) -> dict[str, str | None]:
+        """``{"did", "name"}``."""
+        return {"did": did, "name": self(did)}
+
+    def account(self, account: str) -> str:
+        """An account of the money postings in words: a member's name, "the treasury", …"""
+        kind, _colon, rest = account.partition(":")
+        if kind == "member":
+            return self(rest) or (rest[:16] + "…" if len(rest) > 17 else rest)
+        words = {
+            "campaign": f"campaign {rest}'s escrow",
+            "round": f"round {rest}'s matching pool",
+            "pool": f"pool {rest}",
+            "treasury": "the treasury",
+        }
+        return words.get(kind, account)

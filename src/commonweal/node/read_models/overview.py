@@ -1,0 +1,103 @@
+"""The node at a glance, for its home page: headline numbers, its constitution in plain
+language, and recent activity told in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.governance.constitution import CONSTITUTION
+from commonweal.domain.governance.plain import describe_kind
+from commonweal.domain.governance.records import PROPOSALS
+from commonweal.domain.membership.policy import current_policy
+from commonweal.domain.membership.records import ACTIVE, APPLICANT, CREDENTIALS, MEMBERS
+from commonweal.node.kernel import queries
+from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.standing import name_of
+
+OPEN_PHASES = ("discussion", "voting")
+
+
+def figures(node: Node) -> dict[str, int]:
+    """Headline numbers: members, applicants, open and decided proposals, credentials, entries."""
+    with node.reading() as state:
+        statuses = [record["status"] for _did, record in state.items(MEMBERS)]
+        phases = [record["phase"] for _id, record in state.items(PROPOSALS)]
+        issued = sum(1 for _key, _row in state.items(CREDENTIALS))
+    return {
+        "members": statuses.count(ACTIVE),
+        "applicants": statuses.count(APPLICANT),
+        "open_proposals": sum(phases.count(p) for p in OPEN_PHASES),
+        "decided": phases.count("closed"),
+        "credentials": issued,
+        "entries": node.size,
+    }
+
+
+def constitution_in_words(node: Node) -> dict[str, Any] | None:
+    """The constitution as sentences: the preamble, topics, admission, and each kind's rules."""
+    with node.reading() as state:
+        constitution = state.get(CONSTITUTION, "constitution")
+        version = state.get(CONSTITUTION, "version", 0)
+        policy = dict(current_policy(state))
+    if constitution is None:
+        return None
+    return {
+        "version": version,
+        "preamble": constitution["preamble"],
+        "topics": constitution["topics"],
+        "admission": admission_in_words(policy),
+        "kinds": [
+            {
+                "name": name,
+                "title": rules["title"],
+                "description": rules["description"],
+                "sentences": describe_kind(rules),
+            }
+            for name, rules in constitution["kinds"].items()
+        ],
+    }
+
+
+def admission_in_words(policy: dict[str, Any]) -> str:
+    """How someone joins, in one sentence."""
+    if policy["admission"] == "open":
+        return "Anyone who applies becomes a member at once."
+    if policy["admission"] == "approval":
+        return "A steward (anyone with the right to admit) approves each application."
+    needed = policy["vouches_required"]
+    return (
+        f"An applicant becomes a member once {needed} member{'s' if needed != 1 else ''} "
+        "in good standing vouch for them."
+    )
+
+
+def activity(node: Node, limit: int = 12) -> list[dict[str, Any]]:
+    """The newest entries, each with what happened in words and who did it."""
+    described = []
+    for logged in queries.recent_events(node, limit):
+        event = logged.event
+        kind = node.registry.types.get(event["type"])
+        body = event["body"]
+        about = _proposal_title(node, body.get("proposal"))
+        described.append(
+            {
+                "index": logged.index,
+                "type": event["type"],
+                "summary": kind.summary if kind else event["type"],
+                "title": body.get("title") or body.get("name") or (about or ""),
+                "proposal": body.get("proposal") if about else None,
+                "author": event["author"],
+                "by_node": event["author"] == node.identity.key_did,
+                "author_name": name_of(node, event["author"]),
+                "received": logged.received,
+            }
+        )
+    return described
+
+
+def _proposal_title(node: Node, proposal: object) -> str | None:
+    if type(proposal) is not int:
+        return None
+    with node.reading() as state:
+        record = state.get(PROPOSALS, proposal)
+    return str(record["title"]) if record else None

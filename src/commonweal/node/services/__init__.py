@@ -1,0 +1,1 @@
+"""The capability services: each capability's application work over the kernel."""
