@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from commonweal.capabilities import CAPABILITIES, assemble
 from commonweal.node.kernel.due import Refusals
-from commonweal.node.kernel.scheduler import Job, Scheduler, node_jobs, read_heartbeat
+from commonweal.node.kernel.scheduler import Job, Scheduler, read_heartbeat
 from commonweal.node.services import governance
 from tests.community import Community
 from tests.governance import admit, draft, phase, rules, submit, vote
@@ -47,7 +48,7 @@ def test_a_job_that_raises_is_logged_and_counted_and_the_next_jobs_still_run(
 def test_the_node_jobs_are_every_kind_of_due_work_and_the_checkpoint(
     community: Community,
 ) -> None:
-    names = [job.name for job in node_jobs(community.node)]
+    names = [job.name for job in assemble(CAPABILITIES).jobs(community.node)]
     assert names == [
         "recoveries",
         "governance",
@@ -145,7 +146,12 @@ def test_the_governance_job_counts_refusals_and_the_heartbeat_carries_them(
     first, second = _two_votes_due(community)
     _corrupt_count_of(first, monkeypatch)
     heartbeat = tmp_path / "scheduler.json"
-    scheduler = Scheduler(community.node, heartbeat=heartbeat, wall=lambda: 1000.0)
+    scheduler = Scheduler(
+        community.node,
+        jobs=assemble(CAPABILITIES).jobs(community.node),
+        heartbeat=heartbeat,
+        wall=lambda: 1000.0,
+    )
     scheduler.tick()
     assert phase(community, second) == "closed"
     assert scheduler.stats["governance"].refusals == {"tally_mismatch": 1}

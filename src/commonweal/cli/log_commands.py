@@ -11,11 +11,11 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from commonweal.capabilities import PROGRAM
 from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.cli.federation_commands import node_key
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.remote_log import RemoteLog
-from commonweal.domain.catalog import default_registry
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.setup import SetupError, database_engine, open_node, store_url
@@ -47,7 +47,7 @@ def checkpoint(
         console.print(_checkpoint_remote(node_url, data_dir, passphrase), end="", highlight=False)
         return
     try:
-        node = open_node(data_dir, passphrase=passphrase)
+        node = open_node(data_dir, passphrase=passphrase, registry=PROGRAM.registry())
     except SetupError as error:
         raise fail(str(error)) from None
     try:
@@ -79,7 +79,7 @@ def proof(
 ) -> None:
     """Print an offline receipt (C2SP tlog-proof) for leaf INDEX, or a consistency proof."""
     try:
-        node = open_node(data_dir, passphrase=passphrase)
+        node = open_node(data_dir, passphrase=passphrase, registry=PROGRAM.registry())
     except SetupError as error:
         raise fail(str(error)) from None
     try:
@@ -120,7 +120,7 @@ def verify_command(
 
 def run_verify(target: str, *, witnesses: bool | None = None, peers: Sequence[str] = ()) -> None:
     """Verify ``target`` and exit 1 if anything fails; damage is reported, never raised."""
-    registry = default_registry()
+    registry = PROGRAM.registry()
     client = None
     store: CheckedStore | None = None
     status = None

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from commonweal.capabilities import PROGRAM
 from commonweal.cli import network_demo
 from commonweal.cli.common import (
     DataDir,
@@ -91,6 +92,7 @@ def init(
     try:
         node = init_node(
             data_dir,
+            registry=PROGRAM.registry(),
             name=name,
             description=description,
             url=public_url or "",
@@ -196,6 +198,7 @@ def serve(
         settings = read_settings(data_dir)
         node = open_node(
             data_dir,
+            registry=PROGRAM.registry(),
             passphrase=passphrase,
             database_url=database_url,
             public_url=public_url,
@@ -277,7 +280,7 @@ def demo(
     public_url = served_url(host, port)
     if not (data_dir / SETTINGS_FILE).exists():
         try:
-            create_demo(data_dir, public_url).close()
+            create_demo(data_dir, public_url, program=PROGRAM).close()
         except SetupError as error:
             raise fail(str(error)) from None
         console.print(f"Created the demo node in {data_dir}")
@@ -309,7 +312,7 @@ def _serve_network_until_stopped(network_dir: Path, host: str, base_port: int) -
 
 def _serve_community(data_dir: Path, host: str, port: int, public_url: str, no_serve: bool) -> None:
     """Print where the demo is and what to try; serve it at ``public_url`` (its address)."""
-    node = open_node(data_dir, public_url=public_url)
+    node = open_node(data_dir, public_url=public_url, registry=PROGRAM.registry())
     base = public_url
     console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
     console.print(f"  Home page            {base}/")
@@ -382,6 +385,7 @@ def run_server(
         typer.echo(f"Warning: {files.warning()}", err=True)
     app = create_app(
         node,
+        program=PROGRAM,
         issuer_tokens=issuer_tokens,
         trusted_proxies=trusted_proxies,
         rate_limits=rate_limits,

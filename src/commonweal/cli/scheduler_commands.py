@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from commonweal.capabilities import PROGRAM
 from commonweal.cli.common import (
     DataDir,
     LogFormatOption,
@@ -36,13 +37,17 @@ def scheduler(
     try:
         require_current_schema(data_dir, database_url)  # migrating is `commonweal upgrade`'s
         node = open_node(
-            data_dir, passphrase=passphrase, database_url=database_url, migrate_schema=False
+            data_dir,
+            passphrase=passphrase,
+            database_url=database_url,
+            migrate_schema=False,
+            registry=PROGRAM.registry(),
         )
     except SetupError as error:
         raise fail(str(error)) from None
     configure_logs(log_format, log_level)
     tune_collector()
-    worker = Scheduler(node, heartbeat=data_dir / HEARTBEAT_FILE)
+    worker = Scheduler(node, jobs=PROGRAM.jobs(node), heartbeat=data_dir / HEARTBEAT_FILE)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: worker.stop())
     console.print(f"Scheduling {node.identity.did}; heartbeat in {data_dir / HEARTBEAT_FILE}")
     try:

@@ -15,23 +15,23 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from commonweal.capability import DemoChapter
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
-from commonweal.demo import commons as demo_commons
-from commonweal.demo import funding as demo_funding
-from commonweal.demo import governance as demo_governance
-from commonweal.demo import treasury as demo_treasury
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.kernel.setup import init_node, read_key_file, write_key_file
 from commonweal.node.services import membership
+
+if TYPE_CHECKING:
+    from commonweal.capabilities.assembly import Assembly
 
 NAME = "Riverside Commons"
 DESCRIPTION = (
@@ -127,9 +127,16 @@ class Story:
         self.clock.later(hours=1)
 
 
-def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> Node:
+def create_demo(
+    data_dir: Path, public_url: str = "http://127.0.0.1:8000", *, program: Assembly | None = None
+) -> Node:
     """Create the demo node, reached at ``public_url``: members admitted by each policy,
-    one gone, one recovered."""
+    one gone, one recovered, then every capability's chapters of ``program`` (the
+    capabilities assembled, ``commonweal.capabilities.PROGRAM`` unless given)."""
+    if program is None:
+        from commonweal.capabilities import PROGRAM  # the entry point reads the list
+
+        program = PROGRAM
     clock = DemoClock()
     keys_dir = data_dir / "members"
     keys_dir.mkdir(parents=True, exist_ok=True)
@@ -148,15 +155,26 @@ def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> No
             for name, key in founders.items()
         },
         admission=DEFAULT_POLICY,
+        registry=program.registry(),
     )
     story = Story(node, clock, keys_dir, keys=dict(founders), seqs={})
-    _tell(story)
+    chapters = [*program.demo_chapters(), DemoChapter(SIXTY_DAYS_AGO, _sixty_days_ago)]
+    _tell(story, sorted(chapters, key=lambda chapter: chapter.order))
     node.clock = _real_clock
     node.checkpoint()
     return node
 
 
-def _tell(story: Story) -> None:
+SIXTY_DAYS_AGO = 15
+"""Where the story jumps to sixty days before now, among the chapters' ``order``: after
+the treasury's first weeks (10), before the commons' past (20)."""
+
+
+def _sixty_days_ago(story: Story) -> None:
+    story.skip_to(days_before_now=60)
+
+
+def _tell(story: Story, chapters: list[DemoChapter]) -> None:
     did = story.did
     for name, title, note in DOCUMENTS[:3]:
         story.act(name, "notary.document.attested", _document(title, note))
@@ -197,13 +215,8 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
-    demo_treasury.tell(story)
-    story.skip_to(days_before_now=60)
-    demo_commons.past(story)
-    demo_funding.tell(story)
-    demo_governance.tell(story)
-    demo_funding.recent(story)
-    demo_commons.upcoming(story)
+    for chapter in chapters:  # treasury, commons, funding, governance: see their `demo`
+        chapter.tell(story)
     # An application still open, for the join page and the steward console.
     story.apply("jonas")
     story.act("amara", "membership.vouch.given", {"applicant": did("jonas")})

@@ -1,6 +1,14 @@
-"""Every capability's event types, assembled into the node's registry."""
+"""Every built-in capability's event types, by capability, and the registry of them all.
+
+The program's registry is assembled from ``commonweal.capabilities.CAPABILITIES``, whose
+declarations take their types from here; ``default_registry`` is that registry for code
+below the assembly (a node opened by a test, a verifier), and a test keeps the two equal.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from commonweal.domain.aid import claims, messages, posts
 from commonweal.domain.campaigns import closing as campaign_closing
@@ -8,7 +16,7 @@ from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.campaigns import network as campaign_network
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
-from commonweal.domain.federation import events as federation
+from commonweal.domain.federation import events as federation_events
 from commonweal.domain.funding import closing as funding_closing
 from commonweal.domain.funding import pools, rounds
 from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_TYPES
@@ -18,8 +26,74 @@ from commonweal.domain.governance.events import event_types as governance_event_
 from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
-from commonweal.domain.registry import Registry
+from commonweal.domain.registry import EventType, Registry
 from commonweal.domain.treasury import events as treasury_events
+
+
+def node() -> list[EventType[Any]]:
+    return list(profile.EVENT_TYPES)
+
+
+def notary() -> list[EventType[Any]]:
+    return list(attestation.EVENT_TYPES)
+
+
+def membership() -> list[EventType[Any]]:
+    return [
+        *policy.EVENT_TYPES,
+        *roles.EVENT_TYPES,
+        *lifecycle.EVENT_TYPES,
+        *recovery.EVENT_TYPES,
+    ]
+
+
+def governance(actions: ActionCatalog | None = None) -> list[EventType[Any]]:
+    """``actions``: what passed proposals can execute (by default every action known)."""
+    return list(governance_event_types(actions or default_actions()))
+
+
+def commons() -> list[EventType[Any]]:
+    return list(COMMONS_EVENT_TYPES)
+
+
+def gatherings() -> list[EventType[Any]]:
+    return list(GATHERINGS_EVENT_TYPES)
+
+
+def aid() -> list[EventType[Any]]:
+    return [*posts.EVENT_TYPES, *claims.EVENT_TYPES, *messages.EVENT_TYPES]
+
+
+def campaigns() -> list[EventType[Any]]:
+    return [
+        *campaign_events.EVENT_TYPES,
+        *campaign_closing.EVENT_TYPES,
+        *campaign_network.EVENT_TYPES,
+    ]
+
+
+def funding() -> list[EventType[Any]]:
+    return [*rounds.EVENT_TYPES, *pools.EVENT_TYPES, *funding_closing.EVENT_TYPES]
+
+
+def treasury() -> list[EventType[Any]]:
+    return list(treasury_events.EVENT_TYPES)
+
+
+def credit() -> list[EventType[Any]]:
+    return list(credit_events.EVENT_TYPES)
+
+
+def federation() -> list[EventType[Any]]:
+    return list(federation_events.EVENT_TYPES)
+
+
+def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:
+    """A registry of every type in ``groups`` (a type named twice is refused by ``extend``)."""
+    registry = Registry()
+    for group in groups:
+        registry.extend(group)
+    return registry
 
 
 def default_registry(actions: ActionCatalog | None = None) -> Registry:
@@ -28,21 +102,19 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     ``actions`` is the catalogue of what passed proposals can execute (by default
     every action this version knows).
     """
-    registry = Registry()
-    registry.extend(profile.EVENT_TYPES)
-    registry.extend(attestation.EVENT_TYPES)
-    registry.extend(policy.EVENT_TYPES)
-    registry.extend(roles.EVENT_TYPES)
-    registry.extend(lifecycle.EVENT_TYPES)
-    registry.extend(recovery.EVENT_TYPES)
-    registry.extend(governance_event_types(actions or default_actions()))
-    registry.extend(COMMONS_EVENT_TYPES)
-    registry.extend(GATHERINGS_EVENT_TYPES)
-    for mutual in (posts, claims, messages, campaign_events, campaign_closing, campaign_network):
-        registry.extend(mutual.EVENT_TYPES)
-    for funding in (rounds, pools, funding_closing):
-        registry.extend(funding.EVENT_TYPES)
-    registry.extend(treasury_events.EVENT_TYPES)
-    registry.extend(credit_events.EVENT_TYPES)
-    registry.extend(federation.EVENT_TYPES)
-    return registry
+    return registry_of(
+        (
+            node(),
+            notary(),
+            membership(),
+            governance(actions),
+            commons(),
+            gatherings(),
+            aid(),
+            campaigns(),
+            funding(),
+            treasury(),
+            credit(),
+            federation(),
+        )
+    )

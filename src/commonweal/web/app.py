@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from commonweal import __version__
+from commonweal.capability import WebParts
 from commonweal.node.kernel.errors import Rejected, Unavailable
 from commonweal.node.kernel.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.kernel.service import Node
@@ -23,25 +25,15 @@ from commonweal.node.services.federation import rollback
 from commonweal.node.services.federation.service import Federation
 from commonweal.node.services.federation.sync import SyncWorker
 from commonweal.web import (
-    aid_api,
     api,
     api_docs,
-    campaigns_api,
-    commons_api,
-    credentials_api,
     federation_api,
-    gatherings_api,
-    governance_api,
     health,
     log_routes,
-    membership_api,
-    network_pages,
     pages,
     problems,
     session,
-    treasury_api,
 )
-from commonweal.web import funding_api as rounds_api
 from commonweal.web import metrics as metrics_routes
 from commonweal.web.edge import ROUTES as EDGE_ROUTES
 from commonweal.web.edge import ASGIApp, SubmissionEdge
@@ -54,6 +46,9 @@ from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Thr
 from commonweal.web.security_headers import SecurityHeaders
 from commonweal.web.submitter import Submitter
 
+if TYPE_CHECKING:
+    from commonweal.capabilities.assembly import Assembly
+
 
 def create_app(
     node: Node,
@@ -65,6 +60,7 @@ def create_app(
     scheduler_heartbeat: Path | None = None,
     observability: bool = True,
     access_log: bool = False,
+    program: Assembly | None = None,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages, every response with
     the security headers of web.security_headers.
@@ -85,12 +81,21 @@ def create_app(
 
     With ``observability`` (the default), every request gets an id and is measured,
     and ``/metrics`` is served; ``access_log`` adds a log line per request.
+
+    The routers, pages, navigation, refusal statuses and scheduled jobs come from
+    ``program``, the capabilities assembled (``commonweal.capabilities.PROGRAM`` unless given).
     """
+    if program is None:
+        from commonweal.capabilities import PROGRAM  # the entry point reads the list
+
+        program = PROGRAM
 
     submitter = Submitter(node)
     federation = Federation(node)
     syncer = SyncWorker(federation)
-    scheduler = Scheduler(node) if scheduler_heartbeat is None else follower(node)
+    scheduler = (
+        Scheduler(node, jobs=program.jobs(node)) if scheduler_heartbeat is None else follower(node)
+    )
     scheduler_view: Callable[[], SchedulerView | None] = (
         scheduler.view
         if scheduler_heartbeat is None
@@ -131,28 +136,22 @@ def create_app(
     app.state.readiness_checks = health.node_checks(node, scheduler_view, time.time)
     app.state.readiness_checks.append(Check("rollback", partial(_rollback_problem, federation)))
     app.state.scheduler = scheduler
+    app.state.status_by_code = program.status_by_code()
+    app.state.navigation = program.navigation()
+    parts = WebParts(node, federation, _token_source(issuer_tokens), program.contexts())
     app.include_router(health.router(app.state.readiness_checks))
     if metrics is not None:
         app.include_router(metrics_routes.router(metrics))
     app.include_router(api.router(node, submitter))
     app.include_router(log_routes.router(node, federation))
-    app.include_router(federation_api.router(federation))
-    app.include_router(membership_api.router(node))
-    app.include_router(governance_api.router(node))
-    app.include_router(commons_api.router(node))
-    app.include_router(gatherings_api.router(node))
-    app.include_router(credentials_api.router(node, _token_source(issuer_tokens)))
-    app.include_router(aid_api.router(node))
-    app.include_router(campaigns_api.router(node))
-    app.include_router(rounds_api.router(node))
-    app.include_router(treasury_api.router(node))
+    for capability_api in program.api_routers(parts):
+        app.include_router(capability_api)
     app.state.node = node
     app.state.federation = federation
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
     app.include_router(api_docs.router(app.title))
-    app.include_router(pages.router(node))
-    app.include_router(network_pages.router(federation))
+    app.include_router(pages.router(node, program.page_routers(parts)))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     limits = RateLimits() if rate_limits is None else rate_limits
     limiter = None
@@ -162,7 +161,12 @@ def create_app(
         )
         app.state.rate_limiter = limiter
         app.add_exception_handler(Throttled, _throttled_handler)
-    inner: ASGIApp = SubmissionEdge(federation_api.WitnessEdge(app, federation), submitter, limiter)
+    inner: ASGIApp = SubmissionEdge(
+        federation_api.WitnessEdge(app, federation),
+        submitter,
+        limiter,
+        status_by_code=app.state.status_by_code,
+    )
     if limiter is not None:
         inner = RateLimitEdge(inner, limiter)
     if metrics is not None:

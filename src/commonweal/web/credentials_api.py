@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
-from commonweal.core.vc.contexts import OWN_CONTEXTS, context_bytes
+from commonweal.core.vc.contexts import OWN_CONTEXTS, PinnedContext, context_bytes
 from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
@@ -33,9 +33,14 @@ CONTEXT_CACHE = "public, max-age=31536000, immutable"
 """A versioned context never changes: a new meaning is a new version (``v2``)."""
 
 
-def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter:
+def router(
+    node: Node,
+    issuer_tokens: Callable[[], frozenset[str]],
+    contexts: Mapping[str, PinnedContext] = OWN_CONTEXTS,
+) -> APIRouter:
     """VC API routes over ``node``; ``issuer_tokens`` gives the SHA-256 hex of the bearer
-    tokens accepted now (asked on every issue request, so new tokens work at once)."""
+    tokens accepted now (asked on every issue request, so new tokens work at once);
+    ``contexts``: the JSON-LD contexts served, by path (the capabilities declare them)."""
     api = APIRouter()
 
     async def body(request: Request, *required: str) -> dict[str, Any]:
@@ -62,7 +67,7 @@ def router(node: Node, issuer_tokens: Callable[[], frozenset[str]]) -> APIRouter
 
     @api.get("/contexts/{name}/{version}")
     def own_context(name: str, version: str, request: Request) -> Response:
-        pinned = OWN_CONTEXTS.get(f"/contexts/{name}/{version}")
+        pinned = contexts.get(f"/contexts/{name}/{version}")
         if pinned is None:
             raise Rejected("not_found", f"this node serves no context {name}/{version}")
         headers = {

@@ -8,7 +8,14 @@ with the same problem documents; every other request goes to the app unchanged.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from typing import Any
 
 from starlette.responses import Response
@@ -43,11 +50,17 @@ class SubmissionEdge:
     """Serves ``POST /v1/events`` and ``POST /v1/events/batch``; passes the rest to ``app``."""
 
     def __init__(
-        self, app: ASGIApp, submitter: Submitter, limiter: RateLimiter | None = None
+        self,
+        app: ASGIApp,
+        submitter: Submitter,
+        limiter: RateLimiter | None = None,
+        *,
+        status_by_code: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.submitter = submitter
         self.limiter = limiter
+        self.status_by_code = status_by_code
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = ROUTES.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -62,7 +75,7 @@ class SubmissionEdge:
         except Throttled as throttled:
             response = throttled.response()
         except Rejected as rejected:
-            response = rejection(rejected)
+            response = rejection(rejected, self.status_by_code)
         except Unavailable as error:
             response = problem("unavailable", str(error))
         await response(scope, receive, send)

@@ -1,14 +1,14 @@
 """Server-rendered pages (Jinja2), with the project's own small scripts for signing.
 
 This module serves the home page, the constitution and single log entries, and
-gathers the page routers of each area (``PAGE_ROUTERS``): a capability adds its
-pages by writing ``web/<area>_pages.py`` with a ``router(node)`` and listing it
-here (docs/web.md). Route handlers parse input, ask one node-layer read, render.
+gathers the page routers of each area: a capability adds its pages by writing a
+router module and naming it in its declaration (``commonweal.capabilities``,
+docs/web.md). Route handlers parse input, ask one node-layer read, render.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -18,40 +18,15 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import federation as network_views
 from commonweal.node.read_models import federation_votes as vote_views
 from commonweal.node.read_models import overview
-from commonweal.web import (
-    aid_pages,
-    commons_pages,
-    credit_pages,
-    governance_pages,
-    log_pages,
-    treasury_pages,
-)
-from commonweal.web import campaigns_pages as campaign_pages
-from commonweal.web import funding_pages as round_pages
-from commonweal.web import gatherings_pages as gathering_pages
-from commonweal.web import membership_pages as member_pages
 from commonweal.web.bounds import Id
 from commonweal.web.rendering import TEMPLATES, page_router, render
 
-PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
-    member_pages.router,
-    governance_pages.router,
-    log_pages.router,
-    treasury_pages.router,
-    credit_pages.router,
-    aid_pages.router,
-    campaign_pages.router,
-    round_pages.router,
-    commons_pages.router,
-    gathering_pages.router,
-]
-"""Every area's page routes; a capability appends its ``router`` here."""
-
-__all__ = ["PAGE_ROUTERS", "TEMPLATES", "router"]
+__all__ = ["TEMPLATES", "router"]
 
 
-def router(node: Node) -> APIRouter:
-    """Page routes over ``node``."""
+def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
+    """Page routes over ``node``: the home page, the constitution, single log entries, and
+    every area's routes (``areas``: the capabilities' page routers, web.app assembles them)."""
     pages = page_router()
 
     @pages.get("/", response_class=HTMLResponse)
@@ -96,6 +71,6 @@ def router(node: Node) -> APIRouter:
             {"logged": logged, "proof": proof, "types": node.registry.types},
         )
 
-    for area in PAGE_ROUTERS:
-        pages.include_router(area(node))
+    for area in areas:
+        pages.include_router(area)
     return pages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -117,16 +118,17 @@ def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) 
     return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
 
 
-def rejection(exc: Rejected) -> Response:
-    """The problem document for a refusal."""
-    status = status_of(exc.code, exc.status)
+def rejection(exc: Rejected, status_by_code: Mapping[str, int] | None = None) -> Response:
+    """The problem document for a refusal; ``status_by_code``: the capabilities' own
+    statuses for their codes (``Capability.status_by_code``), read before the table."""
+    status = (status_by_code or {}).get(exc.code) or status_of(exc.code, exc.status)
     return problem(exc.code, exc.message, status=status, position=exc.position)
 
 
-async def rejected_handler(_request: Request, exc: Exception) -> Response:
+async def rejected_handler(request: Request, exc: Exception) -> Response:
     """A refused submission."""
     assert isinstance(exc, Rejected)
-    return rejection(exc)
+    return rejection(exc, getattr(request.app.state, "status_by_code", None))
 
 
 async def unavailable_handler(_request: Request, exc: Exception) -> Response:

@@ -2,14 +2,14 @@
 
 Every page goes through :func:`render`, which adds what ``base.html`` needs: the
 node, its profile, the navigation, and the signed-in viewer (``me``: their DID,
-status, roles and permissions, or None). A capability adds its pages with a router
-module and one line in :data:`NAVIGATION` (see docs/web.md).
+status, roles and permissions, or None). The navigation is the app's
+(``app.state.navigation``), assembled from every capability's links (see docs/web.md).
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,37 +85,16 @@ class NavLink:
     permission: str | None = None
 
 
-NAVIGATION: list[NavLink] = [
-    NavLink("Home", "/"),
-    NavLink("Members", "/members"),
-    NavLink("Proposals", "/proposals"),
-    NavLink("Mutual aid", "/aid"),
-    NavLink("Campaigns", "/campaigns"),
-    NavLink("Funding", "/rounds"),
-    NavLink("Commons", "/commons"),
-    NavLink("Gatherings", "/gatherings"),
-    NavLink("Delegation", "/delegation", member_only=True),
-    NavLink("My credentials", "/me/credentials", member_only=True),
-    NavLink("Treasury", "/treasury"),
-    NavLink("Mutual credit", "/credit"),
-    NavLink("Verify", "/verify"),
-    NavLink("Log", "/log"),
-    NavLink("Network", "/network"),
-    NavLink("Stewards", "/steward", permission="membership.admit"),
-]
-"""The main navigation, in order. Capabilities append their own links here."""
-
-
 def viewer(request: Request, node: Node) -> dict[str, Any] | None:
     """The signed-in person looking at the page, or None."""
     did = member_did(request)
     return standing.viewer(node, did) if did else None
 
 
-def visible_links(me: dict[str, Any] | None) -> list[NavLink]:
-    """The navigation this viewer sees."""
+def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:
+    """The navigation this viewer sees, of ``links`` (the app's, in order)."""
     shown = []
-    for link in NAVIGATION:
+    for link in links:
         if link.member_only and not (me and me["status"]):
             continue
         if link.permission and not (me and link.permission in me["permissions"]):
@@ -141,7 +120,7 @@ def render(
         "profile": queries.profile(node),
         "public_url": public_url_of(node),
         "me": me,
-        "nav": visible_links(me),
+        "nav": visible_links(getattr(request.app.state, "navigation", ()), me),
         "path": request.url.path,
         "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
         **(context or {}),

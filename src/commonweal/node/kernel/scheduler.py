@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,6 @@ import orjson
 
 from commonweal.node.kernel.due import Refusals
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import campaigns, commons, credit, governance, membership
-from commonweal.node.services import funding as rounds
-from commonweal.node.services.federation import alliance
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +73,12 @@ class SchedulerView:
         return self.last_tick is not None and now - self.last_tick <= self.interval * missed_ticks
 
 
-def node_jobs(node: Node) -> list[Job]:
-    """Every time-driven job of a node, in the order a tick runs them."""
+def node_jobs(node: Node, due_work: Iterable[tuple[str, Callable[..., object]]]) -> list[Job]:
+    """The jobs a tick runs, in order: each ``(name, run_due)`` of ``due_work`` (the
+    capabilities', ``commonweal.capabilities``), then the overdue checkpoint. ``run_due`` is
+    called as ``run_due(node, refusals=...)`` with the refusals its job remembers."""
     jobs = []
-    for name, run_due in (
-        ("recoveries", membership.complete_due_recoveries),
-        ("governance", governance.run_due),
-        ("commons", commons.run_due),
-        ("campaigns", campaigns.run_due),
-        ("rounds", rounds.run_due),
-        ("credit", credit.run_due),
-        ("federation", alliance.run_due),
-    ):
+    for name, run_due in due_work:
         refusals = Refusals()
         jobs.append(Job(name, _bind(run_due, node, refusals), refusals))
     interval = node.config.checkpoint_every_seconds
@@ -113,7 +104,7 @@ class Scheduler:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.node = node
-        self.jobs = node_jobs(node) if jobs is None else jobs
+        self.jobs = node_jobs(node, ()) if jobs is None else jobs
         self.interval = interval or min(node.config.checkpoint_every_seconds, TICK_SECONDS)
         self.heartbeat = heartbeat
         self.name = name

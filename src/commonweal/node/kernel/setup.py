@@ -29,6 +29,7 @@ from commonweal.domain.governance.events import ADOPTED
 from commonweal.domain.membership.lifecycle import FOUNDER_ADMITTED
 from commonweal.domain.membership.policy import DEFAULT_POLICY, POLICY_SET
 from commonweal.domain.node.profile import NODE_CREATED, PROFILE
+from commonweal.domain.registry import Registry
 from commonweal.node.kernel.config import NodeConfig
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.identity import NodeIdentity
@@ -131,6 +132,7 @@ def init_node(
     admission: Mapping[str, Any] | None = None,
     domain: str | None = None,
     constitution: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
 ) -> Node:
     """Create a node: its key, settings, database, the ``node.created`` first entry,
     its admission policy (when given; the documented default applies otherwise), its
@@ -169,7 +171,9 @@ def init_node(
     )
     write_key_file(data_dir / KEY_FILE, key, passphrase)
     (data_dir / SETTINGS_FILE).write_text(json.dumps(settings.__dict__, indent=2) + "\n")
-    node = Node(store, identity, default_registry(), config=settings.config(), clock=clock)
+    node = Node(
+        store, identity, registry or default_registry(), config=settings.config(), clock=clock
+    )
     body: dict[str, Any] = {"name": name}
     if description:
         body["description"] = description
@@ -235,6 +239,7 @@ def open_node(
     public_url: str | None = None,
     default_public_url: str | None = None,
     migrate_schema: bool = True,
+    registry: Registry | None = None,
 ) -> Node:
     """Open an existing node: its key, settings and database.
 
@@ -263,7 +268,7 @@ def open_node(
     if chosen is None and default_public_url is not None:
         chosen = _announced_url(store) or default_public_url
     config = replace(settings.config(), public_url=chosen)
-    node = Node(store, identity, default_registry(), config=config, clock=clock)
+    node = Node(store, identity, registry or default_registry(), config=config, clock=clock)
     return aid.attach(membership.attach(node))
 
 

@@ -1,0 +1,48 @@
+"""Governance: the constitution, proposals, ballots, delegation, counting, decisions."""
+
+from __future__ import annotations
+
+import typer
+from fastapi import APIRouter
+
+from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebParts
+from commonweal.demo import governance as demo
+from commonweal.domain import catalog
+from commonweal.node.services import governance
+
+
+def _api(parts: WebParts) -> APIRouter:
+    from commonweal.web import governance_api
+
+    return governance_api.router(parts.node)
+
+
+def _pages(parts: WebParts) -> APIRouter:
+    from commonweal.web import governance_pages
+
+    return governance_pages.router(parts.node)
+
+
+def _cli(app: typer.Typer) -> None:
+    from commonweal.cli import governance_commands
+
+    app.add_typer(governance_commands.app, name="proposal")
+    app.add_typer(governance_commands.constitution_app, name="constitution")
+    app.command("vote")(governance_commands.vote)
+    app.command("delegate")(governance_commands.delegate)
+    app.command("tally")(governance_commands.tally)
+
+
+CAPABILITY = Capability(
+    name="governance",
+    event_types=catalog.governance,
+    api=(_api,),
+    pages=(_pages,),
+    navigation=(
+        NavEntry(20, "Proposals", "/proposals"),
+        NavEntry(80, "Delegation", "/delegation", member_only=True),
+    ),
+    cli=_cli,
+    due_work=(DueWork("governance", governance.run_due),),
+    demo=(DemoChapter(40, demo.tell),),
+)

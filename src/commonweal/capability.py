@@ -1,0 +1,98 @@
+"""What a capability is: everything it plugs into the node, declared in one object.
+
+A capability (membership, governance, treasury, …) is a ``Capability``; the program is
+assembled from the list ``commonweal.capabilities.CAPABILITIES``: the event registry, the
+refusal codes' statuses, the web app's API and page routers and navigation, the
+``commonweal`` command's sub-commands, the scheduler's due work, the credential kinds and
+JSON-LD contexts, and the demo's chapters (``commonweal.capabilities.assembly``).
+
+This module names the shapes only. Its web and CLI types are read for type checking
+alone, so importing it imports neither FastAPI's routers nor Typer's apps: a
+capability's declaration names its adapters through functions called at assembly time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from commonweal.domain.registry import EventType
+    from commonweal.node.kernel.service import Node
+    from commonweal.node.services.federation.service import Federation
+
+
+@dataclass(frozen=True)
+class WebParts:
+    """What the web app hands each API router factory."""
+
+    node: Node
+    federation: Federation
+    issuer_tokens: Callable[[], frozenset[str]]
+    """The SHA-256 digests of the bearer tokens that may issue credentials, as they are now."""
+    contexts: Mapping[str, Any]
+    """The JSON-LD contexts the capabilities declare, by path (``core.vc.contexts``)."""
+
+
+ApiRouter = Callable[[WebParts], "APIRouter"]
+"""Builds one API router from the app's parts."""
+
+PageRouter = Callable[[WebParts], "APIRouter"]
+"""Builds one page router (its pages render through ``web.rendering``)."""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the pages' main navigation; ``order`` places it among every capability's."""
+
+    order: int
+    label: str
+    href: str
+    member_only: bool = False
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class DueWork:
+    """Time-driven work the scheduler runs every tick: ``run(node, refusals=...)``."""
+
+    name: str
+    run: Callable[..., object]
+
+
+@dataclass(frozen=True)
+class DemoChapter:
+    """A part of the demo's story; chapters are told in ``order`` (see ``demo.seed``)."""
+
+    order: int
+    tell: Callable[[Any], None]
+
+
+def _no_event_types() -> Iterable[EventType[Any]]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One capability, as the program assembles it. Every part is optional."""
+
+    name: str
+    event_types: Callable[[], Iterable[EventType[Any]]] = _no_event_types
+    """The capability's event types (pure domain objects: body schema and rule)."""
+    status_by_code: Mapping[str, int] = field(default_factory=dict)
+    """Refusal code → HTTP status, where the code's error class does not say it."""
+    api: tuple[ApiRouter, ...] = ()
+    pages: tuple[PageRouter, ...] = ()
+    navigation: tuple[NavEntry, ...] = ()
+    cli: Callable[[typer.Typer], None] | None = None
+    """Adds the capability's commands (or sub-apps) to the ``commonweal`` command."""
+    due_work: tuple[DueWork, ...] = ()
+    credential_kinds: tuple[str, ...] = ()
+    """The Verifiable Credential types the capability issues."""
+    contexts: tuple[str, ...] = ()
+    """The paths of the JSON-LD contexts its credentials use (``core.vc.contexts``)."""
+    demo: tuple[DemoChapter, ...] = ()
