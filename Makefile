@@ -81,10 +81,11 @@ demo: $(STAMP) $(VENDOR_STAMP) ## Seeded demo: a community on :8000, and three n
 demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
 	$(BIN)/commonweal demo --network --data-dir $(DEMO_DIR) --network-port $(NETWORK_PORT)
 
-lint: $(STAMP) ## ruff (lint + format check) and mypy
+lint: $(STAMP) ## ruff (lint + format check), mypy, and the import contracts (.importlinter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench
