@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from commonweal.capabilities import PROGRAM
 from commonweal.cli.common import (
     DataDir,
     KeyFile,
@@ -256,7 +257,13 @@ def restore(
     """Rebuild a node whose database was lost from a peer's mirror of its log, or bring
     back the entries a rolled-back database is missing."""
     try:
-        restored = restore_node(data_dir, source, passphrase=passphrase, accept_loss=accept_loss)
+        restored = restore_node(
+            data_dir,
+            source,
+            passphrase=passphrase,
+            accept_loss=accept_loss,
+            registry=PROGRAM.registry(),
+        )
     except SetupError as error:
         raise fail(str(error)) from None
     kept = f" (the first {restored.kept} were in the database already)" if restored.kept else ""

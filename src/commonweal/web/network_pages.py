@@ -1,7 +1,7 @@
 """The network pages: ``/network`` (recognitions, treaties, witnessing, mirrors, evidence,
 visitors), one page per known node, and an alliance's network votes (docs/web.md).
 
-Reads are ``node/read_models/federation.py`` and ``vote_views.py``; acts are events
+Reads are ``node/read_models/federation.py`` and ``federation_votes.py``; acts are events
 signed in the page (``static/js/network.js``). What only the operator can do — adding a
 node by URL, syncing now — is shown as the exact command, never offered as a button.
 """

@@ -4,7 +4,7 @@ A quadratic-funding round with its projects, who gave what, and the matching
 the node would log if the round closed now — under the round's own method and,
 for comparison, under the others (recomputed by the domain's own rule, so the
 preview is the close to the unit). A conviction pool with each proposal's
-conviction against its threshold, their history (``conviction_history``), and
+conviction against its threshold, their history (``funding_conviction``), and
 the viewer's stake.
 """
 

@@ -34,6 +34,7 @@ from commonweal.core.note import NoteError, NoteVerifier, split_note
 from commonweal.core.tiles import TILE_WIDTH, decode_entry_bundle
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.federation.standing import RECOGNITIONS
+from commonweal.domain.registry import Registry
 from commonweal.domain.state import State
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.replay import DERIVED_TABLES, apply_event
@@ -73,8 +74,11 @@ def restore(
     database_url: str | None = None,
     accept_loss: bool = False,
     http: httpx.Client | None = None,
+    registry: Registry | None = None,
 ) -> Restored:
-    """Rebuild the node in ``data_dir`` from ``source``'s mirror of its log."""
+    """Rebuild the node in ``data_dir`` from ``source``'s mirror of its log, replayed with
+    ``registry`` (the program's, ``commonweal.capabilities``; the built-in catalogue unless
+    given)."""
     settings = read_settings(data_dir)
     key = read_key_file(data_dir / KEY_FILE, passphrase)
     identity = NodeIdentity.from_key(key, settings.origin, settings.domain)
@@ -113,7 +117,9 @@ def restore(
         _check_witnesses(client, identity, latest.size, result, accept_loss)
         migrate(engine)
         store = LogStore(engine)
-        state = _replay(client, prefix, store, identity, latest.size, have)
+        state = _replay(
+            client, prefix, store, identity, latest.size, have, registry or default_registry()
+        )
         received = {
             size: entry.received
             for size in roots
@@ -181,11 +187,11 @@ def _replay(
     store: LogStore,
     identity: NodeIdentity,
     size: int,
-    have: int = 0,
+    have: int,
+    registry: Registry,
 ) -> State:
-    """Replay the mirror's leaves; write those from ``have`` on (the ones before are the
-    store's own, already verified to be the same)."""
-    registry = default_registry()
+    """Replay the mirror's leaves with ``registry``; write those from ``have`` on (the ones
+    before are the store's own, already verified to be the same)."""
     state = State()
     frontier = CompactRange()
     rows: list[EntryRow] = []

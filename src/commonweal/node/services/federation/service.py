@@ -207,7 +207,7 @@ class Federation:
 
     def refuse(self, peer: str, action: str, code: str, detail: str) -> None:
         """Log a refusal: in the refusals table and the process log, within the refusal
-        budget (node.federation.refusal_budget); past it, the refusal is only counted."""
+        budget (node.services.federation.refusal_budget); past it, the refusal is only counted."""
         left_out = self.refusal_budget.admit(peer)
         if left_out is None:
             return
