@@ -94,6 +94,25 @@ def _check_report(
         raise AuditFailure("the report names another log")
     opened = proven_entry(client, source["precinct"], checkpoint.size, checkpoint.root)
     closed = proven_entry(client, source["closed"], checkpoint.size, checkpoint.root)
+    check_precinct_entries(opened, closed, report, alliance, vote_id)
+    return (
+        f"subtotal of {report['ballots']} ballots ({report['electorate']} members) is entry "
+        f"{source['closed']} of {checkpoint.origin}, proven under its checkpoint {checkpoint.size}"
+    )
+
+
+def check_precinct_entries(
+    opened: dict[str, Any],
+    closed: dict[str, Any],
+    report: dict[str, Any],
+    alliance: str,
+    vote_id: int,
+) -> None:
+    """That ``opened`` and ``closed`` (entries of the member's log: type and body) opened a
+    precinct of ``alliance``'s vote ``vote_id`` and closed it with exactly the subtotal
+    ``report`` gives; raise :class:`AuditFailure` otherwise. The alliance's own pages
+    run the same check over their verified mirrors (node/federation/vote_audit.py)."""
+    source = report["source"]
     if opened["type"] != OPENED or opened["body"].get("alliance") != alliance:
         raise AuditFailure(f"entry {source['precinct']} did not open a precinct of this alliance")
     if opened["body"].get("vote") != vote_id:
@@ -104,10 +123,6 @@ def _check_report(
     counted = {k: report[k] for k in ("electorate", "ballots", "patterns")}
     if canonical(logged) != canonical(counted):
         raise AuditFailure("the subtotal the alliance counted differs from the node's log")
-    return (
-        f"subtotal of {report['ballots']} ballots ({report['electorate']} members) is entry "
-        f"{source['closed']} of {checkpoint.origin}, proven under its checkpoint {checkpoint.size}"
-    )
 
 
 def _check_totals(audit: Audit, record: dict[str, Any]) -> None:
@@ -133,4 +148,4 @@ def _check_totals(audit: Audit, record: dict[str, Any]) -> None:
         )
 
 
-__all__ = ["Audit", "audit_vote"]
+__all__ = ["Audit", "AuditFailure", "audit_vote", "check_precinct_entries"]

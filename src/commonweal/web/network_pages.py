@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from commonweal.domain.federation.recognition import PERMISSION
-from commonweal.node.federation import network_views, vote_views
+from commonweal.node.federation import network_views, precinct_views, vote_audit, vote_views
 from commonweal.node.federation.service import Federation
 from commonweal.node.public_url import public_url_of
 from commonweal.web.bounds import Id
@@ -69,6 +69,7 @@ def router(federation: Federation) -> APIRouter:
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
                 "alliance": vote_views.network_votes(node),
+                "precincts": precinct_views.precinct_list(node),
             },
             me=me,
         )
@@ -91,8 +92,23 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "network-vote.html",
-            {"vote": vote_views.network_vote(node, vote_id)},
+            {
+                "vote": vote_views.network_vote(node, vote_id),
+                "audits": vote_audit.audit_from_mirrors(federation, vote_id),
+            },
         )
+
+    @pages.get("/network/precincts", response_class=HTMLResponse)
+    def precinct_list(request: Request) -> HTMLResponse:
+        me = viewer(request, node)
+        mine = precinct_views.precinct_list(node, me["did"] if me else None)
+        return render(request, node, "network-precincts.html", {"precincts": mine}, me=me)
+
+    @pages.get("/network/precincts/{precinct_id}", response_class=HTMLResponse)
+    def precinct(request: Request, precinct_id: Id) -> HTMLResponse:
+        me = viewer(request, node)
+        page = precinct_views.precinct_page(node, precinct_id, me["did"] if me else None)
+        return render(request, node, "network-precinct.html", {"p": page}, me=me)
 
     @pages.get("/network/{did}", response_class=HTMLResponse)
     def peer(request: Request, did: str) -> HTMLResponse:

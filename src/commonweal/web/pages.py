@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.node import overview, queries
-from commonweal.node.federation import network_views, vote_views
+from commonweal.node.federation import network_views, precinct_views, vote_views
 from commonweal.node.service import Node
 from commonweal.web import (
     aid_pages,
@@ -67,6 +67,7 @@ def router(node: Node) -> APIRouter:
                 "activity": overview.activity(node, 12),
                 "network": network_views.standing_in_network(node),
                 "alliance": vote_views.network_votes(node),
+                "precincts": precinct_views.open_precincts(node),
             },
         )
 
