@@ -26,6 +26,7 @@ from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node import (
+    demo_alliance,
     demo_commons,
     demo_funding,
     demo_governance,
@@ -83,6 +84,7 @@ class Story:
     keys_dir: Path
     keys: dict[str, SigningKey] = field(default_factory=dict)
     seqs: dict[str, int] = field(default_factory=dict)
+    alliance: demo_alliance.Alliance | None = None
 
     def key(self, name: str) -> SigningKey:
         if name not in self.keys:
@@ -129,9 +131,16 @@ class Story:
         self.clock.later(hours=1)
 
 
-def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> Node:
+def create_demo(
+    data_dir: Path,
+    public_url: str = "http://127.0.0.1:8000",
+    *,
+    node_key: SigningKey | None = None,
+    alliance: demo_alliance.Alliance | None = None,
+) -> Node:
     """Create the demo node, reached at ``public_url``: members admitted by each policy,
-    one gone, one recovered."""
+    one gone, one recovered; with ``alliance`` (and the ``node_key`` it knows as a member
+    node), the community joins it and opens its precinct of the open network vote."""
     clock = DemoClock()
     keys_dir = data_dir / "members"
     keys_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +152,7 @@ def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> No
         name=NAME,
         description=DESCRIPTION,
         url=public_url,
+        key=node_key,
         clock=clock,
         founders=[did_key_from_public_key(k.public_key) for k in founders.values()],
         founder_profiles={
@@ -151,8 +161,9 @@ def create_demo(data_dir: Path, public_url: str = "http://127.0.0.1:8000") -> No
         },
         admission=DEFAULT_POLICY,
     )
-    story = Story(node, clock, keys_dir, keys=dict(founders), seqs={})
+    story = Story(node, clock, keys_dir, keys=dict(founders), seqs={}, alliance=alliance)
     _tell(story)
+    demo_alliance.open_precincts(story)
     node.clock = _real_clock
     node.checkpoint()
     return node
