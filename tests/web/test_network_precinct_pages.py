@@ -169,7 +169,17 @@ def test_a_non_steward_is_refused_over_http(network: tuple[Network, int]) -> Non
         alliance_page = f"/network/{network_.alliance.did}"
         sign_in(client, aster.member("alice"))  # a steward is offered the acts…
         assert 'data-testid="steward-acts"' in page(client, alliance_page)
+        assert 'data-body="recognition-document"' in page(client, "/network")
         sign_in(client, aster.member("dora"))  # …a member who is not one is not
         for path in ("/network", alliance_page):
             assert 'data-testid="steward-acts"' not in page(client, path)
     assert aster.node.size == size
+    # The steward recognises Birch from its identity document: what network.js builds
+    # from the pasted /.well-known/commonweal (its did is the recognition's node).
+    with TestClient(create_app(birch.node, background_checkpoints=False)) as other:
+        document = other.get("/.well-known/commonweal").json()
+    fields = ("key", "origin", "vkey", "witness", "url", "name")
+    body = {"node": document["did"], **{k: document[k] for k in fields}, "terms": {}}
+    aster.act("alice", GRANTED, body)
+    with TestClient(create_app(aster.node, background_checkpoints=False)) as client:
+        assert f'href="/network/{birch.did}">Birch</a>' in page(client, "/network")

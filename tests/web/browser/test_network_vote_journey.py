@@ -9,6 +9,7 @@ a node the operator added, from its page."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,23 @@ def belongs_to_an_alliance(folder: Path, carol: SigningKey) -> Any:
         node.submit_as_node("membership.policy.set", {**DEFAULT_POLICY, "admission": "vouch"})
 
     return setup
+
+
+def identity_document(folder: Path, name: str) -> dict[str, str]:
+    """A node never served, as its ``/.well-known/commonweal`` would describe it."""
+    node = init_node(folder / name.lower(), name=name, url="http://127.0.0.1:9")
+    identity = node.identity
+    node.close()
+    return {
+        "protocol": "commonweal/v1",
+        "did": identity.did,
+        "name": name,
+        "url": "http://127.0.0.1:9",
+        "origin": identity.origin,
+        "vkey": identity.vkey,
+        "key": identity.key_did,
+        "witness": identity.witness.vkey,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +164,21 @@ def test_a_member_votes_and_a_steward_recognises_in_the_browser(
     signed_form(page, "Recognise Seaside Collective")
     expect(page.get_by_test_id("standing")).to_contain_text("This node recognises it")
     shot(page, "recognised")
-    recognitions = live.get("/v1/federation/recognitions")["recognitions"]
-    assert seaside in {r["node"] for r in recognitions}
+    # And a node this one does not know yet, from its identity document pasted in.
+    lakeside = identity_document(live.data_dir.parent, "Lakeside Cooperative")
+    page.goto(f"{base}/network")
+    page.get_by_text("Recognise a node this node does not know yet").click()
+    page.get_by_label("The other node's identity document").fill("not json")
+    page.get_by_role("button", name="Recognise this node").click()
+    expect(page.locator("[data-errors]").first).to_contain_text("is not JSON")
+    page.get_by_label("The other node's identity document").fill(json.dumps(lakeside))
+    page.locator("#new-mirror").uncheck()
+    signed_form(page, "Recognise this node")
+    expect(page.get_by_test_id("nodes")).to_contain_text("Lakeside Cooperative")
+    shot(page, "recognised-by-document")
+    recognitions = {r["node"]: r for r in live.get("/v1/federation/recognitions")["recognitions"]}
+    assert seaside in recognitions
+    assert recognitions[lakeside["did"]]["terms"]["mirror"] is False
+    assert recognitions[lakeside["did"]]["origin"] == lakeside["origin"]
     assert errors == []
     context.close()
