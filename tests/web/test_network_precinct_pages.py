@@ -51,6 +51,8 @@ def test_a_member_reads_the_call_and_votes_on_her_own_node(network: tuple[Networ
         assert f'href="/network/precincts/{precinct}">Join the seed bank</a>' in home
         listed = page(client, "/network")
         assert f'href="/network/precincts/{precinct}"' in listed and "open" in listed
+        on_its_page = page(client, f"/network/{network_.alliance.did}")
+        assert f'href="/network/precincts/{precinct}"' in on_its_page
         signed_out = page(client, f"/network/precincts/{precinct}")
         assert "Do you agree with “Join the seed bank”?" in signed_out
         assert "Every ballot anywhere in the network counts once" in signed_out

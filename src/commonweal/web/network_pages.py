@@ -119,6 +119,9 @@ def router(federation: Federation) -> APIRouter:
             "network-peer.html",
             {
                 **network_views.peer_page(federation, did),
+                "precincts": [
+                    p for p in precinct_views.precinct_list(node) if p["alliance"] == did
+                ],
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
             },

@@ -24,12 +24,16 @@ from commonweal.node.proposal_views import STATUS_QUO_LABEL
 from commonweal.node.service import Node
 
 
-def precinct_list(node: Node, voter: str | None = None) -> list[dict[str, Any]]:
-    """This node's precincts for its pages, newest first, with ``voter``'s ballot in each."""
+def precinct_list(
+    node: Node, voter: str | None = None, *, alliance: str | None = None
+) -> list[dict[str, Any]]:
+    """This node's precincts for its pages (only ``alliance``'s, when given), newest
+    first, with ``voter``'s ballot in each."""
     with node.reading() as state:
         return [
             _precinct_view(state, dict(record), voter)
             for _id, record in sorted(state.items(precincts.PRECINCTS), reverse=True)
+            if alliance is None or record["alliance"] == alliance
         ]
 
 
