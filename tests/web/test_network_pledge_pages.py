@@ -71,6 +71,8 @@ def test_home_and_carrying_pages(pair: Pair) -> None:
         html = page(aster, f"/campaigns/{campaign}")
         assert 'data-testid="network-so-far">3 of 3<' in html and "1 so far" in html
         assert "<strong>2</strong> of 3" in html  # counted: Aster's own until Birch reports
+        # The headline is the count across the network, Birch's latest count included.
+        assert 'data-testid="campaign-progress">3 of 3 people pledged across the network<' in html
     pair.clock.advance(days=7)
     campaigns.run_due(pair.birch.node)
     pair.report(pair.birch, campaign)

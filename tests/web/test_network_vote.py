@@ -141,6 +141,13 @@ def test_a_network_wide_vote_counts_by_precinct(
     shown = cli("alliance", "show", str(vote), "--node", alliance.url)
     for name, node in nodes.items():
         assert f"{node.key_did}: {MEMBERS[name]} of {MEMBERS[name]}" in shown
+    # Each subtotal says what the alliance's audit from its mirror found (or that it waits).
+    assert sum(f" — {s}:" in shown for s in ("audited", "pending", "failed")) >= 1
+    assert " — failed:" not in shown
+    # A member node shows its precinct: the ballots cast there, then its subtotal.
+    one = cli("alliance", "precinct", str(precincts["birch"]), "--node", birch.url)
+    assert f"{MEMBERS['birch']} ballot(s) cast here" in one
+    assert f"{MEMBERS['birch']} of {MEMBERS['birch']} members voted" in one
     for target in (alliance, nodes["ash"]):
         verified = subprocess.run(
             [COMMONWEAL, "verify", target.url], capture_output=True, text=True

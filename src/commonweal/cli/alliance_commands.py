@@ -24,6 +24,7 @@ from commonweal.client.alliance_audit import audit_vote
 from commonweal.domain.federation.precincts import BALLOT_CAST
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.node.kernel.setup import SetupError, init_node
+from commonweal.node.read_models.federation_votes import WEIGHTING_WORDS
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 
 app = typer.Typer(
@@ -166,12 +167,39 @@ def alliance_precincts(node: str = NodeUrl) -> None:
             console.print(f"  subtotal: {precinct['subtotal']['ballots']} ballots")
 
 
+@app.command("precinct")
+def alliance_precinct(
+    precinct: int = typer.Argument(..., help="The precinct's id (see alliance precincts)."),
+    node: str = NodeUrl,
+) -> None:
+    """One precinct of this node: the question, how it is weighted, every ballot cast here
+    so far and, once voting closed, the subtotal the node logged (the page
+    /network/precincts/ID)."""
+    record = fetch(node, f"/v1/federation/precincts/{precinct}")
+    console.print(f"[bold]{record['title']}[/] — {record['phase']} until {record['voting_until']}")
+    if record.get("text"):
+        console.print(f"  {record['text']}")
+    words = WEIGHTING_WORDS.get(record["weighting"], record["weighting"])
+    console.print(f"  options: {', '.join(record['options'])} ({record['method']}); {words}")
+    console.print(f"  alliance {record['alliance']}, its vote {record['vote']}")
+    console.print(f"  {len(record['ballots'])} ballot(s) cast here")
+    for voter, ballot in record["ballots"].items():
+        console.print(f"    {voter}: {json.dumps(ballot)}")
+    if record["subtotal"] is not None:
+        subtotal = record["subtotal"]
+        console.print(
+            f"  subtotal (entry {record['closed_index']}): {subtotal['ballots']} of "
+            f"{subtotal['electorate']} members voted"
+        )
+
+
 @app.command("show")
 def alliance_show(
     vote: int | None = typer.Argument(None, help="A vote's id (default: every vote)."),
     alliance: str = NodeUrl,
 ) -> None:
-    """The alliance's member nodes and votes, or one vote with its subtotals and result."""
+    """The alliance's member nodes and votes, or one vote with its subtotals (each with
+    what the alliance's audit from its mirrors found) and result."""
     if vote is None:
         view = fetch(alliance, "/v1/federation/alliance")
         console.print(f"Alliance {view['did']}: {len(view['members'])} member node(s)")
@@ -181,9 +209,14 @@ def alliance_show(
             console.print(f"  [bold]{item['id']}[/] {item['title']} — {item['phase']} {outcome}")
         return
     record = fetch(alliance, f"/v1/federation/votes/{vote}")
+    audits = fetch(alliance, f"/v1/federation/votes/{vote}/audit")["precincts"]
     console.print_json(json.dumps({k: record[k] for k in ("title", "phase", "weighting")}))
     for member, report in record["subtotals"].items():
-        console.print(f"  {member}: {report['ballots']} of {report['electorate']}")
+        audit = audits.get(member, {"status": "pending", "detail": ""})
+        console.print(
+            f"  {member}: {report['ballots']} of {report['electorate']} "
+            f"— {audit['status']}: {audit['detail']}"
+        )
     if record["result"] is not None:
         console.print_json(json.dumps(record["result"]))
 

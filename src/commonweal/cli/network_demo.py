@@ -5,22 +5,62 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from commonweal.cli.common import console, fail
 from commonweal.node.kernel.setup import SetupError
 
+if TYPE_CHECKING:
+    from commonweal.demo.network import Community
 
-def prepare(data_dir: Path, base_port: int) -> dict[str, str]:
-    """Create (once) the three nodes and the alliance under ``data_dir``; return their URLs."""
-    from commonweal.demo.network import ALLIANCE, create_network, urls
+
+def prepare(data_dir: Path, base_port: int, community: Community | None = None) -> dict[str, str]:
+    """Create (once) the three nodes and the alliance under ``data_dir`` (with
+    ``community`` as a fourth member node of the alliance); return their URLs. An
+    existing network gets a fresh network vote when none is open."""
+    from commonweal.demo.network import ALLIANCE, create_network, keep_a_vote_open, urls
 
     if not (data_dir / ALLIANCE / "node.json").exists():
         console.print(f"Creating the network demo in {data_dir} (three nodes and an alliance)…")
         try:
-            create_network(data_dir, base_port)
+            create_network(data_dir, base_port, community)
         except SetupError as error:
             raise fail(str(error)) from None
+    else:
+        try:
+            called = keep_a_vote_open(data_dir)
+        except SetupError as error:
+            raise fail(str(error)) from None
+        if called is not None:
+            console.print(f"Called network vote {called}: the previous one had closed.")
     return urls(base_port)
+
+
+def community_to_join(
+    data_dir: Path, network_dir: Path, public_url: str, alone: bool
+) -> Community | None:
+    """The community node as a member node of the alliance, when both are created now
+    (a demo created before keeps its shape)."""
+    from commonweal.core.keys import SigningKey
+    from commonweal.demo.network import ALLIANCE, Community
+    from commonweal.demo.seed import NAME
+    from commonweal.node.kernel.setup import SETTINGS_FILE
+
+    if alone or (data_dir / SETTINGS_FILE).exists() or (network_dir / ALLIANCE).exists():
+        return None
+    return Community(SigningKey.generate(), public_url, NAME)
+
+
+def joined(network_dir: Path, community: Community | None) -> dict[str, Any]:
+    """What ``create_demo`` needs to make the community a member node: its key, and the
+    alliance's recognition and log."""
+    from commonweal.demo.alliance import Alliance
+    from commonweal.demo.network import ALLIANCE, ALLIANCE_NAME, alliance_recognition
+
+    if community is None:
+        return {}
+    recognition = alliance_recognition(network_dir, ALLIANCE_NAME)
+    return {"node_key": community.key, "alliance": Alliance(recognition, network_dir / ALLIANCE)}
 
 
 def describe(data_dir: Path, host: str, base_port: int) -> None:

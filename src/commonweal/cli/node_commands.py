@@ -270,17 +270,20 @@ def demo(
     nodes and their alliance that recognise, witness and mirror each other."""
     network_dir = data_dir / "network"
     children = []
+    public_url = served_url(host, port)
+    joining = network_demo.community_to_join(data_dir, network_dir, public_url, single or network)
     if not single:
-        network_demo.prepare(network_dir, network_port)
+        network_demo.prepare(network_dir, network_port, joining)
         network_demo.describe(network_dir, host, network_port)
     if network:
         if not no_serve:
             _serve_network_until_stopped(network_dir, host, network_port)
         return
-    public_url = served_url(host, port)
     if not (data_dir / SETTINGS_FILE).exists():
         try:
-            create_demo(data_dir, public_url, program=PROGRAM).close()
+            create_demo(
+                data_dir, public_url, program=PROGRAM, **network_demo.joined(network_dir, joining)
+            ).close()
         except SetupError as error:
             raise fail(str(error)) from None
         console.print(f"Created the demo node in {data_dir}")
@@ -322,6 +325,8 @@ def _serve_community(data_dir: Path, host: str, port: int, public_url: str, no_s
         f"  Sign in as a member  {base}/key — restore {data_dir}/members/amara.key "
         "(a steward; any file in members/ works) and choose a passphrase of 10+ characters"
     )
+    console.print(f"  The network          {base}/network  (recognitions, witnessing, mirrors)")
+    console.print(f"  Network votes        {base}/network/precincts  (a member votes here)")
     console.print(f"  Node identity        {base}/.well-known/commonweal")
     console.print(f"  Latest checkpoint    {base}/log/checkpoint")
     console.print(f"  An entry and proof   {base}/events/1")

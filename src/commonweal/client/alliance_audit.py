@@ -22,8 +22,7 @@ from commonweal.core.checkpoint import open_checkpoint
 from commonweal.core.events import EventError, leaf_bytes, parse_event
 from commonweal.core.merkle import ProofError, leaf_hash, verify_inclusion
 from commonweal.core.note import NoteError, NoteVerifier
-from commonweal.domain.federation.calls import canonical
-from commonweal.domain.federation.precincts import CLOSED, OPENED
+from commonweal.domain.federation.subtotal_check import AuditFailure, check_precinct_entries
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 
 PrecinctCheck = tuple[str, bool, str]
@@ -66,10 +65,6 @@ def audit_vote(alliance_url: str, vote_id: int, *, http: httpx.Client | None = N
     return audit
 
 
-class AuditFailure(Exception):
-    """A subtotal that does not match what its node's log says."""
-
-
 def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
     """Entry ``index`` of the log ``client`` serves, proven included under the checkpoint
     of ``size`` and ``root``: its type, body and receipt time."""
@@ -94,16 +89,7 @@ def _check_report(
         raise AuditFailure("the report names another log")
     opened = proven_entry(client, source["precinct"], checkpoint.size, checkpoint.root)
     closed = proven_entry(client, source["closed"], checkpoint.size, checkpoint.root)
-    if opened["type"] != OPENED or opened["body"].get("alliance") != alliance:
-        raise AuditFailure(f"entry {source['precinct']} did not open a precinct of this alliance")
-    if opened["body"].get("vote") != vote_id:
-        raise AuditFailure(f"entry {source['precinct']} opened a precinct for another vote")
-    if closed["type"] != CLOSED or closed["body"].get("precinct") != source["precinct"]:
-        raise AuditFailure(f"entry {source['closed']} did not close that precinct")
-    logged = closed["body"]["subtotal"]
-    counted = {k: report[k] for k in ("electorate", "ballots", "patterns")}
-    if canonical(logged) != canonical(counted):
-        raise AuditFailure("the subtotal the alliance counted differs from the node's log")
+    check_precinct_entries(opened, closed, report, alliance, vote_id)
     return (
         f"subtotal of {report['ballots']} ballots ({report['electorate']} members) is entry "
         f"{source['closed']} of {checkpoint.origin}, proven under its checkpoint {checkpoint.size}"
@@ -133,4 +119,4 @@ def _check_totals(audit: Audit, record: dict[str, Any]) -> None:
         )
 
 
-__all__ = ["Audit", "audit_vote"]
+__all__ = ["Audit", "AuditFailure", "audit_vote", "check_precinct_entries"]

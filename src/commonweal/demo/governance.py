@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from commonweal.core.rfc3339 import parse_utc
+from commonweal.demo import alliance as demo_alliance
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.services import governance
 
@@ -23,6 +24,7 @@ class Actor(Protocol):
     """What the demo story offers this chapter (see ``demo.Story``)."""
 
     node: Node
+    alliance: demo_alliance.Alliance | None
 
     def did(self, name: str) -> str: ...
     def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> Receipt: ...
@@ -50,6 +52,7 @@ def tell(story: Actor) -> None:
         "governance.comment.posted",
         _argue(rota, "against", "Too rigid for shift workers."),
     )
+    joining = demo_alliance.propose(story)
     hours = _proposal(
         story,
         "bruno",
@@ -68,6 +71,7 @@ def tell(story: Actor) -> None:
         },
     ).index
     _open_votes(story)
+    demo_alliance.vote(story, joining)
     for name, choice in (("amara", "yes"), ("bruno", "yes"), ("dalia", "no"), ("emil", "yes")):
         _vote(story, name, rota, {"choice": choice})
     for name, ranking in (

@@ -12,6 +12,11 @@ other nodes carry and their members pledge to; it is open for ten days (served,
 their sync rounds send their counts so far, and at the deadline report them).
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
+
+``make demo``'s community node (port 8000) is a member node of the alliance too
+(``community``): a founder of it, recognised by it, and a second network vote is
+left open for a day, which its members can cast in their browser; each start of
+the demo calls a fresh one when none is open (:func:`keep_a_vote_open`).
 """
 
 from __future__ import annotations
@@ -37,7 +42,14 @@ from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.service import Node
-from commonweal.node.kernel.setup import init_node, write_key_file
+from commonweal.node.kernel.setup import (
+    KEY_FILE,
+    init_node,
+    open_node,
+    read_key_file,
+    read_settings,
+    write_key_file,
+)
 from commonweal.node.services import governance
 from commonweal.node.services.federation import alliance as alliance_service
 from commonweal.node.services.federation.pledges import carried_body
@@ -50,8 +62,14 @@ MEMBERS = {
 ALLIANCE = "alliance"
 ALLIANCE_NAME = "Commonweal Network"
 ORDER = ("riverside", "harbour", "orchard", ALLIANCE)
-VOTING_SECONDS = 600
-"""Network-wide votes in the demo last ten minutes, so one can be called and watched."""
+VOTING_SECONDS = DAY
+"""Network-wide votes in the demo last a day, so one is open while the demo is tried."""
+REPORT_SECONDS = 600
+OPEN_CALL = (
+    "Open the shared seed bank to visiting members",
+    "Members of any node in the network could borrow seeds from the Orchard Collective's "
+    "seed bank, as its own members do.",
+)
 CHOICES = {
     "riverside": ("yes", "yes", "no", "yes"),
     "harbour": ("yes", "abstain", "no"),
@@ -84,7 +102,7 @@ def alliance_constitution() -> dict[str, Any]:
     constitution["alliance"] = {
         "weighting": "per_capita",
         "voting_seconds": VOTING_SECONDS,
-        "report_seconds": VOTING_SECONDS,
+        "report_seconds": REPORT_SECONDS,
     }
     return constitution
 
@@ -116,8 +134,24 @@ def urls(base_port: int, host: str = "127.0.0.1") -> dict[str, str]:
     return {name: f"http://{host}:{base_port + n}" for n, name in enumerate(ORDER)}
 
 
-def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
-    """Create the four demo nodes under ``root``; return their URLs."""
+@dataclass(frozen=True)
+class Community:
+    """Another node that joins the alliance as a member node (``make demo``'s community)."""
+
+    key: SigningKey
+    url: str
+    name: str
+
+    @property
+    def identity(self) -> NodeIdentity:
+        return NodeIdentity.from_key(self.key)
+
+
+def create_network(
+    root: Path, base_port: int = 8100, community: Community | None = None
+) -> dict[str, str]:
+    """Create the four demo nodes under ``root``; return their URLs. With ``community``,
+    that node is a member node of the alliance as well."""
     clock = DemoClock(datetime.now(UTC) - timedelta(days=4))
     where = urls(base_port)
     node_keys = {name: SigningKey.generate() for name in ORDER}
@@ -147,13 +181,19 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
         url=where[ALLIANCE],
         key=node_keys[ALLIANCE],
         clock=clock,
-        founders=[identities[name].key_did for name in MEMBERS],
+        founders=[identities[name].key_did for name in MEMBERS]
+        + ([community.identity.key_did] if community else []),
         admission={"admission": "approval"},
         constitution=alliance_constitution(),
         checkpoint_every_seconds=2.0,
     )
     _recognise(places, hub, identities, where, clock)
+    if community:
+        body = _recognition(community.identity, community.url, community.name, visitors=[])
+        hub.submit_as_node(GRANTED, body)
     _network_vote(places, hub, clock)
+    clock.later(days=2)  # to the real now: the next call is open for a day from here
+    _open_vote(places, hub)
     _network_campaign(places)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
@@ -226,9 +266,13 @@ def _recognise(
 
 def _as_member_node(member: Node, hub: Node, event_type: str, body: dict[str, Any]) -> int:
     """An event signed by a member node's key, in the alliance's log."""
-    author = member.identity.key_did
+    return _signed_by(member.identity.key, hub, event_type, body)
+
+
+def _signed_by(key: SigningKey, hub: Node, event_type: str, body: dict[str, Any]) -> int:
+    author = did_key_from_public_key(key.public_key)
     event = sign_event(
-        member.identity.key,
+        key,
         type=event_type,
         node=hub.identity.did,
         seq=hub.state.get("log.authors", author, 0) + 1,
@@ -272,7 +316,28 @@ def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None
         }
         body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
         _as_member_node(place.node, hub, alliance.REPORTED, body)
+    clock.later(seconds=REPORT_SECONDS + 1)  # a member node that did not report is waited for
     alliance_service.run_due(hub)
+
+
+def _open_vote(places: dict[str, Place], hub: Node) -> int:
+    """A second network vote, left open: called by Harbour, precincts opened (as the member
+    nodes' sync does), a few ballots cast already."""
+    call = alliance.call_for(hub.state, "network", *OPEN_CALL, ["seed-bank-visitors"])
+    vote = _as_member_node(places["harbour"].node, hub, alliance.CALLED, call)
+    record = hub.state.get(alliance.NETWORK_VOTES, vote)
+    for place in places.values():
+        body = {
+            "alliance": hub.identity.did,
+            "vote": vote,
+            "call": record["call"],
+            "voting_until": record["voting_until"],
+        }
+        precinct = place.node.submit_as_node(precincts.OPENED, body).index
+        for member in list(place.keys)[:2]:
+            ballot = {"precinct": precinct, "ballot": {"choice": "yes"}}
+            place.act(member, precincts.BALLOT_CAST, ballot)
+    return vote
 
 
 def _network_campaign(places: dict[str, Place]) -> None:
@@ -304,3 +369,27 @@ def _network_campaign(places: dict[str, Place]) -> None:
 def member_keys(root: Path) -> dict[str, list[Path]]:
     """The demo members' key files, by node."""
     return {name: sorted((root / name / "members").glob("*.key")) for name in MEMBERS}
+
+
+def keep_a_vote_open(root: Path) -> int | None:
+    """Call a fresh network vote (signed by Harbour's node key) when the demo alliance has
+    none open, so every start of the demo has one; return its id, or None if one is open.
+    The member nodes, served, open their precincts for it on their next sync."""
+    hub = open_node(root / ALLIANCE)
+    try:
+        if any(v["phase"] == alliance.VOTING for _i, v in hub.state.items(alliance.NETWORK_VOTES)):
+            return None
+        call = alliance.call_for(hub.state, "network", *OPEN_CALL, ["seed-bank-visitors"])
+        harbour = read_key_file(root / "harbour" / KEY_FILE, None)
+        vote = _signed_by(harbour, hub, alliance.CALLED, call)
+        hub.checkpoint()
+        return vote
+    finally:
+        hub.close()
+
+
+def alliance_recognition(root: Path, name: str) -> dict[str, Any]:
+    """The recognition body of the demo alliance under ``root`` (identity, URL, name)."""
+    key = read_key_file(root / ALLIANCE / KEY_FILE, None)
+    url = read_settings(root / ALLIANCE).public_url or ""
+    return _recognition(NodeIdentity.from_key(key), url, name)

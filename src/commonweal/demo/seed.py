@@ -25,6 +25,7 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
+from commonweal.demo import alliance as demo_alliance
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.kernel.setup import init_node, read_key_file, write_key_file
@@ -81,6 +82,7 @@ class Story:
     keys_dir: Path
     keys: dict[str, SigningKey] = field(default_factory=dict)
     seqs: dict[str, int] = field(default_factory=dict)
+    alliance: demo_alliance.Alliance | None = None
 
     def key(self, name: str) -> SigningKey:
         if name not in self.keys:
@@ -128,11 +130,18 @@ class Story:
 
 
 def create_demo(
-    data_dir: Path, public_url: str = "http://127.0.0.1:8000", *, program: Assembly | None = None
+    data_dir: Path,
+    public_url: str = "http://127.0.0.1:8000",
+    *,
+    program: Assembly | None = None,
+    node_key: SigningKey | None = None,
+    alliance: demo_alliance.Alliance | None = None,
 ) -> Node:
     """Create the demo node, reached at ``public_url``: members admitted by each policy,
     one gone, one recovered, then every capability's chapters of ``program`` (the
-    capabilities assembled, ``commonweal.capabilities.PROGRAM`` unless given)."""
+    capabilities assembled, ``commonweal.capabilities.PROGRAM`` unless given); with
+    ``alliance`` (and the ``node_key`` it knows as a member node), the community joins it
+    and opens its precinct of the open network vote."""
     if program is None:
         from commonweal.capabilities import PROGRAM  # the entry point reads the list
 
@@ -148,6 +157,7 @@ def create_demo(
         name=NAME,
         description=DESCRIPTION,
         url=public_url,
+        key=node_key,
         clock=clock,
         founders=[did_key_from_public_key(k.public_key) for k in founders.values()],
         founder_profiles={
@@ -157,9 +167,10 @@ def create_demo(
         admission=DEFAULT_POLICY,
         registry=program.registry(),
     )
-    story = Story(node, clock, keys_dir, keys=dict(founders), seqs={})
+    story = Story(node, clock, keys_dir, keys=dict(founders), seqs={}, alliance=alliance)
     chapters = [*program.demo_chapters(), DemoChapter(SIXTY_DAYS_AGO, _sixty_days_ago)]
     _tell(story, sorted(chapters, key=lambda chapter: chapter.order))
+    demo_alliance.open_precincts(story)
     node.clock = _real_clock
     node.checkpoint()
     return node

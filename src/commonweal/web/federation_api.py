@@ -29,6 +29,7 @@ from commonweal.node.services.federation import (
     peers,
     rollback,
     visitors,
+    vote_audit,
     witness,
 )
 from commonweal.node.services.federation.auth import authenticate
@@ -337,8 +338,17 @@ def router(federation: Federation) -> APIRouter:
     def vote(vote_id: Id) -> Response:
         return json_response(alliance.vote_view(node, vote_id))
 
+    @api.get("/v1/federation/votes/{vote_id}/audit")
+    def vote_audit_view(vote_id: Id) -> Response:
+        audits = vote_audit.audit_from_mirrors(federation, vote_id)
+        return json_response({"vote": vote_id, "precincts": audits})
+
     @api.get("/v1/federation/precincts")
     def precincts() -> Response:
         return json_response({"precincts": alliance.precinct_list(node)})
+
+    @api.get("/v1/federation/precincts/{precinct_id}")
+    def precinct(precinct_id: Id) -> Response:
+        return json_response(alliance.precinct_view(node, precinct_id))
 
     return api

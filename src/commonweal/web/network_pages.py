@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from commonweal.domain.federation.recognition import PERMISSION
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.read_models import federation as network_views
+from commonweal.node.read_models import federation_precincts as precinct_views
 from commonweal.node.read_models import federation_votes as vote_views
+from commonweal.node.services.federation import vote_audit
 from commonweal.node.services.federation.service import Federation
 from commonweal.web.bounds import Id
 from commonweal.web.rendering import page_router, render, viewer
@@ -70,6 +72,7 @@ def router(federation: Federation) -> APIRouter:
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
                 "alliance": vote_views.network_votes(node),
+                "precincts": precinct_views.precinct_list(node),
             },
             me=me,
         )
@@ -92,8 +95,23 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "network-vote.html",
-            {"vote": vote_views.network_vote(node, vote_id)},
+            {
+                "vote": vote_views.network_vote(node, vote_id),
+                "audits": vote_audit.audit_from_mirrors(federation, vote_id),
+            },
         )
+
+    @pages.get("/network/precincts", response_class=HTMLResponse)
+    def precinct_list(request: Request) -> HTMLResponse:
+        me = viewer(request, node)
+        mine = precinct_views.precinct_list(node, me["did"] if me else None)
+        return render(request, node, "network-precincts.html", {"precincts": mine}, me=me)
+
+    @pages.get("/network/precincts/{precinct_id}", response_class=HTMLResponse)
+    def precinct(request: Request, precinct_id: Id) -> HTMLResponse:
+        me = viewer(request, node)
+        page = precinct_views.precinct_page(node, precinct_id, me["did"] if me else None)
+        return render(request, node, "network-precinct.html", {"p": page}, me=me)
 
     @pages.get("/network/{did}", response_class=HTMLResponse)
     def peer(request: Request, did: str) -> HTMLResponse:
@@ -104,6 +122,9 @@ def router(federation: Federation) -> APIRouter:
             "network-peer.html",
             {
                 **network_views.peer_page(federation, did),
+                "precincts": [
+                    p for p in precinct_views.precinct_list(node) if p["alliance"] == did
+                ],
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
             },

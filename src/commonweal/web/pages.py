@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import federation as network_views
+from commonweal.node.read_models import federation_precincts as precinct_views
 from commonweal.node.read_models import federation_votes as vote_views
 from commonweal.node.read_models import overview
 from commonweal.web.bounds import Id
@@ -44,6 +45,7 @@ def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
                 "activity": overview.activity(node, 12),
                 "network": network_views.standing_in_network(node),
                 "alliance": vote_views.network_votes(node),
+                "precincts": precinct_views.open_precincts(node),
             },
         )
 

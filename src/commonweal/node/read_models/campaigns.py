@@ -181,6 +181,10 @@ def _progress(names: Names, record: dict[str, Any]) -> dict[str, Any]:
     """A campaign summary with its progress towards the goal, in percent."""
     if record["kind"] == THRESHOLD:
         counted = record.get("people", record["pledgers"] + sum(record["remote"].values()))
+        # A network campaign's headline is the count across the network: the final
+        # reports, and the other nodes' latest counts while they have not reported yet.
+        interim = record.get("progress", {}) if record.get("network") else {}
+        counted += sum(p["pledgers"] for did, p in interim.items() if did not in record["remote"])
         done, whole = counted, record["threshold"]
     else:
         done, whole = record["total"], record["goal"]

@@ -108,6 +108,18 @@ def precinct_list(node: Node) -> list[dict[str, Any]]:
         return [dict(r) for _id, r in sorted(state.items(precincts.PRECINCTS), reverse=True)]
 
 
+def precinct_view(node: Node, precinct_id: int) -> dict[str, Any]:
+    """One precinct, with every ballot cast in it so far (member → their newest ballot:
+    ballots are public events of this node's log)."""
+    with node.reading() as state:
+        try:
+            record = dict(precincts.precinct(state, precinct_id))
+        except DomainError as error:
+            raise Rejected.from_error(error) from None
+        ballots = state.tables.get(precincts.ballots_table(precinct_id), {})
+        return {**record, "ballots": {str(k): dict(v) for k, v in sorted(ballots.items())}}
+
+
 def population(node: Node) -> int:
     """Members in good standing: what this node reports to its alliances."""
     with node.reading() as state:

@@ -71,3 +71,32 @@ registerBody("withdrawal-proposal", (form) => {
     { type: "federation.withdraw", node: known.node, reason },
   );
 });
+
+// A node this node does not know yet: the steward pastes its identity document (what
+// https://OTHER/.well-known/commonweal shows), as `commonweal recognize URL` fetches it.
+const REQUIRED = ["did", "key", "origin", "vkey", "witness", "url"];
+
+export function fromDocument(form) {
+  let doc;
+  try {
+    doc = JSON.parse(form.elements.document.value);
+  } catch {
+    throw new Error("The identity document is not JSON: paste everything the other node's /.well-known/commonweal shows.");
+  }
+  const missing = REQUIRED.filter((name) => typeof doc?.[name] !== "string" || !doc[name]);
+  if (missing.length) throw new Error(`The identity document lacks ${missing.join(", ")}.`);
+  const known = { node: doc.did, key: doc.key, origin: doc.origin, vkey: doc.vkey, witness: doc.witness, url: doc.url };
+  if (typeof doc.name === "string" && doc.name) known.name = doc.name;
+  return known;
+}
+
+registerBody("recognition-document", (form) => ({ ...fromDocument(form), terms: terms(form) }));
+
+registerBody("recognition-document-proposal", (form) => {
+  const known = fromDocument(form);
+  return proposal(`Recognise ${known.name || known.node}`.slice(0, 200), `Recognise the node at ${known.url} on the terms stated.`, {
+    type: "federation.recognize",
+    ...known,
+    terms: terms(form),
+  });
+});

@@ -69,10 +69,12 @@ function ballotOf(form) {
   }
 }
 
-registerBody("ballot", (form) => ({
-  proposal: Number(form.querySelector('[name="proposal"]').value),
-  ballot: ballotOf(form),
-}));
+// The same ballot for a proposal here and for a precinct of a network vote: the hidden
+// field marked data-ballot-for names what it is cast in ("proposal" or "precinct").
+registerBody("ballot", (form) => {
+  const target = form.querySelector("[data-ballot-for]");
+  return { [target.name]: Number(target.value), ballot: ballotOf(form) };
+});
 
 // -- the ranking list --------------------------------------------------------------
 
