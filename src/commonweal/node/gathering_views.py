@@ -22,7 +22,7 @@ from commonweal.domain.gatherings.records import (
 from commonweal.domain.membership.records import ACTIVE, CREDENTIALS, MEMBERS
 from commonweal.domain.timestamps import later, utc_stamp
 from commonweal.node import gatherings
-from commonweal.node.commons_views import by_name, names_of
+from commonweal.node.commons_view_parts import by_name, names_of
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from commonweal.node import commons_views
+from commonweal.node import commons_console_views, commons_sanction_views, commons_views
 from commonweal.node.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
@@ -29,22 +29,22 @@ def router(node: Node) -> APIRouter:
     @pages.get("/commons/standing", response_class=HTMLResponse)
     def standing(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "see your bookings and your standing in the commons")
-        page = commons_views.standing_page(node, me["did"])
-        page["proposing"] = commons_views.proposing(node)
+        page = commons_console_views.standing_page(node, me["did"])
+        page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-standing.html", page, me=me)
 
     @pages.get("/commons/steward", response_class=HTMLResponse)
     def console(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "use the commons stewards' console")
         may_register = "commons.register" in me["permissions"]
-        if not may_register and not commons_views.steward_of_anything(node, me["did"]):
+        if not may_register and not commons_console_views.steward_of_anything(node, me["did"]):
             raise Rejected(
                 "forbidden",
                 "the commons console is for the stewards and monitors of a shared resource",
             )
-        page = commons_views.steward_page(node, me["did"], me["permissions"])
-        page["form"] = commons_views.rules_form(node)
-        page["proposing"] = commons_views.proposing(node)
+        page = commons_console_views.steward_page(node, me["did"], me["permissions"])
+        page["form"] = commons_console_views.rules_form(node)
+        page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-steward.html", page, me=me)
 
     @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
@@ -56,7 +56,7 @@ def router(node: Node) -> APIRouter:
     @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
     def sanction(request: Request, sanction_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = commons_views.sanction_page(node, sanction_id, me["did"] if me else None)
+        page = commons_sanction_views.sanction_page(node, sanction_id, me["did"] if me else None)
         return render(request, node, "commons-sanction.html", page, me=me)
 
     @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
@@ -71,7 +71,7 @@ def router(node: Node) -> APIRouter:
             node, resource_id, me["did"] if me else None, week=week, unit=unit
         )
         if me and me["active"]:
-            page["form"] = commons_views.rules_form(node)
+            page["form"] = commons_console_views.rules_form(node)
         page["conditions"] = CONDITION_WORDS
         page["kind_one"] = KIND_ONE
         return render(request, node, "commons-resource.html", page, me=me)
