@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.credit import mtcs
-from commonweal.node import credit_views, treasury_views
+from commonweal.node import credit_views, expense_views, treasury_views
 from commonweal.node.credit_views import cycles
-from commonweal.node.treasury_views import expense_actions
+from commonweal.node.expense_views import expense_actions
 from commonweal.node.verify import verify_log
 from tests.community import Community
 from tests.treasury import as_node, income, open_treasury, pending_expense
@@ -103,13 +103,13 @@ def test_the_actions_agree_with_the_rules(community: Community) -> None:
     income(community, 10_000)
     theirs = pending_expense(community, "finn", 2_000)
     own = pending_expense(community, "dana", 1_000)
-    page = treasury_views.expense_page(community.node, theirs, community.did("dana"))
+    page = expense_views.expense_page(community.node, theirs, community.did("dana"))
     assert page["may"]["approve"] and not page["may"]["pay"]
     community.act("dana", "treasury.expense.approved", {"expense": theirs})
-    mine = treasury_views.expense_page(community.node, own, community.did("dana"))
+    mine = expense_views.expense_page(community.node, own, community.did("dana"))
     assert not mine["may"]["approve"] and "You submitted" in mine["may"]["why_not"][0]
     assert community.refused("dana", "treasury.expense.approved", {"expense": own}) == "own_expense"
-    after = treasury_views.expense_page(community.node, theirs, community.did("dana"))
+    after = expense_views.expense_page(community.node, theirs, community.did("dana"))
     assert [step["approval"] for step in after["history"]] == [None, None, 1]
     assert after["approvers"][0]["did"] == community.did("dana")
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from commonweal.domain.treasury.records import SPEND
-from commonweal.node import treasury_views
+from commonweal.node import expense_views, treasury_views
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.web.bounds import Id
@@ -52,7 +52,7 @@ def router(node: Node) -> APIRouter:
     def expenses(
         request: Request, status: str | None = None, fund: str | None = None
     ) -> HTMLResponse:
-        page = treasury_views.expenses_page(node, status=status or None, fund=fund or None)
+        page = expense_views.expenses_page(node, status=status or None, fund=fund or None)
         return render(
             request,
             node,
@@ -64,13 +64,13 @@ def router(node: Node) -> APIRouter:
     def new_expense(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "claim an expense")
         return render(
-            request, node, "treasury-expense-new.html", treasury_views.expense_form(node), me=me
+            request, node, "treasury-expense-new.html", expense_views.expense_form(node), me=me
         )
 
     @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
     def expense(request: Request, expense_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = treasury_views.expense_page(node, expense_id, me["did"] if me else None)
+        page = expense_views.expense_page(node, expense_id, me["did"] if me else None)
         return render(request, node, "treasury-expense.html", page, me=me)
 
     @pages.get("/treasury/transfer", response_class=HTMLResponse)

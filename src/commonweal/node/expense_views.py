@@ -1,0 +1,223 @@
+"""The expenses as their pages show them: the list by status, one expense with its history
+in words and what the viewer may do with it, and the new-expense form's choices.
+
+Reads only, over the projection; people and accounts are named as
+:mod:`commonweal.node.treasury_views` names them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commonweal.domain.membership.records import ACTIVE, MEMBERS, permissions_of
+from commonweal.domain.state import State
+from commonweal.domain.treasury.expenses import (
+    APPROVED,
+    CANCELED,
+    DRAFT,
+    PAID,
+    PENDING,
+    REJECTED,
+    STATUSES,
+)
+from commonweal.domain.treasury.ledger import balance
+from commonweal.domain.treasury.policy import current_policy
+from commonweal.domain.treasury.records import (
+    BUDGETS,
+    EXPENSES,
+    SPEND,
+    UNITS,
+)
+from commonweal.node.errors import Rejected
+from commonweal.node.service import Node
+from commonweal.node.treasury_views import (
+    STATUS_WORDS,
+    active_members,
+    funds_of,
+    name_or_short,
+    names,
+    status_counts,
+    unit_records,
+)
+
+STEP_WORDS = {
+    "drafted": "Drafted",
+    "submitted": "Submitted for approval",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "cancelled": "Cancelled",
+    "paid": "Paid",
+}
+
+
+def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[str, Any]:
+    """Expenses of one status (or all), newest first, with how many there are of each."""
+    if status is not None and status not in STATUSES:
+        raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+    people = names(node)
+    with node.reading() as state:
+        funds = funds_of(state)
+        if fund is not None and fund not in funds:
+            raise Rejected("not_found", f"there is no fund {fund!r}")
+        found = [
+            {
+                **expense,
+                "fund_title": funds.get(expense["fund"], {}).get("title", expense["fund"]),
+                "submitter_name": name_or_short(people, expense["submitter"]),
+            }
+            for _id, expense in sorted(state.items(EXPENSES), reverse=True)
+            if status in (None, expense["status"]) and fund in (None, expense["fund"])
+        ]
+        counts = status_counts(state)
+        required = current_policy(state)["approvals_required"]
+    return {
+        "expenses": found,
+        "counts": counts,
+        "status": status,
+        "fund": fund,
+        "funds": funds,
+        "required": required,
+        "unit_records": unit_records(node),
+    }
+
+
+def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, Any]:
+    """One expense: its items, receipts, history in words, the fund's balance, and what the
+    viewer may do with it — and, for each thing they may not, why."""
+    people = names(node)
+    with node.reading() as state:
+        record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
+        if record is None:
+            raise Rejected("not_found", f"there is no expense {expense_id}")
+        funds = funds_of(state)
+        required = current_policy(state)["approvals_required"]
+        held = balance(state, f"fund:{record['fund']}", record["unit"])
+        member = state.get(MEMBERS, viewer) if viewer else None
+        rights = sorted(permissions_of(state, viewer)) if viewer else []
+        budget_line = _line_title(state, record["fund"], record["unit"], record["line"])
+    history = []
+    approvals = 0
+    for step in record["history"]:
+        approvals += step["action"] == "approved"
+        history.append(
+            {
+                **step,
+                "words": STEP_WORDS.get(step["action"], step["action"].capitalize()),
+                "name": name_or_short(people, step["by"]),
+                "approval": approvals if step["action"] == "approved" else None,
+            }
+        )
+    active = bool(member and member["status"] == ACTIVE)
+    return {
+        "expense": record,
+        "history": history,
+        "status_words": STATUS_WORDS[record["status"]],
+        "required": required,
+        "fund_title": funds.get(record["fund"], {}).get("title", record["fund"]),
+        "fund_balance": held,
+        "line_title": budget_line,
+        "submitter_name": name_or_short(people, record["submitter"]),
+        "payee_name": name_or_short(people, record["payee"]),
+        "approvers": [
+            {"did": did, "name": name_or_short(people, did)} for did in record["approvals"]
+        ],
+        "may": expense_actions(
+            record, viewer, active=active, permissions=rights, required=required
+        ),
+        "unit_records": unit_records(node),
+    }
+
+
+def expense_actions(
+    expense: dict[str, Any],
+    viewer: str | None,
+    *,
+    active: bool,
+    permissions: list[str],
+    required: int,
+) -> dict[str, Any]:
+    """What ``viewer`` may do with ``expense`` now, and why each treasurer's action they
+    may not take is missing (the rules of domain/treasury/expenses.py, said in advance)."""
+    may: dict[str, Any] = {
+        "submit": False,
+        "cancel": False,
+        "approve": False,
+        "reject": False,
+        "pay": False,
+        "why_not": [],
+    }
+    status = expense["status"]
+    if viewer is None or status in (PAID, REJECTED, CANCELED):
+        return may
+    why: list[str] = may["why_not"]
+    submitter = viewer == expense["submitter"]
+    if submitter:
+        may["submit"] = status == DRAFT and active
+        may["cancel"] = True
+    if status == DRAFT:
+        if not submitter:
+            why.append("It is still a draft: only its submitter can send it for approval.")
+        return may
+    if not (active and SPEND in permissions):
+        why.append(
+            "Treasurers — members whose role carries the treasury.spend permission — approve, "
+            "reject and pay expenses; you do not hold it."
+        )
+        return may
+    if viewer in (expense["submitter"], expense["payee"]):
+        own = "submitted" if submitter else "are to be paid by"
+        why.append(
+            f"You {own} this expense, so you cannot approve, reject or pay it: another "
+            "treasurer must. Nobody decides on their own expense."
+        )
+        return may
+    may["reject"] = True
+    if status == PENDING:
+        if viewer in expense["approvals"]:
+            left = required - len(expense["approvals"])
+            why.append(
+                f"You have approved it; it needs {left} more "
+                + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
+            )
+        else:
+            may["approve"] = True
+        why.append("It is paid once it is approved.")
+    if status == APPROVED:
+        may["pay"] = True
+    return may
+
+
+def expense_form(node: Node) -> dict[str, Any]:
+    """What the new-expense form offers: funds, units, budget lines, and payees."""
+    with node.reading() as state:
+        funds = funds_of(state)
+        lines = [
+            {
+                "fund": budget["fund"],
+                "unit": budget["unit"],
+                "budget": budget["name"],
+                "line": item["line"],
+                "title": item["title"],
+            }
+            for _key, budget in sorted(state.items(BUDGETS))
+            for item in budget["lines"]
+        ]
+        units = [u for _c, u in sorted(state.items(UNITS))]
+    return {
+        "funds": funds,
+        "units": units,
+        "lines": lines,
+        "members": active_members(node),
+        "unit_records": unit_records(node),
+    }
+
+
+def _line_title(state: State, fund: str, unit: str, line: str) -> str:
+    if not line:
+        return ""
+    for _key, budget in sorted(state.items(BUDGETS)):
+        if budget["fund"] == fund and budget["unit"] == unit:
+            for item in budget["lines"]:
+                if item["line"] == line:
+                    return str(item["title"])
+    return line
