@@ -125,4 +125,3 @@ class DryRun:
         finally:
             self.state.rollback(savepoint)
         return ACCEPTED
-

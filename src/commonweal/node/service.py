@@ -162,10 +162,12 @@ class Node:
         with self._lock:
             yield DryRun(self)
 
-    def check(self, event_type: str, author: str, body: Mapping[str, Any]) -> Verdict:
+    def check(
+        self, event_type: str, author: str, body: Mapping[str, Any], *, at: str | None = None
+    ) -> Verdict:
         """Whether ``author`` submitting ``event_type`` with ``body`` now would be logged."""
         with self.dry_run() as rules:
-            return rules.check(event_type, author, body)
+            return rules.check(event_type, author, body, at=at)
 
     @property
     def size(self) -> int:
