@@ -125,3 +125,19 @@ class DryRun:
         finally:
             self.state.rollback(savepoint)
         return ACCEPTED
+
+
+SIGNED_OUT = Verdict(False, "signed_out", "sign in first")
+"""The verdict on anything a visitor who has not signed in asks: they have no key to sign."""
+
+
+def ask_each(
+    rules: DryRun, viewer: str | None, actions: Mapping[str, tuple[str, Mapping[str, Any]]]
+) -> dict[str, Verdict]:
+    """For each of a page's actions (name → the event type and body it would send), the
+    verdict on ``viewer`` sending it now."""
+    if viewer is None:
+        return dict.fromkeys(actions, SIGNED_OUT)
+    return {
+        name: rules.check(event_type, viewer, body) for name, (event_type, body) in actions.items()
+    }

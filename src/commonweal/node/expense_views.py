@@ -9,25 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.membership.records import ACTIVE, MEMBERS, permissions_of
 from commonweal.domain.state import State
 from commonweal.domain.treasury.expenses import (
     APPROVED,
+    APPROVED_EVENT,
     CANCELED,
+    CANCELLED_EVENT,
     DRAFT,
     PAID,
+    PAID_EVENT,
     PENDING,
     REJECTED,
+    REJECTED_EVENT,
     STATUSES,
+    SUBMITTED,
 )
 from commonweal.domain.treasury.ledger import balance
 from commonweal.domain.treasury.policy import current_policy
 from commonweal.domain.treasury.records import (
     BUDGETS,
     EXPENSES,
-    SPEND,
     UNITS,
 )
+from commonweal.node.dry_run import DryRun, Verdict, ask_each
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 from commonweal.node.treasury_views import (
@@ -85,15 +89,15 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
     """One expense: its items, receipts, history in words, the fund's balance, and what the
     viewer may do with it — and, for each thing they may not, why."""
     people = names(node)
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
         record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
         if record is None:
             raise Rejected("not_found", f"there is no expense {expense_id}")
         funds = funds_of(state)
         required = current_policy(state)["approvals_required"]
         held = balance(state, f"fund:{record['fund']}", record["unit"])
-        member = state.get(MEMBERS, viewer) if viewer else None
-        rights = sorted(permissions_of(state, viewer)) if viewer else []
+        may = expense_actions(rules, record, viewer, required=required, held=held)
         budget_line = _line_title(state, record["fund"], record["unit"], record["line"])
     history = []
     approvals = 0
@@ -107,7 +111,6 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
                 "approval": approvals if step["action"] == "approved" else None,
             }
         )
-    active = bool(member and member["status"] == ACTIVE)
     return {
         "expense": record,
         "history": history,
@@ -121,70 +124,83 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
         "approvers": [
             {"did": did, "name": name_or_short(people, did)} for did in record["approvals"]
         ],
-        "may": expense_actions(
-            record, viewer, active=active, permissions=rights, required=required
-        ),
+        "may": may,
         "unit_records": unit_records(node),
     }
 
 
+EXPENSE_ACTIONS = {
+    "submit": SUBMITTED,
+    "cancel": CANCELLED_EVENT,
+    "approve": APPROVED_EVENT,
+    "reject": REJECTED_EVENT,
+    "pay": PAID_EVENT,
+}
+"""The page's buttons, and the event each sends."""
+STILL_A_DRAFT = "It is still a draft: only its submitter can send it for approval."
+NOT_A_TREASURER = (
+    "Treasurers — members whose role carries the treasury.spend permission — approve, "
+    "reject and pay expenses; you do not hold it."
+)
+
+
 def expense_actions(
-    expense: dict[str, Any],
-    viewer: str | None,
-    *,
-    active: bool,
-    permissions: list[str],
-    required: int,
+    rules: DryRun, expense: dict[str, Any], viewer: str | None, *, required: int, held: int
 ) -> dict[str, Any]:
-    """What ``viewer`` may do with ``expense`` now, and why each treasurer's action they
-    may not take is missing (the rules of domain/treasury/expenses.py, said in advance)."""
-    may: dict[str, Any] = {
-        "submit": False,
-        "cancel": False,
-        "approve": False,
-        "reject": False,
-        "pay": False,
-        "why_not": [],
-    }
+    """What ``viewer`` may do with ``expense`` now — each button offered exactly when the
+    node would accept its event (:mod:`commonweal.node.dry_run`) — and, for the
+    treasurer's actions they may not take, why, in words chosen by the rule's refusal.
+
+    Paying is asked for the most the fund can pay now (the form lets a treasurer pay
+    less than approved), by bank transfer (the form's default)."""
+    ref = {"expense": expense["id"]}
+    most = max(1, min(expense["amount"], held))
+    verdicts = ask_each(
+        rules,
+        viewer,
+        {
+            name: (event, {**ref, "amount": most} if name == "pay" else ref)
+            for name, event in EXPENSE_ACTIONS.items()
+        },
+    )
+    may: dict[str, Any] = {name: verdict.ok for name, verdict in verdicts.items()}
+    may["why_not"] = _why_not(expense, viewer, verdicts, required)
+    return may
+
+
+def _why_not(
+    expense: dict[str, Any], viewer: str | None, verdicts: dict[str, Verdict], required: int
+) -> list[str]:
+    """Why the treasurer's actions are missing, from the refusal of the one that matters
+    now (approving while it waits, paying once approved)."""
     status = expense["status"]
     if viewer is None or status in (PAID, REJECTED, CANCELED):
-        return may
-    why: list[str] = may["why_not"]
-    submitter = viewer == expense["submitter"]
-    if submitter:
-        may["submit"] = status == DRAFT and active
-        may["cancel"] = True
+        return []
     if status == DRAFT:
-        if not submitter:
-            why.append("It is still a draft: only its submitter can send it for approval.")
-        return may
-    if not (active and SPEND in permissions):
+        if viewer == expense["submitter"]:
+            return []
+        return [STILL_A_DRAFT]
+    decisive = verdicts["approve"] if status == PENDING else verdicts["pay"]
+    if decisive.code in ("forbidden", "not_a_member", "suspended"):
+        return [NOT_A_TREASURER]
+    if decisive.code == "own_expense":
+        own = "submitted" if viewer == expense["submitter"] else "are to be paid by"
+        return [
+            f"You {own} this expense, so you cannot approve or pay it: another "
+            "treasurer must. Nobody approves or pays their own expense."
+        ]
+    why = []
+    if decisive.code == "already_approved":
+        left = required - len(expense["approvals"])
         why.append(
-            "Treasurers — members whose role carries the treasury.spend permission — approve, "
-            "reject and pay expenses; you do not hold it."
+            f"You have approved it; it needs {left} more "
+            + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
         )
-        return may
-    if viewer in (expense["submitter"], expense["payee"]):
-        own = "submitted" if submitter else "are to be paid by"
-        why.append(
-            f"You {own} this expense, so you cannot approve, reject or pay it: another "
-            "treasurer must. Nobody decides on their own expense."
-        )
-        return may
-    may["reject"] = True
+    elif not decisive.ok and status == APPROVED:
+        why.append(decisive.detail[:1].upper() + decisive.detail[1:].rstrip(".") + ".")
     if status == PENDING:
-        if viewer in expense["approvals"]:
-            left = required - len(expense["approvals"])
-            why.append(
-                f"You have approved it; it needs {left} more "
-                + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
-            )
-        else:
-            may["approve"] = True
         why.append("It is paid once it is approved.")
-    if status == APPROVED:
-        may["pay"] = True
-    return may
+    return why
 
 
 def expense_form(node: Node) -> dict[str, Any]:
