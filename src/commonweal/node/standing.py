@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.membership.lifecycle import APPROVED, DECLINED, VOUCHED
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
     ACTIVE,
@@ -19,6 +20,7 @@ from commonweal.domain.membership.records import (
     permissions_of,
 )
 from commonweal.node import credentials, membership
+from commonweal.node.dry_run import ask_each
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 
@@ -112,6 +114,23 @@ def member_page(node: Node, did: str) -> dict[str, Any]:
         "role_permissions": {r: roles.get(r, {}).get("permissions", []) for r in entry["roles"]},
         "credentials": held_credentials(node, did),
     }
+
+
+def application_actions(node: Node, viewer: str | None, applicant: str) -> dict[str, bool]:
+    """Whether ``viewer`` may vouch for, approve or decline ``applicant``'s application now:
+    each offered exactly when the node would accept its event (:mod:`commonweal.node.dry_run`)."""
+    ref = {"applicant": applicant}
+    with node.dry_run() as rules:
+        verdicts = ask_each(
+            rules,
+            viewer,
+            {
+                "may_vouch": (VOUCHED, ref),
+                "may_approve": (APPROVED, ref),
+                "may_decline": (DECLINED, ref),
+            },
+        )
+    return {name: verdict.ok for name, verdict in verdicts.items()}
 
 
 def held_credentials(node: Node, did: str) -> list[dict[str, Any]]:
