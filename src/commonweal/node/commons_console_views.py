@@ -52,7 +52,8 @@ def standing_page(node: Node, did: str) -> dict[str, Any]:
     """A member's rights to each resource, their bookings (to come and past), deposits,
     sanctions with how to appeal, and the rounds they entered or could enter."""
     now = now_stamp(node)
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
         exponents = exponents_of(state)
         resources = {r["id"]: dict(r) for _i, r in state.items(RESOURCES)}
         rights = [
@@ -68,7 +69,7 @@ def standing_page(node: Node, did: str) -> dict[str, Any]:
             key=lambda b: (b["start"], b["id"]),
         )
         sanctions = [
-            sanction_line(s, resources[s["resource"]], now, did)
+            sanction_line(rules, s, resources[s["resource"]], now, did)
             for _i, s in sorted(state.items(SANCTIONS), reverse=True)
             if s["member"] == did
         ]
@@ -100,7 +101,8 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
     condition of what they look after, members with breaches on record and what their next
     breach would bring, and rounds to open. Holders of ``commons.register`` register more."""
     now = now_stamp(node)
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
         exponents = exponents_of(state)
         resources = {r["id"]: dict(r) for _i, r in state.items(RESOURCES)}
         mine = {
@@ -110,7 +112,7 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
         }
         stewarded = {rid for rid, r in mine.items() if is_steward(r, did)}
         sanctions = [
-            sanction_line(s, resources[s["resource"]], now, did)
+            sanction_line(rules, s, resources[s["resource"]], now, did)
             for _i, s in sorted(state.items(SANCTIONS), reverse=True)
             if s["resource"] in mine
         ]

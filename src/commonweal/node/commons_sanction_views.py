@@ -12,8 +12,8 @@ from commonweal.domain.commons.access import REFERRED
 from commonweal.domain.commons.records import (
     RESOURCES,
     SANCTIONS,
-    is_steward,
 )
+from commonweal.domain.commons.sanctions import APPEAL_DECIDED, APPEAL_FILED
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, utc_stamp
@@ -27,6 +27,7 @@ from commonweal.node.commons_words import (
     STATUS_WORDS,
     step_words,
 )
+from commonweal.node.dry_run import DryRun, ask_each
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 
@@ -37,16 +38,18 @@ def sanction_page(node: Node, sanction_id: int, viewer: str | None) -> dict[str,
     """A sanction: the breach, the rung of the ladder, its appeal and decision, and what the
     viewer may do (appeal it, decide it, or put it to the assembly)."""
     now = now_stamp(node)
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
         record = state.get(SANCTIONS, sanction_id)
         if record is None:
             raise Rejected("not_found", f"there is no sanction {sanction_id}")
         record = dict(record)
         resource = dict(state.get(RESOURCES, record["resource"]))
         active = viewer is not None and is_active(state, viewer)
+        line = sanction_line(rules, record, resource, now, viewer)
     names = names_of(node, [record["member"], record["reported_by"], *_decider(record)])
     return {
-        "sanction": sanction_line(record, resource, now, viewer),
+        "sanction": line,
         "resource": resource,
         "names": names,
         "proposing": proposing(node) if active else {"may_propose": False, "topic": ""},
@@ -63,30 +66,33 @@ def is_active(state: State, did: str) -> bool:
 
 
 def sanction_line(
-    record: Mapping[str, Any], resource: Mapping[str, Any], now: str, viewer: str | None
+    rules: DryRun,
+    record: Mapping[str, Any],
+    resource: Mapping[str, Any],
+    now: str,
+    viewer: str | None,
 ) -> dict[str, Any]:
-    """A sanction with its words, the appeal's deadline, and the viewer's part in it."""
+    """A sanction with its words, the appeal's deadline, and the viewer's part in it: whether
+    they may appeal it or decide its appeal, each asked of the rules (grounds and a reason
+    stand in for what the viewer will write), and why an unfit steward may not decide."""
     appeals = resource["rules"]["appeals"]
     deadline = later(record["at"], appeals["days"] * DAY)
     open_appeal = record["appeal"] is not None and record["decision"] is None
-    is_member = viewer == record["member"]
-    can_appeal = (
-        is_member
-        and record["status"] != REFERRED
-        and record["appeal"] is None
-        and now < utc_stamp(parse_utc(deadline))
+    ref = {"sanction": record["id"]}
+    verdicts = ask_each(
+        rules,
+        viewer,
+        {
+            "appeal": (APPEAL_FILED, {**ref, "grounds": "?"}),
+            "decide": (APPEAL_DECIDED, {**ref, "outcome": "upheld", "reason": "?"}),
+        },
     )
     decide_refusal = None
-    can_decide = False
-    hears = open_appeal and record["appeal"]["by"] == "stewards"
-    if hears and viewer is not None and is_steward(resource, viewer):
-        if viewer in (record["reported_by"], record["member"]):
-            decide_refusal = (
-                "You reported this breach or were sanctioned by it, so another steward "
-                "decides the appeal."
-            )
-        else:
-            can_decide = True
+    if verdicts["decide"].code == "not_impartial":
+        decide_refusal = (
+            "You reported this breach or were sanctioned by it, so another steward "
+            "decides the appeal."
+        )
     ladder = resource["rules"]["sanctions"]["ladder"]
     step = ladder[record["step"]] if record["step"] < len(ladder) else {"kind": record["sanction"]}
     return {
@@ -97,8 +103,8 @@ def sanction_line(
         "appeal_deadline": deadline,
         "appeals_by": appeals["by"],
         "appeal_closed": now >= utc_stamp(parse_utc(deadline)),
-        "can_appeal": can_appeal,
-        "can_decide": can_decide,
+        "can_appeal": verdicts["appeal"].ok,
+        "can_decide": verdicts["decide"].ok,
         "decide_refusal": decide_refusal,
         "to_assembly": (open_appeal and record["appeal"]["by"] == "proposal")
         or (record["status"] == REFERRED and record["decision"] is None),

@@ -25,6 +25,8 @@ from commonweal.domain.commons.records import (
     SANCTIONS,
     SCHEDULES,
 )
+from commonweal.domain.commons.resources import CONDITION_REPORTED
+from commonweal.domain.commons.rounds import ENTERED
 from commonweal.domain.errors import DomainError
 from commonweal.domain.governance.records import ALTERNATIVES, PROPOSALS
 from commonweal.domain.state import State
@@ -54,6 +56,7 @@ from commonweal.node.commons_words import (
     money,
     rules_in_words,
 )
+from commonweal.node.dry_run import ask_each
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 
@@ -165,7 +168,8 @@ def resource_page(
     viewer may do."""
     now = now_stamp(node)
     first = first_day(week, node.clock())
-    with node.reading() as state:
+    with node.dry_run() as asking:
+        state = asking.state
         record = state.get(RESOURCES, resource_id)
         if record is None:
             raise Rejected("not_found", f"there is no shared resource {resource_id}")
@@ -181,6 +185,14 @@ def resource_page(
         rounds = [dict(r) for _i, r in sorted(state.items(ROUNDS)) if r["resource"] == resource_id]
         refusal = booking_refusal(state, record, viewer, now)
         rights = use_refusal(state, record, viewer, now)
+        about = {"resource": resource_id}
+        # Reporting the condition it is in now: what anyone who may report sends at least
+        # (only stewards and monitors report it out of service, or back in).
+        report = ask_each(
+            asking,
+            viewer,
+            {"it": (CONDITION_REPORTED, {**about, "condition": record["condition"]})},
+        )["it"]
         mine = (
             [
                 dict(state.get(BOOKINGS, b))
@@ -239,9 +251,7 @@ def resource_page(
         "rights": rights,
         "mine": mine,
         "role": role,
-        # Only stewards and monitors report on a resource out of service (they bring it back).
-        "may_report": viewer is not None
-        and (role is not None or (rights is None and record["condition"] != "out_of_service")),
+        "may_report": report.ok,
         "proposals": proposals,
         "now": now,
     }
@@ -285,9 +295,9 @@ def round_page(node: Node, round_id: int, viewer: str | None) -> dict[str, Any]:
     won which unit and who was passed over, so anyone can re-draw it."""
     view = commons.round_view(node, round_id)  # the lottery's tickets, computed from the seed
     now = now_stamp(node)
-    with node.reading() as state:
-        record = dict(state.get(RESOURCES, view["resource"]))
-        may_enter = use_refusal(state, record, viewer, now)
+    with node.dry_run() as rules:
+        record = dict(rules.state.get(RESOURCES, view["resource"]))
+        entry = rules.check(ENTERED, viewer, {"round": round_id}) if viewer else None
     entered = {did: index for did, index in view["entries"]}
     won = {a["member"]: a["unit"] for a in view["allocation"] or []}
     names = names_of(node, entered)
@@ -320,6 +330,9 @@ def round_page(node: Node, round_id: int, viewer: str | None) -> dict[str, Any]:
         "is_open": is_open,
         "awaiting_draw": view["status"] == "open" and not is_open,
         "entered": viewer in entered if viewer else False,
-        "refusal": may_enter if is_open else None,
+        # Why the viewer may not enter, as the rule says it (signed out: the page says so).
+        "refusal": {"code": entry.code, "message": entry.detail}
+        if is_open and entry is not None and not entry.ok
+        else None,
         "my_unit": won.get(viewer) if viewer else None,
     }
