@@ -165,6 +165,8 @@ def steward_page(node: Node, did: str, permissions: Iterable[str]) -> dict[str, 
         "members": by_name([{"did": m, "name": names.get(m)} for m in members if m != did]),
         "names": names,
         "titles": {rid: r["title"] for rid, r in resources.items()},
+        # The registration form's body (the rules the registrar writes) is not known yet;
+        # the rule's first check is this permission, so the form asks only that.
         "may_register": "commons.register" in set(permissions),
         "now": now,
     }

@@ -118,7 +118,10 @@ def sanction_line(
 
 def proposing(node: Node) -> dict[str, Any]:
     """Whether the constitution has the ``commons`` kind of proposal (rules changes, appeals
-    and referrals go to the assembly through it), and the topic to file them under."""
+    and referrals go to the assembly through it), and the topic to file them under.
+
+    Not a dry run: the form leads to a proposal whose alternatives and actions the member
+    writes, so there is no single event to ask about; the kind is what the page needs."""
     try:
         constitution = governance.constitution(node)["constitution"]
     except Rejected:

@@ -68,7 +68,11 @@ def booking_refusal(
 ) -> dict[str, str] | None:
     """Why ``did`` cannot book the resource now (``{code, message}``), or None if they can.
 
-    The same checks, in the same order, as the booking rule; the rule still decides.
+    Not a dry run (:mod:`commonweal.node.dry_run`): a booking names a slot the member has
+    not chosen yet, so no single event asks "may they book it at all?". This calls the
+    booking rule's own checks (rights, in service), in its order, and counts the
+    bookings held against its limit; the slot's checks (overlap, hours, advance) are the
+    rule's alone, and it still decides.
     """
     if record["rules"]["allocation"] != "first_come":
         if record["rules"]["allocation"] == "open":
