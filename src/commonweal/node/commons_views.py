@@ -1,9 +1,13 @@
-"""What the commons pages show: the registry, a resource with its week, rounds, sanctions,
-a member's standing and the steward's console, gathered from the log's projection.
+"""What the commons pages show: the registry, a resource with its week, and a round with
+its draw, gathered from the log's projection. Sanctions are read in
+:mod:`commonweal.node.commons_sanction_views`; a member's standing and the stewards'
+console in :mod:`commonweal.node.commons_console_views`; what they share in
+:mod:`commonweal.node.commons_view_parts`.
 
-Reads only. Each function takes the state once (``node.reading()``), then names people
-outside the lock. Times are compared in the normal form bookings use
-(``YYYY-MM-DDTHH:MM:SSZ``), so strings compare as times. The rules in words come from
+Reads only. Each function takes the state once (``node.reading()``, or ``node.dry_run()``
+where it asks the rules what the viewer may do), then names people outside the lock.
+Times are compared in the normal form bookings use (``YYYY-MM-DDTHH:MM:SSZ``), so
+strings compare as times. The rules in words come from
 :mod:`commonweal.node.commons_words`; the week grid from :mod:`commonweal.node.commons_week`.
 """
 
