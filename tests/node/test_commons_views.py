@@ -15,6 +15,8 @@ from commonweal.domain.commons.rules import parse_rules
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.read_models import commons as commons_views
+from commonweal.node.read_models import commons_console as commons_console_views
+from commonweal.node.read_models import commons_sanctions as commons_sanction_views
 from commonweal.node.read_models.commons_week import first_day, week_grid
 from commonweal.node.read_models.commons_words import (
     PRINCIPLES,
@@ -220,20 +222,22 @@ def test_a_sanction_who_appeals_and_who_decides(community: Community) -> None:
     warning = community.act(
         "alice", BREACH, {"resource": room, "member": community.did("dana"), "rule": "Tidy up"}
     ).index
-    as_dana = commons_views.sanction_page(community.node, warning, community.did("dana"))
+    as_dana = commons_sanction_views.sanction_page(community.node, warning, community.did("dana"))
     assert as_dana["sanction"]["can_appeal"] and as_dana["sanction"]["what"] == "a warning"
     community.act("dana", "commons.appeal.filed", {"sanction": warning, "grounds": "I did."})
-    bob = commons_views.sanction_page(community.node, warning, community.did("bob"))["sanction"]
-    alice = commons_views.sanction_page(community.node, warning, community.did("alice"))
+    bob = commons_sanction_views.sanction_page(community.node, warning, community.did("bob"))[
+        "sanction"
+    ]
+    alice = commons_sanction_views.sanction_page(community.node, warning, community.did("alice"))
     assert bob["can_decide"] and not bob["decide_refusal"]
     assert (
         not alice["sanction"]["can_decide"]
         and "another steward" in alice["sanction"]["decide_refusal"]
     )
-    console = commons_views.steward_page(community.node, community.did("bob"), [])
+    console = commons_console_views.steward_page(community.node, community.did("bob"), [])
     assert [s["id"] for s in console["appeals"]] == [warning]
     assert console["records"][0]["next"].startswith("booking rights suspended for 14 days")
-    standing = commons_views.standing_page(community.node, community.did("dana"))
+    standing = commons_console_views.standing_page(community.node, community.did("dana"))
     assert standing["sanctions"][0]["appeal"]["grounds"] == "I did."
     assert not standing["sanctions"][0]["can_appeal"]  # once only
     assert verified(community)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,86 +14,87 @@ from commonweal.domain.credit import mtcs
 from commonweal.node.kernel.verify import verify_log
 from commonweal.node.read_models import credit as credit_views
 from commonweal.node.read_models import treasury as treasury_views
+from commonweal.node.read_models import treasury_expenses as expense_views
 from commonweal.node.read_models.credit import cycles
-from commonweal.node.read_models.treasury import expense_actions
+from commonweal.node.read_models.treasury_expenses import STILL_A_DRAFT
 from tests.community import Community
-from tests.treasury import as_node, income, open_treasury, pending_expense
-from tests.vectors import find_vectors
-
-SUBMITTER, PAYEE, TREASURER, OTHER = (
-    "did:key:z6MkS",
-    "did:key:z6MkP",
-    "did:key:z6MkT",
-    "did:key:z6MkO",
+from tests.governance import admit
+from tests.treasury import (
+    approved_expense,
+    as_node,
+    draft_expense,
+    income,
+    open_treasury,
+    pending_expense,
 )
-SPENDS = ["treasury.spend"]
-
-
-def an_expense(status: str, approvals: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "status": status,
-        "submitter": SUBMITTER,
-        "payee": PAYEE,
-        "approvals": approvals or [],
-    }
+from tests.vectors import find_vectors
 
 
 def allowed(may: dict[str, Any]) -> set[str]:
     return {name for name, value in may.items() if value is True}
 
 
-@pytest.mark.parametrize(
-    ("status", "viewer", "active", "permissions", "approvals", "expected", "why"),
-    [
-        ("DRAFT", SUBMITTER, True, [], [], {"submit", "cancel"}, None),
-        ("DRAFT", SUBMITTER, False, [], [], {"cancel"}, None),
-        ("DRAFT", TREASURER, True, SPENDS, [], set(), "still a draft"),
-        ("PENDING", SUBMITTER, True, [], [], {"cancel"}, "Treasurers"),
-        ("PENDING", OTHER, True, [], [], set(), "Treasurers"),
-        ("PENDING", TREASURER, False, SPENDS, [], set(), "Treasurers"),
-        ("PENDING", TREASURER, True, SPENDS, [], {"approve", "reject"}, "once it is approved"),
-        (
-            "PENDING",
-            TREASURER,
-            True,
-            SPENDS,
-            [TREASURER],
-            {"reject"},
-            "1 more treasurer's approval",
-        ),
-        ("PENDING", SUBMITTER, True, SPENDS, [], {"cancel"}, "You submitted this expense"),
-        ("PENDING", PAYEE, True, SPENDS, [], set(), "You are to be paid by this expense"),
-        ("APPROVED", TREASURER, True, SPENDS, [OTHER, "x"], {"pay", "reject"}, None),
-        ("APPROVED", PAYEE, True, SPENDS, [OTHER, "x"], set(), "Nobody decides on their own"),
-        ("APPROVED", SUBMITTER, True, [], [OTHER, "x"], {"cancel"}, "Treasurers"),
-        ("PAID", SUBMITTER, True, SPENDS, [], set(), None),
-        ("REJECTED", TREASURER, True, SPENDS, [], set(), None),
-        ("CANCELED", SUBMITTER, True, [], [], set(), None),
-        ("PENDING", None, False, [], [], set(), None),
-    ],
-)
-def test_who_may_act_on_an_expense_and_why_not(
-    status: str,
-    viewer: str | None,
-    active: bool,
-    permissions: list[str],
-    approvals: list[str],
-    expected: set[str],
-    why: str | None,
-) -> None:
-    may = expense_actions(
-        an_expense(status, approvals),
-        viewer,
-        active=active,
-        permissions=permissions,
-        required=2,
+def offered(community: Community, expense: int, name: str | None) -> tuple[set[str], str]:
+    """The actions the expense page offers ``name`` (None: signed out), and its reasons."""
+    viewer = community.did(name) if name else None
+    may = expense_views.expense_page(community.node, expense, viewer)["may"]
+    return allowed(may), " ".join(may["why_not"])
+
+
+def test_who_may_act_on_an_expense_and_why_not(community: Community) -> None:
+    """Each button is offered exactly when the node would take its event: every action
+    shown is then accepted, and the reasons follow the rule's refusal."""
+    open_treasury(community, approvals=2)
+    admit(community, "gus")  # a member who is not a treasurer
+    income(community, 10_000)
+    draft = draft_expense(community, "finn", 500)
+    assert offered(community, draft, "finn") == ({"submit", "cancel"}, "")
+    assert offered(community, draft, "dana") == (set(), STILL_A_DRAFT)
+    pending = pending_expense(community, "finn", 700)
+    assert offered(community, pending, "finn")[0] == {"cancel"}
+    assert "Treasurers" in offered(community, pending, "finn")[1]
+    assert "Treasurers" in offered(community, pending, "gus")[1]
+    assert offered(community, pending, "dana") == (
+        {"approve", "reject"},
+        "It is paid once it is approved.",
     )
-    assert allowed(may) == expected
-    reasons = " ".join(may["why_not"])
-    if why is None:
-        assert reasons == ""
-    else:
-        assert why in reasons, reasons
+    community.act("dana", "treasury.expense.approved", {"expense": pending})
+    may, why = offered(community, pending, "dana")
+    assert may == {"reject"} and "1 more treasurer's approval" in why
+    assert community.refused("dana", "treasury.expense.approved", {"expense": pending}) == (
+        "already_approved"
+    )
+    for_dana = pending_expense(community, "finn", 300, payee=community.did("dana"))
+    may, why = offered(community, for_dana, "dana")
+    assert may == {"reject"} and "You are to be paid by this expense" in why  # as the rule says
+    community.act("dana", "treasury.expense.rejected", {"expense": for_dana, "reason": "mine"})
+    community.act("erin", "treasury.expense.approved", {"expense": pending})
+    assert offered(community, pending, "erin")[0] == {"pay", "reject"}
+    assert offered(community, pending, "carol")[0] == {"pay", "reject"}
+    assert offered(community, pending, "finn")[0] == {"cancel"}
+    assert offered(community, pending, None) == (set(), "")
+    community.act("carol", "treasury.expense.paid", {"expense": pending})  # offered, accepted
+    for name in ("finn", "carol", "dana"):
+        assert offered(community, pending, name) == (set(), "")
+    community.act("finn", "treasury.expense.cancelled", {"expense": draft})
+    assert offered(community, draft, "finn") == (set(), "")
+
+
+def test_pay_is_offered_while_the_fund_can_pay_something(community: Community) -> None:
+    """The form pays up to the approved amount: a fund holding less can still pay part of
+    it (offered, with the page's warning); an empty fund cannot (hidden, and why)."""
+    open_treasury(community, approvals=1)
+    income(community, 200, to="fund:roof")
+    expense = approved_expense(community, "finn", 900, approvers=["dana"], fund="roof")
+    may, _why = offered(community, expense, "erin")
+    assert "pay" in may
+    community.act("erin", "treasury.expense.paid", {"expense": expense, "amount": 200})
+    empty = approved_expense(community, "finn", 900, approvers=["dana"], fund="roof")
+    may, why = offered(community, empty, "erin")
+    assert "pay" not in may and "reject" in may
+    assert why and why[0].isupper(), why
+    code = community.refused("erin", "treasury.expense.paid", {"expense": empty, "amount": 1})
+    assert code == "insufficient_funds"
 
 
 def test_the_actions_agree_with_the_rules(community: Community) -> None:
@@ -104,13 +104,13 @@ def test_the_actions_agree_with_the_rules(community: Community) -> None:
     income(community, 10_000)
     theirs = pending_expense(community, "finn", 2_000)
     own = pending_expense(community, "dana", 1_000)
-    page = treasury_views.expense_page(community.node, theirs, community.did("dana"))
+    page = expense_views.expense_page(community.node, theirs, community.did("dana"))
     assert page["may"]["approve"] and not page["may"]["pay"]
     community.act("dana", "treasury.expense.approved", {"expense": theirs})
-    mine = treasury_views.expense_page(community.node, own, community.did("dana"))
+    mine = expense_views.expense_page(community.node, own, community.did("dana"))
     assert not mine["may"]["approve"] and "You submitted" in mine["may"]["why_not"][0]
     assert community.refused("dana", "treasury.expense.approved", {"expense": own}) == "own_expense"
-    after = treasury_views.expense_page(community.node, theirs, community.did("dana"))
+    after = expense_views.expense_page(community.node, theirs, community.did("dana"))
     assert [step["approval"] for step in after["history"]] == [None, None, 1]
     assert after["approvers"][0]["did"] == community.did("dana")
 

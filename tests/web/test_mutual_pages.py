@@ -121,9 +121,10 @@ def test_campaign_pages_show_progress_pledgers_and_outcomes(client: TestClient, 
     assert "2,500.00 EUR</strong>, held in escrow" in html
     sign_in(client, demo[1]["amara"])  # the author may cancel
     assert "campaigns.campaign.cancelled" in signed_forms(page(client, path))
-    sign_in(client, demo[1]["ivo"])  # has not pledged
+    sign_in(client, demo[1]["ivo"])  # has not pledged, and holds no EUR: the rule would refuse
     html = page(client, path)
-    assert "campaigns.pledge.made" in signed_forms(html) and "Withdraw my pledge" not in html
+    assert "campaigns.pledge.made" not in signed_forms(html) and "Withdraw my pledge" not in html
+    assert "holds too little EUR to pledge from" in html
     launch = page(client, "/campaigns/new")
     assert 'data-body="launch"' in launch and "dominant_assurance" in launch
 

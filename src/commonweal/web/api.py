@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.events import EventError, load_json
 from commonweal.node.kernel import queries
@@ -67,6 +68,30 @@ async def submit_events(submitter: Submitter, raw: bytes, admit: Admit | None = 
     return json_response({"receipts": [receipt_json(r) for r in receipts]}, status)
 
 
+CHECK_MEMBERS = frozenset({"type", "author", "body", "at"})
+
+
+def check_request(raw: bytes) -> dict[str, Any]:
+    """The body of ``POST /v1/events/check``: ``{"type", "author", "body", "at"?}``."""
+    try:
+        document = load_json(raw)
+    except EventError as error:
+        raise Rejected.from_error(error) from None
+    if not isinstance(document, dict) or not {"type", "author", "body"} <= set(document):
+        raise Rejected(
+            "invalid_request", 'a check is {"type", "author", "body", "at"?}: an unsigned event'
+        )
+    extra = sorted(set(document) - CHECK_MEMBERS)
+    if extra:
+        raise Rejected("invalid_request", f"a check has no member {extra[0]!r}")
+    for name in ("type", "author", "at"):
+        if name in document and not isinstance(document[name], str):
+            raise Rejected("invalid_request", f"{name} must be a string")
+    if not isinstance(document["body"], dict):
+        raise Rejected("invalid_request", "body must be a JSON object")
+    return document
+
+
 def router(node: Node, submitter: Submitter) -> APIRouter:
     """Routes over ``node``; submissions go through ``submitter``."""
     api = APIRouter()
@@ -99,6 +124,15 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
     @api.post("/v1/events/batch", status_code=201)
     async def submit_batch(request: Request) -> Response:
         return await submit_events(submitter, await _read_body(request, MAX_BATCH_BYTES))
+
+    @api.post("/v1/events/check")
+    async def check(request: Request) -> Response:
+        """Would this unsigned event be accepted now? Nothing is written (node.dry_run)."""
+        asked = check_request(await _read_body(request, MAX_EVENT_BODY))
+        verdict = await run_in_threadpool(
+            node.check, asked["type"], asked["author"], asked["body"], at=asked.get("at")
+        )
+        return json_response(verdict.as_json())
 
     @api.get("/v1/events")
     def list_events(

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import commons as commons_views
+from commonweal.node.read_models import commons_console as commons_console_views
+from commonweal.node.read_models import commons_sanctions as commons_sanction_views
 from commonweal.node.read_models.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.rendering import page_router, render, signed_in, viewer
@@ -29,22 +31,22 @@ def router(node: Node) -> APIRouter:
     @pages.get("/commons/standing", response_class=HTMLResponse)
     def standing(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "see your bookings and your standing in the commons")
-        page = commons_views.standing_page(node, me["did"])
-        page["proposing"] = commons_views.proposing(node)
+        page = commons_console_views.standing_page(node, me["did"])
+        page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-standing.html", page, me=me)
 
     @pages.get("/commons/steward", response_class=HTMLResponse)
     def console(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "use the commons stewards' console")
         may_register = "commons.register" in me["permissions"]
-        if not may_register and not commons_views.steward_of_anything(node, me["did"]):
+        if not may_register and not commons_console_views.steward_of_anything(node, me["did"]):
             raise Rejected(
                 "forbidden",
                 "the commons console is for the stewards and monitors of a shared resource",
             )
-        page = commons_views.steward_page(node, me["did"], me["permissions"])
-        page["form"] = commons_views.rules_form(node)
-        page["proposing"] = commons_views.proposing(node)
+        page = commons_console_views.steward_page(node, me["did"], me["permissions"])
+        page["form"] = commons_console_views.rules_form(node)
+        page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-steward.html", page, me=me)
 
     @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
@@ -56,7 +58,7 @@ def router(node: Node) -> APIRouter:
     @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
     def sanction(request: Request, sanction_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = commons_views.sanction_page(node, sanction_id, me["did"] if me else None)
+        page = commons_sanction_views.sanction_page(node, sanction_id, me["did"] if me else None)
         return render(request, node, "commons-sanction.html", page, me=me)
 
     @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
@@ -71,7 +73,7 @@ def router(node: Node) -> APIRouter:
             node, resource_id, me["did"] if me else None, week=week, unit=unit
         )
         if me and me["active"]:
-            page["form"] = commons_views.rules_form(node)
+            page["form"] = commons_console_views.rules_form(node)
         page["conditions"] = CONDITION_WORDS
         page["kind_one"] = KIND_ONE
         return render(request, node, "commons-resource.html", page, me=me)

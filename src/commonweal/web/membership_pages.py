@@ -77,17 +77,7 @@ def router(node: Node) -> APIRouter:
             {
                 "member": page,
                 "policy": policy,
-                "may_vouch": bool(
-                    me
-                    and me["active"]
-                    and page["status"] == "applicant"
-                    and policy["admission"] == "vouch"
-                    and me["did"] != did
-                    and me["did"] not in page["vouches"]
-                ),
-                "may_decide": bool(
-                    me and page["status"] == "applicant" and "membership.admit" in me["permissions"]
-                ),
+                **standing.application_actions(node, me["did"] if me else None, did),
                 "is_me": bool(me and me["did"] == did),
             },
             me=me,

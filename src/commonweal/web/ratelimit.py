@@ -59,6 +59,8 @@ FEDERATION_PREFIXES = ("/v1/federation", "/witness/", "/mirror/")
 TILE_PREFIX = "/log/tile/"
 SIGN_IN_PREFIX = "/session"
 BATCH_PATH = "/v1/events/batch"
+CHECK_PATH = "/v1/events/check"
+"""A dry run of an event: a POST, but it writes nothing, so it is charged as a read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +320,7 @@ def route_class(scope: Scope) -> str:
         return "federation"
     if path.startswith(SIGN_IN_PREFIX) and scope.get("method") == "POST":
         return "sign_in"
-    if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+    if scope.get("method") in ("GET", "HEAD", "OPTIONS") or path == CHECK_PATH:
         return "read"
     return "batch" if path == BATCH_PATH else "write"
 

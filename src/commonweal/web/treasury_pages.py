@@ -11,6 +11,7 @@ from commonweal.domain.treasury.records import SPEND
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import treasury as treasury_views
+from commonweal.node.read_models import treasury_expenses as expense_views
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.rendering import page_router, render, signed_in, viewer
@@ -52,7 +53,7 @@ def router(node: Node) -> APIRouter:
     def expenses(
         request: Request, status: str | None = None, fund: str | None = None
     ) -> HTMLResponse:
-        page = treasury_views.expenses_page(node, status=status or None, fund=fund or None)
+        page = expense_views.expenses_page(node, status=status or None, fund=fund or None)
         return render(
             request,
             node,
@@ -64,13 +65,13 @@ def router(node: Node) -> APIRouter:
     def new_expense(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "claim an expense")
         return render(
-            request, node, "treasury-expense-new.html", treasury_views.expense_form(node), me=me
+            request, node, "treasury-expense-new.html", expense_views.expense_form(node), me=me
         )
 
     @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
     def expense(request: Request, expense_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = treasury_views.expense_page(node, expense_id, me["did"] if me else None)
+        page = expense_views.expense_page(node, expense_id, me["did"] if me else None)
         return render(request, node, "treasury-expense.html", page, me=me)
 
     @pages.get("/treasury/transfer", response_class=HTMLResponse)

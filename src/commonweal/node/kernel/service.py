@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +36,7 @@ from commonweal.domain.errors import DomainError
 from commonweal.domain.registry import EventType, Registry
 from commonweal.domain.state import State
 from commonweal.node.kernel.config import NodeConfig
+from commonweal.node.kernel.dry_run import DryRun, Verdict
 from commonweal.node.kernel.errors import Rejected, Unavailable
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.proofs import ProofService
@@ -154,6 +155,20 @@ class Node:
         with self._lock:
             yield self.state
 
+    @contextmanager
+    def dry_run(self) -> Iterator[DryRun]:
+        """The state held still, with ``check`` to ask whether an event would be accepted
+        (applied on a savepoint and rolled back: nothing written, no ``seq`` used)."""
+        with self._lock:
+            yield DryRun(self)
+
+    def check(
+        self, event_type: str, author: str, body: Mapping[str, Any], *, at: str | None = None
+    ) -> Verdict:
+        """Whether ``author`` submitting ``event_type`` with ``body`` now would be logged."""
+        with self.dry_run() as rules:
+            return rules.check(event_type, author, body, at=at)
+
     @property
     def size(self) -> int:
         """How many entries the log holds."""
@@ -255,6 +270,10 @@ class Node:
         if len(event.canonical) > MAX_EVENT_BYTES:
             raise Rejected("event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes")
         return event
+
+    def check_unsigned_value(self, value: object) -> Prepared:
+        """:meth:`prepare_value` without the signature (the dry run's first half)."""
+        return self._check_unsigned(self._parse_value(value))
 
     def _check_unsigned(self, event: Event) -> Prepared:
         """The checks besides the signature: node, time, type and body."""

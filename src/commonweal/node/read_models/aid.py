@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.aid.claims import (
+    FULFILLED_EVENT,
+    OFFER_CLAIMED,
+    RELEASED,
+    REQUEST_ANSWERED,
+    SETTLED_EVENT,
+)
+from commonweal.domain.aid.messages import RELAYED
+from commonweal.domain.aid.posts import WITHDRAWN_EVENT
 from commonweal.domain.aid.records import (
     CATEGORIES,
     LIVE,
@@ -21,6 +30,7 @@ from commonweal.domain.aid.records import (
     recipient,
 )
 from commonweal.domain.aid.settlement import CREDIT, GIFT, HOURS
+from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.amounts import declared_units, minutes, money
 from commonweal.node.read_models.names import Names
@@ -101,12 +111,7 @@ def post_page(node: Node, post_id: int, viewer: str | None) -> dict[str, Any]:
         "other": names.person(other) if other else None,
         "recipient": recipient(post),
         "helper": helper(post),
-        "may_take_up": viewer is not None and role is None and status == "open",
-        "may_release": role is not None and status == "claimed",
-        "may_fulfil": role is not None and status == "claimed",
-        "may_settle": viewer is not None and viewer == recipient(post) and status in LIVE,
-        "may_withdraw": role == "author" and status in ("open", "claimed", "fulfilled"),
-        "may_message": role is not None and status in LIVE,
+        **post_actions(node, post, viewer, other),
         "matches": [_named(names, m) for m in aid.matches(node, post_id)]
         if status == "open"
         else [],
@@ -114,6 +119,43 @@ def post_page(node: Node, post_id: int, viewer: str | None) -> dict[str, Any]:
         "credit_units": credit_units(node, units),
         "now": aid.now(node),
     }
+
+
+COMMITMENT_STAND_IN = "sha256:" + "0" * 64
+"""A message's commitment, for asking whether a message may be relayed at all (the
+browser commits to each message it sends with a fresh salt)."""
+
+
+def post_actions(
+    node: Node, post: dict[str, Any], viewer: str | None, other: str | None
+) -> dict[str, bool]:
+    """What ``viewer`` may do with the post: each offered exactly when the node would
+    accept the event it sends (:mod:`commonweal.node.kernel.dry_run`). Settling is asked as a
+    gift, which any settlement the recipient may make also allows; a message with a
+    stand-in commitment to the other party."""
+    ref = {"post": post["id"]}
+    take_up = (
+        (REQUEST_ANSWERED, {"request": post["id"]})
+        if post["kind"] == REQUEST
+        else (OFFER_CLAIMED, {"offer": post["id"]})
+    )
+    with node.dry_run() as rules:
+        verdicts = ask_each(
+            rules,
+            viewer,
+            {
+                "may_take_up": take_up,
+                "may_release": (RELEASED, ref),
+                "may_fulfil": (FULFILLED_EVENT, ref),
+                "may_settle": (SETTLED_EVENT, {**ref, "as": GIFT}),
+                "may_withdraw": (WITHDRAWN_EVENT, ref),
+                "may_message": (
+                    RELAYED,
+                    {**ref, "to": other or "", "commitment": COMMITMENT_STAND_IN},
+                ),
+            },
+        )
+    return {name: verdict.ok for name, verdict in verdicts.items()}
 
 
 def mine(node: Node, did: str) -> dict[str, Any]:

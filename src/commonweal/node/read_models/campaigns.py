@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.campaigns.events import CANCELLED_EVENT, PLEDGE_WITHDRAWN, PLEDGED
 from commonweal.domain.campaigns.records import (
     ALL_OR_NOTHING,
     DOMINANT_ASSURANCE,
@@ -19,6 +20,7 @@ from commonweal.domain.campaigns.records import (
     closes_at,
 )
 from commonweal.domain.timestamps import reached
+from commonweal.node.kernel.dry_run import Verdict, ask_each
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.amounts import declared_units, percent
 from commonweal.node.read_models.names import Names
@@ -82,7 +84,6 @@ def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) ->
     ]
     pledges.sort(key=lambda row: (row["status"] != HELD, row["first_at"]))
     mine = next((row for row in pledges if row["pledger"] == viewer), None)
-    standing = mine is not None and mine["status"] == HELD
     taking = (
         view["status"] == OPEN
         and view["home_recognized"]
@@ -94,8 +95,14 @@ def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) ->
         "standing": [row for row in pledges if row["status"] == HELD],
         "mine": mine,
         "taking_pledges": taking,
-        "may_pledge": viewer is not None and taking and not standing,
-        "may_withdraw": taking and standing,
+        **_ask(
+            node,
+            viewer,
+            {
+                "may_pledge": (PLEDGED, {"campaign": campaign_id, "home": home}),
+                "may_withdraw": (PLEDGE_WITHDRAWN, {"campaign": campaign_id, "home": home}),
+            },
+        ),
         "now": now(node),
     }
 
@@ -156,6 +163,19 @@ def campaign_page(node: Node, campaign_id: int, viewer: str | None) -> dict[str,
     mine = next((row for row in pledges if row["pledger"] == viewer), None)
     taking = campaign["status"] == OPEN and not reached(now(node), campaign["deadline"])
     standing = mine is not None and mine["status"] == HELD
+    ref = {"campaign": campaign_id}
+    with node.dry_run() as rules:
+        verdicts = ask_each(
+            rules,
+            viewer,
+            {
+                "may_pledge": (PLEDGED, {**ref, "home": campaign["home"], **_smallest(campaign)}),
+                "may_withdraw": (PLEDGE_WITHDRAWN, ref),
+                "may_cancel": (CANCELLED_EVENT, ref),
+            },
+        )
+    actions = {name: verdict.ok for name, verdict in verdicts.items()}
+    refusal = verdicts["may_pledge"]
     return {
         "campaign": campaign,
         "network": network_counts(node, view),
@@ -163,18 +183,41 @@ def campaign_page(node: Node, campaign_id: int, viewer: str | None) -> dict[str,
         "standing": [row for row in pledges if row["status"] == HELD],
         "mine": mine,
         "taking_pledges": taking,
-        "may_pledge": viewer is not None
-        and taking
-        and not (standing and campaign["kind"] != ALL_OR_NOTHING),
-        "may_add": standing and campaign["kind"] == ALL_OR_NOTHING,
-        "may_withdraw": taking and standing,
-        "may_cancel": taking and viewer == campaign["author"],
+        **actions,
+        "pledge_refusal": None
+        if refusal.ok or standing or refusal.code == "signed_out"
+        else _pledge_refusal_words(refusal, campaign["unit"]),
+        # the pledge form's words: adding to a standing pledge, which only this kind allows
+        "may_add": actions["may_pledge"] and standing and campaign["kind"] == ALL_OR_NOTHING,
         "owed": view["owed"],
         "postings": _postings_in_words(names, campaigns.postings(node, campaign_id)),
         "closing": _closing(campaign, pledges),
         "units": declared_units(node),
         "now": now(node),
     }
+
+
+def _ask(
+    node: Node, viewer: str | None, actions: dict[str, tuple[str, dict[str, Any]]]
+) -> dict[str, bool]:
+    """Whether the node would accept each action's event from ``viewer`` now."""
+    with node.dry_run() as rules:
+        return {name: v.ok for name, v in ask_each(rules, viewer, actions).items()}
+
+
+def _pledge_refusal_words(refusal: Verdict, unit: str | None) -> str:
+    """Why the viewer cannot pledge, as the rule said it (their account named as theirs)."""
+    if refusal.code == "insufficient_funds":
+        return f"Your account on this node holds too little {unit} to pledge from."
+    return refusal.detail[:1].upper() + refusal.detail[1:].rstrip(".") + "."
+
+
+def _smallest(campaign: dict[str, Any]) -> dict[str, int]:
+    """The amount of the smallest pledge the form may send: none to a threshold pledge
+    (a pledge to act), the price to a dominant assurance contract, else one minor unit."""
+    if campaign["kind"] == THRESHOLD:
+        return {}
+    return {"amount": campaign["price"] if campaign["kind"] == DOMINANT_ASSURANCE else 1}
 
 
 def _progress(names: Names, record: dict[str, Any]) -> dict[str, Any]:

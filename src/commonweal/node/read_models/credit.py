@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.credit.limits import POLICIES
+from commonweal.domain.credit.obligations import FORGIVEN, SETTLED
 from commonweal.domain.credit.records import CLEARINGS, OBLIGATIONS, OPEN
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.treasury.records import UNITS
+from commonweal.node.kernel.dry_run import DryRun, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.treasury import names
@@ -52,7 +54,8 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
     """One mutual-credit unit: its policy, positions, the viewer's own, obligations and
     clearings, and how much a clearing would set off now."""
     people = names(node)
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
         record = state.get(UNITS, unit)
         policy = state.get(POLICIES, unit)
         if record is None:
@@ -60,7 +63,7 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
         if policy is None:
             raise Rejected("not_found", f"{unit} is not run as mutual credit on this node")
         obligations = [
-            _obligation(row, people, viewer)
+            {**_named(row, people), **_actions(rules, row, viewer)}
             for _id, row in sorted(state.items(OBLIGATIONS), reverse=True)
             if row["unit"] == unit
         ]
@@ -117,7 +120,7 @@ def clearing_page(node: Node, unit: str) -> dict[str, Any]:
             1 for _id, row in state.items(OBLIGATIONS) if row["unit"] == unit and row["open"] > 0
         )
     setoffs = [
-        {**_obligation(involved[item["obligation"]], people, None), "setoff": item["amount"]}
+        {**_named(involved[item["obligation"]], people), "setoff": item["amount"]}
         for item in preview["claim"]["setoffs"]
     ]
     found = cycles(setoffs)
@@ -196,14 +199,23 @@ def _shown(rows: list[dict[str, Any]], viewer: str | None, limit: int) -> list[d
     return [r for r in rows if id(r) in keep]
 
 
-def _obligation(row: dict[str, Any], people: dict[str, str], viewer: str | None) -> dict[str, Any]:
+def _named(row: dict[str, Any], people: dict[str, str]) -> dict[str, Any]:
     return {
         **row,
         "debtor_name": _name(people, row["debtor"]),
         "creditor_name": _name(people, row["creditor"]),
-        "may_settle": viewer == row["debtor"] and row["open"] > 0,
-        "may_forgive": viewer == row["creditor"] and row["open"] > 0,
     }
+
+
+def _actions(rules: DryRun, row: dict[str, Any], viewer: str | None) -> dict[str, bool]:
+    """Whether the viewer may settle or forgive the obligation, each asked of the rules
+    (:mod:`commonweal.node.kernel.dry_run`): settling as the smallest payment the form may send
+    (one minor unit), forgiving as the whole of what is open. Only its parties are asked:
+    the rules refuse anyone else (``not_author``), and a page lists up to a hundred."""
+    ref = {"obligation": row["id"]}
+    party = viewer if viewer in (row["debtor"], row["creditor"]) else None
+    asked = {"may_settle": (SETTLED, {**ref, "amount": 1}), "may_forgive": (FORGIVEN, ref)}
+    return {name: verdict.ok for name, verdict in ask_each(rules, party, asked).items()}
 
 
 def _is_active(node: Node, did: str) -> bool:

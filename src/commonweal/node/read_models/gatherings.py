@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.gatherings.checkins import CODE_REVEALED
 from commonweal.domain.gatherings.records import (
     ATTENDANCE,
     CLAIMED,
@@ -19,11 +20,13 @@ from commonweal.domain.gatherings.records import (
     WAITLISTED,
     key,
 )
+from commonweal.domain.gatherings.rsvps import RSVP_GIVEN
 from commonweal.domain.membership.records import ACTIVE, CREDENTIALS, MEMBERS
 from commonweal.domain.timestamps import later, utc_stamp
+from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.read_models.commons import by_name, names_of
+from commonweal.node.read_models.commons_parts import by_name, names_of
 from commonweal.node.services import gatherings
 
 PHASE_WORDS = {
@@ -69,7 +72,16 @@ def gathering_page(node: Node, gathering_id: int, viewer: str | None) -> dict[st
     viewer, their RSVP, their place on the waitlist, self check-in, and their credential."""
     view = gatherings.gathering_view(node, gathering_id)
     now = utc_stamp(node.clock())
-    with node.reading() as state:
+    with node.dry_run() as rules:
+        state = rules.state
+        answers = ask_each(
+            rules,
+            viewer,
+            {
+                response: (RSVP_GIVEN, {"gathering": gathering_id, "response": response})
+                for response in ("yes", "no")
+            },
+        )
         active = bool(viewer and (state.get(MEMBERS, viewer) or {}).get("status") == ACTIVE)
         credential = _credential_number(state, viewer, gathering_id) if viewer else None
         keeps_waitlist = bool(state.get(GATHERINGS, gathering_id)["waitlist"])
@@ -103,7 +115,9 @@ def gathering_page(node: Node, gathering_id: int, viewer: str | None) -> dict[st
         "credential": credential,
         "keeps_waitlist": keeps_waitlist,
         "active": active,
-        "may_rsvp": active and when in ("upcoming", "on"),
+        # The rule takes a yes or a no from this viewer now (a full gathering that keeps no
+        # waitlist refuses only the place: the page says so rather than hide the section).
+        "may_rsvp": answers["yes"].ok or answers["no"].ok or answers["yes"].code == "full",
         "is_organiser": bool(viewer and viewer in view["organisers"]),
         "checkin_opens": opens,
         "self_checkin_open": view["self_checkin"] and when in ("upcoming", "on") and opens <= now,
@@ -120,8 +134,11 @@ def checkin_page(node: Node, gathering_id: int, organiser: str) -> dict[str, Any
     if organiser not in view["organisers"]:
         raise Rejected("forbidden", "only the gathering's organisers check attendees in")
     now = utc_stamp(node.clock())
-    with node.reading() as state:
-        members = sorted(str(d) for d, r in state.items(MEMBERS) if r["status"] == ACTIVE)
+    with node.dry_run() as rules:
+        members = sorted(str(d) for d, r in rules.state.items(MEMBERS) if r["status"] == ACTIVE)
+        # Asked with a stand-in code: the organiser types the real one, and a wrong code is
+        # the rule's last check, so any other refusal means there is nothing to reveal now.
+        reveal = rules.check(CODE_REVEALED, organiser, {"gathering": gathering_id, "code": "?"})
     rsvps = {r["member"]: r for r in view["rsvps"]}
     attendance = {a["member"]: a for a in view["attendance"]}
     names = names_of(node, [*members, *attendance])
@@ -157,7 +174,7 @@ def checkin_page(node: Node, gathering_id: int, organiser: str) -> dict[str, Any
         "opens": opens,
         "closes": closes,
         "claims": [a for a in view["attendance"] if a["status"] == CLAIMED],
-        "may_reveal": view["self_checkin"] and view["code_revealed_at"] is None and when == "over",
+        "may_reveal": reveal.ok or reveal.code == "wrong_code",
         "names": names,
         "now": now,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.membership.lifecycle import APPROVED, DECLINED, VOUCHED
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
     ACTIVE,
@@ -18,6 +19,7 @@ from commonweal.domain.membership.records import (
     ROLES,
     permissions_of,
 )
+from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials, membership
@@ -112,6 +114,24 @@ def member_page(node: Node, did: str) -> dict[str, Any]:
         "role_permissions": {r: roles.get(r, {}).get("permissions", []) for r in entry["roles"]},
         "credentials": held_credentials(node, did),
     }
+
+
+def application_actions(node: Node, viewer: str | None, applicant: str) -> dict[str, bool]:
+    """Whether ``viewer`` may vouch for, approve or decline ``applicant``'s application now:
+    each offered exactly when the node would accept its event
+    (:mod:`commonweal.node.kernel.dry_run`)."""
+    ref = {"applicant": applicant}
+    with node.dry_run() as rules:
+        verdicts = ask_each(
+            rules,
+            viewer,
+            {
+                "may_vouch": (VOUCHED, ref),
+                "may_approve": (APPROVED, ref),
+                "may_decline": (DECLINED, ref),
+            },
+        )
+    return {name: verdict.ok for name, verdict in verdicts.items()}
 
 
 def held_credentials(node: Node, did: str) -> list[dict[str, Any]]:

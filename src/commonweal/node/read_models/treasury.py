@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.credit.limits import POLICIES
-from commonweal.domain.membership.records import ACTIVE, MEMBERS, permissions_of
+from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import kind_of, member_of
 from commonweal.domain.treasury.budgets import budget_vs_actual
@@ -32,7 +32,6 @@ from commonweal.domain.treasury.records import (
     ENTRIES,
     EXPENSES,
     FUNDS,
-    SPEND,
     UNITS,
 )
 from commonweal.node.kernel.errors import Rejected
@@ -49,14 +48,6 @@ STATUS_WORDS = {
     PAID: "Paid",
     REJECTED: "Rejected",
     CANCELED: "Cancelled",
-}
-STEP_WORDS = {
-    "drafted": "Drafted",
-    "submitted": "Submitted for approval",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "cancelled": "Cancelled",
-    "paid": "Paid",
 }
 KIND_WORDS = {
     "transfer": "Transfer",
@@ -103,7 +94,7 @@ def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
     the world outside; recent movements; budgets against actual; the viewer's own balances."""
     people = names(node)
     with node.reading() as state:
-        funds = _funds(state)
+        funds = funds_of(state)
         units = []
         for code, unit in sorted(state.items(UNITS)):
             held = dict(balances_in(state, str(code)))
@@ -132,14 +123,14 @@ def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
             budget_vs_actual(state, str(key[0]), str(key[1]))  # type: ignore[index]
             for key, _budget in sorted(state.items(BUDGETS))
         ]
-        counts = _status_counts(state)
+        counts = status_counts(state)
         mine = _own_balances(state, viewer) if viewer else []
         policy = current_policy(state)
     for budget in budgets:
         budget["fund_title"] = funds.get(budget["fund"], {}).get("title", budget["fund"])
     return {
         "units": units,
-        "unit_records": _unit_records(node),
+        "unit_records": unit_records(node),
         "recent": recent,
         "budgets": budgets,
         "counts": counts,
@@ -164,7 +155,7 @@ def ledger_page(
     with node.reading() as state:
         if unit is not None and state.get(UNITS, unit) is None:
             raise Rejected("not_found", f"this node has declared no unit {unit}")
-        funds = _funds(state)
+        funds = funds_of(state)
         page, older, newer = _newest(state, unit, account, before, limit)
         entries = [describe(entry, funds, people) for _i, entry in page]
         choices = _account_choices(state, funds, people)
@@ -176,7 +167,7 @@ def ledger_page(
         "account": account,
         "account_title": account_words(account, funds, people) if account else None,
         "accounts": choices,
-        "unit_records": _unit_records(node),
+        "unit_records": unit_records(node),
     }
 
 
@@ -200,201 +191,41 @@ def describe(
     }
 
 
-def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[str, Any]:
-    """Expenses of one status (or all), newest first, with how many there are of each."""
-    if status is not None and status not in STATUSES:
-        raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
-    people = names(node)
-    with node.reading() as state:
-        funds = _funds(state)
-        if fund is not None and fund not in funds:
-            raise Rejected("not_found", f"there is no fund {fund!r}")
-        found = [
-            {
-                **expense,
-                "fund_title": funds.get(expense["fund"], {}).get("title", expense["fund"]),
-                "submitter_name": _name(people, expense["submitter"]),
-            }
-            for _id, expense in sorted(state.items(EXPENSES), reverse=True)
-            if status in (None, expense["status"]) and fund in (None, expense["fund"])
-        ]
-        counts = _status_counts(state)
-        required = current_policy(state)["approvals_required"]
-    return {
-        "expenses": found,
-        "counts": counts,
-        "status": status,
-        "fund": fund,
-        "funds": funds,
-        "required": required,
-        "unit_records": _unit_records(node),
-    }
-
-
-def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, Any]:
-    """One expense: its items, receipts, history in words, the fund's balance, and what the
-    viewer may do with it — and, for each thing they may not, why."""
-    people = names(node)
-    with node.reading() as state:
-        record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
-        if record is None:
-            raise Rejected("not_found", f"there is no expense {expense_id}")
-        funds = _funds(state)
-        required = current_policy(state)["approvals_required"]
-        held = balance(state, f"fund:{record['fund']}", record["unit"])
-        member = state.get(MEMBERS, viewer) if viewer else None
-        rights = sorted(permissions_of(state, viewer)) if viewer else []
-        budget_line = _line_title(state, record["fund"], record["unit"], record["line"])
-    history = []
-    approvals = 0
-    for step in record["history"]:
-        approvals += step["action"] == "approved"
-        history.append(
-            {
-                **step,
-                "words": STEP_WORDS.get(step["action"], step["action"].capitalize()),
-                "name": _name(people, step["by"]),
-                "approval": approvals if step["action"] == "approved" else None,
-            }
-        )
-    active = bool(member and member["status"] == ACTIVE)
-    return {
-        "expense": record,
-        "history": history,
-        "status_words": STATUS_WORDS[record["status"]],
-        "required": required,
-        "fund_title": funds.get(record["fund"], {}).get("title", record["fund"]),
-        "fund_balance": held,
-        "line_title": budget_line,
-        "submitter_name": _name(people, record["submitter"]),
-        "payee_name": _name(people, record["payee"]),
-        "approvers": [{"did": did, "name": _name(people, did)} for did in record["approvals"]],
-        "may": expense_actions(
-            record, viewer, active=active, permissions=rights, required=required
-        ),
-        "unit_records": _unit_records(node),
-    }
-
-
-def expense_actions(
-    expense: dict[str, Any],
-    viewer: str | None,
-    *,
-    active: bool,
-    permissions: list[str],
-    required: int,
-) -> dict[str, Any]:
-    """What ``viewer`` may do with ``expense`` now, and why each treasurer's action they
-    may not take is missing (the rules of domain/treasury/expenses.py, said in advance)."""
-    may: dict[str, Any] = {
-        "submit": False,
-        "cancel": False,
-        "approve": False,
-        "reject": False,
-        "pay": False,
-        "why_not": [],
-    }
-    status = expense["status"]
-    if viewer is None or status in (PAID, REJECTED, CANCELED):
-        return may
-    why: list[str] = may["why_not"]
-    submitter = viewer == expense["submitter"]
-    if submitter:
-        may["submit"] = status == DRAFT and active
-        may["cancel"] = True
-    if status == DRAFT:
-        if not submitter:
-            why.append("It is still a draft: only its submitter can send it for approval.")
-        return may
-    if not (active and SPEND in permissions):
-        why.append(
-            "Treasurers — members whose role carries the treasury.spend permission — approve, "
-            "reject and pay expenses; you do not hold it."
-        )
-        return may
-    if viewer in (expense["submitter"], expense["payee"]):
-        own = "submitted" if submitter else "are to be paid by"
-        why.append(
-            f"You {own} this expense, so you cannot approve, reject or pay it: another "
-            "treasurer must. Nobody decides on their own expense."
-        )
-        return may
-    may["reject"] = True
-    if status == PENDING:
-        if viewer in expense["approvals"]:
-            left = required - len(expense["approvals"])
-            why.append(
-                f"You have approved it; it needs {left} more "
-                + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
-            )
-        else:
-            may["approve"] = True
-        why.append("It is paid once it is approved.")
-    if status == APPROVED:
-        may["pay"] = True
-    return may
-
-
-def expense_form(node: Node) -> dict[str, Any]:
-    """What the new-expense form offers: funds, units, budget lines, and payees."""
-    with node.reading() as state:
-        funds = _funds(state)
-        lines = [
-            {
-                "fund": budget["fund"],
-                "unit": budget["unit"],
-                "budget": budget["name"],
-                "line": item["line"],
-                "title": item["title"],
-            }
-            for _key, budget in sorted(state.items(BUDGETS))
-            for item in budget["lines"]
-        ]
-        units = [u for _c, u in sorted(state.items(UNITS))]
-    return {
-        "funds": funds,
-        "units": units,
-        "lines": lines,
-        "members": _active_members(node),
-        "unit_records": _unit_records(node),
-    }
-
-
 def transfer_form(node: Node, viewer: str) -> dict[str, Any]:
     """The viewer's balances (with their limits) and where they may send money."""
     with node.reading() as state:
-        funds = _funds(state)
+        funds = funds_of(state)
         mine = _own_balances(state, viewer)
         member = state.get(MEMBERS, viewer)
     return {
         "mine": mine,
         "funds": funds,
-        "members": [m for m in _active_members(node) if m["did"] != viewer],
+        "members": [m for m in active_members(node) if m["did"] != viewer],
         "active": bool(member and member["status"] == ACTIVE),
-        "unit_records": _unit_records(node),
+        "unit_records": unit_records(node),
     }
 
 
 def income_form(node: Node) -> dict[str, Any]:
     """What the income form offers: the node and its funds, the units, kinds of income."""
     with node.reading() as state:
-        funds = _funds(state)
+        funds = funds_of(state)
         units = [u for _c, u in sorted(state.items(UNITS)) if u["kind"] == "fiat"]
         units = units or [u for _c, u in sorted(state.items(UNITS))]
     return {
         "funds": funds,
         "units": units,
         "sources": INCOME_SOURCES,
-        "unit_records": _unit_records(node),
+        "unit_records": unit_records(node),
     }
 
 
-def _unit_records(node: Node) -> dict[str, dict[str, Any]]:
+def unit_records(node: Node) -> dict[str, dict[str, Any]]:
     with node.reading() as state:
         return {str(code): dict(unit) for code, unit in state.items(UNITS)}
 
 
-def _funds(state: State) -> dict[str, Any]:
+def funds_of(state: State) -> dict[str, Any]:
     return {str(slug): fund for slug, fund in sorted(state.items(FUNDS))}
 
 
@@ -438,7 +269,7 @@ def _reference(entry: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
-def _status_counts(state: State) -> dict[str, int]:
+def status_counts(state: State) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for _id, expense in state.items(EXPENSES):
         counts[expense["status"]] += 1
@@ -482,7 +313,7 @@ def _account_choices(
     return choices + members_titled
 
 
-def _active_members(node: Node) -> list[dict[str, Any]]:
+def active_members(node: Node) -> list[dict[str, Any]]:
     found = [
         {"did": entry["did"], "name": entry["name"] or _short(entry["did"])}
         for entry in membership.directory(node)
@@ -491,18 +322,7 @@ def _active_members(node: Node) -> list[dict[str, Any]]:
     return sorted(found, key=lambda row: row["name"].lower())
 
 
-def _line_title(state: State, fund: str, unit: str, line: str) -> str:
-    if not line:
-        return ""
-    for _key, budget in sorted(state.items(BUDGETS)):
-        if budget["fund"] == fund and budget["unit"] == unit:
-            for item in budget["lines"]:
-                if item["line"] == line:
-                    return str(item["title"])
-    return line
-
-
-def _name(people: dict[str, str], did: str) -> str:
+def name_or_short(people: dict[str, str], did: str) -> str:
     return people.get(did) or _short(did)
 
 
