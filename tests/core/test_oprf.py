@@ -20,7 +20,7 @@ SUITE = _suite()
 
 
 def test_the_context_string_is_the_rfcs() -> None:
-    assert b"HashToGroup-" + oprf.CONTEXT == bytes.fromhex(SUITE["groupDST"])
+    assert bytes.fromhex(SUITE["groupDST"]) == b"HashToGroup-" + oprf.CONTEXT
 
 
 def test_derive_key_pair_matches_the_vector() -> None:

@@ -23,7 +23,9 @@ from commonweal.core.checkpoint import open_checkpoint
 from commonweal.core.events import EventError, leaf_bytes, parse_event
 from commonweal.core.merkle import ProofError, leaf_hash, verify_inclusion
 from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.domain.errors import DomainError
 from commonweal.domain.federation.calls import canonical
+from commonweal.domain.federation.people import count_once, parse_people
 from commonweal.domain.federation.precincts import CLOSED, OPENED
 
 PrecinctCheck = tuple[str, bool, str]
@@ -37,6 +39,8 @@ class Audit:
     vote: int
     checks: list[PrecinctCheck] = field(default_factory=list)
     totals: list[tuple[str, bool, str]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    """Each person two or more precincts reported: where they were counted, where not."""
 
     @property
     def ok(self) -> bool:
@@ -104,6 +108,10 @@ def _check_report(
     counted = {k: report[k] for k in ("electorate", "ballots", "patterns")}
     if canonical(logged) != canonical(counted):
         raise AuditFailure("the subtotal the alliance counted differs from the node's log")
+    try:
+        parse_people(report.get("people"), logged)
+    except DomainError as error:
+        raise AuditFailure(f"its people do not match its logged subtotal: {error}") from None
     return (
         f"subtotal of {report['ballots']} ballots ({report['electorate']} members) is entry "
         f"{source['closed']} of {checkpoint.origin}, proven under its checkpoint {checkpoint.size}"
@@ -122,15 +130,39 @@ def _check_totals(audit: Audit, record: dict[str, Any]) -> None:
     }
     audit.totals.append(("precincts", same, f"{len(counted)} precincts counted"))
     if record["weighting"] == "per_capita":
-        ballots = sum(r["ballots"] for r in reports.values())
-        electorate = sum(r["electorate"] for r in reports.values())
+        check_people(audit, reports, result)
+
+
+def check_people(audit: Audit, reports: dict[str, Any], result: dict[str, Any]) -> None:
+    """Recount the per-capita totals with each person once, list every person reported by
+    more than one precinct, and check the alliance counted exactly that."""
+    try:
+        once = count_once(reports)
+    except (KeyError, TypeError, ValueError) as error:
+        audit.totals.append(("people", False, f"the precincts' people cannot be read: {error}"))
+        return
+    audit.duplicates = once["duplicates"]
+    for duplicate in once["duplicates"]:
         audit.totals.append(
             (
-                "sum",
-                (ballots, electorate) == (result["participating"], result["electorate"]),
-                f"{ballots} ballots of {electorate} members in all",
+                "double-reported",
+                True,
+                f"person {duplicate['person'][:16]}… reported by "
+                f"{', '.join(duplicate['also_in'])} is also counted in "
+                f"{duplicate['counted_in']}: counted once, there",
             )
         )
+    ballots = sum(count for _ballot, count in once["patterns"])
+    electorate = once["electorate"]
+    counted = (result.get("participating"), result.get("electorate"))
+    audit.totals.append(
+        (
+            "sum",
+            (ballots, electorate) == counted,
+            f"{ballots} ballots of {electorate} distinct people in all"
+            + ("" if (ballots, electorate) == counted else f"; the alliance counted {counted}"),
+        )
+    )
 
 
 __all__ = ["Audit", "audit_vote"]

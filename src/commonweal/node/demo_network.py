@@ -37,6 +37,7 @@ from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node import governance
 from commonweal.node.demo import DemoClock
 from commonweal.node.federation import alliance as alliance_service
+from commonweal.node.federation import nullifiers
 from commonweal.node.federation.pledges import carried_body
 from commonweal.node.identity import NodeIdentity
 from commonweal.node.service import Node
@@ -270,7 +271,9 @@ def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None
             "precinct": opened[name],
             "closed": precinct["closed_index"],
         }
-        body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
+        evaluate = nullifiers.in_process(hub, place.node.identity.key_did, vote)
+        people = nullifiers.people_of(place.node, opened[name], evaluate)
+        body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source, "people": people}
         _as_member_node(place.node, hub, alliance.REPORTED, body)
     alliance_service.run_due(hub)
 

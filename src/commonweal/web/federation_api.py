@@ -26,6 +26,7 @@ from commonweal.node.federation import (
     alliance,
     evidence,
     mirror,
+    nullifiers,
     peers,
     rollback,
     visitors,
@@ -336,6 +337,16 @@ def router(federation: Federation) -> APIRouter:
     @api.get("/v1/federation/votes/{vote_id}")
     def vote(vote_id: Id) -> Response:
         return json_response(alliance.vote_view(node, vote_id))
+
+    @api.post("/v1/federation/votes/{vote_id}/nullifiers")
+    async def nullifiers_for(vote_id: Id, request: Request) -> Response:
+        """A member node's blinded elements, evaluated under the vote's OPRF key."""
+        signature, body = await signed(request, "nullifiers")
+        blinded = document(body, "blinded")["blinded"]
+        evaluated = await run_in_threadpool(
+            nullifiers.evaluate_for, node, signature.keyid, vote_id, blinded
+        )
+        return json_response({"evaluated": evaluated})
 
     @api.get("/v1/federation/precincts")
     def precincts() -> Response:

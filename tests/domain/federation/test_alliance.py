@@ -19,6 +19,7 @@ from commonweal.domain.governance.counters import COUNTERS, Count
 from commonweal.domain.governance.turnout import Turnout
 from commonweal.domain.state import State
 from commonweal.node.errors import Rejected
+from commonweal.node.federation.nullifiers import in_process, people_of
 from commonweal.node.verify import verify_log
 from tests.builders import Clock
 from tests.federation import alliance_constitution, as_node, make_place, recognition_body
@@ -77,7 +78,9 @@ class Network:
                 "precinct": self.precinct[name],
                 "closed": closed.index,
             }
-            body = {"vote": vote, "subtotal": subtotal, "source": source}
+            evaluate = in_process(self.alliance.node, place.node.identity.key_did, vote)
+            people = people_of(place.node, self.precinct[name], evaluate)
+            body = {"vote": vote, "subtotal": subtotal, "source": source, "people": people}
             as_node(place.node, self.alliance.node, alliance.REPORTED, body)
 
     def close(self, vote: int) -> dict[str, Any]:
@@ -193,6 +196,7 @@ def test_refusals_keep_every_log_honest(network: Network) -> None:
         "vote": vote,
         "subtotal": forged,
         "source": {"origin": "o", "precinct": 1, "closed": 2},
+        "people": [],
     }
     with pytest.raises(Rejected) as refused:
         as_node(aster, network.alliance.node, alliance.REPORTED, again)

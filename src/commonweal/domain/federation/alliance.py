@@ -24,12 +24,13 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.federation.calls import (
     ballot_options,
+    canonical,
     parse_call,
     parse_subtotal,
-    pool,
     pooled_turnout,
 )
 from commonweal.domain.federation.charter import DOUBLE_MAJORITY, ONE_NODE_ONE_VOTE, PER_CAPITA
+from commonweal.domain.federation.people import count_once, parse_people
 from commonweal.domain.fields import only
 from commonweal.domain.governance.constitution import (
     CONSTITUTION,
@@ -138,8 +139,9 @@ def apply_call(state: State, ctx: Context, call: dict[str, Any]) -> None:
 
 
 def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"}}``."""
-    only(body, {"vote", "subtotal", "source"})
+    """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"},
+    "people": [[nullifier, pattern | null], …]}`` (``people.py``)."""
+    only(body, {"vote", "subtotal", "source", "people"})
     source = body.get("source")
     if not isinstance(source, dict) or set(source) != {"origin", "precinct", "closed"}:
         raise InvalidBody('source is {"origin", "precinct", "closed"} of the member\'s log')
@@ -149,9 +151,12 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
     subtotal = body.get("subtotal")
     if not isinstance(subtotal, dict):
         raise InvalidBody("subtotal must be the precinct's subtotal")
+    if not isinstance(body.get("people"), list):
+        raise InvalidBody("people must list the precinct's nullifiers, one per member")
     return {
         "vote": parse_id(dict(body), "vote"),
         "subtotal": dict(subtotal),
+        "people": list(body["people"]),
         "source": {
             "origin": origin,
             "precinct": parse_id(source, "precinct"),
@@ -169,7 +174,17 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     if ctx.author in record["subtotals"]:
         raise Conflict("this node has reported its subtotal already", code="already_reported")
     subtotal = parse_subtotal(report["subtotal"], record["call"])
-    entry = {**subtotal, "source": report["source"], "at": ctx.received, "index": ctx.index}
+    raw = report["subtotal"]["patterns"]
+    if [canonical(b) for b, _c in raw] != [canonical(b) for b, _c in subtotal["patterns"]]:
+        raise InvalidBody("the subtotal's patterns must be in canonical order, as precincts log")
+    people = parse_people(report["people"], subtotal)
+    entry = {
+        **subtotal,
+        "people": people,
+        "source": report["source"],
+        "at": ctx.received,
+        "index": ctx.index,
+    }
     state.put(
         NETWORK_VOTES,
         record["id"],
@@ -268,9 +283,11 @@ def network_result(state: State, record: Mapping[str, Any], *, node_did: str) ->
 def _per_capita(
     state: State, record: Mapping[str, Any], reports: Mapping[str, Any], node_did: str
 ) -> dict[str, Any]:
-    electorate = sum(r["electorate"] for r in reports.values())
-    turnout = pooled_turnout(electorate, pool(reports.values()))
-    return _count(state, record, turnout, node_did)
+    """Every ballot pooled, each person counted once (``people.count_once``)."""
+    once = count_once(reports)
+    turnout = pooled_turnout(once["electorate"], once["patterns"])
+    counted = _count(state, record, turnout, node_did)
+    return {"duplicates": once["duplicates"], "dropped": once["dropped"], **counted}
 
 
 def local_choice(subtotal: Mapping[str, Any], threshold: Threshold) -> str:

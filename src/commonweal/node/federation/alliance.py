@@ -12,8 +12,10 @@ reports each closed precinct's subtotal, and its population, signed by its node 
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from commonweal.client.peers import PeerClient, PeerError
 from commonweal.core.events import EventError, parse_leaf
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.errors import DomainError
@@ -25,7 +27,7 @@ from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.timestamps import later, reached
 from commonweal.node.due import Refusals, StepKey, attempt
 from commonweal.node.errors import Rejected
-from commonweal.node.federation import mirror
+from commonweal.node.federation import mirror, nullifiers
 from commonweal.node.federation.service import Federation, log
 from commonweal.node.service import Node, Receipt
 
@@ -148,10 +150,29 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
                 "precinct": precinct["id"],
                 "closed": precinct["closed_index"],
             }
-            body = {"vote": vote["id"], "subtotal": precinct["subtotal"], "source": source}
+            people = nullifiers.people_of(node, precinct["id"], _over_http(client, vote["id"]))
+            body = {
+                "vote": vote["id"],
+                "subtotal": precinct["subtotal"],
+                "source": source,
+                "people": people,
+            }
             client.submit_as(node.identity.key, alliance.REPORTED, body)
             done.append(f"reported vote {vote['id']}")
     return done
+
+
+def _over_http(client: PeerClient, vote_id: int) -> nullifiers.Evaluate:
+    """Ask the alliance at ``client`` to evaluate blinded elements for ``vote_id``."""
+
+    def evaluate(blinded: list[bytes]) -> list[bytes]:
+        document = {"blinded": [base64.b64encode(b).decode() for b in blinded]}
+        answer = client.post_signed_json(f"/v1/federation/votes/{vote_id}/nullifiers", document)
+        if answer.status != 200:
+            raise PeerError(f"the alliance refused to evaluate nullifiers: {answer.text}")
+        return [base64.b64decode(e) for e in answer.json()["evaluated"]]
+
+    return evaluate
 
 
 def _open(federation: Federation, peer: dict[str, Any], vote_id: int, now: str) -> str | None:
