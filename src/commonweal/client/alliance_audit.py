@@ -76,7 +76,7 @@ class AuditFailure(Exception):
 
 def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
     """Entry ``index`` of the log ``client`` serves, proven included under the checkpoint
-    of ``size`` and ``root``: its type, body and receipt time."""
+    of ``size`` and ``root``: its type, author, body, receipt time and leaf hash."""
     logged = client.get_json(f"/v1/events/{index}")
     event = parse_event(logged["event"])
     leaf = leaf_bytes(event.canonical, logged["received"])
@@ -85,7 +85,14 @@ def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict
         raise AuditFailure(f"entry {index}: the leaf hash served is not the entry's")
     proof = client.get_json("/v1/proof/inclusion", index=index, size=size)["proof"]
     verify_inclusion(index, size, digest, [base64.b64decode(h) for h in proof], root)
-    return {"type": event.type, "body": event.body, "received": logged["received"], "index": index}
+    return {
+        "type": event.type,
+        "author": event.author,
+        "body": event.body,
+        "received": logged["received"],
+        "index": index,
+        "leaf_hash": logged["leaf_hash"],
+    }
 
 
 def _check_report(

@@ -15,7 +15,7 @@ from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
-from commonweal.domain.membership import lifecycle, policy, recovery, roles
+from commonweal.domain.membership import lifecycle, moves, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import Registry
@@ -35,6 +35,7 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(roles.EVENT_TYPES)
     registry.extend(lifecycle.EVENT_TYPES)
     registry.extend(recovery.EVENT_TYPES)
+    registry.extend(moves.EVENT_TYPES)
     registry.extend(governance_event_types(actions or default_actions()))
     registry.extend(COMMONS_EVENT_TYPES)
     registry.extend(GATHERINGS_EVENT_TYPES)

@@ -30,6 +30,7 @@ STATUS_WORDS = {
     "expelled": "expelled",
     "declined": "application declined",
     "recovered": "moved to a new key",
+    "moved": "moved to another node",
 }
 
 

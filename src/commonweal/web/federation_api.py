@@ -26,6 +26,7 @@ from commonweal.node.federation import (
     alliance,
     evidence,
     mirror,
+    moves,
     nullifiers,
     peers,
     rollback,
@@ -327,6 +328,15 @@ def router(federation: Federation) -> APIRouter:
     @api.get("/v1/federation/visitors")
     def visitor_list() -> Response:
         return json_response({"visitors": visitors.visits(node)})
+
+    # -- members moving here from a recognised node --------------------------------------
+
+    @api.post("/v1/members/moves", status_code=201)
+    async def move_here(request: Request) -> Response:
+        """Admit a member who moved here: ``{"from": old node DID, "index": departure}``."""
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        receipt = await run_in_threadpool(moves.admit, federation, document(body, "from", "index"))
+        return json_response(receipt_json(receipt), 201)
 
     # -- alliances -----------------------------------------------------------------------
 

@@ -59,6 +59,8 @@ STATUS_BY_CODE = {
     "invalid_peer": 502,
     "invalid_evidence": 422,
     "invalid_challenge": 422,
+    "invalid_element": 422,
+    "no_departure": 422,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)
