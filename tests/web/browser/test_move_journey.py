@@ -4,7 +4,6 @@ the page offers the nodes this node recognises, and afterwards says they moved."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
