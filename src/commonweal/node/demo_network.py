@@ -16,6 +16,7 @@ beside the community node; ``commonweal demo --network`` serves them alone).
 
 from __future__ import annotations
 
+import base64
 import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,7 @@ from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
+from commonweal.domain.membership import moves
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node import governance
 from commonweal.node.demo import DemoClock
@@ -45,17 +47,22 @@ from commonweal.node.setup import init_node, write_key_file
 
 MEMBERS = {
     "riverside": ("Riverside Commons", ("amara", "bruno", "chen", "dalia")),
-    "harbour": ("Harbour Guild", ("ines", "jonas", "kemal")),
+    "harbour": ("Harbour Guild", ("ines", "jonas", "kemal", "chen")),
     "orchard": ("Orchard Collective", ("lea", "mateo", "noor", "omar", "pia")),
 }
 ALLIANCE = "alliance"
 ALLIANCE_NAME = "Commonweal Network"
 ORDER = ("riverside", "harbour", "orchard", ALLIANCE)
+SHARED_MEMBER = "chen"
+"""A person who is a member of two nodes (Riverside and Harbour, one key): they vote in
+both precincts and the network counts them once, in Riverside (which reports first)."""
+MOVER = ("pia", "orchard", "harbour")
+"""A member who moves, after the network vote, from Orchard to Harbour with her history."""
 VOTING_SECONDS = 600
 """Network-wide votes in the demo last ten minutes, so one can be called and watched."""
 CHOICES = {
     "riverside": ("yes", "yes", "no", "yes"),
-    "harbour": ("yes", "abstain", "no"),
+    "harbour": ("yes", "abstain", "no", "yes"),
     "orchard": ("yes", "no", "yes", "yes", "no"),
 }
 
@@ -124,8 +131,9 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
     node_keys = {name: SigningKey.generate() for name in ORDER}
     identities = {name: NodeIdentity.from_key(key) for name, key in node_keys.items()}
     places: dict[str, Place] = {}
+    people: dict[str, SigningKey] = {}
     for name, (title, members) in MEMBERS.items():
-        keys = {member: SigningKey.generate() for member in members}
+        keys = {member: people.setdefault(member, SigningKey.generate()) for member in members}
         (root / name / "members").mkdir(parents=True, exist_ok=True)
         for member, key in keys.items():
             write_key_file(root / name / "members" / f"{member}.key", key, None)
@@ -156,6 +164,7 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
     _recognise(places, hub, identities, where, clock)
     _network_vote(places, hub, clock)
     _network_campaign(places)
+    _move(places, *MOVER)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()
@@ -302,6 +311,35 @@ def _network_campaign(places: dict[str, Place]) -> None:
         place.node.submit_as_node(network.CARRIED_EVENT, body)
         for member in pledgers:
             place.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
+
+
+def _move(places: dict[str, Place], member: str, source: str, destination: str) -> None:
+    """``member`` moves from ``source`` to ``destination``: her departure is logged at the
+    source, and the destination admits her on it, as its sync would after proving it."""
+    old, new = places[source], places[destination]
+    old.seqs[member] = old.seqs.get(member, 0) + 1
+    event = sign_event(
+        old.keys[member],
+        type=moves.REQUESTED,
+        node=old.node.identity.did,
+        seq=old.seqs[member],
+        at=format_utc(old.node.clock()),
+        body={"to": new.node.identity.did, "reason": "Moving closer to the harbour"},
+    )
+    departure = old.node.submit(orjson.dumps(event))
+    checkpoint = old.node.checkpoint()
+    body = {
+        "member": did_key_from_public_key(old.keys[member].public_key),
+        "from": old.node.identity.did,
+        "departure": {
+            "origin": old.node.identity.origin,
+            "index": departure.index,
+            "leaf_hash": base64.b64encode(departure.leaf_hash).decode(),
+            "checkpoint": checkpoint.size,
+        },
+    }
+    new.node.submit_as_node(moves.ADMITTED, body)
+    new.keys[member] = old.keys[member]
 
 
 def member_keys(root: Path) -> dict[str, list[Path]]:
