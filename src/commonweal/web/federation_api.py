@@ -358,6 +358,16 @@ def router(federation: Federation) -> APIRouter:
         )
         return json_response({"evaluated": evaluated})
 
+    @api.post("/v1/federation/census/nullifiers")
+    async def census_nullifiers(request: Request) -> Response:
+        """A member node's blinded members, evaluated under a census epoch's OPRF key."""
+        signature, body = await signed(request, "nullifiers")
+        asked = document(body, "epoch", "blinded")
+        evaluated = await run_in_threadpool(
+            nullifiers.evaluate_census, node, signature.keyid, asked["epoch"], asked["blinded"]
+        )
+        return json_response({"evaluated": evaluated})
+
     @api.get("/v1/federation/precincts")
     def precincts() -> Response:
         return json_response({"precincts": alliance.precinct_list(node)})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,12 +33,35 @@ Evaluate = Callable[[list[bytes]], list[bytes]]
 """Blinded elements in, the alliance's evaluations out (over HTTP, or in process)."""
 
 
-def vote_key(node: Node, vote_id: int) -> bytes:
-    """The alliance's OPRF secret scalar for network vote ``vote_id``."""
+def scoped_key(node: Node, scope: str) -> bytes:
+    """The alliance's OPRF secret scalar for ``scope`` (a vote, a census epoch): one key
+    per scope, so nullifiers of different scopes cannot be linked."""
     seed = hmac.new(node.identity.key.seed, b"commonweal nullifier seed v1", hashlib.sha256)
-    info = f"{node.identity.did} network vote {vote_id}".encode()
+    info = f"{node.identity.did} {scope}".encode()
     secret, _public = oprf.derive_key_pair(seed.digest(), info)
     return secret
+
+
+def vote_key(node: Node, vote_id: int) -> bytes:
+    """The alliance's OPRF secret scalar for network vote ``vote_id``."""
+    return scoped_key(node, f"network vote {vote_id}")
+
+
+CENSUS_SCOPE = re.compile(r"^[0-9A-Za-z:.-]{1,40}$")
+"""A census epoch's name, as a nullifier scope (``census <epoch>``)."""
+
+
+def evaluate_census(node: Node, member_key: str, epoch: Any, blinded: Any) -> list[str]:
+    """The alliance evaluates a member node's blinded elements for census ``epoch``: the
+    nodes' nullifier sets for one epoch intersect on the people who are members of
+    several (``people.distinct_people``), and no member list is published."""
+    if not isinstance(epoch, str) or not CENSUS_SCOPE.match(epoch):
+        raise Rejected("invalid_request", "epoch must name a census epoch (letters, digits, :.-)")
+    with node.reading() as state:
+        members = alliance.member_nodes(state)
+    if member_key not in members:
+        raise Rejected("not_a_member", f"{member_key} is not a member node of this alliance")
+    return _evaluate_all(scoped_key(node, f"census {epoch}"), blinded)
 
 
 def evaluate_for(node: Node, member_key: str, vote_id: int, blinded: Any) -> list[str]:
@@ -52,9 +76,12 @@ def evaluate_for(node: Node, member_key: str, vote_id: int, blinded: Any) -> lis
         raise Rejected("not_a_member", f"{member_key} is not a member node of this alliance")
     if record["phase"] != alliance.VOTING:
         raise Rejected("voting_closed", f"vote {vote_id} is closed")
+    return _evaluate_all(vote_key(node, vote_id), blinded)
+
+
+def _evaluate_all(secret: bytes, blinded: Any) -> list[str]:
     if not isinstance(blinded, list) or not 1 <= len(blinded) <= MAX_BATCH:
         raise Rejected("invalid_request", f"blinded must list 1 to {MAX_BATCH:,} elements")
-    secret = vote_key(node, vote_id)
     evaluated = []
     for position, text in enumerate(blinded):
         try:
@@ -72,19 +99,24 @@ def people_of(node: Node, precinct_id: int, evaluate: Evaluate) -> list[list[Any
     closing), the nullifiers learnt from the alliance through ``evaluate``."""
     with node.reading() as state:
         rolled: dict[str, int | None] = dict(state.get(precincts.ROLLS, precinct_id) or {})
-    if not rolled:
-        return []
-    dids = sorted(rolled)
+    named = nullify(sorted(rolled), evaluate)
+    return sorted([named[did], rolled[did]] for did in rolled)
+
+
+def nullify(dids: list[str], evaluate: Evaluate) -> dict[str, str]:
+    """Each did's nullifier under the key behind ``evaluate``, which sees only blinded
+    elements (what a census uses for its members in good standing, per epoch)."""
+    if not dids:
+        return {}
     blinds = [oprf.random_blind() for _ in dids]
     blinded = [oprf.blind(d.encode(), b) for d, b in zip(dids, blinds, strict=True)]
     evaluated = evaluate(blinded)
     if len(evaluated) != len(dids):
         raise Rejected("invalid_element", "the alliance evaluated a different number of elements")
-    people = [
-        [nullifier_text(oprf.finalize(d.encode(), b, e)), rolled[d]]
+    return {
+        d: nullifier_text(oprf.finalize(d.encode(), b, e))
         for d, b, e in zip(dids, blinds, evaluated, strict=True)
-    ]
-    return sorted(people)
+    }
 
 
 def in_process(alliance_node: Node, member_key: str, vote_id: int) -> Evaluate:
