@@ -11,12 +11,15 @@ from commonweal.core import oprf
 from tests.vectors import find_vectors
 
 
-def _suite() -> dict[str, Any]:
+def _suite(mode: int) -> dict[str, Any]:
     suites = json.loads((find_vectors() / "ballots" / "rfc9497_oprf_vectors.json").read_text())
-    return next(s for s in suites if s["identifier"] == "ristretto255-SHA512" and s["mode"] == 0)
+    return next(
+        s for s in suites if s["identifier"] == "ristretto255-SHA512" and s["mode"] == mode
+    )
 
 
-SUITE = _suite()
+SUITE = _suite(0)
+VERIFIABLE = _suite(1)
 
 
 def test_the_context_string_is_the_rfcs() -> None:
@@ -42,6 +45,39 @@ def test_blind_evaluate_finalize_match_the_vectors(vector: dict[str, Any]) -> No
     output = oprf.finalize(private_input, blind_scalar, evaluated)
     assert output.hex() == vector["Output"]
     assert oprf.evaluate(secret, private_input) == output
+
+
+@pytest.mark.parametrize("vector", VERIFIABLE["vectors"], ids=lambda v: v["Input"][:8])
+def test_the_verifiable_modes_vectors_agree_too(vector: dict[str, Any]) -> None:
+    """The VOPRF mode's vectors (without their proofs): the same group operations under
+    that mode's context string, first blind of each batch."""
+    context = oprf.context_string(1)
+    secret, _public = oprf.derive_key_pair(
+        bytes.fromhex(VERIFIABLE["seed"]), bytes.fromhex(VERIFIABLE["keyInfo"]), context
+    )
+    assert secret.hex() == VERIFIABLE["skSm"]
+    private_input = bytes.fromhex(vector["Input"].split(",")[0])
+    blind_scalar = bytes.fromhex(vector["Blind"].split(",")[0])
+    blinded = oprf.blind(private_input, blind_scalar, context)
+    assert blinded.hex() == vector["BlindedElement"].split(",")[0]
+    evaluated = oprf.blind_evaluate(secret, blinded)
+    assert evaluated.hex() == vector["EvaluationElement"].split(",")[0]
+    output = oprf.finalize(private_input, blind_scalar, evaluated)
+    assert output.hex() == vector["Output"].split(",")[0]
+
+
+def test_an_independent_implementation_agrees() -> None:
+    """PyPI ``voprf`` (Rust, VOPRF mode), where installed: the same PRF outputs."""
+    voprf = pytest.importorskip("voprf.ristretto")
+    seed, info = bytes(range(32)), b"commonweal cross-check"
+    context = oprf.context_string(1)
+    secret, public = oprf.derive_key_pair(seed, info, context)
+    server = voprf.Evaluator.from_seed(seed, info)
+    assert server.public_key.serialize() == public
+    for private_input in (b"did:key:z6MkA", b"x" * 300, bytes(range(256))):
+        client, blinded = voprf.Client.blind(private_input)
+        theirs = client.finalize(server.evaluate(blinded), server.public_key)
+        assert theirs == oprf.evaluate(secret, private_input, context)
 
 
 def test_a_fresh_blind_gives_the_same_output() -> None:

@@ -23,7 +23,15 @@ import rbcl
 
 MODE_OPRF = 0
 IDENTIFIER = b"ristretto255-SHA512"
-CONTEXT = b"OPRFV1-" + bytes([MODE_OPRF]) + b"-" + IDENTIFIER
+
+
+def context_string(mode: int) -> bytes:
+    """``contextString`` (§3.1): ``"OPRFV1-" || I2OSP(mode, 1) || "-" || identifier``; the
+    functions below take it so the RFC's other modes' vectors can check them too."""
+    return b"OPRFV1-" + bytes([mode]) + b"-" + IDENTIFIER
+
+
+CONTEXT = context_string(MODE_OPRF)
 ELEMENT_BYTES = 32
 SCALAR_BYTES = 32
 OUTPUT_BYTES = 64
@@ -58,25 +66,26 @@ def expand_message_xmd(message: bytes, dst: bytes, length: int) -> bytes:
     return out[:length]
 
 
-def hash_to_group(data: bytes) -> bytes:
+def hash_to_group(data: bytes, context: bytes = CONTEXT) -> bytes:
     """HashToGroup: ``expand_message_xmd`` to 64 bytes, then the ristretto255 one-way map."""
-    uniform = expand_message_xmd(data, b"HashToGroup-" + CONTEXT, 64)
+    uniform = expand_message_xmd(data, b"HashToGroup-" + context, 64)
     element: bytes = rbcl.crypto_core_ristretto255_from_hash(uniform)
     return element
 
 
-def hash_to_scalar(data: bytes, dst: bytes | None = None) -> bytes:
-    """HashToScalar: 64 uniform bytes reduced modulo the group order (little-endian)."""
-    uniform = expand_message_xmd(data, dst or b"HashToScalar-" + CONTEXT, 64)
+def hash_to_scalar(data: bytes, dst: bytes) -> bytes:
+    """HashToScalar with domain separation tag ``dst``: 64 uniform bytes reduced modulo
+    the group order (little-endian)."""
+    uniform = expand_message_xmd(data, dst, 64)
     scalar: bytes = rbcl.crypto_core_ristretto255_scalar_reduce(uniform)
     return scalar
 
 
-def derive_key_pair(seed: bytes, info: bytes) -> tuple[bytes, bytes]:
+def derive_key_pair(seed: bytes, info: bytes, context: bytes = CONTEXT) -> tuple[bytes, bytes]:
     """DeriveKeyPair (§3.2.1): the secret scalar and public element for ``seed`` and ``info``."""
     derive_input = seed + _i2osp(len(info), 2) + info
     for counter in range(256):
-        secret = hash_to_scalar(derive_input + _i2osp(counter, 1), b"DeriveKeyPair" + CONTEXT)
+        secret = hash_to_scalar(derive_input + _i2osp(counter, 1), b"DeriveKeyPair" + context)
         if any(secret):
             public: bytes = rbcl.crypto_scalarmult_ristretto255_base(secret)
             return secret, public
@@ -91,9 +100,9 @@ def random_blind() -> bytes:
             return scalar
 
 
-def blind(private_input: bytes, blind_scalar: bytes) -> bytes:
+def blind(private_input: bytes, blind_scalar: bytes, context: bytes = CONTEXT) -> bytes:
     """Blind: the blinded element ``blind · HashToGroup(input)``, serialised."""
-    element = hash_to_group(private_input)
+    element = hash_to_group(private_input, context)
     if not any(element):
         raise OprfError("the input maps to the identity element")
     blinded: bytes = rbcl.crypto_scalarmult_ristretto255(blind_scalar, element)
@@ -129,9 +138,9 @@ def finalize(private_input: bytes, blind_scalar: bytes, evaluated: bytes) -> byt
     return hashlib.sha512(hash_input).digest()
 
 
-def evaluate(secret: bytes, private_input: bytes) -> bytes:
+def evaluate(secret: bytes, private_input: bytes, context: bytes = CONTEXT) -> bytes:
     """The PRF itself, computed by the key holder (what blind, evaluate, finalize yield)."""
-    element = hash_to_group(private_input)
+    element = hash_to_group(private_input, context)
     unblinded: bytes = rbcl.crypto_scalarmult_ristretto255(secret, element)
     hash_input = (
         _i2osp(len(private_input), 2)
