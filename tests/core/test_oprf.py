@@ -13,9 +13,7 @@ from tests.vectors import find_vectors
 
 def _suite(mode: int) -> dict[str, Any]:
     suites = json.loads((find_vectors() / "ballots" / "rfc9497_oprf_vectors.json").read_text())
-    return next(
-        s for s in suites if s["identifier"] == "ristretto255-SHA512" and s["mode"] == mode
-    )
+    return next(s for s in suites if s["identifier"] == "ristretto255-SHA512" and s["mode"] == mode)
 
 
 SUITE = _suite(0)
