@@ -37,32 +37,56 @@ def nullifier_text(output: bytes) -> str:
     return output[:32].hex()
 
 
-def parse_people(value: Any, subtotal: Mapping[str, Any]) -> list[list[Any]]:
-    """A precinct's people, checked against its subtotal: one distinct nullifier per member
-    of the electorate, and exactly ``count`` of them on each pattern."""
-    if not isinstance(value, list) or len(value) != subtotal["electorate"]:
-        raise InvalidBody("people must list one [nullifier, pattern] per member of the electorate")
-    patterns = subtotal["patterns"]
-    seen: set[str] = set()
-    on_pattern = [0] * len(patterns)
-    normal = []
+def parse_part(value: Any, patterns: int, after: str = "") -> list[list[Any]]:
+    """Part of a precinct's people: ``[nullifier, pattern | null]`` entries in strictly
+    ascending order of nullifier (so none repeats), each after ``after`` (the last of the
+    parts before), each pattern an index into the subtotal's ``patterns`` patterns."""
+    if not isinstance(value, list):
+        raise InvalidBody("people must list [nullifier, pattern] entries")
+    normal: list[list[Any]] = []
+    previous = after
     for position, entry in enumerate(value):
         if not isinstance(entry, list) or len(entry) != 2:
             raise InvalidBody(f"people[{position}] is not [nullifier, pattern]")
         nullifier, pattern = entry
         if not isinstance(nullifier, str) or not NULLIFIER.match(nullifier):
             raise InvalidBody(f"people[{position}]: a nullifier is 64 lower-case hex digits")
-        if nullifier in seen:
+        if nullifier == previous:
             raise InvalidBody(f"people[{position}] repeats a nullifier", code="double_counted")
-        seen.add(nullifier)
-        if pattern is not None:
-            if type(pattern) is not int or not 0 <= pattern < len(patterns):
-                raise InvalidBody(f"people[{position}] names no pattern of the subtotal")
-            on_pattern[pattern] += 1
+        if nullifier < previous:
+            raise InvalidBody(f"people[{position}] is out of order: nullifiers ascend")
+        if pattern is not None and (type(pattern) is not int or not 0 <= pattern < patterns):
+            raise InvalidBody(f"people[{position}] names no pattern of the subtotal")
         normal.append([nullifier, pattern])
-    if on_pattern != [count for _ballot, count in patterns]:
+        previous = nullifier
+    return normal
+
+
+def check_complete(people: list[list[Any]], subtotal: Mapping[str, Any]) -> None:
+    """All of a precinct's people: one per member of the electorate, and exactly ``count``
+    of them on each pattern."""
+    if len(people) != subtotal["electorate"]:
+        raise InvalidBody("people must list one [nullifier, pattern] per member of the electorate")
+    on_pattern = [0] * len(subtotal["patterns"])
+    for _nullifier, pattern in people:
+        if pattern is not None:
+            on_pattern[pattern] += 1
+    if on_pattern != [count for _ballot, count in subtotal["patterns"]]:
         raise InvalidBody("the people's ballots do not add up to the subtotal's patterns")
-    return sorted(normal)
+
+
+def parse_people(value: Any, subtotal: Mapping[str, Any]) -> list[list[Any]]:
+    """A precinct's whole people, checked against its subtotal (in one piece)."""
+    if isinstance(value, list):
+        value = sorted(value, key=lambda e: str(e[0]) if isinstance(e, list) and e else "")
+    people = parse_part(value, len(subtotal["patterns"]))
+    check_complete(people, subtotal)
+    return people
+
+
+def complete(report: Mapping[str, Any]) -> bool:
+    """Whether a report's people are all in (a big precinct sends them in parts)."""
+    return bool(len(report.get("people", [])) == report["electorate"])
 
 
 def count_once(reports: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
