@@ -5,6 +5,8 @@ their per-vote nullifiers, without either node publishing its member list."""
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from commonweal.domain.federation.precincts import BALLOT_CAST
 from tests.federation import alliance_constitution
 from tests.network import HTTP, LiveNode, recognize, start_node, stop_all, wait_for
 
+COMMONWEAL = str(Path(sys.executable).parent / "commonweal")
 PAT = "ash-pat"
 """The person who is a member of both Ash and Birch (one did:key, admitted to both)."""
 
@@ -114,6 +117,13 @@ def test_a_member_of_two_nodes_counts_once(network: tuple[LiveNode, LiveNode, Li
     assert audit.ok, audit
     assert [d["person"] for d in audit.duplicates] == [duplicate["person"]]
     assert any(name == "double-reported" for name, _ok, _d in audit.totals)
+    shown = subprocess.run(
+        [COMMONWEAL, "alliance", "audit", str(vote), "--node", hub.url],
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "double-reported" in shown.stdout and duplicate["counted_in"] in shown.stdout
     # An alliance that counted the person twice would fail the audit.
     doubled: dict[str, Any] = copy.deepcopy(result)
     doubled["electorate"], doubled["participating"] = 6, 6
