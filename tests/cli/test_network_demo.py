@@ -28,6 +28,7 @@ from commonweal.domain.federation import precincts
 from commonweal.domain.federation.alliance import NETWORK_VOTES
 from commonweal.domain.federation.standing import RECOGNITIONS
 from commonweal.domain.membership.records import ACTIVE
+from commonweal.domain.membership.records import MEMBERS as MEMBERS_TABLE
 from commonweal.domain.membership.records import MEMBERS as MEMBER_TABLE
 from commonweal.node.kernel.setup import open_store, read_key_file
 from commonweal.node.kernel.verify import verify_log
@@ -44,6 +45,16 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
             assert len(recognitions) == 3  # the two other nodes and the alliance
             assert sum(r["terms"]["alliance"] for r in recognitions.values()) == 1
             assert verify_log(store, default_registry(), compare_with=store).ok
+            members = store.projection_table(MEMBERS_TABLE)
+            moved = [r for r in members.values() if r.get("moved_to") or r.get("moved_from")]
+            if name == "orchard":  # Pia moved from Orchard to Harbour, history linked
+                assert [r["status"] for r in moved] == ["moved"]
+            elif name == "harbour":
+                assert [(r["status"], r["moved_from"]["index"] >= 0) for r in moved] == [
+                    ("member", True)
+                ]
+            else:
+                assert moved == []
             if name != "riverside":  # the two others carry Riverside's network campaign
                 (copy,) = store.projection_table(CARRIED).values()
                 assert copy["status"] == "open" and copy["pledgers"] in (2, 3)
@@ -55,8 +66,13 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
         vote, still_open = (votes[k] for k in sorted(votes, key=lambda k: int(str(k))))
         assert still_open["phase"] == "voting"  # for the demo's members to cast
         assert vote["phase"] == "closed"
-        assert vote["result"]["participating"] == sum(len(m) for _t, m in MEMBERS.values())
+        # Chen is a member of Riverside and Harbour and voted in both: counted once.
+        people = {member for _title, members in MEMBERS.values() for member in members}
+        assert len(people) == sum(len(m) for _t, m in MEMBERS.values()) - 1
+        assert vote["result"]["participating"] == vote["result"]["electorate"] == len(people)
         assert vote["result"]["counts"] == {"yes": 7, "no": 4, "abstain": 1}
+        (shared,) = vote["result"]["duplicates"]
+        assert len(shared["also_in"]) == 1
         assert verify_log(store, default_registry(), compare_with=store).ok
     finally:
         store.engine.dispose()

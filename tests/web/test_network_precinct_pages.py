@@ -132,13 +132,18 @@ def test_a_tampered_report_fails_the_audit(network: tuple[Network, int]) -> None
     subtotal = {"electorate": 5, "ballots": 1, "patterns": [[{"choice": "yes"}, 1]]}
     closed = {"type": precincts.CLOSED, "body": {"precinct": precinct, "subtotal": subtotal}}
     source = {"origin": aster.node.identity.origin, "precinct": precinct, "closed": precinct + 1}
-    report = {**subtotal, "source": source}
+    people = [[f"{n:064x}", 0 if n == 1 else None] for n in range(1, 6)]
+    report = {**subtotal, "source": source, "people": people}
     check_precinct_entries(opened, closed, report, network_.alliance.did, vote)
     inflated = {**report, "ballots": 2, "patterns": [[{"choice": "yes"}, 2]]}
     with pytest.raises(AuditFailure, match="differs from the node's log"):
         check_precinct_entries(opened, closed, inflated, network_.alliance.did, vote)
     with pytest.raises(AuditFailure, match="another vote"):
         check_precinct_entries(opened, closed, report, network_.alliance.did, vote + 1)
+    with pytest.raises(AuditFailure, match="people do not match"):
+        check_precinct_entries(
+            opened, closed, {**report, "people": people[1:]}, network_.alliance.did, vote
+        )
 
 
 def test_a_non_steward_is_refused_over_http(network: tuple[Network, int]) -> None:

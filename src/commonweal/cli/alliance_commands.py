@@ -219,6 +219,11 @@ def alliance_show(
         )
     if record["result"] is not None:
         console.print_json(json.dumps(record["result"]))
+        for duplicate in record["result"].get("duplicates", []):
+            console.print(
+                f"  counted once: person {duplicate['person'][:16]}… in "
+                f"{duplicate['counted_in']}, also reported by {', '.join(duplicate['also_in'])}"
+            )
 
 
 @app.command("audit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,47 @@ def list_members(node: str = NodeUrl) -> None:
         name = entry["name"] or ""
         roles = ",".join(entry["roles"])
         console.print(f"{entry['did']}  {entry['status']:<10} {roles:<20} {name}")
+
+
+@app.command("move")
+def move(
+    to: str = typer.Option(..., "--to", help="The URL of the node you move to."),
+    reason: str = typer.Option("", help="Why you move (optional, logged)."),
+    wait: float = typer.Option(60.0, help="Seconds to wait for the new node to admit you."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Move to another node this node recognises, with your history: your departure is
+    logged here, and the new node admits you on it (docs/federation.md, member moves)."""
+    try:
+        with NodeClient(to) as destination:
+            target = destination.identity()["did"]
+        with NodeClient(node) as home:
+            source = home.identity()["did"]
+    except NodeRefused as refused:
+        raise fail(str(refused)) from None
+    body: dict[str, Any] = {"to": target, **({"reason": reason} if reason else {})}
+    receipt = act(node, wallet, key, passphrase, "membership.move.requested", body)
+    admitted = arrive(to, source, int(receipt["index"]), wait)
+    console.print(f"Moved: {target} admitted you (its entry {admitted['index']}).")
+
+
+def arrive(destination: str, source: str, index: int, wait: float) -> dict[str, Any]:
+    """Ask ``destination`` to admit the move logged at ``index`` of ``source``'s log,
+    again until a checkpoint there covers it (or ``wait`` seconds pass)."""
+    deadline = time.monotonic() + wait
+    with NodeClient(destination) as client:
+        while True:
+            try:
+                answer: dict[str, Any] = client.post_json(
+                    "/v1/members/moves", {"from": source, "index": index}
+                )
+                return answer
+            except NodeRefused as refused:
+                if refused.problem.get("code") == "departure_used":
+                    return {"index": "logged already, carried there by your old node"}
+                if refused.problem.get("code") != "no_departure" or time.monotonic() > deadline:
+                    raise fail(f"the new node refused: {refused}") from None
+            time.sleep(0.5)

@@ -86,7 +86,11 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
         f"  .venv/bin/commonweal alliance call --title 'A new network decision' "
         f"--alliance {alliance} --as-node {data_dir}/riverside"
     )
-    console.print(f"  curl -s {riverside}/log/checkpoint   # cosigned by its witnesses\n")
+    console.print(f"  curl -s {riverside}/log/checkpoint   # cosigned by its witnesses")
+    console.print(
+        f"  curl -s {where['harbour']}/v1/members   # Pia moved here from Orchard (moved_from);"
+        " Chen is also Riverside's member, counted once in the network vote\n"
+    )
 
 
 def start(data_dir: Path, host: str, base_port: int) -> list[subprocess.Popen[bytes]]:

@@ -12,18 +12,18 @@ The closing entry's own rule recounted the subtotal from the ballots, so
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from commonweal.core.checkpoint import open_checkpoint
-from commonweal.core.events import EventError, leaf_bytes, parse_event
-from commonweal.core.merkle import ProofError, leaf_hash, verify_inclusion
+from commonweal.core.events import EventError
+from commonweal.core.merkle import ProofError
 from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.domain.federation.people import count_once
 from commonweal.domain.federation.subtotal_check import AuditFailure, check_precinct_entries
-from commonweal.node.services.federation.peer_client import PeerClient, PeerError
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError, proven_entry
 
 PrecinctCheck = tuple[str, bool, str]
 """(member node, passed, what was found)."""
@@ -36,6 +36,8 @@ class Audit:
     vote: int
     checks: list[PrecinctCheck] = field(default_factory=list)
     totals: list[tuple[str, bool, str]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    """Each person two or more precincts reported: where they were counted, where not."""
 
     @property
     def ok(self) -> bool:
@@ -63,20 +65,6 @@ def audit_vote(alliance_url: str, vote_id: int, *, http: httpx.Client | None = N
             audit.checks.append((node_key, False, str(error)))
     _check_totals(audit, record)
     return audit
-
-
-def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
-    """Entry ``index`` of the log ``client`` serves, proven included under the checkpoint
-    of ``size`` and ``root``: its type, body and receipt time."""
-    logged = client.get_json(f"/v1/events/{index}")
-    event = parse_event(logged["event"])
-    leaf = leaf_bytes(event.canonical, logged["received"])
-    digest = leaf_hash(leaf)
-    if base64.b64encode(digest).decode() != logged["leaf_hash"]:
-        raise AuditFailure(f"entry {index}: the leaf hash served is not the entry's")
-    proof = client.get_json("/v1/proof/inclusion", index=index, size=size)["proof"]
-    verify_inclusion(index, size, digest, [base64.b64decode(h) for h in proof], root)
-    return {"type": event.type, "body": event.body, "received": logged["received"], "index": index}
 
 
 def _check_report(
@@ -108,15 +96,39 @@ def _check_totals(audit: Audit, record: dict[str, Any]) -> None:
     }
     audit.totals.append(("precincts", same, f"{len(counted)} precincts counted"))
     if record["weighting"] == "per_capita":
-        ballots = sum(r["ballots"] for r in reports.values())
-        electorate = sum(r["electorate"] for r in reports.values())
+        check_people(audit, reports, result)
+
+
+def check_people(audit: Audit, reports: dict[str, Any], result: dict[str, Any]) -> None:
+    """Recount the per-capita totals with each person once, list every person reported by
+    more than one precinct, and check the alliance counted exactly that."""
+    try:
+        once = count_once(reports)
+    except (KeyError, TypeError, ValueError) as error:
+        audit.totals.append(("people", False, f"the precincts' people cannot be read: {error}"))
+        return
+    audit.duplicates = once["duplicates"]
+    for duplicate in once["duplicates"]:
         audit.totals.append(
             (
-                "sum",
-                (ballots, electorate) == (result["participating"], result["electorate"]),
-                f"{ballots} ballots of {electorate} members in all",
+                "double-reported",
+                True,
+                f"person {duplicate['person'][:16]}… reported by "
+                f"{', '.join(duplicate['also_in'])} is also counted in "
+                f"{duplicate['counted_in']}: counted once, there",
             )
         )
+    ballots = sum(count for _ballot, count in once["patterns"])
+    electorate = once["electorate"]
+    counted = (result.get("participating"), result.get("electorate"))
+    audit.totals.append(
+        (
+            "sum",
+            (ballots, electorate) == counted,
+            f"{ballots} ballots of {electorate} distinct people in all"
+            + ("" if (ballots, electorate) == counted else f"; the alliance counted {counted}"),
+        )
+    )
 
 
 __all__ = ["Audit", "AuditFailure", "audit_vote", "check_precinct_entries"]

@@ -24,14 +24,14 @@ from typing import Any
 
 import httpx
 
-from commonweal.client.alliance_audit import AuditFailure, proven_entry
 from commonweal.core.checkpoint import open_checkpoint
 from commonweal.core.events import EventError
 from commonweal.core.merkle import ProofError
 from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.domain.campaigns.events import LAUNCHED
 from commonweal.domain.campaigns.network import CARRIED_CLOSED, CARRIED_EVENT, CARRIED_SETTLED
-from commonweal.node.services.federation.peer_client import PeerClient, PeerError
+from commonweal.domain.federation.subtotal_check import AuditFailure
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError, proven_entry
 
 Check = tuple[str, bool, str]
 """(what was checked — a node's DID, or a total — passed, what was found)."""

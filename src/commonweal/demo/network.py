@@ -21,6 +21,7 @@ the demo calls a fresh one when none is open (:func:`keep_a_vote_open`).
 
 from __future__ import annotations
 
+import base64
 import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,7 @@ from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
+from commonweal.domain.membership import moves
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.service import Node
@@ -52,16 +54,22 @@ from commonweal.node.kernel.setup import (
 )
 from commonweal.node.services import governance
 from commonweal.node.services.federation import alliance as alliance_service
+from commonweal.node.services.federation import nullifiers
 from commonweal.node.services.federation.pledges import carried_body
 
 MEMBERS = {
     "riverside": ("Riverside Commons", ("amara", "bruno", "chen", "dalia")),
-    "harbour": ("Harbour Guild", ("ines", "jonas", "kemal")),
+    "harbour": ("Harbour Guild", ("ines", "jonas", "kemal", "chen")),
     "orchard": ("Orchard Collective", ("lea", "mateo", "noor", "omar", "pia")),
 }
 ALLIANCE = "alliance"
 ALLIANCE_NAME = "Commonweal Network"
 ORDER = ("riverside", "harbour", "orchard", ALLIANCE)
+SHARED_MEMBER = "chen"
+"""A person who is a member of two nodes (Riverside and Harbour, one key): they vote in
+both precincts and the network counts them once, in Riverside (which reports first)."""
+MOVER = ("pia", "orchard", "harbour")
+"""A member who moves, after the network vote, from Orchard to Harbour with her history."""
 VOTING_SECONDS = DAY
 """Network-wide votes in the demo last a day, so one is open while the demo is tried."""
 REPORT_SECONDS = 600
@@ -72,7 +80,7 @@ OPEN_CALL = (
 )
 CHOICES = {
     "riverside": ("yes", "yes", "no", "yes"),
-    "harbour": ("yes", "abstain", "no"),
+    "harbour": ("yes", "abstain", "no", "yes"),
     "orchard": ("yes", "no", "yes", "yes", "no"),
 }
 
@@ -157,8 +165,9 @@ def create_network(
     node_keys = {name: SigningKey.generate() for name in ORDER}
     identities = {name: NodeIdentity.from_key(key) for name, key in node_keys.items()}
     places: dict[str, Place] = {}
+    people: dict[str, SigningKey] = {}
     for name, (title, members) in MEMBERS.items():
-        keys = {member: SigningKey.generate() for member in members}
+        keys = {member: people.setdefault(member, SigningKey.generate()) for member in members}
         (root / name / "members").mkdir(parents=True, exist_ok=True)
         for member, key in keys.items():
             write_key_file(root / name / "members" / f"{member}.key", key, None)
@@ -195,6 +204,7 @@ def create_network(
     clock.later(days=2)  # to the real now: the next call is open for a day from here
     _open_vote(places, hub)
     _network_campaign(places)
+    _move(places, *MOVER)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()
@@ -314,7 +324,9 @@ def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None
             "precinct": opened[name],
             "closed": precinct["closed_index"],
         }
-        body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
+        evaluate = nullifiers.in_process(hub, place.node.identity.key_did, vote)
+        people = nullifiers.people_of(place.node, opened[name], evaluate)
+        body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source, "people": people}
         _as_member_node(place.node, hub, alliance.REPORTED, body)
     clock.later(seconds=REPORT_SECONDS + 1)  # a member node that did not report is waited for
     alliance_service.run_due(hub)
@@ -364,6 +376,35 @@ def _network_campaign(places: dict[str, Place]) -> None:
         place.node.submit_as_node(network.CARRIED_EVENT, body)
         for member in pledgers:
             place.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
+
+
+def _move(places: dict[str, Place], member: str, source: str, destination: str) -> None:
+    """``member`` moves from ``source`` to ``destination``: her departure is logged at the
+    source, and the destination admits her on it, as its sync would after proving it."""
+    old, new = places[source], places[destination]
+    old.seqs[member] = old.seqs.get(member, 0) + 1
+    event = sign_event(
+        old.keys[member],
+        type=moves.REQUESTED,
+        node=old.node.identity.did,
+        seq=old.seqs[member],
+        at=format_utc(old.node.clock()),
+        body={"to": new.node.identity.did, "reason": "Moving closer to the harbour"},
+    )
+    departure = old.node.submit(orjson.dumps(event))
+    checkpoint = old.node.checkpoint()
+    body = {
+        "member": did_key_from_public_key(old.keys[member].public_key),
+        "from": old.node.identity.did,
+        "departure": {
+            "origin": old.node.identity.origin,
+            "index": departure.index,
+            "leaf_hash": base64.b64encode(departure.leaf_hash).decode(),
+            "checkpoint": checkpoint.size,
+        },
+    }
+    new.node.submit_as_node(moves.ADMITTED, body)
+    new.keys[member] = old.keys[member]
 
 
 def member_keys(root: Path) -> dict[str, list[Path]]:

@@ -23,7 +23,7 @@ from commonweal.domain.gatherings.events import EVENT_TYPES as GATHERINGS_EVENT_
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.events import default_actions
 from commonweal.domain.governance.events import event_types as governance_event_types
-from commonweal.domain.membership import lifecycle, policy, recovery, roles
+from commonweal.domain.membership import lifecycle, moves, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.registry import EventType, Registry
@@ -44,6 +44,7 @@ def membership() -> list[EventType[Any]]:
         *roles.EVENT_TYPES,
         *lifecycle.EVENT_TYPES,
         *recovery.EVENT_TYPES,
+        *moves.EVENT_TYPES,
     ]
 
 

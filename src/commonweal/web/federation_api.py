@@ -26,6 +26,8 @@ from commonweal.node.services.federation import (
     alliance,
     evidence,
     mirror,
+    moves,
+    nullifiers,
     peers,
     rollback,
     visitors,
@@ -328,6 +330,15 @@ def router(federation: Federation) -> APIRouter:
     def visitor_list() -> Response:
         return json_response({"visitors": visitors.visits(node)})
 
+    # -- members moving here from a recognised node --------------------------------------
+
+    @api.post("/v1/members/moves", status_code=201)
+    async def move_here(request: Request) -> Response:
+        """Admit a member who moved here: ``{"from": old node DID, "index": departure}``."""
+        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        receipt = await run_in_threadpool(moves.admit, federation, document(body, "from", "index"))
+        return json_response(receipt_json(receipt), 201)
+
     # -- alliances -----------------------------------------------------------------------
 
     @api.get("/v1/federation/alliance")
@@ -342,6 +353,26 @@ def router(federation: Federation) -> APIRouter:
     def vote_audit_view(vote_id: Id) -> Response:
         audits = vote_audit.audit_from_mirrors(federation, vote_id)
         return json_response({"vote": vote_id, "precincts": audits})
+
+    @api.post("/v1/federation/votes/{vote_id}/nullifiers")
+    async def nullifiers_for(vote_id: Id, request: Request) -> Response:
+        """A member node's blinded elements, evaluated under the vote's OPRF key."""
+        signature, body = await signed(request, "nullifiers")
+        blinded = document(body, "blinded")["blinded"]
+        evaluated = await run_in_threadpool(
+            nullifiers.evaluate_for, node, signature.keyid, vote_id, blinded
+        )
+        return json_response({"evaluated": evaluated})
+
+    @api.post("/v1/federation/census/nullifiers")
+    async def census_nullifiers(request: Request) -> Response:
+        """A member node's blinded members, evaluated under a census epoch's OPRF key."""
+        signature, body = await signed(request, "nullifiers")
+        asked = document(body, "epoch", "blinded")
+        evaluated = await run_in_threadpool(
+            nullifiers.evaluate_census, node, signature.keyid, asked["epoch"], asked["blinded"]
+        )
+        return json_response({"evaluated": evaluated})
 
     @api.get("/v1/federation/precincts")
     def precincts() -> Response:

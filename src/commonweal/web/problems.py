@@ -60,6 +60,10 @@ STATUS_BY_CODE = {
     "invalid_peer": 502,
     "invalid_evidence": 422,
     "invalid_challenge": 422,
+    "invalid_element": 422,
+    "not_a_member": 403,
+    "voting_closed": 409,
+    "no_departure": 422,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)

@@ -3,10 +3,12 @@ alliance's per-capita result is exactly the count of every ballot in one place."
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +22,8 @@ from commonweal.domain.governance.turnout import Turnout
 from commonweal.domain.state import State
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.verify import verify_log
+from commonweal.node.services.federation.alliance import PART_BYTES, split_people
+from commonweal.node.services.federation.nullifiers import in_process, people_of
 from tests.builders import Clock
 from tests.federation import alliance_constitution, as_node, make_place, recognition_body
 
@@ -77,7 +81,9 @@ class Network:
                 "precinct": self.precinct[name],
                 "closed": closed.index,
             }
-            body = {"vote": vote, "subtotal": subtotal, "source": source}
+            evaluate = in_process(self.alliance.node, place.node.identity.key_did, vote)
+            people = people_of(place.node, self.precinct[name], evaluate)
+            body = {"vote": vote, "subtotal": subtotal, "source": source, "people": people}
             as_node(place.node, self.alliance.node, alliance.REPORTED, body)
 
     def close(self, vote: int) -> dict[str, Any]:
@@ -193,6 +199,7 @@ def test_refusals_keep_every_log_honest(network: Network) -> None:
         "vote": vote,
         "subtotal": forged,
         "source": {"origin": "o", "precinct": 1, "closed": 2},
+        "people": [],
     }
     with pytest.raises(Rejected) as refused:
         as_node(aster, network.alliance.node, alliance.REPORTED, again)
@@ -305,3 +312,50 @@ def test_pooled_precincts_count_as_one(method: str, data: st.DataObject) -> None
         Count(state, record, direct, options, "did:x")
     )
     assert pooled.participating == direct.participating
+
+
+def test_a_big_precinct_sends_its_people_in_parts(network: Network) -> None:
+    """1,500 people do not fit in one event: the report carries the first part and
+    ``federation.subtotal.people`` the rest; until all are in, the precinct is not
+    counted, and a part out of order or beyond the electorate is refused."""
+    vote = network.call("network", ["adopt"])
+    alliance_node = network.alliance.node
+    aster, birch = network.nodes["Aster"].node, network.nodes["Birch"].node
+    electorate = 1500
+    people = sorted(
+        [hashlib.sha256(str(n).encode()).hexdigest(), 0 if n < 700 else None]
+        for n in range(electorate)
+    )
+    subtotal = {"electorate": electorate, "ballots": 700, "patterns": [[{"choice": "yes"}, 700]]}
+    parts = split_people(people, first=PART_BYTES - len(orjson.dumps(subtotal)))
+    assert len(parts) >= 3 and sum(len(p) for p in parts) == electorate
+    source = {"origin": "aster.example", "precinct": 1, "closed": 2}
+    with pytest.raises(Rejected) as refused:
+        as_node(aster, alliance_node, alliance.PEOPLE, {"vote": vote, "people": parts[1]})
+    assert refused.value.code == "not_reported"
+    body = {"vote": vote, "subtotal": subtotal, "source": source, "people": parts[0]}
+    as_node(aster, alliance_node, alliance.REPORTED, body)  # under 64 KiB, or refused
+    with pytest.raises(Rejected) as refused:  # a part that goes back before the last
+        as_node(aster, alliance_node, alliance.PEOPLE, {"vote": vote, "people": parts[0][:1]})
+    assert refused.value.code == "invalid_body"
+    with pytest.raises(Rejected) as refused:  # a part that goes back over the first
+        as_node(aster, alliance_node, alliance.PEOPLE, {"vote": vote, "people": parts[0][-1:]})
+    assert refused.value.code == "double_counted"
+    for part in parts[1:]:
+        record = alliance_node.state.get(alliance.NETWORK_VOTES, vote)
+        result = alliance.network_result(alliance_node.state, record, node_did=network.alliance.did)
+        assert result["reported"] == 0  # not counted until complete
+        as_node(aster, alliance_node, alliance.PEOPLE, {"vote": vote, "people": part})
+    record = alliance_node.state.get(alliance.NETWORK_VOTES, vote)
+    result = alliance.network_result(alliance_node.state, record, node_did=network.alliance.did)
+    assert (result["reported"], result["electorate"], result["participating"]) == (1, 1500, 700)
+    with pytest.raises(Rejected) as refused:
+        as_node(aster, alliance_node, alliance.PEOPLE, {"vote": vote, "people": []})
+    assert refused.value.code == "already_reported"
+    # A precinct whose people do not add up to its subtotal is refused when complete.
+    wrong = [[n, None] for n, _p in people[:3]]
+    small = {"electorate": 3, "ballots": 1, "patterns": [[{"choice": "no"}, 1]]}
+    body = {"vote": vote, "subtotal": small, "source": source, "people": wrong}
+    with pytest.raises(Rejected) as refused:
+        as_node(birch, alliance_node, alliance.REPORTED, body)
+    assert refused.value.code == "invalid_body"

@@ -24,12 +24,18 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.federation.calls import (
     ballot_options,
+    canonical,
     parse_call,
     parse_subtotal,
-    pool,
     pooled_turnout,
 )
 from commonweal.domain.federation.charter import DOUBLE_MAJORITY, ONE_NODE_ONE_VOTE, PER_CAPITA
+from commonweal.domain.federation.people import (
+    check_complete,
+    complete,
+    count_once,
+    parse_part,
+)
 from commonweal.domain.fields import only
 from commonweal.domain.governance.constitution import (
     CONSTITUTION,
@@ -59,6 +65,7 @@ NETWORK_VOTES = "federation.network_votes"
 
 CALLED = "federation.network_vote.called"
 REPORTED = "federation.subtotal.reported"
+PEOPLE = "federation.subtotal.people"
 CLOSED = "federation.network_vote.closed"
 PERMISSION = "federation.alliance"
 VOTING, DONE = "voting", "closed"
@@ -138,8 +145,9 @@ def apply_call(state: State, ctx: Context, call: dict[str, Any]) -> None:
 
 
 def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"}}``."""
-    only(body, {"vote", "subtotal", "source"})
+    """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"},
+    "people": [[nullifier, pattern | null], …]}`` (``people.py``)."""
+    only(body, {"vote", "subtotal", "source", "people"})
     source = body.get("source")
     if not isinstance(source, dict) or set(source) != {"origin", "precinct", "closed"}:
         raise InvalidBody('source is {"origin", "precinct", "closed"} of the member\'s log')
@@ -149,9 +157,12 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
     subtotal = body.get("subtotal")
     if not isinstance(subtotal, dict):
         raise InvalidBody("subtotal must be the precinct's subtotal")
+    if not isinstance(body.get("people"), list):
+        raise InvalidBody("people must list the precinct's nullifiers, one per member")
     return {
         "vote": parse_id(dict(body), "vote"),
         "subtotal": dict(subtotal),
+        "people": list(body["people"]),
         "source": {
             "origin": origin,
             "precinct": parse_id(source, "precinct"),
@@ -169,12 +180,55 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     if ctx.author in record["subtotals"]:
         raise Conflict("this node has reported its subtotal already", code="already_reported")
     subtotal = parse_subtotal(report["subtotal"], record["call"])
-    entry = {**subtotal, "source": report["source"], "at": ctx.received, "index": ctx.index}
+    raw = report["subtotal"]["patterns"]
+    if [canonical(b) for b, _c in raw] != [canonical(b) for b, _c in subtotal["patterns"]]:
+        raise InvalidBody("the subtotal's patterns must be in canonical order, as precincts log")
+    people = parse_part(report["people"], len(subtotal["patterns"]))
+    if len(people) > subtotal["electorate"]:
+        raise InvalidBody("people must list one [nullifier, pattern] per member of the electorate")
+    if len(people) == subtotal["electorate"]:
+        check_complete(people, subtotal)
+    entry = {
+        **subtotal,
+        "people": people,
+        "source": report["source"],
+        "at": ctx.received,
+        "index": ctx.index,
+    }
     state.put(
         NETWORK_VOTES,
         record["id"],
         {**record, "subtotals": {**record["subtotals"], ctx.author: entry}},
     )
+
+
+def parse_people_part(body: Mapping[str, Any]) -> tuple[int, Any]:
+    """``{"vote": id, "people": [[nullifier, pattern | null], …]}``: the next part."""
+    only(body, {"vote", "people"})
+    return parse_id(dict(body), "vote"), body.get("people")
+
+
+def apply_people_part(state: State, ctx: Context, part: tuple[int, Any]) -> None:
+    """A member node sends the next part of its precinct's people (a big precinct's
+    people do not fit in one event), in ascending order after the parts before."""
+    require_active_member(state, ctx.author, "report a subtotal")
+    record = network_vote(state, part[0])
+    if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
+        raise Conflict(f"reporting on vote {record['id']} has closed", code="voting_closed")
+    entry = record["subtotals"].get(ctx.author)
+    if entry is None:
+        raise Conflict("report the subtotal first, with the first part", code="not_reported")
+    if complete(entry):
+        raise Conflict("this node has reported all its people already", code="already_reported")
+    before = entry["people"]
+    after = before[-1][0] if before else ""
+    people = before + parse_part(part[1], len(entry["patterns"]), after)
+    if len(people) > entry["electorate"]:
+        raise InvalidBody("people must list one [nullifier, pattern] per member of the electorate")
+    if len(people) == entry["electorate"]:
+        check_complete(people, entry)
+    subtotals = {**record["subtotals"], ctx.author: {**entry, "people": people}}
+    state.put(NETWORK_VOTES, record["id"], {**record, "subtotals": subtotals})
 
 
 def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -213,7 +267,8 @@ def closable(state: State, record: Mapping[str, Any], now: str) -> bool:
         return False
     if reached(now, record["report_until"]):
         return True
-    return set(member_nodes(state)) <= set(record["subtotals"])
+    done = {node for node, report in record["subtotals"].items() if complete(report)}
+    return set(member_nodes(state)) <= done
 
 
 def due(state: State, now: str) -> list[int]:
@@ -241,7 +296,11 @@ def network_vote(state: State, vote_id: int) -> dict[str, Any]:
 def network_result(state: State, record: Mapping[str, Any], *, node_did: str) -> dict[str, Any]:
     """The vote's whole result from the subtotals of member nodes in good standing."""
     members = member_nodes(state)
-    reports = {node: record["subtotals"][node] for node in members if node in record["subtotals"]}
+    reports = {
+        node: record["subtotals"][node]
+        for node in members
+        if node in record["subtotals"] and complete(record["subtotals"][node])
+    }
     precincts = {
         node: {"electorate": r["electorate"], "ballots": r["ballots"], "index": r["index"]}
         for node, r in reports.items()
@@ -268,9 +327,11 @@ def network_result(state: State, record: Mapping[str, Any], *, node_did: str) ->
 def _per_capita(
     state: State, record: Mapping[str, Any], reports: Mapping[str, Any], node_did: str
 ) -> dict[str, Any]:
-    electorate = sum(r["electorate"] for r in reports.values())
-    turnout = pooled_turnout(electorate, pool(reports.values()))
-    return _count(state, record, turnout, node_did)
+    """Every ballot pooled, each person counted once (``people.count_once``)."""
+    once = count_once(reports)
+    turnout = pooled_turnout(once["electorate"], once["patterns"])
+    counted = _count(state, record, turnout, node_did)
+    return {"duplicates": once["duplicates"], "dropped": once["dropped"], **counted}
 
 
 def local_choice(subtotal: Mapping[str, Any], threshold: Threshold) -> str:
@@ -343,6 +404,12 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     EventType(CALLED, "An alliance calls a network-wide vote.", parse_call, apply_call),
     EventType(
         REPORTED, "A member node reports its precinct's subtotal.", parse_report, apply_report
+    ),
+    EventType(
+        PEOPLE,
+        "A member node sends the next part of its precinct's people.",
+        parse_people_part,
+        apply_people_part,
     ),
     EventType(
         CLOSED, "The alliance closes a network-wide vote with its result.", parse_close, apply_close

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
-from commonweal.domain.federation.calls import ballot_options, parse_call, subtotal_of
+from commonweal.domain.federation.calls import ballot_options, canonical, parse_call, subtotal_of
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only
 from commonweal.domain.governance.ballots import check_ballot
@@ -30,6 +30,10 @@ PRECINCTS = "federation.precincts"
 """precinct id (the leaf index of its opening) → the precinct: alliance, vote, call, phase."""
 BALLOTS_PREFIX = "federation.precinct_ballots."
 """``federation.precinct_ballots.<id>``: member did → their ballot."""
+ROLLS = "federation.precinct_rolls"
+"""precinct id → its electorate at closing: member did → the index of their ballot's
+pattern in the subtotal, or None. Never served: the node turns it into nullifiers
+(``domain/federation/people.py``) when it reports to the alliance."""
 
 OPENED = "federation.precinct.opened"
 BALLOT_CAST = "federation.precinct.ballot.cast"
@@ -141,6 +145,20 @@ def subtotal(state: State, record: Mapping[str, Any]) -> dict[str, Any]:
     return subtotal_of(counted, len(active))
 
 
+def roll(state: State, record: Mapping[str, Any]) -> dict[str, int | None]:
+    """The precinct's electorate now, each member with their ballot's pattern index."""
+    members: Mapping[Any, Any] = state.tables.get(MEMBERS, {})
+    ballots = state.tables.get(ballots_table(record["id"]), {})
+    active = {did for did, m in members.items() if m["status"] == ACTIVE}
+    texts = sorted({canonical(b) for voter, b in ballots.items() if voter in active})
+    position = {text: index for index, text in enumerate(texts)}
+    rolled: dict[str, int | None] = {}
+    for did in sorted(active):
+        ballot = ballots.get(did)
+        rolled[str(did)] = None if ballot is None else position[canonical(ballot)]
+    return rolled
+
+
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The node closes the precinct; the subtotal it logs must be exactly the recount."""
     _require_node(ctx)
@@ -159,6 +177,8 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
             f"the subtotal does not match the recount of precinct {precinct_id}",
             code="tally_mismatch",
         )
+    rolled = roll(state, record)
+    state.put(ROLLS, precinct_id, rolled)
     state.put(
         PRECINCTS,
         precinct_id,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.errors import DomainError
 from commonweal.domain.federation.calls import canonical
+from commonweal.domain.federation.people import parse_people
 from commonweal.domain.federation.precincts import CLOSED, OPENED
 
 
@@ -37,3 +39,7 @@ def check_precinct_entries(
     counted = {k: report[k] for k in ("electorate", "ballots", "patterns")}
     if canonical(logged) != canonical(counted):
         raise AuditFailure("the subtotal the alliance counted differs from the node's log")
+    try:
+        parse_people(report.get("people"), logged)
+    except DomainError as error:
+        raise AuditFailure(f"its people do not match its logged subtotal: {error}") from None

@@ -27,7 +27,7 @@ RECOVERIES = "membership.recoveries"
 ACTIVE = "member"
 SUSPENDED = "suspended"
 APPLICANT = "applicant"
-ENDED = frozenset({"left", "expelled", "declined", "recovered"})
+ENDED = frozenset({"left", "expelled", "declined", "recovered", "moved"})
 
 
 def member(state: State, did: str) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.domain.membership.lifecycle import APPROVED, DECLINED, VOUCHED
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
@@ -32,6 +33,7 @@ STATUS_WORDS = {
     "expelled": "expelled",
     "declined": "application declined",
     "recovered": "moved to a new key",
+    "moved": "moved to another node",
 }
 
 
@@ -106,7 +108,14 @@ def member_page(node: Node, did: str) -> dict[str, Any]:
             str(other) for other, record in state.items(MEMBERS) if did in record["vouches"]
         )
         roles = {name: dict(role) for name, role in state.items(ROLES)}
+        destinations = [
+            {"did": str(other), "name": record.get("name") or record["url"], "url": record["url"]}
+            for other, record in sorted(state.items(RECOGNITIONS))
+            if record["status"] == RECOGNIZED
+            and "MembershipCredential" in record["terms"]["credentials"]
+        ]
     return {
+        "move_to": destinations,
         **entry,
         "status_words": STATUS_WORDS.get(entry["status"], entry["status"]),
         "vouched_by": people(node, entry["vouches"]),

@@ -116,6 +116,8 @@ def _entry(node: Node, did: str, record: dict[str, Any]) -> dict[str, Any]:
         "name": profile.get("display_name") if profile.get("show_name") else None,
         "successor": record.get("successor"),
         "predecessor": record.get("predecessor"),
+        "moved_to": record.get("moved_to"),
+        "moved_from": record.get("moved_from"),
     }
 
 

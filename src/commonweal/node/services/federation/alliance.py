@@ -12,7 +12,10 @@ reports each closed precinct's subtotal, and its population, signed by its node 
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+
+import orjson
 
 from commonweal.core.events import EventError, parse_leaf
 from commonweal.core.rfc3339 import format_utc
@@ -26,7 +29,8 @@ from commonweal.domain.timestamps import later, reached
 from commonweal.node.kernel.due import Refusals, StepKey, attempt
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node, Receipt
-from commonweal.node.services.federation import mirror
+from commonweal.node.services.federation import mirror, nullifiers
+from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 from commonweal.node.services.federation.service import Federation, log
 
 
@@ -80,6 +84,10 @@ def view(node: Node) -> dict[str, Any]:
                 "voting_until": record["voting_until"],
                 "report_until": record["report_until"],
                 "reported": sorted(record["subtotals"]),
+                "people_sent": {
+                    node_key: len(report.get("people", []))
+                    for node_key, report in record["subtotals"].items()
+                },
                 "result": record["result"],
             }
             for _id, record in sorted(state.items(alliance.NETWORK_VOTES))
@@ -154,16 +162,72 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
             opened = _open(federation, peer, vote["id"], now)
             if opened:
                 done.append(opened)
-        elif precinct["phase"] == precincts.DONE and me not in vote["reported"]:
-            source = {
-                "origin": node.identity.origin,
-                "precinct": precinct["id"],
-                "closed": precinct["closed_index"],
-            }
-            body = {"vote": vote["id"], "subtotal": precinct["subtotal"], "source": source}
-            client.submit_as(node.identity.key, alliance.REPORTED, body)
-            done.append(f"reported vote {vote['id']}")
+        elif precinct["phase"] == precincts.DONE:
+            sent = vote.get("people_sent", {}).get(me)
+            if sent is None or sent < precinct["subtotal"]["electorate"]:
+                done += _report(node, client, vote["id"], precinct, sent)
     return done
+
+
+PART_BYTES = 48_000
+"""How many bytes of people go in one event (an event is at most 64 KiB)."""
+
+
+def _report(
+    node: Node, client: PeerClient, vote_id: int, precinct: dict[str, Any], sent: int | None
+) -> list[str]:
+    """Report the closed precinct's subtotal with its people, in as many parts as they
+    need; ``sent`` people are in the alliance's log already (None: nothing reported)."""
+    people = nullifiers.people_of(node, precinct["id"], _over_http(client, vote_id))
+    room = PART_BYTES - len(orjson.dumps(precinct["subtotal"]))
+    parts = split_people(people[sent or 0 :], first=room)
+    done = []
+    if sent is None:
+        source = {
+            "origin": node.identity.origin,
+            "precinct": precinct["id"],
+            "closed": precinct["closed_index"],
+        }
+        body = {
+            "vote": vote_id,
+            "subtotal": precinct["subtotal"],
+            "source": source,
+            "people": parts.pop(0),
+        }
+        client.submit_as(node.identity.key, alliance.REPORTED, body)
+        done.append(f"reported vote {vote_id}")
+    for part in parts:
+        client.submit_as(node.identity.key, alliance.PEOPLE, {"vote": vote_id, "people": part})
+        done.append(f"sent {len(part)} people of vote {vote_id}")
+    return done
+
+
+def split_people(people: list[list[Any]], *, first: int) -> list[list[list[Any]]]:
+    """People in parts of at most ``PART_BYTES`` of JSON (the first at most ``first``);
+    always at least one part, maybe empty."""
+    parts: list[list[list[Any]]] = [[]]
+    room = first
+    for entry in people:
+        size = len(orjson.dumps(entry)) + 1
+        if size > room:
+            parts.append([])
+            room = PART_BYTES
+        parts[-1].append(entry)
+        room -= size
+    return parts
+
+
+def _over_http(client: PeerClient, vote_id: int) -> nullifiers.Evaluate:
+    """Ask the alliance at ``client`` to evaluate blinded elements for ``vote_id``."""
+
+    def evaluate(blinded: list[bytes]) -> list[bytes]:
+        document = {"blinded": [base64.b64encode(b).decode() for b in blinded]}
+        answer = client.post_signed_json(f"/v1/federation/votes/{vote_id}/nullifiers", document)
+        if answer.status != 200:
+            raise PeerError(f"the alliance refused to evaluate nullifiers: {answer.text}")
+        return [base64.b64decode(e) for e in answer.json()["evaluated"]]
+
+    return evaluate
 
 
 def _open(federation: Federation, peer: dict[str, Any], vote_id: int, now: str) -> str | None:

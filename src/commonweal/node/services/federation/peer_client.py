@@ -9,6 +9,7 @@ Reads are plain GETs.
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ import orjson
 
 from commonweal.core import strict_json
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.events import sign_event
+from commonweal.core.events import leaf_bytes, parse_event, sign_event
 from commonweal.core.http_signatures import sign_peer_request
 from commonweal.core.keys import SigningKey
+from commonweal.core.merkle import leaf_hash, verify_inclusion
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.tiles import tile_path
+from commonweal.domain.federation.subtotal_check import AuditFailure
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -170,3 +173,24 @@ def format_utc_now(now: float) -> str:
     from datetime import UTC, datetime
 
     return format_utc(datetime.fromtimestamp(now, UTC))
+
+
+def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict[str, Any]:
+    """Entry ``index`` of the log ``client`` serves, proven included under the checkpoint
+    of ``size`` and ``root``: its type, author, body, receipt time and leaf hash."""
+    logged = client.get_json(f"/v1/events/{index}")
+    event = parse_event(logged["event"])
+    leaf = leaf_bytes(event.canonical, logged["received"])
+    digest = leaf_hash(leaf)
+    if base64.b64encode(digest).decode() != logged["leaf_hash"]:
+        raise AuditFailure(f"entry {index}: the leaf hash served is not the entry's")
+    proof = client.get_json("/v1/proof/inclusion", index=index, size=size)["proof"]
+    verify_inclusion(index, size, digest, [base64.b64decode(h) for h in proof], root)
+    return {
+        "type": event.type,
+        "author": event.author,
+        "body": event.body,
+        "received": logged["received"],
+        "index": index,
+        "leaf_hash": logged["leaf_hash"],
+    }

@@ -1,0 +1,155 @@
+"""Member moves: a member leaves this node for another recognised node, history linked.
+
+On the old node the member logs ``membership.move.requested`` naming the destination
+(a node this one recognises for membership credentials): they are no longer a member
+here (status ``moved``, ``moved_to``), their credentials are revoked. On the new node,
+the node itself logs ``membership.move.admitted`` once it has proven that departure
+entry in the old node's log under a checkpoint signed by the old node's key
+(node/services/federation/moves.py); the entry names the old node, its log's origin, the
+departure's leaf index and hash, and the checkpoint size it was proven under. The
+new node's record says ``moved_from``. Each departure admits once.
+
+So a census counts a moved member in exactly one place: ``status`` is ``active`` on
+the new node and ``moved`` on the old. What is kept of their history is the old log
+itself — every event they signed there stays, linked from the new node's admission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.federation.standing import recognition
+from commonweal.domain.fields import only, optional_text
+from commonweal.domain.membership.lifecycle import admit
+from commonweal.domain.membership.records import (
+    ACTIVE,
+    APPLICANT,
+    MEMBERS,
+    SUSPENDED,
+    did_member,
+    member,
+    require_active_member,
+    revoke_credentials,
+)
+from commonweal.domain.registry import Context, EventType
+from commonweal.domain.state import State
+
+REQUESTED = "membership.move.requested"
+ADMITTED = "membership.move.admitted"
+MOVED = "moved"
+"""The status of a member who moved to another node (``moved_to`` names it)."""
+ARRIVALS = "membership.move_arrivals"
+"""``<origin>#<index>`` of each departure a move admitted here → the member's did."""
+
+
+def parse_request(body: Mapping[str, Any]) -> dict[str, str]:
+    """``{"to": node did, "reason"?: text}``."""
+    only(body, {"to", "reason"})
+    to = body.get("to")
+    if not isinstance(to, str) or not to.startswith("did:") or len(to) > 300:
+        raise InvalidBody("to must be the DID of the node you move to")
+    return {"to": to, "reason": optional_text(body, "reason", max_length=1000)}
+
+
+def apply_request(state: State, ctx: Context, request: dict[str, str]) -> None:
+    """A member in good standing moves to a node this node recognises for memberships."""
+    record = require_active_member(state, ctx.author, "move to another node")
+    _require_treaty(state, request["to"])
+    state.put(
+        MEMBERS,
+        ctx.author,
+        {
+            **record,
+            "status": MOVED,
+            "roles": [],
+            "moved_to": request["to"],
+            "departed": ctx.index,
+            "reason": request["reason"],
+        },
+    )
+    revoke_credentials(state, ctx, ctx.author, "moved")
+
+
+def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"member": did, "from": node did, "departure": {"origin", "index", "leaf_hash",
+    "checkpoint"}}``."""
+    only(body, {"member", "from", "departure"})
+    source, departure = body.get("from"), body.get("departure")
+    if not isinstance(source, str) or not source.startswith("did:") or len(source) > 300:
+        raise InvalidBody("from must be the DID of the node the member moves from")
+    keys = {"origin", "index", "leaf_hash", "checkpoint"}
+    if not isinstance(departure, dict) or set(departure) != keys:
+        raise InvalidBody(f"departure is {{{', '.join(sorted(keys))}}} of the old node's log")
+    origin, index = departure["origin"], departure["index"]
+    leaf_hash, size = departure["leaf_hash"], departure["checkpoint"]
+    if not isinstance(origin, str) or not origin or len(origin) > 300:
+        raise InvalidBody("departure.origin must be the old node's log origin")
+    if type(index) is not int or type(size) is not int or not 0 <= index < size:
+        raise InvalidBody("departure.index must be an entry under departure.checkpoint")
+    if not isinstance(leaf_hash, str) or len(leaf_hash) != 44:
+        raise InvalidBody("departure.leaf_hash must be the entry's base64 leaf hash")
+    return {
+        "member": did_member(dict(body)),
+        "from": source,
+        "departure": {"origin": origin, "index": index, "leaf_hash": leaf_hash, "checkpoint": size},
+    }
+
+
+def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> None:
+    """The node admits a member who moved here, on their departure from a recognised node."""
+    if ctx.author != ctx.node_key:
+        raise NotPermitted("only the node admits a moving member, after proving the departure")
+    treaty = _require_treaty(state, admission["from"])
+    departure = admission["departure"]
+    if departure["origin"] != treaty["origin"]:
+        raise Conflict("the departure is not in the log of the node it names", code="wrong_log")
+    key = f"{departure['origin']}#{departure['index']}"
+    if state.get(ARRIVALS, key) is not None:
+        raise Conflict("that departure has admitted its member already", code="departure_used")
+    did = admission["member"]
+    existing = member(state, did)
+    if existing is not None and existing["status"] in (APPLICANT, ACTIVE, SUSPENDED):
+        raise Conflict(f"{did} is already a member or applicant here", code="already_member")
+    if existing is not None and existing["status"] == "expelled":
+        raise NotPermitted("an expelled member may not come back by moving", code="expelled")
+    state.put(ARRIVALS, key, did)
+    state.put(
+        MEMBERS,
+        did,
+        {
+            "status": APPLICANT,
+            "commitment": "",
+            "applied": ctx.index,
+            "admitted": None,
+            "vouches": [],
+            "roles": [],
+            "erased": False,
+            "reason": "",
+            "moved_from": {"node": admission["from"], **departure},
+        },
+    )
+    admit(state, ctx, did)
+
+
+def _require_treaty(state: State, node: str) -> dict[str, Any]:
+    treaty = recognition(state, node)
+    if treaty is None or "MembershipCredential" not in treaty["terms"]["credentials"]:
+        raise NotPermitted(
+            f"this node does not recognise {node}'s memberships", code="not_recognized"
+        )
+    return treaty
+
+
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        REQUESTED, "A member moves to another recognised node.", parse_request, apply_request
+    ),
+    EventType(
+        ADMITTED,
+        "The node admits a member who moved here from a recognised node.",
+        parse_admission,
+        apply_admission,
+    ),
+)
