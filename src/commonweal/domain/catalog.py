@@ -18,6 +18,7 @@ from commonweal.domain.governance.events import event_types as governance_event_
 from commonweal.domain.membership import lifecycle, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
+from commonweal.domain.places.events import EVENT_TYPES as PLACES_EVENT_TYPES
 from commonweal.domain.registry import Registry
 from commonweal.domain.treasury import events as treasury_events
 
@@ -38,6 +39,7 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(governance_event_types(actions or default_actions()))
     registry.extend(COMMONS_EVENT_TYPES)
     registry.extend(GATHERINGS_EVENT_TYPES)
+    registry.extend(PLACES_EVENT_TYPES)
     for mutual in (posts, claims, messages, campaign_events, campaign_closing, campaign_network):
         registry.extend(mutual.EVENT_TYPES)
     for funding in (rounds, pools, funding_closing):
