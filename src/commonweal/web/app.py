@@ -37,6 +37,8 @@ from commonweal.web import (
     membership_api,
     network_pages,
     pages,
+    places_api,
+    places_pages,
     problems,
     rounds_api,
     session,
@@ -146,12 +148,14 @@ def create_app(
     app.include_router(campaigns_api.router(node))
     app.include_router(rounds_api.router(node))
     app.include_router(treasury_api.router(node))
+    app.include_router(places_api.router(federation))
     app.state.node = node
     app.state.federation = federation
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
     app.include_router(api_docs.router(app.title))
     app.include_router(pages.router(node))
+    app.include_router(places_pages.router(federation))  # before /network/{did}
     app.include_router(network_pages.router(federation))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     limits = RateLimits() if rate_limits is None else rate_limits

@@ -93,6 +93,7 @@ NAVIGATION: list[NavLink] = [
     NavLink("Funding", "/rounds"),
     NavLink("Commons", "/commons"),
     NavLink("Gatherings", "/gatherings"),
+    NavLink("Places", "/places"),
     NavLink("Delegation", "/delegation", member_only=True),
     NavLink("My credentials", "/me/credentials", member_only=True),
     NavLink("Treasury", "/treasury"),

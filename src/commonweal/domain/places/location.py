@@ -21,7 +21,6 @@ MICRO = 1_000_000
 _DECIMAL = re.compile(r"^(-?)(\d{1,3})(?:\.(\d{1,6}))?$")
 LIMITS = {"lat": 90, "lon": 180}
 """The largest absolute latitude and longitude, in degrees."""
-INVALID_COORDINATES = "invalid_coordinates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +48,7 @@ def micro_degrees(text: Any, axis: str) -> int:
         raise InvalidBody(
             f"location.{axis}: the {name} must be a decimal string of degrees with at most "
             f'six fraction digits, like "48.8566" (floats are not allowed)',
-            code=INVALID_COORDINATES,
+            code="invalid_coordinates",
         )
     sign, whole, fraction = match.groups()
     value = int(whole) * MICRO + int((fraction or "").ljust(6, "0"))
@@ -57,7 +56,7 @@ def micro_degrees(text: Any, axis: str) -> int:
     if not -limit * MICRO <= value <= limit * MICRO:
         raise InvalidBody(
             f"location.{axis}: the {name} {text} is outside -{limit} to {limit} degrees",
-            code=INVALID_COORDINATES,
+            code="invalid_coordinates",
         )
     return value
 
@@ -74,7 +73,7 @@ def parse_location(value: Any) -> Location:
     if not isinstance(value, Mapping):
         raise InvalidBody(
             'location must be an object like {"lat": "48.8566", "lon": "2.3522"}',
-            code=INVALID_COORDINATES,
+            code="invalid_coordinates",
         )
     only(value, {"lat", "lon"}, {"lat", "lon"}, where="location")
     return Location(micro_degrees(value["lat"], "lat"), micro_degrees(value["lon"], "lon"))

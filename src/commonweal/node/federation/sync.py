@@ -24,6 +24,7 @@ from commonweal.node.federation import (
     alliance,
     evidence,
     mirror,
+    network_places,
     peers,
     pledges,
     rollback,
@@ -51,6 +52,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                 steps.append(("treaty", partial(peers.refresh_treaty, federation, peer)))
                 steps.append(("campaigns", partial(pledges.duties, federation, peer)))
             steps.append(("evidence", partial(evidence.pull, federation, peer)))
+            steps.append(("places", partial(network_places.refresh, federation, peer)))
             if terms["alliance"]:
                 steps.append(("alliance", partial(alliance.duties, federation, peer)))
             for name, step in steps:

@@ -1,0 +1,130 @@
+"""The places pages: ``/places`` (this node's places, on a map and in a list), one place,
+and ``/network/map`` (every recognised node's places on one map); docs/web.md.
+
+The map is an SVG drawn here: the world outline is served once from ``/map/world.svg``
+(``web/world_map.py``, from the vendored ``world-atlas``; cached by the browser) and the
+places are markers placed by the equirectangular projection, each a link with a title,
+listed beside the map too. Nothing is fetched from outside the node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from commonweal.node import places
+from commonweal.node.errors import Rejected
+from commonweal.node.federation import network_places
+from commonweal.node.federation.service import Federation
+from commonweal.web import world_map
+from commonweal.web.bounds import Id
+from commonweal.web.rendering import page_router, render
+
+KIND_WORDS = {
+    "hub": "Co-living hub",
+    "building": "Building",
+    "land": "Land",
+    "garden": "Garden",
+    "workshop": "Workshop",
+    "office": "Office",
+    "other": "Place",
+}
+TENURE_WORDS = {
+    "owned": "Owned",
+    "leased": "Leased",
+    "shared": "Shared with others",
+    "co_owned": "Co-owned",
+}
+
+
+def markers(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every place of ``nodes`` with its position on the map and where its link goes."""
+    found = []
+    for number, entry in enumerate(nodes):
+        for place in entry["places"]:
+            x, y = world_map.project(place["location"])
+            href = (
+                f"/places/{place['id']}"
+                if entry["here"]
+                else f"{entry['url']}/places/{place['id']}"
+            )
+            found.append(
+                {
+                    **place,
+                    "x": x,
+                    "y": y,
+                    "href": href,
+                    "node_name": entry["name"],
+                    "here": entry["here"],
+                    "colour": number % 8,
+                }
+            )
+    return found
+
+
+def _map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "markers": markers(nodes),
+        "width": world_map.WIDTH,
+        "height": world_map.HEIGHT,
+        "outline": world_map.outline() is not None,
+    }
+
+
+def router(federation: Federation) -> APIRouter:
+    """Places pages over ``federation``'s node."""
+    node = federation.node
+    pages = page_router()
+    words = {"kinds": KIND_WORDS, "tenures": TENURE_WORDS}
+
+    @pages.get("/places", response_class=HTMLResponse)
+    def listing(request: Request) -> HTMLResponse:
+        here = places.listing(node)
+        mine = [{"here": True, "name": "", "url": "", "places": here["places"]}]
+        return render(
+            request,
+            node,
+            "places.html",
+            {**here, "map": _map(mine), "words": words},
+        )
+
+    @pages.get("/places/{place_id}", response_class=HTMLResponse)
+    def place(request: Request, place_id: Id) -> HTMLResponse:
+        record = places.place_view(node, place_id)
+        shown = [{"here": True, "name": "", "url": "", "places": [record]}]
+        return render(
+            request,
+            node,
+            "place.html",
+            {"place": record, "map": _map(shown), "words": words},
+        )
+
+    @pages.get("/network/map", response_class=HTMLResponse)
+    def network_map(request: Request) -> HTMLResponse:
+        network = network_places.network_places(federation)
+        return render(
+            request,
+            node,
+            "network-map.html",
+            {"network": network, "map": _map(network["nodes"]), "words": words},
+        )
+
+    @pages.get("/map/world.svg")
+    def world() -> Response:
+        outline = world_map.outline()
+        if outline is None:
+            raise Rejected("not_found", "the world map's outline is not installed (make vendor)")
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {world_map.WIDTH} '
+            f'{world_map.HEIGHT}"><path class="land" d="{outline}" fill="#d5e3cf" '
+            'stroke="#8aa281" stroke-width=".4" fill-rule="evenodd"/></svg>'
+        )
+        return Response(
+            svg,
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    return pages
