@@ -22,6 +22,7 @@ from commonweal.cli import (
     log_commands,
     member_commands,
     node_commands,
+    place_commands,
     round_commands,
     scheduler_commands,
     treasury_commands,
@@ -77,6 +78,7 @@ app.command("delegate")(governance_commands.delegate)
 app.command("tally")(governance_commands.tally)
 app.add_typer(commons_commands.app, name="commons")
 app.add_typer(gathering_commands.app, name="gathering")
+app.add_typer(place_commands.app, name="place")
 app.add_typer(aid_commands.app, name="aid")
 app.add_typer(campaign_commands.app, name="campaign")
 app.add_typer(round_commands.app, name="round")
