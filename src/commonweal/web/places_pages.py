@@ -87,7 +87,12 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "places.html",
-            {**here, "map": _map(mine), "words": words},
+            {
+                "places": here["places"],
+                "footprint": here["footprint"],
+                "map": _map(mine),
+                "words": words,
+            },
         )
 
     @pages.get("/places/{place_id}", response_class=HTMLResponse)
