@@ -5,8 +5,8 @@ acts, so receipt times are spread as they would be in life: the 72-hour recovery
 time lock really passes, a year of the treasury follows (``demo_treasury``); from
 sixty days ago shared resources are booked, drawn by lot and sanctioned, and
 gatherings held (``demo_commons``), mutual aid and funding happen (``demo_funding``),
-and proposals are discussed and voted on for as long as the constitution says
-(``demo_governance``). Members' keys are kept in ``members/``.
+places are registered (``demo_places``), and proposals are discussed and voted on for as
+long as the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from commonweal.node import (
     demo_commons,
     demo_funding,
     demo_governance,
+    demo_places,
     demo_treasury,
     membership,
 )
@@ -203,6 +204,7 @@ def _tell(story: Story) -> None:
     story.skip_to(days_before_now=60)
     demo_commons.past(story)
     demo_funding.tell(story)
+    demo_places.tell(story)
     demo_governance.tell(story)
     demo_funding.recent(story)
     demo_commons.upcoming(story)

@@ -10,6 +10,7 @@ the member nodes report them, and the alliance closes the vote with the result.
 Then Riverside launches a threshold pledge across the network, which the two
 other nodes carry and their members pledge to; it is open for ten days (served,
 their sync rounds send their counts so far, and at the deadline report them).
+Each node holds a few places, on three continents.
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
 """
@@ -34,7 +35,8 @@ from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import governance
+from commonweal.domain.places.rules import REGISTERED
+from commonweal.node import demo_places, governance
 from commonweal.node.demo import DemoClock
 from commonweal.node.federation import alliance as alliance_service
 from commonweal.node.federation.pledges import carried_body
@@ -155,6 +157,9 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
     _recognise(places, hub, identities, where, clock)
     _network_vote(places, hub, clock)
     _network_campaign(places)
+    for name, place in places.items():
+        for body in demo_places.NETWORK[name]:
+            place.act(MEMBERS[name][1][0], REGISTERED, body)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()

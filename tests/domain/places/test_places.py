@@ -114,7 +114,8 @@ def test_an_update_changes_what_it_names_and_a_closed_place_stays_closed(
         "co_owned",
         shares,
     )
-    community.act("bob", UPDATED, {"place": hub, "tenure": "leased"})
+    community.act("bob", UPDATED, {"place": hub, "tenure": "leased", "capacity": {"seats": 45}})
+    assert place(community, hub)["capacity"] == {"beds": 12, "seats": 45}  # beds unchanged
     assert place(community, hub)["shares"] is None and place(community, hub)["name"] == (
         "Riverside hub"
     )

@@ -92,7 +92,7 @@ def parse_registration(body: Mapping[str, Any]) -> Registration:
     only(body, set(FIELDS), REQUIRED)
     fields = _parse_fields(body)
     fields.setdefault("description", "")
-    fields.setdefault("capacity", {"beds": 0, "seats": 0})
+    fields["capacity"] = {"beds": 0, "seats": 0, **fields.get("capacity", {})}
     fields.setdefault("shares", None)
     fields.setdefault("resources", [])
     fields.setdefault("funding", None)
@@ -137,6 +137,7 @@ def apply_update(state: State, ctx: Context, change: Update) -> None:
     require_permission(state, ctx, PERMISSION)
     record = _open_place(state, change.place)
     merged = {**record, **change.fields}
+    merged["capacity"] = {**record["capacity"], **change.fields.get("capacity", {})}
     if "tenure" in change.fields and change.fields["tenure"] != CO_OWNED:
         merged["shares"] = change.fields.get("shares")
     _check_shares(merged)
@@ -193,7 +194,9 @@ def _capacity(value: Any) -> dict[str, int]:
     only(value, set(CAPACITIES), where="capacity")
     counts = {}
     for name in CAPACITIES:
-        count = value.get(name, 0)
+        if name not in value:
+            continue
+        count = value[name]
         if type(count) is not int or not 0 <= count <= MAX_CAPACITY:
             raise InvalidBody(f"capacity.{name} must be a whole number from 0 to {MAX_CAPACITY:,}")
         counts[name] = count
