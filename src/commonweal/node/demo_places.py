@@ -70,8 +70,8 @@ def tell(story: Actor) -> None:
         _place(
             "The barn",
             "building",
-            "51.0561",
-            "3.7249",
+            "50.9947",
+            "3.7456",
             320,
             description="Assemblies, repair cafés and the seed swap. Its new roof was "
             "crowdfunded by the members.",
@@ -82,8 +82,8 @@ def tell(story: Actor) -> None:
         _place(
             "Community garden",
             "garden",
-            "51.0512",
-            "3.7301",
+            "51.0397",
+            "3.7610",
             2_400,
             description="Raised beds and an orchard, co-owned with the allotment society.",
             tenure="co_owned",
@@ -94,8 +94,8 @@ def tell(story: Actor) -> None:
         _place(
             "Riverside meadow",
             "land",
-            "51.0489",
-            "3.7402",
+            "50.9836",
+            "3.5275",
             20_000,
             description="Two hectares by the river, leased while the crowdfund to buy them runs.",
             tenure="leased",
@@ -109,7 +109,7 @@ NETWORK: dict[str, list[dict[str, Any]]] = {
     "riverside": [
         _place("Riverside hub", "hub", "51.0543", "3.7174", 1_200,
                capacity={"beds": 14, "seats": 60}),
-        _place("Riverside meadow", "land", "51.0489", "3.7402", 20_000, tenure="leased"),
+        _place("Riverside meadow", "land", "50.9836", "3.5275", 20_000, tenure="leased"),
     ],
     "harbour": [
         _place("Harbour Guild hall", "building", "-33.0472", "-71.6127", 650,

@@ -64,11 +64,35 @@ def markers(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def view_box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """The part of the map to show: every point with a margin, at least :data:`MIN_SPAN`
+    wide, in the map's 2:1 shape, inside the map (the whole world when they are spread)."""
+    width, height = world_map.WIDTH, world_map.HEIGHT
+    if not points:
+        return 0.0, 0.0, float(width), float(height)
+    xs, ys = [x for x, _y in points], [y for _x, y in points]
+    span = max(max(xs) - min(xs), 2 * (max(ys) - min(ys)), MIN_SPAN) * MARGIN
+    if span >= width:
+        return 0.0, 0.0, float(width), float(height)
+    left = min(max((min(xs) + max(xs) - span) / 2, 0), width - span)
+    top = min(max((min(ys) + max(ys) - span / 2) / 2, 0), height - span / 2)
+    return round(left, 2), round(top, 2), round(span, 2), round(span / 2, 2)
+
+
+MIN_SPAN = 16.0
+"""The narrowest part of the map shown, in viewBox units (about six degrees of longitude)."""
+MARGIN = 1.4
+
+
 def _map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = markers(nodes)
+    box = view_box([(m["x"], m["y"]) for m in shown])
     return {
-        "markers": markers(nodes),
+        "markers": shown,
         "width": world_map.WIDTH,
         "height": world_map.HEIGHT,
+        "view_box": " ".join(f"{n:g}" for n in box),
+        "radius": round(box[2] * 6 / world_map.WIDTH, 3),
         "outline": world_map.outline() is not None,
     }
 
