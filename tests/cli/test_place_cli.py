@@ -67,7 +67,7 @@ def test_places_from_the_command_line(tmp_path: Path) -> None:
         assert api["capacity"] == {"beds": 8, "seats": 45} and api["shares"] is None
         assert cli("close", place, "--reason", "Sold", who="ada").returncode == 0
         assert "Harbour hub" not in cli("list").stdout
-        assert "[closed]" in cli("list", "--closed").stdout
+        assert "Harbour hub (closed)" in cli("list", "--closed").stdout
         assert "CLI Places" in cli("list", "--network").stdout
     finally:
         server.stop()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail, fetch
 
@@ -175,7 +176,7 @@ def close(
 def _line(p: dict[str, Any]) -> str:
     capacity = p["capacity"]
     shares = f" {p['shares']['held']}/{p['shares']['of']}" if p.get("shares") else ""
-    closed = " [closed]" if p.get("closed") else ""
+    closed = " (closed)" if p.get("closed") else ""
     return (
         f"{p['id']:>6}  {p['kind']:<9} {p['location']['lat']:>10},{p['location']['lon']:<11} "
         f"{p['area_m2']:>9,} m²  {capacity['beds']:>4} beds {capacity['seats']:>5} seats  "
@@ -197,9 +198,11 @@ def list_places(
         for entry in found["nodes"]:
             where = "this node" if entry["here"] else entry["url"]
             late = f", last try failed: {entry['error']}" if entry["error"] else ""
-            console.print(f"[bold]{entry['name']}[/] ({where}{late})", highlight=False)
+            console.print(
+                f"[bold]{escape(entry['name'])}[/] ({escape(where + late)})", highlight=False
+            )
             for p in entry["places"]:
-                console.print(_line(p), highlight=False)
+                console.print(_line(p), highlight=False, markup=False)
         console.print(
             f"{found['places']} places, {found['area_m2']:,} m², {found['beds']} beds, "
             f"{found['seats']} seats"
@@ -207,7 +210,7 @@ def list_places(
         return
     found = fetch(node, "/v1/places", closed="true" if closed else None)
     for p in found["places"]:
-        console.print(_line(p), highlight=False)
+        console.print(_line(p), highlight=False, markup=False)
     totals = found["footprint"]
     console.print(
         f"{totals['places']} places held, {totals['area_m2']:,} m² "
@@ -219,16 +222,18 @@ def list_places(
 def show(place: int = Place, node: str = NodeUrl) -> None:
     """A place: where, how big, how held, what it holds and what funded it."""
     p = fetch(node, f"/v1/places/{place}")
-    console.print(f"[bold]{p['id']}. {p['name']}[/] ({p['kind']})", highlight=False)
-    console.print(_line(p), highlight=False)
+    console.print(f"[bold]{p['id']}. {escape(p['name'])}[/] ({p['kind']})", highlight=False)
+    console.print(_line(p), highlight=False, markup=False)
     if p["description"]:
-        console.print(p["description"], highlight=False)
+        console.print(p["description"], highlight=False, markup=False)
     console.print(f"since {p['since']}; registered {p['registered_at']} by {p['registered_by']}")
     for r in p["resources"]:
-        console.print(f"  holds resource {r['id']}: {r['title']}", highlight=False)
+        console.print(f"  holds resource {r['id']}: {r['title']}", highlight=False, markup=False)
     for f in p["funded_by"]:
         console.print(
-            f"  funded by {f['kind']} {f['id']}: {f['title']} ({f['status']})", highlight=False
+            f"  funded by {f['kind']} {f['id']}: {f['title']} ({f['status']})",
+            highlight=False,
+            markup=False,
         )
     if p["closed"]:
-        console.print(f"[red]closed[/] {p['closed']['at']}: {p['closed']['reason']}")
+        console.print(f"[red]closed[/] {p['closed']['at']}: {escape(p['closed']['reason'])}")
