@@ -34,7 +34,6 @@ def test_places_from_the_command_line(tmp_path: Path) -> None:
         size = httpx.get(f"{server.url}/v1/events").json()["size"]
         for bad, code in (
             (("--lat", "91", "--lon", "0", "--tenure", "owned"), "invalid_coordinates"),
-            (("--lat", "10", "--lon", "-180.01", "--tenure", "owned"), "invalid_coordinates"),
             (("--lat", "10", "--lon", "10", "--tenure", "rented"), "unknown_tenure"),
         ):
             refused = cli("register", *where, *bad, who="ada")
@@ -45,10 +44,6 @@ def test_places_from_the_command_line(tmp_path: Path) -> None:
         )  # fmt: skip
         assert negative.returncode == 1 and "negative_area" in negative.stderr
         assert httpx.get(f"{server.url}/v1/events").json()["size"] == size  # nothing logged
-        stranger = cli(
-            "register", *where, "--lat", "1", "--lon", "1", "--tenure", "owned", who="ben"
-        )
-        assert stranger.returncode == 1 and "forbidden" in stranger.stderr
 
         registered = cli(
             "register", *where, "--lat", "53.5461", "--lon", "9.9661", "--tenure", "co_owned",

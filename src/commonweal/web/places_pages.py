@@ -2,7 +2,8 @@
 and ``/network/map`` (every recognised node's places on one map); docs/web.md.
 
 The map is an SVG drawn here: the world outline is served once from ``/map/world.svg``
-(``web/world_map.py``, from the vendored ``world-atlas``; cached by the browser) and the
+(``web/world_map.py``, from the vendored ``world-atlas``; cached by the browser, and drawn
+in the page's SVG by ``<use>``, so its coastlines stay thin however far the view zooms) and the
 places are markers placed by the equirectangular projection, each a link with a title,
 listed beside the map too. Nothing is fetched from outside the node.
 """
@@ -100,15 +101,15 @@ def view_box(points: list[tuple[float, float]]) -> tuple[float, float, float, fl
     return round(left, 2), round(top, 2), round(span, 2), round(span / 2, 2)
 
 
-MIN_SPAN = 16.0
-"""The narrowest part of the map shown, in viewBox units (about six degrees of longitude)."""
+MIN_SPAN = 30.0
+"""The narrowest part of the map shown, in viewBox units (about eleven degrees of longitude)."""
 MARGIN = 1.4
 
 
 def _map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     shown = markers(nodes)
     box = view_box([(m["x"], m["y"]) for m in shown])
-    radius = round(box[2] * 6 / world_map.WIDTH, 3)
+    radius = round(box[2] * 8 / world_map.WIDTH, 3)
     return {
         "markers": marker_svg(shown, radius),
         "count": len(shown),
@@ -169,8 +170,9 @@ def router(federation: Federation) -> APIRouter:
             raise Rejected("not_found", "the world map's outline is not installed (make vendor)")
         svg = (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {world_map.WIDTH} '
-            f'{world_map.HEIGHT}"><path class="land" d="{outline}" fill="#d5e3cf" '
-            'stroke="#8aa281" stroke-width=".4" fill-rule="evenodd"/></svg>'
+            f'{world_map.HEIGHT}"><path id="land" d="{outline}" fill="#d5e3cf" '
+            'stroke="#8aa281" stroke-width=".8" vector-effect="non-scaling-stroke" '
+            'fill-rule="evenodd"/></svg>'
         )
         return Response(
             svg,
