@@ -14,7 +14,7 @@ from commonweal.domain.campaigns.records import CAMPAIGNS
 from commonweal.domain.commons.records import RESOURCES
 from commonweal.domain.governance.records import PROPOSALS
 from commonweal.domain.places.records import PLACES, footprint
-from commonweal.domain.treasury.records import ENTRIES
+from commonweal.domain.treasury.records import ENTRIES, UNITS
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
 
@@ -98,6 +98,7 @@ def _funding(state: Any, funding: dict[str, int]) -> list[dict[str, Any]]:
         )
     if "entry" in funding:
         entry = state.get(ENTRIES, funding["entry"]) or {}
+        unit = state.get(UNITS, entry.get("unit", "")) or {}
         moved = sum(p["amount"] for p in entry.get("postings", []) if p["amount"] > 0)
         found.append(
             {
@@ -107,6 +108,7 @@ def _funding(state: Any, funding: dict[str, int]) -> list[dict[str, Any]]:
                 "status": entry.get("kind", ""),
                 "amount": moved,
                 "unit": entry.get("unit", ""),
+                "exponent": unit.get("exponent", 0),
             }
         )
     return found

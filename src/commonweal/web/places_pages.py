@@ -150,7 +150,16 @@ def router(federation: Federation) -> APIRouter:
             request,
             node,
             "place.html",
-            {"place": record, "map": _map(shown), "words": words},
+            {
+                "place": record,
+                "map": _map(shown),
+                "words": words,
+                "unit_records": {
+                    f["unit"]: {"exponent": f["exponent"]}
+                    for f in record["funded_by"]
+                    if f["kind"] == "entry"
+                },
+            },
         )
 
     @pages.get("/network/map", response_class=HTMLResponse)

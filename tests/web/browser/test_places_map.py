@@ -75,6 +75,7 @@ def test_the_places_map_in_the_browser(
         funding.get_by_role("link", name="Fix the barn roof before the spring rains")
     ).to_be_visible()
     expect(funding).to_contain_text("succeeded")
+    expect(funding).to_contain_text("3,200.00 EUR")  # the ledger entry that collected it
     shot(page, "the-barn")
 
     page.goto(demo.url + "/network/map")
