@@ -114,7 +114,7 @@ def test_the_outline_is_served_from_the_vendored_atlas_or_said_to_be_missing(
     svg = client.get("/map/world.svg")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.count("M") > 200  # the countries' rings
-    assert 'href="/map/world.svg"' in client.get("/places").text
+    assert '<use href="/map/world.svg#land"' in client.get("/places").text
     world_map.outline.cache_clear()
     assert world_map.outline(tmp_path / "missing.json") is None
     world_map.outline.cache_clear()
