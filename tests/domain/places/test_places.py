@@ -206,3 +206,36 @@ def test_coordinates_at_the_edges() -> None:
     for bad in ("90.0000001", "+10", "10.", ".5", " 10", "-0.0000001x"):
         with pytest.raises(InvalidBody):
             micro_degrees(bad, "lat")
+
+
+def test_a_passed_decision_registers_a_place_once_the_constitution_allows_it(
+    community: Community,
+) -> None:
+    from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
+    from tests.domain.governance.test_decisions import executions, passed
+
+    action = {"type": "places.register", **place_body(name="Bought by vote", kind="land")}
+    body = {"kind": "spending", "title": "Buy it", "text": "x", "actions": [action]}
+    assert community.refused("alice", "governance.proposal.drafted", body) == (
+        "action_not_allowed"  # the default constitution allows it in no kind
+    )
+    spending = DEFAULT_CONSTITUTION["kinds"]["spending"]
+    amended = {
+        **DEFAULT_CONSTITUTION,
+        "kinds": {
+            **DEFAULT_CONSTITUTION["kinds"],
+            "spending": {**spending, "actions": [*spending["actions"], "places.register"]},
+        },
+    }
+    passed(community, "amend", [{"type": "constitution.amend", "constitution": amended}])
+    bad = {**action, "location": {"lat": "95", "lon": "0"}}
+    refused = community.refused("alice", "governance.proposal.drafted", {**body, "actions": [bad]})
+    assert refused == "invalid_body"  # the action's body is checked when it is drafted
+    decided = passed(community, "spending", [action])
+    assert executions(community, decided) == [("done", "")]
+    [bought] = [p for _k, p in community.node.state.items(PLACES)]
+    assert (
+        bought["name"] == "Bought by vote"
+        and bought["registered_by"] == community.node.identity.key_did
+    )
+    assert verified(community)
