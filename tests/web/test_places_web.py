@@ -127,5 +127,6 @@ def test_the_place_page_follows_the_funding_and_the_network_map_renders(
     page = client.get(f"/places/{hub}")
     assert page.status_code == 200 and "Riverside hub" in page.text and "850 m²" in page.text
     assert client.get("/places/4242").status_code == 404
+    assert 'href="/network/map"' in client.get("/network").text
     network = client.get("/network/map")
     assert network.status_code == 200 and f'data-place="{hub}"' in network.text
