@@ -23,6 +23,8 @@ from commonweal.node.federation.service import Federation
 MAX_PEER_PLACES = 2_000
 """At most this many places are kept from one peer."""
 MAX_TEXT = 200
+MAX_BYTES = 4 * 1024 * 1024
+"""A listing larger than this is refused (2,000 places take well under 1 MiB)."""
 
 
 def refresh(federation: Federation, peer: dict[str, Any]) -> int:
@@ -34,6 +36,8 @@ def refresh(federation: Federation, peer: dict[str, Any]) -> int:
     kept = federation.peer_places.get(peer["node"], {"places": [], "fetched_at": None})
     try:
         answer = federation.client(peer["url"], signed=False).get_ok("/v1/places")
+        if len(answer.content) > MAX_BYTES:
+            raise ValueError(f"the listing is over {MAX_BYTES:,} bytes")
         found = _checked(strict_json.loads(answer.content))
     except (PeerError, ValueError, InvalidBody) as error:
         federation.peer_places[peer["node"]] = {**kept, "error": str(error)[:300]}
