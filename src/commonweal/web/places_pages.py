@@ -116,7 +116,7 @@ def _map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
         "width": world_map.WIDTH,
         "height": world_map.HEIGHT,
         "view_box": " ".join(f"{n:g}" for n in box),
-        "outline": world_map.outline() is not None,
+        "outline": world_map.available(),
     }
 
 

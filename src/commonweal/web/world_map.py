@@ -40,6 +40,11 @@ def project(location: dict[str, str]) -> tuple[float, float]:
     return round(x, 2), round(y, 2)
 
 
+def available(atlas: Path = ATLAS) -> bool:
+    """Whether the atlas is vendored (a page asks this; drawing it waits for ``/map/world.svg``)."""
+    return atlas.is_file()
+
+
 @cache
 def outline(atlas: Path = ATLAS) -> str | None:
     """The countries as one SVG path (``d``), or None when the atlas is not vendored."""
