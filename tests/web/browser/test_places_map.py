@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from commonweal.node.demo import create_demo
 from tests.server import ServerProcess
-from tests.web.browser.steps import Shots, new_page, watch_errors
+from tests.web.browser.steps import Shots, new_page, restore_key, signed_form, watch_errors
 
 DEMO_PLACES = {  # name → (lat, lon), as node/demo_places.py registers them
     "Riverside hub": (51.0543, 3.7174),
@@ -23,28 +23,29 @@ DEMO_PLACES = {  # name → (lat, lon), as node/demo_places.py registers them
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path]]:
     data_dir = tmp_path_factory.mktemp("places") / "demo-data"
     server = ServerProcess(data_dir)
     create_demo(data_dir, server.url).close()
     server.start()
-    yield server
+    yield server, data_dir
     server.stop()
 
 
 @pytest.mark.slow
 def test_the_places_map_in_the_browser(
-    browser: Browser, demo: ServerProcess, artifacts: Path
+    browser: Browser, demo: tuple[ServerProcess, Path], artifacts: Path
 ) -> None:
+    server, data_dir = demo
     shot = Shots(artifacts)
     context, page = new_page(browser, viewport={"width": 1400, "height": 900})
     errors = watch_errors(page)
     outside: list[str] = []
     page.on(
         "request",
-        lambda r: outside.append(r.url) if not r.url.startswith(demo.url) else None,
+        lambda r: outside.append(r.url) if not r.url.startswith(server.url) else None,
     )
-    page.goto(demo.url + "/places")
+    page.goto(server.url + "/places")
     expect(page.get_by_role("heading", level=1)).to_have_text("Places")
     world = page.get_by_test_id("world-map")
     expect(world).to_be_visible()
@@ -78,9 +79,28 @@ def test_the_places_map_in_the_browser(
     expect(funding).to_contain_text("3,200.00 EUR")  # the ledger entry that collected it
     shot(page, "the-barn")
 
-    page.goto(demo.url + "/network/map")
+    page.goto(server.url + "/network/map")
     expect(page.get_by_role("heading", level=1)).to_have_text("The network's places")
     expect(page.locator("svg a.marker")).to_have_count(len(DEMO_PLACES))
     shot(page, "network-map")
+
+    # a steward registers a place in the page: a bad latitude is refused with its reason
+    restore_key(page, server.url, data_dir / "members" / "amara.key", "river garden key")
+    page.goto(server.url + "/places")
+    page.get_by_text("Register a place").click()
+    page.get_by_label("Name").fill("Lighthouse")
+    page.get_by_label("Kind").select_option("building")
+    page.get_by_label("Latitude").fill("95")
+    page.get_by_label("Longitude").fill("-9.4")
+    page.get_by_label("Area in square metres").fill("90")
+    page.get_by_label("Held since").fill("2026-01-05")
+    page.get_by_role("button", name="Register the place").click()
+    expect(page.locator("#register [data-errors]")).to_contain_text("outside -90 to 90")
+    shot(page, "refused")
+    page.get_by_label("Latitude").fill("38.6916")
+    signed_form(page, "Register the place")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lighthouse")
+    expect(page.locator("svg a.marker")).to_have_count(1)
+    shot(page, "registered")
     assert errors == [] and outside == []
     context.close()
