@@ -44,7 +44,8 @@ $(CADDY):
 	fi
 
 
-# The API docs' front-end code (Swagger UI, Redoc) comes from npm at build time, pinned by
+# The API docs' front-end code (Swagger UI, Redoc) and the places map's world outline
+# (world-atlas: Natural Earth 1:110m countries, drawn by web/world_map.py) come from npm at build time, pinned by
 # web/package-lock.json, and is copied into the package (gitignored, never committed). Without
 # npm, /docs and /redoc say the assets are missing; they never load them from a CDN. Redoc's
 # bundle draws its vendor's logo from cdn.redoc.ly: the copy's URL is replaced by an empty image.
@@ -54,7 +55,7 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 	fi
 	@if command -v npm >/dev/null; then \
 		cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && cd .. && \
-		rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc && \
+		rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc $(VENDOR)/world-atlas && \
 		cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 		   web/node_modules/swagger-ui-dist/swagger-ui.css \
 		   web/node_modules/swagger-ui-dist/LICENSE \
@@ -63,6 +64,8 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 		   web/node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt \
 		   web/node_modules/redoc/LICENSE $(VENDOR)/redoc/ && \
 		sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' $(VENDOR)/redoc/redoc.standalone.js && \
+		cp web/node_modules/world-atlas/countries-110m.json \
+		   web/node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/ && \
 		touch $(VENDOR_STAMP); \
 	else \
 		echo "npm not found: /docs and /redoc will say their assets are missing (apt-get install npm)"; \

@@ -2,8 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``, ``abuse``,
-``ops``, ``backup``, ``json``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``,
+``places``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -29,7 +29,8 @@ CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
-        "BENCH_ONLY", "log,governance,treasury,commons,federation,network,abuse,ops,backup,json"
+        "BENCH_ONLY",
+        "log,governance,treasury,commons,federation,network,places,abuse,ops,backup,json",
     ).split(",")
 )
 
@@ -418,6 +419,26 @@ def network_benchmarks(results: list[Result]) -> None:
         results.append(Result("/network/<did>, median", one, "ms", "<= 200", one <= 200))
 
 
+def places_benchmarks(results: list[Result]) -> None:
+    """The network map's server time: 50 recognised peers with 10 places each (500)."""
+    from bench.places_map import map_pages_ms
+
+    peers = scaled(50, minimum=5)
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        timed: list[dict[str, tuple[float, float]]] = []
+        step(
+            f"map pages with {peers} peers, {peers * 10} places",
+            lambda: timed.append(map_pages_ms(Path(tmp), peers)),
+        )
+        for path, (first, warm) in timed[0].items():
+            results.append(
+                Result(f"{path}, {peers * 10} places, first", first, "ms", "<= 200", first <= 200)
+            )
+            results.append(
+                Result(f"{path}, {peers * 10} places, median", warm, "ms", "<= 200", warm <= 200)
+            )
+
+
 def abuse_benchmarks(results: list[Result]) -> None:
     """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
     from bench import ratelimit
@@ -538,6 +559,8 @@ def main() -> None:
         federation_benchmarks(results)
     if "network" in GROUPS:
         network_benchmarks(results)
+    if "places" in GROUPS:
+        places_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
     if "ops" in GROUPS:

@@ -146,7 +146,7 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
     assert list(PROGRAM.registry().types)[: len(built_in)] == built_in
     assert [link.label for link in PROGRAM.navigation()] == [
         "Home", "Members", "Proposals", "Mutual aid", "Campaigns", "Funding", "Commons",
-        "Gatherings", "Delegation", "My credentials", "Treasury", "Mutual credit", "Verify",
+        "Gatherings", "Places", "Delegation", "My credentials", "Treasury", "Mutual credit", "Verify",
         "Log", "Network", "Stewards",
     ]  # fmt: skip
     assert PROGRAM.credential_kinds() == (
@@ -159,6 +159,7 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
         "commonweal.demo.treasury",
         "commonweal.demo.commons",
         "commonweal.demo.funding",
+        "commonweal.demo.places",
         "commonweal.demo.governance",
         "commonweal.demo.funding",
         "commonweal.demo.commons",
@@ -167,7 +168,7 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
 
 def test_a_capability_listed_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="listed twice: aid"):
-        assemble((*CAPABILITIES, CAPABILITIES[6]))
+        assemble((*CAPABILITIES, next(c for c in CAPABILITIES if c.name == "aid")))
 
 
 def test_a_capability_in_its_own_folder_joins_by_one_line(

@@ -20,6 +20,7 @@ from commonweal.capabilities import (
     membership,
     node,
     notary,
+    places,
     treasury,
 )
 from commonweal.capabilities.assembly import Assembly, assemble
@@ -32,6 +33,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     governance.CAPABILITY,
     commons.CAPABILITY,
     gatherings.CAPABILITY,
+    places.CAPABILITY,
     aid.CAPABILITY,
     campaigns.CAPABILITY,
     funding.CAPABILITY,

@@ -10,6 +10,7 @@ the member nodes report them, and the alliance closes the vote with the result.
 Then Riverside launches a threshold pledge across the network, which the two
 other nodes carry and their members pledge to; it is open for ten days (served,
 their sync rounds send their counts so far, and at the deadline report them).
+Each node holds a few places, on three continents.
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
 
@@ -34,6 +35,7 @@ from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
 from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
+from commonweal.demo import places as demo_places
 from commonweal.demo.seed import DemoClock
 from commonweal.domain.campaigns import network
 from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
@@ -42,6 +44,7 @@ from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
 from commonweal.domain.membership import moves
 from commonweal.domain.membership.policy import DEFAULT_POLICY
+from commonweal.domain.places.rules import REGISTERED
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.service import Node
 from commonweal.node.kernel.setup import (
@@ -205,6 +208,9 @@ def create_network(
     _open_vote(places, hub)
     _network_campaign(places)
     _move(places, *MOVER)
+    for name, place in places.items():
+        for body in demo_places.NETWORK[name]:
+            place.act(MEMBERS[name][1][0], REGISTERED, body)
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()

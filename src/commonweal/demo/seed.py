@@ -5,8 +5,8 @@ acts, so receipt times are spread as they would be in life: the 72-hour recovery
 time lock really passes, a year of the treasury follows (``demo_treasury``); from
 sixty days ago shared resources are booked, drawn by lot and sanctioned, and
 gatherings held (``demo_commons``), mutual aid and funding happen (``demo_funding``),
-and proposals are discussed and voted on for as long as the constitution says
-(``demo_governance``). Members' keys are kept in ``members/``.
+places are registered (``demo_places``), and proposals are discussed and voted on for as
+long as the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
 """
 
 from __future__ import annotations

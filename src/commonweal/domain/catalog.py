@@ -26,6 +26,7 @@ from commonweal.domain.governance.events import event_types as governance_event_
 from commonweal.domain.membership import lifecycle, moves, policy, recovery, roles
 from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
+from commonweal.domain.places.events import EVENT_TYPES as PLACES_EVENT_TYPES
 from commonweal.domain.registry import EventType, Registry
 from commonweal.domain.treasury import events as treasury_events
 
@@ -59,6 +60,10 @@ def commons() -> list[EventType[Any]]:
 
 def gatherings() -> list[EventType[Any]]:
     return list(GATHERINGS_EVENT_TYPES)
+
+
+def places() -> list[EventType[Any]]:
+    return list(PLACES_EVENT_TYPES)
 
 
 def aid() -> list[EventType[Any]]:
@@ -111,6 +116,7 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
             governance(actions),
             commons(),
             gatherings(),
+            places(),
             aid(),
             campaigns(),
             funding(),

@@ -179,6 +179,8 @@ def describe(action: Mapping[str, Any]) -> str:
         return f"set the credit limits of {action['unit']}"
     if kind == "constitution.amend":
         return "replace the constitution with the amended text"
+    if kind == "places.register":
+        return f"register the place {action['name']!r} ({action['kind']}, {action['area_m2']} m²)"
     # imported here, not at the top: the commons actions are built on this module
     from commonweal.domain.commons.actions import describe as describe_commons
 

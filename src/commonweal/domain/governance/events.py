@@ -21,6 +21,7 @@ from commonweal.domain.governance.constitution import (
 from commonweal.domain.governance.records import POPULATIONS
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.node.profile import require_node_key
+from commonweal.domain.places.actions import PLACES_ACTIONS
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 from commonweal.domain.treasury.events import TREASURY_ACTIONS
@@ -53,6 +54,7 @@ def default_actions() -> ActionCatalog:
     catalog.extend(TREASURY_ACTIONS)
     catalog.extend(CREDIT_ACTIONS)
     catalog.extend(COMMONS_ACTIONS)
+    catalog.extend(PLACES_ACTIONS)
     catalog.extend(FUNDING_ACTIONS)
     catalog.extend(FEDERATION_ACTIONS)
     catalog.register(amend_action(catalog))

@@ -112,6 +112,8 @@ class Federation:
         """Cosignature lines on mirrored checkpoints already refused (see ``cosigned``)."""
         self._witnessed: dict[str, Recorded | None] = {}
         self.refusal_budget = RefusalBudget(time.monotonic)
+        self.peer_places: dict[str, dict[str, Any]] = {}
+        """Peer node did → its places as last fetched (``network_places``), kept in memory."""
 
     def close(self) -> None:
         """Release the HTTP connections."""

@@ -24,6 +24,7 @@ from commonweal.node.services.federation import (
     evidence,
     mirror,
     moves,
+    network_places,
     peers,
     pledges,
     rollback,
@@ -53,6 +54,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                 steps.append(("campaigns", partial(pledges.duties, federation, peer)))
             steps.append(("evidence", partial(evidence.pull, federation, peer)))
             steps.append(("moves", partial(moves.deliver, federation, peer)))
+            steps.append(("places", partial(network_places.refresh, federation, peer)))
             if terms["alliance"]:
                 steps.append(("alliance", partial(alliance.duties, federation, peer)))
             for name, step in steps:

@@ -1,0 +1,1 @@
+"""Places: the node's physical footprint (hubs, buildings, land), where they are and how held."""

@@ -1,0 +1,79 @@
+"""Where a place is: WGS 84 latitude and longitude, carried as decimal strings.
+
+Floats never travel on the wire (docs/protocol.md, ``float_not_allowed``), so a
+coordinate is a decimal string of at most six fraction digits (``"48.8566"``,
+``"-0.1276"``), about 11 cm at the equator. Rules and readers keep it as an integer of
+micro-degrees, so sums and comparisons are exact, and write it back in one spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import only
+
+MICRO = 1_000_000
+"""Micro-degrees in a degree."""
+_DECIMAL = re.compile(r"^(-?)(\d{1,3})(?:\.(\d{1,6}))?$")
+LIMITS = {"lat": 90, "lon": 180}
+"""The largest absolute latitude and longitude, in degrees."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A point, in micro-degrees north (``lat``) and east (``lon``)."""
+
+    lat: int
+    lon: int
+
+    def as_body(self) -> dict[str, str]:
+        """The wire form: ``{"lat": "48.8566", "lon": "2.3522"}``."""
+        return {"lat": degrees_text(self.lat), "lon": degrees_text(self.lon)}
+
+
+def micro_degrees(text: Any, axis: str) -> int:
+    """A decimal string of degrees as an integer of micro-degrees, inside the axis's range.
+
+    ``axis`` is ``lat`` (−90 to 90) or ``lon`` (−180 to 180). Anything else is refused
+    with ``invalid_coordinates``.
+    """
+    name = "latitude" if axis == "lat" else "longitude"
+    limit = LIMITS[axis]
+    match = _DECIMAL.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidBody(
+            f"location.{axis}: the {name} must be a decimal string of degrees with at most "
+            f'six fraction digits, like "48.8566" (floats are not allowed)',
+            code="invalid_coordinates",
+        )
+    sign, whole, fraction = match.groups()
+    value = int(whole) * MICRO + int((fraction or "").ljust(6, "0"))
+    value = -value if sign else value
+    if not -limit * MICRO <= value <= limit * MICRO:
+        raise InvalidBody(
+            f"location.{axis}: the {name} {text} is outside -{limit} to {limit} degrees",
+            code="invalid_coordinates",
+        )
+    return value
+
+
+def degrees_text(value: int) -> str:
+    """Micro-degrees as the shortest decimal string of degrees (``48856600`` → ``"48.8566"``)."""
+    whole, fraction = divmod(abs(value), MICRO)
+    text = f"{whole}.{fraction:06d}".rstrip("0").rstrip(".")
+    return f"-{text}" if value < 0 and text != "0" else text
+
+
+def parse_location(value: Any) -> Location:
+    """``{"lat": "<degrees>", "lon": "<degrees>"}``."""
+    if not isinstance(value, Mapping):
+        raise InvalidBody(
+            'location must be an object like {"lat": "48.8566", "lon": "2.3522"}',
+            code="invalid_coordinates",
+        )
+    only(value, {"lat", "lon"}, {"lat", "lon"}, where="location")
+    return Location(micro_degrees(value["lat"], "lat"), micro_degrees(value["lon"], "lon"))
