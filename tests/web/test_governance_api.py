@@ -109,7 +109,7 @@ def test_governance_cli_against_a_live_node(tmp_path: Path) -> None:
         files[name] = tmp_path / f"{name}.key"
         write_key_file(files[name], key, None)
     quick = json.loads(json.dumps(DEFAULT_CONSTITUTION))
-    quick["kinds"]["decision"].update(discussion_seconds=0, voting_seconds=60)
+    quick["kinds"]["decision"].update(discussion_seconds=0, voting_seconds=3600)
     from commonweal.core.did import did_key_from_public_key
 
     dids = {name: did_key_from_public_key(key.public_key) for name, key in keys.items()}
