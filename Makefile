@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
+# Two workers (this project's machines have two cores), each taking whole modules so a
+# module's shared nodes and servers start once; XDIST= runs the suite in one process.
+XDIST ?= -n 2 --dist loadscope
 DEMO_DIR ?= demo-data
 PORT ?= 8000
 NETWORK_PORT ?= 8100
@@ -94,11 +97,11 @@ format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: lint $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## Lint, then the whole test suite (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
-	$(PYTEST) -q
+test: lint $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## Lint, then the whole test suite on both cores (PostgreSQL too when COMMONWEAL_TEST_POSTGRES_URL is set)
+	$(PYTEST) -q $(XDIST)
 
 test-fast: $(STAMP) $(VENDOR_STAMP) $(CHROMIUM) $(CADDY) ## The quick subset: everything not marked slow
-	$(PYTEST) -q -m "not slow"
+	$(PYTEST) -q $(XDIST) -m "not slow"
 
 test-browser: $(STAMP) $(VENDOR_STAMP) $(CHROMIUM) ## The browser tests alone (screenshots in test-artifacts/web/)
 	$(PYTEST) -q tests/web/browser
