@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import NotFound, NotPermitted
+from commonweal.domain.fields import record_id
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
@@ -45,12 +46,8 @@ CONDITIONS = ("good", "worn", "damaged", "out_of_service")
 OUT_OF_SERVICE = "out_of_service"
 
 
-def parse_ref(body: Mapping[str, Any], name: str) -> int:
-    """A body member that must be an id (a log index)."""
-    value = body.get(name)
-    if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
-    return value
+parse_ref = record_id
+"""A body member that must be an id (a log index)."""
 
 
 def seconds_between(start: str, end: str) -> int:

@@ -13,8 +13,9 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotFound, NotPermitted
 from commonweal.domain.federation.standing import ATTEND
+from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import require_active_member, require_member_or_visitor
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -38,10 +39,7 @@ ORGANISER_GRACE = 7 * DAY
 
 def parse_ref(body: Mapping[str, Any]) -> int:
     """``body["gathering"]``: a gathering's id (a log index)."""
-    value = body.get("gathering")
-    if type(value) is not int or value < 0:
-        raise InvalidBody("gathering must be the id (a log index) of a gathering")
-    return value
+    return record_id(body, "gathering")
 
 
 def gathering(state: State, gathering_id: int) -> dict[str, Any]:

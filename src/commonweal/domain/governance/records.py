@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotFound, NotPermitted
+from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -107,9 +108,5 @@ def require_in_group(state: State, did: str, who: Any, doing: str) -> None:
         raise NotPermitted(f"only holders of the {who['role']} role may {doing}", code="forbidden")
 
 
-def parse_id(body: dict[str, Any] | Any, name: str) -> int:
-    """A body member that must be a proposal, alternative, amendment or comment id."""
-    value = body.get(name) if isinstance(body, dict) else None
-    if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
-    return value
+parse_id = record_id
+"""A body member that must be a proposal, alternative, amendment or comment id."""
