@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -107,6 +111,66 @@ def act(
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
     return receipt
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The options every signing command shares, read as one: the node to send to
+    (``--node``) and the key to sign with (``--wallet``, or ``--key`` and ``--passphrase``)."""
+
+    node: str
+    wallet: Path | None
+    key: Path | None
+    passphrase: str | None
+
+    def signing_key(self) -> SigningKey:
+        """The key to sign with: the key file if given, else the wallet's key."""
+        return signing_key(self.wallet, self.key, self.passphrase)
+
+    def act(self, event_type: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Sign and submit ``event_type`` with ``body``, print the receipt and return it
+        (:func:`act`)."""
+        return act(self.node, self.wallet, self.key, self.passphrase, event_type, body)
+
+
+_SIGNER_OPTIONS = (
+    ("node", str, NodeUrl),
+    ("wallet", Path | None, WalletDir),
+    ("key", Path | None, KeyFile),
+    ("passphrase", str | None, Passphrase),
+)
+
+R = TypeVar("R")
+
+
+def signing(command: Callable[..., R]) -> Callable[..., R]:
+    """Give a command whose keyword-only ``signer: Signer`` parameter the four signer
+    options in its place (``--node``, ``--wallet``, ``--key``, ``--passphrase``, in that
+    order, as Typer options), and call it with them read as one :class:`Signer`."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "signer":
+            parameters.append(parameter)
+            continue
+        parameters.extend(
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=kind
+            )
+            for name, kind, option in _SIGNER_OPTIONS
+        )
+    if len(parameters) != len(signature.parameters) + len(_SIGNER_OPTIONS) - 1:
+        raise TypeError(f"{command.__name__} takes no keyword-only signer: Signer")
+
+    @functools.wraps(command)
+    def run(**values: Any) -> R:
+        signer = Signer(*(values.pop(name) for name, _, _ in _SIGNER_OPTIONS))
+        return command(**values, signer=signer)
+
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    run.__annotations__["return"] = signature.return_annotation
+    return run
 
 
 def fetch(node: str, path: str, **params: Any) -> Any:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
     fail,
-    signing_key,
+    signing,
 )
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -26,6 +22,7 @@ app = typer.Typer(
 
 
 @app.command("apply")
+@signing
 def apply(
     name: str = typer.Option(..., help="Your display name (kept private unless --show-name)."),
     contact: str = typer.Option("", help="How to reach you (private)."),
@@ -34,13 +31,11 @@ def apply(
     show_name: bool = typer.Option(
         False, "--show-name", help="Show your name in the member directory."
     ),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Apply to join: the log gets a salted commitment; your profile stays private."""
-    signer = signing_key(wallet, key, passphrase)
+    key = signer.signing_key()
     profile = {
         "display_name": name,
         "contact": contact,
@@ -49,8 +44,8 @@ def apply(
         "show_name": show_name,
     }
     try:
-        with NodeClient(node) as client:
-            receipt = client.apply(signer, profile)
+        with NodeClient(signer.node) as client:
+            receipt = client.apply(key, profile)
     except NodeRefused as refused:
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
@@ -70,18 +65,17 @@ ACTIONS = (
 
 
 def _register(name: str, event_type: str, field: str, reasoned: bool, summary: str) -> None:
+    @signing
     def command(
         did: str = typer.Argument(..., help="The member's or applicant's did:key."),
         reason: str = typer.Option("", help="Why (public; for decline, suspend and expel)."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
+        *,
+        signer: Signer,
     ) -> None:
         body: dict[str, Any] = {field: did}
         if reasoned and reason:
             body["reason"] = reason
-        act(node, wallet, key, passphrase, event_type, body)
+        signer.act(event_type, body)
 
     command.__doc__ = f"{summary} (event {event_type})"
     app.command(name)(command)
@@ -92,64 +86,59 @@ for action in ACTIONS:
 
 
 @app.command("leave")
+@signing
 def leave(
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Leave the node; your credentials are revoked."""
-    act(node, wallet, key, passphrase, "membership.member.left", {})
+    signer.act("membership.member.left", {})
 
 
 @app.command("guardians")
+@signing
 def guardians(
     dids: list[str] = typer.Argument(..., help="Your guardians' did:keys (members)."),
     threshold: int = typer.Option(..., help="How many of them must vouch for a new key."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Choose the guardians who can recover your membership if you lose your key."""
     body = {"guardians": dids, "threshold": threshold}
-    act(node, wallet, key, passphrase, "membership.guardians.set", body)
+    signer.act("membership.guardians.set", body)
 
 
 @app.command("recover-request")
+@signing
 def recover_request(
     old: str = typer.Argument(..., help="The did:key you lost."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """With your NEW key: ask to take the place of the key you lost."""
-    act(node, wallet, key, passphrase, "membership.recovery.requested", {"member": old})
+    signer.act("membership.recovery.requested", {"member": old})
 
 
 @app.command("recover-vouch")
+@signing
 def recover_vouch(
     old: str = typer.Argument(..., help="The member's lost did:key."),
     new: str = typer.Argument(..., help="The new did:key they asked for."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a guardian: confirm a member's new key (after checking with them in person)."""
-    act(node, wallet, key, passphrase, "membership.recovery.vouched", {"member": old, "new": new})
+    signer.act("membership.recovery.vouched", {"member": old, "new": new})
 
 
 @app.command("policy")
+@signing
 def policy(
     admission: str = typer.Argument(..., help="open, vouch or approval."),
     vouches: int = typer.Option(2, help="Vouches needed under 'vouch'."),
     recovery_delay: int = typer.Option(72 * 3600, help="Recovery time lock, in seconds."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Set the admission policy (needs membership.policy)."""
     body = {
@@ -157,24 +146,23 @@ def policy(
         "vouches_required": vouches,
         "recovery_delay_seconds": recovery_delay,
     }
-    act(node, wallet, key, passphrase, "membership.policy.set", body)
+    signer.act("membership.policy.set", body)
 
 
 @app.command("role")
+@signing
 def role(
     action: str = typer.Argument(..., help="grant or revoke."),
     did: str = typer.Argument(..., help="The member's did:key."),
     name: str = typer.Argument(..., help="The role, e.g. steward or treasurer."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Grant or revoke a role (needs membership.roles)."""
     if action not in ("grant", "revoke"):
         raise fail("the action is grant or revoke")
     event_type = "membership.role.granted" if action == "grant" else "membership.role.revoked"
-    act(node, wallet, key, passphrase, event_type, {"member": did, "role": name})
+    signer.act(event_type, {"member": did, "role": name})
 
 
 @app.command("list")

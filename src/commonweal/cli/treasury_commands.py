@@ -7,7 +7,13 @@ from pathlib import Path
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    fail,
+    signing,
+)
 from commonweal.cli.money import digest_of, exponents, get, line, minor, money
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -113,6 +119,7 @@ def export(
 
 
 @app.command("income")
+@signing
 def income(
     amount: str = typer.Argument(..., help="How much, in the unit (12.50)."),
     unit: str = typer.Option(..., help="The unit (EUR)."),
@@ -121,10 +128,8 @@ def income(
     evidence_file: Path | None = typer.Option(None, help="The receipt; only its digest is sent."),
     evidence: str | None = typer.Option(None, help="...or the receipt's sha256:<hex> digest."),
     memo: str = typer.Option("", help="A public note (no personal data)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a treasurer: record money that came in from outside, with its evidence's digest."""
     digest = digest_of(evidence, evidence_file)
@@ -133,28 +138,27 @@ def income(
     body = {
         "to": to,
         "unit": unit,
-        "amount": minor(node, unit, amount),
+        "amount": minor(signer.node, unit, amount),
         "source": source,
         "evidence": digest,
         "memo": memo,
     }
-    act(node, wallet, key, passphrase, "treasury.income.recorded", body)
+    signer.act("treasury.income.recorded", body)
 
 
 @app.command("transfer")
+@signing
 def transfer(
     to: str = typer.Argument(..., help="member:<did>, fund:<name> or node."),
     amount: str = typer.Argument(..., help="How much, in the unit."),
     unit: str = typer.Option(..., help="The unit."),
     memo: str = typer.Option("", help="A public note."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Transfer from your own account."""
-    body = {"to": to, "unit": unit, "amount": minor(node, unit, amount), "memo": memo}
-    act(node, wallet, key, passphrase, "treasury.transfer.sent", body)
+    body = {"to": to, "unit": unit, "amount": minor(signer.node, unit, amount), "memo": memo}
+    signer.act("treasury.transfer.sent", body)
 
 
 @app.command("budget")
@@ -189,6 +193,7 @@ def budget(
 
 
 @expense_app.command("new")
+@signing
 def expense_new(
     amount: str = typer.Argument(..., help="How much, in the unit."),
     title: str = typer.Option(..., help="What it was for."),
@@ -200,10 +205,8 @@ def expense_new(
     payee: str | None = typer.Option(None, help="Who is paid (a member's did; default: you)."),
     receipt: list[Path] = typer.Option([], help="A receipt file; only its digest is sent."),
     submit: bool = typer.Option(False, "--submit", help="Submit it for approval at once."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Draft an expense (its id is the receipt's index); --submit sends it for approval."""
     items = []
@@ -211,11 +214,11 @@ def expense_new(
         what, _, cost = value.rpartition("=")
         if not what:
             raise fail(f"{value!r} is not title=amount")
-        items.append({"title": what, "amount": minor(node, unit, cost)})
+        items.append({"title": what, "amount": minor(signer.node, unit, cost)})
     body: dict[str, object] = {
         "fund": fund,
         "unit": unit,
-        "amount": minor(node, unit, amount),
+        "amount": minor(signer.node, unit, amount),
         "title": title,
         "description": description,
         "items": items,
@@ -224,28 +227,27 @@ def expense_new(
     }
     if payee is not None:
         body["payee"] = payee
-    receipt_json = act(node, wallet, key, passphrase, "treasury.expense.drafted", body)
+    receipt_json = signer.act("treasury.expense.drafted", body)
     console.print(f"Expense [bold]{receipt_json['index']}[/] drafted.")
     if submit:
         submitted = {"expense": receipt_json["index"]}
-        act(node, wallet, key, passphrase, "treasury.expense.submitted", submitted)
+        signer.act("treasury.expense.submitted", submitted)
 
 
 def _decision(name: str, event_type: str, help_text: str, with_reason: bool) -> None:
     """Register ``treasury expense <name> ID``: one event about one expense."""
 
+    @signing
     def command(
         expense: int = typer.Argument(..., help="The expense's id."),
         reason: str = typer.Option("", help="Why (public)."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
+        *,
+        signer: Signer,
     ) -> None:
         body: dict[str, object] = {"expense": expense}
         if with_reason and reason:
             body["reason"] = reason
-        act(node, wallet, key, passphrase, event_type, body)
+        signer.act(event_type, body)
 
     command.__doc__ = help_text
     expense_app.command(name)(command)
@@ -261,26 +263,25 @@ for _name, _type, _help, _reason in (
 
 
 @expense_app.command("pay")
+@signing
 def expense_pay(
     expense: int = typer.Argument(..., help="The expense's id."),
     amount: str | None = typer.Option(None, help="Less than approved (default: all of it)."),
     method: str = typer.Option("external", help="external (a bank transfer) or account."),
     evidence_file: Path | None = typer.Option(None, help="The transfer's receipt (digest only)."),
     evidence: str | None = typer.Option(None, help="...or its sha256:<hex> digest."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a treasurer: pay an approved expense from its fund."""
     body: dict[str, object] = {"expense": expense, "method": method}
     if amount is not None:
-        unit = get(node, f"/v1/treasury/expenses/{expense}")["unit"]
-        body["amount"] = minor(node, unit, amount)
+        unit = get(signer.node, f"/v1/treasury/expenses/{expense}")["unit"]
+        body["amount"] = minor(signer.node, unit, amount)
     digest = digest_of(evidence, evidence_file)
     if digest is not None:
         body["evidence"] = digest
-    act(node, wallet, key, passphrase, "treasury.expense.paid", body)
+    signer.act("treasury.expense.paid", body)
 
 
 @expense_app.command("list")
