@@ -34,7 +34,7 @@ from commonweal.node.federation import (
 from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
-from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.api import json_object, json_response, read_limited, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
@@ -91,33 +91,41 @@ class WitnessEdge:
 def router(federation: Federation) -> APIRouter:
     """The federation routes of one node."""
     api = APIRouter()
+    _witness_routes(api, federation)
+    _operator_routes(api, federation)
+    _evidence_routes(api, federation)
+    _mirror_routes(api, federation)
+    _visitor_routes(api, federation)
+    return api
+
+
+async def signed(
+    federation: Federation,
+    request: Request,
+    action: str,
+    *,
+    operator: bool = False,
+    keep_nonce: bool = True,
+) -> tuple[PeerSignature, bytes]:
+    """The body of a request signed (RFC 9421) for ``action``, and its signature."""
+    body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+    signature = await run_in_threadpool(
+        authenticate,
+        federation,
+        method=request.method,
+        url=str(request.url),
+        headers=list(request.headers.items()),
+        body=body,
+        action=action,
+        operator=operator,
+        keep_nonce=keep_nonce,
+    )
+    return signature, body
+
+
+def _witness_routes(api: APIRouter, federation: Federation) -> None:
+    """The witness, and this node's checkpoints as its witnesses cosigned them."""
     node = federation.node
-
-    async def signed(
-        request: Request, action: str, *, operator: bool = False, keep_nonce: bool = True
-    ) -> tuple[PeerSignature, bytes]:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        signature = await run_in_threadpool(
-            authenticate,
-            federation,
-            method=request.method,
-            url=str(request.url),
-            headers=list(request.headers.items()),
-            body=body,
-            action=action,
-            operator=operator,
-            keep_nonce=keep_nonce,
-        )
-        return signature, body
-
-    def document(body: bytes, *required: str) -> dict[str, Any]:
-        try:
-            value = load_json(body)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-        if not isinstance(value, dict) or any(k not in value for k in required):
-            raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
-        return value
 
     # -- the witness (C2SP tlog-witness) -----------------------------------------------
 
@@ -175,6 +183,11 @@ def router(federation: Federation) -> APIRouter:
             }
         )
 
+
+def _operator_routes(api: APIRouter, federation: Federation) -> None:
+    """Recognitions and peers, and the operator's signed requests."""
+    node = federation.node
+
     # -- recognitions, peers, the operator's requests ------------------------------------
 
     @api.get("/v1/federation")
@@ -204,15 +217,15 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/peers", status_code=201)
     async def add_peer(request: Request) -> Response:
-        _keyid, body = await signed(request, "peer.add", operator=True)
-        url = document(body, "url")["url"]
+        _keyid, body = await signed(federation, request, "peer.add", operator=True)
+        url = json_object(body, "url")["url"]
         identity = await run_in_threadpool(peers.add, federation, str(url))
         return json_response(identity, 201)
 
     @api.post("/v1/federation/recognitions", status_code=201)
     async def recognize(request: Request) -> Response:
-        _keyid, body = await signed(request, "recognize", operator=True)
-        request_document = document(body, "url")
+        _keyid, body = await signed(federation, request, "recognize", operator=True)
+        request_document = json_object(body, "url")
         receipt = await run_in_threadpool(
             peers.recognize, federation, str(request_document["url"]), request_document.get("terms")
         )
@@ -220,8 +233,8 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/withdrawals", status_code=201)
     async def withdraw(request: Request) -> Response:
-        _keyid, body = await signed(request, "withdraw", operator=True)
-        request_document = document(body, "node")
+        _keyid, body = await signed(federation, request, "withdraw", operator=True)
+        request_document = json_object(body, "node")
         receipt = await run_in_threadpool(
             peers.withdraw,
             federation,
@@ -232,7 +245,7 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/sync")
     async def sync(request: Request) -> Response:
-        await signed(request, "sync", operator=True)
+        await signed(federation, request, "sync", operator=True)
         return json_response(await run_in_threadpool(sync_once, federation))
 
     # -- the operator's own requests about the log --------------------------------------
@@ -241,7 +254,7 @@ def router(federation: Federation) -> APIRouter:
     async def sign_checkpoint(request: Request) -> Response:
         """Sign a checkpoint now: the operator only (``commonweal log checkpoint --node``),
         a request signed with this node's own key. Anyone else waits for the next one."""
-        await signed(request, "checkpoint", operator=True)
+        await signed(federation, request, "checkpoint", operator=True)
         row = await run_in_threadpool(node.checkpoint)
         return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
 
@@ -250,6 +263,9 @@ def router(federation: Federation) -> APIRouter:
         rows = federation.store.refusals()
         return json_response({"refusals": [row.__dict__ for row in rows]})
 
+
+def _evidence_routes(api: APIRouter, federation: Federation) -> None:
+    """Fork evidence, kept and received."""
     # -- fork evidence -------------------------------------------------------------------
 
     @api.get("/v1/federation/evidence")
@@ -258,7 +274,7 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/evidence")
     async def receive_evidence(request: Request) -> Response:
-        signature, body = await signed(request, "evidence")
+        signature, body = await signed(federation, request, "evidence")
         keyid = signature.keyid
         try:
             found = ForkEvidence.from_json(load_json(body))
@@ -270,6 +286,9 @@ def router(federation: Federation) -> APIRouter:
             raise Rejected("invalid_evidence", "the evidence does not prove a fork of a known log")
         return json_response({"origin": found.origin, "new": outcome == evidence.NEW})
 
+
+def _mirror_routes(api: APIRouter, federation: Federation) -> None:
+    """The mirrors this node keeps, served in the tlog-tiles layout."""
     # -- mirrors -------------------------------------------------------------------------
 
     @api.get("/v1/federation/mirrors")
@@ -310,6 +329,11 @@ def router(federation: Federation) -> APIRouter:
             raise Rejected("not_found", f"the mirror holds {row.size} entries")
         return Response(data, media_type="application/octet-stream")
 
+
+def _visitor_routes(api: APIRouter, federation: Federation) -> None:
+    """Visitors from recognised nodes, and the alliance."""
+    node = federation.node
+
     # -- visitors ------------------------------------------------------------------------
 
     @api.get("/v1/federation/challenge")
@@ -319,7 +343,7 @@ def router(federation: Federation) -> APIRouter:
     @api.post("/v1/federation/visitors", status_code=201)
     async def visit(request: Request) -> Response:
         body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        presentation = document(body, "presentation")["presentation"]
+        presentation = json_object(body, "presentation")["presentation"]
         receipt = await run_in_threadpool(visitors.admit, federation, presentation)
         return json_response(receipt_json(receipt), 201)
 
@@ -340,5 +364,3 @@ def router(federation: Federation) -> APIRouter:
     @api.get("/v1/federation/precincts")
     def precincts() -> Response:
         return json_response({"precincts": alliance.precinct_list(node)})
-
-    return api

@@ -30,6 +30,14 @@ STEWARD_PERMISSIONS = ("membership.admit", "membership.roles", "node.profile")
 def router(node: Node) -> APIRouter:
     """Member pages over ``node``."""
     pages = page_router()
+    _people_pages(pages, node)
+    _credential_pages(pages, node)
+    _steward_pages(pages, node)
+    return pages
+
+
+def _people_pages(pages: APIRouter, node: Node) -> None:
+    """Your key, joining, the directory, a member's page and your own."""
 
     @pages.get("/key", response_class=HTMLResponse)
     def key(request: Request) -> HTMLResponse:
@@ -92,6 +100,15 @@ def router(node: Node) -> APIRouter:
             me=me,
         )
 
+    @pages.get("/me", response_class=HTMLResponse)
+    def me_page(request: Request) -> Response:
+        me = signed_in(request, node, "see your own page")
+        return member(request, me["did"])
+
+
+def _credential_pages(pages: APIRouter, node: Node) -> None:
+    """Credentials held, as files and QR codes, and the verifier."""
+
     @pages.get("/members/{did}/credentials/{number}.json")
     def credential_file(did: str, number: Id) -> Response:
         held = standing.held_credential(node, did, number)
@@ -118,11 +135,6 @@ def router(node: Node) -> APIRouter:
         if svg is None:
             raise Rejected("invalid_request", "that is too long for a QR code")
         return Response(svg, media_type="image/svg+xml")
-
-    @pages.get("/me", response_class=HTMLResponse)
-    def me_page(request: Request) -> Response:
-        me = signed_in(request, node, "see your own page")
-        return member(request, me["did"])
 
     @pages.get("/me/credentials", response_class=HTMLResponse)
     def my_credentials(request: Request) -> HTMLResponse:
@@ -163,6 +175,10 @@ def router(node: Node) -> APIRouter:
             status=200 if problem is None else 400,
         )
 
+
+def _steward_pages(pages: APIRouter, node: Node) -> None:
+    """The steward console."""
+
     @pages.get("/steward", response_class=HTMLResponse)
     def steward(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "use the steward console")
@@ -187,8 +203,6 @@ def router(node: Node) -> APIRouter:
             },
             me=me,
         )
-
-    return pages
 
 
 def _check(node: Node, text: str, form: dict[str, str]) -> tuple[Any, str | None]:

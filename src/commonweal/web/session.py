@@ -35,12 +35,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from commonweal.core.events import EventError, load_json
 from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
-from commonweal.web.api import json_response, read_limited
+from commonweal.web.api import json_body, json_response, read_limited
 
 COOKIE = "cw_session"
 SESSION_SECONDS = 12 * 3600
@@ -172,10 +171,7 @@ def router(sessions: Sessions) -> APIRouter:
         raw = await read_limited(
             request.headers.get("content-length"), request.stream(), MAX_SIGN_IN_BYTES
         )
-        try:
-            document = load_json(raw)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
+        document = json_body(raw)
         session = await run_in_threadpool(sessions.sign_in, document, _host(request))
         response = json_response({"did": session.did, "expires": session.expires})
         _set_cookie(response, request, sessions.cookie_value(session), SESSION_SECONDS)
