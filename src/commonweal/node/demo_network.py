@@ -299,8 +299,3 @@ def _network_campaign(places: dict[str, Place]) -> None:
         place.node.submit_as_node(network.CARRIED_EVENT, body)
         for member in pledgers:
             place.act(member, PLEDGED, {"campaign": campaign, "home": home.node.identity.did})
-
-
-def member_keys(root: Path) -> dict[str, list[Path]]:
-    """The demo members' key files, by node."""
-    return {name: sorted((root / name / "members").glob("*.key")) for name in MEMBERS}

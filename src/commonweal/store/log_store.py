@@ -293,15 +293,6 @@ class LogStore:
             )
             return [_entry(row) for row in rows]
 
-    def iter_entries(self, start: int = 0, chunk: int = 5000) -> Iterator[EntryRow]:
-        """Every entry from ``start`` on, read in chunks."""
-        while True:
-            batch = self.entries(start, start + chunk)
-            yield from batch
-            if len(batch) < chunk:
-                return
-            start += chunk
-
     def entries_of_types(self, types: Iterable[str], start: int = 0) -> list[EntryRow]:
         """Entries of the given event types with idx >= start, in order (a history read)."""
         with self.engine.connect() as conn:
