@@ -11,10 +11,12 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
+    fetch,
     signing,
 )
-from commonweal.cli.funding_view import get, short, table, when
+from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -86,7 +88,7 @@ def list_posts(
     node: str = NodeUrl,
 ) -> None:
     """Requests and offers, newest first."""
-    found = get(
+    found = fetch(
         node,
         "/v1/aid/posts",
         kind=kind,
@@ -113,7 +115,7 @@ def list_posts(
 @app.command("show")
 def show(post: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """One post, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/aid/posts/{post}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/aid/posts/{post}")))
 
 
 @app.command("matches")
@@ -123,7 +125,7 @@ def matches(
     node: str = NodeUrl,
 ) -> None:
     """Open posts that could meet this one: same category, the other kind, nearest first."""
-    found = get(node, f"/v1/aid/posts/{post}/matches", within_km=within_km)["matches"]
+    found = fetch(node, f"/v1/aid/posts/{post}/matches", within_km=within_km)["matches"]
     rows = [
         [m["id"], m["kind"], m["urgency"], m["distance_km"], short(m["author"]), m["title"]]
         for m in found
@@ -132,16 +134,15 @@ def matches(
 
 
 def _simple(command: str, event_type: str, field: str, summary: str) -> None:
-    @signing
-    def run(
-        post: int = typer.Argument(..., help="The post's id."),
-        *,
-        signer: Signer,
-    ) -> None:
-        signer.act(event_type, {field: post})
-
-    run.__doc__ = summary
-    app.command(command)(run)
+    event_command(
+        app,
+        command,
+        event_type,
+        summary,
+        subject="post",
+        argument=typer.Argument(..., help="The post's id."),
+        member=field,
+    )
 
 
 for _command, _type, _field, _summary in (

@@ -11,10 +11,12 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
+    fetch,
     signing,
 )
-from commonweal.cli.funding_view import get, table, when
+from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
 from commonweal.client.peers import PeerError
 
@@ -73,7 +75,7 @@ def list_campaigns(
     node: str = NodeUrl,
 ) -> None:
     """Every campaign, newest first."""
-    found = get(node, "/v1/campaigns", status=status)["campaigns"]
+    found = fetch(node, "/v1/campaigns", status=status)["campaigns"]
     rows = [
         [
             c["id"],
@@ -93,13 +95,13 @@ def list_campaigns(
 @app.command("show")
 def show(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """A campaign with its pledges and who is owed what, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/campaigns/{campaign}")))
 
 
 @app.command("postings")
 def postings(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """The money the campaign moved at its close (or would move on each outcome)."""
-    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}/postings")))
+    console.print_json(json.dumps(fetch(node, f"/v1/campaigns/{campaign}/postings")))
 
 
 @app.command("pledge")
@@ -114,7 +116,7 @@ def pledge(
     signer: Signer,
 ) -> None:
     """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
-    home = home or get(signer.node, "/.well-known/commonweal")["did"]
+    home = home or fetch(signer.node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"campaign": campaign, "home": home}
     if amount is not None:
         body["amount"] = amount
@@ -139,7 +141,7 @@ def withdraw(
 @app.command("carried")
 def carried(node: str = NodeUrl) -> None:
     """Other nodes' network campaigns this node carries (its members pledge to them here)."""
-    found = get(node, "/v1/campaigns/carried")["carried"]
+    found = fetch(node, "/v1/campaigns/carried")["carried"]
     rows = [
         [c["campaign"], c["home_name"] or c["home"], c["status"], c["pledgers"], c["deadline"]]
         for c in found
@@ -164,14 +166,12 @@ def audit(
         raise typer.Exit(1)
 
 
-@app.command("cancel")
-@signing
-def cancel(
-    campaign: int = typer.Argument(...),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Call off your campaign: every pledge is refunded (with any bonus promised)."""
-    body = {"campaign": campaign, "reason": reason}
-    signer.act("campaigns.campaign.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "campaigns.campaign.cancelled",
+    "Call off your campaign: every pledge is refunded (with any bonus promised).",
+    subject="campaign",
+    argument=typer.Argument(...),
+    reason="Why (public).",
+)

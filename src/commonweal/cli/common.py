@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -171,6 +171,55 @@ def signing(command: Callable[..., R]) -> Callable[..., R]:
     run.__annotations__ = {p.name: p.annotation for p in parameters}
     run.__annotations__["return"] = signature.return_annotation
     return run
+
+
+def event_command(
+    app: typer.Typer,
+    name: str,
+    event_type: str,
+    doc: str,
+    *,
+    subject: str,
+    argument: Any,
+    kind: type = int,
+    member: str | None = None,
+    reason: str | None = None,
+    reason_sent: Literal["always", "given", "never"] = "always",
+) -> None:
+    """Register ``name SUBJECT`` on ``app``: sign one ``event_type`` about one thing.
+
+    The command takes the argument ``subject`` (``argument``, a ``typer.Argument``, of type
+    ``kind``), sent as the body member ``member`` (default: ``subject``); with ``reason``
+    (the option's help), a ``--reason`` too, sent always, only when given, or never
+    (``reason_sent``); and the signer options. ``doc`` is its help.
+    """
+    parameters = [
+        inspect.Parameter(
+            subject, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=argument, annotation=kind
+        )
+    ]
+    if reason is not None:
+        option = typer.Option("", help=reason)
+        parameters.append(
+            inspect.Parameter(
+                "reason", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=str
+            )
+        )
+    parameters.append(
+        inspect.Parameter("signer", inspect.Parameter.KEYWORD_ONLY, annotation=Signer)
+    )
+
+    def command(*, signer: Signer, **values: Any) -> None:
+        body = {member or subject: values[subject]}
+        text = values.get("reason", "")
+        if reason is not None and (reason_sent == "always" or (reason_sent == "given" and text)):
+            body["reason"] = text
+        signer.act(event_type, body)
+
+    command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+    command.__doc__ = doc
+    command.__name__ = command.__qualname__ = name.replace("-", "_")
+    app.command(name)(signing(command))
 
 
 def fetch(node: str, path: str, **params: Any) -> Any:

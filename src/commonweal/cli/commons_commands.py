@@ -12,6 +12,7 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
     fetch,
     shifted,
@@ -148,17 +149,15 @@ def book(
     console.print(f"Booking [bold]{receipt['index']}[/]: {body['start']} to {body['end']}.")
 
 
-@app.command("cancel")
-@signing
-def cancel(
-    booking: int = typer.Argument(..., help="The booking's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Cancel your booking (or, as a steward, anyone's)."""
-    body = {"booking": booking, "reason": reason}
-    signer.act("commons.booking.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "commons.booking.cancelled",
+    "Cancel your booking (or, as a steward, anyone's).",
+    subject="booking",
+    argument=typer.Argument(..., help="The booking's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("bookings")
@@ -202,15 +201,15 @@ def open_round(
     console.print(f"Round [bold]{receipt['index']}[/] open until {body['closes']}.")
 
 
-@app.command("enter")
-@signing
-def enter(
-    allocation_round: int = typer.Argument(..., metavar="ROUND", help="The round's id."),
-    *,
-    signer: Signer,
-) -> None:
-    """Enter an open round; when entries close, the node allocates by rotation or lottery."""
-    signer.act("commons.round.entered", {"round": allocation_round})
+event_command(
+    app,
+    "enter",
+    "commons.round.entered",
+    "Enter an open round; when entries close, the node allocates by rotation or lottery.",
+    subject="allocation_round",
+    argument=typer.Argument(..., metavar="ROUND", help="The round's id."),
+    member="round",
+)
 
 
 @app.command("round")

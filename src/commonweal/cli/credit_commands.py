@@ -11,9 +11,10 @@ from commonweal.cli.common import (
     Signer,
     console,
     fail,
+    fetch,
     signing,
 )
-from commonweal.cli.money import exponents, get, line, minor, money
+from commonweal.cli.money import exponents, line, minor, money
 
 app = typer.Typer(
     help="Mutual credit: pay, owe, settle, forgive, clear obligations, see positions.",
@@ -28,11 +29,11 @@ def show(
 ) -> None:
     """The mutual-credit units and their policies, or one unit's positions."""
     if unit is None:
-        for policy in get(node, "/v1/credit")["units"]:
+        for policy in fetch(node, "/v1/credit")["units"]:
             console.print_json(json.dumps(policy))
         return
     known = exponents(node)
-    for row in get(node, f"/v1/credit/{unit}/positions")["positions"]:
+    for row in fetch(node, f"/v1/credit/{unit}/positions")["positions"]:
         ceiling = "none" if row["max"] is None else money(row["max"], unit, known)
         line(
             f"{money(row['balance'], unit, known):>16}",
@@ -95,7 +96,7 @@ def _reduction(name: str, event_type: str, help_text: str) -> None:
     ) -> None:
         body: dict[str, object] = {"obligation": obligation}
         if amount is not None:
-            owed = get(signer.node, "/v1/credit/obligations")["obligations"]
+            owed = fetch(signer.node, "/v1/credit/obligations")["obligations"]
             unit = next((o["unit"] for o in owed if o["id"] == obligation), None)
             if unit is None:
                 raise fail(f"there is no obligation {obligation}")
@@ -119,7 +120,7 @@ def obligations(
     """Obligations, newest first."""
     known = exponents(node)
     chosen = None if status == "all" else status
-    for o in get(node, "/v1/credit/obligations", unit=unit, status=chosen)["obligations"]:
+    for o in fetch(node, "/v1/credit/obligations", unit=unit, status=chosen)["obligations"]:
         still, whole = money(o["open"], o["unit"], known), money(o["amount"], o["unit"], known)
         line(
             f"{o['id']:>6}",
@@ -138,7 +139,7 @@ def clear(
     signer: Signer,
 ) -> None:
     """Set off cycles of obligations (every net position is kept); the node checks it is optimal."""
-    preview = get(signer.node, f"/v1/credit/{unit}/clearing")
+    preview = fetch(signer.node, f"/v1/credit/{unit}/clearing")
     known = exponents(signer.node)
     console.print(
         f"Debt {money(preview['debt_before'], unit, known)} → "
@@ -159,7 +160,7 @@ def clearings(
 ) -> None:
     """Every clearing run, newest first."""
     known = exponents(node)
-    for c in get(node, "/v1/credit/clearings", unit=unit)["clearings"]:
+    for c in fetch(node, "/v1/credit/clearings", unit=unit)["clearings"]:
         before, after = (
             money(c["debt_before"], c["unit"], known),
             money(c["debt_after"], c["unit"], known),

@@ -11,6 +11,7 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
     fetch,
     signing,
@@ -118,17 +119,15 @@ def schedule(
     console.print(f"Gathering [bold]{receipt['index']}[/] scheduled.")
 
 
-@app.command("cancel")
-@signing
-def cancel(
-    gathering: int = Gathering,
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """As an organiser: call a gathering off."""
-    body = {"gathering": gathering, "reason": reason}
-    signer.act("gatherings.gathering.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "gatherings.gathering.cancelled",
+    "As an organiser: call a gathering off.",
+    subject="gathering",
+    argument=Gathering,
+    reason="Why (public).",
+)
 
 
 @app.command("rsvp")

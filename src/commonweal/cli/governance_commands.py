@@ -12,6 +12,7 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
     signing,
 )
@@ -85,28 +86,25 @@ def new(
         console.print("Open for discussion.")
 
 
-@app.command("submit")
-@signing
-def submit(
-    proposal: int = typer.Argument(..., help="The proposal's id."),
-    *,
-    signer: Signer,
-) -> None:
-    """Open your draft for discussion (the kind's rules in force now apply to it)."""
-    signer.act("governance.proposal.submitted", {"proposal": proposal})
+event_command(
+    app,
+    "submit",
+    "governance.proposal.submitted",
+    "Open your draft for discussion (the kind's rules in force now apply to it).",
+    subject="proposal",
+    argument=typer.Argument(..., help="The proposal's id."),
+)
 
 
-@app.command("cancel")
-@signing
-def cancel(
-    proposal: int = typer.Argument(..., help="The proposal's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Withdraw your proposal before voting (a moderator may cancel one at any open phase)."""
-    body = {"proposal": proposal, "reason": reason}
-    signer.act("governance.proposal.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "governance.proposal.cancelled",
+    "Withdraw your proposal before voting (a moderator may cancel one at any open phase).",
+    subject="proposal",
+    argument=typer.Argument(..., help="The proposal's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("alternative")
@@ -149,16 +147,15 @@ def revise(
     signer.act("governance.alternative.revised", body)
 
 
-@app.command("withdraw")
-@signing
-def withdraw(
-    alternative_id: int = typer.Argument(..., help="The alternative's id."),
-    *,
-    signer: Signer,
-) -> None:
-    """Withdraw your alternative before voting."""
-    body = {"alternative": alternative_id}
-    signer.act("governance.alternative.withdrawn", body)
+event_command(
+    app,
+    "withdraw",
+    "governance.alternative.withdrawn",
+    "Withdraw your alternative before voting.",
+    subject="alternative_id",
+    argument=typer.Argument(..., help="The alternative's id."),
+    member="alternative",
+)
 
 
 @app.command("amend")
@@ -176,28 +173,25 @@ def amend(
     signer.act("governance.amendment.proposed", body)
 
 
-@app.command("accept")
-@signing
-def accept(
-    amendment: int = typer.Argument(..., help="The amendment's id."),
-    *,
-    signer: Signer,
-) -> None:
-    """As the alternative's author: take an amendment into the text."""
-    signer.act("governance.amendment.accepted", {"amendment": amendment})
+event_command(
+    app,
+    "accept",
+    "governance.amendment.accepted",
+    "As the alternative's author: take an amendment into the text.",
+    subject="amendment",
+    argument=typer.Argument(..., help="The amendment's id."),
+)
 
 
-@app.command("reject")
-@signing
-def reject(
-    amendment: int = typer.Argument(..., help="The amendment's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """As the alternative's author: decline an amendment."""
-    body = {"amendment": amendment, "reason": reason}
-    signer.act("governance.amendment.rejected", body)
+event_command(
+    app,
+    "reject",
+    "governance.amendment.rejected",
+    "As the alternative's author: decline an amendment.",
+    subject="amendment",
+    argument=typer.Argument(..., help="The amendment's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("comment")

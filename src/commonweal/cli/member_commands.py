@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import typer
 
@@ -11,6 +10,7 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
     signing,
 )
@@ -65,20 +65,18 @@ ACTIONS = (
 
 
 def _register(name: str, event_type: str, field: str, reasoned: bool, summary: str) -> None:
-    @signing
-    def command(
-        did: str = typer.Argument(..., help="The member's or applicant's did:key."),
-        reason: str = typer.Option("", help="Why (public; for decline, suspend and expel)."),
-        *,
-        signer: Signer,
-    ) -> None:
-        body: dict[str, Any] = {field: did}
-        if reasoned and reason:
-            body["reason"] = reason
-        signer.act(event_type, body)
-
-    command.__doc__ = f"{summary} (event {event_type})"
-    app.command(name)(command)
+    event_command(
+        app,
+        name,
+        event_type,
+        f"{summary} (event {event_type})",
+        subject="did",
+        argument=typer.Argument(..., help="The member's or applicant's did:key."),
+        kind=str,
+        member=field,
+        reason="Why (public; for decline, suspend and expel).",
+        reason_sent="given" if reasoned else "never",
+    )
 
 
 for action in ACTIONS:
@@ -108,15 +106,16 @@ def guardians(
     signer.act("membership.guardians.set", body)
 
 
-@app.command("recover-request")
-@signing
-def recover_request(
-    old: str = typer.Argument(..., help="The did:key you lost."),
-    *,
-    signer: Signer,
-) -> None:
-    """With your NEW key: ask to take the place of the key you lost."""
-    signer.act("membership.recovery.requested", {"member": old})
+event_command(
+    app,
+    "recover-request",
+    "membership.recovery.requested",
+    "With your NEW key: ask to take the place of the key you lost.",
+    subject="old",
+    argument=typer.Argument(..., help="The did:key you lost."),
+    kind=str,
+    member="member",
+)
 
 
 @app.command("recover-vouch")

@@ -11,9 +11,11 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
+    fetch,
     signing,
 )
-from commonweal.cli.funding_view import get, table, when
+from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
 
 app = typer.Typer(
@@ -59,7 +61,7 @@ def open_round(
 @app.command("list")
 def list_rounds(node: str = NodeUrl) -> None:
     """Every round and pool, newest first."""
-    found = get(node, "/v1/rounds")["rounds"]
+    found = fetch(node, "/v1/rounds")["rounds"]
     rows = [
         [
             r["id"],
@@ -77,7 +79,7 @@ def list_rounds(node: str = NodeUrl) -> None:
 @app.command("show")
 def show(round_id: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """A round with its projects and matches, or a pool with its proposals, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/rounds/{round_id}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/rounds/{round_id}")))
 
 
 @app.command("project")
@@ -190,15 +192,15 @@ def stake(
     signer.act("funding.stake.set", body)
 
 
-@app.command("withdraw")
-@signing
-def withdraw(
-    proposal_id: int = typer.Argument(...),
-    *,
-    signer: Signer,
-) -> None:
-    """Withdraw your pool proposal; every stake on it is freed."""
-    signer.act("funding.proposal.withdrawn", {"proposal": proposal_id})
+event_command(
+    app,
+    "withdraw",
+    "funding.proposal.withdrawn",
+    "Withdraw your pool proposal; every stake on it is freed.",
+    subject="proposal_id",
+    argument=typer.Argument(...),
+    member="proposal",
+)
 
 
 @app.command("stakes")
@@ -211,4 +213,4 @@ def stakes(
 ) -> None:
     """Points held, placed and free in a pool."""
     did = member or did_key_from_public_key(signer.signing_key().public_key)
-    console.print_json(json.dumps(get(signer.node, f"/v1/rounds/{pool_id}/stakes/{did}")))
+    console.print_json(json.dumps(fetch(signer.node, f"/v1/rounds/{pool_id}/stakes/{did}")))

@@ -11,10 +11,12 @@ from commonweal.cli.common import (
     NodeUrl,
     Signer,
     console,
+    event_command,
     fail,
+    fetch,
     signing,
 )
-from commonweal.cli.money import digest_of, exponents, get, line, minor, money
+from commonweal.cli.money import digest_of, exponents, line, minor, money
 from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(
@@ -29,7 +31,7 @@ app.add_typer(expense_app, name="expense")
 @app.command("show")
 def show(node: str = NodeUrl) -> None:
     """Units, funds, the approval policy, and what the treasury holds."""
-    overview = get(node, "/v1/treasury")
+    overview = fetch(node, "/v1/treasury")
     known = {u["code"]: u["exponent"] for u in overview["units"]}
     console.print(
         f"Expenses need {overview['policy']['approvals_required']} treasurers' approvals."
@@ -53,7 +55,7 @@ def accounts(
     unit: str | None = typer.Option(None, help="Only this unit."), node: str = NodeUrl
 ) -> None:
     """Every account and its balance."""
-    for row in get(node, "/v1/treasury/accounts", unit=unit)["accounts"]:
+    for row in fetch(node, "/v1/treasury/accounts", unit=unit)["accounts"]:
         line(f"{row['formatted']:>14} {row['unit']:<6}", row["account"], row.get("title", ""))
 
 
@@ -66,7 +68,7 @@ def balance(
     node: str = NodeUrl,
 ) -> None:
     """One account's balance in every unit, with its limits."""
-    for row in get(node, f"/v1/treasury/balances/{account}")["balances"]:
+    for row in fetch(node, f"/v1/treasury/balances/{account}")["balances"]:
         floor = "" if row["min"] is None else f"  (floor {row['min']}, ceiling {row['max']})"
         line(f"{row['formatted']:>14} {row['unit']}{floor}")
 
@@ -81,7 +83,7 @@ def ledger(
     node: str = NodeUrl,
 ) -> None:
     """Ledger entries in log order, with their postings."""
-    page = get(node, "/v1/treasury/ledger", unit=unit, account=account, after=after, limit=limit)
+    page = fetch(node, "/v1/treasury/ledger", unit=unit, account=account, after=after, limit=limit)
     if as_json:
         console.print_json(json.dumps(page))
         return
@@ -170,9 +172,9 @@ def budget(
     """Budgets against actual spending, line by line."""
     known = exponents(node)
     if fund and name:
-        chosen = [get(node, f"/v1/treasury/budgets/{fund}/{name}")]
+        chosen = [fetch(node, f"/v1/treasury/budgets/{fund}/{name}")]
     else:
-        chosen = get(node, "/v1/treasury/budgets")["budgets"]
+        chosen = fetch(node, "/v1/treasury/budgets")["budgets"]
     for item in chosen:
         unit = item["unit"]
         console.print(f"[bold]{item['fund']} {item['name']}[/] ({item['start']} to {item['end']})")
@@ -236,21 +238,16 @@ def expense_new(
 
 def _decision(name: str, event_type: str, help_text: str, with_reason: bool) -> None:
     """Register ``treasury expense <name> ID``: one event about one expense."""
-
-    @signing
-    def command(
-        expense: int = typer.Argument(..., help="The expense's id."),
-        reason: str = typer.Option("", help="Why (public)."),
-        *,
-        signer: Signer,
-    ) -> None:
-        body: dict[str, object] = {"expense": expense}
-        if with_reason and reason:
-            body["reason"] = reason
-        signer.act(event_type, body)
-
-    command.__doc__ = help_text
-    expense_app.command(name)(command)
+    event_command(
+        expense_app,
+        name,
+        event_type,
+        help_text,
+        subject="expense",
+        argument=typer.Argument(..., help="The expense's id."),
+        reason="Why (public).",
+        reason_sent="given" if with_reason else "never",
+    )
 
 
 for _name, _type, _help, _reason in (
@@ -276,7 +273,7 @@ def expense_pay(
     """As a treasurer: pay an approved expense from its fund."""
     body: dict[str, object] = {"expense": expense, "method": method}
     if amount is not None:
-        unit = get(signer.node, f"/v1/treasury/expenses/{expense}")["unit"]
+        unit = fetch(signer.node, f"/v1/treasury/expenses/{expense}")["unit"]
         body["amount"] = minor(signer.node, unit, amount)
     digest = digest_of(evidence, evidence_file)
     if digest is not None:
@@ -292,7 +289,7 @@ def expense_list(
 ) -> None:
     """Expenses, newest first."""
     known = exponents(node)
-    for item in get(node, "/v1/treasury/expenses", status=status, fund=fund)["expenses"]:
+    for item in fetch(node, "/v1/treasury/expenses", status=status, fund=fund)["expenses"]:
         line(
             f"{item['id']:>6}",
             f"{item['status']:<9}",
@@ -307,4 +304,4 @@ def expense_show(
     expense: int = typer.Argument(..., help="The expense's id."), node: str = NodeUrl
 ) -> None:
     """One expense with its approvals and history, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/treasury/expenses/{expense}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/treasury/expenses/{expense}")))
