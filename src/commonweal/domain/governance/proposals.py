@@ -40,6 +40,7 @@ from commonweal.domain.governance.records import (
     require_author,
     require_in_group,
     require_phase,
+    rules_of,
 )
 from commonweal.domain.membership.records import (
     permissions_of,
@@ -288,7 +289,7 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
     """
     record = proposal(state, new.proposal)
     require_phase(record, DISCUSSION, doing="add an alternative")
-    rules = record["rules"]
+    rules = rules_of(record)
     if rules["method"] in SINGLE_OPTION_METHODS:
         raise NotPermitted(
             f"a {rules['method']} vote decides one alternative; propose amendments instead",
