@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from commonweal.core.commitment import commitment
 from commonweal.core.events import MAX_EVENT_BYTES, Event, EventError, parse_event, parse_event_json
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.errors import DomainError
@@ -68,3 +69,15 @@ def check_unsigned(node: Node, event: Event) -> Prepared:
     except DomainError as error:
         raise Rejected.from_error(error) from None
     return Prepared(event=event, event_type=event_type, body=body)
+
+
+def committed(private: Any, salt: object, refusal: str) -> tuple[str, str]:
+    """The commitment (``core.commitment``) to ``private`` under ``salt``, and the salt: what
+    an event keeping text off the log (a profile, a message) must carry. A salt that is not
+    a string, or text that cannot be committed to, is refused with the code ``refusal``."""
+    if not isinstance(salt, str):
+        raise Rejected(refusal, "salt must be a string")
+    try:
+        return commitment(private, salt), salt
+    except ValueError as error:
+        raise Rejected(refusal, str(error)) from None

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
 from commonweal.core.merkle import EMPTY_ROOT
 from commonweal.domain.state import Change
@@ -199,14 +199,19 @@ class LogStore:
             deleted = conn.execute(
                 delete(private_profiles).where(private_profiles.c.commitment.in_(wanted))
             ).rowcount
+        self.scrub(private_profiles)
+        return int(deleted or 0)
+
+    def scrub(self, table: Table) -> None:
+        """Leave no copy of rows just deleted from ``table`` in the database's files: SQLite's
+        write-ahead log is checkpointed and truncated, PostgreSQL's table vacuumed."""
         if self.engine.dialect.name == "sqlite":
             self.close_writer()
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM private_profiles")
-        return int(deleted or 0)
+                conn.exec_driver_sql(f"VACUUM {table.name}")
 
     def add_checkpoint(self, checkpoint: CheckpointRow) -> None:
         """Store a checkpoint signed outside an append."""
