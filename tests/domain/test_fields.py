@@ -58,3 +58,15 @@ def test_integer_in_names_the_member_and_the_range() -> None:
     for bad in (0, 1001, True, 2.0, None):
         with pytest.raises(InvalidBody, match=r"rules.units must be an integer from 1 to 1,000"):
             integer_in(bad, "rules.units", 1, 1000)
+
+
+def test_existing_reads_a_row_or_says_what_is_missing() -> None:
+    from commonweal.domain.errors import NotFound
+    from commonweal.domain.state import State, existing
+
+    state = State()
+    state.put("t", 3, {"id": 3})
+    assert existing(state, "t", 3, "booking") == {"id": 3}
+    with pytest.raises(NotFound, match="there is no shared resource 4") as missing:
+        existing(state, "t", 4, "shared resource")
+    assert missing.value.code == "not_found"

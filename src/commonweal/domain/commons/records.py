@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import NotFound, NotPermitted
+from commonweal.domain.errors import NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment
 
 RESOURCES = "commons.resources"
@@ -57,26 +57,17 @@ def seconds_between(start: str, end: str) -> int:
 
 def resource(state: State, resource_id: int) -> dict[str, Any]:
     """The resource ``resource_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(RESOURCES, resource_id)
-    if record is None:
-        raise NotFound(f"there is no shared resource {resource_id}", code="not_found")
-    return record
+    return existing(state, RESOURCES, resource_id, "shared resource")
 
 
 def booking(state: State, booking_id: int) -> dict[str, Any]:
     """The booking ``booking_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(BOOKINGS, booking_id)
-    if record is None:
-        raise NotFound(f"there is no booking {booking_id}", code="not_found")
-    return record
+    return existing(state, BOOKINGS, booking_id, "booking")
 
 
 def sanction(state: State, sanction_id: int) -> dict[str, Any]:
     """The sanction ``sanction_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(SANCTIONS, sanction_id)
-    if record is None:
-        raise NotFound(f"there is no sanction {sanction_id}", code="not_found")
-    return record
+    return existing(state, SANCTIONS, sanction_id, "sanction")
 
 
 def is_steward(record: Mapping[str, Any], did: str) -> bool:

@@ -9,13 +9,13 @@ Ballots name options as strings: an alternative's id (``"43"``) or ``"status_quo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, cast
 
-from commonweal.domain.errors import Conflict, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
@@ -76,18 +76,12 @@ def ballots_table(proposal_id: int) -> str:
 
 def proposal(state: State, proposal_id: int) -> ProposalRow:
     """The proposal ``proposal_id``, or ``not_found``."""
-    record: ProposalRow | None = state.get(PROPOSALS, proposal_id)
-    if record is None:
-        raise NotFound(f"there is no proposal {proposal_id}", code="not_found")
-    return record
+    return cast(ProposalRow, existing(state, PROPOSALS, proposal_id, "proposal"))
 
 
 def alternative(state: State, alternative_id: int) -> dict[str, Any]:
     """The alternative ``alternative_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(ALTERNATIVES, alternative_id)
-    if record is None:
-        raise NotFound(f"there is no alternative {alternative_id}", code="not_found")
-    return record
+    return existing(state, ALTERNATIVES, alternative_id, "alternative")
 
 
 def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
