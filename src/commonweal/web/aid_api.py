@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.node import aid
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
-from commonweal.web.api import json_body, json_response, read_limited, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, receipt_json
 from commonweal.web.bounds import MAX_DISTANCE_KM, Id
 
 MAX_MESSAGE_BYTES = 80_000
@@ -72,9 +72,7 @@ def router(node: Node) -> APIRouter:
 
 
 async def _document(request: Request, members: set[str]) -> dict[str, object]:
-    raw = await read_limited(
-        request.headers.get("content-length"), request.stream(), MAX_MESSAGE_BYTES
-    )
+    raw = await read_body(request, MAX_MESSAGE_BYTES)
     document = json_body(raw)
     if not isinstance(document, dict) or set(document) != members:
         raise Rejected("invalid_request", f"the body is {{{', '.join(sorted(members))}}}")

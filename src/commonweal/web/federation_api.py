@@ -34,7 +34,7 @@ from commonweal.node.federation import (
 from commonweal.node.federation.auth import authenticate
 from commonweal.node.federation.service import Federation
 from commonweal.node.federation.sync import sync_once
-from commonweal.web.api import json_object, json_response, read_limited, receipt_json
+from commonweal.web.api import json_object, json_response, read_body, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
@@ -73,9 +73,7 @@ class WitnessEdge:
             return
         request = StarletteRequest(scope, receive)
         try:
-            body = await read_limited(
-                request.headers.get("content-length"), request.stream(), MAX_BODY
-            )
+            body = await read_body(request, MAX_BODY)
         except Rejected as refused:
             await rejection(refused)(scope, receive, send)
             return
@@ -108,7 +106,7 @@ async def signed(
     keep_nonce: bool = True,
 ) -> tuple[PeerSignature, bytes]:
     """The body of a request signed (RFC 9421) for ``action``, and its signature."""
-    body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+    body = await read_body(request, MAX_BODY)
     signature = await run_in_threadpool(
         authenticate,
         federation,
@@ -132,7 +130,7 @@ def _witness_routes(api: APIRouter, federation: Federation) -> None:
     # Served by WitnessEdge ahead of the framework; declared here for the OpenAPI document.
     @api.post(WITNESS_PATH)
     async def add_checkpoint(request: Request) -> Response:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        body = await read_body(request, MAX_BODY)
         return await witness_response(federation, str(request.url), request.headers.items(), body)
 
     @api.get("/v1/federation/witnessed")
@@ -342,7 +340,7 @@ def _visitor_routes(api: APIRouter, federation: Federation) -> None:
 
     @api.post("/v1/federation/visitors", status_code=201)
     async def visit(request: Request) -> Response:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        body = await read_body(request, MAX_BODY)
         presentation = json_object(body, "presentation")["presentation"]
         receipt = await run_in_threadpool(visitors.admit, federation, presentation)
         return json_response(receipt_json(receipt), 201)

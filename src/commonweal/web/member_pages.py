@@ -17,7 +17,7 @@ from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node import credentials, membership, standing
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
-from commonweal.web.api import read_limited
+from commonweal.web.api import read_body
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.qr import qr_svg
 from commonweal.web.rendering import page_router, render, signed_in, viewer
@@ -130,7 +130,7 @@ def _credential_pages(pages: APIRouter, node: Node) -> None:
     @pages.post("/qr.svg")
     async def any_qr(request: Request) -> Response:
         """A QR code of the posted text: for presentations made in the browser."""
-        raw = await read_limited(request.headers.get("content-length"), request.stream(), 4096)
+        raw = await read_body(request, 4096)
         svg = qr_svg(raw.decode("utf-8", "replace"), "QR code")
         if svg is None:
             raise Rejected("invalid_request", "that is too long for a QR code")
@@ -161,9 +161,7 @@ def _credential_pages(pages: APIRouter, node: Node) -> None:
 
     @pages.post("/verify", response_class=HTMLResponse)
     async def verify(request: Request) -> HTMLResponse:
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_VERIFY_BYTES
-        )
+        raw = await read_body(request, MAX_VERIFY_BYTES)
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
         text = form.get("document", "")
         checked, problem = _check(node, text, form)

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.node import membership
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
-from commonweal.web.api import json_body, json_response, read_limited, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, receipt_json
 
 MAX_APPLICATION_BYTES = 80_000
 
@@ -25,9 +25,7 @@ def router(node: Node) -> APIRouter:
     @api.post("/membership/applications", status_code=201)
     async def apply(request: Request) -> Response:
         """``{"event": <signed application>, "profile": {...}, "salt": "…"}``."""
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_APPLICATION_BYTES
-        )
+        raw = await read_body(request, MAX_APPLICATION_BYTES)
         document = json_body(raw)
         if not isinstance(document, dict) or set(document) != {"event", "profile", "salt"}:
             raise Rejected("invalid_request", 'an application is {"event", "profile", "salt"}')

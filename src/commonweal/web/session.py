@@ -39,7 +39,7 @@ from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node import credentials
 from commonweal.node.errors import Rejected
 from commonweal.node.service import Node
-from commonweal.web.api import json_body, json_response, read_limited
+from commonweal.web.api import json_body, json_response, read_body
 
 COOKIE = "cw_session"
 SESSION_SECONDS = 12 * 3600
@@ -168,9 +168,7 @@ def router(sessions: Sessions) -> APIRouter:
     @api.post("")
     async def sign_in(request: Request) -> Response:
         _same_origin(request)
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_SIGN_IN_BYTES
-        )
+        raw = await read_body(request, MAX_SIGN_IN_BYTES)
         document = json_body(raw)
         session = await run_in_threadpool(sessions.sign_in, document, _host(request))
         response = json_response({"did": session.did, "expires": session.expires})
