@@ -133,18 +133,6 @@ def matches(
     table("Matches", ["id", "kind", "urgency", "km", "by", "title"], rows)
 
 
-def _simple(command: str, event_type: str, field: str, summary: str) -> None:
-    event_command(
-        app,
-        command,
-        event_type,
-        summary,
-        subject="post",
-        argument=typer.Argument(..., help="The post's id."),
-        member=field,
-    )
-
-
 for _command, _type, _field, _summary in (
     ("claim", "aid.offer.claimed", "offer", "Take up an offer (one claim at a time)."),
     ("answer", "aid.request.answered", "request", "Answer a request: you will help."),
@@ -152,7 +140,15 @@ for _command, _type, _field, _summary in (
     ("done", "aid.post.fulfilled", "post", "Record that the help was given."),
     ("withdraw", "aid.post.withdrawn", "post", "Withdraw your post."),
 ):
-    _simple(_command, _type, _field, _summary)
+    event_command(
+        app,
+        _command,
+        _type,
+        _summary,
+        subject="post",
+        argument=typer.Argument(..., help="The post's id."),
+        member=_field,
+    )
 
 
 @app.command("settle")

@@ -64,23 +64,19 @@ ACTIONS = (
 )
 
 
-def _register(name: str, event_type: str, field: str, reasoned: bool, summary: str) -> None:
+for _name, _type, _field, _reasoned, _summary in ACTIONS:
     event_command(
         app,
-        name,
-        event_type,
-        f"{summary} (event {event_type})",
+        _name,
+        _type,
+        f"{_summary} (event {_type})",
         subject="did",
         argument=typer.Argument(..., help="The member's or applicant's did:key."),
         kind=str,
-        member=field,
+        member=_field,
         reason="Why (public; for decline, suspend and expel).",
-        reason_sent="given" if reasoned else "never",
+        reason_sent="given" if _reasoned else "never",
     )
-
-
-for action in ACTIONS:
-    _register(*action)
 
 
 @app.command("leave")

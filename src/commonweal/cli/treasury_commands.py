@@ -236,27 +236,23 @@ def expense_new(
         signer.act("treasury.expense.submitted", submitted)
 
 
-def _decision(name: str, event_type: str, help_text: str, with_reason: bool) -> None:
-    """Register ``treasury expense <name> ID``: one event about one expense."""
-    event_command(
-        expense_app,
-        name,
-        event_type,
-        help_text,
-        subject="expense",
-        argument=typer.Argument(..., help="The expense's id."),
-        reason="Why (public).",
-        reason_sent="given" if with_reason else "never",
-    )
-
-
+# ``treasury expense <name> ID``: one event about one expense.
 for _name, _type, _help, _reason in (
     ("submit", "treasury.expense.submitted", "Submit your draft for approval.", False),
     ("approve", "treasury.expense.approved", "As a treasurer: approve an expense.", False),
     ("reject", "treasury.expense.rejected", "As a treasurer: reject an expense.", True),
     ("cancel", "treasury.expense.cancelled", "Cancel your own unpaid expense.", True),
 ):
-    _decision(_name, _type, _help, _reason)
+    event_command(
+        expense_app,
+        _name,
+        _type,
+        _help,
+        subject="expense",
+        argument=typer.Argument(..., help="The expense's id."),
+        reason="Why (public).",
+        reason_sent="given" if _reason else "never",
+    )
 
 
 @expense_app.command("pay")
