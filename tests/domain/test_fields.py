@@ -34,3 +34,39 @@ def test_refs_are_log_indices() -> None:
     assert ref({"post": 0}, "post") == 0
     for bad in (-1, "3", 2.0, None):
         assert refusal(ref, {"post": bad}, "post").startswith("post must be an id")
+
+
+def test_record_id_is_the_one_reader_of_ids_the_capabilities_share() -> None:
+    from commonweal.domain.commons.records import parse_ref
+    from commonweal.domain.fields import record_id
+    from commonweal.domain.gatherings.records import parse_ref as gathering_ref
+    from commonweal.domain.governance.records import parse_id
+
+    assert record_id({"proposal": 7}, "proposal") == 7
+    assert parse_id({"proposal": 0}, "proposal") == 0
+    assert parse_ref({"booking": 3}, "booking") == 3
+    assert gathering_ref({"gathering": 12}) == 12
+    for body in ({"proposal": -1}, {"proposal": True}, {"proposal": "7"}, {}, ["proposal"]):
+        with pytest.raises(InvalidBody, match="proposal must be the id"):
+            record_id(body, "proposal")
+
+
+def test_integer_in_names_the_member_and_the_range() -> None:
+    from commonweal.domain.fields import integer_in
+
+    assert integer_in(5, "rules.units", 1, 1000) == 5
+    for bad in (0, 1001, True, 2.0, None):
+        with pytest.raises(InvalidBody, match=r"rules.units must be an integer from 1 to 1,000"):
+            integer_in(bad, "rules.units", 1, 1000)
+
+
+def test_existing_reads_a_row_or_says_what_is_missing() -> None:
+    from commonweal.domain.errors import NotFound
+    from commonweal.domain.state import State, existing
+
+    state = State()
+    state.put("t", 3, {"id": 3})
+    assert existing(state, "t", 3, "booking") == {"id": 3}
+    with pytest.raises(NotFound, match="there is no shared resource 4") as missing:
+        existing(state, "t", 4, "shared resource")
+    assert missing.value.code == "not_found"

@@ -18,8 +18,8 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from http_sf import ser
 
-from commonweal.core.structured_fields import Item, serialize_item
 from commonweal.node.kernel.service import Node
 from commonweal.node.kernel.setup import SetupError, init_node
 from commonweal.web.app import create_app
@@ -49,7 +49,7 @@ def _field(response: httpx.Response, name: str) -> tuple[str, dict[str, object]]
     name_part, *params = text.split(";")
     parsed = {k: int(v) for k, v in (p.split("=") for p in params)}
     value = name_part.strip('"')
-    assert serialize_item(Item(value, dict(parsed))) == text
+    assert ser((value, dict(parsed))) == text
     return value, parsed
 
 

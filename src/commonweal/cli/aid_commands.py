@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
+    event_command,
     fail,
-    signing_key,
+    fetch,
+    signing,
 )
-from commonweal.cli.funding_view import get, short, table, when
+from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -43,6 +41,7 @@ def _post_body(
 
 
 @app.command("request")
+@signing
 def request(
     title: str = typer.Argument(..., help="What you need, in a line."),
     category: str = Category,
@@ -51,19 +50,18 @@ def request(
     when_text: str = typer.Option("", "--when", help='When, in words ("weekday evenings").'),
     details: str = typer.Option("", help="More about it (public: no addresses or phones)."),
     expires: str | None = typer.Option(None, help="When the request lapses: RFC 3339 or 7d."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Ask for help (the request's id is the receipt's index)."""
     body = _post_body(title, category, area, when_text, details, expires)
     body["urgency"] = urgency
-    receipt = act(node, wallet, key, passphrase, "aid.request.posted", body)
+    receipt = signer.act("aid.request.posted", body)
     console.print(f"Request [bold]{receipt['index']}[/] posted.")
 
 
 @app.command("offer")
+@signing
 def offer(
     title: str = typer.Argument(..., help="What you offer, in a line."),
     category: str = Category,
@@ -71,14 +69,12 @@ def offer(
     when_text: str = typer.Option("", "--when", help="When, in words."),
     details: str = typer.Option("", help="More about it (public: no addresses or phones)."),
     expires: str | None = typer.Option(None, help="When the offer lapses: RFC 3339 or 7d."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Offer help (the offer's id is the receipt's index)."""
     body = _post_body(title, category, area, when_text, details, expires)
-    receipt = act(node, wallet, key, passphrase, "aid.offer.posted", body)
+    receipt = signer.act("aid.offer.posted", body)
     console.print(f"Offer [bold]{receipt['index']}[/] posted.")
 
 
@@ -92,7 +88,7 @@ def list_posts(
     node: str = NodeUrl,
 ) -> None:
     """Requests and offers, newest first."""
-    found = get(
+    found = fetch(
         node,
         "/v1/aid/posts",
         kind=kind,
@@ -119,7 +115,7 @@ def list_posts(
 @app.command("show")
 def show(post: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """One post, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/aid/posts/{post}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/aid/posts/{post}")))
 
 
 @app.command("matches")
@@ -129,26 +125,12 @@ def matches(
     node: str = NodeUrl,
 ) -> None:
     """Open posts that could meet this one: same category, the other kind, nearest first."""
-    found = get(node, f"/v1/aid/posts/{post}/matches", within_km=within_km)["matches"]
+    found = fetch(node, f"/v1/aid/posts/{post}/matches", within_km=within_km)["matches"]
     rows = [
         [m["id"], m["kind"], m["urgency"], m["distance_km"], short(m["author"]), m["title"]]
         for m in found
     ]
     table("Matches", ["id", "kind", "urgency", "km", "by", "title"], rows)
-
-
-def _simple(command: str, event_type: str, field: str, summary: str) -> None:
-    def run(
-        post: int = typer.Argument(..., help="The post's id."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
-    ) -> None:
-        act(node, wallet, key, passphrase, event_type, {field: post})
-
-    run.__doc__ = summary
-    app.command(command)(run)
 
 
 for _command, _type, _field, _summary in (
@@ -158,19 +140,26 @@ for _command, _type, _field, _summary in (
     ("done", "aid.post.fulfilled", "post", "Record that the help was given."),
     ("withdraw", "aid.post.withdrawn", "post", "Withdraw your post."),
 ):
-    _simple(_command, _type, _field, _summary)
+    event_command(
+        app,
+        _command,
+        _type,
+        _summary,
+        subject="post",
+        argument=typer.Argument(..., help="The post's id."),
+        member=_field,
+    )
 
 
 @app.command("settle")
+@signing
 def settle(
     post: int = typer.Argument(..., help="The post's id."),
     credit: int | None = typer.Option(None, help="Settle in mutual credit: minor units."),
     unit: str | None = typer.Option(None, help="The mutual-credit unit (with --credit): RVC."),
     minutes: int | None = typer.Option(None, help="Settle in time-bank hours, as minutes."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As the one who received the help: settle it (a gift unless --credit or --minutes)."""
     if credit is not None and minutes is not None:
@@ -182,41 +171,39 @@ def settle(
         body = {"post": post, "as": "credit", "amount": credit, "unit": unit}
     elif minutes is not None:
         body = {"post": post, "as": "hours", "minutes": minutes}
-    act(node, wallet, key, passphrase, "aid.post.settled", body)
+    signer.act("aid.post.settled", body)
 
 
 @app.command("message")
+@signing
 def message(
     post: int = typer.Argument(..., help="The post's id."),
     text: str = typer.Argument(..., help="What to say (kept off the log; erased when it closes)."),
     to: str = typer.Option(..., help="The other party's did:key."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Write to the other party of a post through the node (no contact details exchanged)."""
-    signer = signing_key(wallet, key, passphrase)
+    key = signer.signing_key()
     try:
-        with NodeClient(node) as client:
-            receipt = send_message(client, signer, post, to, text)
+        with NodeClient(signer.node) as client:
+            receipt = send_message(client, key, post, to, text)
     except NodeRefused as refused:
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
 
 
 @app.command("inbox")
+@signing
 def inbox(
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Your messages about posts still being worked out (a request signed by your key)."""
-    signer = signing_key(wallet, key, passphrase)
+    key = signer.signing_key()
     try:
-        with NodeClient(node) as client:
-            found = read_inbox(client, signer)
+        with NodeClient(signer.node) as client:
+            found = read_inbox(client, key)
     except NodeRefused as refused:
         raise fail(f"the node refused: {refused}") from None
     rows = [[m["post"], m["at"], short(m["from"]), m["text"]] for m in found]

@@ -11,13 +11,12 @@ import typer
 
 from commonweal.cli.common import (
     DataDir,
-    KeyFile,
     NodeUrl,
     Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
     fail,
+    signing,
 )
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
@@ -139,20 +138,19 @@ def alliance_call(
 
 
 @app.command("ballot")
+@signing
 def alliance_ballot(
     precinct: int = typer.Argument(..., help="The precinct's id (see alliance precincts)."),
     ballot: str = typer.Argument(..., help='The ballot as JSON, e.g. \'{"choice": "yes"}\'.'),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Vote in a network-wide vote, in your own node's precinct."""
     try:
         parsed = json.loads(ballot)
     except ValueError as error:
         raise fail(f"the ballot is not JSON: {error}") from None
-    act(node, wallet, key, passphrase, BALLOT_CAST, {"precinct": precinct, "ballot": parsed})
+    signer.act(BALLOT_CAST, {"precinct": precinct, "ballot": parsed})
 
 
 @app.command("precincts")

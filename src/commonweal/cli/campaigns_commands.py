@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
-from commonweal.cli.funding_view import get, table, when
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    fetch,
+    signing,
+)
+from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
 from commonweal.node.services.federation.peer_client import PeerError
 
@@ -20,6 +27,7 @@ app = typer.Typer(
 
 
 @app.command("launch")
+@signing
 def launch(
     title: str = typer.Argument(..., help="What the campaign is for."),
     deadline: str = typer.Option(..., help="When it closes: RFC 3339, or 30d / 12h from now."),
@@ -40,10 +48,8 @@ def launch(
     ),
     beneficiary: str | None = typer.Option(None, help="Who gets the money (default: you)."),
     description: str = typer.Option("", help="More about it."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Launch a campaign; its goal, deadline and terms are fixed from then on."""
     body: dict[str, Any] = {"kind": kind, "title": title, "deadline": when(deadline)}
@@ -59,7 +65,7 @@ def launch(
         body["report_seconds"] = report_seconds
     if description:
         body["description"] = description
-    receipt = act(node, wallet, key, passphrase, "campaigns.campaign.launched", body)
+    receipt = signer.act("campaigns.campaign.launched", body)
     console.print(f"Campaign [bold]{receipt['index']}[/] launched.")
 
 
@@ -69,7 +75,7 @@ def list_campaigns(
     node: str = NodeUrl,
 ) -> None:
     """Every campaign, newest first."""
-    found = get(node, "/v1/campaigns", status=status)["campaigns"]
+    found = fetch(node, "/v1/campaigns", status=status)["campaigns"]
     rows = [
         [
             c["id"],
@@ -89,55 +95,53 @@ def list_campaigns(
 @app.command("show")
 def show(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """A campaign with its pledges and who is owed what, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/campaigns/{campaign}")))
 
 
 @app.command("postings")
 def postings(campaign: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """The money the campaign moved at its close (or would move on each outcome)."""
-    console.print_json(json.dumps(get(node, f"/v1/campaigns/{campaign}/postings")))
+    console.print_json(json.dumps(fetch(node, f"/v1/campaigns/{campaign}/postings")))
 
 
 @app.command("pledge")
+@signing
 def pledge(
     campaign: int = typer.Argument(...),
     amount: int | None = typer.Option(None, help="Minor units (none for a threshold pledge)."),
     home: str | None = typer.Option(
         None, help="The campaign's node DID, for another node's campaign this node carries."
     ),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
-    home = home or get(node, "/.well-known/commonweal")["did"]
+    home = home or fetch(signer.node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"campaign": campaign, "home": home}
     if amount is not None:
         body["amount"] = amount
-    act(node, wallet, key, passphrase, "campaigns.pledge.made", body)
+    signer.act("campaigns.pledge.made", body)
 
 
 @app.command("withdraw")
+@signing
 def withdraw(
     campaign: int = typer.Argument(...),
     home: str | None = typer.Option(None, help="The campaign's node DID, if it is carried."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Take your pledge back before the deadline."""
     body: dict[str, Any] = {"campaign": campaign}
     if home:
         body["home"] = home
-    act(node, wallet, key, passphrase, "campaigns.pledge.withdrawn", body)
+    signer.act("campaigns.pledge.withdrawn", body)
 
 
 @app.command("carried")
 def carried(node: str = NodeUrl) -> None:
     """Other nodes' network campaigns this node carries (its members pledge to them here)."""
-    found = get(node, "/v1/campaigns/carried")["carried"]
+    found = fetch(node, "/v1/campaigns/carried")["carried"]
     rows = [
         [c["campaign"], c["home_name"] or c["home"], c["status"], c["pledgers"], c["deadline"]]
         for c in found
@@ -162,15 +166,12 @@ def audit(
         raise typer.Exit(1)
 
 
-@app.command("cancel")
-def cancel(
-    campaign: int = typer.Argument(...),
-    reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Call off your campaign: every pledge is refunded (with any bonus promised)."""
-    body = {"campaign": campaign, "reason": reason}
-    act(node, wallet, key, passphrase, "campaigns.campaign.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "campaigns.campaign.cancelled",
+    "Call off your campaign: every pledge is refunded (with any bonus promised).",
+    subject="campaign",
+    argument=typer.Argument(...),
+    reason="Why (public).",
+)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -107,6 +111,115 @@ def act(
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
     return receipt
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The options every signing command shares, read as one: the node to send to
+    (``--node``) and the key to sign with (``--wallet``, or ``--key`` and ``--passphrase``)."""
+
+    node: str
+    wallet: Path | None
+    key: Path | None
+    passphrase: str | None
+
+    def signing_key(self) -> SigningKey:
+        """The key to sign with: the key file if given, else the wallet's key."""
+        return signing_key(self.wallet, self.key, self.passphrase)
+
+    def act(self, event_type: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Sign and submit ``event_type`` with ``body``, print the receipt and return it
+        (:func:`act`)."""
+        return act(self.node, self.wallet, self.key, self.passphrase, event_type, body)
+
+
+_SIGNER_OPTIONS = (
+    ("node", str, NodeUrl),
+    ("wallet", Path | None, WalletDir),
+    ("key", Path | None, KeyFile),
+    ("passphrase", str | None, Passphrase),
+)
+
+R = TypeVar("R")
+
+
+def signing(command: Callable[..., R]) -> Callable[..., R]:
+    """Give a command whose keyword-only ``signer: Signer`` parameter the four signer
+    options in its place (``--node``, ``--wallet``, ``--key``, ``--passphrase``, in that
+    order, as Typer options), and call it with them read as one :class:`Signer`."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "signer":
+            parameters.append(parameter)
+            continue
+        parameters.extend(
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=kind
+            )
+            for name, kind, option in _SIGNER_OPTIONS
+        )
+    if len(parameters) != len(signature.parameters) + len(_SIGNER_OPTIONS) - 1:
+        raise TypeError(f"{command.__name__} takes no keyword-only signer: Signer")
+
+    @functools.wraps(command)
+    def run(**values: Any) -> R:
+        signer = Signer(*(values.pop(name) for name, _, _ in _SIGNER_OPTIONS))
+        return command(**values, signer=signer)
+
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    run.__annotations__["return"] = signature.return_annotation
+    return run
+
+
+def event_command(
+    app: typer.Typer,
+    name: str,
+    event_type: str,
+    doc: str,
+    *,
+    subject: str,
+    argument: Any,
+    kind: type = int,
+    member: str | None = None,
+    reason: str | None = None,
+    reason_sent: Literal["always", "given", "never"] = "always",
+) -> None:
+    """Register ``name SUBJECT`` on ``app``: sign one ``event_type`` about one thing.
+
+    The command takes the argument ``subject`` (``argument``, a ``typer.Argument``, of type
+    ``kind``), sent as the body member ``member`` (default: ``subject``); with ``reason``
+    (the option's help), a ``--reason`` too, sent always, only when given, or never
+    (``reason_sent``); and the signer options. ``doc`` is its help.
+    """
+    parameters = [
+        inspect.Parameter(
+            subject, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=argument, annotation=kind
+        )
+    ]
+    if reason is not None:
+        option = typer.Option("", help=reason)
+        parameters.append(
+            inspect.Parameter(
+                "reason", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=option, annotation=str
+            )
+        )
+    parameters.append(
+        inspect.Parameter("signer", inspect.Parameter.KEYWORD_ONLY, annotation=Signer)
+    )
+
+    def command(*, signer: Signer, **values: Any) -> None:
+        body = {member or subject: values[subject]}
+        text = values.get("reason", "")
+        if reason is not None and (reason_sent == "always" or (reason_sent == "given" and text)):
+            body["reason"] = text
+        signer.act(event_type, body)
+
+    command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+    command.__doc__ = doc
+    command.__name__ = command.__qualname__ = name.replace("-", "_")
+    app.command(name)(signing(command))
 
 
 def fetch(node: str, path: str, **params: Any) -> Any:

@@ -9,15 +9,14 @@ from typing import Any
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
+    event_command,
     fail,
     fetch,
     shifted,
+    signing,
     when,
 )
 from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
@@ -48,6 +47,7 @@ def show(resource: int = Resource, node: str = NodeUrl) -> None:
 
 
 @app.command("register")
+@signing
 def register(
     title: str = typer.Option(..., help="What it is called."),
     kind: str = typer.Option(..., help="land, room, tool, vehicle, knowledge or other."),
@@ -63,10 +63,8 @@ def register(
     deposit: str | None = typer.Option(None, help="A deposit per booking: 2000:EUR (minor units)."),
     appeals: str = typer.Option("stewards", help="Who hears appeals: stewards or proposal."),
     rules_file: Path | None = typer.Option(None, help="Or give the whole rules as a JSON file."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Register a shared resource with its first rules (needs commons.register)."""
     rules: dict[str, Any]
@@ -91,7 +89,7 @@ def register(
             "appeals": {"by": appeals},
         }
     body = {"kind": kind, "title": title, "description": description, "rules": rules}
-    receipt = act(node, wallet, key, passphrase, "commons.resource.registered", body)
+    receipt = signer.act("commons.resource.registered", body)
     console.print(f"Resource [bold]{receipt['index']}[/] registered.")
 
 
@@ -105,14 +103,13 @@ def _deposit(text: str | None) -> dict[str, Any] | None:
 
 
 @app.command("describe")
+@signing
 def describe(
     resource: int = Resource,
     title: str | None = typer.Option(None, help="A new title."),
     description: str | None = typer.Option(None, help="A new description."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a steward: rename or redescribe a resource (its rules change only by proposal)."""
     body: dict[str, Any] = {"resource": resource}
@@ -120,10 +117,11 @@ def describe(
         body["title"] = title
     if description is not None:
         body["description"] = description
-    act(node, wallet, key, passphrase, "commons.resource.updated", body)
+    signer.act("commons.resource.updated", body)
 
 
 @app.command("book")
+@signing
 def book(
     resource: int = Resource,
     start: str = typer.Option(..., help="When it starts: RFC 3339, or now."),
@@ -131,10 +129,8 @@ def book(
     hours: float | None = typer.Option(None, help="...or how many hours it lasts."),
     unit: int | None = typer.Option(None, help="A particular unit (bike 2, plot 7)."),
     note: str = typer.Option("", help="A note (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Book a resource; the booking's id is the receipt's index."""
     begins = when(start)
@@ -149,22 +145,19 @@ def book(
         body["unit"] = unit
     if note:
         body["note"] = note
-    receipt = act(node, wallet, key, passphrase, "commons.booking.made", body)
+    receipt = signer.act("commons.booking.made", body)
     console.print(f"Booking [bold]{receipt['index']}[/]: {body['start']} to {body['end']}.")
 
 
-@app.command("cancel")
-def cancel(
-    booking: int = typer.Argument(..., help="The booking's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Cancel your booking (or, as a steward, anyone's)."""
-    body = {"booking": booking, "reason": reason}
-    act(node, wallet, key, passphrase, "commons.booking.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "commons.booking.cancelled",
+    "Cancel your booking (or, as a steward, anyone's).",
+    subject="booking",
+    argument=typer.Argument(..., help="The booking's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("bookings")
@@ -186,16 +179,15 @@ def bookings(
 
 
 @app.command("open-round")
+@signing
 def open_round(
     resource: int = Resource,
     start: str = typer.Option(..., help="The period allocated starts (RFC 3339)."),
     end: str = typer.Option(..., help="The period ends (RFC 3339)."),
     closes: str = typer.Option(..., help="Entries close, and the node allocates (RFC 3339)."),
     note: str = typer.Option("", help="A note (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a steward: open a rotation or lottery round for a period."""
     body = {
@@ -205,20 +197,19 @@ def open_round(
         "closes": when(closes),
         "note": note,
     }
-    receipt = act(node, wallet, key, passphrase, "commons.round.opened", body)
+    receipt = signer.act("commons.round.opened", body)
     console.print(f"Round [bold]{receipt['index']}[/] open until {body['closes']}.")
 
 
-@app.command("enter")
-def enter(
-    allocation_round: int = typer.Argument(..., metavar="ROUND", help="The round's id."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Enter an open round; when entries close, the node allocates by rotation or lottery."""
-    act(node, wallet, key, passphrase, "commons.round.entered", {"round": allocation_round})
+event_command(
+    app,
+    "enter",
+    "commons.round.entered",
+    "Enter an open round; when entries close, the node allocates by rotation or lottery.",
+    subject="allocation_round",
+    argument=typer.Argument(..., metavar="ROUND", help="The round's id."),
+    member="round",
+)
 
 
 @app.command("round")
@@ -231,24 +222,24 @@ def show_allocation_round(
 
 
 @app.command("report")
+@signing
 def report(
     resource: int = Resource,
     condition: str = typer.Option(..., help="good, worn, damaged or out_of_service."),
     note: str = typer.Option("", help="What you found (public)."),
     booking: int | None = typer.Option(None, help="The booking this report follows."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Report the condition of a resource (monitoring)."""
     body: dict[str, Any] = {"resource": resource, "condition": condition, "note": note}
     if booking is not None:
         body["booking"] = booking
-    act(node, wallet, key, passphrase, "commons.condition.reported", body)
+    signer.act("commons.condition.reported", body)
 
 
 @app.command("breach")
+@signing
 def breach(
     resource: int = Resource,
     member: str = typer.Argument(..., help="The member's did:key."),
@@ -256,10 +247,8 @@ def breach(
     serious: bool = typer.Option(False, "--serious", help="A serious breach: one step more."),
     booking: int | None = typer.Option(None, help="The booking it happened in."),
     note: str = typer.Option("", help="What happened (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a steward or monitor: report a breach; the rules' ladder sets the sanction."""
     body: dict[str, Any] = {
@@ -271,33 +260,31 @@ def breach(
     }
     if booking is not None:
         body["booking"] = booking
-    receipt = act(node, wallet, key, passphrase, "commons.breach.reported", body)
+    receipt = signer.act("commons.breach.reported", body)
     console.print(f"Sanction [bold]{receipt['index']}[/] recorded.")
 
 
 @app.command("appeal")
+@signing
 def appeal(
     sanction: int = typer.Argument(..., help="The sanction's id."),
     grounds: str = typer.Option(..., help="Why it should be overturned (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Appeal a sanction imposed on you."""
     body = {"sanction": sanction, "grounds": grounds}
-    act(node, wallet, key, passphrase, "commons.appeal.filed", body)
+    signer.act("commons.appeal.filed", body)
 
 
 @app.command("decide")
+@signing
 def decide(
     sanction: int = typer.Argument(..., help="The sanction's id."),
     outcome: str = typer.Option(..., help="upheld or overturned."),
     reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a steward who did not report it: decide an appeal the stewards hear.
 
@@ -305,7 +292,7 @@ def decide(
     commons with the action {"type": "commons.sanction.decide", ...}.
     """
     body = {"sanction": sanction, "outcome": outcome, "reason": reason}
-    act(node, wallet, key, passphrase, "commons.appeal.decided", body)
+    signer.act("commons.appeal.decided", body)
 
 
 @app.command("sanctions")
@@ -339,23 +326,22 @@ def standing(
 
 
 @app.command("deposit")
+@signing
 def deposit(
     action: str = typer.Argument(..., help="received or returned."),
     booking: int = typer.Argument(..., help="The booking's id."),
     retained: int = typer.Option(0, help="Part kept back, in minor units (returned only)."),
     reason: str = typer.Option("", help="Why part is kept (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a steward: record a booking's deposit received, or returned after the booking."""
     if action not in ("received", "returned"):
         raise fail("the action is received or returned")
-    owed = fetch(node, f"/v1/commons/bookings/{booking}")["deposit"]
+    owed = fetch(signer.node, f"/v1/commons/bookings/{booking}")["deposit"]
     if owed is None:
         raise fail(f"booking {booking} owes no deposit")
     body: dict[str, Any] = {"booking": booking, "amount": owed["amount"], "unit": owed["unit"]}
     if action == "returned":
         body.update(amount=owed["amount"] - retained, retained=retained, reason=reason)
-    act(node, wallet, key, passphrase, f"commons.deposit.{action}", body)
+    signer.act(f"commons.deposit.{action}", body)

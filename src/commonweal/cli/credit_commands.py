@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
-from commonweal.cli.money import exponents, get, line, minor, money
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    fail,
+    fetch,
+    signing,
+)
+from commonweal.cli.money import exponents, line, minor, money
 
 app = typer.Typer(
     help="Mutual credit: pay, owe, settle, forgive, clear obligations, see positions.",
@@ -23,11 +29,11 @@ def show(
 ) -> None:
     """The mutual-credit units and their policies, or one unit's positions."""
     if unit is None:
-        for policy in get(node, "/v1/credit")["units"]:
+        for policy in fetch(node, "/v1/credit")["units"]:
             console.print_json(json.dumps(policy))
         return
     known = exponents(node)
-    for row in get(node, f"/v1/credit/{unit}/positions")["positions"]:
+    for row in fetch(node, f"/v1/credit/{unit}/positions")["positions"]:
         ceiling = "none" if row["max"] is None else money(row["max"], unit, known)
         line(
             f"{money(row['balance'], unit, known):>16}",
@@ -39,61 +45,63 @@ def show(
 
 
 @app.command("pay")
+@signing
 def pay(
     member: str = typer.Argument(..., help="The member's did:key."),
     amount: str = typer.Argument(..., help="How much (2.5 hours)."),
     unit: str = typer.Option(..., help="The mutual-credit unit."),
     memo: str = typer.Option("", help="What for (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Pay a member, going below zero if you need to, within your credit limit."""
     body = {
         "to": f"member:{member}",
         "unit": unit,
-        "amount": minor(node, unit, amount),
+        "amount": minor(signer.node, unit, amount),
         "memo": memo,
     }
-    act(node, wallet, key, passphrase, "treasury.transfer.sent", body)
+    signer.act("treasury.transfer.sent", body)
 
 
 @app.command("owe")
+@signing
 def owe(
     member: str = typer.Argument(..., help="The creditor's did:key."),
     amount: str = typer.Argument(..., help="How much you owe."),
     unit: str = typer.Option(..., help="The unit."),
     memo: str = typer.Option("", help="What for (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Record that you owe a member (only a debtor records a debt)."""
-    body = {"creditor": member, "unit": unit, "amount": minor(node, unit, amount), "memo": memo}
-    act(node, wallet, key, passphrase, "credit.obligation.recorded", body)
+    body = {
+        "creditor": member,
+        "unit": unit,
+        "amount": minor(signer.node, unit, amount),
+        "memo": memo,
+    }
+    signer.act("credit.obligation.recorded", body)
 
 
 def _reduction(name: str, event_type: str, help_text: str) -> None:
     """Register ``credit <name> ID``: settle or forgive an obligation."""
 
+    @signing
     def command(
         obligation: int = typer.Argument(..., help="The obligation's id."),
         amount: str | None = typer.Option(None, help="Part of it (default: all that is open)."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
+        *,
+        signer: Signer,
     ) -> None:
         body: dict[str, object] = {"obligation": obligation}
         if amount is not None:
-            owed = get(node, "/v1/credit/obligations")["obligations"]
+            owed = fetch(signer.node, "/v1/credit/obligations")["obligations"]
             unit = next((o["unit"] for o in owed if o["id"] == obligation), None)
             if unit is None:
                 raise fail(f"there is no obligation {obligation}")
-            body["amount"] = minor(node, unit, amount)
-        act(node, wallet, key, passphrase, event_type, body)
+            body["amount"] = minor(signer.node, unit, amount)
+        signer.act(event_type, body)
 
     command.__doc__ = help_text
     app.command(name)(command)
@@ -112,7 +120,7 @@ def obligations(
     """Obligations, newest first."""
     known = exponents(node)
     chosen = None if status == "all" else status
-    for o in get(node, "/v1/credit/obligations", unit=unit, status=chosen)["obligations"]:
+    for o in fetch(node, "/v1/credit/obligations", unit=unit, status=chosen)["obligations"]:
         still, whole = money(o["open"], o["unit"], known), money(o["amount"], o["unit"], known)
         line(
             f"{o['id']:>6}",
@@ -123,17 +131,16 @@ def obligations(
 
 
 @app.command("clear")
+@signing
 def clear(
     unit: str = typer.Option(..., help="The unit whose obligations to clear."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be cleared."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Set off cycles of obligations (every net position is kept); the node checks it is optimal."""
-    preview = get(node, f"/v1/credit/{unit}/clearing")
-    known = exponents(node)
+    preview = fetch(signer.node, f"/v1/credit/{unit}/clearing")
+    known = exponents(signer.node)
     console.print(
         f"Debt {money(preview['debt_before'], unit, known)} → "
         f"{money(preview['debt_after'], unit, known)}: "
@@ -144,7 +151,7 @@ def clear(
         return
     if not preview["claim"]["setoffs"]:
         raise fail("there is no cycle of obligations to clear")
-    act(node, wallet, key, passphrase, "credit.clearing.completed", preview["claim"])
+    signer.act("credit.clearing.completed", preview["claim"])
 
 
 @app.command("clearings")
@@ -153,7 +160,7 @@ def clearings(
 ) -> None:
     """Every clearing run, newest first."""
     known = exponents(node)
-    for c in get(node, "/v1/credit/clearings", unit=unit)["clearings"]:
+    for c in fetch(node, "/v1/credit/clearings", unit=unit)["clearings"]:
         before, after = (
             money(c["debt_before"], c["unit"], known),
             money(c["debt_after"], c["unit"], known),

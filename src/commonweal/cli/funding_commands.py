@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
-    signing_key,
+    event_command,
+    fetch,
+    signing,
 )
-from commonweal.cli.funding_view import get, table, when
+from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
 
 app = typer.Typer(
@@ -27,6 +25,7 @@ app = typer.Typer(
 
 
 @app.command("open")
+@signing
 def open_round(
     title: str = typer.Argument(...),
     pool: int = typer.Option(..., help="The matching pool from your account, in minor units."),
@@ -40,10 +39,8 @@ def open_round(
         False, "--spend-whole-pool", help="Pay the whole pool even when QF asks for less."
     ),
     description: str = typer.Option(""),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Open a quadratic-funding round (needs the funding.rounds permission); its pool leaves
     your own account. To match from the treasury, propose the funding.round.open action."""
@@ -57,14 +54,14 @@ def open_round(
     }
     optional = {"cap": cap, "m": m, "minimum": minimum, "description": description or None}
     body.update({k: v for k, v in optional.items() if v is not None})
-    receipt = act(node, wallet, key, passphrase, "funding.round.opened", body)
+    receipt = signer.act("funding.round.opened", body)
     console.print(f"Round [bold]{receipt['index']}[/] opened.")
 
 
 @app.command("list")
 def list_rounds(node: str = NodeUrl) -> None:
     """Every round and pool, newest first."""
-    found = get(node, "/v1/rounds")["rounds"]
+    found = fetch(node, "/v1/rounds")["rounds"]
     rows = [
         [
             r["id"],
@@ -82,19 +79,18 @@ def list_rounds(node: str = NodeUrl) -> None:
 @app.command("show")
 def show(round_id: int = typer.Argument(...), node: str = NodeUrl) -> None:
     """A round with its projects and matches, or a pool with its proposals, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/rounds/{round_id}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/rounds/{round_id}")))
 
 
 @app.command("project")
+@signing
 def project(
     round_id: int = typer.Argument(..., help="The round."),
     title: str = typer.Argument(...),
     beneficiary: str | None = typer.Option(None, help="Who receives the funds (default: you)."),
     description: str = typer.Option(""),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Enter a project in an open round."""
     body: dict[str, Any] = {"round": round_id, "title": title}
@@ -102,25 +98,25 @@ def project(
         body["beneficiary"] = beneficiary
     if description:
         body["description"] = description
-    receipt = act(node, wallet, key, passphrase, "funding.project.entered", body)
+    receipt = signer.act("funding.project.entered", body)
     console.print(f"Project [bold]{receipt['index']}[/] entered.")
 
 
 @app.command("contribute")
+@signing
 def contribute(
     project_id: int = typer.Argument(..., help="The project."),
     amount: int = typer.Argument(..., help="Minor units."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Give to a project; the matching pool adds to it quadratically."""
     body = {"project": project_id, "amount": amount}
-    act(node, wallet, key, passphrase, "funding.contribution.made", body)
+    signer.act("funding.contribution.made", body)
 
 
 @app.command("pool")
+@signing
 def pool(
     title: str = typer.Argument(...),
     unit: str = typer.Option("EUR"),
@@ -133,10 +129,8 @@ def pool(
     weight: int | None = typer.Option(None, help="ρ·10⁷ (default 20000)."),
     period_seconds: int | None = typer.Option(None, help="Conviction grows per period (3600)."),
     stake_per_member: int | None = typer.Option(None, help="Points each member holds (1000)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Open a conviction-voting pool (needs the funding.rounds permission)."""
     body: dict[str, Any] = {"title": title, "unit": unit}
@@ -148,34 +142,32 @@ def pool(
         "stake_per_member": stake_per_member,
     }
     body.update({k: v for k, v in params.items() if v is not None})
-    receipt = act(node, wallet, key, passphrase, "funding.pool.opened", body)
+    receipt = signer.act("funding.pool.opened", body)
     console.print(f"Pool [bold]{receipt['index']}[/] opened.")
 
 
 @app.command("fund")
+@signing
 def fund(
     pool_id: int = typer.Argument(...),
     amount: int = typer.Argument(..., help="Minor units."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Add funds to a pool."""
-    act(node, wallet, key, passphrase, "funding.pool.funded", {"pool": pool_id, "amount": amount})
+    signer.act("funding.pool.funded", {"pool": pool_id, "amount": amount})
 
 
 @app.command("propose")
+@signing
 def propose(
     pool_id: int = typer.Argument(...),
     title: str = typer.Argument(...),
     amount: int = typer.Option(..., help="What you ask for, in minor units."),
     beneficiary: str | None = typer.Option(None),
     description: str = typer.Option(""),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Ask a pool for funds; it pays once members' conviction reaches the threshold."""
     body: dict[str, Any] = {"pool": pool_id, "title": title, "amount": amount}
@@ -183,45 +175,42 @@ def propose(
         body["beneficiary"] = beneficiary
     if description:
         body["description"] = description
-    receipt = act(node, wallet, key, passphrase, "funding.proposal.submitted", body)
+    receipt = signer.act("funding.proposal.submitted", body)
     console.print(f"Proposal [bold]{receipt['index']}[/] submitted.")
 
 
 @app.command("stake")
+@signing
 def stake(
     proposal_id: int = typer.Argument(...),
     amount: int = typer.Argument(..., help="Points to have on it (0 takes them off)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Set your stake on a pool proposal."""
     body = {"proposal": proposal_id, "amount": amount}
-    act(node, wallet, key, passphrase, "funding.stake.set", body)
+    signer.act("funding.stake.set", body)
 
 
-@app.command("withdraw")
-def withdraw(
-    proposal_id: int = typer.Argument(...),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Withdraw your pool proposal; every stake on it is freed."""
-    act(node, wallet, key, passphrase, "funding.proposal.withdrawn", {"proposal": proposal_id})
+event_command(
+    app,
+    "withdraw",
+    "funding.proposal.withdrawn",
+    "Withdraw your pool proposal; every stake on it is freed.",
+    subject="proposal_id",
+    argument=typer.Argument(...),
+    member="proposal",
+)
 
 
 @app.command("stakes")
+@signing
 def stakes(
     pool_id: int = typer.Argument(...),
     member: str | None = typer.Option(None, help="Whose (default: yours)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Points held, placed and free in a pool."""
-    did = member or did_key_from_public_key(signing_key(wallet, key, passphrase).public_key)
-    console.print_json(json.dumps(get(node, f"/v1/rounds/{pool_id}/stakes/{did}")))
+    did = member or did_key_from_public_key(signer.signing_key().public_key)
+    console.print_json(json.dumps(fetch(signer.node, f"/v1/rounds/{pool_id}/stakes/{did}")))

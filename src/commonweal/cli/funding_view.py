@@ -9,19 +9,9 @@ from typing import Any
 from rich.table import Table
 
 from commonweal.cli.common import console, fail
-from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.core.rfc3339 import format_utc, parse_utc
 
 _RELATIVE = re.compile(r"^(\d+)([dhm])$")
-
-
-def get(node: str, path: str, **params: Any) -> Any:
-    """GET a JSON document from the node, or exit with its refusal."""
-    try:
-        with NodeClient(node) as client:
-            return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
 
 
 def when(text: str) -> str:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
+    event_command,
     fail,
     fetch,
-    signing_key,
+    signing,
     when,
 )
 from commonweal.core.did import did_key_from_public_key
@@ -83,6 +80,7 @@ def show(gathering: int = Gathering, node: str = NodeUrl) -> None:
 
 
 @app.command("schedule")
+@signing
 def schedule(
     title: str = typer.Option(..., help="What it is."),
     starts: str = typer.Option(..., help="When it starts (RFC 3339)."),
@@ -99,10 +97,8 @@ def schedule(
         None, "--code", help="A self check-in code (see `gathering code`); only its hash is logged."
     ),
     organiser: list[str] = typer.Option([], help="A co-organiser's did:key (repeat)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Schedule a gathering (or an assembly); its id is the receipt's index."""
     body: dict[str, Any] = {
@@ -119,83 +115,76 @@ def schedule(
     }
     if checkin_code is not None:
         body["checkin_code_hash"] = code_hash(checkin_code)
-    receipt = act(node, wallet, key, passphrase, "gatherings.gathering.scheduled", body)
+    receipt = signer.act("gatherings.gathering.scheduled", body)
     console.print(f"Gathering [bold]{receipt['index']}[/] scheduled.")
 
 
-@app.command("cancel")
-def cancel(
-    gathering: int = Gathering,
-    reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """As an organiser: call a gathering off."""
-    body = {"gathering": gathering, "reason": reason}
-    act(node, wallet, key, passphrase, "gatherings.gathering.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "gatherings.gathering.cancelled",
+    "As an organiser: call a gathering off.",
+    subject="gathering",
+    argument=Gathering,
+    reason="Why (public).",
+)
 
 
 @app.command("rsvp")
+@signing
 def rsvp(
     gathering: int = Gathering,
     response: str = typer.Argument("yes", help="yes or no."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Say whether you are coming (a place, or the waitlist when it is full)."""
     if response not in ("yes", "no"):
         raise fail("the response is yes or no")
     body = {"gathering": gathering, "response": response}
-    act(node, wallet, key, passphrase, "gatherings.rsvp.given", body)
+    signer.act("gatherings.rsvp.given", body)
 
 
 @app.command("checkin")
+@signing
 def checkin(
     gathering: int = Gathering,
     member: str = typer.Argument(..., help="The attendee's did:key."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As an organiser: check an attendee in (they are owed an attendance credential)."""
     body = {"gathering": gathering, "member": member}
-    act(node, wallet, key, passphrase, "gatherings.attendee.checked_in", body)
+    signer.act("gatherings.attendee.checked_in", body)
 
 
 @app.command("claim")
+@signing
 def claim(
     gathering: int = Gathering,
     checkin_code: str = typer.Option(..., "--code", help="The code shown at the venue."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Check yourself in with the code at the venue (confirmed when the organiser reveals it).
 
     Only a proof that binds the code to your DID is logged, never the code.
     """
-    signer = signing_key(wallet, key, passphrase)
-    node_did = fetch(node, "/.well-known/commonweal")["did"]
-    did = did_key_from_public_key(signer.public_key)
+    key = signer.signing_key()
+    node_did = fetch(signer.node, "/.well-known/commonweal")["did"]
+    did = did_key_from_public_key(key.public_key)
     body = {"gathering": gathering, "proof": claim_proof(checkin_code, node_did, gathering, did)}
-    act(node, wallet, key, passphrase, "gatherings.checkin.claimed", body)
+    signer.act("gatherings.checkin.claimed", body)
 
 
 @app.command("reveal")
+@signing
 def reveal(
     gathering: int = Gathering,
     checkin_code: str = typer.Option(..., "--code", help="The code that was shown."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As an organiser, after the end: reveal the code; every self check-in is checked."""
     body = {"gathering": gathering, "code": checkin_code}
-    act(node, wallet, key, passphrase, "gatherings.code.revealed", body)
+    signer.act("gatherings.code.revealed", body)

@@ -8,7 +8,14 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    signing,
+)
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -48,6 +55,7 @@ def _text(text: str, text_file: Path | None) -> str:
 
 
 @app.command("new")
+@signing
 def new(
     title: str = typer.Option(..., help="A short title."),
     kind: str = typer.Option("decision", help="A kind of proposal from the constitution."),
@@ -60,10 +68,8 @@ def new(
         '"membership.expel", "member": "did:key:…"}\'.',
     ),
     submit: bool = typer.Option(False, "--submit", help="Open it for discussion at once."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Draft a proposal (its id is the receipt's index); --submit opens the discussion too."""
     body = {
@@ -73,57 +79,44 @@ def new(
         "text": _text(text, text_file),
         "actions": _json_list(action, "action"),
     }
-    receipt = act(node, wallet, key, passphrase, "governance.proposal.drafted", body)
+    receipt = signer.act("governance.proposal.drafted", body)
     console.print(f"Proposal [bold]{receipt['index']}[/] drafted.")
     if submit:
-        act(
-            node,
-            wallet,
-            key,
-            passphrase,
-            "governance.proposal.submitted",
-            {"proposal": receipt["index"]},
-        )
+        signer.act("governance.proposal.submitted", {"proposal": receipt["index"]})
         console.print("Open for discussion.")
 
 
-@app.command("submit")
-def submit(
-    proposal: int = typer.Argument(..., help="The proposal's id."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Open your draft for discussion (the kind's rules in force now apply to it)."""
-    act(node, wallet, key, passphrase, "governance.proposal.submitted", {"proposal": proposal})
+event_command(
+    app,
+    "submit",
+    "governance.proposal.submitted",
+    "Open your draft for discussion (the kind's rules in force now apply to it).",
+    subject="proposal",
+    argument=typer.Argument(..., help="The proposal's id."),
+)
 
 
-@app.command("cancel")
-def cancel(
-    proposal: int = typer.Argument(..., help="The proposal's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Withdraw your proposal before voting (a moderator may cancel one at any open phase)."""
-    body = {"proposal": proposal, "reason": reason}
-    act(node, wallet, key, passphrase, "governance.proposal.cancelled", body)
+event_command(
+    app,
+    "cancel",
+    "governance.proposal.cancelled",
+    "Withdraw your proposal before voting (a moderator may cancel one at any open phase).",
+    subject="proposal",
+    argument=typer.Argument(..., help="The proposal's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("alternative")
+@signing
 def alternative(
     proposal: int = typer.Argument(..., help="The proposal's id."),
     title: str = typer.Option(..., help="The alternative's title."),
     text: str = typer.Option("", help="Its text."),
     text_file: Path | None = typer.Option(None, help="...or read the text from this file."),
     action: list[str] = typer.Option([], help="An action as JSON (repeat)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Put forward a competing alternative during the discussion."""
     body = {
@@ -132,19 +125,18 @@ def alternative(
         "text": _text(text, text_file),
         "actions": _json_list(action, "action"),
     }
-    act(node, wallet, key, passphrase, "governance.alternative.added", body)
+    signer.act("governance.alternative.added", body)
 
 
 @app.command("revise")
+@signing
 def revise(
     alternative_id: int = typer.Argument(..., help="The alternative's id."),
     title: str | None = typer.Option(None, help="A new title."),
     text: str | None = typer.Option(None, help="A new text."),
     text_file: Path | None = typer.Option(None, help="...or read the new text from this file."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Revise your alternative before voting."""
     body: dict[str, Any] = {"alternative": alternative_id}
@@ -152,65 +144,58 @@ def revise(
         body["title"] = title
     if text is not None or text_file is not None:
         body["text"] = _text(text or "", text_file)
-    act(node, wallet, key, passphrase, "governance.alternative.revised", body)
+    signer.act("governance.alternative.revised", body)
 
 
-@app.command("withdraw")
-def withdraw(
-    alternative_id: int = typer.Argument(..., help="The alternative's id."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """Withdraw your alternative before voting."""
-    body = {"alternative": alternative_id}
-    act(node, wallet, key, passphrase, "governance.alternative.withdrawn", body)
+event_command(
+    app,
+    "withdraw",
+    "governance.alternative.withdrawn",
+    "Withdraw your alternative before voting.",
+    subject="alternative_id",
+    argument=typer.Argument(..., help="The alternative's id."),
+    member="alternative",
+)
 
 
 @app.command("amend")
+@signing
 def amend(
     alternative_id: int = typer.Argument(..., help="The alternative to amend."),
     text: str = typer.Option("", help="The whole amended text."),
     text_file: Path | None = typer.Option(None, help="...or read it from this file."),
     note: str = typer.Option("", help="Why this change."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Propose an amendment: a new text its author may accept or reject."""
     body = {"alternative": alternative_id, "text": _text(text, text_file), "note": note}
-    act(node, wallet, key, passphrase, "governance.amendment.proposed", body)
+    signer.act("governance.amendment.proposed", body)
 
 
-@app.command("accept")
-def accept(
-    amendment: int = typer.Argument(..., help="The amendment's id."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """As the alternative's author: take an amendment into the text."""
-    act(node, wallet, key, passphrase, "governance.amendment.accepted", {"amendment": amendment})
+event_command(
+    app,
+    "accept",
+    "governance.amendment.accepted",
+    "As the alternative's author: take an amendment into the text.",
+    subject="amendment",
+    argument=typer.Argument(..., help="The amendment's id."),
+)
 
 
-@app.command("reject")
-def reject(
-    amendment: int = typer.Argument(..., help="The amendment's id."),
-    reason: str = typer.Option("", help="Why (public)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """As the alternative's author: decline an amendment."""
-    body = {"amendment": amendment, "reason": reason}
-    act(node, wallet, key, passphrase, "governance.amendment.rejected", body)
+event_command(
+    app,
+    "reject",
+    "governance.amendment.rejected",
+    "As the alternative's author: decline an amendment.",
+    subject="amendment",
+    argument=typer.Argument(..., help="The amendment's id."),
+    reason="Why (public).",
+)
 
 
 @app.command("comment")
+@signing
 def comment(
     proposal: int = typer.Argument(..., help="The proposal's id."),
     text: str = typer.Argument(..., help="What you want to say."),
@@ -219,10 +204,8 @@ def comment(
         None, "--alternative", help="About this alternative."
     ),
     reply_to: int | None = typer.Option(None, help="Reply to this comment."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Comment on a proposal, or argue for or against it."""
     body: dict[str, Any] = {"proposal": proposal, "text": text}
@@ -233,7 +216,7 @@ def comment(
     ):
         if value is not None:
             body[name] = value
-    act(node, wallet, key, passphrase, "governance.comment.posted", body)
+    signer.act("governance.comment.posted", body)
 
 
 @app.command("list")
@@ -291,6 +274,7 @@ def tally(
     show_result(result, final=final)
 
 
+@signing
 def vote(
     proposal: int = typer.Argument(..., help="The proposal's id."),
     choice: str | None = typer.Argument(
@@ -308,20 +292,18 @@ def vote(
     reason: str = typer.Option("", help="The reason for an objection (consent votes)."),
     ballot: str | None = typer.Option(None, help="The whole ballot as JSON, for any method."),
     withdraw: bool = typer.Option(False, "--withdraw", help="Take back your ballot."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Vote on a proposal (again, to change your vote, until it closes)."""
     if withdraw:
-        act(node, wallet, key, passphrase, "governance.ballot.withdrawn", {"proposal": proposal})
+        signer.act("governance.ballot.withdrawn", {"proposal": proposal})
         return
     body = {
         "proposal": proposal,
         "ballot": _ballot(choice, rank, approve, score, votes, pick, reason, ballot),
     }
-    act(node, wallet, key, passphrase, "governance.ballot.cast", body)
+    signer.act("governance.ballot.cast", body)
 
 
 def _ballot(
@@ -371,6 +353,7 @@ def _pairs(values: list[str]) -> dict[str, int]:
     return pairs
 
 
+@signing
 def delegate(
     trustee: str | None = typer.Argument(
         None, help="The member's did:key you entrust your vote to."
@@ -380,14 +363,12 @@ def delegate(
     none: bool = typer.Option(False, "--none", help="Explicitly no delegation in this scope."),
     revoke: bool = typer.Option(False, "--revoke", help="Take back your delegation in this scope."),
     show: str | None = typer.Option(None, "--show", help="Show this member's delegations instead."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Delegate your vote for the whole node, a topic, or one proposal (liquid democracy)."""
     if show is not None:
-        console.print_json(json.dumps(_get(node, f"/v1/members/{show}/delegations")))
+        console.print_json(json.dumps(_get(signer.node, f"/v1/members/{show}/delegations")))
         return
     if topic is not None and proposal is not None:
         raise fail("give --topic or --proposal, not both")
@@ -395,18 +376,11 @@ def delegate(
         f"topic:{topic}" if topic else f"proposal:{proposal}" if proposal is not None else "node"
     )
     if revoke:
-        act(node, wallet, key, passphrase, "governance.delegation.revoked", {"scope": scope})
+        signer.act("governance.delegation.revoked", {"scope": scope})
         return
     if (trustee is None) == (not none):
         raise fail("name a trustee, or pass --none for an explicit 'no delegation'")
-    act(
-        node,
-        wallet,
-        key,
-        passphrase,
-        "governance.delegation.set",
-        {"scope": scope, "trustee": trustee},
-    )
+    signer.act("governance.delegation.set", {"scope": scope, "trustee": trustee})
 
 
 constitution_app = typer.Typer(help="The constitution in force.", no_args_is_help=True)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from commonweal.cli.common import (
-    KeyFile,
     NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
+    Signer,
     console,
+    event_command,
     fail,
-    signing_key,
+    signing,
 )
 from commonweal.client.http import NodeClient, NodeRefused
 
@@ -27,6 +24,7 @@ app = typer.Typer(
 
 
 @app.command("apply")
+@signing
 def apply(
     name: str = typer.Option(..., help="Your display name (kept private unless --show-name)."),
     contact: str = typer.Option("", help="How to reach you (private)."),
@@ -35,13 +33,11 @@ def apply(
     show_name: bool = typer.Option(
         False, "--show-name", help="Show your name in the member directory."
     ),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Apply to join: the log gets a salted commitment; your profile stays private."""
-    signer = signing_key(wallet, key, passphrase)
+    key = signer.signing_key()
     profile = {
         "display_name": name,
         "contact": contact,
@@ -50,8 +46,8 @@ def apply(
         "show_name": show_name,
     }
     try:
-        with NodeClient(node) as client:
-            receipt = client.apply(signer, profile)
+        with NodeClient(signer.node) as client:
+            receipt = client.apply(key, profile)
     except NodeRefused as refused:
         raise fail(f"the node refused: {refused}") from None
     console.print_json(json.dumps(receipt))
@@ -70,87 +66,76 @@ ACTIONS = (
 )
 
 
-def _register(name: str, event_type: str, field: str, reasoned: bool, summary: str) -> None:
-    def command(
-        did: str = typer.Argument(..., help="The member's or applicant's did:key."),
-        reason: str = typer.Option("", help="Why (public; for decline, suspend and expel)."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
-    ) -> None:
-        body: dict[str, Any] = {field: did}
-        if reasoned and reason:
-            body["reason"] = reason
-        act(node, wallet, key, passphrase, event_type, body)
-
-    command.__doc__ = f"{summary} (event {event_type})"
-    app.command(name)(command)
-
-
-for action in ACTIONS:
-    _register(*action)
+for _name, _type, _field, _reasoned, _summary in ACTIONS:
+    event_command(
+        app,
+        _name,
+        _type,
+        f"{_summary} (event {_type})",
+        subject="did",
+        argument=typer.Argument(..., help="The member's or applicant's did:key."),
+        kind=str,
+        member=_field,
+        reason="Why (public; for decline, suspend and expel).",
+        reason_sent="given" if _reasoned else "never",
+    )
 
 
 @app.command("leave")
+@signing
 def leave(
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Leave the node; your credentials are revoked."""
-    act(node, wallet, key, passphrase, "membership.member.left", {})
+    signer.act("membership.member.left", {})
 
 
 @app.command("guardians")
+@signing
 def guardians(
     dids: list[str] = typer.Argument(..., help="Your guardians' did:keys (members)."),
     threshold: int = typer.Option(..., help="How many of them must vouch for a new key."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Choose the guardians who can recover your membership if you lose your key."""
     body = {"guardians": dids, "threshold": threshold}
-    act(node, wallet, key, passphrase, "membership.guardians.set", body)
+    signer.act("membership.guardians.set", body)
 
 
-@app.command("recover-request")
-def recover_request(
-    old: str = typer.Argument(..., help="The did:key you lost."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
-) -> None:
-    """With your NEW key: ask to take the place of the key you lost."""
-    act(node, wallet, key, passphrase, "membership.recovery.requested", {"member": old})
+event_command(
+    app,
+    "recover-request",
+    "membership.recovery.requested",
+    "With your NEW key: ask to take the place of the key you lost.",
+    subject="old",
+    argument=typer.Argument(..., help="The did:key you lost."),
+    kind=str,
+    member="member",
+)
 
 
 @app.command("recover-vouch")
+@signing
 def recover_vouch(
     old: str = typer.Argument(..., help="The member's lost did:key."),
     new: str = typer.Argument(..., help="The new did:key they asked for."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a guardian: confirm a member's new key (after checking with them in person)."""
-    act(node, wallet, key, passphrase, "membership.recovery.vouched", {"member": old, "new": new})
+    signer.act("membership.recovery.vouched", {"member": old, "new": new})
 
 
 @app.command("policy")
+@signing
 def policy(
     admission: str = typer.Argument(..., help="open, vouch or approval."),
     vouches: int = typer.Option(2, help="Vouches needed under 'vouch'."),
     recovery_delay: int = typer.Option(72 * 3600, help="Recovery time lock, in seconds."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Set the admission policy (needs membership.policy)."""
     body = {
@@ -158,24 +143,23 @@ def policy(
         "vouches_required": vouches,
         "recovery_delay_seconds": recovery_delay,
     }
-    act(node, wallet, key, passphrase, "membership.policy.set", body)
+    signer.act("membership.policy.set", body)
 
 
 @app.command("role")
+@signing
 def role(
     action: str = typer.Argument(..., help="grant or revoke."),
     did: str = typer.Argument(..., help="The member's did:key."),
     name: str = typer.Argument(..., help="The role, e.g. steward or treasurer."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Grant or revoke a role (needs membership.roles)."""
     if action not in ("grant", "revoke"):
         raise fail("the action is grant or revoke")
     event_type = "membership.role.granted" if action == "grant" else "membership.role.revoked"
-    act(node, wallet, key, passphrase, event_type, {"member": did, "role": name})
+    signer.act(event_type, {"member": did, "role": name})
 
 
 @app.command("list")
@@ -193,26 +177,25 @@ def list_members(node: str = NodeUrl) -> None:
 
 
 @app.command("move")
+@signing
 def move(
     to: str = typer.Option(..., "--to", help="The URL of the node you move to."),
     reason: str = typer.Option("", help="Why you move (optional, logged)."),
     wait: float = typer.Option(60.0, help="Seconds to wait for the new node to admit you."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Move to another node this node recognises, with your history: your departure is
     logged here, and the new node admits you on it (docs/federation.md, member moves)."""
     try:
         with NodeClient(to) as destination:
             target = destination.identity()["did"]
-        with NodeClient(node) as home:
+        with NodeClient(signer.node) as home:
             source = home.identity()["did"]
     except NodeRefused as refused:
         raise fail(str(refused)) from None
     body: dict[str, Any] = {"to": target, **({"reason": reason} if reason else {})}
-    receipt = act(node, wallet, key, passphrase, "membership.move.requested", body)
+    receipt = signer.act("membership.move.requested", body)
     admitted = arrive(to, source, int(receipt["index"]), wait)
     console.print(f"Moved: {target} admitted you (its entry {admitted['index']}).")
 

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
-from commonweal.cli.common import console, fail
-from commonweal.client.http import NodeClient, NodeRefused
+from commonweal.cli.common import console, fail, fetch
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.treasury.units import format_amount, parse_decimal
 
 
-def get(node: str, path: str, **params: Any) -> Any:
-    """GET a JSON document from the node, or exit with its refusal."""
-    try:
-        with NodeClient(node) as client:
-            return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
-
-
 def exponents(node: str) -> dict[str, int]:
     """Each declared unit's minor-unit exponent."""
-    return {unit["code"]: unit["exponent"] for unit in get(node, "/v1/treasury")["units"]}
+    return {unit["code"]: unit["exponent"] for unit in fetch(node, "/v1/treasury")["units"]}
 
 
 def minor(node: str, unit: str, amount: str) -> int:

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import typer
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
-from commonweal.cli.money import digest_of, exponents, get, line, minor, money
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    fetch,
+    signing,
+)
+from commonweal.cli.money import digest_of, exponents, line, minor, money
 from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(
@@ -23,7 +31,7 @@ app.add_typer(expense_app, name="expense")
 @app.command("show")
 def show(node: str = NodeUrl) -> None:
     """Units, funds, the approval policy, and what the treasury holds."""
-    overview = get(node, "/v1/treasury")
+    overview = fetch(node, "/v1/treasury")
     known = {u["code"]: u["exponent"] for u in overview["units"]}
     console.print(
         f"Expenses need {overview['policy']['approvals_required']} treasurers' approvals."
@@ -47,7 +55,7 @@ def accounts(
     unit: str | None = typer.Option(None, help="Only this unit."), node: str = NodeUrl
 ) -> None:
     """Every account and its balance."""
-    for row in get(node, "/v1/treasury/accounts", unit=unit)["accounts"]:
+    for row in fetch(node, "/v1/treasury/accounts", unit=unit)["accounts"]:
         line(f"{row['formatted']:>14} {row['unit']:<6}", row["account"], row.get("title", ""))
 
 
@@ -60,7 +68,7 @@ def balance(
     node: str = NodeUrl,
 ) -> None:
     """One account's balance in every unit, with its limits."""
-    for row in get(node, f"/v1/treasury/balances/{account}")["balances"]:
+    for row in fetch(node, f"/v1/treasury/balances/{account}")["balances"]:
         floor = "" if row["min"] is None else f"  (floor {row['min']}, ceiling {row['max']})"
         line(f"{row['formatted']:>14} {row['unit']}{floor}")
 
@@ -75,7 +83,7 @@ def ledger(
     node: str = NodeUrl,
 ) -> None:
     """Ledger entries in log order, with their postings."""
-    page = get(node, "/v1/treasury/ledger", unit=unit, account=account, after=after, limit=limit)
+    page = fetch(node, "/v1/treasury/ledger", unit=unit, account=account, after=after, limit=limit)
     if as_json:
         console.print_json(json.dumps(page))
         return
@@ -113,6 +121,7 @@ def export(
 
 
 @app.command("income")
+@signing
 def income(
     amount: str = typer.Argument(..., help="How much, in the unit (12.50)."),
     unit: str = typer.Option(..., help="The unit (EUR)."),
@@ -121,10 +130,8 @@ def income(
     evidence_file: Path | None = typer.Option(None, help="The receipt; only its digest is sent."),
     evidence: str | None = typer.Option(None, help="...or the receipt's sha256:<hex> digest."),
     memo: str = typer.Option("", help="A public note (no personal data)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a treasurer: record money that came in from outside, with its evidence's digest."""
     digest = digest_of(evidence, evidence_file)
@@ -133,28 +140,27 @@ def income(
     body = {
         "to": to,
         "unit": unit,
-        "amount": minor(node, unit, amount),
+        "amount": minor(signer.node, unit, amount),
         "source": source,
         "evidence": digest,
         "memo": memo,
     }
-    act(node, wallet, key, passphrase, "treasury.income.recorded", body)
+    signer.act("treasury.income.recorded", body)
 
 
 @app.command("transfer")
+@signing
 def transfer(
     to: str = typer.Argument(..., help="member:<did>, fund:<name> or node."),
     amount: str = typer.Argument(..., help="How much, in the unit."),
     unit: str = typer.Option(..., help="The unit."),
     memo: str = typer.Option("", help="A public note."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Transfer from your own account."""
-    body = {"to": to, "unit": unit, "amount": minor(node, unit, amount), "memo": memo}
-    act(node, wallet, key, passphrase, "treasury.transfer.sent", body)
+    body = {"to": to, "unit": unit, "amount": minor(signer.node, unit, amount), "memo": memo}
+    signer.act("treasury.transfer.sent", body)
 
 
 @app.command("budget")
@@ -166,9 +172,9 @@ def budget(
     """Budgets against actual spending, line by line."""
     known = exponents(node)
     if fund and name:
-        chosen = [get(node, f"/v1/treasury/budgets/{fund}/{name}")]
+        chosen = [fetch(node, f"/v1/treasury/budgets/{fund}/{name}")]
     else:
-        chosen = get(node, "/v1/treasury/budgets")["budgets"]
+        chosen = fetch(node, "/v1/treasury/budgets")["budgets"]
     for item in chosen:
         unit = item["unit"]
         console.print(f"[bold]{item['fund']} {item['name']}[/] ({item['start']} to {item['end']})")
@@ -189,6 +195,7 @@ def budget(
 
 
 @expense_app.command("new")
+@signing
 def expense_new(
     amount: str = typer.Argument(..., help="How much, in the unit."),
     title: str = typer.Option(..., help="What it was for."),
@@ -200,10 +207,8 @@ def expense_new(
     payee: str | None = typer.Option(None, help="Who is paid (a member's did; default: you)."),
     receipt: list[Path] = typer.Option([], help="A receipt file; only its digest is sent."),
     submit: bool = typer.Option(False, "--submit", help="Submit it for approval at once."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Draft an expense (its id is the receipt's index); --submit sends it for approval."""
     items = []
@@ -211,11 +216,11 @@ def expense_new(
         what, _, cost = value.rpartition("=")
         if not what:
             raise fail(f"{value!r} is not title=amount")
-        items.append({"title": what, "amount": minor(node, unit, cost)})
+        items.append({"title": what, "amount": minor(signer.node, unit, cost)})
     body: dict[str, object] = {
         "fund": fund,
         "unit": unit,
-        "amount": minor(node, unit, amount),
+        "amount": minor(signer.node, unit, amount),
         "title": title,
         "description": description,
         "items": items,
@@ -224,63 +229,52 @@ def expense_new(
     }
     if payee is not None:
         body["payee"] = payee
-    receipt_json = act(node, wallet, key, passphrase, "treasury.expense.drafted", body)
+    receipt_json = signer.act("treasury.expense.drafted", body)
     console.print(f"Expense [bold]{receipt_json['index']}[/] drafted.")
     if submit:
         submitted = {"expense": receipt_json["index"]}
-        act(node, wallet, key, passphrase, "treasury.expense.submitted", submitted)
+        signer.act("treasury.expense.submitted", submitted)
 
 
-def _decision(name: str, event_type: str, help_text: str, with_reason: bool) -> None:
-    """Register ``treasury expense <name> ID``: one event about one expense."""
-
-    def command(
-        expense: int = typer.Argument(..., help="The expense's id."),
-        reason: str = typer.Option("", help="Why (public)."),
-        node: str = NodeUrl,
-        wallet: Path | None = WalletDir,
-        key: Path | None = KeyFile,
-        passphrase: str | None = Passphrase,
-    ) -> None:
-        body: dict[str, object] = {"expense": expense}
-        if with_reason and reason:
-            body["reason"] = reason
-        act(node, wallet, key, passphrase, event_type, body)
-
-    command.__doc__ = help_text
-    expense_app.command(name)(command)
-
-
+# ``treasury expense <name> ID``: one event about one expense.
 for _name, _type, _help, _reason in (
     ("submit", "treasury.expense.submitted", "Submit your draft for approval.", False),
     ("approve", "treasury.expense.approved", "As a treasurer: approve an expense.", False),
     ("reject", "treasury.expense.rejected", "As a treasurer: reject an expense.", True),
     ("cancel", "treasury.expense.cancelled", "Cancel your own unpaid expense.", True),
 ):
-    _decision(_name, _type, _help, _reason)
+    event_command(
+        expense_app,
+        _name,
+        _type,
+        _help,
+        subject="expense",
+        argument=typer.Argument(..., help="The expense's id."),
+        reason="Why (public).",
+        reason_sent="given" if _reason else "never",
+    )
 
 
 @expense_app.command("pay")
+@signing
 def expense_pay(
     expense: int = typer.Argument(..., help="The expense's id."),
     amount: str | None = typer.Option(None, help="Less than approved (default: all of it)."),
     method: str = typer.Option("external", help="external (a bank transfer) or account."),
     evidence_file: Path | None = typer.Option(None, help="The transfer's receipt (digest only)."),
     evidence: str | None = typer.Option(None, help="...or its sha256:<hex> digest."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """As a treasurer: pay an approved expense from its fund."""
     body: dict[str, object] = {"expense": expense, "method": method}
     if amount is not None:
-        unit = get(node, f"/v1/treasury/expenses/{expense}")["unit"]
-        body["amount"] = minor(node, unit, amount)
+        unit = fetch(signer.node, f"/v1/treasury/expenses/{expense}")["unit"]
+        body["amount"] = minor(signer.node, unit, amount)
     digest = digest_of(evidence, evidence_file)
     if digest is not None:
         body["evidence"] = digest
-    act(node, wallet, key, passphrase, "treasury.expense.paid", body)
+    signer.act("treasury.expense.paid", body)
 
 
 @expense_app.command("list")
@@ -291,7 +285,7 @@ def expense_list(
 ) -> None:
     """Expenses, newest first."""
     known = exponents(node)
-    for item in get(node, "/v1/treasury/expenses", status=status, fund=fund)["expenses"]:
+    for item in fetch(node, "/v1/treasury/expenses", status=status, fund=fund)["expenses"]:
         line(
             f"{item['id']:>6}",
             f"{item['status']:<9}",
@@ -306,4 +300,4 @@ def expense_show(
     expense: int = typer.Argument(..., help="The expense's id."), node: str = NodeUrl
 ) -> None:
     """One expense with its approvals and history, as JSON."""
-    console.print_json(json.dumps(get(node, f"/v1/treasury/expenses/{expense}")))
+    console.print_json(json.dumps(fetch(node, f"/v1/treasury/expenses/{expense}")))

@@ -7,7 +7,8 @@ lower-case names — plus the signature parameters (``created``, ``keyid``,
 component, ``"name": value``, and a last line ``"@signature-params": <the
 parameters as an sf-inner-list>``; the Ed25519 signature is over its bytes.
 ``Signature-Input`` carries the inner list and ``Signature`` the signature, both
-structured-field dictionaries keyed by a label.
+structured-field dictionaries keyed by a label. Structured fields (RFC 8941) are read and
+written by ``http_sf``, the RFC author's implementation, tested against the httpwg suite.
 
 :func:`sign_request` and :func:`verify_request` implement the RFC;
 :data:`PEER_PROFILE` is how Commonweal nodes sign requests to each other
@@ -24,18 +25,17 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
+import http_sf
+from http_sf import InnerListType, StructuredFieldError, Token
+from http_sf.innerlist import ser_innerlist
+
 from commonweal.core.keys import SigningKey, verify_signature
-from commonweal.core.structured_fields import (
-    BareItem,
-    InnerList,
-    Item,
-    StructuredFieldError,
-    parse_dictionary,
-    serialize_dictionary,
-    serialize_inner_list,
-)
+
+BareItem = int | str | bytes | bool | Token
+"""A signature parameter's value (RFC 8941 §3.3: no decimals are used here)."""
 
 ED25519 = "ed25519"
 DERIVED = frozenset(
@@ -134,7 +134,12 @@ def component_value(request: Request, name: str) -> str:
 
 def signature_params(components: Sequence[str], params: Mapping[str, BareItem]) -> str:
     """The ``@signature-params`` value: the covered components and parameters."""
-    return serialize_inner_list(InnerList([Item(c) for c in components], dict(params)))
+    return ser_innerlist(_inner_list(components, params))
+
+
+def _inner_list(components: Sequence[str], params: Mapping[str, BareItem]) -> InnerListType:
+    items: list[Any] = list(components)
+    return items, dict(params)
 
 
 def signature_base(
@@ -166,11 +171,18 @@ def sign_request(
     """The ``Signature-Input`` and ``Signature`` headers for ``request``, signed by ``key``."""
     base = signature_base(request, components, params)
     signature = key.sign(base.encode())
-    inner = InnerList([Item(c) for c in components], dict(params))
     return {
-        "Signature-Input": serialize_dictionary({label: inner}),
-        "Signature": serialize_dictionary({label: Item(signature)}),
+        "Signature-Input": http_sf.ser({label: _inner_list(components, params)}),
+        "Signature": http_sf.ser({label: signature}),
     }
+
+
+def parse_dictionary(text: str) -> dict[str, Any]:
+    """An sf-dictionary (RFC 8941 §4.2.2): each member an item ``(value, params)`` or an
+    inner list ``([(value, params), ...], params)``; a repeated key keeps its last value."""
+    parsed = http_sf.parse(text.encode(), tltype="dictionary")
+    assert isinstance(parsed, dict)
+    return parsed
 
 
 def parse_signatures(request: Request) -> list[SignatureInput]:
@@ -185,22 +197,22 @@ def parse_signatures(request: Request) -> list[SignatureInput]:
     except StructuredFieldError as error:
         raise SignatureError("invalid_signature_input", str(error)) from None
     found = []
-    for label, member in inputs.items():
-        value = values.get(label)
-        if not isinstance(member, InnerList) or not isinstance(value, Item):
+    for label, (items, params) in inputs.items():
+        value, _value_params = values.get(label, (None, {}))
+        if not isinstance(items, list) or isinstance(value, list):
             raise SignatureError(
                 "invalid_signature_input", f"signature {label!r} is not an inner list and a value"
             )
-        if not isinstance(value.value, bytes):
+        if not isinstance(value, bytes):
             raise SignatureError("invalid_signature_input", f"signature {label!r} is not bytes")
         components = []
-        for item in member.items:
-            if not isinstance(item.value, str) or item.params:
+        for name, item_params in items:
+            if not isinstance(name, str) or item_params:
                 raise SignatureError(
                     "invalid_signature_input", "components are plain quoted names here"
                 )
-            components.append(item.value)
-        found.append(SignatureInput(label, tuple(components), member.params, value.value))
+            components.append(name)
+        found.append(SignatureInput(label, tuple(components), params, value))
     return found
 
 
@@ -254,8 +266,8 @@ def check_content_digest(value: str | None, body: bytes) -> None:
     known = [(name, m) for name, m in members.items() if name in DIGESTS]
     if not known:
         raise SignatureError("bad_digest", "no sha-256 or sha-512 digest is given")
-    for name, member in known:
-        if not isinstance(member, Item) or member.value != DIGESTS[name](body).digest():
+    for name, (digest, _params) in known:
+        if digest != DIGESTS[name](body).digest():
             raise SignatureError("bad_digest", f"the {name} digest does not match the body")
 
 

@@ -18,32 +18,24 @@ inside the café's opening time.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 from commonweal.domain.timestamps import utc_stamp
-from commonweal.node.kernel.service import Node
 from commonweal.node.services import commons
+
+if TYPE_CHECKING:
+    from commonweal.demo.seed import Story
 
 HANA = "hana-new-phone"
 CAFE_CODE = "RVR2-CAFE-7KQM"
 """Shown on a card by the workshop door during the repair café."""
 
 
-class Actor(Protocol):
-    """What the demo story offers this chapter (see ``demo.Story``)."""
-
-    node: Node
-
-    def did(self, name: str) -> str: ...
-    def event(self, name: str, event_type: str, body: dict[str, Any]) -> dict[str, Any]: ...
-    def wait(self, seconds: float) -> None: ...
-
-
-def past(story: Actor) -> None:
+def past(story: Story) -> None:
     """Resources registered, booked, drawn by lot, breached and appealed; a repair café."""
     day = _midnight(story, days=2)
     room, bike, beds = _register(story)
@@ -86,7 +78,7 @@ def past(story: Actor) -> None:
     _check_in(story, cafe, day + timedelta(days=1, hours=14))
 
 
-def upcoming(story: Actor) -> None:
+def upcoming(story: Story) -> None:
     """Bookings to come, an assembly with RSVPs, a seed swap with a waitlist, a proposal."""
     resources = {r["title"]: r["id"] for r in commons.resources(story.node)}
     room, bike = resources["Workshop room"], resources["Cargo bike"]
@@ -130,7 +122,7 @@ def upcoming(story: Actor) -> None:
     _this_week(story, resources, day)
 
 
-def _this_week(story: Actor, resources: dict[str, int], day: datetime) -> None:
+def _this_week(story: Story, resources: dict[str, int], day: datetime) -> None:
     """For the pages: a busier week, an appeal waiting for a steward, an autumn lottery open."""
     room, bike, beds = (
         resources["Workshop room"],
@@ -178,11 +170,11 @@ def _this_week(story: Actor, resources: dict[str, int], day: datetime) -> None:
         _do(story, name, "commons.round.entered", {"round": autumn})
 
 
-def _round_ids(story: Actor) -> list[int]:
+def _round_ids(story: Story) -> list[int]:
     return [r["id"] for _key, r in story.node.state.items("commons.rounds")]
 
 
-def _register(story: Actor) -> tuple[int, int, int]:
+def _register(story: Story) -> tuple[int, int, int]:
     def rules(stewards: list[str], **more: Any) -> dict[str, Any]:
         return {"stewards": [story.did(s) for s in stewards], **more}
 
@@ -230,7 +222,7 @@ def _register(story: Actor) -> tuple[int, int, int]:
     return room, bike, beds
 
 
-def _breach_and_appeal(story: Actor, bike: int, ride: int) -> None:
+def _breach_and_appeal(story: Story, bike: int, ride: int) -> None:
     """A flat tyre: a serious breach, a suspension, an appeal heard by the other steward."""
     _do(
         story,
@@ -284,7 +276,7 @@ def _breach_and_appeal(story: Actor, bike: int, ride: int) -> None:
     _do(story, "chen", "commons.deposit.returned", {"booking": ride, "amount": 2000, "unit": "EUR"})
 
 
-def _repair_cafe(story: Actor, starts: datetime) -> int:
+def _repair_cafe(story: Story, starts: datetime) -> int:
     cafe = _do(
         story,
         "bruno",
@@ -305,7 +297,7 @@ def _repair_cafe(story: Actor, starts: datetime) -> int:
     return cafe
 
 
-def _check_in(story: Actor, cafe: int, starts: datetime) -> None:
+def _check_in(story: Story, cafe: int, starts: datetime) -> None:
     """Organisers check two in; two check themselves in with the code on the door."""
     _until(story, starts + timedelta(minutes=10))
     for name in ("farah", "amara"):
@@ -322,7 +314,7 @@ def _check_in(story: Actor, cafe: int, starts: datetime) -> None:
     _do(story, "bruno", "gatherings.code.revealed", {"gathering": cafe, "code": CAFE_CODE})
 
 
-def _propose_longer_rides(story: Actor, bike: int) -> None:
+def _propose_longer_rides(story: Story, bike: int) -> None:
     """Under discussion: let the cargo bike be booked for a whole day (a rules change)."""
     rules = dict(story.node.state.get("commons.resources", bike)["rules"])
     rules["limits"] = {**rules["limits"], "max_hours": 12}
@@ -338,12 +330,12 @@ def _propose_longer_rides(story: Actor, bike: int) -> None:
     _do(story, "dalia", "governance.proposal.submitted", {"proposal": proposal})
 
 
-def _resource(story: Actor, kind: str, title: str, text: str, rules: dict[str, Any]) -> int:
+def _resource(story: Story, kind: str, title: str, text: str, rules: dict[str, Any]) -> int:
     body = {"kind": kind, "title": title, "description": text, "rules": rules}
     return _do(story, "amara", "commons.resource.registered", body)
 
 
-def _book(story: Actor, name: str, resource: int, start: datetime, hours: int, note: str) -> int:
+def _book(story: Story, name: str, resource: int, start: datetime, hours: int, note: str) -> int:
     body = {
         "resource": resource,
         "start": utc_stamp(start),
@@ -357,18 +349,18 @@ def _worn_saw(room: int) -> dict[str, Any]:
     return {"resource": room, "condition": "worn", "note": "The bandsaw blade needs replacing."}
 
 
-def _do(story: Actor, name: str, event_type: str, body: dict[str, Any], minutes: int = 10) -> int:
+def _do(story: Story, name: str, event_type: str, body: dict[str, Any], minutes: int = 10) -> int:
     """Sign and submit as ``name``; move the clock on a few minutes; return the leaf index."""
     receipt = story.node.submit(orjson.dumps(story.event(name, event_type, body)))
     story.wait(minutes * 60)
     return receipt.index
 
 
-def _until(story: Actor, moment: datetime) -> None:
+def _until(story: Story, moment: datetime) -> None:
     story.wait(max(0.0, (moment - story.node.clock()).total_seconds()))
 
 
-def _midnight(story: Actor, *, days: int) -> datetime:
+def _midnight(story: Story, *, days: int) -> datetime:
     """Midnight (UTC) ``days`` after today in the story."""
     today = story.node.clock().replace(hour=0, minute=0, second=0, microsecond=0)
     return today + timedelta(days=days)

@@ -23,15 +23,18 @@ between members' accounts, into credit within their limits.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.rfc3339 import format_utc, parse_utc
-from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.kernel.service import Receipt
 from commonweal.node.services import aid, campaigns, governance
 from commonweal.node.services import funding as rounds
+
+if TYPE_CHECKING:
+    from commonweal.demo.seed import Story
 
 HANA = "hana-new-phone"
 CREDIT = "RVC"
@@ -39,27 +42,7 @@ CREDIT = "RVC"
 CENTRE, NORTH, EAST, SOUTH = "u33dc", "u33df", "u33dd", "u33d9"
 
 
-class Clock(Protocol):
-    """The story's clock (``demo.DemoClock``)."""
-
-    now: datetime
-
-    def later(self, **delta: float) -> None: ...
-
-
-class Actor(Protocol):
-    """What the demo story offers this chapter (see ``demo.Story``)."""
-
-    node: Node
-
-    @property
-    def clock(self) -> Clock: ...
-
-    def did(self, name: str) -> str: ...
-    def event(self, name: str, event_type: str, body: dict[str, Any]) -> dict[str, Any]: ...
-
-
-def tell(story: Actor) -> None:
+def tell(story: Story) -> None:
     """The chapter, about twelve days of the community's life."""
     matching = _propose_matching(story)
     _pool(story)
@@ -76,7 +59,7 @@ def tell(story: Actor) -> None:
     _tick(story)
 
 
-def recent(story: Actor) -> None:
+def recent(story: Story) -> None:
     """The last few hours: Dalia answers Amara's childcare request and they write to each
     other; Amara, her points freed by the seeds' payout, stands behind the repair café's
     spare parts, which should now pass in a few days; Ivo needs his brakes fixed."""
@@ -109,7 +92,7 @@ def recent(story: Actor) -> None:
     )
 
 
-def _tick(story: Actor) -> None:
+def _tick(story: Story) -> None:
     """The node logs what is due: votes opening and closing (and their decisions executed),
     campaigns closing, rounds closing, proposals passing."""
     governance.run_due(story.node)
@@ -117,14 +100,14 @@ def _tick(story: Actor) -> None:
     rounds.run_due(story.node)
 
 
-def _act(story: Actor, name: str, event_type: str, body: dict[str, Any]) -> Receipt:
+def _act(story: Story, name: str, event_type: str, body: dict[str, Any]) -> Receipt:
     receipt = story.node.submit(orjson.dumps(story.event(name, event_type, body)))
     story.clock.later(minutes=25)
     _tick(story)
     return receipt
 
 
-def _in(story: Actor, days: float) -> str:
+def _in(story: Story, days: float) -> str:
     return format_utc(story.clock.now + timedelta(days=days))
 
 
@@ -132,12 +115,12 @@ def _from_now(days: float) -> str:
     return format_utc(datetime.now(UTC) + timedelta(days=days))
 
 
-def _deadline(story: Actor, campaign: int) -> str:
+def _deadline(story: Story, campaign: int) -> str:
     deadline: str = story.node.state.get("campaigns.campaigns", campaign)["deadline"]
     return deadline
 
 
-def _wait_until(story: Actor, moment: str) -> None:
+def _wait_until(story: Story, moment: str) -> None:
     """Let time pass until ``moment``, the node doing each hour what falls due (as it does
     every second when it serves), so pool proposals are paid when they pass."""
     target = parse_utc(moment) + timedelta(seconds=60)
@@ -149,7 +132,7 @@ def _wait_until(story: Actor, moment: str) -> None:
 # -- mutual aid -------------------------------------------------------------------------
 
 
-def _aid(story: Actor) -> None:
+def _aid(story: Story) -> None:
     lift = _post(
         story,
         "dalia",
@@ -244,7 +227,7 @@ def _aid(story: Actor) -> None:
 
 
 def _post(
-    story: Actor, name: str, kind: str, title: str, category: str, area: str, **extra: Any
+    story: Story, name: str, kind: str, title: str, category: str, area: str, **extra: Any
 ) -> int:
     body = {"title": title, "category": category, **extra}
     if area:
@@ -252,7 +235,7 @@ def _post(
     return _act(story, name, f"aid.{kind}.posted", body).index
 
 
-def _message(story: Actor, sender: str, post: int, recipient: str, text: str) -> None:
+def _message(story: Story, sender: str, post: int, recipient: str, text: str) -> None:
     message, salt = {"text": text}, new_salt()
     body = {"post": post, "to": story.did(recipient), "commitment": commitment(message, salt)}
     aid.relay(story.node, story.event(sender, "aid.message.relayed", body), message, salt)
@@ -262,7 +245,7 @@ def _message(story: Actor, sender: str, post: int, recipient: str, text: str) ->
 # -- campaigns --------------------------------------------------------------------------
 
 
-def _campaigns(story: Actor) -> tuple[int, int, int]:
+def _campaigns(story: Story) -> tuple[int, int, int]:
     home = story.node.identity.did
     roof = _act(
         story,
@@ -327,7 +310,7 @@ def _campaigns(story: Actor) -> tuple[int, int, int]:
     return roof, mural, sundays
 
 
-def _meadow(story: Actor) -> None:
+def _meadow(story: Story) -> None:
     home = story.node.identity.did
     meadow = _act(
         story,
@@ -367,7 +350,7 @@ def _meadow(story: Actor) -> None:
 # -- rounds and pools -------------------------------------------------------------------
 
 
-def _propose_matching(story: Actor) -> int:
+def _propose_matching(story: Story) -> int:
     """Amara proposes that the treasury match members' gifts in two rounds."""
     spring = {
         "type": "funding.round.open",
@@ -406,7 +389,7 @@ def _propose_matching(story: Actor) -> int:
     return proposal
 
 
-def _decide_matching(story: Actor, proposal: int) -> tuple[int, int]:
+def _decide_matching(story: Story, proposal: int) -> tuple[int, int]:
     """The vote on the matching proposal; the node opens both rounds when it passes."""
     _wait_until(story, _record(story, proposal)["discussion_until"])
     _tick(story)
@@ -422,12 +405,12 @@ def _decide_matching(story: Actor, proposal: int) -> tuple[int, int]:
     return spring, autumn
 
 
-def _record(story: Actor, proposal: int) -> dict[str, Any]:
+def _record(story: Story, proposal: int) -> dict[str, Any]:
     found: dict[str, Any] = story.node.state.get("governance.proposals", proposal)
     return found
 
 
-def _spring_projects(story: Actor, spring: int) -> None:
+def _spring_projects(story: Story, spring: int) -> None:
     tanks = _project(story, "chen", spring, "Rainwater tanks for the garden")
     shed = _project(story, "bruno", spring, "A covered bike shed by the gate")
     library = _project(story, "dalia", spring, "Shelves for the seed library")
@@ -450,7 +433,7 @@ def _spring_projects(story: Actor, spring: int) -> None:
         _act(story, name, "funding.contribution.made", {"project": project, "amount": amount})
 
 
-def _autumn_projects(story: Actor, autumn: int) -> None:
+def _autumn_projects(story: Story, autumn: int) -> None:
     lathe = _project(story, "bruno", autumn, "A small wood lathe")
     sewing = _project(story, "farah", autumn, "Two sewing machines for the repair café")
     for name, project, amount in (
@@ -464,11 +447,11 @@ def _autumn_projects(story: Actor, autumn: int) -> None:
         _act(story, name, "funding.contribution.made", {"project": project, "amount": amount})
 
 
-def _project(story: Actor, name: str, round_id: int, title: str) -> int:
+def _project(story: Story, name: str, round_id: int, title: str) -> int:
     return _act(story, name, "funding.project.entered", {"round": round_id, "title": title}).index
 
 
-def _pool(story: Actor) -> None:
+def _pool(story: Story) -> None:
     pool = _act(
         story,
         "amara",
@@ -498,6 +481,6 @@ def _pool(story: Actor) -> None:
         _act(story, name, "funding.stake.set", {"proposal": proposal, "amount": points})
 
 
-def _proposal(story: Actor, name: str, pool: int, title: str, amount: int) -> int:
+def _proposal(story: Story, name: str, pool: int, title: str, amount: int) -> int:
     body = {"pool": pool, "title": title, "amount": amount}
     return _act(story, name, "funding.proposal.submitted", body).index

@@ -9,32 +9,20 @@ open, one proposal under discussion with amendments and arguments, and a draft.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.demo import alliance as demo_alliance
-from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.services import governance
+
+if TYPE_CHECKING:
+    from commonweal.demo.seed import Story
 
 HANA = "hana-new-phone"
 """Hana recovered her membership onto a new key earlier in the story."""
 
 
-class Actor(Protocol):
-    """What the demo story offers this chapter (see ``demo.Story``)."""
-
-    node: Node
-    alliance: demo_alliance.Alliance | None
-
-    def did(self, name: str) -> str: ...
-    def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> Receipt: ...
-    def apply(self, name: str) -> None: ...
-    def as_node(self, event_type: str, body: dict[str, Any]) -> None: ...
-    def wait(self, seconds: float) -> None: ...
-    def skip_to(self, days_before_now: float) -> None: ...
-
-
-def tell(story: Actor) -> None:
+def tell(story: Story) -> None:
     """Every proposal of the demo, oldest first, moving the clock as life would."""
     _delegations(story)
     rota = _proposal(
@@ -148,7 +136,7 @@ def tell(story: Actor) -> None:
     _open_phases(story)
 
 
-def _open_phases(story: Actor) -> None:
+def _open_phases(story: Story) -> None:
     """A priorities vote still open, a proposal under discussion, a draft, a withdrawn one."""
     story.skip_to(days_before_now=8)
     priorities = _proposal(
@@ -220,7 +208,7 @@ def _open_phases(story: Actor) -> None:
     )
 
 
-def _delegations(story: Actor) -> None:
+def _delegations(story: Story) -> None:
     """Liquid democracy: a node-wide trust, a topic trust, and an explicit "no"."""
     story.act("chen", "governance.delegation.set", {"scope": "node", "trustee": story.did("amara")})
     story.act(
@@ -233,7 +221,7 @@ def _delegations(story: Actor) -> None:
 
 
 def _proposal(
-    story: Actor,
+    story: Story,
     author: str,
     kind: str,
     title: str,
@@ -248,12 +236,12 @@ def _proposal(
     return proposal
 
 
-def _alternatives(story: Actor, proposal: int) -> list[int]:
+def _alternatives(story: Story, proposal: int) -> list[int]:
     alternatives: list[int] = story.node.state.get("governance.proposals", proposal)["alternatives"]
     return alternatives
 
 
-def _vote(story: Actor, name: str, proposal: int, ballot: dict[str, Any]) -> None:
+def _vote(story: Story, name: str, proposal: int, ballot: dict[str, Any]) -> None:
     story.act(name, "governance.ballot.cast", {"proposal": proposal, "ballot": ballot})
 
 
@@ -261,21 +249,21 @@ def _argue(proposal: int, stance: str, text: str) -> dict[str, Any]:
     return {"proposal": proposal, "stance": stance, "text": text}
 
 
-def _keeper(story: Actor, name: str) -> dict[str, Any]:
+def _keeper(story: Story, name: str) -> dict[str, Any]:
     return {"type": "membership.role.grant", "member": story.did(name), "role": "tool-keeper"}
 
 
-def _open_votes(story: Actor) -> None:
+def _open_votes(story: Story) -> None:
     """Wait out every discussion now under way; the node opens the votes."""
     _wait_out(story, "discussion_until")
 
 
-def _close_votes(story: Actor) -> None:
+def _close_votes(story: Story) -> None:
     """Wait out every vote now open; the node closes them and executes what passed."""
     _wait_out(story, "voting_until")
 
 
-def _wait_out(story: Actor, deadline: str) -> None:
+def _wait_out(story: Story, deadline: str) -> None:
     phase = "discussion" if deadline == "discussion_until" else "voting"
     pending = [
         parse_utc(record[deadline])

@@ -413,11 +413,6 @@ def _move(places: dict[str, Place], member: str, source: str, destination: str) 
     new.keys[member] = old.keys[member]
 
 
-def member_keys(root: Path) -> dict[str, list[Path]]:
-    """The demo members' key files, by node."""
-    return {name: sorted((root / name / "members").glob("*.key")) for name in MEMBERS}
-
-
 def keep_a_vote_open(root: Path) -> int | None:
     """Call a fresh network vote (signed by Harbour's node key) when the demo alliance has
     none open, so every start of the demo has one; return its id, or None if one is open.

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.services import credit, governance
+
+if TYPE_CHECKING:
+    from commonweal.demo.seed import Story
 
 HANA = "hana-new-phone"
 """Hana recovered her membership onto a new key in the membership chapter."""
@@ -52,19 +54,7 @@ PAID_IN = {
 """What each member pays into their account for the spring appeals, in EUR minor units."""
 
 
-class Actor(Protocol):
-    """What the demo story offers this chapter (see ``demo.Story``)."""
-
-    node: Node
-
-    def did(self, name: str) -> str: ...
-    def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> Receipt: ...
-    def as_node(self, event_type: str, body: dict[str, Any]) -> None: ...
-    def wait(self, seconds: float) -> None: ...
-    def skip_to(self, days_before_now: float) -> None: ...
-
-
-def tell(story: Actor) -> None:
+def tell(story: Story) -> None:
     """A year of the treasury, month by month."""
     story.skip_to(days_before_now=YEAR_STARTS_DAYS_AGO)
     _open_books(story)
@@ -75,7 +65,7 @@ def tell(story: Actor) -> None:
             chapter(story)
 
 
-def _open_books(story: Actor) -> None:
+def _open_books(story: Story) -> None:
     story.as_node(
         "treasury.unit.declared", {"code": "EUR", "name": "Euro", "exponent": 2, "kind": "fiat"}
     )
@@ -128,13 +118,13 @@ def _open_books(story: Actor) -> None:
     _income(story, 50_000, "fund:garden", "donation", "Garden open day donations")
 
 
-def _dues(story: Actor, month: int) -> None:
+def _dues(story: Story, month: int) -> None:
     """The month's dues arrive in one bank transfer batch; Farah records them."""
     _income(story, DUES * len(MEMBERS), "node", "dues", f"Dues, month {month + 1}")
 
 
 def _income(
-    story: Actor, amount: int, to: str, source: str, memo: str, by: str = "farah", payer: str = ""
+    story: Story, amount: int, to: str, source: str, memo: str, by: str = "farah", payer: str = ""
 ) -> None:
     body = {
         "to": to,
@@ -147,7 +137,7 @@ def _income(
     story.act(by, "treasury.income.recorded", body)
 
 
-def _pay_ins(story: Actor) -> None:
+def _pay_ins(story: Story) -> None:
     """Members pay into their own accounts for the spring appeals (the roof, the meadow, the
     rounds); a treasurer records each, never their own (Dalia records Farah's)."""
     for name, amount in PAID_IN.items():
@@ -163,7 +153,7 @@ def _pay_ins(story: Actor) -> None:
 
 
 def _expense(
-    story: Actor,
+    story: Story,
     name: str,
     fund: str,
     amount: int,
@@ -199,7 +189,7 @@ def _expense(
     return expense
 
 
-def _month_1(story: Actor) -> None:
+def _month_1(story: Story) -> None:
     _expense(
         story,
         "amara",
@@ -213,13 +203,13 @@ def _month_1(story: Actor) -> None:
     _hours(story, HANA, "chen", 150, "Chen taught Hana to use the lathe")
 
 
-def _month_2(story: Actor) -> None:
+def _month_2(story: Story) -> None:
     _expense(story, "chen", "garden", 14_500, "Compost delivery", line="soil")
     _income(story, 25_000, "fund:solidarity", "donation", "Donation to the solidarity fund")
     _hours(story, "amara", "dalia", 300, "Dalia translated the grant report")
 
 
-def _month_3(story: Actor) -> None:
+def _month_3(story: Story) -> None:
     """The assembly decides, by a spending proposal, to fund a lathe for the workshop."""
     start = _today(story)
     _pass(
@@ -252,12 +242,12 @@ def _month_3(story: Actor) -> None:
     )
 
 
-def _month_4(story: Actor) -> None:
+def _month_4(story: Story) -> None:
     _expense(story, "bruno", "workshop", 72_000, "Second-hand lathe", line="machines")
     _debts(story)
 
 
-def _month_5(story: Actor) -> None:
+def _month_5(story: Story) -> None:
     _expense(story, HANA, "solidarity", 15_000, "Help with the heating bill", method="account")
     rejected = _expense(story, "emil", "garden", 30_000, "Summer party supplies", stop="PENDING")
     story.act(
@@ -268,33 +258,33 @@ def _month_5(story: Actor) -> None:
     _hours(story, "bruno", "farah", 250, "Farah did Bruno's accounts")
 
 
-def _month_6(story: Actor) -> None:
+def _month_6(story: Story) -> None:
     """Amara runs a clearing of the time bank's debts: the cycle is set off."""
     claim = credit.clearing_preview(story.node, "HOUR")["claim"]
     story.act("amara", "credit.clearing.completed", claim)
 
 
-def _month_7(story: Actor) -> None:
+def _month_7(story: Story) -> None:
     _expense(story, "emil", "garden", 9_500, "Water pump repair", line="water")
     story.act("emil", "credit.obligation.settled", {"obligation": _open_debt(story, "emil")})
 
 
-def _month_8(story: Actor) -> None:
+def _month_8(story: Story) -> None:
     _income(story, 40_000, "fund:garden", "donation", "Harvest fair donations")
     _expense(story, "chen", "garden", 6_200, "Pruning shears and gloves", line="tools")
 
 
-def _month_9(story: Actor) -> None:
+def _month_9(story: Story) -> None:
     _expense(story, "chen", "workshop", 13_000, "Safety glasses and ear defenders", line="safety")
     _hours(story, "dalia", HANA, 100, "Hana walked Dalia's dog")
 
 
-def _month_10(story: Actor) -> None:
+def _month_10(story: Story) -> None:
     _expense(story, "amara", "garden", 11_800, "Autumn bulbs and mulch", line="seeds")
     _expense(story, HANA, "garden", 6_400, "Rain barrel", line="water", stop="PENDING")
 
 
-def _month_11(story: Actor) -> None:
+def _month_11(story: Story) -> None:
     _expense(story, "bruno", "workshop", 4_500, "Saw blades", line="machines", stop="DRAFT")
     _expense(story, "chen", "workshop", 3_800, "First-aid kit", line="safety", stop="APPROVED")
     _debts(story, CYCLE_WAITING)
@@ -316,7 +306,7 @@ CHAPTERS = {
 }
 
 
-def _hours(story: Actor, payer: str, payee: str, amount: int, memo: str) -> None:
+def _hours(story: Story, payer: str, payee: str, amount: int, memo: str) -> None:
     body = {"to": "member:" + story.did(payee), "unit": "HOUR", "amount": amount, "memo": memo}
     story.act(payer, "treasury.transfer.sent", body)
 
@@ -336,14 +326,14 @@ CYCLE_WAITING = (
 """A cycle Bruno → Emil → Farah → Bruno that nobody has cleared yet (the clearing page)."""
 
 
-def _debts(story: Actor, debts: tuple[tuple[str, str, int, str], ...] = CYCLE_CLEARED) -> None:
+def _debts(story: Story, debts: tuple[tuple[str, str, int, str], ...] = CYCLE_CLEARED) -> None:
     """Debts recorded by the debtors (only a debtor can record what they owe)."""
     for debtor, creditor, amount, memo in debts:
         body = {"creditor": story.did(creditor), "unit": "HOUR", "amount": amount, "memo": memo}
         story.act(debtor, "credit.obligation.recorded", body)
 
 
-def _open_debt(story: Actor, debtor: str) -> int:
+def _open_debt(story: Story, debtor: str) -> int:
     did = story.did(debtor)
     for _id, record in sorted(story.node.state.items("credit.obligations")):
         if record["debtor"] == did and record["open"] > 0:
@@ -351,7 +341,7 @@ def _open_debt(story: Actor, debtor: str) -> int:
     raise LookupError(f"{debtor} owes nothing")
 
 
-def _pass(story: Actor, author: str, title: str, text: str, actions: list[dict[str, Any]]) -> int:
+def _pass(story: Story, author: str, title: str, text: str, actions: list[dict[str, Any]]) -> int:
     """A spending proposal discussed, voted on by most members, and executed."""
     body = {"kind": "spending", "topic": "money", "title": title, "text": text, "actions": actions}
     proposal = story.act(author, "governance.proposal.drafted", body).index
@@ -368,13 +358,13 @@ def _pass(story: Actor, author: str, title: str, text: str, actions: list[dict[s
     return proposal
 
 
-def _wait_until(story: Actor, proposal: int, deadline: str) -> None:
+def _wait_until(story: Story, proposal: int, deadline: str) -> None:
     until = parse_utc(story.node.state.get("governance.proposals", proposal)[deadline])
     story.wait((until - story.node.clock()).total_seconds() + 60)
     governance.run_due(story.node)
 
 
-def _today(story: Actor) -> date:
+def _today(story: Story) -> date:
     return story.node.clock().astimezone(UTC).date()
 
 

@@ -62,6 +62,22 @@ def ref(body: Mapping[str, Any], name: str) -> int:
     return value
 
 
+def record_id(body: Mapping[str, Any] | Any, name: str) -> int:
+    """``body[name]``: the id (the log index) of a record of that name (a proposal, a
+    gathering, a booking…); a body that is not an object has none."""
+    value = body.get(name) if isinstance(body, Mapping) else None
+    if type(value) is not int or value < 0:
+        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
+    return value
+
+
+def integer_in(value: Any, where: str, low: int, high: int) -> int:
+    """``value`` as an integer from ``low`` to ``high``, ``where`` naming it in the error."""
+    if type(value) is not int or not low <= value <= high:
+        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
+    return value
+
+
 def required_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str:
     """A non-empty string of at most ``max_length`` characters."""
     if name not in body:

@@ -38,9 +38,6 @@ class Context:
     node_key: str
 
 
-Rule = Callable[[State, Context, Any], None]
-
-
 @dataclass(frozen=True, slots=True)
 class EventType(Generic[BodyT]):
     """One registered event type.

@@ -12,6 +12,8 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from commonweal.domain.errors import NotFound
+
 _MISSING: Any = object()
 
 
@@ -83,3 +85,11 @@ class State:
     def items(self, name: str) -> Iterator[tuple[Hashable, Any]]:
         """Every (key, value) of table ``name``."""
         return iter(self.tables.get(name, {}).items())
+
+
+def existing(state: State, table: str, key: Hashable, what: str) -> dict[str, Any]:
+    """The row ``key`` of ``table``, or ``not_found`` naming it: "there is no ``what`` ``key``"."""
+    record: dict[str, Any] | None = state.get(table, key)
+    if record is None:
+        raise NotFound(f"there is no {what} {key}", code="not_found")
+    return record

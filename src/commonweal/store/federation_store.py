@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from commonweal.store.log_store import _sql
+from commonweal.store.rows import driver_sql
 from commonweal.store.schema import (
     cosignatures,
     federation_peers,
@@ -145,14 +145,14 @@ class FederationStore:
             for item in advances:
                 if item.expected is None:
                     exists = conn.exec_driver_sql(
-                        _sql(conn, "SELECT size FROM witness_state WHERE origin = ?"),
+                        driver_sql(conn, "SELECT size FROM witness_state WHERE origin = ?"),
                         (item.origin,),
                     ).first()
                     if exists is not None:
                         results.append(False)
                         continue
                     conn.exec_driver_sql(
-                        _sql(
+                        driver_sql(
                             conn,
                             "INSERT INTO witness_state (origin, size, root, note, updated_at) "
                             "VALUES (?, ?, ?, ?, ?)",
@@ -162,7 +162,7 @@ class FederationStore:
                     results.append(True)
                     continue
                 done = conn.exec_driver_sql(
-                    _sql(
+                    driver_sql(
                         conn,
                         "UPDATE witness_state SET size = ?, root = ?, note = ?, updated_at = ? "
                         "WHERE origin = ? AND size = ?",
@@ -173,7 +173,9 @@ class FederationStore:
             nonces = [n for item in advances for n in item.nonces]
             if nonces:
                 conn.exec_driver_sql(
-                    _sql(conn, "INSERT INTO peer_nonces (keyid, nonce, created) VALUES (?, ?, ?)"),
+                    driver_sql(
+                        conn, "INSERT INTO peer_nonces (keyid, nonce, created) VALUES (?, ?, ?)"
+                    ),
                     nonces,
                 )
         return results
@@ -398,7 +400,7 @@ class FederationStore:
         """Whether a request with this nonce was kept already (by this or an earlier process)."""
         with self.engine.connect() as conn:
             row = conn.exec_driver_sql(
-                _sql(conn, "SELECT created FROM peer_nonces WHERE keyid = ? AND nonce = ?"),
+                driver_sql(conn, "SELECT created FROM peer_nonces WHERE keyid = ? AND nonce = ?"),
                 (keyid, nonce),
             ).first()
         return row is not None

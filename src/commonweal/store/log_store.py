@@ -8,14 +8,23 @@ new head and (when due) a checkpoint commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
 from commonweal.core.merkle import EMPTY_ROOT
 from commonweal.domain.state import Change
+from commonweal.store.rows import CheckpointRow as CheckpointRow
+from commonweal.store.rows import EntryRow as EntryRow
+from commonweal.store.rows import (
+    checkpoint_row,
+    decode_key,
+    decode_key_fast,
+    driver_sql,
+    encode_key,
+    entry_row,
+)
 from commonweal.store.schema import (
     checkpoints,
     log_entries,
@@ -29,29 +38,6 @@ from commonweal.store.schema import (
 
 class StaleHead(RuntimeError):
     """Another writer appended since this process last read the head."""
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRow:
-    """One leaf to append, with the event fields copied out for lookups."""
-
-    idx: int
-    leaf: bytes
-    leaf_hash: bytes
-    type: str
-    author: str
-    seq: int
-    received: str
-
-
-@dataclass(frozen=True, slots=True)
-class CheckpointRow:
-    """A signed checkpoint as stored."""
-
-    size: int
-    root: bytes
-    note: str
-    signed_at: str
 
 
 class LogStore:
@@ -131,7 +117,7 @@ class LogStore:
             # SQLAlchemy's per-row parameter processing would cost more than the insert.
             if entries:
                 conn.exec_driver_sql(
-                    _sql(
+                    driver_sql(
                         conn,
                         "INSERT INTO log_entries (idx, leaf, leaf_hash, type, author, seq, "
                         "received) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -143,13 +129,14 @@ class LogStore:
                 )
             if hashes:
                 conn.exec_driver_sql(
-                    _sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
+                    driver_sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
                     list(hashes),
                 )
             self._write_changes(conn, changes)
             new_size = expected_size + len(entries)
             conn.exec_driver_sql(
-                _sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"), (new_size, root)
+                driver_sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"),
+                (new_size, root),
             )
             if checkpoint is not None:
                 self._insert_checkpoint(conn, checkpoint)
@@ -161,7 +148,7 @@ class LogStore:
             return
         with self.engine.begin() as conn:
             conn.exec_driver_sql(
-                _sql(conn, "INSERT INTO projection_rows (tbl, key, value) VALUES (?, ?, ?)"),
+                driver_sql(conn, "INSERT INTO projection_rows (tbl, key, value) VALUES (?, ?, ?)"),
                 encoded,
             )
 
@@ -212,14 +199,19 @@ class LogStore:
             deleted = conn.execute(
                 delete(private_profiles).where(private_profiles.c.commitment.in_(wanted))
             ).rowcount
+        self.scrub(private_profiles)
+        return int(deleted or 0)
+
+    def scrub(self, table: Table) -> None:
+        """Leave no copy of rows just deleted from ``table`` in the database's files: SQLite's
+        write-ahead log is checkpointed and truncated, PostgreSQL's table vacuumed."""
         if self.engine.dialect.name == "sqlite":
             self.close_writer()
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM private_profiles")
-        return int(deleted or 0)
+                conn.exec_driver_sql(f"VACUUM {table.name}")
 
     def add_checkpoint(self, checkpoint: CheckpointRow) -> None:
         """Store a checkpoint signed outside an append."""
@@ -245,7 +237,7 @@ class LogStore:
         ]
         if upserts:
             conn.exec_driver_sql(
-                _sql(
+                driver_sql(
                     conn,
                     "INSERT INTO projection_rows (tbl, key, value) VALUES (?, ?, ?) "
                     "ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
@@ -273,7 +265,7 @@ class LogStore:
         """The entry at ``idx``, if the log has one."""
         with self.engine.connect() as conn:
             row = conn.execute(select(log_entries).where(log_entries.c.idx == idx)).first()
-        return _entry(row) if row is not None else None
+        return entry_row(row) if row is not None else None
 
     def entry_by_author_seq(self, author: str, seq: int) -> EntryRow | None:
         """The entry an author logged with ``seq``, if any."""
@@ -281,7 +273,7 @@ class LogStore:
             row = conn.execute(
                 select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq)
             ).first()
-        return _entry(row) if row is not None else None
+        return entry_row(row) if row is not None else None
 
     def entries(self, start: int, end: int) -> list[EntryRow]:
         """Entries with start <= idx < end, in order."""
@@ -291,16 +283,7 @@ class LogStore:
                 .where(log_entries.c.idx >= start, log_entries.c.idx < end)
                 .order_by(log_entries.c.idx)
             )
-            return [_entry(row) for row in rows]
-
-    def iter_entries(self, start: int = 0, chunk: int = 5000) -> Iterator[EntryRow]:
-        """Every entry from ``start`` on, read in chunks."""
-        while True:
-            batch = self.entries(start, start + chunk)
-            yield from batch
-            if len(batch) < chunk:
-                return
-            start += chunk
+            return [entry_row(row) for row in rows]
 
     def entries_of_types(self, types: Iterable[str], start: int = 0) -> list[EntryRow]:
         """Entries of the given event types with idx >= start, in order (a history read)."""
@@ -310,7 +293,7 @@ class LogStore:
                 .where(log_entries.c.idx >= start, log_entries.c.type.in_(sorted(set(types))))
                 .order_by(log_entries.c.idx)
             )
-            return [_entry(row) for row in rows]
+            return [entry_row(row) for row in rows]
 
     def leaves(self, start: int, end: int) -> list[bytes]:
         """The exact leaf bytes with start <= idx < end."""
@@ -326,7 +309,7 @@ class LogStore:
         """The newest ``limit`` entries, newest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit))
-            return [_entry(row) for row in rows]
+            return [entry_row(row) for row in rows]
 
     def level_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         """Stored hashes at tree ``level`` (0 = leaf hashes, else a multiple of 8).
@@ -358,19 +341,19 @@ class LogStore:
             row = conn.execute(
                 select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
             ).first()
-        return _checkpoint(row) if row is not None else None
+        return checkpoint_row(row) if row is not None else None
 
     def checkpoint_at(self, size: int) -> CheckpointRow | None:
         """The checkpoint for ``size``, if one was signed."""
         with self.engine.connect() as conn:
             row = conn.execute(select(checkpoints).where(checkpoints.c.size == size)).first()
-        return _checkpoint(row) if row is not None else None
+        return checkpoint_row(row) if row is not None else None
 
     def all_checkpoints(self) -> list[CheckpointRow]:
         """Every stored checkpoint, smallest size first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size))
-            return [_checkpoint(row) for row in rows]
+            return [checkpoint_row(row) for row in rows]
 
     def count_entries(self) -> int:
         """How many entry rows exist (should equal the head size)."""
@@ -414,14 +397,14 @@ class LogStore:
             connection.close()
         loads = orjson.loads
         if not shared_values:
-            return {_fast_key(key): loads(value) for key, value in rows}
+            return {decode_key_fast(key): loads(value) for key, value in rows}
         decoded: dict[str, Any] = {}
         table = {}
         for key, value in rows:
             found = decoded.get(value)
             if found is None:
                 found = decoded[value] = loads(value)
-            table[_fast_key(key)] = found
+            table[decode_key_fast(key)] = found
         return table
 
     def members_in_standing(self, status: str, role: str | None = None) -> set[str]:
@@ -455,7 +438,7 @@ class LogStore:
             cursor.close()
         finally:
             connection.close()
-        return {str(_fast_key(key)) for (key,) in keys}
+        return {str(decode_key_fast(key)) for (key,) in keys}
 
     def projection_raw(self) -> list[tuple[str, str, str]]:
         """Every projected row exactly as stored, sorted by (table, key) in code-point order.
@@ -481,55 +464,6 @@ class LogStore:
                 select(tree_hashes).order_by(tree_hashes.c.level, tree_hashes.c.idx)
             )
             return [(int(r.level), int(r.idx), bytes(r.hash)) for r in rows]
-
-
-def _sql(conn: Connection, statement: str) -> str:
-    """``statement`` with ``?`` placeholders turned into the driver's own style."""
-    if conn.dialect.paramstyle == "qmark":
-        return statement
-    return statement.replace("?", "%s")
-
-
-def encode_key(key: Hashable) -> str:
-    """A state key as stored: canonical JSON (tuples become arrays)."""
-    return orjson.dumps(key).decode()
-
-
-def decode_key(text: str) -> Hashable:
-    """The inverse of :func:`encode_key` (arrays become tuples)."""
-    value = orjson.loads(text)
-    return _freeze(value)
-
-
-def _fast_key(text: str) -> Hashable:
-    """:func:`decode_key` with a shortcut for the common plain-string key (a DID)."""
-    if text[0] == '"' and "\\" not in text:
-        return text[1:-1]
-    return decode_key(text)
-
-
-def _freeze(value: Any) -> Hashable:
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value  # type: ignore[no-any-return]
-
-
-def _entry(row: Any) -> EntryRow:
-    return EntryRow(
-        idx=int(row.idx),
-        leaf=bytes(row.leaf),
-        leaf_hash=bytes(row.leaf_hash),
-        type=row.type,
-        author=row.author,
-        seq=int(row.seq),
-        received=row.received,
-    )
-
-
-def _checkpoint(row: Any) -> CheckpointRow:
-    return CheckpointRow(
-        size=int(row.size), root=bytes(row.root), note=row.note, signed_at=row.signed_at
-    )
 
 
 def members_in_standing(url: str, status: str, role: str | None = None) -> str:

@@ -91,11 +91,5 @@ class MessageStore:
                     )
                 )
             ).rowcount
-        if self.engine.dialect.name == "sqlite":
-            self.store.close_writer()
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM private_messages")
+        self.store.scrub(private_messages)
         return int(deleted or 0)

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from commonweal.core.events import EventError, load_json
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import aid
-from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, receipt_json
 from commonweal.web.bounds import MAX_DISTANCE_KM, Id
 
 MAX_MESSAGE_BYTES = 80_000
@@ -73,13 +72,8 @@ def router(node: Node) -> APIRouter:
 
 
 async def _document(request: Request, members: set[str]) -> dict[str, object]:
-    raw = await read_limited(
-        request.headers.get("content-length"), request.stream(), MAX_MESSAGE_BYTES
-    )
-    try:
-        document = load_json(raw)
-    except EventError as error:
-        raise Rejected.from_error(error) from None
+    raw = await read_body(request, MAX_MESSAGE_BYTES)
+    document = json_body(raw)
     if not isinstance(document, dict) or set(document) != members:
         raise Rejected("invalid_request", f"the body is {{{', '.join(sorted(members))}}}")
     return document

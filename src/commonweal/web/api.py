@@ -46,6 +46,23 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
     }
 
 
+def json_body(raw: bytes) -> Any:
+    """A request body read as JSON the node's way (strict, I-JSON, no duplicate members);
+    a body that is not is refused with the reason."""
+    try:
+        return load_json(raw)
+    except EventError as error:
+        raise Rejected.from_error(error) from None
+
+
+def json_object(raw: bytes, *required: str) -> dict[str, Any]:
+    """A request body that must be a JSON object with the ``required`` members."""
+    value = json_body(raw)
+    if not isinstance(value, dict) or any(k not in value for k in required):
+        raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
+    return value
+
+
 async def submit_event(submitter: Submitter, raw: bytes, admit: Admit | None = None) -> Response:
     """``POST /v1/events``: one event; 201 with its receipt, 200 for a duplicate."""
     receipt = await submitter.submit(raw, admit)
@@ -54,10 +71,7 @@ async def submit_event(submitter: Submitter, raw: bytes, admit: Admit | None = N
 
 async def submit_events(submitter: Submitter, raw: bytes, admit: Admit | None = None) -> Response:
     """``POST /v1/events/batch``: ``{"events": [...]}``, all appended or none."""
-    try:
-        document = load_json(raw)
-    except EventError as error:
-        raise Rejected.from_error(error) from None
+    document = json_body(raw)
     if not isinstance(document, dict) or set(document) != {"events"}:
         raise Rejected("invalid_batch", 'a batch is {"events": [<event>, ...]}')
     events = document["events"]
@@ -119,16 +133,16 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
     # the OpenAPI document describes them and the app works without the edge.
     @api.post("/v1/events", status_code=201)
     async def submit(request: Request) -> Response:
-        return await submit_event(submitter, await _read_body(request, MAX_EVENT_BODY))
+        return await submit_event(submitter, await read_body(request, MAX_EVENT_BODY))
 
     @api.post("/v1/events/batch", status_code=201)
     async def submit_batch(request: Request) -> Response:
-        return await submit_events(submitter, await _read_body(request, MAX_BATCH_BYTES))
+        return await submit_events(submitter, await read_body(request, MAX_BATCH_BYTES))
 
     @api.post("/v1/events/check")
     async def check(request: Request) -> Response:
         """Would this unsigned event be accepted now? Nothing is written (node.dry_run)."""
-        asked = check_request(await _read_body(request, MAX_EVENT_BODY))
+        asked = check_request(await read_body(request, MAX_EVENT_BODY))
         verdict = await run_in_threadpool(
             node.check, asked["type"], asked["author"], asked["body"], at=asked.get("at")
         )
@@ -190,7 +204,7 @@ def _logged(logged: queries.LoggedEvent) -> dict[str, Any]:
     }
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     """The raw body, refusing more than ``limit`` bytes before reading it all."""
     return await read_limited(request.headers.get("content-length"), request.stream(), limit)
 

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from commonweal.core.events import EventError, load_json
 from commonweal.core.vc.contexts import OWN_CONTEXTS, PinnedContext, context_bytes
 from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
@@ -26,7 +25,7 @@ from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
-from commonweal.web.api import json_response, read_limited
+from commonweal.web.api import json_object, json_response, read_body
 
 MAX_BODY = 256 * 1024
 CONTEXT_CACHE = "public, max-age=31536000, immutable"
@@ -42,16 +41,14 @@ def router(
     tokens accepted now (asked on every issue request, so new tokens work at once);
     ``contexts``: the JSON-LD contexts served, by path (the capabilities declare them)."""
     api = APIRouter()
+    _published_routes(api, node, contexts)
+    _verifier_routes(api, node, issuer_tokens)
+    return api
 
-    async def body(request: Request, *required: str) -> dict[str, Any]:
-        raw = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        try:
-            document = load_json(raw)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-        if not isinstance(document, dict) or any(k not in document for k in required):
-            raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
-        return document
+
+def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedContext]) -> None:
+    """What the node publishes: members' credentials, its DID document, its JSON-LD
+    contexts (``contexts``, by path) and its status list."""
 
     @api.get("/v1/members/{did}/credentials")
     def member_credentials(did: str) -> Response:
@@ -83,9 +80,15 @@ def router(
     def status_list() -> Response:
         return json_response(credentials.status_list(node))
 
+
+def _verifier_routes(
+    api: APIRouter, node: Node, issuer_tokens: Callable[[], frozenset[str]]
+) -> None:
+    """The VC API's verifier and issuer."""
+
     @api.post("/credentials/verify")
     async def verify_credential(request: Request) -> Response:
-        document = await body(request, "verifiableCredential")
+        document = await _document(request, "verifiableCredential")
         options = _options(document)
         result = await run_in_threadpool(
             credentials.verify,
@@ -98,7 +101,9 @@ def router(
 
     @api.post("/presentations/verify")
     async def verify_presentation(request: Request) -> Response:
-        document = await body(request, "verifiablePresentation", "options")
+        document = json_object(
+            await read_body(request, MAX_BODY), "verifiablePresentation", "options"
+        )
         options = _options(document)
         challenge, domain = options.get("challenge"), options.get("domain")
         if not isinstance(challenge, str) or not isinstance(domain, str):
@@ -119,7 +124,7 @@ def router(
     @api.post("/credentials/issue", status_code=201)
     async def issue(request: Request) -> Response:
         _require_issuer(request, issuer_tokens())
-        document = await body(request, "credential")
+        document = await _document(request, "credential")
         try:
             check_credential(document["credential"], issued=False)
         except CredentialError as error:
@@ -141,7 +146,9 @@ def router(
             {"verifiableCredential": credentials.credential(node, owed, suite)}, 201
         )
 
-    return api
+
+async def _document(request: Request, *required: str) -> dict[str, Any]:
+    return json_object(await read_body(request, MAX_BODY), *required)
 
 
 def _options(document: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from commonweal.node.services.federation import (
 from commonweal.node.services.federation.auth import authenticate
 from commonweal.node.services.federation.service import Federation
 from commonweal.node.services.federation.sync import sync_once
-from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.api import json_object, json_response, read_body, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
@@ -76,9 +76,7 @@ class WitnessEdge:
             return
         request = StarletteRequest(scope, receive)
         try:
-            body = await read_limited(
-                request.headers.get("content-length"), request.stream(), MAX_BODY
-            )
+            body = await read_body(request, MAX_BODY)
         except Rejected as refused:
             await rejection(refused)(scope, receive, send)
             return
@@ -94,40 +92,49 @@ class WitnessEdge:
 def router(federation: Federation) -> APIRouter:
     """The federation routes of one node."""
     api = APIRouter()
+    _witness_routes(api, federation)
+    _operator_routes(api, federation)
+    _evidence_routes(api, federation)
+    _mirror_routes(api, federation)
+    _visitor_routes(api, federation)
+    _alliance_routes(api, federation)
+    return api
+
+
+async def signed(
+    federation: Federation,
+    request: Request,
+    action: str,
+    *,
+    operator: bool = False,
+    keep_nonce: bool = True,
+) -> tuple[PeerSignature, bytes]:
+    """The body of a request signed (RFC 9421) for ``action``, and its signature."""
+    body = await read_body(request, MAX_BODY)
+    signature = await run_in_threadpool(
+        authenticate,
+        federation,
+        method=request.method,
+        url=str(request.url),
+        headers=list(request.headers.items()),
+        body=body,
+        action=action,
+        operator=operator,
+        keep_nonce=keep_nonce,
+    )
+    return signature, body
+
+
+def _witness_routes(api: APIRouter, federation: Federation) -> None:
+    """The witness, and this node's checkpoints as its witnesses cosigned them."""
     node = federation.node
-
-    async def signed(
-        request: Request, action: str, *, operator: bool = False, keep_nonce: bool = True
-    ) -> tuple[PeerSignature, bytes]:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        signature = await run_in_threadpool(
-            authenticate,
-            federation,
-            method=request.method,
-            url=str(request.url),
-            headers=list(request.headers.items()),
-            body=body,
-            action=action,
-            operator=operator,
-            keep_nonce=keep_nonce,
-        )
-        return signature, body
-
-    def document(body: bytes, *required: str) -> dict[str, Any]:
-        try:
-            value = load_json(body)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-        if not isinstance(value, dict) or any(k not in value for k in required):
-            raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
-        return value
 
     # -- the witness (C2SP tlog-witness) -----------------------------------------------
 
     # Served by WitnessEdge ahead of the framework; declared here for the OpenAPI document.
     @api.post(WITNESS_PATH)
     async def add_checkpoint(request: Request) -> Response:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
+        body = await read_body(request, MAX_BODY)
         return await witness_response(federation, str(request.url), request.headers.items(), body)
 
     @api.get("/v1/federation/witnessed")
@@ -178,6 +185,11 @@ def router(federation: Federation) -> APIRouter:
             }
         )
 
+
+def _operator_routes(api: APIRouter, federation: Federation) -> None:
+    """Recognitions and peers, and the operator's signed requests."""
+    node = federation.node
+
     # -- recognitions, peers, the operator's requests ------------------------------------
 
     @api.get("/v1/federation")
@@ -207,15 +219,15 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/peers", status_code=201)
     async def add_peer(request: Request) -> Response:
-        _keyid, body = await signed(request, "peer.add", operator=True)
-        url = document(body, "url")["url"]
+        _keyid, body = await signed(federation, request, "peer.add", operator=True)
+        url = json_object(body, "url")["url"]
         identity = await run_in_threadpool(peers.add, federation, str(url))
         return json_response(identity, 201)
 
     @api.post("/v1/federation/recognitions", status_code=201)
     async def recognize(request: Request) -> Response:
-        _keyid, body = await signed(request, "recognize", operator=True)
-        request_document = document(body, "url")
+        _keyid, body = await signed(federation, request, "recognize", operator=True)
+        request_document = json_object(body, "url")
         receipt = await run_in_threadpool(
             peers.recognize, federation, str(request_document["url"]), request_document.get("terms")
         )
@@ -223,8 +235,8 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/withdrawals", status_code=201)
     async def withdraw(request: Request) -> Response:
-        _keyid, body = await signed(request, "withdraw", operator=True)
-        request_document = document(body, "node")
+        _keyid, body = await signed(federation, request, "withdraw", operator=True)
+        request_document = json_object(body, "node")
         receipt = await run_in_threadpool(
             peers.withdraw,
             federation,
@@ -235,7 +247,7 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/sync")
     async def sync(request: Request) -> Response:
-        await signed(request, "sync", operator=True)
+        await signed(federation, request, "sync", operator=True)
         return json_response(await run_in_threadpool(sync_once, federation))
 
     # -- the operator's own requests about the log --------------------------------------
@@ -244,7 +256,7 @@ def router(federation: Federation) -> APIRouter:
     async def sign_checkpoint(request: Request) -> Response:
         """Sign a checkpoint now: the operator only (``commonweal log checkpoint --node``),
         a request signed with this node's own key. Anyone else waits for the next one."""
-        await signed(request, "checkpoint", operator=True)
+        await signed(federation, request, "checkpoint", operator=True)
         row = await run_in_threadpool(node.checkpoint)
         return json_response({"size": row.size, "signed_at": row.signed_at, "note": row.note}, 201)
 
@@ -253,6 +265,9 @@ def router(federation: Federation) -> APIRouter:
         rows = federation.store.refusals()
         return json_response({"refusals": [row.__dict__ for row in rows]})
 
+
+def _evidence_routes(api: APIRouter, federation: Federation) -> None:
+    """Fork evidence, kept and received."""
     # -- fork evidence -------------------------------------------------------------------
 
     @api.get("/v1/federation/evidence")
@@ -261,7 +276,7 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/evidence")
     async def receive_evidence(request: Request) -> Response:
-        signature, body = await signed(request, "evidence")
+        signature, body = await signed(federation, request, "evidence")
         keyid = signature.keyid
         try:
             found = ForkEvidence.from_json(load_json(body))
@@ -273,6 +288,9 @@ def router(federation: Federation) -> APIRouter:
             raise Rejected("invalid_evidence", "the evidence does not prove a fork of a known log")
         return json_response({"origin": found.origin, "new": outcome == evidence.NEW})
 
+
+def _mirror_routes(api: APIRouter, federation: Federation) -> None:
+    """The mirrors this node keeps, served in the tlog-tiles layout."""
     # -- mirrors -------------------------------------------------------------------------
 
     @api.get("/v1/federation/mirrors")
@@ -313,6 +331,11 @@ def router(federation: Federation) -> APIRouter:
             raise Rejected("not_found", f"the mirror holds {row.size} entries")
         return Response(data, media_type="application/octet-stream")
 
+
+def _visitor_routes(api: APIRouter, federation: Federation) -> None:
+    """Visitors from recognised nodes, and members moving here from one."""
+    node = federation.node
+
     # -- visitors ------------------------------------------------------------------------
 
     @api.get("/v1/federation/challenge")
@@ -321,8 +344,8 @@ def router(federation: Federation) -> APIRouter:
 
     @api.post("/v1/federation/visitors", status_code=201)
     async def visit(request: Request) -> Response:
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        presentation = document(body, "presentation")["presentation"]
+        body = await read_body(request, MAX_BODY)
+        presentation = json_object(body, "presentation")["presentation"]
         receipt = await run_in_threadpool(visitors.admit, federation, presentation)
         return json_response(receipt_json(receipt), 201)
 
@@ -335,11 +358,16 @@ def router(federation: Federation) -> APIRouter:
     @api.post("/v1/members/moves", status_code=201)
     async def move_here(request: Request) -> Response:
         """Admit a member who moved here: ``{"from": old node DID, "index": departure}``."""
-        body = await read_limited(request.headers.get("content-length"), request.stream(), MAX_BODY)
-        receipt = await run_in_threadpool(moves.admit, federation, document(body, "from", "index"))
+        body = await read_body(request, MAX_BODY)
+        receipt = await run_in_threadpool(
+            moves.admit, federation, json_object(body, "from", "index")
+        )
         return json_response(receipt_json(receipt), 201)
 
-    # -- alliances -----------------------------------------------------------------------
+
+def _alliance_routes(api: APIRouter, federation: Federation) -> None:
+    """An alliance's votes and precincts, and the nullifiers that count each person once."""
+    node = federation.node
 
     @api.get("/v1/federation/alliance")
     def alliance_view() -> Response:
@@ -357,8 +385,8 @@ def router(federation: Federation) -> APIRouter:
     @api.post("/v1/federation/votes/{vote_id}/nullifiers")
     async def nullifiers_for(vote_id: Id, request: Request) -> Response:
         """A member node's blinded elements, evaluated under the vote's OPRF key."""
-        signature, body = await signed(request, "nullifiers")
-        blinded = document(body, "blinded")["blinded"]
+        signature, body = await signed(federation, request, "nullifiers")
+        blinded = json_object(body, "blinded")["blinded"]
         evaluated = await run_in_threadpool(
             nullifiers.evaluate_for, node, signature.keyid, vote_id, blinded
         )
@@ -367,8 +395,8 @@ def router(federation: Federation) -> APIRouter:
     @api.post("/v1/federation/census/nullifiers")
     async def census_nullifiers(request: Request) -> Response:
         """A member node's blinded members, evaluated under a census epoch's OPRF key."""
-        signature, body = await signed(request, "nullifiers")
-        asked = document(body, "epoch", "blinded")
+        signature, body = await signed(federation, request, "nullifiers")
+        asked = json_object(body, "epoch", "blinded")
         evaluated = await run_in_threadpool(
             nullifiers.evaluate_census, node, signature.keyid, asked["epoch"], asked["blinded"]
         )
@@ -381,5 +409,3 @@ def router(federation: Federation) -> APIRouter:
     @api.get("/v1/federation/precincts/{precinct_id}")
     def precinct(precinct_id: Id) -> Response:
         return json_response(alliance.precinct_view(node, precinct_id))
-
-    return api

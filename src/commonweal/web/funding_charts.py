@@ -18,8 +18,7 @@ from commonweal.core.rfc3339 import parse_utc
 from commonweal.node.read_models.amounts import minutes, money
 from commonweal.web.rendering import TEMPLATES
 
-INK, ACCENT, GOOD, BAD, LINE, MUTED = (
-    "#1d2327",
+ACCENT, GOOD, BAD, LINE, MUTED = (
     "#1a5680",
     "#1f6b3a",
     "#9c2f2f",

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from commonweal.core.events import EventError, load_json
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import membership
-from commonweal.web.api import json_response, read_limited, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, receipt_json
 
 MAX_APPLICATION_BYTES = 80_000
 
@@ -26,13 +25,8 @@ def router(node: Node) -> APIRouter:
     @api.post("/membership/applications", status_code=201)
     async def apply(request: Request) -> Response:
         """``{"event": <signed application>, "profile": {...}, "salt": "…"}``."""
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_APPLICATION_BYTES
-        )
-        try:
-            document = load_json(raw)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
+        raw = await read_body(request, MAX_APPLICATION_BYTES)
+        document = json_body(raw)
         if not isinstance(document, dict) or set(document) != {"event", "profile", "salt"}:
             raise Rejected("invalid_request", 'an application is {"event", "profile", "salt"}')
         limiter = getattr(request.app.state, "rate_limiter", None)

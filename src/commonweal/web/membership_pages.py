@@ -18,7 +18,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
 from commonweal.node.services import credentials, membership
-from commonweal.web.api import read_limited
+from commonweal.web.api import read_body
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.qr import qr_svg
 from commonweal.web.rendering import page_router, render, signed_in, viewer
@@ -31,6 +31,14 @@ STEWARD_PERMISSIONS = ("membership.admit", "membership.roles", "node.profile")
 def router(node: Node) -> APIRouter:
     """Member pages over ``node``."""
     pages = page_router()
+    _people_pages(pages, node)
+    _credential_pages(pages, node)
+    _steward_pages(pages, node)
+    return pages
+
+
+def _people_pages(pages: APIRouter, node: Node) -> None:
+    """Your key, joining, the directory, a member's page and your own."""
 
     @pages.get("/key", response_class=HTMLResponse)
     def key(request: Request) -> HTMLResponse:
@@ -83,6 +91,15 @@ def router(node: Node) -> APIRouter:
             me=me,
         )
 
+    @pages.get("/me", response_class=HTMLResponse)
+    def me_page(request: Request) -> Response:
+        me = signed_in(request, node, "see your own page")
+        return member(request, me["did"])
+
+
+def _credential_pages(pages: APIRouter, node: Node) -> None:
+    """Credentials held, as files and QR codes, and the verifier."""
+
     @pages.get("/members/{did}/credentials/{number}.json")
     def credential_file(did: str, number: Id) -> Response:
         held = standing.held_credential(node, did, number)
@@ -104,16 +121,11 @@ def router(node: Node) -> APIRouter:
     @pages.post("/qr.svg")
     async def any_qr(request: Request) -> Response:
         """A QR code of the posted text: for presentations made in the browser."""
-        raw = await read_limited(request.headers.get("content-length"), request.stream(), 4096)
+        raw = await read_body(request, 4096)
         svg = qr_svg(raw.decode("utf-8", "replace"), "QR code")
         if svg is None:
             raise Rejected("invalid_request", "that is too long for a QR code")
         return Response(svg, media_type="image/svg+xml")
-
-    @pages.get("/me", response_class=HTMLResponse)
-    def me_page(request: Request) -> Response:
-        me = signed_in(request, node, "see your own page")
-        return member(request, me["did"])
 
     @pages.get("/me/credentials", response_class=HTMLResponse)
     def my_credentials(request: Request) -> HTMLResponse:
@@ -140,9 +152,7 @@ def router(node: Node) -> APIRouter:
 
     @pages.post("/verify", response_class=HTMLResponse)
     async def verify(request: Request) -> HTMLResponse:
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_VERIFY_BYTES
-        )
+        raw = await read_body(request, MAX_VERIFY_BYTES)
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
         text = form.get("document", "")
         checked, problem = _check(node, text, form)
@@ -153,6 +163,10 @@ def router(node: Node) -> APIRouter:
             {"text": text, "verdict": checked, "problem": problem, "form": form},
             status=200 if problem is None else 400,
         )
+
+
+def _steward_pages(pages: APIRouter, node: Node) -> None:
+    """The steward console."""
 
     @pages.get("/steward", response_class=HTMLResponse)
     def steward(request: Request) -> HTMLResponse:
@@ -178,8 +192,6 @@ def router(node: Node) -> APIRouter:
             },
             me=me,
         )
-
-    return pages
 
 
 def _check(node: Node, text: str, form: dict[str, str]) -> tuple[Any, str | None]:

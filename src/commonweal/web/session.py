@@ -35,12 +35,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from commonweal.core.events import EventError, load_json
 from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
-from commonweal.web.api import json_response, read_limited
+from commonweal.web.api import json_body, json_response, read_body
 
 COOKIE = "cw_session"
 SESSION_SECONDS = 12 * 3600
@@ -169,13 +168,8 @@ def router(sessions: Sessions) -> APIRouter:
     @api.post("")
     async def sign_in(request: Request) -> Response:
         _same_origin(request)
-        raw = await read_limited(
-            request.headers.get("content-length"), request.stream(), MAX_SIGN_IN_BYTES
-        )
-        try:
-            document = load_json(raw)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
+        raw = await read_body(request, MAX_SIGN_IN_BYTES)
+        document = json_body(raw)
         session = await run_in_threadpool(sessions.sign_in, document, _host(request))
         response = json_response({"did": session.did, "expires": session.expires})
         _set_cookie(response, request, sessions.cookie_value(session), SESSION_SECONDS)

@@ -97,9 +97,6 @@ OWN_CONTEXTS = {
 
 LEGACY_ORIGIN = "https://commonweal.invalid"
 """Where credentials named Commonweal's contexts before nodes served them."""
-VOCAB = "https://commonweal.invalid/vocab#"
-"""The vocabulary's namespace: term IRIs are names, never fetched, so they stay as they
-were (a reserved .invalid name no one else can own), and every credential means the same."""
 
 
 def own_context_url(public_url: str, path: str) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import Conflict, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
 
 POSTS = "aid.posts"
@@ -54,10 +54,7 @@ CATEGORIES = (
 
 def post(state: State, post_id: int) -> dict[str, Any]:
     """The post ``post_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(POSTS, post_id)
-    if record is None:
-        raise NotFound(f"there is no aid post {post_id}", code="not_found")
-    return record
+    return existing(state, POSTS, post_id, "aid post")
 
 
 def expired(record: dict[str, Any], now: str) -> bool:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import NotFound
 from commonweal.domain.funding.assurance import Terms
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later
 
 CAMPAIGNS = "campaigns.campaigns"
@@ -44,10 +43,7 @@ def pledges_table(campaign_id: int) -> str:
 
 def campaign(state: State, campaign_id: int) -> dict[str, Any]:
     """The campaign ``campaign_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(CAMPAIGNS, campaign_id)
-    if record is None:
-        raise NotFound(f"there is no campaign {campaign_id}", code="not_found")
-    return record
+    return existing(state, CAMPAIGNS, campaign_id, "campaign")
 
 
 def terms(record: dict[str, Any]) -> Terms:

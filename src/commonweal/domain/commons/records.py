@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import NotPermitted
+from commonweal.domain.fields import record_id
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment
 
 RESOURCES = "commons.resources"
@@ -45,12 +46,8 @@ CONDITIONS = ("good", "worn", "damaged", "out_of_service")
 OUT_OF_SERVICE = "out_of_service"
 
 
-def parse_ref(body: Mapping[str, Any], name: str) -> int:
-    """A body member that must be an id (a log index)."""
-    value = body.get(name)
-    if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
-    return value
+parse_ref = record_id
+"""A body member that must be an id (a log index)."""
 
 
 def seconds_between(start: str, end: str) -> int:
@@ -60,26 +57,17 @@ def seconds_between(start: str, end: str) -> int:
 
 def resource(state: State, resource_id: int) -> dict[str, Any]:
     """The resource ``resource_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(RESOURCES, resource_id)
-    if record is None:
-        raise NotFound(f"there is no shared resource {resource_id}", code="not_found")
-    return record
+    return existing(state, RESOURCES, resource_id, "shared resource")
 
 
 def booking(state: State, booking_id: int) -> dict[str, Any]:
     """The booking ``booking_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(BOOKINGS, booking_id)
-    if record is None:
-        raise NotFound(f"there is no booking {booking_id}", code="not_found")
-    return record
+    return existing(state, BOOKINGS, booking_id, "booking")
 
 
 def sanction(state: State, sanction_id: int) -> dict[str, Any]:
     """The sanction ``sanction_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(SANCTIONS, sanction_id)
-    if record is None:
-        raise NotFound(f"there is no sanction {sanction_id}", code="not_found")
-    return record
+    return existing(state, SANCTIONS, sanction_id, "sanction")
 
 
 def is_steward(record: Mapping[str, Any], did: str) -> bool:

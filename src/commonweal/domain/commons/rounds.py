@@ -35,11 +35,11 @@ from commonweal.domain.commons.records import (
     resource,
 )
 from commonweal.domain.commons.rules import BY_ROUND
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.membership.records import did_member
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
 
 OPENED = "commons.round.opened"
@@ -221,7 +221,4 @@ def due(state: State, now: str) -> list[int]:
 
 def round_of(state: State, round_id: int) -> dict[str, Any]:
     """The round ``round_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(ROUNDS, round_id)
-    if record is None:
-        raise NotFound(f"there is no allocation round {round_id}", code="not_found")
-    return record
+    return existing(state, ROUNDS, round_id, "allocation round")

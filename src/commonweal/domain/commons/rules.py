@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
-from commonweal.domain.fields import only
+from commonweal.domain.fields import integer_in, only
 
 ALLOCATIONS = ("open", "first_come", "rotation", "lottery")
 """``open``: used without booking. ``first_come``: booked directly, first come first
@@ -64,7 +64,7 @@ def parse_rules(value: Any) -> dict[str, Any]:
         "monitors": _dids(value.get("monitors", []), "rules.monitors", minimum=0),
         "access": _access(value.get("access", "members")),
         "allocation": allocation,
-        "units": _integer(value.get("units", 1), "rules.units", 1, 1000),
+        "units": integer_in(value.get("units", 1), "rules.units", 1, 1000),
         "limits": _limits(value.get("limits", {})),
         "deposit": _deposit(value.get("deposit")),
         "sanctions": _sanctions(value.get("sanctions", {})),
@@ -97,9 +97,9 @@ def _limits(value: Any) -> dict[str, int]:
     only(value, set(DEFAULT_LIMITS), where="rules.limits")
     merged = {**DEFAULT_LIMITS, **value}
     return {
-        "max_hours": _integer(merged["max_hours"], "rules.limits.max_hours", 1, 366 * 24),
-        "max_active": _integer(merged["max_active"], "rules.limits.max_active", 1, 100),
-        "advance_days": _integer(merged["advance_days"], "rules.limits.advance_days", 0, 730),
+        "max_hours": integer_in(merged["max_hours"], "rules.limits.max_hours", 1, 366 * 24),
+        "max_active": integer_in(merged["max_active"], "rules.limits.max_active", 1, 100),
+        "advance_days": integer_in(merged["advance_days"], "rules.limits.advance_days", 0, 730),
     }
 
 
@@ -111,7 +111,7 @@ def _deposit(value: Any) -> dict[str, Any] | None:
     unit = value["unit"]
     if not isinstance(unit, str) or not _UNIT.match(unit):
         raise InvalidBody("rules.deposit.unit must be a short unit name such as EUR or hours")
-    return {"amount": _integer(value["amount"], "rules.deposit.amount", 1, 10**12), "unit": unit}
+    return {"amount": integer_in(value["amount"], "rules.deposit.amount", 1, 10**12), "unit": unit}
 
 
 def _sanctions(value: Any) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def _sanctions(value: Any) -> dict[str, Any]:
         raise InvalidBody("rules.sanctions.ladder must be a list of 1 to 10 steps")
     return {
         "ladder": [_step(step, n) for n, step in enumerate(ladder)],
-        "memory_days": _integer(
+        "memory_days": integer_in(
             value.get("memory_days", 365), "rules.sanctions.memory_days", 1, 3650
         ),
     }
@@ -136,7 +136,7 @@ def _step(value: Any, n: int) -> dict[str, Any]:
         raise InvalidBody(f"{where}.kind must be one of {', '.join(SANCTION_KINDS)}")
     if kind == "suspension":
         only(value, {"kind", "days"}, where=where)
-        return {"kind": kind, "days": _integer(value.get("days"), f"{where}.days", 1, 366)}
+        return {"kind": kind, "days": integer_in(value.get("days"), f"{where}.days", 1, 366)}
     only(value, {"kind"}, where=where)
     return {"kind": kind}
 
@@ -148,10 +148,4 @@ def _appeals(value: Any) -> dict[str, Any]:
     by = value.get("by", "stewards")
     if by not in APPEAL_DECIDERS:
         raise InvalidBody(f"rules.appeals.by must be one of {', '.join(APPEAL_DECIDERS)}")
-    return {"by": by, "days": _integer(value.get("days", 14), "rules.appeals.days", 1, 365)}
-
-
-def _integer(value: Any, where: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
-    return value
+    return {"by": by, "days": integer_in(value.get("days", 14), "rules.appeals.days", 1, 365)}

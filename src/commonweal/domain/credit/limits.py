@@ -107,7 +107,8 @@ def limits_for(state: State, unit: str, did: str) -> Limits:
     if own is not None:
         return _pair(own)
     record = member(state, did)
-    held = [limits["roles"][r] for r in (record or {}).get("roles", []) if r in limits["roles"]]
+    roles = record.get("roles", []) if record is not None else []
+    held = [limits["roles"][r] for r in roles if r in limits["roles"]]
     if not held:
         return _pair(limits["default"])
     ceilings = [h["max"] for h in held]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.errors import NotFound
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 
 OBLIGATIONS = "credit.obligations"
 """obligation id (log index) → debtor, creditor, unit, amount, what is still open, and how
@@ -18,10 +17,7 @@ OPEN, CLOSED = "open", "closed"
 
 def obligation(state: State, obligation_id: int) -> dict[str, Any]:
     """The obligation ``obligation_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(OBLIGATIONS, obligation_id)
-    if record is None:
-        raise NotFound(f"there is no obligation {obligation_id}", code="not_found")
-    return record
+    return existing(state, OBLIGATIONS, obligation_id, "obligation")
 
 
 def open_obligations(state: State, unit: str) -> list[dict[str, Any]]:

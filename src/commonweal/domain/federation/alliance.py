@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.calls import (
     ballot_options,
     canonical,
@@ -57,7 +57,7 @@ from commonweal.domain.membership.records import (
     require_permission,
 )
 from commonweal.domain.registry import Context, EventType
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later, reached
 
 NETWORK_VOTES = "federation.network_votes"
@@ -284,10 +284,7 @@ def due(state: State, now: str) -> list[int]:
 
 def network_vote(state: State, vote_id: int) -> dict[str, Any]:
     """The network vote ``vote_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(NETWORK_VOTES, vote_id)
-    if record is None:
-        raise NotFound(f"there is no network vote {vote_id}", code="not_found")
-    return record
+    return existing(state, NETWORK_VOTES, vote_id, "network vote")
 
 
 # -- the result ------------------------------------------------------------------------

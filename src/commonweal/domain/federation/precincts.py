@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.calls import ballot_options, canonical, parse_call, subtotal_of
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only
@@ -23,7 +23,7 @@ from commonweal.domain.governance.ballots import check_ballot
 from commonweal.domain.governance.records import parse_id
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active_member
 from commonweal.domain.registry import Context, EventType
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment, reached
 
 PRECINCTS = "federation.precincts"
@@ -194,10 +194,7 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
 
 def precinct(state: State, precinct_id: int) -> dict[str, Any]:
     """The precinct ``precinct_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(PRECINCTS, precinct_id)
-    if record is None:
-        raise NotFound(f"there is no precinct {precinct_id}", code="not_found")
-    return record
+    return existing(state, PRECINCTS, precinct_id, "precinct")
 
 
 def due(state: State, now: str) -> list[int]:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from commonweal.domain.errors import NotFound
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment
 
 ROUNDS = "funding.rounds"
@@ -49,22 +48,22 @@ def stake_key(pool_id: int, did: str) -> str:
 
 def funding_round(state: State, round_id: int) -> dict[str, Any]:
     """The round ``round_id``, or ``not_found``."""
-    return _get(state, ROUNDS, round_id, "funding round")
+    return existing(state, ROUNDS, round_id, "funding round")
 
 
 def project(state: State, project_id: int) -> dict[str, Any]:
     """The project ``project_id``, or ``not_found``."""
-    return _get(state, PROJECTS, project_id, "project")
+    return existing(state, PROJECTS, project_id, "project")
 
 
 def pool(state: State, pool_id: int) -> dict[str, Any]:
     """The conviction pool ``pool_id``, or ``not_found``."""
-    return _get(state, POOLS, pool_id, "conviction pool")
+    return existing(state, POOLS, pool_id, "conviction pool")
 
 
 def proposal(state: State, proposal_id: int) -> dict[str, Any]:
     """The pool proposal ``proposal_id``, or ``not_found``."""
-    return _get(state, PROPOSALS, proposal_id, "pool proposal")
+    return existing(state, PROPOSALS, proposal_id, "pool proposal")
 
 
 def aggregated(state: State, round_record: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -81,10 +80,3 @@ def periods_between(start: str, end: str, period_seconds: int) -> int:
     elapsed: timedelta = moment(end) - moment(start)
     micros = (elapsed.days * 86400 + elapsed.seconds) * 10**6 + elapsed.microseconds
     return max(micros, 0) // (period_seconds * 10**6)
-
-
-def _get(state: State, table: str, key: int, what: str) -> dict[str, Any]:
-    record: dict[str, Any] | None = state.get(table, key)
-    if record is None:
-        raise NotFound(f"there is no {what} {key}", code="not_found")
-    return record

@@ -13,11 +13,12 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.federation.standing import ATTEND
+from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import require_active_member, require_member_or_visitor
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 
 GATHERINGS = "gatherings.gatherings"
 """gathering id → kind, title, times, capacity, organisers, counts, the waitlist."""
@@ -38,18 +39,12 @@ ORGANISER_GRACE = 7 * DAY
 
 def parse_ref(body: Mapping[str, Any]) -> int:
     """``body["gathering"]``: a gathering's id (a log index)."""
-    value = body.get("gathering")
-    if type(value) is not int or value < 0:
-        raise InvalidBody("gathering must be the id (a log index) of a gathering")
-    return value
+    return record_id(body, "gathering")
 
 
 def gathering(state: State, gathering_id: int) -> dict[str, Any]:
     """The gathering ``gathering_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(GATHERINGS, gathering_id)
-    if record is None:
-        raise NotFound(f"there is no gathering {gathering_id}", code="not_found")
-    return record
+    return existing(state, GATHERINGS, gathering_id, "gathering")
 
 
 def key(gathering_id: int, did: str) -> str:

@@ -31,11 +31,13 @@ from commonweal.domain.governance.records import (
     STATUS_QUO,
     VOTING,
     ballots_table,
+    deadline_of,
     live_alternatives,
     parse_id,
     proposal,
     require_in_group,
     require_phase,
+    rules_of,
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -59,7 +61,7 @@ def parse_cast(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
 
 def options_of(state: State, record: Mapping[str, Any]) -> list[str]:
     """The options a ballot on ``record`` may name: live alternatives, and the status quo."""
-    options = [str(a) for a in live_alternatives(state, dict(record))]
+    options = [str(a) for a in live_alternatives(state, record)]
     rules = record["rules"]
     if rules["method"] in PAIRWISE_METHODS and rules["options"].get("status_quo"):
         options.append(STATUS_QUO)
@@ -86,12 +88,12 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
     proposal_id, ballot = cast
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="vote")
-    if reached(ctx.received, record["voting_until"]):
+    if reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
             f"voting on proposal {proposal_id} ended at {record['voting_until']}",
             code="voting_closed",
         )
-    rules = record["rules"]
+    rules = rules_of(record)
     require_in_group(state, ctx.author, rules["electorate"], "vote on this proposal")
     normal = check_ballot(rules["method"], rules["options"], ballot, options_of(state, record))
     state.put(ballots_table(proposal_id), ctx.author, normal)
@@ -101,7 +103,7 @@ def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
     """A voter takes back their ballot before the close (their delegation applies again)."""
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="withdraw a ballot")
-    if reached(ctx.received, record["voting_until"]):
+    if reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(f"voting on proposal {proposal_id} has ended", code="voting_closed")
     if state.get(ballots_table(proposal_id), ctx.author) is None:
         raise Conflict("you have no ballot on this proposal", code="no_ballot")

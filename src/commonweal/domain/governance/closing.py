@@ -25,10 +25,12 @@ from commonweal.domain.governance.records import (
     PROPOSALS,
     VOTING,
     alternative,
+    deadline_of,
     live_alternatives,
     parse_id,
     proposal,
     require_phase,
+    rules_of,
 )
 from commonweal.domain.governance.tally import count
 from commonweal.domain.registry import Context
@@ -70,14 +72,14 @@ def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
     _require_node(ctx)
     record = proposal(state, proposal_id)
     require_phase(record, DISCUSSION, doing="open voting")
-    if not reached(ctx.received, record["discussion_until"]):
+    if not reached(ctx.received, deadline_of(record, "discussion_until")):
         raise Conflict(
             f"discussion of proposal {proposal_id} lasts until {record['discussion_until']}",
             code="too_early",
         )
     if not live_alternatives(state, record):
         raise Conflict("every alternative was withdrawn", code="no_alternatives")
-    until = later(ctx.received, record["rules"]["voting_seconds"])
+    until = later(ctx.received, rules_of(record)["voting_seconds"])
     state.put(
         PROPOSALS,
         proposal_id,
@@ -91,7 +93,7 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     proposal_id, claimed = close
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="close the vote")
-    if not reached(ctx.received, record["voting_until"]):
+    if not reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
             f"voting on proposal {proposal_id} lasts until {record['voting_until']}",
             code="too_early",

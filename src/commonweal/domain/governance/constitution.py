@@ -21,7 +21,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import only, optional_text
+from commonweal.domain.fields import integer_in, only, optional_text
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
@@ -378,13 +378,13 @@ def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
     options = {key: value.get(key, default) for key, default in allowed.items()}
     options |= {key: value[key] for key in sorted(stated_only) if key in value}
     if "max_score" in options:
-        _integer(options["max_score"], f"{where}.max_score", 1, 10)
+        integer_in(options["max_score"], f"{where}.max_score", 1, 10)
     if "credits" in options:
-        _integer(options["credits"], f"{where}.credits", 1, 1_000_000)
+        integer_in(options["credits"], f"{where}.credits", 1, 1_000_000)
     if "seats" in options:
-        _integer(options["seats"], f"{where}.seats", 1, 100)
+        integer_in(options["seats"], f"{where}.seats", 1, 100)
     if "blocking_minority" in options:
-        _integer(options["blocking_minority"], f"{where}.blocking_minority", 0, 1000)
+        integer_in(options["blocking_minority"], f"{where}.blocking_minority", 0, 1000)
     for flag in ("allow_negative", "status_quo", NO_REVERSE_BEAT_PATH):
         if flag in options and not isinstance(options[flag], bool):
             raise InvalidBody(f"{where}.{flag} must be true or false")
@@ -428,13 +428,7 @@ def _who(value: Any, where: str) -> Any:
 
 
 def _seconds(value: Any, where: str, *, minimum: int = 0) -> int:
-    return _integer(value, f"{where}_seconds", minimum, MAX_SECONDS)
-
-
-def _integer(value: Any, where: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
-    return value
+    return integer_in(value, f"{where}_seconds", minimum, MAX_SECONDS)
 
 
 def _quorum(value: Any, where: str) -> str:

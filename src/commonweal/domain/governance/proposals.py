@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
 from commonweal.domain.governance.constitution import (
@@ -40,6 +40,7 @@ from commonweal.domain.governance.records import (
     require_author,
     require_in_group,
     require_phase,
+    rules_of,
 )
 from commonweal.domain.membership.records import (
     permissions_of,
@@ -47,7 +48,7 @@ from commonweal.domain.membership.records import (
     require_member_or_visitor,
 )
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later
 
 MAX_TITLE = 200
@@ -288,7 +289,7 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
     """
     record = proposal(state, new.proposal)
     require_phase(record, DISCUSSION, doing="add an alternative")
-    rules = record["rules"]
+    rules = rules_of(record)
     if rules["method"] in SINGLE_OPTION_METHODS:
         raise NotPermitted(
             f"a {rules['method']} vote decides one alternative; propose amendments instead",
@@ -410,9 +411,7 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
 
 
 def _open_amendment(state: State, ctx: Context, amendment_id: int, doing: str) -> dict[str, Any]:
-    amendment: dict[str, Any] | None = state.get(AMENDMENTS, amendment_id)
-    if amendment is None:
-        raise NotFound(f"there is no amendment {amendment_id}", code="not_found")
+    amendment: dict[str, Any] = existing(state, AMENDMENTS, amendment_id, "amendment")
     require_author(alternative(state, amendment["alternative"]), ctx, doing)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":

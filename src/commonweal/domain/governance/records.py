@@ -8,12 +8,14 @@ Ballots name options as strings: an alternative's id (``"43"``) or ``"status_quo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict, cast
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, NotPermitted
+from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
@@ -41,33 +43,53 @@ DRAFT, DISCUSSION, VOTING, CLOSED, CANCELLED = (
 OPEN_PHASES = (DRAFT, DISCUSSION, VOTING)
 
 
+class ProposalRow(TypedDict):
+    """A row of :data:`PROPOSALS`, as drafted and then moved through its phases."""
+
+    id: int
+    kind: str
+    topic: str
+    title: str
+    author: str
+    phase: str
+    """``draft``, ``discussion``, ``voting``, ``closed`` or ``cancelled``."""
+    drafted_at: str
+    rules: dict[str, Any] | None
+    """The kind's rules in force when it was submitted (None while a draft)."""
+    alternatives: list[int]
+    discussion_from: str | None
+    discussion_until: str | None
+    voting_from: str | None
+    voting_until: str | None
+    closed_at: str | None
+    cancelled: dict[str, Any] | None
+    outcome: dict[str, Any] | None
+    """The tally and the decision, once closed."""
+    executions: list[dict[str, Any]]
+    """The actions of the winning alternative: each ``pending``, ``done`` or ``failed``."""
+
+
 def ballots_table(proposal_id: int) -> str:
     """The state table holding one proposal's ballots."""
     return f"{BALLOTS_PREFIX}{proposal_id}"
 
 
-def proposal(state: State, proposal_id: int) -> dict[str, Any]:
+def proposal(state: State, proposal_id: int) -> ProposalRow:
     """The proposal ``proposal_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(PROPOSALS, proposal_id)
-    if record is None:
-        raise NotFound(f"there is no proposal {proposal_id}", code="not_found")
-    return record
+    return cast(ProposalRow, existing(state, PROPOSALS, proposal_id, "proposal"))
 
 
 def alternative(state: State, alternative_id: int) -> dict[str, Any]:
     """The alternative ``alternative_id``, or ``not_found``."""
-    record: dict[str, Any] | None = state.get(ALTERNATIVES, alternative_id)
-    if record is None:
-        raise NotFound(f"there is no alternative {alternative_id}", code="not_found")
-    return record
+    return existing(state, ALTERNATIVES, alternative_id, "alternative")
 
 
-def live_alternatives(state: State, record: dict[str, Any]) -> list[int]:
+def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
     """The ids of a proposal's alternatives that were not withdrawn, oldest first."""
     return [a for a in record["alternatives"] if not state.get(ALTERNATIVES, a)["withdrawn"]]
 
 
-def require_phase(record: dict[str, Any], *phases: str, doing: str) -> None:
+def require_phase(record: Mapping[str, Any], *phases: str, doing: str) -> None:
     """The proposal is in one of ``phases``, or ``wrong_phase`` says where it is."""
     if record["phase"] not in phases:
         raise Conflict(
@@ -77,7 +99,23 @@ def require_phase(record: dict[str, Any], *phases: str, doing: str) -> None:
         )
 
 
-def require_author(record: dict[str, Any], ctx: Context, doing: str) -> None:
+def rules_of(record: ProposalRow) -> dict[str, Any]:
+    """The rules a submitted proposal is decided under (fixed when it was submitted)."""
+    rules = record["rules"]
+    if rules is None:
+        raise Conflict(f"proposal {record['id']} is still a draft", code="wrong_phase")
+    return rules
+
+
+def deadline_of(record: ProposalRow, name: Literal["discussion_until", "voting_until"]) -> str:
+    """When the proposal's discussion or vote ends (set when that phase opened)."""
+    until = record[name]
+    if until is None:
+        raise Conflict(f"proposal {record['id']} has no {name} yet", code="wrong_phase")
+    return until
+
+
+def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
     """Only the author of a proposal or alternative may do this."""
     if record["author"] != ctx.author:
         raise NotPermitted(f"only its author may {doing}", code="not_author")
@@ -107,9 +145,5 @@ def require_in_group(state: State, did: str, who: Any, doing: str) -> None:
         raise NotPermitted(f"only holders of the {who['role']} role may {doing}", code="forbidden")
 
 
-def parse_id(body: dict[str, Any] | Any, name: str) -> int:
-    """A body member that must be a proposal, alternative, amendment or comment id."""
-    value = body.get(name) if isinstance(body, dict) else None
-    if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
-    return value
+parse_id = record_id
+"""A body member that must be a proposal, alternative, amendment or comment id."""

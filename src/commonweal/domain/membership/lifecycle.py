@@ -20,6 +20,7 @@ from commonweal.domain.membership.records import (
     APPLICANT,
     MEMBERS,
     SUSPENDED,
+    MemberRow,
     did_member,
     member,
     owe_credential,
@@ -213,7 +214,7 @@ def _record(ctx: Context, commitment: str) -> dict[str, Any]:
     }
 
 
-def _require_applicant(state: State, applicant: str) -> dict[str, Any]:
+def _require_applicant(state: State, applicant: str) -> MemberRow:
     record = member(state, applicant)
     if record is None or record["status"] != APPLICANT:
         raise Conflict(f"{applicant} has no open application", code="no_application")

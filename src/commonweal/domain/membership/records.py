@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from commonweal.domain.errors import InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import ATTEND, BOOK, COMMENT, visitor_rights
@@ -24,19 +24,50 @@ GUARDIANS = "membership.guardians"
 RECOVERIES = "membership.recoveries"
 """old did → the open recovery: new did, guardian vouches, unlock time."""
 
+
+class _MemberStanding(TypedDict):
+    """What every row of :data:`MEMBERS` holds (see :class:`MemberRow`)."""
+
+    status: str
+    """``applicant``, ``member``, ``suspended``, or how it ended (:data:`ENDED`)."""
+    commitment: str
+    """The commitment to the private profile (its hash with a salt; the profile is off-log)."""
+    applied: int
+    """The log index of the application (or of the founding, for founders)."""
+    admitted: int | None
+    """The log index of the admission, once admitted."""
+    vouches: list[str]
+    """The members who vouched for the application (or for a recovery)."""
+    roles: list[str]
+    erased: bool
+    """The private profile was erased (the row stays: the log keeps what was done)."""
+    reason: str
+    """Why the last decision about this person (declined, suspended...) was taken."""
+
+
+class MemberRow(_MemberStanding, total=False):
+    """A row of :data:`MEMBERS`: one person's standing here, from application on; a key
+    recovered onto another names it."""
+
+    predecessor: str
+    """The lost key this member recovered from."""
+    successor: str
+    """The new key a recovered member moved to."""
+
+
 ACTIVE = "member"
 SUSPENDED = "suspended"
 APPLICANT = "applicant"
 ENDED = frozenset({"left", "expelled", "declined", "recovered", "moved"})
 
 
-def member(state: State, did: str) -> dict[str, Any] | None:
+def member(state: State, did: str) -> MemberRow | None:
     """The record of ``did``, if it ever applied or was admitted."""
-    record: dict[str, Any] | None = state.get(MEMBERS, did)
+    record: MemberRow | None = state.get(MEMBERS, did)
     return record
 
 
-def require_active_member(state: State, did: str, doing: str) -> dict[str, Any]:
+def require_active_member(state: State, did: str, doing: str) -> MemberRow:
     """``did`` is a member in good standing (not an applicant, suspended or gone)."""
     record = member(state, did)
     if record is None or record["status"] == APPLICANT:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import (
     SHA256_DIGEST,
     amount,
@@ -33,7 +33,7 @@ from commonweal.domain.membership.records import (
     require_permission,
 )
 from commonweal.domain.registry import Context
-from commonweal.domain.state import State
+from commonweal.domain.state import State, existing
 from commonweal.domain.treasury.accounts import (
     EXTERNAL,
     fund_account,
@@ -269,10 +269,7 @@ def apply_payment(state: State, ctx: Context, payment: Payment) -> None:
 
 
 def _expense(state: State, expense_id: int) -> dict[str, Any]:
-    record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
-    if record is None:
-        raise NotFound(f"there is no expense {expense_id}", code="not_found")
-    return record
+    return existing(state, EXPENSES, expense_id, "expense")
 
 
 def _require_submitter(expense: dict[str, Any], ctx: Context, doing: str) -> None:

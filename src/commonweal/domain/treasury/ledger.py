@@ -133,8 +133,3 @@ def balances_in(state: State, unit: str) -> list[tuple[str, int]]:
         if key[1] == unit:
             found.append((str(key[0]), int(value)))
     return sorted(found)
-
-
-def books_total(state: State, unit: str) -> int:
-    """The sum of every balance in ``unit``: zero, always (the books balance)."""
-    return sum(value for _account, value in balances_in(state, unit))

@@ -20,25 +20,22 @@ from typing import Any
 
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
 from commonweal.core.events import (
-    MAX_EVENT_BYTES,
     MAX_LEAF_BYTES,
     Event,
-    EventError,
     leaf_bytes,
-    parse_event,
-    parse_event_json,
     parse_leaf,
     sign_event,
 )
 from commonweal.core.merkle import CompactRange, leaf_hash
 from commonweal.core.rfc3339 import format_utc, parse_utc
-from commonweal.domain.errors import DomainError
-from commonweal.domain.registry import EventType, Registry
+from commonweal.domain.registry import Registry
 from commonweal.domain.state import State
 from commonweal.node.kernel.config import NodeConfig
 from commonweal.node.kernel.dry_run import DryRun, Verdict
 from commonweal.node.kernel.errors import Rejected, Unavailable
 from commonweal.node.kernel.identity import NodeIdentity
+from commonweal.node.kernel.prepared import Prepared as Prepared
+from commonweal.node.kernel.prepared import bad_signature, check_unsigned, parse_raw, parse_value
 from commonweal.node.kernel.proofs import ProofService
 from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, apply_event
 from commonweal.node.kernel.signatures import SignatureChecker
@@ -51,10 +48,6 @@ NODE_SEQ_ATTEMPTS = 3
 """How often the node signs its own event again when another process took its ``seq``."""
 
 SEQ_CODES = frozenset({"seq_replayed", "seq_out_of_order"})
-
-
-def _bad_signature() -> Rejected:
-    return Rejected("bad_signature", "sig is not the author's signature over this event")
 
 
 def system_clock() -> datetime:
@@ -70,15 +63,6 @@ class Receipt:
     leaf_hash: bytes
     received: str
     duplicate: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """An event whose shape, signature and body were checked; not yet ordered."""
-
-    event: Event
-    event_type: EventType[Any]
-    body: Any
 
 
 @dataclass
@@ -201,8 +185,8 @@ class Node:
         unsigned = []
         for position, raw in enumerate(raws):
             try:
-                event = self._parse(raw) if isinstance(raw, bytes) else self._parse_value(raw)
-                unsigned.append(self._check_unsigned(event))
+                event = parse_raw(raw) if isinstance(raw, bytes) else parse_value(raw)
+                unsigned.append(check_unsigned(self, event))
             except Rejected as rejected:
                 raise rejected.at(position) from None
         return unsigned
@@ -212,20 +196,20 @@ class Node:
         """Refuse the batch at the first event whose signature does not verify."""
         for position, valid in enumerate(verdicts):
             if not valid:
-                raise _bad_signature().at(position)
+                raise bad_signature().at(position)
 
     def prepare(self, raw: bytes) -> Prepared:
         """Everything that needs no lock: parse, node, time, type, body, signature."""
-        prepared = self._check_unsigned(self._parse(raw))
+        prepared = check_unsigned(self, parse_raw(raw))
         if not prepared.event.has_valid_signature():
-            raise _bad_signature()
+            raise bad_signature()
         return prepared
 
     def prepare_value(self, value: object) -> Prepared:
         """:meth:`prepare` for an event already decoded from a larger JSON document."""
-        prepared = self._check_unsigned(self._parse_value(value))
+        prepared = check_unsigned(self, parse_value(value))
         if not prepared.event.has_valid_signature():
-            raise _bad_signature()
+            raise bad_signature()
         return prepared
 
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
@@ -253,47 +237,9 @@ class Node:
                     self.catch_up()
             raise AssertionError("unreachable")
 
-    @staticmethod
-    def _parse(raw: bytes) -> Event:
-        try:
-            return parse_event_json(raw)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-
-    @staticmethod
-    def _parse_value(value: object) -> Event:
-        """An event already decoded from a larger JSON document (a batch)."""
-        try:
-            event = parse_event(value)
-        except EventError as error:
-            raise Rejected.from_error(error) from None
-        if len(event.canonical) > MAX_EVENT_BYTES:
-            raise Rejected("event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes")
-        return event
-
     def check_unsigned_value(self, value: object) -> Prepared:
         """:meth:`prepare_value` without the signature (the dry run's first half)."""
-        return self._check_unsigned(self._parse_value(value))
-
-    def _check_unsigned(self, event: Event) -> Prepared:
-        """The checks besides the signature: node, time, type and body."""
-        if event.node != self.identity.did:
-            raise Rejected(
-                "wrong_node",
-                f"this event is for {event.node}, but this node is {self.identity.did}",
-            )
-        if parse_utc(event.at) - self.clock() > self.config.max_future_skew:
-            raise Rejected(
-                "at_in_future",
-                f"at {event.at} is more than {self.config.max_future_skew} "
-                "ahead of the node's clock",
-            )
-        try:
-            event_type = self.registry.get(event.type)
-            body = event_type.parse_body(event.body)
-        except DomainError as error:
-            raise Rejected.from_error(error) from None
-        return Prepared(event=event, event_type=event_type, body=body)
+        return check_unsigned(self, parse_value(value))
 
     def commit(self, events: Sequence[Prepared]) -> list[Receipt]:
         """Order and append prepared events as one all-or-nothing request (group commit)."""

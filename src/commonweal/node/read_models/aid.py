@@ -44,7 +44,6 @@ STATUS_WORDS = {
     "settled": "settled",
     "withdrawn": "withdrawn",
 }
-URGENCY_WORDS = {"low": "low", "normal": "normal", "high": "high", "urgent": "urgent"}
 ENDED = ("settled", "withdrawn", "expired")
 
 

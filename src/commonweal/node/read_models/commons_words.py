@@ -80,7 +80,6 @@ CONDITION_WORDS = {
     "damaged": "Damaged",
     "out_of_service": "Out of service",
 }
-SANCTION_WORDS = {"warning": "a warning", "suspension": "a suspension", "referral": "a referral"}
 STATUS_WORDS = {
     "in_force": "in force",
     "referred": "before the assembly",

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 
-from commonweal.core.commitment import commitment
 from commonweal.core.did import public_key_from_did_key
 from commonweal.core.events import verify_encoded_signature
 from commonweal.core.jcs import canonicalize
@@ -26,6 +25,7 @@ from commonweal.domain.aid.matching import matches_for, within
 from commonweal.domain.aid.messages import RELAYED
 from commonweal.domain.aid.records import LIVE, MESSAGES, POSTS, expired
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.prepared import committed
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.store.log_store import EntryRow
 from commonweal.store.messages import MessageStore, StoredMessage
@@ -103,12 +103,7 @@ def relay(node: Node, event: object, message: object, salt: object) -> Receipt:
     if prepared.event.type != RELAYED:
         raise Rejected("invalid_request", f"the event must be an {RELAYED}")
     checked = _check_message(message)
-    if not isinstance(salt, str):
-        raise Rejected("invalid_message", "salt must be a string")
-    try:
-        expected = commitment(checked, salt)
-    except ValueError as error:
-        raise Rejected("invalid_message", str(error)) from None
+    expected, salt = committed(checked, salt, "invalid_message")
     body = prepared.body
     if expected != body.commitment:
         raise Rejected("commitment_mismatch", "the event does not commit to this message")

@@ -20,6 +20,7 @@ from commonweal.domain.membership.records import MEMBERS, ROLES
 from commonweal.domain.membership.recovery import COMPLETED, due_recoveries
 from commonweal.node.kernel.due import Refusals, attempt
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.prepared import committed
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.store.log_store import EntryRow
 
@@ -50,12 +51,7 @@ def apply(node: Node, event: object, profile: object, salt: object) -> Receipt:
     if prepared.event.type != APPLIED:
         raise Rejected("invalid_request", f"the event must be a {APPLIED}")
     checked = check_profile(profile)
-    if not isinstance(salt, str):
-        raise Rejected("invalid_profile", "salt must be a string")
-    try:
-        expected = commitment(checked, salt)
-    except ValueError as error:
-        raise Rejected("invalid_profile", str(error)) from None
+    expected, salt = committed(checked, salt, "invalid_profile")
     if expected != prepared.body:
         raise Rejected("commitment_mismatch", "the event does not commit to this profile and salt")
     node.store.put_profile(expected, salt, orjson.dumps(checked).decode())

@@ -1,0 +1,83 @@
+"""The rows the log store reads and writes, and how state keys and SQL are spelled for
+the database (shared by ``log_store`` and ``federation_store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One leaf to append, with the event fields copied out for lookups."""
+
+    idx: int
+    leaf: bytes
+    leaf_hash: bytes
+    type: str
+    author: str
+    seq: int
+    received: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRow:
+    """A signed checkpoint as stored."""
+
+    size: int
+    root: bytes
+    note: str
+    signed_at: str
+
+
+def driver_sql(conn: Connection, statement: str) -> str:
+    """``statement`` with ``?`` placeholders turned into the driver's own style."""
+    if conn.dialect.paramstyle == "qmark":
+        return statement
+    return statement.replace("?", "%s")
+
+
+def encode_key(key: Hashable) -> str:
+    """A state key as stored: canonical JSON (tuples become arrays)."""
+    return orjson.dumps(key).decode()
+
+
+def decode_key(text: str) -> Hashable:
+    """The inverse of :func:`encode_key` (arrays become tuples)."""
+    value = orjson.loads(text)
+    return _freeze(value)
+
+
+def decode_key_fast(text: str) -> Hashable:
+    """:func:`decode_key` with a shortcut for the common plain-string key (a DID)."""
+    if text[0] == '"' and "\\" not in text:
+        return text[1:-1]
+    return decode_key(text)
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+def entry_row(row: Any) -> EntryRow:
+    return EntryRow(
+        idx=int(row.idx),
+        leaf=bytes(row.leaf),
+        leaf_hash=bytes(row.leaf_hash),
+        type=row.type,
+        author=row.author,
+        seq=int(row.seq),
+        received=row.received,
+    )
+
+
+def checkpoint_row(row: Any) -> CheckpointRow:
+    return CheckpointRow(
+        size=int(row.size), root=bytes(row.root), note=row.note, signed_at=row.signed_at
+    )
