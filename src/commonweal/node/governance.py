@@ -31,6 +31,7 @@ from commonweal.domain.governance.records import (
     ballots_table,
     in_group,
 )
+from commonweal.domain.governance.secret_records import SECRET, proposal_tables
 from commonweal.domain.governance.tally import count, turnout
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
@@ -75,7 +76,12 @@ def snapshot(node: Node, proposal_id: int) -> State:
     replace a row's value, never change it in place), to count outside the lock."""
     with node.reading() as state:
         copy = State()
-        for table in (*COUNT_TABLES, MEMBERS, ballots_table(proposal_id)):
+        for table in (
+            *COUNT_TABLES,
+            MEMBERS,
+            ballots_table(proposal_id),
+            *secret_tables(proposal_id),
+        ):
             copy.tables[table] = dict(state.tables.get(table, {}))
     return copy
 
@@ -245,7 +251,7 @@ def recount_from_store(store: LogStore, proposal_id: int, node_did: str) -> dict
     standing, so a million member records are never decoded.
     """
     state = State()
-    for table in COUNT_TABLES:
+    for table in (*COUNT_TABLES, *secret_tables(proposal_id)):
         state.tables[table] = store.projection_table(table)
     record = state.get(PROPOSALS, proposal_id)
     if record is None or record["rules"] is None:
@@ -265,6 +271,11 @@ def recount_from_store(store: LogStore, proposal_id: int, node_did: str) -> dict
     if record["rules"]["method"] == "double_majority":  # needs the member nodes' records
         state.tables[MEMBERS] = store.projection_table(MEMBERS)
     return count(state, record, node_did=node_did, eligible=eligible)
+
+
+def secret_tables(proposal_id: int) -> tuple[str, ...]:
+    """The tables a count of a secret ballot reads besides the public ones."""
+    return (SECRET, *proposal_tables(proposal_id))
 
 
 def _record(state: State, proposal_id: Hashable) -> dict[str, Any]:

@@ -27,7 +27,15 @@ from typing import Any
 
 import orjson
 
-from commonweal.node import campaigns, commons, credit, governance, membership, rounds
+from commonweal.node import (
+    campaigns,
+    commons,
+    credit,
+    governance,
+    membership,
+    rounds,
+    secret_ballots,
+)
 from commonweal.node.due import Refusals
 from commonweal.node.federation import alliance
 from commonweal.node.service import Node
@@ -80,6 +88,7 @@ def node_jobs(node: Node) -> list[Job]:
     jobs = []
     for name, run_due in (
         ("recoveries", membership.complete_due_recoveries),
+        ("secret_ballots", secret_ballots.run_due),
         ("governance", governance.run_due),
         ("commons", commons.run_due),
         ("campaigns", campaigns.run_due),

@@ -125,9 +125,7 @@ def decryption_share(secret: int, ct: Ciphertext, context: bytes) -> tuple[bytes
     share = group.base_mul(secret)
     d = group.mul(secret, ct.a)
     w = group.random_scalar()
-    c = hash_to_scalar(
-        SHARE_TAG, context, share, ct.a, d, group.base_mul(w), group.mul(w, ct.a)
-    )
+    c = hash_to_scalar(SHARE_TAG, context, share, ct.a, d, group.base_mul(w), group.mul(w, ct.a))
     return d, (c, (w + c * secret) % ORDER)
 
 

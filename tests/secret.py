@@ -1,0 +1,68 @@
+"""Builders for secret-ballot tests: a voter's whole path through a node, as the CLI takes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from commonweal.client import secret_ballot
+from commonweal.core.rfc3339 import format_utc
+from commonweal.node import secret_ballots
+from commonweal.node.service import Receipt
+from tests.community import Community
+
+
+def run_due(community: Community) -> list[str]:
+    """The node's secret-ballot work then its governance transitions; the types logged."""
+    from tests.governance import run_due as governance_due
+
+    receipts = secret_ballots.run_due(community.node)
+    types = [community.node.store.entry(r.index).type for r in receipts]  # type: ignore[union-attr]
+    return types + governance_due(community)
+
+
+def open_secret(community: Community) -> None:
+    """Let the node publish the keys of every secret vote now open."""
+    secret_ballots.run_due(community.node)
+
+
+def token(community: Community, name: str, proposal: int) -> dict[str, str]:
+    """``name`` asks for a token, the node signs it, ``name`` unblinds it."""
+    view = secret_ballots.vote_view(community.node, proposal)
+    pending, body = secret_ballot.start_token(view)
+    community.act(name, "governance.ballot.token.requested", body)
+    blind = secret_ballots.issue(community.node, proposal, community.did(name))
+    return secret_ballot.finish_token(view, pending, blind)
+
+
+def sealed_event(
+    community: Community, proposal: int, ballot: dict[str, Any], token: dict[str, str]
+) -> dict[str, Any]:
+    """A sealed ballot event with ``token``, signed by a one-time key."""
+    view = secret_ballots.vote_view(community.node, proposal)
+    body = secret_ballot.seal(view, ballot, token)
+    return secret_ballot.sealed_event(view, body, format_utc(community.clock()))
+
+
+def cast(community: Community, event: dict[str, Any]) -> Receipt:
+    """Submit a sealed ballot event."""
+    return community.node.submit(orjson.dumps(event))
+
+
+def vote(community: Community, name: str, proposal: int, ballot: dict[str, Any]) -> Receipt:
+    """``name`` votes in secret: token, seal, cast with a one-time key."""
+    return cast(community, sealed_event(community, proposal, ballot, token(community, name, proposal)))
+
+
+def close(community: Community, proposal: int) -> dict[str, Any]:
+    """Wait out the vote; the node decrypts its share, then closes. Return the result."""
+    from tests.governance import rules
+
+    community.clock.advance(seconds=rules(community, proposal)["voting_seconds"])
+    run_due(community)
+    run_due(community)
+    record = community.node.state.get("governance.proposals", proposal)
+    assert record["phase"] == "closed", record["phase"]
+    result: dict[str, Any] = record["outcome"]
+    return result
