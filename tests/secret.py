@@ -52,7 +52,9 @@ def cast(community: Community, event: dict[str, Any]) -> Receipt:
 
 def vote(community: Community, name: str, proposal: int, ballot: dict[str, Any]) -> Receipt:
     """``name`` votes in secret: token, seal, cast with a one-time key."""
-    return cast(community, sealed_event(community, proposal, ballot, token(community, name, proposal)))
+    return cast(
+        community, sealed_event(community, proposal, ballot, token(community, name, proposal))
+    )
 
 
 def close(community: Community, proposal: int) -> dict[str, Any]:

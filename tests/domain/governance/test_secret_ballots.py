@@ -14,18 +14,15 @@ from typing import Any
 import orjson
 import pytest
 
-from commonweal.core.ballots import wire
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node import secret_ballots
-from commonweal.node.errors import Rejected
 from commonweal.node.setup import init_node
 from commonweal.node.verify import verify_log
 from tests.builders import Clock, EventFactory
 from tests.community import FOUNDERS, Community
 from tests.governance import admit, draft, submit, to_voting
 from tests.governance import vote as public_vote
-from tests.secret import cast, close, open_secret, sealed_event, token
+from tests.secret import close, open_secret
 from tests.secret import vote as secret_vote
 
 HOUR = 3600
