@@ -135,7 +135,7 @@ def issue(node: Node, proposal_id: int, member: str) -> str:
     try:
         node.submit_as_node(TOKEN_ISSUED, body)
     except Rejected as rejected:
-        if rejected.code != "duplicate":  # a concurrent issue logged it first
+        if rejected.code != "already_issued":  # a concurrent issue logged it first
             raise
     return text
 

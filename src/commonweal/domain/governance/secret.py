@@ -105,7 +105,7 @@ def apply_opened(state: State, ctx: Context, opened: dict[str, Any]) -> None:
         raise Conflict(f"proposal {proposal_id} is not a secret ballot", code="not_secret")
     require_phase(record, VOTING, doing="open its secret ballot")
     if state.get(SECRET, proposal_id) is not None:
-        raise Conflict(f"the secret ballot of {proposal_id} is open already", code="duplicate")
+        raise Conflict(f"the secret ballot of {proposal_id} is open already", code="already_opened")
     if not elgamal.check_key(
         opened["key"], opened["proof"], context(ctx.node_did, proposal_id, ctx.node_did)
     ):
@@ -184,7 +184,7 @@ def apply_issued(state: State, ctx: Context, issued: tuple[int, str, bytes]) -> 
     if request is None:
         raise Conflict(f"{member} has not asked for a token", code="no_request")
     if request["signature"] is not None:
-        raise Conflict(f"{member}'s token was signed already", code="duplicate")
+        raise Conflict(f"{member}'s token was signed already", code="already_issued")
     if not blind_rsa.check_blind_signature(
         token_key(vote), wire.from_b64u(request["blinded"]), signature
     ):

@@ -94,7 +94,7 @@ def apply_decrypted(
         if sealed is None:
             raise NotFound(f"there is no sealed ballot {index}", code="not_found")
         if teller in sealed["shares"] or index in seen:
-            raise Conflict(f"{teller} has decrypted ballot {index} already", code="duplicate")
+            raise Conflict(f"{teller} has decrypted ballot {index} already", code="already_shared")
         seen.add(index)
         if len(parts) != len(sealed["fields"]):
             raise InvalidBody(f"ballot {index} has {len(sealed['fields'])} fields")
