@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from commonweal.client import secret_ballot
 from commonweal.core.rfc3339 import format_utc
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.node import secret_ballots
 from commonweal.node.service import Receipt
-from tests.community import Community
+from commonweal.node.setup import init_node
+from tests.builders import Clock, EventFactory
+from tests.community import FOUNDERS, Community
 
 
 def run_due(community: Community) -> list[str]:
@@ -68,3 +73,66 @@ def close(community: Community, proposal: int) -> dict[str, Any]:
     assert record["phase"] == "closed", record["phase"]
     result: dict[str, Any] = record["outcome"]
     return result
+
+
+HOUR = 3600
+VOTERS = ("alice", "bob", "carol", "dana", "erin", "fay", "gus")
+
+
+def kind(method: str, ballot: str, **options: Any) -> dict[str, Any]:
+    return {
+        "title": method,
+        "proposers": "members",
+        "electorate": "members",
+        "discussion_seconds": HOUR,
+        "voting_seconds": HOUR,
+        "quorum": "0",
+        "method": method,
+        "options": options,
+        "delegation": method != "consent",
+        "actions": [],
+        "ballot": ballot,
+    }
+
+
+METHODS: dict[str, dict[str, Any]] = {
+    "yes_no": {},
+    "consent": {},
+    "plurality": {},
+    "approval": {},
+    "score": {"max_score": 5},
+    "star": {"max_score": 5},
+    "quadratic": {"credits": 25},
+    "instant_runoff": {},
+    "schulze": {"status_quo": False},
+    "ranked_pairs": {"status_quo": False},
+    "stv": {"seats": 2},
+}
+
+KINDS = {
+    f"{name.replace('_', '-')}-{ballot}": kind(name, ballot, **options)
+    for name, options in METHODS.items()
+    for ballot in ("public", "secret")
+}
+
+CONSTITUTION = {**DEFAULT_CONSTITUTION, "kinds": {**DEFAULT_CONSTITUTION["kinds"], **KINDS}}
+
+
+def secret_town(tmp_path: Path, clock: Clock) -> Iterator[Community]:
+    """A node whose constitution has a public and a secret kind for every method."""
+    from tests.governance import admit
+
+    factory = EventFactory("", clock)
+    node = init_node(
+        tmp_path / "node",
+        name="Town",
+        clock=clock,
+        founders=[factory.did(name) for name in FOUNDERS],
+        admission={"admission": "vouch", "vouches_required": 2},
+        constitution=CONSTITUTION,
+    )
+    factory.node_did = node.identity.did
+    community = Community(node, factory, clock)
+    admit(community, *VOTERS[3:])
+    yield community
+    node.close()

@@ -7,10 +7,12 @@ nothing is counted twice), a member teller's share, and decryption only after th
 from __future__ import annotations
 
 import copy
+import hashlib
 import secrets
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from commonweal.core.ballots import elgamal, ristretto, wire
@@ -22,14 +24,19 @@ from commonweal.domain.governance.secret_records import context, proof_text
 from commonweal.node import secret_ballots
 from commonweal.node.errors import Rejected
 from commonweal.node.verify import verify_log
+from tests.builders import Clock
 from tests.community import Community
-from tests.domain.governance.test_secret_ballots import town  # noqa: F401 (a fixture)
 from tests.governance import delegate, draft, rules, submit, to_voting
 from tests.governance import vote as public_vote
-from tests.secret import cast, close, open_secret, run_due, sealed_event, token
+from tests.secret import cast, close, open_secret, run_due, sealed_event, secret_town, token
 from tests.secret import vote as secret_vote
 
 YES = {"choice": "yes"}
+
+
+@pytest.fixture
+def town(tmp_path: Path, clock: Clock) -> Iterator[Community]:
+    yield from secret_town(tmp_path, clock)
 
 
 def _secret_decision(town: Community, title: str = "Secret decision") -> int:
@@ -112,7 +119,7 @@ def test_malformed_and_out_of_range_ballots_are_refused_by_their_proofs(town: Co
     good = sealed_event(town, proposal, YES, ticket)
     view = secret_ballots.vote_view(town.node, proposal)
     key = wire.point(view["joint_key"])
-    used = __import__("hashlib").sha256(wire.from_b64u(ticket["message"])).hexdigest()
+    used = hashlib.sha256(wire.from_b64u(ticket["message"])).hexdigest()
     # a ciphertext of 7 (a yes/no field holds 0, 1 or 2) with a proof made as if it were 1
     nonce = ristretto.random_scalar()
     ct = elgamal.encrypt(key, 7, nonce)
@@ -233,4 +240,3 @@ def test_the_close_carries_a_recount_of_exactly_the_sealed_ballots(town: Communi
     entries = [e.type for e in town.node.store.entries(0, town.node.size)]
     assert entries.count("governance.ballot.sealed") == 3
     assert entries.count("governance.teller.decrypted") == 1
-    _ = orjson  # the module is kept for the tests above

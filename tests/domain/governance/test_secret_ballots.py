@@ -15,75 +15,18 @@ import orjson
 import pytest
 
 from commonweal.domain.catalog import default_registry
-from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
-from commonweal.node.setup import init_node
 from commonweal.node.verify import verify_log
-from tests.builders import Clock, EventFactory
-from tests.community import FOUNDERS, Community
-from tests.governance import admit, draft, submit, to_voting
+from tests.builders import Clock
+from tests.community import Community
+from tests.governance import draft, submit, to_voting
 from tests.governance import vote as public_vote
-from tests.secret import close, open_secret
+from tests.secret import METHODS, VOTERS, close, open_secret, secret_town
 from tests.secret import vote as secret_vote
-
-HOUR = 3600
-VOTERS = ("alice", "bob", "carol", "dana", "erin", "fay", "gus")
-
-
-def kind(method: str, ballot: str, **options: Any) -> dict[str, Any]:
-    return {
-        "title": method,
-        "proposers": "members",
-        "electorate": "members",
-        "discussion_seconds": HOUR,
-        "voting_seconds": HOUR,
-        "quorum": "0",
-        "method": method,
-        "options": options,
-        "delegation": method != "consent",
-        "actions": [],
-        "ballot": ballot,
-    }
-
-
-METHODS: dict[str, dict[str, Any]] = {
-    "yes_no": {},
-    "consent": {},
-    "plurality": {},
-    "approval": {},
-    "score": {"max_score": 5},
-    "star": {"max_score": 5},
-    "quadratic": {"credits": 25},
-    "instant_runoff": {},
-    "schulze": {"status_quo": False},
-    "ranked_pairs": {"status_quo": False},
-    "stv": {"seats": 2},
-}
-
-KINDS = {
-    f"{name.replace('_', '-')}-{ballot}": kind(name, ballot, **options)
-    for name, options in METHODS.items()
-    for ballot in ("public", "secret")
-}
-
-CONSTITUTION = {**DEFAULT_CONSTITUTION, "kinds": {**DEFAULT_CONSTITUTION["kinds"], **KINDS}}
 
 
 @pytest.fixture
 def town(tmp_path: Path, clock: Clock) -> Iterator[Community]:
-    factory = EventFactory("", clock)
-    node = init_node(
-        tmp_path / "node",
-        name="Town",
-        clock=clock,
-        founders=[factory.did(name) for name in FOUNDERS],
-        admission={"admission": "vouch", "vouches_required": 2},
-        constitution=CONSTITUTION,
-    )
-    factory.node_did = node.identity.did
-    community = Community(node, factory, clock)
-    admit(community, *VOTERS[3:])
-    yield community
-    node.close()
+    yield from secret_town(tmp_path, clock)
 
 
 def _proposal(town: Community, kind_name: str, alternatives: int) -> tuple[int, list[str]]:
