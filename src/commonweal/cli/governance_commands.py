@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from commonweal.cli import secret_commands
 from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
 from commonweal.client.http import NodeClient, NodeRefused
@@ -308,20 +309,50 @@ def vote(
     reason: str = typer.Option("", help="The reason for an objection (consent votes)."),
     ballot: str | None = typer.Option(None, help="The whole ballot as JSON, for any method."),
     withdraw: bool = typer.Option(False, "--withdraw", help="Take back your ballot."),
+    public: bool = typer.Option(
+        False, "--public", help="On a secret proposal, vote openly (as a delegate does)."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Secret proposals: check that your ballot was counted."
+    ),
+    token: bool = typer.Option(
+        False, "--token", help="Secret proposals: only take your token now; vote later."
+    ),
+    delay: float = typer.Option(
+        secret_commands.DEFAULT_DELAY,
+        help="Secret proposals: wait up to this many seconds between a fresh token and the ballot.",
+    ),
     node: str = NodeUrl,
     wallet: Path | None = WalletDir,
     key: Path | None = KeyFile,
     passphrase: str | None = Passphrase,
 ) -> None:
-    """Vote on a proposal (again, to change your vote, until it closes)."""
+    """Vote on a proposal (again, to change your vote, until it closes).
+
+    On a secret proposal the ballot is sealed and cast anonymously (docs/secret-ballots.md):
+    once, with no changing it afterwards; ``--public`` votes openly instead.
+    """
+    if check:
+        secret_commands.check(node, proposal, wallet)
+        return
+    if token:
+        secret_commands.cast(node, proposal, None, wallet, key, passphrase)
+        return
     if withdraw:
         act(node, wallet, key, passphrase, "governance.ballot.withdrawn", {"proposal": proposal})
         return
-    body = {
-        "proposal": proposal,
-        "ballot": _ballot(choice, rank, approve, score, votes, pick, reason, ballot),
-    }
-    act(node, wallet, key, passphrase, "governance.ballot.cast", body)
+    chosen = _ballot(choice, rank, approve, score, votes, pick, reason, ballot)
+    if not public and secret_commands.is_secret(node, proposal):
+        secret_commands.cast(node, proposal, chosen, wallet, key, passphrase, delay=delay)
+        return
+    act(
+        node,
+        wallet,
+        key,
+        passphrase,
+        "governance.ballot.cast",
+        {"proposal": proposal, "ballot": chosen},
+    )
 
 
 def _ballot(

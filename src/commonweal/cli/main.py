@@ -24,6 +24,7 @@ from commonweal.cli import (
     node_commands,
     round_commands,
     scheduler_commands,
+    secret_commands,
     treasury_commands,
     wallet_commands,
 )
@@ -74,6 +75,7 @@ app.add_typer(governance_commands.app, name="proposal")
 app.add_typer(governance_commands.constitution_app, name="constitution")
 app.command("vote")(governance_commands.vote)
 app.command("delegate")(governance_commands.delegate)
+app.add_typer(secret_commands.teller_app, name="teller")
 app.command("tally")(governance_commands.tally)
 app.add_typer(commons_commands.app, name="commons")
 app.add_typer(gathering_commands.app, name="gathering")

@@ -233,6 +233,21 @@ def token(node: Node, proposal_id: int, member: str) -> dict[str, Any]:
     return {"member": member, **request}
 
 
+def sealed_ballots(node: Node, proposal_id: int) -> list[dict[str, Any]]:
+    """Every sealed ballot's ciphertexts and the tellers who decrypted it (for tellers)."""
+    with node.reading() as state:
+        return [
+            {
+                "ballot": int(str(index)),
+                "fields": sealed["fields"],
+                "tellers": sorted(sealed["shares"])
+                if sealed["ballot"] is None and sealed["spoiled"] is None
+                else sorted(state.get(SECRET, proposal_id)["tellers"]),
+            }
+            for index, sealed in sorted(state.items(table(SEALED, proposal_id)))
+        ]
+
+
 def sealed_ballot(node: Node, proposal_id: int, index: int) -> dict[str, Any]:
     """One sealed ballot as the state holds it: a voter checks their receipt against it."""
     with node.reading() as state:

@@ -39,6 +39,7 @@ from commonweal.web import (
     pages,
     problems,
     rounds_api,
+    secret_ballots_api,
     session,
     treasury_api,
 )
@@ -139,6 +140,7 @@ def create_app(
     app.include_router(federation_api.router(federation))
     app.include_router(membership_api.router(node))
     app.include_router(governance_api.router(node))
+    app.include_router(secret_ballots_api.router(node, submitter))
     app.include_router(commons_api.router(node))
     app.include_router(gatherings_api.router(node))
     app.include_router(credentials_api.router(node, _token_source(issuer_tokens)))
