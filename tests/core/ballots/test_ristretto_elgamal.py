@@ -115,3 +115,35 @@ def test_a_wrong_decryption_share_fails_its_proof() -> None:
     assert not elgamal.check_decryption_share(share, ct, wrong, proof, b"d")
     assert elgamal.check_key(share, elgamal.prove_key(secrets[0], b"k"), b"k")
     assert not elgamal.check_key(share, elgamal.prove_key(secrets[1], b"k"), b"k")
+
+
+# -- a second, independent implementation -------------------------------------------
+
+
+def test_the_independent_group_passes_the_same_vectors() -> None:
+    from tests.core.ballots import independent
+
+    for n, encoding in enumerate(MULTIPLES):
+        assert independent.encode(independent.mul(n, independent.B)) == bytes.fromhex(encoding)
+    for encoding in INVALID:
+        assert independent.decode(bytes.fromhex(encoding)) is None
+
+
+def test_the_independent_verifier_accepts_real_proofs_and_refuses_tampered_ones() -> None:
+    from tests.core.ballots import independent
+
+    secrets, key = _key()
+    nonce = group.random_scalar()
+    ct = elgamal.encrypt(key, 2, nonce)
+    proof = elgamal.prove_range(key, ct, 2, nonce, 3, b"ctx")
+    assert independent.range_ok(key, ct.a, ct.b, proof, 3, b"ctx")
+    tampered = [(proof[0][0], (proof[0][1] + 1) % group.ORDER), *proof[1:]]
+    assert not independent.range_ok(key, ct.a, ct.b, tampered, 3, b"ctx")
+    assert not independent.range_ok(key, ct.a, ct.b, proof, 3, b"other")
+    share = group.base_mul(secrets[0])
+    assert independent.key_ok(share, elgamal.prove_key(secrets[0], b"k"), b"k")
+    parts = [elgamal.decryption_share(x, ct, b"d") for x in secrets]
+    for x, (d, p) in zip(secrets, parts, strict=True):
+        assert independent.share_ok(group.base_mul(x), ct.a, d, p, b"d")
+        assert not independent.share_ok(group.base_mul(x), ct.a, group.add(d, group.BASE), p, b"d")
+    assert independent.decrypt(ct.b, [d for d, _p in parts], 3) == 2
