@@ -240,3 +240,85 @@ def test_the_close_carries_a_recount_of_exactly_the_sealed_ballots(town: Communi
     entries = [e.type for e in town.node.store.entries(0, town.node.size)]
     assert entries.count("governance.ballot.sealed") == 3
     assert entries.count("governance.teller.decrypted") == 1
+
+
+def test_a_recount_from_the_store_matches_the_close(town: Community) -> None:
+    from commonweal.node import governance
+
+    proposal = _secret_decision(town)
+    delegate(town, "gus", "alice")
+    _open(town, proposal)
+    public_vote(town, "alice", proposal, {"choice": "no"})
+    for name, choice in (("dana", "yes"), ("erin", "no"), ("fay", "yes")):
+        secret_vote(town, name, proposal, {"choice": choice})
+    result = close(town, proposal)
+    recount = governance.recount_from_store(town.node.store, proposal, town.node.identity.did)
+    assert recount == result
+
+
+def test_verify_catches_a_wrong_decryption_share_or_tally_that_got_into_a_log(
+    town: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node running altered rules logs a wrong share and a wrong result; verify's replay,
+    with the real rules, refuses both."""
+    from commonweal.domain.governance import closing
+
+    town.act("alice", "membership.role.defined", {"name": "teller", "permissions": []})
+    town.act("alice", "membership.role.granted", {"member": town.did("bob"), "role": "teller"})
+    proposal = _secret_decision(town)
+    secret = ristretto.random_scalar()
+    where = context(town.node.identity.did, proposal, town.did("bob"))
+    town.act(
+        "bob",
+        "governance.teller.key.published",
+        {
+            "proposal": proposal,
+            "key": wire.b64u(ristretto.base_mul(secret)),
+            "proof": proof_text(elgamal.prove_key(secret, where)),
+        },
+    )
+    _open(town, proposal)
+    index = secret_vote(town, "dana", proposal, {"choice": "no"}).index
+    fields = town.node.state.get(f"governance.secret.ballots.{proposal}", index)["fields"]
+    town.clock.advance(seconds=rules(town, proposal)["voting_seconds"])
+    monkeypatch.setattr(elgamal, "check_decryption_share", lambda *_args: True)
+    real_count = closing.count
+
+    def flipped(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        result = real_count(*args, **kwargs)
+        return {**result, "direct_voters": result["direct_voters"] + 1}
+
+    monkeypatch.setattr(closing, "count", flipped)
+    monkeypatch.setattr("commonweal.node.governance.count", flipped)
+    wrong = _bob_shares(town, proposal, (secret + 1) % ristretto.ORDER, index, fields)
+    town.act("bob", "governance.teller.decrypted", {"proposal": proposal, "ballots": wrong})
+    run_due(town)
+    run_due(town)
+    assert town.node.state.get("governance.proposals", proposal)["phase"] == "closed"
+    monkeypatch.undo()
+    report = verify_log(town.node.store, default_registry())
+    assert not report.ok
+    assert "invalid_share" in str(report) or "decryption share" in str(report)
+
+
+def test_verify_catches_a_wrong_secret_result(
+    town: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from commonweal.domain.governance import closing
+
+    proposal = _secret_decision(town)
+    _open(town, proposal)
+    secret_vote(town, "dana", proposal, {"choice": "no"})
+    real_count = closing.count
+
+    def padded(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        result = real_count(*args, **kwargs)
+        return {**result, "direct_voters": result["direct_voters"] + 1}
+
+    monkeypatch.setattr(closing, "count", padded)
+    monkeypatch.setattr("commonweal.node.governance.count", padded)
+    assert close(town, proposal)["direct_voters"] == 2
+    monkeypatch.undo()
+    report = verify_log(town.node.store, default_registry())
+    assert not report.ok
+    assert "tally_mismatch" in str(report) or "recount" in str(report)
