@@ -322,3 +322,19 @@ def test_verify_catches_a_wrong_secret_result(
     report = verify_log(town.node.store, default_registry())
     assert not report.ok
     assert "tally_mismatch" in str(report) or "recount" in str(report)
+
+
+def test_the_page_of_a_secret_vote_offers_no_public_ballot(town: Community) -> None:
+    from fastapi.testclient import TestClient
+
+    from commonweal.web.app import create_app
+    from tests.web.pages import sign_in
+
+    proposal = _secret_decision(town)
+    _open(town, proposal)
+    with TestClient(create_app(town.node, background_checkpoints=False)) as client:
+        sign_in(client, town.did("dana"))
+        html = client.get(f"/proposals/{proposal}").text
+    assert 'data-testid="secret-ballot"' in html and "This vote is secret" in html
+    assert f"commonweal vote {proposal} yes" in html
+    assert 'data-event="governance.ballot.cast"' not in html
