@@ -38,6 +38,7 @@ from commonweal.core.ballots import elgamal, ristretto, wire
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.governance.secret_records import context, proof_text
+from commonweal.node.secret_ballots import share_batch, shares_for
 
 DEFAULT_DELAY = 120.0
 """Seconds, at most, between taking a token and casting with it in one command."""
@@ -214,8 +215,9 @@ def teller_decrypt(
             secret = wire.scalar(json.loads(path.read_text())["secret"])
             listed = client.get_json(f"/v1/proposals/{proposal}/secret/ballots")["ballots"]
             waiting = [(b["ballot"], b["fields"]) for b in listed if member not in b["tellers"]]
-            for start in range(0, len(waiting), 200):
-                batch = waiting[start : start + 200]
+            size = share_batch(len(waiting[0][1])) if waiting else 1
+            for start in range(0, len(waiting), size):
+                batch = waiting[start : start + size]
                 shares = _shares(node_did, proposal, secret, batch)
                 body = {"proposal": proposal, "ballots": shares}
                 client.sign_and_submit(signer, "governance.teller.decrypted", body)
@@ -228,6 +230,4 @@ def teller_decrypt(
 def _shares(
     node_did: str, proposal: int, secret: int, batch: list[tuple[int, list[list[str]]]]
 ) -> list[dict[str, Any]]:
-    from commonweal.node.secret_ballots import shares_for
-
     return shares_for(node_did, proposal, secret, batch)

@@ -41,7 +41,14 @@ from commonweal.store.ballot_keys import BallotKeyStore
 RSA_BITS = 2048
 """Each key signs tokens for one vote, for days: 2048 bits (RFC 9474 allows it; NIST
 SP 800-57 rates it fine to 2030) keeps a ballot's check to tens of microseconds."""
-SHARE_BATCH = 200
+SHARE_BYTES = 180
+"""About how many bytes one field's share and proof take in an event, so that a batch of
+shares stays well under the 64 KiB an event may be."""
+
+
+def share_batch(fields: int) -> int:
+    """How many ballots of ``fields`` fields one ``governance.teller.decrypted`` may carry."""
+    return max(1, min(MAX_BATCH, 48_000 // (max(1, fields) * SHARE_BYTES)))
 
 
 def run_due(node: Node, *, limit: int = 100, refusals: Refusals | None = None) -> list[Receipt]:
@@ -166,8 +173,9 @@ def post_shares(node: Node, proposal_id: int, refusals: Refusals) -> list[Receip
             and did not in sealed["shares"]
         ]
     receipts = []
-    for start in range(0, len(waiting), min(SHARE_BATCH, MAX_BATCH)):
-        batch = waiting[start : start + SHARE_BATCH]
+    size = share_batch(len(waiting[0][1])) if waiting else 1
+    for start in range(0, len(waiting), size):
+        batch = waiting[start : start + size]
         body = {"proposal": proposal_id, "ballots": shares_for(did, proposal_id, secret, batch)}
         found = attempt(node, refusals, (DECRYPTED, proposal_id), body)
         if found is None:

@@ -338,3 +338,18 @@ def test_the_page_of_a_secret_vote_offers_no_public_ballot(town: Community) -> N
     assert 'data-testid="secret-ballot"' in html and "This vote is secret" in html
     assert f"commonweal vote {proposal} yes" in html
     assert 'data-event="governance.ballot.cast"' not in html
+
+
+@pytest.mark.parametrize("fields", [1, 5, 11])
+def test_a_batch_of_decryption_shares_fits_in_one_event(fields: int) -> None:
+    import orjson
+
+    key = ristretto.base_mul(ristretto.random_scalar())
+    ct = elgamal.encrypt(key, 1, ristretto.random_scalar())
+    one = [wire.b64u(ct.a), wire.b64u(ct.b)]
+    size = secret_ballots.share_batch(fields)
+    batch = [(10**9 + n, [one] * fields) for n in range(size)]
+    shares = secret_ballots.shares_for("did:web:a-long-node-name.example", 10**9, 7, batch)
+    body = {"proposal": 10**9, "ballots": shares}
+    envelope = 600  # type, node, author, seq, at, sig
+    assert len(orjson.dumps(body)) + envelope < 65_536
