@@ -1,0 +1,43 @@
+"""A new node's membership decisions are secret: an admission voted by sealed ballots,
+on SQLite and PostgreSQL (the node's private keys table on both), recounted from the store."""
+
+from __future__ import annotations
+
+from commonweal.domain.catalog import default_registry
+from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
+from commonweal.node import governance
+from commonweal.node.verify import verify_log
+from tests.community import Community
+from tests.governance import admit, draft, rules, submit, to_voting
+from tests.secret import close, open_secret
+from tests.secret import vote as secret_vote
+
+
+def test_the_default_constitution_makes_elections_and_membership_secret() -> None:
+    kinds = DEFAULT_CONSTITUTION["kinds"]
+    assert {name for name, kind in kinds.items() if kind.get("ballot") == "secret"} == {
+        "election",
+        "membership",
+    }
+
+
+def test_an_admission_by_secret_ballot(community: Community) -> None:
+    admit(community, "dana")
+    community.apply("erin")
+    actions = [{"type": "membership.admit", "applicant": community.did("erin")}]
+    proposal = draft(community, kind="membership", title="Admit Erin", actions=actions)
+    submit(community, proposal)
+    assert rules(community, proposal)["ballot"] == "secret"
+    to_voting(community, proposal)
+    open_secret(community)
+    for name, choice in (("alice", "yes"), ("bob", "yes"), ("carol", "no"), ("dana", "yes")):
+        secret_vote(community, name, proposal, {"choice": choice})
+    result = close(community, proposal)
+    assert result["counts"] == {"yes": 3, "no": 1, "abstain": 0} and result["passed"]
+    recount = governance.recount_from_store(
+        community.node.store, proposal, community.node.identity.did
+    )
+    # (the store's electorate is today's, which now includes erin, admitted by the vote)
+    assert recount["counts"] == result["counts"] and recount["secret"] == result["secret"]
+    assert community.status("erin") == "member"
+    assert verify_log(community.node.store, default_registry()).ok
