@@ -31,7 +31,13 @@ from commonweal.domain.governance.records import (
     ballots_table,
     in_group,
 )
-from commonweal.domain.governance.secret_records import SECRET, proposal_tables
+from commonweal.domain.governance.secret_records import (
+    SECRET,
+    is_secret,
+    proposal_tables,
+    summary,
+    token_holders,
+)
 from commonweal.domain.governance.tally import count, turnout
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
@@ -166,6 +172,8 @@ def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
         view["result"] = record["outcome"]
         view["executions"] = record["executions"]
         view["cancelled"] = record["cancelled"]
+        if is_secret(record["rules"]):  # sealed ballots are counted only after the close
+            view["secret"] = summary(state, proposal_id)
     if view["phase"] == VOTING:
         view["turnout"] = live_turnout(node, proposal_id)
     return view
@@ -224,7 +232,9 @@ def vote_path(node: Node, proposal_id: int, did: str) -> dict[str, Any]:
         own = state.get(table, did)
         eligible = in_group(state, did, record["rules"]["electorate"])
         path: dict[str, Any] = {"member": did, "eligible": eligible, "ballot": own}
-        if own is None and record["rules"]["delegation"]:
+        if is_secret(record["rules"]):
+            path["secret_token"] = did in token_holders(state, proposal_id)
+        if own is None and record["rules"]["delegation"] and not path.get("secret_token"):
             electorate = {
                 str(m)
                 for m, _r in state.items(MEMBERS)

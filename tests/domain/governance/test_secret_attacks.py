@@ -216,6 +216,11 @@ def test_delegation_meets_secrecy(town: Community) -> None:
     assert town.refused("alice", "governance.ballot.token.requested", _request(town, proposal)) == (
         "public_ballot"
     )
+    from commonweal.node import governance
+
+    path = governance.vote_path(town.node, proposal, town.did("dana"))
+    assert path["secret_token"] and path["ballot"] is None and "chain" not in path
+    assert governance.proposal_view(town.node, proposal)["secret"]["sealed_ballots"] == 1
     result = close(town, proposal)
     # alice carries erin and fay, not dana; dana's secret yes counts once
     assert result["direct_voters"] == 2
