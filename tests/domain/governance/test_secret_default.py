@@ -41,3 +41,21 @@ def test_an_admission_by_secret_ballot(community: Community) -> None:
     assert recount["counts"] == result["counts"] and recount["secret"] == result["secret"]
     assert community.status("erin") == "member"
     assert verify_log(community.node.store, default_registry()).ok
+
+
+def test_a_kind_says_public_or_secret_and_secret_has_limits() -> None:
+    import pytest
+
+    from commonweal.domain.errors import InvalidBody
+    from commonweal.domain.governance.constitution import parse_kind
+
+    base = {"discussion_seconds": 0, "voting_seconds": 60, "method": "yes_no"}
+    assert "ballot" not in parse_kind(base, "k", [])  # unstated: public, and not filled in
+    assert parse_kind({**base, "ballot": "secret"}, "k", [])["ballot"] == "secret"
+    for bad in (
+        {**base, "ballot": "hidden"},
+        {**base, "method": "double_majority", "delegation": False, "ballot": "secret"},
+        {**base, "method": "quadratic", "options": {"credits": 20_000}, "ballot": "secret"},
+    ):
+        with pytest.raises(InvalidBody):
+            parse_kind(bad, "k", [])

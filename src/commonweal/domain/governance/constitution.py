@@ -48,6 +48,7 @@ share preferring the winner to the status quo)."""
 NO_DELEGATION_METHODS = frozenset({"consent", "double_majority"})
 """Consent is personal; in a double majority the voters are member nodes."""
 
+MAX_SECRET_CREDITS = 10_000
 BALLOTS = ("public", "secret")
 """A kind's ``ballot``: public signed ballots, or secret ones (docs/secret-ballots.md). A
 kind that does not say is public."""
@@ -346,6 +347,12 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     }
     if "ballot" in value:  # stated only: an old log's constitution stays as it was
         rules["ballot"] = _ballot(value["ballot"], method, where)
+        credits = rules["options"].get("credits", 0)
+        if rules["ballot"] == "secret" and credits > MAX_SECRET_CREDITS:
+            raise InvalidBody(
+                f"{where}: a secret quadratic vote allows at most {MAX_SECRET_CREDITS:,} credits "
+                "(each sealed field is proven in a range of ±√credits)"
+            )
     if method in THRESHOLD_METHODS:
         default = {"more_than": "1/2"}
         rules["threshold"] = Threshold.parse(
