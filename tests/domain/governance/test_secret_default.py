@@ -30,8 +30,11 @@ def test_an_admission_by_secret_ballot(community: Community) -> None:
     assert rules(community, proposal)["ballot"] == "secret"
     to_voting(community, proposal)
     open_secret(community)
+    window = community.node.state.get("governance.writes", "hour")
     for name, choice in (("alice", "yes"), ("bob", "yes"), ("carol", "no"), ("dana", "yes")):
         secret_vote(community, name, proposal, {"choice": choice})
+    # sealed ballots by one-time keys prove eligibility: the anonymous budget does not count them
+    assert community.node.state.get("governance.writes", "hour") == window
     result = close(community, proposal)
     assert result["counts"] == {"yes": 3, "no": 1, "abstain": 0} and result["passed"]
     recount = governance.recount_from_store(
