@@ -2,8 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``,
-``places``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
+(``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
+``network``, ``places``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.http_load import run_http_load
 from bench.workload import WITHOUT_WRITE_POLICY, build_big_log, signed_events
@@ -30,7 +31,7 @@ SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
-        "log,governance,treasury,commons,federation,network,places,abuse,ops,backup,json",
+        "log,governance,ballots,treasury,commons,federation,network,places,abuse,ops,backup,json",
     ).split(",")
 )
 
@@ -513,6 +514,81 @@ def ops_benchmarks(results: list[Result]) -> None:
     )
 
 
+def ballot_benchmarks(results: list[Result]) -> None:
+    """Secret ballots: 10,000 sealed ranked ballots (5 options) cast over HTTP, the close
+    with decryption shares and proofs, and an audit from the log (bench/ballots.py)."""
+    from bench import ballots
+
+    voters = scaled(10_000, minimum=50)
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        data, clock_file = Path(tmp) / "node", Path(tmp) / "clock"
+        clock_file.write_text("0")
+        made: list[Any] = []
+        step(
+            f"{voters:,} members, a secret IRV vote on 5 options, every voter's token",
+            lambda: made.extend(ballots.prepare(data, voters)),
+        )
+        proposal, view, tokens = made
+        sealed: list[Any] = []
+        step(
+            "sealing every ballot (the voters' work)",
+            lambda: sealed.extend(ballots.seal_all(view, tokens)),
+        )
+        events, seal_seconds = sealed
+        timings: dict[str, float] = {}
+        with ballots.serving(data, clock_file) as url:
+            step(
+                f"casting {voters:,} sealed ballots over HTTP, 8 clients",
+                lambda: timings.update(cast=ballots.cast_all(url, events)),
+            )
+            step(
+                "closing: decryption shares with proofs, decryption, count",
+                lambda: timings.update(close=ballots.close(url, proposal, clock_file)),
+            )
+        audited: list[Any] = []
+        step(
+            "auditing every token, proof and share from the log",
+            lambda: audited.extend(ballots.audit(data, proposal)),
+        )
+    count, audit_rate = audited
+    assert count == voters, (count, voters)
+    rsa_rate, mul_rate = ballots.bare_rates()
+    results.append(
+        Result(
+            f"secret ballots cast over HTTP ({voters:,}, ranked, 5 options)",
+            timings["cast"],
+            "b/s",
+            ">= 500 b/s",
+            timings["cast"] >= 500,
+        )
+    )
+    results.append(
+        Result(
+            "  close incl. decryption and proofs",
+            timings["close"],
+            "s",
+            "<= 30 s",
+            timings["close"] <= 30,
+        )
+    )
+    results.append(
+        Result("  audit from the log", audit_rate, "b/s", ">= 2,000 b/s", audit_rate >= 2000)
+    )
+    results.append(
+        Result(
+            "  ... sealing one ballot, one core (client)",
+            seal_seconds * 1000,
+            "ms",
+            "reference",
+            True,
+        )
+    )
+    results.append(Result("  ... bare RSA-2048 PSS verify", rsa_rate, "op/s", "reference", True))
+    results.append(
+        Result("  ... bare ristretto255 scalar mult", mul_rate, "op/s", "reference", True)
+    )
+
+
 def backup_benchmarks(results: list[Result]) -> None:
     """Online backup of the big SQLite log while single events keep being ingested."""
     from bench.backup import measure
@@ -551,6 +627,8 @@ def main() -> None:
         log_benchmarks(results)
     if "governance" in GROUPS:
         governance_benchmarks(results)
+    if "ballots" in GROUPS:
+        ballot_benchmarks(results)
     if "treasury" in GROUPS:
         treasury_benchmarks(results)
     if "commons" in GROUPS:

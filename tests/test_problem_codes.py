@@ -56,6 +56,7 @@ COMPUTED_CODES = {
     ("domain/commons/resources.py", "refusal.code"),  # a caught refusal, raised again
     ("domain/funding/postings.py", "error.code"),  # a caught refusal, raised again
     ("node/kernel/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
+    ("node/kernel/prepared.py", "refusal"),  # committed(): its callers' literal codes
     ("node/kernel/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
     ("node/services/federation/auth.py", "CODES.get(code, SIGNATURE_INVALID)"),  # above
     ("web/problems.py", "code"),  # HTTP_CODES, above

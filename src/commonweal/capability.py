@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from commonweal.domain.registry import EventType
     from commonweal.node.kernel.service import Node
     from commonweal.node.services.federation.service import Federation
+    from commonweal.web.submitter import Submitter
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class WebParts:
     """The SHA-256 digests of the bearer tokens that may issue credentials, as they are now."""
     contexts: Mapping[str, Any]
     """The JSON-LD contexts the capabilities declare, by path (``core.vc.contexts``)."""
+    submitter: Submitter
+    """The committer thread every submission goes through (routes that log events)."""
 
 
 ApiRouter = Callable[[WebParts], "APIRouter"]

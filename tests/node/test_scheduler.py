@@ -51,6 +51,7 @@ def test_the_node_jobs_are_every_kind_of_due_work_and_the_checkpoint(
     names = [job.name for job in assemble(CAPABILITIES).jobs(community.node)]
     assert names == [
         "recoveries",
+        "secret_ballots",
         "governance",
         "commons",
         "campaigns",

@@ -8,13 +8,19 @@ from fastapi import APIRouter
 from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebParts
 from commonweal.demo import governance as demo
 from commonweal.domain import catalog
-from commonweal.node.services import governance
+from commonweal.node.services import governance, secret_ballots
 
 
 def _api(parts: WebParts) -> APIRouter:
     from commonweal.web import governance_api
 
     return governance_api.router(parts.node)
+
+
+def _secret_api(parts: WebParts) -> APIRouter:
+    from commonweal.web import secret_ballots_api
+
+    return secret_ballots_api.router(parts.node, parts.submitter)
 
 
 def _pages(parts: WebParts) -> APIRouter:
@@ -24,25 +30,29 @@ def _pages(parts: WebParts) -> APIRouter:
 
 
 def _cli(app: typer.Typer) -> None:
-    from commonweal.cli import governance_commands
+    from commonweal.cli import governance_commands, secret_commands
 
     app.add_typer(governance_commands.app, name="proposal")
     app.add_typer(governance_commands.constitution_app, name="constitution")
     app.command("vote")(governance_commands.vote)
     app.command("delegate")(governance_commands.delegate)
+    app.add_typer(secret_commands.teller_app, name="teller")
     app.command("tally")(governance_commands.tally)
 
 
 CAPABILITY = Capability(
     name="governance",
     event_types=catalog.governance,
-    api=(_api,),
+    api=(_api, _secret_api),
     pages=(_pages,),
     navigation=(
         NavEntry(20, "Proposals", "/proposals"),
         NavEntry(80, "Delegation", "/delegation", member_only=True),
     ),
     cli=_cli,
-    due_work=(DueWork("governance", governance.run_due),),
+    due_work=(
+        DueWork("secret_ballots", secret_ballots.run_due),
+        DueWork("governance", governance.run_due),
+    ),
     demo=(DemoChapter(40, demo.tell),),
 )

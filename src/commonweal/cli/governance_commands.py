@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from commonweal.cli import secret_commands
 from commonweal.cli.common import (
     NodeUrl,
     Signer,
@@ -292,18 +293,45 @@ def vote(
     reason: str = typer.Option("", help="The reason for an objection (consent votes)."),
     ballot: str | None = typer.Option(None, help="The whole ballot as JSON, for any method."),
     withdraw: bool = typer.Option(False, "--withdraw", help="Take back your ballot."),
+    public: bool = typer.Option(
+        False, "--public", help="On a secret proposal, vote openly (as a delegate does)."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Secret proposals: check that your ballot was counted."
+    ),
+    token: bool = typer.Option(
+        False, "--token", help="Secret proposals: only take your token now; vote later."
+    ),
+    delay: float = typer.Option(
+        secret_commands.DEFAULT_DELAY,
+        help="Secret proposals: wait up to this many seconds between a fresh token and the ballot.",
+    ),
     *,
     signer: Signer,
 ) -> None:
-    """Vote on a proposal (again, to change your vote, until it closes)."""
+    """Vote on a proposal (again, to change your vote, until it closes).
+
+    On a secret proposal the ballot is sealed and cast anonymously (docs/secret-ballots.md):
+    once, with no changing it afterwards; ``--public`` votes openly instead.
+    """
+    if check:
+        secret_commands.check(signer.node, proposal, signer.wallet)
+        return
+    if token:
+        secret_commands.cast(
+            signer.node, proposal, None, signer.wallet, signer.key, signer.passphrase
+        )
+        return
     if withdraw:
         signer.act("governance.ballot.withdrawn", {"proposal": proposal})
         return
-    body = {
-        "proposal": proposal,
-        "ballot": _ballot(choice, rank, approve, score, votes, pick, reason, ballot),
-    }
-    signer.act("governance.ballot.cast", body)
+    chosen = _ballot(choice, rank, approve, score, votes, pick, reason, ballot)
+    if not public and secret_commands.is_secret(signer.node, proposal):
+        secret_commands.cast(
+            signer.node, proposal, chosen, signer.wallet, signer.key, signer.passphrase, delay=delay
+        )
+        return
+    signer.act("governance.ballot.cast", {"proposal": proposal, "ballot": chosen})
 
 
 def _ballot(

@@ -13,6 +13,8 @@
   a salted commitment to each, so a profile can be erased without breaking the log.
 - ``private_messages``: messages the node relays between the two parties of an aid
   post, never in the log (it carries a salted commitment), erased once the post closes.
+- ``private_ballot_keys``: the node's secret keys for each secret ballot (the RSA key
+  that signs tokens, its teller secret), never in the log; they name no voter.
 """
 
 from __future__ import annotations
@@ -108,6 +110,14 @@ private_messages = Table(
     Column("recipient", String(200), nullable=False),
     Column("salt", String(100), nullable=False),
     Column("message", Text, nullable=False),
+)
+
+private_ballot_keys = Table(
+    "private_ballot_keys",
+    metadata,
+    Column("proposal", BigInteger, primary_key=True),
+    Column("token_key", Text, nullable=False),
+    Column("teller_secret", String(100), nullable=False),
 )
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --

@@ -138,7 +138,7 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.status_by_code = program.status_by_code()
     app.state.navigation = program.navigation()
-    parts = WebParts(node, federation, _token_source(issuer_tokens), program.contexts())
+    parts = WebParts(node, federation, _token_source(issuer_tokens), program.contexts(), submitter)
     app.include_router(health.router(app.state.readiness_checks))
     if metrics is not None:
         app.include_router(metrics_routes.router(metrics))

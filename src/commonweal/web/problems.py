@@ -45,6 +45,8 @@ STATUS_BY_CODE = {
     "not_owed": 422,
     "forbidden": 403,
     "wrong_phase": 409,
+    "not_secret": 409,
+    "not_opened": 409,
     # signing in and issuing
     "unauthorized": 401,
     "sign_in_failed": 401,

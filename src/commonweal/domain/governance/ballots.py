@@ -44,6 +44,7 @@ from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
 
 CHOICES = ("yes", "no", "abstain")
+_TOKENS = "governance.secret.tokens."  # secret_records.TOKENS (which imports this module)
 POSITIONS = ("consent", "stand_aside", "object")
 MAX_REASON = 2000
 
@@ -96,6 +97,11 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
     rules = rules_of(record)
     require_in_group(state, ctx.author, rules["electorate"], "vote on this proposal")
     normal = check_ballot(rules["method"], rules["options"], ballot, options_of(state, record))
+    if rules.get("ballot") == "secret" and state.get(_TOKENS + str(proposal_id), ctx.author):
+        raise Conflict(
+            "you took a token to vote in secret on this proposal: cast your sealed ballot",
+            code="secret_voter",
+        )
     state.put(ballots_table(proposal_id), ctx.author, normal)
 
 

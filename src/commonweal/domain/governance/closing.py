@@ -32,6 +32,7 @@ from commonweal.domain.governance.records import (
     require_phase,
     rules_of,
 )
+from commonweal.domain.governance.secret_records import ready_to_close
 from commonweal.domain.governance.tally import count
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -96,6 +97,11 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     if not reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
             f"voting on proposal {proposal_id} lasts until {record['voting_until']}",
+            code="too_early",
+        )
+    if not ready_to_close(state, record):
+        raise Conflict(
+            f"the secret ballots of proposal {proposal_id} are not all decrypted yet",
             code="too_early",
         )
     result = count(state, record, node_did=ctx.node_did)
@@ -165,7 +171,11 @@ def due(state: State, now: str) -> list[Due]:
         if phase == DISCUSSION and reached(now, record["discussion_until"]):
             kind = OPENED if live_alternatives(state, record) else CANCELLED_EVENT
             found.append(Due(kind, proposal_id))
-        elif phase == VOTING and reached(now, record["voting_until"]):
+        elif (
+            phase == VOTING
+            and reached(now, record["voting_until"])
+            and ready_to_close(state, record)
+        ):
             found.append(Due(CLOSED_EVENT, proposal_id))
         elif phase == CLOSED and any(e["status"] == "pending" for e in record["executions"]):
             found.append(Due(EXECUTED, proposal_id))

@@ -48,6 +48,11 @@ share preferring the winner to the status quo)."""
 NO_DELEGATION_METHODS = frozenset({"consent", "double_majority"})
 """Consent is personal; in a double majority the voters are member nodes."""
 
+MAX_SECRET_CREDITS = 10_000
+BALLOTS = ("public", "secret")
+"""A kind's ``ballot``: public signed ballots, or secret ones (docs/secret-ballots.md). A
+kind that does not say is public."""
+
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 DEFAULT_CONSTITUTION: dict[str, Any] = {
@@ -115,6 +120,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
                 "membership.role.revoke",
                 "membership.policy.set",
             ],
+            "ballot": "secret",
         },
         "spending": {
             "title": "Spending decision",
@@ -152,6 +158,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "options": {"seats": 3},
             "delegation": True,
             "actions": ["membership.role.grant"],
+            "ballot": "secret",
         },
         "agreement": {
             "title": "Working agreement",
@@ -318,6 +325,7 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
             "options",
             "delegation",
             "actions",
+            "ballot",
         },
         where=where,
     )
@@ -337,6 +345,14 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
         "delegation": _delegation(method, value.get("delegation", True), where),
         "actions": _actions(value.get("actions", []), known_actions, where),
     }
+    if "ballot" in value:  # stated only: an old log's constitution stays as it was
+        rules["ballot"] = _ballot(value["ballot"], method, where)
+        credits = rules["options"].get("credits", 0)
+        if rules["ballot"] == "secret" and credits > MAX_SECRET_CREDITS:
+            raise InvalidBody(
+                f"{where}: a secret quadratic vote allows at most {MAX_SECRET_CREDITS:,} credits "
+                "(each sealed field is proven in a range of ±√credits)"
+            )
     if method in THRESHOLD_METHODS:
         default = {"more_than": "1/2"}
         rules["threshold"] = Threshold.parse(
@@ -442,6 +458,14 @@ def _delegation(method: str, value: Any, where: str) -> bool:
     if value and method in NO_DELEGATION_METHODS:
         raise InvalidBody(f"{where}: votes cannot be delegated under the {method} method")
     return value
+
+
+def _ballot(value: Any, method: str, where: str) -> str:
+    if value not in BALLOTS:
+        raise InvalidBody(f'{where}.ballot must be "public" or "secret"')
+    if value == "secret" and method == "double_majority":
+        raise InvalidBody(f"{where}: a double majority's voters are member nodes, who vote openly")
+    return str(value)
 
 
 def _actions(value: Any, known: Collection[str], where: str) -> list[str]:

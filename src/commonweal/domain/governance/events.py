@@ -10,7 +10,15 @@ from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.recognition import ACTIONS as FEDERATION_ACTIONS
 from commonweal.domain.funding.rounds import FUNDING_ACTIONS
-from commonweal.domain.governance import ballots, closing, delegating, proposals
+from commonweal.domain.governance import (
+    ballots,
+    closing,
+    delegating,
+    proposals,
+    secret,
+    secret_casting,
+    secret_tellers,
+)
 from commonweal.domain.governance.actions import MEMBERSHIP_ACTIONS, Action, ActionCatalog
 from commonweal.domain.governance.constitution import (
     AMEND_ACTION,
@@ -179,6 +187,7 @@ def event_types(catalog: ActionCatalog) -> tuple[EventType[Any], ...]:
             closing.parse_execution,
             closing.execution_rule(catalog),
         ),
+        *SECRET_EVENT_TYPES,
         EventType(
             POPULATION_REPORTED,
             "A member node reports its population (for double-majority votes).",
@@ -186,6 +195,47 @@ def event_types(catalog: ActionCatalog) -> tuple[EventType[Any], ...]:
             _apply_population,
         ),
     )
+
+
+SECRET_EVENT_TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        secret.TELLER_KEY,
+        "A teller publishes a key share for a secret ballot.",
+        secret.parse_teller_key,
+        secret.apply_teller_key,
+    ),
+    EventType(
+        secret.OPENED,
+        "The node publishes a secret ballot's token key and its key share.",
+        secret.parse_opened,
+        secret.apply_opened,
+    ),
+    EventType(
+        secret.TOKEN_REQUESTED,
+        "A member asks for their eligibility token (blinded).",
+        secret.parse_request,
+        secret.apply_request,
+    ),
+    EventType(
+        secret.TOKEN_ISSUED,
+        "The node blind-signs a member's token.",
+        secret.parse_issued,
+        secret.apply_issued,
+    ),
+    EventType(
+        secret_casting.SEALED_EVENT,
+        "A sealed ballot, cast with a one-time key and a token.",
+        secret_casting.parse_sealed,
+        secret_casting.apply_sealed,
+    ),
+    EventType(
+        secret_tellers.DECRYPTED,
+        "A teller's proven decryption shares, after voting ends.",
+        secret_tellers.parse_decrypted,
+        secret_tellers.apply_decrypted,
+    ),
+)
+"""Secret ballots (docs/secret-ballots.md)."""
 
 
 def _adopt_first(state: State, ctx: Context, constitution: dict[str, Any]) -> None:

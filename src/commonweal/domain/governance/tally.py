@@ -20,6 +20,7 @@ from commonweal.domain.governance.constitution import quorum_of
 from commonweal.domain.governance.counters import COUNTERS, Count, lot
 from commonweal.domain.governance.majority import reaches_quorum
 from commonweal.domain.governance.records import STATUS_QUO
+from commonweal.domain.governance.secret_records import is_secret, summary
 from commonweal.domain.governance.shares import format_share, percent
 from commonweal.domain.governance.turnout import Turnout, turnout
 from commonweal.domain.state import State
@@ -46,6 +47,8 @@ def count(
             **decision(state, record, votes, options, node_did=node_did),
         }
     )
+    if is_secret(record["rules"]):
+        result["secret"] = summary(state, int(record["id"]))
     return result
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from commonweal.domain.governance.delegating import scopes_for
 from commonweal.domain.governance.delegation import final_voters, to_arrays
 from commonweal.domain.governance.records import DELEGATIONS, ballots_table
+from commonweal.domain.governance.secret_records import is_secret, secret_ballots, token_holders
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.state import State
 
@@ -101,16 +102,22 @@ def turnout(
     ballots: dict[Any, Any] = state.tables.get(ballots_table(record["id"]), {})
     outside = ballots.keys() - eligible
     cast = {v: b for v, b in ballots.items() if v not in outside} if outside else ballots
+    secret = is_secret(record["rules"])
+    sealed = secret_ballots(state, record["id"]) if secret else {}
     if not record["rules"]["delegation"]:
-        return Turnout(len(eligible), cast, {}, 0)
+        return Turnout(len(eligible), {**cast, **sealed} if sealed else cast, {}, 0)
+    # A member who took a token voted (in secret) for themselves: their delegation no
+    # longer applies, and votes delegated to them are lost rather than added to a
+    # ballot nobody may link to them (docs/secret-ballots.md, "Delegation").
+    secret_voters = token_holders(state, record["id"]) if secret else set()
     delegations = {
         str(truster): scopes
         for truster, scopes in state.tables.get(DELEGATIONS, {}).items()
-        if truster in eligible and truster not in cast
+        if truster in eligible and truster not in cast and truster not in secret_voters
     }
     scopes = scopes_for(record["id"], record["topic"])
     extra, lost = delegated_weight(eligible, cast, delegations, scopes)
-    return Turnout(len(eligible), cast, extra, lost)
+    return Turnout(len(eligible), {**cast, **sealed} if sealed else cast, extra, lost)
 
 
 def delegated_weight(

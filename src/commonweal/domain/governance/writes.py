@@ -38,6 +38,12 @@ current UTC hour (in all, and per key)."""
 OPEN_TYPES = ("membership.application.submitted", "notary.document.attested")
 """The event types a key that is not a member may author, which a write policy governs."""
 
+PROVEN_TYPES = ("governance.ballot.sealed",)
+"""Types authored by one-time keys that prove a right to write instead of membership: a
+sealed ballot carries a token the node signed for one member, usable once, and its rule
+refuses it without one, so it is neither counted against nor limited by the anonymous
+budget (docs/secret-ballots.md)."""
+
 MAX_WORK_BITS = 32
 MAX_PER_HOUR = 1_000_000
 
@@ -120,7 +126,7 @@ def admit_write(state: State, ctx: Context, work_bits: Callable[[], int]) -> Non
     was before the event, so an application that admits its author at once still counts.
     """
     policy = write_policy(state)
-    if policy is None or not is_anonymous(state, ctx):
+    if policy is None or ctx.type in PROVEN_TYPES or not is_anonymous(state, ctx):
         return
     rules = policy["types"].get(ctx.type)
     if rules is not None:

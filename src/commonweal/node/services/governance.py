@@ -31,6 +31,13 @@ from commonweal.domain.governance.records import (
     ballots_table,
     in_group,
 )
+from commonweal.domain.governance.secret_records import (
+    SECRET,
+    is_secret,
+    proposal_tables,
+    summary,
+    token_holders,
+)
 from commonweal.domain.governance.tally import count, turnout
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
@@ -75,7 +82,12 @@ def snapshot(node: Node, proposal_id: int) -> State:
     replace a row's value, never change it in place), to count outside the lock."""
     with node.reading() as state:
         copy = State()
-        for table in (*COUNT_TABLES, MEMBERS, ballots_table(proposal_id)):
+        for table in (
+            *COUNT_TABLES,
+            MEMBERS,
+            ballots_table(proposal_id),
+            *secret_tables(proposal_id),
+        ):
             copy.tables[table] = dict(state.tables.get(table, {}))
     return copy
 
@@ -160,6 +172,8 @@ def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
         view["result"] = record["outcome"]
         view["executions"] = record["executions"]
         view["cancelled"] = record["cancelled"]
+        if is_secret(record["rules"]):  # sealed ballots are counted only after the close
+            view["secret"] = summary(state, proposal_id)
     if view["phase"] == VOTING:
         view["turnout"] = live_turnout(node, proposal_id)
     return view
@@ -218,7 +232,9 @@ def vote_path(node: Node, proposal_id: int, did: str) -> dict[str, Any]:
         own = state.get(table, did)
         eligible = in_group(state, did, record["rules"]["electorate"])
         path: dict[str, Any] = {"member": did, "eligible": eligible, "ballot": own}
-        if own is None and record["rules"]["delegation"]:
+        if is_secret(record["rules"]):
+            path["secret_token"] = did in token_holders(state, proposal_id)
+        if own is None and record["rules"]["delegation"] and not path.get("secret_token"):
             electorate = {
                 str(m)
                 for m, _r in state.items(MEMBERS)
@@ -245,7 +261,7 @@ def recount_from_store(store: LogStore, proposal_id: int, node_did: str) -> dict
     standing, so a million member records are never decoded.
     """
     state = State()
-    for table in COUNT_TABLES:
+    for table in (*COUNT_TABLES, *secret_tables(proposal_id)):
         state.tables[table] = store.projection_table(table)
     record = state.get(PROPOSALS, proposal_id)
     if record is None or record["rules"] is None:
@@ -265,6 +281,11 @@ def recount_from_store(store: LogStore, proposal_id: int, node_did: str) -> dict
     if record["rules"]["method"] == "double_majority":  # needs the member nodes' records
         state.tables[MEMBERS] = store.projection_table(MEMBERS)
     return count(state, record, node_did=node_did, eligible=eligible)
+
+
+def secret_tables(proposal_id: int) -> tuple[str, ...]:
+    """The tables a count of a secret ballot reads besides the public ones."""
+    return (SECRET, *proposal_tables(proposal_id))
 
 
 def _record(state: State, proposal_id: Hashable) -> dict[str, Any]:
