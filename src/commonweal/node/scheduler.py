@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from commonweal.node import campaigns, commons, credit, governance, membership, rounds
+from commonweal.node import campaigns, census, commons, credit, governance, membership, rounds
 from commonweal.node.due import Refusals
 from commonweal.node.federation import alliance
 from commonweal.node.service import Node
@@ -86,6 +86,7 @@ def node_jobs(node: Node) -> list[Job]:
         ("rounds", rounds.run_due),
         ("credit", credit.run_due),
         ("federation", alliance.run_due),
+        ("census", census.run_due),
     ):
         refusals = Refusals()
         jobs.append(Job(name, _bind(run_due, node, refusals), refusals))

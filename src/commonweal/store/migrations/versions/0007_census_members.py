@@ -1,0 +1,28 @@
+"""Who each census counted, with their salts: off the public log (docs/census.md).
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "census_members",
+        sa.Column("epoch", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("did", sa.String(200), primary_key=True),
+        sa.Column("salt", sa.String(100), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("census_members")
