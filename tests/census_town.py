@@ -93,3 +93,25 @@ def recount(node: Node, first: int, size: int) -> dict[str, int]:
 def independent_commitment(salt: str, did: str) -> bytes:
     """SHA-256 of the salt's bytes then the DID's: written out again, not imported."""
     return hashlib.sha256(bytes.fromhex(salt) + did.encode("utf-8")).digest()
+
+
+def independent_root_from_proof(index: int, size: int, leaf: bytes, path: list[bytes]) -> bytes:
+    """RFC 9162 §2.1.3.2, written out again from the RFC (not core.merkle's code)."""
+    fn, sn = index, size - 1
+    r = hashlib.sha256(b"\x00" + leaf).digest()
+    for p in path:
+        if sn == 0:
+            raise ValueError("proof too long")
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ValueError("proof too short")
+    return r

@@ -134,7 +134,15 @@ def parse_census(body: Mapping[str, Any]) -> dict[str, Any]:
     shown = body["figures"]
     if not isinstance(shown, dict) or set(shown) != set(FIGURES):
         raise InvalidBody(f"figures must have exactly: {', '.join(FIGURES)}")
-    return dict(body)
+    return _sorted(body)
+
+
+def _sorted(value: Any) -> Any:
+    """``value`` with every object's names in sorted order: the form kept in the state,
+    the same whether the body came from an event's canonical bytes or was built here."""
+    if isinstance(value, Mapping):
+        return {name: _sorted(value[name]) for name in sorted(value)}
+    return value
 
 
 def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
