@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.events import parse_leaf
@@ -46,8 +45,8 @@ class Town:
         return self.node.submit(self.events.raw(name))
 
 
-@pytest.fixture
-def town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
+def make_town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
+    """A census town (used as a fixture: ``yield from make_town(tmp_path, clock)``)."""
     factory = EventFactory("", clock)
     node = init_node(
         tmp_path / "node",

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-import orjson
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
-from commonweal.domain.catalog import default_registry
 from commonweal.core.multibase import encode_z
+from commonweal.domain.catalog import default_registry
 from commonweal.node import census
 from commonweal.node.errors import Rejected
 from commonweal.node.signed_reads import request_bytes
-from tests.census_town import (  # noqa: F401 (town is a fixture)
+from tests.builders import Clock
+from tests.census_town import (
     Town,
     independent_commitment,
     independent_root_from_proof,
+    make_town,
     recount,
-    town,
 )
+
+
+@pytest.fixture
+def town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
+    yield from make_town(tmp_path, clock)
 
 
 def test_first_census_counts_the_log(town: Town) -> None:
@@ -99,7 +107,9 @@ def test_a_steward_asks_for_a_census(town: Town) -> None:
     assert taken["reason"] == "requested" and census.pending(town.node) is None
 
 
-def test_verify_flags_a_wrong_census_in_a_store(town: Town, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_flags_a_wrong_census_in_a_store(
+    town: Town, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from commonweal.domain.census import events as census_events
     from commonweal.node.verify import verify_log
 

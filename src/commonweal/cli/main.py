@@ -10,6 +10,7 @@ from commonweal.cli import (
     alliance_commands,
     backup_commands,
     campaign_commands,
+    census_commands,
     commons_commands,
     credential_commands,
     credit_commands,
@@ -87,6 +88,7 @@ app.command("recognize")(federation_commands.recognize)
 app.add_typer(federation_commands.witness_app, name="witness")
 app.command("restore")(federation_commands.restore)
 app.add_typer(alliance_commands.app, name="alliance")
+app.add_typer(census_commands.app, name="census")
 
 
 @app.command("verify")

@@ -7,6 +7,7 @@ from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.campaigns import network as campaign_network
 from commonweal.domain.census import events as census_events
+from commonweal.domain.census import network as census_network
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
 from commonweal.domain.federation import events as federation
@@ -47,4 +48,5 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
     registry.extend(credit_events.EVENT_TYPES)
     registry.extend(federation.EVENT_TYPES)
     registry.extend(census_events.EVENT_TYPES)
+    registry.extend(census_network.EVENT_TYPES)
     return registry

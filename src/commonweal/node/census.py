@@ -20,6 +20,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.census import events as census
 from commonweal.domain.census.figures import good_standing
 from commonweal.domain.census.records import CENSUSES, META
+from commonweal.domain.governance.constitution import CONSTITUTION
 from commonweal.node.due import Refusals
 from commonweal.node.errors import Rejected, Unavailable
 from commonweal.node.service import Node, Receipt
@@ -113,6 +114,14 @@ def entry(node: Node, epoch: int) -> dict[str, Any]:
     if record is None:
         raise Rejected("not_found", f"there is no census of epoch {epoch}")
     return _shown(record)
+
+
+def rhythm(node: Node) -> int | None:
+    """Seconds between scheduled censuses, as the constitution sets (None: on request only)."""
+    with node.reading() as state:
+        constitution = state.get(CONSTITUTION, "constitution") or {}
+    every: int | None = (constitution.get("census") or {}).get("every_seconds")
+    return every
 
 
 def pending(node: Node) -> dict[str, Any] | None:

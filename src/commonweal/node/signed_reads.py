@@ -48,4 +48,4 @@ def signed_by(node: Node, request: object, purpose: str, extra: Mapping[str, typ
     signed = request_bytes(purpose, node.identity.did, did, at, **{k: request[k] for k in extra})
     if not verify_encoded_signature(key, signed, sig):
         raise Rejected("unauthorized", "sig is not this member's signature over the request")
-    return did
+    return str(did)

@@ -27,6 +27,7 @@ from commonweal.web import (
     api,
     api_docs,
     campaigns_api,
+    census_api,
     commons_api,
     credentials_api,
     federation_api,
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(governance_api.router(node))
     app.include_router(commons_api.router(node))
     app.include_router(gatherings_api.router(node))
+    app.include_router(census_api.router(node))
     app.include_router(credentials_api.router(node, _token_source(issuer_tokens)))
     app.include_router(aid_api.router(node))
     app.include_router(campaigns_api.router(node))

@@ -134,14 +134,17 @@ def parse_census(body: Mapping[str, Any]) -> dict[str, Any]:
     shown = body["figures"]
     if not isinstance(shown, dict) or set(shown) != set(FIGURES):
         raise InvalidBody(f"figures must have exactly: {', '.join(FIGURES)}")
-    return _sorted(body)
+    normal: dict[str, Any] = normal_form(body)
+    return normal
 
 
-def _sorted(value: Any) -> Any:
+def normal_form(value: Any) -> Any:
     """``value`` with every object's names in sorted order: the form kept in the state,
     the same whether the body came from an event's canonical bytes or was built here."""
     if isinstance(value, Mapping):
-        return {name: _sorted(value[name]) for name in sorted(value)}
+        return {name: normal_form(value[name]) for name in sorted(value)}
+    if isinstance(value, list):
+        return [normal_form(item) for item in value]
     return value
 
 
@@ -169,9 +172,7 @@ def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
         expected["people_root"] = body["people_root"]
     if body != expected:
         wrong = sorted(
-            name
-            for name in set(expected) | set(body)
-            if body.get(name) != expected.get(name)
+            name for name in set(expected) | set(body) if body.get(name) != expected.get(name)
         )
         details = [
             f"{k}: logged {body['figures'].get(k)!r}, recomputed {v!r}"

@@ -54,9 +54,7 @@ def figures(state: State, epoch: Epoch) -> dict[str, Any]:
         if record["status"] in DEPARTED and ended is not None and epoch.first <= ended < epoch.size:
             left += 1
     active = sum(
-        1
-        for did, index in state.items(LAST_ACTIVE)
-        if index >= epoch.first and did in admitted
+        1 for did, index in state.items(LAST_ACTIVE) if index >= epoch.first and did in admitted
     )
     gatherings, attendance = _gatherings(state, epoch)
     places, area, capacity = footprint(state)
@@ -101,7 +99,8 @@ def pooled_funds(state: State) -> dict[str, int]:
     and deposits (money held by the node for a purpose). Units with nothing pooled are left out.
     """
     totals: dict[str, int] = {}
-    for (account, unit), value in state.items(BALANCES):  # type: ignore[misc]
+    for key, value in state.items(BALANCES):
+        account, unit = str(key[0]), str(key[1])  # type: ignore[index]
         if account == EXTERNAL or account.startswith(MEMBER_PREFIX):
             continue
         totals[unit] = totals.get(unit, 0) + value

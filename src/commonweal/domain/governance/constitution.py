@@ -19,8 +19,8 @@ from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.census.records import parse_census_section
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
