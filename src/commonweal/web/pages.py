@@ -19,6 +19,7 @@ from commonweal.node.service import Node
 from commonweal.web import (
     aid_pages,
     campaign_pages,
+    census_pages,
     commons_pages,
     credit_pages,
     gathering_pages,
@@ -42,6 +43,7 @@ PAGE_ROUTERS: list[Callable[[Node], APIRouter]] = [
     round_pages.router,
     commons_pages.router,
     gathering_pages.router,
+    census_pages.router,
 ]
 """Every area's page routes; a capability appends its ``router`` here."""
 

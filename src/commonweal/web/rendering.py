@@ -100,6 +100,7 @@ NAVIGATION: list[NavLink] = [
     NavLink("Verify", "/verify"),
     NavLink("Log", "/log"),
     NavLink("Network", "/network"),
+    NavLink("Census", "/census"),
     NavLink("Stewards", "/steward", permission="membership.admit"),
 ]
 """The main navigation, in order. Capabilities append their own links here."""
