@@ -28,19 +28,22 @@ from tests.fixtures.release_store import FIXTURE
 from tests.server import free_port
 
 RELEASE_SCHEMA = "0006"
+"""The schema of the committed release store (tests/fixtures/release-0.1.0)."""
+CURRENT_SCHEMA = "0007"
+"""This code's newest migration (0007: the census's private ``census_members``)."""
 runner = CliRunner()
 
 NEXT_MIGRATION = '''"""A test-only next migration: one new table.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -74,11 +77,14 @@ def verifies(data_dir: Path) -> bool:
         store.engine.dispose()
 
 
-def test_the_release_store_is_at_this_releases_schema_and_verifies(release_store: Path) -> None:
-    assert schema_state(release_store) == (RELEASE_SCHEMA, RELEASE_SCHEMA)
+def test_the_release_store_upgrades_to_this_schema_and_verifies(release_store: Path) -> None:
+    assert schema_state(release_store) == (RELEASE_SCHEMA, CURRENT_SCHEMA)
     done = upgrade_node(release_store, now=now)
-    assert (done.before, done.after, done.backup) == (RELEASE_SCHEMA, RELEASE_SCHEMA, None)
-    assert not (release_store / "backups").exists()
+    assert (done.before, done.after) == (RELEASE_SCHEMA, CURRENT_SCHEMA)
+    assert done.backup is not None
+    assert schema_state(release_store) == (CURRENT_SCHEMA, CURRENT_SCHEMA)
+    again = upgrade_node(release_store, now=now)  # nothing more to do: no second backup
+    assert (again.before, again.after, again.backup) == (CURRENT_SCHEMA, CURRENT_SCHEMA, None)
     assert verifies(release_store)
 
 
@@ -87,13 +93,13 @@ def test_the_next_migration_upgrades_the_release_store_after_a_backup(
 ) -> None:
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0007_upgrade_probe.py").write_text(NEXT_MIGRATION)
+    (migrations / "versions" / "0008_upgrade_probe.py").write_text(NEXT_MIGRATION)
     store = open_store(str(release_store))
     size = store.head()[0]
     store.engine.dispose()
 
     done = upgrade_node(release_store, now=now, script_location=migrations)
-    assert (done.before, done.after) == (RELEASE_SCHEMA, "0007")
+    assert (done.before, done.after) == (RELEASE_SCHEMA, "0008")
     assert done.backup is not None and done.backup.size == size
     assert done.backup.path.parent == release_store / "backups"
     engine = make_engine(sqlite_url(release_store))
@@ -105,7 +111,7 @@ def test_the_next_migration_upgrades_the_release_store_after_a_backup(
 
     before = restore_backup(done.backup.path, tmp_path / "before")  # the way back
     assert before.size == size
-    assert schema_state(tmp_path / "before") == (RELEASE_SCHEMA, RELEASE_SCHEMA)
+    assert schema_state(tmp_path / "before") == (RELEASE_SCHEMA, CURRENT_SCHEMA)
 
 
 def _downgrade(data_dir: Path, revision: str, url: str | None = None) -> None:
@@ -139,7 +145,7 @@ def test_serve_and_scheduler_refuse_an_old_schema_and_upgrade_brings_it_current(
 
     upgraded = runner.invoke(app, ["upgrade", "--data-dir", str(release_store)])
     assert upgraded.exit_code == 0, upgraded.output
-    assert "from 0005 to 0006" in upgraded.output
+    assert f"from 0005 to {CURRENT_SCHEMA}" in upgraded.output
     assert len(list((release_store / "backups").glob("*.tar"))) == 1
     require_current_schema(release_store)
     assert verifies(release_store)
@@ -173,7 +179,7 @@ def test_an_upgrade_on_postgresql_takes_a_pg_dump_first(tmp_path: Path, clock: C
         with pytest.raises(SetupError, match="commonweal upgrade"):
             require_current_schema(data_dir)
         done = upgrade_node(data_dir, now=now)
-        assert (done.before, done.after) == ("0005", RELEASE_SCHEMA)
+        assert (done.before, done.after) == ("0005", CURRENT_SCHEMA)
         assert done.backup is not None and done.backup.database == "postgresql"
         require_current_schema(data_dir)
         assert verifies(data_dir)
