@@ -2,8 +2,8 @@
 
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
-(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``, ``abuse``,
-``ops``, ``backup``, ``json``; e.g.
+(``log``, ``governance``, ``treasury``, ``commons``, ``federation``, ``network``, ``census``,
+``abuse``, ``ops``, ``backup``, ``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -29,7 +29,8 @@ CACHE = Path(".bench-cache")
 SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
-        "BENCH_ONLY", "log,governance,treasury,commons,federation,network,abuse,ops,backup,json"
+        "BENCH_ONLY",
+        "log,governance,treasury,commons,federation,network,census,abuse,ops,backup,json",
     ).split(",")
 )
 
@@ -418,6 +419,74 @@ def network_benchmarks(results: list[Result]) -> None:
         results.append(Result("/network/<did>, median", one, "ms", "<= 200", one <= 200))
 
 
+def census_benchmarks(results: list[Result]) -> None:
+    """A census of a node of 100,000 members and 1,000,000 events; a network census audit."""
+    from bench.census import audit_seconds, build_census_node, measure_census
+
+    members, events = scaled(100_000, minimum=1000), scaled(1_000_000, minimum=10_000)
+    big = CACHE / f"census-{members}-{events}"
+    step(
+        f"building (or reusing) a node of {members:,} members and {events:,} events in {big}",
+        lambda: build_census_node(big, members, events),
+    )
+    costs = []
+    step("taking its census", lambda: costs.append(measure_census(big)))
+    c = costs[0]
+    factor = 100_000 / c.members
+    computed = c.figures + c.commitments + c.salts_kept
+    label = f"{c.members:,} members, {c.size:,} entries"
+    results.append(Result(f"census figures, {label}", c.figures, "s", "reference", True))
+    results.append(
+        Result("  ... salted commitments and their root", c.commitments, "s", "reference", True)
+    )
+    results.append(Result("  ... salts kept (private table)", c.salts_kept, "s", "reference", True))
+    results.append(Result("  ... computed in all", computed, "s", "<= 5 s", computed <= 5))
+    results.append(
+        Result(
+            "  ... taken end to end (logged, rule rechecks)",
+            c.end_to_end,
+            "s",
+            "<= 5 s",
+            c.end_to_end <= 5,
+        )
+    )
+    results.append(
+        Result("  ... the census rule as verify replays it", c.rule, "s", "<= 5 s", c.rule <= 5)
+    )
+    if factor > 1:
+        for name, value in (
+            ("computed", computed),
+            ("end to end", c.end_to_end),
+            ("verify's rule", c.rule),
+        ):
+            scaled_up = value * factor
+            results.append(
+                Result(
+                    f"  ... {name}, extrapolated to 100,000 members (linear)",
+                    scaled_up,
+                    "s",
+                    "<= 5 s",
+                    scaled_up <= 5,
+                )
+            )
+    nodes = 50
+    audited = []
+    step(
+        f"auditing a network census of {nodes} simulated nodes",
+        lambda: audited.append(audit_seconds(nodes)),
+    )
+    seconds, ok, passed = audited[0]
+    results.append(
+        Result(
+            f"census audit, {nodes} nodes over HTTP ({passed} checks passed)",
+            seconds,
+            "s",
+            "<= 10 s",
+            ok and seconds <= 10,
+        )
+    )
+
+
 def abuse_benchmarks(results: list[Result]) -> None:
     """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
     from bench import ratelimit
@@ -538,6 +607,8 @@ def main() -> None:
         federation_benchmarks(results)
     if "network" in GROUPS:
         network_benchmarks(results)
+    if "census" in GROUPS:
+        census_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
     if "ops" in GROUPS:

@@ -1,15 +1,18 @@
-"""Whom each census counted, with their salts: private node data, never in the log."""
+"""Whom each census counted, with their salts: private node data, never in the log.
+
+One row per census: a member's proof needs every leaf of the tree anyway, so the whole
+list is written and read at once (a JSON object, DID → salt).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
 from sqlalchemy import delete, insert, select
 
 from commonweal.store.log_store import LogStore
 from commonweal.store.schema import census_members
-
-BATCH = 5000
 
 
 class CensusStore:
@@ -20,23 +23,18 @@ class CensusStore:
 
     def replace(self, epoch: int, counted: Sequence[tuple[str, str]]) -> None:
         """Keep ``(did, salt)`` for every member ``epoch`` counts (replacing an earlier try)."""
+        document = orjson.dumps(dict(counted)).decode()
         with self.engine.begin() as conn:
             conn.execute(delete(census_members).where(census_members.c.epoch == epoch))
-            for start in range(0, len(counted), BATCH):
-                conn.execute(
-                    insert(census_members),
-                    [
-                        {"epoch": epoch, "did": did, "salt": salt}
-                        for did, salt in counted[start : start + BATCH]
-                    ],
-                )
+            conn.execute(insert(census_members).values(epoch=epoch, counted=document))
 
     def counted(self, epoch: int) -> dict[str, str]:
         """DID → salt of every member ``epoch`` counted (empty if the node kept none)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(census_members.c.did, census_members.c.salt).where(
-                    census_members.c.epoch == epoch
-                )
-            )
-            return {did: salt for did, salt in rows}
+            document = conn.execute(
+                select(census_members.c.counted).where(census_members.c.epoch == epoch)
+            ).scalar_one_or_none()
+        if document is None:
+            return {}
+        counted: dict[str, str] = orjson.loads(document)
+        return counted

@@ -13,7 +13,7 @@
   a salted commitment to each, so a profile can be erased without breaking the log.
 - ``private_messages``: messages the node relays between the two parties of an aid
   post, never in the log (it carries a salted commitment), erased once the post closes.
-- ``census_members``: whom each census counted and their salts, never in the log (it
+- ``census_members``: per census, whom it counted and their salts, never in the log (it
   carries only a Merkle root over salted commitments), so a member can be sent a proof.
 """
 
@@ -116,11 +116,10 @@ census_members = Table(
     "census_members",
     metadata,
     Column("epoch", BigInteger, primary_key=True, autoincrement=False),
-    Column("did", String(200), primary_key=True),
-    Column("salt", String(100), nullable=False),
+    Column("counted", Text, nullable=False),
 )
-"""Private: the members each census counted and their salts (a member's proof is built from
-them; the log carries only the root over ``H(salt || did)``)."""
+"""Private: per census, a JSON object of the members it counted → their salts (a member's
+proof is built from all of them; the log carries only the root over ``H(salt || did)``)."""
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --
 

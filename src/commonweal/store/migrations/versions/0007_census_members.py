@@ -19,8 +19,7 @@ def upgrade() -> None:
     op.create_table(
         "census_members",
         sa.Column("epoch", sa.BigInteger, primary_key=True, autoincrement=False),
-        sa.Column("did", sa.String(200), primary_key=True),
-        sa.Column("salt", sa.String(100), nullable=False),
+        sa.Column("counted", sa.Text, nullable=False),
     )
 
 
