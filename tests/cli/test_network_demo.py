@@ -6,6 +6,7 @@ from pathlib import Path
 
 from commonweal.domain.campaigns.carried import CARRIED
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.census.records import CENSUSES
 from commonweal.domain.federation.alliance import NETWORK_VOTES
 from commonweal.domain.federation.standing import RECOGNITIONS
 from commonweal.node.demo_network import ALLIANCE, MEMBERS, create_network
@@ -23,6 +24,13 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
             assert len(recognitions) == 3  # the two other nodes and the alliance
             assert sum(r["terms"]["alliance"] for r in recognitions.values()) == 1
             assert verify_log(store, default_registry(), compare_with=store).ok
+            censuses = store.projection_table(CENSUSES)
+            assert sorted(censuses) == [1, 2, 3, 4]  # at least three epochs per node
+            reasons = [censuses[e]["body"]["reason"] for e in sorted(censuses)]
+            assert reasons == ["scheduled", "scheduled", "requested", "scheduled"]
+            members = len(MEMBERS[name][1])
+            assert all(c["body"]["figures"]["members"] == members for c in censuses.values())
+            assert censuses[2]["body"]["figures"]["active"] == members  # all voted to join
             if name != "riverside":  # the two others carry Riverside's network campaign
                 (copy,) = store.projection_table(CARRIED).values()
                 assert copy["status"] == "open" and copy["pledgers"] in (2, 3)

@@ -23,6 +23,10 @@ class CensusRefused(Exception):
     """A node's census entry that cannot be counted: the reason says why."""
 
 
+class NoCensus(CensusRefused):
+    """The node has taken no census yet: it has no entry to count (nor to refuse)."""
+
+
 def cosigners(note: str, checkpoint: Checkpoint, witness_vkeys: Iterable[str]) -> list[str]:
     """The names of the known witnesses whose ``cosignature/v1`` line on ``note`` verifies."""
     known: dict[tuple[str, bytes], str] = {}
@@ -89,7 +93,7 @@ def witnessed_census(
         if claimed is None:
             served = client.get_json("/v1/census")["censuses"]
             if not served:
-                raise CensusRefused("the node has taken no census yet")
+                raise NoCensus("the node has taken no census yet")
             claimed = served[-1]
         proven = proven_event(client, int(claimed["index"]), checkpoint)
     except PeerError as error:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from commonweal.client.census_proofs import CensusRefused, witnessed_census
+from commonweal.client.census_proofs import CensusRefused, NoCensus, witnessed_census
 from commonweal.domain.census import events as census
 from commonweal.domain.census.network import COUNTED, NETWORK, NETWORK_META, totals
 from commonweal.node.errors import Rejected
@@ -34,12 +34,14 @@ def gather(federation: Federation) -> dict[str, Any]:
     own = _own_entry(federation)
     if isinstance(own, str):
         refused.append({"node": node.identity.did, "reason": own})
-    else:
+    elif own is not None:
         entries.append(own)
     for peer in federation.recognitions():
         described = {k: peer[k] for k in ("node", "key", "origin", "vkey")}
         try:
             entries.append(witnessed_census(federation.client(peer["url"]), described, vkeys))
+        except NoCensus:
+            continue  # a node that takes no census (an alliance of nodes) has nothing to count
         except CensusRefused as refusal:
             refused.append({"node": peer["node"], "reason": str(refusal)[:500]})
     entries.sort(key=lambda e: e["node"])
@@ -47,13 +49,14 @@ def gather(federation: Federation) -> dict[str, Any]:
     return {"entries": entries, "refused": refused, "totals": totals(entries)}
 
 
-def _own_entry(federation: Federation) -> dict[str, Any] | str:
-    """This node's latest census, if its own cosigned checkpoint covers it (else the reason)."""
+def _own_entry(federation: Federation) -> dict[str, Any] | str | None:
+    """This node's latest census, if its own cosigned checkpoint covers it (else the reason;
+    None if it never took one)."""
     node = federation.node
     with node.reading() as state:
         latest = census.latest(state)
     if latest is None:
-        return "this node has taken no census yet"
+        return None
     final = witness.final_checkpoint(federation)
     if final is None or final.size <= latest["index"]:
         return "this node's census is not yet covered by a cosigned checkpoint"

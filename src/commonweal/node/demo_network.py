@@ -10,6 +10,9 @@ the member nodes report them, and the alliance closes the vote with the result.
 Then Riverside launches a threshold pledge across the network, which the two
 other nodes carry and their members pledge to; it is open for ten days (served,
 their sync rounds send their counts so far, and at the deadline report them).
+Each node takes its census along the way — at the start, a day later, when a steward
+asks after the vote, and a day after that — so it has four epochs; served, the nodes
+count the network census from each other's witnessed censuses.
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
 """
@@ -34,7 +37,8 @@ from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.node import governance
+from commonweal.domain.census import events as census_events
+from commonweal.node import census, governance
 from commonweal.node.demo import DemoClock
 from commonweal.node.federation import alliance as alliance_service
 from commonweal.node.federation.pledges import carried_body
@@ -60,10 +64,12 @@ CHOICES = {
 
 
 def node_constitution() -> dict[str, Any]:
-    """The default constitution, with a demo-paced recognition kind (an hour, then a day)."""
+    """The default constitution, with a demo-paced recognition kind (an hour, then a day)
+    and a daily census."""
     constitution = copy.deepcopy(DEFAULT_CONSTITUTION)
     kind = constitution["kinds"]["recognition"]
     kind.update(discussion_seconds=3600, voting_seconds=DAY)
+    constitution["census"] = {"every_seconds": DAY}
     return constitution
 
 
@@ -152,9 +158,14 @@ def create_network(root: Path, base_port: int = 8100) -> dict[str, str]:
         constitution=alliance_constitution(),
         checkpoint_every_seconds=2.0,
     )
+    _census(places)  # epoch 1: the founders, who have not acted yet
     _recognise(places, hub, identities, where, clock)
+    _census(places)  # epoch 2, a day later: everyone voted to join the network
     _network_vote(places, hub, clock)
+    _census(places, asked_by=True)  # epoch 3: a steward asks for one after the network vote
     _network_campaign(places)
+    clock.later(days=1, minutes=1)
+    _census(places)  # epoch 4: only the pledgers acted
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()
@@ -273,6 +284,17 @@ def _network_vote(places: dict[str, Place], hub: Node, clock: DemoClock) -> None
         body = {"vote": vote, "subtotal": precinct["subtotal"], "source": source}
         _as_member_node(place.node, hub, alliance.REPORTED, body)
     alliance_service.run_due(hub)
+
+
+def _census(places: dict[str, Place], *, asked_by: bool = False) -> None:
+    """Each node takes its census: on the constitution's daily rhythm, or because a steward
+    (the node's first founder) asks. Served, the nodes' sync rounds then count the network
+    census from these entries once their witnesses have cosigned them (docs/census.md)."""
+    for place in places.values():
+        if asked_by:
+            note = {"note": "after the network vote"}
+            place.act(next(iter(place.keys)), census_events.REQUESTED, note)
+        census.run_due(place.node)
 
 
 def _network_campaign(places: dict[str, Place]) -> None:

@@ -26,7 +26,7 @@ class Point:
 def columns_chart(title: str, points: list[Point]) -> Markup:
     """A column chart of ``points`` in order (oldest on the left)."""
     top = max([p.value for p in points] + [1])
-    width = max(len(points), 1) * (COLUMN + GAP) + GAP
+    width = max(len(points), 8) * (COLUMN + GAP) + GAP  # a few columns stay narrow
     total = TOP + HEIGHT + BOTTOM
     parts = [
         f'<svg class="chart over-time" viewBox="0 0 {width} {total}" role="img" '
