@@ -33,11 +33,11 @@ from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.campaigns import network
 from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
+from commonweal.domain.census import events as census_events
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
 from commonweal.domain.membership.policy import DEFAULT_POLICY
-from commonweal.domain.census import events as census_events
 from commonweal.node import census, governance
 from commonweal.node.demo import DemoClock
 from commonweal.node.federation import alliance as alliance_service
