@@ -45,11 +45,12 @@ class Town:
         return self.node.submit(self.events.raw(name))
 
 
-def make_town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
-    """A census town (used as a fixture: ``yield from make_town(tmp_path, clock)``)."""
+def make_town(tmp_path: Path, clock: Clock, database_url: str | None = None) -> Iterator[Town]:
+    """A census town (used as a fixture: ``yield from make_town(tmp_path, clock, url)``)."""
     factory = EventFactory("", clock)
     node = init_node(
         tmp_path / "node",
+        database_url=database_url,
         name="Census Town",
         clock=clock,
         founders=[factory.did(name) for name in FOUNDERS],

@@ -23,8 +23,8 @@ from tests.census_town import (
 
 
 @pytest.fixture
-def town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
-    yield from make_town(tmp_path, clock)
+def town(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[Town]:
+    yield from make_town(tmp_path, clock, database_url)
 
 
 def test_first_census_counts_the_log(town: Town) -> None:

@@ -25,8 +25,8 @@ from tests.treasury import UNITS, evidence
 
 
 @pytest.fixture
-def town(tmp_path: Path, clock: Clock) -> Iterator[Town]:
-    yield from make_town(tmp_path, clock)
+def town(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[Town]:
+    yield from make_town(tmp_path, clock, database_url)
 
 
 @pytest.fixture
