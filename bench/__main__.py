@@ -421,70 +421,9 @@ def network_benchmarks(results: list[Result]) -> None:
 
 def census_benchmarks(results: list[Result]) -> None:
     """A census of a node of 100,000 members and 1,000,000 events; a network census audit."""
-    from bench.census import audit_seconds, build_census_node, measure_census
+    from bench.census import census_results
 
-    members, events = scaled(100_000, minimum=1000), scaled(1_000_000, minimum=10_000)
-    big = CACHE / f"census-{members}-{events}"
-    step(
-        f"building (or reusing) a node of {members:,} members and {events:,} events in {big}",
-        lambda: build_census_node(big, members, events),
-    )
-    costs = []
-    step("taking its census", lambda: costs.append(measure_census(big)))
-    c = costs[0]
-    factor = 100_000 / c.members
-    computed = c.figures + c.commitments + c.salts_kept
-    label = f"{c.members:,} members, {c.size:,} entries"
-    results.append(Result(f"census figures, {label}", c.figures, "s", "reference", True))
-    results.append(
-        Result("  ... salted commitments and their root", c.commitments, "s", "reference", True)
-    )
-    results.append(Result("  ... salts kept (private table)", c.salts_kept, "s", "reference", True))
-    results.append(Result("  ... computed in all", computed, "s", "<= 5 s", computed <= 5))
-    results.append(
-        Result(
-            "  ... taken end to end (logged, rule rechecks)",
-            c.end_to_end,
-            "s",
-            "<= 5 s",
-            c.end_to_end <= 5,
-        )
-    )
-    results.append(
-        Result("  ... the census rule as verify replays it", c.rule, "s", "<= 5 s", c.rule <= 5)
-    )
-    if factor > 1:
-        for name, value in (
-            ("computed", computed),
-            ("end to end", c.end_to_end),
-            ("verify's rule", c.rule),
-        ):
-            scaled_up = value * factor
-            results.append(
-                Result(
-                    f"  ... {name}, extrapolated to 100,000 members (linear)",
-                    scaled_up,
-                    "s",
-                    "<= 5 s",
-                    scaled_up <= 5,
-                )
-            )
-    nodes = 50
-    audited = []
-    step(
-        f"auditing a network census of {nodes} simulated nodes",
-        lambda: audited.append(audit_seconds(nodes)),
-    )
-    seconds, ok, passed = audited[0]
-    results.append(
-        Result(
-            f"census audit, {nodes} nodes over HTTP ({passed} checks passed)",
-            seconds,
-            "s",
-            "<= 10 s",
-            ok and seconds <= 10,
-        )
-    )
+    census_results(results, Result, scaled, step, CACHE)
 
 
 def abuse_benchmarks(results: list[Result]) -> None:
