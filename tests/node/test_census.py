@@ -173,3 +173,40 @@ def test_no_proof_for_someone_not_counted_or_not_signing(town: Town) -> None:
     with pytest.raises(Rejected) as refusal:
         census.member_proof(town.node, wrong_epoch)
     assert refusal.value.code == "unauthorized"
+
+
+def test_a_network_count_with_a_bad_entry_is_refused_and_nothing_written(town: Town) -> None:
+    from commonweal.domain.census.network import totals
+
+    census.run_due(town.node)
+    taken = census.entry(town.node, 1)
+    own = {
+        "node": town.node.identity.did,
+        "key": town.node.identity.key_did,
+        "origin": town.node.identity.origin,
+        "epoch": 1,
+        "index": taken["index"],
+        "checkpoint": {"size": taken["index"] + 1, "root": "", "cosigners": 1},
+        "figures": taken["figures"],
+        "members_root": taken["members_root"],
+    }
+    size = town.node.size
+    cases = {
+        "invalid_body": [{**own, "node": ["not", "text"]}],
+        "census_mismatch": [{**own, "checkpoint": {**own["checkpoint"], "size": own["index"]}}],
+        "not_recognized": [{**own, "node": "did:key:z6MkStranger"}],
+    }
+    for code, entries in cases.items():
+        body = {"entries": entries, "refused": [], "totals": totals([own])}
+        with pytest.raises(Rejected) as refusal:
+            town.node.submit_as_node("census.network.counted", body)
+        assert refusal.value.code == code
+    lying = {"entries": [own], "refused": [], "totals": {**totals([own]), "members": 99}}
+    with pytest.raises(Rejected) as refusal:
+        town.node.submit_as_node("census.network.counted", lying)
+    assert refusal.value.code == "census_mismatch"
+    assert town.node.size == size
+    town.node.submit_as_node(
+        "census.network.counted", {"entries": [own], "refused": [], "totals": totals([own])}
+    )
+    assert town.node.size == size + 1

@@ -55,6 +55,8 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(entry, dict):
             raise InvalidBody("each entry is an object")
         only(entry, ENTRY_FIELDS | {"people_root"}, ENTRY_FIELDS, where="entry")
+        for name in ("node", "key", "origin", "members_root"):
+            _text(entry[name], f"entry.{name}")
         figures, checkpoint = entry["figures"], entry["checkpoint"]
         if not isinstance(figures, dict) or set(figures) != set(FIGURES):
             raise InvalidBody(f"an entry's figures have exactly: {', '.join(FIGURES)}")
@@ -71,7 +73,14 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
     for refusal in refused:
         if not isinstance(refusal, dict) or set(refusal) != {"node", "reason"}:
             raise InvalidBody("each refusal is {node, reason}")
+        _text(refusal["node"], "refused.node")
+        _text(refusal["reason"], "refused.reason")
     return dict(normal_form(body))
+
+
+def _text(value: Any, where: str) -> None:
+    if not isinstance(value, str) or not 0 < len(value) <= 1000:
+        raise InvalidBody(f"{where} must be text (1 to 1,000 characters)")
 
 
 def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
@@ -95,7 +104,7 @@ def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
                 and recognition["origin"] == entry["origin"]
             )
         if not known:
-            raise Conflict(f"{node} is not a node this one recognises", code="not_recognized")
+            raise NotPermitted(f"{node} is not a node this one recognises", code="not_recognized")
         if not 0 <= entry["index"] < entry["checkpoint"]["size"]:
             raise Conflict(
                 f"the census of {node} is not covered by the checkpoint it names",
