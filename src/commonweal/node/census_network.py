@@ -6,8 +6,8 @@ added — when its census is not in its log, differs from what its log says, or 
 covered by a checkpoint its witnesses cosigned. This node's own census is counted when
 its own cosigned checkpoint covers it. The count is taken in the federation's sync
 round whenever some recognised node (or this one) has a census newer than the last
-count used (:func:`run_due`), or at once by the operator (``POST /v1/census/network``,
-signed by the node's key like the other operator requests; ``commonweal census take
+count used (:func:`run_due`), or at once when the operator asks for a sync round
+(``POST /v1/federation/sync``, signed by the node's key; ``commonweal census take
 --network``).
 """
 
