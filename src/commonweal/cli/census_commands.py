@@ -139,7 +139,11 @@ def take(
     """Ask for a census now (a steward; the node takes it within a second), or the network's."""
     if network:
         report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
-        console.print(f"network census logged at entry {report.get('network_census')}")
+        logged = report.get("network_census")
+        if logged is None:
+            console.print("No census is newer than the latest network census: it stands.")
+        else:
+            console.print(f"The network census is logged at entry {logged}.")
         return
     act(node, wallet, key, passphrase, "census.requested", {"note": note} if note else {})
 
