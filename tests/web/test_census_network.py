@@ -16,6 +16,7 @@ import orjson
 import pytest
 
 from commonweal.client.census_audit import audit
+from tests.cli.test_cli import run
 from tests.federation import DIRECT_RECOGNITION
 from tests.network import LiveNode, recognize, start_node, stop_all, wait_for
 
@@ -125,6 +126,13 @@ def test_the_network_census_counts_proven_entries_and_refuses_a_lying_one(
     result = audit(hub.url)
     assert result.ok, result.checks
     assert [what for what, _ok, _d in result.flagged] == [birch.did]
+
+    # the same from the command line: the operator's count now, and the audit
+    taken = run("census", "take", "--network", "--node", hub.url, "--data-dir", str(hub.data_dir))
+    assert taken.returncode == 0, taken.stderr
+    audited = run("census", "audit", hub.url)
+    assert audited.returncode == 0, audited.stderr
+    assert "every entry proven" in audited.stdout and "flagged" in audited.stdout
 
 
 @pytest.mark.slow
