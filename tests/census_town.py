@@ -86,7 +86,9 @@ def recount(node: Node, first: int, size: int) -> dict[str, int]:
         "members": sum(1 for did in admitted if did not in ended),
         "joined": sum(1 for index in admitted.values() if first <= index < size),
         "left": sum(1 for index in ended.values() if first <= index < size),
-        "active": len(authors & set(admitted)),
+        "active": len(
+            {a for a in authors if a in admitted and (a not in ended or ended[a] >= first)}
+        ),
     }
 
 

@@ -26,6 +26,7 @@ from commonweal.core.keys import SigningKey
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.membership.policy import DEFAULT_POLICY
 from commonweal.node import (
+    census,
     demo_commons,
     demo_funding,
     demo_governance,
@@ -199,9 +200,12 @@ def _tell(story: Story) -> None:
     )
     story.clock.later(hours=73)
     membership.complete_due_recoveries(story.node)
+    _census(story, "after the founding year's first members")
     demo_treasury.tell(story)
+    _census(story, "a year of the treasury")
     story.skip_to(days_before_now=60)
     demo_commons.past(story)
+    _census(story, "after the spring's gatherings")
     demo_funding.tell(story)
     demo_governance.tell(story)
     demo_funding.recent(story)
@@ -209,6 +213,14 @@ def _tell(story: Story) -> None:
     # An application still open, for the join page and the steward console.
     story.apply("jonas")
     story.act("amara", "membership.vouch.given", {"applicant": did("jonas")})
+    _census(story, "this month")
+
+
+def _census(story: Story, note: str) -> None:
+    """A steward asks for a census, and the node takes it (docs/census.md): the community's
+    figures over time — members, activity, gatherings, funds — on its census page."""
+    story.act("amara", "census.requested", {"note": note})
+    census.run_due(story.node)
 
 
 def _profile(name: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from commonweal.domain.census.records import LAST_ACTIVE, PLACES
 from commonweal.domain.gatherings.records import GATHERINGS
-from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.domain.membership.records import ACTIVE, MEMBERS, SUSPENDED
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury.accounts import EXTERNAL, MEMBER_PREFIX
@@ -41,20 +41,24 @@ class Epoch:
 def figures(state: State, epoch: Epoch) -> dict[str, Any]:
     """Every figure of a census of ``state`` over ``epoch`` (docs/census.md says each)."""
     members = joined = left = 0
-    admitted: set[str] = set()
+    counted_as_active: set[str] = set()
     for did, record in state.items(MEMBERS):
         if record.get("admitted") is None:
             continue
-        admitted.add(str(did))
-        if record["status"] == ACTIVE:
+        status, ended = record["status"], record.get("ended")
+        in_epoch = ended is not None and epoch.first <= ended < epoch.size
+        if status == ACTIVE:
             members += 1
         if epoch.first <= record["admitted"] < epoch.size:
             joined += 1
-        ended = record.get("ended")
-        if record["status"] in DEPARTED and ended is not None and epoch.first <= ended < epoch.size:
+        if status in DEPARTED and in_epoch:
             left += 1
+        if status in (ACTIVE, SUSPENDED) or (status in DEPARTED and in_epoch):
+            counted_as_active.add(str(did))
     active = sum(
-        1 for did, index in state.items(LAST_ACTIVE) if index >= epoch.first and did in admitted
+        1
+        for did, index in state.items(LAST_ACTIVE)
+        if index >= epoch.first and did in counted_as_active
     )
     gatherings, attendance = _gatherings(state, epoch)
     places, area, capacity = footprint(state)
