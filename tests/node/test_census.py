@@ -210,3 +210,16 @@ def test_a_network_count_with_a_bad_entry_is_refused_and_nothing_written(town: T
         "census.network.counted", {"entries": [own], "refused": [], "totals": totals([own])}
     )
     assert town.node.size == size + 1
+
+
+def test_places_count_toward_the_footprint_once_they_exist() -> None:
+    from commonweal.domain.census.figures import footprint
+    from commonweal.domain.census.records import PLACES
+    from commonweal.domain.state import State
+
+    state = State()
+    assert footprint(state) == (0, 0, 0)  # no places table at all: zero
+    state.put(PLACES, 1, {"area_m2": 1200, "capacity": {"beds": 12, "seats": 40}, "closed": None})
+    state.put(PLACES, 2, {"area_m2": 300, "capacity": {"beds": 0, "seats": 20}, "closed": None})
+    state.put(PLACES, 3, {"area_m2": 999, "capacity": {"beds": 9, "seats": 9}, "closed": "2026"})
+    assert footprint(state) == (2, 1500, 72)
