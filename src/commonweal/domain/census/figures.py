@@ -20,8 +20,10 @@ from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury.accounts import EXTERNAL, MEMBER_PREFIX
 from commonweal.domain.treasury.records import BALANCES
 
-DEPARTED = ("left", "expelled")
-"""The statuses a member's record ends with when they leave or are expelled."""
+DEPARTED = ("left", "expelled", "moved")
+"""The statuses a member's record ends with when they leave, are expelled, or move to another
+node (a move counts as leaving here and joining there); each such record keeps ``ended``,
+the index of the event that ended it."""
 
 
 @dataclass(frozen=True, slots=True)
