@@ -223,3 +223,22 @@ def test_places_count_toward_the_footprint_once_they_exist() -> None:
     state.put(PLACES, 2, {"area_m2": 300, "capacity": {"beds": 0, "seats": 20}, "closed": None})
     state.put(PLACES, 3, {"area_m2": 999, "capacity": {"beds": 9, "seats": 9}, "closed": "2026"})
     assert footprint(state) == (2, 1500, 72)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [{"every_seconds": 60}, {"every_seconds": "weekly"}, {"every": 86_400}, "daily", {}],
+)
+def test_a_constitution_with_a_bad_census_rhythm_is_refused(section: object) -> None:
+    from commonweal.domain.errors import InvalidBody
+    from commonweal.domain.governance.constitution import parse_constitution
+    from commonweal.domain.governance.events import default_actions
+    from tests.builders import WITHOUT_WRITE_POLICY
+
+    actions = set(default_actions().actions)
+    with pytest.raises(InvalidBody, match="census"):
+        parse_constitution({**WITHOUT_WRITE_POLICY, "census": section}, actions)
+    weekly = parse_constitution(
+        {**WITHOUT_WRITE_POLICY, "census": {"every_seconds": 604_800}}, actions
+    )
+    assert weekly["census"] == {"every_seconds": 604_800}
