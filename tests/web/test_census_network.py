@@ -18,7 +18,14 @@ import pytest
 from commonweal.client.census_audit import audit
 from tests.cli.test_cli import run
 from tests.federation import DIRECT_RECOGNITION
-from tests.network import LiveNode, recognize, start_node, stop_all, wait_for
+from tests.network import (
+    LiveNode,
+    latest_checkpoint_size,
+    recognize,
+    start_node,
+    stop_all,
+    wait_for,
+)
 
 CENSUS_HOURLY: dict[str, Any] = copy.deepcopy(DIRECT_RECOGNITION) | {
     "census": {"every_seconds": 3600}
@@ -104,6 +111,11 @@ def _counted(hub: LiveNode) -> dict[str, Any] | None:
     return counted if len(nodes) == 2 and len(refused) == 1 else None
 
 
+def checkpointed(node: LiveNode, index: int) -> None:
+    """Wait until ``node``'s signed checkpoint covers entry ``index`` (the count itself)."""
+    wait_for(lambda: latest_checkpoint_size(node) > index, what="the count checkpointed")
+
+
 @pytest.mark.slow
 def test_the_network_census_counts_proven_entries_and_refuses_a_lying_one(
     network: dict[str, Any],
@@ -123,6 +135,7 @@ def test_the_network_census_counts_proven_entries_and_refuses_a_lying_one(
     assert counted["totals"]["members"] == sum(e["figures"]["members"] for e in entries.values())
     assert counted["totals"]["members"] == 6  # three founders each; birch's 1,003 not added
 
+    checkpointed(hub, counted["index"])
     result = audit(hub.url)
     assert result.ok, result.checks
     assert [what for what, _ok, _d in result.flagged] == [birch.did]
@@ -139,6 +152,7 @@ def test_the_network_census_counts_proven_entries_and_refuses_a_lying_one(
 def test_the_audit_flags_an_entry_its_node_does_not_log(network: dict[str, Any]) -> None:
     hub = network["hub"]
     counted = wait_for(lambda: _counted(hub), timeout=60, what="a network census")
+    checkpointed(hub, counted["index"])
     faked = copy.deepcopy(counted)
     faked["entries"][0]["figures"]["members"] += 5
     faked["totals"]["members"] += 5

@@ -141,7 +141,7 @@ def take(
         report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
         logged = report.get("network_census")
         if logged is None:
-            console.print("No census is newer than the latest network census: it stands.")
+            console.print("Nothing new was counted this round: the latest network census stands.")
         else:
             console.print(f"The network census is logged at entry {logged}.")
         return

@@ -116,7 +116,12 @@ def _check_logged(home: PeerClient, summary: dict[str, Any], counted: dict[str, 
         checkpoint = open_checkpoint(home.checkpoint(), NoteVerifier(_own_vkey(home)))
         proven = proven_event(home, counted["index"], checkpoint)
     except (CensusRefused, PeerError, NoteError, ProofError, ValueError) as error:
-        return "logged", False, f"the network census is not proven in the node's log: {error}"
+        return (
+            "logged",
+            False,
+            f"the network census is not proven in the node's log: {error} (a count just "
+            "logged is proven once the node signs its next checkpoint: try again shortly)",
+        )
     event = proven["event"]
     body = {k: counted[k] for k in ("entries", "refused", "totals")}
     same = event.type == COUNTED and event.author == summary["key"] and event.body == body

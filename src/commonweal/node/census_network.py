@@ -14,7 +14,10 @@ count used (:func:`run_due`), or at once when the operator asks for a sync round
 from __future__ import annotations
 
 import base64
+import time
+from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from commonweal.client.census_proofs import CensusRefused, NoCensus, witnessed_census
 from commonweal.domain.census import events as census
@@ -86,8 +89,20 @@ def take(federation: Federation) -> Receipt:
     return federation.node.submit_as_node(COUNTED, gather(federation))
 
 
-def run_due(federation: Federation) -> Receipt | None:
-    """Take a network census if some node's census is newer than the last count used it."""
+GATHER_EVERY_ROUNDS = 30
+"""The network census is gathered at most once every 30 sync rounds (30 s by default):
+each gathering asks every recognised node for four small documents."""
+_gathered: WeakKeyDictionary[Federation, float] = WeakKeyDictionary()
+
+
+def run_due(federation: Federation, *, now: Callable[[], float] = time.monotonic) -> Receipt | None:
+    """Take a network census if some node's census is newer than the last count used it
+    (looked at no more often than every :data:`GATHER_EVERY_ROUNDS` sync rounds)."""
+    interval = GATHER_EVERY_ROUNDS * federation.node.config.federation_sync_seconds
+    last = _gathered.get(federation)
+    if last is not None and now() - last < interval:
+        return None
+    _gathered[federation] = now()
     body = gather(federation)
     previous = latest(federation.node)
     used = {e["node"]: e["epoch"] for e in previous.get("entries", [])} if previous else {}
