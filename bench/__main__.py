@@ -3,7 +3,7 @@
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
-``network``, ``places``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
+``network``, ``places``, ``census``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -31,7 +31,7 @@ SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
-        "log,governance,ballots,treasury,commons,federation,network,places,abuse,ops,backup,json",
+        "log,governance,ballots,treasury,commons,federation,network,places,census,abuse,ops,backup,json",
     ).split(",")
 )
 
@@ -440,6 +440,13 @@ def places_benchmarks(results: list[Result]) -> None:
             )
 
 
+def census_benchmarks(results: list[Result]) -> None:
+    """A census of a node of 100,000 members and 1,000,000 events; a network census audit."""
+    from bench.census import census_results
+
+    census_results(results, Result, scaled, step, CACHE)
+
+
 def abuse_benchmarks(results: list[Result]) -> None:
     """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
     from bench import ratelimit
@@ -639,6 +646,8 @@ def main() -> None:
         network_benchmarks(results)
     if "places" in GROUPS:
         places_benchmarks(results)
+    if "census" in GROUPS:
+        census_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
     if "ops" in GROUPS:

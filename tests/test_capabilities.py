@@ -147,7 +147,7 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
     assert [link.label for link in PROGRAM.navigation()] == [
         "Home", "Members", "Proposals", "Mutual aid", "Campaigns", "Funding", "Commons",
         "Gatherings", "Places", "Delegation", "My credentials", "Treasury", "Mutual credit",
-        "Verify", "Log", "Network", "Stewards",
+        "Verify", "Log", "Network", "Census", "Stewards",
     ]  # fmt: skip
     assert PROGRAM.credential_kinds() == (
         "MembershipCredential",
@@ -156,13 +156,17 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
     )
     assert sorted(PROGRAM.contexts()) == ["/contexts/attendance/v1", "/contexts/membership/v1"]
     assert [chapter.tell.__module__ for chapter in PROGRAM.demo_chapters()] == [
+        "commonweal.demo.census",
         "commonweal.demo.treasury",
+        "commonweal.demo.census",
         "commonweal.demo.commons",
+        "commonweal.demo.census",
         "commonweal.demo.funding",
         "commonweal.demo.places",
         "commonweal.demo.governance",
         "commonweal.demo.funding",
         "commonweal.demo.commons",
+        "commonweal.demo.census",
     ]
 
 
@@ -215,7 +219,7 @@ def test_a_capability_in_its_own_folder_joins_by_one_line(
         scheduler.tick()
         ticks = importlib.import_module("commonweal.kudos_folder.service").TICKS
         assert ticks == [node.size]
-        assert [job.name for job in scheduler.jobs][-3:] == ["federation", "kudos", "checkpoint"]
+        assert [job.name for job in scheduler.jobs][-3:] == ["census", "kudos", "checkpoint"]
         assert scheduler.stats["kudos"].failures == 0
         # the log, with its kudos, verifies with the registry the list assembles
         assert verify_log(node.store, program.registry(), compare_with=node.store).ok

@@ -24,6 +24,7 @@ from commonweal.demo.network import (
 from commonweal.demo.seed import NAME, create_demo
 from commonweal.domain.campaigns.carried import CARRIED
 from commonweal.domain.catalog import default_registry
+from commonweal.domain.census.records import CENSUSES
 from commonweal.domain.federation import precincts
 from commonweal.domain.federation.alliance import NETWORK_VOTES
 from commonweal.domain.federation.standing import RECOGNITIONS
@@ -55,6 +56,15 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
                 ]
             else:
                 assert moved == []
+            censuses = store.projection_table(CENSUSES)
+            assert sorted(censuses) == [1, 2, 3, 4]  # at least three epochs per node
+            reasons = [censuses[e]["body"]["reason"] for e in sorted(censuses)]
+            assert reasons == ["scheduled", "scheduled", "requested", "scheduled"]
+            members = len(MEMBERS[name][1])
+            moved_in = {"orchard": -1, "harbour": 1}.get(name, 0)  # Pia, before epoch 4
+            counted = [censuses[e]["body"]["figures"]["members"] for e in sorted(censuses)]
+            assert counted == [members, members, members, members + moved_in]
+            assert censuses[2]["body"]["figures"]["active"] == members  # all voted to join
             if name != "riverside":  # the two others carry Riverside's network campaign
                 (copy,) = store.projection_table(CARRIED).values()
                 assert copy["status"] == "open" and copy["pledgers"] in (2, 3)

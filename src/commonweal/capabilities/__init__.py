@@ -11,6 +11,7 @@ from __future__ import annotations
 from commonweal.capabilities import (
     aid,
     campaigns,
+    census,
     commons,
     credit,
     federation,
@@ -40,6 +41,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     treasury.CAPABILITY,
     credit.CAPABILITY,
     federation.CAPABILITY,
+    census.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the
 scheduler's jobs (the navigation has its own ``order``)."""

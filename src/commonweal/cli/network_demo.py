@@ -81,6 +81,10 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
     for vote in _votes(data_dir / ALLIANCE):
         console.print(f"  .venv/bin/commonweal alliance show {vote} --node {alliance}")
         console.print(f"  .venv/bin/commonweal alliance audit {vote} --node {alliance}")
+    console.print(f"  .venv/bin/commonweal census show --node {riverside}")
+    console.print(f"  .venv/bin/commonweal census show --network --node {alliance}")
+    console.print(f"  .venv/bin/commonweal census audit {alliance}")
+    console.print(f"  open {riverside}/census and {alliance}/census   # charts, the network census")
     console.print(f"  .venv/bin/commonweal verify {alliance}")
     console.print(
         f"  .venv/bin/commonweal alliance call --title 'A new network decision' "

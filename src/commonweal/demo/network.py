@@ -11,6 +11,9 @@ Then Riverside launches a threshold pledge across the network, which the two
 other nodes carry and their members pledge to; it is open for ten days (served,
 their sync rounds send their counts so far, and at the deadline report them).
 Each node holds a few places, on three continents.
+Each node takes its census along the way — at the start, a day later, when a steward
+asks after the vote, and a day after that — so it has four epochs; served, the nodes
+count the network census from each other's witnessed censuses.
 Served, the nodes then witness and mirror each other live (``make demo`` serves them
 beside the community node; ``commonweal demo --network`` serves them alone).
 
@@ -39,6 +42,7 @@ from commonweal.demo import places as demo_places
 from commonweal.demo.seed import DemoClock
 from commonweal.domain.campaigns import network
 from commonweal.domain.campaigns.events import LAUNCHED, PLEDGED
+from commonweal.domain.census import events as census_events
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.recognition import GRANTED
 from commonweal.domain.governance.constitution import DAY, DEFAULT_CONSTITUTION
@@ -55,7 +59,7 @@ from commonweal.node.kernel.setup import (
     read_settings,
     write_key_file,
 )
-from commonweal.node.services import governance
+from commonweal.node.services import census, governance
 from commonweal.node.services.federation import alliance as alliance_service
 from commonweal.node.services.federation import nullifiers
 from commonweal.node.services.federation.pledges import carried_body
@@ -89,10 +93,12 @@ CHOICES = {
 
 
 def node_constitution() -> dict[str, Any]:
-    """The default constitution, with a demo-paced recognition kind (an hour, then a day)."""
+    """The default constitution, with a demo-paced recognition kind (an hour, then a day)
+    and a daily census."""
     constitution = copy.deepcopy(DEFAULT_CONSTITUTION)
     kind = constitution["kinds"]["recognition"]
     kind.update(discussion_seconds=3600, voting_seconds=DAY)
+    constitution["census"] = {"every_seconds": DAY}
     return constitution
 
 
@@ -199,11 +205,14 @@ def create_network(
         constitution=alliance_constitution(),
         checkpoint_every_seconds=2.0,
     )
+    _census(places)  # epoch 1: the founders, who have not acted yet
     _recognise(places, hub, identities, where, clock)
     if community:
         body = _recognition(community.identity, community.url, community.name, visitors=[])
         hub.submit_as_node(GRANTED, body)
+    _census(places)  # epoch 2, a day later: everyone voted to join the network
     _network_vote(places, hub, clock)
+    _census(places, asked_by=True)  # epoch 3: a steward asks for one after the network vote
     clock.later(days=2)  # to the real now: the next call is open for a day from here
     _open_vote(places, hub)
     _network_campaign(places)
@@ -211,6 +220,7 @@ def create_network(
     for name, place in places.items():
         for body in demo_places.NETWORK[name]:
             place.act(MEMBERS[name][1][0], REGISTERED, body)
+    _census(places)  # epoch 4: the pledgers, the move and the places
     for node in [*(p.node for p in places.values()), hub]:
         node.checkpoint()
         node.close()
@@ -356,6 +366,17 @@ def _open_vote(places: dict[str, Place], hub: Node) -> int:
             ballot = {"precinct": precinct, "ballot": {"choice": "yes"}}
             place.act(member, precincts.BALLOT_CAST, ballot)
     return vote
+
+
+def _census(places: dict[str, Place], *, asked_by: bool = False) -> None:
+    """Each node takes its census: on the constitution's daily rhythm, or because a steward
+    (the node's first founder) asks. Served, the nodes' sync rounds then count the network
+    census from these entries once their witnesses have cosigned them (docs/census.md)."""
+    for place in places.values():
+        if asked_by:
+            note = {"note": "after the network vote"}
+            place.act(next(iter(place.keys)), census_events.REQUESTED, note)
+        census.run_due(place.node)
 
 
 def _network_campaign(places: dict[str, Place]) -> None:

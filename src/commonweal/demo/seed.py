@@ -6,7 +6,9 @@ time lock really passes, a year of the treasury follows (``demo_treasury``); fro
 sixty days ago shared resources are booked, drawn by lot and sanctioned, and
 gatherings held (``demo_commons``), mutual aid and funding happen (``demo_funding``),
 places are registered (``demo_places``), and proposals are discussed and voted on for as
-long as the constitution says (``demo_governance``). Members' keys are kept in ``members/``.
+long as the constitution says (``demo_governance``). At four turns of the story a steward
+asks for a census (``demo.census``), so the census page has a history. Members' keys are
+kept in ``members/``.
 """
 
 from __future__ import annotations

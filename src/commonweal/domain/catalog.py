@@ -14,6 +14,8 @@ from commonweal.domain.aid import claims, messages, posts
 from commonweal.domain.campaigns import closing as campaign_closing
 from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.campaigns import network as campaign_network
+from commonweal.domain.census import events as census_events
+from commonweal.domain.census import network as census_network
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
 from commonweal.domain.federation import events as federation_events
@@ -94,6 +96,10 @@ def federation() -> list[EventType[Any]]:
     return list(federation_events.EVENT_TYPES)
 
 
+def census() -> list[EventType[Any]]:
+    return [*census_events.EVENT_TYPES, *census_network.EVENT_TYPES]
+
+
 def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:
     """A registry of every type in ``groups`` (a type named twice is refused by ``extend``)."""
     registry = Registry()
@@ -123,5 +129,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
             treasury(),
             credit(),
             federation(),
+            census(),
         )
     )

@@ -370,6 +370,16 @@ class LogStore:
             )
             return {author: int(seq) for author, seq in rows}
 
+    def author_last_indexes(self) -> dict[str, int]:
+        """Each author's latest entry index in the log (what the census reads as activity)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(log_entries.c.author, func.max(log_entries.c.idx)).group_by(
+                    log_entries.c.author
+                )
+            )
+            return {author: int(index) for author, index in rows}
+
     def projection(self) -> Iterator[tuple[str, Hashable, Any]]:
         """Every projected row as (table, key, value)."""
         with self.engine.connect() as conn:

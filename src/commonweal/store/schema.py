@@ -15,6 +15,8 @@
   post, never in the log (it carries a salted commitment), erased once the post closes.
 - ``private_ballot_keys``: the node's secret keys for each secret ballot (the RSA key
   that signs tokens, its teller secret), never in the log; they name no voter.
+- ``census_members``: per census, whom it counted and their salts, never in the log (it
+  carries only a Merkle root over salted commitments), so a member can be sent a proof.
 """
 
 from __future__ import annotations
@@ -119,6 +121,16 @@ private_ballot_keys = Table(
     Column("token_key", Text, nullable=False),
     Column("teller_secret", String(100), nullable=False),
 )
+
+
+census_members = Table(
+    "census_members",
+    metadata,
+    Column("epoch", BigInteger, primary_key=True, autoincrement=False),
+    Column("counted", Text, nullable=False),
+)
+"""Private: per census, a JSON object of the members it counted → their salts (a member's
+proof is built from all of them; the log carries only the root over ``H(salt || did)``)."""
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --
 

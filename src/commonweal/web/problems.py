@@ -49,6 +49,7 @@ STATUS_BY_CODE = {
     "not_opened": 409,
     # signing in and issuing
     "unauthorized": 401,
+    "not_counted": 404,
     "sign_in_failed": 401,
     "cross_site": 403,
     # federation: signed peer requests, other nodes' answers

@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
+from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import integer_in, only, optional_text
@@ -277,7 +278,11 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     """
     if not isinstance(value, dict):
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
-    only(value, {"preamble", "topics", "kinds", "alliance", "writes"}, where="constitution")
+    only(
+        value,
+        {"preamble", "topics", "kinds", "alliance", "writes", "census"},
+        where="constitution",
+    )
     preamble = optional_text(value, "preamble", max_length=5000)
     topics = _topics(value.get("topics"))
     kinds_value = value.get("kinds")
@@ -302,6 +307,8 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         constitution["alliance"] = parse_alliance(value["alliance"])
     if "writes" in value:  # who may write, and how much (governance.writes)
         constitution["writes"] = parse_writes(value["writes"])
+    if "census" in value:  # how often the node takes its census (domain/census)
+        constitution["census"] = parse_census_section(value["census"])
     return constitution
 
 

@@ -146,7 +146,7 @@ def apply_leave(state: State, ctx: Context, _body: object) -> None:
     record = member(state, ctx.author)
     if record is None or record["status"] not in (ACTIVE, SUSPENDED):
         raise NotPermitted("only a member can leave", code="not_a_member")
-    state.put(MEMBERS, ctx.author, {**record, "status": "left", "roles": []})
+    state.put(MEMBERS, ctx.author, {**record, "status": "left", "roles": [], "ended": ctx.index})
     revoke_credentials(state, ctx, ctx.author, "left")
 
 
@@ -178,7 +178,11 @@ def apply_expulsion(state: State, ctx: Context, reasoned: tuple[str, str]) -> No
     record = member(state, did)
     if record is None or record["status"] not in (ACTIVE, SUSPENDED):
         raise NotPermitted(f"{did} is not a member", code="not_a_member")
-    state.put(MEMBERS, did, {**record, "status": "expelled", "roles": [], "reason": reason})
+    state.put(
+        MEMBERS,
+        did,
+        {**record, "status": "expelled", "roles": [], "reason": reason, "ended": ctx.index},
+    )
     revoke_credentials(state, ctx, did, "expelled")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from commonweal.core.events import Event
 from commonweal.core.work import leading_zero_bits, work_digest
+from commonweal.domain.census.records import LAST_ACTIVE
 from commonweal.domain.errors import DomainError
 from commonweal.domain.governance.writes import admit_write
 from commonweal.domain.registry import Context, EventType
@@ -19,7 +20,11 @@ It is derived from the log's own columns, so it is not written to the projection
 rows: the node rebuilds it at start with one query (``LogStore.author_seqs``).
 """
 
-DERIVED_TABLES = frozenset({AUTHORS})
+LAST_INDEX = LAST_ACTIVE
+"""State table: author DID → the index of the author's latest event (derived like ``AUTHORS``,
+rebuilt at start by ``LogStore.author_last_indexes``; the census counts activity from it)."""
+
+DERIVED_TABLES = frozenset({AUTHORS, LAST_INDEX})
 """State tables that are not persisted as projection rows."""
 
 
@@ -58,3 +63,4 @@ def apply_event(
     except DomainError as error:
         raise Rejected.from_error(error) from None
     state.put(AUTHORS, event.author, event.seq)
+    state.put(LAST_INDEX, event.author, index)

@@ -37,7 +37,7 @@ from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.prepared import Prepared as Prepared
 from commonweal.node.kernel.prepared import bad_signature, check_unsigned, parse_raw, parse_value
 from commonweal.node.kernel.proofs import ProofService
-from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, apply_event
+from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, LAST_INDEX, apply_event
 from commonweal.node.kernel.signatures import SignatureChecker
 from commonweal.store.database import close_engine
 from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
@@ -122,6 +122,7 @@ class Node:
         for table, key, value in self.store.projection():
             self.state.table(table)[key] = value
         self.state.table(AUTHORS).update(self.store.author_seqs())
+        self.state.table(LAST_INDEX).update(self.store.author_last_indexes())
         last = self.store.entry(size - 1) if size else None
         self.last_received = parse_utc(last.received) if last else datetime.min.replace(tzinfo=UTC)
         latest = self.store.latest_checkpoint()

@@ -10,15 +10,11 @@ messages once it is settled, withdrawn or released.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import orjson
 
-from commonweal.core.did import public_key_from_did_key
-from commonweal.core.events import verify_encoded_signature
-from commonweal.core.jcs import canonicalize
-from commonweal.core.rfc3339 import format_utc, parse_utc
+from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.aid import claims, posts
 from commonweal.domain.aid.geohash import is_area
 from commonweal.domain.aid.matching import matches_for, within
@@ -27,12 +23,12 @@ from commonweal.domain.aid.records import LIVE, MESSAGES, POSTS, expired
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.prepared import committed
 from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.kernel.signed_reads import request_bytes, signed_by
 from commonweal.store.log_store import EntryRow
 from commonweal.store.messages import MessageStore, StoredMessage
 
 MAX_MESSAGE = 2000
 INBOX_PURPOSE = "commonweal/aid-inbox"
-INBOX_SKEW = timedelta(minutes=5)
 CLOSING_TYPES = frozenset({claims.SETTLED_EVENT, claims.RELEASED, posts.WITHDRAWN_EVENT})
 
 
@@ -133,7 +129,7 @@ def _check_message(message: object) -> dict[str, Any]:
 
 def inbox_request_bytes(node_did: str, did: str, at: str) -> bytes:
     """What a member signs to read their messages: RFC 8785 bytes of purpose, node, did, at."""
-    return canonicalize({"purpose": INBOX_PURPOSE, "node": node_did, "did": did, "at": at})
+    return request_bytes(INBOX_PURPOSE, node_did, did, at)
 
 
 def inbox(node: Node, request: object) -> list[dict[str, Any]]:
@@ -143,20 +139,7 @@ def inbox(node: Node, request: object) -> list[dict[str, Any]]:
     (``z`` + base58btc) over :func:`inbox_request_bytes`, and ``at`` must be within
     five minutes of the node's clock.
     """
-    if not isinstance(request, dict) or set(request) != {"did", "at", "sig"}:
-        raise Rejected("invalid_request", 'an inbox request is {"did", "at", "sig"}')
-    did, at, sig = request["did"], request["at"], request["sig"]
-    if not all(isinstance(v, str) for v in (did, at, sig)):
-        raise Rejected("invalid_request", "did, at and sig must be strings")
-    try:
-        key = public_key_from_did_key(did)
-        signed_at = parse_utc(at)
-    except ValueError as error:
-        raise Rejected("invalid_request", str(error)) from None
-    if abs(signed_at - node.clock()) > INBOX_SKEW:
-        raise Rejected("unauthorized", "the request's time is more than 5 minutes off")
-    if not verify_encoded_signature(key, inbox_request_bytes(node.identity.did, did, at), sig):
-        raise Rejected("unauthorized", "sig is not this member's signature over the request")
+    did = signed_by(node, request, INBOX_PURPOSE)
     with node.reading() as state:
         sent = {str(c): record for c, record in state.items(MESSAGES)}
     found = []

@@ -4,8 +4,9 @@ For every node this one recognises: ask it to cosign this node's latest
 checkpoint (if its terms say it witnesses), bring the mirror of its log up to
 date (if they say mirror) and carry, report and settle its network campaigns,
 take the fork evidence it holds, and — for an alliance this node belongs to —
-open precincts and report subtotals and population. Then
-end the visits of visitors whose home node revoked their credential. A peer that
+open precincts and report subtotals and population. Then count the network census
+when some node's census is new (node/services/census_network.py), and end the visits of
+visitors whose home node revoked their credential. A peer that
 cannot be reached is skipped until the next round; what failed is in the report.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from commonweal.core.http_signatures import MAX_AGE_SECONDS
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.services import census_network
 from commonweal.node.services.federation import (
     alliance,
     evidence,
@@ -67,6 +69,12 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                     _log_once(federation, (peer["node"], name), error)
                     entry.setdefault("errors", []).append(f"{name}: {error!r}")
             report["peers"][peer["node"]] = entry
+        try:
+            counted = census_network.run_due(federation)
+            report["network_census"] = counted.index if counted is not None else None
+        except Exception as error:  # the next round counts again
+            log.exception("the network census failed")
+            report.setdefault("errors", []).append(f"network census: {error!r}")
         federation.store.prune_nonces(int(federation.now().timestamp()) - 2 * MAX_AGE_SECONDS)
         try:
             report["departed"] = len(visitors.revoke_departed(federation))

@@ -1,0 +1,191 @@
+"""``commonweal census …``: show, take, prove one's own count, audit a network census."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import (
+    DataDir,
+    KeyFile,
+    NodeUrl,
+    Passphrase,
+    WalletDir,
+    act,
+    console,
+    fail,
+    fetch,
+    signing_key,
+)
+from commonweal.cli.federation_commands import _operator
+from commonweal.cli.funding_view import short, table
+from commonweal.client.census_audit import audit as audit_census
+from commonweal.client.census_audit import check_member_proof, proof_request
+from commonweal.client.http import NodeClient, NodeRefused
+from commonweal.core.merkle import ProofError
+
+app = typer.Typer(
+    help="The census: figures at each epoch, the network census, your own proof of being counted.",
+    no_args_is_help=True,
+)
+Json = typer.Option(False, "--json", help="Print the JSON document.")
+
+
+def _funds(funds: dict[str, int]) -> str:
+    return ", ".join(f"{amount} {unit}" for unit, amount in funds.items()) or "—"
+
+
+@app.command("show")
+def show(
+    epoch: int | None = typer.Option(None, "--epoch", "-e", help="One census by its epoch."),
+    network: bool = typer.Option(False, "--network", help="The network census."),
+    as_json: bool = Json,
+    node: str = NodeUrl,
+) -> None:
+    """Every census the node took (or one epoch, or the network census)."""
+    if network:
+        counted = fetch(node, "/v1/census/network")
+        if as_json:
+            console.print_json(json.dumps(counted))
+            return
+        rows = [
+            [
+                short(e["node"]),
+                e["epoch"],
+                e["figures"]["members"],
+                e["figures"]["active"],
+                _funds(e["figures"]["funds"]),
+                e["figures"]["places"],
+                e["index"],
+                e["checkpoint"]["size"],
+            ]
+            for e in counted["entries"]
+        ] + [
+            [short(r["node"]), "refused", r["reason"], None, None, None, None, None]
+            for r in counted["refused"]
+        ]
+        table(
+            f"Network census {counted['count']}",
+            ["node", "epoch", "members", "active", "funds", "places", "entry", "checkpoint"],
+            rows,
+        )
+        t = counted["totals"]
+        console.print(
+            f"In all: {t['members']} members in {t['nodes']} node(s), {t['active']} active, "
+            f"funds {_funds(t['funds'])}, {t['places']} places ({t['area_m2']} m², "
+            f"capacity {t['capacity']})",
+            highlight=False,
+        )
+        return
+    document: Any = fetch(node, f"/v1/census/{epoch}") if epoch else fetch(node, "/v1/census")
+    if as_json:
+        console.print_json(json.dumps(document))
+        return
+    censuses = [document] if epoch else document["censuses"]
+    rows = [
+        [
+            c["epoch"],
+            c["at"],
+            c["reason"],
+            c["figures"]["members"],
+            c["figures"]["joined"],
+            c["figures"]["left"],
+            c["figures"]["active"],
+            c["figures"]["gatherings"],
+            c["figures"]["attendance"],
+            _funds(c["figures"]["funds"]),
+            c["figures"]["places"],
+            c["size"],
+        ]
+        for c in censuses
+    ]
+    table(
+        "Censuses",
+        [
+            "epoch",
+            "at",
+            "reason",
+            "members",
+            "joined",
+            "left",
+            "active",
+            "gatherings",
+            "attendance",
+            "funds",
+            "places",
+            "size",
+        ],
+        rows,
+    )
+    if not epoch and document.get("pending"):
+        console.print(f"A census was asked for by {short(document['pending']['by'])}.")
+
+
+@app.command("take")
+def take(
+    note: str = typer.Option("", "--note", help="Why (shown with the request)."),
+    network: bool = typer.Option(
+        False, "--network", help="Count the network census now (the operator, with the node's key)."
+    ),
+    data_dir: Path = DataDir,
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Ask for a census now (a steward; the node takes it within a second), or the network's."""
+    if network:
+        report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
+        logged = report.get("network_census")
+        if logged is None:
+            console.print("Nothing new was counted this round: the latest network census stands.")
+        else:
+            console.print(f"The network census is logged at entry {logged}.")
+        return
+    act(node, wallet, key, passphrase, "census.requested", {"note": note} if note else {})
+
+
+@app.command("prove")
+def prove(
+    epoch: int | None = typer.Option(None, "--epoch", "-e", help="The census (default: latest)."),
+    node: str = NodeUrl,
+    wallet: Path | None = WalletDir,
+    key: Path | None = KeyFile,
+    passphrase: str | None = Passphrase,
+) -> None:
+    """Check that you are counted: your salt and inclusion proof, checked here against the root."""
+    signer = signing_key(wallet, key, passphrase)
+    try:
+        with NodeClient(node) as client:
+            if epoch is None:
+                censuses = client.get_json("/v1/census")["censuses"]
+                if not censuses:
+                    raise fail("the node has taken no census yet")
+                epoch = censuses[-1]["epoch"]
+            census = client.get_json(f"/v1/census/{epoch}")
+            request = proof_request(signer, client.identity()["did"], epoch)
+            proof = client.post_json("/v1/census/proof", request)
+    except NodeRefused as refused:
+        raise fail(f"the node refused: {refused}") from None
+    try:
+        console.print(check_member_proof(proof, census), highlight=False)
+    except ProofError as error:
+        raise fail(f"the proof does not hold: {error}") from None
+
+
+@app.command("audit")
+def audit(
+    node_url: str = typer.Argument(..., help="The node whose network census to audit."),
+) -> None:
+    """Check a node's network census from outside: every entry in its node's cosigned log."""
+    result = audit_census(node_url)
+    for what, ok, detail in result.checks:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {short(what)}  {detail}")
+    for what, _ok, detail in result.flagged:
+        console.print(f"[yellow]flagged[/] {short(what)}  {detail}")
+    if not result.ok:
+        raise typer.Exit(1)
+    console.print(f"network census {result.count}: every entry proven")
