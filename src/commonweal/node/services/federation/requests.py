@@ -59,16 +59,19 @@ def carry_out(federation: Federation) -> list[dict[str, Any]]:
     return outcomes
 
 
-def finish_syncs(federation: Federation, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Log the waiting sync requests as done by the round just run (``report``)."""
+def waiting_syncs(federation: Federation) -> list[int]:
+    """The sync requests waiting as a round starts (the ones it answers)."""
+    return [r["id"] for r in pending(federation) if r["kind"] == rules.SYNC]
+
+
+def finish_syncs(
+    federation: Federation, asked: list[int], report: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Log the sync requests ``asked`` before the round as done by it (``report``)."""
     peers = report.get("peers", {})
     failed = sum(1 for entry in peers.values() if entry.get("errors"))
     detail = f"synced with {len(peers)} recognised node(s); {failed} with errors"
-    return [
-        _done(federation, request["id"], {"ok": True, "detail": detail})
-        for request in pending(federation)
-        if request["kind"] == rules.SYNC
-    ]
+    return [_done(federation, request_id, {"ok": True, "detail": detail}) for request_id in asked]
 
 
 def _done(federation: Federation, request_id: int, outcome: dict[str, Any]) -> dict[str, Any]:

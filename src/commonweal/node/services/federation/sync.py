@@ -47,6 +47,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
     """One round with every recognised node; returns what happened, peer by peer."""
     with federation.sync_lock:
         report: dict[str, Any] = {"peers": {}}
+        asked = requests.waiting_syncs(federation)
         try:
             report["requests"] = requests.carry_out(federation)
         except Exception as error:  # the next round tries again
@@ -91,7 +92,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
             report["departed"] = 0
             report.setdefault("errors", []).append(f"visitors: {error!r}")
         try:
-            requests.finish_syncs(federation, report)
+            requests.finish_syncs(federation, asked, report)
         except Exception as error:
             log.exception("logging the sync requests done failed")
             report.setdefault("errors", []).append(f"sync requests: {error!r}")
