@@ -21,6 +21,7 @@ from commonweal.cli.common import (
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
 from commonweal.domain.federation.precincts import BALLOT_CAST
+from commonweal.domain.federation.requests import CALL_REQUESTED
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.node.kernel.setup import SetupError, init_node
 from commonweal.node.read_models.federation_votes import WEIGHTING_WORDS
@@ -135,6 +136,25 @@ def alliance_call(
     except PeerError as error:
         raise fail(str(error)) from None
     console.print(f"Network vote [bold]{receipt['index']}[/] called: {title}")
+
+
+@app.command("request-call")
+@signing
+def alliance_request_call(
+    title: str = typer.Option(..., help="What the network decides."),
+    alliance: str = typer.Option(..., "--alliance", help="The alliance's DID (recognised)."),
+    kind: str = typer.Option("network", help="A kind of the alliance's constitution."),
+    option: list[str] = typer.Option(["adopt"], "--option", help="An option label (repeat)."),
+    text: str = typer.Option("", help="The proposal's text."),
+    *,
+    signer: Signer,
+) -> None:
+    """As a steward of a member node: ask your node to call a network-wide vote in its
+    alliance (what `alliance call --as-node` does for the operator), a signed event the
+    node carries out, with its own key, on its next sync round."""
+    body = {"alliance": alliance, "kind": kind, "title": title, "text": text, "options": option}
+    receipt = signer.act(CALL_REQUESTED, body)
+    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
 
 
 @app.command("ballot")

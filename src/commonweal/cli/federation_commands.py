@@ -20,13 +20,16 @@ from commonweal.cli.common import (
     KeyFile,
     NodeUrl,
     Passphrase,
+    Signer,
     WalletDir,
     act,
     console,
     fail,
+    signing,
 )
 from commonweal.core.keys import SigningKey
 from commonweal.core.witness import EvidenceError, ForkEvidence, verify_fork_evidence
+from commonweal.domain.federation.requests import PEER_REQUESTED, SYNC_REQUESTED
 from commonweal.node.kernel.setup import KEY_FILE, SetupError, read_key_file
 from commonweal.node.services.federation.peer_client import Answer, PeerClient, PeerError
 from commonweal.node.services.federation.restore import restore as restore_node
@@ -117,6 +120,46 @@ def peer_sync(
     """Sync with every recognised node now: cosignatures, mirrors, evidence, alliances."""
     report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
     console.print_json(json.dumps(report))
+
+
+# -- a steward's requests (the node carries them out on its next sync round) ----------
+
+
+@peer_app.command("request")
+@signing
+def peer_request(
+    url: str = typer.Argument(..., help="The other node's https:// address."),
+    *,
+    signer: Signer,
+) -> None:
+    """As a steward: ask the node to add another node by its address (what `peer add` does
+    for the operator), a signed event the node carries out on its next sync round."""
+    receipt = signer.act(PEER_REQUESTED, {"url": url})
+    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
+
+
+@peer_app.command("request-sync")
+@signing
+def peer_request_sync(*, signer: Signer) -> None:
+    """As a steward: ask the node to sync with its peers now (a signed event)."""
+    receipt = signer.act(SYNC_REQUESTED, {})
+    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
+
+
+@peer_app.command("requests")
+def peer_requests(node: str = NodeUrl) -> None:
+    """Stewards' requests of the node (add a node, sync, call a network vote) and what
+    came of each."""
+    listed = fetch(node, "/v1/federation/requests")
+    if not listed["requests"]:
+        console.print("No requests yet: commonweal peer request URL (as a steward).")
+    for request in listed["requests"]:
+        outcome = request["outcome"] or {}
+        what = request["body"].get("url") or request["body"].get("title") or ""
+        console.print(
+            f"[bold]{request['id']}[/] {request['kind']} {what} — {request['status']}"
+            f"{': ' + outcome['detail'] if outcome.get('detail') else ''}"
+        )
 
 
 # -- recognition -----------------------------------------------------------------------

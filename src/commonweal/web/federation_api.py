@@ -29,6 +29,7 @@ from commonweal.node.services.federation import (
     moves,
     nullifiers,
     peers,
+    requests,
     rollback,
     visitors,
     vote_audit,
@@ -244,6 +245,12 @@ def _operator_routes(api: APIRouter, federation: Federation) -> None:
             str(request_document.get("reason", "")),
         )
         return json_response(receipt_json(receipt), 201)
+
+    @api.get("/v1/federation/requests")
+    def request_list() -> Response:
+        """Stewards' requests (``federation.peer.requested`` …) and what came of each."""
+        waiting = requests.pending(federation)
+        return json_response({"pending": len(waiting), "requests": requests.listing(federation)})
 
     @api.post("/v1/federation/sync")
     async def sync(request: Request) -> Response:

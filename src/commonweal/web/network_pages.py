@@ -2,8 +2,10 @@
 visitors), one page per known node, and an alliance's network votes (docs/web.md).
 
 Reads are ``node/read_models/federation.py`` and ``federation_votes.py``; acts are events
-signed in the page (``static/js/network.js``). What only the operator can do — adding a
-node by URL, syncing now — is shown as the exact command, never offered as a button.
+signed in the page (``static/js/network.js``). What the node does with its own key —
+adding a node by URL, syncing now, calling a network vote in its alliance — a steward
+asks for with a signed request the node carries out on its next sync round
+(``node/services/federation/requests.py``); the operator's commands are shown beside.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.read_models import federation as network_views
 from commonweal.node.read_models import federation_precincts as precinct_views
 from commonweal.node.read_models import federation_votes as vote_views
+from commonweal.node.services.federation import requests as federation_requests
 from commonweal.node.services.federation import vote_audit
 from commonweal.node.services.federation.service import Federation
 from commonweal.web.bounds import Id
@@ -73,6 +76,7 @@ def router(federation: Federation) -> APIRouter:
                 "commands": operator_commands(public_url_of(node)),
                 "alliance": vote_views.network_votes(node),
                 "precincts": precinct_views.precinct_list(node),
+                "requests": federation_requests.listing(federation, limit=20),
             },
             me=me,
         )

@@ -5,12 +5,19 @@ node's precinct as the node's sync would copy it). Signed out, the open call is 
 to read, with its question and weighting in words, and nothing to press. Carol, a
 member who is not a steward, votes: the ballot is signed in her browser and kept in
 the node's log; she sees the network but no act on it. Alice, a steward, recognises
-a node the operator added, from its page."""
+a node the operator added, from its page; then asks the node to add a node by its
+address (served here on 127.0.0.1), which the node does on its next sync round, and to
+call a network vote in its alliance (which cannot be reached, so the request fails and
+the page says so)."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +103,42 @@ def identity_document(folder: Path, name: str) -> dict[str, str]:
     }
 
 
+@contextmanager
+def serving_identity(document: dict[str, str]) -> Iterator[str]:
+    """Serve ``document`` as ``/.well-known/commonweal`` on 127.0.0.1; yields the URL."""
+    body = json.dumps(document).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == "/.well-known/commonweal"
+            self.send_response(200 if found else 404)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body if found else b"{}")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def answered(live: LiveNode, request_id: int) -> dict[str, Any]:
+    """The request once the node's sync round has carried it out."""
+    for _ in range(100):
+        listed = {r["id"]: r for r in live.get("/v1/federation/requests")["requests"]}
+        if listed[request_id]["status"] != "pending":
+            return listed[request_id]
+        time.sleep(0.1)
+    raise AssertionError(f"request {request_id} still waits")
+
+
 @pytest.fixture(scope="module")
 def member_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveNode, str, Path]]:
     folder = tmp_path_factory.mktemp("network-vote")
@@ -153,6 +196,10 @@ def test_a_member_votes_and_a_steward_recognises_in_the_browser(
     expect(page.get_by_role("heading", name="Seaside Collective", level=1)).to_be_visible()
     expect(page.get_by_test_id("steward-acts")).to_have_count(0)
     expect(page.locator("main form[data-event]")).to_have_count(0)
+    page.goto(f"{base}/network")
+    expect(page.get_by_test_id("nodes")).to_be_visible()
+    expect(page.get_by_test_id("peer-request-form")).to_have_count(0)
+    expect(page.locator("main form[data-event]")).to_have_count(0)
     context.close()
 
     # Alice, a steward, recognises Seaside from its page.
@@ -180,5 +227,37 @@ def test_a_member_votes_and_a_steward_recognises_in_the_browser(
     assert seaside in recognitions
     assert recognitions[lakeside["did"]]["terms"]["mirror"] is False
     assert recognitions[lakeside["did"]]["origin"] == lakeside["origin"]
+
+    # A node by its address: Alice asks, the node fetches its identity on its next round.
+    riverside = identity_document(live.data_dir.parent, "Riverside Commons")
+    with serving_identity(riverside) as riverside_url:
+        page.goto(f"{base}/network")
+        page.get_by_label("Add a node by its address").fill(riverside_url)
+        signed_form(page, "Ask the node to add it")
+        (request,) = [
+            r for r in live.get("/v1/federation/requests")["requests"] if r["kind"] == "peer"
+        ]
+        assert request["body"] == {"url": riverside_url}
+        done = answered(live, request["id"])
+    assert done["outcome"]["node"] == riverside["did"], done
+    page.reload()
+    expect(page.get_by_test_id("request-list")).to_contain_text("added Riverside Commons")
+    expect(page.get_by_test_id("nodes")).to_contain_text("Riverside Commons")
+    shot(page, "added-by-address")
+    page.get_by_test_id("nodes").get_by_role("link", name="Riverside Commons").click()
+    expect(page.get_by_role("button", name="Recognise Riverside Commons")).to_be_visible()
+
+    # A network vote in the alliance, asked of the node (the alliance is not served here).
+    hub = next(r for r in recognitions.values() if r["terms"]["alliance"])
+    page.goto(f"{base}/network/{hub['node']}")
+    form = page.get_by_test_id("call-request-form")
+    form.get_by_label("Question").fill("Share the tool library")
+    form.get_by_label("Options").fill("share")
+    signed_form(page, "Ask the node to call this network vote")
+    (call,) = [r for r in live.get("/v1/federation/requests")["requests"] if r["kind"] == "call"]
+    assert call["body"]["options"] == ["share"] and call["body"]["alliance"] == hub["node"]
+    assert answered(live, call["id"])["status"] == "failed"
+    page.goto(f"{base}/network")
+    expect(page.get_by_test_id("request-list")).to_contain_text("failed")
     assert errors == []
     context.close()

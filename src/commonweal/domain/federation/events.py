@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.federation import alliance, precincts, recognition, visitors
+from commonweal.domain.federation import alliance, precincts, recognition, requests, visitors
 from commonweal.domain.governance.actions import Action
 from commonweal.domain.registry import EventType
 
@@ -13,5 +13,6 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     *visitors.EVENT_TYPES,
     *precincts.EVENT_TYPES,
     *alliance.EVENT_TYPES,
+    *requests.EVENT_TYPES,
 )
 ACTIONS: tuple[Action, ...] = recognition.ACTIONS

@@ -1,12 +1,14 @@
 """The federation's background work, one round every ``federation_sync_seconds``.
 
-For every node this one recognises: ask it to cosign this node's latest
-checkpoint (if its terms say it witnesses), bring the mirror of its log up to
-date (if they say mirror) and carry, report and settle its network campaigns,
-take the fork evidence it holds, and — for an alliance this node belongs to —
-open precincts and report subtotals and population. Then count the network census
-when some node's census is new (node/services/census_network.py), and end the visits of
-visitors whose home node revoked their credential. A peer that
+First the stewards' signed requests waiting (add a node by its address, call a
+network vote: node/services/federation/requests.py). Then, for every node this one
+recognises: ask it to cosign this node's latest checkpoint (if its terms say it
+witnesses), bring the mirror of its log up to date (if they say mirror) and carry,
+report and settle its network campaigns, take the fork evidence it holds, and — for
+an alliance this node belongs to — open precincts and report subtotals and
+population. Then count the network census when some node's census is new
+(node/services/census_network.py), end the visits of visitors whose home node
+revoked their credential, and log the waiting sync requests done. A peer that
 cannot be reached is skipped until the next round; what failed is in the report.
 """
 
@@ -29,6 +31,7 @@ from commonweal.node.services.federation import (
     network_places,
     peers,
     pledges,
+    requests,
     rollback,
     visitors,
     witness,
@@ -44,6 +47,12 @@ def sync_once(federation: Federation) -> dict[str, Any]:
     """One round with every recognised node; returns what happened, peer by peer."""
     with federation.sync_lock:
         report: dict[str, Any] = {"peers": {}}
+        asked = requests.waiting_syncs(federation)
+        try:
+            report["requests"] = requests.carry_out(federation)
+        except Exception as error:  # the next round tries again
+            log.exception("carrying out stewards' requests failed")
+            report.setdefault("errors", []).append(f"requests: {error!r}")
         for peer in federation.recognitions():
             entry: dict[str, Any] = {"url": peer["url"]}
             terms = peer["terms"]
@@ -82,6 +91,11 @@ def sync_once(federation: Federation) -> dict[str, Any]:
             log.exception("checking visitors' credentials failed")
             report["departed"] = 0
             report.setdefault("errors", []).append(f"visitors: {error!r}")
+        try:
+            requests.finish_syncs(federation, asked, report)
+        except Exception as error:
+            log.exception("logging the sync requests done failed")
+            report.setdefault("errors", []).append(f"sync requests: {error!r}")
         return report
 
 
@@ -123,7 +137,7 @@ class SyncWorker:
                     rollback.check(self.federation)
                 except Exception:  # the next recheck retries
                     log.exception("the rollback check failed")
-            if not self.federation.recognitions():
+            if not self.federation.recognitions() and not requests.pending(self.federation):
                 continue
             try:
                 sync_once(self.federation)

@@ -100,3 +100,18 @@ registerBody("recognition-document-proposal", (form) => {
     terms: terms(form),
   });
 });
+
+// A steward's request that the node call a network vote in its alliance
+// (federation.alliance_call.requested): the node signs the call with its own key.
+registerBody("alliance-call", (form) => {
+  const options = form.elements.options.value.split(",").map((o) => o.trim()).filter(Boolean);
+  const body = {
+    alliance: form.elements.alliance.value,
+    kind: form.elements.kind.value.trim() || "network",
+    title: form.elements.title.value.trim(),
+    options,
+  };
+  const text = form.elements.text.value.trim();
+  if (text) body.text = text;
+  return body;
+});
