@@ -1,0 +1,36 @@
+// Runs the page's secret-ballot functions (static/js) in node on the JSON given on
+// stdin, and prints what they made; tests/web/test_secret_ballot_js.py checks it with
+// core/ballots in Python.
+import { readFileSync } from "node:fs";
+
+const root = new URL("../../src/commonweal/web/static/js/", import.meta.url);
+const rsa = await import(new URL("blinding.js", root));
+const secret = await import(new URL("secret-ballot.js", root));
+const { fromHex, toHex } = await import(new URL("bytes.js", root));
+
+const input = JSON.parse(readFileSync(0, "utf8"));
+const out = { vectors: [] };
+for (const v of input.vectors) {
+  const pk = rsa.publicKey(BigInt(v.n), BigInt(v.e));
+  const salt = fromHex(v.salt);
+  const blinded = await rsa.blind(pk, fromHex(v.input_msg), {
+    random: () => salt,
+    r: rsa.modInverse(BigInt(v.inv), pk.n),
+  });
+  const sig = await rsa.finalize(pk, fromHex(v.input_msg), fromHex(v.blind_sig), blinded.inv);
+  out.vectors.push({ name: v.name, blinded_msg: toHex(blinded.blindedMsg), sig: toHex(sig) });
+}
+if (input.stage === "token") {
+  const { pending, body } = await secret.startToken(input.view);
+  out.pending = pending;
+  out.body = body;
+} else if (input.stage === "seal") {
+  const token = await secret.finishToken(input.view, input.pending, input.blind_signature);
+  out.sealed = [];
+  for (const ballot of input.ballots) {
+    const body = await secret.sealBallot(input.view, ballot, token);
+    const event = await secret.sealedEvent(input.view, body, "2026-12-07T06:00:00Z");
+    out.sealed.push({ event, receipt: await secret.receiptOf(input.view.proposal, 7, event, ballot) });
+  }
+}
+process.stdout.write(JSON.stringify(out));
