@@ -167,16 +167,26 @@ export function proofText([c, z]) {
   return [toBase64Url(scalarBytes(c)), toBase64Url(scalarBytes(z))];
 }
 
+// The ballot's fields, each checked against its range (else an Error saying so).
+export function fieldsOf(view, ballot) {
+  const values = encodeBallot(view.method, view.method_options, view.options, ballot);
+  if (values.length !== view.ranges.length) throw new Error("This ballot does not fit the vote.");
+  values.forEach((value, n) => {
+    if (!(Number.isInteger(value) && value >= 0 && value <= view.ranges[n])) {
+      throw new Error("This ballot is outside what the vote allows.");
+    }
+  });
+  return values;
+}
+
 // The body of governance.ballot.sealed: every field encrypted to the view's joint key,
 // proven in range, bound to the token's nullifier (hex SHA-256 of its message) and the
 // field's position. `view` is GET /v1/proposals/{id}/secret.
 export function seal(view, ballot, token, nullifier, random = randomBytes) {
-  const values = encodeBallot(view.method, view.method_options, view.options, ballot);
-  if (values.length !== view.ranges.length) throw new Error("this ballot does not fit the vote");
+  const values = fieldsOf(view, ballot);
   const key = decodePoint(fromBase64(view.joint_key));
   const fields = values.map((value, n) => {
     const high = view.ranges[n];
-    if (!(Number.isInteger(value) && value >= 0 && value <= high)) throw new Error("this ballot is outside what the vote allows");
     const nonce = randomScalar(random);
     const ct = encrypt(key, value, nonce);
     const proofs = proveRange(key, ct, value, nonce, high, context(view.node, view.proposal, nullifier, n), random);
