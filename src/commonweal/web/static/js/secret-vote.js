@@ -30,6 +30,9 @@ async function tokenFor(view, form) {
     secret.keep(node, view.proposal, { token });
     return { token, fresh: false };
   }
+  if (form.hasAttribute("data-token-taken")) {
+    throw new Error("You took your token for this vote elsewhere (another browser, or the command line): cast your ballot there, it holds your token.");
+  }
   status(form, "Taking your token: blinding it, then signing the request with your key…");
   const { pending, body } = await secret.startToken(view);
   secret.keep(node, view.proposal, { pending });
@@ -58,6 +61,7 @@ function randomWait(form, seconds) {
         `You hold your token. Casting in ${left} s, so that the log's order does not link your ballot to your token request. Keep this page open.`;
       left -= 1;
     };
+    say("You hold your token. Your ballot will be cast after a random wait; keep this page open.");
     const timer = setInterval(tick, 1000);
     if (now) {
       now.hidden = false;
