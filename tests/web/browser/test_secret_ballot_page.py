@@ -54,6 +54,9 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
 
     context, page = new_page(browser)
     errors = watch_errors(page)
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(live.url) else elsewhere.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     restore_key(page, live.url, live.keys["alice"], "alice key passphrase")
     page.goto(f"{live.url}/proposals/{pid}")
     card = page.get_by_test_id("secret-ballot")
@@ -98,16 +101,37 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
     page.reload()
     expect(page.locator("form[data-secret-ballot]")).to_be_hidden()  # one ballot, kept
 
+    # Bob takes his token now and casts on a later visit: then without waiting.
+    bob_context, bob_page = new_page(browser)
+    bob_errors = watch_errors(bob_page)
+    restore_key(bob_page, live.url, live.keys["bob"], "bob key passphrase")
+    bob_page.goto(f"{live.url}/proposals/{pid}")
+    bob_page.get_by_role("button", name="Only take my token now (cast later)").click()
+    bob_status = bob_page.locator("[data-secret-status]")
+    expect(bob_status).to_contain_text("Come back later to cast your ballot")
+    bob_page.reload()
+    expect(bob_status).to_contain_text("casting now uses it, without waiting")
+    bob_page.get_by_role("radio", name="No", exact=True).check()
+    bob_page.get_by_role("button", name="Seal and cast my ballot").click()
+    expect(bob_status).to_contain_text("sealed ballot is entry")
+    expect(bob_page.get_by_role("button", name="Cast now, without waiting")).to_be_hidden()
+    bob_index = int(re.search(r"entry (\d+)", bob_status.inner_text()).group(1))  # type: ignore[union-attr]
+    bob_sealed = live.get(f"/v1/events/{bob_index}")
+    assert live.dids["bob"] not in json.dumps(bob_sealed)
+    assert bob_errors == []
+    bob_context.close()
+
     # After the close (the node is the only teller): the same check says it was counted.
     live.advance(600)
     live.wait_for_phase(pid, "closed")
     result = live.get(f"/v1/proposals/{pid}/result")["result"]
-    assert result["counts"]["yes"] == 1
+    assert result["counts"] == {"yes": 1, "no": 1, "abstain": 0}
     page.goto(f"{live.url}/proposals/{pid}")
+    expect(receipt).to_contain_text("You cast “yes”")
     receipt.get_by_role("button", name="Check that it is in the log and was counted").click()
     expect(receipt.locator("[data-receipt-result]")).to_contain_text(
-        'decrypted as {"choice":"yes"} and counted'
+        "decrypted as “yes” and counted"
     )
     shot(page, "counted")
-    assert errors == []
+    assert errors == [] and elsewhere == []
     context.close()

@@ -117,17 +117,32 @@ export function wireSecretBallot(form, ballotOf) {
   });
   const tokenOnly = form.querySelector("[data-token-only]");
   if (tokenOnly) tokenOnly.addEventListener("click", () => run({ tokenOnly: true }));
+  for (const button of form.querySelectorAll("button:not([data-cast-now])")) button.disabled = false;
   const proposal = Number(form.dataset.secretBallot);
   const held = secret.kept(nodeDid(), proposal);
   if (held.receipt) form.hidden = true;
   else if (held.token || held.pending) status(form, "You hold your token for this vote: casting now uses it, without waiting.");
 }
 
-function words(report) {
+// A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat").
+export function ballotWords(ballot, labels = {}) {
+  const name = (o) => labels[o] || o;
+  if (ballot.choice !== undefined) return name(ballot.choice);
+  if (ballot.position !== undefined) return { consent: "consent", stand_aside: "stand aside", object: "object" }[ballot.position];
+  if (ballot.approve) return ballot.approve.length ? `approve ${ballot.approve.map(name).join(", ")}` : "approve nothing";
+  if (ballot.scores) return Object.entries(ballot.scores).map(([o, n]) => `${name(o)} ${n}`).join(", ");
+  if (ballot.votes) return Object.entries(ballot.votes).map(([o, n]) => `${name(o)} ${n > 0 ? "+" : ""}${n}`).join(", ");
+  if (ballot.ranking) {
+    return ballot.ranking.map((e) => (Array.isArray(e) ? e.map(name).join(" = ") : name(e))).join(", then ");
+  }
+  return JSON.stringify(ballot);
+}
+
+function words(report, labels) {
   if (!report.in_log) return "The ballot at your receipt's entry is not yours: tell the node's stewards.";
   const parts = [`Your ballot is entry ${report.ballot} of the log, and it carries your token.`];
   if (report.spoiled) parts.push(`It was spoiled (${report.spoiled}) and not counted.`);
-  else if (report.counted) parts.push(`It was decrypted as ${JSON.stringify(report.decrypted_as)} and counted.`);
+  else if (report.counted) parts.push(`It was decrypted as “${ballotWords(report.decrypted_as, labels)}” and counted.`);
   else parts.push("It will be decrypted and counted after the vote closes.");
   return parts.join(" ");
 }
@@ -136,11 +151,12 @@ function words(report) {
 export function showReceipts() {
   for (const box of document.querySelectorAll("[data-secret-receipt]")) {
     const proposal = Number(box.dataset.secretReceipt);
+    const labels = JSON.parse(box.dataset.labels || "{}");
     const { receipt } = secret.kept(nodeDid(), proposal);
     if (!receipt) continue;
     box.hidden = false;
     box.querySelector("[data-receipt-words]").textContent =
-      `You cast ${JSON.stringify(receipt.choice)} as entry ${receipt.ballot} of the log (its nullifier: ${receipt.nullifier.slice(0, 16)}…).`;
+      `You cast “${ballotWords(receipt.choice, labels)}” as entry ${receipt.ballot} of the log (its nullifier: ${receipt.nullifier.slice(0, 16)}…).`;
     const button = box.querySelector("[data-receipt-check]");
     if (button.dataset.wired) continue;
     button.dataset.wired = "yes";
@@ -149,7 +165,7 @@ export function showReceipts() {
       try {
         const found = await getJson(`/v1/proposals/${proposal}/secret/ballots/${receipt.ballot}`);
         const report = secret.checkReceipt(receipt, found);
-        out.textContent = words(report);
+        out.textContent = words(report, labels);
         out.className = report.in_log ? "message success" : "message error";
         out.dataset.inLog = String(report.in_log);
         out.dataset.counted = String(report.counted);
