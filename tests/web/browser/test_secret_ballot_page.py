@@ -56,7 +56,9 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
     errors = watch_errors(page)
     elsewhere: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(live.url) else elsewhere.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None
+    )
     restore_key(page, live.url, live.keys["alice"], "alice key passphrase")
     page.goto(f"{live.url}/proposals/{pid}")
     card = page.get_by_test_id("secret-ballot")
