@@ -94,7 +94,9 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
 
     receipt = page.get_by_test_id("secret-receipt")
     expect(receipt).to_be_visible()
-    receipt.get_by_role("button", name="Check that it is in the log").click()
+    with page.expect_request(lambda r: "/secret/ballots/" in r.url) as checked:
+        receipt.get_by_role("button", name="Check that it is in the log").click()
+    assert "cookie" not in checked.value.all_headers()
     expect(receipt.locator("[data-receipt-result]")).to_contain_text(
         f"entry {index} of the log, and it carries your token"
     )
@@ -114,7 +116,14 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
     bob_page.reload()
     expect(bob_status).to_contain_text("casting now uses it, without waiting")
     bob_page.get_by_role("radio", name="No", exact=True).check()
-    bob_page.get_by_role("button", name="Seal and cast my ballot").click()
+    sealed_post = "/v1/events"
+    with bob_page.expect_request(
+        lambda r: r.method == "POST" and r.url.endswith(sealed_post)
+    ) as cast:
+        bob_page.get_by_role("button", name="Seal and cast my ballot").click()
+    assert "governance.ballot.sealed" in (cast.value.post_data or "")
+    assert "cw_session" in json.dumps(bob_context.cookies())  # signed in, and yet:
+    assert "cookie" not in cast.value.all_headers()  # the ballot goes without the session
     expect(bob_status).to_contain_text("sealed ballot is entry")
     expect(bob_page.get_by_role("button", name="Cast now, without waiting")).to_be_hidden()
     bob_index = int(re.search(r"entry (\d+)", bob_status.inner_text()).group(1))  # type: ignore[union-attr]
