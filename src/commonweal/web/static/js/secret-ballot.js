@@ -67,7 +67,9 @@ export async function sealBallot(view, ballot, token, random = rsa.randomBytes) 
 // The sealed ballot as an event signed by a fresh one-time key made here and dropped
 // after: never the member's key, so the log cannot tell whose ballot it is.
 export async function sealedEvent(view, body, at) {
-  const oneTime = await keyFromSeed(newSeed());
+  const seed = newSeed();
+  const oneTime = await keyFromSeed(seed);
+  seed.fill(0);
   return signEvent(oneTime, { type: SEALED, node: view.node, seq: 1, at, body });
 }
 

@@ -44,6 +44,13 @@ async function tokenFor(view, form) {
   return { token, fresh: true };
 }
 
+// Now, or the node's time when this device's clock runs ahead of it by minutes (as events.js).
+function signingTime(response) {
+  const server = Date.parse(response.headers.get("Date") || "");
+  const ahead = !Number.isNaN(server) && Date.now() - server > 5 * 60 * 1000;
+  return rfc3339(new Date(ahead ? server : Date.now()));
+}
+
 // A random wait of up to `seconds`, shown as a countdown; "Cast now" ends it early.
 function randomWait(form, seconds) {
   const draw = crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32;
@@ -75,7 +82,7 @@ function randomWait(form, seconds) {
 async function cast(form, ballotOf, { tokenOnly = false } = {}) {
   const proposal = Number(form.dataset.secretBallot);
   const ballot = tokenOnly ? null : ballotOf(form);
-  const view = await getJson(`/v1/proposals/${proposal}/secret`);
+  const { document: view, response } = await request("GET", `/v1/proposals/${proposal}/secret`);
   if (secret.kept(view.node, proposal).receipt) throw new Error("You have cast your sealed ballot already; it cannot be changed.");
   if (ballot) fieldsOf(view, ballot); // refuse a ballot the vote cannot take before taking the token
   const { token, fresh } = await tokenFor(view, form);
@@ -86,7 +93,7 @@ async function cast(form, ballotOf, { tokenOnly = false } = {}) {
   if (fresh) await randomWait(form, Number(form.dataset.maxDelay || "120"));
   status(form, "Sealing your ballot and casting it with a one-time key…");
   const body = await secret.sealBallot(view, ballot, token);
-  const event = await secret.sealedEvent(view, body, rfc3339(new Date()));
+  const event = await secret.sealedEvent(view, body, signingTime(response));
   const { document } = await request("POST", "/v1/events", event, { anonymous: true });
   const receipt = await secret.receiptOf(proposal, document.index, event, ballot);
   secret.keep(view.node, proposal, { receipt, token: null, pending: null });
