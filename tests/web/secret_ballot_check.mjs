@@ -13,12 +13,20 @@ const out = { vectors: [] };
 for (const v of input.vectors) {
   const pk = rsa.publicKey(BigInt(v.n), BigInt(v.e));
   const salt = fromHex(v.salt);
-  const blinded = await rsa.blind(pk, fromHex(v.input_msg), {
+  const prepared = rsa.prepare(fromHex(v.msg), () => fromHex(v.msg_prefix));
+  const encoded = await rsa.emsaPssEncode(prepared, rsa.bitLength(pk.n) - 1, salt);
+  const blinded = await rsa.blind(pk, prepared, {
     random: () => salt,
     r: rsa.modInverse(BigInt(v.inv), pk.n),
   });
   const sig = await rsa.finalize(pk, fromHex(v.input_msg), fromHex(v.blind_sig), blinded.inv);
-  out.vectors.push({ name: v.name, blinded_msg: toHex(blinded.blindedMsg), sig: toHex(sig) });
+  out.vectors.push({
+    name: v.name,
+    input_msg: toHex(prepared),
+    encoded_msg: toHex(encoded),
+    blinded_msg: toHex(blinded.blindedMsg),
+    sig: toHex(sig),
+  });
 }
 if (input.stage === "token") {
   const { pending, body } = await secret.startToken(input.view);
@@ -32,5 +40,15 @@ if (input.stage === "token") {
     const event = await secret.sealedEvent(input.view, body, "2026-12-07T06:00:00Z");
     out.sealed.push({ event, receipt: await secret.receiptOf(input.view.proposal, 7, event, ballot) });
   }
+}
+if (input.stage === "seal-fixed") {
+  // Every random scalar from the given 64-byte chunks, in the order they are drawn.
+  let next = 0;
+  const random = (n) => {
+    if (n !== 64) throw new Error(`asked for ${n} random bytes`);
+    return fromHex(input.chunks[next++]);
+  };
+  out.body = await secret.sealBallot(input.view, input.ballot, input.token, random);
+  out.drawn = next;
 }
 process.stdout.write(JSON.stringify(out));
