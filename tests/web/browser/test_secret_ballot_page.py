@@ -146,3 +146,25 @@ def test_a_member_casts_a_secret_ballot_in_the_page(
     shot(page, "counted")
     assert errors == [] and elsewhere == []
     context.close()
+
+
+@pytest.mark.slow
+def test_without_the_vendored_modules_the_page_says_to_use_the_command_line(
+    browser: Browser, live: LiveNode
+) -> None:
+    body = {"kind": "decision", "topic": "general", "title": "Mend the nets", "text": "Soon."}
+    pid = live.act("bob", "governance.proposal.drafted", body)
+    live.act("bob", "governance.proposal.submitted", {"proposal": pid})
+    live.advance(61)
+    live.wait_for(
+        lambda: live.client.get(f"/v1/proposals/{pid}/secret").status_code == 200,
+        "the secret ballot to open",
+    )
+    context, page = new_page(browser)
+    restore_key(page, live.url, live.keys["bob"], "bob key passphrase")
+    page.route("**/static/vendor/noble/**", lambda route: route.fulfill(status=404))
+    page.goto(f"{live.url}/proposals/{pid}")
+    expect(page.locator("[data-secret-status]")).to_contain_text("vote with the command line")
+    expect(page.get_by_role("button", name="Seal and cast my ballot")).to_be_disabled()
+    expect(page.get_by_test_id("secret-ballot")).to_contain_text(f"commonweal vote {pid}")
+    context.close()
