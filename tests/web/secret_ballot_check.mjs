@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 const root = new URL("../../src/commonweal/web/static/js/", import.meta.url);
 const rsa = await import(new URL("blinding.js", root));
 const secret = await import(new URL("secret-ballot.js", root));
-const { fromHex, toHex } = await import(new URL("bytes.js", root));
+const sealing = await import(new URL("sealing.js", root));
+const { fromBase64, fromHex, toHex } = await import(new URL("bytes.js", root));
 
 const input = JSON.parse(readFileSync(0, "utf8"));
 const out = { vectors: [] };
@@ -50,5 +51,17 @@ if (input.stage === "seal-fixed") {
   };
   out.body = await secret.sealBallot(input.view, input.ballot, input.token, random);
   out.drawn = next;
+}
+if (input.stage === "check") {
+  // The page's own range check, over proofs Python made (and one field moved).
+  const scalar = (text) => fromBase64(text).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+  const key = sealing.decodePoint(fromBase64(input.view.joint_key));
+  out.checks = input.body.fields.map((field, n) => {
+    const ct = { a: sealing.decodePoint(fromBase64(field.a)), b: sealing.decodePoint(fromBase64(field.b)) };
+    const proofs = field.proof.map(([c, z]) => [scalar(c), scalar(z)]);
+    const high = input.view.ranges[n];
+    const where = (at) => sealing.context(input.view.node, input.view.proposal, input.nullifier, at);
+    return [sealing.checkRange(key, ct, proofs, high, where(n)), sealing.checkRange(key, ct, proofs, high, where(n + 1))];
+  });
 }
 process.stdout.write(JSON.stringify(out));

@@ -206,3 +206,19 @@ def test_javascript_and_python_seal_the_same_bytes_from_the_same_randomness(
     used = len(chunks) - sum(1 for _ in drawn)
     assert in_javascript["drawn"] == used > 0
     assert jcs.canonicalize(in_javascript["body"]) == jcs.canonicalize(in_python)
+
+
+def test_the_page_checks_proofs_python_made() -> None:
+    from commonweal.client import secret_ballot
+
+    joint = ristretto.base_mul(ristretto.random_scalar())
+    options = ["42", "43", "44"]
+    view = _view("approval", {}, options, joint, blind_rsa.generate(2048))
+    message = wire.token_prefix(NODE_DID, 42) + bytes(32)
+    token = {"prefix": "", "message": wire.b64u(message), "signature": ""}
+    body = secret_ballot.seal(view, {"approve": ["43"]}, token)
+    nullifier = hashlib.sha256(message).hexdigest()
+    checks = run_js(
+        {"vectors": [], "stage": "check", "view": view, "body": body, "nullifier": nullifier}
+    )["checks"]
+    assert checks == [[True, False]] * 3  # each proof holds where made, nowhere else

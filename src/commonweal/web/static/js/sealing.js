@@ -117,8 +117,8 @@ export function proveRange(key, ct, value, nonce, high, where, random = randomBy
   return proofs;
 }
 
-// Whether `proofs` shows that `ct` encrypts one of 0…high (the node's own check, here
-// so that the page can refuse what it would have sealed wrongly, and for the tests).
+// Whether `proofs` shows that `ct` encrypts one of 0…high: the node's own check, which
+// the page does not need to cast; the tests run it over proofs Python made.
 export function checkRange(key, ct, proofs, high, where) {
   if (proofs.length !== high + 1) return false;
   const commitments = [];
