@@ -48,7 +48,9 @@ $(CADDY):
 
 
 # The API docs' front-end code (Swagger UI, Redoc) and the places map's world outline
-# (world-atlas: Natural Earth 1:110m countries, drawn by web/world_map.py) come from npm at build time, pinned by
+# (world-atlas: Natural Earth 1:110m countries, drawn by web/world_map.py) and the secret ballot's
+# group and hashes (@noble/curves' ristretto255, @noble/hashes, as ES modules whose bare
+# imports are made relative) come from npm at build time, pinned by
 # web/package-lock.json, and is copied into the package (gitignored, never committed). Without
 # npm, /docs and /redoc say the assets are missing; they never load them from a CDN. Redoc's
 # bundle draws its vendor's logo from cdn.redoc.ly: the copy's URL is replaced by an empty image.
@@ -69,6 +71,13 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 		sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' $(VENDOR)/redoc/redoc.standalone.js && \
 		cp web/node_modules/world-atlas/countries-110m.json \
 		   web/node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/ && \
+		mkdir -p $(VENDOR)/noble/curves/abstract $(VENDOR)/noble/hashes && \
+		cp web/node_modules/@noble/curves/ed25519.js web/node_modules/@noble/curves/utils.js \
+		   web/node_modules/@noble/curves/LICENSE $(VENDOR)/noble/curves/ && \
+		cp web/node_modules/@noble/curves/abstract/*.js $(VENDOR)/noble/curves/abstract/ && \
+		cp web/node_modules/@noble/hashes/*.js web/node_modules/@noble/hashes/LICENSE $(VENDOR)/noble/hashes/ && \
+		sed -i "s#from '@noble/hashes/#from '../hashes/#" $(VENDOR)/noble/curves/*.js && \
+		sed -i "s#from '@noble/hashes/#from '../../hashes/#" $(VENDOR)/noble/curves/abstract/*.js && \
 		touch $(VENDOR_STAMP); \
 	else \
 		echo "npm not found: /docs and /redoc will say their assets are missing (apt-get install npm)"; \

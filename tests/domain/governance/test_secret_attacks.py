@@ -341,8 +341,10 @@ def test_the_page_of_a_secret_vote_offers_no_public_ballot(town: Community) -> N
         sign_in(client, town.did("dana"))
         html = client.get(f"/proposals/{proposal}").text
     assert 'data-testid="secret-ballot"' in html and "This vote is secret" in html
-    assert f"commonweal vote {proposal} yes" in html
+    assert f'data-secret-ballot="{proposal}"' in html  # sealed in the page, not signed
+    assert f"commonweal vote {proposal} " in html
     assert 'data-event="governance.ballot.cast"' not in html
+    assert 'data-event="governance.ballot.sealed"' not in html  # never by the member's key
 
 
 @pytest.mark.parametrize("fields", [1, 5, 11])

@@ -30,6 +30,7 @@ def constitution() -> dict[str, Any]:
         "options": {"max_score": 5},
     }
     del rules["kinds"]["rating"]["threshold"]
+    rules["kinds"]["election"]["ballot"] = "public"  # secret by default: test_secret_ballot_page
     return rules
 
 

@@ -10,8 +10,11 @@ export class Problem extends Error {
   }
 }
 
-export async function request(method, path, body) {
-  const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+// `anonymous`: without the session cookie (a secret ballot, and its receipt check, must
+// not arrive tied to the member's session).
+export async function request(method, path, body, { anonymous = false } = {}) {
+  const credentials = anonymous ? "omit" : "same-origin";
+  const options = { method, headers: { Accept: "application/json" }, credentials };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = typeof body === "string" ? body : JSON.stringify(body);
@@ -35,8 +38,8 @@ export async function request(method, path, body) {
   return { document, response };
 }
 
-export async function getJson(path) {
-  return (await request("GET", path)).document;
+export async function getJson(path, options = {}) {
+  return (await request("GET", path, undefined, options)).document;
 }
 
 export async function postJson(path, body) {

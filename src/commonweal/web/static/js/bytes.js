@@ -38,3 +38,8 @@ export function equal(a, b) {
 export async function sha256(bytes) {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 }
+
+// Unpadded base64url (RFC 4648 §5), the secret ballots' wire form; fromBase64 reads it.
+export function toBase64Url(bytes) {
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

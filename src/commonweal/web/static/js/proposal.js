@@ -41,7 +41,9 @@ function ballotOf(form) {
     case "consent": {
       const position = checked(form, "position");
       if (!position) throw new Error("Choose your position first.");
-      const reason = form.querySelector('[name="reason"]').value.trim();
+      const field = form.querySelector('[name="reason"]');
+      if (!field) return { position }; // a secret ballot carries no reason
+      const reason = field.value.trim();
       if (position === "object" && !reason) throw new Error("An objection needs its reason.");
       return reason ? { position, reason } : { position };
     }
@@ -142,6 +144,27 @@ function wireCredits(form) {
   update();
 }
 
+// A secret vote's ballot and receipt load their cryptography (secret-vote.js and the
+// vendored @noble modules) only on the pages that have them; without the vendored
+// files (a node built without npm) the ballot says so, and the rest of the page works.
+async function wireSecretVote() {
+  const forms = document.querySelectorAll("form[data-secret-ballot]");
+  if (!forms.length && !document.querySelector("[data-secret-receipt]")) return;
+  let module;
+  try {
+    module = await import("./secret-vote.js");
+  } catch {
+    for (const form of forms) {
+      form.querySelector("[data-secret-status]").textContent =
+        "This node was installed without the scripts that seal a ballot (make vendor): vote with the command line.";
+      for (const button of form.querySelectorAll("button")) button.disabled = true;
+    }
+    return;
+  }
+  for (const form of forms) module.wireSecretBallot(form, ballotOf);
+  module.showReceipts();
+}
+
 // Live turnout: the figures follow the log while the page is open.
 function followTurnout(box) {
   const refresh = async () => {
@@ -162,4 +185,5 @@ function followTurnout(box) {
 for (const list of document.querySelectorAll("[data-ranking]")) wireRanking(list);
 for (const box of document.querySelectorAll("[data-live-turnout]")) followTurnout(box);
 for (const form of document.querySelectorAll('form[data-method="quadratic"]')) wireCredits(form);
+wireSecretVote();
 enhanceForms();
