@@ -1,0 +1,336 @@
+"""Notifications as the node runs them: the notifier, the sender, preferences, unsubscribing.
+
+The notifier (:func:`run_notifier`, a scheduled job) reads the log from its own cursor,
+asks the pure decisions (node/read_models/notifications) who must hear, filters by each
+member's preferences, and records the notices in the private outbox, moving the cursor
+in the same transaction: after a restart it goes on where it stopped, never twice. The
+sender (:func:`run_sender`) mails what is due, marks it sent, and retries a failure with
+exponential backoff (30 s doubling to at most 6 hours, 12 attempts), so an SMTP server
+that is down delays mails and loses none (docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import smtplib
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import orjson
+
+from commonweal.core.events import parse_leaf
+from commonweal.core.rfc3339 import format_utc, parse_utc
+from commonweal.domain.membership.lifecycle import ERASED
+from commonweal.node.kernel.due import Refusals
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.signed_reads import signed_by
+from commonweal.node.read_models.notification_preferences import (
+    DEFAULTS,
+    PreferencesError,
+    check_preferences,
+    in_quiet_hours,
+    level_for,
+)
+from commonweal.node.read_models.notifications import Notice, closing_soon, decide, wants
+from commonweal.node.services.notification_mail import (
+    MailSettings,
+    PermanentFailure,
+    build_message,
+    deliver,
+    mail_settings,
+)
+from commonweal.store.notification_store import (
+    DROPPED,
+    NewNotification,
+    NotificationStore,
+    OutboxRow,
+)
+from commonweal.store.rows import EntryRow
+
+PREFERENCES_PURPOSE = "commonweal/notification-preferences"
+READ_PURPOSE = "commonweal/notifications"
+CHUNK = 500
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=6)
+TOKEN_LIFETIME = timedelta(days=60)
+
+
+def _stamp(moment: datetime) -> str:
+    return format_utc(moment.replace(microsecond=0))
+
+
+# -- the notifier --------------------------------------------------------------------
+
+
+def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
+    """Record the notices the new log entries and the clock call for; how many were new.
+
+    On its first run the cursor starts at the log's current size: a node that turns
+    notifications on does not mail its members about its whole past."""
+    store = NotificationStore(node.store)
+    size = node.size
+    cursor = int(store.put_state_if_absent("cursor", str(size)))
+    now = node.clock()
+    added = 0
+    while True:
+        end = min(size, cursor + CHUNK)
+        entries = node.store.entries(cursor, end) if end > cursor else []
+        with node.reading() as state:
+            notices = [n for entry in entries for n in _decide_entry(state, entry)]
+            if end >= size:
+                notices += closing_soon(state, _stamp(now))
+        added += store.record(_filtered(store, notices, now), _stamp(now), end)
+        cursor = end
+        if end >= size:
+            return added
+
+
+def _decide_entry(state: Any, entry: EntryRow) -> list[Notice]:
+    event = parse_leaf(entry.leaf).event
+    return decide(state, entry.idx, event.type, event.author, event.body)
+
+
+def _filtered(
+    store: NotificationStore, notices: list[Notice], now: datetime
+) -> list[NewNotification]:
+    kept = []
+    preferences: dict[str, dict[str, Any] | None] = {}
+    for notice in notices:
+        if notice.recipient not in preferences:
+            preferences[notice.recipient] = preferences_of(store, notice.recipient)
+        prefs = preferences[notice.recipient]
+        if prefs is None or not prefs["email"]:
+            continue  # no channel: nothing can reach them
+        if not wants(level_for(prefs, notice.topic), notice.weight):
+            continue
+        when = now if notice.urgent else _after_quiet_hours(prefs, now)
+        kept.append(
+            NewNotification(
+                notice.recipient,
+                notice.event_key,
+                notice.kind,
+                notice.topic,
+                notice.urgent,
+                notice.subject,
+                notice.text,
+                notice.path,
+                _stamp(when),
+            )
+        )
+    return kept
+
+
+def _after_quiet_hours(prefs: dict[str, Any], now: datetime) -> datetime:
+    """``now``, or the first minute after the member's quiet hours if ``now`` is in them."""
+    zone = _zone(prefs["time_zone"])
+    moment = now
+    for _ in range(24 * 60 // 15 + 1):
+        if not in_quiet_hours(prefs, moment.astimezone(zone).time()):
+            return moment
+        moment += timedelta(minutes=15)
+    return now
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+# -- the sender ----------------------------------------------------------------------
+
+
+def run_sender(
+    node: Node,
+    *,
+    refusals: Refusals | None = None,
+    settings: MailSettings | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    """Mail every due notification (SMTP off: nothing, they wait); how many were sent."""
+    settings = settings or mail_settings(os.environ if env is None else env)
+    if settings is None:
+        return 0
+    store = NotificationStore(node.store)
+    now = node.clock()
+    sent = 0
+    for row in store.due(_stamp(now)):
+        prefs = preferences_of(store, row.recipient)
+        if prefs is None or not prefs["email"]:
+            store.mark_failed(row.id, row.attempts, "no mail address any more", DROPPED)
+            continue
+        try:
+            deliver(settings, _message(node, store, settings, row, prefs["email"], now))
+        except PermanentFailure as refused:
+            store.mark_failed(row.id, row.attempts + 1, f"refused: {refused}")
+            continue
+        except (OSError, smtplib.SMTPException) as error:
+            attempts = row.attempts + 1
+            reason = f"{type(error).__name__}: {error}"[:500]
+            if attempts >= MAX_ATTEMPTS:
+                store.mark_failed(row.id, attempts, f"gave up after {attempts} attempts: {reason}")
+            else:
+                store.mark_retry(row.id, attempts, _stamp(now + backoff(attempts)), reason)
+            continue
+        store.mark_sent(row.id, _stamp(node.clock()))
+        sent += 1
+    return sent
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: 30 s, 60 s, 120 s, … at most 6 hours."""
+    wait: timedelta = FIRST_RETRY * (2 ** max(0, attempts - 1))
+    return min(wait, LONGEST_RETRY)
+
+
+def _message(
+    node: Node,
+    store: NotificationStore,
+    settings: MailSettings,
+    row: OutboxRow,
+    to: str,
+    now: datetime,
+) -> Any:
+    base = (node.config.public_url or "").rstrip("/")
+    unsubscribe = None
+    if not row.urgent:
+        unsubscribe = f"{base}/unsubscribe/{unsubscribe_token(node, row.recipient, row.topic)}"
+    return build_message(
+        settings,
+        to=to,
+        subject=row.subject,
+        text=row.body,
+        link=base + row.path,
+        unsubscribe=unsubscribe,
+        message_key=f"notification.{row.id}",
+        date=now,
+    )
+
+
+def run_due(node: Node, *, refusals: Refusals | None = None) -> int:
+    """The scheduler's job: record what is new, then send what is due."""
+    run_notifier(node, refusals=refusals)
+    return run_sender(node, refusals=refusals)
+
+
+# -- preferences ---------------------------------------------------------------------
+
+
+def preferences_of(store: NotificationStore, did: str) -> dict[str, Any] | None:
+    """A member's preferences, or None if they never set any."""
+    kept = store.preferences(did)
+    return None if kept is None else {**DEFAULTS, **orjson.loads(kept)}
+
+
+def set_preferences(node: Node, request: object) -> dict[str, Any]:
+    """Keep the preferences a member signed (``{"did", "at", "sig", "preferences"}``)."""
+    did = signed_by(node, request, PREFERENCES_PURPOSE, {"preferences": dict})
+    assert isinstance(request, dict)
+    try:
+        prefs = check_preferences(request["preferences"])
+    except PreferencesError as error:
+        raise Rejected("invalid_preferences", str(error)) from None
+    try:
+        ZoneInfo(prefs["time_zone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Rejected("invalid_preferences", f"unknown time zone {prefs['time_zone']!r}") from None
+    with node.reading() as state:
+        record = state.get("membership.members", did)
+    if record is None or record.get("erased") or record["status"] not in ("member", "applicant"):
+        raise Rejected("forbidden", "only a member or an applicant keeps notification preferences")
+    NotificationStore(node.store).put_preferences(did, orjson.dumps(prefs).decode())
+    return prefs
+
+
+def my_notifications(node: Node, request: object) -> dict[str, Any]:
+    """A member's preferences and latest notifications, failures included (signed read)."""
+    did = signed_by(node, request, READ_PURPOSE)
+    store = NotificationStore(node.store)
+    return {
+        "preferences": preferences_of(store, did) or dict(DEFAULTS),
+        "notifications": [_shown(row) for row in store.of(did)],
+    }
+
+
+def _shown(row: OutboxRow) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "subject": row.subject,
+        "path": row.path,
+        "created": row.created,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt": row.next_attempt if row.status == "pending" else None,
+        "sent_at": row.sent_at,
+        "error": row.last_error,
+    }
+
+
+def erase_after_commit(node: Node, entries: list[EntryRow]) -> None:
+    """After-commit hook: a member's erased profile takes their notification data with it."""
+    erased = [parse_leaf(e.leaf).event for e in entries if e.type == ERASED]
+    if erased:
+        members = {str(event.body.get("member", event.author)) for event in erased}
+        NotificationStore(node.store).erase(members)
+
+
+def attach(node: Node) -> Node:
+    """Hook erasure into ``node`` (idempotent)."""
+    if erase_after_commit not in node.after_commit:
+        node.after_commit.append(erase_after_commit)
+    return node
+
+
+# -- one-click unsubscribe (RFC 8058) --------------------------------------------------
+
+
+def _key(node: Node) -> bytes:
+    store = NotificationStore(node.store)
+    kept = store.put_state_if_absent("unsubscribe_key", secrets.token_hex(32))
+    return bytes.fromhex(kept)
+
+
+def unsubscribe_token(
+    node: Node, did: str, topic: str, *, lifetime: timedelta = TOKEN_LIFETIME
+) -> str:
+    """A token that turns ``topic`` off for ``did`` until it expires: payload.HMAC-SHA256."""
+    expires = _stamp(node.clock() + lifetime)
+    payload = _b64(orjson.dumps({"did": did, "topic": topic, "exp": expires}))
+    return f"{payload}.{_b64(hmac.new(_key(node), payload.encode(), hashlib.sha256).digest())}"
+
+
+def unsubscribe(node: Node, token: str) -> dict[str, str]:
+    """Turn a topic off as a valid token says; ``unsubscribe_invalid``/``_expired`` else."""
+    payload, _dot, mac = token.partition(".")
+    expected = _b64(hmac.new(_key(node), payload.encode(), hashlib.sha256).digest())
+    if not mac or not hmac.compare_digest(mac, expected):
+        raise Rejected("unsubscribe_invalid", "this unsubscribe link is not one this node made")
+    claims = orjson.loads(_unb64(payload))
+    if parse_utc(claims["exp"]) < node.clock():
+        raise Rejected(
+            "unsubscribe_expired",
+            "this unsubscribe link has expired; sign in to change your notification preferences",
+        )
+    store = NotificationStore(node.store)
+    prefs = preferences_of(store, claims["did"])
+    if prefs is not None:
+        prefs["levels"] = {**prefs["levels"], claims["topic"]: "nothing"}
+        store.put_preferences(claims["did"], orjson.dumps(prefs).decode())
+    return {"did": claims["did"], "topic": claims["topic"], "level": "nothing"}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
