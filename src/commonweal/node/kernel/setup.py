@@ -35,7 +35,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.public_url import PublicUrlError, check_public_url
 from commonweal.node.kernel.service import Clock, Node, system_clock
-from commonweal.node.services import aid, membership, notifications
+from commonweal.node.services import aid, membership
 from commonweal.store.database import (
     DriverMissing,
     is_initialised,
@@ -185,7 +185,6 @@ def init_node(
     node.submit_batch([created])
     membership.attach(node)
     aid.attach(node)
-    notifications.attach(node)
     try:
         if admission is not None:
             node.submit_as_node(POLICY_SET, {**DEFAULT_POLICY, **admission})
@@ -270,7 +269,7 @@ def open_node(
         chosen = _announced_url(store) or default_public_url
     config = replace(settings.config(), public_url=chosen)
     node = Node(store, identity, registry or default_registry(), config=config, clock=clock)
-    return notifications.attach(aid.attach(membership.attach(node)))
+    return aid.attach(membership.attach(node))
 
 
 def _announced_url(store: LogStore) -> str | None:

@@ -1,7 +1,7 @@
 """Notifications as the node runs them: the notifier, the sender, preferences, unsubscribing.
 
 The notifier (:func:`run_notifier`, a scheduled job) reads the log from its own cursor,
-asks the pure decisions (node/read_models/notifications) who must hear, filters by each
+asks the pure decisions (domain/notifications) who must hear, filters by each
 member's preferences, and records the notices in the private outbox, moving the cursor
 in the same transaction: after a restart it goes on where it stopped, never twice. The
 sender (:func:`run_sender`) mails what is due, marks it sent, and retries a failure with
@@ -27,18 +27,18 @@ import orjson
 from commonweal.core.events import parse_leaf
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.membership.lifecycle import ERASED
-from commonweal.node.kernel.due import Refusals
-from commonweal.node.kernel.errors import Rejected
-from commonweal.node.kernel.service import Node
-from commonweal.node.kernel.signed_reads import signed_by
-from commonweal.node.read_models.notification_preferences import (
+from commonweal.domain.notifications.decisions import Notice, closing_soon, decide, wants
+from commonweal.domain.notifications.preferences import (
     DEFAULTS,
     PreferencesError,
     check_preferences,
     in_quiet_hours,
     level_for,
 )
-from commonweal.node.read_models.notifications import Notice, closing_soon, decide, wants
+from commonweal.node.kernel.due import Refusals
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.signed_reads import signed_by
 from commonweal.node.services.notification_mail import (
     MailSettings,
     PermanentFailure,
@@ -87,6 +87,7 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
             notices = [n for entry in entries for n in _decide_entry(state, entry)]
             if end >= size:
                 notices += closing_soon(state, _stamp(now))
+        erase_with_profiles(store, entries)
         added += store.record(_filtered(store, notices, now), _stamp(now), end)
         cursor = end
         if end >= size:
@@ -275,19 +276,15 @@ def _shown(row: OutboxRow) -> dict[str, Any]:
     }
 
 
-def erase_after_commit(node: Node, entries: list[EntryRow]) -> None:
-    """After-commit hook: a member's erased profile takes their notification data with it."""
-    erased = [parse_leaf(e.leaf).event for e in entries if e.type == ERASED]
-    if erased:
-        members = {str(event.body.get("member", event.author)) for event in erased}
-        NotificationStore(node.store).erase(members)
-
-
-def attach(node: Node) -> Node:
-    """Hook erasure into ``node`` (idempotent)."""
-    if erase_after_commit not in node.after_commit:
-        node.after_commit.append(erase_after_commit)
-    return node
+def erase_with_profiles(store: NotificationStore, entries: list[EntryRow]) -> int:
+    """A member's erased profile takes their preferences and notifications with it: the
+    notifier erases them as it reads the erasure (within a tick of it being logged)."""
+    erased = {
+        str(parse_leaf(e.leaf).event.body.get("member", e.author))
+        for e in entries
+        if e.type == ERASED
+    }
+    return store.erase(erased) if erased else 0
 
 
 # -- one-click unsubscribe (RFC 8058) --------------------------------------------------

@@ -21,7 +21,7 @@ import re
 from datetime import time
 from typing import Any
 
-from commonweal.node.read_models.notifications import LEVELS
+from commonweal.domain.notifications.decisions import LEVELS
 
 DIGESTS = ("immediate", "daily", "weekly")
 DEFAULTS: dict[str, Any] = {
