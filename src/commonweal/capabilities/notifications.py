@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from commonweal.capability import Capability, DueWork, NavEntry, WebParts
+from commonweal.capability import Capability, DueWork, WebParts
 from commonweal.node.services import notifications
 
 
@@ -39,6 +39,5 @@ CAPABILITY = Capability(
     },
     api=(_api, _feeds),
     pages=(_pages,),
-    navigation=(NavEntry(155, "Notifications", "/notifications", member_only=True),),
     due_work=(DueWork("notifications", notifications.run_due),),
 )
