@@ -203,3 +203,40 @@ def test_preferences_are_erased_with_the_profile(community: Community) -> None:
     run_notifier(community.node)
     assert store.preferences(community.did("dana")) is None
     assert store.of(community.did("dana")) == []
+
+
+def test_a_daily_digest_gathers_the_days_notices_in_one_mail(
+    community: Community, smtp: SmtpServer
+) -> None:
+    run_notifier(community.node)
+    subscribe(community, "alice", digest="daily", time_zone="Europe/Lisbon")
+    start_recovery(community, "bob")  # not alice's key: nothing for her
+    community.apply("dana")
+    community.apply("erin")
+    run_notifier(community.node)
+    rows = NotificationStore(community.node.store).all_rows()
+    # 12:00 UTC on Monday 23 November is 12:00 in Lisbon (WET): the digest is at 08:00 next day
+    assert {r.next_attempt for r in rows} == {"2026-11-24T08:00:00Z"} and len(rows) == 2
+    assert run_sender(community.node, settings=smtp.settings) == 0
+    community.clock.advance(hours=20)
+    assert run_sender(community.node, settings=smtp.settings) == 2
+    (digest,) = smtp.mailbox.to("alice@example.org")
+    assert digest["Subject"] == "Your daily digest: 2 notice(s)"
+    text = digest.get_content()
+    assert (
+        f"/members/{community.did('dana')}" in text and f"/members/{community.did('erin')}" in text
+    )
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_digest_times_are_the_next_morning_or_monday() -> None:
+    from datetime import datetime
+
+    from commonweal.domain.notifications.preferences import next_digest
+
+    wednesday_noon = datetime(2026, 11, 25, 12, 0)
+    assert next_digest(wednesday_noon, "daily") == datetime(2026, 11, 26, 8, 0)
+    assert next_digest(datetime(2026, 11, 25, 7, 59), "daily") == datetime(2026, 11, 25, 8, 0)
+    assert next_digest(wednesday_noon, "weekly") == datetime(2026, 11, 30, 8, 0)
+    assert next_digest(datetime(2026, 11, 30, 7, 0), "weekly") == datetime(2026, 11, 30, 8, 0)
+    assert next_digest(datetime(2026, 11, 30, 8, 0), "weekly") == datetime(2026, 12, 7, 8, 0)

@@ -18,7 +18,7 @@ time zone's existence is checked where the zone database is read (node/services)
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from commonweal.domain.notifications.decisions import LEVELS
@@ -100,6 +100,21 @@ def in_quiet_hours(prefs: dict[str, Any], local: time) -> bool:
     if start < end:
         return start <= local < end
     return local >= start or local < end
+
+
+DIGEST_HOUR = 8
+"""Digests are mailed at 08:00 in the member's time zone (then quiet hours apply)."""
+
+
+def next_digest(local: datetime, digest: str) -> datetime:
+    """The next digest's wall-clock time after ``local`` (naive, the member's zone):
+    08:00 next for ``daily``; 08:00 on the next Monday for ``weekly``."""
+    morning = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if morning <= local:
+        morning += timedelta(days=1)
+    if digest == "weekly":
+        morning += timedelta(days=(7 - morning.weekday()) % 7)
+    return morning
 
 
 def _clock(text: str) -> time:

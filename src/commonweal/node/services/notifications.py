@@ -34,6 +34,7 @@ from commonweal.domain.notifications.preferences import (
     check_preferences,
     in_quiet_hours,
     level_for,
+    next_digest,
 )
 from commonweal.node.kernel.due import Refusals
 from commonweal.node.kernel.errors import Rejected
@@ -112,7 +113,7 @@ def _filtered(
             continue  # no channel: nothing can reach them
         if not wants(level_for(prefs, notice.topic), notice.weight):
             continue
-        when = now if notice.urgent else _after_quiet_hours(prefs, now)
+        when = now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now))
         kept.append(
             NewNotification(
                 notice.recipient,
@@ -127,6 +128,16 @@ def _filtered(
             )
         )
     return kept
+
+
+def _digest_time(prefs: dict[str, Any], now: datetime) -> datetime:
+    """``now`` for a member who wants mail at once, else their next digest's time (08:00 in
+    their time zone: the next morning for ``daily``, the next Monday for ``weekly``)."""
+    if prefs["digest"] == "immediate":
+        return now
+    zone = _zone(prefs["time_zone"])
+    local = now.astimezone(zone)
+    return next_digest(local.replace(tzinfo=None), prefs["digest"]).replace(tzinfo=zone)
 
 
 def _after_quiet_hours(prefs: dict[str, Any], now: datetime) -> datetime:
@@ -164,27 +175,49 @@ def run_sender(
     store = NotificationStore(node.store)
     now = node.clock()
     sent = 0
+    waiting: dict[str, list[OutboxRow]] = {}
     for row in store.due(_stamp(now)):
-        prefs = preferences_of(store, row.recipient)
+        waiting.setdefault(row.recipient, []).append(row)
+    for recipient, rows in waiting.items():
+        prefs = preferences_of(store, recipient)
         if prefs is None or not prefs["email"]:
-            store.mark_failed(row.id, row.attempts, "no mail address any more", DROPPED)
+            for row in rows:
+                store.mark_failed(row.id, row.attempts, "no mail address any more", DROPPED)
             continue
-        try:
-            deliver(settings, _message(node, store, settings, row, prefs["email"], now))
-        except PermanentFailure as refused:
+        digested = [r for r in rows if not r.urgent and prefs["digest"] != "immediate"]
+        mails = [[r] for r in rows if r not in digested] + ([digested] if digested else [])
+        for mail in mails:
+            sent += _send(node, store, settings, mail, prefs, now)
+    return sent
+
+
+def _send(
+    node: Node,
+    store: NotificationStore,
+    settings: MailSettings,
+    rows: list[OutboxRow],
+    prefs: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Mail ``rows`` (one notification, or a digest of several); mark them as it went."""
+    try:
+        deliver(settings, _message(node, settings, rows, prefs, now))
+    except PermanentFailure as refused:
+        for row in rows:
             store.mark_failed(row.id, row.attempts + 1, f"refused: {refused}")
-            continue
-        except (OSError, smtplib.SMTPException) as error:
+        return 0
+    except (OSError, smtplib.SMTPException) as error:
+        reason = f"{type(error).__name__}: {error}"[:500]
+        for row in rows:
             attempts = row.attempts + 1
-            reason = f"{type(error).__name__}: {error}"[:500]
             if attempts >= MAX_ATTEMPTS:
                 store.mark_failed(row.id, attempts, f"gave up after {attempts} attempts: {reason}")
             else:
                 store.mark_retry(row.id, attempts, _stamp(now + backoff(attempts)), reason)
-            continue
+        return 0
+    for row in rows:
         store.mark_sent(row.id, _stamp(node.clock()))
-        sent += 1
-    return sent
+    return len(rows)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -194,25 +227,27 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _message(
-    node: Node,
-    store: NotificationStore,
-    settings: MailSettings,
-    row: OutboxRow,
-    to: str,
-    now: datetime,
+    node: Node, settings: MailSettings, rows: list[OutboxRow], prefs: dict[str, Any], now: datetime
 ) -> Any:
     base = (node.config.public_url or "").rstrip("/")
+    first = rows[0]
+    if len(rows) == 1 and (first.urgent or prefs["digest"] == "immediate"):
+        subject, text, link, topic = first.subject, first.body, base + first.path, first.topic
+    else:
+        subject = f"Your {prefs['digest']} digest: {len(rows)} notice(s)"
+        text = "\n\n".join(f"- {r.subject}\n  {r.body}\n  {base}{r.path}" for r in rows)
+        link, topic = f"{base}/notifications", "*"
     unsubscribe = None
-    if not row.urgent:
-        unsubscribe = f"{base}/unsubscribe/{unsubscribe_token(node, row.recipient, row.topic)}"
+    if not first.urgent:
+        unsubscribe = f"{base}/unsubscribe/{unsubscribe_token(node, first.recipient, topic)}"
     return build_message(
         settings,
-        to=to,
-        subject=row.subject,
-        text=row.body,
-        link=base + row.path,
+        to=prefs["email"],
+        subject=subject,
+        text=text,
+        link=link,
         unsubscribe=unsubscribe,
-        message_key=f"notification.{row.id}",
+        message_key=f"notification.{first.id}.{len(rows)}",
         date=now,
     )
 
@@ -319,7 +354,10 @@ def unsubscribe(node: Node, token: str) -> dict[str, str]:
         )
     store = NotificationStore(node.store)
     prefs = preferences_of(store, claims["did"])
-    if prefs is not None:
+    if prefs is not None and claims["topic"] == "*":  # a digest's link: every topic
+        prefs["default_level"], prefs["levels"] = "nothing", {}
+        store.put_preferences(claims["did"], orjson.dumps(prefs).decode())
+    elif prefs is not None:
         prefs["levels"] = {**prefs["levels"], claims["topic"]: "nothing"}
         store.put_preferences(claims["did"], orjson.dumps(prefs).decode())
     return {"did": claims["did"], "topic": claims["topic"], "level": "nothing"}
