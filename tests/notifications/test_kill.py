@@ -26,9 +26,13 @@ import os, signal, sys
 from pathlib import Path
 from commonweal.capabilities import PROGRAM
 from commonweal.node.kernel.setup import open_node
+from dataclasses import replace
 from commonweal.node.services import notifications
+from commonweal.node.services.notification_mail import smtp_config
 
 node = open_node(Path(sys.argv[1]), registry=PROGRAM.registry())
+smtp = smtp_config("127.0.0.1", port=int(sys.argv[3]), sender="node@commons.test")
+node.config = replace(node.config, smtp=smtp)
 if sys.argv[2] == "die-before-sending":
     def killed(settings, message):
         os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 would, mid-tick
@@ -39,15 +43,9 @@ node.close()
 
 
 def run_child(data_dir: Path, mode: str, smtp: SmtpServer) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(SRC),
-        "COMMONWEAL_SMTP_HOST": "127.0.0.1",
-        "COMMONWEAL_SMTP_PORT": str(smtp.port),
-        "COMMONWEAL_SMTP_FROM": "node@commons.test",
-    }
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.run(
-        [sys.executable, "-c", CHILD, str(data_dir), mode],
+        [sys.executable, "-c", CHILD, str(data_dir), mode, str(smtp.port)],
         env=env,
         capture_output=True,
         text=True,

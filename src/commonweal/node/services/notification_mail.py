@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+
+from commonweal.node.kernel.config import SmtpConfig
 
 SECURITY = ("none", "starttls", "ssl")
 
@@ -25,36 +25,34 @@ class PermanentFailure(Exception):
     """The server refused the mail for good (a 5xx answer): no retry will help."""
 
 
-@dataclass(frozen=True)
-class MailSettings:
-    """Where and how the node hands its mails over."""
-
-    host: str
-    port: int = 25
-    sender: str = "commonweal@localhost"
-    security: str = "none"
-    user: str | None = None
-    password: str | None = None
-    timeout: float = 10.0
+MailSettings = SmtpConfig
+"""The SMTP settings (``node.kernel.config.SmtpConfig``)."""
 
 
-def mail_settings(env: Mapping[str, str]) -> MailSettings | None:
-    """The SMTP settings in ``env`` (``COMMONWEAL_SMTP_*``), or None: mail is off."""
-    host = env.get("COMMONWEAL_SMTP_HOST", "").strip()
-    if not host:
+def smtp_config(
+    host: str | None,
+    *,
+    port: int | None = None,
+    sender: str | None = None,
+    security: str = "none",
+    user: str | None = None,
+    password: str | None = None,
+) -> SmtpConfig | None:
+    """The settings the options name (``--smtp-*``, ``COMMONWEAL_SMTP_*``), or None when
+    no host is named: mail is off. ``ValueError`` for an unknown ``security``."""
+    if not host or not host.strip():
         return None
-    security = env.get("COMMONWEAL_SMTP_SECURITY", "none").strip().lower() or "none"
+    security = (security or "none").strip().lower()
     if security not in SECURITY:
-        raise ValueError(f"COMMONWEAL_SMTP_SECURITY must be one of {', '.join(SECURITY)}")
+        raise ValueError(f"--smtp-security must be one of {', '.join(SECURITY)}")
     default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
-    return MailSettings(
-        host=host,
-        port=int(env.get("COMMONWEAL_SMTP_PORT", "") or default_port),
-        sender=env.get("COMMONWEAL_SMTP_FROM", "") or "commonweal@localhost",
+    return SmtpConfig(
+        host=host.strip(),
+        port=port or default_port,
+        sender=sender or "commonweal@localhost",
         security=security,
-        user=env.get("COMMONWEAL_SMTP_USER") or None,
-        password=env.get("COMMONWEAL_SMTP_PASSWORD") or None,
-        timeout=float(env.get("COMMONWEAL_SMTP_TIMEOUT", "") or 10.0),
+        user=user or None,
+        password=password or None,
     )
 
 

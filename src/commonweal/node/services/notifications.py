@@ -14,10 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import smtplib
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,7 +43,6 @@ from commonweal.node.services.notification_mail import (
     PermanentFailure,
     build_message,
     deliver,
-    mail_settings,
 )
 from commonweal.store.notification_store import (
     DROPPED,
@@ -166,10 +163,10 @@ def run_sender(
     *,
     refusals: Refusals | None = None,
     settings: MailSettings | None = None,
-    env: Mapping[str, str] | None = None,
 ) -> int:
-    """Mail every due notification (SMTP off: nothing, they wait); how many were sent."""
-    settings = settings or mail_settings(os.environ if env is None else env)
+    """Mail every due notification (SMTP off: nothing, they wait); how many were sent.
+    ``settings``: the node's (``NodeConfig.smtp``) unless given."""
+    settings = settings or node.config.smtp
     if settings is None:
         return 0
     store = NotificationStore(node.store)
