@@ -70,7 +70,7 @@ def test_one_click_unsubscribe_needs_no_sign_in(community: Community, client: Te
     assert kept(community, "alice")["levels"] == {"general": "nothing"}
 
 
-@pytest.mark.parametrize("how", ["forged", "altered", "garbage"])
+@pytest.mark.parametrize("how", ["forged", "altered", "garbage", "not ascii"])
 def test_a_forged_unsubscribe_link_is_refused_and_changes_nothing(
     community: Community, client: TestClient, how: str
 ) -> None:
@@ -81,6 +81,7 @@ def test_a_forged_unsubscribe_link_is_refused_and_changes_nothing(
         "forged": f"{payload}.{'A' * len(mac)}",
         "altered": f"{payload[:-2]}xx.{mac}",
         "garbage": "not-a-token",
+        "not ascii": f"{payload}.é{mac[1:]}",
     }[how]
     answer = client.post(f"/unsubscribe/{bad}", content="List-Unsubscribe=One-Click")
     assert answer.status_code == 403
@@ -142,3 +143,18 @@ def test_list_pages_link_their_feeds(community: Community, client: TestClient) -
     assert 'href="/feeds/node.atom"' in listing
     page = client.get(f"/proposals/{orchard}").text
     assert f'href="/feeds/proposals/{orchard}.atom"' in page
+
+
+def test_the_notifications_page_is_for_the_signed_in_member(
+    community: Community, client: TestClient
+) -> None:
+    from tests.web.pages import sign_in
+
+    assert client.get("/notifications").status_code == 401
+    sign_in(client, community.did("alice"))
+    page = client.get("/notifications")
+    assert page.status_code == 200
+    assert 'data-me="' + community.did("alice") + '"' in page.text
+    assert "/static/js/notifications-page.js" in page.text
+    assert 'href="/notifications"' in client.get("/me").text
+    assert 'href="/notifications"' not in client.get(f"/members/{community.did('bob')}").text

@@ -341,7 +341,7 @@ def unsubscribe(node: Node, token: str) -> dict[str, str]:
     """Turn a topic off as a valid token says; ``unsubscribe_invalid``/``_expired`` else."""
     payload, _dot, mac = token.partition(".")
     expected = _b64(hmac.new(_key(node), payload.encode(), hashlib.sha256).digest())
-    if not mac or not hmac.compare_digest(mac, expected):
+    if not mac or not hmac.compare_digest(mac.encode(), expected.encode()):
         raise Rejected("unsubscribe_invalid", "this unsubscribe link is not one this node made")
     claims = orjson.loads(_unb64(payload))
     if parse_utc(claims["exp"]) < node.clock():
