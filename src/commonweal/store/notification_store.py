@@ -82,11 +82,27 @@ class NotificationStore:
             conn.execute(insert(notification_state).values(key=key, value=value))
             return value
 
-    def record(self, notifications: Sequence[NewNotification], created: str, cursor: int) -> int:
-        """Record every notification not yet recorded and move the cursor to ``cursor``,
-        in one transaction; how many were new."""
+    def told(self) -> set[str]:
+        """The time-driven keys (``closing:<id>``) whose notices were decided already."""
+        with self.engine.connect() as conn:
+            keys = conn.execute(
+                select(notification_state.c.key).where(notification_state.c.key.like("told:%"))
+            ).scalars()
+            return {key.removeprefix("told:") for key in keys}
+
+    def record(
+        self,
+        notifications: Sequence[NewNotification],
+        created: str,
+        cursor: int,
+        told: Iterable[str] = (),
+    ) -> int:
+        """Record every notification not yet recorded, move the cursor to ``cursor`` and
+        remember the time-driven keys ``told``, in one transaction; how many were new."""
         added = 0
         with self.engine.begin() as conn:
+            for key in told:
+                _put_state(conn, f"told:{key}", created)
             for new in notifications:
                 if _exists(conn, new.recipient, new.event_key, new.kind):
                     continue
@@ -166,6 +182,18 @@ class NotificationStore:
                     notification_preferences.c.did == did
                 )
             ).scalar()
+
+    def preferences_of_many(self, dids: Iterable[str]) -> dict[str, str]:
+        """The kept preferences of those of ``dids`` who have any."""
+        wanted = sorted(dids)
+        found: dict[str, str] = {}
+        table = notification_preferences.c
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = select(table.did, table.preferences).where(table.did.in_(chunk))
+                found.update({str(did): str(text) for did, text in conn.execute(query)})
+        return found
 
     def put_preferences(self, did: str, preferences: str) -> None:
         with self.engine.begin() as conn:

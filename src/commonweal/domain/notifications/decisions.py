@@ -19,7 +19,7 @@ does the I/O: the cursor, the outbox, the mail). What is decided, and when
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -162,15 +162,17 @@ def decide(
     return []
 
 
-def closing_soon(state: State, now: str) -> list[Notice]:
-    """The notices for every vote that closes within 24 hours of ``now`` (once each:
-    the outbox keeps one per recipient, ``closing:<id>`` and kind)."""
+def closing_soon(state: State, now: str, told: Collection[str] = ()) -> list[Notice]:
+    """The notices for every vote that closes within 24 hours of ``now``, but those whose
+    key (``closing:<id>``) is in ``told``: each vote's are decided once."""
     instant = moment(now)
     members: list[str] | None = None
     found: list[Notice] = []
     for _id, proposal in sorted(state.items(PROPOSALS)):
         until = proposal.get("voting_until")
         if proposal["phase"] != VOTING or not until:
+            continue
+        if f"closing:{proposal['id']}" in told:
             continue
         if not instant < moment(until) <= instant + CLOSING_WINDOW:
             continue

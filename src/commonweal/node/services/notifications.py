@@ -77,16 +77,20 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
     size = node.size
     cursor = int(store.put_state_if_absent("cursor", str(size)))
     now = node.clock()
+    told = store.told()
     added = 0
     while True:
         end = min(size, cursor + CHUNK)
         entries = node.store.entries(cursor, end) if end > cursor else []
+        closing: list[Notice] = []
         with node.reading() as state:
             notices = [n for entry in entries for n in _decide_entry(state, entry)]
             if end >= size:
-                notices += closing_soon(state, _stamp(now))
+                closing = closing_soon(state, _stamp(now), told)
         erase_with_profiles(store, entries)
-        added += store.record(_filtered(store, notices, now), _stamp(now), end)
+        if entries or closing:
+            kept = _filtered(store, notices + closing, now)
+            added += store.record(kept, _stamp(now), end, {n.event_key for n in closing})
         cursor = end
         if end >= size:
             return added
@@ -101,11 +105,12 @@ def _filtered(
     store: NotificationStore, notices: list[Notice], now: datetime
 ) -> list[NewNotification]:
     kept = []
-    preferences: dict[str, dict[str, Any] | None] = {}
+    preferences = {
+        did: {**DEFAULTS, **orjson.loads(text)}
+        for did, text in store.preferences_of_many({n.recipient for n in notices}).items()
+    }
     for notice in notices:
-        if notice.recipient not in preferences:
-            preferences[notice.recipient] = preferences_of(store, notice.recipient)
-        prefs = preferences[notice.recipient]
+        prefs = preferences.get(notice.recipient)
         if prefs is None or not prefs["email"]:
             continue  # no channel: nothing can reach them
         if not wants(level_for(prefs, notice.topic), notice.weight):
