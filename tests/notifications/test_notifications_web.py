@@ -68,6 +68,8 @@ def test_one_click_unsubscribe_needs_no_sign_in(community: Community, client: Te
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"unsubscribed": {"topic": "general", "level": "nothing"}}
     assert kept(community, "alice")["levels"] == {"general": "nothing"}
+    pressed = client.post(f"/unsubscribe/{token}", headers={"accept": "text/html"})
+    assert pressed.status_code == 200 and 'data-testid="unsubscribed"' in pressed.text
 
 
 @pytest.mark.parametrize("how", ["forged", "altered", "garbage", "not ascii"])

@@ -25,6 +25,7 @@ from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.queries import profile
 from commonweal.node.kernel.service import Node
 from commonweal.store.rows import EntryRow
+from commonweal.web.bounds import Id
 
 ATOM = "application/atom+xml"
 LATEST = 50
@@ -53,7 +54,7 @@ def router(node: Node) -> APIRouter:
         )
 
     @feeds.get("/feeds/proposals/{proposal_id}.atom")
-    def proposal_feed(proposal_id: int) -> Response:
+    def proposal_feed(proposal_id: Id) -> Response:
         with node.reading() as state:
             proposal = state.get(PROPOSALS, proposal_id)
         if proposal is None:
