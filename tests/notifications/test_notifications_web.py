@@ -160,3 +160,23 @@ def test_the_notifications_page_is_for_the_signed_in_member(
     assert "/static/js/notifications-page.js" in page.text
     assert 'href="/notifications"' in client.get("/me").text
     assert 'href="/notifications"' not in client.get(f"/members/{community.did('bob')}").text
+
+
+def test_the_members_own_page_says_when_mail_could_not_be_delivered(
+    community: Community, client: TestClient
+) -> None:
+    from commonweal.node.services.notification_mail import smtp_config
+    from tests.notifications.mailbox import free_port
+    from tests.web.pages import sign_in
+
+    notifications.run_notifier(community.node)
+    subscribe(community, "alice")
+    community.apply("dana")
+    notifications.run_notifier(community.node)
+    sign_in(client, community.did("alice"))
+    assert 'data-testid="undelivered"' not in client.get("/me").text
+    nobody_listens = smtp_config("127.0.0.1", port=free_port())
+    assert notifications.run_sender(community.node, settings=nobody_listens) == 0
+    assert "1 mail could not be delivered yet" in client.get("/me").text
+    sign_in(client, community.did("bob"))
+    assert 'data-testid="undelivered"' not in client.get(f"/members/{community.did('alice')}").text

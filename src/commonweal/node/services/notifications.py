@@ -299,6 +299,17 @@ def my_notifications(node: Node, request: object) -> dict[str, Any]:
     }
 
 
+def undelivered(node: Node, did: str) -> int:
+    """How many of a member's latest notifications failed, or wait to be retried (their
+    own page says so; the session shows it to them alone)."""
+    rows = NotificationStore(node.store).of(did)
+    return sum(
+        1
+        for r in rows
+        if r.status in ("failed", DROPPED) or (r.last_error and r.status == "pending")
+    )
+
+
 def _shown(row: OutboxRow) -> dict[str, Any]:
     return {
         "kind": row.kind,
