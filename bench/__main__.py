@@ -3,7 +3,8 @@
 Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g.
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
-``network``, ``places``, ``census``, ``abuse``, ``ops``, ``backup``, ``json``; e.g.
+``network``, ``places``, ``census``, ``notifications``, ``abuse``, ``ops``, ``backup``,
+``json``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -31,7 +32,8 @@ SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "4"))
 GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
-        "log,governance,ballots,treasury,commons,federation,network,places,census,abuse,ops,backup,json",
+        "log,governance,ballots,treasury,commons,federation,network,places,census,notifications,"
+        "abuse,ops,backup,json",
     ).split(",")
 )
 
@@ -447,6 +449,13 @@ def census_benchmarks(results: list[Result]) -> None:
     census_results(results, Result, scaled, step, CACHE)
 
 
+def notification_benchmarks(results: list[Result]) -> None:
+    """The notifier's decisions for 10,000 members beside 1,000 ingested events a second."""
+    from bench.notifications import notification_results
+
+    notification_results(results, Result, scaled, step)
+
+
 def abuse_benchmarks(results: list[Result]) -> None:
     """Rate limits: their cost to well-behaved clients, and a flood's cost to others."""
     from bench import ratelimit
@@ -648,6 +657,8 @@ def main() -> None:
         places_benchmarks(results)
     if "census" in GROUPS:
         census_benchmarks(results)
+    if "notifications" in GROUPS:
+        notification_benchmarks(results)
     if "abuse" in GROUPS:
         abuse_benchmarks(results)
     if "ops" in GROUPS:

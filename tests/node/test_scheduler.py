@@ -59,6 +59,7 @@ def test_the_node_jobs_are_every_kind_of_due_work_and_the_checkpoint(
         "credit",
         "federation",
         "census",
+        "notifications",
         "checkpoint",
     ]
 

@@ -21,6 +21,7 @@ from commonweal.capabilities import (
     membership,
     node,
     notary,
+    notifications,
     places,
     treasury,
 )
@@ -42,6 +43,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     credit.CAPABILITY,
     federation.CAPABILITY,
     census.CAPABILITY,
+    notifications.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the
 scheduler's jobs (the navigation has its own ``order``)."""

@@ -34,6 +34,27 @@ Passphrase = typer.Option(
     help="Passphrase of an encrypted key file (or set COMMONWEAL_PASSPHRASE).",
 )
 
+SmtpHost = typer.Option(
+    None,
+    "--smtp-host",
+    envvar="COMMONWEAL_SMTP_HOST",
+    help="The SMTP server notifications are mailed through (default: none, no mail; "
+    "docs/notifications.md). Its password, if any: COMMONWEAL_SMTP_PASSWORD.",
+)
+SmtpPort = typer.Option(
+    None, "--smtp-port", envvar="COMMONWEAL_SMTP_PORT", help="Default: 25, 587 or 465."
+)
+SmtpFrom = typer.Option(
+    None, "--smtp-from", envvar="COMMONWEAL_SMTP_FROM", help="The mails' From address."
+)
+SmtpSecurity = typer.Option(
+    "none",
+    "--smtp-security",
+    envvar="COMMONWEAL_SMTP_SECURITY",
+    help="none, starttls or ssl.",
+)
+SmtpUser = typer.Option(None, "--smtp-user", envvar="COMMONWEAL_SMTP_USER", help="SMTP login.")
+
 PublicUrl = typer.Option(
     None,
     "--public-url",
@@ -245,3 +266,31 @@ def when(text: str) -> str:
 def shifted(start: str, hours: float) -> str:
     """``hours`` after the time ``start``."""
     return utc_stamp(parse_utc(start) + timedelta(hours=hours))
+
+
+def with_smtp(
+    node: Any,
+    host: str | None,
+    port: int | None,
+    sender: str | None,
+    security: str,
+    user: str | None,
+) -> None:
+    """Give ``node`` the SMTP settings the options name (none: mail stays off)."""
+    import os
+    from dataclasses import replace
+
+    from commonweal.node.services.notification_mail import smtp_config
+
+    try:
+        config = smtp_config(
+            host,
+            port=port,
+            sender=sender,
+            security=security,
+            user=user,
+            password=os.environ.get("COMMONWEAL_SMTP_PASSWORD"),
+        )
+    except ValueError as error:
+        raise fail(str(error)) from None
+    node.config = replace(node.config, smtp=config)

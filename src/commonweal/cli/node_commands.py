@@ -18,10 +18,16 @@ from commonweal.cli.common import (
     LogLevelOption,
     Passphrase,
     PublicUrl,
+    SmtpFrom,
+    SmtpHost,
+    SmtpPort,
+    SmtpSecurity,
+    SmtpUser,
     check_log_options,
     configure_logs,
     console,
     fail,
+    with_smtp,
 )
 from commonweal.demo.seed import create_demo, member_dids
 from commonweal.node.kernel.issuer_tokens import IssuerTokens
@@ -154,6 +160,11 @@ def serve(
         "--no-scheduler",
         help="Leave time-driven work to `commonweal scheduler`, run as its own process.",
     ),
+    smtp_host: str | None = SmtpHost,
+    smtp_port: int | None = SmtpPort,
+    smtp_from: str | None = SmtpFrom,
+    smtp_security: str = SmtpSecurity,
+    smtp_user: str | None = SmtpUser,
     log_format: str = LogFormatOption,
     log_level: str = LogLevelOption,
     access_log: bool = typer.Option(False, "--access-log", help="Log a line per request."),
@@ -208,6 +219,7 @@ def serve(
         )
     except (SetupError, ClockRefused, PublicUrlError) as error:
         raise fail(str(error)) from None
+    with_smtp(node, smtp_host, smtp_port, smtp_from, smtp_security, smtp_user)
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(

@@ -13,10 +13,16 @@ from commonweal.cli.common import (
     LogFormatOption,
     LogLevelOption,
     Passphrase,
+    SmtpFrom,
+    SmtpHost,
+    SmtpPort,
+    SmtpSecurity,
+    SmtpUser,
     check_log_options,
     configure_logs,
     console,
     fail,
+    with_smtp,
 )
 from commonweal.node.kernel.runtime import tune_collector
 from commonweal.node.kernel.scheduler import HEARTBEAT_FILE, Scheduler
@@ -28,6 +34,11 @@ def scheduler(
     data_dir: Path = DataDir,
     database_url: str | None = typer.Option(None, "--database-url", help="Override the database."),
     passphrase: str | None = Passphrase,
+    smtp_host: str | None = SmtpHost,
+    smtp_port: int | None = SmtpPort,
+    smtp_from: str | None = SmtpFrom,
+    smtp_security: str = SmtpSecurity,
+    smtp_user: str | None = SmtpUser,
     log_format: str = LogFormatOption,
     log_level: str = LogLevelOption,
 ) -> None:
@@ -45,6 +56,7 @@ def scheduler(
         )
     except SetupError as error:
         raise fail(str(error)) from None
+    with_smtp(node, smtp_host, smtp_port, smtp_from, smtp_security, smtp_user)
     configure_logs(log_format, log_level)
     tune_collector()
     worker = Scheduler(node, jobs=PROGRAM.jobs(node), heartbeat=data_dir / HEARTBEAT_FILE)

@@ -17,6 +17,9 @@
   that signs tokens, its teller secret), never in the log; they name no voter.
 - ``census_members``: per census, whom it counted and their salts, never in the log (it
   carries only a Merkle root over salted commitments), so a member can be sent a proof.
+- ``notification_outbox``, ``notification_preferences``, ``notification_state``: the
+  notifications' durable outbox, members' private preferences (erased with the profile)
+  and the notifier's cursor and unsubscribe key (docs/notifications.md), never in the log.
 """
 
 from __future__ import annotations
@@ -131,6 +134,44 @@ census_members = Table(
 )
 """Private: per census, a JSON object of the members it counted → their salts (a member's
 proof is built from all of them; the log carries only the root over ``H(salt || did)``)."""
+
+notification_outbox = Table(
+    "notification_outbox",
+    metadata,
+    Column("id", LeafIndex, primary_key=True, autoincrement=True),
+    Column("recipient", String(200), nullable=False, index=True),
+    Column("event_key", String(100), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("urgent", Integer, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("created", String(40), nullable=False),
+    Column("next_attempt", String(40), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("sent_at", String(40), nullable=True),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("recipient", "event_key", "kind", name="uq_notification_once"),
+)
+"""Private: each notification, recorded before it is sent; one per (recipient, event, kind)."""
+
+notification_preferences = Table(
+    "notification_preferences",
+    metadata,
+    Column("did", String(200), primary_key=True),
+    Column("preferences", Text, nullable=False),
+)
+"""Private: a member's notification preferences (JSON), erased with their profile."""
+
+notification_state = Table(
+    "notification_state",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""Private: the notifier's cursor (``cursor``) and the unsubscribe HMAC key."""
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --
 

@@ -17,7 +17,7 @@ from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
-from commonweal.node.services import credentials, membership
+from commonweal.node.services import credentials, membership, notifications
 from commonweal.web.api import read_body
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.qr import qr_svg
@@ -87,6 +87,9 @@ def _people_pages(pages: APIRouter, node: Node) -> None:
                 "policy": policy,
                 **standing.application_actions(node, me["did"] if me else None, did),
                 "is_me": bool(me and me["did"] == did),
+                "undelivered": notifications.undelivered(node, did)
+                if me and me["did"] == did
+                else 0,
             },
             me=me,
         )

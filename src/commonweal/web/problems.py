@@ -67,6 +67,10 @@ STATUS_BY_CODE = {
     "not_a_member": 403,
     "voting_closed": 409,
     "no_departure": 422,
+    # notifications (docs/notifications.md): preferences, one-click unsubscribe links
+    "invalid_preferences": 400,
+    "unsubscribe_invalid": 403,
+    "unsubscribe_expired": 410,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)

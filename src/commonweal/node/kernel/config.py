@@ -7,6 +7,20 @@ from datetime import timedelta
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how the node hands its notification mails over (docs/notifications.md)."""
+
+    host: str
+    port: int = 25
+    sender: str = "commonweal@localhost"
+    security: str = "none"
+    """``none``, ``starttls`` (upgrade a plain connection) or ``ssl`` (TLS from the start)."""
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class NodeConfig:
     """How the node checkpoints, batches and judges time."""
 
@@ -43,3 +57,6 @@ class NodeConfig:
     public_url: str | None = None
     """The URL every URL the node mints starts with (``node/kernel/public_url.py``); when None,
     the node's profile URL, else its did:web address, else a name that never resolves."""
+
+    smtp: SmtpConfig | None = None
+    """The SMTP server notifications are mailed through; None (the default): no mail."""

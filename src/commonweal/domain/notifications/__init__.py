@@ -1,0 +1,1 @@
+"""Notifications: who must hear of what, and members' preferences (pure; docs/notifications.md)."""

@@ -1,0 +1,90 @@
+"""Notifications over HTTP: a member's signed preferences and notifications, unsubscribing.
+
+- ``POST /v1/notifications/preferences``: ``{"did", "at", "sig", "preferences"}``, signed
+  by the member (purpose ``commonweal/notification-preferences``): keeps them.
+- ``POST /v1/notifications/mine``: ``{"did", "at", "sig"}`` (purpose
+  ``commonweal/notifications``): their preferences and latest notifications, with failures.
+- ``POST /unsubscribe/<token>``: RFC 8058 one-click unsubscribe, without signing in; a
+  browser's form post gets a page, anything else JSON (a problem document when refused).
+- ``GET /unsubscribe/<token>``: a page with the button that posts it (a link in a mail
+  must not change anything by being fetched).
+- ``GET /notifications``: the page where a signed-in member sets them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from commonweal.core.rfc3339 import format_utc
+from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
+from commonweal.node.services import notifications
+from commonweal.web.api import json_body, json_response, read_body
+from commonweal.web.problems import rejection
+from commonweal.web.rendering import ERROR_WORDS, page_router, render, signed_in
+
+MAX_REQUEST_BYTES = 20_000
+MAX_TOKEN = 1000
+
+
+def router(node: Node) -> APIRouter:
+    """Notification routes over ``node``."""
+    api = APIRouter()
+
+    @api.post("/v1/notifications/preferences")
+    async def preferences(request: Request) -> Response:
+        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
+        kept = await run_in_threadpool(notifications.set_preferences, node, document)
+        return json_response({"preferences": kept})
+
+    @api.post("/v1/notifications/mine")
+    async def mine(request: Request) -> Response:
+        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
+        return json_response(
+            await run_in_threadpool(notifications.my_notifications, node, document)
+        )
+
+    @api.post("/unsubscribe/{token}", include_in_schema=False)
+    async def unsubscribe(request: Request, token: str) -> Response:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        try:
+            if len(token) > MAX_TOKEN:
+                raise Rejected(
+                    "unsubscribe_invalid", "this unsubscribe link is not one this node made"
+                )
+            done = await run_in_threadpool(notifications.unsubscribe, node, token)
+        except Rejected as refused:
+            if not wants_page:
+                raise
+            status = rejection(refused).status_code
+            context = {
+                "heading": ERROR_WORDS.get(status, "That link does not work"),
+                "detail": refused.message,
+                "code": refused.code,
+            }
+            return render(request, node, "error.html", context, status=status)
+        if wants_page:
+            return render(request, node, "unsubscribed.html", {"done": done, "token": None})
+        return json_response({"unsubscribed": {"topic": done["topic"], "level": done["level"]}})
+
+    return api
+
+
+def pages(node: Node) -> APIRouter:
+    """The notification pages over ``node``."""
+    routes = page_router()
+
+    @routes.get("/unsubscribe/{token}", response_class=HTMLResponse)
+    def confirm(request: Request, token: str) -> HTMLResponse:
+        return render(request, node, "unsubscribed.html", {"done": None, "token": token})
+
+    @routes.get("/notifications", response_class=HTMLResponse)
+    def settings(request: Request) -> HTMLResponse:
+        me = signed_in(request, node, "set your notifications")
+        return render(
+            request, node, "notifications.html", {"node_now": format_utc(node.clock())}, me=me
+        )
+
+    return routes

@@ -1,0 +1,103 @@
+// The notifications page: a member's preferences and latest notifications, read and kept
+// with requests signed here by their own key (POST /v1/notifications/mine, {did, at, sig},
+// purpose "commonweal/notifications"; POST /v1/notifications/preferences, {did, at, sig,
+// preferences}, purpose "commonweal/notification-preferences"; the signature is over the
+// RFC 8785 bytes of {"purpose", "node", "did", "at"} and, for preferences, "preferences").
+
+import { explain, postJson } from "./api.js";
+import { encode as base58 } from "./base58.js";
+import { nodeDid, rfc3339 } from "./events.js";
+import { canonicalBytes } from "./jcs.js";
+import { sign } from "./keyfile.js";
+import { loadKey } from "./keystore.js";
+
+function nodeClock(section) {
+  const rendered = Date.parse(section.dataset.nodeNow || "");
+  const offset = Number.isNaN(rendered) ? 0 : rendered - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+async function signedRequest(section, purpose, extra = {}) {
+  const key = await loadKey();
+  if (!key || key.did !== section.dataset.me) {
+    throw new Error("This browser does not hold the key you signed in with. Restore your key on the Key page.");
+  }
+  const at = rfc3339(nodeClock(section)());
+  const bytes = canonicalBytes({ purpose, node: nodeDid(), did: key.did, at, ...extra });
+  const sig = "z" + base58(await sign(key.privateKey, bytes));
+  return { did: key.did, at, sig, ...extra };
+}
+
+function fill(form, prefs) {
+  form.email.value = prefs.email || "";
+  form.default_level.value = prefs.default_level;
+  form.digest.value = prefs.digest;
+  form.quiet_from.value = prefs.quiet_hours ? prefs.quiet_hours.from : "";
+  form.quiet_to.value = prefs.quiet_hours ? prefs.quiet_hours.to : "";
+  form.language.value = prefs.language;
+  form.time_zone.value = prefs.time_zone;
+}
+
+function read(form, kept) {
+  const quiet = form.quiet_from.value && form.quiet_to.value
+    ? { from: form.quiet_from.value.slice(0, 5), to: form.quiet_to.value.slice(0, 5) } : null;
+  return {
+    email: form.email.value.trim() || null,
+    default_level: form.default_level.value,
+    levels: kept.levels || {},
+    digest: form.digest.value,
+    quiet_hours: quiet,
+    language: form.language.value.trim() || "en",
+    time_zone: form.time_zone.value.trim() || "UTC",
+  };
+}
+
+function list(body, notifications) {
+  body.replaceChildren();
+  if (!notifications.length) {
+    const row = body.insertRow();
+    const cell = row.insertCell();
+    cell.colSpan = 3;
+    cell.textContent = "None yet.";
+  }
+  for (const n of notifications) {
+    const row = body.insertRow();
+    const link = document.createElement("a");
+    link.href = n.path;
+    link.textContent = n.subject;
+    row.insertCell().append(link);
+    row.insertCell().textContent = n.created;
+    const state = n.status === "pending" && n.error ? `waiting to retry (${n.attempts} failed: ${n.error})`
+      : n.error ? `${n.status}: ${n.error}` : n.status;
+    row.insertCell().textContent = state;
+  }
+}
+
+async function show(section) {
+  const form = section.querySelector("[data-preferences]");
+  const status = form.querySelector("[data-status]");
+  let kept = {};
+  try {
+    const mine = await postJson("/v1/notifications/mine", await signedRequest(section, "commonweal/notifications"));
+    kept = mine.preferences;
+    fill(form, kept);
+    list(section.querySelector("[data-notification-list]"), mine.notifications);
+  } catch (error) {
+    status.textContent = explain(error);
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status.textContent = "Signing…";
+    try {
+      const preferences = read(form, kept);
+      const answer = await postJson("/v1/notifications/preferences",
+        await signedRequest(section, "commonweal/notification-preferences", { preferences }));
+      kept = answer.preferences;
+      status.textContent = "Saved.";
+    } catch (error) {
+      status.textContent = explain(error);
+    }
+  });
+}
+
+for (const section of document.querySelectorAll("[data-notifications]")) show(section);
