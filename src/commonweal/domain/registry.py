@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from commonweal.domain.errors import UnknownEventType
+from commonweal.domain.errors import NotPermitted, UnknownEventType
 from commonweal.domain.state import State
 
 BodyT = TypeVar("BodyT")
@@ -36,6 +36,17 @@ class Context:
     received: str
     node_did: str
     node_key: str
+
+
+def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None:
+    """Refuse the event unless the node's own key authored it: the types only the node logs.
+
+    The refusal reads "only the node itself logs <type>", with ", when <when>" after it
+    when given; ``refusal`` replaces it with the node's own words.
+    """
+    if ctx.author != ctx.node_key:
+        said = f"only the node itself logs {ctx.type}" + (f", when {when}" if when else "")
+        raise NotPermitted(refusal or said)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,8 +44,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
 from commonweal.domain.treasury.accounts import (

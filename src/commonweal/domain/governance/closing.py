@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, DomainError, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, DomainError, InvalidBody
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.records import (
     ALTERNATIVES,
@@ -34,7 +34,7 @@ from commonweal.domain.governance.records import (
 )
 from commonweal.domain.governance.secret_records import ready_to_close
 from commonweal.domain.governance.tally import count
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
 
@@ -70,7 +70,7 @@ def parse_execution(body: Mapping[str, Any]) -> tuple[int, int]:
 
 def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
     """The node opens voting once the discussion time has passed."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     record = proposal(state, proposal_id)
     require_phase(record, DISCUSSION, doing="open voting")
     if not reached(ctx.received, deadline_of(record, "discussion_until")):
@@ -90,7 +90,7 @@ def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The node closes the vote; the result it logs must be exactly the recount."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     proposal_id, claimed = close
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="close the vote")
@@ -136,7 +136,7 @@ def execution_rule(catalog: ActionCatalog) -> Any:
     """The rule of ``governance.decision.executed``, running actions from ``catalog``."""
 
     def apply_execution(state: State, ctx: Context, execution: tuple[int, int]) -> None:
-        _require_node(ctx)
+        require_node_key(ctx, when="the log says it is due")
         proposal_id, position = execution
         record = proposal(state, proposal_id)
         require_phase(record, CLOSED, doing="execute its decision")
@@ -186,11 +186,6 @@ def next_execution(state: State, proposal_id: int) -> int | None:
     """The position of the next pending action of a closed proposal."""
     executions = proposal(state, proposal_id)["executions"]
     return next((n for n, e in enumerate(executions) if e["status"] == "pending"), None)
-
-
-def _require_node(ctx: Context) -> None:
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}, when the log says it is due")
 
 
 def _first_difference(claimed: Any, actual: Any, path: str = "result") -> str:

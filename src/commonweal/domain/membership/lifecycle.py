@@ -29,7 +29,7 @@ from commonweal.domain.membership.records import (
     revoke_credentials,
 )
 from commonweal.domain.membership.roles import define_defaults
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 FOUNDER_ADMITTED = "membership.founder.admitted"
@@ -80,8 +80,7 @@ def parse_founder(body: Mapping[str, Any]) -> tuple[str, str]:
 
 def apply_founder(state: State, ctx: Context, founder: tuple[str, str]) -> None:
     """The node names a founding member, who becomes a steward."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node itself names founders")
+    require_node_key(ctx, refusal="only the node itself names founders")
     did, commitment = founder
     if member(state, did) is not None:
         raise Conflict(f"{did} is already known to this node", code="already_member")

@@ -16,8 +16,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import amount, only, required_text
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import fund_account, parse_slug, require_open
 from commonweal.domain.treasury.records import BUDGETS, ENTRIES

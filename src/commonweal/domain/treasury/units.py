@@ -15,8 +15,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only, required_text
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import UNITS
 
