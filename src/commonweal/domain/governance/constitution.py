@@ -22,7 +22,7 @@ from typing import Any
 from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import integer_in, only, optional_text
+from commonweal.domain.fields import integer_in, matching, only, optional_text
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
@@ -485,6 +485,4 @@ def _actions(value: Any, known: Collection[str], where: str) -> list[str]:
 
 
 def _name(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not _NAME.match(value):
-        raise InvalidBody(f"a {what} name is 2-40 lower-case letters, digits or dashes")
-    return value
+    return matching(value, _NAME, f"a {what} name is 2-40 lower-case letters, digits or dashes")

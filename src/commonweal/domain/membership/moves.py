@@ -28,6 +28,7 @@ from commonweal.domain.membership.records import (
     APPLICANT,
     MEMBERS,
     SUSPENDED,
+    applicant_row,
     did_member,
     member,
     require_active_member,
@@ -119,17 +120,7 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
     state.put(
         MEMBERS,
         did,
-        {
-            "status": APPLICANT,
-            "commitment": "",
-            "applied": ctx.index,
-            "admitted": None,
-            "vouches": [],
-            "roles": [],
-            "erased": False,
-            "reason": "",
-            "moved_from": {"node": admission["from"], **departure},
-        },
+        {**applicant_row(ctx, ""), "moved_from": {"node": admission["from"], **departure}},
     )
     admit(state, ctx, did)
 

@@ -61,6 +61,20 @@ APPLICANT = "applicant"
 ENDED = frozenset({"left", "expelled", "declined", "recovered", "moved"})
 
 
+def applicant_row(ctx: Context, commitment: str) -> dict[str, Any]:
+    """A new applicant's row in :data:`MEMBERS`: applied with this event, nothing decided."""
+    return {
+        "status": APPLICANT,
+        "commitment": commitment,
+        "applied": ctx.index,
+        "admitted": None,
+        "vouches": [],
+        "roles": [],
+        "erased": False,
+        "reason": "",
+    }
+
+
 def member(state: State, did: str) -> MemberRow | None:
     """The record of ``did``, if it ever applied or was admitted."""
     record: MemberRow | None = state.get(MEMBERS, did)
