@@ -24,6 +24,8 @@ from commonweal.store.rows import (
     driver_sql,
     encode_key,
     entry_row,
+    first_row,
+    insert_once,
 )
 from commonweal.store.schema import (
     checkpoints,
@@ -157,26 +159,23 @@ class LogStore:
     def put_profile(self, commitment: str, salt: str, profile: str) -> None:
         """Keep a private profile (idempotent for the same commitment)."""
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(private_profiles.c.commitment).where(
-                    private_profiles.c.commitment == commitment
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(private_profiles).values(
-                        commitment=commitment, salt=salt, profile=profile
-                    )
-                )
+            insert_once(
+                conn,
+                private_profiles,
+                ("commitment",),
+                commitment=commitment,
+                salt=salt,
+                profile=profile,
+            )
 
     def profile(self, commitment: str) -> tuple[str, str] | None:
         """(salt, profile JSON) for a commitment, unless erased."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(private_profiles.c.salt, private_profiles.c.profile).where(
-                    private_profiles.c.commitment == commitment
-                )
-            ).first()
+        row = first_row(
+            self.engine,
+            select(private_profiles.c.salt, private_profiles.c.profile).where(
+                private_profiles.c.commitment == commitment
+            ),
+        )
         return (row.salt, row.profile) if row is not None else None
 
     def profile_commitments(self) -> set[str]:
@@ -263,16 +262,15 @@ class LogStore:
 
     def entry(self, idx: int) -> EntryRow | None:
         """The entry at ``idx``, if the log has one."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(log_entries).where(log_entries.c.idx == idx)).first()
+        row = first_row(self.engine, select(log_entries).where(log_entries.c.idx == idx))
         return entry_row(row) if row is not None else None
 
     def entry_by_author_seq(self, author: str, seq: int) -> EntryRow | None:
         """The entry an author logged with ``seq``, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq)
-            ).first()
+        row = first_row(
+            self.engine,
+            select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq),
+        )
         return entry_row(row) if row is not None else None
 
     def entries(self, start: int, end: int) -> list[EntryRow]:
@@ -337,16 +335,14 @@ class LogStore:
 
     def latest_checkpoint(self) -> CheckpointRow | None:
         """The checkpoint with the largest size."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
-            ).first()
+        row = first_row(
+            self.engine, select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
+        )
         return checkpoint_row(row) if row is not None else None
 
     def checkpoint_at(self, size: int) -> CheckpointRow | None:
         """The checkpoint for ``size``, if one was signed."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(checkpoints).where(checkpoints.c.size == size)).first()
+        row = first_row(self.engine, select(checkpoints).where(checkpoints.c.size == size))
         return checkpoint_row(row) if row is not None else None
 
     def all_checkpoints(self) -> list[CheckpointRow]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, Executable, Row, Table, insert, select
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,19 @@ def driver_sql(conn: Connection, statement: str) -> str:
     if conn.dialect.paramstyle == "qmark":
         return statement
     return statement.replace("?", "%s")
+
+
+def first_row(engine: Engine, query: Executable) -> Row[Any] | None:
+    """The first row ``query`` returns, on a connection of its own; None when none."""
+    with engine.connect() as conn:
+        return conn.execute(query).first()
+
+
+def insert_once(conn: Connection, table: Table, key: tuple[str, ...], **values: Any) -> None:
+    """Insert ``values`` unless a row with the same ``key`` columns is kept (the first wins)."""
+    same_key = [table.c[name] == values[name] for name in key]
+    if conn.execute(select(*(table.c[name] for name in key)).where(*same_key)).first() is None:
+        conn.execute(insert(table).values(**values))
 
 
 def encode_key(key: Hashable) -> str:

@@ -33,6 +33,7 @@ from commonweal.domain.campaigns.records import (
     extra_people,
     new_pledge,
     pledges_table,
+    require_taking_pledges,
     terms,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
@@ -323,16 +324,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
 
 def _open_campaign(state: State, ctx: Context, campaign_id: int, doing: str) -> dict[str, Any]:
     record = campaign(state, campaign_id)
-    if record["status"] != OPEN:
-        raise Conflict(
-            f"campaign {campaign_id} is {record['status']}: you cannot {doing} now",
-            code="campaign_closed",
-        )
-    if reached(ctx.received, record["deadline"]):
-        raise Conflict(
-            f"campaign {campaign_id} closed for pledges at {record['deadline']}",
-            code="deadline_passed",
-        )
+    require_taking_pledges(ctx, record, f"campaign {campaign_id}", doing)
     return record
 
 

@@ -25,9 +25,16 @@ __all__ = [
     "optional_amount",
     "optional_instant",
     "ref",
+    "ref_and_amount",
     "slug",
     "unit",
 ]
+
+
+def ref_and_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> tuple[int, int]:
+    """``{name: id, "amount": minor units}`` and nothing else: an amount for one record."""
+    only(body, {name, "amount"}, {name, "amount"})
+    return ref(body, name), amount(body, "amount", minimum=minimum)
 
 
 def unit(body: Mapping[str, Any], name: str = "unit") -> str:

@@ -196,8 +196,7 @@ def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
 
 def parse_contribution(body: Mapping[str, Any]) -> tuple[int, int]:
     """``{"project": id, "amount": minor units}``."""
-    fields.only(body, {"project", "amount"}, {"project", "amount"})
-    return fields.ref(body, "project"), fields.amount(body, "amount")
+    return fields.ref_and_amount(body, "project")
 
 
 def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]) -> None:

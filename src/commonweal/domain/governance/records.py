@@ -16,6 +16,7 @@ from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
+from commonweal.domain.timestamps import reached
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
@@ -113,6 +114,17 @@ def deadline_of(record: ProposalRow, name: Literal["discussion_until", "voting_u
     if until is None:
         raise Conflict(f"proposal {record['id']} has no {name} yet", code="wrong_phase")
     return until
+
+
+def require_deadline_passed(
+    ctx: Context,
+    record: ProposalRow,
+    name: Literal["discussion_until", "voting_until"],
+    refusal: str,
+) -> None:
+    """Refuse with ``too_early`` (saying ``refusal``) until the phase's deadline is reached."""
+    if not reached(ctx.received, deadline_of(record, name)):
+        raise Conflict(refusal, code="too_early")
 
 
 def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
