@@ -35,10 +35,10 @@ class BallotKeyStore:
 
     def get(self, proposal: int) -> tuple[str, str] | None:
         """(token key PEM, teller secret) of ``proposal``, if this node made them."""
-        row = first_row(
+        return first_row(
             self.engine,
             select(private_ballot_keys.c.token_key, private_ballot_keys.c.teller_secret).where(
                 private_ballot_keys.c.proposal == proposal
             ),
+            lambda row: (row.token_key, row.teller_secret),
         )
-        return None if row is None else (row.token_key, row.teller_secret)

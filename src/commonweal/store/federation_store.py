@@ -113,8 +113,9 @@ class FederationStore:
 
     def witnessed(self, origin: str) -> WitnessedRow | None:
         """The checkpoint last cosigned for ``origin``."""
-        row = first_row(self.engine, select(witness_state).where(witness_state.c.origin == origin))
-        return _witnessed(row) if row is not None else None
+        return first_row(
+            self.engine, select(witness_state).where(witness_state.c.origin == origin), _witnessed
+        )
 
     def all_witnessed(self) -> list[WitnessedRow]:
         """Every log this node witnesses, and what it last cosigned."""
@@ -235,13 +236,11 @@ class FederationStore:
 
     def mirror(self, origin: str) -> MirrorRow | None:
         """The mirror of ``origin``, if this node keeps one."""
-        row = first_row(self.engine, select(mirrors).where(mirrors.c.origin == origin))
-        return _mirror(row) if row is not None else None
+        return first_row(self.engine, select(mirrors).where(mirrors.c.origin == origin), _mirror)
 
     def mirror_of(self, did: str) -> MirrorRow | None:
         """The mirror of the node ``did``."""
-        row = first_row(self.engine, select(mirrors).where(mirrors.c.did == did))
-        return _mirror(row) if row is not None else None
+        return first_row(self.engine, select(mirrors).where(mirrors.c.did == did), _mirror)
 
     def all_mirrors(self) -> list[MirrorRow]:
         """Every mirror."""
@@ -321,15 +320,15 @@ class FederationStore:
 
     def bundle(self, origin: str, idx: int, width: int) -> bytes | None:
         """A mirrored bundle of exactly ``width`` entries, if stored."""
-        row = first_row(
+        return first_row(
             self.engine,
             select(mirror_bundles.c.data).where(
                 mirror_bundles.c.origin == origin,
                 mirror_bundles.c.idx == idx,
                 mirror_bundles.c.width == width,
             ),
+            lambda row: bytes(row[0]),
         )
-        return bytes(row[0]) if row is not None else None
 
     def bundles(self, origin: str, first: int, last: int) -> list[tuple[int, int, bytes]]:
         """Stored bundles with first <= idx < last, as (idx, width, data), widest first."""

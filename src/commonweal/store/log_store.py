@@ -170,13 +170,13 @@ class LogStore:
 
     def profile(self, commitment: str) -> tuple[str, str] | None:
         """(salt, profile JSON) for a commitment, unless erased."""
-        row = first_row(
+        return first_row(
             self.engine,
             select(private_profiles.c.salt, private_profiles.c.profile).where(
                 private_profiles.c.commitment == commitment
             ),
+            lambda row: (row.salt, row.profile),
         )
-        return (row.salt, row.profile) if row is not None else None
 
     def profile_commitments(self) -> set[str]:
         """Every commitment with a stored profile."""
@@ -262,16 +262,17 @@ class LogStore:
 
     def entry(self, idx: int) -> EntryRow | None:
         """The entry at ``idx``, if the log has one."""
-        row = first_row(self.engine, select(log_entries).where(log_entries.c.idx == idx))
-        return entry_row(row) if row is not None else None
+        return first_row(
+            self.engine, select(log_entries).where(log_entries.c.idx == idx), entry_row
+        )
 
     def entry_by_author_seq(self, author: str, seq: int) -> EntryRow | None:
         """The entry an author logged with ``seq``, if any."""
-        row = first_row(
+        return first_row(
             self.engine,
             select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq),
+            entry_row,
         )
-        return entry_row(row) if row is not None else None
 
     def entries(self, start: int, end: int) -> list[EntryRow]:
         """Entries with start <= idx < end, in order."""
@@ -335,15 +336,17 @@ class LogStore:
 
     def latest_checkpoint(self) -> CheckpointRow | None:
         """The checkpoint with the largest size."""
-        row = first_row(
-            self.engine, select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
+        return first_row(
+            self.engine,
+            select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1),
+            checkpoint_row,
         )
-        return checkpoint_row(row) if row is not None else None
 
     def checkpoint_at(self, size: int) -> CheckpointRow | None:
         """The checkpoint for ``size``, if one was signed."""
-        row = first_row(self.engine, select(checkpoints).where(checkpoints.c.size == size))
-        return checkpoint_row(row) if row is not None else None
+        return first_row(
+            self.engine, select(checkpoints).where(checkpoints.c.size == size), checkpoint_row
+        )
 
     def all_checkpoints(self) -> list[CheckpointRow]:
         """Every stored checkpoint, smallest size first."""

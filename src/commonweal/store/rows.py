@@ -3,12 +3,14 @@ the database (shared by ``log_store`` and ``federation_store``)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection, Engine, Executable, Row, Table, insert, select
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +43,12 @@ def driver_sql(conn: Connection, statement: str) -> str:
     return statement.replace("?", "%s")
 
 
-def first_row(engine: Engine, query: Executable) -> Row[Any] | None:
-    """The first row ``query`` returns, on a connection of its own; None when none."""
+def first_row(engine: Engine, query: Executable, read: Callable[[Row[Any]], T]) -> T | None:
+    """The first row ``query`` returns (on a connection of its own) as ``read`` reads it;
+    None when there is none."""
     with engine.connect() as conn:
-        return conn.execute(query).first()
+        row = conn.execute(query).first()
+    return None if row is None else read(row)
 
 
 def insert_once(conn: Connection, table: Table, key: tuple[str, ...], **values: Any) -> None:
