@@ -8,11 +8,11 @@ Later capabilities add their types with :meth:`Registry.register`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from commonweal.domain.errors import NotPermitted, UnknownEventType
+from commonweal.domain.errors import Conflict, NotPermitted, UnknownEventType
 from commonweal.domain.state import State
 
 BodyT = TypeVar("BodyT")
@@ -47,6 +47,18 @@ def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None
     if ctx.author != ctx.node_key:
         said = f"only the node itself logs {ctx.type}" + (f", when {when}" if when else "")
         raise NotPermitted(refusal or said)
+
+
+def require_stage(
+    stage: str, allowed: Sequence[str], *, said: str, doing: str, code: str, only: str = "when"
+) -> None:
+    """Refuse ``doing`` (a conflict with ``code``) unless ``stage`` is one of ``allowed``;
+    ``said`` names the record and where it stands ("expense 7 is paid"), ``only`` how the
+    allowed stages are introduced ("when", "during")."""
+    if stage not in allowed:
+        raise Conflict(
+            f"{said}: you cannot {doing} now (only {only} {' or '.join(allowed)})", code=code
+        )
 
 
 @dataclass(frozen=True, slots=True)

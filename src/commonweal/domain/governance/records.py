@@ -14,7 +14,7 @@ from typing import Any, Literal, TypedDict, cast
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_stage
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
 
@@ -92,12 +92,10 @@ def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
 
 def require_phase(record: Mapping[str, Any], *phases: str, doing: str) -> None:
     """The proposal is in one of ``phases``, or ``wrong_phase`` says where it is."""
-    if record["phase"] not in phases:
-        raise Conflict(
-            f"proposal {record['id']} is in its {record['phase']} phase: you cannot {doing} now "
-            f"(only during {' or '.join(phases)})",
-            code="wrong_phase",
-        )
+    said = f"proposal {record['id']} is in its {record['phase']} phase"
+    require_stage(
+        record["phase"], phases, said=said, doing=doing, code="wrong_phase", only="during"
+    )
 
 
 def rules_of(record: ProposalRow) -> dict[str, Any]:
@@ -120,11 +118,16 @@ def require_deadline_passed(
     ctx: Context,
     record: ProposalRow,
     name: Literal["discussion_until", "voting_until"],
-    refusal: str,
+    refusal: str = "",
 ) -> None:
-    """Refuse with ``too_early`` (saying ``refusal``) until the phase's deadline is reached."""
-    if not reached(ctx.received, deadline_of(record, name)):
-        raise Conflict(refusal, code="too_early")
+    """Refuse with ``too_early`` until the phase's deadline is reached; ``refusal`` says
+    why in other words than "discussion of (voting on) proposal N lasts until …"."""
+    deadline = deadline_of(record, name)
+    if not reached(ctx.received, deadline):
+        phase = "discussion of" if name == "discussion_until" else "voting on"
+        raise Conflict(
+            refusal or f"{phase} proposal {record['id']} lasts until {deadline}", code="too_early"
+        )
 
 
 def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
