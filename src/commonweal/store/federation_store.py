@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from commonweal.store.rows import driver_sql, first_row, insert_once
+from commonweal.store.rows import all_rows, driver_sql, first_row, insert_once
 from commonweal.store.schema import (
     cosignatures,
     federation_peers,
@@ -119,9 +119,9 @@ class FederationStore:
 
     def all_witnessed(self) -> list[WitnessedRow]:
         """Every log this node witnesses, and what it last cosigned."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(witness_state).order_by(witness_state.c.origin))
-            return [_witnessed(r) for r in rows]
+        return all_rows(
+            self.engine, select(witness_state).order_by(witness_state.c.origin), _witnessed
+        )
 
     def advance_witness(
         self, origin: str, expected: int | None, size: int, root: bytes, note: str, at: str

@@ -18,6 +18,7 @@ from commonweal.domain.state import Change
 from commonweal.store.rows import CheckpointRow as CheckpointRow
 from commonweal.store.rows import EntryRow as EntryRow
 from commonweal.store.rows import (
+    all_rows,
     checkpoint_row,
     decode_key,
     decode_key_fast,
@@ -306,9 +307,11 @@ class LogStore:
 
     def recent(self, limit: int) -> list[EntryRow]:
         """The newest ``limit`` entries, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit))
-            return [entry_row(row) for row in rows]
+        return all_rows(
+            self.engine,
+            select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit),
+            entry_row,
+        )
 
     def level_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         """Stored hashes at tree ``level`` (0 = leaf hashes, else a multiple of 8).
@@ -350,9 +353,9 @@ class LogStore:
 
     def all_checkpoints(self) -> list[CheckpointRow]:
         """Every stored checkpoint, smallest size first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size))
-            return [checkpoint_row(row) for row in rows]
+        return all_rows(
+            self.engine, select(checkpoints).order_by(checkpoints.c.size), checkpoint_row
+        )
 
     def count_entries(self) -> int:
         """How many entry rows exist (should equal the head size)."""

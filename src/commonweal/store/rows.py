@@ -51,6 +51,12 @@ def first_row(engine: Engine, query: Executable, read: Callable[[Row[Any]], T]) 
     return None if row is None else read(row)
 
 
+def all_rows(engine: Engine, query: Executable, read: Callable[[Row[Any]], T]) -> list[T]:
+    """Every row ``query`` returns (on a connection of its own), as ``read`` reads it."""
+    with engine.connect() as conn:
+        return [read(row) for row in conn.execute(query)]
+
+
 def insert_once(conn: Connection, table: Table, key: tuple[str, ...], **values: Any) -> None:
     """Insert ``values`` unless a row with the same ``key`` columns is kept (the first wins)."""
     same_key = [table.c[name] == values[name] for name in key]
