@@ -53,6 +53,11 @@ class MemberRow(_MemberStanding, total=False):
     """The lost key this member recovered from."""
     successor: str
     """The new key a recovered member moved to."""
+    ended: int
+    """The log index of the leaving or expulsion that ended the membership (the census
+    counts who left in each epoch by it)."""
+    moved_from: dict[str, Any]
+    """For a member who moved here: the node they left and their proven departure."""
 
 
 ACTIVE = "member"
