@@ -120,6 +120,18 @@ def blind_evaluate(secret: bytes, blinded: bytes) -> bytes:
     return evaluated
 
 
+def _finalize_hash(private_input: bytes, unblinded: bytes) -> bytes:
+    """The PRF output: SHA-512 over the input and the unblinded element (RFC 9497 §3.3.1)."""
+    hash_input = (
+        _i2osp(len(private_input), 2)
+        + private_input
+        + _i2osp(len(unblinded), 2)
+        + unblinded
+        + b"Finalize"
+    )
+    return hashlib.sha512(hash_input).digest()
+
+
 def finalize(private_input: bytes, blind_scalar: bytes, evaluated: bytes) -> bytes:
     """Finalize (client): unblind and hash to the 64-byte PRF output."""
     if len(evaluated) != ELEMENT_BYTES or not rbcl.crypto_core_ristretto255_is_valid_point(
@@ -128,25 +140,11 @@ def finalize(private_input: bytes, blind_scalar: bytes, evaluated: bytes) -> byt
         raise OprfError("not a valid ristretto255 element")
     inverse = rbcl.crypto_core_ristretto255_scalar_invert(blind_scalar)
     unblinded: bytes = rbcl.crypto_scalarmult_ristretto255(inverse, evaluated)
-    hash_input = (
-        _i2osp(len(private_input), 2)
-        + private_input
-        + _i2osp(len(unblinded), 2)
-        + unblinded
-        + b"Finalize"
-    )
-    return hashlib.sha512(hash_input).digest()
+    return _finalize_hash(private_input, unblinded)
 
 
 def evaluate(secret: bytes, private_input: bytes, context: bytes = CONTEXT) -> bytes:
     """The PRF itself, computed by the key holder (what blind, evaluate, finalize yield)."""
     element = hash_to_group(private_input, context)
     unblinded: bytes = rbcl.crypto_scalarmult_ristretto255(secret, element)
-    hash_input = (
-        _i2osp(len(private_input), 2)
-        + private_input
-        + _i2osp(len(unblinded), 2)
-        + unblinded
-        + b"Finalize"
-    )
-    return hashlib.sha512(hash_input).digest()
+    return _finalize_hash(private_input, unblinded)

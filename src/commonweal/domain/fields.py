@@ -98,12 +98,20 @@ def optional_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str
     return value
 
 
+def matching(value: Any, pattern: re.Pattern[str], refusal: str) -> str:
+    """``value`` when it is a string ``pattern`` matches; otherwise ``InvalidBody(refusal)``."""
+    if not isinstance(value, str) or not pattern.match(value):
+        raise InvalidBody(refusal)
+    return value
+
+
 def sha256_digest(body: Mapping[str, Any], name: str) -> str:
     """A ``sha256:<64 lower-case hex>`` digest."""
-    value = body.get(name)
-    if not isinstance(value, str) or not SHA256_DIGEST.match(value):
-        raise InvalidBody(f"{name} must look like 'sha256:' followed by 64 lower-case hex digits")
-    return value
+    return matching(
+        body.get(name),
+        SHA256_DIGEST,
+        f"{name} must look like 'sha256:' followed by 64 lower-case hex digits",
+    )
 
 
 def utc_time(body: Mapping[str, Any], name: str) -> str:
@@ -112,9 +120,9 @@ def utc_time(body: Mapping[str, Any], name: str) -> str:
     Normalised times all have the same width and zone, so comparing them as strings
     compares them as times.
     """
-    value = body.get(name)
-    if not isinstance(value, str) or not _TIME.match(value):
-        raise InvalidBody(f"{name} must be a time like 2026-05-01T09:00:00Z (to the second)")
+    value = matching(
+        body.get(name), _TIME, f"{name} must be a time like 2026-05-01T09:00:00Z (to the second)"
+    )
     try:
         return utc_stamp(moment(value))
     except ValueError:

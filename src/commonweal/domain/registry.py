@@ -8,11 +8,11 @@ Later capabilities add their types with :meth:`Registry.register`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from commonweal.domain.errors import UnknownEventType
+from commonweal.domain.errors import Conflict, NotPermitted, UnknownEventType
 from commonweal.domain.state import State
 
 BodyT = TypeVar("BodyT")
@@ -36,6 +36,29 @@ class Context:
     received: str
     node_did: str
     node_key: str
+
+
+def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None:
+    """Refuse the event unless the node's own key authored it: the types only the node logs.
+
+    The refusal reads "only the node itself logs <type>", with ", when <when>" after it
+    when given; ``refusal`` replaces it with the node's own words.
+    """
+    if ctx.author != ctx.node_key:
+        said = f"only the node itself logs {ctx.type}" + (f", when {when}" if when else "")
+        raise NotPermitted(refusal or said)
+
+
+def require_stage(
+    stage: str, allowed: Sequence[str], *, said: str, doing: str, code: str, only: str = "when"
+) -> None:
+    """Refuse ``doing`` (a conflict with ``code``) unless ``stage`` is one of ``allowed``;
+    ``said`` names the record and where it stands ("expense 7 is paid"), ``only`` how the
+    allowed stages are introduced ("when", "during")."""
+    if stage not in allowed:
+        raise Conflict(
+            f"{said}: you cannot {doing} now (only {only} {' or '.join(allowed)})", code=code
+        )
 
 
 @dataclass(frozen=True, slots=True)

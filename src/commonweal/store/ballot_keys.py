@@ -8,9 +8,10 @@ events, and the blinding makes them unlinkable to ballots (docs/secret-ballots.m
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from commonweal.store.log_store import LogStore
+from commonweal.store.rows import first_row, insert_once
 from commonweal.store.schema import private_ballot_keys
 
 
@@ -23,26 +24,21 @@ class BallotKeyStore:
     def put(self, proposal: int, token_key: str, teller_secret: str) -> None:
         """Keep a proposal's keys (the first kept wins: keys never change once logged)."""
         with self.engine.begin() as conn:
-            if (
-                conn.execute(
-                    select(private_ballot_keys.c.proposal).where(
-                        private_ballot_keys.c.proposal == proposal
-                    )
-                ).first()
-                is None
-            ):
-                conn.execute(
-                    insert(private_ballot_keys).values(
-                        proposal=proposal, token_key=token_key, teller_secret=teller_secret
-                    )
-                )
+            insert_once(
+                conn,
+                private_ballot_keys,
+                ("proposal",),
+                proposal=proposal,
+                token_key=token_key,
+                teller_secret=teller_secret,
+            )
 
     def get(self, proposal: int) -> tuple[str, str] | None:
         """(token key PEM, teller secret) of ``proposal``, if this node made them."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(private_ballot_keys.c.token_key, private_ballot_keys.c.teller_secret).where(
-                    private_ballot_keys.c.proposal == proposal
-                )
-            ).first()
-        return None if row is None else (row[0], row[1])
+        return first_row(
+            self.engine,
+            select(private_ballot_keys.c.token_key, private_ballot_keys.c.teller_secret).where(
+                private_ballot_keys.c.proposal == proposal
+            ),
+            lambda row: (row.token_key, row.teller_secret),
+        )

@@ -179,11 +179,9 @@ class CheckedStore:
 
     def read_meta(self) -> dict[str, str]:
         """``node_meta``, each value checked to be text."""
-        try:
-            rows = self._fetch(f"SELECT {self._text('key')}, {self._text('value')} FROM node_meta")
-        except STORAGE_ERRORS as error:
-            self.note("node_meta", f"cannot be read: {reason(error)}")
-            return {}
+        rows = self._read(
+            "node_meta", f"SELECT {self._text('key')}, {self._text('value')} FROM node_meta"
+        )
         meta: dict[str, str] = {}
         for number, (key, value) in enumerate(rows):
             name = _decoded(key)
@@ -264,11 +262,7 @@ class CheckedStore:
             f"SELECT size, root, {self._text('note')}, {self._text('signed_at')} "
             "FROM checkpoints ORDER BY size"
         )
-        try:
-            rows = self._fetch(query)
-        except STORAGE_ERRORS as error:
-            self.note("checkpoints", f"cannot be read: {reason(error)}")
-            return []
+        rows = self._read("checkpoints", query)
         kept = []
         for size, root, note, signed_at in rows:
             text, stamp = _decoded(note), _decoded(signed_at)
@@ -282,11 +276,9 @@ class CheckedStore:
 
     def all_tree_hashes(self) -> list[tuple[int, int, bytes]]:
         """Every stored complete-subtree hash that reads back whole."""
-        try:
-            rows = self._fetch("SELECT level, idx, hash FROM tree_hashes ORDER BY level, idx")
-        except STORAGE_ERRORS as error:
-            self.note("tree_hashes", f"cannot be read: {reason(error)}")
-            return []
+        rows = self._read(
+            "tree_hashes", "SELECT level, idx, hash FROM tree_hashes ORDER BY level, idx"
+        )
         kept = []
         for level, idx, value in rows:
             if isinstance(level, int) and isinstance(idx, int) and isinstance(value, bytes):
@@ -301,11 +293,7 @@ class CheckedStore:
             f"SELECT {self._text('tbl')}, {self._text('key')}, {self._text('value')} "
             "FROM projection_rows"
         )
-        try:
-            rows = self._fetch(query)
-        except STORAGE_ERRORS as error:
-            self.note("projection_rows", f"cannot be read: {reason(error)}")
-            return []
+        rows = self._read("projection_rows", query)
         kept = []
         for tbl, key, value in rows:
             table, text_key, text_value = _decoded(tbl), _decoded(key), _decoded(value)
@@ -327,6 +315,14 @@ class CheckedStore:
     def _text(self, column: str) -> str:
         """A text column read as bytes on SQLite, so bytes that are not UTF-8 cannot raise."""
         return f"CAST({column} AS BLOB)" if self.sqlite else column
+
+    def _read(self, table: str, query: str) -> list[tuple[Any, ...]]:
+        """``query``'s rows; none when ``table`` cannot be read (noted as a finding)."""
+        try:
+            return self._fetch(query)
+        except STORAGE_ERRORS as error:
+            self.note(table, f"cannot be read: {reason(error)}")
+            return []
 
     def _fetch(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         connection = self.engine.raw_connection()

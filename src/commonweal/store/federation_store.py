@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from commonweal.store.rows import driver_sql
+from commonweal.store.rows import all_rows, driver_sql, first_row, insert_once
 from commonweal.store.schema import (
     cosignatures,
     federation_peers,
@@ -113,17 +113,15 @@ class FederationStore:
 
     def witnessed(self, origin: str) -> WitnessedRow | None:
         """The checkpoint last cosigned for ``origin``."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(witness_state).where(witness_state.c.origin == origin)
-            ).first()
-        return _witnessed(row) if row is not None else None
+        return first_row(
+            self.engine, select(witness_state).where(witness_state.c.origin == origin), _witnessed
+        )
 
     def all_witnessed(self) -> list[WitnessedRow]:
         """Every log this node witnesses, and what it last cosigned."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(witness_state).order_by(witness_state.c.origin))
-            return [_witnessed(r) for r in rows]
+        return all_rows(
+            self.engine, select(witness_state).order_by(witness_state.c.origin), _witnessed
+        )
 
     def advance_witness(
         self, origin: str, expected: int | None, size: int, root: bytes, note: str, at: str
@@ -185,17 +183,15 @@ class FederationStore:
     def add_cosignature(self, size: int, witness: str, line: str, timestamp: int) -> None:
         """Keep a witness's cosignature on this node's checkpoint of ``size``."""
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(cosignatures.c.size).where(
-                    cosignatures.c.size == size, cosignatures.c.witness == witness
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(cosignatures).values(
-                        size=size, witness=witness, line=line, timestamp=timestamp
-                    )
-                )
+            insert_once(
+                conn,
+                cosignatures,
+                ("size", "witness"),
+                size=size,
+                witness=witness,
+                line=line,
+                timestamp=timestamp,
+            )
 
     def cosignatures(self, size: int) -> list[tuple[str, str]]:
         """(witness name, cosignature line) on the checkpoint of ``size``."""
@@ -240,15 +236,11 @@ class FederationStore:
 
     def mirror(self, origin: str) -> MirrorRow | None:
         """The mirror of ``origin``, if this node keeps one."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(mirrors).where(mirrors.c.origin == origin)).first()
-        return _mirror(row) if row is not None else None
+        return first_row(self.engine, select(mirrors).where(mirrors.c.origin == origin), _mirror)
 
     def mirror_of(self, did: str) -> MirrorRow | None:
         """The mirror of the node ``did``."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(mirrors).where(mirrors.c.did == did)).first()
-        return _mirror(row) if row is not None else None
+        return first_row(self.engine, select(mirrors).where(mirrors.c.did == did), _mirror)
 
     def all_mirrors(self) -> list[MirrorRow]:
         """Every mirror."""
@@ -288,18 +280,14 @@ class FederationStore:
         with self.engine.begin() as conn:
             conn.execute(delete(mirrors).where(mirrors.c.origin == row.origin))
             conn.execute(insert(mirrors).values(**row.__dict__))
-            exists = conn.execute(
-                select(mirror_checkpoints.c.size).where(
-                    mirror_checkpoints.c.origin == row.origin,
-                    mirror_checkpoints.c.size == row.size,
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(mirror_checkpoints).values(
-                        origin=row.origin, size=row.size, note=row.note
-                    )
-                )
+            insert_once(
+                conn,
+                mirror_checkpoints,
+                ("origin", "size"),
+                origin=row.origin,
+                size=row.size,
+                note=row.note,
+            )
             tail = (row.size // 256, row.size % 256)
             conn.execute(
                 delete(mirror_bundles).where(
@@ -332,15 +320,15 @@ class FederationStore:
 
     def bundle(self, origin: str, idx: int, width: int) -> bytes | None:
         """A mirrored bundle of exactly ``width`` entries, if stored."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(mirror_bundles.c.data).where(
-                    mirror_bundles.c.origin == origin,
-                    mirror_bundles.c.idx == idx,
-                    mirror_bundles.c.width == width,
-                )
-            ).first()
-        return bytes(row[0]) if row is not None else None
+        return first_row(
+            self.engine,
+            select(mirror_bundles.c.data).where(
+                mirror_bundles.c.origin == origin,
+                mirror_bundles.c.idx == idx,
+                mirror_bundles.c.width == width,
+            ),
+            lambda row: bytes(row[0]),
+        )
 
     def bundles(self, origin: str, first: int, last: int) -> list[tuple[int, int, bytes]]:
         """Stored bundles with first <= idx < last, as (idx, width, data), widest first."""

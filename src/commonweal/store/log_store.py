@@ -18,12 +18,15 @@ from commonweal.domain.state import Change
 from commonweal.store.rows import CheckpointRow as CheckpointRow
 from commonweal.store.rows import EntryRow as EntryRow
 from commonweal.store.rows import (
+    all_rows,
     checkpoint_row,
     decode_key,
     decode_key_fast,
     driver_sql,
     encode_key,
     entry_row,
+    first_row,
+    insert_once,
 )
 from commonweal.store.schema import (
     checkpoints,
@@ -157,27 +160,24 @@ class LogStore:
     def put_profile(self, commitment: str, salt: str, profile: str) -> None:
         """Keep a private profile (idempotent for the same commitment)."""
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(private_profiles.c.commitment).where(
-                    private_profiles.c.commitment == commitment
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(private_profiles).values(
-                        commitment=commitment, salt=salt, profile=profile
-                    )
-                )
+            insert_once(
+                conn,
+                private_profiles,
+                ("commitment",),
+                commitment=commitment,
+                salt=salt,
+                profile=profile,
+            )
 
     def profile(self, commitment: str) -> tuple[str, str] | None:
         """(salt, profile JSON) for a commitment, unless erased."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(private_profiles.c.salt, private_profiles.c.profile).where(
-                    private_profiles.c.commitment == commitment
-                )
-            ).first()
-        return (row.salt, row.profile) if row is not None else None
+        return first_row(
+            self.engine,
+            select(private_profiles.c.salt, private_profiles.c.profile).where(
+                private_profiles.c.commitment == commitment
+            ),
+            lambda row: (row.salt, row.profile),
+        )
 
     def profile_commitments(self) -> set[str]:
         """Every commitment with a stored profile."""
@@ -263,17 +263,17 @@ class LogStore:
 
     def entry(self, idx: int) -> EntryRow | None:
         """The entry at ``idx``, if the log has one."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(log_entries).where(log_entries.c.idx == idx)).first()
-        return entry_row(row) if row is not None else None
+        return first_row(
+            self.engine, select(log_entries).where(log_entries.c.idx == idx), entry_row
+        )
 
     def entry_by_author_seq(self, author: str, seq: int) -> EntryRow | None:
         """The entry an author logged with ``seq``, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq)
-            ).first()
-        return entry_row(row) if row is not None else None
+        return first_row(
+            self.engine,
+            select(log_entries).where(log_entries.c.author == author, log_entries.c.seq == seq),
+            entry_row,
+        )
 
     def entries(self, start: int, end: int) -> list[EntryRow]:
         """Entries with start <= idx < end, in order."""
@@ -307,9 +307,11 @@ class LogStore:
 
     def recent(self, limit: int) -> list[EntryRow]:
         """The newest ``limit`` entries, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit))
-            return [entry_row(row) for row in rows]
+        return all_rows(
+            self.engine,
+            select(log_entries).order_by(log_entries.c.idx.desc()).limit(limit),
+            entry_row,
+        )
 
     def level_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         """Stored hashes at tree ``level`` (0 = leaf hashes, else a multiple of 8).
@@ -337,23 +339,23 @@ class LogStore:
 
     def latest_checkpoint(self) -> CheckpointRow | None:
         """The checkpoint with the largest size."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1)
-            ).first()
-        return checkpoint_row(row) if row is not None else None
+        return first_row(
+            self.engine,
+            select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1),
+            checkpoint_row,
+        )
 
     def checkpoint_at(self, size: int) -> CheckpointRow | None:
         """The checkpoint for ``size``, if one was signed."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(checkpoints).where(checkpoints.c.size == size)).first()
-        return checkpoint_row(row) if row is not None else None
+        return first_row(
+            self.engine, select(checkpoints).where(checkpoints.c.size == size), checkpoint_row
+        )
 
     def all_checkpoints(self) -> list[CheckpointRow]:
         """Every stored checkpoint, smallest size first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size))
-            return [checkpoint_row(row) for row in rows]
+        return all_rows(
+            self.engine, select(checkpoints).order_by(checkpoints.c.size), checkpoint_row
+        )
 
     def count_entries(self) -> int:
         """How many entry rows exist (should equal the head size)."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
 
 from commonweal.store.log_store import LogStore
+from commonweal.store.rows import insert_once
 from commonweal.store.schema import private_messages
 
 
@@ -38,22 +39,17 @@ class MessageStore:
     def put(self, stored: StoredMessage, salt: str) -> None:
         """Keep a message (idempotent for the same commitment)."""
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(private_messages.c.commitment).where(
-                    private_messages.c.commitment == stored.commitment
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(private_messages).values(
-                        commitment=stored.commitment,
-                        post=stored.post,
-                        sender=stored.sender,
-                        recipient=stored.recipient,
-                        salt=salt,
-                        message=stored.message,
-                    )
-                )
+            insert_once(
+                conn,
+                private_messages,
+                ("commitment",),
+                commitment=stored.commitment,
+                post=stored.post,
+                sender=stored.sender,
+                recipient=stored.recipient,
+                salt=salt,
+                message=stored.message,
+            )
 
     def conversation(self, did: str) -> list[StoredMessage]:
         """Every kept message ``did`` sent or received."""

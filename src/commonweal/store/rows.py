@@ -3,12 +3,14 @@ the database (shared by ``log_store`` and ``federation_store``)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, Executable, Row, Table, insert, select
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,27 @@ def driver_sql(conn: Connection, statement: str) -> str:
     if conn.dialect.paramstyle == "qmark":
         return statement
     return statement.replace("?", "%s")
+
+
+def first_row(engine: Engine, query: Executable, read: Callable[[Row[Any]], T]) -> T | None:
+    """The first row ``query`` returns (on a connection of its own) as ``read`` reads it;
+    None when there is none."""
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else read(row)
+
+
+def all_rows(engine: Engine, query: Executable, read: Callable[[Row[Any]], T]) -> list[T]:
+    """Every row ``query`` returns (on a connection of its own), as ``read`` reads it."""
+    with engine.connect() as conn:
+        return [read(row) for row in conn.execute(query)]
+
+
+def insert_once(conn: Connection, table: Table, key: tuple[str, ...], **values: Any) -> None:
+    """Insert ``values`` unless a row with the same ``key`` columns is kept (the first wins)."""
+    same_key = [table.c[name] == values[name] for name in key]
+    if conn.execute(select(*(table.c[name] for name in key)).where(*same_key)).first() is None:
+        conn.execute(insert(table).values(**values))
 
 
 def encode_key(key: Hashable) -> str:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.domain.campaigns.records import HELD, WITHDRAWN, new_pledge
+from commonweal.domain.campaigns.records import HELD, WITHDRAWN, new_pledge, require_taking_pledges
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.timestamps import reached
 
 CARRIED = "campaigns.carried"
 """(home node did, campaign id at home) → the copy: terms, deadline, count, status."""
@@ -71,16 +70,7 @@ def _open_copy(
     state: State, ctx: Context, home: str, campaign_id: int, doing: str
 ) -> dict[str, Any]:
     record = copy_of(state, home, campaign_id)
-    if record["status"] != OPEN:
-        raise Conflict(
-            f"campaign {campaign_id} of {home} is {record['status']} here: you cannot {doing} now",
-            code="campaign_closed",
-        )
-    if reached(ctx.received, record["deadline"]):
-        raise Conflict(
-            f"campaign {campaign_id} closed for pledges at {record['deadline']}",
-            code="deadline_passed",
-        )
+    require_taking_pledges(ctx, record, f"campaign {campaign_id} of {home}", doing)
     if recognition(state, home) is None:
         raise NotPermitted(
             f"this node no longer recognises {home}, the campaign's home",

@@ -33,11 +33,11 @@ from commonweal.domain.campaigns.records import (
     pledges_table,
     terms,
 )
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import Settlement, Terms, settle
 from commonweal.domain.funding.postings import to_ledger
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
 
@@ -94,8 +94,7 @@ def closing_body(state: State, campaign_id: int) -> dict[str, Any]:
 
 def apply_close(state: State, ctx: Context, close: Close) -> None:
     """The node closes a campaign at its deadline; its claim must match the pledges."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}, when the deadline has passed")
+    require_node_key(ctx, when="the deadline has passed")
     record = campaign(state, close.campaign)
     if record["status"] != OPEN:
         raise Conflict(

@@ -33,13 +33,14 @@ from commonweal.domain.campaigns.records import (
     extra_people,
     new_pledge,
     pledges_table,
+    require_taking_pledges,
     terms,
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
-from commonweal.domain.funding.postings import money_unit, to_ledger
+from commonweal.domain.funding.postings import Posting, money_unit, to_ledger
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
@@ -224,14 +225,8 @@ def apply_pledge(state: State, ctx: Context, pledge: Pledge) -> None:
         "last_at": ctx.received,
     }
     state.put(table, ctx.author, row)
-    _retotal(state, ctx, record, amount, 0 if standing else 1)
-    to_ledger(
-        state,
-        ctx,
-        money.pledge_postings(record, ctx.author, amount),
-        kind=LEDGER_KIND,
-        ref=record["id"],
-    )
+    postings = money.pledge_postings(record, ctx.author, amount)
+    _book(state, ctx, record, amount, 0 if standing else 1, postings)
 
 
 def _pledge_amount(record: dict[str, Any], amount: int | None, *, standing: bool) -> int:
@@ -295,14 +290,7 @@ def apply_withdrawal(state: State, ctx: Context, withdrawal: Withdrawal) -> None
             "last_at": ctx.received,
         },
     )
-    _retotal(state, ctx, record, -amount, -1)
-    to_ledger(
-        state,
-        ctx,
-        money.withdrawal_postings(record, ctx.author, amount),
-        kind=LEDGER_KIND,
-        ref=record["id"],
-    )
+    _book(state, ctx, record, -amount, -1, money.withdrawal_postings(record, ctx.author, amount))
 
 
 def parse_cancellation(body: Mapping[str, Any]) -> tuple[int, str]:
@@ -323,17 +311,21 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
 
 def _open_campaign(state: State, ctx: Context, campaign_id: int, doing: str) -> dict[str, Any]:
     record = campaign(state, campaign_id)
-    if record["status"] != OPEN:
-        raise Conflict(
-            f"campaign {campaign_id} is {record['status']}: you cannot {doing} now",
-            code="campaign_closed",
-        )
-    if reached(ctx.received, record["deadline"]):
-        raise Conflict(
-            f"campaign {campaign_id} closed for pledges at {record['deadline']}",
-            code="deadline_passed",
-        )
+    require_taking_pledges(ctx, record, f"campaign {campaign_id}", doing)
     return record
+
+
+def _book(
+    state: State,
+    ctx: Context,
+    record: dict[str, Any],
+    amount: int,
+    pledgers: int,
+    postings: list[Posting],
+) -> None:
+    """A pledge made or withdrawn: the campaign's totals change, and its money moves."""
+    _retotal(state, ctx, record, amount, pledgers)
+    to_ledger(state, ctx, postings, kind=LEDGER_KIND, ref=record["id"])
 
 
 def _retotal(

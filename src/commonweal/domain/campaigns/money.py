@@ -59,32 +59,23 @@ def launch_postings(record: dict[str, Any]) -> list[Posting]:
 
 def pledge_postings(record: dict[str, Any], pledger: str, amount: int) -> list[Posting]:
     """A pledge: the pledger's money into escrow."""
-    if record["unit"] is None or amount == 0:
-        return []
-    return [
-        Posting(
-            member_account(pledger),
-            campaign_account(record["id"]),
-            record["unit"],
-            amount,
-            f"pledge to campaign {record['id']}",
-        )
-    ]
+    escrow, memo = campaign_account(record["id"]), f"pledge to campaign {record['id']}"
+    return _pledge_money(record, member_account(pledger), escrow, amount, memo)
 
 
 def withdrawal_postings(record: dict[str, Any], pledger: str, amount: int) -> list[Posting]:
     """A pledge withdrawn before the deadline: the money back from escrow."""
+    escrow, memo = campaign_account(record["id"]), f"pledge to campaign {record['id']} withdrawn"
+    return _pledge_money(record, escrow, member_account(pledger), amount, memo)
+
+
+def _pledge_money(
+    record: dict[str, Any], source: str, destination: str, amount: int, memo: str
+) -> list[Posting]:
+    """One pledger's money moving; none for a campaign of actions or a zero amount."""
     if record["unit"] is None or amount == 0:
         return []
-    return [
-        Posting(
-            campaign_account(record["id"]),
-            member_account(pledger),
-            record["unit"],
-            amount,
-            f"pledge to campaign {record['id']} withdrawn",
-        )
-    ]
+    return [Posting(source, destination, record["unit"], amount, memo)]
 
 
 def closing_postings(

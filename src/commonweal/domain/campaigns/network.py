@@ -55,7 +55,7 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, recognition
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
 
@@ -91,11 +91,6 @@ def _members(body: Mapping[str, Any], count: int) -> list[str]:
     return list(value)
 
 
-def _require_node(ctx: Context) -> None:
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}")
-
-
 # -- B carries A's campaign ------------------------------------------------------------
 
 
@@ -120,7 +115,7 @@ def parse_carried(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
     """The node carries a network threshold campaign of a node it recognises now."""
-    _require_node(ctx)
+    require_node_key(ctx)
     home, campaign_id, launch = copy["home"], copy["campaign"], copy["launch"]
     if home == ctx.node_did:
         raise Conflict("a node does not carry its own campaigns", code="own_campaign")
@@ -188,7 +183,7 @@ def carried_members(state: State, record: Mapping[str, Any]) -> list[str]:
 
 def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> None:
     """The node closes its copy at the deadline; the count must be the recount."""
-    _require_node(ctx)
+    require_node_key(ctx)
     record = carried.copy_of(state, close["home"], close["campaign"])
     if record["status"] != carried.OPEN:
         raise Conflict("that copy is closed already", code="campaign_closed")
@@ -247,7 +242,7 @@ def apply_settled(state: State, ctx: Context, settled: dict[str, Any]) -> None:
     A copy settles after it is closed here, except when its home cancelled the
     campaign (which can happen before the deadline).
     """
-    _require_node(ctx)
+    require_node_key(ctx)
     record = carried.copy_of(state, settled["home"], settled["campaign"])
     if record["status"] == carried.SETTLED:
         raise Conflict("that copy is settled already", code="already_settled")

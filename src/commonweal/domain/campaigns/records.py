@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.errors import Conflict
 from commonweal.domain.funding.assurance import Terms
+from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
-from commonweal.domain.timestamps import later
+from commonweal.domain.timestamps import later, reached
 
 CAMPAIGNS = "campaigns.campaigns"
 """campaign id → kind, terms, deadline, totals, status and outcome."""
@@ -34,6 +36,19 @@ OPEN, SUCCEEDED, FAILED, CANCELLED = "open", "succeeded", "failed", "cancelled"
 HELD, WITHDRAWN, COLLECTED, REFUNDED = "held", "withdrawn", "collected", "refunded"
 BINDING, RELEASED = "binding", "released"
 """A pledge to act once its threshold pledge succeeded, or once it failed."""
+
+
+def require_taking_pledges(ctx: Context, record: dict[str, Any], named: str, doing: str) -> None:
+    """Refuse ``doing`` once the campaign (``named`` in the refusal) is no longer open or
+    its deadline has passed; a carried copy's record has the same status and deadline."""
+    if record["status"] != OPEN:
+        raise Conflict(
+            f"{named} is {record['status']}: you cannot {doing} now", code="campaign_closed"
+        )
+    if reached(ctx.received, record["deadline"]):
+        raise Conflict(
+            f"{named} closed for pledges at {record['deadline']}", code="deadline_passed"
+        )
 
 
 def pledges_table(campaign_id: int) -> str:

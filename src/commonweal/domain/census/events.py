@@ -15,11 +15,11 @@ from typing import Any
 
 from commonweal.domain.census.figures import Epoch, figures
 from commonweal.domain.census.records import CENSUSES, META
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only, optional_text, sha256_digest
 from commonweal.domain.governance.constitution import CONSTITUTION
 from commonweal.domain.membership.records import require_permission
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
 
@@ -150,8 +150,7 @@ def normal_form(value: Any) -> Any:
 
 def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """The node logs a census: its place in the epochs, its reason and every figure must match."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node itself takes a census (a steward asks for one)")
+    require_node_key(ctx, refusal="only the node itself takes a census (a steward asks for one)")
     if body["size"] != ctx.index:
         raise Conflict(
             f"a census logged at index {ctx.index} covers size {ctx.index}, not {body['size']}",

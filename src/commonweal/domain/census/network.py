@@ -18,7 +18,7 @@ from commonweal.domain.census.events import FIGURES, normal_form
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.domain.fields import only
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 COUNTED = "census.network.counted"
@@ -85,8 +85,7 @@ def _text(value: Any, where: str) -> None:
 
 def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """The node logs a network census: every entry's node known, covered, once; totals summed."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node itself logs a network census")
+    require_node_key(ctx, refusal="only the node itself logs a network census")
     seen: set[str] = set()
     for entry in body["entries"]:
         node = entry["node"]

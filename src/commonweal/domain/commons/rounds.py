@@ -35,10 +35,10 @@ from commonweal.domain.commons.records import (
     resource,
 )
 from commonweal.domain.commons.rules import BY_ROUND
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.membership.records import did_member
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
 
@@ -143,8 +143,7 @@ def apply_entry(state: State, ctx: Context, round_id: int) -> None:
 
 def apply_allocation(state: State, ctx: Context, claim: tuple[int, list[dict[str, Any]]]) -> None:
     """The node allocates a closed round; the allocation must be exactly the recomputed one."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}, when the log says it is due")
+    require_node_key(ctx, when="the log says it is due")
     round_id, claimed = claim
     record = round_of(state, round_id)
     if record["status"] != OPEN:

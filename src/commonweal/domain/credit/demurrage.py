@@ -20,8 +20,7 @@ from typing import Any
 from commonweal.domain.credit.limits import POLICIES, credit_policy
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, moment, reached
 from commonweal.domain.treasury.accounts import MEMBER_PREFIX

@@ -17,8 +17,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import MAX_AMOUNT, only
 from commonweal.domain.membership.records import did_member, member
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import NODE, kind_of, parse_account, require_open
 from commonweal.domain.treasury.units import parse_code, require_unit

@@ -19,7 +19,7 @@ from commonweal.domain.membership.records import did_member, require_active_memb
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import member_account, require_open
-from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 RECORDED = "credit.obligation.recorded"
@@ -99,11 +99,13 @@ def apply_settlement(state: State, ctx: Context, reduction: Reduction) -> None:
     paid = _portion(record, reduction)
     creditor = member_account(record["creditor"])
     require_open(state, creditor)
-    post(
+    move(
         state,
         ctx,
+        member_account(ctx.author),
+        creditor,
+        paid,
         unit=record["unit"],
-        postings=[(member_account(ctx.author), -paid), (creditor, paid)],
         kind="settlement",
         memo=record["memo"],
         ref=record["id"],

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.calls import (
     ballot_options,
     canonical,
@@ -56,7 +56,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later, reached
 
@@ -241,8 +241,7 @@ def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The alliance closes the vote; the result it logs must be exactly the recount."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the alliance itself logs {CLOSED}")
+    require_node_key(ctx, refusal=f"only the alliance itself logs {CLOSED}")
     vote_id, claimed = close
     record = network_vote(state, vote_id)
     if record["phase"] != VOTING:

@@ -22,7 +22,7 @@ from commonweal.domain.fields import only
 from commonweal.domain.governance.ballots import check_ballot
 from commonweal.domain.governance.records import parse_id
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active_member
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment, reached
 
@@ -71,7 +71,7 @@ def parse_opening(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_opening(state: State, ctx: Context, opening: dict[str, Any]) -> None:
     """The node opens a precinct for a vote of an alliance it belongs to."""
-    _require_node(ctx)
+    require_node_key(ctx)
     treaty = recognition(state, opening["alliance"])
     if treaty is None or not treaty["terms"]["alliance"]:
         raise NotPermitted(
@@ -161,7 +161,7 @@ def roll(state: State, record: Mapping[str, Any]) -> dict[str, int | None]:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The node closes the precinct; the subtotal it logs must be exactly the recount."""
-    _require_node(ctx)
+    require_node_key(ctx)
     precinct_id, claimed = close
     record = precinct(state, precinct_id)
     if record["phase"] != VOTING:
@@ -204,11 +204,6 @@ def due(state: State, now: str) -> list[int]:
         for _id, record in sorted(state.items(PRECINCTS))
         if record["phase"] == VOTING and reached(now, record["voting_until"])
     ]
-
-
-def _require_node(ctx: Context) -> None:
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

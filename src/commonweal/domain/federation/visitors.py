@@ -19,7 +19,7 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import ENDED, VISITING, VISITORS, recognition
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.membership.records import ACTIVE, SUSPENDED, did_member, member
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 ADMITTED = "federation.visitor.admitted"
@@ -49,8 +49,7 @@ def parse_departure(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> None:
     """The node admits a visitor whose presentation it verified (see the module docstring)."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node admits visitors, after checking their credential")
+    require_node_key(ctx, refusal="only the node admits visitors, after checking their credential")
     visitor, home, credential = admission["visitor"], admission["home"], admission["credential"]
     treaty = recognition(state, home)
     if treaty is None or "MembershipCredential" not in treaty["terms"]["credentials"]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.funding import fields, money
 from commonweal.domain.funding.conviction import round_half_up
 from commonweal.domain.funding.pools import (
@@ -46,7 +46,7 @@ from commonweal.domain.funding.records import (
     pool,
     proposal,
 )
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
 
@@ -110,7 +110,7 @@ def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any], int]:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any], int]) -> None:
     """The node closes a round at its closing time; its matches must be the recount."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     round_id, claimed, recount = close
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
@@ -147,7 +147,7 @@ def parse_execution(body: Mapping[str, Any]) -> int:
 
 def apply_execution(state: State, ctx: Context, proposal_id: int) -> None:
     """The node pays a proposal whose conviction has reached its threshold."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     record = proposal(state, proposal_id)
     if record["status"] != OPEN:
         raise Conflict(f"proposal {proposal_id} is {record['status']}", code="proposal_closed")
@@ -221,11 +221,6 @@ def due(state: State, now: str, *, proposals: bool = True) -> list[Due]:
             if passes(state, record, now, members)
         )
     return found
-
-
-def _require_node(ctx: Context) -> None:
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}, when the log says it is due")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
-from commonweal.domain.fields import MAX_AMOUNT, amount, only, optional_amount, ref
+from commonweal.domain.fields import MAX_AMOUNT, amount, matching, only, optional_amount, ref
 from commonweal.domain.timestamps import moment, stamp
 
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,19}$")
@@ -25,25 +25,30 @@ __all__ = [
     "optional_amount",
     "optional_instant",
     "ref",
+    "ref_and_amount",
     "slug",
     "unit",
 ]
 
 
+def ref_and_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> tuple[int, int]:
+    """``{name: id, "amount": minor units}`` and nothing else: an amount for one record."""
+    only(body, {name, "amount"}, {name, "amount"})
+    return ref(body, name), amount(body, "amount", minimum=minimum)
+
+
 def unit(body: Mapping[str, Any], name: str = "unit") -> str:
     """A unit of account: a currency code or a community unit (``EUR``, ``hours``, ``credit``)."""
-    value = body.get(name)
-    if not isinstance(value, str) or not _UNIT.match(value):
-        raise InvalidBody(f"{name} must be a unit such as 'EUR' or 'credit' (letters first)")
-    return value
+    return matching(
+        body.get(name), _UNIT, f"{name} must be a unit such as 'EUR' or 'credit' (letters first)"
+    )
 
 
 def slug(body: Mapping[str, Any], name: str) -> str:
     """A short lower-case name: letters, digits and dashes."""
-    value = body.get(name)
-    if not isinstance(value, str) or not _SLUG.match(value):
-        raise InvalidBody(f"{name} must be 2-40 lower-case letters, digits or dashes")
-    return value
+    return matching(
+        body.get(name), _SLUG, f"{name} must be 2-40 lower-case letters, digits or dashes"
+    )
 
 
 def instant(body: Mapping[str, Any], name: str) -> str:

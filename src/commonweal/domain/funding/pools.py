@@ -95,8 +95,7 @@ def apply_pool(state: State, ctx: Context, params: dict[str, Any]) -> None:
 
 def parse_deposit(body: Mapping[str, Any]) -> tuple[int, int]:
     """``{"pool": id, "amount": minor units}``."""
-    fields.only(body, {"pool", "amount"}, {"pool", "amount"})
-    return fields.ref(body, "pool"), fields.amount(body, "amount")
+    return fields.ref_and_amount(body, "pool")
 
 
 def apply_deposit(state: State, ctx: Context, deposit: tuple[int, int]) -> None:
@@ -165,8 +164,7 @@ def apply_submission(state: State, ctx: Context, submission: Submission) -> None
 
 def parse_stake(body: Mapping[str, Any]) -> tuple[int, int]:
     """``{"proposal": id, "amount": points}`` (0 takes the stake off)."""
-    fields.only(body, {"proposal", "amount"}, {"proposal", "amount"})
-    return fields.ref(body, "proposal"), fields.amount(body, "amount", minimum=0)
+    return fields.ref_and_amount(body, "proposal", minimum=0)
 
 
 def apply_stake(state: State, ctx: Context, stake: tuple[int, int]) -> None:

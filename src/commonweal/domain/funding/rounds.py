@@ -44,8 +44,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
 from commonweal.domain.treasury.accounts import (
@@ -197,8 +196,7 @@ def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
 
 def parse_contribution(body: Mapping[str, Any]) -> tuple[int, int]:
     """``{"project": id, "amount": minor units}``."""
-    fields.only(body, {"project", "amount"}, {"project", "amount"})
-    return fields.ref(body, "project"), fields.amount(body, "amount")
+    return fields.ref_and_amount(body, "project")
 
 
 def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]) -> None:

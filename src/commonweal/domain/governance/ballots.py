@@ -135,6 +135,15 @@ def _exactly(ballot: Mapping[str, Any], *names: str, optional: Sequence[str] = (
         raise InvalidBody(f"expected {{{shape}}}")
 
 
+def _only_member(ballot: Mapping[str, Any], name: str, kind: type, refusal: str) -> Any:
+    """The ballot's one member ``name``, which must be a ``kind`` (a list or an object)."""
+    _exactly(ballot, name)
+    value = ballot[name]
+    if not isinstance(value, kind):
+        raise InvalidBody(refusal)
+    return value
+
+
 def _option(value: Any, options: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in options:
         raise InvalidBody(f"{value!r} is not an option here (options: {', '.join(options)})")
@@ -172,10 +181,7 @@ def _plurality(
 def _approval(
     ballot: dict[str, Any], _opts: Mapping[str, Any], options: list[str]
 ) -> dict[str, Any]:
-    _exactly(ballot, "approve")
-    approved = ballot["approve"]
-    if not isinstance(approved, list):
-        raise InvalidBody("approve must be a list of options")
+    approved = _only_member(ballot, "approve", list, "approve must be a list of options")
     chosen = [_option(o, options) for o in approved]
     if len(set(chosen)) != len(chosen):
         raise InvalidBody("each option may be approved once")
@@ -183,10 +189,7 @@ def _approval(
 
 
 def _scores(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]) -> dict[str, Any]:
-    _exactly(ballot, "scores")
-    marks = ballot["scores"]
-    if not isinstance(marks, dict):
-        raise InvalidBody("scores must map options to whole numbers")
+    marks = _only_member(ballot, "scores", dict, "scores must map options to whole numbers")
     top = opts["max_score"]
     for option, value in marks.items():
         _option(option, options)
@@ -198,10 +201,7 @@ def _scores(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str])
 def _quadratic(
     ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]
 ) -> dict[str, Any]:
-    _exactly(ballot, "votes")
-    votes = ballot["votes"]
-    if not isinstance(votes, dict):
-        raise InvalidBody("votes must map options to whole numbers of votes")
+    votes = _only_member(ballot, "votes", dict, "votes must map options to whole numbers of votes")
     for option, value in votes.items():
         _option(option, options)
         if type(value) is not int:

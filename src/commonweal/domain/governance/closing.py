@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, DomainError, InvalidBody, NotPermitted
+from commonweal.domain.errors import Conflict, DomainError, InvalidBody
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.records import (
     ALTERNATIVES,
@@ -25,16 +25,16 @@ from commonweal.domain.governance.records import (
     PROPOSALS,
     VOTING,
     alternative,
-    deadline_of,
     live_alternatives,
     parse_id,
     proposal,
+    require_deadline_passed,
     require_phase,
     rules_of,
 )
 from commonweal.domain.governance.secret_records import ready_to_close
 from commonweal.domain.governance.tally import count
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
 
@@ -70,14 +70,10 @@ def parse_execution(body: Mapping[str, Any]) -> tuple[int, int]:
 
 def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
     """The node opens voting once the discussion time has passed."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     record = proposal(state, proposal_id)
     require_phase(record, DISCUSSION, doing="open voting")
-    if not reached(ctx.received, deadline_of(record, "discussion_until")):
-        raise Conflict(
-            f"discussion of proposal {proposal_id} lasts until {record['discussion_until']}",
-            code="too_early",
-        )
+    require_deadline_passed(ctx, record, "discussion_until")
     if not live_alternatives(state, record):
         raise Conflict("every alternative was withdrawn", code="no_alternatives")
     until = later(ctx.received, rules_of(record)["voting_seconds"])
@@ -90,15 +86,11 @@ def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The node closes the vote; the result it logs must be exactly the recount."""
-    _require_node(ctx)
+    require_node_key(ctx, when="the log says it is due")
     proposal_id, claimed = close
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="close the vote")
-    if not reached(ctx.received, deadline_of(record, "voting_until")):
-        raise Conflict(
-            f"voting on proposal {proposal_id} lasts until {record['voting_until']}",
-            code="too_early",
-        )
+    require_deadline_passed(ctx, record, "voting_until")
     if not ready_to_close(state, record):
         raise Conflict(
             f"the secret ballots of proposal {proposal_id} are not all decrypted yet",
@@ -136,7 +128,7 @@ def execution_rule(catalog: ActionCatalog) -> Any:
     """The rule of ``governance.decision.executed``, running actions from ``catalog``."""
 
     def apply_execution(state: State, ctx: Context, execution: tuple[int, int]) -> None:
-        _require_node(ctx)
+        require_node_key(ctx, when="the log says it is due")
         proposal_id, position = execution
         record = proposal(state, proposal_id)
         require_phase(record, CLOSED, doing="execute its decision")
@@ -186,11 +178,6 @@ def next_execution(state: State, proposal_id: int) -> int | None:
     """The position of the next pending action of a closed proposal."""
     executions = proposal(state, proposal_id)["executions"]
     return next((n for n, e in enumerate(executions) if e["status"] == "pending"), None)
-
-
-def _require_node(ctx: Context) -> None:
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node itself logs {ctx.type}, when the log says it is due")
 
 
 def _first_difference(claimed: Any, actual: Any, path: str = "result") -> str:

@@ -22,7 +22,7 @@ from typing import Any
 from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import integer_in, only, optional_text
+from commonweal.domain.fields import integer_in, matching, only, optional_text
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
@@ -56,6 +56,34 @@ kind that does not say is public."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
+
+def _members_yes_no(
+    title: str,
+    description: str,
+    *,
+    days: tuple[int, int],
+    quorum: str,
+    threshold: dict[str, str],
+    actions: list[str],
+) -> dict[str, Any]:
+    """A kind of proposal any member may make and every member votes yes or no on,
+    delegating if they wish: ``days`` of discussion and of voting."""
+    return {
+        "title": title,
+        "description": description,
+        "proposers": "members",
+        "electorate": "members",
+        "discussion_seconds": days[0] * DAY,
+        "voting_seconds": days[1] * DAY,
+        "quorum": quorum,
+        "threshold": threshold,
+        "method": "yes_no",
+        "options": {},
+        "delegation": True,
+        "actions": actions,
+    }
+
+
 DEFAULT_CONSTITUTION: dict[str, Any] = {
     "preamble": (
         "We govern ourselves by these rules, and change them only by the rules for "
@@ -70,21 +98,15 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
         "commons": {"title": "Commons", "description": "Shared spaces, tools and land."},
     },
     "kinds": {
-        "decision": {
-            "title": "Decision",
-            "description": "An ordinary decision: a week of discussion, a week of voting, "
+        "decision": _members_yes_no(
+            "Decision",
+            "An ordinary decision: a week of discussion, a week of voting, "
             "yes or no, passed by more than half of those voting yes or no.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 7 * DAY,
-            "voting_seconds": 7 * DAY,
-            "quorum": "1/5",
-            "threshold": {"more_than": "1/2"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": [],
-        },
+            days=(7, 7),
+            quorum="1/5",
+            threshold={"more_than": "1/2"},
+            actions=[],
+        ),
         "choice": {
             "title": "Choice between alternatives",
             "description": "Members may put forward competing alternatives; everyone ranks "
@@ -102,50 +124,40 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "actions": [],
         },
         "membership": {
-            "title": "Membership decision",
-            "description": "Admit or expel a member, or grant or revoke a role, by vote: "
-            "two thirds of those voting yes or no.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 3 * DAY,
-            "voting_seconds": 4 * DAY,
-            "quorum": "1/4",
-            "threshold": {"at_least": "2/3"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": [
-                "membership.admit",
-                "membership.expel",
-                "membership.role.grant",
-                "membership.role.revoke",
-                "membership.policy.set",
-            ],
+            **_members_yes_no(
+                "Membership decision",
+                "Admit or expel a member, or grant or revoke a role, by vote: "
+                "two thirds of those voting yes or no.",
+                days=(3, 4),
+                quorum="1/4",
+                threshold={"at_least": "2/3"},
+                actions=[
+                    "membership.admit",
+                    "membership.expel",
+                    "membership.role.grant",
+                    "membership.role.revoke",
+                    "membership.policy.set",
+                ],
+            ),
             "ballot": "secret",
         },
-        "spending": {
-            "title": "Spending decision",
-            "description": "Move money from the treasury or one of its funds, open a fund, "
+        "spending": _members_yes_no(
+            "Spending decision",
+            "Move money from the treasury or one of its funds, open a fund, "
             "adopt a budget, declare a unit of account or match a funding round from the "
             "treasury: three days of discussion, four of voting, more than half of those "
             "voting yes or no.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 3 * DAY,
-            "voting_seconds": 4 * DAY,
-            "quorum": "1/5",
-            "threshold": {"more_than": "1/2"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": [
+            days=(3, 4),
+            quorum="1/5",
+            threshold={"more_than": "1/2"},
+            actions=[
                 "funding.round.open",
                 "treasury.budget.set",
                 "treasury.fund.open",
                 "treasury.transfer",
                 "treasury.unit.declare",
             ],
-        },
+        ),
         "election": {
             "title": "Election",
             "description": "Fill several seats (stewards, a committee) by single "
@@ -189,56 +201,38 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             "delegation": True,
             "actions": [],
         },
-        "commons": {
-            "title": "Commons rules",
-            "description": "Change how a shared resource is used — who may use it, how it "
+        "commons": _members_yes_no(
+            "Commons rules",
+            "Change how a shared resource is used — who may use it, how it "
             "is booked, its limits, deposit, sanctions and appeals — or decide an appeal or "
             "a referral about it: three days of discussion, four of voting, more than half "
             "of those voting yes or no.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 3 * DAY,
-            "voting_seconds": 4 * DAY,
-            "quorum": "1/5",
-            "threshold": {"more_than": "1/2"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": ["commons.rules.set", "commons.sanction.decide"],
-        },
-        "recognition": {
-            "title": "Recognition of another node",
-            "description": "Recognise another node (accept its members' credentials, witness "
+            days=(3, 4),
+            quorum="1/5",
+            threshold={"more_than": "1/2"},
+            actions=["commons.rules.set", "commons.sanction.decide"],
+        ),
+        "recognition": _members_yes_no(
+            "Recognition of another node",
+            "Recognise another node (accept its members' credentials, witness "
             "and mirror its log, on the terms stated) or withdraw a recognition: a week of "
             "discussion, a week of voting, more than half of those voting yes or no.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 7 * DAY,
-            "voting_seconds": 7 * DAY,
-            "quorum": "1/5",
-            "threshold": {"more_than": "1/2"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": ["federation.recognize", "federation.withdraw"],
-        },
-        AMEND: {
-            "title": "Constitutional amendment",
-            "description": "Change these rules, or the money rules that go with them "
+            days=(7, 7),
+            quorum="1/5",
+            threshold={"more_than": "1/2"},
+            actions=["federation.recognize", "federation.withdraw"],
+        ),
+        AMEND: _members_yes_no(
+            "Constitutional amendment",
+            "Change these rules, or the money rules that go with them "
             "(how many treasurers approve an expense, mutual-credit limits): two weeks of "
             "discussion, two weeks of voting, a third of members taking part and two thirds "
             "voting yes.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 14 * DAY,
-            "voting_seconds": 14 * DAY,
-            "quorum": "1/3",
-            "threshold": {"at_least": "2/3"},
-            "method": "yes_no",
-            "options": {},
-            "delegation": True,
-            "actions": [AMEND_ACTION, "credit.policy.set", "treasury.policy.set"],
-        },
+            days=(14, 14),
+            quorum="1/3",
+            threshold={"at_least": "2/3"},
+            actions=[AMEND_ACTION, "credit.policy.set", "treasury.policy.set"],
+        ),
     },
     "writes": DEFAULT_WRITES,
 }
@@ -485,6 +479,4 @@ def _actions(value: Any, known: Collection[str], where: str) -> list[str]:
 
 
 def _name(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not _NAME.match(value):
-        raise InvalidBody(f"a {what} name is 2-40 lower-case letters, digits or dashes")
-    return value
+    return matching(value, _NAME, f"a {what} name is 2-40 lower-case letters, digits or dashes")

@@ -28,9 +28,8 @@ from commonweal.domain.governance.constitution import (
 )
 from commonweal.domain.governance.records import POPULATIONS
 from commonweal.domain.membership.records import require_active_member
-from commonweal.domain.node.profile import require_node_key
 from commonweal.domain.places.actions import PLACES_ACTIONS
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.events import TREASURY_ACTIONS
 

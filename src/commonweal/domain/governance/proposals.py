@@ -99,6 +99,15 @@ class Comment:
     reply_to: int | None
 
 
+def _wording(body: Mapping[str, Any], catalog: ActionCatalog) -> dict[str, Any]:
+    """What every alternative states: its title, its text and the actions it would take."""
+    return {
+        "title": required_text(body, "title", max_length=MAX_TITLE),
+        "text": required_text(body, "text", max_length=MAX_TEXT),
+        "actions": catalog.parse_list(body.get("actions", [])),
+    }
+
+
 def draft_parser(catalog: ActionCatalog) -> Any:
     """The body parser of ``governance.proposal.drafted``, reading actions with ``catalog``."""
 
@@ -110,13 +119,7 @@ def draft_parser(catalog: ActionCatalog) -> Any:
         topic = body.get("topic", "general")
         if not isinstance(topic, str):
             raise InvalidBody("topic must name a topic from the constitution")
-        return Draft(
-            kind=kind,
-            topic=topic,
-            title=required_text(body, "title", max_length=MAX_TITLE),
-            text=required_text(body, "text", max_length=MAX_TEXT),
-            actions=catalog.parse_list(body.get("actions", [])),
-        )
+        return Draft(kind=kind, topic=topic, **_wording(body, catalog))
 
     return parse
 
@@ -126,12 +129,7 @@ def alternative_parser(catalog: ActionCatalog) -> Any:
 
     def parse(body: Mapping[str, Any]) -> NewAlternative:
         only(body, {"proposal", "title", "text", "actions"})
-        return NewAlternative(
-            proposal=parse_id(dict(body), "proposal"),
-            title=required_text(body, "title", max_length=MAX_TITLE),
-            text=required_text(body, "text", max_length=MAX_TEXT),
-            actions=catalog.parse_list(body.get("actions", [])),
-        )
+        return NewAlternative(proposal=parse_id(dict(body), "proposal"), **_wording(body, catalog))
 
     return parse
 

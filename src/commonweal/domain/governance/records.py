@@ -14,8 +14,9 @@ from typing import Any, Literal, TypedDict, cast
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_stage
 from commonweal.domain.state import State, existing
+from commonweal.domain.timestamps import reached
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
@@ -91,12 +92,10 @@ def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
 
 def require_phase(record: Mapping[str, Any], *phases: str, doing: str) -> None:
     """The proposal is in one of ``phases``, or ``wrong_phase`` says where it is."""
-    if record["phase"] not in phases:
-        raise Conflict(
-            f"proposal {record['id']} is in its {record['phase']} phase: you cannot {doing} now "
-            f"(only during {' or '.join(phases)})",
-            code="wrong_phase",
-        )
+    said = f"proposal {record['id']} is in its {record['phase']} phase"
+    require_stage(
+        record["phase"], phases, said=said, doing=doing, code="wrong_phase", only="during"
+    )
 
 
 def rules_of(record: ProposalRow) -> dict[str, Any]:
@@ -113,6 +112,22 @@ def deadline_of(record: ProposalRow, name: Literal["discussion_until", "voting_u
     if until is None:
         raise Conflict(f"proposal {record['id']} has no {name} yet", code="wrong_phase")
     return until
+
+
+def require_deadline_passed(
+    ctx: Context,
+    record: ProposalRow,
+    name: Literal["discussion_until", "voting_until"],
+    refusal: str = "",
+) -> None:
+    """Refuse with ``too_early`` until the phase's deadline is reached; ``refusal`` says
+    why in other words than "discussion of (voting on) proposal N lasts until …"."""
+    deadline = deadline_of(record, name)
+    if not reached(ctx.received, deadline):
+        phase = "discussion of" if name == "discussion_until" else "voting on"
+        raise Conflict(
+            refusal or f"{phase} proposal {record['id']} lasts until {deadline}", code="too_early"
+        )
 
 
 def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:

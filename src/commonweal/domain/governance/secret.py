@@ -41,7 +41,7 @@ from commonweal.domain.governance.secret_records import (
     table,
 )
 from commonweal.domain.membership.records import require_active_member
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
 
@@ -98,8 +98,7 @@ def parse_opened(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_opened(state: State, ctx: Context, opened: dict[str, Any]) -> None:
     """The node publishes the vote's token key and its own key share once voting is open."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node opens a secret ballot", code="forbidden")
+    require_node_key(ctx, refusal="only the node opens a secret ballot")
     proposal_id = opened["proposal"]
     record = proposal(state, proposal_id)
     if not is_secret(record["rules"]):
@@ -176,8 +175,7 @@ def parse_issued(body: Mapping[str, Any]) -> tuple[int, str, bytes]:
 
 def apply_issued(state: State, ctx: Context, issued: tuple[int, str, bytes]) -> None:
     """The node's blind signature over a member's request; anyone can check it."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node signs tokens", code="forbidden")
+    require_node_key(ctx, refusal="only the node signs tokens")
     proposal_id, member, signature = issued
     vote = secret_vote(state, proposal_id)
     tokens = table(TOKENS, proposal_id)

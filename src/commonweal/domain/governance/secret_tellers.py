@@ -21,9 +21,9 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitt
 from commonweal.domain.governance.ballots import options_of
 from commonweal.domain.governance.records import (
     VOTING,
-    deadline_of,
     parse_id,
     proposal,
+    require_deadline_passed,
     require_phase,
     rules_of,
 )
@@ -39,7 +39,6 @@ from commonweal.domain.governance.secret_records import (
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.timestamps import reached
 
 DECRYPTED = "governance.teller.decrypted"
 
@@ -81,11 +80,12 @@ def apply_decrypted(
     vote = secret_vote(state, proposal_id)
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="decrypt its ballots")
-    if not reached(ctx.received, deadline_of(record, "voting_until")):
-        raise Conflict(
-            f"ballots stay sealed until voting ends at {record['voting_until']}",
-            code="too_early",
-        )
+    require_deadline_passed(
+        ctx,
+        record,
+        "voting_until",
+        f"ballots stay sealed until voting ends at {record['voting_until']}",
+    )
     teller = ctx.node_did if ctx.author == ctx.node_key else ctx.author
     if teller not in vote["tellers"]:
         raise NotPermitted(f"{teller} is not a teller of this vote", code="forbidden")

@@ -21,6 +21,7 @@ from commonweal.domain.membership.records import (
     MEMBERS,
     SUSPENDED,
     MemberRow,
+    applicant_row,
     did_member,
     member,
     owe_credential,
@@ -29,7 +30,7 @@ from commonweal.domain.membership.records import (
     revoke_credentials,
 )
 from commonweal.domain.membership.roles import define_defaults
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 FOUNDER_ADMITTED = "membership.founder.admitted"
@@ -80,13 +81,12 @@ def parse_founder(body: Mapping[str, Any]) -> tuple[str, str]:
 
 def apply_founder(state: State, ctx: Context, founder: tuple[str, str]) -> None:
     """The node names a founding member, who becomes a steward."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node itself names founders")
+    require_node_key(ctx, refusal="only the node itself names founders")
     did, commitment = founder
     if member(state, did) is not None:
         raise Conflict(f"{did} is already known to this node", code="already_member")
     define_defaults(state)
-    state.put(MEMBERS, did, _record(ctx, commitment))
+    state.put(MEMBERS, did, applicant_row(ctx, commitment))
     admit(state, ctx, did)
     record = state.get(MEMBERS, did)
     state.put(MEMBERS, did, {**record, "roles": ["steward"]})
@@ -100,7 +100,7 @@ def apply_application(state: State, ctx: Context, commitment: str) -> None:
         raise Conflict("you have already applied or are a member", code="already_member")
     if existing is not None and existing["status"] == "expelled":
         raise NotPermitted("an expelled member may not apply again", code="expelled")
-    state.put(MEMBERS, ctx.author, _record(ctx, commitment))
+    state.put(MEMBERS, ctx.author, applicant_row(ctx, commitment))
     if current_policy(state)["admission"] == "open":
         admit(state, ctx, ctx.author)
 
@@ -203,19 +203,6 @@ def admit(state: State, ctx: Context, did: str) -> None:
     record = state.get(MEMBERS, did)
     state.put(MEMBERS, did, {**record, "status": ACTIVE, "admitted": ctx.index})
     owe_credential(state, ctx, did, "membership")
-
-
-def _record(ctx: Context, commitment: str) -> dict[str, Any]:
-    return {
-        "status": APPLICANT,
-        "commitment": commitment,
-        "applied": ctx.index,
-        "admitted": None,
-        "vouches": [],
-        "roles": [],
-        "erased": False,
-        "reason": "",
-    }
 
 
 def _require_applicant(state: State, applicant: str) -> MemberRow:

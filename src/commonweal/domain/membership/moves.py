@@ -28,12 +28,13 @@ from commonweal.domain.membership.records import (
     APPLICANT,
     MEMBERS,
     SUSPENDED,
+    applicant_row,
     did_member,
     member,
     require_active_member,
     revoke_credentials,
 )
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 REQUESTED = "membership.move.requested"
@@ -99,8 +100,9 @@ def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> None:
     """The node admits a member who moved here, on their departure from a recognised node."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node admits a moving member, after proving the departure")
+    require_node_key(
+        ctx, refusal="only the node admits a moving member, after proving the departure"
+    )
     treaty = _require_treaty(state, admission["from"])
     departure = admission["departure"]
     if departure["origin"] != treaty["origin"]:
@@ -118,17 +120,7 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
     state.put(
         MEMBERS,
         did,
-        {
-            "status": APPLICANT,
-            "commitment": "",
-            "applied": ctx.index,
-            "admitted": None,
-            "vouches": [],
-            "roles": [],
-            "erased": False,
-            "reason": "",
-            "moved_from": {"node": admission["from"], **departure},
-        },
+        {**applicant_row(ctx, ""), "moved_from": {"node": admission["from"], **departure}},
     )
     admit(state, ctx, did)
 

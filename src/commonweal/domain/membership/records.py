@@ -53,12 +53,31 @@ class MemberRow(_MemberStanding, total=False):
     """The lost key this member recovered from."""
     successor: str
     """The new key a recovered member moved to."""
+    ended: int
+    """The log index of the leaving or expulsion that ended the membership (the census
+    counts who left in each epoch by it)."""
+    moved_from: dict[str, Any]
+    """For a member who moved here: the node they left and their proven departure."""
 
 
 ACTIVE = "member"
 SUSPENDED = "suspended"
 APPLICANT = "applicant"
 ENDED = frozenset({"left", "expelled", "declined", "recovered", "moved"})
+
+
+def applicant_row(ctx: Context, commitment: str) -> dict[str, Any]:
+    """A new applicant's row in :data:`MEMBERS`: applied with this event, nothing decided."""
+    return {
+        "status": APPLICANT,
+        "commitment": commitment,
+        "applied": ctx.index,
+        "admitted": None,
+        "vouches": [],
+        "roles": [],
+        "erased": False,
+        "reason": "",
+    }
 
 
 def member(state: State, did: str) -> MemberRow | None:

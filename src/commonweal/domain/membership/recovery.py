@@ -27,7 +27,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     revoke_credentials,
 )
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment, reached, stamp
 
@@ -123,8 +123,9 @@ def apply_cancel(state: State, ctx: Context, old: str) -> None:
 
 def apply_completion(state: State, ctx: Context, old: str) -> None:
     """The node completes a recovery whose time lock has passed."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted("only the node completes a recovery, once its time lock has passed")
+    require_node_key(
+        ctx, refusal="only the node completes a recovery, once its time lock has passed"
+    )
     recovery = _open(state, old)
     if recovery["unlocks"] is None or not reached(ctx.received, recovery["unlocks"]):
         raise NotPermitted("the recovery's time lock has not passed", code="time_locked")

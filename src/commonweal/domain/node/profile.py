@@ -14,7 +14,7 @@ from typing import Any
 from commonweal.domain.errors import InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.membership.records import require_permission
-from commonweal.domain.registry import Context, EventType
+from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 
 PROFILE = "node.profile"
@@ -82,12 +82,6 @@ def current_profile(state: State) -> dict[str, str]:
     if profile is None:
         raise NotPermitted("the node has not been created yet", code="not_created")
     return profile
-
-
-def require_node_key(ctx: Context) -> None:
-    """Only the node's own key may author node events."""
-    if ctx.author != ctx.node_key:
-        raise NotPermitted(f"only the node's own key may author {ctx.type}")
 
 
 EVENT_TYPES: tuple[EventType[Any], ...] = (

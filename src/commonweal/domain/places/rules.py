@@ -19,7 +19,7 @@ from typing import Any
 from commonweal.domain.campaigns.records import CAMPAIGNS, SUCCEEDED
 from commonweal.domain.commons.records import RESOURCES
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
-from commonweal.domain.fields import MAX_AMOUNT, only, optional_text, ref, required_text
+from commonweal.domain.fields import MAX_AMOUNT, matching, only, optional_text, ref, required_text
 from commonweal.domain.governance.records import CLOSED, PROPOSALS
 from commonweal.domain.membership.records import require_permission
 from commonweal.domain.places.location import parse_location
@@ -240,13 +240,12 @@ def _check_shares(fields: Mapping[str, Any]) -> None:
 
 
 def _since(value: Any) -> str:
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise InvalidBody("since must be an RFC 3339 date like 2024-05-01")
+    since = matching(value, _DATE, "since must be an RFC 3339 date like 2024-05-01")
     try:
-        moment(f"{value}T00:00:00Z")
+        moment(f"{since}T00:00:00Z")
     except ValueError:
-        raise InvalidBody(f"since is not a real date: {value}") from None
-    return value
+        raise InvalidBody(f"since is not a real date: {since}") from None
+    return since
 
 
 def _resources(value: Any) -> list[int]:

@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
+from commonweal.domain.fields import matching
 from commonweal.domain.membership.records import ACTIVE, member
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import FUNDS
@@ -77,9 +78,7 @@ def deposits_account(resource_id: int) -> str:
 
 def parse_slug(value: Any, name: str = "fund") -> str:
     """A fund's short name: 2-40 lower-case letters, digits or dashes."""
-    if not isinstance(value, str) or not _SLUG.match(value):
-        raise InvalidBody(f"{name} must be 2-40 lower-case letters, digits or dashes")
-    return value
+    return matching(value, _SLUG, f"{name} must be 2-40 lower-case letters, digits or dashes")
 
 
 def parse_account(value: Any, name: str = "account") -> str:

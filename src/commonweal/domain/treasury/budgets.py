@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
-from commonweal.domain.fields import amount, only, required_text
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.fields import amount, matching, only, required_text
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import fund_account, parse_slug, require_open
 from commonweal.domain.treasury.records import BUDGETS, ENTRIES
@@ -121,10 +120,7 @@ def budget_vs_actual(state: State, fund: str, name: str) -> dict[str, Any]:
 
 
 def _date(body: Mapping[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise InvalidBody(f"{name} must be a date, YYYY-MM-DD")
-    return value
+    return matching(body.get(name), _DATE, f"{name} must be a date, YYYY-MM-DD")
 
 
 def _line(value: Any, position: int) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_stage
 from commonweal.domain.state import State, existing
 from commonweal.domain.treasury.accounts import (
     EXTERNAL,
@@ -41,7 +41,7 @@ from commonweal.domain.treasury.accounts import (
     parse_slug,
     require_open,
 )
-from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.policy import current_policy
 from commonweal.domain.treasury.records import BUDGETS, EXPENSES, SPEND
 from commonweal.domain.treasury.units import parse_code, require_unit
@@ -246,11 +246,13 @@ def apply_payment(state: State, ctx: Context, payment: Payment) -> None:
     target = EXTERNAL if payment.method == "external" else member_account(expense["payee"])
     if target != EXTERNAL:
         require_open(state, target)
-    post(
+    move(
         state,
         ctx,
+        fund_account(expense["fund"]),
+        target,
+        paid,
         unit=expense["unit"],
-        postings=[(fund_account(expense["fund"]), -paid), (target, paid)],
         kind="expense",
         memo=expense["title"],
         evidence=payment.evidence,
@@ -286,12 +288,8 @@ def _require_not_own(expense: dict[str, Any], ctx: Context, doing: str) -> None:
 
 
 def _require_status(expense: dict[str, Any], *statuses: str, doing: str) -> None:
-    if expense["status"] not in statuses:
-        raise Conflict(
-            f"expense {expense['id']} is {expense['status']}: you cannot {doing} now "
-            f"(only when {' or '.join(statuses)})",
-            code="wrong_status",
-        )
+    said = f"expense {expense['id']} is {expense['status']}"
+    require_stage(expense["status"], statuses, said=said, doing=doing, code="wrong_status")
 
 
 def _move(state: State, ctx: Context, expense: dict[str, Any], status: str) -> None:

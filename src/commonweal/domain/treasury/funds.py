@@ -7,8 +7,7 @@ from typing import Any
 
 from commonweal.domain.errors import Conflict
 from commonweal.domain.fields import only, optional_text, required_text
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import parse_slug
 from commonweal.domain.treasury.records import FUNDS

@@ -27,7 +27,7 @@ from commonweal.domain.treasury.accounts import (
     parse_account,
     require_open,
 )
-from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.records import SPEND
 from commonweal.domain.treasury.units import parse_code
 
@@ -75,11 +75,13 @@ def apply_income(state: State, ctx: Context, income: Income) -> None:
             "another treasurer records money you pay in to your own account", code="own_income"
         )
     require_open(state, income.to)
-    post(
+    move(
         state,
         ctx,
+        EXTERNAL,
+        income.to,
+        income.amount,
         unit=income.unit,
-        postings=[(EXTERNAL, -income.amount), (income.to, income.amount)],
         kind=f"income:{income.source}",
         memo=income.memo,
         evidence=income.evidence,

@@ -43,6 +43,34 @@ def limits_of(state: State, account: str, unit: str) -> Limits | None:
     return limits_for(state, unit, did)
 
 
+def move(
+    state: State,
+    ctx: Context,
+    source: str,
+    destination: str,
+    amount: int,
+    *,
+    unit: str,
+    kind: str,
+    memo: str = "",
+    evidence: str = "",
+    ref: int | None = None,
+    line: str = "",
+) -> dict[str, Any]:
+    """:func:`post` one movement: ``amount`` of ``unit`` from ``source`` to ``destination``."""
+    return post(
+        state,
+        ctx,
+        unit=unit,
+        postings=[(source, -amount), (destination, amount)],
+        kind=kind,
+        memo=memo,
+        evidence=evidence,
+        ref=ref,
+        line=line,
+    )
+
+
 def post(
     state: State,
     ctx: Context,

@@ -12,8 +12,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import only
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import POLICY
 

@@ -15,8 +15,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import amount, only, optional_text
 from commonweal.domain.membership.records import require_active_member
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import (
     kind_of,
@@ -26,7 +25,7 @@ from commonweal.domain.treasury.accounts import (
     require_not_escrow,
     require_open,
 )
-from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.units import parse_code
 
 SENT = "treasury.transfer.sent"
@@ -66,11 +65,13 @@ def apply_member_transfer(state: State, ctx: Context, transfer: MemberTransfer) 
     if transfer.to == source:
         raise Conflict("a transfer needs two different accounts", code="same_account")
     require_open(state, transfer.to)
-    post(
+    move(
         state,
         ctx,
+        source,
+        transfer.to,
+        transfer.amount,
         unit=transfer.unit,
-        postings=[(source, -transfer.amount), (transfer.to, transfer.amount)],
         kind="transfer",
         memo=transfer.memo,
     )
@@ -102,11 +103,13 @@ def apply_decided_transfer(state: State, ctx: Context, params: dict[str, Any]) -
     require_node_key(ctx)
     require_open(state, params["from"])
     require_open(state, params["to"])
-    post(
+    move(
         state,
         ctx,
+        params["from"],
+        params["to"],
+        params["amount"],
         unit=params["unit"],
-        postings=[(params["from"], -params["amount"]), (params["to"], params["amount"])],
         kind="decision",
         memo=params["memo"],
         line=params["line"],

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import only, required_text
-from commonweal.domain.node.profile import require_node_key
-from commonweal.domain.registry import Context
+from commonweal.domain.fields import matching, only, required_text
+from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import UNITS
 
@@ -38,9 +37,9 @@ class UnitDeclared:
 
 def parse_code(value: Any, name: str = "unit") -> str:
     """A unit code: 2-12 upper-case letters and digits (``EUR``, ``HOUR``, ``RIVER``)."""
-    if not isinstance(value, str) or not _CODE.match(value):
-        raise InvalidBody(f"{name} must be a unit code of 2-12 upper-case letters and digits")
-    return value
+    return matching(
+        value, _CODE, f"{name} must be a unit code of 2-12 upper-case letters and digits"
+    )
 
 
 def parse_declaration(body: Mapping[str, Any]) -> UnitDeclared:
