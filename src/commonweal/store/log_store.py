@@ -157,17 +157,10 @@ class LogStore:
     def put_profile(self, commitment: str, salt: str, profile: str) -> None:
         """Keep a private profile (idempotent for the same commitment)."""
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(private_profiles.c.commitment).where(
-                    private_profiles.c.commitment == commitment
-                )
-            ).first()
-            if exists is None:
-                conn.execute(
-                    insert(private_profiles).values(
-                        commitment=commitment, salt=salt, profile=profile
-                    )
-                )
+            kept = private_profiles.c.commitment == commitment
+            if conn.execute(select(private_profiles.c.commitment).where(kept)).first() is None:
+                row = {"commitment": commitment, "salt": salt, "profile": profile}
+                conn.execute(insert(private_profiles).values(**row))
 
     def profile(self, commitment: str) -> tuple[str, str] | None:
         """(salt, profile JSON) for a commitment, unless erased."""
@@ -178,6 +171,19 @@ class LogStore:
                 )
             ).first()
         return (row.salt, row.profile) if row is not None else None
+
+    def profiles(self, commitments: Iterable[str]) -> dict[str, str]:
+        """Commitment → profile JSON for every one stored, in one query (a page's members)."""
+        wanted = sorted(set(commitments))
+        if not wanted:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(private_profiles.c.commitment, private_profiles.c.profile).where(
+                    private_profiles.c.commitment.in_(wanted)
+                )
+            )
+            return {row.commitment: row.profile for row in rows}
 
     def profile_commitments(self) -> set[str]:
         """Every commitment with a stored profile."""
