@@ -72,7 +72,7 @@ def router(node: Node) -> APIRouter:
                 **page,
                 "phases": PHASE_WORDS,
                 "charts": result_charts(result, page["labels"]) if result else [],
-                "candidates": proposal_views.candidates(node, exclude=me["did"] if me else None),
+                "candidates": proposal_views.candidates(node, exclude=me["did"]) if me else [],
             },
             me=me,
         )

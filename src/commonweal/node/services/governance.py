@@ -14,6 +14,7 @@ from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from commonweal.domain.governance import closing
 from commonweal.domain.governance.ballots import options_of
@@ -180,15 +181,32 @@ def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
 
 
 def live_turnout(node: Node, proposal_id: int) -> dict[str, int]:
-    """How many may vote and how much weight has voted so far, delegations included."""
+    """How many may vote and how much weight has voted so far, delegations included.
+
+    Counting reads every member, so the figures are kept until the log grows: reads
+    between two new entries (most of them, on a large node) cost a dictionary lookup.
+    """
+    size = node.size
+    kept_at, kept = _TURNOUTS.get(node, (-1, {}))
+    if kept_at != size:
+        kept_at, kept = size, {}
+        _TURNOUTS[node] = (size, kept)
+    if proposal_id in kept:
+        return dict(kept[proposal_id])
     state = snapshot(node, proposal_id)
     votes = turnout(state, _record(state, proposal_id))
-    return {
+    figures = {
         "electorate": votes.electorate,
         "participating": votes.participating,
         "direct_voters": votes.direct_voters,
         "delegated_weight": votes.delegated_weight,
     }
+    kept[proposal_id] = figures
+    return dict(figures)
+
+
+_TURNOUTS: WeakKeyDictionary[Node, tuple[int, dict[int, dict[str, int]]]] = WeakKeyDictionary()
+"""Per node: the log size the figures were counted at, and each proposal's figures."""
 
 
 def preview(node: Node, proposal_id: int) -> dict[str, Any]:
