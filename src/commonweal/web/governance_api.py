@@ -7,7 +7,7 @@ the node logs openings, closings and executions itself.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from commonweal.node.kernel.errors import Rejected
@@ -15,6 +15,7 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.services import governance
 from commonweal.web.api import json_response
 from commonweal.web.bounds import Id
+from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, link_header
 
 PHASES = ("draft", "discussion", "voting", "closed", "cancelled")
 
@@ -38,8 +39,19 @@ def router(node: Node) -> APIRouter:
         return json_response(governance.proposal_view(node, proposal_id))
 
     @api.get("/proposals/{proposal_id}/ballots")
-    def ballots(proposal_id: Id) -> Response:
-        return json_response({"ballots": governance.ballots(node, proposal_id)})
+    def ballots(
+        request: Request,
+        proposal_id: Id,
+        cursor: str | None = CURSOR,
+        limit: int = Query(governance.MAX_BALLOTS_PAGE, ge=1, le=governance.MAX_BALLOTS_PAGE),
+    ) -> Response:
+        """A page of the direct ballots, by voter; ``next`` names the following page."""
+        after = decode_cursor(cursor, (str,))[0] if cursor is not None else None
+        page, last = governance.ballots(node, proposal_id, after=after, limit=limit)
+        following = encode_cursor([last]) if last is not None else None
+        response = json_response({"ballots": page, "next": following})
+        response.headers.update(link_header(request, following))
+        return response
 
     @api.get("/proposals/{proposal_id}/result")
     def result(proposal_id: Id) -> Response:

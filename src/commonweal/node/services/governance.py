@@ -10,6 +10,7 @@ member's delegations and the chain their vote travels.
 from __future__ import annotations
 
 import multiprocessing
+from bisect import bisect_right
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -44,6 +45,7 @@ from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
 from commonweal.node.kernel.due import Refusals, attempt
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.ordered import order_of
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.store.log_store import LogStore, members_in_standing
 
@@ -218,14 +220,28 @@ def preview(node: Node, proposal_id: int) -> dict[str, Any]:
     return count(state, record, node_did=node.identity.did)
 
 
-def ballots(node: Node, proposal_id: int) -> list[dict[str, Any]]:
-    """Every direct ballot on a proposal: voters' ballots are public, as in the log."""
+MAX_BALLOTS_PAGE = 1000
+"""The most ballots one page of ``/v1/proposals/{id}/ballots`` holds."""
+
+
+def ballots(
+    node: Node, proposal_id: int, *, after: str | None = None, limit: int = MAX_BALLOTS_PAGE
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` direct ballots on a proposal by voter DID after ``after``, and the
+    last voter listed when more follow (voters' ballots are public, as in the log)."""
     with node.reading() as state:
         _record(state, proposal_id)
-        return [
-            {"voter": voter, "ballot": ballot}
-            for voter, ballot in sorted(state.items(ballots_table(proposal_id)))
-        ]
+        name = ballots_table(proposal_id)
+        table = state.tables.get(name, {})
+        voters = order_of(node, name, table, _voter).positions
+        start = bisect_right(voters, after) if after is not None else 0
+        page = [{"voter": v, "ballot": table[v]} for v in voters[start : start + limit]]
+        more = start + limit < len(voters)
+    return page, (page[-1]["voter"] if more and page else None)
+
+
+def _voter(voter: Hashable, _ballot: Any) -> str:
+    return str(voter)
 
 
 def delegations(node: Node, did: str) -> dict[str, Any]:

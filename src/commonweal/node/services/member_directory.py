@@ -10,16 +10,15 @@ cursor sees everyone exactly once.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_right
 from collections.abc import Hashable
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import orjson
 
 from commonweal.domain.membership.records import MEMBERS
+from commonweal.node.kernel.ordered import Ordered, order_of
 from commonweal.node.kernel.service import Node
 
 DEFAULT_PAGE = 100
@@ -36,20 +35,6 @@ Position = tuple[int, str]
 """Where a member sorts: (application index, DID). A cursor names the last one shown."""
 
 
-@dataclass
-class _Order:
-    """Every member's position, sorted, for one MEMBERS table; counts by status."""
-
-    table: dict[Hashable, Any]
-    seen: int
-    positions: list[Position]
-    counted_at: int = -1
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-_ORDERS: WeakKeyDictionary[Node, _Order] = WeakKeyDictionary()
-
-
 @dataclass(frozen=True)
 class Page:
     """The directory entries of one page and the position to go on from, if any."""
@@ -62,28 +47,10 @@ def _position(did: Hashable, record: dict[str, Any]) -> Position:
     return (int(record["applied"]), str(did))
 
 
-def _order(node: Node, table: dict[Hashable, Any]) -> _Order:
-    """The sorted positions of ``table`` (call under ``node.reading()``).
-
-    Records are never removed from MEMBERS and new ones are added at the end of the
-    dict, so only the tail since the last call is new: usually appended (a new
-    application has the largest index), else inserted in place (a recovery's successor
-    keeps its predecessor's index).
-    """
-    order = _ORDERS.get(node)
-    if order is None or order.table is not table or len(table) < order.seen:
-        positions = sorted(_position(did, record) for did, record in table.items())
-        order = _Order(table, len(table), positions)
-        _ORDERS[node] = order
-    elif len(table) > order.seen:
-        for did, record in islice(table.items(), order.seen, None):
-            position = _position(did, record)
-            if not order.positions or position > order.positions[-1]:
-                order.positions.append(position)
-            else:
-                insort(order.positions, position)
-        order.seen = len(table)
-    return order
+def _order(node: Node, table: dict[Hashable, Any]) -> Ordered[Position]:
+    """The sorted positions of MEMBERS (call under ``node.reading()``): a recovery's
+    successor keeps its predecessor's index, so it sorts in place, not last."""
+    return order_of(node, MEMBERS, table, _position)
 
 
 def page(
@@ -119,12 +86,12 @@ def counts(node: Node) -> dict[str, int]:
     with node.reading() as state:
         table = state.tables.get(MEMBERS, {})
         order = _order(node, table)
-        if order.counted_at != node.size:
+        if order.extra.get("counted_at") != node.size:
             tally: dict[str, int] = {}
             for record in table.values():
                 tally[record["status"]] = tally.get(record["status"], 0) + 1
-            order.counts, order.counted_at = tally, node.size
-        return dict(order.counts)
+            order.extra.update(counts=tally, counted_at=node.size)
+        return dict(order.extra["counts"])
 
 
 def entry(node: Node, did: str, record: dict[str, Any]) -> dict[str, Any]:
