@@ -181,3 +181,26 @@ def test_ballot_pages_list_every_voter_once(client: TestClient, community: Commu
     throughout = {community.did(n) for n in ["alice", *voters[:3]]}
     assert throughout <= set(voters_seen) <= now | {community.did("bob")}
     assert client.get(path, params={"cursor": "WzEsMl0"}).json()["code"] == "invalid_cursor"
+
+
+def test_proposal_pages_newest_first_each_once(client: TestClient, community: Community) -> None:
+    from tests.governance import draft
+
+    drafted = [draft(community, title=f"Idea {n}") for n in range(7)]
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        body = client.get("/v1/proposals", params=params).json()
+        seen.extend(p["id"] for p in body["proposals"])
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert seen == sorted(drafted, reverse=True)
+    page = client.get("/proposals?limit=3")
+    link = re.search(r'<a href="([^"]+)" rel="next">Older proposals</a>', page.text)
+    assert page.status_code == 200 and "Idea 6" in page.text and link is not None
+    older = client.get(link.group(1).replace("&amp;", "&"))
+    assert "Idea 3" in older.text and "Idea 4" not in older.text and "Newest" in older.text
+    assert client.get("/v1/proposals?cursor=WyJ4Il0").json()["code"] == "invalid_cursor"
+    assert client.get("/v1/proposals").json()["next"] is None  # 7 fit the default page

@@ -20,6 +20,14 @@ from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, link_hea
 PHASES = ("draft", "discussion", "voting", "closed", "cancelled")
 
 
+PROPOSALS_LIMIT = Query(100, ge=1, le=governance.MAX_PROPOSALS_PAGE)
+
+
+def proposal_cursor(cursor: str | None) -> int | None:
+    """The proposal id a ``/proposals`` cursor names: the page lists older ones."""
+    return int(decode_cursor(cursor, (int,))[0]) if cursor is not None else None
+
+
 def router(node: Node) -> APIRouter:
     """Governance routes over ``node``."""
     api = APIRouter(prefix="/v1")
@@ -29,10 +37,24 @@ def router(node: Node) -> APIRouter:
         return json_response(governance.constitution(node))
 
     @api.get("/proposals")
-    def proposals(phase: str | None = Query(None), topic: str | None = Query(None)) -> Response:
+    def proposals(
+        request: Request,
+        phase: str | None = Query(None),
+        topic: str | None = Query(None),
+        cursor: str | None = CURSOR,
+        limit: int = PROPOSALS_LIMIT,
+    ) -> Response:
+        """A page of proposals, newest first; ``next`` names the following page."""
         if phase is not None and phase not in PHASES:
             raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
-        return json_response({"proposals": governance.proposals(node, phase=phase, topic=topic)})
+        before = proposal_cursor(cursor)
+        found, last = governance.proposals(
+            node, phase=phase, topic=topic, before=before, limit=limit
+        )
+        following = encode_cursor([last]) if last is not None else None
+        response = json_response({"proposals": found, "next": following})
+        response.headers.update(link_header(request, following))
+        return response
 
     @api.get("/proposals/{proposal_id}")
     def proposal(proposal_id: Id) -> Response:

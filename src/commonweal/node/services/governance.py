@@ -10,7 +10,7 @@ member's delegations and the chain their vote travels.
 from __future__ import annotations
 
 import multiprocessing
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -132,22 +132,43 @@ def constitution(node: Node) -> dict[str, Any]:
     return {"version": version, "constitution": current, "history": history}
 
 
+MAX_PROPOSALS_PAGE = 500
+"""The most proposals one page of ``/v1/proposals`` holds (100 by default)."""
+
+
 def proposals(
-    node: Node, *, phase: str | None = None, topic: str | None = None
-) -> list[dict[str, Any]]:
-    """Every proposal, newest first, as a summary; optionally of one phase or topic.
+    node: Node,
+    *,
+    phase: str | None = None,
+    topic: str | None = None,
+    before: int | None = None,
+    limit: int = MAX_PROPOSALS_PAGE,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to ``limit`` proposals older than ``before``, newest first, as summaries;
+    optionally of one phase or topic; and the last id listed when more may follow.
 
     A summary counts the direct ballots of a vote under way; the weighted turnout,
-    which reads every member, is in :func:`proposal_view`.
+    which reads every member, is in :func:`proposal_view`. With a filter a page looks
+    at most at 20 times ``limit`` proposals, so it may come back short.
     """
     with node.reading() as state:
-        found = [
-            _summary(state, record)
-            for _id, record in sorted(state.items(PROPOSALS), reverse=True)
-            if (phase is None or record["phase"] == phase)
-            and (topic is None or record["topic"] == topic)
-        ]
-    return found
+        table = state.tables.get(PROPOSALS, {})
+        ids = order_of(node, PROPOSALS, table, _proposal_id).positions
+        stop = bisect_left(ids, before) if before is not None else len(ids)
+        found: list[dict[str, Any]] = []
+        index = stop
+        while index > max(0, stop - 20 * limit) and len(found) < limit:
+            index -= 1
+            record = table[ids[index]]
+            if (phase is None or record["phase"] == phase) and (
+                topic is None or record["topic"] == topic
+            ):
+                found.append(_summary(state, record))
+    return found, (ids[index] if index > 0 else None)
+
+
+def _proposal_id(proposal_id: Hashable, _record: Any) -> int:
+    return int(str(proposal_id))
 
 
 def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
