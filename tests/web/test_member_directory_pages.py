@@ -126,15 +126,26 @@ def statements_for(client: TestClient, community: Community, path: str) -> int:
 def test_a_page_costs_the_same_statements_however_many_members(
     client: TestClient, community: Community
 ) -> None:
+    from tests.governance import draft, submit, to_voting
+
+    proposal = draft(community)
+    submit(community, proposal)
+    to_voting(community, proposal)
+    pages = (
+        "/v1/members?limit=5",
+        "/members?status=all&limit=5",
+        "/members?limit=5",
+        "/v1/proposals",
+        f"/v1/proposals/{proposal}",
+        f"/proposals/{proposal}",
+        f"/v1/proposals/{proposal}/ballots?limit=5",
+    )
     applicants(community, [f"s{i}" for i in range(7)])
-    small = {path: statements_for(client, community, path) for path in PAGES}
+    small = {path: statements_for(client, community, path) for path in pages}
     applicants(community, [f"b{i}" for i in range(60)])
-    large = {path: statements_for(client, community, path) for path in PAGES}
+    large = {path: statements_for(client, community, path) for path in pages}
     assert large == small, (small, large)
     assert small["/v1/members?limit=5"] <= 1  # the page's profiles, in one query
-
-
-PAGES = ("/v1/members?limit=5", "/members?status=all&limit=5", "/members?limit=5")
 
 
 def test_the_page_links_to_the_next_one(client: TestClient, community: Community) -> None:
