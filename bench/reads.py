@@ -155,6 +155,8 @@ def measure(data_dir: Path, proposal: int) -> dict[str, float]:
             ),
             "/members": p95_ms(http, "/members"),
             "/members?status=all&cursor=…": p95_ms(http, f"/members?status=all&cursor={deep}"),
+            "/v1/proposals": p95_ms(http, "/v1/proposals"),
             f"/v1/proposals/{proposal}": p95_ms(http, f"/v1/proposals/{proposal}"),
+            f"/v1/proposals/{proposal}/ballots": p95_ms(http, f"/v1/proposals/{proposal}/ballots"),
             f"/proposals/{proposal}": p95_ms(http, f"/proposals/{proposal}"),
         }
