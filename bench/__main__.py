@@ -4,7 +4,7 @@ Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
 ``network``, ``places``, ``census``, ``notifications``, ``abuse``, ``ops``, ``backup``,
-``json``; e.g.
+``json``, ``reads``; e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -33,7 +33,7 @@ GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
         "log,governance,ballots,treasury,commons,federation,network,places,census,notifications,"
-        "abuse,ops,backup,json",
+        "abuse,ops,backup,json,reads",
     ).split(",")
 )
 
@@ -422,6 +422,23 @@ def network_benchmarks(results: list[Result]) -> None:
         results.append(Result("/network/<did>, median", one, "ms", "<= 200", one <= 200))
 
 
+def reads_benchmarks(results: list[Result]) -> None:
+    """The directory and a proposal on a node of 160,000 members: p95 per page over HTTP."""
+    from bench.reads import build, measure
+
+    members = scaled(160_000, minimum=2000)
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        built: list[int] = []
+        step(
+            f"a node of {members:,} members (signed applications)",
+            lambda: built.append(build(Path(tmp) / "node", members)),
+        )
+        for path, ms in measure(Path(tmp) / "node", built[0]).items():
+            results.append(
+                Result(f"{path}, {members:,} members, p95", ms, "ms", "<= 300", ms <= 300)
+            )
+
+
 def places_benchmarks(results: list[Result]) -> None:
     """The network map's server time: 50 recognised peers with 10 places each (500)."""
     from bench.places_map import map_pages_ms
@@ -667,6 +684,8 @@ def main() -> None:
         backup_benchmarks(results)
     if "json" in GROUPS:
         json_benchmarks(results)
+    if "reads" in GROUPS:
+        reads_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -167,13 +167,25 @@ def list_members(node: str = NodeUrl) -> None:
     """The member directory: DIDs, standing, roles, and names shown by choice."""
     try:
         with NodeClient(node) as client:
-            members = client.get_json("/v1/members")["members"]
+            members = _every_member(client)
     except NodeRefused as refused:
         raise fail(str(refused)) from None
     for entry in members:
         name = entry["name"] or ""
         roles = ",".join(entry["roles"])
         console.print(f"{entry['did']}  {entry['status']:<10} {roles:<20} {name}")
+
+
+def _every_member(client: NodeClient) -> list[dict[str, Any]]:
+    """The whole directory, following each page's ``next`` cursor to the last page."""
+    members: list[dict[str, Any]] = []
+    params: dict[str, str] = {"limit": "1000"}
+    while True:
+        page = client.get_json("/v1/members", **params)
+        members.extend(page["members"])
+        if not page.get("next"):
+            return members
+        params = {"limit": "1000", "cursor": page["next"]}
 
 
 @app.command("move")

@@ -179,6 +179,19 @@ class LogStore:
             lambda row: (row.salt, row.profile),
         )
 
+    def profiles(self, commitments: Iterable[str]) -> dict[str, str]:
+        """Commitment → profile JSON for every one stored, in one query (a page's members)."""
+        wanted = sorted(set(commitments))
+        if not wanted:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(private_profiles.c.commitment, private_profiles.c.profile).where(
+                    private_profiles.c.commitment.in_(wanted)
+                )
+            )
+            return {row.commitment: row.profile for row in rows}
+
     def profile_commitments(self) -> set[str]:
         """Every commitment with a stored profile."""
         with self.engine.connect() as conn:

@@ -12,7 +12,8 @@ from commonweal.node.read_models import governance as proposal_views
 from commonweal.node.services import governance
 from commonweal.web.bounds import Id
 from commonweal.web.charts import result_charts
-from commonweal.web.governance_api import PHASES
+from commonweal.web.governance_api import PHASES, PROPOSALS_LIMIT, proposal_cursor
+from commonweal.web.paging import CURSOR, encode_cursor, next_url
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 PHASE_WORDS = {
@@ -30,19 +31,28 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/proposals", response_class=HTMLResponse)
     def proposals(
-        request: Request, phase: str | None = None, topic: str | None = None
+        request: Request,
+        phase: str | None = None,
+        topic: str | None = None,
+        cursor: str | None = CURSOR,
+        limit: int = PROPOSALS_LIMIT,
     ) -> HTMLResponse:
         phase = phase or None
         topic = topic or None
         if phase is not None and phase not in PHASES:
             raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
         constitution = _constitution(node)
+        found, last = governance.proposals(
+            node, phase=phase, topic=topic, before=proposal_cursor(cursor), limit=limit
+        )
         return render(
             request,
             node,
             "proposals.html",
             {
-                "proposals": governance.proposals(node, phase=phase, topic=topic),
+                "proposals": found,
+                "next_page": next_url(request, encode_cursor([last])) if last else None,
+                "first_page": cursor is not None,
                 "phase": phase,
                 "topic": topic,
                 "phases": PHASE_WORDS,
@@ -72,7 +82,7 @@ def router(node: Node) -> APIRouter:
                 **page,
                 "phases": PHASE_WORDS,
                 "charts": result_charts(result, page["labels"]) if result else [],
-                "candidates": proposal_views.candidates(node, exclude=me["did"] if me else None),
+                "candidates": proposal_views.candidates(node, exclude=me["did"]) if me else [],
             },
             me=me,
         )

@@ -6,14 +6,15 @@ guardians, recovery) is an ordinary signed event for ``POST /v1/events``.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import membership
+from commonweal.node.services import member_directory, membership
 from commonweal.web.api import json_body, json_response, read_body, receipt_json
+from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, link_header
 
 MAX_APPLICATION_BYTES = 80_000
 
@@ -38,8 +39,20 @@ def router(node: Node) -> APIRouter:
         return json_response(receipt_json(receipt), 201)
 
     @api.get("/members")
-    def members() -> Response:
-        return json_response({"members": membership.directory(node)})
+    def members(
+        request: Request,
+        cursor: str | None = CURSOR,
+        limit: int = Query(member_directory.DEFAULT_PAGE, ge=1, le=member_directory.MAX_PAGE),
+        status: str | None = Query(None, max_length=40),
+    ) -> Response:
+        """A page of the directory in application order; ``next`` names the following one."""
+        page = member_directory.page(
+            node, after=member_position(cursor), limit=limit, status=status
+        )
+        following = encode_cursor(page.next) if page.next is not None else None
+        response = json_response({"members": page.members, "next": following})
+        response.headers.update(link_header(request, following))
+        return response
 
     @api.get("/members/{did}")
     def member(did: str) -> Response:
@@ -50,3 +63,11 @@ def router(node: Node) -> APIRouter:
         return json_response(membership.policy_summary(node))
 
     return api
+
+
+def member_position(cursor: str | None) -> member_directory.Position | None:
+    """The directory position a ``/members`` cursor names (None: the first page)."""
+    if cursor is None:
+        return None
+    applied, did = decode_cursor(cursor, (int, str))
+    return (applied, did)

@@ -17,9 +17,11 @@ from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
-from commonweal.node.services import credentials, membership, notifications
+from commonweal.node.services import credentials, member_directory, membership, notifications
 from commonweal.web.api import read_body
 from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.membership_api import member_position
+from commonweal.web.paging import CURSOR, encode_cursor, next_url
 from commonweal.web.qr import qr_svg
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 from commonweal.web.verdicts import verdict
@@ -60,17 +62,31 @@ def _people_pages(pages: APIRouter, node: Node) -> None:
         )
 
     @pages.get("/members", response_class=HTMLResponse)
-    def members(request: Request, status: str = "member") -> HTMLResponse:
-        everyone = membership.directory(node)
-        shown = [m for m in everyone if status == "all" or m["status"] == status]
-        counts: dict[str, int] = {}
-        for entry in everyone:
-            counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    def members(
+        request: Request,
+        status: str = Query("member", max_length=40),
+        cursor: str | None = CURSOR,
+        limit: int = Query(member_directory.DEFAULT_PAGE, ge=1, le=member_directory.MAX_PAGE),
+    ) -> HTMLResponse:
+        page = member_directory.page(
+            node,
+            after=member_position(cursor),
+            limit=limit,
+            status=None if status == "all" else status,
+        )
+        following = encode_cursor(page.next) if page.next is not None else None
         return render(
             request,
             node,
             "members.html",
-            {"members": shown, "status": status, "counts": counts, "words": standing.STATUS_WORDS},
+            {
+                "members": page.members,
+                "status": status,
+                "counts": member_directory.counts(node),
+                "words": standing.STATUS_WORDS,
+                "next_page": next_url(request, following) if following else None,
+                "first_page": cursor is not None,
+            },
         )
 
     @pages.get("/members/{did}", response_class=HTMLResponse)

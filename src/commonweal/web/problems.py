@@ -23,6 +23,7 @@ STATUS_BY_CODE = {
     "duplicate_member": 400,
     "invalid_request": 400,
     "invalid_batch": 400,
+    "invalid_cursor": 400,
     "event_too_large": 413,
     "batch_too_large": 413,
     "invalid_event": 422,

@@ -12,11 +12,11 @@ from typing import Any
 from commonweal.domain.governance.delegating import scopes_for
 from commonweal.domain.governance.plain import METHOD_NAMES, describe_kind, describe_outcome
 from commonweal.domain.governance.records import STATUS_QUO
-from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.domain.membership.records import ACTIVE
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.standing import name_of
-from commonweal.node.services import governance
+from commonweal.node.services import governance, member_directory
 
 STATUS_QUO_LABEL = "Keep things as they are (status quo)"
 
@@ -118,15 +118,27 @@ def delegation_page(node: Node, did: str) -> dict[str, Any]:
         "scopes": scopes,
         "proposal_scopes": proposal_scopes,
         "incoming": incoming,
-        "candidates": candidates(node, exclude=did),
+        "candidates": candidates(
+            node, exclude=did, also=sorted({t for t in outgoing.values() if t})
+        ),
     }
 
 
-def candidates(node: Node, *, exclude: str | None = None) -> list[dict[str, Any]]:
-    """Members in good standing one may delegate to, by name where shown."""
-    with node.reading() as state:
-        dids = sorted(str(d) for d, r in state.items(MEMBERS) if r["status"] == ACTIVE)
-    people = [{"did": d, "name": name_of(node, d)} for d in dids if d != exclude]
+MAX_CANDIDATES = 200
+"""A delegation form lists at most this many members (the first in directory order), so
+a page costs the same on a node of any size; anyone may be named by DID through the
+API or the command line."""
+
+
+def candidates(
+    node: Node, *, exclude: str | None = None, also: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Members in good standing one may delegate to, by name where shown: the first
+    :data:`MAX_CANDIDATES` in directory order, and those in ``also`` (current trustees)."""
+    page = member_directory.page(node, limit=MAX_CANDIDATES, status=ACTIVE)
+    people = [{"did": m["did"], "name": m["name"]} for m in page.members if m["did"] != exclude]
+    listed = {person["did"] for person in people}
+    people += [{"did": d, "name": name_of(node, d)} for d in also or [] if d not in listed]
     return sorted(people, key=lambda p: (p["name"] is None, p["name"] or "", p["did"]))
 
 

@@ -10,10 +10,12 @@ member's delegations and the chain their vote travels.
 from __future__ import annotations
 
 import multiprocessing
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from commonweal.domain.governance import closing
 from commonweal.domain.governance.ballots import options_of
@@ -43,6 +45,7 @@ from commonweal.domain.membership.records import ACTIVE, MEMBERS, ROLES
 from commonweal.domain.state import State
 from commonweal.node.kernel.due import Refusals, attempt
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.ordered import order_of
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.store.log_store import LogStore, members_in_standing
 
@@ -129,22 +132,43 @@ def constitution(node: Node) -> dict[str, Any]:
     return {"version": version, "constitution": current, "history": history}
 
 
+MAX_PROPOSALS_PAGE = 500
+"""The most proposals one page of ``/v1/proposals`` holds (100 by default)."""
+
+
 def proposals(
-    node: Node, *, phase: str | None = None, topic: str | None = None
-) -> list[dict[str, Any]]:
-    """Every proposal, newest first, as a summary; optionally of one phase or topic.
+    node: Node,
+    *,
+    phase: str | None = None,
+    topic: str | None = None,
+    before: int | None = None,
+    limit: int = MAX_PROPOSALS_PAGE,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to ``limit`` proposals older than ``before``, newest first, as summaries;
+    optionally of one phase or topic; and the last id listed when more may follow.
 
     A summary counts the direct ballots of a vote under way; the weighted turnout,
-    which reads every member, is in :func:`proposal_view`.
+    which reads every member, is in :func:`proposal_view`. With a filter a page looks
+    at most at 20 times ``limit`` proposals, so it may come back short.
     """
     with node.reading() as state:
-        found = [
-            _summary(state, record)
-            for _id, record in sorted(state.items(PROPOSALS), reverse=True)
-            if (phase is None or record["phase"] == phase)
-            and (topic is None or record["topic"] == topic)
-        ]
-    return found
+        table = state.tables.get(PROPOSALS, {})
+        ids = order_of(node, PROPOSALS, table, _proposal_id).positions
+        stop = bisect_left(ids, before) if before is not None else len(ids)
+        found: list[dict[str, Any]] = []
+        index = stop
+        while index > max(0, stop - 20 * limit) and len(found) < limit:
+            index -= 1
+            record = table[ids[index]]
+            if (phase is None or record["phase"] == phase) and (
+                topic is None or record["topic"] == topic
+            ):
+                found.append(_summary(state, record))
+    return found, (ids[index] if index > 0 else None)
+
+
+def _proposal_id(proposal_id: Hashable, _record: Any) -> int:
+    return int(str(proposal_id))
 
 
 def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
@@ -180,15 +204,32 @@ def proposal_view(node: Node, proposal_id: int) -> dict[str, Any]:
 
 
 def live_turnout(node: Node, proposal_id: int) -> dict[str, int]:
-    """How many may vote and how much weight has voted so far, delegations included."""
+    """How many may vote and how much weight has voted so far, delegations included.
+
+    Counting reads every member, so the figures are kept until the log grows: reads
+    between two new entries (most of them, on a large node) cost a dictionary lookup.
+    """
+    size = node.size
+    kept_at, kept = _TURNOUTS.get(node, (-1, {}))
+    if kept_at != size:
+        kept_at, kept = size, {}
+        _TURNOUTS[node] = (size, kept)
+    if proposal_id in kept:
+        return dict(kept[proposal_id])
     state = snapshot(node, proposal_id)
     votes = turnout(state, _record(state, proposal_id))
-    return {
+    figures = {
         "electorate": votes.electorate,
         "participating": votes.participating,
         "direct_voters": votes.direct_voters,
         "delegated_weight": votes.delegated_weight,
     }
+    kept[proposal_id] = figures
+    return dict(figures)
+
+
+_TURNOUTS: WeakKeyDictionary[Node, tuple[int, dict[int, dict[str, int]]]] = WeakKeyDictionary()
+"""Per node: the log size the figures were counted at, and each proposal's figures."""
 
 
 def preview(node: Node, proposal_id: int) -> dict[str, Any]:
@@ -200,14 +241,28 @@ def preview(node: Node, proposal_id: int) -> dict[str, Any]:
     return count(state, record, node_did=node.identity.did)
 
 
-def ballots(node: Node, proposal_id: int) -> list[dict[str, Any]]:
-    """Every direct ballot on a proposal: voters' ballots are public, as in the log."""
+MAX_BALLOTS_PAGE = 1000
+"""The most ballots one page of ``/v1/proposals/{id}/ballots`` holds."""
+
+
+def ballots(
+    node: Node, proposal_id: int, *, after: str | None = None, limit: int = MAX_BALLOTS_PAGE
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` direct ballots on a proposal by voter DID after ``after``, and the
+    last voter listed when more follow (voters' ballots are public, as in the log)."""
     with node.reading() as state:
         _record(state, proposal_id)
-        return [
-            {"voter": voter, "ballot": ballot}
-            for voter, ballot in sorted(state.items(ballots_table(proposal_id)))
-        ]
+        name = ballots_table(proposal_id)
+        table = state.tables.get(name, {})
+        voters = order_of(node, name, table, _voter).positions
+        start = bisect_right(voters, after) if after is not None else 0
+        page = [{"voter": v, "ballot": table[v]} for v in voters[start : start + limit]]
+        more = start + limit < len(voters)
+    return page, (page[-1]["voter"] if more and page else None)
+
+
+def _voter(voter: Hashable, _ballot: Any) -> str:
+    return str(voter)
 
 
 def delegations(node: Node, did: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from commonweal.node.kernel.due import Refusals, attempt
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.prepared import committed
 from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.services import member_directory
 from commonweal.store.log_store import EntryRow
 
 PROFILE_LIMITS = {"display_name": 120, "contact": 300, "bio": 2000, "location": 200}
@@ -85,10 +86,16 @@ def _profile(node: Node, record: dict[str, Any] | None) -> dict[str, Any] | None
 
 
 def directory(node: Node) -> list[dict[str, Any]]:
-    """Every member's DID, standing and roles; the name of those who chose to show it."""
-    with node.reading() as state:  # the records as they stand; profiles are read after
-        records = sorted(state.items(MEMBERS))
-    return [_entry(node, str(did), record) for did, record in records]
+    """Every member's DID, standing and roles; the name of those who chose to show it,
+    in directory order (an export: it reads the whole directory, a page at a time)."""
+    everyone: list[dict[str, Any]] = []
+    after: member_directory.Position | None = None
+    while True:
+        page = member_directory.page(node, after=after, limit=member_directory.MAX_PAGE)
+        everyone.extend(page.members)
+        if page.next is None:
+            return everyone
+        after = page.next
 
 
 def directory_entry(node: Node, did: str) -> dict[str, Any]:
@@ -97,24 +104,7 @@ def directory_entry(node: Node, did: str) -> dict[str, Any]:
         record = state.get(MEMBERS, did)
     if record is None:
         raise Rejected("not_found", f"{did} is not known to this node")
-    return _entry(node, did, record)
-
-
-def _entry(node: Node, did: str, record: dict[str, Any]) -> dict[str, Any]:
-    profile = _profile(node, record) or {}
-    return {
-        "did": did,
-        "status": record["status"],
-        "roles": record.get("roles", []),
-        "applied": record["applied"],
-        "admitted": record["admitted"],
-        "vouches": record["vouches"],
-        "name": profile.get("display_name") if profile.get("show_name") else None,
-        "successor": record.get("successor"),
-        "predecessor": record.get("predecessor"),
-        "moved_to": record.get("moved_to"),
-        "moved_from": record.get("moved_from"),
-    }
+    return member_directory.entry(node, did, record)
 
 
 def policy_summary(node: Node) -> dict[str, Any]:
@@ -122,7 +112,7 @@ def policy_summary(node: Node) -> dict[str, Any]:
     return {
         "policy": current_policy(node.state),
         "roles": dict(node.state.items(ROLES)),
-        "members": sum(1 for _ in node.state.items(MEMBERS)),
+        "members": len(node.state.tables.get(MEMBERS, {})),
     }
 
 
