@@ -159,15 +159,9 @@ class LogStore:
 
     def put_profile(self, commitment: str, salt: str, profile: str) -> None:
         """Keep a private profile (idempotent for the same commitment)."""
+        row = {"commitment": commitment, "salt": salt, "profile": profile}
         with self.engine.begin() as conn:
-            insert_once(
-                conn,
-                private_profiles,
-                ("commitment",),
-                commitment=commitment,
-                salt=salt,
-                profile=profile,
-            )
+            insert_once(conn, private_profiles, ("commitment",), **row)
 
     def profile(self, commitment: str) -> tuple[str, str] | None:
         """(salt, profile JSON) for a commitment, unless erased."""
@@ -182,15 +176,9 @@ class LogStore:
     def profiles(self, commitments: Iterable[str]) -> dict[str, str]:
         """Commitment → profile JSON for every one stored, in one query (a page's members)."""
         wanted = sorted(set(commitments))
-        if not wanted:
-            return {}
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(private_profiles.c.commitment, private_profiles.c.profile).where(
-                    private_profiles.c.commitment.in_(wanted)
-                )
-            )
-            return {row.commitment: row.profile for row in rows}
+        columns = (private_profiles.c.commitment, private_profiles.c.profile)
+        query = select(*columns).where(private_profiles.c.commitment.in_(wanted))
+        return dict(all_rows(self.engine, query, lambda row: (row.commitment, row.profile)))
 
     def profile_commitments(self) -> set[str]:
         """Every commitment with a stored profile."""
