@@ -7,15 +7,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
 from commonweal.client.http import NodeClient, NodeRefused

@@ -9,15 +9,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    DataDir,
-    NodeUrl,
-    Passphrase,
-    Signer,
-    console,
-    fail,
-    signing,
-)
+from commonweal.cli.common import DataDir, NodeUrl, Passphrase, Signer, console, fail, signing
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
 from commonweal.domain.federation.precincts import BALLOT_CAST

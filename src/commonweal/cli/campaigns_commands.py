@@ -7,15 +7,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
 from commonweal.node.services.federation.peer_client import PeerError

@@ -9,14 +9,7 @@ from typing import Any
 import typer
 
 from commonweal.cli import secret_commands
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, signing
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
 from commonweal.client.http import NodeClient, NodeRefused
 

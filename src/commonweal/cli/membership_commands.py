@@ -8,14 +8,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, signing
 from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(

@@ -7,15 +7,7 @@ from pathlib import Path
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.money import digest_of, exponents, line, minor, money
 from commonweal.client.http import NodeClient, NodeRefused
 

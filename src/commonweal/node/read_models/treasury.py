@@ -26,14 +26,7 @@ from commonweal.domain.treasury.expenses import (
 )
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import (
-    BALANCES,
-    BUDGETS,
-    ENTRIES,
-    EXPENSES,
-    FUNDS,
-    UNITS,
-)
+from commonweal.domain.treasury.records import BALANCES, BUDGETS, ENTRIES, EXPENSES, FUNDS, UNITS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import membership

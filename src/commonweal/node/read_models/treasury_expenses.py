@@ -26,11 +26,7 @@ from commonweal.domain.treasury.expenses import (
 )
 from commonweal.domain.treasury.ledger import balance
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import (
-    BUDGETS,
-    EXPENSES,
-    UNITS,
-)
+from commonweal.domain.treasury.records import BUDGETS, EXPENSES, UNITS
 from commonweal.node.kernel.dry_run import DryRun, Verdict, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
