@@ -101,7 +101,3 @@ def round_line(record: Mapping[str, Any], titles: Mapping[int, str], viewer: str
         "status": record["status"],
         "mine": viewer is not None and any(d == viewer for d, _i in record["entries"]),
     }
-
-
-def short_did(did: str) -> str:
-    return did[8:16] + "…" + did[-4:] if did.startswith("did:key:") and len(did) > 24 else did
