@@ -15,6 +15,9 @@ from commonweal.client.census_audit import audit as audit_census
 from commonweal.client.census_audit import check_member_proof, proof_request
 from commonweal.core.merkle import ProofError
 
+SHOWN = ("members", "joined", "left", "active", "gatherings", "attendance", "funds", "places")
+"""The figures a census's row shows, in order (of ``domain.census.events.FIGURES``)."""
+
 app = typer.Typer(
     help="The census: figures at each epoch, the network census, your own proof of being counted.",
     no_args_is_help=True,
@@ -78,36 +81,12 @@ def show(
             c["epoch"],
             c["at"],
             c["reason"],
-            c["figures"]["members"],
-            c["figures"]["joined"],
-            c["figures"]["left"],
-            c["figures"]["active"],
-            c["figures"]["gatherings"],
-            c["figures"]["attendance"],
-            _funds(c["figures"]["funds"]),
-            c["figures"]["places"],
+            *(_funds(c["figures"][f]) if f == "funds" else c["figures"][f] for f in SHOWN),
             c["size"],
         ]
         for c in censuses
     ]
-    table(
-        "Censuses",
-        [
-            "epoch",
-            "at",
-            "reason",
-            "members",
-            "joined",
-            "left",
-            "active",
-            "gatherings",
-            "attendance",
-            "funds",
-            "places",
-            "size",
-        ],
-        rows,
-    )
+    table("Censuses", ["epoch", "at", "reason", *SHOWN, "size"], rows)
     if not epoch and document.get("pending"):
         console.print(f"A census was asked for by {short(document['pending']['by'])}.")
 
