@@ -9,7 +9,16 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import DataDir, NodeUrl, Passphrase, Signer, console, fail, signing
+from commonweal.cli.common import (
+    DataDir,
+    NodeUrl,
+    Passphrase,
+    Signer,
+    console,
+    fail,
+    print_checks,
+    signing,
+)
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
 from commonweal.domain.federation.precincts import BALLOT_CAST
@@ -226,9 +235,6 @@ def alliance_audit(
         audit = audit_vote(alliance, vote)
     except PeerError as error:
         raise fail(str(error)) from None
-    for member, ok, detail in audit.checks:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {member}: {detail}")
-    for name, ok, detail in audit.totals:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    print_checks([*audit.checks, *audit.totals])
     if not audit.ok:
         raise typer.Exit(1)

@@ -7,7 +7,16 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    fetch,
+    print_checks,
+    signing,
+)
 from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
 from commonweal.node.services.federation.peer_client import PeerError
@@ -152,8 +161,7 @@ def audit(
         found = audit_campaign(node, campaign)
     except PeerError as error:
         raise fail(str(error)) from None
-    for name, ok, detail in [*found.checks, *found.totals]:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    print_checks([*found.checks, *found.totals])
     if not found.ok:
         raise typer.Exit(1)
 

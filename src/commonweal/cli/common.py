@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -239,6 +239,12 @@ def fetch(node: str, path: str, **params: Any) -> Any:
     """GET a JSON document from the node; a refusal exits with the node's explanation."""
     with connected(node, refused="") as client:
         return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
+
+
+def print_checks(checks: Iterable[tuple[str, bool, str]]) -> None:
+    """Print an audit's checks, one a line: ok or FAIL, what was checked, what was found."""
+    for what, ok, detail in checks:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {what}: {detail}")
 
 
 def when(text: str) -> str:
