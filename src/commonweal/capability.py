@@ -8,13 +8,15 @@ JSON-LD contexts, and the demo's chapters (``commonweal.capabilities.assembly``)
 
 This module names the shapes only. Its web and CLI types are read for type checking
 alone, so importing it imports neither FastAPI's routers nor Typer's apps: a
-capability's declaration names its adapters through functions called at assembly time.
+capability's declaration names its adapters by module (``WebRouter``, ``SubCommands``)
+or through functions, imported and called at assembly time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,6 +48,38 @@ ApiRouter = Callable[[WebParts], "APIRouter"]
 
 PageRouter = Callable[[WebParts], "APIRouter"]
 """Builds one page router (its pages render through ``web.rendering``)."""
+
+
+@dataclass(frozen=True)
+class WebRouter:
+    """An API or page router named by its module: ``<module>.router(...)``, given the app's
+    parts named in ``parts`` (``node`` unless told), in that order.
+
+    The module is imported when the app is assembled, so a command that never serves
+    the web app never imports it.
+    """
+
+    module: str
+    """The dotted path of the module whose ``router`` builds it (``commonweal.web.aid_api``)."""
+    parts: tuple[str, ...] = ("node",)
+    """The ``WebParts`` fields its ``router`` takes, in order."""
+
+    def __call__(self, parts: WebParts) -> APIRouter:
+        router: Callable[..., APIRouter] = import_module(self.module).router
+        return router(*(getattr(parts, name) for name in self.parts))
+
+
+@dataclass(frozen=True)
+class SubCommands:
+    """Typer sub-apps added to the ``commonweal`` command: each command name's ``app``,
+    in the module named beside it (imported when the command is built), in order."""
+
+    apps: Mapping[str, str]
+    """Command name → the dotted path of the module holding its Typer ``app``."""
+
+    def __call__(self, command: typer.Typer) -> None:
+        for name, module in self.apps.items():
+            command.add_typer(import_module(module).app, name=name)
 
 
 @dataclass(frozen=True)

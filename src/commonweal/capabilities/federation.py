@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import typer
-from fastapi import APIRouter
 
-from commonweal.capability import Capability, DueWork, NavEntry, WebParts
+from commonweal.capability import Capability, DueWork, NavEntry, WebRouter
 from commonweal.domain import catalog
 from commonweal.node.services.federation import alliance
-
-
-def _api(parts: WebParts) -> APIRouter:
-    from commonweal.web import federation_api
-
-    return federation_api.router(parts.federation)
-
-
-def _pages(parts: WebParts) -> APIRouter:
-    from commonweal.web import network_pages
-
-    return network_pages.router(parts.federation)
 
 
 def _cli(app: typer.Typer) -> None:
@@ -35,8 +22,8 @@ def _cli(app: typer.Typer) -> None:
 CAPABILITY = Capability(
     name="federation",
     event_types=catalog.federation,
-    api=(_api,),
-    pages=(_pages,),
+    api=(WebRouter("commonweal.web.federation_api", ("federation",)),),
+    pages=(WebRouter("commonweal.web.network_pages", ("federation",)),),
     navigation=(NavEntry(140, "Network", "/network"),),
     cli=_cli,
     due_work=(DueWork("federation", alliance.run_due),),

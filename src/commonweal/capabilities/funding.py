@@ -3,40 +3,18 @@
 
 from __future__ import annotations
 
-import typer
-from fastapi import APIRouter
-
-from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebParts
+from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, SubCommands, WebRouter
 from commonweal.demo import funding as demo
 from commonweal.domain import catalog
 from commonweal.node.services import funding
 
-
-def _api(parts: WebParts) -> APIRouter:
-    from commonweal.web import funding_api
-
-    return funding_api.router(parts.node)
-
-
-def _pages(parts: WebParts) -> APIRouter:
-    from commonweal.web import funding_pages
-
-    return funding_pages.router(parts.node)
-
-
-def _cli(app: typer.Typer) -> None:
-    from commonweal.cli import funding_commands
-
-    app.add_typer(funding_commands.app, name="round")
-
-
 CAPABILITY = Capability(
     name="funding",
     event_types=catalog.funding,
-    api=(_api,),
-    pages=(_pages,),
+    api=(WebRouter("commonweal.web.funding_api"),),
+    pages=(WebRouter("commonweal.web.funding_pages"),),
     navigation=(NavEntry(50, "Funding", "/rounds"),),
-    cli=_cli,
+    cli=SubCommands({"round": "commonweal.cli.funding_commands"}),
     due_work=(DueWork("rounds", funding.run_due),),
     demo=(DemoChapter(30, demo.tell), DemoChapter(50, demo.recent)),
 )

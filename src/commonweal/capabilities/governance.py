@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import typer
-from fastapi import APIRouter
 
-from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebParts
+from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebRouter
 from commonweal.demo import governance as demo
 from commonweal.domain import catalog
 from commonweal.node.services import governance, secret_ballots
-
-
-def _api(parts: WebParts) -> APIRouter:
-    from commonweal.web import governance_api
-
-    return governance_api.router(parts.node)
-
-
-def _secret_api(parts: WebParts) -> APIRouter:
-    from commonweal.web import secret_ballots_api
-
-    return secret_ballots_api.router(parts.node, parts.submitter)
-
-
-def _pages(parts: WebParts) -> APIRouter:
-    from commonweal.web import governance_pages
-
-    return governance_pages.router(parts.node)
 
 
 def _cli(app: typer.Typer) -> None:
@@ -43,8 +24,11 @@ def _cli(app: typer.Typer) -> None:
 CAPABILITY = Capability(
     name="governance",
     event_types=catalog.governance,
-    api=(_api, _secret_api),
-    pages=(_pages,),
+    api=(
+        WebRouter("commonweal.web.governance_api"),
+        WebRouter("commonweal.web.secret_ballots_api", ("node", "submitter")),
+    ),
+    pages=(WebRouter("commonweal.web.governance_pages"),),
     navigation=(
         NavEntry(20, "Proposals", "/proposals"),
         NavEntry(80, "Delegation", "/delegation", member_only=True),

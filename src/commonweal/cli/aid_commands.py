@@ -7,18 +7,9 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
-from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(
     help="Mutual aid: requests and offers, claims, messages through the node, settlement.",
@@ -185,11 +176,8 @@ def message(
 ) -> None:
     """Write to the other party of a post through the node (no contact details exchanged)."""
     key = signer.signing_key()
-    try:
-        with NodeClient(signer.node) as client:
-            receipt = send_message(client, key, post, to, text)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with signer.connected() as client:
+        receipt = send_message(client, key, post, to, text)
     console.print_json(json.dumps(receipt))
 
 
@@ -201,10 +189,7 @@ def inbox(
 ) -> None:
     """Your messages about posts still being worked out (a request signed by your key)."""
     key = signer.signing_key()
-    try:
-        with NodeClient(signer.node) as client:
-            found = read_inbox(client, key)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with signer.connected() as client:
+        found = read_inbox(client, key)
     rows = [[m["post"], m["at"], short(m["from"]), m["text"]] for m in found]
     table("Messages", ["post", "at", "from", "text"], rows)

@@ -16,6 +16,7 @@ from commonweal.cli.common import (
     Signer,
     console,
     fail,
+    print_checks,
     signing,
 )
 from commonweal.cli.federation_commands import fetch, node_key
@@ -254,9 +255,6 @@ def alliance_audit(
         audit = audit_vote(alliance, vote)
     except PeerError as error:
         raise fail(str(error)) from None
-    for member, ok, detail in audit.checks:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {member}: {detail}")
-    for name, ok, detail in audit.totals:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    print_checks([*audit.checks, *audit.totals])
     if not audit.ok:
         raise typer.Exit(1)

@@ -14,6 +14,7 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    print_checks,
     signing,
 )
 from commonweal.cli.funding_view import table, when
@@ -160,8 +161,7 @@ def audit(
         found = audit_campaign(node, campaign)
     except PeerError as error:
         raise fail(str(error)) from None
-    for name, ok, detail in [*found.checks, *found.totals]:
-        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {name}: {detail}")
+    print_checks([*found.checks, *found.totals])
     if not found.ok:
         raise typer.Exit(1)
 

@@ -8,24 +8,15 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    DataDir,
-    KeyFile,
-    NodeUrl,
-    Passphrase,
-    WalletDir,
-    act,
-    console,
-    fail,
-    fetch,
-    signing_key,
-)
+from commonweal.cli.common import DataDir, NodeUrl, Signer, console, fail, fetch, signing
 from commonweal.cli.federation_commands import _operator
 from commonweal.cli.funding_view import short, table
 from commonweal.client.census_audit import audit as audit_census
 from commonweal.client.census_audit import check_member_proof, proof_request
-from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.core.merkle import ProofError
+
+SHOWN = ("members", "joined", "left", "active", "gatherings", "attendance", "funds", "places")
+"""The figures a census's row shows, in order (of ``domain.census.events.FIGURES``)."""
 
 app = typer.Typer(
     help="The census: figures at each epoch, the network census, your own proof of being counted.",
@@ -90,86 +81,57 @@ def show(
             c["epoch"],
             c["at"],
             c["reason"],
-            c["figures"]["members"],
-            c["figures"]["joined"],
-            c["figures"]["left"],
-            c["figures"]["active"],
-            c["figures"]["gatherings"],
-            c["figures"]["attendance"],
-            _funds(c["figures"]["funds"]),
-            c["figures"]["places"],
+            *(_funds(c["figures"][f]) if f == "funds" else c["figures"][f] for f in SHOWN),
             c["size"],
         ]
         for c in censuses
     ]
-    table(
-        "Censuses",
-        [
-            "epoch",
-            "at",
-            "reason",
-            "members",
-            "joined",
-            "left",
-            "active",
-            "gatherings",
-            "attendance",
-            "funds",
-            "places",
-            "size",
-        ],
-        rows,
-    )
+    table("Censuses", ["epoch", "at", "reason", *SHOWN, "size"], rows)
     if not epoch and document.get("pending"):
         console.print(f"A census was asked for by {short(document['pending']['by'])}.")
 
 
 @app.command("take")
+@signing
 def take(
     note: str = typer.Option("", "--note", help="Why (shown with the request)."),
     network: bool = typer.Option(
         False, "--network", help="Count the network census now (the operator, with the node's key)."
     ),
     data_dir: Path = DataDir,
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Ask for a census now (a steward; the node takes it within a second), or the network's."""
     if network:
-        report = _operator(node, data_dir, passphrase, "/v1/federation/sync", {})
+        report = _operator(signer.node, data_dir, signer.passphrase, "/v1/federation/sync", {})
         logged = report.get("network_census")
         if logged is None:
             console.print("Nothing new was counted this round: the latest network census stands.")
         else:
             console.print(f"The network census is logged at entry {logged}.")
         return
-    act(node, wallet, key, passphrase, "census.requested", {"note": note} if note else {})
+    signer.act("census.requested", {"note": note} if note else {})
 
 
 @app.command("prove")
+@signing
 def prove(
     epoch: int | None = typer.Option(None, "--epoch", "-e", help="The census (default: latest)."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Check that you are counted: your salt and inclusion proof, checked here against the root."""
-    signer = signing_key(wallet, key, passphrase)
-    try:
-        with NodeClient(node) as client:
-            if epoch is None:
-                censuses = client.get_json("/v1/census")["censuses"]
-                if not censuses:
-                    raise fail("the node has taken no census yet")
-                epoch = censuses[-1]["epoch"]
-            census = client.get_json(f"/v1/census/{epoch}")
-            request = proof_request(signer, client.identity()["did"], epoch)
-            proof = client.post_json("/v1/census/proof", request)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    key = signer.signing_key()
+    with signer.connected() as client:
+        if epoch is None:
+            censuses = client.get_json("/v1/census")["censuses"]
+            if not censuses:
+                raise fail("the node has taken no census yet")
+            epoch = censuses[-1]["epoch"]
+        census = client.get_json(f"/v1/census/{epoch}")
+        request = proof_request(key, client.identity()["did"], epoch)
+        proof = client.post_json("/v1/census/proof", request)
     try:
         console.print(check_member_proof(proof, census), highlight=False)
     except ProofError as error:

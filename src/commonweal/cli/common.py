@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,6 +115,17 @@ def signing_key(wallet: Path | None, key: Path | None, passphrase: str | None) -
         raise fail(str(error)) from None
 
 
+@contextmanager
+def connected(node: str, *, refused: str = "the node refused: ") -> Iterator[NodeClient]:
+    """A client of the node at ``node``; the node refusing anything asked of it inside
+    exits with its explanation, after ``refused``."""
+    try:
+        with NodeClient(node) as client:
+            yield client
+    except NodeRefused as refusal:
+        raise fail(f"{refused}{refusal}") from None
+
+
 def act(
     node: str,
     wallet: Path | None,
@@ -125,11 +137,8 @@ def act(
     """Sign ``event_type`` with ``body`` as the wallet's (or key file's) owner, submit it,
     print the receipt and return it; a refusal exits with the node's explanation."""
     signer = signing_key(wallet, key, passphrase)
-    try:
-        with NodeClient(node) as client:
-            receipt = client.sign_and_submit(signer, event_type, body)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with connected(node) as client:
+        receipt = client.sign_and_submit(signer, event_type, body)
     console.print_json(json.dumps(receipt))
     return receipt
 
@@ -147,6 +156,10 @@ class Signer:
     def signing_key(self) -> SigningKey:
         """The key to sign with: the key file if given, else the wallet's key."""
         return signing_key(self.wallet, self.key, self.passphrase)
+
+    def connected(self) -> AbstractContextManager[NodeClient]:
+        """A client of the node (:func:`connected`: a refusal exits with its explanation)."""
+        return connected(self.node)
 
     def act(self, event_type: str, body: dict[str, Any]) -> dict[str, Any]:
         """Sign and submit ``event_type`` with ``body``, print the receipt and return it
@@ -245,11 +258,14 @@ def event_command(
 
 def fetch(node: str, path: str, **params: Any) -> Any:
     """GET a JSON document from the node; a refusal exits with the node's explanation."""
-    try:
-        with NodeClient(node) as client:
-            return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
+    with connected(node, refused="") as client:
+        return client.get_json(path, **{k: v for k, v in params.items() if v is not None})
+
+
+def print_checks(checks: Iterable[tuple[str, bool, str]]) -> None:
+    """Print an audit's checks, one a line: ok or FAIL, what was checked, what was found."""
+    for what, ok, detail in checks:
+        console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {what}: {detail}")
 
 
 def when(text: str) -> str:

@@ -6,14 +6,7 @@ import json
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    fail,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
 from commonweal.cli.money import exponents, line, minor, money
 
 app = typer.Typer(

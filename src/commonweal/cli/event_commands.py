@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from commonweal.cli.common import Passphrase, console, fail
-from commonweal.client.http import NodeClient, NodeRefused
+from commonweal.cli.common import Passphrase, connected, console, fail
 from commonweal.node.kernel.setup import SetupError, read_key_file
 
 app = typer.Typer(help="Sign and submit events.", no_args_is_help=True)
@@ -32,10 +31,8 @@ def submit(
         raise fail("the body must be a JSON object")
     try:
         signing_key = read_key_file(key, passphrase)
-        with NodeClient(node) as client:
-            receipt = client.sign_and_submit(signing_key, event_type, parsed, seq=seq)
     except SetupError as error:
         raise fail(str(error)) from None
-    except NodeRefused as refused:
-        raise fail(f"the node refused the event: {refused}") from None
+    with connected(node, refused="the node refused the event: ") as client:
+        receipt = client.sign_and_submit(signing_key, event_type, parsed, seq=seq)
     console.print_json(json.dumps(receipt))

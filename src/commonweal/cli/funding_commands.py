@@ -7,14 +7,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fetch,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, signing
 from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
 

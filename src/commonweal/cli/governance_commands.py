@@ -9,29 +9,13 @@ from typing import Any
 import typer
 
 from commonweal.cli import secret_commands
-from commonweal.cli.common import (
-    NodeUrl,
-    Signer,
-    console,
-    event_command,
-    fail,
-    signing,
-)
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
-from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(
     help="Proposals: draft, discuss, amend, comment; see them and their results.",
     no_args_is_help=True,
 )
-
-
-def _get(node: str, path: str, **params: Any) -> Any:
-    try:
-        with NodeClient(node) as client:
-            return client.get_json(path, **params)
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
 
 
 def _json_list(values: list[str], what: str) -> list[Any]:
@@ -227,8 +211,7 @@ def list_proposals(
     node: str = NodeUrl,
 ) -> None:
     """Proposals, newest first."""
-    params = {k: v for k, v in (("phase", phase), ("topic", topic)) if v is not None}
-    for p in _get(node, "/v1/proposals", **params)["proposals"]:
+    for p in fetch(node, "/v1/proposals", phase=phase, topic=topic)["proposals"]:
         outcome = ""
         if "passed" in p:
             outcome = "passed" if p["passed"] else "not passed"
@@ -244,7 +227,7 @@ def show(
     proposal: int = typer.Argument(..., help="The proposal's id."), node: str = NodeUrl
 ) -> None:
     """A proposal: its rules, alternatives, amendments, arguments, turnout and result."""
-    show_proposal(_get(node, f"/v1/proposals/{proposal}"))
+    show_proposal(fetch(node, f"/v1/proposals/{proposal}"))
 
 
 def tally(
@@ -267,7 +250,7 @@ def tally(
             raise fail(str(error)) from None
         final = False
     else:
-        answer = _get(node, f"/v1/proposals/{proposal}/result")
+        answer = fetch(node, f"/v1/proposals/{proposal}/result")
         result, final = answer["result"], answer["final"]
     if as_json:
         console.print_json(json.dumps(result))
@@ -396,7 +379,7 @@ def delegate(
 ) -> None:
     """Delegate your vote for the whole node, a topic, or one proposal (liquid democracy)."""
     if show is not None:
-        console.print_json(json.dumps(_get(signer.node, f"/v1/members/{show}/delegations")))
+        console.print_json(json.dumps(fetch(signer.node, f"/v1/members/{show}/delegations")))
         return
     if topic is not None and proposal is not None:
         raise fail("give --topic or --proposal, not both")
@@ -419,7 +402,7 @@ def constitution_show(
     as_json: bool = typer.Option(False, "--json", help="Print it as JSON."), node: str = NodeUrl
 ) -> None:
     """The constitution in force: topics, and each kind of proposal with its rules."""
-    document = _get(node, "/v1/constitution")
+    document = fetch(node, "/v1/constitution")
     if as_json:
         console.print_json(json.dumps(document))
         return

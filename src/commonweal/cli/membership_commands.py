@@ -11,9 +11,11 @@ import typer
 from commonweal.cli.common import (
     NodeUrl,
     Signer,
+    connected,
     console,
     event_command,
     fail,
+    fetch,
     signing,
 )
 from commonweal.client.http import NodeClient, NodeRefused
@@ -45,11 +47,8 @@ def apply(
         "location": location,
         "show_name": show_name,
     }
-    try:
-        with NodeClient(signer.node) as client:
-            receipt = client.apply(key, profile)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with signer.connected() as client:
+        receipt = client.apply(key, profile)
     console.print_json(json.dumps(receipt))
 
 
@@ -165,11 +164,8 @@ def role(
 @app.command("list")
 def list_members(node: str = NodeUrl) -> None:
     """The member directory: DIDs, standing, roles, and names shown by choice."""
-    try:
-        with NodeClient(node) as client:
-            members = _every_member(client)
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
+    with connected(node, refused="") as client:
+        members = _every_member(client)
     for entry in members:
         name = entry["name"] or ""
         roles = ",".join(entry["roles"])
@@ -199,13 +195,8 @@ def move(
 ) -> None:
     """Move to another node this node recognises, with your history: your departure is
     logged here, and the new node admits you on it (docs/federation.md, member moves)."""
-    try:
-        with NodeClient(to) as destination:
-            target = destination.identity()["did"]
-        with NodeClient(signer.node) as home:
-            source = home.identity()["did"]
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
+    target = fetch(to, "/.well-known/commonweal")["did"]
+    source = fetch(signer.node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"to": target, **({"reason": reason} if reason else {})}
     receipt = signer.act("membership.move.requested", body)
     admitted = arrive(to, source, int(receipt["index"]), wait)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
 from rich.markup import escape
 
-from commonweal.cli.common import KeyFile, NodeUrl, Passphrase, WalletDir, act, console, fail, fetch
+from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
 
 app = typer.Typer(
     help="Places: the hubs, buildings and land a node holds, and the network's map.",
@@ -91,6 +90,7 @@ EntryOption = typer.Option(None, "--entry", help="The ledger entry that paid for
 
 
 @app.command("register")
+@signing
 def register(
     name: str = typer.Option(..., "--name", help="What the place is called."),
     kind: str = typer.Option(
@@ -109,10 +109,8 @@ def register(
     campaign: int | None = CampaignOption,
     proposal: int | None = ProposalOption,
     entry: int | None = EntryOption,
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Register a place (needs commons.register: stewards hold it)."""
     body = _options(
@@ -120,11 +118,12 @@ def register(
         seats=seats, tenure=tenure, shares=shares, since=since, resource=resource,
         campaign=campaign, proposal=proposal, entry=entry,
     )  # fmt: skip
-    receipt = act(node, wallet, key, passphrase, "places.place.registered", body)
+    receipt = signer.act("places.place.registered", body)
     console.print(f"Place [bold]{receipt['index']}[/] registered.")
 
 
 @app.command("update")
+@signing
 def update(
     place: int = Place,
     name: str | None = NameOption,
@@ -142,10 +141,8 @@ def update(
     campaign: int | None = CampaignOption,
     proposal: int | None = ProposalOption,
     entry: int | None = EntryOption,
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Describe a place anew: only the options given change."""
     body = _options(
@@ -155,21 +152,20 @@ def update(
     )  # fmt: skip
     if not body:
         raise fail("say what changes (see --help)")
-    act(node, wallet, key, passphrase, "places.place.updated", {"place": place, **body})
+    signer.act("places.place.updated", {"place": place, **body})
     console.print(f"Place [bold]{place}[/] updated.")
 
 
 @app.command("close")
+@signing
 def close(
     place: int = Place,
     reason: str = typer.Option("", "--reason", help="Why it is no longer held."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Record that a place is no longer held (sold, lease ended)."""
-    act(node, wallet, key, passphrase, "places.place.closed", {"place": place, "reason": reason})
+    signer.act("places.place.closed", {"place": place, "reason": reason})
     console.print(f"Place [bold]{place}[/] closed.")
 
 

@@ -22,15 +22,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import (
-    KeyFile,
-    NodeUrl,
-    Passphrase,
-    WalletDir,
-    console,
-    fail,
-    signing_key,
-)
+from commonweal.cli.common import Signer, connected, console, fail, signing, signing_key
 from commonweal.client import secret_ballot
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import default_wallet
@@ -85,30 +77,27 @@ def cast(
     """
     signer = signing_key(wallet, key, passphrase)
     member = did_key_from_public_key(signer.public_key)
-    try:
-        with NodeClient(node) as client:
-            view = client.get_json(f"/v1/proposals/{proposal}/secret")
-            pending_path = _kept(wallet, view["node"], proposal, "token")
-            fresh = not pending_path.exists()
-            token = _token(client, view, signer, member, pending_path)
-            if ballot is None:
-                console.print(
-                    f"You hold your token for proposal {proposal}. Cast your ballot later "
-                    f"with `commonweal vote {proposal} …`: the later, the harder to link."
-                )
-                return None
-            if fresh and delay > 0:
-                wait = secrets.SystemRandom().uniform(0, delay)
-                console.print(
-                    f"Waiting {wait:.0f} s before casting, so the log's order "
-                    "does not link your ballot to your token request…"
-                )
-                time.sleep(wait)
-            body = secret_ballot.seal(view, ballot, token)
-            event = secret_ballot.sealed_event(view, body, format_utc(datetime.now(UTC)))
-            receipt = client.submit(event)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with connected(node) as client:
+        view = client.get_json(f"/v1/proposals/{proposal}/secret")
+        pending_path = _kept(wallet, view["node"], proposal, "token")
+        fresh = not pending_path.exists()
+        token = _token(client, view, signer, member, pending_path)
+        if ballot is None:
+            console.print(
+                f"You hold your token for proposal {proposal}. Cast your ballot later "
+                f"with `commonweal vote {proposal} …`: the later, the harder to link."
+            )
+            return None
+        if fresh and delay > 0:
+            wait = secrets.SystemRandom().uniform(0, delay)
+            console.print(
+                f"Waiting {wait:.0f} s before casting, so the log's order "
+                "does not link your ballot to your token request…"
+            )
+            time.sleep(wait)
+        body = secret_ballot.seal(view, ballot, token)
+        event = secret_ballot.sealed_event(view, body, format_utc(datetime.now(UTC)))
+        receipt = client.submit(event)
     kept = secret_ballot.receipt(proposal, receipt["index"], event, ballot)
     path = _kept(wallet, view["node"], proposal, "receipt")
     path.write_text(json.dumps(secret_ballot.as_json(kept), indent=2))
@@ -138,16 +127,13 @@ def _token(
 
 def check(node: str, proposal: int, wallet: Path | None) -> dict[str, Any]:
     """Show whether the ballot in your receipt is in the log, and how it was counted."""
-    try:
-        with NodeClient(node) as client:
-            node_did = client.identity()["did"]
-            path = _kept(wallet, node_did, proposal, "receipt")
-            if not path.exists():
-                raise fail(f"no receipt for proposal {proposal} in {path.parent}")
-            kept = json.loads(path.read_text())
-            found = client.get_json(f"/v1/proposals/{proposal}/secret/ballots/{kept['ballot']}")
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    with connected(node) as client:
+        node_did = client.identity()["did"]
+        path = _kept(wallet, node_did, proposal, "receipt")
+        if not path.exists():
+            raise fail(f"no receipt for proposal {proposal} in {path.parent}")
+        kept = json.loads(path.read_text())
+        found = client.get_json(f"/v1/proposals/{proposal}/secret/ballots/{kept['ballot']}")
     in_log = found["nullifier"] == kept["nullifier"]
     report = {
         "ballot": kept["ballot"],
@@ -163,67 +149,63 @@ def check(node: str, proposal: int, wallet: Path | None) -> dict[str, Any]:
     return report
 
 
+def _teller_file(client: NodeClient, signer: Signer, proposal: int) -> tuple[str, Path]:
+    """The node's DID, and where the teller ``signer`` keeps its secret for ``proposal``."""
+    node_did: str = client.identity()["did"]
+    return node_did, _kept(signer.wallet, node_did, proposal, "teller")
+
+
 @teller_app.command("key")
+@signing
 def teller_key(
     proposal: int = typer.Argument(..., help="The secret proposal, while it is discussed."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Publish your teller key share for a secret proposal (you keep its secret)."""
-    signer = signing_key(wallet, key, passphrase)
-    member = did_key_from_public_key(signer.public_key)
-    try:
-        with NodeClient(node) as client:
-            node_did = client.identity()["did"]
-            path = _kept(wallet, node_did, proposal, "teller")
-            if path.exists():
-                raise fail(f"you hold a teller secret for {proposal} already ({path})")
-            secret = ristretto.random_scalar()
-            path.write_text(json.dumps({"secret": wire.scalar_text(secret)}))
-            path.chmod(0o600)
-            body = {
-                "proposal": proposal,
-                "key": wire.b64u(ristretto.base_mul(secret)),
-                "proof": proof_text(elgamal.prove_key(secret, context(node_did, proposal, member))),
-            }
-            receipt = client.sign_and_submit(signer, "governance.teller.key.published", body)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    key = signer.signing_key()
+    member = did_key_from_public_key(key.public_key)
+    with signer.connected() as client:
+        node_did, path = _teller_file(client, signer, proposal)
+        if path.exists():
+            raise fail(f"you hold a teller secret for {proposal} already ({path})")
+        secret = ristretto.random_scalar()
+        path.write_text(json.dumps({"secret": wire.scalar_text(secret)}))
+        path.chmod(0o600)
+        body = {
+            "proposal": proposal,
+            "key": wire.b64u(ristretto.base_mul(secret)),
+            "proof": proof_text(elgamal.prove_key(secret, context(node_did, proposal, member))),
+        }
+        receipt = client.sign_and_submit(key, "governance.teller.key.published", body)
     console.print_json(json.dumps(receipt))
 
 
 @teller_app.command("decrypt")
+@signing
 def teller_decrypt(
     proposal: int = typer.Argument(..., help="The secret proposal, once voting time is over."),
-    node: str = NodeUrl,
-    wallet: Path | None = WalletDir,
-    key: Path | None = KeyFile,
-    passphrase: str | None = Passphrase,
+    *,
+    signer: Signer,
 ) -> None:
     """Post your decryption shares, with proofs, for every sealed ballot."""
-    signer = signing_key(wallet, key, passphrase)
-    member = did_key_from_public_key(signer.public_key)
     posted = 0
-    try:
-        with NodeClient(node) as client:
-            node_did = client.identity()["did"]
-            path = _kept(wallet, node_did, proposal, "teller")
-            if not path.exists():
-                raise fail(f"no teller secret for {proposal} in {path.parent}")
-            secret = wire.scalar(json.loads(path.read_text())["secret"])
-            listed = client.get_json(f"/v1/proposals/{proposal}/secret/ballots")["ballots"]
-            waiting = [(b["ballot"], b["fields"]) for b in listed if member not in b["tellers"]]
-            size = share_batch(len(waiting[0][1])) if waiting else 1
-            for start in range(0, len(waiting), size):
-                batch = waiting[start : start + size]
-                shares = _shares(node_did, proposal, secret, batch)
-                body = {"proposal": proposal, "ballots": shares}
-                client.sign_and_submit(signer, "governance.teller.decrypted", body)
-                posted += len(batch)
-    except NodeRefused as refused:
-        raise fail(f"the node refused: {refused}") from None
+    key = signer.signing_key()
+    member = did_key_from_public_key(key.public_key)
+    with signer.connected() as client:
+        node_did, path = _teller_file(client, signer, proposal)
+        if not path.exists():
+            raise fail(f"no teller secret for {proposal} in {path.parent}")
+        secret = wire.scalar(json.loads(path.read_text())["secret"])
+        listed = client.get_json(f"/v1/proposals/{proposal}/secret/ballots")["ballots"]
+        waiting = [(b["ballot"], b["fields"]) for b in listed if member not in b["tellers"]]
+        size = share_batch(len(waiting[0][1])) if waiting else 1
+        for start in range(0, len(waiting), size):
+            batch = waiting[start : start + size]
+            shares = _shares(node_did, proposal, secret, batch)
+            body = {"proposal": proposal, "ballots": shares}
+            client.sign_and_submit(key, "governance.teller.decrypted", body)
+            posted += len(batch)
     console.print(f"Posted decryption shares for {posted} ballot(s).")
 
 

@@ -10,6 +10,7 @@ import typer
 from commonweal.cli.common import (
     NodeUrl,
     Signer,
+    connected,
     console,
     event_command,
     fail,
@@ -17,7 +18,6 @@ from commonweal.cli.common import (
     signing,
 )
 from commonweal.cli.money import digest_of, exponents, line, minor, money
-from commonweal.client.http import NodeClient, NodeRefused
 
 app = typer.Typer(
     help="The treasury: balances, ledger, export, income, transfers.", no_args_is_help=True
@@ -108,11 +108,8 @@ def export(
     if fmt not in ("csv", "json"):
         raise fail("--format is csv or json")
     query = f"?unit={unit}" if unit else ""
-    try:
-        with NodeClient(node) as client:
-            content = client.get_bytes(f"/v1/treasury/export.{fmt}{query}")
-    except NodeRefused as refused:
-        raise fail(str(refused)) from None
+    with connected(node, refused="") as client:
+        content = client.get_bytes(f"/v1/treasury/export.{fmt}{query}")
     if output is None:
         typer.echo(content.decode(), nl=False)
     else:

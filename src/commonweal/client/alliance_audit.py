@@ -17,13 +17,12 @@ from typing import Any
 
 import httpx
 
+from commonweal.client.audit_checks import check_reports
 from commonweal.core.checkpoint import open_checkpoint
-from commonweal.core.events import EventError
-from commonweal.core.merkle import ProofError
-from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.core.note import NoteVerifier
 from commonweal.domain.federation.people import count_once
 from commonweal.domain.federation.subtotal_check import AuditFailure, check_precinct_entries
-from commonweal.node.services.federation.peer_client import PeerClient, PeerError, proven_entry
+from commonweal.node.services.federation.peer_client import PeerClient, proven_entry
 
 PrecinctCheck = tuple[str, bool, str]
 """(member node, passed, what was found)."""
@@ -53,16 +52,12 @@ def audit_vote(alliance_url: str, vote_id: int, *, http: httpx.Client | None = N
         r["key"]: r for r in alliance.get_json("/v1/federation/recognitions")["recognitions"]
     }
     audit = Audit(vote_id)
-    for node_key, report in record["subtotals"].items():
-        member = members.get(node_key)
-        if member is None:
-            audit.checks.append((node_key, False, "the alliance does not say where this node is"))
-            continue
-        try:
-            detail = _check_report(member, report, identity["did"], vote_id, alliance.http)
-            audit.checks.append((node_key, True, detail))
-        except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
-            audit.checks.append((node_key, False, str(error)))
+
+    def check(_key: str, member: dict[str, Any], report: dict[str, Any]) -> str:
+        return _check_report(member, report, identity["did"], vote_id, alliance.http)
+
+    unplaced = "the alliance does not say where this node is"
+    audit.checks = check_reports(record["subtotals"].items(), members, unplaced, check)
     _check_totals(audit, record)
     return audit
 

@@ -24,17 +24,13 @@ from typing import Any
 
 import httpx
 
+from commonweal.client.audit_checks import REPORT_FAILURES, Check, check_reports
 from commonweal.core.checkpoint import open_checkpoint
-from commonweal.core.events import EventError
-from commonweal.core.merkle import ProofError
-from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.core.note import NoteVerifier
 from commonweal.domain.campaigns.events import LAUNCHED
 from commonweal.domain.campaigns.network import CARRIED_CLOSED, CARRIED_EVENT, CARRIED_SETTLED
 from commonweal.domain.federation.subtotal_check import AuditFailure
-from commonweal.node.services.federation.peer_client import PeerClient, PeerError, proven_entry
-
-Check = tuple[str, bool, str]
-"""(what was checked — a node's DID, or a total — passed, what was found)."""
+from commonweal.node.services.federation.peer_client import PeerClient, proven_entry
 
 
 @dataclass
@@ -68,23 +64,19 @@ def audit_campaign(
         launch = proven_entry(home, campaign_id, checkpoint.size, checkpoint.root)
         if launch["type"] != LAUNCHED:
             raise AuditFailure(f"entry {campaign_id} of the home's log launched no campaign")
-    except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
+    except REPORT_FAILURES as error:
         audit.totals.append(
             ("launch", False, f"the launch is not proven in the home's log: {error}")
         )
         return audit
-    for node_did, report in sorted(record.get("reports", {}).items()):
+    closing = (str(record["status"]), record.get("closed_index"))
+
+    def check(node_did: str, node: dict[str, Any], report: dict[str, Any]) -> str:
         counted = record["remote"].get(node_did)
-        node = nodes.get(node_did)
-        if node is None:
-            audit.checks.append((node_did, False, "the home does not say where this node is"))
-            continue
-        try:
-            closing = (str(record["status"]), record.get("closed_index"))
-            detail = _check_report(node, report, counted, home_did, launch, closing, home.http)
-            audit.checks.append((node_did, True, detail))
-        except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
-            audit.checks.append((node_did, False, str(error)))
+        return _check_report(node, report, counted, home_did, launch, closing, home.http)
+
+    reports = sorted(record.get("reports", {}).items())
+    audit.checks = check_reports(reports, nodes, "the home does not say where this node is", check)
     _check_totals(audit, record)
     return audit
 

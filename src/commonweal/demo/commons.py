@@ -20,8 +20,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 from commonweal.domain.timestamps import utc_stamp
@@ -351,9 +349,7 @@ def _worn_saw(room: int) -> dict[str, Any]:
 
 def _do(story: Story, name: str, event_type: str, body: dict[str, Any], minutes: int = 10) -> int:
     """Sign and submit as ``name``; move the clock on a few minutes; return the leaf index."""
-    receipt = story.node.submit(orjson.dumps(story.event(name, event_type, body)))
-    story.wait(minutes * 60)
-    return receipt.index
+    return story.act(name, event_type, body, minutes=minutes).index
 
 
 def _until(story: Story, moment: datetime) -> None:

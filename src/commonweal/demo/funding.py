@@ -25,8 +25,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.node.kernel.service import Receipt
@@ -101,8 +99,7 @@ def _tick(story: Story) -> None:
 
 
 def _act(story: Story, name: str, event_type: str, body: dict[str, Any]) -> Receipt:
-    receipt = story.node.submit(orjson.dumps(story.event(name, event_type, body)))
-    story.clock.later(minutes=25)
+    receipt = story.act(name, event_type, body, minutes=25)
     _tick(story)
     return receipt
 

@@ -106,9 +106,18 @@ class Story:
             body=body,
         )
 
-    def act(self, name: str, event_type: str, body: dict[str, Any] | None = None) -> Receipt:
+    def act(
+        self,
+        name: str,
+        event_type: str,
+        body: dict[str, Any] | None = None,
+        *,
+        minutes: float = 180,
+    ) -> Receipt:
+        """Sign ``event_type`` as ``name`` and submit it; the story's clock then moves on
+        ``minutes`` (three hours unless told)."""
         receipt = self.node.submit(orjson.dumps(self.event(name, event_type, body or {})))
-        self.clock.later(hours=3)
+        self.clock.later(minutes=minutes)
         return receipt
 
     def wait(self, seconds: float) -> None:

@@ -18,7 +18,7 @@ from commonweal.node.read_models import aid as aid_views
 from commonweal.web import funding_charts  # noqa: F401  (registers the amount filters)
 from commonweal.web.aid_api import KINDS, STATUSES
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in
 
 
 def router(node: Node) -> APIRouter:
@@ -86,8 +86,6 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/aid/{post_id}", response_class=HTMLResponse)
     def post(request: Request, post_id: Id) -> HTMLResponse:
-        me = viewer(request, node)
-        page = aid_views.post_page(node, post_id, me["did"] if me else None)
-        return render(request, node, "aid-post.html", page, me=me)
+        return page_for_viewer(request, node, "aid-post.html", aid_views.post_page, post_id)
 
     return pages

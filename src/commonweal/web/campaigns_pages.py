@@ -21,7 +21,7 @@ from commonweal.node.read_models.amounts import declared_units
 from commonweal.node.services import campaigns
 from commonweal.web.bounds import Id
 from commonweal.web.funding_charts import progress_bar
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 
 def router(node: Node) -> APIRouter:
@@ -61,9 +61,9 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/campaigns/carried/{campaign_id}", response_class=HTMLResponse)
     def carried(request: Request, campaign_id: Id, home: str) -> HTMLResponse:
-        me = viewer(request, node)
-        page = campaign_views.carried_page(node, home, campaign_id, me["did"] if me else None)
-        return render(request, node, "campaign-carried.html", page, me=me)
+        return page_for_viewer(
+            request, node, "campaign-carried.html", campaign_views.carried_page, home, campaign_id
+        )
 
     @pages.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
     def campaign(request: Request, campaign_id: Id) -> HTMLResponse:

@@ -15,7 +15,7 @@ from commonweal.node.read_models import commons_console as commons_console_views
 from commonweal.node.read_models import commons_sanctions as commons_sanction_views
 from commonweal.node.read_models.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.web.bounds import MAX_INTEGER, Id
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 
 def router(node: Node) -> APIRouter:
@@ -24,9 +24,7 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/commons", response_class=HTMLResponse)
     def registry(request: Request) -> HTMLResponse:
-        me = viewer(request, node)
-        page = commons_views.registry_page(node, me["did"] if me else None)
-        return render(request, node, "commons.html", page, me=me)
+        return page_for_viewer(request, node, "commons.html", commons_views.registry_page)
 
     @pages.get("/commons/standing", response_class=HTMLResponse)
     def standing(request: Request) -> HTMLResponse:
@@ -51,15 +49,19 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
     def allocation_round(request: Request, round_id: Id) -> HTMLResponse:
-        me = viewer(request, node)
-        page = commons_views.round_page(node, round_id, me["did"] if me else None)
-        return render(request, node, "commons-round.html", page, me=me)
+        return page_for_viewer(
+            request, node, "commons-round.html", commons_views.round_page, round_id
+        )
 
     @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
     def sanction(request: Request, sanction_id: Id) -> HTMLResponse:
-        me = viewer(request, node)
-        page = commons_sanction_views.sanction_page(node, sanction_id, me["did"] if me else None)
-        return render(request, node, "commons-sanction.html", page, me=me)
+        return page_for_viewer(
+            request,
+            node,
+            "commons-sanction.html",
+            commons_sanction_views.sanction_page,
+            sanction_id,
+        )
 
     @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
     def resource(

@@ -12,7 +12,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import gatherings as gathering_views
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 WHEN_WORDS = {"upcoming": "Coming up", "past": "Past"}
 
@@ -38,9 +38,9 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/gatherings/{gathering_id}", response_class=HTMLResponse)
     def gathering(request: Request, gathering_id: Id) -> HTMLResponse:
-        me = viewer(request, node)
-        page = gathering_views.gathering_page(node, gathering_id, me["did"] if me else None)
-        return render(request, node, "gathering.html", page, me=me)
+        return page_for_viewer(
+            request, node, "gathering.html", gathering_views.gathering_page, gathering_id
+        )
 
     @pages.get("/gatherings/{gathering_id}/checkin", response_class=HTMLResponse)
     def checkin(request: Request, gathering_id: Id) -> HTMLResponse:

@@ -91,6 +91,15 @@ def viewer(request: Request, node: Node) -> dict[str, Any] | None:
     return standing.viewer(node, did) if did else None
 
 
+def page_for_viewer(
+    request: Request, node: Node, template: str, view: Callable[..., dict[str, Any]], *about: Any
+) -> HTMLResponse:
+    """Render ``template`` with ``view(node, *about, did)``: a page about one thing, shown as
+    the person looking at it (``did``, None for a visitor) may act on it."""
+    me = viewer(request, node)
+    return render(request, node, template, view(node, *about, me["did"] if me else None), me=me)
+
+
 def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:
     """The navigation this viewer sees, of ``links`` (the app's, in order)."""
     shown = []

@@ -14,7 +14,7 @@ from commonweal.node.read_models import treasury as treasury_views
 from commonweal.node.read_models import treasury_expenses as expense_views
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 
 def router(node: Node) -> APIRouter:
@@ -70,9 +70,9 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
     def expense(request: Request, expense_id: Id) -> HTMLResponse:
-        me = viewer(request, node)
-        page = expense_views.expense_page(node, expense_id, me["did"] if me else None)
-        return render(request, node, "treasury-expense.html", page, me=me)
+        return page_for_viewer(
+            request, node, "treasury-expense.html", expense_views.expense_page, expense_id
+        )
 
     @pages.get("/treasury/transfer", response_class=HTMLResponse)
     def transfer(request: Request) -> HTMLResponse:

@@ -19,13 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
-from commonweal.core.events import (
-    MAX_LEAF_BYTES,
-    Event,
-    leaf_bytes,
-    parse_leaf,
-    sign_event,
-)
+from commonweal.core.events import MAX_LEAF_BYTES, Event, leaf_bytes, parse_leaf, sign_event
 from commonweal.core.merkle import CompactRange, leaf_hash
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.registry import Registry

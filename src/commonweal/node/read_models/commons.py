@@ -48,7 +48,6 @@ from commonweal.node.read_models.commons_parts import (
     now_stamp,
     role_of,
     round_line,
-    short_did,
     use_refusal,
     when_words,
 )
@@ -63,6 +62,7 @@ from commonweal.node.read_models.commons_words import (
     money,
     rules_in_words,
 )
+from commonweal.node.read_models.names import short_did
 from commonweal.node.services import commons
 
 MAX_DEPOSITS = 50

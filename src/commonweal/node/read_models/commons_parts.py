@@ -14,18 +14,13 @@ from typing import Any
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.commons import calendar
 from commonweal.domain.commons.access import require_rights
-from commonweal.domain.commons.records import (
-    is_monitor,
-    is_steward,
-)
+from commonweal.domain.commons.records import is_monitor, is_steward
 from commonweal.domain.errors import DomainError
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node.kernel.service import Node
-from commonweal.node.read_models.commons_words import (
-    money,
-)
+from commonweal.node.read_models.commons_words import money
 from commonweal.node.read_models.standing import name_of
 
 DAY = 86_400
@@ -106,7 +101,3 @@ def round_line(record: Mapping[str, Any], titles: Mapping[int, str], viewer: str
         "status": record["status"],
         "mine": viewer is not None and any(d == viewer for d, _i in record["entries"]),
     }
-
-
-def short_did(did: str) -> str:
-    return did[8:16] + "…" + did[-4:] if did.startswith("did:key:") and len(did) > 24 else did

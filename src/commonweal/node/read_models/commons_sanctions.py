@@ -9,10 +9,7 @@ from typing import Any
 
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.commons.access import REFERRED
-from commonweal.domain.commons.records import (
-    RESOURCES,
-    SANCTIONS,
-)
+from commonweal.domain.commons.records import RESOURCES, SANCTIONS
 from commonweal.domain.commons.sanctions import APPEAL_DECIDED, APPEAL_FILED
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.state import State
@@ -20,15 +17,8 @@ from commonweal.domain.timestamps import later, utc_stamp
 from commonweal.node.kernel.dry_run import DryRun, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.read_models.commons_parts import (
-    DAY,
-    names_of,
-    now_stamp,
-)
-from commonweal.node.read_models.commons_words import (
-    STATUS_WORDS,
-    step_words,
-)
+from commonweal.node.read_models.commons_parts import DAY, names_of, now_stamp
+from commonweal.node.read_models.commons_words import STATUS_WORDS, step_words
 from commonweal.node.services import governance
 
 # -- sanctions ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from commonweal.domain.treasury.records import UNITS
 from commonweal.node.kernel.dry_run import DryRun, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.names import name_or_short
 from commonweal.node.read_models.treasury import names
 from commonweal.node.services import credit
 
@@ -75,7 +76,7 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
         member = state.get(MEMBERS, viewer) if viewer else None
         records = {str(c): dict(u) for c, u in state.items(UNITS)}
     positions = [
-        {**row, "name": _name(people, row["member"])}
+        {**row, "name": name_or_short(people, row["member"])}
         for row in credit.positions(node, unit)["positions"]
     ]
     positions.sort(key=lambda row: row["name"].lower())
@@ -97,7 +98,7 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
         "open": _shown([o for o in obligations if o["status"] == OPEN], viewer, OPEN_SHOWN),
         "open_count": sum(1 for o in obligations if o["status"] == OPEN),
         "closed": [o for o in obligations if o["status"] != OPEN][:CLOSED_SHOWN],
-        "clearings": [{**row, "by_name": _name(people, row["by"])} for row in clearings],
+        "clearings": [{**row, "by_name": name_or_short(people, row["by"])} for row in clearings],
         "preview": {k: preview[k] for k in ("debt_before", "debt_after", "cleared")},
         "unit_records": records,
     }
@@ -125,7 +126,7 @@ def clearing_page(node: Node, unit: str) -> dict[str, Any]:
     ]
     found = cycles(setoffs)
     for cycle in found[:CYCLES_SHOWN]:
-        cycle["names"] = [_name(people, did) for did in cycle["members"]]
+        cycle["names"] = [name_or_short(people, did) for did in cycle["members"]]
     return {
         **preview,
         "unit": records[unit],
@@ -202,8 +203,8 @@ def _shown(rows: list[dict[str, Any]], viewer: str | None, limit: int) -> list[d
 def _named(row: dict[str, Any], people: dict[str, str]) -> dict[str, Any]:
     return {
         **row,
-        "debtor_name": _name(people, row["debtor"]),
-        "creditor_name": _name(people, row["creditor"]),
+        "debtor_name": name_or_short(people, row["debtor"]),
+        "creditor_name": name_or_short(people, row["creditor"]),
     }
 
 
@@ -221,9 +222,3 @@ def _actions(rules: DryRun, row: dict[str, Any], viewer: str | None) -> dict[str
 def _is_active(node: Node, did: str) -> bool:
     record = node.state.get(MEMBERS, did)
     return bool(record and record["status"] == ACTIVE)
-
-
-def _name(people: dict[str, str], did: str) -> str:
-    if did in people:
-        return people[did]
-    return did[8:16] + "…" + did[-4:] if did.startswith("did:key:") and len(did) > 24 else did

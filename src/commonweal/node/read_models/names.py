@@ -1,9 +1,20 @@
-"""Members' public names for a page that shows many people, each looked up once."""
+"""Members' public names for a page that shows many people, each looked up once, and a
+member's DID said short where they show no name."""
 
 from __future__ import annotations
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.standing import name_of
+
+
+def short_did(did: str) -> str:
+    """A ``did:key`` said short (``z6MkhaXg…2doK``); any other text as it is."""
+    return did[8:16] + "…" + did[-4:] if did.startswith("did:key:") and len(did) > 24 else did
+
+
+def name_or_short(people: dict[str, str], did: str) -> str:
+    """The name ``did`` shows in ``people`` (DID → public name), else its DID said short."""
+    return people.get(did) or short_did(did)
 
 
 class Names:

@@ -26,16 +26,10 @@ from commonweal.domain.treasury.expenses import (
 )
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import (
-    BALANCES,
-    BUDGETS,
-    ENTRIES,
-    EXPENSES,
-    FUNDS,
-    UNITS,
-)
+from commonweal.domain.treasury.records import BALANCES, BUDGETS, ENTRIES, EXPENSES, FUNDS, UNITS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.names import name_or_short, short_did
 from commonweal.node.services import membership
 
 LEDGER_PAGE = 50
@@ -78,7 +72,7 @@ def account_words(account: str, funds: dict[str, Any], people: dict[str, str]) -
         return str(fund["title"]) if fund else account
     did = member_of(account)
     if did is not None:
-        return people.get(did) or _short(did)
+        return name_or_short(people, did)
     return account
 
 
@@ -315,16 +309,8 @@ def _account_choices(
 
 def active_members(node: Node) -> list[dict[str, Any]]:
     found = [
-        {"did": entry["did"], "name": entry["name"] or _short(entry["did"])}
+        {"did": entry["did"], "name": entry["name"] or short_did(entry["did"])}
         for entry in membership.directory(node)
         if entry["status"] == ACTIVE
     ]
     return sorted(found, key=lambda row: row["name"].lower())
-
-
-def name_or_short(people: dict[str, str], did: str) -> str:
-    return people.get(did) or _short(did)
-
-
-def _short(did: str) -> str:
-    return did[8:16] + "…" + did[-4:] if did.startswith("did:key:") and len(did) > 24 else did

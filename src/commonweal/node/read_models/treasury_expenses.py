@@ -26,19 +26,15 @@ from commonweal.domain.treasury.expenses import (
 )
 from commonweal.domain.treasury.ledger import balance
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import (
-    BUDGETS,
-    EXPENSES,
-    UNITS,
-)
+from commonweal.domain.treasury.records import BUDGETS, EXPENSES, UNITS
 from commonweal.node.kernel.dry_run import DryRun, Verdict, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.names import name_or_short
 from commonweal.node.read_models.treasury import (
     STATUS_WORDS,
     active_members,
     funds_of,
-    name_or_short,
     names,
     status_counts,
     unit_records,

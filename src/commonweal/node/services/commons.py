@@ -15,13 +15,7 @@ from typing import Any
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.commons import rounds
 from commonweal.domain.commons.access import has_rights, suspension
-from commonweal.domain.commons.records import (
-    BOOKINGS,
-    REPORTS,
-    RESOURCES,
-    ROUNDS,
-    SANCTIONS,
-)
+from commonweal.domain.commons.records import BOOKINGS, REPORTS, RESOURCES, ROUNDS, SANCTIONS
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.kernel.due import Refusals, attempt

@@ -76,26 +76,20 @@ def place_view(node: Node, place_id: int) -> dict[str, Any]:
 def _funding(state: Any, funding: dict[str, int]) -> list[dict[str, Any]]:
     """What each funding id names: the campaign, the decision, the ledger entry."""
     found = []
-    if "campaign" in funding:
-        campaign = state.get(CAMPAIGNS, funding["campaign"]) or {}
-        found.append(
-            {
-                "kind": "campaign",
-                "id": funding["campaign"],
-                "title": campaign.get("title", ""),
-                "status": campaign.get("status", ""),
-            }
-        )
-    if "proposal" in funding:
-        proposal = state.get(PROPOSALS, funding["proposal"]) or {}
-        found.append(
-            {
-                "kind": "proposal",
-                "id": funding["proposal"],
-                "title": proposal.get("title", ""),
-                "status": proposal.get("phase", ""),
-            }
-        )
+    for kind, table, status in (
+        ("campaign", CAMPAIGNS, "status"),
+        ("proposal", PROPOSALS, "phase"),
+    ):
+        if kind in funding:
+            row = state.get(table, funding[kind]) or {}
+            found.append(
+                {
+                    "kind": kind,
+                    "id": funding[kind],
+                    "title": row.get("title", ""),
+                    "status": row.get(status, ""),
+                }
+            )
     if "entry" in funding:
         entry = state.get(ENTRIES, funding["entry"]) or {}
         unit = state.get(UNITS, entry.get("unit", "")) or {}

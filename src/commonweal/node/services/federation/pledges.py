@@ -152,12 +152,22 @@ def _progress(
     if shown == record["pledgers"]:
         return None
     body = {"campaign": record["campaign"], "pledgers": record["pledgers"]}
-    try:
-        client.submit_as(node.identity.key, network.PROGRESS, body)
-    except PeerError as error:
-        log.info("progress on campaign %d refused: %s", record["campaign"], error)
+    if not _sent(federation, client, network.PROGRESS, body, "progress"):
         return None
     return f"{record['pledgers']} pledged so far to campaign {record['campaign']}"
+
+
+def _sent(
+    federation: Federation, client: Any, event_type: str, body: dict[str, Any], what: str
+) -> bool:
+    """Submit ``event_type`` about ``body``'s campaign to its home node, as this node; a
+    refusal is logged (as ``what`` on the campaign) and answered False."""
+    try:
+        client.submit_as(federation.node.identity.key, event_type, body)
+    except PeerError as error:
+        log.info("%s on campaign %d refused: %s", what, body["campaign"], error)
+        return False
+    return True
 
 
 def _report(
@@ -169,10 +179,7 @@ def _report(
     if node.identity.did in at_home.get("remote", {}):
         return None
     body = report_body(record, node.identity.origin)
-    try:
-        client.submit_as(node.identity.key, network.REPORTED, body)
-    except PeerError as error:
-        log.info("report on campaign %d refused: %s", record["campaign"], error)
+    if not _sent(federation, client, network.REPORTED, body, "report"):
         return None
     return f"reported {record['pledgers']} pledgers to campaign {record['campaign']}"
 

@@ -28,6 +28,28 @@ function busy(form, on) {
   form.setAttribute("aria-busy", on ? "true" : "false");
 }
 
+// Keep the key in this browser, sign in with it, and go on (saying ``message`` after the reload).
+async function keepAndSignIn(seed, backup, backedUp, message) {
+  await store(seed, backup, backedUp);
+  await signIn();
+  sayAfterReload(message);
+  onwards();
+}
+
+// Do a form's work with its buttons held, saying ``saying`` meanwhile; a failure is told on the form.
+async function working(form, saying, work) {
+  busy(form, true);
+  say(saying);
+  try {
+    await work();
+  } catch (error) {
+    say("");
+    formError(form, explain(error));
+  } finally {
+    busy(form, false);
+  }
+}
+
 async function create(event) {
   event.preventDefault();
   const form = event.target;
@@ -35,21 +57,11 @@ async function create(event) {
   const passphrase = form.passphrase.value;
   if (passphrase.length < 10) return formError(form, "Choose a passphrase of at least 10 characters.");
   if (passphrase !== form.confirm.value) return formError(form, "The two passphrases differ.");
-  busy(form, true);
-  say("Creating your key and sealing its backup…");
-  try {
+  await working(form, "Creating your key and sealing its backup…", async () => {
     const seed = newSeed();
     const backup = await sealKeyFile(seed, passphrase);
-    await store(seed, backup, false);
-    await signIn();
-    sayAfterReload("Your key is ready and you are signed in. Download your backup file next (see the yellow note).");
-    onwards();
-  } catch (error) {
-    say("");
-    formError(form, explain(error));
-  } finally {
-    busy(form, false);
-  }
+    await keepAndSignIn(seed, backup, false, "Your key is ready and you are signed in. Download your backup file next (see the yellow note).");
+  });
 }
 
 async function readFile(input) {
@@ -63,9 +75,7 @@ async function restore(event) {
   event.preventDefault();
   const form = event.target;
   clearFormError(form);
-  busy(form, true);
-  say("Opening the key file…");
-  try {
+  await working(form, "Opening the key file…", async () => {
     const text = await readFile(form.file);
     const { sealed } = describeKeyFile(text);
     const passphrase = form.passphrase.value;
@@ -73,16 +83,8 @@ async function restore(event) {
     if (!sealed && passphrase.length < 10) throw new Error("Choose a passphrase of at least 10 characters to seal this key's backup.");
     const seed = await openKeyFile(text, passphrase);
     const backup = sealed ? text : await sealKeyFile(seed.slice(), passphrase);
-    await store(seed, backup, sealed);
-    await signIn();
-    sayAfterReload(sealed ? "Your key is restored and you are signed in." : "The key is in this browser and you are signed in. Download its sealed backup now.");
-    onwards();
-  } catch (error) {
-    say("");
-    formError(form, explain(error));
-  } finally {
-    busy(form, false);
-  }
+    await keepAndSignIn(seed, backup, sealed, sealed ? "Your key is restored and you are signed in." : "The key is in this browser and you are signed in. Download its sealed backup now.");
+  });
 }
 
 async function checkBackup(event) {
