@@ -38,6 +38,8 @@ DOMAIN_CLASSES = {
     if isinstance(cls, type) and issubclass(cls, DomainError)
 }
 EDGE_RAISERS = ("Rejected", "EventError", "problem")
+GUARDS = {"require_stage": Conflict}
+"""Domain helpers that raise a class with the literal ``code=`` their callers give."""
 
 NEVER_ANSWERED = {"invalid_leaf"}
 """Codes raised only where the node reads a stored or mirrored log, never to a request."""
@@ -55,6 +57,7 @@ COMPUTED_CODES = {
     ("domain/aid/records.py", "code"),  # REFUSAL_IN_STATUS, above
     ("domain/commons/resources.py", "refusal.code"),  # a caught refusal, raised again
     ("domain/funding/postings.py", "error.code"),  # a caught refusal, raised again
+    ("domain/registry.py", "code"),  # require_stage: its callers' literal codes (GUARDS)
     ("node/kernel/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
     ("node/kernel/prepared.py", "refusal"),  # committed(): its callers' literal codes
     ("node/kernel/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
@@ -97,12 +100,12 @@ def raisable() -> dict[str, set[int]]:
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             name = node.func.id
-            if name in DOMAIN_CLASSES:
+            if name in DOMAIN_CLASSES or name in GUARDS:
+                raised = GUARDS.get(name) or DOMAIN_CLASSES[name]
                 for keyword in node.keywords:
                     if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
                         code = keyword.value.value
-                        status = DOMAIN_CLASSES[name].status
-                        statuses[code].add(problems.status_of(code, status))
+                        statuses[code].add(problems.status_of(code, raised.status))
             elif name in EDGE_RAISERS and node.args and isinstance(node.args[0], ast.Constant):
                 code = node.args[0].value
                 statuses[code].add(problems.STATUS_BY_CODE.get(code, 0))
