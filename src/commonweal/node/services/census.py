@@ -18,6 +18,7 @@ from typing import Any
 from commonweal.core.merkle import hash_at_from_leaf_hashes, inclusion_proof, leaf_hash, root_of
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.census import events as census
+from commonweal.domain.census import people as census_people
 from commonweal.domain.census.figures import good_standing
 from commonweal.domain.census.records import CENSUSES, META
 from commonweal.domain.governance.constitution import CONSTITUTION
@@ -114,6 +115,22 @@ def entry(node: Node, epoch: int) -> dict[str, Any]:
     if record is None:
         raise Rejected("not_found", f"there is no census of epoch {epoch}")
     return _shown(record)
+
+
+def people(node: Node, epoch: int) -> dict[str, Any]:
+    """Census ``epoch``'s committed nullifiers (``GET /v1/census/{epoch}/people``), or
+    ``not_found`` while its people are not committed."""
+    with node.reading() as state:
+        committed = census_people.commitment(state, epoch)
+    kept = CensusStore(node.store).people(epoch)
+    if committed is None or kept is None:
+        raise Rejected("not_found", f"census {epoch}'s people are not committed")
+    return {
+        "epoch": epoch,
+        "period": committed["period"],
+        "people_root": committed["people_root"],
+        "nullifiers": kept[1],
+    }
 
 
 def rhythm(node: Node) -> int | None:

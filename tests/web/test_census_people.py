@@ -1,0 +1,87 @@
+"""Distinct people across the network: a did:key that is a member of two live nodes
+counts in both nodes' censuses, and once among the network's distinct people — found by
+the period's nullifiers, which each node commits to in its log and serves, without
+either node publishing its member list (docs/census.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from commonweal.core.merkle import leaf_hash, root_of
+from tests.federation import alliance_constitution
+from tests.network import HTTP, LiveNode, recognize, start_node, stop_all, wait_for
+from tests.web.test_census_network import CENSUS_HOURLY
+
+PAT = "ash-pat"
+"""The person who is a member of both Ash and Birch (one did:key, admitted to both)."""
+CENSUS = {"census": {"every_seconds": 3600}}
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> Iterator[tuple[LiveNode, LiveNode, LiveNode]]:
+    ash = start_node(tmp_path, "ash", members=("alice", "bob", "pat"), constitution=CENSUS_HOURLY)
+    birch = start_node(
+        tmp_path,
+        "birch",
+        members=("dan", "eve"),
+        founders=[ash.events.did(PAT)],
+        constitution=CENSUS_HOURLY,
+    )
+    hub_constitution = alliance_constitution("per_capita") | CENSUS
+    hub = start_node(
+        tmp_path,
+        "hub",
+        members=(),
+        founders=[ash.key_did, birch.key_did],
+        constitution=hub_constitution,
+    )
+    for node in (ash, birch):
+        recognize(node, hub, alliance=True)
+        recognize(hub, node, visitors=[])
+    try:
+        yield ash, birch, hub
+    finally:
+        stop_all([ash, birch, hub])
+
+
+def committed_people(node: LiveNode) -> dict[str, Any] | None:
+    """The node's latest census's served people, once committed."""
+    censuses = node.get("/v1/census")["censuses"]
+    if not censuses:
+        return None
+    epoch = max(c["epoch"] for c in censuses)
+    answer = HTTP.get(f"{node.url}/v1/census/{epoch}/people")
+    return answer.json() if answer.status_code == 200 else None
+
+
+def independent_root(nullifiers: list[str]) -> str:
+    leaves = sorted(bytes.fromhex(n) for n in nullifiers)
+    return "sha256:" + root_of([leaf_hash(x) for x in leaves]).hex()
+
+
+@pytest.mark.slow
+def test_each_node_commits_its_counted_members_nullifiers(
+    network: tuple[LiveNode, LiveNode, LiveNode],
+) -> None:
+    ash, birch, _hub = network
+    sets = {
+        n.name: wait_for(lambda n=n: committed_people(n), timeout=60, what=f"{n.name}'s people")
+        for n in (ash, birch)
+    }
+    for node in (ash, birch):
+        served = sets[node.name]
+        assert len(served["nullifiers"]) == 3
+        assert served["nullifiers"] == sorted(set(served["nullifiers"]))
+        assert served["people_root"] == independent_root(served["nullifiers"])
+        census = node.get(f"/v1/census/{served['epoch']}")
+        assert served["period"] == census["at"][:7]
+    # Pat is in both sets, and only Pat: four distinct people among six memberships
+    shared = set(sets["ash"]["nullifiers"]) & set(sets["birch"]["nullifiers"])
+    assert len(shared) == 1
+    # no member list is published: the sets name no did:key
+    for name in ("alice", "bob", "pat"):
+        assert ash.events.did(f"ash-{name}") not in str(sets)
