@@ -104,17 +104,21 @@ def history(node: Node) -> list[dict[str, Any]]:
     """Every census taken, oldest first, as the API shows it."""
     with node.reading() as state:
         latest = state.get(META, "latest", 0)
-        records = [state.get(CENSUSES, epoch) for epoch in range(1, latest + 1)]
-    return [_shown(record) for record in records if record is not None]
+        records = [
+            (state.get(CENSUSES, epoch), census_people.commitment(state, epoch))
+            for epoch in range(1, latest + 1)
+        ]
+    return [_shown(record, people) for record, people in records if record is not None]
 
 
 def entry(node: Node, epoch: int) -> dict[str, Any]:
     """One census by epoch number, or ``not_found``."""
     with node.reading() as state:
         record = state.get(CENSUSES, epoch)
+        committed = census_people.commitment(state, epoch)
     if record is None:
         raise Rejected("not_found", f"there is no census of epoch {epoch}")
-    return _shown(record)
+    return _shown(record, committed)
 
 
 def people(node: Node, epoch: int) -> dict[str, Any]:
@@ -148,7 +152,9 @@ def pending(node: Node) -> dict[str, Any] | None:
     return request
 
 
-def _shown(record: dict[str, Any]) -> dict[str, Any]:
+def _shown(record: dict[str, Any], people: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A census as the API shows it, with its people's commitment (``census.people.committed``
+    at ``index``) once logged."""
     body = record["body"]
     return {
         "epoch": body["epoch"],
@@ -161,6 +167,7 @@ def _shown(record: dict[str, Any]) -> dict[str, Any]:
         "figures": body["figures"],
         "members_root": body["members_root"],
         **({"people_root": body["people_root"]} if "people_root" in body else {}),
+        **({"people": people} if people is not None else {}),
     }
 
 

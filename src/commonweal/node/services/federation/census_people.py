@@ -12,10 +12,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from commonweal.core.merkle import leaf_hash, root_of
 from commonweal.domain.census import events as census_events
 from commonweal.domain.census import people
 from commonweal.node.kernel.service import Node
+from commonweal.node.services.census_proofs import people_root
 from commonweal.node.services.federation import nullifiers
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 from commonweal.node.services.federation.service import Federation
@@ -52,12 +52,6 @@ def commit_nullifiers(node: Node, epoch: int, period: str, nullified: list[str])
     }
     node.submit_as_node(people.COMMITTED, body)
     return f"committed census {epoch}'s {len(nullified)} people ({period})"
-
-
-def people_root(nullified: list[str]) -> str:
-    """``sha256:<hex>`` of the RFC 9162 tree over the sorted 32-byte nullifiers."""
-    leaves = sorted(bytes.fromhex(n) for n in nullified)
-    return "sha256:" + root_of([leaf_hash(leaf) for leaf in leaves]).hex()
 
 
 def _over_http(client: PeerClient, period: str) -> nullifiers.Evaluate:
