@@ -5,16 +5,20 @@ either node publishing its member list (docs/census.md)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from commonweal.client.census_audit import audit
 from commonweal.core.merkle import leaf_hash, root_of
+from tests.cli.test_cli import run
 from tests.federation import alliance_constitution
 from tests.network import HTTP, LiveNode, recognize, start_node, stop_all, wait_for
-from tests.web.test_census_network import CENSUS_HOURLY
+from tests.web.test_census_network import CENSUS_HOURLY, checkpointed
 
 PAT = "ash-pat"
 """The person who is a member of both Ash and Birch (one did:key, admitted to both)."""
@@ -104,3 +108,49 @@ def test_the_network_census_counts_a_member_of_two_nodes_once(
     assert people["people_unknown"] == []
     sets = [committed_people(n) for n in (ash, birch)]
     assert people["distinct"] == len(set().union(*(s["nullifiers"] for s in sets if s)))
+
+    # the audit recounts the union from the sets each node serves
+    checkpointed(hub, counted["index"])
+    result = audit(hub.url)
+    assert result.ok, result.checks
+    [(_what, _ok, said)] = [c for c in result.checks if c[0] == "people"]
+    assert "5 distinct people claimed, 5 recounted" in said
+    shown = run("census", "audit", hub.url)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+
+    # a node serving a set that is not the one it committed to is caught
+    served = committed_people(ash)
+    assert served is not None
+    swapped = {**served, "nullifiers": sorted([*served["nullifiers"][1:], "ab" * 32])}
+    lying_ash = _faking({f"/v1/census/{served['epoch']}/people": swapped}, host=ash.url)
+    with httpx.Client(transport=lying_ash) as client:
+        caught = audit(hub.url, http=client)
+    assert not caught.ok
+    failed = {what: said for what, ok, said in caught.checks if not ok}
+    assert "committed people_root" in failed[ash.did]
+    assert "people" in failed
+
+    # a network census claiming more distinct people than the union is caught
+    inflated = copy.deepcopy(counted)
+    inflated["totals"]["people"]["distinct"] += 1
+    with httpx.Client(transport=_faking({"/v1/census/network": inflated}, host=hub.url)) as client:
+        caught = audit(hub.url, http=client)
+    failed = {what: said for what, ok, said in caught.checks if not ok}
+    assert "6 distinct people claimed, 5 recounted" in failed["people"]
+
+
+def _faking(answers: dict[str, Any], *, host: str) -> httpx.BaseTransport:
+    """Serves ``answers`` for those paths of ``host``, everything else faithfully."""
+
+    class Faking(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if str(request.url).startswith(host) and request.url.path in answers:
+                return httpx.Response(200, json=answers[request.url.path])
+            with httpx.Client() as real:
+                answer = real.send(request)
+                answer.read()
+                return httpx.Response(
+                    answer.status_code, headers=answer.headers, content=answer.content
+                )
+
+    return Faking()
