@@ -109,6 +109,10 @@ def test_the_network_census_counts_a_member_of_two_nodes_once(
     sets = [committed_people(n) for n in (ash, birch)]
     assert people["distinct"] == len(set().union(*(s["nullifiers"] for s in sets if s)))
 
+    # the census page shows the network's distinct people beside its memberships
+    page = hub.text("/census")
+    assert 'data-figure="distinct-people">5</strong> distinct people' in page
+
     # the audit recounts the union from the sets each node serves
     checkpointed(hub, counted["index"])
     result = audit(hub.url)
