@@ -121,6 +121,9 @@ def test_the_network_census_counts_a_member_of_two_nodes_once(
     assert "5 distinct people claimed, 5 recounted" in said
     shown = run("census", "audit", hub.url)
     assert shown.returncode == 0, shown.stdout + shown.stderr
+    listed = run("census", "show", "--network", "--node", hub.url)
+    assert listed.returncode == 0, listed.stderr
+    assert "Distinct people: 5 in 2 node(s)" in listed.stdout
 
     # a node serving a set that is not the one it committed to is caught
     served = committed_people(ash)
