@@ -70,6 +70,14 @@ def show(
             f"capacity {t['capacity']})",
             highlight=False,
         )
+        people = t.get("people")
+        if people and people["nodes"]:
+            unknown = len(people["people_unknown"])
+            console.print(
+                f"Distinct people: {people['distinct']} in {people['nodes']} node(s) "
+                f"({people['period']})" + (f"; not known at {unknown} node(s)" if unknown else ""),
+                highlight=False,
+            )
         return
     document: Any = fetch(node, f"/v1/census/{epoch}") if epoch else fetch(node, "/v1/census")
     if as_json:

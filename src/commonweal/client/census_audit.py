@@ -4,7 +4,9 @@
 asks that node itself for its cosigned checkpoint and proves the census entry is in
 its log with the figures the count used (node/services/census_proofs.py); then checks that
 the totals are the sum of the entries, and that the network census is itself in the
-audited node's log. Entries the node refused are reported as flagged.
+audited node's log. For the network's distinct people, it fetches every united node's
+nullifiers from that node, checks them against the commitment proven in its log, and
+recounts the union. Entries the node refused are reported as flagged.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from commonweal.core.multibase import encode_z
 from commonweal.core.note import NoteError, NoteVerifier
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.census.network import COUNTED, totals
-from commonweal.node.services.census_proofs import CensusRefused, proven_event, witnessed_census
+from commonweal.domain.federation.people import distinct_people
+from commonweal.node.services.census_proofs import (
+    CensusRefused,
+    proven_event,
+    served_people,
+    witnessed_census,
+)
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 
 PROOF_PURPOSE = "commonweal/census-proof"
@@ -56,17 +64,20 @@ def audit(url: str, *, http: httpx.Client | None = None) -> CensusAudit:
         witnesses = [r["witness"] for r in peers.values() if r.get("witness")]
         witnesses.append(summary["witness"])
         result = CensusAudit(counted["count"])
+        sets: dict[str, list[str]] = {}
         for entry in counted["entries"]:
-            result.checks.append(_check_entry(home, summary, peers, witnesses, entry))
+            result.checks.append(_check_entry(home, summary, peers, witnesses, entry, sets))
         for refusal in counted["refused"]:
             result.flagged.append(
                 (refusal["node"], False, f"refused by the node: {refusal['reason']}")
             )
-        same = totals(counted["entries"]) == counted["totals"]
         shown = counted["totals"]
+        same = totals(counted["entries"]) == {k: v for k, v in shown.items() if k != "people"}
         result.checks.append(
             ("totals", same, f"{shown['members']} members in {shown['nodes']} node(s)")
         )
+        if "people" in shown:
+            result.checks.append(_check_people(shown["people"], counted["entries"], sets))
         if counted["index"] is not None:
             result.checks.append(_check_logged(home, summary, counted))
     return result
@@ -78,7 +89,10 @@ def _check_entry(
     peers: dict[str, Any],
     witnesses: list[str],
     entry: dict[str, Any],
+    sets: dict[str, list[str]],
 ) -> Check:
+    """One counted node's entry proven in its own log; its people's set, if it has one,
+    fetched from it, checked against the commitment and kept in ``sets``."""
     own = entry["node"] == summary["did"]
     peer = None if own else peers.get(entry["node"])
     if not own and peer is None:
@@ -92,6 +106,8 @@ def _check_entry(
     client = home if own else PeerClient(peer["url"], http=home.http)  # type: ignore[index]
     try:
         proven = witnessed_census(client, described, witnesses, claimed=entry)
+        if "people" in entry:
+            sets[entry["node"]] = served_people(client, entry)
     except CensusRefused as refusal:
         return entry["node"], False, str(refusal)
     if proven["key"] != entry["key"] or proven["origin"] != entry["origin"]:
@@ -102,6 +118,29 @@ def _check_entry(
         f"epoch {entry['epoch']}: {entry['figures']['members']} members, entry {entry['index']} "
         f"proven under a checkpoint of size {proven['checkpoint']['size']} "
         f"cosigned by {proven['checkpoint']['cosigners']} witness(es)",
+    )
+
+
+def _check_people(
+    people: dict[str, Any], entries: list[dict[str, Any]], sets: dict[str, list[str]]
+) -> Check:
+    """The network's distinct people, recounted from the sets each node serves."""
+    united = sorted(e["node"] for e in entries if "people" in e)
+    unknown = sorted(e["node"] for e in entries if "people" not in e)
+    if sorted(sets) != united:
+        missing = ", ".join(sorted(set(united) - set(sets)))
+        return "people", False, f"the people of {missing} could not be checked"
+    recount = distinct_people(sets.values())
+    same = (
+        recount == people["distinct"]
+        and people["nodes"] == len(united)
+        and people["people_unknown"] == unknown
+    )
+    return (
+        "people",
+        same,
+        f"{people['distinct']} distinct people claimed, {recount} recounted from the sets of "
+        f"{len(united)} node(s) ({people['period']}); people unknown at {len(unknown)} node(s)",
     )
 
 

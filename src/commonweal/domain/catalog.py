@@ -16,6 +16,7 @@ from commonweal.domain.campaigns import events as campaign_events
 from commonweal.domain.campaigns import network as campaign_network
 from commonweal.domain.census import events as census_events
 from commonweal.domain.census import network as census_network
+from commonweal.domain.census import people as census_people
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
 from commonweal.domain.credit import events as credit_events
 from commonweal.domain.federation import events as federation_events
@@ -97,7 +98,7 @@ def federation() -> list[EventType[Any]]:
 
 
 def census() -> list[EventType[Any]]:
-    return [*census_events.EVENT_TYPES, *census_network.EVENT_TYPES]
+    return [*census_events.EVENT_TYPES, *census_network.EVENT_TYPES, *census_people.EVENT_TYPES]
 
 
 def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:

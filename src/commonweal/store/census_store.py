@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import delete, insert, select
 
 from commonweal.store.log_store import LogStore
-from commonweal.store.schema import census_members
+from commonweal.store.schema import census_members, census_people
 
 
 class CensusStore:
@@ -38,3 +38,25 @@ class CensusStore:
             return {}
         counted: dict[str, str] = orjson.loads(document)
         return counted
+
+    def keep_people(self, epoch: int, period: str, nullifiers: Sequence[str]) -> None:
+        """Keep ``epoch``'s sorted nullifiers under ``period``'s key (replacing an earlier try)."""
+        document = orjson.dumps(sorted(nullifiers)).decode()
+        with self.engine.begin() as conn:
+            conn.execute(delete(census_people).where(census_people.c.epoch == epoch))
+            conn.execute(
+                insert(census_people).values(epoch=epoch, period=period, nullifiers=document)
+            )
+
+    def people(self, epoch: int) -> tuple[str, list[str]] | None:
+        """``(period, sorted nullifiers)`` of census ``epoch``, or None if none is kept."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(census_people.c.period, census_people.c.nullifiers).where(
+                    census_people.c.epoch == epoch
+                )
+            ).one_or_none()
+        if row is None:
+            return None
+        nullifiers: list[str] = orjson.loads(row.nullifiers)
+        return str(row.period), nullifiers

@@ -17,6 +17,8 @@
   that signs tokens, its teller secret), never in the log; they name no voter.
 - ``census_members``: per census, whom it counted and their salts, never in the log (it
   carries only a Merkle root over salted commitments), so a member can be sent a proof.
+- ``census_people``: per census, the nullifiers of whom it counted (served, committed in
+  the log by their root; they name nobody without the alliance's key).
 - ``notification_outbox``, ``notification_preferences``, ``notification_state``: the
   notifications' durable outbox, members' private preferences (erased with the profile)
   and the notifier's cursor and unsubscribe key (docs/notifications.md), never in the log.
@@ -134,6 +136,16 @@ census_members = Table(
 )
 """Private: per census, a JSON object of the members it counted → their salts (a member's
 proof is built from all of them; the log carries only the root over ``H(salt || did)``)."""
+
+census_people = Table(
+    "census_people",
+    metadata,
+    Column("epoch", BigInteger, primary_key=True, autoincrement=False),
+    Column("period", String(7), nullable=False),
+    Column("nullifiers", Text, nullable=False),
+)
+"""Per census, the sorted nullifiers of the members it counted (a JSON list of hex), under
+the alliance's key for the census's period; served, the log carries only their root."""
 
 notification_outbox = Table(
     "notification_outbox",

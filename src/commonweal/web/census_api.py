@@ -59,4 +59,9 @@ def router(node: Node) -> APIRouter:
     def entry(epoch: Id) -> Response:
         return json_response(census.entry(node, epoch))
 
+    @api.get("/{epoch}/people")
+    def people(epoch: Id) -> Response:
+        """The nullifiers census ``epoch`` committed to (``people_root`` in the log)."""
+        return json_response(census.people(node, epoch))
+
     return api

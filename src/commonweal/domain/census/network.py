@@ -43,6 +43,52 @@ def totals(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {**summed, "funds": dict(sorted(funds.items())), "nodes": len(entries)}
 
 
+def people_totals(
+    entries: Sequence[Mapping[str, Any]], period: str, united: Sequence[str], distinct: int
+) -> dict[str, Any]:
+    """``totals.people``: ``distinct`` people among the sets of the nodes ``united`` (each
+    set of ``period``, proven and fetched); every other entry's node is ``people_unknown``."""
+    return {
+        "period": period,
+        "distinct": distinct,
+        "nodes": len(united),
+        "people_unknown": sorted(e["node"] for e in entries if e["node"] not in united),
+    }
+
+
+def check_people(entries: Sequence[Mapping[str, Any]], people: Any) -> None:
+    """What the log can check of ``totals.people``: the united nodes are the entries with a
+    people commitment of the period, the others are unknown, and
+    ``max(count) ≤ distinct ≤ sum(count)`` (the union itself needs the sets)."""
+    if not isinstance(people, dict) or set(people) != {
+        "period",
+        "distinct",
+        "nodes",
+        "people_unknown",
+    }:
+        raise InvalidBody("totals.people is {period, distinct, nodes, people_unknown}")
+    period, distinct = people["period"], people["distinct"]
+    if not isinstance(period, str) or type(distinct) is not int:
+        raise InvalidBody("totals.people's period is a month and distinct an integer")
+    counts = [
+        e["people"]["count"] for e in entries if "people" in e and e["people"]["period"] == period
+    ]
+    unknown = sorted(
+        e["node"] for e in entries if "people" not in e or e["people"]["period"] != period
+    )
+    if people["nodes"] != len(counts) or people["people_unknown"] != unknown:
+        raise Conflict(
+            "totals.people must unite exactly the entries committed for its period",
+            code="census_mismatch",
+        )
+    if not max(counts, default=0) <= distinct <= sum(counts):
+        raise Conflict(
+            f"{distinct} distinct people is impossible for sets of {counts} people "
+            "(at least the largest, at most their sum)",
+            code="census_mismatch",
+        )
+
+
 def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"entries": [...], "refused": [{"node", "reason"}], "totals": {...}}``."""
     only(body, {"entries", "refused", "totals"}, {"entries", "refused", "totals"})
@@ -54,7 +100,9 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise InvalidBody("each entry is an object")
-        only(entry, ENTRY_FIELDS | {"people_root"}, ENTRY_FIELDS, where="entry")
+        only(entry, ENTRY_FIELDS | {"people_root", "people"}, ENTRY_FIELDS, where="entry")
+        if "people" in entry:
+            _check_entry_people(entry["people"])
         for name in ("node", "key", "origin", "members_root"):
             _text(entry[name], f"entry.{name}")
         figures, checkpoint = entry["figures"], entry["checkpoint"]
@@ -76,6 +124,15 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
         _text(refusal["node"], "refused.node")
         _text(refusal["reason"], "refused.reason")
     return dict(normal_form(body))
+
+
+def _check_entry_people(people: Any) -> None:
+    if not isinstance(people, dict) or set(people) != {"index", "period", "people_root", "count"}:
+        raise InvalidBody("an entry's people is {index, period, people_root, count}")
+    if not all(type(people[n]) is int and people[n] >= 0 for n in ("index", "count")):
+        raise InvalidBody("an entry's people index and count are non-negative integers")
+    _text(people["period"], "entry.people.period")
+    _text(people["people_root"], "entry.people.people_root")
 
 
 def _text(value: Any, where: str) -> None:
@@ -109,8 +166,16 @@ def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
                 f"the census of {node} is not covered by the checkpoint it names",
                 code="census_mismatch",
             )
-    if body["totals"] != totals(body["entries"]):
+        if "people" in entry and not 0 <= entry["people"]["index"] < entry["checkpoint"]["size"]:
+            raise Conflict(
+                f"the people commitment of {node} is not covered by the checkpoint it names",
+                code="census_mismatch",
+            )
+    summed = {k: v for k, v in body["totals"].items() if k != "people"}
+    if summed != totals(body["entries"]):
         raise Conflict("the network totals are not the sum of the entries", code="census_mismatch")
+    if "people" in body["totals"]:
+        check_people(body["entries"], body["totals"]["people"])
     count = state.get(NETWORK_META, "latest", 0) + 1
     state.put(NETWORK, count, {"body": body, "index": ctx.index, "at": ctx.received})
     state.put(NETWORK_META, "latest", count)

@@ -18,6 +18,7 @@ from typing import Any
 from commonweal.core.merkle import hash_at_from_leaf_hashes, inclusion_proof, leaf_hash, root_of
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.census import events as census
+from commonweal.domain.census import people as census_people
 from commonweal.domain.census.figures import good_standing
 from commonweal.domain.census.records import CENSUSES, META
 from commonweal.domain.governance.constitution import CONSTITUTION
@@ -103,17 +104,37 @@ def history(node: Node) -> list[dict[str, Any]]:
     """Every census taken, oldest first, as the API shows it."""
     with node.reading() as state:
         latest = state.get(META, "latest", 0)
-        records = [state.get(CENSUSES, epoch) for epoch in range(1, latest + 1)]
-    return [_shown(record) for record in records if record is not None]
+        records = [
+            (state.get(CENSUSES, epoch), census_people.commitment(state, epoch))
+            for epoch in range(1, latest + 1)
+        ]
+    return [_shown(record, people) for record, people in records if record is not None]
 
 
 def entry(node: Node, epoch: int) -> dict[str, Any]:
     """One census by epoch number, or ``not_found``."""
     with node.reading() as state:
         record = state.get(CENSUSES, epoch)
+        committed = census_people.commitment(state, epoch)
     if record is None:
         raise Rejected("not_found", f"there is no census of epoch {epoch}")
-    return _shown(record)
+    return _shown(record, committed)
+
+
+def people(node: Node, epoch: int) -> dict[str, Any]:
+    """Census ``epoch``'s committed nullifiers (``GET /v1/census/{epoch}/people``), or
+    ``not_found`` while its people are not committed."""
+    with node.reading() as state:
+        committed = census_people.commitment(state, epoch)
+    kept = CensusStore(node.store).people(epoch)
+    if committed is None or kept is None:
+        raise Rejected("not_found", f"census {epoch}'s people are not committed")
+    return {
+        "epoch": epoch,
+        "period": committed["period"],
+        "people_root": committed["people_root"],
+        "nullifiers": kept[1],
+    }
 
 
 def rhythm(node: Node) -> int | None:
@@ -131,7 +152,9 @@ def pending(node: Node) -> dict[str, Any] | None:
     return request
 
 
-def _shown(record: dict[str, Any]) -> dict[str, Any]:
+def _shown(record: dict[str, Any], people: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A census as the API shows it, with its people's commitment (``census.people.committed``
+    at ``index``) once logged."""
     body = record["body"]
     return {
         "epoch": body["epoch"],
@@ -144,6 +167,7 @@ def _shown(record: dict[str, Any]) -> dict[str, Any]:
         "figures": body["figures"],
         "members_root": body["members_root"],
         **({"people_root": body["people_root"]} if "people_root" in body else {}),
+        **({"people": people} if people is not None else {}),
     }
 
 

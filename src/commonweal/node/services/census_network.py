@@ -19,14 +19,29 @@ from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.census import events as census
-from commonweal.domain.census.network import COUNTED, NETWORK, NETWORK_META, totals
+from commonweal.domain.census import people as census_people
+from commonweal.domain.census.network import (
+    COUNTED,
+    NETWORK,
+    NETWORK_META,
+    people_totals,
+    totals,
+)
+from commonweal.domain.federation.people import distinct_people
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node, Receipt
-from commonweal.node.services.census_proofs import CensusRefused, NoCensus, witnessed_census
+from commonweal.node.services.census_proofs import (
+    CensusRefused,
+    NoCensus,
+    served_people,
+    witnessed_census,
+)
 from commonweal.node.services.federation import witness
 from commonweal.node.services.federation.cosigned import witness_keys
 from commonweal.node.services.federation.service import Federation
+from commonweal.store.census_store import CensusStore
 
 
 def gather(federation: Federation) -> dict[str, Any]:
@@ -39,17 +54,42 @@ def gather(federation: Federation) -> dict[str, Any]:
         refused.append({"node": node.identity.did, "reason": own})
     elif own is not None:
         entries.append(own)
+    sets: dict[str, list[str]] = {}
+    period = people_period(node)
+    if isinstance(own, dict) and own.get("people", {}).get("period") == period:
+        kept = CensusStore(node.store).people(own["epoch"])
+        if kept is not None:
+            sets[own["node"]] = kept[1]
     for peer in federation.recognitions():
         described = {k: peer[k] for k in ("node", "key", "origin", "vkey")}
+        client = federation.client(peer["url"])
         try:
-            entries.append(witnessed_census(federation.client(peer["url"]), described, vkeys))
+            entry = witnessed_census(client, described, vkeys)
         except NoCensus:
             continue  # a node that takes no census (an alliance of nodes) has nothing to count
         except CensusRefused as refusal:
             refused.append({"node": peer["node"], "reason": str(refusal)[:500]})
+            continue
+        entries.append(entry)
+        if entry.get("people", {}).get("period") == period:
+            try:
+                sets[entry["node"]] = served_people(client, entry)
+            except CensusRefused:
+                continue  # counted, its people unknown: the audit says why
     entries.sort(key=lambda e: e["node"])
     refused.sort(key=lambda r: r["node"])
-    return {"entries": entries, "refused": refused, "totals": totals(entries)}
+    for entry in entries:  # a set that did not check out: that node's people are unknown
+        if entry["node"] not in sets:
+            entry.pop("people", None)
+    summed = totals(entries)
+    distinct = distinct_people(sets.values())
+    summed["people"] = people_totals(entries, period, sorted(sets), distinct)
+    return {"entries": entries, "refused": refused, "totals": summed}
+
+
+def people_period(node: Node) -> str:
+    """The period whose sets a network census taken now unites: this month (UTC)."""
+    return census_people.period_of(format_utc(max(node.clock(), node.last_received)))
 
 
 def _own_entry(federation: Federation) -> dict[str, Any] | str | None:
@@ -81,6 +121,10 @@ def _own_entry(federation: Federation) -> dict[str, Any] | str | None:
     }
     if "people_root" in body:
         entry["people_root"] = body["people_root"]
+    with node.reading() as state:
+        committed = census_people.commitment(state, body["epoch"])
+    if committed is not None and committed["index"] < final.size:
+        entry["people"] = {k: committed[k] for k in ("index", "period", "people_root", "count")}
     return entry
 
 
@@ -105,14 +149,19 @@ def run_due(federation: Federation, *, now: Callable[[], float] = time.monotonic
     _gathered[federation] = now()
     body = gather(federation)
     previous = latest(federation.node)
-    used = {e["node"]: e["epoch"] for e in previous.get("entries", [])} if previous else {}
-    fresh = {e["node"]: e["epoch"] for e in body["entries"]}
+    used = {_used(e) for e in previous.get("entries", [])} if previous else set()
+    fresh = {_used(e) for e in body["entries"]}
     if not fresh or fresh == used:
         return None
     try:
         return federation.node.submit_as_node(COUNTED, body)
     except Rejected:
         return None  # a recognition changed meanwhile: the next round counts again
+
+
+def _used(entry: dict[str, Any]) -> tuple[str, int, bool]:
+    """What of an entry makes a new count worth taking: a new census, or its people now known."""
+    return entry["node"], entry["epoch"], "people" in entry
 
 
 # -- reads -----------------------------------------------------------------------------

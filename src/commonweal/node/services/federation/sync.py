@@ -25,6 +25,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.services import census_network
 from commonweal.node.services.federation import (
     alliance,
+    census_people,
     evidence,
     mirror,
     moves,
@@ -68,6 +69,7 @@ def sync_once(federation: Federation) -> dict[str, Any]:
             steps.append(("places", partial(network_places.refresh, federation, peer)))
             if terms["alliance"]:
                 steps.append(("alliance", partial(alliance.duties, federation, peer)))
+                steps.append(("census people", partial(census_people.commit, federation, peer)))
             for name, step in steps:
                 try:
                     entry[name] = step()
