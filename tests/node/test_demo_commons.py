@@ -70,7 +70,8 @@ def test_the_demo_tells_the_commons_story(tmp_path: Path) -> None:
         assert coming["Spring assembly"]["kind"] == "assembly"
         assert coming["Spring assembly"]["going"] == 6
         assert coming["Seed swap"]["waiting"] == 1
-        (proposal,) = [p for p in governance.proposals(node) if p["kind"] == "commons"]
+        found, _last = governance.proposals(node)
+        (proposal,) = [p for p in found if p["kind"] == "commons"]
         assert proposal["phase"] == "discussion"
         assert verify_log(node.store, default_registry(), compare_with=node.store).ok
     finally:
