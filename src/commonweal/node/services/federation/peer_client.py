@@ -147,17 +147,23 @@ class PeerClient:
     # -- acting in the peer's log as this node (a member node in its alliance) -----------
 
     def submit_as(self, key: SigningKey, event_type: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Sign an event with ``key`` for the peer's log, with the next ``seq``, and submit it."""
+        """Sign an event with ``key`` for the peer's log, with the next ``seq``, and submit it.
+
+        The same key may be signing for that log elsewhere at the same moment (a node's
+        own sync round, beside its operator's command): a ``seq`` taken meanwhile is read
+        again and the event signed anew, a few times."""
         author = did_key_from_public_key(key.public_key)
         node = self.identity()["did"]
-        seq = int(self.get_json(f"/v1/authors/{author}")["last_seq"]) + 1
-        event = sign_event(
-            key, type=event_type, node=node, seq=seq, at=format_utc_now(self.now()), body=body
-        )
-        try:
-            response = self.http.post(self.base_url + "/v1/events", content=orjson.dumps(event))
-        except httpx.HTTPError as error:
-            raise PeerError(f"{self.base_url}/v1/events: {error}") from None
+        for _attempt in range(SEQ_ATTEMPTS):
+            seq = int(self.get_json(f"/v1/authors/{author}")["last_seq"]) + 1
+            at = format_utc_now(self.now())
+            event = sign_event(key, type=event_type, node=node, seq=seq, at=at, body=body)
+            try:
+                response = self.http.post(self.base_url + "/v1/events", content=orjson.dumps(event))
+            except httpx.HTTPError as error:
+                raise PeerError(f"{self.base_url}/v1/events: {error}") from None
+            if response.status_code != 409 or _problem_code(response) not in SEQ_TAKEN:
+                break
         if response.status_code >= 400:
             raise PeerError(
                 f"the peer refused {event_type}: {response.text[:300]}",
@@ -194,3 +200,16 @@ def proven_entry(client: PeerClient, index: int, size: int, root: bytes) -> dict
         "index": index,
         "leaf_hash": logged["leaf_hash"],
     }
+
+
+SEQ_ATTEMPTS = 3
+"""How many times :meth:`PeerClient.submit_as` signs again when its ``seq`` was taken."""
+SEQ_TAKEN = frozenset({"seq_replayed", "seq_out_of_order"})
+
+
+def _problem_code(response: httpx.Response) -> str:
+    """The ``code`` of a problem document, or "" when the body is not one."""
+    try:
+        return str(orjson.loads(response.content).get("code", ""))
+    except (orjson.JSONDecodeError, AttributeError):
+        return ""
