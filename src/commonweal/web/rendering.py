@@ -30,6 +30,10 @@ from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Text a person reads is written ``{{ _("…") }}`` (new-style gettext: ``_("%(n)s left", n=3)``),
+# so that the catalogues can give it in the reader's language; English until they do.
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def _short(text: str, n: int = 16) -> str:
