@@ -19,6 +19,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from commonweal.capabilities import CAPABILITIES, PROGRAM
 from commonweal.domain import errors
 from commonweal.domain.aid.records import REFUSAL_IN_STATUS
 from commonweal.domain.errors import Conflict, DomainError, NotFound
@@ -38,6 +39,20 @@ DOMAIN_CLASSES = {
     if isinstance(cls, type) and issubclass(cls, DomainError)
 }
 EDGE_RAISERS = ("Rejected", "EventError", "problem")
+DECLARED = PROGRAM.status_by_code()
+"""The statuses the capabilities declare for their own codes (read before the table)."""
+
+
+def answered(code: str, status: int | None = None) -> int:
+    """The status the app answers ``code`` with (``web.problems.rejection``)."""
+    return DECLARED.get(code) or problems.status_of(code, status)
+
+
+def edge_status(code: str) -> int:
+    """A code raised without a class: a capability's declaration or the table must name it."""
+    return DECLARED.get(code) or problems.STATUS_BY_CODE.get(code, 0)
+
+
 GUARDS = {"require_stage": Conflict}
 """Domain helpers that raise a class with the literal ``code=`` their callers give."""
 
@@ -96,7 +111,7 @@ def raisable() -> dict[str, set[int]]:
                 "DomainError"
             }:
                 cls = DOMAIN_CLASSES[node.name]
-                statuses[cls.code].add(problems.status_of(cls.code, cls.status))
+                statuses[cls.code].add(answered(cls.code, cls.status))
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             name = node.func.id
@@ -105,15 +120,15 @@ def raisable() -> dict[str, set[int]]:
                 for keyword in node.keywords:
                     if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
                         code = keyword.value.value
-                        statuses[code].add(problems.status_of(code, raised.status))
+                        statuses[code].add(answered(code, raised.status))
             elif name in EDGE_RAISERS and node.args and isinstance(node.args[0], ast.Constant):
                 code = node.args[0].value
-                statuses[code].add(problems.STATUS_BY_CODE.get(code, 0))
+                statuses[code].add(edge_status(code))
     for code, status in PICKED_FROM_A_MAPPING.items():
         if status is None:  # raised as a Rejected: the edge's table must name it
-            statuses[code].add(problems.STATUS_BY_CODE.get(code, 0))
+            statuses[code].add(edge_status(code))
         else:
-            statuses[code].add(problems.status_of(code, status))
+            statuses[code].add(answered(code, status))
     for code in NEVER_ANSWERED:
         statuses.pop(code, None)
     return statuses
@@ -170,6 +185,15 @@ def test_the_table_holds_no_domain_code_with_another_status() -> None:
     for code, statuses in raisable().items():
         if code in problems.STATUS_BY_CODE:
             assert statuses == {problems.STATUS_BY_CODE[code]}, code
+
+
+def test_no_code_is_both_the_kernels_and_a_capabilitys() -> None:
+    """A code's status is said in one place: the edge's table or one capability's
+    declaration (two capabilities raising the same code must agree on it)."""
+    assert not set(DECLARED) & set(problems.STATUS_BY_CODE)
+    for capability in CAPABILITIES:
+        for code, status in capability.status_by_code.items():
+            assert DECLARED[code] == status, (capability.name, code)
 
 
 def test_a_conflict_reaches_http_as_409_and_keeps_its_code() -> None:

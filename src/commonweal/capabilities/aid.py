@@ -8,6 +8,7 @@ from commonweal.domain import catalog
 CAPABILITY = Capability(
     name="aid",
     event_types=catalog.aid,
+    status_by_code={"invalid_message": 422, "commitment_mismatch": 422},
     api=(WebRouter("commonweal.web.aid_api"),),
     pages=(WebRouter("commonweal.web.aid_pages"),),
     navigation=(NavEntry(30, "Mutual aid", "/aid"),),

@@ -10,6 +10,7 @@ from commonweal.node.services import census
 CAPABILITY = Capability(
     name="census",
     event_types=catalog.census,
+    status_by_code={"not_counted": 404},
     api=(WebRouter("commonweal.web.census_api"),),
     pages=(WebRouter("commonweal.web.census_pages"),),
     navigation=(NavEntry(145, "Census", "/census"),),

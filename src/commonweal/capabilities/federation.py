@@ -22,6 +22,15 @@ def _cli(app: typer.Typer) -> None:
 CAPABILITY = Capability(
     name="federation",
     event_types=catalog.federation,
+    status_by_code={
+        "not_recognized": 403,
+        "peer_unreachable": 502,
+        "invalid_peer": 502,
+        "invalid_evidence": 422,
+        "invalid_challenge": 422,
+        "invalid_element": 422,
+        "no_departure": 422,
+    },
     api=(WebRouter("commonweal.web.federation_api", ("federation",)),),
     pages=(WebRouter("commonweal.web.network_pages", ("federation",)),),
     navigation=(NavEntry(140, "Network", "/network"),),

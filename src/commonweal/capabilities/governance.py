@@ -24,6 +24,7 @@ def _cli(app: typer.Typer) -> None:
 CAPABILITY = Capability(
     name="governance",
     event_types=catalog.governance,
+    status_by_code={"not_secret": 409, "not_opened": 409},
     api=(
         WebRouter("commonweal.web.governance_api"),
         WebRouter("commonweal.web.secret_ballots_api", ("node", "submitter")),

@@ -10,6 +10,12 @@ from commonweal.node.services import membership
 CAPABILITY = Capability(
     name="membership",
     event_types=catalog.membership,
+    status_by_code={
+        "invalid_profile": 422,
+        "commitment_mismatch": 422,
+        "invalid_credential": 422,
+        "not_owed": 422,
+    },
     api=(
         WebRouter("commonweal.web.membership_api"),
         WebRouter("commonweal.web.credentials_api", ("node", "issuer_tokens", "contexts")),

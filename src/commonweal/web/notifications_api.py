@@ -22,7 +22,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import notifications
 from commonweal.web.api import json_body, json_response, read_body
-from commonweal.web.problems import rejection
+from commonweal.web.problems import rejection_for
 from commonweal.web.rendering import ERROR_WORDS, page_router, render, signed_in
 
 MAX_REQUEST_BYTES = 20_000
@@ -58,7 +58,7 @@ def router(node: Node) -> APIRouter:
         except Rejected as refused:
             if not wants_page:
                 raise
-            status = rejection(refused).status_code
+            status = rejection_for(request, refused).status_code
             context = {
                 "heading": ERROR_WORDS.get(status, "That link does not work"),
                 "detail": refused.message,

@@ -38,51 +38,32 @@ STATUS_BY_CODE = {
     "method_not_allowed": 405,
     "unavailable": 503,
     "rolled_back": 503,
-    # what the node checks beside the rules: private profiles, messages, credentials
-    "invalid_profile": 422,
-    "commitment_mismatch": 422,
-    "invalid_message": 422,
-    "invalid_credential": 422,
-    "not_owed": 422,
+    # refusals several capabilities raise beside their rules' own classes
     "forbidden": 403,
     "wrong_phase": 409,
-    "not_secret": 409,
-    "not_opened": 409,
+    "not_a_member": 403,
+    "voting_closed": 409,
     # signing in and issuing
     "unauthorized": 401,
-    "not_counted": 404,
     "sign_in_failed": 401,
     "cross_site": 403,
-    # federation: signed peer requests, other nodes' answers
+    # signed HTTP requests (RFC 9421), checked at the edge before any capability runs
     "signature_required": 401,
     "signature_invalid": 401,
     "signature_stale": 401,
     "replayed": 401,
     "unknown_peer": 403,
-    "not_recognized": 403,
-    "peer_unreachable": 502,
-    "invalid_peer": 502,
-    "invalid_evidence": 422,
-    "invalid_challenge": 422,
-    "invalid_element": 422,
-    "not_a_member": 403,
-    "voting_closed": 409,
-    "no_departure": 422,
-    # notifications (docs/notifications.md): preferences, one-click unsubscribe links
-    "invalid_preferences": 400,
-    "unsubscribe_invalid": 403,
-    "unsubscribe_expired": 410,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)
     "not_ready": 503,
     "internal": 500,
 }
-"""The status of each code the node and web layers raise themselves, where no domain
-error class says its kind; it also overrides a class's status (it holds no such
-override today). Codes from the rules take their status from their class
-(``domain.errors``): ``tests/test_problem_codes.py`` checks both against
-docs/protocol.md."""
+"""The status of each code the kernel and the web edge raise themselves, where no domain
+error class says its kind. A capability's own codes are in its declaration
+(``Capability.status_by_code``, read first: :func:`rejection`); codes from the rules take
+their status from their class (``domain.errors``). ``tests/test_problem_codes.py``
+checks all three against docs/protocol.md."""
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 """The codes of Starlette's own errors (an unknown path, a wrong method)."""
@@ -137,10 +118,21 @@ def rejection(exc: Rejected, status_by_code: Mapping[str, int] | None = None) ->
     return problem(exc.code, exc.message, status=status, position=exc.position)
 
 
+def capability_statuses(request: Request) -> Mapping[str, int] | None:
+    """The statuses the app's capabilities declare (``app.state.status_by_code``)."""
+    statuses: Mapping[str, int] | None = getattr(request.app.state, "status_by_code", None)
+    return statuses
+
+
+def rejection_for(request: Request, exc: Rejected) -> Response:
+    """:func:`rejection` with the statuses of the app serving ``request``."""
+    return rejection(exc, capability_statuses(request))
+
+
 async def rejected_handler(request: Request, exc: Exception) -> Response:
     """A refused submission."""
     assert isinstance(exc, Rejected)
-    return rejection(exc, getattr(request.app.state, "status_by_code", None))
+    return rejection_for(request, exc)
 
 
 async def unavailable_handler(_request: Request, exc: Exception) -> Response:

@@ -26,7 +26,7 @@ from commonweal.node.kernel.movable_clock import MovableClock
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
-from commonweal.web.problems import rejection
+from commonweal.web.problems import rejection_for
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -188,7 +188,7 @@ class PageRoute(APIRoute):
                 )
             except Rejected as refused:
                 node: Node = request.app.state.node
-                status = rejection(refused).status_code
+                status = rejection_for(request, refused).status_code
                 return render(
                     request,
                     node,
