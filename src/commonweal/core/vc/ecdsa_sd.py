@@ -316,9 +316,14 @@ def verify_derived(
     if len(value.signatures) != len(non_mandatory):
         raise CredentialError(
             "PROOF_VERIFICATION_ERROR",
-            f"{len(value.signatures)} signatures for {len(non_mandatory)} disclosed statements",
+            f"claims were added or removed: the proof signs {len(value.signatures)} "
+            f"non-mandatory statements, the credential shows {len(non_mandatory)}",
         )
     issuer_key = resolve_key(proof["verificationMethod"])
+    if len(issuer_key) != p256.COMPRESSED_LENGTH:
+        raise CredentialError(
+            "unresolvable_key", "the proof's verification method is not a P-256 key"
+        )
     to_verify = (
         proof_hash(unsecured, proof, loader)
         + value.public_key
