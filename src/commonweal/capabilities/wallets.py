@@ -17,6 +17,7 @@ def _cli(_command: typer.Typer) -> None:
 
 CAPABILITY = Capability(
     name="wallets",
-    api=(WebRouter("commonweal.web.selective_api"),),
+    api=(WebRouter("commonweal.web.selective_api"), WebRouter("commonweal.web.openid_api")),
+    pages=(WebRouter("commonweal.web.wallet_pages"),),
     cli=_cli,
 )

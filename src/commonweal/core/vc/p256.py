@@ -98,6 +98,14 @@ def secret_from_multikey(multikey: str) -> P256Key:
     return P256Key(_decode(multikey, SECRET_PREFIX, 32, "secret"))
 
 
+def compressed_from_xy(x: bytes, y: bytes) -> bytes:
+    """The compressed point of affine coordinates (a JWK's x and y); ValueError if off the curve."""
+    numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+    )
+    return numbers.public_key().public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+
+
 def did_key(compressed: bytes) -> str:
     """``did:key:zDna…`` for a P-256 public key."""
     return "did:key:" + public_multikey(compressed)
