@@ -4,7 +4,10 @@ wallet of ``tests/web/wallet_client.py``; then bad input, each refused with its 
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -290,3 +293,44 @@ def test_a_response_to_no_request_is_refused(served: Served) -> None:
     )
     assert answered.status_code == 400
     assert answered.json()["error"] == "invalid_request"
+
+
+# -- a second check: an existing open-source OpenID4VCI client --------------------
+
+NODE = shutil.which("node")
+LIBRARY_CHECK = Path(__file__).with_name("openid4vci_library_check.mjs")
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+@pytest.mark.skipif(
+    NODE is None or not (WEB / "node_modules" / "@openid4vc" / "openid4vci").is_dir(),
+    reason="needs node and web/node_modules (make vendor)",
+)
+@pytest.mark.parametrize("config_id", [JCS_CONFIG, SD_CONFIG])
+def test_the_openwallet_foundation_client_takes_the_credential(
+    served: Served, config_id: str
+) -> None:
+    wallet = served.wallet("uma")
+    payload = {
+        "offer": served.offer_uris(wallet.did)[config_id],
+        "seedHex": wallet.seed.hex(),
+        "did": wallet.did,
+        "configurationId": config_id,
+        "nodeModules": str(WEB / "node_modules"),
+    }
+    done = subprocess.run(
+        [str(NODE), str(LIBRARY_CHECK)],
+        input=json.dumps(payload).encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    answer = json.loads(done.stdout)
+    assert "error" not in answer, answer
+    (issued,) = answer["credentials"]
+    assert issued["credential"]["credentialSubject"]["id"] == wallet.did
+    vc = issued["credential"]
+    if config_id == SD_CONFIG:
+        vc = ecdsa_sd.derive(vc, ["/credentialSubject/memberOf"])
+    assert verified(served, vc)["verified"] is True
