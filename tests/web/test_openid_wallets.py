@@ -334,3 +334,21 @@ def test_the_openwallet_foundation_client_takes_the_credential(
     if config_id == SD_CONFIG:
         vc = ecdsa_sd.derive(vc, ["/credentialSubject/memberOf"])
     assert verified(served, vc)["verified"] is True
+
+
+def test_a_wallet_presents_only_membership_and_date(served: Served) -> None:
+    """ "Member in good standing since …": a derived ecdsa-sd-2023 credential in the VP."""
+    wallet = served.wallet("uma")
+    base = wallet.receive(served.http, served.offer_uris(wallet.did)[SD_CONFIG], SD_CONFIG)
+    shown = ecdsa_sd.derive(base, ["/credentialSubject/memberOf", "/validFrom"])
+    started = served.http.post(served.url + "/openid4vp/requests", json={}).json()
+    request = wallet.read_request(served.http, started["authorization_request"])
+    vp = wallet.present([shown], challenge=request["nonce"], domain=request["client_id"])
+    answered = wallet.answer(served.http, request, vp)
+    assert answered.status_code == 200, answered.text
+    outcome = served.http.get(
+        f"{served.url}/openid4vp/requests/{started['state']}",
+        params={"transaction": started["transaction"]},
+    ).json()
+    assert outcome["status"] == "verified"
+    assert outcome["issuers"] == [served.community.node.identity.did]

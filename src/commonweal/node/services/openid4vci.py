@@ -11,10 +11,12 @@ selective-disclosure form (``ecdsa-sd-2023``).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from commonweal.core import jose
 from commonweal.core.vc.contexts import CREDENTIALS_V2, MEMBERSHIP_PATH
@@ -242,7 +244,4 @@ class Issuer:
 
 def offer_uri(offer: dict[str, Any]) -> str:
     """The offer by value, as the ``openid-credential-offer://`` URI a QR code carries."""
-    import json
-    from urllib.parse import quote
-
     return OFFER_SCHEME + "?credential_offer=" + quote(json.dumps(offer, separators=(",", ":")))

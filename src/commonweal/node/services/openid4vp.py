@@ -13,6 +13,7 @@ result for the page that asked, which alone holds the request's transaction secr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import threading
@@ -190,7 +191,10 @@ class Verifier:
         )
         if not result.verified:
             return Outcome(False, problems=[f"{p.code}: {p.detail}" for p in result.problems])
-        held = [c for c in vp.get("verifiableCredential", []) if isinstance(c, dict)]
+        inside = vp.get("verifiableCredential", [])
+        held = [
+            c for c in (inside if isinstance(inside, list) else [inside]) if isinstance(c, dict)
+        ]
         members = [c for c in held if "MembershipCredential" in c.get("type", [])]
         if not members:
             return Outcome(False, problems=["the presentation holds no membership credential"])
@@ -204,6 +208,4 @@ def credentials_issuer(credential: dict[str, Any]) -> str:
 
 
 def _digest(secret: str) -> str:
-    import hashlib
-
     return hashlib.sha256(secret.encode()).hexdigest()
