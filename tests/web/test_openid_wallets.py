@@ -267,6 +267,7 @@ def _sign_in_through(
     assert replayed.json()["error_description"] == "this request was already answered"
     stranger = page.get(f"/openid4vp/requests/{started['state']}", params={"transaction": "guess"})
     assert stranger.status_code == 403
+    assert stranger.headers["content-type"] == "application/problem+json"
 
 
 def test_a_presentation_for_another_nonce_or_verifier_is_refused(served: Served) -> None:

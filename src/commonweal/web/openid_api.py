@@ -1,8 +1,12 @@
 """OpenID4VCI (issuer) and OpenID4VP (verifier) endpoints: thin adapters over
 ``node.services.openid4vci`` and ``node.services.openid4vp``.
 
-Errors are OAuth error responses (``{"error", "error_description"}``), and every
-answer that carries a code, token, nonce or credential is ``Cache-Control: no-store``.
+The protocol endpoints (token, nonce, credential, request object, direct_post response)
+answer errors as their specifications say, OAuth error responses (``{"error",
+"error_description"}``), so they stay out of the node's OpenAPI document, whose refusals
+are all RFC 9457 problem documents; the node's own routes around them (offers, requests
+and their outcomes) answer problem documents. Every answer that carries a code, token,
+nonce or credential is ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services.openid4vci import (
     CREDENTIAL_PATH,
@@ -49,7 +54,7 @@ def _issuer_routes(api: APIRouter, issuer: Issuer) -> None:
     def authorization_server() -> Response:
         return json_response(issuer.authorization_server())
 
-    @api.post(TOKEN_PATH)
+    @api.post(TOKEN_PATH, include_in_schema=False)
     async def token(request: Request) -> Response:
         try:
             form = await _form(request)
@@ -57,11 +62,11 @@ def _issuer_routes(api: APIRouter, issuer: Issuer) -> None:
         except OAuthError as error:
             return _error(error)
 
-    @api.post(NONCE_PATH)
+    @api.post(NONCE_PATH, include_in_schema=False)
     def nonce() -> Response:
         return _ok(issuer.nonce())
 
-    @api.post(CREDENTIAL_PATH)
+    @api.post(CREDENTIAL_PATH, include_in_schema=False)
     async def credential(request: Request) -> Response:
         try:
             if not request.headers.get("content-type", "").startswith("application/json"):
@@ -78,7 +83,7 @@ def _issuer_routes(api: APIRouter, issuer: Issuer) -> None:
         """A credential offer for the signed-in member (their page shows it as a QR code)."""
         did = member_did(request)
         if did is None:
-            return _error(OAuthError(401, "login_required", "sign in to get a credential offer"))
+            raise Rejected("unauthorized", "sign in to get a credential offer")
         return _ok(issuer.offer(did))
 
 
@@ -95,9 +100,9 @@ def _verifier_routes(api: APIRouter, verifier: Verifier) -> None:
             purpose = body.get("purpose", "membership")
             return _ok(verifier.create(str(purpose), body.get("by_reference", False)), 201)
         except OAuthError as error:
-            return _error(error)
+            raise _problem(error) from None
 
-    @api.get(REQUEST_PATH + "{state}")
+    @api.get(REQUEST_PATH + "{state}", include_in_schema=False)
     def request_object(state: str) -> Response:
         try:
             signed = verifier.request_object(state)
@@ -105,7 +110,7 @@ def _verifier_routes(api: APIRouter, verifier: Verifier) -> None:
             return _error(error)
         return Response(signed, media_type="application/oauth-authz-req+jwt", headers=NO_STORE)
 
-    @api.post(RESPONSE_PATH)
+    @api.post(RESPONSE_PATH, include_in_schema=False)
     async def response(request: Request) -> Response:
         try:
             form = await _form(request)
@@ -120,7 +125,7 @@ def _verifier_routes(api: APIRouter, verifier: Verifier) -> None:
         try:
             purpose, found = verifier.outcome(state, transaction)
         except OAuthError as error:
-            return _error(error)
+            raise _problem(error) from None
         if found is None:
             return _ok({"status": "pending"})
         answer = _ok(found.as_json())
@@ -157,8 +162,17 @@ async def _form(request: Request) -> dict[str, str]:
 def _json(raw: bytes) -> Any:
     try:
         return json_body(raw)
-    except Exception:  # the node's strict JSON reader refuses with a Rejected
+    except Rejected:  # the node's strict JSON reader (I-JSON, no duplicate members)
         raise OAuthError(400, "invalid_request", "the body is not a JSON document") from None
+
+
+def _problem(error: OAuthError) -> Rejected:
+    """An OAuth error as the node's own refusal (a problem document)."""
+    if error.status == 401:
+        return Rejected("unauthorized", error.description)
+    if error.status == 403:
+        return Rejected("forbidden", error.description)
+    return Rejected("invalid_request", error.description)
 
 
 def _ok(value: Any, status: int = 200) -> Response:
