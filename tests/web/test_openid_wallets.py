@@ -127,7 +127,8 @@ def test_metadata_names_the_endpoints_and_the_keys(served: Served) -> None:
     jwt_proofs = configs[JCS_CONFIG]["proof_types_supported"]["jwt"]
     assert jwt_proofs["proof_signing_alg_values_supported"] == ["EdDSA", "ES256"]
     node = served.community.node.identity
-    assert node.selective_verification_method in metadata["verification_methods"]
+    methods = {m["id"]: m["publicKeyMultibase"] for m in metadata["verification_methods"]}
+    assert methods[node.selective_verification_method] == node.selective_key.multikey
     oauth = served.http.get(served.url + "/.well-known/oauth-authorization-server").json()
     assert oauth["pre-authorized_grant_anonymous_access_supported"] is True
 

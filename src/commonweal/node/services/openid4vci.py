@@ -108,10 +108,7 @@ class Issuer:
             "display": [{"name": name, "locale": "en"}],
             "credential_configurations_supported": configurations,
             "issuer_did": identity.did,
-            "verification_methods": [
-                identity.verification_method,
-                identity.selective_verification_method,
-            ],
+            "verification_methods": credentials.did_document_of(self.node)["verificationMethod"],
         }
 
     def authorization_server(self) -> dict[str, Any]:
