@@ -354,3 +354,45 @@ def test_a_wallet_presents_only_membership_and_date(served: Served) -> None:
     ).json()
     assert outcome["status"] == "verified"
     assert outcome["issuers"] == [served.community.node.identity.did]
+
+
+def _run_library(script: str, payload: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run(
+        [str(NODE), str(Path(__file__).with_name(script))],
+        input=json.dumps({**payload, "nodeModules": str(WEB / "node_modules")}).encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    answer: dict[str, Any] = json.loads(done.stdout)
+    assert "error" not in answer, answer
+    return answer
+
+
+@pytest.mark.skipif(
+    NODE is None or not (WEB / "node_modules" / "@openid4vc" / "openid4vp").is_dir(),
+    reason="needs node and web/node_modules (make vendor)",
+)
+def test_the_openwallet_foundation_client_answers_a_presentation_request(served: Served) -> None:
+    wallet = served.wallet("uma")
+    started = served.http.post(served.url + "/openid4vp/requests", json={}).json()
+    resolved = _run_library(
+        "openid4vp_library_check.mjs",
+        {"step": "resolve", "request": started["authorization_request"]},
+    )
+    request = resolved["request"]
+    assert resolved["dcql"]["credentials"][0]["format"] == "ldp_vc"
+    vp = wallet.present(
+        [_membership(served, wallet)], challenge=request["nonce"], domain=request["client_id"]
+    )
+    submitted = _run_library(
+        "openid4vp_library_check.mjs",
+        {"step": "submit", "request": request, "vpToken": {"membership": [vp]}},
+    )
+    assert submitted["status"] == 200, submitted
+    outcome = served.http.get(
+        f"{served.url}/openid4vp/requests/{started['state']}",
+        params={"transaction": started["transaction"]},
+    ).json()
+    assert outcome["status"] == "verified"
