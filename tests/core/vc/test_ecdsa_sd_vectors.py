@@ -179,3 +179,20 @@ def test_malformed_derived_proof_values_are_refused(value: str, loader: Document
 def test_a_pointer_to_nothing_is_refused() -> None:
     with pytest.raises(CredentialError, match="does not match"):
         select_json_ld(["/credentialSubject/nothing"], {"@context": [], "credentialSubject": {}})
+
+
+def test_pointers_select_array_items_and_numeric_members() -> None:
+    document = {
+        "@context": ["x"],
+        "id": "urn:a",
+        "list": [{"type": "T", "n": 1}, {"n": 2}, {"n": 3}],
+        "map": {"0": "zero", "1": "one"},
+    }
+    selected = select_json_ld(["/list/2/n", "/list/0/n", "/map/0"], document)
+    assert selected == {
+        "@context": ["x"],
+        "id": "urn:a",
+        "list": [{"type": "T", "n": 1}, {"n": 3}],
+        "map": {"0": "zero"},
+    }
+    assert select_json_ld([], document) is None

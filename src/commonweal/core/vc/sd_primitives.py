@@ -227,7 +227,11 @@ def _select_paths(paths: list[str | int], document: Any, selection: dict[str, An
     value: Any = document
     selected_parent: Any = selection
     selected_value: Any = selection
+    last: str | int = paths[-1]
     for path in paths:
+        if isinstance(value, dict) and isinstance(path, int):
+            path = str(path)  # "/0" into an object names its member "0"
+        last = path
         selected_parent = selected_value
         value = _member(value, path)
         if value is _MISSING:
@@ -244,7 +248,7 @@ def _select_paths(paths: list[str | int], document: Any, selection: dict[str, An
         selected_value = {**selected_value, **copy.deepcopy(value)}
     else:
         selected_value = value
-    selected_parent[paths[-1]] = selected_value
+    selected_parent[last] = selected_value
 
 
 def select_json_ld(pointers: list[str], document: dict[str, Any]) -> dict[str, Any] | None:
