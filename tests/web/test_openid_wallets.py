@@ -396,3 +396,24 @@ def test_the_openwallet_foundation_client_answers_a_presentation_request(served:
         params={"transaction": started["transaction"]},
     ).json()
     assert outcome["status"] == "verified"
+
+
+def test_the_sign_in_page_shows_a_request_a_wallet_answers(served: Served) -> None:
+    """The page's QR request, answered by the wallet; the page's poll opens the session."""
+    wallet = served.wallet("uma")
+    with httpx.Client(base_url=served.url, timeout=30) as browser:
+        page = browser.get("/sign-in/wallet")
+        assert page.status_code == 200 and "<svg" in page.text
+        state = html.unescape(re.search(r'data-state="([^"]+)"', page.text)[1])  # type: ignore[index]
+        transaction = re.search(r'data-transaction="([^"]+)"', page.text)[1]  # type: ignore[index]
+        uri = html.unescape(re.search(r'href="([^"]+)" data-request-uri', page.text)[1])  # type: ignore[index]
+        request = wallet.read_request(served.http, uri)
+        assert request["state"] == state
+        vp = wallet.present(
+            [_membership(served, wallet)], challenge=request["nonce"], domain=request["client_id"]
+        )
+        assert wallet.answer(served.http, request, vp).status_code == 200
+        outcome = browser.get(f"/openid4vp/requests/{state}", params={"transaction": transaction})
+        assert outcome.json()["status"] == "verified"
+        assert browser.get("/session").json() == {"did": wallet.did}
+        assert browser.get("/me/credentials").status_code == 200
