@@ -24,6 +24,7 @@ from commonweal.capabilities import (
     notifications,
     places,
     treasury,
+    wallets,
 )
 from commonweal.capabilities.assembly import Assembly, assemble
 from commonweal.capability import Capability
@@ -44,6 +45,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     federation.CAPABILITY,
     census.CAPABILITY,
     notifications.CAPABILITY,
+    wallets.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the
 scheduler's jobs (the navigation has its own ``order``)."""

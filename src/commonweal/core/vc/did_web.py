@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from commonweal.core.did import multikey_from_public_key, public_key_from_multikey
+from commonweal.core.vc import p256
 from commonweal.core.vc.data_integrity import KeyResolver, resolve_did_key
 from commonweal.core.vc.errors import CredentialError
 
@@ -18,9 +19,12 @@ DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
 
-def did_document(did: str, verification_method: str, public_key: bytes) -> dict[str, Any]:
-    """The DID document of a node whose one key signs for it."""
-    return {
+def did_document(
+    did: str, verification_method: str, public_key: bytes, selective_key: bytes | None = None
+) -> dict[str, Any]:
+    """The DID document of a node whose one key signs for it; with ``selective_key`` (a
+    compressed P-256 point) also the P-256 method that signs ``ecdsa-sd-2023`` credentials."""
+    document: dict[str, Any] = {
         "@context": [DID_V1, MULTIKEY_V1],
         "id": did,
         "verificationMethod": [
@@ -34,6 +38,14 @@ def did_document(did: str, verification_method: str, public_key: bytes) -> dict[
         "assertionMethod": [verification_method],
         "authentication": [verification_method],
     }
+    if selective_key is not None:
+        multikey = p256.public_multikey(selective_key)
+        method = f"{did}#{multikey}"
+        document["verificationMethod"].append(
+            {"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": multikey}
+        )
+        document["assertionMethod"].append(method)
+    return document
 
 
 def did_web_url(did: str) -> str:
@@ -55,11 +67,15 @@ def resolver(documents: Iterable[dict[str, Any]]) -> KeyResolver:
             if not isinstance(method, dict) or method.get("controller") != did:
                 continue
             if method.get("type") == "Multikey" and str(method.get("id", "")).startswith(f"{did}#"):
-                methods[str(method["id"])] = public_key_from_multikey(
-                    str(method["publicKeyMultibase"])
-                )
+                key = _multikey(str(method.get("publicKeyMultibase", "")))
+                if key is not None:
+                    methods[str(method["id"])] = key
 
     def resolve(verification_method: str) -> bytes:
+        if verification_method in methods:  # a node's own document names its P-256 key too
+            return methods[verification_method]
+        if verification_method.startswith("did:key:zDn"):
+            return _p256_did_key(verification_method)
         if verification_method.startswith("did:key:"):
             return resolve_did_key(verification_method)
         if verification_method in methods:
@@ -69,3 +85,24 @@ def resolver(documents: Iterable[dict[str, Any]]) -> KeyResolver:
         )
 
     return resolve
+
+
+def _multikey(multikey: str) -> bytes | None:
+    """An Ed25519 (32 bytes) or P-256 (33 bytes, compressed) Multikey's key; None for others."""
+    for decode in (public_key_from_multikey, p256.public_key_from_multikey):
+        try:
+            return decode(multikey)
+        except ValueError:
+            continue
+    return None
+
+
+def _p256_did_key(verification_method: str) -> bytes:
+    """The P-256 key of ``did:key:zDna…#zDna…`` (the fragment must be the key's own)."""
+    did, _, fragment = verification_method.partition("#")
+    if did[len("did:key:") :] != fragment:
+        raise CredentialError("unresolvable_key", "a did:key method's fragment must repeat its key")
+    try:
+        return p256.public_key_from_multikey(fragment)
+    except ValueError as error:
+        raise CredentialError("unresolvable_key", str(error)) from None

@@ -24,6 +24,7 @@ from commonweal.core.vc.data_integrity import (
 )
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential, check_presentation
+from commonweal.core.vc.proof_suites import verify_proofs
 from commonweal.core.vc.status_list import is_revoked
 
 PROBLEM_BASE = "https://commonweal.invalid/problems/"
@@ -74,7 +75,7 @@ def verify_credential(
     result = VerificationResult()
     try:
         check_credential(vc)
-        proofs = verify_proof(vc, resolve_key=resolve_key)
+        proofs = verify_proofs(vc, resolve_key=resolve_key)
     except CredentialError as error:
         result.add(error)
         return result

@@ -10,6 +10,7 @@ from commonweal.core.cosignature import Cosigner
 from commonweal.core.did import did_key_fingerprint, did_key_from_public_key
 from commonweal.core.keys import SigningKey
 from commonweal.core.note import NoteSigner
+from commonweal.core.vc.p256 import P256Key
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,25 @@ class NodeIdentity:
         seed = hashlib.sha256(WITNESS_KEY_LABEL + self.key.seed).digest()
         return Cosigner(f"{self.origin}/witness", SigningKey(seed))
 
+    @cached_property
+    def selective_key(self) -> P256Key:
+        """The node's P-256 key, for ``ecdsa-sd-2023`` selective-disclosure credentials.
+
+        Like the witness key it is derived from the node key (SHA-256 of a label and
+        the seed), so it is kept beside the Ed25519 key in the same key file and a
+        restored node keeps it; its public key is a verification method of the node's
+        DID document and of its OpenID credential issuer metadata.
+        """
+        return P256Key.derived(SELECTIVE_KEY_LABEL, self.key.seed)
+
+    @property
+    def selective_verification_method(self) -> str:
+        """The P-256 key as a verification method of the node's DID."""
+        return f"{self.did}#{self.selective_key.multikey}"
+
 
 WITNESS_KEY_LABEL = b"commonweal witness key v1\x00"
+SELECTIVE_KEY_LABEL = b"commonweal ecdsa-sd-2023 key v1\x00"
 
 
 def did_web(domain: str) -> str:

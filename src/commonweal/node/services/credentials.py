@@ -62,7 +62,12 @@ def resolve_key(node: Node) -> KeyResolver:
 def did_document_of(node: Node) -> dict[str, Any]:
     """The node's DID document (served at /.well-known/did.json for a did:web node)."""
     identity = node.identity
-    return did_document(identity.did, identity.verification_method, identity.key.public_key)
+    return did_document(
+        identity.did,
+        identity.verification_method,
+        identity.key.public_key,
+        identity.selective_key.public_key,
+    )
 
 
 def credential_type(kind: str) -> str:

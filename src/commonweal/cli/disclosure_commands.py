@@ -1,0 +1,43 @@
+"""``commonweal credential derive``: show only some claims of a selective-disclosure credential."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from commonweal.cli.common import console, fail
+from commonweal.cli.credential_commands import app
+from commonweal.cli.wallet_commands import load_json_file
+from commonweal.core.vc import ecdsa_sd
+from commonweal.core.vc.errors import CredentialError
+
+
+@app.command("derive")
+def derive(
+    file: Path = typer.Argument(
+        ..., help="A credential with an ecdsa-sd-2023 base proof (from /credentials/selective)."
+    ),
+    reveal: list[str] = typer.Option(
+        [],
+        "--reveal",
+        "-r",
+        help="A JSON Pointer to a claim to show, e.g. /credentialSubject/memberOf (repeat).",
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write it here, not to stdout."),
+) -> None:
+    """Derive a credential that shows only the claims you pick (plus what the issuer made
+    mandatory: issuer, status, context), for any verifier that knows ecdsa-sd-2023."""
+    document: dict[str, Any] = dict(load_json_file(file))
+    try:
+        derived = ecdsa_sd.derive(document, list(reveal))
+    except CredentialError as error:
+        raise fail(f"cannot derive: {error.message}") from None
+    text = json.dumps(derived, indent=2, ensure_ascii=False)
+    if out is None:
+        console.print_json(text)
+        return
+    out.write_text(text + "\n")
+    console.print(f"Wrote {out}: {len(reveal)} chosen claim(s) revealed.")
