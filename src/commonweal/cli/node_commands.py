@@ -202,6 +202,11 @@ def serve(
         help="Web worker processes sharing the port, plus one scheduler process "
         "(more than 1 needs PostgreSQL; docs/operations.md).",
     ),
+    read_barrier: bool = typer.Option(
+        True,
+        "--read-barrier/--no-read-barrier",
+        help="Reads catch up with writes other processes acknowledged (docs/operations.md).",
+    ),
     listen_fd: int | None = typer.Option(None, "--listen-fd", hidden=True),
     federation_sync: bool = typer.Option(
         True, "--federation-sync/--no-federation-sync", hidden=True
@@ -282,6 +287,7 @@ def serve(
         log_level=log_level,
         listen_fd=listen_fd,
         federation_sync=federation_sync,
+        read_barrier=read_barrier,
     )
 
 
@@ -423,6 +429,7 @@ def run_server(
     log_level: str = "warning",
     listen_fd: int | None = None,
     federation_sync: bool = True,
+    read_barrier: bool = True,
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
     :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one).
@@ -447,6 +454,7 @@ def run_server(
         observability=observability,
         access_log=access_log,
         federation_sync=federation_sync,
+        read_barrier=read_barrier,
     )
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the
     # default handler the process would die there, before the node is closed and its

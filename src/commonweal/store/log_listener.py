@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from commonweal.store.sequencer import LOG_CHANNEL
 
@@ -59,3 +59,33 @@ class LogListener:
                 self.connected = False
                 stop.wait(RECONNECT_SECONDS)
         self.connected = False
+
+
+class HeadReader:
+    """Reads the log's size on a connection of its own (autocommit: one round trip, no
+    pool check-out), opened again after an error."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def size(self) -> int:
+        """The log's committed size now."""
+        try:
+            if self._conn is None:
+                self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            return int(
+                self._conn.exec_driver_sql("SELECT size FROM log_head WHERE id = 1").scalar_one()
+            )
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the connection."""
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                log.debug("closing the head reader's connection failed", exc_info=True)
+            self._conn = None

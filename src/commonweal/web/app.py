@@ -64,6 +64,7 @@ def create_app(
     access_log: bool = False,
     program: Assembly | None = None,
     federation_sync: bool = True,
+    read_barrier: bool = True,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages, every response with
     the security headers of web.security_headers.
@@ -82,6 +83,8 @@ def create_app(
     heartbeat file it writes as ``scheduler_heartbeat``: this process then only
     catches up with what the scheduler appends, and reports on it. Without
     ``federation_sync`` another process syncs (``serve --workers``: worker 0 only).
+    ``read_barrier``: reads first catch up with every write acknowledged before them, by
+    any process (web/freshness.py).
 
     With ``observability`` (the default), every request gets an id and is measured,
     and ``/metrics`` is served; ``access_log`` adds a log line per request.
@@ -178,7 +181,7 @@ def create_app(
         limiter,
         status_by_code=app.state.status_by_code,
     )
-    inner = FreshReads(inner, log_follower)
+    inner = FreshReads(inner, log_follower, barrier=read_barrier)
     if limiter is not None:
         inner = RateLimitEdge(inner, limiter)
     if metrics is not None:

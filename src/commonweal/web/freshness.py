@@ -14,7 +14,11 @@ write from any worker at once. Every response says which log it reflects:
     else the seconds since it last was (the store cannot be read): the answer is then
     served as it stood, marked stale, never as current.
 
-Static files, health checks and metrics skip the barrier.
+Static files, health checks and metrics skip the barrier; ``POST /v1/events/check``, which
+only reads, waits on it. Without the barrier (``serve --no-read-barrier``) reads are answered
+from the state as the follower last brought it (milliseconds behind another process's
+writes), and ``Commonweal-Log-Lag: 0`` then only says that the follower's latest round
+succeeded.
 """
 
 from __future__ import annotations
@@ -27,14 +31,17 @@ SIZE_HEADER = b"commonweal-log-size"
 LAG_HEADER = b"commonweal-log-lag"
 UNBARRED = ("/static/", "/healthz", "/readyz", "/metrics")
 READS = frozenset({"GET", "HEAD"})
+POSTED_READS = frozenset({"/v1/events/check"})
+"""Posted requests that only read: whether an event would be accepted now."""
 
 
 class FreshReads:
     """Waits on the follower's barrier before a read; adds the log headers to responses."""
 
-    def __init__(self, app: ASGIApp, follower: LogFollower) -> None:
+    def __init__(self, app: ASGIApp, follower: LogFollower, *, barrier: bool = True) -> None:
         self.app = app
         self.follower = follower
+        self.barrier = barrier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,8 +50,9 @@ class FreshReads:
         lag: bytes | None = None
         node = self.follower.node
         size: int | None = None
-        if scope["method"] in READS and not scope["path"].startswith(UNBARRED):
-            fresh = await self.follower.fresh()
+        path = scope["path"]
+        if (scope["method"] in READS and not path.startswith(UNBARRED)) or path in POSTED_READS:
+            fresh = await self.follower.fresh() if self.barrier else self.follower.error is None
             lag = b"0" if fresh else f"{self.follower.lag_seconds():.3f}".encode()
             size = node.size
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from commonweal.node.kernel.service import Node
-from commonweal.store.log_listener import LogListener, can_listen
+from commonweal.store.log_listener import HeadReader, LogListener, can_listen
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class LogFollower:
         self._waiters: list[asyncio.Future[None]] = []
         self._waiters_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._head = HeadReader(node.store.engine)
         self.listener = (
             LogListener(node.store.engine, self._wake.set)
             if can_listen(node.store.engine)
@@ -88,13 +89,15 @@ class LogFollower:
             thread.join(timeout=5)
         self._threads = []
         self._release(self._take_waiters())
+        self._head.close()
 
     def round(self) -> bool:
         """Read the head and apply what is new; True if the state is now the whole log."""
         started = self.monotonic()
         self.rounds += 1
         try:
-            self.node.catch_up()
+            if self._head.size() > self.node.size:
+                self.node.catch_up()
         except Exception as error:
             if self.error is None:
                 log.warning("cannot follow the log", extra={"error": str(error)})
