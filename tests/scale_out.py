@@ -20,8 +20,9 @@ from commonweal.node.kernel.setup import init_node
 from tests.builders import WITHOUT_WRITE_POLICY, Clock, EventFactory
 
 
-def pg_node(data_dir: Path, database_url: str) -> str:
-    """Create a node (no write policy: anyone may attest) on ``database_url``; its DID."""
+def open_to_attest(data_dir: Path, database_url: str | None) -> str:
+    """Create a node (no write policy: anyone may attest) on ``database_url`` (None: SQLite
+    in the data directory); its DID."""
     node = init_node(
         data_dir, name="Scale-out", database_url=database_url, constitution=WITHOUT_WRITE_POLICY
     )

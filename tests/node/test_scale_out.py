@@ -20,7 +20,7 @@ from commonweal.node.kernel.setup import open_node
 from commonweal.node.kernel.verify import verify_log
 from tests.ci import skip_outside_ci
 from tests.conftest import POSTGRES_URL, fresh_postgres_database
-from tests.scale_out import Member, Relay, Tally, child_pids, command_line, pg_node, size_of
+from tests.scale_out import Member, Relay, Tally, child_pids, command_line, open_to_attest, size_of
 from tests.server import ServerProcess
 
 pytestmark = pytest.mark.postgres
@@ -54,7 +54,7 @@ def test_three_processes_under_mixed_load_refuse_nothing_and_read_every_write_ba
     tmp_path: Path, pg_url: str
 ) -> None:
     data_dir = tmp_path / "node"
-    node_did = pg_node(data_dir, pg_url)
+    node_did = open_to_attest(data_dir, pg_url)
     servers = [
         ServerProcess(data_dir, args=["--no-rate-limit", "--database-url", pg_url]).start()
         for _ in range(3)
@@ -95,7 +95,7 @@ def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_event(
     tmp_path: Path, pg_url: str
 ) -> None:
     data_dir = tmp_path / "node"
-    node_did = pg_node(data_dir, pg_url)
+    node_did = open_to_attest(data_dir, pg_url)
     supervisor = ServerProcess(
         data_dir, args=["--workers", "3", "--no-rate-limit", "--database-url", pg_url]
     ).start()
@@ -145,7 +145,7 @@ def test_a_process_cut_off_from_the_database_refuses_writes_and_marks_reads_stal
     tmp_path: Path, pg_url: str
 ) -> None:
     data_dir = tmp_path / "node"
-    node_did = pg_node(data_dir, pg_url)
+    node_did = open_to_attest(data_dir, pg_url)
     host, _, rest = pg_url.rpartition("@")[2].partition(":")
     relay = Relay(int(rest.split("/")[0])).start()
     relayed_url = pg_url.replace(f"{host}:{rest.split('/')[0]}", f"127.0.0.1:{relay.port}")
