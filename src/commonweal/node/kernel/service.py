@@ -314,8 +314,8 @@ class Node:
                         accepted.append(request)
                     except Rejected as rejected:
                         request.error = rejected
-                self._write(turn, group, received)
-        except Exception as exc:  # the store failed: undo the group in memory
+                checkpoint = self._write(turn, group, received)
+        except Exception as exc:  # the store failed (the commit too): undo the group in memory
             if undo is not None:
                 self.range = undo[0]
                 self.state.rollback(undo[1])
@@ -325,6 +325,9 @@ class Node:
                 request.receipts = None
                 request.error = Unavailable(f"the log could not be written: {exc}")
         else:
+            self.state.clear_journal()  # only now: a failed commit must still be undone
+            if checkpoint is not None:
+                self.checkpoint_size = checkpoint.size
             if group.entries:
                 self.last_received = now
                 for hook in self.after_commit:
@@ -390,9 +393,11 @@ class Node:
             f"seq {event.seq} was already used by this author for another event",
         )
 
-    def _write(self, turn: Turn, group: _Group, received: str) -> None:
+    def _write(self, turn: Turn, group: _Group, received: str) -> CheckpointRow | None:
+        """Write the group under the turn (committed when the turn ends); the checkpoint
+        signed with it, if one was due."""
         if not group.entries:
-            return
+            return None
         root = self.range.root()
         checkpoint = None
         if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
@@ -404,9 +409,7 @@ class Node:
             root=root,
             checkpoint=checkpoint,
         )
-        self.state.clear_journal()
-        if checkpoint is not None:
-            self.checkpoint_size = checkpoint.size
+        return checkpoint
 
     # -- other writers -------------------------------------------------------------
 
