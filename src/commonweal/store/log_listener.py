@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine
 
-from commonweal.store.sequencer import LOG_CHANNEL
+from commonweal.store.rows import EntryRow
+from commonweal.store.sequencer import LOG_CHANNEL, latest_checkpoint_size, read_entries
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +62,41 @@ class LogListener:
         self.connected = False
 
 
-class HeadReader:
-    """Reads the log's size on a connection of its own (autocommit: one round trip, no
-    pool check-out), opened again after an error."""
+class LogReader:
+    """Reads the log's head and new entries on a connection of its own (autocommit: one
+    round trip a query, no pool check-out), opened again after an error."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
 
-    def size(self) -> int:
-        """The log's committed size now."""
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._conn
+
+    def head(self) -> tuple[int, bytes]:
+        """The log's committed size and root now."""
         try:
-            if self._conn is None:
-                self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            return int(
-                self._conn.exec_driver_sql("SELECT size FROM log_head WHERE id = 1").scalar_one()
-            )
+            query = "SELECT size, root FROM log_head WHERE id = 1"
+            size, root = self._connection().exec_driver_sql(query).one()
+            return int(size), bytes(root)
+        except Exception:
+            self.close()
+            raise
+
+    def entries(self, start: int, end: int) -> list[EntryRow]:
+        """Entries with start <= idx < end, in order."""
+        try:
+            return read_entries(self._connection(), start, end)
+        except Exception:
+            self.close()
+            raise
+
+    def latest_checkpoint_size(self) -> int:
+        """The size of the newest signed checkpoint (-1: none yet)."""
+        try:
+            return latest_checkpoint_size(self._connection())
         except Exception:
             self.close()
             raise
@@ -87,5 +107,5 @@ class HeadReader:
             try:
                 self._conn.close()
             except Exception:
-                log.debug("closing the head reader's connection failed", exc_info=True)
+                log.debug("closing the log reader's connection failed", exc_info=True)
             self._conn = None

@@ -37,12 +37,11 @@ class Turn:
 
     def entries(self, start: int, end: int) -> list[EntryRow]:
         """Entries with start <= idx < end, in order (read under the turn)."""
-        rows = self.conn.execute(
-            select(log_entries)
-            .where(log_entries.c.idx >= start, log_entries.c.idx < end)
-            .order_by(log_entries.c.idx)
-        )
-        return [entry_row(row) for row in rows]
+        return read_entries(self.conn, start, end)
+
+    def latest_checkpoint_size(self) -> int:
+        """The size of the newest signed checkpoint (-1: none yet)."""
+        return latest_checkpoint_size(self.conn)
 
     def append(
         self,
@@ -89,6 +88,22 @@ class Turn:
     def add_checkpoint(self, checkpoint: CheckpointRow) -> None:
         """Store a checkpoint of the head the turn holds."""
         LogStore._insert_checkpoint(self.conn, checkpoint)
+
+
+def read_entries(conn: Connection, start: int, end: int) -> list[EntryRow]:
+    """Entries with start <= idx < end, in order, on ``conn``."""
+    rows = conn.execute(
+        select(log_entries)
+        .where(log_entries.c.idx >= start, log_entries.c.idx < end)
+        .order_by(log_entries.c.idx)
+    )
+    return [entry_row(row) for row in rows]
+
+
+def latest_checkpoint_size(conn: Connection) -> int:
+    """The size of the newest signed checkpoint on ``conn`` (-1: none yet)."""
+    size = conn.exec_driver_sql("SELECT max(size) FROM checkpoints").scalar()
+    return -1 if size is None else int(size)
 
 
 @contextmanager

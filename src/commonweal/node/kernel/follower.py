@@ -1,7 +1,7 @@
 """Keeping one process's state current while others append to the same store.
 
-A :class:`LogFollower` thread applies other processes' appends as they commit
-(``Node.catch_up``: only the new entries, one by one — node/kernel/following.py).
+A :class:`LogFollower` thread applies other processes' appends as they commit (only the
+new entries, one by one, read on a connection of its own — node/kernel/following.py).
 It is woken by PostgreSQL notifications (store/log_listener.py) and, as a fallback
 and on SQLite, polls the log's head every ``poll_seconds``.
 
@@ -21,8 +21,9 @@ import threading
 import time
 from collections.abc import Callable
 
+from commonweal.node.kernel.following import catch_up
 from commonweal.node.kernel.service import Node
-from commonweal.store.log_listener import HeadReader, LogListener, can_listen
+from commonweal.store.log_listener import LogListener, LogReader, can_listen
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class LogFollower:
         self._waiters: list[asyncio.Future[None]] = []
         self._waiters_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._head = HeadReader(node.store.engine)
+        self._reader = LogReader(node.store.engine)
         self.listener = (
             LogListener(node.store.engine, self._wake.set)
             if can_listen(node.store.engine)
@@ -89,15 +90,15 @@ class LogFollower:
             thread.join(timeout=5)
         self._threads = []
         self._release(self._take_waiters())
-        self._head.close()
+        self._reader.close()
 
     def round(self) -> bool:
         """Read the head and apply what is new; True if the state is now the whole log."""
         started = self.monotonic()
         self.rounds += 1
         try:
-            if self._head.size() > self.node.size:
-                self.node.catch_up()
+            size, root = self._reader.head()
+            catch_up(self.node, self._reader, size, root)
         except Exception as error:
             if self.error is None:
                 log.warning("cannot follow the log", extra={"error": str(error)})

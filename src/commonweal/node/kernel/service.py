@@ -27,7 +27,7 @@ from commonweal.domain.state import State
 from commonweal.node.kernel.config import NodeConfig
 from commonweal.node.kernel.dry_run import DryRun, Verdict
 from commonweal.node.kernel.errors import Rejected, Unavailable
-from commonweal.node.kernel.following import follow
+from commonweal.node.kernel.following import StoreSource, catch_up, follow
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.prepared import Prepared as Prepared
 from commonweal.node.kernel.prepared import bad_signature, check_unsigned, parse_raw, parse_value
@@ -97,6 +97,9 @@ class Node:
         self.proofs = ProofService(store)
         self.signatures = signatures or SignatureChecker()
         self._lock = threading.Lock()
+        """Holds the state still: reads, dry runs, applying a group or what others logged."""
+        self._committing = threading.Lock()
+        """One committer at a time in this process (taken before the log's turn)."""
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
         self._node_author_lock = threading.Lock()
@@ -264,7 +267,7 @@ class Node:
             self._queue.extend(pending)
         for request in pending:
             while not request.done.is_set():
-                with self._lock:
+                with self._committing:
                     if request.done.is_set():
                         break
                     self._run_group(self._take_group())
@@ -301,8 +304,13 @@ class Node:
         """
         accepted: list[_Request] = []
         undo: tuple[CompactRange, int] | None = None
+        locked = False
         try:
             with sequencing(self.store) as turn:
+                # the state is held still only once the turn is ours, and until it commits:
+                # waiting for another process's commit blocks no read here
+                self._lock.acquire()
+                locked = True
                 follow(self, turn, turn.size, turn.root)
                 undo = (self.range.copy(), self.state.savepoint())
                 now = max(self.clock(), self.last_received)
@@ -332,6 +340,9 @@ class Node:
                 self.last_received = now
                 for hook in self.after_commit:
                     hook(self, group.entries)
+        finally:
+            if locked:
+                self._lock.release()
         for request in requests:
             request.done.set()
 
@@ -416,18 +427,14 @@ class Node:
     def catch_up(self) -> int:
         """Apply what other processes appended to the store since this one last wrote or
         looked, entry by entry (node/kernel/following.py); return how many entries."""
-        size, _root = self.store.head()
-        if size <= self.range.size:
-            return 0
-        with self._lock:
-            size, root = self.store.head()
-            return follow(self, self.store, size, root)
+        size, root = self.store.head()
+        return catch_up(self, StoreSource(self.store), size, root)
 
     # -- checkpoints ----------------------------------------------------------------
 
     def checkpoint(self) -> CheckpointRow:
         """Sign a checkpoint of the current size now, unless the latest already covers it."""
-        with self._lock, sequencing(self.store) as turn:
+        with self._committing, sequencing(self.store) as turn, self._lock:
             follow(self, turn, turn.size, turn.root)  # others may have appended, or signed
             if self.checkpoint_size == self.range.size:
                 latest = self.store.latest_checkpoint()
