@@ -23,6 +23,8 @@ succeeded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from commonweal.node.kernel.follower import LogFollower
@@ -67,3 +69,6 @@ class FreshReads:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
