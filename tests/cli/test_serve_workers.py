@@ -50,10 +50,12 @@ def test_two_processes_on_one_sqlite_store_read_each_others_writes_at_once(
     barrier before reads."""
     data_dir = tmp_path / "node"
     node_did = open_to_attest(data_dir, None)
-    servers = [ServerProcess(data_dir, args=["--no-rate-limit"]).start() for _ in range(2)]
+    servers = [ServerProcess(data_dir, args=["--no-rate-limit"]) for _ in range(2)]
     tally = Tally()
     alice = Member("alice", node_did, tally)
     try:
+        for server in servers:
+            server.start(timeout=120)
         with httpx.Client(timeout=30) as client:
             for turn in range(10):
                 seq = alice.write(client, servers[turn % 2].url)

@@ -25,6 +25,9 @@ from tests.server import ServerProcess
 
 pytestmark = pytest.mark.postgres
 
+START_SECONDS = 120
+"""Generous: several processes load at once on a busy machine."""
+
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
@@ -56,7 +59,7 @@ def test_three_processes_under_mixed_load_refuse_nothing_and_read_every_write_ba
     data_dir = tmp_path / "node"
     node_did = open_to_attest(data_dir, pg_url)
     servers = [
-        ServerProcess(data_dir, args=["--no-rate-limit", "--database-url", pg_url]).start()
+        ServerProcess(data_dir, args=["--no-rate-limit", "--database-url", pg_url])
         for _ in range(3)
     ]
     urls = [server.url for server in servers]
@@ -76,6 +79,8 @@ def test_three_processes_under_mixed_load_refuse_nothing_and_read_every_write_ba
                 client.get(urls[turn % 3] + "/v1/events", params={"start": 0, "limit": 5})
 
     try:
+        for server in servers:
+            server.start(timeout=START_SECONDS)
         _run([threading.Thread(target=member, args=(n,)) for n in range(6)])
         sizes = {size_of(url) for url in urls}
     finally:
@@ -98,10 +103,7 @@ def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_event(
     node_did = open_to_attest(data_dir, pg_url)
     supervisor = ServerProcess(
         data_dir, args=["--workers", "3", "--no-rate-limit", "--database-url", pg_url]
-    ).start()
-    assert supervisor.process is not None
-    workers = [p for p in child_pids(supervisor.process.pid) if "serve" in command_line(p)]
-    assert len(workers) == 3
+    )
     tally = Tally()
     stop = threading.Event()
 
@@ -113,6 +115,10 @@ def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_event(
 
     threads = [threading.Thread(target=member, args=(n,)) for n in range(6)]
     try:
+        supervisor.start(timeout=START_SECONDS)
+        assert supervisor.process is not None
+        workers = [p for p in child_pids(supervisor.process.pid) if "serve" in command_line(p)]
+        assert len(workers) == 3
         for thread in threads:
             thread.start()
         time.sleep(2)
@@ -150,11 +156,13 @@ def test_a_process_cut_off_from_the_database_refuses_writes_and_marks_reads_stal
     relay = Relay(int(rest.split("/")[0])).start()
     relayed_url = pg_url.replace(f"{host}:{rest.split('/')[0]}", f"127.0.0.1:{relay.port}")
     args = ["--no-rate-limit", "--no-scheduler"]
-    healthy = ServerProcess(data_dir, args=[*args, "--database-url", pg_url]).start()
-    cut_off = ServerProcess(data_dir, args=[*args, "--database-url", relayed_url]).start()
+    healthy = ServerProcess(data_dir, args=[*args, "--database-url", pg_url])
+    cut_off = ServerProcess(data_dir, args=[*args, "--database-url", relayed_url])
     tally = Tally()
     alice = Member("alice", node_did, tally)
     try:
+        healthy.start(timeout=START_SECONDS)
+        cut_off.start(timeout=START_SECONDS)
         with httpx.Client(timeout=30) as client:
             seq = alice.write(client, healthy.url)
             assert seq is not None and alice.read_back(client, cut_off.url, seq)
@@ -183,3 +191,20 @@ def test_a_process_cut_off_from_the_database_refuses_writes_and_marks_reads_stal
     assert caught_up.headers["commonweal-log-lag"] == "0"
     assert caught_up.json()["last_seq"] == 2
     assert caught_up.headers["commonweal-log-size"] == "4"
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, pg_url: str) -> None:
+    data_dir = tmp_path / "node"
+    open_to_attest(data_dir, pg_url)
+    supervisor = ServerProcess(data_dir, args=["--workers", "2", "--database-url", pg_url])
+    try:
+        supervisor.start(timeout=START_SECONDS)
+        assert supervisor.process is not None
+        children = child_pids(supervisor.process.pid)
+        assert len(children) == 3  # two workers and the scheduler
+    finally:
+        supervisor.kill()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

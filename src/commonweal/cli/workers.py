@@ -78,7 +78,9 @@ class Child:
     exits: list[int] = field(default_factory=list)
 
     def start(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(self.command, pass_fds=self.pass_fds, env=env)
+        self.process = subprocess.Popen(
+            self.command, pass_fds=self.pass_fds, env=env, preexec_fn=_stop_with_parent
+        )
         self.started = time.monotonic()
         self.starts += 1
 
@@ -137,6 +139,21 @@ def supervise(
         sock.close()
     if code:
         raise typer.Exit(code)
+
+
+def _stop_with_parent() -> None:
+    """In the child, before it runs: on Linux, be sent SIGTERM if the supervisor dies
+    (even by kill -9), so no worker is left serving unsupervised."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the supervisor's own stop still stops its children
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _stop_all(children: list[Child]) -> None:
