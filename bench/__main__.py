@@ -4,7 +4,8 @@ Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
 ``network``, ``places``, ``census``, ``notifications``, ``abuse``, ``ops``, ``backup``,
-``json``, ``reads``; e.g.
+``json``, ``reads``, ``scale_out`` (PostgreSQL: ``BENCH_POSTGRES_URL``,
+``BENCH_SCALE_OUT_SECONDS``, bench/scale_out.py); e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -33,7 +34,7 @@ GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
         "log,governance,ballots,treasury,commons,federation,network,places,census,notifications,"
-        "abuse,ops,backup,json,reads",
+        "abuse,ops,backup,json,reads,scale_out",
     ).split(",")
 )
 
@@ -439,6 +440,32 @@ def reads_benchmarks(results: list[Result]) -> None:
             )
 
 
+def scale_out_benchmarks(results: list[Result]) -> None:
+    """PostgreSQL with 1, 2 and 4 workers (``serve --workers N``): a short mixed load each,
+    and 1 worker again without the read barrier (what read-your-writes costs)."""
+    from bench.scale_out import SECONDS, mixed_load
+
+    for workers, barrier in ((1, True), (2, True), (4, True), (1, False)):
+        print(f"… {workers} worker(s) on PostgreSQL, {SECONDS:g} s of writes and reads", flush=True)
+        load = mixed_load(workers, read_barrier=barrier)
+        name = f"scale-out, {workers} worker(s)" + ("" if barrier else ", no read barrier")
+        per_second = [("writes", load.writes / load.seconds), ("reads", load.reads / load.seconds)]
+        for what, rate in per_second:
+            results.append(Result(f"{name}: {what}", rate, "/s", "reported", True))
+        if not barrier:
+            continue
+        results.append(
+            Result(f"{name}: 503 answers", load.unavailable, "", "0", load.unavailable == 0)
+        )
+        results.append(
+            Result(f"{name}: stale-seq refusals", load.stale_seq, "", "0", load.stale_seq == 0)
+        )
+        p99 = load.p99_lag_ms
+        results.append(
+            Result(f"{name}: read-your-writes lag p99", p99, "ms", "<= 1000", p99 <= 1000)
+        )
+
+
 def places_benchmarks(results: list[Result]) -> None:
     """The network map's server time: 50 recognised peers with 10 places each (500)."""
     from bench.places_map import map_pages_ms
@@ -686,6 +713,8 @@ def main() -> None:
         json_benchmarks(results)
     if "reads" in GROUPS:
         reads_benchmarks(results)
+    if "scale_out" in GROUPS:
+        scale_out_benchmarks(results)
     report(results)
     if SCALE != 1:
         print(f"\n(BENCH_SCALE={SCALE}: workloads scaled down; targets are for the full scale)")

@@ -3,6 +3,7 @@ other's appends, and neither refuses a request because the other wrote first."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,5 +80,51 @@ def test_node_authored_events_from_two_processes_take_turns_with_seq(
     assert len(logged) == 1
     community.node.catch_up()
     assert phase(community, proposal) == "voting"
+    report = verify_log(community.node.store, default_registry(), compare_with=community.node.store)
+    assert report.ok, report.failures
+
+
+def test_an_author_whose_last_event_went_through_the_other_process_is_not_refused(
+    community: Community, other: Node
+) -> None:
+    attest(community, "alice")  # alice's seq n is logged by the first process ...
+    receipt = other.submit(community.events.raw("alice"))  # ... n + 1 through the stale one
+    assert receipt.index == community.node.size
+    assert other.state.get("log.authors", community.did("alice")) == community.events.seqs["alice"]
+
+
+def test_two_processes_appending_at_once_refuse_nothing_and_reload_nothing(
+    community: Community, other: Node
+) -> None:
+    """Two threads, one per process object, each with its own authors, plus one author
+    whose events alternate between the processes: every event is logged, in order."""
+    rounds = 40
+    work = {
+        community.node: [community.events.raw("alice") for _ in range(rounds)],
+        other: [community.events.raw("bob") for _ in range(rounds)],
+    }
+    failures: list[Exception] = []
+
+    def run(node: Node, raws: list[bytes]) -> None:
+        for raw in raws:
+            try:
+                node.submit(raw)
+            except Exception as error:  # counted below: there must be none
+                failures.append(error)
+
+    threads = [threading.Thread(target=run, args=item) for item in work.items()]
+    for thread in threads:
+        thread.start()
+    for turn in range(rounds):  # carol: each event through the other process than the last
+        (community.node if turn % 2 else other).submit(community.events.raw("carol"))
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    community.node.catch_up()
+    other.catch_up()
+    assert community.node.size == other.size
+    assert community.node.range.root() == other.range.root()
+    assert _rows(other) == _rows(community.node)
+    assert community.node.full_reloads == other.full_reloads == 0
     report = verify_log(community.node.store, default_registry(), compare_with=community.node.store)
     assert report.ok, report.failures

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+import socket
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +30,12 @@ from commonweal.cli.common import (
     console,
     fail,
     with_smtp,
+)
+from commonweal.cli.workers import (
+    WorkersRefused,
+    smtp_args,
+    supervise,
+    workers_scheduler_args,
 )
 from commonweal.demo.seed import create_demo, member_dids
 from commonweal.node.kernel.issuer_tokens import IssuerTokens
@@ -188,9 +196,39 @@ def serve(
     keep_alive_timeout: float = typer.Option(
         _DEFAULT_LIMITS.keep_alive_timeout, min=0.1, help="Seconds an idle connection stays open."
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="Web worker processes sharing the port, plus one scheduler process "
+        "(more than 1 needs PostgreSQL; docs/operations.md).",
+    ),
+    read_barrier: bool = typer.Option(
+        True,
+        "--read-barrier/--no-read-barrier",
+        help="Reads catch up with writes other processes acknowledged (docs/operations.md).",
+    ),
+    listen_fd: int | None = typer.Option(None, "--listen-fd", hidden=True),
+    federation_sync: bool = typer.Option(
+        True, "--federation-sync/--no-federation-sync", hidden=True
+    ),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
     check_log_options(log_format, log_level)
+    if workers > 1:
+        try:
+            scheduler_args = workers_scheduler_args(data_dir, database_url, log_format, log_level)
+        except (WorkersRefused, SetupError) as refused:
+            raise fail(str(refused)) from None
+        scheduler_args += smtp_args(smtp_host, smtp_port, smtp_from, smtp_security, smtp_user)
+        supervise(
+            sys.argv[1:],
+            host=host,
+            port=port,
+            workers=workers,
+            scheduler_args=scheduler_args,
+            passphrase=passphrase,
+        )
+        return
     connections = ConnectionLimits(
         max_connections=max_connections,
         max_per_address=max_connections_per_address,
@@ -247,6 +285,9 @@ def serve(
         observability=observability,
         access_log=access_log,
         log_level=log_level,
+        listen_fd=listen_fd,
+        federation_sync=federation_sync,
+        read_barrier=read_barrier,
     )
 
 
@@ -386,6 +427,9 @@ def run_server(
     observability: bool = True,
     access_log: bool = False,
     log_level: str = "warning",
+    listen_fd: int | None = None,
+    federation_sync: bool = True,
+    read_barrier: bool = True,
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
     :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one).
@@ -409,13 +453,15 @@ def run_server(
         scheduler_heartbeat=scheduler_heartbeat,
         observability=observability,
         access_log=access_log,
+        federation_sync=federation_sync,
+        read_barrier=read_barrier,
     )
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: with the
     # default handler the process would die there, before the node is closed and its
     # write-ahead log folded into node.db. This handler turns it into a normal exit.
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
-        uvicorn.run(
+        config = uvicorn.Config(
             app,
             host=host,
             port=port,
@@ -427,6 +473,9 @@ def run_server(
             http=guarded_protocol(connections),
             timeout_keep_alive=max(1, round(connections.keep_alive_timeout)),
         )
+        # a worker of `serve --workers` accepts from the socket its supervisor bound
+        sockets = None if listen_fd is None else [socket.socket(fileno=listen_fd)]
+        uvicorn.Server(config).run(sockets=sockets)
     finally:
         node.close()
 

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from commonweal import __version__
 from commonweal.capability import WebParts
 from commonweal.node.kernel.errors import Rejected, Unavailable
+from commonweal.node.kernel.follower import LogFollower
 from commonweal.node.kernel.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.kernel.service import Node
 from commonweal.node.services.federation import rollback
@@ -37,6 +38,7 @@ from commonweal.web import (
 from commonweal.web import metrics as metrics_routes
 from commonweal.web.edge import ROUTES as EDGE_ROUTES
 from commonweal.web.edge import ASGIApp, SubmissionEdge
+from commonweal.web.freshness import FreshReads
 from commonweal.web.health import Check
 from commonweal.web.hsts import StrictTransportSecurity
 from commonweal.web.metrics import Metrics
@@ -61,6 +63,8 @@ def create_app(
     observability: bool = True,
     access_log: bool = False,
     program: Assembly | None = None,
+    federation_sync: bool = True,
+    read_barrier: bool = True,
 ) -> ForwardedHeaders:
     """The web app serving ``node``: wire API, log tiles and pages, every response with
     the security headers of web.security_headers.
@@ -77,7 +81,10 @@ def create_app(
     with the nodes this one recognises (witness, mirror, evidence, alliances). When
     the scheduler runs as its own process (``commonweal scheduler``), pass the
     heartbeat file it writes as ``scheduler_heartbeat``: this process then only
-    catches up with what the scheduler appends, and reports on it.
+    catches up with what the scheduler appends, and reports on it. Without
+    ``federation_sync`` another process syncs (``serve --workers``: worker 0 only).
+    ``read_barrier``: reads first catch up with every write acknowledged before them, by
+    any process (web/freshness.py).
 
     With ``observability`` (the default), every request gets an id and is measured,
     and ``/metrics`` is served; ``access_log`` adds a log line per request.
@@ -91,6 +98,7 @@ def create_app(
         program = PROGRAM
 
     submitter = Submitter(node)
+    log_follower = LogFollower(node)
     federation = Federation(node)
     syncer = SyncWorker(federation)
     scheduler = (
@@ -106,16 +114,20 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         submitter.start()
+        log_follower.start()
         if background_checkpoints:
             # Before any write: is the log behind what witnesses and mirrors hold of it?
             await run_in_threadpool(rollback.check, federation)
             scheduler.start()
-            syncer.start()
+            if federation_sync:
+                syncer.start()
         yield
         if background_checkpoints:
-            syncer.stop()
+            if federation_sync:
+                syncer.stop()
             scheduler.stop()
         federation.close()
+        log_follower.stop()
         submitter.stop()
         if metrics is not None:
             metrics.detach()
@@ -135,7 +147,9 @@ def create_app(
     app.add_exception_handler(Exception, problems.internal_handler)
     app.state.readiness_checks = health.node_checks(node, scheduler_view, time.time)
     app.state.readiness_checks.append(Check("rollback", partial(_rollback_problem, federation)))
+    app.state.readiness_checks.append(Check("log_follow", partial(_follow_problem, log_follower)))
     app.state.scheduler = scheduler
+    app.state.log_follower = log_follower
     app.state.status_by_code = program.status_by_code()
     app.state.navigation = program.navigation()
     parts = WebParts(node, federation, _token_source(issuer_tokens), program.contexts(), submitter)
@@ -167,6 +181,7 @@ def create_app(
         limiter,
         status_by_code=app.state.status_by_code,
     )
+    inner = FreshReads(inner, log_follower, barrier=read_barrier)
     if limiter is not None:
         inner = RateLimitEdge(inner, limiter)
     if metrics is not None:
@@ -191,6 +206,14 @@ def _rollback_problem(federation: Federation) -> str | None:
     """The readiness check of rollback detection: None unless writes are refused."""
     ready, detail = rollback.readiness(federation)
     return None if ready else detail
+
+
+def _follow_problem(log_follower: LogFollower) -> str | None:
+    """The readiness check of log following: None while the store can be read."""
+    if log_follower.error is None:
+        return None
+    lag = log_follower.lag_seconds()
+    return f"cannot follow the log for {lag:.1f} s: {log_follower.error}"
 
 
 async def _throttled_handler(_request: object, exc: Exception) -> Response:

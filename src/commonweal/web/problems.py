@@ -94,6 +94,10 @@ TITLES = {
 }
 
 
+UNAVAILABLE_RETRY_AFTER = "1"
+"""Seconds a client waits before sending again a write the store could not take (503)."""
+
+
 def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) -> Response:
     """A problem-details response for ``code``, naming the request it answers (``request_id``)."""
     status = status or status_of(code)
@@ -108,7 +112,13 @@ def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) 
     request_id = note_problem(code)
     if request_id is not None:
         body["request_id"] = request_id
-    return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json")
+    headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER} if code == "unavailable" else None
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
 
 
 def rejection(exc: Rejected, status_by_code: Mapping[str, int] | None = None) -> Response:

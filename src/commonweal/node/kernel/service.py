@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from commonweal.core.checkpoint import Checkpoint, sign_checkpoint
-from commonweal.core.events import MAX_LEAF_BYTES, Event, leaf_bytes, parse_leaf, sign_event
+from commonweal.core.events import MAX_LEAF_BYTES, Event, leaf_bytes, sign_event
 from commonweal.core.merkle import CompactRange, leaf_hash
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.registry import Registry
@@ -27,6 +27,7 @@ from commonweal.domain.state import State
 from commonweal.node.kernel.config import NodeConfig
 from commonweal.node.kernel.dry_run import DryRun, Verdict
 from commonweal.node.kernel.errors import Rejected, Unavailable
+from commonweal.node.kernel.following import StoreSource, catch_up, follow
 from commonweal.node.kernel.identity import NodeIdentity
 from commonweal.node.kernel.prepared import Prepared as Prepared
 from commonweal.node.kernel.prepared import bad_signature, check_unsigned, parse_raw, parse_value
@@ -34,7 +35,8 @@ from commonweal.node.kernel.proofs import ProofService
 from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, LAST_INDEX, apply_event
 from commonweal.node.kernel.signatures import SignatureChecker
 from commonweal.store.database import close_engine
-from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore, StaleHead
+from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
+from commonweal.store.sequencer import Turn, sequencing
 
 Clock = Callable[[], datetime]
 
@@ -95,6 +97,9 @@ class Node:
         self.proofs = ProofService(store)
         self.signatures = signatures or SignatureChecker()
         self._lock = threading.Lock()
+        """Holds the state still: reads, dry runs, applying a group or what others logged."""
+        self._committing = threading.Lock()
+        """One committer at a time in this process (taken before the log's turn)."""
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
         self._node_author_lock = threading.Lock()
@@ -102,6 +107,8 @@ class Node:
         """Reason code → message, while the node must append nothing (see ``refuse_writes``)."""
         self.after_commit: list[Callable[[Node, list[EntryRow]], None]] = []
         """Called, under the sequencer lock, with the entries of every committed group."""
+        self.full_reloads = 0
+        """How often the state diverged from the log and was reloaded (never, unless a bug)."""
         self._load()
 
     # -- startup --------------------------------------------------------------------
@@ -260,7 +267,7 @@ class Node:
             self._queue.extend(pending)
         for request in pending:
             while not request.done.is_set():
-                with self._lock:
+                with self._committing:
                     if request.done.is_set():
                         break
                     self._run_group(self._take_group())
@@ -287,47 +294,55 @@ class Node:
                 count += len(request.events)
         return group
 
-    def _run_group(self, requests: list[_Request], *, retry_stale: bool = True) -> None:
+    def _run_group(self, requests: list[_Request]) -> None:
         """Apply and write one group; runs with the sequencer lock held.
 
-        If another process appended meanwhile (``StaleHead``), the node catches up with
-        the store and runs the group once more against the new state.
+        The group first takes the log's turn (store/sequencer.py: the head row locked
+        until the commit, so processes sharing the store append one at a time), applies
+        whatever others appended before it (node/kernel/following.py), then applies its
+        requests against that state and writes them in the same transaction.
         """
-        now = max(self.clock(), self.last_received)
-        received = format_utc(now)
-        group = _Group()
-        range_before = self.range.copy()
-        group_savepoint = self.state.savepoint()
         accepted: list[_Request] = []
-        for request in requests:
-            try:
-                request.receipts = self._apply_request(request, group, received)
-                accepted.append(request)
-            except Rejected as rejected:
-                request.error = rejected
+        undo: tuple[CompactRange, int] | None = None
+        locked = False
         try:
-            self._write(group, received)
-        except Exception as exc:  # the store failed: undo the whole group in memory
-            self.range = range_before
-            self.state.rollback(group_savepoint)
-            for request in accepted:
-                request.error = (
-                    exc
-                    if isinstance(exc, Rejected)
-                    else Unavailable(f"the log could not be written: {exc}")
-                )
-            if isinstance(exc, StaleHead):
-                self._catch_up()
-                if retry_stale:
-                    for request in requests:
-                        request.receipts = request.error = None
-                    self._run_group(requests, retry_stale=False)
-                    return
+            with sequencing(self.store) as turn:
+                # the state is held still only once the turn is ours, and until it commits:
+                # waiting for another process's commit blocks no read here
+                self._lock.acquire()
+                locked = True
+                follow(self, turn, turn.size, turn.root)
+                undo = (self.range.copy(), self.state.savepoint())
+                now = max(self.clock(), self.last_received)
+                received = format_utc(now)
+                group = _Group()
+                for request in requests:
+                    try:
+                        request.receipts = self._apply_request(request, group, received)
+                        accepted.append(request)
+                    except Rejected as rejected:
+                        request.error = rejected
+                checkpoint = self._write(turn, group, received)
+        except Exception as exc:  # the store failed (the commit too): undo the group in memory
+            if undo is not None:
+                self.range = undo[0]
+                self.state.rollback(undo[1])
+                self.state.clear_journal()
+            failed = accepted if undo is not None else requests
+            for request in failed:
+                request.receipts = None
+                request.error = Unavailable(f"the log could not be written: {exc}")
         else:
+            self.state.clear_journal()  # only now: a failed commit must still be undone
+            if checkpoint is not None:
+                self.checkpoint_size = checkpoint.size
             if group.entries:
                 self.last_received = now
                 for hook in self.after_commit:
                     hook(self, group.entries)
+        finally:
+            if locked:
+                self._lock.release()
         for request in requests:
             request.done.set()
 
@@ -389,89 +404,46 @@ class Node:
             f"seq {event.seq} was already used by this author for another event",
         )
 
-    def _write(self, group: _Group, received: str) -> None:
+    def _write(self, turn: Turn, group: _Group, received: str) -> CheckpointRow | None:
+        """Write the group under the turn (committed when the turn ends); the checkpoint
+        signed with it, if one was due."""
         if not group.entries:
-            return
+            return None
         root = self.range.root()
         checkpoint = None
         if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
             checkpoint = self._sign(self.range.size, root, received)
-        self.store.append(
-            expected_size=group.entries[0].idx,
+        turn.append(
             entries=group.entries,
             hashes=group.hashes,
             changes=[c for c in self.state.changes() if c.table not in DERIVED_TABLES],
             root=root,
             checkpoint=checkpoint,
         )
-        self.state.clear_journal()
-        if checkpoint is not None:
-            self.checkpoint_size = checkpoint.size
+        return checkpoint
 
     # -- other writers -------------------------------------------------------------
 
     def catch_up(self) -> int:
-        """Apply what another process (a separate scheduler) appended to the store since
-        this node last wrote or looked; return how many entries that was.
-
-        The same rules replay the new entries onto the state, so the state equals the
-        stored projection; should anything disagree, the node reloads from the store.
-        """
-        size, _root = self.store.head()
-        if size <= self.range.size:
-            return 0
-        with self._lock:
-            return self._catch_up()
-
-    def _catch_up(self) -> int:
-        """:meth:`catch_up` with the sequencer lock held."""
+        """Apply what other processes appended to the store since this one last wrote or
+        looked, entry by entry (node/kernel/following.py); return how many entries."""
         size, root = self.store.head()
-        start = self.range.size
-        if size <= start:
-            return 0
-        try:
-            last = None
-            for entry in self.store.entries(start, size):
-                leaf = parse_leaf(entry.leaf)
-                event_type = self.registry.get(leaf.event.type)
-                apply_event(
-                    self.state,
-                    leaf.event,
-                    event_type,
-                    event_type.parse_body(leaf.event.body),
-                    index=entry.idx,
-                    received=leaf.received,
-                    node_did=self.identity.did,
-                    node_key=self.identity.key_did,
-                )
-                self.range.append(entry.leaf_hash)
-                last = leaf.received
-            if self.range.size != size or self.range.root() != root:
-                raise RuntimeError("the entries read do not match the stored head")
-        except Exception:  # anything unexpected: the store is the truth, read it whole
-            self._load()
-            return size - start
-        self.state.clear_journal()
-        if last is not None:
-            self.last_received = max(self.last_received, parse_utc(last))
-        latest = self.store.latest_checkpoint()
-        self.checkpoint_size = max(self.checkpoint_size, latest.size if latest else -1)
-        return size - start
+        return catch_up(self, StoreSource(self.store), size, root)
 
     # -- checkpoints ----------------------------------------------------------------
 
     def checkpoint(self) -> CheckpointRow:
         """Sign a checkpoint of the current size now, unless the latest already covers it."""
-        with self._lock:
-            self._catch_up()  # another process may have appended, or signed, meanwhile
+        with self._committing, sequencing(self.store) as turn, self._lock:
+            follow(self, turn, turn.size, turn.root)  # others may have appended, or signed
             if self.checkpoint_size == self.range.size:
                 latest = self.store.latest_checkpoint()
                 assert latest is not None
                 return latest
             row = self._sign(self.range.size, self.range.root(), format_utc(self.clock()))
-            self.store.add_checkpoint(row)
-            self.checkpoint_size = row.size
-            return row
+            turn.add_checkpoint(row)
+        self.checkpoint_size = row.size
+        return row
 
     def checkpoint_if_due(self, *, max_age_seconds: float) -> CheckpointRow | None:
         """Sign a checkpoint if entries are unsigned and the latest is older than ``max_age``."""
