@@ -13,6 +13,7 @@ from commonweal.capabilities import (
     campaigns,
     census,
     commons,
+    credentials,
     credit,
     federation,
     funding,
@@ -43,6 +44,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     credit.CAPABILITY,
     federation.CAPABILITY,
     census.CAPABILITY,
+    credentials.CAPABILITY,
     notifications.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the

@@ -44,6 +44,8 @@ STATUS_BY_CODE = {
     "invalid_message": 422,
     "invalid_credential": 422,
     "not_owed": 422,
+    "unknown_kind": 422,  # community credentials: a kind the constitution does not define
+    "invalid_claims": 422,  # claims that fail the kind's JSON Schema
     "forbidden": 403,
     "wrong_phase": 409,
     "not_secret": 409,

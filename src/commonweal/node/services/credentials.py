@@ -37,6 +37,7 @@ from commonweal.core.vc.verify import (
     verify_credential,
     verify_presentation,
 )
+from commonweal.domain.credentials.records import ISSUED
 from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
@@ -162,13 +163,15 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
 
 
 def status_list(node: Node) -> dict[str, Any]:
-    """The signed status list credential: a set bit is a revoked credential."""
+    """The signed status list credential: a set bit is a revoked credential (membership's
+    and the community-issued kinds' share the list)."""
     bits = StatusList()
     changed = profile(node).get("created", "")
-    for _key, row in node.state.items(CREDENTIALS):
-        if row["revoked"] is not None:
-            bits.set(row["index"])
-            changed = max(changed, row["revoked"]["at"])
+    for table in (CREDENTIALS, ISSUED):  # owed by membership; issued by the community
+        for _key, row in node.state.items(table):
+            if row["revoked"] is not None:
+                bits.set(row["index"])
+                changed = max(changed, row["revoked"]["at"])
     url = status_list_url(node)
     unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
     return add_proof(

@@ -1,0 +1,22 @@
+"""Community-issued credentials: the kinds the constitution defines, issued by role, vote
+or endorsement, revoked through the status list (docs/credentials.md)."""
+
+from __future__ import annotations
+
+import typer
+
+from commonweal.capability import Capability, WebRouter
+from commonweal.domain import catalog
+
+
+def _commands(_app: typer.Typer) -> None:
+    """Add the community's commands to ``commonweal credential`` (membership's sub-app)."""
+    import commonweal.cli.community_credential_commands  # noqa: F401  (registers them)
+
+
+CAPABILITY = Capability(
+    name="credentials",
+    event_types=catalog.credentials,
+    api=(WebRouter("commonweal.web.community_credentials_api"),),
+    cli=_commands,
+)
