@@ -13,7 +13,9 @@ attended, and Commonweal's context, which each names with its digest
 
 from __future__ import annotations
 
+import time
 import uuid
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -162,9 +164,30 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
     )
 
 
+_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+FETCHED_LISTS_SECONDS = 1.0
+"""How long the recognised nodes' status lists are read from the store once, not per check."""
+
+
 def status_list(node: Node) -> dict[str, Any]:
     """The signed status list credential: a set bit is a revoked credential (membership's
-    and the community-issued kinds' share the list)."""
+    and the community-issued kinds' share the list). Only an event changes it, so it is
+    signed once per log size."""
+    version = (node.size, public_url_of(node))
+    signed = _SIGNED_LISTS.get(node)
+    if signed is not None and signed[0] == version:
+        return signed[1]
+    credential = _signed_status_list(node)
+    _SIGNED_LISTS[node] = (version, credential)
+    return credential
+
+
+def _signed_status_list(node: Node) -> dict[str, Any]:
     bits = StatusList()
     changed = profile(node).get("created", "")
     for table in (CREDENTIALS, ISSUED):  # owed by membership; issued by the community
@@ -192,11 +215,15 @@ def trusted_issuers(node: Node) -> set[str]:
 
 def known_status_lists(node: Node) -> dict[str, Any]:
     """Status lists by URL: this node's own, and the recognised nodes' it fetched and checked."""
-    cached = {
-        url: orjson.loads(credential)
-        for url, _issuer, credential, _at in FederationStore(node.store.engine).status_lists()
-    }
-    return {**cached, status_list_url(node): status_list(node)}
+    fetched = _FETCHED_LISTS.get(node)
+    if fetched is None or time.monotonic() - fetched[0] > FETCHED_LISTS_SECONDS:
+        cached = {
+            url: orjson.loads(credential)
+            for url, _issuer, credential, _at in FederationStore(node.store.engine).status_lists()
+        }
+        fetched = (time.monotonic(), cached)
+        _FETCHED_LISTS[node] = fetched
+    return {**fetched[1], status_list_url(node): status_list(node)}
 
 
 def verify(
