@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from commonweal.capability import Capability, WebRouter
+from commonweal.capability import Capability, NavEntry, WebRouter
 from commonweal.domain import catalog
 
 
@@ -18,5 +18,9 @@ CAPABILITY = Capability(
     name="credentials",
     event_types=catalog.credentials,
     api=(WebRouter("commonweal.web.community_credentials_api"),),
+    pages=(WebRouter("commonweal.web.community_credentials_pages"),),
+    navigation=(
+        NavEntry(91, "Community credentials", "/me/community-credentials", member_only=True),
+    ),
     cli=_commands,
 )
