@@ -298,6 +298,22 @@ def test_a_member_gets_their_passport_and_it_verifies(
     vc = issued.json()["verifiableCredential"]
     assert vc["credentialSubject"]["visas"] == [] and "validUntil" in vc
     assert verified(client, vc).status_code == 200
+    forged = {
+        **claims,
+        "visas": [
+            {
+                "node": "did:web:elsewhere.example",
+                "since": "2026-01-01T00:00:00Z",
+                "rights": ["book"],
+            }
+        ],
+    }
+    refused = post(
+        client,
+        "/credentials/issue",
+        signed_issue(kinds_community, "uma", "passport", "PassportCredential", uma, forged),
+    )
+    assert refused.json()["code"] == "invalid_claims" and "log" in refused.json()["detail"]
     someone_else = signed_issue(
         kinds_community, "bob", "passport", "PassportCredential", uma, claims
     )

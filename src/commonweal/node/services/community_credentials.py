@@ -157,10 +157,15 @@ def submit_signed(node: Node, event: object, claims: Any, salt: object) -> Recei
     kind = body.get("kind") if isinstance(body, dict) else None
     with node.reading() as state:
         rules = _kind(state, kind)
-    if kind == PASSPORT:
-        subject = body.get("subject", prepared.event.author)
-        if claims is None or claims == {}:
-            claims = passport_claims(node, subject)
+    if kind == PASSPORT:  # the node says what a passport holds, from the log
+        expected = passport_claims(node, str(body.get("subject", prepared.event.author)))
+        if claims not in (None, {}) and claims != expected:
+            raise Rejected(
+                "invalid_claims",
+                "a passport holds what the log says (GET /v1/members/{did}/passport-claims), "
+                "not claims of the holder's choosing",
+            )
+        claims = expected
     checked = check_claims(str(kind), rules, claims)
     if not isinstance(salt, str):
         raise Rejected("invalid_claims", "salt must be a string")
