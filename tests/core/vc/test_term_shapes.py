@@ -55,9 +55,19 @@ def test_a_sound_shape_does_not_let_an_undefined_term_or_relative_id_through() -
         check_terms(credential("alice", "7"))
 
 
-def test_an_embedded_vocab_keeps_strings_as_they_are() -> None:
+@pytest.mark.parametrize(
+    "risky",
+    [
+        {"@vocab": "https://example.org/v#"},
+        {"kind": "@type"},
+        {"level": {"@id": "https://example.org/v#level", "@type": "@vocab"}},
+    ],
+)
+def test_an_embedded_context_that_could_make_values_matter_keeps_them_all(
+    risky: dict[str, Any],
+) -> None:
     document = credential("did:key:z6MkA", "7")
-    document["@context"][1]["@vocab"] = "https://example.org/v#"
+    document["@context"][1].update(risky)
     other = copy.deepcopy(document)
-    other["credentialStatus"]["statusPurpose"] = "suspension"
+    other["credentialSubject"]["id"] = "did:key:z6MkB"
     assert term_shapes.shape(document) != term_shapes.shape(other)

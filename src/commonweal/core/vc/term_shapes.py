@@ -4,12 +4,14 @@ Whether expansion drops a term, leaves a type relative or an identifier relative
 on the document's contexts, its keys, its types, and whether each string holds a ``:``,
 not on the rest of its values: a string with a colon stays an absolute (or compact)
 IRI wherever it stands, and one without stays relative in an identifier's place and does
-not matter in a literal's. Only where a context makes a term's values vocabulary terms
-(``"@type": "@vocab"``) could a string without a colon be a term or not; so the shape
-keeps every key, every ``@context`` and ``type`` value whole, writes every string with a
-colon as ``a:b`` and every other as ``z`` — unless an embedded context mentions
-``@vocab``, or the key is one the shipped contexts read as a vocabulary term
-(``proofPurpose``): then such strings stay as they are.
+not matter in a literal's. So the shape keeps every key, every ``@context`` and ``type``
+value whole, and writes every other string as ``a:b`` (with a colon) or ``z`` (without);
+``proofPurpose``, the one term the shipped contexts read as a vocabulary term
+(``"@type": "@vocab"``), keeps its value.
+
+An embedded context could make other values matter (``@vocab``-typed terms, another
+alias of ``@type`` choosing a type-scoped context): a document with an embedded context
+that mentions ``@vocab`` or ``@type`` has no shorter shape than itself.
 
 Only sound shapes are remembered; a document that fails is expanded again, so its
 refusal names what it has.
@@ -36,39 +38,40 @@ VOCABULARY_KEYS = frozenset({"proofPurpose"})
 
 def shape(document: Any) -> bytes:
     """The digest of the document's shape (see the module's docstring)."""
-    verbatim = _embeds_vocab(document)
-    return hashlib.sha256(orjson.dumps(_shape(document, verbatim))).digest()
+    kept = document if _embeds_risky_context(document) else _shape(document)
+    return hashlib.sha256(orjson.dumps(kept)).digest()
 
 
-def _shape(value: Any, verbatim: bool) -> Any:
+def _shape(value: Any) -> Any:
     if isinstance(value, dict):
         return {
             k: (
-                v
-                if k in KEPT_WHOLE or (k in VOCABULARY_KEYS and isinstance(v, str))
-                else _shape(v, verbatim)
+                v if k in KEPT_WHOLE or (k in VOCABULARY_KEYS and isinstance(v, str)) else _shape(v)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_shape(item, verbatim) for item in value]
+        return [_shape(item) for item in value]
     if isinstance(value, str):
-        if ":" in value:
-            return "a:b"
-        return value if verbatim else "z"
+        return "a:b" if ":" in value else "z"
     return value
 
 
-def _embeds_vocab(value: Any) -> bool:
-    """Whether any embedded (object) context mentions ``@vocab``."""
+RISKY = (b"@vocab", b'"@type"')
+
+
+def _embeds_risky_context(value: Any) -> bool:
+    """Whether any embedded (object) context mentions ``@vocab`` or ``@type``."""
     if isinstance(value, dict):
         for key, member in value.items():
-            if key == "@context" and b"@vocab" in orjson.dumps(member):
-                return True
-            if _embeds_vocab(member):
+            if key == "@context" and not isinstance(member, str):
+                text = orjson.dumps(member)
+                if any(word in text for word in RISKY):
+                    return True
+            if _embeds_risky_context(member):
                 return True
     elif isinstance(value, list):
-        return any(_embeds_vocab(item) for item in value)
+        return any(_embeds_risky_context(item) for item in value)
     return False
 
 
