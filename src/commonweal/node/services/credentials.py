@@ -167,11 +167,13 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
 _SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str], dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
-_FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, dict[str, Any]]] = (
+_FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, int, dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 FETCHED_LISTS_SECONDS = 1.0
-"""How long the recognised nodes' status lists are read from the store once, not per check."""
+"""How long the recognised nodes' status lists are read from the store once, not per check:
+a list this process stores is seen at once; one another process stores (a scheduler of
+its own), within this time (they are refreshed every ``status_list_max_age_seconds``)."""
 
 
 def status_list(node: Node) -> dict[str, Any]:
@@ -215,15 +217,20 @@ def trusted_issuers(node: Node) -> set[str]:
 
 def known_status_lists(node: Node) -> dict[str, Any]:
     """Status lists by URL: this node's own, and the recognised nodes' it fetched and checked."""
+    store = FederationStore(node.store.engine)
+    writes = store.status_list_writes()
     fetched = _FETCHED_LISTS.get(node)
-    if fetched is None or time.monotonic() - fetched[0] > FETCHED_LISTS_SECONDS:
+    if (
+        fetched is None
+        or fetched[1] != writes
+        or time.monotonic() - fetched[0] > FETCHED_LISTS_SECONDS
+    ):
         cached = {
-            url: orjson.loads(credential)
-            for url, _issuer, credential, _at in FederationStore(node.store.engine).status_lists()
+            url: orjson.loads(credential) for url, _issuer, credential, _at in store.status_lists()
         }
-        fetched = (time.monotonic(), cached)
+        fetched = (time.monotonic(), writes, cached)
         _FETCHED_LISTS[node] = fetched
-    return {**fetched[1], status_list_url(node): status_list(node)}
+    return {**fetched[2], status_list_url(node): status_list(node)}
 
 
 def verify(
