@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +27,9 @@ from commonweal.node.services import community_credentials as community
 from commonweal.web.api import json_object, json_response, read_body
 
 MAX_BODY = 256 * 1024
+KindVersion = Annotated[
+    int, Path(ge=1, le=10_000, description="A kind's version, as the constitution numbers it.")
+]
 TokenScopes = Callable[[], Mapping[str, frozenset[str]]]
 
 
@@ -53,13 +56,13 @@ def router(node: Node) -> APIRouter:
         )
 
     @api.get("/credentials/kinds/{kind}/v{version}/context")
-    def kind_context(kind: str, version: int) -> Response:
+    def kind_context(kind: str, version: KindVersion) -> Response:
         rules = community.kind_rules(node, kind, version)
         body = canonicalize(community.kind_context(node, kind, rules))
         return Response(body, media_type="application/ld+json", headers=_public())
 
     @api.get("/credentials/kinds/{kind}/v{version}/schema")
-    def kind_schema(kind: str, version: int) -> Response:
+    def kind_schema(kind: str, version: KindVersion) -> Response:
         rules = community.kind_rules(node, kind, version)
         body = community.schema_bytes(node, kind, rules)
         return Response(body, media_type="application/schema+json", headers=_public())
