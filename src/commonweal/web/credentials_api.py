@@ -161,6 +161,16 @@ async def _document(request: Request, *required: str) -> dict[str, Any]:
     return json_object(await read_body(request, MAX_BODY), *required)
 
 
+def options_of(document: dict[str, Any]) -> dict[str, Any]:
+    """A VC API request's ``options`` (an object, or none)."""
+    return _options(document)
+
+
+def answer(result: VerificationResult) -> Response:
+    """The VC API's answer to a verification (see the module's docstring)."""
+    return _answer(result)
+
+
 def _options(document: dict[str, Any]) -> dict[str, Any]:
     options = document.get("options", {})
     if not isinstance(options, dict):

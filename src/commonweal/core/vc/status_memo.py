@@ -4,7 +4,8 @@ A verifier checks the same status list for every credential it lists: its proof 
 over a 16 KiB ``encodedList``, then Ed25519) and its gzip'd bits need checking once per
 version of the list, not once per credential. A list is remembered by the digest of its
 exact content (keys sorted) and the issuer it was checked for; one that says
-``validUntil`` is not remembered (its verdict depends on the time).
+``validUntil`` is not remembered (its verdict depends on the time). Callers must not
+change a list object once they passed it (the node's are rebuilt, never changed).
 """
 
 from __future__ import annotations
@@ -23,15 +24,30 @@ _verified: dict[tuple[bytes, str], StatusList] = {}
 _lock = threading.Lock()
 
 
+_digests: dict[int, tuple[dict[str, Any], bytes]] = {}
+"""The content digest of the last lists seen, by object: a caller that passes the same
+list object again (the node's own, signed once per log size) is not hashed again. The
+object is held, so its id cannot be reused while it is here."""
+MAX_OBJECTS = 16
+
+
 def key(status: dict[str, Any], issuer: str) -> tuple[bytes, str] | None:
     """The memo's key for ``status`` checked for ``issuer`` (None: not to be remembered)."""
     if "validUntil" in status:
         return None
+    seen = _digests.get(id(status))
+    if seen is not None and seen[0] is status:
+        return seen[1], issuer
     try:
         content = orjson.dumps(status, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return None
-    return hashlib.sha256(content).digest(), issuer
+    digest = hashlib.sha256(content).digest()
+    with _lock:
+        if len(_digests) >= MAX_OBJECTS:
+            _digests.clear()
+        _digests[id(status)] = (status, digest)
+    return digest, issuer
 
 
 def verified(memo_key: tuple[bytes, str] | None) -> StatusList | None:

@@ -57,9 +57,16 @@ def status_list_url(node: Node) -> str:
     return public_url_of(node) + STATUS_LIST_PATH
 
 
+_RESOLVERS: weakref.WeakKeyDictionary[Node, KeyResolver] = weakref.WeakKeyDictionary()
+
+
 def resolve_key(node: Node) -> KeyResolver:
-    """did:key methods, and this node's own did:web method."""
-    return resolver([did_document_of(node)])
+    """did:key methods, and this node's own did:web method (its identity never changes
+    while it runs: made once)."""
+    found = _RESOLVERS.get(node)
+    if found is None:
+        found = _RESOLVERS[node] = resolver([did_document_of(node)])
+    return found
 
 
 def did_document_of(node: Node) -> dict[str, Any]:
