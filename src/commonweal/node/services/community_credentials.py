@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -40,6 +41,7 @@ from commonweal.domain.credentials.records import (
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation.standing import RECOGNITIONS, credential_issuers
 from commonweal.domain.membership.records import MEMBERS, in_good_standing
+from commonweal.domain.state import State
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node, Receipt
@@ -178,7 +180,7 @@ def submit_signed(node: Node, event: object, claims: Any, salt: object) -> Recei
     return _kept_while_logged(node, digest, salt, checked, lambda: node.commit([prepared])[0])
 
 
-def _kind(state: Any, kind: Any) -> dict[str, Any]:
+def _kind(state: State, kind: Any) -> dict[str, Any]:
     try:
         return kind_of(state, kind)
     except DomainError as error:
@@ -186,7 +188,7 @@ def _kind(state: Any, kind: Any) -> dict[str, Any]:
 
 
 def _kept_while_logged(
-    node: Node, digest: str, salt: str, claims: dict[str, Any], log: Any
+    node: Node, digest: str, salt: str, claims: dict[str, Any], log: Callable[[], Receipt]
 ) -> Receipt:
     """Keep the claims, log the event; if the event is refused, erase them again."""
     store = ClaimStore(node.store)
@@ -228,7 +230,7 @@ def passport_claims(node: Node, did: str) -> dict[str, Any]:
     }
 
 
-def _visas(state: Any) -> list[tuple[str, str, list[str]]]:
+def _visas(state: State) -> list[tuple[str, str, list[str]]]:
     visas = []
     for issuer in sorted(credential_issuers(state)):
         row = state.get(RECOGNITIONS, issuer)
