@@ -77,8 +77,14 @@ def page_context(node: Node, did: str) -> dict[str, Any]:
         and isinstance(kinds.get(row["kind"], {}).get("issuers"), dict)
         and "endorsements" in kinds[row["kind"]]["issuers"]
     ]
+    revocable = [
+        {**row, "title": kinds[row["kind"]]["title"]}
+        for row in community.issued_rows(node)
+        if row["kind"] in issuable and row["revocable"] and row["revoked"] is None
+    ]
     return {
         "held": held,
+        "revocable": revocable,
         "kinds": kinds,
         "issuable": issuable,
         "requestable": requestable,

@@ -81,6 +81,17 @@ def test_issue_request_endorse_and_take_a_passport_in_the_page(
     for vc in live.get(f"/v1/members/{bob}/credentials")["credentials"]:
         verdict = live.client.post("/credentials/verify", json={"verifiableCredential": vc})
         assert verdict.status_code == 200, verdict.text
+
+    # alice, whose role issues courses, revokes the course credential from the page
+    index = int(course["credentialStatus"]["statusListIndex"])
+    alice.goto(f"{base}{PAGE}")
+    row = alice.get_by_test_id(f"revocable-{index}")
+    row.get_by_label("Why").fill("issued to the wrong member")
+    alice.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Revoke").click()
+    expect(alice.get_by_test_id(f"revocable-{index}")).to_have_count(0, timeout=15_000)
+    verdict = live.client.post("/credentials/verify", json={"verifiableCredential": course})
+    assert [p["type"].rsplit("/", 1)[1] for p in verdict.json()["problemDetails"]] == ["revoked"]
     assert alice_errors == [] and bob_errors == []
     alice_context.close()
     bob_context.close()
