@@ -4,7 +4,7 @@ Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
 ``network``, ``places``, ``census``, ``notifications``, ``abuse``, ``ops``, ``backup``,
-``json``, ``reads``, ``scale_out`` (PostgreSQL: ``BENCH_POSTGRES_URL``,
+``json``, ``reads``, ``credentials``, ``scale_out`` (PostgreSQL: ``BENCH_POSTGRES_URL``,
 ``BENCH_SCALE_OUT_SECONDS``, bench/scale_out.py); e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
@@ -34,7 +34,7 @@ GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
         "log,governance,ballots,treasury,commons,federation,network,places,census,notifications,"
-        "abuse,ops,backup,json,reads,scale_out",
+        "abuse,ops,backup,json,reads,credentials,scale_out",
     ).split(",")
 )
 
@@ -537,6 +537,74 @@ def json_benchmarks(results: list[Result]) -> None:
     results.append(Result("  ... parse_event_json, whole", parsed, "µs", "reference", True))
 
 
+def credential_benchmarks(results: list[Result]) -> None:
+    """Verifying credentials over HTTP beside their cryptosuite's bare work (issue 18)."""
+    from bench import credentials as bench_vc
+    from commonweal.core.vc.data_integrity import JCS, RDFC
+
+    count = scaled(1000)
+    rdfc_count = scaled(300)
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+        data_dir = Path(tmp) / "node"
+        founders: list[str] = []
+        step(
+            f"a node of {count:,} members, each holding a membership credential",
+            lambda: founders.extend(bench_vc.node_with_members(data_dir, count)[1]),
+        )
+        jcs = bench_vc.signed_credentials(data_dir, founders, JCS)
+        rdfc = bench_vc.signed_credentials(data_dir, founders[:rdfc_count], RDFC)
+        key = bench_vc.public_key_of(data_dir)
+
+        def measure() -> None:
+            figures["bare"] = bench_vc.bare_jcs_rate(jcs, key)
+            figures["bare_fast"] = bench_vc.bare_jcs_rate(jcs, key, fast=True)
+            figures["jcs"] = bench_vc.http_verify_rate(data_dir, jcs)
+            figures["nquads"] = bench_vc.bare_rdfc_rate(rdfc)
+            figures["rdfc"] = bench_vc.http_verify_rate(data_dir, rdfc)
+
+        step("bare eddsa-jcs-2022 work, then POST /credentials/verify (8 clients)", measure)
+    share = 100 * figures["jcs"] / figures["bare"]
+    results.append(
+        Result(
+            f"verify {count:,} eddsa-jcs-2022 over HTTP", figures["jcs"], "vc/s", "reference", True
+        )
+    )
+    results.append(
+        Result(
+            "  ... bare RFC 8785 + SHA-256 + Ed25519, one core",
+            figures["bare"],
+            "vc/s",
+            "reference",
+            True,
+        )
+    )
+    results.append(Result("  ... HTTP verify, % of bare", share, "%", ">= 60 %", share >= 60))
+    results.append(
+        Result(
+            "  ... bare with orjson JCS (as the node hashes)",
+            figures["bare_fast"],
+            "vc/s",
+            "reference",
+            True,
+        )
+    )
+    results.append(
+        Result(
+            f"verify {rdfc_count:,} eddsa-rdfc-2022 over HTTP",
+            figures["rdfc"],
+            "vc/s",
+            "reference",
+            True,
+        )
+    )
+    results.append(
+        Result(
+            "  ... pyld URDNA2015 alone, one core", figures["nquads"], "doc/s", "reference", True
+        )
+    )
+
+
 def ops_benchmarks(results: list[Result]) -> None:
     """What running a node costs: request ids, /metrics and structured logs."""
     from bench.observability import TARGET_PERCENT, measure
@@ -713,6 +781,8 @@ def main() -> None:
         json_benchmarks(results)
     if "reads" in GROUPS:
         reads_benchmarks(results)
+    if "credentials" in GROUPS:
+        credential_benchmarks(results)
     if "scale_out" in GROUPS:
         scale_out_benchmarks(results)
     report(results)

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from tests.builders import Clock, EventFactory
 from tests.ci import skip_outside_ci
 from tests.community import community  # a shared fixture: registered by importing it
+from tests.credential_kinds import kinds_community  # shared too (community credentials)
 from tests.vectors import find_vectors
 
 POSTGRES_URL = os.environ.get("COMMONWEAL_TEST_POSTGRES_URL")
@@ -86,4 +87,4 @@ def events(node, clock: Clock) -> EventFactory:  # type: ignore[no-untyped-def]
     return EventFactory(node.identity.did, clock)
 
 
-__all__ = ["Clock", "EventFactory", "community", "timedelta"]
+__all__ = ["Clock", "EventFactory", "community", "kinds_community", "timedelta"]

@@ -146,7 +146,8 @@ def test_the_list_assembles_what_the_program_had_before() -> None:
     assert list(PROGRAM.registry().types)[: len(built_in)] == built_in
     assert [link.label for link in PROGRAM.navigation()] == [
         "Home", "Members", "Proposals", "Mutual aid", "Campaigns", "Funding", "Commons",
-        "Gatherings", "Places", "Delegation", "My credentials", "Treasury", "Mutual credit",
+        "Gatherings", "Places", "Delegation", "My credentials", "Community credentials",
+        "Treasury", "Mutual credit",
         "Verify", "Log", "Network", "Census", "Stewards",
     ]  # fmt: skip
     assert PROGRAM.credential_kinds() == (

@@ -13,6 +13,7 @@ from commonweal.capabilities import (
     campaigns,
     census,
     commons,
+    credentials,
     credit,
     federation,
     funding,
@@ -44,6 +45,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     credit.CAPABILITY,
     federation.CAPABILITY,
     census.CAPABILITY,
+    credentials.CAPABILITY,
     notifications.CAPABILITY,
     wallets.CAPABILITY,
 )

@@ -484,9 +484,14 @@ def _exit_on_terminate(_signal: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-def issuer_token(data_dir: Path = DataDir) -> None:
+def issuer_token(
+    data_dir: Path = DataDir,
+    kind: list[str] = typer.Option(
+        [], "--kind", help="Scope the token to this community credential kind (repeat)."
+    ),
+) -> None:
     """Create a bearer token that may call POST /credentials/issue (printed once)."""
     try:
-        console.print(add_issuer_token(data_dir))
+        console.print(add_issuer_token(data_dir, kind))
     except SetupError as error:
         raise fail(str(error)) from None

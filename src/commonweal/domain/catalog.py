@@ -18,6 +18,7 @@ from commonweal.domain.census import events as census_events
 from commonweal.domain.census import network as census_network
 from commonweal.domain.census import people as census_people
 from commonweal.domain.commons.events import EVENT_TYPES as COMMONS_EVENT_TYPES
+from commonweal.domain.credentials import events as credential_events
 from commonweal.domain.credit import events as credit_events
 from commonweal.domain.federation import events as federation_events
 from commonweal.domain.funding import closing as funding_closing
@@ -101,6 +102,10 @@ def census() -> list[EventType[Any]]:
     return [*census_events.EVENT_TYPES, *census_network.EVENT_TYPES, *census_people.EVENT_TYPES]
 
 
+def credentials() -> list[EventType[Any]]:
+    return list(credential_events.EVENT_TYPES)
+
+
 def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:
     """A registry of every type in ``groups`` (a type named twice is refused by ``extend``)."""
     registry = Registry()
@@ -131,5 +136,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
             credit(),
             federation(),
             census(),
+            credentials(),
         )
     )

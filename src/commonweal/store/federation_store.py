@@ -11,6 +11,7 @@ same on SQLite and PostgreSQL (docs/federation.md says why).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,9 @@ from commonweal.store.schema import (
 )
 
 KEEP_REFUSALS = 10_000
+
+_STATUS_LIST_WRITES: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+"""Status lists stored by this process, per engine (FederationStore.status_list_writes)."""
 
 
 @dataclass(frozen=True)
@@ -442,6 +446,12 @@ class FederationStore:
                     url=url, issuer=issuer, credential=credential, fetched_at=at
                 )
             )
+        _STATUS_LIST_WRITES[self.engine] = _STATUS_LIST_WRITES.get(self.engine, 0) + 1
+
+    def status_list_writes(self) -> int:
+        """How many status lists this process has stored in this database: a reader that
+        remembers the lists reads them again when it changes."""
+        return _STATUS_LIST_WRITES.get(self.engine, 0)
 
     def status_lists(self) -> list[tuple[str, str, str, str]]:
         """Every cached list as (url, issuer, credential JSON, fetched at)."""

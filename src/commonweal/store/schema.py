@@ -108,6 +108,14 @@ private_profiles = Table(
     Column("profile", Text, nullable=False),
 )
 
+private_credential_claims = Table(
+    "private_credential_claims",
+    metadata,
+    Column("commitment", String(80), primary_key=True),
+    Column("salt", String(100), nullable=False),
+    Column("claims", Text, nullable=False),
+)
+
 private_messages = Table(
     "private_messages",
     metadata,

@@ -47,6 +47,7 @@ from commonweal.web.proxy import NO_PROXY, ForwardedHeaders, ProxyTrust
 from commonweal.web.ratelimit import RateLimitEdge, RateLimiter, RateLimits, Throttled
 from commonweal.web.security_headers import SecurityHeaders
 from commonweal.web.submitter import Submitter
+from commonweal.web.verify_edge import VERIFY_PATH, VerifyEdge
 
 if TYPE_CHECKING:
     from commonweal.capabilities.assembly import Assembly
@@ -176,7 +177,7 @@ def create_app(
         app.state.rate_limiter = limiter
         app.add_exception_handler(Throttled, _throttled_handler)
     inner: ASGIApp = SubmissionEdge(
-        federation_api.WitnessEdge(app, federation),
+        VerifyEdge(federation_api.WitnessEdge(app, federation), node),
         submitter,
         limiter,
         status_by_code=app.state.status_by_code,
@@ -188,7 +189,7 @@ def create_app(
         inner = ObservedApp(
             inner,
             metrics,
-            fixed_routes={*EDGE_ROUTES, federation_api.WITNESS_PATH},
+            fixed_routes={*EDGE_ROUTES, federation_api.WITNESS_PATH, VERIFY_PATH},
             access_log=access_log,
         )
     return ForwardedHeaders(SecurityHeaders(StrictTransportSecurity(inner)), trusted_proxies)

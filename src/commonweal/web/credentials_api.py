@@ -24,7 +24,9 @@ from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.services import community_credentials as community
 from commonweal.node.services import credentials
+from commonweal.web import community_credentials_api
 from commonweal.web.api import json_object, json_response, read_body
 
 MAX_BODY = 256 * 1024
@@ -52,7 +54,8 @@ def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedC
 
     @api.get("/v1/members/{did}/credentials")
     def member_credentials(did: str) -> Response:
-        return json_response({"credentials": credentials.credentials_of(node, did)})
+        held = credentials.credentials_of(node, did) + community.credentials_of(node, did)
+        return json_response({"credentials": held})
 
     @api.get("/.well-known/did.json")
     def did_json() -> Response:
@@ -123,8 +126,15 @@ def _verifier_routes(
 
     @api.post("/credentials/issue", status_code=201)
     async def issue(request: Request) -> Response:
-        _require_issuer(request, issuer_tokens())
         document = await _document(request, "credential")
+        kind = community_credentials_api.community_kind(node, document["credential"])
+        if kind is not None:  # a kind the constitution defines
+            scopes: Mapping[str, frozenset[str]] = getattr(issuer_tokens, "scopes", dict)()
+            return await community_credentials_api.issue(
+                node, request, document, kind, issuer_tokens(), scopes
+            )
+        community_credentials_api.refuse_unknown_types(node, document["credential"])
+        _require_issuer(request, issuer_tokens())
         try:
             check_credential(document["credential"], issued=False)
         except CredentialError as error:
@@ -149,6 +159,16 @@ def _verifier_routes(
 
 async def _document(request: Request, *required: str) -> dict[str, Any]:
     return json_object(await read_body(request, MAX_BODY), *required)
+
+
+def options_of(document: dict[str, Any]) -> dict[str, Any]:
+    """A VC API request's ``options`` (an object, or none)."""
+    return _options(document)
+
+
+def answer(result: VerificationResult) -> Response:
+    """The VC API's answer to a verification (see the module's docstring)."""
+    return _answer(result)
 
 
 def _options(document: dict[str, Any]) -> dict[str, Any]:

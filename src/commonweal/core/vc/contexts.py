@@ -118,8 +118,10 @@ def own_context(url: str) -> PinnedContext | None:
     return None
 
 
+@cache
 def context_bytes(pinned: PinnedContext) -> bytes:
-    """The shipped bytes of ``pinned``, refused if they do not match its digest."""
+    """The shipped bytes of ``pinned``, refused if they do not match its digest (read and
+    checked once per process: the package's files do not change while it runs)."""
     data = (resources.files(__package__) / "context_documents" / pinned.file).read_bytes()
     if hashlib.sha256(data).hexdigest() != pinned.sha256:
         raise CredentialError(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from commonweal.core.did import public_key_from_did_key
-from commonweal.core.jcs import canonicalize
+from commonweal.core.jcs import canonicalize_fast
 from commonweal.core.keys import SigningKey, verify_signature
 from commonweal.core.multibase import decode_z, encode_z
 from commonweal.core.vc.errors import CredentialError
@@ -42,8 +42,9 @@ def hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
     proof names (``previousProof``) and no ``proof`` member otherwise.
     """
     suite = config.get("cryptosuite")
-    if suite == JCS:
-        canonical_config, canonical_document = canonicalize(config), canonicalize(document)
+    if suite == JCS:  # orjson where it is byte-identical to RFC 8785 (core/jcs.py)
+        canonical_config = canonicalize_fast(config)
+        canonical_document = canonicalize_fast(document)
     elif suite == RDFC:
         canonical_config = canonical_nquads(config).encode()
         canonical_document = canonical_nquads(document).encode()

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pyld import jsonld
 
+from commonweal.core.vc import term_shapes
 from commonweal.core.vc.contexts import document_loader
 from commonweal.core.vc.errors import CredentialError
 
@@ -76,6 +77,18 @@ def check_terms(document: dict[str, Any]) -> None:
     every scoped context, so a presentation's embedded credentials are checked with
     their own ``@context`` (the VC 2.0 context resets it on ``verifiableCredential``).
     """
+    try:
+        key = term_shapes.shape(document)
+    except TypeError:  # a value JSON cannot hold: expansion says what is wrong
+        key = b""
+    if key and term_shapes.known_sound(key):
+        return
+    _check_terms(document)
+    if key:
+        term_shapes.remember_sound(key)
+
+
+def _check_terms(document: dict[str, Any]) -> None:
     dropped: list[str | None] = []
     try:
         expanded = jsonld.expand(

@@ -106,18 +106,28 @@ def status_list_credential(
     }
 
 
-def is_revoked(entry: dict[str, Any], status_credential: dict[str, Any]) -> bool:
-    """Whether ``entry``'s bit is set in ``status_credential`` (its proof is checked elsewhere)."""
+def is_revoked(
+    entry: dict[str, Any], status_credential: dict[str, Any], decoded: StatusList | None = None
+) -> bool:
+    """Whether ``entry``'s bit is set in ``status_credential`` (its proof is checked
+    elsewhere); ``decoded``: its bits, if already decoded."""
     subject = status_credential.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("statusPurpose") != entry.get("statusPurpose"):
         raise CredentialError("invalid_status_list", "the status list does not serve this purpose")
     index = entry.get("statusListIndex")
     if not isinstance(index, str) or not index.isdigit():
         raise CredentialError("invalid_status_entry", "statusListIndex must be a decimal string")
-    status = StatusList.decode(str(subject.get("encodedList", "")))
+    status = decoded or decoded_list(status_credential)
     try:
         return status.get(int(index))
     except IndexError:
         raise CredentialError(
             "invalid_status_entry", "statusListIndex is outside the list"
         ) from None
+
+
+def decoded_list(status_credential: dict[str, Any]) -> StatusList:
+    """The bits a status list credential publishes."""
+    subject = status_credential.get("credentialSubject")
+    encoded = subject.get("encodedList", "") if isinstance(subject, dict) else ""
+    return StatusList.decode(str(encoded))

@@ -14,6 +14,7 @@ from typing import Any
 
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.keys import SigningKey
+from commonweal.core.vc import status_memo
 from commonweal.core.vc.contexts import CREDENTIALS_V2
 from commonweal.core.vc.data_integrity import (
     JCS,
@@ -25,7 +26,7 @@ from commonweal.core.vc.data_integrity import (
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential, check_presentation
 from commonweal.core.vc.proof_suites import verify_proofs
-from commonweal.core.vc.status_list import is_revoked
+from commonweal.core.vc.status_list import decoded_list, is_revoked
 
 PROBLEM_BASE = "https://commonweal.invalid/problems/"
 
@@ -110,15 +111,29 @@ def _check_status(
     if status is None:
         result.add(CredentialError("status_unavailable", f"no status list {url} was provided"))
         return
-    listed = verify_credential(
-        status, trusted_issuers={issuer}, status_credentials={}, now=now, resolve_key=resolve_key
-    )
-    if not listed.verified or status.get("id") != url:
+    memo_key = status_memo.key(status, issuer) if isinstance(status, dict) else None
+    bits = status_memo.verified(memo_key)
+    if bits is None:
+        listed = verify_credential(
+            status,
+            trusted_issuers={issuer},
+            status_credentials={},
+            now=now,
+            resolve_key=resolve_key,
+        )
+        if not listed.verified or status.get("id") != url:
+            result.add(
+                CredentialError("invalid_status_list", f"the status list {url} does not verify")
+            )
+            return
+    elif status.get("id") != url:
         result.add(CredentialError("invalid_status_list", f"the status list {url} does not verify"))
         return
     try:
-        if is_revoked(entry, status):
+        if is_revoked(entry, status, bits):
             result.add(CredentialError("revoked", "the issuer has revoked this credential"))
+        if bits is None:
+            status_memo.remember(memo_key, decoded_list(status))
     except CredentialError as error:
         result.add(error)
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from commonweal.domain.census.records import parse_census_section
+from commonweal.domain.credentials.kinds import parse_credential_kinds
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
 from commonweal.domain.fields import integer_in, matching, only, optional_text
@@ -274,7 +275,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
     only(
         value,
-        {"preamble", "topics", "kinds", "alliance", "writes", "census"},
+        {"preamble", "topics", "kinds", "alliance", "writes", "census", "credentials"},
         where="constitution",
     )
     preamble = optional_text(value, "preamble", max_length=5000)
@@ -303,6 +304,8 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         constitution["writes"] = parse_writes(value["writes"])
     if "census" in value:  # how often the node takes its census (domain/census)
         constitution["census"] = parse_census_section(value["census"])
+    if "credentials" in value:  # the kinds of credential the community issues
+        constitution["credentials"] = parse_credential_kinds(value["credentials"])
     return constitution
 
 

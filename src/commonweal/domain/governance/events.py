@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.commons.actions import COMMONS_ACTIONS
+from commonweal.domain.credentials.events import CREDENTIAL_ACTIONS
 from commonweal.domain.credit.events import CREDIT_ACTIONS
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.recognition import ACTIONS as FEDERATION_ACTIONS
@@ -64,6 +65,7 @@ def default_actions() -> ActionCatalog:
     catalog.extend(PLACES_ACTIONS)
     catalog.extend(FUNDING_ACTIONS)
     catalog.extend(FEDERATION_ACTIONS)
+    catalog.extend(CREDENTIAL_ACTIONS)
     catalog.register(amend_action(catalog))
     return catalog
 

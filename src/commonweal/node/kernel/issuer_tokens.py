@@ -21,6 +21,7 @@ class IssuerTokens:
         self._data_dir = data_dir
         self._stamp: tuple[int, int, int] | None = None
         self._digests: frozenset[str] = frozenset()
+        self._scopes: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def __call__(self) -> frozenset[str]:
@@ -39,5 +40,15 @@ class IssuerTokens:
             except (SetupError, ValueError, TypeError):
                 return self._digests
             self._digests = frozenset(settings.issuer_tokens)
+            self._scopes = {
+                digest: frozenset(kinds)
+                for digest, kinds in (settings.issuer_token_kinds or {}).items()
+            }
             self._stamp = stamp
         return self._digests
+
+    def scopes(self) -> dict[str, frozenset[str]]:
+        """Token hash → the community credential kinds it may issue (tokens not named
+        may issue every kind), as the settings file holds them now."""
+        self()
+        return self._scopes

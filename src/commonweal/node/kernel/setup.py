@@ -74,6 +74,9 @@ class Settings:
     trusted_issuers: tuple[str, ...] = ()
     issuer_tokens: tuple[str, ...] = ()
     """SHA-256 hex of the bearer tokens that may call ``POST /credentials/issue``."""
+    issuer_token_kinds: dict[str, list[str]] | None = None
+    """A token's hash → the community credential kinds it may issue (a token not named
+    here may issue every kind)."""
     witness_quorum: int = 1
     federation_sync_seconds: float = 1.0
     status_list_max_age_seconds: float = 60.0
@@ -201,12 +204,16 @@ def init_node(
     return node
 
 
-def add_issuer_token(data_dir: Path) -> str:
-    """Create a bearer token for ``/credentials/issue``; only its hash is kept."""
+def add_issuer_token(data_dir: Path, kinds: Sequence[str] = ()) -> str:
+    """Create a bearer token for ``/credentials/issue``; only its hash is kept. With
+    ``kinds``, the token may issue only those community credential kinds."""
     settings = read_settings(data_dir)
     token = secrets.token_urlsafe(32)
     digest = hashlib.sha256(token.encode()).hexdigest()
     updated = {**settings.__dict__, "issuer_tokens": [*settings.issuer_tokens, digest]}
+    if kinds:
+        scoped = dict(settings.issuer_token_kinds or {})
+        updated["issuer_token_kinds"] = {**scoped, digest: sorted(set(kinds))}
     # A serving node re-reads the file (node.issuer_tokens): replace it whole, never half-written.
     staged = data_dir / (SETTINGS_FILE + ".new")
     staged.write_text(json.dumps(updated, indent=2) + "\n")

@@ -13,7 +13,9 @@ attended, and Commonweal's context, which each names with its digest
 
 from __future__ import annotations
 
+import time
 import uuid
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +39,7 @@ from commonweal.core.vc.verify import (
     verify_credential,
     verify_presentation,
 )
+from commonweal.domain.credentials.records import ISSUED
 from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
@@ -54,9 +57,16 @@ def status_list_url(node: Node) -> str:
     return public_url_of(node) + STATUS_LIST_PATH
 
 
+_RESOLVERS: weakref.WeakKeyDictionary[Node, KeyResolver] = weakref.WeakKeyDictionary()
+
+
 def resolve_key(node: Node) -> KeyResolver:
-    """did:key methods, and this node's own did:web method."""
-    return resolver([did_document_of(node)])
+    """did:key methods, and this node's own did:web method (its identity never changes
+    while it runs: made once)."""
+    found = _RESOLVERS.get(node)
+    if found is None:
+        found = _RESOLVERS[node] = resolver([did_document_of(node)])
+    return found
 
 
 def did_document_of(node: Node) -> dict[str, Any]:
@@ -166,14 +176,39 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
     )
 
 
+_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, int, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+FETCHED_LISTS_SECONDS = 1.0
+"""How long the recognised nodes' status lists are read from the store once, not per check:
+a list this process stores is seen at once; one another process stores (a scheduler of
+its own), within this time (they are refreshed every ``status_list_max_age_seconds``)."""
+
+
 def status_list(node: Node) -> dict[str, Any]:
-    """The signed status list credential: a set bit is a revoked credential."""
+    """The signed status list credential: a set bit is a revoked credential (membership's
+    and the community-issued kinds' share the list). Only an event changes it, so it is
+    signed once per log size."""
+    version = (node.size, public_url_of(node))
+    signed = _SIGNED_LISTS.get(node)
+    if signed is not None and signed[0] == version:
+        return signed[1]
+    credential = _signed_status_list(node)
+    _SIGNED_LISTS[node] = (version, credential)
+    return credential
+
+
+def _signed_status_list(node: Node) -> dict[str, Any]:
     bits = StatusList()
     changed = profile(node).get("created", "")
-    for _key, row in node.state.items(CREDENTIALS):
-        if row["revoked"] is not None:
-            bits.set(row["index"])
-            changed = max(changed, row["revoked"]["at"])
+    for table in (CREDENTIALS, ISSUED):  # owed by membership; issued by the community
+        for _key, row in node.state.items(table):
+            if row["revoked"] is not None:
+                bits.set(row["index"])
+                changed = max(changed, row["revoked"]["at"])
     url = status_list_url(node)
     unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
     return add_proof(
@@ -194,11 +229,20 @@ def trusted_issuers(node: Node) -> set[str]:
 
 def known_status_lists(node: Node) -> dict[str, Any]:
     """Status lists by URL: this node's own, and the recognised nodes' it fetched and checked."""
-    cached = {
-        url: orjson.loads(credential)
-        for url, _issuer, credential, _at in FederationStore(node.store.engine).status_lists()
-    }
-    return {**cached, status_list_url(node): status_list(node)}
+    store = FederationStore(node.store.engine)
+    writes = store.status_list_writes()
+    fetched = _FETCHED_LISTS.get(node)
+    if (
+        fetched is None
+        or fetched[1] != writes
+        or time.monotonic() - fetched[0] > FETCHED_LISTS_SECONDS
+    ):
+        cached = {
+            url: orjson.loads(credential) for url, _issuer, credential, _at in store.status_lists()
+        }
+        fetched = (time.monotonic(), writes, cached)
+        _FETCHED_LISTS[node] = fetched
+    return {**fetched[2], status_list_url(node): status_list(node)}
 
 
 def verify(

@@ -1,0 +1,1 @@
+"""Community-issued credentials: the kinds a constitution defines, issuing, endorsing, revoking."""
