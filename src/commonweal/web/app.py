@@ -33,6 +33,7 @@ from commonweal.web import (
     pages,
     problems,
     session,
+    template_cache,
 )
 from commonweal.web import metrics as metrics_routes
 from commonweal.web.edge import ROUTES as EDGE_ROUTES
@@ -105,6 +106,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(template_cache.warm)  # before the first page, once a process
         submitter.start()
         if background_checkpoints:
             # Before any write: is the log behind what witnesses and mirrors hold of it?
