@@ -68,6 +68,8 @@ STATUS_BY_CODE = {
     "not_a_member": 403,
     "voting_closed": 409,
     "no_departure": 422,
+    "no_credential": 422,
+    "credential_expired": 409,
     # notifications (docs/notifications.md): preferences, one-click unsubscribe links
     "invalid_preferences": 400,
     "unsubscribe_invalid": 403,
