@@ -19,6 +19,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from commonweal.cli.campaigns_commands import _network_count
 from commonweal.node.services import campaigns
 from commonweal.node.services.federation import mirror, pledges
 from commonweal.node.services.federation.service import Federation
@@ -112,6 +113,7 @@ def check_the_headline(pair: Pair, federation: Federation) -> None:
     assert "may be in it twice" in html
     counted = carried_api(pair, federation, campaign)
     assert (counted["so_far"], counted["people"], counted["audited"]) == (4, 2, False)
+    assert _network_count(counted) == f"4 of 3 (home's count {counted['as_of']})"
     assert counted["as_of"] == federation.stamp()
     with birch_app(pair, federation) as birch:
         listing = unescape(birch.get("/campaigns").text)
@@ -137,6 +139,8 @@ def check_the_headline(pair: Pair, federation: Federation) -> None:
     counted = carried_api(pair, federation, campaign)
     assert (counted["people"], counted["audited"], counted["outcome"]) == (3, True, "succeeded")
     assert counted["closing_index"] == closing
+    # ``commonweal campaign carried`` says the same in its column
+    assert _network_count(counted) == f"3 of 3 (audited, entry {closing})"
 
     # An answer that differs from the home's log is named, and the log's count shown.
     key = (pair.aster.did, campaign)
