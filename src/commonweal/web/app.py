@@ -21,7 +21,7 @@ from commonweal.capability import WebParts
 from commonweal.node.kernel.errors import Rejected, Unavailable
 from commonweal.node.kernel.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.kernel.service import Node
-from commonweal.node.services.federation import rollback
+from commonweal.node.services.federation import rollback, visits_abroad
 from commonweal.node.services.federation.service import Federation
 from commonweal.node.services.federation.sync import SyncWorker
 from commonweal.web import (
@@ -107,6 +107,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(template_cache.warm)  # before the first page, once a process
+        # our members' visits elsewhere, read from the mirrors before the first /network
+        await run_in_threadpool(
+            partial(visits_abroad.scan, federation, budget=visits_abroad.START_BUDGET)
+        )
         submitter.start()
         if background_checkpoints:
             # Before any write: is the log behind what witnesses and mirrors hold of it?

@@ -2,8 +2,9 @@
 (their logs say so, not ours).
 
 Each mirrored log is read once, forward, from its newest :data:`VISIT_SCAN` entries: the
-sync round reads whatever was mirrored since (``sync.sync_once``), and a page reads at
-most :data:`PAGE_BUDGET` more entries itself, so drawing ``/network`` never waits on a
+app reads up to :data:`START_BUDGET` of them while it starts (``web/app.py``), the sync
+round reads whatever was mirrored since (``sync.sync_once``), and a page reads at most
+:data:`PAGE_BUDGET` more entries itself, so drawing ``/network`` never waits on a
 whole mirror (a node back from a restart with 50 mirrors of 50,000 entries each reads
 them in its sync round, and its pages say which mirrors are still being read). An
 entry bundle that does not hold the bytes ``federation.visitor.`` is skipped without
@@ -24,6 +25,8 @@ VISIT_SCAN = 50_000
 """How many of a mirrored log's newest entries are read for our members' visits there."""
 PAGE_BUDGET = 64 * TILE_WIDTH
 """The most entries a page reads itself; the sync round reads the rest."""
+START_BUDGET = 256 * TILE_WIDTH
+"""The most entries the app reads while it starts, before its first page."""
 MARKER = b"federation.visitor."
 
 
