@@ -2,11 +2,11 @@
 mirrored), with every witness's cosignatures on 20 checkpoints and a 256-entry mirror of
 each peer's log, served in-process (``TestClient``, so no socket is in the figure).
 
-The app loads every page template while it starts (``web/template_cache.py``), and a page
-reads at most a few bundles of the mirrors for our members' visits elsewhere (the sync
-round reads the rest: ``visits_abroad``). The first request for ``/network`` (after the
-process served its first page) reads this bench's mirrors for the first time; later ones
-read only what was mirrored since; both are given, with the app's start-up time.
+The app loads every page template and reads the mirrors for our members' visits elsewhere
+while it starts (``web/template_cache.py``, ``visits_abroad``; a page reads at most a few
+bundles itself, the sync round the rest), so its start-up time is given beside the first
+request for ``/network`` (after the process served its first page: the first time the
+page's queries run) and the median of the later ones.
 """
 
 from __future__ import annotations
