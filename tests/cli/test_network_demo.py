@@ -54,6 +54,7 @@ def test_the_network_demo_is_recognised_and_has_voted(tmp_path: Path) -> None:
                 assert [(r["status"], r["moved_from"]["index"] >= 0) for r in moved] == [
                     ("member", True)
                 ]
+                assert moved[0]["moved_from"]["credential"] is True  # on her home credential
             else:
                 assert moved == []
             censuses = store.projection_table(CENSUSES)

@@ -113,12 +113,17 @@ def test_a_member_moves_with_their_history(
     assert bob_left["status"] == "moved"
     unknown = _post_move(cedar, {"from": ash.did, "index": ash.size() - 1})
     assert (unknown.status_code, unknown.json()["code"]) == (403, "not_recognized")
-    # A move logged by the member alone is carried to Birch by Ash's own sync round.
+    # A move logged by the member alone, with the membership credential Ash publishes for
+    # her, is carried to Birch by Ash's own sync round; Birch admits her on it.
     dora = ash.events.did("ash-dora")
-    ash.submit("ash-dora", REQUESTED, body={"to": birch.did})
+    published = ash.get(f"/v1/members/{dora}/credentials")["credentials"]
+    held = next(c for c in published if "MembershipCredential" in c["type"])
+    ash.submit("ash-dora", REQUESTED, body={"to": birch.did, "credential": held})
     wait_for(
         lambda: _member(birch, dora)["status"] == "member", timeout=60, what="Birch admits Dora"
     )
+    assert _member(birch, dora)["moved_from"]["credential"] is True
+    assert new["moved_from"]["cosigners"] >= 1  # Ash has witnesses: a cosigned checkpoint
     # Each log still verifies from scratch.
     for node in (ash, birch):
         verified = subprocess.run([COMMONWEAL, "verify", node.url], capture_output=True, text=True)

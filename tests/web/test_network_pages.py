@@ -24,7 +24,7 @@ from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
 from commonweal.domain.membership.records import ACTIVE
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.services import credentials, membership
-from commonweal.node.services.federation import mirror, peers, visitors, witness
+from commonweal.node.services.federation import mirror, peers, visitors, visits_abroad, witness
 from commonweal.node.services.federation.peer_client import Answer
 from commonweal.node.services.federation.service import Federation
 from commonweal.web.app import create_app
@@ -177,6 +177,28 @@ def test_the_network_page_shows_peers_terms_witnessing_mirrors_and_visits(pair: 
     assert f"{pair.ash.node.size - 3} entries verified, 3 behind" in one
     assert "1 of ours visited there" in one
     assert page(pair.app, "/network/did:key:z6MkNobody", 404)
+
+
+def test_a_page_reads_a_bounded_part_of_the_mirrors_and_the_sync_round_the_rest(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node back from a restart does not read every mirror while drawing a page: the
+    page reads a few entries and says which mirrors it is still reading; the sync
+    round's scan reads on from there, and finds the visit."""
+    monkeypatch.setattr(visits_abroad, "START_BUDGET", 0)  # as if the mirrors were huge
+    monkeypatch.setattr(visits_abroad, "PAGE_BUDGET", 2)
+    with TestClient(create_app(pair.birch.node, background_checkpoints=False)) as app:
+        text = page(app, "/network")
+        assert 'data-testid="visiting-elsewhere"' not in text
+        assert "Still reading the mirrors of" in text
+        federation: Federation = app.app.state.federation  # type: ignore[attr-defined]
+        (origin,) = federation.visit_scans
+        assert federation.visit_scans[origin].size == 2
+        assert visits_abroad.scan(federation) == []
+        text = page(app, "/network")
+        elsewhere = text[text.index('data-testid="visiting-elsewhere"') :]
+        assert f"/members/{pair.visitor}" in elsewhere
+        assert "Still reading" not in text
 
 
 def test_a_visitor_or_a_non_steward_sees_the_network_but_no_acts(pair: Pair) -> None:

@@ -30,6 +30,8 @@ CAPABILITY = Capability(
         "invalid_challenge": 422,
         "invalid_element": 422,
         "no_departure": 422,
+        "no_credential": 422,
+        "credential_expired": 409,
     },
     api=(WebRouter("commonweal.web.federation_api", ("federation",)),),
     pages=(WebRouter("commonweal.web.network_pages", ("federation",)),),

@@ -144,10 +144,29 @@ def carried(node: str = NodeUrl) -> None:
     """Other nodes' network campaigns this node carries (its members pledge to them here)."""
     found = fetch(node, "/v1/campaigns/carried")["carried"]
     rows = [
-        [c["campaign"], c["home_name"] or c["home"], c["status"], c["pledgers"], c["deadline"]]
+        [
+            c["campaign"],
+            c["home_name"] or c["home"],
+            c["status"],
+            c["pledgers"],
+            _network_count(c.get("network")),
+            c["deadline"],
+        ]
         for c in found
     ]
-    table("Carried campaigns", ["id", "home", "status", "pledgers here", "deadline"], rows)
+    columns = ["id", "home", "status", "pledgers here", "across the network", "deadline"]
+    table("Carried campaigns", columns, rows)
+
+
+def _network_count(count: dict[str, Any] | None) -> str:
+    """A carried campaign's count across the network as the node knows it, in words."""
+    if not count or "people" not in count:
+        return "not heard yet" if not count or not count.get("error") else "unreadable"
+    if count["audited"]:
+        return (
+            f"{count['people']} of {count['threshold']} (audited, entry {count['closing_index']})"
+        )
+    return f"{count['so_far']} of {count['threshold']} (home's count {count['as_of']})"
 
 
 @app.command("audit")

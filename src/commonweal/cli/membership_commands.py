@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 import typer
 
@@ -19,6 +20,9 @@ from commonweal.cli.common import (
     signing,
 )
 from commonweal.client.http import NodeClient, NodeRefused
+from commonweal.core.did import did_key_from_public_key
+from commonweal.core.vc.errors import CredentialError
+from commonweal.core.vc.status_list import is_revoked
 
 app = typer.Typer(
     help="Membership: apply, vouch, approve, sanction, erase, recover.", no_args_is_help=True
@@ -197,10 +201,36 @@ def move(
     logged here, and the new node admits you on it (docs/federation.md, member moves)."""
     target = fetch(to, "/.well-known/commonweal")["did"]
     source = fetch(signer.node, "/.well-known/commonweal")["did"]
-    body: dict[str, Any] = {"to": target, **({"reason": reason} if reason else {})}
+    body: dict[str, Any] = {
+        "to": target,
+        **({"reason": reason} if reason else {}),
+        "credential": home_credential(
+            signer.node, did_key_from_public_key(signer.signing_key().public_key)
+        ),
+    }
     receipt = signer.act("membership.move.requested", body)
     admitted = arrive(to, source, int(receipt["index"]), wait)
     console.print(f"Moved: {target} admitted you (its entry {admitted['index']}).")
+
+
+def home_credential(node: str, did: str) -> dict[str, Any]:
+    """The membership credential ``node`` holds in force for ``did``: the newest one its
+    status list does not mark revoked (what the new node admits a moving member on)."""
+    held = fetch(node, f"/v1/members/{did}/credentials")["credentials"]
+    membership = [c for c in held if "MembershipCredential" in c.get("type", [])]
+    if not membership:
+        raise fail("this node holds no membership credential for you: the new node would refuse")
+    lists: dict[str, Any] = {}
+    for credential in reversed(membership):
+        try:
+            entry = credential["credentialStatus"]
+            path = urlparse(entry["statusListCredential"]).path
+            status = lists[path] if path in lists else lists.setdefault(path, fetch(node, path))
+            if not is_revoked(entry, status):
+                return dict(credential)
+        except (KeyError, TypeError, CredentialError):
+            continue
+    raise fail("your membership credentials here are revoked: the new node would refuse")
 
 
 def arrive(destination: str, source: str, index: int, wait: float) -> dict[str, Any]:

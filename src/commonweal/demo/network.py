@@ -59,7 +59,7 @@ from commonweal.node.kernel.setup import (
     read_settings,
     write_key_file,
 )
-from commonweal.node.services import census, governance
+from commonweal.node.services import census, credentials, governance
 from commonweal.node.services.federation import alliance as alliance_service
 from commonweal.node.services.federation import nullifiers
 from commonweal.node.services.federation.pledges import carried_body
@@ -409,6 +409,10 @@ def _move(places: dict[str, Place], member: str, source: str, destination: str) 
     """``member`` moves from ``source`` to ``destination``: her departure is logged at the
     source, and the destination admits her on it, as its sync would after proving it."""
     old, new = places[source], places[destination]
+    did = did_key_from_public_key(old.keys[member].public_key)
+    home = credentials.credential(
+        old.node, credentials.owed(old.node, did, {"MembershipCredential"})
+    )
     old.seqs[member] = old.seqs.get(member, 0) + 1
     event = sign_event(
         old.keys[member],
@@ -416,19 +420,25 @@ def _move(places: dict[str, Place], member: str, source: str, destination: str) 
         node=old.node.identity.did,
         seq=old.seqs[member],
         at=format_utc(old.node.clock()),
-        body={"to": new.node.identity.did, "reason": "Moving closer to the harbour"},
+        body={
+            "to": new.node.identity.did,
+            "reason": "Moving closer to the harbour",
+            "credential": home,
+        },
     )
     departure = old.node.submit(orjson.dumps(event))
     checkpoint = old.node.checkpoint()
     body = {
-        "member": did_key_from_public_key(old.keys[member].public_key),
+        "member": did,
         "from": old.node.identity.did,
         "departure": {
             "origin": old.node.identity.origin,
             "index": departure.index,
             "leaf_hash": base64.b64encode(departure.leaf_hash).decode(),
             "checkpoint": checkpoint.size,
+            "cosigners": 0,  # the demo's nodes are not serving yet: a signed checkpoint
         },
+        "credential": home,
     }
     new.node.submit_as_node(moves.ADMITTED, body)
     new.keys[member] = old.keys[member]

@@ -22,7 +22,7 @@ from commonweal.node.kernel.errors import Rejected, Unavailable
 from commonweal.node.kernel.follower import LogFollower
 from commonweal.node.kernel.scheduler import Scheduler, SchedulerView, follower, read_heartbeat
 from commonweal.node.kernel.service import Node
-from commonweal.node.services.federation import rollback
+from commonweal.node.services.federation import rollback, visits_abroad
 from commonweal.node.services.federation.service import Federation
 from commonweal.node.services.federation.sync import SyncWorker
 from commonweal.web import (
@@ -34,6 +34,7 @@ from commonweal.web import (
     pages,
     problems,
     session,
+    template_cache,
 )
 from commonweal.web import metrics as metrics_routes
 from commonweal.web.edge import ROUTES as EDGE_ROUTES
@@ -114,6 +115,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(template_cache.warm)  # before the first page, once a process
+        # our members' visits elsewhere, read from the mirrors before the first /network
+        await run_in_threadpool(
+            partial(visits_abroad.scan, federation, budget=visits_abroad.START_BUDGET)
+        )
         submitter.start()
         log_follower.start()
         if background_checkpoints:

@@ -7,19 +7,27 @@ events for ``POST /v1/events``; the node closes campaigns at their deadlines.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from commonweal.node.kernel.errors import Rejected
-from commonweal.node.kernel.service import Node
 from commonweal.node.services import campaigns
+from commonweal.node.services.federation import campaign_counts
+from commonweal.node.services.federation.service import Federation
 from commonweal.web.api import json_response
 from commonweal.web.bounds import Id
 
 
-def router(node: Node) -> APIRouter:
-    """Campaign routes over ``node``."""
+def router(federation: Federation) -> APIRouter:
+    """Campaign routes over ``federation``'s node."""
+    node = federation.node
     api = APIRouter(prefix="/v1/campaigns")
+
+    def with_count(copy: dict[str, Any]) -> dict[str, Any]:
+        """A carried campaign with its count across the network as this node knows it."""
+        return {**copy, "network": campaign_counts.network_count(federation, copy)}
 
     @api.get("")
     def listing(status: str | None = Query(None), network: bool = Query(False)) -> Response:
@@ -32,11 +40,12 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/carried")
     def carried() -> Response:
-        return json_response({"carried": campaigns.carried_campaigns(node)})
+        found = campaigns.carried_campaigns(node)
+        return json_response({"carried": [with_count(c) for c in found]})
 
     @api.get("/carried/{campaign_id}")
     def carried_one(campaign_id: Id, home: str = Query(...)) -> Response:
-        return json_response(campaigns.carried_view(node, home, campaign_id))
+        return json_response(with_count(campaigns.carried_view(node, home, campaign_id)))
 
     @api.get("/{campaign_id}")
     def campaign(campaign_id: Id) -> Response:

@@ -15,17 +15,18 @@ from fastapi.responses import HTMLResponse
 
 from commonweal.domain.campaigns.events import MAX_DAYS
 from commonweal.node.kernel.errors import Rejected
-from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import campaigns as campaign_views
 from commonweal.node.read_models.amounts import declared_units
 from commonweal.node.services import campaigns
+from commonweal.node.services.federation.service import Federation
 from commonweal.web.bounds import Id
 from commonweal.web.funding_charts import progress_bar
-from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 
-def router(node: Node) -> APIRouter:
-    """Campaign pages over ``node``."""
+def router(federation: Federation) -> APIRouter:
+    """Campaign pages over ``federation``'s node."""
+    node = federation.node
     pages = page_router()
 
     @pages.get("/campaigns", response_class=HTMLResponse)
@@ -35,7 +36,7 @@ def router(node: Node) -> APIRouter:
             raise Rejected(
                 "invalid_request", f"status must be one of {', '.join(campaigns.STATUSES)}"
             )
-        found = campaign_views.listing(node, status=status)
+        found = campaign_views.listing(node, status=status, federation=federation)
         return render(
             request,
             node,
@@ -61,9 +62,12 @@ def router(node: Node) -> APIRouter:
 
     @pages.get("/campaigns/carried/{campaign_id}", response_class=HTMLResponse)
     def carried(request: Request, campaign_id: Id, home: str) -> HTMLResponse:
-        return page_for_viewer(
-            request, node, "campaign-carried.html", campaign_views.carried_page, home, campaign_id
+        me = viewer(request, node)
+        page = campaign_views.carried_page(
+            node, federation, home, campaign_id, me["did"] if me else None
         )
+        context = {**page, "progress_bar": progress_bar}
+        return render(request, node, "campaign-carried.html", context, me=me)
 
     @pages.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
     def campaign(request: Request, campaign_id: Id) -> HTMLResponse:

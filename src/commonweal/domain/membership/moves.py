@@ -22,6 +22,7 @@ from typing import Any
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only, optional_text
+from commonweal.domain.membership import home_credential
 from commonweal.domain.membership.lifecycle import admit
 from commonweal.domain.membership.records import (
     ACTIVE,
@@ -45,19 +46,32 @@ ARRIVALS = "membership.move_arrivals"
 """``<origin>#<index>`` of each departure a move admitted here → the member's did."""
 
 
-def parse_request(body: Mapping[str, Any]) -> dict[str, str]:
-    """``{"to": node did, "reason"?: text}``."""
-    only(body, {"to", "reason"})
+def parse_request(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"to": node did, "reason"?: text, "credential"?: the member's membership VC}``.
+
+    The credential is what the new node admits the member on; a move without one (as
+    logged before moves carried it) is kept, but the new node will not admit on it."""
+    only(body, {"to", "reason", "credential"})
     to = body.get("to")
     if not isinstance(to, str) or not to.startswith("did:") or len(to) > 300:
         raise InvalidBody("to must be the DID of the node you move to")
-    return {"to": to, "reason": optional_text(body, "reason", max_length=1000)}
+    credential = body.get("credential")
+    if "credential" in body and not isinstance(credential, dict):
+        raise InvalidBody("credential must be your membership credential (a VC object)")
+    return {
+        "to": to,
+        "reason": optional_text(body, "reason", max_length=1000),
+        "credential": credential,
+    }
 
 
-def apply_request(state: State, ctx: Context, request: dict[str, str]) -> None:
-    """A member in good standing moves to a node this node recognises for memberships."""
+def apply_request(state: State, ctx: Context, request: dict[str, Any]) -> None:
+    """A member in good standing moves to a node this node recognises for memberships,
+    presenting the membership credential this node holds in force for them."""
     record = require_active_member(state, ctx.author, "move to another node")
     _require_treaty(state, request["to"])
+    if request["credential"] is not None:
+        home_credential.require_in_force(state, ctx, request["credential"])
     state.put(
         MEMBERS,
         ctx.author,
@@ -76,13 +90,21 @@ def apply_request(state: State, ctx: Context, request: dict[str, str]) -> None:
 def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"member": did, "from": node did, "departure": {"origin", "index", "leaf_hash",
     "checkpoint"}}``."""
-    only(body, {"member", "from", "departure"})
+    only(body, {"member", "from", "departure", "credential"})
     source, departure = body.get("from"), body.get("departure")
     if not isinstance(source, str) or not source.startswith("did:") or len(source) > 300:
         raise InvalidBody("from must be the DID of the node the member moves from")
     keys = {"origin", "index", "leaf_hash", "checkpoint"}
-    if not isinstance(departure, dict) or set(departure) != keys:
-        raise InvalidBody(f"departure is {{{', '.join(sorted(keys))}}} of the old node's log")
+    if not isinstance(departure, dict) or not keys <= set(departure) <= keys | {"cosigners"}:
+        raise InvalidBody(
+            f"departure is {{{', '.join(sorted(keys))}, cosigners?}} of the old node's log"
+        )
+    cosigners = departure.get("cosigners", 0)
+    if type(cosigners) is not int or not 0 <= cosigners <= 100:
+        raise InvalidBody("departure.cosigners must be how many witnesses cosigned the checkpoint")
+    credential = body.get("credential")
+    if "credential" in body and not isinstance(credential, dict):
+        raise InvalidBody("credential must be the member's home membership credential")
     origin, index = departure["origin"], departure["index"]
     leaf_hash, size = departure["leaf_hash"], departure["checkpoint"]
     if not isinstance(origin, str) or not origin or len(origin) > 300:
@@ -91,10 +113,14 @@ def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidBody("departure.index must be an entry under departure.checkpoint")
     if not isinstance(leaf_hash, str) or len(leaf_hash) != 44:
         raise InvalidBody("departure.leaf_hash must be the entry's base64 leaf hash")
+    proven = {"origin": origin, "index": index, "leaf_hash": leaf_hash, "checkpoint": size}
+    if "cosigners" in departure:
+        proven["cosigners"] = cosigners
     return {
         "member": did_member(dict(body)),
         "from": source,
-        "departure": {"origin": origin, "index": index, "leaf_hash": leaf_hash, "checkpoint": size},
+        "departure": proven,
+        "credential": credential,
     }
 
 
@@ -111,6 +137,14 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
     if state.get(ARRIVALS, key) is not None:
         raise Conflict("that departure has admitted its member already", code="departure_used")
     did = admission["member"]
+    if admission["credential"] is not None:
+        # the proof and the validity at departure the node checked before logging this;
+        # what the entry itself must say, the rule checks (so ``verify`` does too)
+        problem = home_credential.claims_problem(
+            admission["credential"], issuer=admission["from"], subject=did, at=ctx.received
+        )
+        if problem is not None and problem[0] != "credential_expired":
+            raise InvalidBody(problem[1], code="invalid_credential")
     existing = member(state, did)
     if existing is not None and existing["status"] in (APPLICANT, ACTIVE, SUSPENDED):
         raise Conflict(f"{did} is already a member or applicant here", code="already_member")
@@ -120,7 +154,14 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
     state.put(
         MEMBERS,
         did,
-        {**applicant_row(ctx, ""), "moved_from": {"node": admission["from"], **departure}},
+        {
+            **applicant_row(ctx, ""),
+            "moved_from": {
+                "node": admission["from"],
+                **departure,
+                "credential": admission["credential"] is not None,
+            },
+        },
     )
     admit(state, ctx, did)
 

@@ -26,6 +26,8 @@ from commonweal.node.read_models.amounts import declared_units, percent
 from commonweal.node.read_models.names import Names
 from commonweal.node.services import campaigns
 from commonweal.node.services.aid import now
+from commonweal.node.services.federation import campaign_counts
+from commonweal.node.services.federation.service import Federation
 
 KIND_WORDS = {
     ALL_OR_NOTHING: "all or nothing",
@@ -55,23 +57,42 @@ CARRIED_WORDS = {
 }
 
 
-def listing(node: Node, *, status: str | None = None) -> dict[str, Any]:
+def listing(
+    node: Node, *, status: str | None = None, federation: Federation | None = None
+) -> dict[str, Any]:
     """Every campaign (open ones first, then newest first) with its progress, and the
-    other nodes' network campaigns this node carries."""
+    other nodes' network campaigns this node carries (with their count across the
+    network as this node knows it, given ``federation``)."""
     names = Names(node)
     found = [_progress(names, c) for c in campaigns.campaigns(node, status=status)]
     found.sort(key=lambda c: (c["status"] != OPEN, -int(c["id"])))
     carried = [
-        {**c, "status_words": CARRIED_WORDS.get(c["status"], c["status"])}
+        {
+            **c,
+            "status_words": CARRIED_WORDS.get(c["status"], c["status"]),
+            "network": _network_count(federation, c),
+        }
         for c in campaigns.carried_campaigns(node)
         if status is None or (status == OPEN and c["status"] == OPEN)
     ]
     return {"campaigns": found, "carried": carried, "units": declared_units(node)}
 
 
-def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) -> dict[str, Any]:
+def _network_count(federation: Federation | None, copy: dict[str, Any]) -> dict[str, Any] | None:
+    """A carried campaign's count across the network as this node knows it, with its
+    progress towards the threshold (``campaign_counts``)."""
+    found = None if federation is None else campaign_counts.network_count(federation, copy)
+    if found is None or "people" not in found:
+        return found
+    return {**found, "percent": percent(found["so_far"], found["threshold"])}
+
+
+def carried_page(
+    node: Node, federation: Federation, home: str, campaign_id: int, viewer: str | None
+) -> dict[str, Any]:
     """Another node's network campaign as this node carries it: its terms, where it is at
-    home, the pledges made here, and what ``viewer`` may do."""
+    home, its count across the network as this node knows it, the pledges made here, and
+    what ``viewer`` may do."""
     names = Names(node)
     view = campaigns.carried_view(node, home, campaign_id)
     pledges = [
@@ -91,6 +112,7 @@ def carried_page(node: Node, home: str, campaign_id: int, viewer: str | None) ->
     )
     return {
         "copy": {**view, "status_words": CARRIED_WORDS.get(view["status"], view["status"])},
+        "network": _network_count(federation, view),
         "pledges": pledges,
         "standing": [row for row in pledges if row["status"] == HELD],
         "mine": mine,

@@ -9,17 +9,13 @@ evidence); nothing is fetched from another node while a page is drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import orjson
 
 from commonweal.core.cosignature import parse_cosigner_vkey
-from commonweal.core.events import EventError, parse_leaf
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.domain.federation import visitors as visits
 from commonweal.domain.federation.recognition import (
     RECOGNIZE_ACTION,
     WITHDRAW_ACTION,
@@ -29,11 +25,8 @@ from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, VISI
 from commonweal.domain.governance.records import ALTERNATIVES, PROPOSALS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services.federation import evidence, mirror, peers, witness
+from commonweal.node.services.federation import evidence, mirror, peers, visits_abroad, witness
 from commonweal.node.services.federation.service import Federation
-
-VISIT_SCAN = 50_000
-"""How many of a mirrored log's newest entries are read for our members' visits there."""
 
 OPEN_PHASES = ("draft", "discussion", "voting")
 VISITOR_WORDS = {
@@ -91,6 +84,7 @@ def network(federation: Federation) -> dict[str, Any]:
         records = {str(did): dict(r) for did, r in state.items(RECOGNITIONS)}
         hosted = [dict(v) for _did, v in state.items(VISITORS)]
     rows = {row["node"]: row for row in peers.overview(federation)}
+    abroad = visits_abroad.visiting_elsewhere(federation)
     known = {did: orjson.loads(identity) for did, _url, identity, _at in federation.store.peers()}
     nodes = []
     for did, row in rows.items():
@@ -112,7 +106,8 @@ def network(federation: Federation) -> dict[str, Any]:
         "mirrors": mirrors(federation, now),
         "evidence": evidence_list(federation),
         "visitors_here": sorted(hosted, key=lambda v: v["since"], reverse=True),
-        "visiting_elsewhere": visiting_elsewhere(federation),
+        "visiting_elsewhere": abroad["visits"],
+        "still_reading": abroad["still_reading"],
     }
 
 
@@ -262,57 +257,6 @@ def evidence_list(federation: Federation) -> list[dict[str, Any]]:
             }
         )
     return found
-
-
-@dataclass
-class _VisitScan:
-    """How far one mirrored log has been read for our members' visits, and what it showed."""
-
-    size: int = 0
-    found: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-_scans: WeakKeyDictionary[Federation, dict[str, _VisitScan]] = WeakKeyDictionary()
-"""Per federation and mirrored origin: a page reads only the entries mirrored since."""
-
-
-def visiting_elsewhere(federation: Federation) -> list[dict[str, Any]]:
-    """Our members admitted as visitors at the nodes we mirror, read from each verified
-    mirror (their logs say so, not ours): the newest :data:`VISIT_SCAN` entries the first
-    time, then only what was mirrored since."""
-    me = federation.node.identity.did
-    names = {r["node"]: r["name"] for r in federation.recognitions(in_force=False)}
-    scans = _scans.setdefault(federation, {})
-    visits = []
-    for row in federation.store.all_mirrors():
-        scan = scans.setdefault(row.origin, _VisitScan(size=max(row.size - VISIT_SCAN, 0)))
-        if row.size > scan.size:
-            _read_visits(federation, row.origin, scan, row.size, me)
-        for visit in scan.found.values():
-            visits.append({**visit, "host": row.did, "host_name": names.get(row.did, "")})
-    return sorted(visits, key=lambda v: v["since"], reverse=True)
-
-
-def _read_visits(federation: Federation, origin: str, scan: _VisitScan, size: int, me: str) -> None:
-    leaves = mirror.leaves(federation.store, origin, scan.size, size)
-    for offset, leaf in enumerate(leaves):
-        if b"federation.visitor." not in leaf:
-            continue
-        try:
-            parsed = parse_leaf(leaf)
-        except EventError:
-            continue
-        visitor = str(parsed.event.body.get("visitor", ""))
-        if parsed.event.type == visits.ADMITTED and parsed.event.body.get("home") == me:
-            scan.found[visitor] = {
-                "visitor": visitor,
-                "since": parsed.received,
-                "index": scan.size + offset,
-                "ended": None,
-            }
-        elif parsed.event.type == visits.DEPARTED and visitor in scan.found:
-            scan.found[visitor]["ended"] = parsed.received
-    scan.size = size
 
 
 def peer_page(federation: Federation, did: str) -> dict[str, Any]:

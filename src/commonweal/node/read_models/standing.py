@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.domain.membership.lifecycle import APPROVED, DECLINED, VOUCHED
 from commonweal.domain.membership.policy import current_policy
@@ -114,14 +116,18 @@ def member_page(node: Node, did: str) -> dict[str, Any]:
             if record["status"] == RECOGNIZED
             and "MembershipCredential" in record["terms"]["credentials"]
         ]
+    held = held_credentials(node, did)
+    in_force = [c["credential"] for c in held if c["kind"] == "membership" and c["revoked"] is None]
     return {
         "move_to": destinations,
+        # what a move presents: the membership credential in force (docs/federation.md)
+        "home_credential": orjson.dumps(in_force[-1]).decode() if in_force else "",
         **entry,
         "status_words": STATUS_WORDS.get(entry["status"], entry["status"]),
         "vouched_by": people(node, entry["vouches"]),
         "vouched_for": people(node, vouched_for),
         "role_permissions": {r: roles.get(r, {}).get("permissions", []) for r in entry["roles"]},
-        "credentials": held_credentials(node, did),
+        "credentials": held,
     }
 
 

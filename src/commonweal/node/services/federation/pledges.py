@@ -24,7 +24,7 @@ from commonweal.domain.campaigns.events import CANCELLED_EVENT, LAUNCHED
 from commonweal.domain.campaigns.records import CANCELLED, OPEN
 from commonweal.domain.timestamps import reached
 from commonweal.node.kernel.errors import Rejected
-from commonweal.node.services.federation import mirror
+from commonweal.node.services.federation import campaign_counts, mirror
 from commonweal.node.services.federation.peer_client import PeerError
 from commonweal.node.services.federation.service import Federation, log
 
@@ -116,7 +116,10 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
             log.info("campaign %d of %s not carried: %s", campaign_id, home, refused.message)
             continue
         done.append(f"carried campaign {campaign_id}")
+    mine = copies(federation, home)
     for found in listed:
+        if int(found["id"]) in mine:
+            campaign_counts.keep(federation, home, found)
         step = _progress(federation, client, mine.get(int(found["id"])), found)
         if step:
             done.append(step)
@@ -131,6 +134,7 @@ def duties(federation: Federation, peer: dict[str, Any]) -> list[str]:
         except PeerError as error:
             log.info("campaign %d of %s not read: %s", campaign_id, home, error)
             continue
+        campaign_counts.keep(federation, home, at_home)
         step = _report(federation, client, record, at_home) or _settle(
             federation, peer, record, at_home
         )

@@ -114,6 +114,12 @@ class Federation:
         self.refusal_budget = RefusalBudget(time.monotonic)
         self.peer_places: dict[str, dict[str, Any]] = {}
         """Peer node did → its places as last fetched (``network_places``), kept in memory."""
+        self.visit_scans: dict[str, Any] = {}
+        """Mirrored origin → how far it was read for our members' visits (``visits_abroad``)."""
+        self.visit_lock = threading.Lock()
+        self.campaign_counts: dict[tuple[str, int], dict[str, Any]] = {}
+        """(home did, campaign id) → the home's count across the network of a campaign this
+        node carries, as last answered (``campaign_counts``), kept in memory."""
 
     def close(self) -> None:
         """Release the HTTP connections."""

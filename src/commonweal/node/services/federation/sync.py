@@ -35,6 +35,7 @@ from commonweal.node.services.federation import (
     requests,
     rollback,
     visitors,
+    visits_abroad,
     witness,
 )
 from commonweal.node.services.federation.peer_client import PeerError
@@ -80,6 +81,11 @@ def sync_once(federation: Federation) -> dict[str, Any]:
                     _log_once(federation, (peer["node"], name), error)
                     entry.setdefault("errors", []).append(f"{name}: {error!r}")
             report["peers"][peer["node"]] = entry
+        try:
+            report["still_reading"] = len(visits_abroad.scan(federation))
+        except Exception as error:  # the next round reads on
+            log.exception("reading the mirrors for our members' visits failed")
+            report.setdefault("errors", []).append(f"visits: {error!r}")
         try:
             counted = census_network.run_due(federation)
             report["network_census"] = counted.index if counted is not None else None
