@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from commonweal.store.log_store import LogStore
+from commonweal.store.push_store import NewPush, insert_pushes
 from commonweal.store.schema import (
     notification_outbox,
     notification_preferences,
@@ -96,11 +97,14 @@ class NotificationStore:
         created: str,
         cursor: int,
         told: Iterable[str] = (),
+        pushes: Sequence[NewPush] = (),
     ) -> int:
-        """Record every notification not yet recorded, move the cursor to ``cursor`` and
-        remember the time-driven keys ``told``, in one transaction; how many were new."""
+        """Record every notification (mail, and ``pushes``) not yet recorded, move the
+        cursor to ``cursor`` and remember the time-driven keys ``told``, in one
+        transaction; how many were new."""
         added = 0
         with self.engine.begin() as conn:
+            added += insert_pushes(conn, pushes, created)
             for key in told:
                 _put_state(conn, f"told:{key}", created)
             for new in notifications:

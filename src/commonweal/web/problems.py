@@ -70,6 +70,7 @@ STATUS_BY_CODE = {
     "no_departure": 422,
     # notifications (docs/notifications.md): preferences, one-click unsubscribe links
     "invalid_preferences": 400,
+    "invalid_push_subscription": 400,
     "unsubscribe_invalid": 403,
     "unsubscribe_expired": 410,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)

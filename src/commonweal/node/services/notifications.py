@@ -50,6 +50,7 @@ from commonweal.store.notification_store import (
     NotificationStore,
     OutboxRow,
 )
+from commonweal.store.push_store import NewPush, PushRow, PushStore
 from commonweal.store.rows import EntryRow
 
 PREFERENCES_PURPOSE = "commonweal/notification-preferences"
@@ -61,7 +62,8 @@ LONGEST_RETRY = timedelta(hours=6)
 TOKEN_LIFETIME = timedelta(days=60)
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """``moment`` in RFC 3339 UTC to the second, as the outbox keeps times."""
     return format_utc(moment.replace(microsecond=0))
 
 
@@ -86,11 +88,12 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
         with node.reading() as state:
             notices = [n for entry in entries for n in _decide_entry(state, entry)]
             if end >= size:
-                closing = closing_soon(state, _stamp(now), told)
+                closing = closing_soon(state, stamp(now), told)
         erase_with_profiles(store, entries)
         if entries or closing:
-            kept = _filtered(store, notices + closing, now)
-            added += store.record(kept, _stamp(now), end, {n.event_key for n in closing})
+            kept, pushes = _filtered(store, notices + closing, now)
+            told_keys = {n.event_key for n in closing}
+            added += store.record(kept, stamp(now), end, told_keys, pushes)
         cursor = end
         if end >= size:
             return added
@@ -103,33 +106,42 @@ def _decide_entry(state: Any, entry: EntryRow) -> list[Notice]:
 
 def _filtered(
     store: NotificationStore, notices: list[Notice], now: datetime
-) -> list[NewNotification]:
-    kept = []
-    preferences = {
-        did: {**DEFAULTS, **orjson.loads(text)}
-        for did, text in store.preferences_of_many({n.recipient for n in notices}).items()
-    }
+) -> tuple[list[NewNotification], list[NewPush]]:
+    """The mails and pushes ``notices`` call for: for each recipient who wants the notice
+    at their level for its topic, a mail if they gave an address and a push to each of
+    their subscribed devices, at the time their digest and quiet hours say (at once for
+    an urgent notice: on every channel, whatever the preferences)."""
+    mails: list[NewNotification] = []
+    pushes: list[NewPush] = []
+    recipients = {n.recipient for n in notices}
+    kept = store.preferences_of_many(recipients)
+    devices = PushStore(store).subscriptions_of_many(recipients) if notices else {}
+    preferences = {did: {**DEFAULTS, **orjson.loads(text)} for did, text in kept.items()}
     for notice in notices:
         prefs = preferences.get(notice.recipient)
-        if prefs is None or not prefs["email"]:
+        subscriptions = devices.get(notice.recipient, [])
+        if prefs is None and subscriptions:
+            prefs = dict(DEFAULTS)
+        if prefs is None or not (prefs["email"] or subscriptions):
             continue  # no channel: nothing can reach them
         if not wants(level_for(prefs, notice.topic), notice.weight):
             continue
-        when = now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now))
-        kept.append(
-            NewNotification(
-                notice.recipient,
-                notice.event_key,
-                notice.kind,
-                notice.topic,
-                notice.urgent,
-                notice.subject,
-                notice.text,
-                notice.path,
-                _stamp(when),
-            )
+        when = stamp(now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now)))
+        fields = (
+            notice.recipient,
+            notice.event_key,
+            notice.kind,
+            notice.topic,
+            notice.urgent,
+            notice.subject,
+            notice.text,
+            notice.path,
+            when,
         )
-    return kept
+        if prefs["email"]:
+            mails.append(NewNotification(*fields))
+        pushes.extend(NewPush(s.id, *fields) for s in subscriptions)
+    return mails, pushes
 
 
 def _digest_time(prefs: dict[str, Any], now: datetime) -> datetime:
@@ -178,7 +190,7 @@ def run_sender(
     now = node.clock()
     sent = 0
     waiting: dict[str, list[OutboxRow]] = {}
-    for row in store.due(_stamp(now)):
+    for row in store.due(stamp(now)):
         waiting.setdefault(row.recipient, []).append(row)
     for recipient, rows in waiting.items():
         prefs = preferences_of(store, recipient)
@@ -215,10 +227,10 @@ def _send(
             if attempts >= MAX_ATTEMPTS:
                 store.mark_failed(row.id, attempts, f"gave up after {attempts} attempts: {reason}")
             else:
-                store.mark_retry(row.id, attempts, _stamp(now + backoff(attempts)), reason)
+                store.mark_retry(row.id, attempts, stamp(now + backoff(attempts)), reason)
         return 0
     for row in rows:
-        store.mark_sent(row.id, _stamp(node.clock()))
+        store.mark_sent(row.id, stamp(node.clock()))
     return len(rows)
 
 
@@ -293,16 +305,24 @@ def my_notifications(node: Node, request: object) -> dict[str, Any]:
     """A member's preferences and latest notifications, failures included (signed read)."""
     did = signed_by(node, request, READ_PURPOSE)
     store = NotificationStore(node.store)
+    pushes = PushStore(node.store)
+    shown = [_shown(row, "mail") for row in store.of(did)]
+    shown += [_shown(row, "push") for row in pushes.of(did)]
+    shown.sort(key=lambda n: (n["created"], n["channel"]), reverse=True)
     return {
         "preferences": preferences_of(store, did) or dict(DEFAULTS),
-        "notifications": [_shown(row) for row in store.of(did)],
+        "notifications": shown[:50],
+        "devices": [
+            {"endpoint": s.endpoint, "since": s.created} for s in pushes.subscriptions_of(did)
+        ],
     }
 
 
 def undelivered(node: Node, did: str) -> int:
     """How many of a member's latest notifications failed, or wait to be retried (their
     own page says so; the session shows it to them alone)."""
-    rows = NotificationStore(node.store).of(did)
+    rows: list[OutboxRow | PushRow] = [*NotificationStore(node.store).of(did)]
+    rows += PushStore(node.store).of(did)
     return sum(
         1
         for r in rows
@@ -310,8 +330,9 @@ def undelivered(node: Node, did: str) -> int:
     )
 
 
-def _shown(row: OutboxRow) -> dict[str, Any]:
+def _shown(row: OutboxRow | PushRow, channel: str) -> dict[str, Any]:
     return {
+        "channel": channel,
         "kind": row.kind,
         "subject": row.subject,
         "path": row.path,
@@ -332,7 +353,9 @@ def erase_with_profiles(store: NotificationStore, entries: list[EntryRow]) -> in
         for e in entries
         if e.type == ERASED
     }
-    return store.erase(erased) if erased else 0
+    if not erased:
+        return 0
+    return max(store.erase(erased), PushStore(store).erase(erased))
 
 
 # -- one-click unsubscribe (RFC 8058) --------------------------------------------------
@@ -348,7 +371,7 @@ def unsubscribe_token(
     node: Node, did: str, topic: str, *, lifetime: timedelta = TOKEN_LIFETIME
 ) -> str:
     """A token that turns ``topic`` off for ``did`` until it expires: payload.HMAC-SHA256."""
-    expires = _stamp(node.clock() + lifetime)
+    expires = stamp(node.clock() + lifetime)
     payload = _b64(orjson.dumps({"did": did, "topic": topic, "exp": expires}))
     return f"{payload}.{_b64(hmac.new(_key(node), payload.encode(), hashlib.sha256).digest())}"
 
