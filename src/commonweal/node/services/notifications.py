@@ -25,7 +25,14 @@ import orjson
 from commonweal.core.events import parse_leaf
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.membership.lifecycle import ERASED
-from commonweal.domain.notifications.decisions import Notice, closing_soon, decide, wants
+from commonweal.domain.notifications.decisions import (
+    DECIDED,
+    Notice,
+    closing_soon,
+    decide,
+    wants,
+)
+from commonweal.domain.notifications.kinds import Lookups
 from commonweal.domain.notifications.preferences import (
     DEFAULTS,
     PreferencesError,
@@ -34,6 +41,7 @@ from commonweal.domain.notifications.preferences import (
     level_for,
     next_digest,
 )
+from commonweal.domain.notifications.reminders import reminders
 from commonweal.node.kernel.due import Refusals
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
@@ -86,9 +94,11 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
         entries = node.store.entries(cursor, end) if end > cursor else []
         closing: list[Notice] = []
         with node.reading() as state:
-            notices = [n for entry in entries for n in _decide_entry(state, entry)]
+            lookups = Lookups(state)
+            notices = [n for entry in entries for n in _decide_entry(lookups, entry)]
             if end >= size:
-                closing = closing_soon(state, stamp(now), told)
+                moment = stamp(now)
+                closing = closing_soon(state, moment, told) + reminders(state, moment, told)
         erase_with_profiles(store, entries)
         if entries or closing:
             kept, pushes = _filtered(store, notices + closing, now)
@@ -99,9 +109,11 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
             return added
 
 
-def _decide_entry(state: Any, entry: EntryRow) -> list[Notice]:
+def _decide_entry(lookups: Lookups, entry: EntryRow) -> list[Notice]:
+    if entry.type not in DECIDED:
+        return []  # most events concern nobody: no need to parse their leaf
     event = parse_leaf(entry.leaf).event
-    return decide(state, entry.idx, event.type, event.author, event.body)
+    return decide(lookups.state, entry.idx, event.type, event.author, event.body, lookups)
 
 
 def _filtered(
