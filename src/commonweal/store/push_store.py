@@ -229,30 +229,32 @@ class PushStore:
 def insert_pushes(conn: Connection, pushes: Sequence[NewPush], created: str) -> int:
     """Record, on ``conn`` (the notifier's transaction), every push not yet recorded; how
     many were new."""
-    added = 0
     table = push_outbox.c
-    for new in pushes:
-        exists = conn.execute(
-            select(table.id)
-            .where(table.subscription == new.subscription)
-            .where(table.event_key == new.event_key)
-            .where(table.kind == new.kind)
-        ).first()
-        if exists is not None:
-            continue
-        conn.execute(
-            insert(push_outbox).values(
-                {
-                    **{name: getattr(new, name) for name in NewPush.__dataclass_fields__},
-                    "urgent": int(new.urgent),
-                    "created": created,
-                    "attempts": 0,
-                    "status": PENDING,
-                }
-            )
+    keys = sorted({p.event_key for p in pushes})
+    recorded: set[tuple[int, str, str]] = set()
+    for start in range(0, len(keys), 500):
+        query = select(table.subscription, table.event_key, table.kind).where(
+            table.event_key.in_(keys[start : start + 500])
         )
-        added += 1
-    return added
+        recorded.update((int(s), str(e), str(k)) for s, e, k in conn.execute(query))
+    rows = []
+    for new in pushes:
+        once = (new.subscription, new.event_key, new.kind)
+        if once in recorded:
+            continue
+        recorded.add(once)
+        rows.append(
+            {
+                **{name: getattr(new, name) for name in NewPush.__dataclass_fields__},
+                "urgent": int(new.urgent),
+                "created": created,
+                "attempts": 0,
+                "status": PENDING,
+            }
+        )
+    if rows:
+        conn.execute(insert(push_outbox), rows)
+    return len(rows)
 
 
 def _row(values: Any) -> PushRow:

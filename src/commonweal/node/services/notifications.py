@@ -63,7 +63,7 @@ from commonweal.store.rows import EntryRow
 
 PREFERENCES_PURPOSE = "commonweal/notification-preferences"
 READ_PURPOSE = "commonweal/notifications"
-CHUNK = 500
+CHUNK = 2000
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
@@ -84,23 +84,28 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
     On its first run the cursor starts at the log's current size: a node that turns
     notifications on does not mail its members about its whole past."""
     store = NotificationStore(node.store)
-    size = node.size
+    # The committed size, not ``node.size``: a group being written has moved the node's
+    # range before its entries are in the store, and reading up to it would skip them.
+    size = node.store.head()[0]
     cursor = int(store.put_state_if_absent("cursor", str(size)))
     now = node.clock()
     told = store.told()
     added = 0
     while True:
         end = min(size, cursor + CHUNK)
-        entries = node.store.entries(cursor, end) if end > cursor else []
+        entries = store.entries_of(DECIDED | {ERASED}, cursor, end) if end > cursor else []
+        decided = [entry for entry in entries if entry.type in DECIDED]
+        notices: list[Notice] = []
         closing: list[Notice] = []
-        with node.reading() as state:
-            lookups = Lookups(state)
-            notices = [n for entry in entries for n in _decide_entry(lookups, entry)]
-            if end >= size:
-                moment = stamp(now)
-                closing = closing_soon(state, moment, told) + reminders(state, moment, told)
+        if decided or end >= size:  # the sequencer waits while the state is read: only then
+            with node.reading() as state:
+                lookups = Lookups(state)
+                notices = [n for entry in decided for n in _decide_entry(lookups, entry)]
+                if end >= size:
+                    moment = stamp(now)
+                    closing = closing_soon(state, moment, told) + reminders(state, moment, told)
         erase_with_profiles(store, entries)
-        if entries or closing:
+        if end > cursor or closing:
             kept, pushes = _filtered(store, notices + closing, now)
             told_keys = {n.event_key for n in closing}
             added += store.record(kept, stamp(now), end, told_keys, pushes)
@@ -110,8 +115,6 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
 
 
 def _decide_entry(lookups: Lookups, entry: EntryRow) -> list[Notice]:
-    if entry.type not in DECIDED:
-        return []  # most events concern nobody: no need to parse their leaf
     event = parse_leaf(entry.leaf).event
     return decide(lookups.state, entry.idx, event.type, event.author, event.body, lookups)
 
