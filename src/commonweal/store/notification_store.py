@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from commonweal.store.log_store import LogStore
 from commonweal.store.push_store import NewPush, insert_pushes
@@ -77,13 +78,18 @@ class NotificationStore:
             return _state(conn, key)
 
     def put_state_if_absent(self, key: str, value: str) -> str:
-        """Keep ``value`` under ``key`` unless one is kept; the kept value either way."""
-        with self.engine.begin() as conn:
-            kept = _state(conn, key)
-            if kept is not None:
-                return kept
-            conn.execute(insert(notification_state).values(key=key, value=value))
-            return value
+        """Keep ``value`` under ``key`` unless one is kept; the kept value either way (two
+        processes keeping one at the same moment: the first one's)."""
+        try:
+            with self.engine.begin() as conn:
+                kept = _state(conn, key)
+                if kept is not None:
+                    return kept
+                conn.execute(insert(notification_state).values(key=key, value=value))
+                return value
+        except IntegrityError:
+            with self.engine.connect() as conn:
+                return str(_state(conn, key))
 
     def told(self) -> set[str]:
         """The time-driven keys (``closing:<id>``) whose notices were decided already."""
