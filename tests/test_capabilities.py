@@ -220,7 +220,8 @@ def test_a_capability_in_its_own_folder_joins_by_one_line(
         scheduler.tick()
         ticks = importlib.import_module("commonweal.kudos_folder.service").TICKS
         assert ticks == [node.size]
-        assert [job.name for job in scheduler.jobs][-3:] == ["notifications", "kudos", "checkpoint"]
+        names = [job.name for job in scheduler.jobs]
+        assert names[-4:] == ["notifications", "push", "kudos", "checkpoint"]
         assert scheduler.stats["kudos"].failures == 0
         # the log, with its kudos, verifies with the registry the list assembles
         assert verify_log(node.store, program.registry(), compare_with=node.store).ok

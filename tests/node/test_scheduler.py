@@ -60,6 +60,7 @@ def test_the_node_jobs_are_every_kind_of_due_work_and_the_checkpoint(
         "federation",
         "census",
         "notifications",
+        "push",
         "checkpoint",
     ]
 

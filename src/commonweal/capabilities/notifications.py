@@ -1,4 +1,4 @@
-"""Notifications: mail from the log to the members who must hear, and Atom feeds of it.
+"""Notifications: mail and Web Push from the log to the members who must hear, and Atom feeds.
 
 No event types: a notification is private node data (the outbox, preferences), decided
 from the public log (docs/notifications.md).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from commonweal.capability import Capability, DueWork, WebParts
-from commonweal.node.services import notifications
+from commonweal.node.services import notifications, push
 
 
 def _api(parts: WebParts) -> APIRouter:
@@ -34,10 +34,15 @@ CAPABILITY = Capability(
     name="notifications",
     status_by_code={
         "invalid_preferences": 400,
+        "invalid_push_subscription": 400,
+        "invalid_push_subscription": 400,
         "unsubscribe_invalid": 403,
         "unsubscribe_expired": 410,
     },
     api=(_api, _feeds),
     pages=(_pages,),
-    due_work=(DueWork("notifications", notifications.run_due),),
+    due_work=(
+        DueWork("notifications", notifications.run_due),
+        DueWork("push", push.run_due),
+    ),
 )

@@ -14,9 +14,13 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from commonweal.store.log_store import LogStore
+from commonweal.store.push_store import NewPush, insert_pushes
+from commonweal.store.rows import EntryRow, entry_row
 from commonweal.store.schema import (
+    log_entries,
     notification_outbox,
     notification_preferences,
     notification_state,
@@ -74,13 +78,18 @@ class NotificationStore:
             return _state(conn, key)
 
     def put_state_if_absent(self, key: str, value: str) -> str:
-        """Keep ``value`` under ``key`` unless one is kept; the kept value either way."""
-        with self.engine.begin() as conn:
-            kept = _state(conn, key)
-            if kept is not None:
-                return kept
-            conn.execute(insert(notification_state).values(key=key, value=value))
-            return value
+        """Keep ``value`` under ``key`` unless one is kept; the kept value either way (two
+        processes keeping one at the same moment: the first one's)."""
+        try:
+            with self.engine.begin() as conn:
+                kept = _state(conn, key)
+                if kept is not None:
+                    return kept
+                conn.execute(insert(notification_state).values(key=key, value=value))
+                return value
+        except IntegrityError:
+            with self.engine.connect() as conn:
+                return str(_state(conn, key))
 
     def told(self) -> set[str]:
         """The time-driven keys (``closing:<id>``) whose notices were decided already."""
@@ -96,35 +105,56 @@ class NotificationStore:
         created: str,
         cursor: int,
         told: Iterable[str] = (),
+        pushes: Sequence[NewPush] = (),
     ) -> int:
-        """Record every notification not yet recorded, move the cursor to ``cursor`` and
-        remember the time-driven keys ``told``, in one transaction; how many were new."""
+        """Record every notification (mail, and ``pushes``) not yet recorded, move the
+        cursor to ``cursor`` and remember the time-driven keys ``told``, in one
+        transaction; how many were new."""
         added = 0
         with self.engine.begin() as conn:
+            added += insert_pushes(conn, pushes, created)
             for key in told:
                 _put_state(conn, f"told:{key}", created)
+            recorded = _recorded(conn, {n.event_key for n in notifications})
+            rows = []
             for new in notifications:
-                if _exists(conn, new.recipient, new.event_key, new.kind):
+                once = (new.recipient, new.event_key, new.kind)
+                if once in recorded:
                     continue
-                conn.execute(
-                    insert(notification_outbox).values(
-                        recipient=new.recipient,
-                        event_key=new.event_key,
-                        kind=new.kind,
-                        topic=new.topic,
-                        urgent=int(new.urgent),
-                        subject=new.subject,
-                        body=new.body,
-                        path=new.path,
-                        created=created,
-                        next_attempt=new.next_attempt,
-                        attempts=0,
-                        status=PENDING,
-                    )
+                recorded.add(once)
+                rows.append(
+                    {
+                        "recipient": new.recipient,
+                        "event_key": new.event_key,
+                        "kind": new.kind,
+                        "topic": new.topic,
+                        "urgent": int(new.urgent),
+                        "subject": new.subject,
+                        "body": new.body,
+                        "path": new.path,
+                        "created": created,
+                        "next_attempt": new.next_attempt,
+                        "attempts": 0,
+                        "status": PENDING,
+                    }
                 )
-                added += 1
+            if rows:
+                conn.execute(insert(notification_outbox), rows)
+            added += len(rows)
             _put_state(conn, "cursor", str(cursor))
         return added
+
+    def entries_of(self, types: Iterable[str], start: int, end: int) -> list[EntryRow]:
+        """The log's entries of ``types`` with start <= idx < end, in order: the notifier
+        loads no other leaf."""
+        table = log_entries.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(log_entries)
+                .where(table.idx >= start, table.idx < end, table.type.in_(sorted(set(types))))
+                .order_by(table.idx)
+            )
+            return [entry_row(row) for row in rows]
 
     # -- the outbox ------------------------------------------------------------------
 
@@ -231,17 +261,17 @@ def _put_state(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(notification_state).values(key=key, value=value))
 
 
-def _exists(conn: Connection, recipient: str, event_key: str, kind: str) -> bool:
+def _recorded(conn: Connection, event_keys: Iterable[str]) -> set[tuple[str, str, str]]:
+    """(recipient, event key, kind) of every row already recorded for ``event_keys``."""
     table = notification_outbox.c
-    return (
-        conn.execute(
-            select(table.id)
-            .where(table.recipient == recipient)
-            .where(table.event_key == event_key)
-            .where(table.kind == kind)
-        ).first()
-        is not None
-    )
+    keys = sorted(set(event_keys))
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(keys), 500):
+        query = select(table.recipient, table.event_key, table.kind).where(
+            table.event_key.in_(keys[start : start + 500])
+        )
+        found.update((str(r), str(e), str(k)) for r, e, k in conn.execute(query))
+    return found
 
 
 def _row(values: Any) -> OutboxRow:

@@ -22,6 +22,8 @@
 - ``notification_outbox``, ``notification_preferences``, ``notification_state``: the
   notifications' durable outbox, members' private preferences (erased with the profile)
   and the notifier's cursor and unsubscribe key (docs/notifications.md), never in the log.
+- ``push_subscriptions``, ``push_outbox``: members' Web Push subscriptions and the push
+  channel's outbox (docs/notifications.md, "Web Push"), never in the log.
 """
 
 from __future__ import annotations
@@ -192,6 +194,43 @@ notification_state = Table(
     Column("value", Text, nullable=False),
 )
 """Private: the notifier's cursor (``cursor``) and the unsubscribe HMAC key."""
+
+push_subscriptions = Table(
+    "push_subscriptions",
+    metadata,
+    Column("id", LeafIndex, primary_key=True, autoincrement=True),
+    Column("did", String(200), nullable=False, index=True),
+    Column("endpoint", Text, nullable=False),
+    Column("p256dh", String(100), nullable=False),
+    Column("auth", String(40), nullable=False),
+    Column("created", String(40), nullable=False),
+    UniqueConstraint("endpoint", name="uq_push_endpoint"),
+)
+"""Private: a member's Web Push subscriptions (one per browser), erased with their profile."""
+
+push_outbox = Table(
+    "push_outbox",
+    metadata,
+    Column("id", LeafIndex, primary_key=True, autoincrement=True),
+    Column("subscription", LeafIndex, nullable=False, index=True),
+    Column("recipient", String(200), nullable=False, index=True),
+    Column("event_key", String(100), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("urgent", Integer, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("created", String(40), nullable=False),
+    Column("next_attempt", String(40), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("sent_at", String(40), nullable=True),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("subscription", "event_key", "kind", name="uq_push_once"),
+)
+"""Private: each push notification, recorded before it is sent; one per (subscription,
+event, kind), as the mail outbox has one per (recipient, event, kind)."""
 
 # -- federation (docs/federation.md): node-local state about other nodes, outside the log --
 

@@ -9,9 +9,18 @@
 - ``GET /unsubscribe/<token>``: a page with the button that posts it (a link in a mail
   must not change anything by being fetched).
 - ``GET /notifications``: the page where a signed-in member sets them.
+- ``GET /v1/notifications/push``: the node's VAPID public key (``applicationServerKey``).
+- ``POST /v1/notifications/push/subscribe``: ``{"did", "at", "sig", "subscription"}``
+  (purpose ``commonweal/push-subscription``): keeps a browser's push subscription.
+- ``POST /v1/notifications/push/unsubscribe``: ``{"did", "at", "sig", "endpoint"}``
+  (purpose ``commonweal/push-unsubscription``): forgets it.
+- ``GET /push-worker.js``: the service worker that shows the pushes (at the root, so its
+  scope is the whole node).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -20,13 +29,14 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.core.rfc3339 import format_utc
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import notifications
+from commonweal.node.services import notifications, push
 from commonweal.web.api import json_body, json_response, read_body
 from commonweal.web.problems import rejection_for
 from commonweal.web.rendering import ERROR_WORDS, page_router, render, signed_in
 
 MAX_REQUEST_BYTES = 20_000
 MAX_TOKEN = 1000
+WORKER = Path(__file__).parent / "static" / "js" / "push-worker.js"
 
 
 def router(node: Node) -> APIRouter:
@@ -45,6 +55,22 @@ def router(node: Node) -> APIRouter:
         return json_response(
             await run_in_threadpool(notifications.my_notifications, node, document)
         )
+
+    @api.get("/v1/notifications/push")
+    async def push_key() -> Response:
+        key = await run_in_threadpool(push.vapid_public_key, node)
+        return json_response({"public_key": key})
+
+    @api.post("/v1/notifications/push/subscribe")
+    async def push_subscribe(request: Request) -> Response:
+        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
+        kept = await run_in_threadpool(push.subscribe, node, document)
+        return json_response({"subscribed": kept})
+
+    @api.post("/v1/notifications/push/unsubscribe")
+    async def push_unsubscribe(request: Request) -> Response:
+        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
+        return json_response(await run_in_threadpool(push.unsubscribe, node, document))
 
     @api.post("/unsubscribe/{token}", include_in_schema=False)
     async def unsubscribe(request: Request, token: str) -> Response:
@@ -83,8 +109,15 @@ def pages(node: Node) -> APIRouter:
     @routes.get("/notifications", response_class=HTMLResponse)
     def settings(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "set your notifications")
-        return render(
-            request, node, "notifications.html", {"node_now": format_utc(node.clock())}, me=me
+        context = {"node_now": format_utc(node.clock()), "vapid_key": push.vapid_public_key(node)}
+        return render(request, node, "notifications.html", context, me=me)
+
+    @routes.get("/push-worker.js", include_in_schema=False)
+    def worker() -> Response:
+        return Response(
+            WORKER.read_bytes(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache"},
         )
 
     return routes

@@ -52,5 +52,14 @@ def test_a_member_sets_their_notifications_signed_in_the_page(
     page.get_by_label("Time zone").fill("Mars/Olympus")
     page.get_by_role("button", name="Save, signed with your key").click()
     expect(page.locator("[data-status]")).to_contain_text("time zone", timeout=15_000)
+
+    # pushes: the node's own service worker is registered for the whole node, with the
+    # button to subscribe (the browser's push service itself is out of the tests' reach)
+    expect(page.get_by_role("button", name="Receive pushes on this device")).to_be_visible()
+    registered = page.evaluate(
+        "navigator.serviceWorker.ready.then((r) => r.active && r.active.scriptURL)"
+    )
+    assert registered == f"{base}/push-worker.js"
+    assert page.locator("[data-vapid-key]").get_attribute("data-vapid-key")
     assert errors == []
     context.close()

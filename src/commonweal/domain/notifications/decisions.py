@@ -14,7 +14,12 @@ does the I/O: the cursor, the outbox, the mail). What is decided, and when
 - ``expense_approval``: an expense waits for a treasurer's approval; every holder of
   ``treasury.spend`` but its submitter (``mention``: it is addressed to them).
 - ``key_recovery``: a recovery of the member's own key has started (``urgent``: always
-  sent at once, whatever the member's preferences; it cannot be switched off).
+  sent at once, on every channel, whatever the member's preferences; it cannot be
+  switched off).
+
+The other kinds (a delegate's vote, RSVPs, aid claims and messages, recognitions and
+network votes) are decided in ``kinds``; the time-driven reminders of gatherings and
+bookings in ``reminders``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from typing import Any
 
 from commonweal.domain.governance.records import PROPOSALS, VOTING
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.domain.notifications.kinds import DECIDED as DECIDED_ELSEWHERE
+from commonweal.domain.notifications.kinds import Lookups, notices_for
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury.records import SPEND
@@ -98,10 +105,20 @@ def treasurers(state: State) -> list[str]:
 
 
 def decide(
-    state: State, index: int, event_type: str, author: str, body: Mapping[str, Any]
+    state: State,
+    index: int,
+    event_type: str,
+    author: str,
+    body: Mapping[str, Any],
+    lookups: Lookups | None = None,
 ) -> list[Notice]:
-    """The notices the event logged at ``index`` calls for (none for most events)."""
+    """The notices the event logged at ``index`` calls for (none for most events).
+    ``lookups``: what a batch of decisions shares (made here when not given)."""
     key = str(index)
+    if event_type not in _OWN:
+        told = notices_for(lookups or Lookups(state), index, event_type, author, body)
+        return [Notice(r, key, kind, *rest) for r, kind, *rest in told]
+    members = (lookups or Lookups(state)).members
     if event_type == RECOVERY_REQUESTED:
         member = str(body.get("member", ""))
         return [
@@ -125,7 +142,7 @@ def decide(
         subject = f"Voting has opened: {proposal['title']}"
         text = f"The vote on “{proposal['title']}” is open until {proposal['voting_until']}."
         return _to_all(
-            members_in_good_standing(state),
+            members(),
             key,
             "vote_opened",
             str(proposal["topic"]),
@@ -135,7 +152,7 @@ def decide(
             f"/proposals/{proposal['id']}",
         )
     if event_type == APPLIED:
-        others = [did for did in members_in_good_standing(state) if did != author]
+        others = [did for did in members() if did != author]
         return _to_all(
             others,
             key,
@@ -160,6 +177,11 @@ def decide(
             f"/treasury/expenses/{expense}",
         )
     return []
+
+
+_OWN = frozenset({VOTING_OPENED, APPLIED, EXPENSE_SUBMITTED, RECOVERY_REQUESTED})
+DECIDED = _OWN | DECIDED_ELSEWHERE
+"""Every event type some notice may be decided from: the notifier reads no other's leaf."""
 
 
 def closing_soon(state: State, now: str, told: Collection[str] = ()) -> list[Notice]:

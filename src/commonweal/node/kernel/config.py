@@ -60,3 +60,11 @@ class NodeConfig:
 
     smtp: SmtpConfig | None = None
     """The SMTP server notifications are mailed through; None (the default): no mail."""
+
+    push_allow_loopback: bool = False
+    """Let Web Push subscriptions name http(s) endpoints on 127.0.0.1, ::1 or localhost: for
+    tests and development only, never in production (docs/notifications.md, "Web Push")."""
+
+    push_contact: str | None = None
+    """The VAPID ``sub`` claim (``mailto:…`` or an ``https://`` origin); None: the public
+    URL's origin if it is https, else ``mailto:`` the mails' From address."""

@@ -25,7 +25,14 @@ import orjson
 from commonweal.core.events import parse_leaf
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.membership.lifecycle import ERASED
-from commonweal.domain.notifications.decisions import Notice, closing_soon, decide, wants
+from commonweal.domain.notifications.decisions import (
+    DECIDED,
+    Notice,
+    closing_soon,
+    decide,
+    wants,
+)
+from commonweal.domain.notifications.kinds import Lookups
 from commonweal.domain.notifications.preferences import (
     DEFAULTS,
     PreferencesError,
@@ -34,6 +41,7 @@ from commonweal.domain.notifications.preferences import (
     level_for,
     next_digest,
 )
+from commonweal.domain.notifications.reminders import reminders
 from commonweal.node.kernel.due import Refusals
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
@@ -50,18 +58,20 @@ from commonweal.store.notification_store import (
     NotificationStore,
     OutboxRow,
 )
+from commonweal.store.push_store import NewPush, PushRow, PushStore
 from commonweal.store.rows import EntryRow
 
 PREFERENCES_PURPOSE = "commonweal/notification-preferences"
 READ_PURPOSE = "commonweal/notifications"
-CHUNK = 500
+CHUNK = 2000
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
 TOKEN_LIFETIME = timedelta(days=60)
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """``moment`` in RFC 3339 UTC to the second, as the outbox keeps times."""
     return format_utc(moment.replace(microsecond=0))
 
 
@@ -74,62 +84,79 @@ def run_notifier(node: Node, *, refusals: Refusals | None = None) -> int:
     On its first run the cursor starts at the log's current size: a node that turns
     notifications on does not mail its members about its whole past."""
     store = NotificationStore(node.store)
-    size = node.size
+    # The committed size, not ``node.size``: a group being written has moved the node's
+    # range before its entries are in the store, and reading up to it would skip them.
+    size = node.store.head()[0]
     cursor = int(store.put_state_if_absent("cursor", str(size)))
     now = node.clock()
     told = store.told()
     added = 0
     while True:
         end = min(size, cursor + CHUNK)
-        entries = node.store.entries(cursor, end) if end > cursor else []
+        entries = store.entries_of(DECIDED | {ERASED}, cursor, end) if end > cursor else []
+        decided = [entry for entry in entries if entry.type in DECIDED]
+        notices: list[Notice] = []
         closing: list[Notice] = []
-        with node.reading() as state:
-            notices = [n for entry in entries for n in _decide_entry(state, entry)]
-            if end >= size:
-                closing = closing_soon(state, _stamp(now), told)
+        if decided or end >= size:  # the sequencer waits while the state is read: only then
+            with node.reading() as state:
+                lookups = Lookups(state)
+                notices = [n for entry in decided for n in _decide_entry(lookups, entry)]
+                if end >= size:
+                    moment = stamp(now)
+                    closing = closing_soon(state, moment, told) + reminders(state, moment, told)
         erase_with_profiles(store, entries)
-        if entries or closing:
-            kept = _filtered(store, notices + closing, now)
-            added += store.record(kept, _stamp(now), end, {n.event_key for n in closing})
+        if end > cursor or closing:
+            kept, pushes = _filtered(store, notices + closing, now)
+            told_keys = {n.event_key for n in closing}
+            added += store.record(kept, stamp(now), end, told_keys, pushes)
         cursor = end
         if end >= size:
             return added
 
 
-def _decide_entry(state: Any, entry: EntryRow) -> list[Notice]:
+def _decide_entry(lookups: Lookups, entry: EntryRow) -> list[Notice]:
     event = parse_leaf(entry.leaf).event
-    return decide(state, entry.idx, event.type, event.author, event.body)
+    return decide(lookups.state, entry.idx, event.type, event.author, event.body, lookups)
 
 
 def _filtered(
     store: NotificationStore, notices: list[Notice], now: datetime
-) -> list[NewNotification]:
-    kept = []
-    preferences = {
-        did: {**DEFAULTS, **orjson.loads(text)}
-        for did, text in store.preferences_of_many({n.recipient for n in notices}).items()
-    }
+) -> tuple[list[NewNotification], list[NewPush]]:
+    """The mails and pushes ``notices`` call for: for each recipient who wants the notice
+    at their level for its topic, a mail if they gave an address and a push to each of
+    their subscribed devices, at the time their digest and quiet hours say (at once for
+    an urgent notice: on every channel, whatever the preferences)."""
+    mails: list[NewNotification] = []
+    pushes: list[NewPush] = []
+    recipients = {n.recipient for n in notices}
+    kept = store.preferences_of_many(recipients)
+    devices = PushStore(store).subscriptions_of_many(recipients) if notices else {}
+    preferences = {did: {**DEFAULTS, **orjson.loads(text)} for did, text in kept.items()}
     for notice in notices:
         prefs = preferences.get(notice.recipient)
-        if prefs is None or not prefs["email"]:
+        subscriptions = devices.get(notice.recipient, [])
+        if prefs is None and subscriptions:
+            prefs = dict(DEFAULTS)
+        if prefs is None or not (prefs["email"] or subscriptions):
             continue  # no channel: nothing can reach them
         if not wants(level_for(prefs, notice.topic), notice.weight):
             continue
-        when = now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now))
-        kept.append(
-            NewNotification(
-                notice.recipient,
-                notice.event_key,
-                notice.kind,
-                notice.topic,
-                notice.urgent,
-                notice.subject,
-                notice.text,
-                notice.path,
-                _stamp(when),
-            )
+        when = stamp(now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now)))
+        fields = (
+            notice.recipient,
+            notice.event_key,
+            notice.kind,
+            notice.topic,
+            notice.urgent,
+            notice.subject,
+            notice.text,
+            notice.path,
+            when,
         )
-    return kept
+        if prefs["email"]:
+            mails.append(NewNotification(*fields))
+        pushes.extend(NewPush(s.id, *fields) for s in subscriptions)
+    return mails, pushes
 
 
 def _digest_time(prefs: dict[str, Any], now: datetime) -> datetime:
@@ -178,7 +205,7 @@ def run_sender(
     now = node.clock()
     sent = 0
     waiting: dict[str, list[OutboxRow]] = {}
-    for row in store.due(_stamp(now)):
+    for row in store.due(stamp(now)):
         waiting.setdefault(row.recipient, []).append(row)
     for recipient, rows in waiting.items():
         prefs = preferences_of(store, recipient)
@@ -215,10 +242,10 @@ def _send(
             if attempts >= MAX_ATTEMPTS:
                 store.mark_failed(row.id, attempts, f"gave up after {attempts} attempts: {reason}")
             else:
-                store.mark_retry(row.id, attempts, _stamp(now + backoff(attempts)), reason)
+                store.mark_retry(row.id, attempts, stamp(now + backoff(attempts)), reason)
         return 0
     for row in rows:
-        store.mark_sent(row.id, _stamp(node.clock()))
+        store.mark_sent(row.id, stamp(node.clock()))
     return len(rows)
 
 
@@ -293,16 +320,24 @@ def my_notifications(node: Node, request: object) -> dict[str, Any]:
     """A member's preferences and latest notifications, failures included (signed read)."""
     did = signed_by(node, request, READ_PURPOSE)
     store = NotificationStore(node.store)
+    pushes = PushStore(node.store)
+    shown = [_shown(row, "mail") for row in store.of(did)]
+    shown += [_shown(row, "push") for row in pushes.of(did)]
+    shown.sort(key=lambda n: (n["created"], n["channel"]), reverse=True)
     return {
         "preferences": preferences_of(store, did) or dict(DEFAULTS),
-        "notifications": [_shown(row) for row in store.of(did)],
+        "notifications": shown[:50],
+        "devices": [
+            {"endpoint": s.endpoint, "since": s.created} for s in pushes.subscriptions_of(did)
+        ],
     }
 
 
 def undelivered(node: Node, did: str) -> int:
     """How many of a member's latest notifications failed, or wait to be retried (their
     own page says so; the session shows it to them alone)."""
-    rows = NotificationStore(node.store).of(did)
+    rows: list[OutboxRow | PushRow] = [*NotificationStore(node.store).of(did)]
+    rows += PushStore(node.store).of(did)
     return sum(
         1
         for r in rows
@@ -310,8 +345,9 @@ def undelivered(node: Node, did: str) -> int:
     )
 
 
-def _shown(row: OutboxRow) -> dict[str, Any]:
+def _shown(row: OutboxRow | PushRow, channel: str) -> dict[str, Any]:
     return {
+        "channel": channel,
         "kind": row.kind,
         "subject": row.subject,
         "path": row.path,
@@ -332,7 +368,9 @@ def erase_with_profiles(store: NotificationStore, entries: list[EntryRow]) -> in
         for e in entries
         if e.type == ERASED
     }
-    return store.erase(erased) if erased else 0
+    if not erased:
+        return 0
+    return max(store.erase(erased), PushStore(store).erase(erased))
 
 
 # -- one-click unsubscribe (RFC 8058) --------------------------------------------------
@@ -348,7 +386,7 @@ def unsubscribe_token(
     node: Node, did: str, topic: str, *, lifetime: timedelta = TOKEN_LIFETIME
 ) -> str:
     """A token that turns ``topic`` off for ``did`` until it expires: payload.HMAC-SHA256."""
-    expires = _stamp(node.clock() + lifetime)
+    expires = stamp(node.clock() + lifetime)
     payload = _b64(orjson.dumps({"did": did, "topic": topic, "exp": expires}))
     return f"{payload}.{_b64(hmac.new(_key(node), payload.encode(), hashlib.sha256).digest())}"
 

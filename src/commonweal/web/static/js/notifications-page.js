@@ -3,6 +3,10 @@
 // purpose "commonweal/notifications"; POST /v1/notifications/preferences, {did, at, sig,
 // preferences}, purpose "commonweal/notification-preferences"; the signature is over the
 // RFC 8785 bytes of {"purpose", "node", "did", "at"} and, for preferences, "preferences").
+// Pushes: the service worker /push-worker.js, PushManager.subscribe with the node's VAPID
+// key (data-vapid-key), and POST /v1/notifications/push/subscribe, {did, at, sig,
+// subscription: {endpoint, keys: {p256dh, auth}}}, purpose "commonweal/push-subscription"
+// (unsubscribe: {did, at, sig, endpoint}, purpose "commonweal/push-unsubscription").
 
 import { explain, postJson } from "./api.js";
 import { encode as base58 } from "./base58.js";
@@ -57,7 +61,7 @@ function list(body, notifications) {
   if (!notifications.length) {
     const row = body.insertRow();
     const cell = row.insertCell();
-    cell.colSpan = 3;
+    cell.colSpan = 4;
     cell.textContent = "None yet.";
   }
   for (const n of notifications) {
@@ -66,11 +70,78 @@ function list(body, notifications) {
     link.href = n.path;
     link.textContent = n.subject;
     row.insertCell().append(link);
+    row.insertCell().textContent = n.channel === "push" ? "push" : "mail";
     row.insertCell().textContent = n.created;
     const state = n.status === "pending" && n.error ? `waiting to retry (${n.attempts} failed: ${n.error})`
       : n.error ? `${n.status}: ${n.error}` : n.status;
     row.insertCell().textContent = state;
   }
+}
+
+function applicationServerKey(text) {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function showDevices(section, devices) {
+  const list = section.querySelector("[data-devices]");
+  list.replaceChildren();
+  for (const device of devices || []) {
+    const item = document.createElement("li");
+    item.textContent = `${new URL(device.endpoint).host} (since ${device.since})`;
+    list.append(item);
+  }
+}
+
+async function pushes(section, devices) {
+  const on = section.querySelector("[data-push-on]");
+  const off = section.querySelector("[data-push-off]");
+  const status = section.querySelector("[data-push-status]");
+  showDevices(section, devices);
+  if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
+    on.disabled = true;
+    status.textContent = "This browser cannot receive pushes.";
+    return;
+  }
+  const registration = await navigator.serviceWorker.register("/push-worker.js", { scope: "/" });
+  const current = await registration.pushManager.getSubscription();
+  const kept = current && (devices || []).some((d) => d.endpoint === current.endpoint);
+  on.hidden = Boolean(kept);
+  off.hidden = !kept;
+  on.addEventListener("click", async () => {
+    status.textContent = "Asking your browser…";
+    try {
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: applicationServerKey(section.dataset.vapidKey),
+      });
+      const json = subscription.toJSON();
+      const body = { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } };
+      await postJson("/v1/notifications/push/subscribe",
+        await signedRequest(section, "commonweal/push-subscription", { subscription: body }));
+      status.textContent = "This device receives pushes.";
+      on.hidden = true;
+      off.hidden = false;
+      showDevices(section, [...(devices || []), { endpoint: body.endpoint, since: "now" }]);
+    } catch (error) {
+      status.textContent = explain(error);
+    }
+  });
+  off.addEventListener("click", async () => {
+    try {
+      const subscription = await registration.pushManager.getSubscription();
+      if (subscription) {
+        await postJson("/v1/notifications/push/unsubscribe",
+          await signedRequest(section, "commonweal/push-unsubscription", { endpoint: subscription.endpoint }));
+        await subscription.unsubscribe();
+      }
+      status.textContent = "This device no longer receives pushes.";
+      on.hidden = false;
+      off.hidden = true;
+    } catch (error) {
+      status.textContent = explain(error);
+    }
+  });
 }
 
 async function show(section) {
@@ -82,6 +153,9 @@ async function show(section) {
     kept = mine.preferences;
     fill(form, kept);
     list(section.querySelector("[data-notification-list]"), mine.notifications);
+    pushes(section, mine.devices).catch((error) => {
+      section.querySelector("[data-push-status]").textContent = explain(error);
+    });
   } catch (error) {
     status.textContent = explain(error);
   }
