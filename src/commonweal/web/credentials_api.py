@@ -24,8 +24,9 @@ from commonweal.core.vc.model import check_credential
 from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import credentials
+from commonweal.node.services import credentials, listings
 from commonweal.web.api import json_object, json_response, read_body
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 MAX_BODY = 256 * 1024
 CONTEXT_CACHE = "public, max-age=31536000, immutable"
@@ -51,8 +52,16 @@ def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedC
     contexts (``contexts``, by path) and its status list."""
 
     @api.get("/v1/members/{did}/credentials")
-    def member_credentials(did: str) -> Response:
-        return json_response({"credentials": credentials.credentials_of(node, did)})
+    def member_credentials(
+        request: Request,
+        did: str,
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
+    ) -> Response:
+        """A page of the credentials issued to ``did``; ``next`` names the following page."""
+        after = decode_cursor(cursor, (int,))[0] if cursor is not None else None
+        found, last = listings.credentials_page(node, did, after=after, limit=limit)
+        return paged(request, "credentials", found, None if last is None else (last,))
 
     @api.get("/.well-known/did.json")
     def did_json() -> Response:
