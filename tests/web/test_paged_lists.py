@@ -173,6 +173,7 @@ def test_a_page_costs_the_same_statements_however_many_rows(
         "/v1/aid/posts?limit=3",
         f"/v1/members/{did}/credentials?limit=3",
         "/v1/events?limit=3",
+        f"/v1/authors/{did}/events?limit=3",
         "/log",
     )
 
@@ -196,3 +197,21 @@ def test_founders_are_in_the_credentials_list(client: TestClient, community: Com
         did = community.did(name)
         found = client.get(f"/v1/members/{did}/credentials").json()
         assert found["next"] is None and found["credentials"]
+
+
+def test_the_log_and_an_authors_entries_walk_once(
+    client: TestClient, community: Community
+) -> None:
+    for n in range(5):
+        post(community, "alice", "request", title=f"Post {n}")
+    size = community.node.size
+    entries = walk(client, "/v1/events?limit=4", "events")
+    assert [e["index"] for e in entries] == list(range(size))
+    did = community.did("alice")
+    mine = walk(client, f"/v1/authors/{did}/events?limit=2", "events")
+    seqs = [e["event"]["seq"] for e in mine]
+    last_seq = client.get(f"/v1/authors/{did}").json()["last_seq"]
+    assert seqs == list(range(last_seq, 0, -1))
+    assert all(e["event"]["author"] == did for e in mine)
+    refused_cursor(client, "/v1/events")
+    refused_cursor(client, f"/v1/authors/{did}/events")

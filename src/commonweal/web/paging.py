@@ -17,7 +17,6 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from commonweal.node.kernel.errors import Rejected
-from commonweal.web.api import json_response
 
 MAX_CURSOR_CHARS = 512
 """A cursor is short; anything longer is not one this node gave out."""
@@ -66,6 +65,8 @@ def paged(
 ) -> Response:
     """``{name: items, "next": cursor}`` as JSON, with the RFC 8288 ``Link`` to the next
     page when there is one (``position``: where the next page starts after)."""
+    from commonweal.web.api import json_response  # web.api pages its own lists with this
+
     following = encode_cursor(position) if position is not None else None
     response = json_response({name: items, "next": following})
     response.headers.update(link_header(request, following))
