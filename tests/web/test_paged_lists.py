@@ -215,3 +215,23 @@ def test_the_log_and_an_authors_entries_walk_once(
     assert all(e["event"]["author"] == did for e in mine)
     refused_cursor(client, "/v1/events")
     refused_cursor(client, f"/v1/authors/{did}/events")
+
+
+def test_the_gatherings_page_links_to_the_next(client: TestClient, community: Community) -> None:
+    for n in range(3):
+        body = {
+            "kind": "assembly",
+            "title": f"Meeting {n}",
+            "place": "The barn",
+            "starts": at(community, hours=n + 1),
+            "ends": at(community, hours=n + 2),
+            "capacity": 10,
+        }
+        community.act("alice", "gatherings.gathering.scheduled", body)
+    first = client.get("/gatherings?limit=2")
+    assert "Meeting 0" in first.text and "Meeting 2" not in first.text
+    link = first.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    second = client.get(link.replace("&amp;", "&"))
+    assert "Meeting 2" in second.text and "Meeting 1" not in second.text
+    assert "First page" in second.text and 'rel="next"' not in second.text
+    refused_cursor(client, "/gatherings")
