@@ -4,8 +4,8 @@ Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g
 ``BENCH_SCALE=0.05 make bench``, and ``BENCH_ONLY`` to run some groups only
 (``log``, ``governance``, ``ballots``, ``treasury``, ``commons``, ``federation``,
 ``network``, ``places``, ``census``, ``notifications``, ``abuse``, ``ops``, ``backup``,
-``json``, ``reads``, ``credentials``, ``scale_out`` (PostgreSQL: ``BENCH_POSTGRES_URL``,
-``BENCH_SCALE_OUT_SECONDS``, bench/scale_out.py); e.g.
+``json``, ``reads``, ``hotpath``, ``credentials``, ``scale_out`` (PostgreSQL:
+``BENCH_POSTGRES_URL``, ``BENCH_SCALE_OUT_SECONDS``, bench/scale_out.py); e.g.
 ``BENCH_ONLY=governance make bench``). The
 million-event log and the million-ballot store are built once and kept in
 ``.bench-cache/``.
@@ -34,7 +34,7 @@ GROUPS = set(
     os.environ.get(
         "BENCH_ONLY",
         "log,governance,ballots,treasury,commons,federation,network,places,census,notifications,"
-        "abuse,ops,backup,json,reads,credentials,scale_out",
+        "abuse,ops,backup,json,reads,hotpath,credentials,scale_out",
     ).split(",")
 )
 
@@ -48,6 +48,8 @@ class Result:
     unit: str
     target: str
     ok: bool
+    baseline: str = ""
+    """The same-run figure this one is a share of, where it is one."""
 
 
 def scaled(n: int, minimum: int = 100) -> int:
@@ -142,10 +144,16 @@ def proof_median_ms(data_dir: Path) -> float:
 def report(results: list[Result]) -> None:
     width = max(len(r.name) for r in results)
     print()
-    print(f"{'benchmark'.ljust(width)}  {'measured':>16}  target")
+    targets = max(len(r.target) for r in results)
+    print(
+        f"{'benchmark'.ljust(width)}  {'measured':>16}  {'target'.ljust(targets)}  ok?   baseline"
+    )
     for r in results:
         mark = "ok  " if r.ok else "MISS"
-        print(f"{r.name.ljust(width)}  {r.value:>10,.1f} {r.unit:<5}  {r.target}  {mark}")
+        print(
+            f"{r.name.ljust(width)}  {r.value:>10,.1f} {r.unit:<5}  {r.target.ljust(targets)}"
+            f"  {mark}  {r.baseline}".rstrip()
+        )
 
 
 def step(title: str, work: Callable[[], None]) -> None:
@@ -469,6 +477,42 @@ def scale_out_benchmarks(results: list[Result]) -> None:
         )
 
 
+def hotpath_benchmarks(results: list[Result]) -> None:
+    """Single events over HTTP against a bare ASGI endpoint, batches of 100 against bare
+    verify: each run beside its own baselines (bench/hotpath.py)."""
+    from bench.hotpath import RUNS, one_run
+
+    singles, batched = scaled(16_000), scaled(80_000)
+    for run in range(1, RUNS + 1):
+        print(
+            f"… hot path, run {run} of {RUNS}: bare verify, bare ASGI, {singles:,} single "
+            f"events, {batched:,} in batches of 100",
+            flush=True,
+        )
+        with tempfile.TemporaryDirectory(prefix="commonweal-bench-") as tmp:
+            figures = one_run(Path(tmp), singles, batched, bare_verify_rate())
+        results.append(
+            Result(
+                f"HTTP 1 event/request, run {run}, % of bare ASGI",
+                figures.single_share,
+                "%",
+                ">= 40 %",
+                figures.single_share >= 40,
+                f"{figures.single:,.0f} ev/s of {figures.bare_asgi:,.0f} req/s bare ASGI",
+            )
+        )
+        results.append(
+            Result(
+                f"HTTP batches of 100, run {run}, % of bare verify",
+                figures.batched_share,
+                "%",
+                ">= 60 %",
+                figures.batched_share >= 60,
+                f"{figures.batched:,.0f} ev/s of {figures.bare_verify:,.0f} verify/s, 1 core",
+            )
+        )
+
+
 def places_benchmarks(results: list[Result]) -> None:
     """The network map's server time: 50 recognised peers with 10 places each (500)."""
     from bench.places_map import map_pages_ms
@@ -784,6 +828,8 @@ def main() -> None:
         json_benchmarks(results)
     if "reads" in GROUPS:
         reads_benchmarks(results)
+    if "hotpath" in GROUPS:
+        hotpath_benchmarks(results)
     if "credentials" in GROUPS:
         credential_benchmarks(results)
     if "scale_out" in GROUPS:

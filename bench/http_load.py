@@ -81,9 +81,7 @@ def run_http_load(
     genesis = node.size  # node.created and the adopted constitution
     node.close()
     raws = signed_events(did, events, authors=CLIENTS)
-    per_client: list[list[bytes]] = [[] for _ in range(CLIENTS)]
-    for n, raw in enumerate(raws):  # author n % 8 belongs to client n % 8, in seq order
-        per_client[n % CLIENTS].append(raw)
+    per_client = split_among_clients(raws)
     if batch == 1:
         bodies, path = per_client, "/v1/events"
     else:
@@ -96,15 +94,7 @@ def run_http_load(
         ]
         path = "/v1/events/batch"
     with served(data_dir, serve_args) as port:
-        queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()  # type: ignore[type-arg]
-        client = multiprocessing.get_context("fork").Process(
-            target=_client_process, args=(port, bodies, path, queue)
-        )
-        client.start()
-        elapsed, errors = queue.get(timeout=600)
-        client.join()
-        if errors:
-            raise SystemExit(f"the server refused bench events: {errors[:2]}")
+        elapsed = drive(port, bodies, path)
         size = orjson.loads(httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal").content)[
             "size"
         ]
@@ -113,21 +103,36 @@ def run_http_load(
     return events / elapsed
 
 
+def drive(port: int, bodies: list[list[bytes]], path: str) -> float:
+    """Seconds for one client thread per list in ``bodies`` (in another process) to POST
+    each of its bodies to ``path`` in turn, each on its own kept-alive connection."""
+    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()  # type: ignore[type-arg]
+    client = multiprocessing.get_context("fork").Process(
+        target=_client_process, args=(port, bodies, path, queue)
+    )
+    client.start()
+    elapsed, errors = queue.get(timeout=600)
+    client.join()
+    if errors:
+        raise SystemExit(f"the server refused bench requests: {errors[:2]}")
+    return float(elapsed)
+
+
+def split_among_clients(raws: list[bytes]) -> list[list[bytes]]:
+    """Event n to client n % 8 (author n % 8 is that client's, so each stays in seq order)."""
+    per_client: list[list[bytes]] = [[] for _ in range(CLIENTS)]
+    for n, raw in enumerate(raws):
+        per_client[n % CLIENTS].append(raw)
+    return per_client
+
+
 @contextmanager
-def served(data_dir: Path, serve_args: Sequence[str] = ()) -> Iterator[int]:
-    """``commonweal serve`` on a free port, answering before this yields its port; stopped
-    (SIGTERM, a clean stop) when the block ends."""
+def served_command(command: Sequence[str], probe: str) -> Iterator[int]:
+    """``command`` (given ``--port``) on a free port, answering ``probe`` before this
+    yields its port; stopped with SIGTERM when the block ends."""
     port = _free_port()
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "commonweal"),
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-            *serve_args,
-        ],
+        [*command, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),
@@ -135,7 +140,7 @@ def served(data_dir: Path, serve_args: Sequence[str] = ()) -> Iterator[int]:
     try:
         for _ in range(300):
             try:
-                httpx.get(f"http://127.0.0.1:{port}/.well-known/commonweal", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
@@ -143,3 +148,13 @@ def served(data_dir: Path, serve_args: Sequence[str] = ()) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@contextmanager
+def served(data_dir: Path, serve_args: Sequence[str] = ()) -> Iterator[int]:
+    """``commonweal serve`` on a free port, answering before this yields its port; stopped
+    (SIGTERM, a clean stop) when the block ends."""
+    program = str(Path(sys.executable).parent / "commonweal")
+    command = [program, "serve", "--data-dir", str(data_dir), *serve_args]
+    with served_command(command, "/.well-known/commonweal") as port:
+        yield port

@@ -97,5 +97,6 @@ def test_sanctions_and_standing(client: TestClient, community: Community) -> Non
     assert client.get(f"/v1/commons/sanctions/{sanction}").json()["sanction"] == "suspension"
     assert [s["id"] for s in client.get("/v1/commons/sanctions").json()["sanctions"]] == [sanction]
     assert client.get("/v1/commons/sanctions", params={"resource": room + 1}).json() == {
-        "sanctions": []
+        "sanctions": [],
+        "next": None,
     }

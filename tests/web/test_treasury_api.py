@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from commonweal.web.app import create_app
 from tests.community import Community
 from tests.treasury import approved_expense, as_node, income, of, open_treasury
+from tests.web.paging import walk
 
 
 @pytest.fixture
@@ -65,18 +66,12 @@ def test_overview_accounts_and_balances(client: TestClient, community: Community
 
 def test_the_ledger_pages_in_log_order(client: TestClient, community: Community) -> None:
     seeded(community)
-    seen = []
-    after = None
-    while True:
-        params = {"limit": 2, **({"after": after} if after is not None else {})}
-        page = client.get("/v1/treasury/ledger", params=params).json()
-        seen.extend(page["entries"])
-        after = page["next"]
-        if after is None:
-            break
+    seen = walk(client, "/v1/treasury/ledger?limit=2", "entries")
     assert [e["kind"] for e in seen] == ["income:donation"] * 3 + ["expense"]
     assert [e["id"] for e in seen] == sorted(e["id"] for e in seen)
     assert seen[-1]["postings"][0]["formatted"] == "-40.00"
+    after_first = client.get("/v1/treasury/ledger", params={"after": seen[0]["id"]}).json()
+    assert [e["id"] for e in after_first["entries"]] == [e["id"] for e in seen[1:]]
     finn_only = client.get("/v1/treasury/ledger", params={"account": of(community, "finn")})
     assert finn_only.json() == {"entries": [], "next": None}
     assert client.get("/v1/treasury/ledger", params={"limit": 0}).status_code == 400

@@ -77,13 +77,15 @@ def balance(
 def ledger(
     unit: str | None = typer.Option(None, help="Only this unit."),
     account: str | None = typer.Option(None, help="Only entries touching this account."),
-    after: int | None = typer.Option(None, help="Entries after this one (the previous 'next')."),
+    cursor: str | None = typer.Option(None, help="Go on from here (the previous page's 'next')."),
     limit: int = typer.Option(50, help="How many entries."),
     as_json: bool = typer.Option(False, "--json", help="Print the page as JSON."),
     node: str = NodeUrl,
 ) -> None:
     """Ledger entries in log order, with their postings."""
-    page = fetch(node, "/v1/treasury/ledger", unit=unit, account=account, after=after, limit=limit)
+    page = fetch(
+        node, "/v1/treasury/ledger", unit=unit, account=account, cursor=cursor, limit=limit
+    )
     if as_json:
         console.print_json(json.dumps(page))
         return
@@ -92,7 +94,7 @@ def ledger(
         for posting in entry["postings"]:
             line(" " * 6, f"{posting['formatted']:>14} {entry['unit']:<6}", posting["account"])
     if page["next"] is not None:
-        console.print(f"More: --after {page['next']}")
+        console.print(f"More: --cursor {page['next']}")
 
 
 @app.command("export")

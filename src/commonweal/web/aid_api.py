@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import aid
+from commonweal.node.services import aid, listings
 from commonweal.web.api import json_body, json_response, read_body, receipt_json
 from commonweal.web.bounds import MAX_DISTANCE_KM, Id
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 MAX_MESSAGE_BYTES = 80_000
 KINDS = ("request", "offer")
@@ -28,20 +29,31 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/posts")
     def posts(
+        request: Request,
         kind: str | None = Query(None),
         status: str | None = Query(None),
         category: str | None = Query(None),
         near: str | None = Query(None, description="a geohash cell"),
         within_km: int | None = Query(None, ge=0, le=MAX_DISTANCE_KM),
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
     ) -> Response:
+        """A page of posts, newest first; ``next`` names the following page."""
         if kind is not None and kind not in KINDS:
             raise Rejected("invalid_request", "kind must be request or offer")
         if status is not None and status not in STATUSES:
             raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
-        found = aid.listing(
-            node, kind=kind, status=status, category=category, near=near, within_km=within_km
+        found, last = listings.aid_posts(
+            node,
+            kind=kind,
+            status=status,
+            category=category,
+            near=near,
+            within_km=within_km,
+            before=decode_cursor(cursor, (int,))[0] if cursor is not None else None,
+            limit=limit,
         )
-        return json_response({"posts": found})
+        return paged(request, "posts", found, None if last is None else (last,))
 
     @api.get("/posts/{post_id}")
     def post(post_id: Id) -> Response:

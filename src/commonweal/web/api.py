@@ -16,7 +16,16 @@ from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.read_models import receipts
 from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.paging import (
+    CURSOR,
+    decode_cursor,
+    encode_cursor,
+    limit_query,
+    link_header,
+    paged,
+)
 from commonweal.web.submitter import Admit, Submitter
 
 MAX_EVENT_BODY = 65_536
@@ -150,10 +159,22 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
 
     @api.get("/v1/events")
     def list_events(
-        start: int = Query(0, ge=0, le=MAX_INTEGER), limit: int = Query(100, ge=1, le=1000)
+        request: Request,
+        start: int = Query(0, ge=0, le=MAX_INTEGER),
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, 1000),
     ) -> Response:
+        """Entries in log order from ``start`` (or the ``next`` cursor of the page before)."""
+        if cursor is not None:
+            start = int(decode_cursor(cursor, (int,))[0])
         events = queries.events_page(node, start, limit)
-        return json_response({"size": node.size, "events": [_logged(e) for e in events]})
+        size = node.size
+        following = encode_cursor([start + limit]) if start + limit < size else None
+        response = json_response(
+            {"size": size, "events": [_logged(e) for e in events], "next": following}
+        )
+        response.headers.update(link_header(request, following))
+        return response
 
     @api.get("/v1/events/{index}")
     def get_event(index: Id) -> Response:
@@ -162,6 +183,18 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
     @api.get("/v1/authors/{did}")
     def author(did: str) -> Response:
         return json_response({"author": did, "last_seq": queries.last_seq(node, did)})
+
+    @api.get("/v1/authors/{did}/events")
+    def author_events(
+        request: Request, did: str, cursor: str | None = CURSOR, limit: int = limit_query(50, 500)
+    ) -> Response:
+        """The entries ``did`` signed, newest first; ``next`` names the following page."""
+        below = int(decode_cursor(cursor, (int,))[0]) if cursor is not None else None
+        found = receipts.by_author(node, did, limit + 1, below_seq=below)
+        more = len(found) > limit
+        shown = found[:limit]
+        position = (shown[-1].event["seq"],) if more else None
+        return paged(request, "events", [_logged(e) for e in shown], position)
 
     @api.get("/v1/proof/inclusion")
     def inclusion(

@@ -7,13 +7,17 @@ the node logs allocations itself.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import commons
+from commonweal.node.services import commons, listings
 from commonweal.web.api import json_response
 from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
+
+BOOKING_CURSOR = (str, int, int, int)
+"""A booking's place in the list: its start, resource, unit and id."""
 
 
 def router(node: Node) -> APIRouter:
@@ -26,12 +30,24 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/bookings")
     def bookings(
+        request: Request,
         resource: int | None = Query(None, ge=0, le=MAX_INTEGER),
         member: str | None = Query(None),
         include_past: bool = Query(False),
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
     ) -> Response:
-        found = commons.bookings(node, resource=resource, member=member, include_past=include_past)
-        return json_response({"bookings": found})
+        """A page of bookings by start time; ``next`` names the following page."""
+        after = decode_cursor(cursor, BOOKING_CURSOR) if cursor is not None else None
+        found, following = listings.bookings(
+            node,
+            resource=resource,
+            member=member,
+            include_past=include_past,
+            after=after,
+            limit=limit,
+        )
+        return paged(request, "bookings", found, following)
 
     @api.get("/bookings/{booking_id}")
     def booking(booking_id: Id) -> Response:
@@ -43,12 +59,18 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/sanctions")
     def sanctions(
+        request: Request,
         resource: int | None = Query(None, ge=0, le=MAX_INTEGER),
         member: str | None = Query(None),
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
     ) -> Response:
-        return json_response(
-            {"sanctions": commons.sanctions(node, resource=resource, member=member)}
+        """A page of sanctions, newest first; ``next`` names the following page."""
+        before = decode_cursor(cursor, (int,))[0] if cursor is not None else None
+        found, last = listings.sanctions(
+            node, resource=resource, member=member, before=before, limit=limit
         )
+        return paged(request, "sanctions", found, None if last is None else (last,))
 
     @api.get("/sanctions/{sanction_id}")
     def sanction(sanction_id: Id) -> Response:

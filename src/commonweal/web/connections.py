@@ -158,12 +158,17 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         self._arm(self.counts.limits.body_timeout)
+        if self.cycle is not None:
+            # the cycle writes its response through OneWrite: headers and body together
+            self.cycle.transport = OneWrite(self.transport, self.cycle)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._disarm()
 
     def on_response_complete(self) -> None:
+        if self.cycle is not None and isinstance(self.cycle.transport, OneWrite):
+            self.cycle.transport.flush()  # a response without a body (HEAD, 204, 304)
         super().on_response_complete()
         self._disarm()  # the keep-alive timer (uvicorn's) now watches the idle connection
 
@@ -188,6 +193,50 @@ class GuardedProtocol(HttpToolsProtocol):
                 _plain_response(b"408 Request Timeout", "the request did not arrive in time\n")
             )
         self.transport.close()
+
+
+class OneWrite:
+    """The transport one response is written through, so that its status line and headers
+    go out in the same write as its body.
+
+    uvicorn writes a response's head when the app starts it and its body when the app
+    sends it: two system calls, and on a small response two TCP segments, for what could
+    be one. This holds the head (the first write once the response has started) and
+    writes it joined to the first piece of the body; everything else passes straight
+    through (an interim ``100 Continue`` is written at once, before the response starts).
+    """
+
+    __slots__ = ("_cycle", "_held", "_transport", "_written")
+
+    def __init__(self, transport: asyncio.Transport, cycle: Any) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._held: bytes | None = None
+        self._written = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._written or not self._cycle.response_started:
+            self._transport.write(data)
+        elif self._held is None:
+            self._held = bytes(data)
+        else:
+            self._written = True
+            self._transport.write(b"".join((self._held, data)))
+            self._held = None
+
+    def flush(self) -> None:
+        """Write a head still held (a response that ends without a body)."""
+        if self._held is not None:
+            self._written = True
+            self._transport.write(self._held)
+            self._held = None
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def guarded_protocol(limits: ConnectionLimits) -> type[GuardedProtocol]:

@@ -25,9 +25,10 @@ from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import community_credentials as community
-from commonweal.node.services import credentials
+from commonweal.node.services import credentials, listings
 from commonweal.web import community_credentials_api
 from commonweal.web.api import json_object, json_response, read_body
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 MAX_BODY = 256 * 1024
 CONTEXT_CACHE = "public, max-age=31536000, immutable"
@@ -53,9 +54,33 @@ def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedC
     contexts (``contexts``, by path) and its status list."""
 
     @api.get("/v1/members/{did}/credentials")
-    def member_credentials(did: str) -> Response:
-        held = credentials.credentials_of(node, did) + community.credentials_of(node, did)
-        return json_response({"credentials": held})
+    def member_credentials(
+        request: Request,
+        did: str,
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
+    ) -> Response:
+        """A page of the credentials issued to ``did``: those the log owes (in the order
+        they were owed), then the community's (by status index); ``next`` names the
+        following page. A cursor is ``[0, log index]`` or ``[1, status index]``."""
+        phase, after = decode_cursor(cursor, (int, int)) if cursor is not None else (0, -1)
+        found: list[dict[str, Any]] = []
+        if phase == 0:
+            owed, last = listings.credentials_page(
+                node, did, after=None if after < 0 else after, limit=limit
+            )
+            if last is not None:
+                return paged(request, "credentials", owed, (0, last))
+            found, after = owed, -1
+        rows = [row for row in community.issued_rows(node, did) if row["index"] > after]
+        room = limit - len(found)
+        for row in rows[:room]:
+            built = community.credential(node, row)
+            if built is not None:
+                found.append(built)
+        if len(rows) <= room:
+            return paged(request, "credentials", found, None)
+        return paged(request, "credentials", found, (1, rows[room - 1]["index"] if room else -1))
 
     @api.get("/.well-known/did.json")
     def did_json() -> Response:

@@ -6,14 +6,15 @@ at the venue) and revealing the code are signed events for ``POST /v1/events``.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import gatherings
+from commonweal.node.services import gatherings, listings
 from commonweal.web.api import json_response
 from commonweal.web.bounds import Id
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 
 def router(node: Node) -> APIRouter:
@@ -21,10 +22,18 @@ def router(node: Node) -> APIRouter:
     api = APIRouter(prefix="/v1/gatherings")
 
     @api.get("")
-    def listing(when: str = Query("upcoming")) -> Response:
+    def listing(
+        request: Request,
+        when: str = Query("upcoming"),
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(100, listings.MAX_PAGE),
+    ) -> Response:
+        """A page of gatherings by start time; ``next`` names the following page."""
         if when not in gatherings.WHEN:
             raise Rejected("invalid_request", f"when must be one of {', '.join(gatherings.WHEN)}")
-        return json_response({"gatherings": gatherings.gatherings(node, when=when)})
+        after = decode_cursor(cursor, (str, int)) if cursor is not None else None
+        found, following = listings.gathering_list(node, when=when, after=after, limit=limit)
+        return paged(request, "gatherings", found, following)
 
     @api.get("/{gathering_id}")
     def gathering(gathering_id: Id) -> Response:

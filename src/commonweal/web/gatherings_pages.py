@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import gatherings as gathering_views
+from commonweal.node.services import listings
 from commonweal.web.bounds import Id
+from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 WHEN_WORDS = {"upcoming": "Coming up", "past": "Past"}
@@ -22,11 +24,22 @@ def router(node: Node) -> APIRouter:
     pages = page_router()
 
     @pages.get("/gatherings", response_class=HTMLResponse)
-    def listing(request: Request, when: str = "upcoming") -> HTMLResponse:
+    def listing(
+        request: Request,
+        when: str = "upcoming",
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(50, listings.MAX_PAGE),
+    ) -> HTMLResponse:
         if when not in WHEN_WORDS:
             raise Rejected("invalid_request", "when is upcoming or past")
         me = viewer(request, node)
-        page = gathering_views.listing_page(node, when, me["did"] if me else None)
+        after = decode_cursor(cursor, (str, int)) if cursor is not None else None
+        page = gathering_views.listing_page(
+            node, when, me["did"] if me else None, after=after, limit=limit
+        )
+        following = page.pop("following")
+        page["next_page"] = next_url(request, encode_cursor(following)) if following else None
+        page["first_page"] = cursor is not None
         page["words"] = WHEN_WORDS
         return render(request, node, "gatherings.html", page, me=me)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 from fastapi import Query, Request
+from fastapi.responses import Response
 
 from commonweal.node.kernel.errors import Rejected
 
@@ -57,3 +58,21 @@ def next_url(request: Request, cursor: str) -> str:
 def link_header(request: Request, cursor: str | None) -> dict[str, str]:
     """An RFC 8288 ``Link: <…>; rel="next"`` header when there is a next page."""
     return {"Link": f'<{next_url(request, cursor)}>; rel="next"'} if cursor else {}
+
+
+def paged(
+    request: Request, name: str, items: list[Any], position: tuple[Any, ...] | list[Any] | None
+) -> Response:
+    """``{name: items, "next": cursor}`` as JSON, with the RFC 8288 ``Link`` to the next
+    page when there is one (``position``: where the next page starts after)."""
+    from commonweal.web.api import json_response  # web.api pages its own lists with this
+
+    following = encode_cursor(position) if position is not None else None
+    response = json_response({name: items, "next": following})
+    response.headers.update(link_header(request, following))
+    return response
+
+
+def limit_query(default: int, most: int) -> Any:
+    """The ``limit`` parameter of a paged list: from 1 to ``most``, ``default`` if absent."""
+    return Query(default, ge=1, le=most, description=f"Items per page, at most {most}.")

@@ -7,13 +7,15 @@ decided transfers and demurrage itself.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import iterate_in_threadpool
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credit, treasury
 from commonweal.web.api import json_response
 from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 
 def router(node: Node) -> APIRouter:
@@ -34,22 +36,34 @@ def router(node: Node) -> APIRouter:
 
     @api.get("/treasury/ledger")
     def ledger(
+        request: Request,
         unit: str | None = Query(None),
         account: str | None = Query(None),
-        after: int | None = Query(None, ge=-1, le=MAX_INTEGER),
-        limit: int = Query(100, ge=1, le=treasury.MAX_PAGE),
+        cursor: str | None = CURSOR,
+        after: int | None = Query(
+            None, ge=-1, le=MAX_INTEGER, description="An entry id to start after (or `cursor`)."
+        ),
+        limit: int = limit_query(100, treasury.MAX_PAGE),
     ) -> Response:
+        """A page of ledger entries in log order; ``next`` names the following page."""
+        if cursor is not None:
+            after = int(decode_cursor(cursor, (int,))[0])
         page = treasury.ledger(node, unit=unit, account=account, after=after, limit=limit)
-        return json_response(page)
+        position = None if page["next"] is None else (page["next"],)
+        return paged(request, "entries", page["entries"], position)
 
     @api.get("/treasury/export.json")
     def export_json(unit: str | None = Query(None)) -> Response:
-        return json_response(treasury.export_json(node, unit=unit))
+        return StreamingResponse(
+            iterate_in_threadpool(treasury.export_json(node, unit=unit)),
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="ledger.json"'},
+        )
 
     @api.get("/treasury/export.csv")
     def export_csv(unit: str | None = Query(None)) -> Response:
-        return Response(
-            treasury.export_csv(node, unit=unit),
+        return StreamingResponse(
+            iterate_in_threadpool(treasury.export_csv(node, unit=unit)),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="ledger.csv"'},
         )

@@ -14,6 +14,7 @@ from commonweal.node.read_models import treasury as treasury_views
 from commonweal.node.read_models import treasury_expenses as expense_views
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
+from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
 
@@ -39,14 +40,16 @@ def router(node: Node) -> APIRouter:
         request: Request,
         unit: str | None = None,
         account: str | None = None,
-        before: int | None = None,
+        cursor: str | None = CURSOR,
+        limit: int = limit_query(treasury_views.LEDGER_PAGE, treasury_views.MAX_LEDGER_PAGE),
     ) -> HTMLResponse:
+        before = int(decode_cursor(cursor, (int,))[0]) if cursor is not None else None
         page = treasury_views.ledger_page(
-            node,
-            unit=unit or None,
-            account=account or None,
-            before=None if before is None or before < 0 else before,
+            node, unit=unit or None, account=account or None, before=before, limit=limit
         )
+        older = page.pop("older")
+        page["next_page"] = next_url(request, encode_cursor([older])) if older is not None else None
+        page["first_page"] = cursor is not None
         return render(request, node, "treasury-ledger.html", page)
 
     @pages.get("/treasury/expenses", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ keeps its place in the dict and is not looked at again.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -68,3 +68,61 @@ def _only_grown(order: Ordered[Any], table: dict[Hashable, Any]) -> bool:
     if len(table) < order.seen or order.seen == 0:
         return len(table) > order.seen
     return next(islice(table, order.seen - 1, None)) == order.last
+
+
+SCAN_BUDGET = 20
+"""With a filter, a page looks at most this many times its ``limit`` rows: a page of a
+rare kind may come back short, with a position to go on from."""
+
+
+@dataclass(frozen=True)
+class Slice(Generic[Position]):
+    """One page of a kept order: its rows, and the position to go on from (None: the end)."""
+
+    rows: list[tuple[Hashable, Any]]
+    next: Position | None
+
+
+def slice_of(
+    order: Ordered[Position],
+    key_of: Callable[[Position], Hashable],
+    *,
+    after: Position | None = None,
+    limit: int,
+    keep: Callable[[Any], bool] | None = None,
+    descending: bool = False,
+) -> Slice[Position]:
+    """Up to ``limit`` rows of ``order``'s table past ``after`` (after it, or before it when
+    ``descending``) that ``keep`` accepts; a binary search and at most
+    ``limit * SCAN_BUDGET`` rows looked at, however large the table. Call it under
+    ``node.reading()``. A row added meanwhile is listed by a later page if it sorts past
+    the position the cursor names, so a client walking the pages sees each row once."""
+    positions, table = order.positions, order.table
+    picked: list[tuple[Hashable, Any]] = []
+    budget = limit * SCAN_BUDGET
+    if descending:
+        index = bisect_left(positions, after) if after is not None else len(positions)  # type: ignore[call-overload]
+        floor = max(0, index - budget)
+        while index > floor and len(picked) < limit:
+            index -= 1
+            _take(picked, table, key_of(positions[index]), keep)
+        more, last = index > 0, index
+    else:
+        index = bisect_right(positions, after) if after is not None else 0  # type: ignore[call-overload]
+        stop = min(len(positions), index + budget)
+        while index < stop and len(picked) < limit:
+            _take(picked, table, key_of(positions[index]), keep)
+            index += 1
+        more, last = index < len(positions), index - 1
+    return Slice(picked, positions[last] if more else None)
+
+
+def _take(
+    picked: list[tuple[Hashable, Any]],
+    table: dict[Hashable, Any],
+    key: Hashable,
+    keep: Callable[[Any], bool] | None,
+) -> None:
+    record = table.get(key)
+    if record is not None and (keep is None or keep(record)):
+        picked.append((key, record))

@@ -40,9 +40,12 @@ class SignatureChecker:
             bool(b) for verdicts in pool.map(verify_encoded_signatures, parts) for b in verdicts
         ]
 
-    def submit_future(self, checks: Sequence[SignatureCheck]) -> Future[list[bool]]:
-        """Start checking; the future resolves to the verdicts (at once when checked inline)."""
-        if len(checks) <= INLINE_LIMIT or self.workers < 1:
+    def submit_future(
+        self, checks: Sequence[SignatureCheck], *, inline_limit: int = INLINE_LIMIT
+    ) -> Future[list[bool]]:
+        """Start checking; the future resolves to the verdicts (at once when checked inline:
+        ``inline_limit`` checks or fewer, or without workers)."""
+        if len(checks) <= inline_limit or self.workers < 1:
             done: Future[list[bool]] = Future()
             done.set_result(self.check(checks))
             return done

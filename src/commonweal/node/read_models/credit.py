@@ -54,7 +54,8 @@ def credit_index(node: Node) -> dict[str, Any]:
 def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
     """One mutual-credit unit: its policy, positions, the viewer's own, obligations and
     clearings, and how much a clearing would set off now."""
-    people = names(node)
+    listed = credit.positions(node, unit)["positions"]
+    people = names(node, [*(row["member"] for row in listed), *_credit_people(node, unit)])
     with node.dry_run() as rules:
         state = rules.state
         record = state.get(UNITS, unit)
@@ -75,10 +76,7 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
         ]
         member = state.get(MEMBERS, viewer) if viewer else None
         records = {str(c): dict(u) for c, u in state.items(UNITS)}
-    positions = [
-        {**row, "name": name_or_short(people, row["member"])}
-        for row in credit.positions(node, unit)["positions"]
-    ]
+    positions = [{**row, "name": name_or_short(people, row["member"])} for row in listed]
     positions.sort(key=lambda row: row["name"].lower())
     preview = credit.clearing_preview(node, unit)
     active = bool(member and member["status"] == ACTIVE)
@@ -107,7 +105,7 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
 def clearing_page(node: Node, unit: str) -> dict[str, Any]:
     """The clearing that would be accepted now: the body to sign, every set-off with its
     obligation, and the same set-offs told as cycles of members."""
-    people = names(node)
+    people = names(node, _credit_people(node, unit))
     preview = credit.clearing_preview(node, unit)
     with node.reading() as state:
         if state.get(POLICIES, unit) is None:
@@ -198,6 +196,19 @@ def _shown(rows: list[dict[str, Any]], viewer: str | None, limit: int) -> list[d
     others = [r for r in rows if id(r) not in own][:room]
     keep = own | {id(r) for r in others}
     return [r for r in rows if id(r) in keep]
+
+
+def _credit_people(node: Node, unit: str) -> set[str]:
+    """Everyone an obligation or a clearing in ``unit`` names."""
+    with node.reading() as state:
+        found = {
+            did
+            for _id, row in state.items(OBLIGATIONS)
+            if row["unit"] == unit
+            for did in (row["debtor"], row["creditor"])
+        }
+        found |= {row["by"] for _id, row in state.items(CLEARINGS) if row["unit"] == unit}
+    return found
 
 
 def _named(row: dict[str, Any], people: dict[str, str]) -> dict[str, Any]:

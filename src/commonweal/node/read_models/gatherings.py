@@ -27,7 +27,7 @@ from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.commons_parts import by_name, names_of
-from commonweal.node.services import gatherings
+from commonweal.node.services import gatherings, listings
 
 PHASE_WORDS = {
     "upcoming": "Coming up",
@@ -52,11 +52,18 @@ def phase(record: dict[str, Any], now: str) -> str:
     return "on" if now < record["ends"] else "over"
 
 
-def listing_page(node: Node, when: str, viewer: str | None) -> dict[str, Any]:
-    """Gatherings coming up (soonest first) or past (latest first), each with the viewer's
-    RSVP and attendance."""
+def listing_page(
+    node: Node,
+    when: str,
+    viewer: str | None,
+    *,
+    after: tuple[Any, ...] | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """A page of gatherings coming up (soonest first) or past (latest first), each with
+    the viewer's RSVP and attendance; ``following``: where the next page goes on from."""
     now = utc_stamp(node.clock())
-    found = gatherings.gatherings(node, when=when)
+    found, following = listings.gathering_list(node, when=when, after=after, limit=limit)
     with node.reading() as state:
         for g in found:
             g["phase"] = phase(g, now)
@@ -64,7 +71,7 @@ def listing_page(node: Node, when: str, viewer: str | None) -> dict[str, Any]:
             attended = state.get(ATTENDANCE, key(g["id"], viewer)) if viewer else None
             g["my_rsvp"] = rsvp["status"] if rsvp else None
             g["my_attendance"] = attended["status"] if attended else None
-    return {"gatherings": found, "when": when, "now": now}
+    return {"gatherings": found, "when": when, "now": now, "following": following}
 
 
 def gathering_page(node: Node, gathering_id: int, viewer: str | None) -> dict[str, Any]:

@@ -6,18 +6,16 @@ from __future__ import annotations
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.queries import LoggedEvent
 from commonweal.node.kernel.service import Node
+from commonweal.store.author_entries import entries_by_author
 
 
-def by_author(node: Node, did: str, limit: int = 20) -> list[LoggedEvent]:
-    """The newest ``limit`` entries ``did`` signed, found through the author's seq index."""
-    found: list[LoggedEvent] = []
-    seq = queries.last_seq(node, did)
-    while seq > 0 and len(found) < limit:
-        entry = node.store.entry_by_author_seq(did, seq)
-        if entry is not None:
-            found.append(LoggedEvent.from_entry(entry))
-        seq -= 1
-    return found
+def by_author(
+    node: Node, did: str, limit: int = 20, *, below_seq: int | None = None
+) -> list[LoggedEvent]:
+    """The newest ``limit`` entries ``did`` signed (with a ``seq`` below ``below_seq``, if
+    given), in one query on the author's seq index."""
+    rows = entries_by_author(node.store.engine, did, below_seq=below_seq, limit=limit)
+    return [LoggedEvent.from_entry(row) for row in rows]
 
 
 def page(node: Node, before: int | None, limit: int = 50) -> list[LoggedEvent]:

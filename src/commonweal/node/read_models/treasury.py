@@ -8,6 +8,7 @@ them ("Garden fund", "Amara Okafor"), each beside the account's real name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from commonweal.domain.credit.limits import POLICIES
@@ -26,13 +27,15 @@ from commonweal.domain.treasury.expenses import (
 )
 from commonweal.domain.treasury.ledger import balance, balances_in, limits_of
 from commonweal.domain.treasury.policy import current_policy
-from commonweal.domain.treasury.records import BALANCES, BUDGETS, ENTRIES, EXPENSES, FUNDS, UNITS
+from commonweal.domain.treasury.records import BUDGETS, EXPENSES, FUNDS, UNITS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.names import name_or_short, short_did
-from commonweal.node.services import membership
+from commonweal.node.services import member_directory, membership
+from commonweal.node.services.treasury import entries_page
 
 LEDGER_PAGE = 50
+MAX_LEDGER_PAGE = 500
 RECENT = 8
 INCOME_SOURCES = ("dues", "donation", "grant", "bank_transfer", "sale", "refund", "other")
 STATUS_WORDS = {
@@ -58,9 +61,20 @@ KIND_WORDS = {
 ACCOUNT_WORDS = {"node": "General treasury", "external": "Outside the books"}
 
 
-def names(node: Node) -> dict[str, str]:
-    """Every known member's public name (or nothing, for those who keep it private)."""
-    return {entry["did"]: entry["name"] for entry in membership.directory(node) if entry["name"]}
+def names(node: Node, dids: Iterable[str | None] = ()) -> dict[str, str]:
+    """The public names of those of ``dids`` who show one (one query, however many
+    members the node has)."""
+    return member_directory.names_of(node, (did for did in dids if did))
+
+
+def people_in(entries: Iterable[dict[str, Any]]) -> set[str]:
+    """The members whose accounts ledger ``entries`` post to."""
+    return {
+        did
+        for entry in entries
+        for posting in entry["postings"]
+        if (did := member_of(posting["account"])) is not None
+    }
 
 
 def account_words(account: str, funds: dict[str, Any], people: dict[str, str]) -> str:
@@ -86,7 +100,8 @@ def kind_words(kind: str) -> str:
 def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
     """The treasury page: per unit what the node and each fund hold, the members' total and
     the world outside; recent movements; budgets against actual; the viewer's own balances."""
-    people = names(node)
+    latest = entries_page(node, before=None, limit=RECENT).entries
+    people = names(node, people_in(latest))
     with node.reading() as state:
         funds = funds_of(state)
         units = []
@@ -109,10 +124,7 @@ def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
                     "books": sum(held.values()),
                 }
             )
-        recent = [
-            describe(entry, funds, people)
-            for _i, entry in _newest(state, None, None, None, RECENT)[0]
-        ]
+        recent = [describe(entry, funds, people) for entry in latest]
         budgets = [
             budget_vs_actual(state, str(key[0]), str(key[1]))  # type: ignore[index]
             for key, _budget in sorted(state.items(BUDGETS))
@@ -141,28 +153,36 @@ def ledger_page(
     before: int | None = None,
     limit: int = LEDGER_PAGE,
 ) -> dict[str, Any]:
-    """Ledger entries, newest first, before the entry ``before``; cursors for older and newer.
+    """Ledger entries, newest first, before the entry ``before``; ``older``: the entry the
+    next page starts before (the pages' cursor), None on the last page.
 
     (The API pages oldest first for auditors reading it all; a person starts at today.)
+    The page names only the people its entries and the chosen account concern.
     """
-    people = names(node)
     with node.reading() as state:
         if unit is not None and state.get(UNITS, unit) is None:
             raise Rejected("not_found", f"this node has declared no unit {unit}")
+    page = entries_page(node, unit=unit, account=account, before=before, limit=limit)
+    shown = people_in(page.entries)
+    people = names(node, [*shown, member_of(account) if account else None])
+    with node.reading() as state:
         funds = funds_of(state)
-        page, older, newer = _newest(state, unit, account, before, limit)
-        entries = [describe(entry, funds, people) for _i, entry in page]
-        choices = _account_choices(state, funds, people)
+        entries = [describe(entry, funds, people) for entry in page.entries]
+        choices = _account_choices(funds, people, shown | _member_set(account))
     return {
         "entries": entries,
-        "older": older,
-        "newer": newer,
+        "older": page.next,
         "unit": unit,
         "account": account,
         "account_title": account_words(account, funds, people) if account else None,
         "accounts": choices,
         "unit_records": unit_records(node),
     }
+
+
+def _member_set(account: str | None) -> set[str]:
+    did = member_of(account) if account else None
+    return {did} if did else set()
 
 
 def describe(
@@ -223,34 +243,6 @@ def funds_of(state: State) -> dict[str, Any]:
     return {str(slug): fund for slug, fund in sorted(state.items(FUNDS))}
 
 
-def _newest(
-    state: State, unit: str | None, account: str | None, before: int | None, limit: int
-) -> tuple[list[tuple[int, dict[str, Any]]], int | None, int | None]:
-    """A page of entries, newest first, strictly before ``before``; the ``before`` cursors of
-    the older page and of the newer one (-1 meaning "the newest page")."""
-    table = state.table(ENTRIES)
-    ids = sorted((int(key) for key in table), reverse=True)  # type: ignore[call-overload]
-    matching = [i for i in ids if _selected(table[i], unit, account)]
-    start = (
-        0
-        if before is None
-        else next((n for n, i in enumerate(matching) if i < before), len(matching))
-    )
-    page = [(i, table[i]) for i in matching[start : start + limit]]
-    older = page[-1][0] if start + limit < len(matching) and page else None
-    newer = None
-    if start > 0:
-        back = start - limit
-        newer = matching[back - 1] if back > 0 else -1
-    return page, older, newer
-
-
-def _selected(entry: dict[str, Any], unit: str | None, account: str | None) -> bool:
-    if unit is not None and entry["unit"] != unit:
-        return False
-    return account is None or any(p["account"] == account for p in entry["postings"])
-
-
 def _reference(entry: dict[str, Any]) -> dict[str, str] | None:
     """The page about what is behind an entry: its expense, its obligation."""
     ref = entry["ref"]
@@ -292,17 +284,18 @@ def _own_balances(state: State, did: str) -> list[dict[str, Any]]:
 
 
 def _account_choices(
-    state: State, funds: dict[str, Any], people: dict[str, str]
+    funds: dict[str, Any], people: dict[str, str], members: set[str]
 ) -> list[dict[str, str]]:
-    """Accounts to filter the ledger by: the node, each fund, outside, each member with a
-    balance in some unit."""
-    held = {str(key[0]) for key, _value in state.items(BALANCES)}  # type: ignore[index]
-    members = sorted(account for account in held if kind_of(account) == "member")
+    """Accounts to filter the ledger by: the node, each fund, outside, and the members this
+    page shows (any other member's account: by its name, ``member:<did>``, in the URL)."""
     names_in_order = ["node", *(f"fund:{slug}" for slug in funds), "external"]
     choices = [{"account": a, "title": account_words(a, funds, people)} for a in names_in_order]
     members_titled = sorted(
-        ({"account": a, "title": account_words(a, funds, people)} for a in members),
-        key=lambda row: row["title"].lower(),
+        (
+            {"account": f"member:{did}", "title": account_words(f"member:{did}", funds, people)}
+            for did in members
+        ),
+        key=lambda row: (row["title"].lower(), row["account"]),
     )
     return choices + members_titled
 

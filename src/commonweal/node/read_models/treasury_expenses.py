@@ -54,7 +54,8 @@ def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[s
     """Expenses of one status (or all), newest first, with how many there are of each."""
     if status is not None and status not in STATUSES:
         raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
-    people = names(node)
+    with node.reading() as state:
+        people = names(node, [expense["submitter"] for _id, expense in state.items(EXPENSES)])
     with node.reading() as state:
         funds = funds_of(state)
         if fund is not None and fund not in funds:
@@ -84,7 +85,17 @@ def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[s
 def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, Any]:
     """One expense: its items, receipts, history in words, the fund's balance, and what the
     viewer may do with it — and, for each thing they may not, why."""
-    people = names(node)
+    with node.reading() as state:
+        shown: dict[str, Any] = dict(state.get(EXPENSES, expense_id) or {})
+    people = names(
+        node,
+        [
+            shown.get("submitter"),
+            shown.get("payee"),
+            *shown.get("approvals", []),
+            *(step["by"] for step in shown.get("history", [])),
+        ],
+    )
     with node.dry_run() as rules:
         state = rules.state
         record: dict[str, Any] | None = state.get(EXPENSES, expense_id)

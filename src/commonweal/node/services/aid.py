@@ -47,12 +47,11 @@ def listing(
     within_km: int | None = None,
 ) -> list[dict[str, Any]]:
     """Posts, newest first, filtered by kind, status, category and distance from a cell."""
-    if near is not None and not is_area(near):
-        raise Rejected("invalid_request", "near must be a geohash of 1 to 5 characters")
+    require_area(near)
     at = now(node)
     with node.reading() as state:
         found = [
-            _view(record, at)
+            view(record, at)
             for _id, record in state.items(POSTS)
             if (kind is None or record["kind"] == kind)
             and (category is None or record["category"] == category)
@@ -69,7 +68,7 @@ def post_view(node: Node, post_id: int) -> dict[str, Any]:
         record = state.get(POSTS, post_id)
         if record is None:
             raise Rejected("not_found", f"there is no aid post {post_id}")
-        return _view(record, now(node))
+        return view(record, now(node))
 
 
 def matches(node: Node, post_id: int, within_km: int | None = None) -> list[dict[str, Any]]:
@@ -80,10 +79,17 @@ def matches(node: Node, post_id: int, within_km: int | None = None) -> list[dict
         if record is None:
             raise Rejected("not_found", f"there is no aid post {post_id}")
         found = matches_for(record, (r for _i, r in state.items(POSTS)), now=at, max_km=within_km)
-        return [{**_view(m.post, at), "distance_km": m.distance_km} for m in found]
+        return [{**view(m.post, at), "distance_km": m.distance_km} for m in found]
 
 
-def _view(record: dict[str, Any], at: str) -> dict[str, Any]:
+def require_area(near: str | None) -> None:
+    """Refuse a ``near`` that is not a geohash cell."""
+    if near is not None and not is_area(near):
+        raise Rejected("invalid_request", "near must be a geohash of 1 to 5 characters")
+
+
+def view(record: dict[str, Any], at: str) -> dict[str, Any]:
+    """A post as read at ``at``: an open post past its expiry reads as expired."""
     status = record["status"]
     if status == "open" and expired(record, at):
         status = "expired"

@@ -21,7 +21,7 @@ def gatherings(node: Node, *, when: str = "upcoming") -> list[dict[str, Any]]:
     now = utc_stamp(node.clock())
     with node.reading() as state:
         found = [
-            _summary(record)
+            summary(record)
             for _id, record in state.items(GATHERINGS)
             if when == "all" or (record["ends"] > now) == (when == "upcoming")
         ]
@@ -38,7 +38,7 @@ def gathering_view(node: Node, gathering_id: int) -> dict[str, Any]:
         rsvps = [r for k, r in state.items(RSVPS) if str(k).startswith(prefix)]
         attendance = [a for k, a in state.items(ATTENDANCE) if str(k).startswith(prefix)]
     return {
-        **_summary(record),
+        **summary(record),
         "description": record["description"],
         "scheduled_by": record["scheduled_by"],
         "scheduled_at": record["scheduled_at"],
@@ -50,7 +50,8 @@ def gathering_view(node: Node, gathering_id: int) -> dict[str, Any]:
     }
 
 
-def _summary(record: dict[str, Any]) -> dict[str, Any]:
+def summary(record: dict[str, Any]) -> dict[str, Any]:
+    """What a list of gatherings shows of one."""
     return {
         key: record[key]
         for key in (

@@ -11,7 +11,7 @@ cursor sees everyone exactly once.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,3 +120,14 @@ def _entry(did: str, record: dict[str, Any], profiles: dict[str, str]) -> dict[s
         "moved_to": record.get("moved_to"),
         "moved_from": record.get("moved_from"),
     }
+
+
+def names_of(node: Node, dids: Iterable[str]) -> dict[str, str]:
+    """DID → public name for those of ``dids`` who show one: the records from the state,
+    the profiles in one query (a page's people, however many members the node has)."""
+    with node.reading() as state:
+        table = state.tables.get(MEMBERS, {})
+        records = {did: table[did] for did in set(dids) if did in table}
+    profiles = node.store.profiles(_commitment(record) for record in records.values())
+    named = {did: _entry(did, record, profiles)["name"] for did, record in records.items()}
+    return {did: name for did, name in named.items() if name}

@@ -3,10 +3,14 @@ expenses, and budgets against actual spending (all reads of the projection)."""
 
 from __future__ import annotations
 
-import bisect
 import csv
 import io
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+import orjson
 
 from commonweal.domain.errors import DomainError
 from commonweal.domain.state import State
@@ -18,6 +22,7 @@ from commonweal.domain.treasury.policy import current_policy
 from commonweal.domain.treasury.records import BUDGETS, ENTRIES, EXPENSES, FUNDS, UNITS
 from commonweal.domain.treasury.units import format_amount
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.ordered import order_of, slice_of
 from commonweal.node.kernel.service import Node
 
 MAX_PAGE = 1000
@@ -89,6 +94,52 @@ def account(node: Node, name: str) -> dict[str, Any]:
         return {"account": name, "kind": kind_of(name), "balances": rows}
 
 
+@dataclass(frozen=True)
+class EntriesPage:
+    """Ledger entries of one page, and the entry id the next page goes on from (None: the
+    last page)."""
+
+    entries: list[dict[str, Any]]
+    next: int | None
+
+
+def entries_page(
+    node: Node,
+    *,
+    unit: str | None = None,
+    account: str | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int = 100,
+) -> EntriesPage:
+    """Up to ``limit`` entries with ``unit`` and touching ``account``: in log order after
+    the entry ``after``, or newest first before the entry ``before`` when ``before`` is
+    given or ``after`` is not and ``newest_first``. Kept in order beside the state, so a
+    page costs a binary search and its own rows (a filter looks at most at 20 times
+    ``limit`` entries, so a page may come back short with a ``next``)."""
+    with node.reading() as state:
+        order = order_of(node, ENTRIES, state.tables.get(ENTRIES, {}), _entry_id)
+        page = slice_of(
+            order,
+            _key,
+            after=after if before is None else before,
+            limit=limit,
+            keep=None
+            if unit is None and account is None
+            else partial(_selected, unit=unit, account=account),
+            descending=after is None,
+        )
+    return EntriesPage([entry for _id, entry in page.rows], page.next)
+
+
+def _entry_id(key: Hashable, _entry: Any) -> int:
+    return int(str(key))
+
+
+def _key(position: int) -> Hashable:
+    return position
+
+
 def ledger(
     node: Node,
     *,
@@ -97,67 +148,96 @@ def ledger(
     after: int | None = None,
     limit: int = 100,
 ) -> dict[str, Any]:
-    """Ledger entries in log order, from after ``after``; ``next`` is the cursor for more."""
+    """Ledger entries in log order, from after ``after`` (-1 or None: the first); ``next``
+    is the id of the last one listed when more follow."""
     if not 1 <= limit <= MAX_PAGE:
         raise Rejected("invalid_request", f"limit must be from 1 to {MAX_PAGE}")
     with node.reading() as state:
-        table = state.table(ENTRIES)
-        keys: list[int] = sorted(int(key) for key in table)  # type: ignore[call-overload]
-        start = 0 if after is None else bisect.bisect_right(keys, after)
-        page = []
-        for key in keys[start:]:
-            entry = table[key]
-            if _selected(entry, unit, account):
-                page.append(entry)
-                if len(page) > limit:
-                    break
-        more = len(page) > limit
-        page = page[:limit]
+        order = order_of(node, ENTRIES, state.tables.get(ENTRIES, {}), _entry_id)
+        keep = (
+            None
+            if unit is None and account is None
+            else partial(_selected, unit=unit, account=account)
+        )
+        page = slice_of(order, _key, after=after, limit=limit, keep=keep)
         return {
-            "entries": [_with_formatted(state, e) for e in page],
-            "next": page[-1]["id"] if more and page else None,
+            "entries": [_with_formatted(state, entry) for _id, entry in page.rows],
+            "next": page.next,
         }
 
 
-def export_json(node: Node, *, unit: str | None = None) -> dict[str, Any]:
-    """The whole ledger (or one unit's), with the units' definitions, for auditors."""
+def export_rows(
+    node: Node, *, unit: str | None = None, chunk: int = 1000
+) -> Iterator[list[dict[str, Any]]]:
+    """The ledger (or one unit's entries) in log order, ``chunk`` entries at a time, the
+    state held only while each chunk is read: an export that does not copy the ledger."""
+    after: int | None = None
+    while True:
+        with node.reading() as state:
+            order = order_of(node, ENTRIES, state.tables.get(ENTRIES, {}), _entry_id)
+            page = slice_of(
+                order,
+                _key,
+                after=after,
+                limit=chunk,
+                keep=None if unit is None else partial(_selected, unit=unit, account=None),
+            )
+            rows = [dict(entry) for _id, entry in page.rows]
+        if rows:
+            yield rows
+        if page.next is None:
+            return
+        after = page.next
+
+
+def export_json(node: Node, *, unit: str | None = None) -> Iterator[bytes]:
+    """The whole ledger (or one unit's), with the units' definitions, for auditors: a JSON
+    document written a chunk of entries at a time."""
     with node.reading() as state:
         units = [u for code, u in sorted(state.items(UNITS)) if unit in (None, code)]
-        return {
-            "node": node.identity.did,
-            "size": node.size,
-            "units": units,
-            "entries": _entries(state, unit, None),
-        }
+        size = node.size
+    head = {"node": node.identity.did, "size": size, "units": units}
+    yield orjson.dumps(head)[:-1] + b',"entries":['
+    first = True
+    for rows in export_rows(node, unit=unit):
+        for entry in rows:
+            yield (b"" if first else b",") + orjson.dumps(entry)
+            first = False
+    yield b"]}"
 
 
-def export_csv(node: Node, *, unit: str | None = None) -> str:
-    """The ledger as CSV, one row per posting; every entry's rows sum to zero."""
-    document = export_json(node, unit=unit)
-    exponents = {u["code"]: u["exponent"] for u in document["units"]}
+def export_csv(node: Node, *, unit: str | None = None) -> Iterator[str]:
+    """The ledger as CSV, one row per posting; every entry's rows sum to zero. Written a
+    chunk of entries at a time."""
+    with node.reading() as state:
+        exponents = {str(code): u["exponent"] for code, u in state.items(UNITS)}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for entry in document["entries"]:
-        for posting in entry["postings"]:
-            writer.writerow(
-                (
-                    entry["id"],
-                    entry["received"],
-                    entry["unit"],
-                    posting["account"],
-                    posting["amount"],
-                    format_amount(posting["amount"], exponents[entry["unit"]]),
-                    entry["kind"],
-                    entry["type"],
-                    entry["author"],
-                    "" if entry["ref"] is None else entry["ref"],
-                    entry["line"],
-                    entry["memo"],
-                    entry["evidence"],
+    for rows in export_rows(node, unit=unit):
+        for entry in rows:
+            for posting in entry["postings"]:
+                writer.writerow(
+                    (
+                        entry["id"],
+                        entry["received"],
+                        entry["unit"],
+                        posting["account"],
+                        posting["amount"],
+                        format_amount(posting["amount"], exponents[entry["unit"]]),
+                        entry["kind"],
+                        entry["type"],
+                        entry["author"],
+                        "" if entry["ref"] is None else entry["ref"],
+                        entry["line"],
+                        entry["memo"],
+                        entry["evidence"],
+                    )
                 )
-            )
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def expenses(node: Node, *, status: str | None = None, fund: str | None = None) -> list[Any]:
@@ -198,10 +278,6 @@ def budget(node: Node, fund: str, name: str) -> dict[str, Any]:
             return budget_vs_actual(state, fund, name)
         except DomainError as error:
             raise Rejected("not_found", error.message) from None
-
-
-def _entries(state: State, unit: str | None, account: str | None) -> list[dict[str, Any]]:
-    return [entry for _i, entry in sorted(state.items(ENTRIES)) if _selected(entry, unit, account)]
 
 
 def _selected(entry: dict[str, Any], unit: str | None, account: str | None) -> bool:
