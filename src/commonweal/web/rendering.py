@@ -26,6 +26,8 @@ from commonweal.node.kernel.movable_clock import MovableClock
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
+from commonweal.node.read_models.event_words import told
+from commonweal.node.read_models.names import Names
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 
@@ -65,6 +67,7 @@ TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
 TEMPLATES.env.filters["short"] = _short
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
+TEMPLATES.env.globals["told"] = told
 
 
 PAGE_HEADERS = {
@@ -136,6 +139,9 @@ def render(
         "nav": visible_links(getattr(request.app.state, "navigation", ()), me),
         "path": request.url.path,
         "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
+        # who(did): the name a member shows, or None; the node's own DIDs are not members
+        "who": Names(node),
+        "node_dids": (node.identity.did, node.identity.key_did),
         **(context or {}),
     }
     response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
