@@ -1,9 +1,12 @@
-"""Every registered event type reads as words: the table covers the program's registry."""
+"""Every registered event type and every permission reads as words: the tables cover the
+program's registry and the permissions roles may hold."""
 
 from __future__ import annotations
 
 from commonweal.capabilities import PROGRAM
+from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node.read_models.event_words import DANGLING, EVENT_WORDS, told
+from commonweal.node.read_models.permission_words import PERMISSION_WORDS
 
 
 def test_every_registered_event_type_has_words() -> None:
@@ -27,3 +30,8 @@ def test_examples() -> None:
     assert told("governance.ballot.cast") == "cast a ballot"
     assert told("governance.proposal.submitted") == "opened the proposal for discussion"
     assert told("kudos.given") == "logged kudos.given"
+
+
+def test_every_permission_has_words() -> None:
+    assert set(PERMISSION_WORDS) == set(PERMISSIONS)
+    assert all(words and not words.endswith(".") for words in PERMISSION_WORDS.values())

@@ -28,6 +28,7 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
 from commonweal.node.read_models.event_words import told
 from commonweal.node.read_models.names import Names
+from commonweal.node.read_models.permission_words import permission_words
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 
@@ -68,6 +69,7 @@ TEMPLATES.env.filters["short"] = _short
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
 TEMPLATES.env.globals["told"] = told
+TEMPLATES.env.filters["permission_words"] = permission_words
 
 
 PAGE_HEADERS = {
@@ -84,7 +86,8 @@ PAGE_HEADERS = {
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link in the main navigation; ``member_only`` links show to signed-in members."""
+    """A link in the main navigation; ``member_only`` links show to members in good standing
+    (not to applicants, who could not use what they lead to)."""
 
     label: str
     href: str
@@ -111,7 +114,7 @@ def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[N
     """The navigation this viewer sees, of ``links`` (the app's, in order)."""
     shown = []
     for link in links:
-        if link.member_only and not (me and me["status"]):
+        if link.member_only and not (me and me["active"]):
             continue
         if link.permission and not (me and link.permission in me["permissions"]):
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from commonweal.domain.governance.events import default_actions
 from commonweal.node.read_models.names import short_did
 
 Naming = Callable[[str], "str | None"]
@@ -18,7 +19,10 @@ ACTION_WORDS: dict[str, str] = {
     "membership.role.revoke": "take the role {role} from {member}",
     "membership.policy.set": "change how new members are admitted",
     "commons.rules.set": "change a shared resource's rules",
-    "commons.sanction.decide": "decide a sanction",
+    "commons.sanction.decide": "decide an appeal or a referral",
+    "constitution.amend": "amend the constitution",
+    "federation.recognize": "recognise another node",
+    "federation.withdraw": "withdraw a recognition of another node",
     "credit.policy.set": "set a unit's credit limits and demurrage",
     "funding.round.open": "open a funding round",
     "places.register": "register a place",
@@ -29,6 +33,13 @@ ACTION_WORDS: dict[str, str] = {
     "treasury.unit.declare": "declare a unit of account",
 }
 """What the node does for each governance action, with the action's fields in braces."""
+
+ACTION_NAMES: dict[str, str] = {
+    name: action.summary[0].lower() + action.summary[1:].rstrip(".")
+    for name, action in default_actions().actions.items()
+}
+"""Each kind of governance action in a few words, without its fields ("grant a member a
+role"): what a kind of decision's rules say it may do."""
 
 PREVIEW = 140
 """A decided alternative's text is shown up to this many characters."""

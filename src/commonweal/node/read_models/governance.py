@@ -15,7 +15,7 @@ from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.membership.records import ACTIVE
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.read_models.decision_words import action_words, choice_label
+from commonweal.node.read_models.decision_words import ACTION_NAMES, action_words, choice_label
 from commonweal.node.read_models.names import Names
 from commonweal.node.read_models.standing import name_of
 from commonweal.node.services import governance, member_directory
@@ -37,7 +37,7 @@ def proposal_page(node: Node, proposal_id: int, viewer: str | None) -> dict[str,
         "proposal": view,
         "labels": labels,
         "method_words": METHOD_NAMES.get(rules["method"], rules["method"]) if rules else None,
-        "rule_sentences": describe_kind(rules) if rules else [],
+        "rule_sentences": describe_kind(rules, ACTION_NAMES) if rules else [],
         "outcome": describe_outcome(view["result"]) if view["result"] else None,
         "author_name": name_of(node, view["author"]),
         "comments": [

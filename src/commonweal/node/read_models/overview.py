@@ -12,6 +12,7 @@ from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import ACTIVE, APPLICANT, CREDENTIALS, MEMBERS
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.decision_words import ACTION_NAMES
 from commonweal.node.read_models.event_words import told
 from commonweal.node.read_models.standing import name_of
 
@@ -54,7 +55,7 @@ def constitution_in_words(node: Node) -> dict[str, Any] | None:
                 "name": name,
                 "title": rules["title"],
                 "description": rules["description"],
-                "sentences": describe_kind(rules),
+                "sentences": describe_kind(rules, ACTION_NAMES),
             }
             for name, rules in constitution["kinds"].items()
         ],

@@ -15,7 +15,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.governance.records import PROPOSALS
 from commonweal.domain.membership.lifecycle import VOUCHED
 from commonweal.domain.membership.records import APPLICANT, MEMBERS
-from commonweal.domain.treasury.expenses import APPROVED_EVENT
+from commonweal.domain.treasury.expenses import APPROVED_EVENT, PENDING
 from commonweal.domain.treasury.records import EXPENSES
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.governance import scope_words
@@ -42,7 +42,10 @@ def waiting_for(node: Node, did: str) -> dict[str, Any]:
     for proposal in closing:
         path = governance.vote_path(node, proposal["id"], did)
         if path["ballot"] is None and path["eligible"]:
-            votes.append(proposal)
+            voter = (path.get("chain") or {}).get("voter")
+            votes.append(
+                {**proposal, "delegate": names(voter) or short_did(voter) if voter else None}
+            )
     with node.dry_run() as rules:
         state = rules.state
         applicants = [
@@ -55,7 +58,7 @@ def waiting_for(node: Node, did: str) -> dict[str, Any]:
         expenses = [
             {"id": expense["id"], "title": expense["title"]}
             for _id, expense in state.items(EXPENSES)
-            if expense["status"] == "submitted"
+            if expense["status"] == PENDING
             and rules.check(APPROVED_EVENT, did, {"expense": expense["id"]}).ok
         ]
     votes.sort(key=lambda v: v["voting_until"])
@@ -92,10 +95,14 @@ def _gatherings(node: Node, did: str) -> list[dict[str, Any]]:
 
 def _delegations(node: Node, did: str, names: Names) -> list[dict[str, Any]]:
     outgoing = governance.delegations(node, did)["outgoing"]
+    with node.reading() as state:
+        titles = {
+            f"proposal:{record['id']}": record["title"] for _id, record in state.items(PROPOSALS)
+        }
     return [
         {
             "scope": scope,
-            "words": scope_words(scope),
+            "words": f"the proposal “{titles[scope]}”" if scope in titles else scope_words(scope),
             "trustee": trustee,
             "name": (names(trustee) or short_did(trustee)) if trustee else None,
         }
