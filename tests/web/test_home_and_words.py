@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commonweal.node.kernel import queries
+from commonweal.node.read_models.names import Names
 from commonweal.node.read_models.treasury_history import monthly
 from tests.web.pages import Demo, page, sign_in
 
@@ -223,3 +224,11 @@ def test_the_treasury_over_time_adds_up_to_what_it_holds(client: TestClient, dem
     held_at_the_end = re.findall(r"<td[^>]*>(.*?)</td>", last_row)[-1]
     # the ledger month by month ends where the treasury's own balances are today
     assert text_of(held_at_the_end) == text_of(holds.group(1))
+
+
+def test_nodes_are_named_by_this_nodes_own_log(demo: Demo) -> None:
+    node, dids = demo
+    names = Names(node)
+    assert names.node_name(node.identity.did) == "Riverside Commons"
+    assert names.node_name(node.identity.key_did) == "Riverside Commons"
+    assert names.node_name(dids["amara"]) is None  # a member's key is not a node it knows
