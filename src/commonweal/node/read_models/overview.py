@@ -107,7 +107,9 @@ def _told_around(event_type: str, title: str) -> dict[str, str]:
     if not title:
         return {"before": told(event_type), "titled": "", "after": ""}
     before, slot, after = told(event_type, "\0").partition("“\0”")
-    return {"before": before, "titled": title if slot else "", "after": after}
+    if not slot:  # words without a place for the title: the title follows them
+        return {"before": told(event_type) + ": ", "titled": title, "after": ""}
+    return {"before": before, "titled": title, "after": after}
 
 
 def _proposal_title(node: Node, proposal: object) -> str | None:
