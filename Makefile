@@ -54,6 +54,8 @@ $(CADDY):
 # web/package-lock.json, and is copied into the package (gitignored, never committed). Without
 # npm, /docs and /redoc say the assets are missing; they never load them from a CDN. Redoc's
 # bundle draws its vendor's logo from cdn.redoc.ly: the copy's URL is replaced by an empty image.
+# axe-core (a devDependency) is installed by the same `npm ci` for the accessibility test, which
+# reads it from web/node_modules: it is never copied into the package.
 $(VENDOR_STAMP): web/package.json web/package-lock.json
 	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \

@@ -98,7 +98,7 @@ def test_posting_a_request_or_offer_is_a_signed_form(client: TestClient, demo: D
     sign_in(client, demo[1]["farah"])
     html = page(client, "/aid/new?kind=offer")
     assert 'data-event="aid.offer.posted"' in html and 'data-body="aid-post"' in html
-    assert "never an address" in html
+    assert "Not a place name or an address" in html
 
 
 def test_campaign_pages_show_progress_pledgers_and_outcomes(client: TestClient, demo: Demo) -> None:

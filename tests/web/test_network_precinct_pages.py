@@ -110,7 +110,7 @@ def test_the_subtotal_and_the_audited_result(network: tuple[Network, int], tmp_p
     with TestClient(create_app(hub.node, background_checkpoints=False)) as client:
         home = page(client, "/")  # the alliance's decisions are its network votes
         assert re.search(r'data-testid="figure-decided"><a href="/network/votes">1<', home)
-        assert "Open proposals" not in home
+        assert 'data-testid="figure-voting"' not in home  # no proposals' figures
         one = page(client, f"/network/votes/{vote}")
         assert one.count('data-testid="audit-audited"') == 1
         assert one.count('data-testid="audit-pending"') == 2

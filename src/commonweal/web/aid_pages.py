@@ -75,6 +75,7 @@ def router(node: Node) -> APIRouter:
                 "kind": kind if kind in KINDS else "request",
                 "categories": CATEGORIES,
                 "urgencies": URGENCIES,
+                "places": aid_views.place_areas(node),
             },
             me=me,
         )

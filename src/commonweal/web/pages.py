@@ -18,9 +18,9 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import federation as network_views
 from commonweal.node.read_models import federation_precincts as precinct_views
 from commonweal.node.read_models import federation_votes as vote_views
-from commonweal.node.read_models import overview
+from commonweal.node.read_models import overview, waiting
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import TEMPLATES, page_router, render
+from commonweal.web.rendering import TEMPLATES, page_router, render, viewer
 
 __all__ = ["TEMPLATES", "router"]
 
@@ -30,9 +30,10 @@ def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
     every area's routes (``areas``: the capabilities' page routers, web.app assembles them)."""
     pages = page_router()
 
-    @pages.get("/", response_class=HTMLResponse)
+    @pages.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         latest = queries.latest_checkpoint(node)
+        me = viewer(request, node)
         return render(
             request,
             node,
@@ -46,7 +47,9 @@ def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
                 "network": network_views.standing_in_network(node),
                 "alliance": vote_views.network_votes(node),
                 "precincts": precinct_views.open_precincts(node),
+                "waiting": waiting.waiting_for(node, me["did"]) if me and me["active"] else None,
             },
+            me=me,
         )
 
     @pages.get("/constitution", response_class=HTMLResponse)

@@ -26,6 +26,9 @@ from commonweal.node.kernel.movable_clock import MovableClock
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
+from commonweal.node.read_models.event_words import told
+from commonweal.node.read_models.names import Names
+from commonweal.node.read_models.permission_words import permission_words
 from commonweal.web.problems import rejection_for
 from commonweal.web.session import member_did
 
@@ -65,6 +68,8 @@ TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
 TEMPLATES.env.filters["short"] = _short
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
+TEMPLATES.env.globals["told"] = told
+TEMPLATES.env.filters["permission_words"] = permission_words
 
 
 PAGE_HEADERS = {
@@ -81,7 +86,8 @@ PAGE_HEADERS = {
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link in the main navigation; ``member_only`` links show to signed-in members."""
+    """A link in the main navigation; ``member_only`` links show to members in good standing
+    (not to applicants, who could not use what they lead to)."""
 
     label: str
     href: str
@@ -108,7 +114,7 @@ def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[N
     """The navigation this viewer sees, of ``links`` (the app's, in order)."""
     shown = []
     for link in links:
-        if link.member_only and not (me and me["status"]):
+        if link.member_only and not (me and me["active"]):
             continue
         if link.permission and not (me and link.permission in me["permissions"]):
             continue
@@ -136,6 +142,9 @@ def render(
         "nav": visible_links(getattr(request.app.state, "navigation", ()), me),
         "path": request.url.path,
         "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
+        # who(did): the name a member shows, or None; the node's own DIDs are not members
+        "who": Names(node),
+        "node_dids": (node.identity.did, node.identity.key_did),
         **(context or {}),
     }
     response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)

@@ -12,10 +12,12 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import treasury as treasury_views
 from commonweal.node.read_models import treasury_expenses as expense_views
+from commonweal.node.read_models import treasury_history
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
+from commonweal.web.treasury_charts import month_label, over_time
 
 
 def router(node: Node) -> APIRouter:
@@ -27,11 +29,25 @@ def router(node: Node) -> APIRouter:
         me = viewer(request, node)
         page = treasury_views.overview_page(node, me["did"] if me and me["status"] else None)
         charts = [budget_chart(b, page["unit_records"]) for b in page["budgets"]]
+        histories = {}
+        for unit in page["units"]:
+            rows = treasury_history.monthly(node, unit["code"])
+            title = f"The treasury's {unit['code']} over time"
+            histories[unit["code"]] = {
+                "rows": rows,
+                "labels": [month_label(r["month"]) for r in rows],
+                "chart": over_time(title, rows, unit["exponent"]) if rows else None,
+            }
         return render(
             request,
             node,
             "treasury.html",
-            {**page, "charts": charts, "status_words": treasury_views.STATUS_WORDS},
+            {
+                **page,
+                "charts": charts,
+                "histories": histories,
+                "status_words": treasury_views.STATUS_WORDS,
+            },
             me=me,
         )
 

@@ -135,9 +135,20 @@ def test_a_signed_out_visitor_and_a_stranger_cannot_act(
     assert "cw_session" not in page.evaluate("document.cookie")
     page.goto(f"{live.url}/delegation")
     expect(page.get_by_role("heading", level=1)).to_have_text("Delegation")
-    page.get_by_role("row", name="Everything").get_by_role("button", name="Set").click()
-    expect(page.locator("[data-errors]").first).to_contain_text("Only members can do this")
-    shot(page, "stranger-refused")
+    # the page offers no form they could not use, and says why
+    expect(page.get_by_test_id("members-only")).to_contain_text("Only members in good standing")
+    assert page.locator("form[data-event]").count() == 0
+    shot(page, "stranger-told")
+    # and the node refuses the act itself, signed with their key all the same
+    refused = page.evaluate(
+        """async (trustee) => {
+          const { act } = await import('/static/js/events.js');
+          try { await act('governance.delegation.set', {scope: 'node', trustee}); return {}; }
+          catch (e) { return {status: e.status, code: e.code}; }
+        }""",
+        live.dids["alice"],
+    )
+    assert refused == {"status": 403, "code": "not_a_member"}, refused
     assert live.get(f"/v1/members/{live.dids['alice']}/delegations")["incoming"] == []
     assert did not in {m["did"] for m in live.get("/v1/members")["members"]}
     assert errors == []

@@ -39,8 +39,11 @@ def who(group: Any) -> str:
     return f"holders of the {group['role']} role"
 
 
-def describe_kind(rules: Mapping[str, Any]) -> list[str]:
-    """One sentence per rule of a kind of proposal."""
+def describe_kind(
+    rules: Mapping[str, Any], action_words: Mapping[str, str] | None = None
+) -> list[str]:
+    """One sentence per rule of a kind of proposal; the actions it may carry are said by
+    ``action_words`` (action type → words) where given, else by their types."""
     method = rules["method"]
     options = rules.get("options", {})
     sentences = [
@@ -88,7 +91,8 @@ def describe_kind(rules: Mapping[str, Any]) -> list[str]:
     )
     actions = rules.get("actions", [])
     if actions:
-        sentences.append(f"If it passes, the node itself can: {', '.join(actions)}.")
+        said = [action_words.get(a, a) for a in actions] if action_words else actions
+        sentences.append(f"If it passes, the node itself can: {', '.join(said)}.")
     return sentences
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.domain.aid import geohash
 from commonweal.domain.aid.claims import (
     FULFILLED_EVENT,
     OFFER_CLAIMED,
@@ -35,6 +36,7 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.amounts import declared_units, minutes, money
 from commonweal.node.read_models.names import Names
 from commonweal.node.services import aid
+from commonweal.node.services import places as place_reads
 
 STATUS_WORDS = {
     "open": "open",
@@ -59,8 +61,9 @@ def board(
     and the categories in use."""
     everything = aid.listing(node)
     names = Names(node)
+    places = place_areas(node)
     shown = [
-        _named(names, post)
+        _named(names, post, places)
         for post in everything
         if (kind is None or post["kind"] == kind)
         and (status is None or post["status"] == status)
@@ -92,7 +95,7 @@ def post_page(node: Node, post_id: int, viewer: str | None) -> dict[str, Any]:
     the posts that could meet it, and the units it can be settled in."""
     names = Names(node)
     units = declared_units(node)
-    post = _named(names, aid.post_view(node, post_id))
+    post = _named(names, aid.post_view(node, post_id), place_areas(node))
     status = post["status"]
     role = None
     if viewer is not None and viewer == post["author"]:
@@ -203,10 +206,36 @@ def settlement_words(settlement: dict[str, Any] | None, units: dict[str, Any]) -
     return str(settlement["as"])
 
 
-def _named(names: Names, post: dict[str, Any]) -> dict[str, Any]:
+def _named(
+    names: Names, post: dict[str, Any], places: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     return {
         **post,
+        "area_place": area_words(post.get("area"), places or []),
         "author_name": names(post["author"]),
         "claimer_name": names(post["claimer"]),
         "status_words": STATUS_WORDS.get(post["status"], post["status"]),
     }
+
+
+def place_areas(node: Node) -> list[dict[str, str]]:
+    """The node's places with the map cell (a geohash of 5 characters) each stands in:
+    what a post's area may be chosen from by a place's name."""
+    return [
+        {
+            "name": place["name"],
+            "area": geohash.encode(
+                float(place["location"]["lat"]), float(place["location"]["lon"]), 5
+            ),
+        }
+        for place in place_reads.places(node)
+    ]
+
+
+def area_words(area: str | None, places: list[dict[str, str]]) -> str | None:
+    """The names of the places inside the cell ``area``, or near it (in the same 5 km cell
+    when ``area`` is finer), joined in words; None where none is."""
+    if not area:
+        return None
+    found = [p["name"] for p in places if p["area"].startswith(area) or area.startswith(p["area"])]
+    return ", ".join(found) or None

@@ -15,6 +15,8 @@ from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.membership.records import ACTIVE
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.decision_words import ACTION_NAMES, action_words, choice_label
+from commonweal.node.read_models.names import Names
 from commonweal.node.read_models.standing import name_of
 from commonweal.node.services import governance, member_directory
 
@@ -24,16 +26,18 @@ STATUS_QUO_LABEL = "Keep things as they are (status quo)"
 def proposal_page(node: Node, proposal_id: int, viewer: str | None) -> dict[str, Any]:
     """Everything the proposal page needs, for ``viewer`` (a DID, or None)."""
     view = governance.proposal_view(node, proposal_id)
+    names = Names(node)
     for alternative in view["alternatives"]:
-        alternative["author_name"] = name_of(node, alternative["author"])
-    labels = {str(a["id"]): a["title"] for a in view["alternatives"]}
+        alternative["author_name"] = names(alternative["author"])
+        alternative["action_words"] = [action_words(a, names) for a in alternative["actions"]]
+    labels = {str(a["id"]): choice_label(a, view["title"], names) for a in view["alternatives"]}
     labels[STATUS_QUO] = STATUS_QUO_LABEL
     rules = view["rules"]
     page: dict[str, Any] = {
         "proposal": view,
         "labels": labels,
         "method_words": METHOD_NAMES.get(rules["method"], rules["method"]) if rules else None,
-        "rule_sentences": describe_kind(rules) if rules else [],
+        "rule_sentences": describe_kind(rules, ACTION_NAMES) if rules else [],
         "outcome": describe_outcome(view["result"]) if view["result"] else None,
         "author_name": name_of(node, view["author"]),
         "comments": [

@@ -3,6 +3,8 @@ member's DID said short where they show no name."""
 
 from __future__ import annotations
 
+from commonweal.domain.federation.standing import RECOGNITIONS
+from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.standing import name_of
 
@@ -30,6 +32,15 @@ class Names:
         if did not in self.known:
             self.known[did] = name_of(self.node, did)
         return self.known[did]
+
+    def node_name(self, did: str) -> str | None:
+        """A node's name: this node's own, or the name under which it recognises another
+        (kept in its log); None for a node it does not know."""
+        if did in (self.node.identity.did, self.node.identity.key_did):
+            return str(queries.profile(self.node).get("name") or "") or None
+        with self.node.reading() as state:
+            record = state.get(RECOGNITIONS, did)
+        return str(record.get("name") or "") or None if record else None
 
     def person(self, did: str) -> dict[str, str | None]:
         """``{"did", "name"}``."""

@@ -12,6 +12,8 @@ from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import ACTIVE, APPLICANT, CREDENTIALS, MEMBERS
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.decision_words import ACTION_NAMES
+from commonweal.node.read_models.event_words import told
 from commonweal.node.read_models.standing import name_of
 
 OPEN_PHASES = ("discussion", "voting")
@@ -27,6 +29,8 @@ def figures(node: Node) -> dict[str, int]:
         "members": statuses.count(ACTIVE),
         "applicants": statuses.count(APPLICANT),
         "open_proposals": sum(phases.count(p) for p in OPEN_PHASES),
+        "discussion": phases.count("discussion"),
+        "voting": phases.count("voting"),
         "decided": phases.count("closed"),
         "credentials": issued,
         "entries": node.size,
@@ -51,7 +55,7 @@ def constitution_in_words(node: Node) -> dict[str, Any] | None:
                 "name": name,
                 "title": rules["title"],
                 "description": rules["description"],
-                "sentences": describe_kind(rules),
+                "sentences": describe_kind(rules, ACTION_NAMES),
             }
             for name, rules in constitution["kinds"].items()
         ],
@@ -79,12 +83,14 @@ def activity(node: Node, limit: int = 12) -> list[dict[str, Any]]:
         kind = node.registry.types.get(event["type"])
         body = event["body"]
         about = _proposal_title(node, body.get("proposal"))
+        title = body.get("title") or body.get("name") or (about or "")
         described.append(
             {
                 "index": logged.index,
                 "type": event["type"],
                 "summary": kind.summary if kind else event["type"],
-                "title": body.get("title") or body.get("name") or (about or ""),
+                "title": title,
+                **_told_around(event["type"], title if isinstance(title, str) else ""),
                 "proposal": body.get("proposal") if about else None,
                 "author": event["author"],
                 "by_node": event["author"] == node.identity.key_did,
@@ -93,6 +99,17 @@ def activity(node: Node, limit: int = 12) -> list[dict[str, Any]]:
             }
         )
     return described
+
+
+def _told_around(event_type: str, title: str) -> dict[str, str]:
+    """What the event did, in words, cut around its title (``before``, ``titled``, ``after``):
+    the page links the title to what it names."""
+    if not title:
+        return {"before": told(event_type), "titled": "", "after": ""}
+    before, slot, after = told(event_type, "\0").partition("“\0”")
+    if not slot:  # words without a place for the title: the title follows them
+        return {"before": told(event_type) + ": ", "titled": title, "after": ""}
+    return {"before": before, "titled": title, "after": after}
 
 
 def _proposal_title(node: Node, proposal: object) -> str | None:

@@ -47,6 +47,23 @@ function wireSignOut() {
   }
 }
 
+// On a phone the main navigation folds behind a Menu button. Without this script the
+// button stays hidden and the links show as they are: reading never needs JavaScript.
+function foldMenu() {
+  const header = document.querySelector("header.site");
+  const button = header && header.querySelector("[data-menu-button]");
+  const nav = document.getElementById("main-nav");
+  if (!button || !nav) return;
+  button.hidden = false;
+  header.classList.add("foldable");
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    header.classList.toggle("menu-open", open);
+  });
+}
+
+foldMenu();
 showCarriedMessage();
 enhanceForms();
 wireSignOut();

@@ -1,0 +1,90 @@
+"""A proposal's alternatives and the actions they carry, said in words: what a decided
+choice reads as ("Dalia Haddad elected as tool-keeper", not the action's type and a key),
+and what the node will do if an alternative passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from commonweal.domain.governance.events import default_actions
+from commonweal.node.read_models.names import short_did
+
+Naming = Callable[[str], "str | None"]
+
+ACTION_WORDS: dict[str, str] = {
+    "membership.admit": "admit {member}",
+    "membership.expel": "expel {member}",
+    "membership.role.grant": "give {member} the role {role}",
+    "membership.role.revoke": "take the role {role} from {member}",
+    "membership.policy.set": "change how new members are admitted",
+    "commons.rules.set": "change a shared resource's rules",
+    "commons.sanction.decide": "decide an appeal or a referral",
+    "constitution.amend": "amend the constitution",
+    "federation.recognize": "recognise another node",
+    "federation.withdraw": "withdraw a recognition of another node",
+    "credit.policy.set": "set a unit's credit limits and demurrage",
+    "funding.round.open": "open a funding round",
+    "places.register": "register a place",
+    "treasury.budget.set": "set a fund's budget",
+    "treasury.fund.open": "open a fund",
+    "treasury.policy.set": "change how many treasurers approve an expense",
+    "treasury.transfer": "transfer money from the treasury",
+    "treasury.unit.declare": "declare a unit of account",
+}
+"""What the node does for each governance action, with the action's fields in braces."""
+
+ACTION_NAMES: dict[str, str] = {
+    name: action.summary[0].lower() + action.summary[1:].rstrip(".")
+    for name, action in default_actions().actions.items()
+}
+"""Each kind of governance action in a few words, without its fields ("grant a member a
+role"): what a kind of decision's rules say it may do."""
+
+PREVIEW = 140
+"""A decided alternative's text is shown up to this many characters."""
+
+
+def person(names: Naming, did: object) -> str:
+    """A member's name, or their DID said short."""
+    return (names(did) or short_did(did)) if isinstance(did, str) else str(did)
+
+
+def action_words(action: dict[str, Any], names: Naming) -> str:
+    """What the node will do for ``action``, in words; DIDs said as names."""
+    fields = {
+        key: person(names, value) if isinstance(value, str) and value.startswith("did:") else value
+        for key, value in action.items()
+        if key != "type"
+    }
+    words = ACTION_WORDS.get(action.get("type", ""))
+    if words is not None:
+        try:
+            return words.format(**fields)
+        except (KeyError, IndexError):
+            pass
+    details = ", ".join(f"{key}: {value}" for key, value in fields.items())
+    return f"{action.get('type')}" + (f" ({details})" if details else "")
+
+
+def elected(alternative: dict[str, Any], names: Naming) -> str | None:
+    """ "X elected as <role>" for an alternative whose actions only grant roles, else None."""
+    actions = alternative.get("actions") or []
+    if not actions or any(a.get("type") != "membership.role.grant" for a in actions):
+        return None
+    return "; ".join(
+        f"{person(names, a.get('member'))} elected as {a.get('role')}" for a in actions
+    )
+
+
+def choice_label(alternative: dict[str, Any], proposal_title: str, names: Naming) -> str:
+    """What choosing ``alternative`` means, in a line: who is elected; else its own title,
+    or its text where its title is only the proposal's (the alternative first proposed)."""
+    election = elected(alternative, names)
+    if election:
+        return election
+    title = str(alternative.get("title") or "")
+    text = " ".join(str(alternative.get("text") or "").split())
+    if text and (not title or title == proposal_title):
+        return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+    return title
