@@ -19,21 +19,24 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from commonweal.core.rfc3339 import parse_utc
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.movable_clock import MovableClock
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
+from commonweal.node.services.notifications import preferences_of
+from commonweal.store.notification_store import NotificationStore
+from commonweal.web import i18n, local_format
+from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
 from commonweal.web.problems import rejection
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Text a person reads is written ``{{ _("…") }}`` (new-style gettext: ``_("%(n)s left", n=3)``),
-# so that the catalogues can give it in the reader's language; English until they do.
+# given in the reader's language from the catalogues (web/i18n.py, docs/languages.md).
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
-TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+i18n.install(TEMPLATES.env)
 
 
 def _short(text: str, n: int = 16) -> str:
@@ -41,7 +44,8 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def _when(text: str) -> str:
-    return parse_utc(text).strftime("%-d %b %Y, %H:%M UTC")
+    """A log time in the reader's time zone and words, the zone named."""
+    return local_format.when(text, i18n.current())
 
 
 def _did_short(did: str) -> str:
@@ -83,7 +87,7 @@ PAGE_HEADERS = {
 class NavLink:
     """A link in the main navigation; ``member_only`` links show to signed-in members."""
 
-    label: str
+    label: str  # English, marked for the catalogues (NavEntry's label); shown translated
     href: str
     member_only: bool = False
     permission: str | None = None
@@ -116,6 +120,16 @@ def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[N
     return shown
 
 
+def reader_of(request: Request, node: Node, me: dict[str, Any] | None) -> Reader:
+    """Who the page is for: language and time zone (see web/i18n.py for the order)."""
+    return i18n.choose_reader(
+        chosen=request.cookies.get(LANGUAGE_COOKIE),
+        preferences=preferences_of(NotificationStore(node.store), me["did"]) if me else None,
+        accept_language=request.headers.get("accept-language"),
+        browser_zone=request.cookies.get(ZONE_COOKIE),
+    )
+
+
 def render(
     request: Request,
     node: Node,
@@ -127,8 +141,12 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the page's own ``context`` and what every page needs."""
     me = me if me is not None else viewer(request, node)
+    reader = reader_of(request, node, me)
     clock = node.clock
     page = {
+        "reader": reader,
+        "languages": LANGUAGES,
+        "zone_name": local_format.zone_name(reader),
         "node": node,
         "profile": queries.profile(node),
         "public_url": public_url_of(node),
@@ -138,18 +156,21 @@ def render(
         "test_clock": clock.offset if isinstance(clock, MovableClock) else None,
         **(context or {}),
     }
-    response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    with i18n.reading_as(reader):
+        response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
     response.headers.update(PAGE_HEADERS)
+    response.headers["Content-Language"] = reader.language
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 
 ERROR_WORDS = {
-    400: "That request was not understood",
-    401: "You need to sign in",
-    403: "That is not allowed",
-    404: "Not found",
-    409: "That cannot be done now",
-    422: "That cannot be done",
+    400: N_("That request was not understood"),
+    401: N_("You need to sign in"),
+    403: N_("That is not allowed"),
+    404: N_("Not found"),
+    409: N_("That cannot be done now"),
+    422: N_("That cannot be done"),
 }
 
 
@@ -194,7 +215,7 @@ class PageRoute(APIRoute):
                     node,
                     "error.html",
                     {
-                        "heading": ERROR_WORDS.get(status, "Something went wrong"),
+                        "heading": ERROR_WORDS.get(status, N_("Something went wrong")),
                         "detail": refused.message,
                         "code": refused.code,
                     },
