@@ -29,7 +29,7 @@ from commonweal.web.i18n import LANGUAGES, SOURCE_LANGUAGE
 PACKAGE = Path(__file__).resolve().parent.parent
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "messages.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavEntry": (2,)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavEntry": (2,), "signed_in": (3,)}
 METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/**.py", "python"),

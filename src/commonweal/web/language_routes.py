@@ -59,7 +59,7 @@ def router(node: Node) -> APIRouter:
             read_amounts = [local_format.read_amount(text, reader) for text in amounts]
             read_times = [local_format.read_wall_clock(text, reader) for text in times]
         except local_format.NotReadable as error:
-            raise Rejected("not_readable", str(error), status=422) from None
+            raise Rejected("not_readable", str(error)) from None
         return json_response(
             {
                 "language": reader.language,

@@ -72,6 +72,8 @@ STATUS_BY_CODE = {
     "invalid_preferences": 400,
     "unsubscribe_invalid": 403,
     "unsubscribe_expired": 410,
+    # an amount or a time typed in the reader's format that reads no one way (docs/languages.md)
+    "not_readable": 422,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)

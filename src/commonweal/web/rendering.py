@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
@@ -69,6 +70,15 @@ TEMPLATES.env.filters["b64"] = lambda value: base64.b64encode(value).decode()
 TEMPLATES.env.filters["short"] = _short
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
+
+
+def _time_tag(text: str) -> Markup:
+    """``<time datetime="…">`` around a log time as the reader reads it (to go inside a
+    translated sentence: ``_("from %(start)s", start=time_tag(t))``)."""
+    return Markup('<time datetime="{}">{}</time>').format(text, _when(text))
+
+
+TEMPLATES.env.globals["time_tag"] = _time_tag
 
 
 PAGE_HEADERS = {
@@ -163,6 +173,22 @@ def render(
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
+
+# A member's standing as the pages name it ({{ _(me.status) }}, and the words of
+# node/read_models/standing.py's STATUS_WORDS, translated where they are shown).
+STATUS_WORDS = (
+    N_("applicant"),
+    N_("member"),
+    N_("suspended"),
+    N_("expelled"),
+    N_("left"),
+    N_("declined"),
+    N_("member in good standing"),
+    N_("former member (left)"),
+    N_("application declined"),
+    N_("moved to a new key"),
+    N_("moved to another node"),
+)
 
 ERROR_WORDS = {
     400: N_("That request was not understood"),

@@ -34,7 +34,9 @@ function fill(form, prefs) {
   form.digest.value = prefs.digest;
   form.quiet_from.value = prefs.quiet_hours ? prefs.quiet_hours.from : "";
   form.quiet_to.value = prefs.quiet_hours ? prefs.quiet_hours.to : "";
-  form.language.value = prefs.language;
+  // a language without a catalogue (say "de") shows as the page's own
+  const language = (prefs.language || "").split("-")[0].toLowerCase();
+  if ([...form.language.options].some((option) => option.value === language)) form.language.value = language;
   form.time_zone.value = prefs.time_zone;
 }
 
