@@ -113,19 +113,24 @@ def _write(path: Path, catalog: Catalog) -> None:
         write_po(out, catalog, width=100, sort_by_file=False, omit_header=False)
 
 
-def problems_in(catalog: Catalog, language: str, expected: Iterable[object]) -> list[Problem]:
-    """What ``catalog`` lacks of the ``expected`` message ids, or holds as fuzzy."""
+def problems_in(
+    catalog: Catalog, language: str, expected: Iterable[tuple[object, str | None]]
+) -> list[Problem]:
+    """What ``catalog`` lacks of the ``expected`` messages (id, context), or holds as fuzzy."""
     found: list[Problem] = []
-    for message_id in expected:
+    wanted = set()
+    for message_id, context in expected:
         key = message_id if isinstance(message_id, str) else message_id[0]  # type: ignore[index]
-        message = catalog.get(message_id)  # type: ignore[arg-type]
+        wanted.add((key, context))
+        message = catalog.get(message_id, context=context)  # type: ignore[arg-type]
         if message is None or not _complete(message.string):
             found.append(Problem(language, "missing", str(key)))
         elif message.fuzzy:
             found.append(Problem(language, "fuzzy", str(key)))
     for message in catalog:
-        if message.id and message.fuzzy and message.id not in expected:
-            found.append(Problem(language, "fuzzy", str(message.id)))
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.id and message.fuzzy and (key, message.context) not in wanted:
+            found.append(Problem(language, "fuzzy", str(key)))
     return found
 
 
@@ -138,7 +143,7 @@ def _complete(string: object) -> bool:
 def check(locale_dir: Path = LOCALE, template: Catalog | None = None) -> list[Problem]:
     """Every missing or fuzzy message, in every language's catalogue."""
     template = template or extract()
-    expected = [message.id for message in template if message.id]
+    expected = [(message.id, message.context) for message in template if message.id]
     found: list[Problem] = []
     for language in translated_languages():
         path = catalogue_path(language, locale_dir)

@@ -205,7 +205,18 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **variables:
     return text % variables
 
 
+@pass_context
+def _pgettext(context: Context, message_context: str, message: str, **variables: Any) -> str:
+    """A message whose English is said with other meanings elsewhere ("For": a stance, or
+    whom a delegation is for), told apart by ``message_context``."""
+    text = str(current().translations.pgettext(message_context, message))
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def install(env: Environment) -> None:
-    """Give ``env``'s templates ``_``, ``gettext`` and ``ngettext`` in the reader's language."""
-    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    """Give ``env``'s templates ``_``, ``gettext``, ``ngettext`` and ``pgettext`` in the
+    reader's language."""
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext)
     env.newstyle_gettext = True  # type: ignore[attr-defined]
