@@ -182,3 +182,25 @@ def test_a_new_message_in_the_source_is_missing_until_translated(locale_copy: Pa
     new = merged["A sentence another engineer just wrote."]
     assert new is not None and new.string == "" and not new.fuzzy  # no guessing
     assert merged["Members"].string == "Miembros"  # what was translated stays
+
+
+def test_refusals_speak_the_readers_language(community: Community) -> None:
+    other_node = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    event = community.events.raw(node=other_node)
+    with TestClient(create_app(community.node, background_checkpoints=False)) as client:
+        english = client.post("/v1/events", content=event)
+        assert english.status_code == 422 and english.json()["code"] == "wrong_node"
+        assert english.json()["title"] == "Unprocessable event" and "lang" not in english.json()
+        spanish = client.post("/v1/events", content=event, headers={"Accept-Language": "es"})
+        assert spanish.status_code == 422
+        refusal = spanish.json()
+        assert refusal["code"] == "wrong_node" and refusal["lang"] == "es"
+        assert refusal["title"] == "Evento no procesable"
+        assert refusal["detail"] == "Este evento se firmó para otro nodo."
+        assert refusal["detail_en"] == english.json()["detail"]
+        assert spanish.headers["content-language"] == "es"
+        # a detail that names what was wrong stays the node's own; its title is translated
+        client.cookies.set("cw_lang", "ar")
+        missing = client.get("/v1/proposals/424242")
+        assert missing.status_code == 404
+        assert missing.json()["title"] == "غير موجود" and "detail_en" not in missing.json()
