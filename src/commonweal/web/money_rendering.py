@@ -78,6 +78,10 @@ def rate(text: str) -> str:
 TEMPLATES.env.filters["money"] = _money_filter
 TEMPLATES.env.filters["decimal"] = _decimal_filter
 TEMPLATES.env.filters["day"] = day
+# "86.40" (an example, a canonical decimal) as the reader writes it: "86,40" in French
+TEMPLATES.env.filters["local_decimal"] = lambda text: local_format.decimal_text(
+    text, i18n.current(), grouped=False
+)
 TEMPLATES.env.filters["rate"] = rate
 
 

@@ -1,5 +1,6 @@
 // What a person typed in their own format, read by the node before a form is signed
-// (docs/languages.md): amount fields (inputmode="decimal") in the reader's language
+// (docs/languages.md): amount fields (inputmode="decimal", but for those marked
+// data-as-typed, such as coordinates) in the reader's language
 // ("86,40" in French), date-and-time fields in the reader's time zone. The node answers
 // the canonical forms (86.40; the UTC wall clock), which replace the fields' text while
 // the event is built; `restore()` puts back what the person typed. A datetime-local field
@@ -12,7 +13,7 @@ function filled(form, selector) {
 }
 
 export async function readLocally(form) {
-  const amounts = filled(form, 'input[inputmode="decimal"]');
+  const amounts = filled(form, 'input[inputmode="decimal"]:not([data-as-typed])');
   const times = filled(form, 'input[type="datetime-local"]:not([data-utc])');
   const typed = [...amounts, ...times].map((field) => [field, field.value]);
   const restore = () => typed.forEach(([field, value]) => (field.value = value));
