@@ -99,11 +99,11 @@ def test_amounts_and_times_typed_the_french_way(
     local_end = local_start + timedelta(hours=2)
     bob.goto(f"{live.url}/gatherings/new")
     zone_label = bob.locator('label[for="g-starts"]')
-    expect(zone_label).to_contain_text("France")  # "Starts (heure : France)"
-    bob.get_by_label("Title").fill("Atelier vélo")
+    expect(zone_label).to_have_text("Commence (heure : France)")
+    bob.get_by_label("Titre").fill("Atelier vélo")
     bob.locator("#g-starts").fill(local_start.strftime("%Y-%m-%dT%H:%M"))
     bob.locator("#g-ends").fill(local_end.strftime("%Y-%m-%dT%H:%M"))
-    bob.get_by_role("button", name="Schedule it").click()
+    bob.get_by_role("button", name="L'organiser").click()
     expect(bob.locator("#status .message.success")).to_be_visible()
     shot(bob, "gathering")
     (gathering,) = [
