@@ -19,6 +19,7 @@ from commonweal.web.app import create_app
 from tests.community import Community
 from tests.notifications.mailbox import signed
 from tests.web.pages import sign_in
+from tests.web.test_pages import PUBLIC
 
 
 def html_tag(text: str) -> str:
@@ -204,3 +205,24 @@ def test_refusals_speak_the_readers_language(community: Community) -> None:
         missing = client.get("/v1/proposals/424242")
         assert missing.status_code == 404
         assert missing.json()["title"] == "غير موجود" and "detail_en" not in missing.json()
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "pt", "ar"])
+def test_every_public_page_renders_in_every_language(client: TestClient, language: str) -> None:
+    paths = [
+        *PUBLIC,
+        "/gatherings",
+        "/gatherings?when=past",
+        "/constitution",
+        "/verify",
+        "/log",
+        "/treasury",
+        "/aid",
+        "/places",
+        "/network",
+    ]
+    for path in paths:
+        page = client.get(path, headers={"Accept-Language": language})
+        assert page.status_code == 200, (path, page.text[:500])
+        assert html_tag(page.text).startswith(f'<html lang="{language}"'), path
+        assert page.text.count("<h1") == 1, path
