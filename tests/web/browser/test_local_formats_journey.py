@@ -53,10 +53,10 @@ def restore_in_french(page: Page, live: LiveNode, name: str) -> None:
 
 def income_form(page: Page, live: LiveNode, amount: str) -> None:
     page.goto(f"{live.url}/treasury/income")
-    page.get_by_label("Into").select_option("fund:garden")
-    page.get_by_label("Amount").fill(amount)
-    page.get_by_label("Its digest (filled in from the file, or paste one)").fill(DIGEST)
-    page.get_by_role("button", name="Sign and record").click()
+    page.get_by_label("Vers").select_option("fund:garden")
+    page.get_by_label("Montant").fill(amount)
+    page.get_by_label("Son empreinte (remplie depuis le fichier, ou collez-en une)").fill(DIGEST)
+    page.get_by_role("button", name="Signer et enregistrer").click()
 
 
 @pytest.mark.slow
@@ -71,7 +71,7 @@ def test_amounts_and_times_typed_the_french_way(
 
     # 1. The form shows an example in French; "86,40" is read as 86.40 euros.
     bob.goto(f"{live.url}/treasury/income")
-    expect(bob.get_by_label("Amount")).to_have_attribute("placeholder", "p. ex. 120,00")
+    expect(bob.get_by_label("Montant")).to_have_attribute("placeholder", "p. ex. 120,00")
     income_form(bob, live, "86,40")
     expect(bob).to_have_url(f"{live.url}/treasury")
     expect(bob.get_by_test_id("holds-EUR")).to_have_text("86,40 EUR")
@@ -88,7 +88,7 @@ def test_amounts_and_times_typed_the_french_way(
     income_form(bob, live, "86.40.5")
     refusal = bob.locator("[data-errors]")
     expect(refusal).to_contain_text("write it like 1\u202f234,56")
-    expect(bob.get_by_label("Amount")).to_have_value("86.40.5")  # what he typed, kept
+    expect(bob.get_by_label("Montant")).to_have_value("86.40.5")  # what he typed, kept
     shot(bob, "refused")
     assert live.get("/.well-known/commonweal")["size"] == size
 
