@@ -130,11 +130,21 @@ def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[N
     return shown
 
 
-def reader_of(request: Request, node: Node, me: dict[str, Any] | None) -> Reader:
+def kept_preferences(node: Node, me: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The signed-in member's notification preferences, if they ever set any."""
+    return preferences_of(NotificationStore(node.store), me["did"]) if me else None
+
+
+def reader_of(
+    request: Request,
+    node: Node,
+    me: dict[str, Any] | None,
+    preferences: dict[str, Any] | None = None,
+) -> Reader:
     """Who the page is for: language and time zone (see web/i18n.py for the order)."""
     return i18n.choose_reader(
         chosen=request.cookies.get(LANGUAGE_COOKIE),
-        preferences=preferences_of(NotificationStore(node.store), me["did"]) if me else None,
+        preferences=preferences if preferences is not None else kept_preferences(node, me),
         accept_language=request.headers.get("accept-language"),
         browser_zone=request.cookies.get(ZONE_COOKIE),
     )
@@ -151,10 +161,12 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the page's own ``context`` and what every page needs."""
     me = me if me is not None else viewer(request, node)
-    reader = reader_of(request, node, me)
+    preferences = kept_preferences(node, me)
+    reader = reader_of(request, node, me, preferences)
     clock = node.clock
     page = {
         "reader": reader,
+        "preferences_kept": preferences is not None,
         "languages": LANGUAGES,
         "zone_name": local_format.zone_name(reader),
         "node": node,
