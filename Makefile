@@ -16,7 +16,7 @@ VENDOR := src/commonweal/web/static/vendor
 VENDOR_STAMP := web/node_modules/.commonweal-vendored
 
 .DEFAULT_GOAL := help
-.PHONY: help install vendor wheel wheel-check demo demo-network test test-fast test-browser test-postgres bench lint format clean
+.PHONY: help install vendor wheel wheel-check demo demo-network test test-fast test-browser test-postgres bench lint format i18n clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -98,11 +98,15 @@ demo: $(STAMP) $(VENDOR_STAMP) ## Seeded demo: a community on :8000, and three n
 demo-network: $(STAMP) ## Three nodes and their alliance on ports 8100-8103: witnessing, mirrors, a network vote
 	$(BIN)/commonweal demo --network --data-dir $(DEMO_DIR) --network-port $(NETWORK_PORT)
 
-lint: $(STAMP) ## ruff (lint + format check), mypy, and the import contracts (.importlinter)
+lint: $(STAMP) ## ruff (lint + format check), mypy, the import contracts (.importlinter), and complete catalogues
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m commonweal.web.catalogues check
+
+i18n: $(STAMP) ## Extract the pages' messages, merge them into every catalogue, and name what is left to translate
+	$(BIN)/python -m commonweal.web.catalogues update
 
 format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format src tests bench

@@ -207,3 +207,15 @@ def test_sign_in_as_the_pages_do(installed: Installed, elsewhere: Path, served: 
     status, did = signed_in.stdout.splitlines()[0], signed_in.stdout.splitlines()[-1]
     assert status.startswith("200 "), status
     assert did.startswith("did:key:z6Mk")
+
+
+def test_the_pages_speak_arabic_from_the_installed_catalogues(served: str) -> None:
+    """The catalogues ship in the wheel: nothing from the repository is beside it."""
+    page = httpx.get(f"{served}/proposals", headers={"Accept-Language": "ar"}, timeout=10)
+    assert page.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "<h1>المقترحات</h1>" in page.text
+    french = httpx.post(
+        f"{served}/v1/locale/read", json={"amounts": ["86,40"]}, headers={"Accept-Language": "fr"}
+    )
+    assert french.json()["amounts"] == ["86.40"]

@@ -30,6 +30,7 @@ from commonweal.web import (
     api_docs,
     federation_api,
     health,
+    language_routes,
     log_routes,
     pages,
     problems,
@@ -171,6 +172,7 @@ def create_app(
     app.state.federation = federation
     app.state.sessions = session.Sessions(node)
     app.include_router(session.router(app.state.sessions))
+    app.include_router(language_routes.router(node))
     app.include_router(api_docs.router(app.title))
     app.include_router(pages.router(node, program.page_routers(parts)))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

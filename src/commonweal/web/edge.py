@@ -23,6 +23,7 @@ from commonweal.web.api import (
     submit_event,
     submit_events,
 )
+from commonweal.web.problem_words import language_of_scope
 from commonweal.web.problems import problem, rejection
 from commonweal.web.ratelimit import RateLimiter, Throttled
 from commonweal.web.submitter import Admit, Submitter
@@ -68,9 +69,11 @@ class SubmissionEdge:
         except Throttled as throttled:
             response = throttled.response()
         except Rejected as rejected:
-            response = rejection(rejected, self.status_by_code)
+            language = language_of_scope(scope.get("headers", ()))
+            response = rejection(rejected, self.status_by_code, language)
         except Unavailable as error:
-            response = problem("unavailable", str(error))
+            language = language_of_scope(scope.get("headers", ()))
+            response = problem("unavailable", str(error), language=language)
         await response(scope, receive, send)
 
     def _admitter(self, scope: Scope) -> Admit:

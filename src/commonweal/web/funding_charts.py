@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.node.read_models.amounts import minutes, money
+from commonweal.web import i18n, local_format
 from commonweal.web.rendering import TEMPLATES
 
 ACCENT, GOOD, BAD, LINE, MUTED = (
@@ -27,8 +28,9 @@ ACCENT, GOOD, BAD, LINE, MUTED = (
 )
 
 
-def _number(value: int) -> str:
-    return f"{value:,}"
+def _number(value: int | float) -> str:
+    """A number with the reader's grouping and decimal mark."""
+    return local_format.number(value, i18n.current())
 
 
 TEMPLATES.env.filters["in_units"] = money

@@ -13,10 +13,11 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import gatherings as gathering_views
 from commonweal.node.services import listings
 from commonweal.web.bounds import Id
+from commonweal.web.i18n import N_
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
 
-WHEN_WORDS = {"upcoming": "Coming up", "past": "Past"}
+WHEN_WORDS = {"upcoming": N_("Coming up"), "past": N_("Past")}
 
 
 def router(node: Node) -> APIRouter:

@@ -13,15 +13,16 @@ from commonweal.node.services import governance
 from commonweal.web.bounds import Id
 from commonweal.web.charts import result_charts
 from commonweal.web.governance_api import PHASES, PROPOSALS_LIMIT, proposal_cursor
+from commonweal.web.i18n import N_
 from commonweal.web.paging import CURSOR, encode_cursor, next_url
 from commonweal.web.rendering import page_router, render, signed_in, viewer
 
 PHASE_WORDS = {
-    "draft": "Drafts",
-    "discussion": "Under discussion",
-    "voting": "Voting now",
-    "closed": "Decided",
-    "cancelled": "Withdrawn",
+    "draft": N_("Drafts"),
+    "discussion": N_("Under discussion"),
+    "voting": N_("Voting now"),
+    "closed": N_("Decided"),
+    "cancelled": N_("Withdrawn"),
 }
 
 

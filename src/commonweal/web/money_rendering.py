@@ -8,7 +8,6 @@ numbers are also in a table on the page.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,8 +16,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.treasury.units import format_amount
+from commonweal.web import i18n, local_format
 from commonweal.web.charts import Bar, bar_chart
 from commonweal.web.rendering import TEMPLATES
 
@@ -30,11 +29,11 @@ WIDTH = LABEL + TRACK + 150
 
 
 def grouped(amount: int, exponent: int) -> str:
-    """``123456`` minor units with exponent 2 is ``"1,234.56"``; negatives take a real minus."""
+    """``123456`` minor units with exponent 2 is ``"1,234.56"`` (``"1 234,56"`` for a French
+    reader: the reader's marks, web/local_format.py); negatives take a real minus."""
     text = format_amount(abs(amount), exponent)
-    whole, _dot, fraction = text.partition(".")
-    digits = f"{int(whole):,}"
-    return (MINUS if amount < 0 else "") + digits + ("." + fraction if fraction else "")
+    shown = local_format.decimal_text(text, i18n.current(), grouped=True)
+    return (MINUS if amount < 0 else "") + shown
 
 
 def money(amount: int, unit: str, units: dict[str, dict[str, Any]]) -> str:
@@ -47,21 +46,22 @@ def money(amount: int, unit: str, units: dict[str, dict[str, Any]]) -> str:
 def _money_filter(context: Context, amount: int | None, unit: str) -> str:
     """``{{ 1250 | money("EUR") }}`` → ``12.50 EUR``; the page's context holds ``unit_records``."""
     if amount is None:
-        return "no limit"
+        return i18n.current().gettext("no limit")
     return money(amount, unit, context.get("unit_records") or {})
 
 
 @pass_context
 def _decimal_filter(context: Context, amount: int, unit: str) -> str:
-    """The amount as a plain decimal a form field accepts: ``1250`` → ``12.50``."""
+    """The amount as a plain decimal a form field accepts, in the reader's decimal mark
+    (``1250`` → ``12.50``, ``12,50`` in French): the form reads it back the same way."""
     record = (context.get("unit_records") or {}).get(unit)
-    return format_amount(amount, record["exponent"] if record else 0)
+    text = format_amount(amount, record["exponent"] if record else 0)
+    return local_format.decimal_text(text, i18n.current(), grouped=False)
 
 
 def day(text: str) -> str:
-    """A log time (RFC 3339) or a date as a person writes it: ``5 Mar 2026``."""
-    moment = date.fromisoformat(text) if len(text) == 10 else parse_utc(text).date()
-    return f"{moment.day} {moment:%b %Y}"
+    """A log time (RFC 3339) or a date as the reader writes it: ``5 Mar 2026``."""
+    return local_format.day(text, i18n.current())
 
 
 def rate(text: str) -> str:
@@ -78,6 +78,10 @@ def rate(text: str) -> str:
 TEMPLATES.env.filters["money"] = _money_filter
 TEMPLATES.env.filters["decimal"] = _decimal_filter
 TEMPLATES.env.filters["day"] = day
+# "86.40" (an example, a canonical decimal) as the reader writes it: "86,40" in French
+TEMPLATES.env.filters["local_decimal"] = lambda text: local_format.decimal_text(
+    text, i18n.current(), grouped=False
+)
 TEMPLATES.env.filters["rate"] = rate
 
 

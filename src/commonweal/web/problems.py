@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from commonweal.node.kernel.errors import Rejected
+from commonweal.web.problem_words import TITLES, language_of, translated
 from commonweal.web.request_context import note_problem
 
 PROBLEM_TYPE_BASE = "https://commonweal.invalid/problems/"
@@ -53,6 +54,8 @@ STATUS_BY_CODE = {
     "signature_stale": 401,
     "replayed": 401,
     "unknown_peer": 403,
+    # an amount or a time typed in the reader's format that reads no one way (docs/languages.md)
+    "not_readable": 422,
     # who may write, and how much (web.ratelimit; domain.governance.writes says its own)
     "rate_limited": 429,
     # the process itself (web.health, the last-resort handler)
@@ -78,28 +81,20 @@ def status_of(code: str, status: int | None = None) -> int:
     return STATUS_BY_CODE.get(code) or status or DEFAULT_STATUS
 
 
-TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    500: "Internal error",
-    502: "Bad gateway",
-    422: "Unprocessable event",
-    429: "Too many requests",
-    503: "Unavailable",
-}
-
-
 UNAVAILABLE_RETRY_AFTER = "1"
 """Seconds a client waits before sending again a write the store could not take (503)."""
 
 
-def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) -> Response:
-    """A problem-details response for ``code``, naming the request it answers (``request_id``)."""
+def problem(
+    code: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    language: str | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem-details response for ``code``, naming the request it answers (``request_id``),
+    in ``language`` where the catalogues have its words (web/problem_words.py)."""
     status = status or status_of(code)
     body = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -112,20 +107,30 @@ def problem(code: str, detail: str, *, status: int | None = None, **extra: Any) 
     request_id = note_problem(code)
     if request_id is not None:
         body["request_id"] = request_id
-    headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER} if code == "unavailable" else None
-    return Response(
-        orjson.dumps(body),
-        status_code=status,
-        media_type="application/problem+json",
-        headers=headers,
+    body = translated(body, language)
+    response = Response(
+        orjson.dumps(body), status_code=status, media_type="application/problem+json"
     )
+    if "lang" in body:
+        response.headers["Content-Language"] = body["lang"]
+    if code == "unavailable":
+        response.headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
+    return response
 
 
-def rejection(exc: Rejected, status_by_code: Mapping[str, int] | None = None) -> Response:
+def rejection(
+    exc: Rejected,
+    status_by_code: Mapping[str, int] | None = None,
+    language: str | None = None,
+) -> Response:
     """The problem document for a refusal; ``status_by_code``: the capabilities' own
     statuses for their codes (``Capability.status_by_code``), read before the table."""
     status = (status_by_code or {}).get(exc.code) or status_of(exc.code, exc.status)
-    return problem(exc.code, exc.message, status=status, position=exc.position)
+    return problem(exc.code, exc.message, status=status, position=exc.position, language=language)
+
+
+def _language(request: Request) -> str:
+    return language_of(dict(request.cookies), request.headers.get("accept-language"))
 
 
 def capability_statuses(request: Request) -> Mapping[str, int] | None:
@@ -135,8 +140,9 @@ def capability_statuses(request: Request) -> Mapping[str, int] | None:
 
 
 def rejection_for(request: Request, exc: Rejected) -> Response:
-    """:func:`rejection` with the statuses of the app serving ``request``."""
-    return rejection(exc, capability_statuses(request))
+    """:func:`rejection` with the statuses of the app serving ``request``, in the reader's
+    language."""
+    return rejection(exc, capability_statuses(request), _language(request))
 
 
 async def rejected_handler(request: Request, exc: Exception) -> Response:
@@ -145,26 +151,31 @@ async def rejected_handler(request: Request, exc: Exception) -> Response:
     return rejection_for(request, exc)
 
 
-async def unavailable_handler(_request: Request, exc: Exception) -> Response:
+async def unavailable_handler(request: Request, exc: Exception) -> Response:
     """The store failed; the client may retry."""
-    return problem("unavailable", str(exc))
+    return problem("unavailable", str(exc), language=_language(request))
 
 
-async def http_handler(_request: Request, exc: Exception) -> Response:
+async def http_handler(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown path, wrong method) as problem details."""
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "invalid_request")
-    return problem(code, str(exc.detail), status=exc.status_code)
+    return problem(code, str(exc.detail), status=exc.status_code, language=_language(request))
 
 
-async def validation_handler(_request: Request, exc: Exception) -> Response:
+async def validation_handler(request: Request, exc: Exception) -> Response:
     """Query parameters of the wrong type."""
     assert isinstance(exc, RequestValidationError)
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return problem("invalid_request", "; ".join(parts), status=400)
+    return problem("invalid_request", "; ".join(parts), status=400, language=_language(request))
 
 
-async def internal_handler(_request: Request, exc: Exception) -> Response:
+async def internal_handler(request: Request, exc: Exception) -> Response:
     """A bug, answered with a problem naming the request id (the traceback is logged by
     the server, with that id, as the error passes the observing edge)."""
-    return problem("internal", "the node failed to answer this request", status=500)
+    return problem(
+        "internal",
+        "the node failed to answer this request",
+        status=500,
+        language=_language(request),
+    )

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
-from commonweal.core.rfc3339 import parse_utc
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.movable_clock import MovableClock
@@ -29,14 +29,18 @@ from commonweal.node.read_models import standing
 from commonweal.node.read_models.event_words import told
 from commonweal.node.read_models.names import Names
 from commonweal.node.read_models.permission_words import permission_words
+from commonweal.node.services.notifications import preferences_of
+from commonweal.store.notification_store import NotificationStore
+from commonweal.web import i18n, local_format
+from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
 from commonweal.web.problems import rejection_for
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Text a person reads is written ``{{ _("…") }}`` (new-style gettext: ``_("%(n)s left", n=3)``),
-# so that the catalogues can give it in the reader's language; English until they do.
+# given in the reader's language from the catalogues (web/i18n.py, docs/languages.md).
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
-TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+i18n.install(TEMPLATES.env)
 
 
 def _short(text: str, n: int = 16) -> str:
@@ -44,7 +48,8 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def _when(text: str) -> str:
-    return parse_utc(text).strftime("%-d %b %Y, %H:%M UTC")
+    """A log time in the reader's time zone and words, the zone named."""
+    return local_format.when(text, i18n.current())
 
 
 def _did_short(did: str) -> str:
@@ -72,6 +77,15 @@ TEMPLATES.env.globals["told"] = told
 TEMPLATES.env.filters["permission_words"] = permission_words
 
 
+def _time_tag(text: str) -> Markup:
+    """``<time datetime="…">`` around a log time as the reader reads it (to go inside a
+    translated sentence: ``_("from %(start)s", start=time_tag(t))``)."""
+    return Markup('<time datetime="{}">{}</time>').format(text, _when(text))
+
+
+TEMPLATES.env.globals["time_tag"] = _time_tag
+
+
 PAGE_HEADERS = {
     # Only the node's own scripts and styles run on its pages: an injected script could
     # not load, so it could neither use the member's key nor copy the sealed backup.
@@ -89,7 +103,7 @@ class NavLink:
     """A link in the main navigation; ``member_only`` links show to members in good standing
     (not to applicants, who could not use what they lead to)."""
 
-    label: str
+    label: str  # English, marked for the catalogues (NavEntry's label); shown translated
     href: str
     member_only: bool = False
     permission: str | None = None
@@ -122,6 +136,26 @@ def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[N
     return shown
 
 
+def kept_preferences(node: Node, me: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The signed-in member's notification preferences, if they ever set any."""
+    return preferences_of(NotificationStore(node.store), me["did"]) if me else None
+
+
+def reader_of(
+    request: Request,
+    node: Node,
+    me: dict[str, Any] | None,
+    preferences: dict[str, Any] | None = None,
+) -> Reader:
+    """Who the page is for: language and time zone (see web/i18n.py for the order)."""
+    return i18n.choose_reader(
+        chosen=request.cookies.get(LANGUAGE_COOKIE),
+        preferences=preferences if preferences is not None else kept_preferences(node, me),
+        accept_language=request.headers.get("accept-language"),
+        browser_zone=request.cookies.get(ZONE_COOKIE),
+    )
+
+
 def render(
     request: Request,
     node: Node,
@@ -133,8 +167,14 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the page's own ``context`` and what every page needs."""
     me = me if me is not None else viewer(request, node)
+    preferences = kept_preferences(node, me)
+    reader = reader_of(request, node, me, preferences)
     clock = node.clock
     page = {
+        "reader": reader,
+        "preferences_kept": preferences is not None,
+        "languages": LANGUAGES,
+        "zone_name": local_format.zone_name(reader),
         "node": node,
         "profile": queries.profile(node),
         "public_url": public_url_of(node),
@@ -147,18 +187,37 @@ def render(
         "node_dids": (node.identity.did, node.identity.key_did),
         **(context or {}),
     }
-    response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    with i18n.reading_as(reader):
+        response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
     response.headers.update(PAGE_HEADERS)
+    response.headers["Content-Language"] = reader.language
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 
+# A member's standing as the pages name it ({{ _(me.status) }}, and the words of
+# node/read_models/standing.py's STATUS_WORDS, translated where they are shown).
+STATUS_WORDS = (
+    N_("applicant"),
+    N_("member"),
+    N_("suspended"),
+    N_("expelled"),
+    N_("left"),
+    N_("declined"),
+    N_("member in good standing"),
+    N_("former member (left)"),
+    N_("application declined"),
+    N_("moved to a new key"),
+    N_("moved to another node"),
+)
+
 ERROR_WORDS = {
-    400: "That request was not understood",
-    401: "You need to sign in",
-    403: "That is not allowed",
-    404: "Not found",
-    409: "That cannot be done now",
-    422: "That cannot be done",
+    400: N_("That request was not understood"),
+    401: N_("You need to sign in"),
+    403: N_("That is not allowed"),
+    404: N_("Not found"),
+    409: N_("That cannot be done now"),
+    422: N_("That cannot be done"),
 }
 
 
@@ -203,7 +262,7 @@ class PageRoute(APIRoute):
                     node,
                     "error.html",
                     {
-                        "heading": ERROR_WORDS.get(status, "Something went wrong"),
+                        "heading": ERROR_WORDS.get(status, N_("Something went wrong")),
                         "detail": refused.message,
                         "code": refused.code,
                     },

@@ -15,11 +15,13 @@ export function toMinor(text, exponent, what = "The amount") {
   return value;
 }
 
-// An <input type="datetime-local"> value (this device's time zone) as RFC 3339 in UTC.
+// An <input type="datetime-local"> value as RFC 3339 in UTC. The field was typed in the
+// reader's time zone and the node has read it as the UTC wall clock (locale.js), so its
+// value is in UTC here.
 export function instant(value, what = "The time") {
-  const date = new Date(value);
-  if (!value || Number.isNaN(date.getTime())) throw new Error(`${what} is not a date and time.`);
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(String(value || "").trim());
+  if (!match) throw new Error(`${what} is not a date and time.`);
+  return `${match[1]}${match[2] || ":00"}Z`;
 }
 
 export function wholeNumber(text, what) {

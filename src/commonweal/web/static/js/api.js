@@ -69,7 +69,8 @@ export function sentence(text) {
 
 export function explain(error) {
   if (error instanceof Problem) {
-    const advice = ADVICE[error.code];
+    // a problem in the reader's language (its "lang") already says it in their words
+    const advice = error.document && error.document.lang ? "" : ADVICE[error.code];
     return advice ? `${sentence(error.message)} ${advice}` : sentence(error.message);
   }
   return sentence(error && error.message ? error.message : String(error));

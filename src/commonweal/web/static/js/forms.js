@@ -18,6 +18,7 @@
 
 import { explain } from "./api.js";
 import { act } from "./events.js";
+import { readLocally } from "./locale.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 const builders = new Map();
@@ -80,7 +81,9 @@ async function send(form, submitter) {
   buttons.forEach((b) => (b.disabled = true));
   form.setAttribute("aria-busy", "true");
   say("Signing with your key and sending…");
+  let restore = () => {};
   try {
+    restore = await readLocally(form); // amounts and times as the reader writes them
     const body = await formBody(form); // a builder may be async (hashing, reading the key)
     const type = (submitter && submitter.dataset.event) || form.dataset.event;
     const { receipt } = await act(type, body);
@@ -97,6 +100,7 @@ async function send(form, submitter) {
     say("");
     formError(form, explain(error));
   } finally {
+    restore();
     buttons.forEach((b) => (b.disabled = false));
     form.removeAttribute("aria-busy");
   }

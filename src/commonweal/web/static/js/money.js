@@ -16,6 +16,7 @@ import { explain } from "./api.js";
 import { sha256, toHex } from "./bytes.js";
 import { act } from "./events.js";
 import { registerBody } from "./forms.js";
+import { readLocally } from "./locale.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 const LARGEST = 2 ** 53 - 1;
@@ -240,7 +241,9 @@ function wireExpenseForm() {
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
+    let restore = () => {};
     try {
+      restore = await readLocally(form);
       const body = expenseBody(form);
       say("Signing with your key and sending…");
       const { receipt } = await act("treasury.expense.drafted", body);
@@ -259,6 +262,7 @@ function wireExpenseForm() {
       say("");
       formError(form, explain(error));
     } finally {
+      restore();
       button.disabled = false;
       form.removeAttribute("aria-busy");
     }

@@ -38,7 +38,11 @@ function fill(form, prefs) {
   form.digest.value = prefs.digest;
   form.quiet_from.value = prefs.quiet_hours ? prefs.quiet_hours.from : "";
   form.quiet_to.value = prefs.quiet_hours ? prefs.quiet_hours.to : "";
-  form.language.value = prefs.language;
+  // Until the member keeps preferences, the fields offer the page's own language and
+  // zone (the browser's), not the defaults; a language without a catalogue ("de") too.
+  if (form.dataset.kept !== "yes") return;
+  const language = (prefs.language || "").split("-")[0].toLowerCase();
+  if ([...form.language.options].some((option) => option.value === language)) form.language.value = language;
   form.time_zone.value = prefs.time_zone;
 }
 

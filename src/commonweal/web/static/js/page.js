@@ -1,8 +1,9 @@
-// On every page: the key banner, signed forms, and signing out.
+// On every page: the key banner, signed forms, signing out, and this browser's time zone.
 
 import { explain } from "./api.js";
 import { enhanceForms } from "./forms.js";
 import { loadKey } from "./keystore.js";
+import { rememberTimeZone } from "./locale.js";
 import { sessionDid, signOut } from "./session.js";
 import { say, showCarriedMessage } from "./ui.js";
 
@@ -64,6 +65,7 @@ function foldMenu() {
 }
 
 foldMenu();
+rememberTimeZone();
 showCarriedMessage();
 enhanceForms();
 wireSignOut();

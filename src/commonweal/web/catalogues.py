@@ -1,0 +1,183 @@
+"""The translation catalogues' workflow: extract, update, check (docs/languages.md).
+
+    python -m commonweal.web.catalogues update   # make i18n: extract, then merge into every .po
+    python -m commonweal.web.catalogues check    # make lint: fail on a missing or fuzzy message
+
+Messages are extracted from the templates (``{{ _("…") }}``) and from the Python of
+``web`` and ``capabilities`` (``_()``, ``gettext()``, ``N_()`` marks, and the labels of
+``NavEntry``): the template is ``locale/messages.pot``, each language's catalogue
+``locale/<lang>/LC_MESSAGES/messages.po``. ``update`` never guesses (no fuzzy matching):
+a new message arrives empty and ``check`` names it until someone translates it.
+``check`` extracts afresh, so a message written in the source but not yet in a
+catalogue counts as missing too.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from commonweal.web.i18n import LANGUAGES, SOURCE_LANGUAGE
+
+PACKAGE = Path(__file__).resolve().parent.parent
+LOCALE = PACKAGE / "locale"
+TEMPLATE = LOCALE / "messages.pot"
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavEntry": (2,), "signed_in": (3,)}
+METHODS = [
+    ("web/templates/**.html", "jinja2"),
+    ("web/**.py", "python"),
+    ("capabilities/**.py", "python"),
+]
+OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+# The project's name for itself stays in the catalogue's header, never in a message.
+PROJECT = "Commonweal"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message a catalogue lacks (``missing``) or holds only as a guess (``fuzzy``)."""
+
+    language: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.kind}: {self.message!r}"
+
+
+def extract(root: Path = PACKAGE) -> Catalog:
+    """Every message of the templates and the web's Python, with where it is used."""
+    catalog = Catalog(
+        project=PROJECT,
+        copyright_holder="the Commonweal contributors",
+        fuzzy=False,
+        creation_date=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    found = extract_from_dir(
+        str(root),
+        method_map=METHODS,
+        options_map=OPTIONS,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def catalogue_path(language: str, locale_dir: Path = LOCALE) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / "messages.po"
+
+
+def translated_languages() -> list[str]:
+    return [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+
+
+def update(locale_dir: Path = LOCALE, template: Catalog | None = None) -> list[Path]:
+    """Write the template and merge it into every language's catalogue (new messages
+    empty, messages gone from the source dropped); the paths written."""
+    template = template or extract()
+    locale_dir.mkdir(parents=True, exist_ok=True)
+    written = [locale_dir / "messages.pot"]
+    _write(written[0], template)
+    for language in translated_languages():
+        path = catalogue_path(language, locale_dir)
+        if path.exists():
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=language)
+        else:
+            catalog = Catalog(
+                locale=language,
+                project=PROJECT,
+                copyright_holder="the Commonweal contributors",
+                fuzzy=False,
+            )
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write(path, catalog)
+        written.append(path)
+    return written
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    with path.open("wb") as out:
+        write_po(out, catalog, width=100, sort_by_file=False, omit_header=False)
+
+
+def problems_in(
+    catalog: Catalog, language: str, expected: Iterable[tuple[object, str | None]]
+) -> list[Problem]:
+    """What ``catalog`` lacks of the ``expected`` messages (id, context), or holds as fuzzy."""
+    found: list[Problem] = []
+    wanted = set()
+    for message_id, context in expected:
+        key = message_id if isinstance(message_id, str) else message_id[0]  # type: ignore[index]
+        wanted.add((key, context))
+        message = catalog.get(message_id, context=context)  # type: ignore[arg-type]
+        if message is None or not _complete(message.string):
+            found.append(Problem(language, "missing", str(key)))
+        elif message.fuzzy:
+            found.append(Problem(language, "fuzzy", str(key)))
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.id and message.fuzzy and (key, message.context) not in wanted:
+            found.append(Problem(language, "fuzzy", str(key)))
+    return found
+
+
+def _complete(string: object) -> bool:
+    if isinstance(string, tuple | list):
+        return all(part for part in string)
+    return bool(string)
+
+
+def check(locale_dir: Path = LOCALE, template: Catalog | None = None) -> list[Problem]:
+    """Every missing or fuzzy message, in every language's catalogue."""
+    template = template or extract()
+    expected = [(message.id, message.context) for message in template if message.id]
+    found: list[Problem] = []
+    for language in translated_languages():
+        path = catalogue_path(language, locale_dir)
+        if not path.exists():
+            found.append(Problem(language, "missing", f"the whole catalogue {path}"))
+            continue
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language)
+        found.extend(problems_in(catalog, language, expected))
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "update":
+        for path in update():
+            print(f"wrote {path.relative_to(PACKAGE.parent.parent)}")
+        command = "check"
+    if command == "check":
+        problems = check()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(
+                f"{len(problems)} messages missing or fuzzy: translate them in "
+                "src/commonweal/locale/<lang>/LC_MESSAGES/messages.po (docs/languages.md)",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"catalogues complete: {', '.join(translated_languages())}")
+        return 0
+    print("usage: python -m commonweal.web.catalogues [update|check]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,92 @@
+"""Problem documents in the reader's language (docs/languages.md).
+
+A refusal's ``title`` (the kind of refusal) is translated for every code. Its ``detail``
+is the node's own sentence, often naming what was wrong (``'86,40' is not an amount…``);
+for the common refusals whose detail says one thing whatever the case, the translation
+of :data:`DETAILS` replaces it, and ``detail_en`` keeps the node's English words. A
+translated document says its language in ``lang`` (page scripts then leave out their
+English advice). The language is the switcher's cookie, else ``Accept-Language``: a
+problem is answered without reading the member's preferences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from commonweal.web.i18n import LANGUAGE_COOKIE, N_, SOURCE_LANGUAGE, choose_reader, translations
+
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    410: N_("Gone"),
+    413: N_("Too large"),
+    422: N_("Unprocessable event"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
+    502: N_("Bad gateway"),
+    503: N_("Unavailable"),
+}
+
+DETAILS = {
+    "not_a_member": N_("Only members can do this."),
+    "suspended": N_(
+        "Your membership is suspended, so you cannot act until a steward reinstates you."
+    ),
+    "unauthorized": N_("Prove who you are first: sign in with your key."),
+    "sign_in_failed": N_("Signing in failed: the answer did not prove the key."),
+    "cross_site": N_("This request came from another site, so it was refused."),
+    "voting_closed": N_("Voting has ended."),
+    "at_in_future": N_("Your device's clock is ahead: set it to the right time and try again."),
+    "bad_signature": N_("The signature does not match: the event was changed after it was signed."),
+    "wrong_node": N_("This event was signed for another node."),
+    "seq_replayed": N_("This event was already sent."),
+    "seq_out_of_order": N_("Another event was signed with your key meanwhile: try again."),
+    "rate_limited": N_("Too many requests: wait a moment and try again."),
+    "unavailable": N_("The node cannot answer now: try again shortly."),
+    "internal": N_("The node failed to answer this request."),
+}
+
+
+def language_of(cookies: dict[str, str], accept_language: str | None) -> str:
+    """The language a problem is answered in."""
+    return choose_reader(
+        chosen=cookies.get(LANGUAGE_COOKIE),
+        preferences=None,
+        accept_language=accept_language,
+        browser_zone=None,
+    ).language
+
+
+def language_of_scope(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """:func:`language_of` from an ASGI scope's raw headers."""
+    cookies: dict[str, str] = {}
+    accept = None
+    for name, value in headers:
+        if name == b"accept-language":
+            accept = value.decode("latin-1")
+        elif name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _eq, kept = part.strip().partition("=")
+                cookies[key] = kept
+    return language_of(cookies, accept)
+
+
+def translated(body: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """``body`` (a problem document) in ``language``."""
+    if not language or language == SOURCE_LANGUAGE:
+        return body
+    words = translations(language)
+    english = TITLES.get(body["status"])
+    out = {**body, "lang": language}
+    if english:
+        out["title"] = words.gettext(english)
+    sentence = DETAILS.get(body["code"])
+    if sentence:
+        out["detail_en"] = body["detail"]
+        out["detail"] = words.gettext(sentence)
+    return out
