@@ -199,9 +199,7 @@ def test_founders_are_in_the_credentials_list(client: TestClient, community: Com
         assert found["next"] is None and found["credentials"]
 
 
-def test_the_log_and_an_authors_entries_walk_once(
-    client: TestClient, community: Community
-) -> None:
+def test_the_log_and_an_authors_entries_walk_once(client: TestClient, community: Community) -> None:
     for n in range(5):
         post(community, "alice", "request", title=f"Post {n}")
     size = community.node.size

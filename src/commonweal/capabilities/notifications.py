@@ -35,7 +35,6 @@ CAPABILITY = Capability(
     status_by_code={
         "invalid_preferences": 400,
         "invalid_push_subscription": 400,
-        "invalid_push_subscription": 400,
         "unsubscribe_invalid": 403,
         "unsubscribe_expired": 410,
     },
