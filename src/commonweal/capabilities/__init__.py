@@ -23,6 +23,7 @@ from commonweal.capabilities import (
     notary,
     notifications,
     places,
+    translations,
     treasury,
 )
 from commonweal.capabilities.assembly import Assembly, assemble
@@ -44,6 +45,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     federation.CAPABILITY,
     census.CAPABILITY,
     notifications.CAPABILITY,
+    translations.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the
 scheduler's jobs (the navigation has its own ``order``)."""

@@ -31,6 +31,7 @@ from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.places.events import EVENT_TYPES as PLACES_EVENT_TYPES
 from commonweal.domain.registry import EventType, Registry
+from commonweal.domain.translations.rules import EVENT_TYPES as TRANSLATIONS_EVENT_TYPES
 from commonweal.domain.treasury import events as treasury_events
 
 
@@ -101,6 +102,10 @@ def census() -> list[EventType[Any]]:
     return [*census_events.EVENT_TYPES, *census_network.EVENT_TYPES, *census_people.EVENT_TYPES]
 
 
+def translations() -> list[EventType[Any]]:
+    return list(TRANSLATIONS_EVENT_TYPES)
+
+
 def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:
     """A registry of every type in ``groups`` (a type named twice is refused by ``extend``)."""
     registry = Registry()
@@ -131,5 +136,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
             credit(),
             federation(),
             census(),
+            translations(),
         )
     )

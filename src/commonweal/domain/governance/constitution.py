@@ -28,6 +28,7 @@ from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.translations.language import language_tag
 
 CONSTITUTION = "governance.constitution"
 """State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""
@@ -274,7 +275,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
     only(
         value,
-        {"preamble", "topics", "kinds", "alliance", "writes", "census"},
+        {"preamble", "topics", "kinds", "alliance", "writes", "census", "language"},
         where="constitution",
     )
     preamble = optional_text(value, "preamble", max_length=5000)
@@ -303,6 +304,8 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         constitution["writes"] = parse_writes(value["writes"])
     if "census" in value:  # how often the node takes its census (domain/census)
         constitution["census"] = parse_census_section(value["census"])
+    if "language" in value:  # the binding language of its texts (domain/translations)
+        constitution["language"] = language_tag(value["language"], "language")
     return constitution
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from commonweal.core.events import Event
+from commonweal.core.events import Event, leaf_bytes
+from commonweal.core.merkle import leaf_hash
 from commonweal.core.work import leading_zero_bits, work_digest
 from commonweal.domain.census.records import LAST_ACTIVE
 from commonweal.domain.errors import DomainError
@@ -56,6 +58,7 @@ def apply_event(
         received=received,
         node_did=node_did,
         node_key=node_key,
+        leaf_hash=base64.b64encode(leaf_hash(leaf_bytes(event.canonical, received))).decode(),
     )
     try:
         admit_write(state, ctx, lambda: leading_zero_bits(work_digest(event.signing_bytes)))
