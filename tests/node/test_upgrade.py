@@ -28,23 +28,24 @@ from tests.fixtures.release_store import FIXTURE
 from tests.server import free_port
 
 RELEASE_SCHEMA = "0006"
-HEAD_SCHEMA = "0010"
+HEAD_SCHEMA = "0011"
 """This tree's newest migration (0007: the private_ballot_keys table of secret ballots;
 0008: the census's private ``census_members``; 0009: the notifications' outbox,
-preferences and cursor; 0010: the census's ``census_people``)."""
+preferences and cursor; 0010: the census's ``census_people``; 0011: the translatable
+originals already logged, recorded in the projection)."""
 runner = CliRunner()
 
 NEXT_MIGRATION = '''"""A test-only next migration: one new table.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -92,13 +93,13 @@ def test_the_next_migration_upgrades_the_release_store_after_a_backup(
 ) -> None:
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0011_upgrade_probe.py").write_text(NEXT_MIGRATION)
+    (migrations / "versions" / "0012_upgrade_probe.py").write_text(NEXT_MIGRATION)
     store = open_store(str(release_store))
     size = store.head()[0]
     store.engine.dispose()
 
     done = upgrade_node(release_store, now=now, script_location=migrations)
-    assert (done.before, done.after) == (RELEASE_SCHEMA, "0011")
+    assert (done.before, done.after) == (RELEASE_SCHEMA, "0012")
     assert done.backup is not None and done.backup.size == size
     assert done.backup.path.parent == release_store / "backups"
     engine = make_engine(sqlite_url(release_store))
