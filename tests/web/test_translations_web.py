@@ -12,8 +12,11 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from commonweal.domain.notifications.preferences import DEFAULTS
 from commonweal.node.read_models.names import short_did
+from commonweal.store.notification_store import NotificationStore
 from commonweal.web.app import create_app
+from commonweal.web.translations_pages import accepted_languages
 from tests.community import Community
 from tests.translations import ADDED, body, hash_of
 from tests.web.pages import sign_in
@@ -134,3 +137,42 @@ def test_a_signed_in_member_is_offered_the_translation_form(
         assert f'name="original" value="{leaf_hash}"' in text
         assert f'name="{field}"' in text and 'name="language" required' in text
         assert 'value="de"' in text  # the reader's language, offered
+
+
+def test_a_signed_in_members_language_comes_from_their_preferences(
+    client: TestClient, community: Community
+) -> None:
+    logged = submit(client, community, "alice", "governance.proposal.drafted", PROPOSAL).json()
+    submit(client, community, "bob", ADDED, body(logged["leaf_hash"], "es"))
+    path = f"/proposals/{logged['index']}"
+    sign_in(client, community.did("carol"))
+    prefs = {**DEFAULTS, "language": "es"}
+    NotificationStore(community.node.store).put_preferences(
+        community.did("carol"), orjson.dumps(prefs).decode()
+    )
+    # her chosen language before the browser's; the lang parameter before both
+    chosen = client.get(path, headers={"Accept-Language": "en"}).text
+    assert "Plantar un huerto" in html.unescape(chosen)
+    asked = client.get(f"{path}?lang=en", headers={"Accept-Language": "es"}).text
+    assert "Plantar un huerto" not in html.unescape(asked)
+
+
+def test_the_translations_page_of_what_is_not_an_original_is_not_found(
+    client: TestClient, community: Community
+) -> None:
+    response = client.get("/translations/0")  # the node's creation
+    assert response.status_code == 404 and "not a proposal, comment or aid post" in response.text
+
+
+@pytest.mark.parametrize(
+    ("header", "languages"),
+    [
+        ("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5", ["fr-CH", "fr", "en", "de"]),
+        ("en;q=0.2, pt-br", ["pt-BR", "en"]),
+        ("es;q=0, ar", ["ar"]),
+        ("en_US, !!, de;q=abc", []),
+        ("", []),
+    ],
+)
+def test_accept_language_is_read_best_first(header: str, languages: list[str]) -> None:
+    assert accepted_languages(header) == languages
