@@ -176,3 +176,23 @@ def test_the_translations_page_of_what_is_not_an_original_is_not_found(
 )
 def test_accept_language_is_read_best_first(header: str, languages: list[str]) -> None:
     assert accepted_languages(header) == languages
+
+
+def test_an_aid_post_reads_in_the_readers_language(
+    client: TestClient, community: Community
+) -> None:
+    offer = submit(
+        client,
+        community,
+        "alice",
+        "aid.offer.posted",
+        {"title": "A ladder", "category": "tools", "details": "Three metres, aluminium."},
+    ).json()
+    words = {"title": "Une échelle", "details": "Trois mètres, en aluminium."}
+    submit(client, community, "bob", ADDED, body(offer["leaf_hash"], "fr", **words))
+    french = html.unescape(client.get(f"/aid/{offer['index']}?lang=fr-CA").text)
+    assert '<h1 lang="fr">Une échelle</h1>' in french  # fr-CA finds fr
+    assert "Trois mètres, en aluminium." in french
+    assert "This is a translation into French by" in french
+    english = html.unescape(client.get(f"/aid/{offer['index']}").text)
+    assert "<h1>A ladder</h1>" in english and "This is a translation" not in english
