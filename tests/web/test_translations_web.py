@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from commonweal.domain.notifications.preferences import DEFAULTS
 from commonweal.node.read_models.names import short_did
+from commonweal.node.services.translations import best_for
 from commonweal.store.notification_store import NotificationStore
 from commonweal.web.app import create_app
 from commonweal.web.translations_pages import accepted_languages
@@ -196,3 +197,25 @@ def test_an_aid_post_reads_in_the_readers_language(
     assert "This is a translation into French by" in french
     english = html.unescape(client.get(f"/aid/{offer['index']}").text)
     assert "<h1>A ladder</h1>" in english and "This is a translation" not in english
+
+
+@pytest.mark.parametrize(
+    ("languages", "shown"),
+    [
+        (["es"], "es"),
+        (["de", "es"], "es"),  # no German: Spanish, the reader's next language
+        (["de", "en", "es"], None),  # the original before Spanish, as the reader ranks them
+        (["en-GB", "es"], None),
+        (["pt"], "pt-BR"),  # the same primary language
+        (["pt-PT", "pt-BR"], "pt-BR"),
+        (["fr"], None),
+        ([], None),
+    ],
+)
+def test_the_reader_sees_their_best_language(languages: list[str], shown: str | None) -> None:
+    translations = [
+        {"language": "es", "id": 1},
+        {"language": "pt-BR", "id": 2},
+    ]
+    found = best_for(translations, languages, "en")
+    assert (found["language"] if found else None) == shown

@@ -56,29 +56,33 @@ def leaf_hash_of(state: State, index: int) -> str | None:
 
 
 def best_for(
-    translations: Sequence[dict[str, Any]], languages: Sequence[str]
+    translations: Sequence[dict[str, Any]], languages: Sequence[str], binding: str
 ) -> dict[str, Any] | None:
-    """The translation a reader who prefers ``languages`` (best first) should see: for the
-    first language with any, the latest translation with exactly that tag, else the latest
-    whose primary language matches ('pt' finds 'pt-BR')."""
+    """The translation a reader who prefers ``languages`` (best first) should see, or None
+    for the original: the first of their languages that is the binding one (by its primary
+    subtag: ``en-GB`` reads an ``en`` original) or has a translation wins; a tag finds the
+    latest translation with exactly that tag, else the latest in the same primary language
+    (``pt`` finds ``pt-BR``)."""
+    bound = _primary(binding)
     for wanted in languages:
-        wanted_lower = wanted.lower()
-        exact = [t for t in translations if t["language"].lower() == wanted_lower]
+        if _primary(wanted) == bound:
+            return None
+        exact = [t for t in translations if t["language"].lower() == wanted.lower()]
         if exact:
             return exact[-1]
-        primary = wanted_lower.split("-")[0]
-        near = [t for t in translations if t["language"].lower().split("-")[0] == primary]
+        near = [t for t in translations if _primary(t["language"]) == _primary(wanted)]
         if near:
             return near[-1]
     return None
 
 
+def _primary(tag: str) -> str:
+    return tag.lower().split("-")[0]
+
+
 def for_reader(
     state: State, index: int, languages: Sequence[str]
 ) -> tuple[str, dict[str, Any] | None]:
-    """``(binding language, the translation to show or None)`` for the original at ``index``:
-    none when the reader's first language is the binding one or none is translated."""
+    """``(binding language, the translation to show or None)`` for the original at ``index``."""
     bound = binding(state)
-    if not languages or languages[0].lower().split("-")[0] == bound.lower().split("-")[0]:
-        return bound, None
-    return bound, best_for(translations_of(state, index), languages)
+    return bound, best_for(translations_of(state, index), languages, bound)
