@@ -219,3 +219,8 @@ def test_the_reader_sees_their_best_language(languages: list[str], shown: str | 
     ]
     found = best_for(translations, languages, "en")
     assert (found["language"] if found else None) == shown
+
+
+def test_the_constitution_page_names_the_binding_language(client: TestClient) -> None:
+    text = html.unescape(client.get("/constitution").text)
+    assert "The binding language of this node's texts is English" in text

@@ -126,7 +126,17 @@ def _translation_of(context: Context, index: int) -> dict[str, Any] | None:
     return translation_view(node, index, languages)
 
 
+@pass_context
+def _binding_language(context: Context) -> str | None:
+    node = context.get("node")
+    if node is None:
+        return None
+    with node.reading() as state:
+        return service.binding(state)
+
+
 TEMPLATES.env.globals["translation_of"] = _translation_of
+TEMPLATES.env.globals["binding_language"] = _binding_language
 TEMPLATES.env.filters["language_name"] = language_name
 
 
