@@ -28,11 +28,12 @@ from tests.fixtures.release_store import FIXTURE
 from tests.server import free_port
 
 RELEASE_SCHEMA = "0006"
-HEAD_SCHEMA = "0012"
+HEAD_SCHEMA = "0013"
 """This tree's newest migration (0007: the private_ballot_keys table of secret ballots;
 0008: the census's private ``census_members``; 0009: the notifications' outbox,
 preferences and cursor; 0010: the census's ``census_people``; 0011: community credentials'
-``private_credential_claims``; 0012: Web Push subscriptions and the push outbox)."""
+``private_credential_claims``; 0012: Web Push subscriptions and the push outbox; 0013:
+the translatable originals already logged, recorded in the projection)."""
 runner = CliRunner()
 
 PROBE_SCHEMA = f"{int(HEAD_SCHEMA) + 1:04d}"

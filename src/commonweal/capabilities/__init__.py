@@ -24,6 +24,7 @@ from commonweal.capabilities import (
     notary,
     notifications,
     places,
+    translations,
     treasury,
     wallets,
 )
@@ -48,6 +49,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     credentials.CAPABILITY,
     notifications.CAPABILITY,
     wallets.CAPABILITY,
+    translations.CAPABILITY,
 )
 """Every capability, in order: the order of the CLI's commands, the API's routers and the
 scheduler's jobs (the navigation has its own ``order``)."""

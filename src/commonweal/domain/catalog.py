@@ -32,6 +32,7 @@ from commonweal.domain.node import profile
 from commonweal.domain.notary import attestation
 from commonweal.domain.places.events import EVENT_TYPES as PLACES_EVENT_TYPES
 from commonweal.domain.registry import EventType, Registry
+from commonweal.domain.translations.rules import EVENT_TYPES as TRANSLATIONS_EVENT_TYPES
 from commonweal.domain.treasury import events as treasury_events
 
 
@@ -106,6 +107,10 @@ def credentials() -> list[EventType[Any]]:
     return list(credential_events.EVENT_TYPES)
 
 
+def translations() -> list[EventType[Any]]:
+    return list(TRANSLATIONS_EVENT_TYPES)
+
+
 def registry_of(groups: Iterable[Iterable[EventType[Any]]]) -> Registry:
     """A registry of every type in ``groups`` (a type named twice is refused by ``extend``)."""
     registry = Registry()
@@ -137,5 +142,6 @@ def default_registry(actions: ActionCatalog | None = None) -> Registry:
             federation(),
             census(),
             credentials(),
+            translations(),
         )
     )

@@ -36,6 +36,13 @@ class Context:
     received: str
     node_did: str
     node_key: str
+    leaf_hash: str = ""
+    """The standard base64 of the entry's RFC 9162 leaf hash (what the API calls
+    ``leaf_hash``): how other events name this one (translations name their original)."""
+
+
+Observer = Callable[[State, Context], None]
+"""What a type's capability records when an event of another type it watches is applied."""
 
 
 def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None:
@@ -73,6 +80,22 @@ class EventType(Generic[BodyT]):
     summary: str
     parse_body: Callable[[Mapping[str, Any]], BodyT]
     apply: Callable[[State, Context, BodyT], None]
+    observes: tuple[tuple[str, Observer], ...] = ()
+    """Other types this type's capability watches: ``(type name, observer)`` pairs. After
+    an event of that type is applied, the observer records what it needs (translations
+    keep the leaf hash of every translatable original); it is part of the rule, so
+    replay and ``verify`` run it too."""
+
+
+def _observed(base: EventType[Any], observers: Sequence[Observer]) -> EventType[Any]:
+    """``base`` with ``observers`` run after its rule, on the same state and context."""
+
+    def apply(state: State, ctx: Context, body: Any) -> None:
+        base.apply(state, ctx, body)
+        for observer in observers:
+            observer(state, ctx)
+
+    return EventType(base.name, base.summary, base.parse_body, apply, base.observes)
 
 
 @dataclass
@@ -80,12 +103,27 @@ class Registry:
     """The event types this node understands, by name."""
 
     types: dict[str, EventType[Any]] = field(default_factory=dict)
+    _plain: dict[str, EventType[Any]] = field(default_factory=dict, repr=False)
+    _observers: dict[str, list[Observer]] = field(default_factory=dict, repr=False)
 
     def register(self, event_type: EventType[Any]) -> None:
-        """Add a type; registering one name twice is a programming error."""
+        """Add a type; registering one name twice is a programming error.
+
+        A type that ``observes`` others adds its observers to them, whichever of the two
+        is registered first.
+        """
         if event_type.name in self.types:
             raise ValueError(f"event type {event_type.name!r} is already registered")
-        self.types[event_type.name] = event_type
+        self._plain[event_type.name] = event_type
+        self._compose(event_type.name)
+        for watched, observer in event_type.observes:
+            self._observers.setdefault(watched, []).append(observer)
+            if watched in self._plain:
+                self._compose(watched)
+
+    def _compose(self, name: str) -> None:
+        plain, observers = self._plain[name], self._observers.get(name, [])
+        self.types[name] = _observed(plain, tuple(observers)) if observers else plain
 
     def extend(self, event_types: Iterable[EventType[Any]]) -> None:
         """Register several types."""

@@ -29,6 +29,7 @@ from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.translations.language import language_tag
 
 CONSTITUTION = "governance.constitution"
 """State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""
@@ -275,7 +276,7 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         raise InvalidBody("a constitution is an object with preamble, topics and kinds")
     only(
         value,
-        {"preamble", "topics", "kinds", "alliance", "writes", "census", "credentials"},
+        {"preamble", "topics", "kinds", "alliance", "writes", "census", "credentials", "language"},
         where="constitution",
     )
     preamble = optional_text(value, "preamble", max_length=5000)
@@ -306,6 +307,8 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         constitution["census"] = parse_census_section(value["census"])
     if "credentials" in value:  # the kinds of credential the community issues
         constitution["credentials"] = parse_credential_kinds(value["credentials"])
+    if "language" in value:  # the binding language of its texts (domain/translations)
+        constitution["language"] = language_tag(value["language"], "language")
     return constitution
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from commonweal.core.events import Event
+from commonweal.core.events import Event, leaf_bytes
+from commonweal.core.merkle import leaf_hash
 from commonweal.core.work import leading_zero_bits, work_digest
 from commonweal.domain.census.records import LAST_ACTIVE
 from commonweal.domain.errors import DomainError
@@ -38,8 +40,12 @@ def apply_event(
     received: str,
     node_did: str,
     node_key: str,
+    digest: bytes | None = None,
 ) -> None:
-    """Check the author's ``seq`` and the type's rule, and record the changes in ``state``."""
+    """Check the author's ``seq`` and the type's rule, and record the changes in ``state``.
+
+    ``digest`` is the entry's leaf hash when the caller has it (the rule sees it as
+    ``Context.leaf_hash``); otherwise it is computed from the event and ``received``."""
     last_seq = state.get(AUTHORS, event.author, 0)
     if event.seq != last_seq + 1:
         raise Rejected(
@@ -56,6 +62,9 @@ def apply_event(
         received=received,
         node_did=node_did,
         node_key=node_key,
+        leaf_hash=base64.b64encode(
+            digest if digest is not None else leaf_hash(leaf_bytes(event.canonical, received))
+        ).decode(),
     )
     try:
         admit_write(state, ctx, lambda: leading_zero_bits(work_digest(event.signing_bytes)))

@@ -375,6 +375,7 @@ class Node:
         leaf = leaf_bytes(event.canonical, received)
         if len(leaf) > MAX_LEAF_BYTES:
             raise Rejected("event_too_large", f"the leaf would exceed {MAX_LEAF_BYTES} bytes")
+        digest = leaf_hash(leaf)
         apply_event(
             self.state,
             event,
@@ -384,8 +385,8 @@ class Node:
             received=received,
             node_did=self.identity.did,
             node_key=self.identity.key_did,
+            digest=digest,
         )
-        digest = leaf_hash(leaf)
         group.hashes.extend(self.range.append(digest))
         entry = EntryRow(index, leaf, digest, event.type, event.author, event.seq, received)
         group.entries.append(entry)
