@@ -100,6 +100,11 @@ class Node:
         """Holds the state still: reads, dry runs, applying a group or what others logged."""
         self._committing = threading.Lock()
         """One committer at a time in this process (taken before the log's turn)."""
+        self._state_before_turn = store.engine.dialect.name == "sqlite"
+        """Hold the state before taking the turn (SQLite), or only once the turn is ours
+        (PostgreSQL: waiting for another process's commit then holds up no read here). On
+        SQLite the turn is the database's one write lock, which a thread holding the state
+        may be waiting for: taking the state first keeps the two in one order."""
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
         self._node_author_lock = threading.Lock()
@@ -304,13 +309,14 @@ class Node:
         """
         accepted: list[_Request] = []
         undo: tuple[CompactRange, int] | None = None
-        locked = False
+        locked = self._state_before_turn
+        if locked:
+            self._lock.acquire()
         try:
             with sequencing(self.store) as turn:
-                # the state is held still only once the turn is ours, and until it commits:
-                # waiting for another process's commit blocks no read here
-                self._lock.acquire()
-                locked = True
+                if not locked:
+                    self._lock.acquire()
+                    locked = True
                 follow(self, turn, turn.size, turn.root)
                 undo = (self.range.copy(), self.state.savepoint())
                 now = max(self.clock(), self.last_received)
@@ -435,7 +441,7 @@ class Node:
 
     def checkpoint(self) -> CheckpointRow:
         """Sign a checkpoint of the current size now, unless the latest already covers it."""
-        with self._committing, sequencing(self.store) as turn, self._lock:
+        with self._committing, self._lock, sequencing(self.store) as turn:
             follow(self, turn, turn.size, turn.root)  # others may have appended, or signed
             if self.checkpoint_size == self.range.size:
                 latest = self.store.latest_checkpoint()
