@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,13 +35,19 @@ def walk(
         response = client.get(link.group(1))
 
 
+FOLLOWING_THREADS = ("log-follower", "log-listener")
+"""The threads that follow the log beside the requests (node/kernel/follower.py): what
+they read is the process's, not the page's."""
+
+
 def statements_for(client: TestClient, node: Node, path: str) -> tuple[int, int]:
     """How many SQL statements answering ``GET path`` ran, and how many values they were
     given (a query naming every member grows with the node even if it is one query)."""
     counted: list[int] = []
 
     def count(_conn: Any, _cursor: Any, _statement: str, parameters: Any, *_args: Any) -> None:
-        counted.append(len(parameters) if parameters else 0)
+        if threading.current_thread().name not in FOLLOWING_THREADS:
+            counted.append(len(parameters) if parameters else 0)
 
     event.listen(node.store.engine, "before_cursor_execute", count)
     try:

@@ -74,7 +74,13 @@ def test_readyz_is_ready_once_the_scheduler_has_ticked(client: TestClient) -> No
         200,
         {
             "status": "ready",
-            "checks": {"database": "ok", "log_head": "ok", "scheduler": "ok", "rollback": "ok"},
+            "checks": {
+                "database": "ok",
+                "log_head": "ok",
+                "scheduler": "ok",
+                "rollback": "ok",
+                "log_follow": "ok",
+            },
         },
     )
 

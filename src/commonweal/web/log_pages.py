@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import receipts
+from commonweal.node.read_models.names import Names
 from commonweal.web.bounds import MAX_INTEGER
 from commonweal.web.rendering import page_router, render, viewer
 
@@ -39,6 +40,7 @@ def router(node: Node) -> APIRouter:
                 "mine": receipts.by_author(node, me["did"], 20) if me else [],
                 "types": node.registry.types,
                 "size": node.size,
+                "who": Names(node).knowing(e.event["author"] for e in entries),
             },
             me=me,
         )

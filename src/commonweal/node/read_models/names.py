@@ -3,10 +3,13 @@ member's DID said short where they show no name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from commonweal.domain.federation.standing import RECOGNITIONS
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.standing import name_of
+from commonweal.node.services import member_directory
 
 
 def short_did(did: str) -> str:
@@ -32,6 +35,15 @@ class Names:
         if did not in self.known:
             self.known[did] = name_of(self.node, did)
         return self.known[did]
+
+    def knowing(self, dids: Iterable[str]) -> Names:
+        """These names read at once, the profiles in one query (a page that lists many
+        people costs the same however many there are); ``self``."""
+        wanted = {did for did in dids if did and did not in self.known}
+        if wanted:
+            found = member_directory.names_of(self.node, wanted)
+            self.known.update({did: found.get(did) for did in wanted})
+        return self
 
     def node_name(self, did: str) -> str | None:
         """A node's name: this node's own, or the name under which it recognises another
