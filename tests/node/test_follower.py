@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,8 @@ def test_the_read_barrier_waits_for_every_append_acknowledged_before_it(
 
     follower.start()
     try:
-        seen = asyncio.run(reads())
+        with ThreadPoolExecutor(1) as aside:  # its own event loop, whatever this thread runs
+            seen = aside.submit(asyncio.run, reads()).result()
     finally:
         follower.stop()
     assert seen == [(True, 0)] * 3

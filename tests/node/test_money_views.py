@@ -129,15 +129,10 @@ def test_the_ledger_pages_newest_first(community: Community) -> None:
         if page["older"] is None:
             break
         before = page["older"]
-        newer = treasury_views.ledger_page(community.node, unit="EUR", before=before, limit=3)
-        assert newer["newer"] is not None
     assert seen == sorted(ids, reverse=True) and pages == 4
-    # the newer cursor of the second page leads back to the first page
-    second = treasury_views.ledger_page(community.node, before=seen[2], limit=3)
-    assert second["newer"] == -1
+    # a page starts just before the entry its cursor names
     third = treasury_views.ledger_page(community.node, before=seen[5], limit=3)
-    back = treasury_views.ledger_page(community.node, before=third["newer"], limit=3)
-    assert [e["id"] for e in back["entries"]] == seen[3:6]
+    assert [e["id"] for e in third["entries"]] == seen[6:9]
     roof = treasury_views.ledger_page(community.node, account="fund:roof")
     assert [e["id"] for e in roof["entries"]] == [ids[-1]] and roof["account_title"] == "Roof"
     entry = roof["entries"][0]

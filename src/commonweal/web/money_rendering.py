@@ -78,10 +78,17 @@ def rate(text: str) -> str:
 TEMPLATES.env.filters["money"] = _money_filter
 TEMPLATES.env.filters["decimal"] = _decimal_filter
 TEMPLATES.env.filters["day"] = day
-# "86.40" (an example, a canonical decimal) as the reader writes it: "86,40" in French
-TEMPLATES.env.filters["local_decimal"] = lambda text: local_format.decimal_text(
-    text, i18n.current(), grouped=False
-)
+
+
+@pass_context
+def _local_decimal(_context: Any, text: str) -> str:
+    """ "86.40" (an example, a canonical decimal) as the reader writes it: "86,40" in
+    French. It takes the context so that Jinja2 never folds it into a template compiled
+    outside a request (its argument is usually a constant)."""
+    return local_format.decimal_text(text, i18n.current(), grouped=False)
+
+
+TEMPLATES.env.filters["local_decimal"] = _local_decimal
 TEMPLATES.env.filters["rate"] = rate
 
 

@@ -6,8 +6,9 @@ would wait for. So the app loads every page template while it starts (``warm``, 
 per process: the templates are the module's, shared by every app in it), and keeps the
 compiled bytecode in Jinja2's per-user cache directory (``FileSystemBytecodeCache``,
 checked against each template's source), so a restarted node loads rather than
-compiles them. The cache files are named for this installation's template folder and
-the versions of Jinja2 and Commonweal, so two installations never share one.
+compiles them. The cache files are named for this installation's template folder, the
+versions of Jinja2 and Commonweal and a digest of the web package's code (its filters),
+so two installations, or two builds, never share one.
 """
 
 from __future__ import annotations
@@ -33,13 +34,22 @@ _warmed = False
 def _bytecode_cache(folder: Path) -> FileSystemBytecodeCache | None:
     """A bytecode cache in Jinja2's safe per-user temporary directory, or None if there
     is none to be had (the templates are then compiled in memory only)."""
-    tag = f"{folder.resolve()}|{jinja2.__version__}|{__version__}"
+    tag = f"{folder.resolve()}|{jinja2.__version__}|{__version__}|{_filters_digest()}"
     key = hashlib.sha256(tag.encode()).hexdigest()[:16]
     try:
         return FileSystemBytecodeCache(pattern=f"commonweal-{key}-%s.cache")
     except (OSError, RuntimeError) as error:
         log.warning("page templates will be compiled in memory only: %s", error)
         return None
+
+
+def _filters_digest() -> str:
+    """A digest of the web package's code: compiled templates may have folded a filter's
+    result on a constant, so a change of any filter must not load the old bytecode."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def warm() -> float:

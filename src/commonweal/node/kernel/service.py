@@ -96,7 +96,9 @@ class Node:
         self.clock = clock
         self.proofs = ProofService(store)
         self.signatures = signatures or SignatureChecker()
-        self._lock = threading.Lock()
+        # Re-entrant: a read model that asks another for names inside ``reading`` waits
+        # for nobody (a plain lock hung the expenses page).
+        self._lock = threading.RLock()
         """Holds the state still: reads, dry runs, applying a group or what others logged."""
         self._committing = threading.Lock()
         """One committer at a time in this process (taken before the log's turn)."""

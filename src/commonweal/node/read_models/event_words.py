@@ -138,6 +138,11 @@ EVENT_WORDS: dict[str, str] = {
     "membership.role.granted": "gave a member a role",
     "membership.role.revoked": "took back a member's role",
     "membership.vouch.given": "vouched for an applicant",
+    # community credentials
+    "credentials.endorsed": "endorsed a request for a credential",
+    "credentials.issued": "issued a community credential",
+    "credentials.requested": "asked for a community credential",
+    "credentials.revoked": "revoked a community credential",
     # the node
     "node.created": "began its log and named itself {about}",
     "node.profile.updated": "changed its public profile",
@@ -146,6 +151,8 @@ EVENT_WORDS: dict[str, str] = {
     "places.place.closed": "recorded that the place {about} is no longer held",
     "places.place.registered": "registered the place {about}",
     "places.place.updated": "described the place {about} anew",
+    # translations of content
+    "translations.translation.added": "added a translation",
     # treasury
     "treasury.budget.set": "set a fund's budget",
     "treasury.expense.approved": "approved the expense {about}",

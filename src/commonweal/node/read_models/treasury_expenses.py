@@ -55,7 +55,8 @@ def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[s
     if status is not None and status not in STATUSES:
         raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
     with node.reading() as state:
-        people = names(node, [expense["submitter"] for _id, expense in state.items(EXPENSES)])
+        submitters = [expense["submitter"] for _id, expense in state.items(EXPENSES)]
+    people = names(node, submitters)  # reads the state itself: never inside ``reading``
     with node.reading() as state:
         funds = funds_of(state)
         if fund is not None and fund not in funds:
