@@ -4,11 +4,12 @@
     python -m commonweal.web.catalogues check    # make lint: fail on a missing or fuzzy message
 
 Messages are extracted from the templates (``{{ _("…") }}``) and from the Python of
-``web`` and ``capabilities`` (``_()``, ``gettext()``, ``N_()`` marks, and the labels of
-``NavEntry``): the template is ``locale/messages.pot``, each language's catalogue
-``locale/<lang>/LC_MESSAGES/messages.po``. ``update`` never guesses (no fuzzy matching):
-a new message arrives empty and ``check`` names it until someone translates it.
-``check`` extracts afresh, so a message written in the source but not yet in a
+``web``, ``capabilities``, ``node`` (read models' sentences, mails) and ``cli``
+(``_()``, ``gettext()``, ``N_()`` marks, and the labels of ``NavEntry``): the template
+is ``locale/messages.pot``, each language's catalogue
+``locale/<lang>/LC_MESSAGES/messages.po``. ``update`` never guesses (no fuzzy
+matching): a new message arrives empty and ``check`` names it until someone translates
+it. ``check`` extracts afresh, so a message written in the source but not yet in a
 catalogue counts as missing too.
 """
 
@@ -34,6 +35,9 @@ METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/**.py", "python"),
     ("capabilities/**.py", "python"),
+    ("node/**.py", "python"),
+    ("cli/**.py", "python"),
+    ("core/language.py", "python"),
 ]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 # The project's name for itself stays in the catalogue's header, never in a message.

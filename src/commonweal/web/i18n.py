@@ -23,42 +23,33 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-# The languages with a catalogue, in the switcher's order, each named in itself.
-LANGUAGES = {
-    "en": "English",
-    "es": "Español",
-    "fr": "Français",
-    "pt": "Português",
-    "ar": "العربية",
-}
-SOURCE_LANGUAGE = "en"
-RIGHT_TO_LEFT = frozenset({"ar"})
+from commonweal.core.language import (
+    LANGUAGES,
+    N_,
+    RIGHT_TO_LEFT,
+    SOURCE_LANGUAGE,
+    language_of,
+    speaking,
+    translations,
+)
+
+__all__ = ["LANGUAGES", "N_", "RIGHT_TO_LEFT", "SOURCE_LANGUAGE", "language_of", "translations"]
+
 # The CLDR locale each language's dates and numbers follow (English as in Britain:
 # "7 Dec 2026, 14:05", the node's format before it spoke other languages).
 FORMATS = {"en": "en_GB"}
 LANGUAGE_COOKIE = "cw_lang"
 ZONE_COOKIE = "cw_tz"
-_TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 _ZONE = re.compile(r"^[A-Za-z0-9_+\-]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){0,3}$")
-
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention's name for "mark only"
-    """Mark ``text`` for the catalogues without translating it here (it is translated
-    where it is shown: ``{{ _(label) }}``)."""
-    return text
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,8 @@ def reading_as(reader: Reader) -> Iterator[Reader]:
     """Render (translate, format) for ``reader`` inside the block."""
     token = _reader.set(reader)
     try:
-        yield reader
+        with speaking(reader.language):
+            yield reader
     finally:
         _reader.reset(token)
 
@@ -106,28 +98,6 @@ def reading_as(reader: Reader) -> Iterator[Reader]:
 @cache
 def _locale(language: str) -> Locale:
     return Locale.parse(FORMATS.get(language, language))
-
-
-@cache
-def translations(language: str) -> NullTranslations:
-    """The catalogue of ``language``, compiled in memory from the packaged ``.po``."""
-    if language == SOURCE_LANGUAGE or language not in LANGUAGES:
-        return NullTranslations()
-    po = resources.files("commonweal").joinpath(f"locale/{language}/LC_MESSAGES/messages.po")
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=language)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)  # fuzzy entries are left out, as msgfmt does
-    compiled.seek(0)
-    return Translations(compiled)
-
-
-def language_of(tag: str | None) -> str | None:
-    """The language with a catalogue that a BCP 47 tag asks for (``pt-BR`` → ``pt``)."""
-    if not tag or len(tag) > 35 or not _TAG.match(tag.strip()):
-        return None
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    return primary if primary in LANGUAGES else None
 
 
 def accepted_languages(header: str | None) -> list[str]:
