@@ -10,10 +10,24 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A request the rules refuse. ``code`` is stable; the message explains it to a person."""
+    """A request the rules refuse. ``code`` is stable; the message explains it to a person.
+
+    Each kind of refusal is a subclass declaring its default ``code`` and its ``status``
+    in the class line, ``class NotFound(DomainError, code="not_found", status=404)``;
+    a subclass that names neither keeps its parent's (or sets ``code`` in its body).
+    """
 
     code = "refused"
     status = 422
+
+    def __init_subclass__(
+        cls, *, code: str | None = None, status: int | None = None, **kwargs: object
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if status is not None:
+            cls.status = status
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -22,43 +36,25 @@ class DomainError(Exception):
             self.code = code
 
 
-class InvalidBody(DomainError):
+class InvalidBody(DomainError, code="invalid_body", status=422):
     """The event's body does not match the schema of its type (422)."""
 
-    code = "invalid_body"
-    status = 422
 
-
-class UnknownEventType(DomainError):
+class UnknownEventType(DomainError, code="unknown_type", status=422):
     """No capability of this node registers the event's type (422)."""
 
-    code = "unknown_type"
-    status = 422
 
-
-class NotPermitted(DomainError):
+class NotPermitted(DomainError, code="forbidden", status=403):
     """The author may not do this (403)."""
 
-    code = "forbidden"
-    status = 403
 
-
-class NotFound(DomainError):
+class NotFound(DomainError, code="not_found", status=404):
     """The event names something (a proposal, a post, a resource) that does not exist (404)."""
 
-    code = "not_found"
-    status = 404
 
-
-class Conflict(DomainError):
+class Conflict(DomainError, code="conflict", status=409):
     """The event contradicts the current state: a duplicate, the wrong phase, too late (409)."""
 
-    code = "conflict"
-    status = 409
 
-
-class OverBudget(DomainError):
+class OverBudget(DomainError, code="over_budget", status=429):
     """A budget the rules set is spent, e.g. the write policy's hourly budgets (429)."""
-
-    code = "over_budget"
-    status = 429

@@ -71,6 +71,20 @@ def record_id(body: Mapping[str, Any] | Any, name: str) -> int:
     return value
 
 
+def log_source(body: Mapping[str, Any], middle: str, *, log: str, node: str) -> dict[str, Any]:
+    """``body["source"]``: where in another node's log a report comes from,
+    ``{"origin", <middle>, "closed"}``, with its ``origin`` checked (the callers read the
+    two ids). ``log`` and ``node`` name that log and its node in the refusals ("the
+    reporting log", "the reporting node")."""
+    source = body.get("source")
+    if not isinstance(source, dict) or set(source) != {"origin", middle, "closed"}:
+        raise InvalidBody(f'source is {{"origin", "{middle}", "closed"}} of {log}')
+    origin = source["origin"]
+    if not isinstance(origin, str) or not origin or len(origin) > 300:
+        raise InvalidBody(f"source.origin must be {node}'s log origin")
+    return source
+
+
 def integer_in(value: Any, where: str, low: int, high: int) -> int:
     """``value`` as an integer from ``low`` to ``high``, ``where`` naming it in the error."""
     if type(value) is not int or not low <= value <= high:

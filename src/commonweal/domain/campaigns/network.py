@@ -53,6 +53,7 @@ from commonweal.domain.campaigns.records import (
 )
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, recognition
+from commonweal.domain.fields import log_source
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.assurance import succeeds
 from commonweal.domain.registry import Context, EventType, require_node_key
@@ -276,18 +277,13 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
     keys = {"campaign", "pledgers", "members", "source"}
     fields.only(body, keys, keys)
     pledgers = fields.amount(body, "pledgers", minimum=0)
-    source = body.get("source")
-    if not isinstance(source, dict) or set(source) != {"origin", "carried", "closed"}:
-        raise InvalidBody('source is {"origin", "carried", "closed"} of the reporting log')
-    origin = source["origin"]
-    if not isinstance(origin, str) or not origin or len(origin) > 300:
-        raise InvalidBody("source.origin must be the reporting node's log origin")
+    source = log_source(body, "carried", log="the reporting log", node="the reporting node")
     return {
         "campaign": fields.ref(body, "campaign"),
         "pledgers": pledgers,
         "members": _members(body, pledgers),
         "source": {
-            "origin": origin,
+            "origin": source["origin"],
             "carried": fields.ref(source, "carried"),
             "closed": fields.ref(source, "closed"),
         },

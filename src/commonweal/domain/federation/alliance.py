@@ -36,7 +36,7 @@ from commonweal.domain.federation.people import (
     count_once,
     parse_part,
 )
-from commonweal.domain.fields import only
+from commonweal.domain.fields import log_source, only
 from commonweal.domain.governance.constitution import (
     CONSTITUTION,
     current_constitution,
@@ -148,12 +148,7 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"vote": id, "subtotal": {...}, "source": {"origin", "precinct", "closed"},
     "people": [[nullifier, pattern | null], …]}`` (``people.py``)."""
     only(body, {"vote", "subtotal", "source", "people"})
-    source = body.get("source")
-    if not isinstance(source, dict) or set(source) != {"origin", "precinct", "closed"}:
-        raise InvalidBody('source is {"origin", "precinct", "closed"} of the member\'s log')
-    origin = source["origin"]
-    if not isinstance(origin, str) or not origin or len(origin) > 300:
-        raise InvalidBody("source.origin must be the member node's log origin")
+    source = log_source(body, "precinct", log="the member's log", node="the member node")
     subtotal = body.get("subtotal")
     if not isinstance(subtotal, dict):
         raise InvalidBody("subtotal must be the precinct's subtotal")
@@ -164,7 +159,7 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
         "subtotal": dict(subtotal),
         "people": list(body["people"]),
         "source": {
-            "origin": origin,
+            "origin": source["origin"],
             "precinct": parse_id(source, "precinct"),
             "closed": parse_id(source, "closed"),
         },

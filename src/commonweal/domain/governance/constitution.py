@@ -59,31 +59,43 @@ kind that does not say is public."""
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
-def _members_yes_no(
+def _kind(
     title: str,
     description: str,
     *,
     days: tuple[int, int],
     quorum: str,
-    threshold: dict[str, str],
-    actions: list[str],
+    method: str = "yes_no",
+    options: dict[str, Any] | None = None,
+    threshold: dict[str, str] | None = None,
+    proposers: Any = "members",
+    delegation: bool = True,
+    actions: list[str] | None = None,
+    ballot: str | None = None,
 ) -> dict[str, Any]:
-    """A kind of proposal any member may make and every member votes yes or no on,
-    delegating if they wish: ``days`` of discussion and of voting."""
-    return {
+    """A kind of proposal every member votes on: ``days`` of discussion and of voting.
+
+    By default any member may propose it, members may delegate, and the vote is yes or
+    no; a kind without a ``threshold`` or a ``ballot`` does not name one.
+    """
+    kind: dict[str, Any] = {
         "title": title,
         "description": description,
-        "proposers": "members",
+        "proposers": proposers,
         "electorate": "members",
         "discussion_seconds": days[0] * DAY,
         "voting_seconds": days[1] * DAY,
         "quorum": quorum,
-        "threshold": threshold,
-        "method": "yes_no",
-        "options": {},
-        "delegation": True,
-        "actions": actions,
+        "method": method,
+        "options": options or {},
+        "delegation": delegation,
+        "actions": actions or [],
     }
+    if threshold is not None:
+        kind["threshold"] = threshold
+    if ballot is not None:
+        kind["ballot"] = ballot
+    return kind
 
 
 DEFAULT_CONSTITUTION: dict[str, Any] = {
@@ -100,7 +112,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
         "commons": {"title": "Commons", "description": "Shared spaces, tools and land."},
     },
     "kinds": {
-        "decision": _members_yes_no(
+        "decision": _kind(
             "Decision",
             "An ordinary decision: a week of discussion, a week of voting, "
             "yes or no, passed by more than half of those voting yes or no.",
@@ -109,41 +121,34 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             threshold={"more_than": "1/2"},
             actions=[],
         ),
-        "choice": {
-            "title": "Choice between alternatives",
-            "description": "Members may put forward competing alternatives; everyone ranks "
+        "choice": _kind(
+            "Choice between alternatives",
+            "Members may put forward competing alternatives; everyone ranks "
             "them, and the status quo, and the Schulze method picks the winner, which must "
             "also be preferred to the status quo by more than half.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 7 * DAY,
-            "voting_seconds": 7 * DAY,
-            "quorum": "1/5",
-            "threshold": {"more_than": "1/2"},
-            "method": "schulze",
-            "options": {"status_quo": True, "no_reverse_beat_path": False},
-            "delegation": True,
-            "actions": [],
-        },
-        "membership": {
-            **_members_yes_no(
-                "Membership decision",
-                "Admit or expel a member, or grant or revoke a role, by vote: "
-                "two thirds of those voting yes or no.",
-                days=(3, 4),
-                quorum="1/4",
-                threshold={"at_least": "2/3"},
-                actions=[
-                    "membership.admit",
-                    "membership.expel",
-                    "membership.role.grant",
-                    "membership.role.revoke",
-                    "membership.policy.set",
-                ],
-            ),
-            "ballot": "secret",
-        },
-        "spending": _members_yes_no(
+            days=(7, 7),
+            quorum="1/5",
+            threshold={"more_than": "1/2"},
+            method="schulze",
+            options={"status_quo": True, "no_reverse_beat_path": False},
+        ),
+        "membership": _kind(
+            "Membership decision",
+            "Admit or expel a member, or grant or revoke a role, by vote: "
+            "two thirds of those voting yes or no.",
+            days=(3, 4),
+            quorum="1/4",
+            threshold={"at_least": "2/3"},
+            actions=[
+                "membership.admit",
+                "membership.expel",
+                "membership.role.grant",
+                "membership.role.revoke",
+                "membership.policy.set",
+            ],
+            ballot="secret",
+        ),
+        "spending": _kind(
             "Spending decision",
             "Move money from the treasury or one of its funds, open a fund, "
             "adopt a budget, declare a unit of account or match a funding round from the "
@@ -160,50 +165,37 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
                 "treasury.unit.declare",
             ],
         ),
-        "election": {
-            "title": "Election",
-            "description": "Fill several seats (stewards, a committee) by single "
+        "election": _kind(
+            "Election",
+            "Fill several seats (stewards, a committee) by single "
             "transferable vote under the Scottish STV rule.",
-            "proposers": {"role": "steward"},
-            "electorate": "members",
-            "discussion_seconds": 7 * DAY,
-            "voting_seconds": 7 * DAY,
-            "quorum": "1/4",
-            "method": "stv",
-            "options": {"seats": 3},
-            "delegation": True,
-            "actions": ["membership.role.grant"],
-            "ballot": "secret",
-        },
-        "agreement": {
-            "title": "Working agreement",
-            "description": "A practical agreement adopted by consent: it passes unless "
+            days=(7, 7),
+            quorum="1/4",
+            proposers={"role": "steward"},
+            method="stv",
+            options={"seats": 3},
+            actions=["membership.role.grant"],
+            ballot="secret",
+        ),
+        "agreement": _kind(
+            "Working agreement",
+            "A practical agreement adopted by consent: it passes unless "
             "someone objects with a reason, which the circle then works with.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 2 * DAY,
-            "voting_seconds": 3 * DAY,
-            "quorum": "1/5",
-            "method": "consent",
-            "options": {},
-            "delegation": False,
-            "actions": [],
-        },
-        "priorities": {
-            "title": "Priorities",
-            "description": "Say how much each option matters to you: quadratic voting "
+            days=(2, 3),
+            quorum="1/5",
+            method="consent",
+            delegation=False,
+        ),
+        "priorities": _kind(
+            "Priorities",
+            "Say how much each option matters to you: quadratic voting "
             "with 100 voice credits each, so caring strongly costs more.",
-            "proposers": "members",
-            "electorate": "members",
-            "discussion_seconds": 7 * DAY,
-            "voting_seconds": 7 * DAY,
-            "quorum": "1/5",
-            "method": "quadratic",
-            "options": {"credits": 100, "allow_negative": True},
-            "delegation": True,
-            "actions": [],
-        },
-        "commons": _members_yes_no(
+            days=(7, 7),
+            quorum="1/5",
+            method="quadratic",
+            options={"credits": 100, "allow_negative": True},
+        ),
+        "commons": _kind(
             "Commons rules",
             "Change how a shared resource is used — who may use it, how it "
             "is booked, its limits, deposit, sanctions and appeals — or decide an appeal or "
@@ -214,7 +206,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             threshold={"more_than": "1/2"},
             actions=["commons.rules.set", "commons.sanction.decide"],
         ),
-        "recognition": _members_yes_no(
+        "recognition": _kind(
             "Recognition of another node",
             "Recognise another node (accept its members' credentials, witness "
             "and mirror its log, on the terms stated) or withdraw a recognition: a week of "
@@ -224,7 +216,7 @@ DEFAULT_CONSTITUTION: dict[str, Any] = {
             threshold={"more_than": "1/2"},
             actions=["federation.recognize", "federation.withdraw"],
         ),
-        AMEND: _members_yes_no(
+        AMEND: _kind(
             "Constitutional amendment",
             "Change these rules, or the money rules that go with them "
             "(how many treasurers approve an expense, mutual-credit limits): two weeks of "
