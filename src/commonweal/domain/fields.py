@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
@@ -83,6 +83,21 @@ def log_source(body: Mapping[str, Any], middle: str, *, log: str, node: str) -> 
     if not isinstance(origin, str) or not origin or len(origin) > 300:
         raise InvalidBody(f"source.origin must be {node}'s log origin")
     return source
+
+
+def each_object(
+    value: Any, name: str, keys: Sequence[str], *, most: int, what: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The position and member of ``value``, a list of 1 to ``most`` objects each with
+    exactly the members ``keys``, one by one (so a caller's refusal about an earlier
+    item comes before one about a later item's shape). ``name`` and ``what`` word the
+    refusals: "fields must list 1 to 8 encrypted fields", "fields[2] is {a, b, proof}"."""
+    if not isinstance(value, list) or not 1 <= len(value) <= most:
+        raise InvalidBody(f"{name} must list 1 to {most} {what}")
+    for n, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != set(keys):
+            raise InvalidBody(f"{name}[{n}] is {{{', '.join(keys)}}}")
+        yield n, item
 
 
 def integer_in(value: Any, where: str, low: int, high: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 import cbor2
@@ -131,15 +131,9 @@ def add_base_proof(
 
 
 def serialize_base(value: BaseProofValue) -> str:
-    """``u`` + base64url(0xd95d00 ‖ CBOR[5 components]) (§3.5.2)."""
-    components = [
-        value.base_signature,
-        value.public_key,
-        value.hmac_key,
-        value.signatures,
-        value.mandatory_pointers,
-    ]
-    return encode_u(BASE_HEADER + cbor2.dumps(components))
+    """``u`` + base64url(0xd95d00 ‖ CBOR[5 components]) (§3.5.2): the components in the
+    order :class:`BaseProofValue` declares them, which is the specification's."""
+    return encode_u(BASE_HEADER + cbor2.dumps(list(astuple(value))))
 
 
 def parse_base(proof_value: Any) -> BaseProofValue:

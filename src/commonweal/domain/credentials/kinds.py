@@ -58,35 +58,40 @@ SCHEMA_KEYWORDS = frozenset(
 and none that reaches outside the schema (no ``$ref``, ``$id``)."""
 SCHEMA_TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 
+
+def _closed_object(**properties: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of an object with exactly these members, all required."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _strings() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}}
+
+
+def _date_time() -> dict[str, Any]:
+    return {"type": "string", "format": "date-time"}
+
+
 PASSPORT_KIND: dict[str, Any] = {
     "title": "Passport",
     "description": "Membership, standing and visas (the recognised nodes that accept this "
     "node's members), for presenting at recognised nodes. Every member may ask for theirs.",
     "type": "PassportCredential",
-    "claims": {
-        "type": "object",
-        "properties": {
-            "memberOf": {"type": "string"},
-            "memberSince": {"type": "string", "format": "date-time"},
-            "standing": {"type": "string", "enum": ["good", "suspended"]},
-            "roles": {"type": "array", "items": {"type": "string"}},
-            "visas": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "node": {"type": "string"},
-                        "since": {"type": "string", "format": "date-time"},
-                        "rights": {"type": "array", "items": {"type": "string"}},
-                    },
-                    "required": ["node", "since", "rights"],
-                    "additionalProperties": False,
-                },
-            },
+    "claims": _closed_object(
+        memberOf={"type": "string"},
+        memberSince=_date_time(),
+        standing={"type": "string", "enum": ["good", "suspended"]},
+        roles=_strings(),
+        visas={
+            "type": "array",
+            "items": _closed_object(node={"type": "string"}, since=_date_time(), rights=_strings()),
         },
-        "required": ["memberOf", "memberSince", "standing", "roles", "visas"],
-        "additionalProperties": False,
-    },
+    ),
     "issuers": "member",
     "valid_days": 90,
     "revocable": True,

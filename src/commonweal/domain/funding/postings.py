@@ -23,7 +23,7 @@ node has not declared it (:func:`money_unit`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict
@@ -49,14 +49,8 @@ class Posting:
     memo: str
 
     def as_json(self) -> dict[str, Any]:
-        """The posting as the API shows it."""
-        return {
-            "source": self.source,
-            "destination": self.destination,
-            "unit": self.unit,
-            "amount": self.amount,
-            "memo": self.memo,
-        }
+        """The posting as the API shows it: its members in the order above."""
+        return asdict(self)
 
 
 def member_account(did: str) -> str:

@@ -193,11 +193,7 @@ def chain_of(
     members = set(electorate)
     voters = {m for m in direct if m in members}
     view = ChainView(member=member, scope=None, path=[], voter=None, status="not_delegating")
-    if member not in members:
-        view["status"] = f"cut:{member}"
-        return view
-    if member in voters:
-        view["voter"], view["status"] = member, "voted"
+    if _ends_at(view, member, members, voters, "voted"):
         return view
     found = effective_trustee(delegations.get(member, {}), scopes)
     if found is None or found[1] is None:
@@ -207,11 +203,7 @@ def chain_of(
     node = found[1]
     while True:
         view["path"].append(node)
-        if node not in members:
-            view["status"] = f"cut:{node}"
-            return view
-        if node in voters:
-            view["voter"], view["status"] = node, "delegated"
+        if _ends_at(view, node, members, voters, "delegated"):
             return view
         if node in seen:
             view["status"] = "cycle"
@@ -222,6 +214,20 @@ def chain_of(
             view["status"] = f"no_vote:{node}"
             return view
         node = step[1]
+
+
+def _ends_at(
+    view: ChainView, node: str, members: Collection[str], voters: Collection[str], how: str
+) -> bool:
+    """Whether a chain ends at ``node``, saying so in ``view``: cut off where ``node`` is
+    not a member, or at ``node`` who votes (``how``: "voted" themselves, or "delegated")."""
+    if node not in members:
+        view["status"] = f"cut:{node}"
+        return True
+    if node in voters:
+        view["voter"], view["status"] = node, how
+        return True
+    return False
 
 
 # -- the same over integer indices, for millions of members ----------------------------

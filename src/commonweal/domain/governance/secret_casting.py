@@ -17,6 +17,7 @@ from typing import Any
 
 from commonweal.core.ballots import blind_rsa, elgamal, wire
 from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.fields import each_object
 from commonweal.domain.governance.ballots import options_of
 from commonweal.domain.governance.records import parse_id, proposal, rules_of
 from commonweal.domain.governance.secret import _require_open, token_key
@@ -48,13 +49,10 @@ def parse_sealed(body: Mapping[str, Any]) -> dict[str, Any]:
     token = body["token"]
     if not isinstance(token, dict) or set(token) != {"prefix", "message", "signature"}:
         raise InvalidBody("token is {prefix, message, signature}")
-    fields = body["fields"]
-    if not isinstance(fields, list) or not 1 <= len(fields) <= MAX_FIELDS:
-        raise InvalidBody(f"fields must list 1 to {MAX_FIELDS} encrypted fields")
     parsed = []
-    for n, item in enumerate(fields):
-        if not isinstance(item, dict) or set(item) != {"a", "b", "proof"}:
-            raise InvalidBody(f"fields[{n}] is {{a, b, proof}}")
+    for n, item in each_object(
+        body["fields"], "fields", ("a", "b", "proof"), most=MAX_FIELDS, what="encrypted fields"
+    ):
         proofs = item["proof"]
         if not isinstance(proofs, list) or len(proofs) > elgamal.MAX_HIGH + 1:
             raise InvalidBody(f"fields[{n}].proof must list one [c, z] per possible value")

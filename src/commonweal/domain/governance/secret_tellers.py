@@ -18,6 +18,7 @@ from typing import Any
 
 from commonweal.core.ballots import elgamal, wire
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.fields import each_object
 from commonweal.domain.governance.ballots import options_of
 from commonweal.domain.governance.records import (
     VOTING,
@@ -49,13 +50,10 @@ def parse_decrypted(body: Mapping[str, Any]) -> tuple[int, list[tuple[int, list[
     """``{"proposal", "ballots": [{"ballot": index, "shares": [{"d", "proof"}, …]}, …]}``."""
     if set(body) != {"proposal", "ballots"}:
         raise InvalidBody("decryption shares are {proposal, ballots}")
-    items = body["ballots"]
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        raise InvalidBody(f"ballots must list 1 to {MAX_BATCH} ballots")
     parsed = []
-    for n, item in enumerate(items):
-        if not isinstance(item, dict) or set(item) != {"ballot", "shares"}:
-            raise InvalidBody(f"ballots[{n}] is {{ballot, shares}}")
+    for n, item in each_object(
+        body["ballots"], "ballots", ("ballot", "shares"), most=MAX_BATCH, what="ballots"
+    ):
         shares = item["shares"]
         if not isinstance(shares, list) or not shares:
             raise InvalidBody(f"ballots[{n}].shares must list one share per field")
