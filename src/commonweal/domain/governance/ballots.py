@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import optional_text
+from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.constitution import PAIRWISE_METHODS
 from commonweal.domain.governance.records import (
     STATUS_QUO,
@@ -51,9 +51,7 @@ MAX_REASON = 2000
 
 def parse_cast(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"proposal": id, "ballot": {...}}``; the ballot's shape is checked against the method."""
-    unknown = sorted(set(body) - {"proposal", "ballot"})
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    only(body, {"proposal", "ballot"})
     ballot = body.get("ballot")
     if not isinstance(ballot, dict):
         raise InvalidBody("ballot must be an object; its shape depends on the voting method")
@@ -118,9 +116,7 @@ def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
 
 def parse_withdrawal(body: Mapping[str, Any]) -> int:
     """``{"proposal": id}``."""
-    unknown = sorted(set(body) - {"proposal"})
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    only(body, {"proposal"})
     return parse_id(dict(body), "proposal")
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commonweal.domain.errors import Conflict, DomainError, InvalidBody
+from commonweal.domain.fields import only
 from commonweal.domain.governance.actions import ActionCatalog
 from commonweal.domain.governance.records import (
     ALTERNATIVES,
@@ -62,9 +63,7 @@ def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
 
 def parse_execution(body: Mapping[str, Any]) -> tuple[int, int]:
     """``{"proposal": id, "execution": n}``: the n-th action of the decision."""
-    unknown = sorted(set(body) - {"proposal", "execution"})
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    only(body, {"proposal", "execution"})
     return parse_id(dict(body), "proposal"), parse_id(dict(body), "execution")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.fields import only
 from commonweal.domain.governance.constitution import current_constitution
 from commonweal.domain.governance.records import (
     CANCELLED,
@@ -56,9 +57,7 @@ def parse_set(body: Mapping[str, Any]) -> tuple[str, str | None]:
 
 def parse_revoke(body: Mapping[str, Any]) -> str:
     """``{"scope": …}``."""
-    unknown = sorted(set(body) - {"scope"})
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    only(body, {"scope"})
     return parse_scope(body.get("scope"))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
+from commonweal.domain.fields import only
 from commonweal.domain.membership.records import POLICY, require_permission
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
@@ -32,9 +33,7 @@ def current_policy(state: State) -> dict[str, Any]:
 
 def parse_policy(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"admission", "vouches_required"?, "recovery_delay_seconds"?}``."""
-    unknown = set(body) - {"admission", "vouches_required", "recovery_delay_seconds"}
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(sorted(unknown))}")
+    only(body, {"admission", "vouches_required", "recovery_delay_seconds"})
     if body.get("admission") not in ADMISSION:
         raise InvalidBody(f"admission must be one of {', '.join(ADMISSION)}")
     policy = {**DEFAULT_POLICY, **body}

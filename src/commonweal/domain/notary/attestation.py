@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody
-from commonweal.domain.fields import WORK_FIELD, optional_text, sha256_digest, work_nonce
+from commonweal.domain.errors import Conflict
+from commonweal.domain.fields import WORK_FIELD, only, optional_text, sha256_digest, work_nonce
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 
@@ -33,9 +33,7 @@ class Attestation:
 
 def parse_attestation(body: Mapping[str, Any]) -> Attestation:
     """``{"digest": "sha256:…", "title"?: str, "note"?: str, "pow"?: nonce}``."""
-    unknown = sorted(set(body) - {"digest", "title", "note", WORK_FIELD})
-    if unknown:
-        raise InvalidBody(f"unexpected body member(s): {', '.join(unknown)}")
+    only(body, {"digest", "title", "note", WORK_FIELD})
     work_nonce(body)
     return Attestation(
         digest=sha256_digest(body, "digest"),
