@@ -14,7 +14,7 @@ prefix of everything" themselves).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -164,6 +164,30 @@ def _check_hash(value: bytes, what: str) -> None:
         raise ProofError(f"{what} must be {HASH_SIZE} bytes, got {len(value)}")
 
 
+def _check_proof_hashes(proof: Sequence[bytes]) -> None:
+    for position, value in enumerate(proof):
+        _check_hash(value, f"proof hash {position}")
+
+
+def _walk(fn: int, sn: int, path: Sequence[bytes], what: str) -> Iterator[tuple[bytes, bool]]:
+    """The walk both proof checks share (RFC 9162 §2.1.3.2 and §2.1.4.2): each hash of
+    ``path`` with whether it is a left sibling (hashed before the running value), from
+    the indexes ``fn`` and ``sn``; refuses a ``what`` proof with too many or too few."""
+    for value in path:
+        if sn == 0:
+            raise ProofError(f"the {what} proof has too many hashes")
+        left = bool(fn & 1 or fn == sn)
+        if left:
+            while not fn & 1 and fn:
+                fn >>= 1
+                sn >>= 1
+        yield value, left
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError(f"the {what} proof has too few hashes")
+
+
 def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
     """Return the root that ``proof`` implies for ``leaf`` at ``index`` in a tree of ``size``.
 
@@ -173,23 +197,10 @@ def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequenc
     if not 0 <= index < size:
         raise ProofError(f"leaf index {index} is not inside a tree of size {size}")
     _check_hash(leaf, "the leaf hash")
-    for position, sibling in enumerate(proof):
-        _check_hash(sibling, f"proof hash {position}")
-    fn, sn, root = index, size - 1, leaf
-    for sibling in proof:
-        if sn == 0:
-            raise ProofError("the inclusion proof has too many hashes")
-        if fn & 1 or fn == sn:
-            root = node_hash(sibling, root)
-            while not fn & 1 and fn:
-                fn >>= 1
-                sn >>= 1
-        else:
-            root = node_hash(root, sibling)
-        fn >>= 1
-        sn >>= 1
-    if sn != 0:
-        raise ProofError("the inclusion proof has too few hashes")
+    _check_proof_hashes(proof)
+    root = leaf
+    for sibling, left in _walk(index, size - 1, proof, "inclusion"):
+        root = node_hash(sibling, root) if left else node_hash(root, sibling)
     return root
 
 
@@ -223,8 +234,7 @@ def verify_consistency(
         raise ProofError("the consistency proof is empty")
     _check_hash(old_root, "the old root")
     _check_hash(new_root, "the new root")
-    for position, value in enumerate(proof):
-        _check_hash(value, f"proof hash {position}")
+    _check_proof_hashes(proof)
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)
@@ -233,21 +243,12 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     old_hash = new_hash = path[0]
-    for value in path[1:]:
-        if sn == 0:
-            raise ProofError("the consistency proof has too many hashes")
-        if fn & 1 or fn == sn:
+    for value, left in _walk(fn, sn, path[1:], "consistency"):
+        if left:
             old_hash = node_hash(value, old_hash)
             new_hash = node_hash(value, new_hash)
-            while not fn & 1 and fn:
-                fn >>= 1
-                sn >>= 1
         else:
             new_hash = node_hash(new_hash, value)
-        fn >>= 1
-        sn >>= 1
-    if sn != 0:
-        raise ProofError("the consistency proof has too few hashes")
     if old_hash != old_root:
         raise ProofError("the consistency proof does not lead to the old root")
     if new_hash != new_root:
