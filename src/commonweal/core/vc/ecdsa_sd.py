@@ -141,11 +141,8 @@ def parse_base(proof_value: Any) -> BaseProofValue:
     components = _components(proof_value, BASE_HEADER, "base")
     base_signature, public_key, hmac_key, signatures, pointers = components
     if not (
-        _is_bytes(base_signature, 64)
-        and _is_bytes(public_key, PUBLIC_KEY_BYTES)
+        _signatures_well_formed(base_signature, public_key, signatures)
         and _is_bytes(hmac_key, 32)
-        and isinstance(signatures, list)
-        and all(_is_bytes(s, 64) for s in signatures)
         and isinstance(pointers, list)
         and all(isinstance(p, str) for p in pointers)
     ):
@@ -176,11 +173,8 @@ def parse_derived(proof_value: Any) -> DerivedProofValue:
     components = _components(proof_value, DERIVED_HEADER, "derived")
     base_signature, public_key, signatures, compressed, indexes = components
     if not (
-        _is_bytes(base_signature, 64)
-        and _is_bytes(public_key, PUBLIC_KEY_BYTES)
+        _signatures_well_formed(base_signature, public_key, signatures)
         and public_key.startswith(p256.PUBLIC_PREFIX)
-        and isinstance(signatures, list)
-        and all(_is_bytes(s, 64) for s in signatures)
         and isinstance(compressed, dict)
         and all(_is_index(k) and _is_bytes(v, 32) for k, v in compressed.items())
         and isinstance(indexes, list)
@@ -216,6 +210,17 @@ def _components(proof_value: Any, header: bytes, what: str) -> list[Any]:
     if not isinstance(components, list) or len(components) != 5:
         raise CredentialError("PROOF_VERIFICATION_ERROR", "proofValue is not five components")
     return components
+
+
+def _signatures_well_formed(base_signature: Any, public_key: Any, signatures: Any) -> bool:
+    """What base and derived proof values both carry, of the right types and lengths: the
+    base signature, the proof-scoped public key and the per-statement signatures."""
+    return (
+        _is_bytes(base_signature, 64)
+        and _is_bytes(public_key, PUBLIC_KEY_BYTES)
+        and isinstance(signatures, list)
+        and all(_is_bytes(s, 64) for s in signatures)
+    )
 
 
 def _is_bytes(value: Any, length: int) -> bool:
