@@ -19,7 +19,7 @@ from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.calls import ballot_options, canonical, parse_call, subtotal_of
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only
-from commonweal.domain.governance.ballots import check_ballot
+from commonweal.domain.governance.ballots import ballot_body, check_ballot
 from commonweal.domain.governance.records import parse_id
 from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active_member
 from commonweal.domain.registry import Context, EventType, require_node_key
@@ -109,11 +109,7 @@ def apply_opening(state: State, ctx: Context, opening: dict[str, Any]) -> None:
 
 def parse_ballot(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"precinct": id, "ballot": {...}}`` (the ballot's shape depends on the method)."""
-    only(body, {"precinct", "ballot"})
-    ballot = body.get("ballot")
-    if not isinstance(ballot, dict):
-        raise InvalidBody("ballot must be an object; its shape depends on the voting method")
-    return parse_id(dict(body), "precinct"), ballot
+    return ballot_body(body, "precinct")
 
 
 def apply_ballot(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> None:

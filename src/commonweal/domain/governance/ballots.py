@@ -51,11 +51,17 @@ MAX_REASON = 2000
 
 def parse_cast(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """``{"proposal": id, "ballot": {...}}``; the ballot's shape is checked against the method."""
-    only(body, {"proposal", "ballot"})
+    return ballot_body(body, "proposal")
+
+
+def ballot_body(body: Mapping[str, Any], ref: str) -> tuple[int, dict[str, Any]]:
+    """``{<ref>: id, "ballot": {...}}``: the id of what is voted on (a proposal, a
+    precinct) and the ballot, an object whose shape :func:`check_ballot` checks."""
+    only(body, {ref, "ballot"})
     ballot = body.get("ballot")
     if not isinstance(ballot, dict):
         raise InvalidBody("ballot must be an object; its shape depends on the voting method")
-    return parse_id(dict(body), "proposal"), ballot
+    return parse_id(dict(body), ref), ballot
 
 
 def options_of(state: State, record: Mapping[str, Any]) -> list[str]:
