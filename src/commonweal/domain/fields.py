@@ -100,6 +100,13 @@ def each_object(
         yield n, item
 
 
+def boolean(value: Any, where: str) -> bool:
+    """``value`` when it is true or false, ``where`` naming it in the error."""
+    if not isinstance(value, bool):
+        raise InvalidBody(f"{where} must be true or false")
+    return value
+
+
 def integer_in(value: Any, where: str, low: int, high: int) -> int:
     """``value`` as an integer from ``low`` to ``high``, ``where`` naming it in the error."""
     if type(value) is not int or not low <= value <= high:

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
-from commonweal.domain.fields import integer_in, matching, only, optional_text
+from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
 
 PASSPORT = "passport"
 MAX_KINDS = 50
@@ -143,7 +143,7 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
         ),
         "claims": parse_claims_schema(value.get("claims"), f"{where}.claims"),
         "issuers": _issuers(value.get("issuers"), f"{where}.issuers"),
-        "revocable": _flag(value.get("revocable", True), f"{where}.revocable"),
+        "revocable": boolean(value.get("revocable", True), f"{where}.revocable"),
         "version": integer_in(value.get("version", 1), f"{where}.version", 1, 10_000),
     }
     if value.get("valid_days") is not None:
@@ -236,9 +236,3 @@ def _issuers(value: Any, where: str) -> Any:
     raise InvalidBody(
         f'{where} must be {{"role": "<role>"}}, "vote", or {{"endorsements": <how many>}}'
     )
-
-
-def _flag(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidBody(f"{where} must be true or false")
-    return value

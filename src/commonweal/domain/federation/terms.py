@@ -21,6 +21,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.federation.standing import VISITOR_RIGHTS
+from commonweal.domain.fields import boolean
 
 CREDENTIAL_TYPES = frozenset({"MembershipCredential", "RoleCredential"})
 DEFAULT_TERMS: dict[str, Any] = {
@@ -49,9 +50,7 @@ def parse_terms(value: Any) -> dict[str, Any]:
         raise InvalidBody(f"terms.visitors may name {', '.join(sorted(VISITOR_RIGHTS))}")
     flags = {}
     for flag in ("witness", "mirror", "alliance"):
-        flags[flag] = value.get(flag, DEFAULT_TERMS[flag])
-        if not isinstance(flags[flag], bool):
-            raise InvalidBody(f"terms.{flag} must be true or false")
+        flags[flag] = boolean(value.get(flag, DEFAULT_TERMS[flag]), f"terms.{flag}")
     if visitors and "MembershipCredential" not in credentials:
         raise InvalidBody("visitor rights need the other node's MembershipCredential accepted")
     return {

@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.domain.errors import InvalidBody
-from commonweal.domain.fields import MAX_AMOUNT, amount, matching, only, optional_amount, ref
+from commonweal.domain.fields import (
+    MAX_AMOUNT,
+    amount,
+    boolean,
+    matching,
+    only,
+    optional_amount,
+    ref,
+)
 from commonweal.domain.timestamps import moment, stamp
 
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,19}$")
@@ -73,7 +81,4 @@ def optional_instant(body: Mapping[str, Any], name: str) -> str | None:
 
 def flag(body: Mapping[str, Any], name: str, default: bool = False) -> bool:
     """A true/false member."""
-    value = body.get(name, default)
-    if not isinstance(value, bool):
-        raise InvalidBody(f"{name} must be true or false")
-    return value
+    return boolean(body.get(name, default), name)

@@ -23,7 +23,7 @@ from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.credentials.kinds import parse_credential_kinds
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import integer_in, matching, only, optional_text
+from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
@@ -401,8 +401,8 @@ def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
     if "blocking_minority" in options:
         integer_in(options["blocking_minority"], f"{where}.blocking_minority", 0, 1000)
     for flag in ("allow_negative", "status_quo", NO_REVERSE_BEAT_PATH):
-        if flag in options and not isinstance(options[flag], bool):
-            raise InvalidBody(f"{where}.{flag} must be true or false")
+        if flag in options:
+            boolean(options[flag], f"{where}.{flag}")
     for share in ("states_share", "population_share"):
         if share in options:
             parse_share(options[share], f"{where}.{share}")
@@ -452,11 +452,10 @@ def _quorum(value: Any, where: str) -> str:
 
 
 def _delegation(method: str, value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidBody(f"{where}.delegation must be true or false")
-    if value and method in NO_DELEGATION_METHODS:
+    delegation = boolean(value, f"{where}.delegation")
+    if delegation and method in NO_DELEGATION_METHODS:
         raise InvalidBody(f"{where}: votes cannot be delegated under the {method} method")
-    return value
+    return delegation
 
 
 def _ballot(value: Any, method: str, where: str) -> str:
