@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from commonweal.domain.errors import InvalidBody
-from commonweal.domain.fields import MAX_AMOUNT, amount, only, optional_amount, ref
+from commonweal.domain.errors import Conflict, DomainError, InvalidBody, NotFound, NotPermitted
+from commonweal.domain.fields import (
+    MAX_AMOUNT,
+    amount,
+    boolean,
+    each_object,
+    log_source,
+    only,
+    optional_amount,
+    ref,
+)
 
 
 def refusal(reader, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
@@ -70,3 +79,56 @@ def test_existing_reads_a_row_or_says_what_is_missing() -> None:
     with pytest.raises(NotFound, match="there is no shared resource 4") as missing:
         existing(state, "t", 4, "shared resource")
     assert missing.value.code == "not_found"
+
+
+def test_boolean_is_true_or_false_and_nothing_like_it() -> None:
+    assert boolean(True, "terms.witness") is True and boolean(False, "x") is False
+    for bad in (0, 1, "true", None):
+        assert refusal(boolean, bad, "terms.witness") == "terms.witness must be true or false"
+
+
+def test_each_object_reads_a_bounded_list_of_closed_objects_item_by_item() -> None:
+    items = [{"a": 1, "b": 2}, {"a": 3, "b": 4}]
+    assert list(each_object(items, "xs", ("a", "b"), most=2, what="pairs")) == list(
+        enumerate(items)
+    )
+    for bad in ([], [{"a": 1, "b": 2}] * 3, "no", None):
+        said = refusal(lambda v: list(each_object(v, "xs", ("a", "b"), most=2, what="pairs")), bad)
+        assert said == "xs must list 1 to 2 pairs"
+    shape = refusal(
+        lambda: list(each_object([items[0], {"a": 1}], "xs", ("a", "b"), most=5, what=""))
+    )
+    assert shape == "xs[1] is {a, b}"
+    # Item by item: what a caller refuses about item 0 comes before item 1's shape.
+    read = each_object([items[0], "not an object"], "xs", ("a", "b"), most=5, what="")
+    assert next(read) == (0, items[0])
+    with pytest.raises(InvalidBody):
+        next(read)
+
+
+def test_log_source_checks_the_origin_and_the_members() -> None:
+    good = {"source": {"origin": "example.org/log", "carried": 3, "closed": 9}}
+    assert (
+        log_source(good, "carried", log="the reporting log", node="the reporting node")
+        == (good["source"])
+    )
+    said = refusal(log_source, {"source": {"origin": "o"}}, "carried", log="L", node="N")
+    assert said == 'source is {"origin", "carried", "closed"} of L'
+    long = {"source": {"origin": "o" * 301, "carried": 1, "closed": 2}}
+    said = refusal(log_source, long, "carried", log="L", node="the reporting node")
+    assert said == "source.origin must be the reporting node's log origin"
+
+
+def test_refusals_declare_their_code_and_status_once() -> None:
+    assert (NotFound.code, NotFound.status) == ("not_found", 404)
+    assert (NotPermitted.code, NotPermitted.status) == ("forbidden", 403)
+    assert (Conflict("x").code, Conflict("x", code="late").code) == ("conflict", "late")
+
+    class Own(NotPermitted):
+        code = "own_code"
+
+    class Declared(DomainError, code="declared", status=409):
+        pass
+
+    assert (Own("m").code, Own.status) == ("own_code", 403)
+    assert (Declared("m").code, Declared.status, DomainError.code) == ("declared", 409, "refused")
