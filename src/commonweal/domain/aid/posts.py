@@ -114,8 +114,7 @@ def _rule(kind: str) -> Any:
 
 def parse_post_ref(body: Mapping[str, Any]) -> int:
     """``{"post": id}``."""
-    fields.only(body, {"post"}, {"post"})
-    return fields.ref(body, "post")
+    return fields.sole_ref(body, "post")
 
 
 def apply_withdrawal(state: State, ctx: Context, post_id: int) -> None:

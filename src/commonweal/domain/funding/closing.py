@@ -141,8 +141,7 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any], in
 
 def parse_execution(body: Mapping[str, Any]) -> int:
     """``{"proposal": id}``."""
-    fields.only(body, {"proposal"}, {"proposal"})
-    return fields.ref(body, "proposal")
+    return fields.sole_ref(body, "proposal")
 
 
 def apply_execution(state: State, ctx: Context, proposal_id: int) -> None:

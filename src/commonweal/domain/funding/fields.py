@@ -35,8 +35,15 @@ __all__ = [
     "ref",
     "ref_and_amount",
     "slug",
+    "sole_ref",
     "unit",
 ]
+
+
+def sole_ref(body: Mapping[str, Any], name: str) -> int:
+    """``{name: id}`` and nothing else: a body that names one record."""
+    only(body, {name}, {name})
+    return ref(body, name)
 
 
 def ref_and_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> tuple[int, int]:

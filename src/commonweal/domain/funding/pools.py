@@ -189,8 +189,7 @@ def apply_stake(state: State, ctx: Context, stake: tuple[int, int]) -> None:
 
 def parse_withdrawal(body: Mapping[str, Any]) -> int:
     """``{"proposal": id}``."""
-    fields.only(body, {"proposal"}, {"proposal"})
-    return fields.ref(body, "proposal")
+    return fields.sole_ref(body, "proposal")
 
 
 def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
