@@ -19,13 +19,12 @@ from commonweal.domain.membership.records import did_member, require_active_memb
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import member_account, require_open
-from commonweal.domain.treasury.ledger import move
+from commonweal.domain.treasury.ledger import MAX_MEMO, move
 from commonweal.domain.treasury.units import parse_code, require_unit
 
 RECORDED = "credit.obligation.recorded"
 SETTLED = "credit.obligation.settled"
 FORGIVEN = "credit.obligation.forgiven"
-MAX_MEMO = 500
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,12 +30,11 @@ from commonweal.domain.errors import Conflict
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury import accounts
-from commonweal.domain.treasury.ledger import post
+from commonweal.domain.treasury.ledger import MAX_MEMO, post
 from commonweal.domain.treasury.units import minutes_in, require_unit, time_bank
 
 HOURS = "hours"
 """The time bank's unit in aid settlements: whole minutes of the node's hours unit."""
-MAX_MEMO = 500
 
 
 @dataclass(frozen=True, slots=True)

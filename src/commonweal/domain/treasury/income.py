@@ -27,12 +27,11 @@ from commonweal.domain.treasury.accounts import (
     parse_account,
     require_open,
 )
-from commonweal.domain.treasury.ledger import move
+from commonweal.domain.treasury.ledger import MAX_MEMO, move
 from commonweal.domain.treasury.records import SPEND
 from commonweal.domain.treasury.units import parse_code
 
 RECORDED = "treasury.income.recorded"
-MAX_MEMO = 500
 _SOURCE = re.compile(r"^[a-z][a-z_]{1,29}$")
 
 

@@ -23,6 +23,10 @@ from commonweal.domain.treasury.accounts import EXTERNAL, kind_of, member_of
 from commonweal.domain.treasury.records import BALANCES, ENTRIES
 from commonweal.domain.treasury.units import format_amount, require_unit
 
+MAX_MEMO = 500
+"""The longest memo an entry carries, in characters: what a member writes on a transfer,
+an obligation or an income, and what the node words for its own postings."""
+
 Posting = tuple[str, int]
 """(account, signed amount in minor units): positive adds to the account."""
 

@@ -25,12 +25,11 @@ from commonweal.domain.treasury.accounts import (
     require_not_escrow,
     require_open,
 )
-from commonweal.domain.treasury.ledger import move
+from commonweal.domain.treasury.ledger import MAX_MEMO, move
 from commonweal.domain.treasury.units import parse_code
 
 SENT = "treasury.transfer.sent"
 TRANSFER_ACTION = "treasury.transfer"
-MAX_MEMO = 500
 
 
 @dataclass(frozen=True, slots=True)
