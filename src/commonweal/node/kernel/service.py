@@ -35,7 +35,7 @@ from commonweal.node.kernel.proofs import ProofService
 from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, LAST_INDEX, apply_event
 from commonweal.node.kernel.signatures import SignatureChecker
 from commonweal.store.database import close_engine
-from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
+from commonweal.store.log_store import CheckpointRow, EntryRow, Group, LogStore
 from commonweal.store.sequencer import Turn, sequencing
 
 Clock = Callable[[], datetime]
@@ -422,13 +422,8 @@ class Node:
         checkpoint = None
         if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
             checkpoint = self._sign(self.range.size, root, received)
-        turn.append(
-            entries=group.entries,
-            hashes=group.hashes,
-            changes=[c for c in self.state.changes() if c.table not in DERIVED_TABLES],
-            root=root,
-            checkpoint=checkpoint,
-        )
+        changes = [c for c in self.state.changes() if c.table not in DERIVED_TABLES]
+        turn.append(Group(group.entries, group.hashes, changes, root, checkpoint))
         return checkpoint
 
     # -- other writers -------------------------------------------------------------
