@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -219,6 +219,14 @@ class Node:
         prepared = check_unsigned(self, parse_value(value))
         if not prepared.event.has_valid_signature():
             raise bad_signature()
+        return prepared
+
+    def prepare_value_of(self, value: object, types: Collection[str], named: str) -> Prepared:
+        """:meth:`prepare_value`, refused unless the event is of one of ``types`` (``named``:
+        them in words, as the refusal says "the event must be <named>")."""
+        prepared = self.prepare_value(value)
+        if prepared.event.type not in types:
+            raise Rejected("invalid_request", f"the event must be {named}")
         return prepared
 
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
