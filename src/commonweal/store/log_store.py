@@ -17,6 +17,7 @@ from commonweal.core.merkle import EMPTY_ROOT
 from commonweal.domain.state import Change
 from commonweal.store.rows import CheckpointRow as CheckpointRow
 from commonweal.store.rows import EntryRow as EntryRow
+from commonweal.store.rows import Group as Group
 from commonweal.store.rows import (
     all_rows,
     checkpoint_row,
@@ -65,16 +66,7 @@ class LogStore:
 
     # -- the append transaction -----------------------------------------------------
 
-    def append(
-        self,
-        *,
-        expected_size: int,
-        entries: Sequence[EntryRow],
-        hashes: Sequence[tuple[int, int, bytes]],
-        changes: Sequence[Change],
-        root: bytes,
-        checkpoint: CheckpointRow | None = None,
-    ) -> None:
+    def append(self, expected_size: int, group: Group) -> None:
         """Append a group of entries and everything that follows from them, atomically.
 
         Raises :class:`StaleHead` (and writes nothing) if the log is no longer
@@ -82,7 +74,7 @@ class LogStore:
         """
         conn = self._writer_connection()
         try:
-            self._append(conn, expected_size, entries, hashes, changes, root, checkpoint)
+            self._append(conn, expected_size, group)
         except Exception:
             self.close_writer()  # a broken connection is replaced on the next append
             raise
@@ -99,16 +91,7 @@ class LogStore:
             self._writer.close()
             self._writer = None
 
-    def _append(
-        self,
-        conn: Connection,
-        expected_size: int,
-        entries: Sequence[EntryRow],
-        hashes: Sequence[tuple[int, int, bytes]],
-        changes: Sequence[Change],
-        root: bytes,
-        checkpoint: CheckpointRow | None,
-    ) -> None:
+    def _append(self, conn: Connection, expected_size: int, group: Group) -> None:
         with conn.begin():
             lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
             head = conn.exec_driver_sql(
@@ -116,33 +99,7 @@ class LogStore:
             ).scalar_one()
             if head != expected_size:
                 raise StaleHead(f"log head is {head}, expected {expected_size}")
-            # The hot inserts go straight to the driver's executemany: on this path
-            # SQLAlchemy's per-row parameter processing would cost more than the insert.
-            if entries:
-                conn.exec_driver_sql(
-                    driver_sql(
-                        conn,
-                        "INSERT INTO log_entries (idx, leaf, leaf_hash, type, author, seq, "
-                        "received) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    ),
-                    [
-                        (e.idx, e.leaf, e.leaf_hash, e.type, e.author, e.seq, e.received)
-                        for e in entries
-                    ],
-                )
-            if hashes:
-                conn.exec_driver_sql(
-                    driver_sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
-                    list(hashes),
-                )
-            self._write_changes(conn, changes)
-            new_size = expected_size + len(entries)
-            conn.exec_driver_sql(
-                driver_sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"),
-                (new_size, root),
-            )
-            if checkpoint is not None:
-                self._insert_checkpoint(conn, checkpoint)
+            write_group(conn, expected_size, group)
 
     def write_projection(self, rows: Iterable[Change]) -> None:
         """Fill an empty projection (a scratch store being rebuilt), in key order."""
@@ -492,3 +449,37 @@ def members_in_standing(url: str, status: str, role: str | None = None) -> str:
         return "\n".join(LogStore(engine).members_in_standing(status, role))
     finally:
         engine.dispose()
+
+
+def write_group(conn: Connection, size: int, group: Group) -> int:
+    """Write, on ``conn`` (a transaction holding the head), a group after a log of ``size``
+    entries: its entries, the new subtree hashes, the projection's changes, the new head
+    and the checkpoint if one is due; the new size."""
+    # The hot inserts go straight to the driver's executemany: on this path
+    # SQLAlchemy's per-row parameter processing would cost more than the insert.
+    if group.entries:
+        conn.exec_driver_sql(
+            driver_sql(
+                conn,
+                "INSERT INTO log_entries (idx, leaf, leaf_hash, type, author, seq, "
+                "received) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ),
+            [
+                (e.idx, e.leaf, e.leaf_hash, e.type, e.author, e.seq, e.received)
+                for e in group.entries
+            ],
+        )
+    if group.hashes:
+        conn.exec_driver_sql(
+            driver_sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
+            list(group.hashes),
+        )
+    LogStore._write_changes(conn, group.changes)
+    new_size = size + len(group.entries)
+    conn.exec_driver_sql(
+        driver_sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"),
+        (new_size, group.root),
+    )
+    if group.checkpoint is not None:
+        LogStore._insert_checkpoint(conn, group.checkpoint)
+    return new_size

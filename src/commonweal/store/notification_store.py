@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from commonweal.store.log_store import LogStore
+from commonweal.store.outbox import (
+    Message,
+    OutboxStore,
+    Recorded,
+    erase_members,
+    insert_new,
+)
 from commonweal.store.push_store import NewPush, insert_pushes
 from commonweal.store.rows import EntryRow, entry_row
 from commonweal.store.schema import (
@@ -26,50 +31,25 @@ from commonweal.store.schema import (
     notification_state,
 )
 
-PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
+_ONCE = ("recipient", "event_key", "kind")
+"""The outbox's unique constraint: one notification per (recipient, event key, kind)."""
 
 
-@dataclass(frozen=True)
-class OutboxRow:
+@dataclass(frozen=True, kw_only=True)
+class OutboxRow(Recorded):
     """One recorded notification."""
 
-    id: int
-    recipient: str
-    event_key: str
-    kind: str
-    topic: str
-    urgent: bool
-    subject: str
-    body: str
-    path: str
-    created: str
-    next_attempt: str
-    attempts: int
-    status: str
-    sent_at: str | None
-    last_error: str | None
 
-
-@dataclass(frozen=True)
-class NewNotification:
+@dataclass(frozen=True, kw_only=True)
+class NewNotification(Message):
     """A notification to record (the outbox's columns the notifier chooses)."""
 
-    recipient: str
-    event_key: str
-    kind: str
-    topic: str
-    urgent: bool
-    subject: str
-    body: str
-    path: str
-    next_attempt: str
 
-
-class NotificationStore:
+class NotificationStore(OutboxStore[OutboxRow]):
     """The notification tables of one node's database."""
 
-    def __init__(self, store: LogStore) -> None:
-        self.engine = store.engine
+    outbox = notification_outbox
+    row = OutboxRow
 
     # -- state: the cursor and the key ----------------------------------------------
 
@@ -115,32 +95,7 @@ class NotificationStore:
             added += insert_pushes(conn, pushes, created)
             for key in told:
                 _put_state(conn, f"told:{key}", created)
-            recorded = _recorded(conn, {n.event_key for n in notifications})
-            rows = []
-            for new in notifications:
-                once = (new.recipient, new.event_key, new.kind)
-                if once in recorded:
-                    continue
-                recorded.add(once)
-                rows.append(
-                    {
-                        "recipient": new.recipient,
-                        "event_key": new.event_key,
-                        "kind": new.kind,
-                        "topic": new.topic,
-                        "urgent": int(new.urgent),
-                        "subject": new.subject,
-                        "body": new.body,
-                        "path": new.path,
-                        "created": created,
-                        "next_attempt": new.next_attempt,
-                        "attempts": 0,
-                        "status": PENDING,
-                    }
-                )
-            if rows:
-                conn.execute(insert(notification_outbox), rows)
-            added += len(rows)
+            added += insert_new(conn, notification_outbox, _ONCE, notifications, created)
             _put_state(conn, "cursor", str(cursor))
         return added
 
@@ -156,52 +111,7 @@ class NotificationStore:
             )
             return [entry_row(row) for row in rows]
 
-    # -- the outbox ------------------------------------------------------------------
-
-    def due(self, now: str, limit: int = 100) -> list[OutboxRow]:
-        """Pending notifications whose next attempt has come, oldest first."""
-        query = (
-            select(notification_outbox)
-            .where(notification_outbox.c.status == PENDING)
-            .where(notification_outbox.c.next_attempt <= now)
-            .order_by(notification_outbox.c.id)
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def of(self, recipient: str, limit: int = 50) -> list[OutboxRow]:
-        """A member's latest notifications, newest first."""
-        query = (
-            select(notification_outbox)
-            .where(notification_outbox.c.recipient == recipient)
-            .order_by(notification_outbox.c.id.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def all_rows(self) -> list[OutboxRow]:
-        with self.engine.connect() as conn:
-            query = select(notification_outbox).order_by(notification_outbox.c.id)
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def mark_sent(self, row_id: int, at: str) -> None:
-        self._update(row_id, status=SENT, sent_at=at, last_error=None)
-
-    def mark_retry(self, row_id: int, attempts: int, next_attempt: str, error: str) -> None:
-        self._update(row_id, attempts=attempts, next_attempt=next_attempt, last_error=error)
-
-    def mark_failed(self, row_id: int, attempts: int, error: str, status: str = FAILED) -> None:
-        self._update(row_id, attempts=attempts, status=status, last_error=error)
-
-    def _update(self, row_id: int, **values: Any) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(notification_outbox)
-                .where(notification_outbox.c.id == row_id)
-                .values(**values)
-            )
+    # -- the outbox: due, of, all_rows and mark_* are OutboxStore's --------------------
 
     # -- preferences -----------------------------------------------------------------
 
@@ -234,17 +144,9 @@ class NotificationStore:
 
     def erase(self, dids: Iterable[str]) -> int:
         """Erase the preferences and notifications of ``dids``; how many members had any."""
-        erased = 0
-        with self.engine.begin() as conn:
-            for did in dids:
-                gone = conn.execute(
-                    delete(notification_preferences).where(notification_preferences.c.did == did)
-                ).rowcount
-                gone += conn.execute(
-                    delete(notification_outbox).where(notification_outbox.c.recipient == did)
-                ).rowcount
-                erased += int(gone > 0)
-        return erased
+        return erase_members(
+            self.engine, dids, notification_preferences.c.did, notification_outbox.c.recipient
+        )
 
 
 def _state(conn: Connection, key: str) -> str | None:
@@ -259,20 +161,3 @@ def _put_state(conn: Connection, key: str, value: str) -> None:
     ).rowcount
     if not done:
         conn.execute(insert(notification_state).values(key=key, value=value))
-
-
-def _recorded(conn: Connection, event_keys: Iterable[str]) -> set[tuple[str, str, str]]:
-    """(recipient, event key, kind) of every row already recorded for ``event_keys``."""
-    table = notification_outbox.c
-    keys = sorted(set(event_keys))
-    found: set[tuple[str, str, str]] = set()
-    for start in range(0, len(keys), 500):
-        query = select(table.recipient, table.event_key, table.kind).where(
-            table.event_key.in_(keys[start : start + 500])
-        )
-        found.update((str(r), str(e), str(k)) for r, e, k in conn.execute(query))
-    return found
-
-
-def _row(values: Any) -> OutboxRow:
-    return OutboxRow(**{**dict(values), "urgent": bool(values["urgent"])})

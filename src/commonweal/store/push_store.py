@@ -12,14 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
+from commonweal.store.outbox import (
+    DROPPED,
+    PENDING,
+    Message,
+    OutboxStore,
+    Recorded,
+    erase_members,
+    insert_new,
+)
 from commonweal.store.schema import push_outbox, push_subscriptions
 
-PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
+_ONCE = ("subscription", "event_key", "kind")
+"""The push outbox's unique constraint: one push per (subscription, event key, kind)."""
 
 
 @dataclass(frozen=True)
@@ -34,54 +43,26 @@ class Subscription:
     created: str
 
 
-@dataclass(frozen=True)
-class PushRow:
+@dataclass(frozen=True, kw_only=True)
+class PushRow(Recorded):
     """One recorded push notification, for one subscription."""
 
-    id: int
     subscription: int
-    recipient: str
-    event_key: str
-    kind: str
-    topic: str
-    urgent: bool
-    subject: str
-    body: str
-    path: str
-    created: str
-    next_attempt: str
-    attempts: int
-    status: str
-    sent_at: str | None
-    last_error: str | None
 
 
-@dataclass(frozen=True)
-class NewPush:
+@dataclass(frozen=True, kw_only=True)
+class NewPush(Message):
     """A push to record (the outbox's columns the notifier chooses)."""
 
     subscription: int
-    recipient: str
-    event_key: str
-    kind: str
-    topic: str
-    urgent: bool
-    subject: str
-    body: str
-    path: str
-    next_attempt: str
 
 
-class _Database(Protocol):
-    engine: Engine
-
-
-class PushStore:
+class PushStore(OutboxStore[PushRow]):
     """The Web Push tables of one node's database (``store``: a ``LogStore``, or another
     store of the same database)."""
 
-    def __init__(self, store: _Database) -> None:
-        self.engine = store.engine
+    outbox = push_outbox
+    row = PushRow
 
     # -- subscriptions ---------------------------------------------------------------
 
@@ -170,92 +151,14 @@ class PushStore:
 
     # -- the outbox ------------------------------------------------------------------
 
-    def due(self, now: str, limit: int = 100) -> list[PushRow]:
-        """Pending pushes whose next attempt has come, oldest first."""
-        query = (
-            select(push_outbox)
-            .where(push_outbox.c.status == PENDING)
-            .where(push_outbox.c.next_attempt <= now)
-            .order_by(push_outbox.c.id)
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def of(self, recipient: str, limit: int = 50) -> list[PushRow]:
-        """A member's latest pushes, newest first."""
-        query = (
-            select(push_outbox)
-            .where(push_outbox.c.recipient == recipient)
-            .order_by(push_outbox.c.id.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def all_rows(self) -> list[PushRow]:
-        with self.engine.connect() as conn:
-            query = select(push_outbox).order_by(push_outbox.c.id)
-            return [_row(r._mapping) for r in conn.execute(query)]
-
-    def mark_sent(self, row_id: int, at: str) -> None:
-        self._update(row_id, status=SENT, sent_at=at, last_error=None)
-
-    def mark_retry(self, row_id: int, attempts: int, next_attempt: str, error: str) -> None:
-        self._update(row_id, attempts=attempts, next_attempt=next_attempt, last_error=error)
-
-    def mark_failed(self, row_id: int, attempts: int, error: str, status: str = FAILED) -> None:
-        self._update(row_id, attempts=attempts, status=status, last_error=error)
-
-    def _update(self, row_id: int, **values: Any) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(push_outbox).where(push_outbox.c.id == row_id).values(**values))
+    # -- the outbox: due, of, all_rows and mark_* are OutboxStore's --------------------
 
     def erase(self, dids: Iterable[str]) -> int:
         """Erase the subscriptions and pushes of ``dids``; how many members had any."""
-        erased = 0
-        with self.engine.begin() as conn:
-            for did in dids:
-                gone = conn.execute(
-                    delete(push_subscriptions).where(push_subscriptions.c.did == did)
-                ).rowcount
-                gone += conn.execute(
-                    delete(push_outbox).where(push_outbox.c.recipient == did)
-                ).rowcount
-                erased += int(gone > 0)
-        return erased
+        return erase_members(self.engine, dids, push_subscriptions.c.did, push_outbox.c.recipient)
 
 
 def insert_pushes(conn: Connection, pushes: Sequence[NewPush], created: str) -> int:
     """Record, on ``conn`` (the notifier's transaction), every push not yet recorded; how
     many were new."""
-    table = push_outbox.c
-    keys = sorted({p.event_key for p in pushes})
-    recorded: set[tuple[int, str, str]] = set()
-    for start in range(0, len(keys), 500):
-        query = select(table.subscription, table.event_key, table.kind).where(
-            table.event_key.in_(keys[start : start + 500])
-        )
-        recorded.update((int(s), str(e), str(k)) for s, e, k in conn.execute(query))
-    rows = []
-    for new in pushes:
-        once = (new.subscription, new.event_key, new.kind)
-        if once in recorded:
-            continue
-        recorded.add(once)
-        rows.append(
-            {
-                **{name: getattr(new, name) for name in NewPush.__dataclass_fields__},
-                "urgent": int(new.urgent),
-                "created": created,
-                "attempts": 0,
-                "status": PENDING,
-            }
-        )
-    if rows:
-        conn.execute(insert(push_outbox), rows)
-    return len(rows)
-
-
-def _row(values: Any) -> PushRow:
-    return PushRow(**{**dict(values), "urgent": bool(values["urgent"])})
+    return insert_new(conn, push_outbox, _ONCE, pushes, created)

@@ -3,12 +3,14 @@ the database (shared by ``log_store`` and ``federation_store``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection, Engine, Executable, Row, Table, insert, select
+
+from commonweal.domain.state import Change
 
 T = TypeVar("T")
 
@@ -34,6 +36,19 @@ class CheckpointRow:
     root: bytes
     note: str
     signed_at: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of entries to append and what follows from them, written in one
+    transaction: the new complete-subtree hashes (level, index, hash), the projection's
+    changes, the new root and the checkpoint if one is due."""
+
+    entries: Sequence[EntryRow]
+    hashes: Sequence[tuple[int, int, bytes]]
+    changes: Sequence[Change]
+    root: bytes
+    checkpoint: CheckpointRow | None = None
 
 
 def driver_sql(conn: Connection, statement: str) -> str:

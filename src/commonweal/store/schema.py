@@ -28,6 +28,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -157,24 +159,33 @@ census_people = Table(
 """Per census, the sorted nullifiers of the members it counted (a JSON list of hex), under
 the alliance's key for the census's period; served, the log carries only their root."""
 
+
+def _outbox_columns() -> list[Column[Any]]:
+    """The columns both outboxes have after their recipient: the message and how its
+    delivery stands (``store/outbox.py``)."""
+    return [
+        Column("event_key", String(100), nullable=False),
+        Column("kind", String(60), nullable=False),
+        Column("topic", String(100), nullable=False),
+        Column("urgent", Integer, nullable=False),
+        Column("subject", Text, nullable=False),
+        Column("body", Text, nullable=False),
+        Column("path", Text, nullable=False),
+        Column("created", String(40), nullable=False),
+        Column("next_attempt", String(40), nullable=False, index=True),
+        Column("attempts", Integer, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("sent_at", String(40), nullable=True),
+        Column("last_error", Text, nullable=True),
+    ]
+
+
 notification_outbox = Table(
     "notification_outbox",
     metadata,
     Column("id", LeafIndex, primary_key=True, autoincrement=True),
     Column("recipient", String(200), nullable=False, index=True),
-    Column("event_key", String(100), nullable=False),
-    Column("kind", String(60), nullable=False),
-    Column("topic", String(100), nullable=False),
-    Column("urgent", Integer, nullable=False),
-    Column("subject", Text, nullable=False),
-    Column("body", Text, nullable=False),
-    Column("path", Text, nullable=False),
-    Column("created", String(40), nullable=False),
-    Column("next_attempt", String(40), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("sent_at", String(40), nullable=True),
-    Column("last_error", Text, nullable=True),
+    *_outbox_columns(),
     UniqueConstraint("recipient", "event_key", "kind", name="uq_notification_once"),
 )
 """Private: each notification, recorded before it is sent; one per (recipient, event, kind)."""
@@ -214,19 +225,7 @@ push_outbox = Table(
     Column("id", LeafIndex, primary_key=True, autoincrement=True),
     Column("subscription", LeafIndex, nullable=False, index=True),
     Column("recipient", String(200), nullable=False, index=True),
-    Column("event_key", String(100), nullable=False),
-    Column("kind", String(60), nullable=False),
-    Column("topic", String(100), nullable=False),
-    Column("urgent", Integer, nullable=False),
-    Column("subject", Text, nullable=False),
-    Column("body", Text, nullable=False),
-    Column("path", Text, nullable=False),
-    Column("created", String(40), nullable=False),
-    Column("next_attempt", String(40), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("sent_at", String(40), nullable=True),
-    Column("last_error", Text, nullable=True),
+    *_outbox_columns(),
     UniqueConstraint("subscription", "event_key", "kind", name="uq_push_once"),
 )
 """Private: each push notification, recorded before it is sent; one per (subscription,

@@ -12,15 +12,14 @@ On PostgreSQL the commit also notifies every process listening on
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from commonweal.domain.state import Change
-from commonweal.store.log_store import LogStore
-from commonweal.store.rows import CheckpointRow, EntryRow, driver_sql, entry_row
+from commonweal.store.log_store import LogStore, write_group
+from commonweal.store.rows import CheckpointRow, EntryRow, Group, entry_row
 from commonweal.store.schema import log_entries
 
 LOG_CHANNEL = "commonweal_log"
@@ -43,45 +42,14 @@ class Turn:
         """The size of the newest signed checkpoint (-1: none yet)."""
         return latest_checkpoint_size(self.conn)
 
-    def append(
-        self,
-        *,
-        entries: Sequence[EntryRow],
-        hashes: Sequence[tuple[int, int, bytes]],
-        changes: Sequence[Change],
-        root: bytes,
-        checkpoint: CheckpointRow | None = None,
-    ) -> None:
+    def append(self, group: Group) -> None:
         """Write a group after the head the turn holds; it commits when the turn ends."""
         conn = self.conn
+        entries = group.entries
         if entries and entries[0].idx != self.size:
             raise RuntimeError(f"the group starts at {entries[0].idx}, the log is {self.size}")
-        if entries:
-            conn.exec_driver_sql(
-                driver_sql(
-                    conn,
-                    "INSERT INTO log_entries (idx, leaf, leaf_hash, type, author, seq, "
-                    "received) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ),
-                [
-                    (e.idx, e.leaf, e.leaf_hash, e.type, e.author, e.seq, e.received)
-                    for e in entries
-                ],
-            )
-        if hashes:
-            conn.exec_driver_sql(
-                driver_sql(conn, "INSERT INTO tree_hashes (level, idx, hash) VALUES (?, ?, ?)"),
-                list(hashes),
-            )
-        LogStore._write_changes(conn, changes)
-        self.size += len(entries)
-        self.root = root
-        conn.exec_driver_sql(
-            driver_sql(conn, "UPDATE log_head SET size = ?, root = ? WHERE id = 1"),
-            (self.size, root),
-        )
-        if checkpoint is not None:
-            self.add_checkpoint(checkpoint)
+        self.size = write_group(conn, self.size, group)
+        self.root = group.root
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, str(self.size)))
 

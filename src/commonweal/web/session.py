@@ -20,23 +20,18 @@ out (login CSRF).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.seals import Seals
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
 from commonweal.web.api import json_body, json_response, read_body
@@ -62,37 +57,13 @@ class Sessions:
     def __init__(self, node: Node, *, now: Callable[[], float] = time.time) -> None:
         self.node = node
         self.now = now
-        self._secret = hmac.new(node.identity.key.seed, _LABEL, hashlib.sha256).digest()
-        self._used: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    # -- tokens ---------------------------------------------------------------------
-
-    def _seal(self, kind: str, claims: dict[str, Any]) -> str:
-        payload = _b64(orjson.dumps({"k": kind, **claims}))
-        return payload + "." + _b64(self._mac(payload))
-
-    def _open(self, kind: str, token: str) -> dict[str, Any] | None:
-        payload, _, tag = token.partition(".")
-        try:
-            valid = hmac.compare_digest(_unb64(tag), self._mac(payload))
-            claims = orjson.loads(_unb64(payload)) if valid else None
-        except (ValueError, orjson.JSONDecodeError):
-            return None
-        if not isinstance(claims, dict) or claims.get("k") != kind:
-            return None
-        if not isinstance(claims.get("e"), int) or claims["e"] < self.now():
-            return None
-        return claims
-
-    def _mac(self, payload: str) -> bytes:
-        return hmac.new(self._secret, payload.encode(), hashlib.sha256).digest()
+        self._seals = Seals(node, _LABEL, now=lambda: self.now())
 
     # -- the protocol -----------------------------------------------------------------
 
     def challenge(self, domain: str) -> dict[str, str]:
         """A fresh challenge for the site at ``domain`` (the Host the browser sees)."""
-        token = self._seal(
+        token = self._seals.seal_claims(
             "challenge",
             {"n": secrets.token_urlsafe(16), "d": domain, "e": int(self.now()) + CHALLENGE_SECONDS},
         )
@@ -103,7 +74,7 @@ class Sessions:
         if not isinstance(presentation, dict) or not isinstance(presentation.get("proof"), dict):
             raise Rejected("invalid_request", "signing in takes a signed presentation")
         token = presentation["proof"].get("challenge")
-        claims = self._open("challenge", token) if isinstance(token, str) else None
+        claims = self._seals.open("challenge", token) if isinstance(token, str) else None
         if claims is None:
             raise Rejected(
                 "sign_in_failed", "the sign-in challenge is unknown or expired; please try again"
@@ -127,21 +98,17 @@ class Sessions:
         return SignedIn(holder, int(self.now()) + SESSION_SECONDS)
 
     def _spend(self, token: str, expires: int) -> None:
-        with self._lock:
-            now = self.now()
-            self._used = {t: e for t, e in self._used.items() if e >= now}
-            if token in self._used:
-                raise Rejected("sign_in_failed", "this sign-in challenge was already used")
-            self._used[token] = expires
+        if not self._seals.spend(token, expires):
+            raise Rejected("sign_in_failed", "this sign-in challenge was already used")
 
     def cookie_value(self, session: SignedIn) -> str:
         """The session cookie's value."""
-        return self._seal("session", {"did": session.did, "e": session.expires})
+        return self._seals.seal_claims("session", {"did": session.did, "e": session.expires})
 
     def current(self, request: Request) -> SignedIn | None:
         """The session of ``request``, if it carries a valid one."""
         token = request.cookies.get(COOKIE)
-        claims = self._open("session", token) if token else None
+        claims = self._seals.open("session", token) if token else None
         if claims is None or not isinstance(claims.get("did"), str):
             return None
         return SignedIn(claims["did"], claims["e"])
@@ -216,11 +183,3 @@ def _same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is not None and origin.partition("://")[2] != _host(request):
         raise Rejected("cross_site", "session requests must come from the node's own pages")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +35,7 @@ from commonweal.node.kernel.proofs import ProofService
 from commonweal.node.kernel.replay import AUTHORS, DERIVED_TABLES, LAST_INDEX, apply_event
 from commonweal.node.kernel.signatures import SignatureChecker
 from commonweal.store.database import close_engine
-from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
+from commonweal.store.log_store import CheckpointRow, EntryRow, Group, LogStore
 from commonweal.store.sequencer import Turn, sequencing
 
 Clock = Callable[[], datetime]
@@ -219,6 +219,14 @@ class Node:
         prepared = check_unsigned(self, parse_value(value))
         if not prepared.event.has_valid_signature():
             raise bad_signature()
+        return prepared
+
+    def prepare_value_of(self, value: object, types: Collection[str], named: str) -> Prepared:
+        """:meth:`prepare_value`, refused unless the event is of one of ``types`` (``named``:
+        them in words, as the refusal says "the event must be <named>")."""
+        prepared = self.prepare_value(value)
+        if prepared.event.type not in types:
+            raise Rejected("invalid_request", f"the event must be {named}")
         return prepared
 
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
@@ -422,13 +430,8 @@ class Node:
         checkpoint = None
         if self.range.size - max(self.checkpoint_size, 0) >= self.config.checkpoint_every_events:
             checkpoint = self._sign(self.range.size, root, received)
-        turn.append(
-            entries=group.entries,
-            hashes=group.hashes,
-            changes=[c for c in self.state.changes() if c.table not in DERIVED_TABLES],
-            root=root,
-            checkpoint=checkpoint,
-        )
+        changes = [c for c in self.state.changes() if c.table not in DERIVED_TABLES]
+        turn.append(Group(group.entries, group.hashes, changes, root, checkpoint))
         return checkpoint
 
     # -- other writers -------------------------------------------------------------

@@ -101,9 +101,7 @@ def view(record: dict[str, Any], at: str) -> dict[str, Any]:
 
 def relay(node: Node, event: object, message: object, salt: object) -> Receipt:
     """Log a relay event that commits to ``message`` under ``salt``; keep the text privately."""
-    prepared = node.prepare_value(event)
-    if prepared.event.type != RELAYED:
-        raise Rejected("invalid_request", f"the event must be an {RELAYED}")
+    prepared = node.prepare_value_of(event, {RELAYED}, f"an {RELAYED}")
     checked = _check_message(message)
     expected, salt = committed(checked, salt, "invalid_message")
     body = prepared.body

@@ -26,7 +26,7 @@ import jsonschema_rs
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.jcs import canonicalize
 from commonweal.core.vc.contexts import CREDENTIALS_V2, W3C_CONTEXTS, context_bytes
-from commonweal.core.vc.data_integrity import JCS, add_proof
+from commonweal.core.vc.data_integrity import JCS
 from commonweal.core.vc.status_list import status_entry
 from commonweal.domain.credentials.events import ISSUED_TYPE, REQUESTED_TYPE
 from commonweal.domain.credentials.kinds import PASSPORT, claim_terms
@@ -45,7 +45,7 @@ from commonweal.domain.state import State
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node, Receipt
-from commonweal.node.services.credentials import status_list_url
+from commonweal.node.services.credentials import signed_by_node, status_list_url
 from commonweal.store.credential_claims import ClaimStore
 
 JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -152,9 +152,9 @@ def issue_as_node(node: Node, kind: str, subject: str, claims: Any) -> Receipt:
 def submit_signed(node: Node, event: object, claims: Any, salt: object) -> Receipt:
     """Log a member's signed ``credentials.issued`` or ``credentials.requested`` whose
     ``claims`` commits to exactly ``claims`` under ``salt``; keep the claims."""
-    prepared = node.prepare_value(event)
-    if prepared.event.type not in (ISSUED_TYPE, REQUESTED_TYPE):
-        raise Rejected("invalid_request", f"the event must be a {ISSUED_TYPE} or {REQUESTED_TYPE}")
+    prepared = node.prepare_value_of(
+        event, (ISSUED_TYPE, REQUESTED_TYPE), f"a {ISSUED_TYPE} or {REQUESTED_TYPE}"
+    )
     body = prepared.body
     kind = body.get("kind") if isinstance(body, dict) else None
     with node.reading() as state:
@@ -271,13 +271,7 @@ def credential(node: Node, row: dict[str, Any], cryptosuite: str = JCS) -> dict[
     }
     if row["valid_until"] is not None:
         document["validUntil"] = row["valid_until"]
-    return add_proof(
-        document,
-        node.identity.key,
-        verification_method=node.identity.verification_method,
-        created=row["issued"],
-        cryptosuite=cryptosuite,
-    )
+    return signed_by_node(node, document, row["issued"], cryptosuite)
 
 
 def _sri(data: bytes) -> str:

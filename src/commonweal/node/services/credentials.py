@@ -105,11 +105,19 @@ def credential(node: Node, owed: dict[str, Any], cryptosuite: str = JCS) -> dict
         "credentialStatus": status_entry(status_list_url(node), owed["index"]),
         "relatedResource": [{"id": context, "digestSRI": digest_sri(OWN_CONTEXTS[path])}],
     }
+    return signed_by_node(node, document, owed["issued"], cryptosuite)
+
+
+def signed_by_node(
+    node: Node, document: dict[str, Any], created: str, cryptosuite: str = JCS
+) -> dict[str, Any]:
+    """``document`` with the node's Data Integrity proof (``cryptosuite``), ``created`` at
+    the time the log says it was issued: every credential the node signs."""
     return add_proof(
         document,
         node.identity.key,
         verification_method=node.identity.verification_method,
-        created=owed["issued"],
+        created=created,
         cryptosuite=cryptosuite,
     )
 
@@ -211,12 +219,7 @@ def _signed_status_list(node: Node) -> dict[str, Any]:
                 changed = max(changed, row["revoked"]["at"])
     url = status_list_url(node)
     unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
-    return add_proof(
-        unsigned,
-        node.identity.key,
-        verification_method=node.identity.verification_method,
-        created=changed,
-    )
+    return signed_by_node(node, unsigned, changed)
 
 
 def trusted_issuers(node: Node) -> set[str]:

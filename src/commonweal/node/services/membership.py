@@ -48,9 +48,7 @@ def check_profile(profile: object) -> dict[str, Any]:
 
 def apply(node: Node, event: object, profile: object, salt: object) -> Receipt:
     """Log an application whose event commits to ``profile`` under ``salt``; keep the profile."""
-    prepared = node.prepare_value(event)
-    if prepared.event.type != APPLIED:
-        raise Rejected("invalid_request", f"the event must be a {APPLIED}")
+    prepared = node.prepare_value_of(event, {APPLIED}, f"a {APPLIED}")
     checked = check_profile(profile)
     expected, salt = committed(checked, salt, "invalid_profile")
     if expected != prepared.body:

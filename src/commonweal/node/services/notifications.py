@@ -52,12 +52,8 @@ from commonweal.node.services.notification_mail import (
     build_message,
     deliver,
 )
-from commonweal.store.notification_store import (
-    DROPPED,
-    NewNotification,
-    NotificationStore,
-    OutboxRow,
-)
+from commonweal.store.notification_store import NewNotification, NotificationStore, OutboxRow
+from commonweal.store.outbox import DROPPED
 from commonweal.store.push_store import NewPush, PushRow, PushStore
 from commonweal.store.rows import EntryRow
 
@@ -142,20 +138,20 @@ def _filtered(
         if not wants(level_for(prefs, notice.topic), notice.weight):
             continue
         when = stamp(now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now)))
-        fields = (
-            notice.recipient,
-            notice.event_key,
-            notice.kind,
-            notice.topic,
-            notice.urgent,
-            notice.subject,
-            notice.text,
-            notice.path,
-            when,
-        )
+        fields: dict[str, Any] = {
+            "recipient": notice.recipient,
+            "event_key": notice.event_key,
+            "kind": notice.kind,
+            "topic": notice.topic,
+            "urgent": notice.urgent,
+            "subject": notice.subject,
+            "body": notice.text,
+            "path": notice.path,
+            "next_attempt": when,
+        }
         if prefs["email"]:
-            mails.append(NewNotification(*fields))
-        pushes.extend(NewPush(s.id, *fields) for s in subscriptions)
+            mails.append(NewNotification(**fields))
+        pushes.extend(NewPush(subscription=s.id, **fields) for s in subscriptions)
     return mails, pushes
 
 

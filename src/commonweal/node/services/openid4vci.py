@@ -24,9 +24,9 @@ from commonweal.core.vc.data_integrity import JCS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.queries import profile
+from commonweal.node.kernel.seals import Seals
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials, selective
-from commonweal.node.services.openid_seals import Seals
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYP = "openid4vci-proof+jwt"

@@ -26,10 +26,10 @@ from urllib.parse import urlencode
 from commonweal.core import jose
 from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node.kernel.public_url import public_url_of
+from commonweal.node.kernel.seals import Seals
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
 from commonweal.node.services.openid4vci import OAuthError
-from commonweal.node.services.openid_seals import Seals
 
 REQUEST_SECONDS = 600
 RESPONSE_PATH = "/openid4vp/response"

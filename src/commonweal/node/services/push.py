@@ -43,7 +43,8 @@ from commonweal.node.services.push_delivery import (
     send_push,
 )
 from commonweal.store.notification_store import NotificationStore
-from commonweal.store.push_store import DROPPED, PushRow, PushStore
+from commonweal.store.outbox import DROPPED
+from commonweal.store.push_store import PushRow, PushStore
 
 SUBSCRIBE_PURPOSE = "commonweal/push-subscription"
 UNSUBSCRIBE_PURPOSE = "commonweal/push-unsubscription"

@@ -49,7 +49,7 @@ from commonweal.node.services.federation.peer_client import PeerClient, PeerErro
 from commonweal.node.services.federation.witness import only_signature_of
 from commonweal.store.database import is_initialised, migrate, sqlite_url
 from commonweal.store.federation_store import FederationStore
-from commonweal.store.log_store import CheckpointRow, EntryRow, LogStore
+from commonweal.store.log_store import CheckpointRow, EntryRow, Group, LogStore
 
 CHUNK = 2000
 
@@ -249,13 +249,8 @@ def _write(
 ) -> int:
     if not rows:
         return written
-    store.append(
-        expected_size=written,
-        entries=rows,
-        hashes=hashes,
-        changes=[c for c in state.changes() if c.table not in DERIVED_TABLES],
-        root=frontier.root(),
-    )
+    changes = [c for c in state.changes() if c.table not in DERIVED_TABLES]
+    store.append(written, Group(rows, hashes, changes, frontier.root()))
     state.clear_journal()
     return written + len(rows)
 

@@ -1,9 +1,10 @@
-"""Short-lived, self-contained tokens for OpenID4VCI and OpenID4VP, spent once.
+"""Short-lived, self-contained tokens sealed with a key derived from the node key, spent once.
 
-Pre-authorised codes, access tokens, nonces and presentation requests are sealed with
-an HMAC key derived from the node key (as sign-in challenges are, ``web.session``), so
-they need no table and survive a restart; each names its kind and its expiry. A token
-that must be used once is remembered, until it expires, in this process.
+Sign-in challenges and session cookies (``web.session``), and OpenID4VCI's and
+OpenID4VP's pre-authorised codes, access tokens, nonces and presentation requests are
+sealed with an HMAC key derived from the node key for their protocol, so they need no
+table and survive a restart; each names its kind and its expiry. A token that must be
+used once is remembered, until it expires, in this process.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from commonweal.node.kernel.service import Node
 
 
 class Seals:
-    """Seals and opens the tokens of one protocol (``label``) for one node."""
+    """Seals, opens and spends the tokens of one protocol (``label``) for one node."""
 
     def __init__(self, node: Node, label: bytes, *, now: Callable[[], float] = time.time) -> None:
         self.now = now
@@ -33,8 +34,13 @@ class Seals:
 
     def seal(self, kind: str, seconds: int, claims: dict[str, Any]) -> str:
         """A token of ``kind`` carrying ``claims``, good for ``seconds``."""
-        body = {"k": kind, "n": secrets.token_urlsafe(12), "e": int(self.now()) + seconds}
-        payload = b64url(orjson.dumps({**body, **claims}))
+        body = {"n": secrets.token_urlsafe(12), "e": int(self.now()) + seconds}
+        return self.seal_claims(kind, {**body, **claims})
+
+    def seal_claims(self, kind: str, claims: dict[str, Any]) -> str:
+        """A token of ``kind`` carrying exactly ``claims`` (its expiry among them, ``e``:
+        seconds since the epoch)."""
+        payload = b64url(orjson.dumps({"k": kind, **claims}))
         return payload + "." + b64url(self._mac(payload))
 
     def open(self, kind: str, token: object) -> dict[str, Any] | None:
