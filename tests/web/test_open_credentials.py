@@ -142,10 +142,10 @@ def refusals(automation: str) -> dict[str, tuple[dict[str, Any], str | None, int
     return {
         "unscoped token": (example(automation), ANY_TOKEN, 422, "unknown_kind"),
         "course token": (example(automation), COURSE_TOKEN, 422, "unknown_kind"),
-        "no token": (example(automation), None, 401, "unauthorized"),
+        "no token": (example(automation), None, 422, "unknown_kind"),
         "membership type": (membership, SUITE_TOKEN, 422, "reserved_type"),
-        "passport type": (passport, SUITE_TOKEN, 422, "reserved_type"),
-        "a closed kind's type": (course, SUITE_TOKEN, 422, "reserved_type"),
+        "passport type": (passport, SUITE_TOKEN, 403, "forbidden"),
+        "a closed kind's type": (course, SUITE_TOKEN, 403, "forbidden"),
         "another issuer": (example("did:example:someone"), SUITE_TOKEN, 422, "invalid_credential"),
         "no issuer": (no_issuer, SUITE_TOKEN, 422, "invalid_credential"),
         "VC 1.1": (
