@@ -489,7 +489,8 @@ def run_server(
             server_header=False,
             http=guarded_protocol(connections),
             timeout_keep_alive=max(1, round(connections.keep_alive_timeout)),
-            **({"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}),
+            ssl_certfile=str(tls[0]) if tls else None,
+            ssl_keyfile=str(tls[1]) if tls else None,
         )
         # a worker of `serve --workers` accepts from the socket its supervisor bound
         sockets = None if listen_fd is None else [socket.socket(fileno=listen_fd)]

@@ -179,7 +179,7 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
     )
 
 
-_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str], dict[str, Any]]] = (
+_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str, bool], dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 _FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, int, dict[str, Any]]] = (
@@ -206,7 +206,7 @@ def status_list(node: Node, *, automation: bool = False) -> dict[str, Any]:
     return credential
 
 
-_AUTOMATION_LISTS: weakref.WeakKeyDictionary[Node, tuple[Any, dict[str, Any]]] = (
+_AUTOMATION_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str, bool], dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 
