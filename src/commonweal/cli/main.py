@@ -11,6 +11,7 @@ from commonweal.cli import (
     backup_commands,
     deploy_commands,
     event_commands,
+    issuer_commands,
     key_commands,
     log_commands,
     node_commands,
@@ -59,7 +60,7 @@ def command(program: Assembly) -> typer.Typer:
     app.command("serve")(node_commands.serve)
     app.command("scheduler")(scheduler_commands.scheduler)
     app.command("demo")(node_commands.demo)
-    app.command("issuer-token")(node_commands.issuer_token)
+    app.command("issuer-token")(issuer_commands.issuer_token)
     app.command("deploy")(deploy_commands.deploy)
     app.command("backup")(backup_commands.backup)
     app.command("restore-backup")(backup_commands.restore)

@@ -31,6 +31,7 @@ from commonweal.cli.common import (
     fail,
     with_smtp,
 )
+from commonweal.cli.issuer_commands import with_open_kinds
 from commonweal.cli.workers import (
     WorkersRefused,
     smtp_args,
@@ -47,7 +48,6 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.kernel.setup import (
     SETTINGS_FILE,
     SetupError,
-    add_issuer_token,
     init_node,
     open_node,
     read_settings,
@@ -97,6 +97,12 @@ def init(
     checkpoint_every_seconds: float = typer.Option(
         5.0, help="...or once unsigned entries have waited this long."
     ),
+    open_kind: list[str] = typer.Option(
+        [],
+        "--open-kind",
+        help="Define an open credential kind (repeat): any claims, issued only by an issuer "
+        "token scoped to it, signed by the automation issuer (docs/conformance.md).",
+    ),
 ) -> None:
     """Create a node: its key, its database and the first entry of its log."""
     if encrypt and not passphrase:
@@ -117,6 +123,7 @@ def init(
             domain=domain,
             founders=founder,
             admission={"admission": admission, "vouches_required": vouches} if admission else None,
+            constitution=with_open_kinds(open_kind),
         )
     except SetupError as error:
         raise fail(str(error)) from None
@@ -124,6 +131,8 @@ def init(
     console.print(f"  node DID    {node.identity.did}")
     console.print(f"  log origin  {node.identity.origin}")
     console.print(f"  vkey        {node.identity.vkey}")
+    if open_kind:
+        console.print(f"  automation issuer {node.identity.automation_did}")
     node.close()
     console.print(f"Serve it with: commonweal serve --data-dir {data_dir}")
 
@@ -211,8 +220,14 @@ def serve(
     federation_sync: bool = typer.Option(
         True, "--federation-sync/--no-federation-sync", hidden=True
     ),
+    tls_cert: Path | None = typer.Option(
+        None, "--tls-cert", help="Serve HTTPS with this PEM certificate (with --tls-key)."
+    ),
+    tls_key: Path | None = typer.Option(None, "--tls-key", help="The certificate's PEM key."),
 ) -> None:
     """Serve the node's API, log tiles and pages."""
+    if (tls_cert is None) != (tls_key is None):
+        raise fail("--tls-cert and --tls-key go together")
     check_log_options(log_format, log_level)
     if workers > 1:
         try:
@@ -288,6 +303,7 @@ def serve(
         listen_fd=listen_fd,
         federation_sync=federation_sync,
         read_barrier=read_barrier,
+        tls=(tls_cert, tls_key) if tls_cert and tls_key else None,
     )
 
 
@@ -430,6 +446,7 @@ def run_server(
     listen_fd: int | None = None,
     federation_sync: bool = True,
     read_barrier: bool = True,
+    tls: tuple[Path, Path] | None = None,
 ) -> None:
     """Serve ``node`` until interrupted, then release it; ``issuer_tokens`` as in
     :func:`create_app` (the data directory's, re-read when ``issuer-token`` adds one).
@@ -472,6 +489,8 @@ def run_server(
             server_header=False,
             http=guarded_protocol(connections),
             timeout_keep_alive=max(1, round(connections.keep_alive_timeout)),
+            ssl_certfile=str(tls[0]) if tls else None,
+            ssl_keyfile=str(tls[1]) if tls else None,
         )
         # a worker of `serve --workers` accepts from the socket its supervisor bound
         sockets = None if listen_fd is None else [socket.socket(fileno=listen_fd)]
@@ -482,16 +501,3 @@ def run_server(
 
 def _exit_on_terminate(_signal: int, _frame: object) -> None:
     raise SystemExit(0)
-
-
-def issuer_token(
-    data_dir: Path = DataDir,
-    kind: list[str] = typer.Option(
-        [], "--kind", help="Scope the token to this community credential kind (repeat)."
-    ),
-) -> None:
-    """Create a bearer token that may call POST /credentials/issue (printed once)."""
-    try:
-        console.print(add_issuer_token(data_dir, kind))
-    except SetupError as error:
-        raise fail(str(error)) from None

@@ -20,10 +20,12 @@ from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.jcs import canonicalize
 from commonweal.core.vc.data_integrity import JCS, SUITES
+from commonweal.domain.credentials.kinds import is_open
 from commonweal.domain.credentials.records import defined_kinds
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node, Receipt
 from commonweal.node.services import community_credentials as community
+from commonweal.node.services import open_credentials
 from commonweal.web.api import json_object, json_response, read_body
 
 MAX_BODY = 256 * 1024
@@ -42,18 +44,14 @@ def router(node: Node) -> APIRouter:
         with node.reading() as state:
             defined = defined_kinds(state)
         return json_response(
-            {
-                "kinds": [
-                    {
-                        "name": name,
-                        **rules,
-                        "context": community.kind_url(node, name, rules["version"]) + "/context",
-                        "schema": community.kind_url(node, name, rules["version"]) + "/schema",
-                    }
-                    for name, rules in sorted(defined.items())
-                ]
-            }
+            {"kinds": [_described(name, rules) for name, rules in sorted(defined.items())]}
         )
+
+    def _described(name: str, rules: dict[str, Any]) -> dict[str, Any]:
+        if is_open(rules):  # signed by the automation issuer; no context or schema of its own
+            return {"name": name, **rules, "issuer": node.identity.automation_did}
+        url = community.kind_url(node, name, rules["version"])
+        return {"name": name, **rules, "context": url + "/context", "schema": url + "/schema"}
 
     @api.get("/credentials/kinds/{kind}/v{version}/context")
     def kind_context(kind: str, version: KindVersion) -> Response:
@@ -98,8 +96,7 @@ def community_kind(node: Node, credential: Any) -> str | None:
     """The community kind an issue request's credential names by its type, if any."""
     if not isinstance(credential, dict):
         return None
-    types = credential.get("type", [])
-    types = set(types) if isinstance(types, list) else {types}
+    types = _type_names(credential.get("type", []))
     with node.reading() as state:
         defined = defined_kinds(state)
     for name, rules in defined.items():
@@ -108,14 +105,18 @@ def community_kind(node: Node, credential: Any) -> str | None:
     return None
 
 
+def _type_names(value: Any) -> set[str]:
+    """The string types of a credential's ``type`` (anything else is for the model's checks)."""
+    return {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)}
+
+
 OWED_TYPES = frozenset({"MembershipCredential", "RoleCredential", "AttendanceCredential"})
 """The types membership and gatherings owe (``credentials.owed``)."""
 
 
 def refuse_unknown_types(node: Node, credential: Any) -> None:
     """Refuse (``unknown_kind``) a credential whose types name no kind this node issues."""
-    types = credential.get("type", []) if isinstance(credential, dict) else []
-    types = set(types) if isinstance(types, list) else {types}
+    types = _type_names(credential.get("type", []) if isinstance(credential, dict) else [])
     unknown = sorted(str(t) for t in types - OWED_TYPES - {"VerifiableCredential"})
     if unknown:
         with node.reading() as state:
@@ -162,9 +163,11 @@ async def issue(
     return json_response({"verifiableCredential": vc}, 201)
 
 
-def _require_scope(
-    request: Request, tokens: frozenset[str], scopes: Mapping[str, frozenset[str]], kind: str
-) -> None:
+def bearer_scope(
+    request: Request, tokens: frozenset[str], scopes: Mapping[str, frozenset[str]]
+) -> frozenset[str] | None:
+    """The kinds the request's issuer token may issue (None: every closed kind), or
+    ``unauthorized`` without a known token."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     digest = hashlib.sha256(token.encode()).hexdigest()
@@ -175,7 +178,54 @@ def _require_scope(
             "issuing needs a member's signed credentials.issued event (options.event) or an "
             "issuer's bearer token",
         )
-    allowed = scopes.get(known[0])
+    return scopes.get(known[0])
+
+
+def open_kind_of_token(
+    node: Node, request: Request, tokens: frozenset[str], scopes: Mapping[str, frozenset[str]]
+) -> str | None:
+    """The one open kind the request's token is scoped to, if it is scoped to exactly one
+    (a request without a token, or with an unscoped one, names none)."""
+    header = request.headers.get("authorization", "")
+    if not header:
+        return None
+    allowed = bearer_scope(request, tokens, scopes)
+    if allowed is None:
+        return None
+    opened = sorted(allowed & set(open_credentials.open_kinds(node)))
+    return opened[0] if len(opened) == 1 else None
+
+
+async def issue_open(
+    node: Node,
+    request: Request,
+    document: dict[str, Any],
+    kind: str,
+    tokens: frozenset[str],
+    scopes: Mapping[str, frozenset[str]],
+) -> Response:
+    """``POST /credentials/issue`` for an open kind: only a token scoped to it."""
+    allowed = bearer_scope(request, tokens, scopes)
+    if allowed is None or kind not in allowed:
+        raise Rejected(
+            "forbidden",
+            f"{kind} is an open kind: only an issuer token scoped to it may issue it "
+            f"(commonweal issuer-token --kind {kind})",
+        )
+    options = document.get("options", {})
+    if not isinstance(options, dict):
+        raise Rejected("invalid_request", "options must be an object")
+    suite = options.get("cryptosuite", JCS)
+    if suite not in SUITES:
+        raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
+    vc = await run_in_threadpool(open_credentials.issue, node, kind, document["credential"], suite)
+    return json_response({"verifiableCredential": vc}, 201)
+
+
+def _require_scope(
+    request: Request, tokens: frozenset[str], scopes: Mapping[str, frozenset[str]], kind: str
+) -> None:
+    allowed = bearer_scope(request, tokens, scopes)
     if allowed is not None and kind not in allowed:
         raise Rejected(
             "forbidden",

@@ -95,7 +95,7 @@ def page_context(node: Node, did: str) -> dict[str, Any]:
 
 def _fields(rules: dict[str, Any]) -> list[dict[str, Any]]:
     """A form field per top-level claim: text, a whole number, or JSON for the rest."""
-    claims = rules["claims"]
+    claims = rules.get("claims", {"properties": {}})  # an open kind has no form
     required = set(claims.get("required", []))
     fields = []
     for name, schema in claims["properties"].items():

@@ -25,7 +25,7 @@ from commonweal.core.vc.verify import HolderBinding, VerificationResult
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import community_credentials as community
-from commonweal.node.services import credentials, listings
+from commonweal.node.services import credentials, listings, open_credentials
 from commonweal.web import community_credentials_api
 from commonweal.web.api import json_object, json_response, read_body
 from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
@@ -108,6 +108,12 @@ def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedC
     def status_list() -> Response:
         return json_response(credentials.status_list(node))
 
+    @api.get(credentials.AUTOMATION_STATUS_LIST_PATH)
+    def automation_status_list() -> Response:
+        if not open_credentials.open_kinds(node):
+            raise Rejected("not_found", "this node's constitution defines no open kind")
+        return json_response(credentials.status_list(node, automation=True))
+
 
 def _verifier_routes(
     api: APIRouter, node: Node, issuer_tokens: Callable[[], frozenset[str]]
@@ -153,8 +159,19 @@ def _verifier_routes(
     async def issue(request: Request) -> Response:
         document = await _document(request, "credential")
         kind = community_credentials_api.community_kind(node, document["credential"])
+        scopes: Mapping[str, frozenset[str]] = getattr(issuer_tokens, "scopes", dict)()
+        opened = community_credentials_api.open_kind_of_token(
+            node, request, issuer_tokens(), scopes
+        )
+        if opened is not None and kind in (None, opened):  # the automation issuer
+            return await community_credentials_api.issue_open(
+                node, request, document, opened, issuer_tokens(), scopes
+            )
+        if kind is not None and kind in open_credentials.open_kinds(node):
+            return await community_credentials_api.issue_open(
+                node, request, document, kind, issuer_tokens(), scopes
+            )
         if kind is not None:  # a kind the constitution defines
-            scopes: Mapping[str, frozenset[str]] = getattr(issuer_tokens, "scopes", dict)()
             return await community_credentials_api.issue(
                 node, request, document, kind, issuer_tokens(), scopes
             )

@@ -49,6 +49,7 @@ class PinnedContext:
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 W3C_CONTEXTS = {
     pinned.address: pinned
     for pinned in (
@@ -69,6 +70,13 @@ W3C_CONTEXTS = {
             "multikey-v1.jsonld",
             "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
             "w3c/vc-data-integrity contexts/multikey/v1; digest: VC Data Integrity 1.0 §2.4",
+        ),
+        PinnedContext(
+            EXAMPLES_V2,
+            "credentials-examples-v2.jsonld",
+            "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+            "w3c/vc-data-model contexts/credentials/examples/v2 (its @vocab defines any term "
+            "of a credential that names it: the W3C test suites' credentials do)",
         ),
     )
 }

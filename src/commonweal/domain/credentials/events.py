@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.credentials.kinds import PASSPORT
+from commonweal.domain.credentials.kinds import PASSPORT, is_open
 from commonweal.domain.credentials.records import (
     ISSUED,
     REQUESTS,
@@ -48,20 +48,33 @@ MAX_INDEX = 2**40
 
 
 def parse_issued(body: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"kind", "subject", "claims": "sha256:…"}``."""
+    """``{"kind", "subject"?, "claims": "sha256:…"}``: an open kind's credential names no
+    member (its subjects are in the committed document); every other kind's does."""
     only(body, {"kind", "subject", "claims"})
     if not isinstance(body.get("kind"), str):
         raise InvalidBody("kind must name a kind of credential")
     return {
         "kind": body["kind"],
-        "subject": did_member(body, "subject"),
+        "subject": did_member(body, "subject") if "subject" in body else None,
         "claims": sha256_digest(body, "claims"),
     }
 
 
 def apply_issued(state: State, ctx: Context, body: dict[str, Any]) -> None:
-    """The author may issue this kind, and the subject is a member in good standing."""
+    """The author may issue this kind, and the subject is a member in good standing
+    (an open kind: the node, for an issuer token scoped to it, about anyone)."""
     rules = kind_of(state, body["kind"])
+    if is_open(rules):
+        if ctx.author != ctx.node_key:
+            raise NotPermitted(
+                f"{body['kind']} credentials are issued only with an issuer token scoped to "
+                "the kind",
+                code="forbidden",
+            )
+        issue(state, ctx, **body, issuer=ctx.author)
+        return
+    if body["subject"] is None:
+        raise InvalidBody("subject must be a member's did:key")
     require_issuer(state, ctx, body["kind"], rules, body["subject"])
     require_active_member(state, body["subject"], "hold a credential of this node")
     issue(state, ctx, **body, issuer=ctx.author)

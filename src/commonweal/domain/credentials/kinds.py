@@ -128,6 +128,8 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
     where = f"credentials.{name}"
     if not isinstance(value, dict):
         raise InvalidBody(f"{where} must be an object")
+    if value.get("open") is not None:
+        return _open_kind(value, name, where)
     only(
         value,
         {"title", "description", "type", "claims", "issuers", "valid_days", "revocable", "version"},
@@ -151,6 +153,43 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
             value["valid_days"], f"{where}.valid_days", 1, MAX_VALID_DAYS
         )
     return kind
+
+
+def _open_kind(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """An *open* kind (``"open": true``): credentials of any claims and extra types,
+    issued only by an issuer token scoped to the kind, signed by the node's automation
+    issuer (docs/conformance.md). It defines no claims schema."""
+    only(
+        value,
+        {"title", "description", "type", "open", "issuers", "revocable", "version"},
+        where=where,
+    )
+    if value["open"] is not True:
+        raise InvalidBody(f"{where}.open may only be true")
+    if value.get("issuers", TOKEN_ISSUERS) != TOKEN_ISSUERS:
+        raise InvalidBody(f'{where}.issuers: an open kind is issued by "token" only')
+    return {
+        "title": optional_text(value, "title", max_length=120) or name,
+        "description": optional_text(value, "description", max_length=2000),
+        "type": matching(
+            value.get("type", default_type(name)),
+            _TYPE,
+            f"{where}.type must be a word in CamelCase ending in Credential",
+        ),
+        "open": True,
+        "issuers": TOKEN_ISSUERS,
+        "revocable": _flag(value.get("revocable", True), f"{where}.revocable"),
+        "version": integer_in(value.get("version", 1), f"{where}.version", 1, 10_000),
+    }
+
+
+TOKEN_ISSUERS = "token"
+"""The issuers of an open kind: an operator's issuer token scoped to it, and nobody else."""
+
+
+def is_open(rules: dict[str, Any]) -> bool:
+    """Whether a kind is open (any claims and extra types; automation issuer)."""
+    return rules.get("open") is True
 
 
 def default_type(name: str) -> str:

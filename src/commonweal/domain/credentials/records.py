@@ -65,7 +65,7 @@ def issue(
     ctx: Context,
     *,
     kind: str,
-    subject: str,
+    subject: str | None,
     claims: str,
     issuer: str,
     request: int | None = None,

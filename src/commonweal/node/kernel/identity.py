@@ -76,7 +76,25 @@ class NodeIdentity:
         """The P-256 key as a verification method of the node's DID."""
         return f"{self.did}#{self.selective_key.multikey}"
 
+    @cached_property
+    def automation_key(self) -> SigningKey:
+        """The key of the node's *automation issuer*, which signs only credentials of the
+        constitution's open kinds (docs/conformance.md): derived from the node key like
+        the witness key, never the key that speaks for the community."""
+        return SigningKey(hashlib.sha256(AUTOMATION_KEY_LABEL + self.key.seed).digest())
 
+    @cached_property
+    def automation_did(self) -> str:
+        """The automation issuer's DID: the did:key of :attr:`automation_key`."""
+        return did_key_from_public_key(self.automation_key.public_key)
+
+    @property
+    def automation_verification_method(self) -> str:
+        """The automation key as a verification method of its did:key."""
+        return f"{self.automation_did}#{did_key_fingerprint(self.automation_did)}"
+
+
+AUTOMATION_KEY_LABEL = b"commonweal automation issuer key v1\x00"
 WITNESS_KEY_LABEL = b"commonweal witness key v1\x00"
 SELECTIVE_KEY_LABEL = b"commonweal ecdsa-sd-2023 key v1\x00"
 

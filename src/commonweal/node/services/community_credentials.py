@@ -29,7 +29,7 @@ from commonweal.core.vc.contexts import CREDENTIALS_V2, W3C_CONTEXTS, context_by
 from commonweal.core.vc.data_integrity import JCS
 from commonweal.core.vc.status_list import status_entry
 from commonweal.domain.credentials.events import ISSUED_TYPE, REQUESTED_TYPE
-from commonweal.domain.credentials.kinds import PASSPORT, claim_terms
+from commonweal.domain.credentials.kinds import PASSPORT, claim_terms, is_open
 from commonweal.domain.credentials.records import (
     ISSUED,
     REQUESTS,
@@ -57,12 +57,13 @@ def kind_url(node: Node, kind: str, version: int) -> str:
 
 
 def kind_rules(node: Node, kind: str, version: int | None = None) -> dict[str, Any]:
-    """The rules of ``kind`` (now, or at ``version``), or ``not_found``."""
+    """The rules of ``kind`` (now, or at ``version``), or ``not_found`` (also for an open
+    kind: it has no context or schema of its own)."""
     with node.reading() as state:
         rules = defined_kinds(state).get(kind)
         if version is not None:
             rules = kind_version(state, kind, version)
-    if rules is None:
+    if rules is None or is_open(rules):
         raise Rejected(
             "not_found", f"this node defines no credential kind {kind!r} at that version"
         )
@@ -113,6 +114,12 @@ def schema_bytes(node: Node, kind: str, rules: dict[str, Any]) -> bytes:
 
 def check_claims(kind: str, rules: dict[str, Any], claims: Any) -> dict[str, Any]:
     """The claims, if they meet the kind's schema; otherwise ``invalid_claims`` saying where."""
+    if is_open(rules):
+        raise Rejected(
+            "invalid_request",
+            f"{kind} is an open kind: it is issued by POST /credentials/issue with an issuer "
+            "token scoped to it, the whole credential given",
+        )
     if not isinstance(claims, dict):
         raise Rejected("invalid_claims", "the claims (credentialSubject) must be an object")
     given: dict[str, Any] = {str(k): v for k, v in claims.items() if k != "id"}
@@ -138,7 +145,7 @@ def issue_as_node(node: Node, kind: str, subject: str, claims: Any) -> Receipt:
     checked = check_claims(kind, rules, claims)
     salt = new_salt()
     digest = commitment(checked, salt)
-    return _kept_while_logged(
+    return kept_while_logged(
         node,
         digest,
         salt,
@@ -177,7 +184,7 @@ def submit_signed(node: Node, event: object, claims: Any, salt: object) -> Recei
         raise Rejected("invalid_claims", str(error)) from None
     if digest != body.get("claims"):
         raise Rejected("commitment_mismatch", "the event does not commit to these claims and salt")
-    return _kept_while_logged(node, digest, salt, checked, lambda: node.commit([prepared])[0])
+    return kept_while_logged(node, digest, salt, checked, lambda: node.commit([prepared])[0])
 
 
 def _kind(state: State, kind: Any) -> dict[str, Any]:
@@ -187,7 +194,7 @@ def _kind(state: State, kind: Any) -> dict[str, Any]:
         raise Rejected.from_error(error) from None
 
 
-def _kept_while_logged(
+def kept_while_logged(
     node: Node, digest: str, salt: str, claims: dict[str, Any], log: Callable[[], Receipt]
 ) -> Receipt:
     """Keep the claims, log the event; if the event is refused, erase them again."""
@@ -253,6 +260,10 @@ def credential(node: Node, row: dict[str, Any], cryptosuite: str = JCS) -> dict[
         rules = kind_version(state, row["kind"], row["version"])
     if claims is None or rules is None:
         return None
+    if is_open(rules):
+        from commonweal.node.services import open_credentials  # it builds on this module
+
+        return open_credentials.credential(node, row, claims, cryptosuite)
     schema_url = kind_url(node, row["kind"], row["version"]) + "/schema"
     name = f"{node.identity.did} community credential {row['index']}"
     document: dict[str, Any] = {

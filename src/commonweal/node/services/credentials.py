@@ -39,7 +39,8 @@ from commonweal.core.vc.verify import (
     verify_credential,
     verify_presentation,
 )
-from commonweal.domain.credentials.records import ISSUED
+from commonweal.domain.credentials.kinds import is_open
+from commonweal.domain.credentials.records import ISSUED, defined_kinds, kind_version
 from commonweal.domain.federation.standing import credential_issuers
 from commonweal.domain.gatherings.records import ATTENDANCE, GATHERINGS
 from commonweal.domain.membership.records import CREDENTIALS
@@ -50,6 +51,8 @@ from commonweal.node.kernel.service import Node
 from commonweal.store.federation_store import FederationStore
 
 STATUS_LIST_PATH = "/credentials/status/1"
+AUTOMATION_STATUS_LIST_PATH = "/credentials/status/automation"
+"""The automation issuer's own list: the open kinds' credentials (their issuer signs it)."""
 
 
 def status_list_url(node: Node) -> str:
@@ -184,7 +187,7 @@ def owed(node: Node, subject: object, kinds: set[str], attended: object = None) 
     )
 
 
-_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str], dict[str, Any]]] = (
+_SIGNED_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str, bool], dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 _FETCHED_LISTS: weakref.WeakKeyDictionary[Node, tuple[float, int, dict[str, Any]]] = (
@@ -196,38 +199,70 @@ a list this process stores is seen at once; one another process stores (a schedu
 its own), within this time (they are refreshed every ``status_list_max_age_seconds``)."""
 
 
-def status_list(node: Node) -> dict[str, Any]:
+def status_list(node: Node, *, automation: bool = False) -> dict[str, Any]:
     """The signed status list credential: a set bit is a revoked credential (membership's
     and the community-issued kinds' share the list). Only an event changes it, so it is
-    signed once per log size."""
-    version = (node.size, public_url_of(node))
-    signed = _SIGNED_LISTS.get(node)
+    signed once per log size. With ``automation``, the automation issuer's list instead:
+    the open kinds' credentials, signed by that issuer."""
+    version = (node.size, public_url_of(node), automation)
+    cache = _AUTOMATION_LISTS if automation else _SIGNED_LISTS
+    signed = cache.get(node)
     if signed is not None and signed[0] == version:
         return signed[1]
-    credential = _signed_status_list(node)
-    _SIGNED_LISTS[node] = (version, credential)
+    credential = _signed_status_list(node, automation)
+    cache[node] = (version, credential)
     return credential
 
 
-def _signed_status_list(node: Node) -> dict[str, Any]:
+_AUTOMATION_LISTS: weakref.WeakKeyDictionary[Node, tuple[tuple[int, str, bool], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def automation_status_list_url(node: Node) -> str:
+    """Where the node publishes its automation issuer's status list credential."""
+    return public_url_of(node) + AUTOMATION_STATUS_LIST_PATH
+
+
+def _signed_status_list(node: Node, automation: bool) -> dict[str, Any]:
     bits = StatusList()
     changed = profile(node).get("created", "")
     for table in (CREDENTIALS, ISSUED):  # owed by membership; issued by the community
         for _key, row in node.state.items(table):
-            if row["revoked"] is not None:
+            if row["revoked"] is not None and _open_row(node, row) == automation:
                 bits.set(row["index"])
                 changed = max(changed, row["revoked"]["at"])
-    url = status_list_url(node)
-    unsigned = status_list_credential(url, node.identity.did, bits, valid_from=changed)
-    return signed_by_node(node, unsigned, changed)
+    identity = node.identity
+    url = automation_status_list_url(node) if automation else status_list_url(node)
+    issuer = identity.automation_did if automation else identity.did
+    unsigned = status_list_credential(url, issuer, bits, valid_from=changed)
+    if not automation:
+        return signed_by_node(node, unsigned, changed)
+    return add_proof(
+        unsigned,
+        identity.automation_key,
+        verification_method=identity.automation_verification_method,
+        created=changed,
+    )
+
+
+def _open_row(node: Node, row: dict[str, Any]) -> bool:
+    """Whether a row is a credential of an open kind (membership's rows have no kind)."""
+    if "kind" not in row or "version" not in row:
+        return False
+    rules = kind_version(node.state, row["kind"], row["version"])
+    return rules is not None and is_open(rules)
 
 
 def trusted_issuers(node: Node) -> set[str]:
     """The issuers this node accepts: itself, the nodes its log recognises for their
-    credentials (federation), and any the configuration adds."""
+    credentials (federation), any the configuration adds, and its automation issuer
+    while the constitution defines an open kind (it signs nothing else)."""
     with node.reading() as state:
         recognised = credential_issuers(state)
-    return {node.identity.did, *recognised, *node.config.trusted_issuers}
+        automation = any(is_open(rules) for rules in defined_kinds(state).values())
+    own = {node.identity.did, node.identity.automation_did} if automation else {node.identity.did}
+    return {*own, *recognised, *node.config.trusted_issuers}
 
 
 def known_status_lists(node: Node) -> dict[str, Any]:
@@ -245,7 +280,10 @@ def known_status_lists(node: Node) -> dict[str, Any]:
         }
         fetched = (time.monotonic(), writes, cached)
         _FETCHED_LISTS[node] = fetched
-    return {**fetched[2], status_list_url(node): status_list(node)}
+    own = {status_list_url(node): status_list(node)}
+    if any(is_open(rules) for rules in defined_kinds(node.state).values()):
+        own[automation_status_list_url(node)] = status_list(node, automation=True)
+    return {**fetched[2], **own}
 
 
 def verify(
