@@ -178,7 +178,7 @@ def _open_kind(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
         ),
         "open": True,
         "issuers": TOKEN_ISSUERS,
-        "revocable": _flag(value.get("revocable", True), f"{where}.revocable"),
+        "revocable": boolean(value.get("revocable", True), f"{where}.revocable"),
         "version": integer_in(value.get("version", 1), f"{where}.version", 1, 10_000),
     }
 
