@@ -34,6 +34,7 @@ KEYWORDS = {
     **DEFAULT_KEYWORDS,
     "N_": None,
     "NP_": ((1, "c"), 2),
+    "NN_": (1, 2),
     "NavEntry": (2,),
     "signed_in": (3,),
 }

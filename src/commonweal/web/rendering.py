@@ -35,6 +35,7 @@ from commonweal.store.notification_store import NotificationStore
 from commonweal.web import i18n, local_format
 from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
 from commonweal.web.problems import rejection_for
+from commonweal.web.script_messages import page_messages
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -76,6 +77,7 @@ TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
 TEMPLATES.env.globals["told"] = told
 TEMPLATES.env.globals["quoted"] = quoted
+TEMPLATES.env.globals["script_messages"] = page_messages
 TEMPLATES.env.filters["permission_words"] = permission_words
 
 
