@@ -72,7 +72,7 @@ def test_a_decision_and_its_actions_in_spanish(client: TestClient) -> None:
 def test_permissions_and_admission_in_portuguese(client: TestClient, demo: Demo) -> None:
     _node, dids = demo
     member = text_of(in_language(client, f"/members/{dids['dalia']}", "pt"))
-    assert "aprovar e pagar despesas, registrar receitas" in member
+    assert "aprovar e pagar despesas, registar receitas" in member
     constitution = text_of(in_language(client, "/constitution", "pt"))
     assert "Um candidato torna-se membro quando" in constitution or (
         "Qualquer pessoa que se candidate" in constitution
