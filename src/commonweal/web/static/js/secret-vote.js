@@ -132,16 +132,17 @@ export function wireSecretBallot(form, ballotOf) {
   else if (held.token || held.pending) status(form, t("You hold your token for this vote: casting now uses it, without waiting."));
 }
 
-// A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat").
+// A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat"), with
+// its words in the page's language (the positions stay as the macro says them).
 export function ballotWords(ballot, labels = {}) {
   const name = (o) => labels[o] || o;
   if (ballot.choice !== undefined) return name(ballot.choice);
   if (ballot.position !== undefined) return { consent: "consent", stand_aside: "stand aside", object: "object" }[ballot.position];
-  if (ballot.approve) return ballot.approve.length ? `approve ${ballot.approve.map(name).join(", ")}` : "approve nothing";
+  if (ballot.approve) return `${t("approve")} ${ballot.approve.length ? ballot.approve.map(name).join(", ") : t("nothing")}`;
   if (ballot.scores) return Object.entries(ballot.scores).map(([o, n]) => `${name(o)} ${n}`).join(", ");
   if (ballot.votes) return Object.entries(ballot.votes).map(([o, n]) => `${name(o)} ${n > 0 ? "+" : ""}${n}`).join(", ");
   if (ballot.ranking) {
-    return ballot.ranking.map((e) => (Array.isArray(e) ? e.map(name).join(" = ") : name(e))).join(", then ");
+    return ballot.ranking.map((e) => (Array.isArray(e) ? e.map(name).join(" = ") : name(e))).join(`, ${t("then")} `);
   }
   return JSON.stringify(ballot);
 }
