@@ -21,7 +21,7 @@ def test_the_words_read_as_sentences_with_and_without_a_title() -> None:
         assert alone and "{" not in alone and "." not in alone.replace("co.", ""), event_type
         assert alone.split()[-1] not in DANGLING, (event_type, alone)
         assert "  " not in alone, (event_type, alone)
-        if "{about}" in EVENT_WORDS[event_type]:
+        if "%(about)s" in EVENT_WORDS[event_type]:
             assert "“Spring fair”" in told(event_type, "Spring fair"), event_type
 
 

@@ -8,7 +8,8 @@ its recipient's, the CLI to the one its environment names (``LC_ALL``, ``LC_MESS
 ``LANG``, then ``COMMONWEAL_LANGUAGE``). Outside any of them it is English.
 
 Python code marks what it says with ``_()`` (translated now, in the current language) or
-``N_()`` (only marked: translated where it is shown); ``python -m commonweal.web.catalogues
+``N_()`` (only marked: translated where it is shown; ``NP_()`` with a context, for
+:func:`pgettext`); ``python -m commonweal.web.catalogues
 update`` extracts both (docs/languages.md).
 """
 
@@ -44,6 +45,13 @@ _language: ContextVar[str] = ContextVar("commonweal_language", default=SOURCE_LA
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention's name for "mark only"
     """Mark ``text`` for the catalogues without translating it here (it is translated
     where it is shown: ``{{ _(label) }}`` or ``_(label)``)."""
+    return text
+
+
+def NP_(message_context: str, text: str) -> str:  # noqa: N802 - as N_, with a context
+    """Mark ``text`` for the catalogues in ``message_context`` (as :func:`pgettext` says it)
+    without translating it here: for English that means two things ("set a fund's budget"
+    is done, or may be done)."""
     return text
 
 

@@ -30,7 +30,14 @@ from commonweal.web.i18n import LANGUAGES, SOURCE_LANGUAGE
 PACKAGE = Path(__file__).resolve().parent.parent
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "messages.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NavEntry": (2,), "signed_in": (3,)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "N_": None,
+    "NP_": ((1, "c"), 2),
+    "NN_": (1, 2),
+    "NavEntry": (2,),
+    "signed_in": (3,),
+}
 METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/**.py", "python"),

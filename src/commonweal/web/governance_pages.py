@@ -15,7 +15,7 @@ from commonweal.web.charts import result_charts
 from commonweal.web.governance_api import PHASES, PROPOSALS_LIMIT, proposal_cursor
 from commonweal.web.i18n import N_
 from commonweal.web.paging import CURSOR, encode_cursor, next_url
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_router, render, signed_in, speaking_to_reader, viewer
 
 PHASE_WORDS = {
     "draft": N_("Drafts"),
@@ -73,7 +73,8 @@ def router(node: Node) -> APIRouter:
     @pages.get("/proposals/{proposal_id}", response_class=HTMLResponse)
     def proposal(request: Request, proposal_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = proposal_views.proposal_page(node, proposal_id, me["did"] if me else None)
+        with speaking_to_reader(request, node, me):
+            page = proposal_views.proposal_page(node, proposal_id, me["did"] if me else None)
         result = page["proposal"]["result"]
         return render(
             request,

@@ -20,7 +20,7 @@ from commonweal.node.read_models import federation_precincts as precinct_views
 from commonweal.node.read_models import federation_votes as vote_views
 from commonweal.node.read_models import overview, waiting
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import TEMPLATES, page_router, render, viewer
+from commonweal.web.rendering import TEMPLATES, page_router, render, speaking_to_reader, viewer
 
 __all__ = ["TEMPLATES", "router"]
 
@@ -34,11 +34,8 @@ def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
     def home(request: Request) -> HTMLResponse:
         latest = queries.latest_checkpoint(node)
         me = viewer(request, node)
-        return render(
-            request,
-            node,
-            "home.html",
-            {
+        with speaking_to_reader(request, node, me):
+            context = {
                 "figures": overview.figures(node),
                 "constitution": overview.constitution_in_words(node),
                 "checkpoint": latest[1] if latest else None,
@@ -48,18 +45,15 @@ def router(node: Node, areas: Iterable[APIRouter] = ()) -> APIRouter:
                 "alliance": vote_views.network_votes(node),
                 "precincts": precinct_views.open_precincts(node),
                 "waiting": waiting.waiting_for(node, me["did"]) if me and me["active"] else None,
-            },
-            me=me,
-        )
+            }
+        return render(request, node, "home.html", context, me=me)
 
     @pages.get("/constitution", response_class=HTMLResponse)
     def constitution(request: Request) -> HTMLResponse:
-        return render(
-            request,
-            node,
-            "constitution.html",
-            {"constitution": overview.constitution_in_words(node)},
-        )
+        me = viewer(request, node)
+        with speaking_to_reader(request, node, me):
+            context = {"constitution": overview.constitution_in_words(node)}
+        return render(request, node, "constitution.html", context, me=me)
 
     @pages.get("/events/{index}", response_class=HTMLResponse)
     def event_page(request: Request, index: Id) -> HTMLResponse:

@@ -9,7 +9,8 @@ status, roles and permissions, or None). The navigation is the app's
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from commonweal.node.kernel.movable_clock import MovableClock
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
-from commonweal.node.read_models.event_words import told
+from commonweal.node.read_models.event_words import quoted, told
 from commonweal.node.read_models.names import Names
 from commonweal.node.read_models.permission_words import permission_words
 from commonweal.node.services.notifications import preferences_of
@@ -34,6 +35,7 @@ from commonweal.store.notification_store import NotificationStore
 from commonweal.web import i18n, local_format
 from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
 from commonweal.web.problems import rejection_for
+from commonweal.web.script_messages import page_messages
 from commonweal.web.session import member_did
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -74,6 +76,8 @@ TEMPLATES.env.filters["short"] = _short
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["did_short"] = _did_short
 TEMPLATES.env.globals["told"] = told
+TEMPLATES.env.globals["quoted"] = quoted
+TEMPLATES.env.globals["script_messages"] = page_messages
 TEMPLATES.env.filters["permission_words"] = permission_words
 
 
@@ -121,7 +125,9 @@ def page_for_viewer(
     """Render ``template`` with ``view(node, *about, did)``: a page about one thing, shown as
     the person looking at it (``did``, None for a visitor) may act on it."""
     me = viewer(request, node)
-    return render(request, node, template, view(node, *about, me["did"] if me else None), me=me)
+    with speaking_to_reader(request, node, me):
+        context = view(node, *about, me["did"] if me else None)
+    return render(request, node, template, context, me=me)
 
 
 def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:
@@ -156,6 +162,18 @@ def reader_of(
     )
 
 
+@contextmanager
+def speaking_to_reader(request: Request, node: Node, me: dict[str, Any] | None) -> Iterator[Reader]:
+    """Inside the block, speak the page's reader's language: what the page's handler asks of
+    the read models (sentences such as a home page's activity) is said in it. :func:`render`
+    then renders for the same reader."""
+    preferences = kept_preferences(node, me)
+    reader = reader_of(request, node, me, preferences)
+    request.state.reader = (preferences, reader)
+    with i18n.reading_as(reader):
+        yield reader
+
+
 def render(
     request: Request,
     node: Node,
@@ -167,8 +185,12 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the page's own ``context`` and what every page needs."""
     me = me if me is not None else viewer(request, node)
-    preferences = kept_preferences(node, me)
-    reader = reader_of(request, node, me, preferences)
+    chosen = getattr(request.state, "reader", None)
+    if chosen is not None:
+        preferences, reader = chosen
+    else:
+        preferences = kept_preferences(node, me)
+        reader = reader_of(request, node, me, preferences)
     clock = node.clock
     page = {
         "reader": reader,

@@ -134,12 +134,12 @@ def test_an_arabic_reader_in_dubai_joins_proposes_and_votes(
     layla.goto(f"{live.url}/notifications")
     form = layla.locator("[data-preferences]")
     expect(form.locator("[data-status]")).to_be_empty()
-    expect(layla.locator("[data-notification-list]")).to_contain_text("None yet.")  # loaded
+    expect(layla.locator("[data-notification-list]")).to_contain_text("لا شيء بعد.")  # loaded
     # never kept before: the fields offer the page's own language and zone, not en and UTC
     expect(layla.get_by_role("combobox", name="اللغة")).to_have_value("ar")
     expect(layla.get_by_label("المنطقة الزمنية")).to_have_value("Asia/Dubai")
     layla.get_by_role("button", name="احفظ، موقَّعًا بمفتاحك").click()
-    expect(form.locator("[data-status]")).to_have_text("Saved.")
+    expect(form.locator("[data-status]")).to_have_text("تم الحفظ.")  # the script's, in Arabic
     context.set_extra_http_headers({"Accept-Language": "en-GB,en;q=0.9"})
     context.add_cookies([{"name": "cw_tz", "value": "UTC", "url": live.url}])
     layla.goto(f"{live.url}/proposals/{proposal}")

@@ -7,32 +7,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from commonweal.core.language import NP_, _, pgettext
 from commonweal.domain.governance.events import default_actions
 from commonweal.node.read_models.names import short_did
 
 Naming = Callable[[str], "str | None"]
 
 ACTION_WORDS: dict[str, str] = {
-    "membership.admit": "admit {member}",
-    "membership.expel": "expel {member}",
-    "membership.role.grant": "give {member} the role {role}",
-    "membership.role.revoke": "take the role {role} from {member}",
-    "membership.policy.set": "change how new members are admitted",
-    "commons.rules.set": "change a shared resource's rules",
-    "commons.sanction.decide": "decide an appeal or a referral",
-    "constitution.amend": "amend the constitution",
-    "federation.recognize": "recognise another node",
-    "federation.withdraw": "withdraw a recognition of another node",
-    "credit.policy.set": "set a unit's credit limits and demurrage",
-    "funding.round.open": "open a funding round",
-    "places.register": "register a place",
-    "treasury.budget.set": "set a fund's budget",
-    "treasury.fund.open": "open a fund",
-    "treasury.policy.set": "change how many treasurers approve an expense",
-    "treasury.transfer": "transfer money from the treasury",
-    "treasury.unit.declare": "declare a unit of account",
+    "membership.admit": NP_("to do", "admit %(member)s"),
+    "membership.expel": NP_("to do", "expel %(member)s"),
+    "membership.role.grant": NP_("to do", "give %(member)s the role %(role)s"),
+    "membership.role.revoke": NP_("to do", "take the role %(role)s from %(member)s"),
+    "membership.policy.set": NP_("to do", "change how new members are admitted"),
+    "commons.rules.set": NP_("to do", "change a shared resource's rules"),
+    "commons.sanction.decide": NP_("to do", "decide an appeal or a referral"),
+    "constitution.amend": NP_("to do", "amend the constitution"),
+    "federation.recognize": NP_("to do", "recognise another node"),
+    "federation.withdraw": NP_("to do", "withdraw a recognition of another node"),
+    "credit.policy.set": NP_("to do", "set a unit's credit limits and demurrage"),
+    "funding.round.open": NP_("to do", "open a funding round"),
+    "places.register": NP_("to do", "register a place"),
+    "treasury.budget.set": NP_("to do", "set a fund's budget"),
+    "treasury.fund.open": NP_("to do", "open a fund"),
+    "treasury.policy.set": NP_("to do", "change how many treasurers approve an expense"),
+    "treasury.transfer": NP_("to do", "transfer money from the treasury"),
+    "treasury.unit.declare": NP_("to do", "declare a unit of account"),
 }
-"""What the node does for each governance action, with the action's fields in braces."""
+"""What the node does for each governance action, with the action's fields as ``%(field)s``
+(marked for the catalogues in the context "to do", said in the current language)."""
 
 ACTION_NAMES: dict[str, str] = {
     name: action.summary[0].lower() + action.summary[1:].rstrip(".")
@@ -51,7 +53,8 @@ def person(names: Naming, did: object) -> str:
 
 
 def action_words(action: dict[str, Any], names: Naming) -> str:
-    """What the node will do for ``action``, in words; DIDs said as names."""
+    """What the node will do for ``action``, in words (in the current language); DIDs said
+    as names."""
     fields = {
         key: person(names, value) if isinstance(value, str) and value.startswith("did:") else value
         for key, value in action.items()
@@ -60,8 +63,8 @@ def action_words(action: dict[str, Any], names: Naming) -> str:
     words = ACTION_WORDS.get(action.get("type", ""))
     if words is not None:
         try:
-            return words.format(**fields)
-        except (KeyError, IndexError):
+            return pgettext("to do", words) % fields
+        except (KeyError, ValueError, TypeError):
             pass
     details = ", ".join(f"{key}: {value}" for key, value in fields.items())
     return f"{action.get('type')}" + (f" ({details})" if details else "")
@@ -73,7 +76,12 @@ def elected(alternative: dict[str, Any], names: Naming) -> str | None:
     if not actions or any(a.get("type") != "membership.role.grant" for a in actions):
         return None
     return "; ".join(
-        f"{person(names, a.get('member'))} elected as {a.get('role')}" for a in actions
+        _(
+            "%(member)s elected as %(role)s",
+            member=person(names, a.get("member")),
+            role=a.get("role"),
+        )
+        for a in actions
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.core.language import _, ngettext
 from commonweal.domain.governance.constitution import CONSTITUTION
 from commonweal.domain.governance.plain import describe_kind
 from commonweal.domain.governance.records import PROPOSALS
@@ -13,7 +14,7 @@ from commonweal.domain.membership.records import ACTIVE, APPLICANT, CREDENTIALS,
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.decision_words import ACTION_NAMES
-from commonweal.node.read_models.event_words import told
+from commonweal.node.read_models.event_words import quoted, told
 from commonweal.node.read_models.standing import name_of
 
 OPEN_PHASES = ("discussion", "voting")
@@ -63,15 +64,15 @@ def constitution_in_words(node: Node) -> dict[str, Any] | None:
 
 
 def admission_in_words(policy: dict[str, Any]) -> str:
-    """How someone joins, in one sentence."""
+    """How someone joins, in one sentence (in the current language)."""
     if policy["admission"] == "open":
-        return "Anyone who applies becomes a member at once."
+        return _("Anyone who applies becomes a member at once.")
     if policy["admission"] == "approval":
-        return "A steward (anyone with the right to admit) approves each application."
-    needed = policy["vouches_required"]
-    return (
-        f"An applicant becomes a member once {needed} member{'s' if needed != 1 else ''} "
-        "in good standing vouch for them."
+        return _("A steward (anyone with the right to admit) approves each application.")
+    return ngettext(
+        "An applicant becomes a member once %(num)d member in good standing vouches for them.",
+        "An applicant becomes a member once %(num)d members in good standing vouch for them.",
+        policy["vouches_required"],
     )
 
 
@@ -103,10 +104,10 @@ def activity(node: Node, limit: int = 12) -> list[dict[str, Any]]:
 
 def _told_around(event_type: str, title: str) -> dict[str, str]:
     """What the event did, in words, cut around its title (``before``, ``titled``, ``after``):
-    the page links the title to what it names."""
+    the page links the title (quoted: ``quoted(titled)``) to what it names."""
     if not title:
         return {"before": told(event_type), "titled": "", "after": ""}
-    before, slot, after = told(event_type, "\0").partition("“\0”")
+    before, slot, after = told(event_type, "\0").partition(quoted("\0"))
     if not slot:  # words without a place for the title: the title follows them
         return {"before": told(event_type) + ": ", "titled": title, "after": ""}
     return {"before": before, "titled": title, "after": after}

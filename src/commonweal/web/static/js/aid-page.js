@@ -16,6 +16,7 @@ import { distanceKm, encode, isArea } from "./geohash.js";
 import { canonicalBytes } from "./jcs.js";
 import { sign } from "./keyfile.js";
 import { loadKey } from "./keystore.js";
+import { t, tn } from "./messages.js";
 import { clearFormError, formError, say } from "./ui.js";
 
 const AREA = "commonweal-aid-area";
@@ -37,7 +38,7 @@ function showDistances() {
     const label = place.querySelector("[data-distance]");
     const cell = place.dataset.area;
     const km = area && isArea(cell) ? distanceKm(area, cell) : null;
-    if (label) label.textContent = km === null ? "" : km === 0 ? " (in your area)" : ` (about ${km} km from you)`;
+    if (label) label.textContent = km === null ? "" : " " + (km === 0 ? t("(in your area)") : t("(about %(km)s km from you)", { km }));
     if (place.closest("[data-board]") && place.matches("li")) {
       const far = km !== null && within !== null && km > within;
       place.hidden = far;
@@ -47,13 +48,17 @@ function showDistances() {
   const count = document.querySelector("[data-hidden-count]");
   if (count) {
     count.hidden = hidden === 0;
-    count.textContent = hidden ? `${hidden} more ${hidden === 1 ? "is" : "are"} farther than ${within} km from your area.` : "";
+    count.textContent = hidden
+      ? tn("%(num)s more is farther than %(km)s km from your area.", "%(num)s more are farther than %(km)s km from your area.", hidden, { km: within })
+      : "";
   }
   const summary = document.querySelector("[data-area-summary]");
   if (summary) {
     summary.textContent = area
-      ? `Distances are from your area ${area}${within ? `; showing what is within ${within} km, and help given anywhere` : ""}.`
-      : "Set your area to see how far each post is.";
+      ? within
+        ? t("Distances are from your area %(area)s; showing what is within %(km)s km, and help given anywhere.", { area, km: within })
+        : t("Distances are from your area %(area)s.", { area })
+      : t("Set your area to see how far each post is.");
   }
 }
 
@@ -66,7 +71,7 @@ function wireAreaPanel(panel) {
   const save = () => {
     const area = input.value.trim().toLowerCase();
     if (area && !isArea(area)) {
-      say("An area is a geohash of 1 to 5 characters (digits and the letters b–z without a, i, l, o).", "error");
+      say(t("An area is a geohash of 1 to 5 characters (digits and the letters b–z without a, i, l, o)."), "error");
       input.focus();
       return;
     }
@@ -82,21 +87,21 @@ function wireAreaPanel(panel) {
     input.value = "";
     within.value = "";
     showDistances();
-    say("Your area is forgotten by this browser.");
+    say(t("Your area is forgotten by this browser."));
   });
   panel.querySelector("[data-locate]").addEventListener("click", () => {
     if (!navigator.geolocation) {
-      say("This browser cannot tell its location; type your area instead.", "error");
+      say(t("This browser cannot tell its location; type your area instead."), "error");
       return;
     }
-    say("Asking this device where it is…");
+    say(t("Asking this device where it is…"));
     navigator.geolocation.getCurrentPosition(
       (position) => {
         input.value = encode(position.coords.latitude, position.coords.longitude, 5);
         save();
-        say(`Your area is ${input.value}, a cell about 5 km across. Only this browser knows it.`, "success");
+        say(t("Your area is %(area)s, a cell about 5 km across. Only this browser knows it.", { area: input.value }), "success");
       },
-      () => say("The location was not shared; type your area instead.", "error"),
+      () => say(t("The location was not shared; type your area instead."), "error"),
       { maximumAge: 600000, timeout: 15000 },
     );
   });
@@ -117,7 +122,7 @@ function wirePostForm(form) {
     fill.addEventListener("click", () => {
       const area = savedArea();
       if (area) form.querySelector('[name="area"]').value = area;
-      else say("You have not set your area in this browser yet: do it on the Mutual aid board, or type a geohash.", "error");
+      else say(t("You have not set your area in this browser yet: do it on the Mutual aid board, or type a geohash."), "error");
     });
   }
 }
@@ -126,15 +131,15 @@ registerBody("aid-post", (form) => {
   const value = (name) => form.querySelector(`[name="${name}"]`).value.trim();
   const kind = form.querySelector('[name="kind"]:checked').value;
   const body = { title: value("title"), category: value("category").toLowerCase() };
-  if (!body.title) throw new Error("Say in a line what this is about.");
+  if (!body.title) throw new Error(t("Say in a line what this is about."));
   if (kind === "request") body.urgency = value("urgency");
   const area = value("area").toLowerCase();
   if (area) {
-    if (!isArea(area)) throw new Error("Roughly where is a geohash of at most 5 characters (about 5 km), never an address.");
+    if (!isArea(area)) throw new Error(t("Roughly where is a geohash of at most 5 characters (about 5 km), never an address."));
     body.area = area;
   }
   for (const name of ["when", "details"]) if (value(name)) body[name] = value(name);
-  if (value("expires")) body.expires = instant(value("expires"), "Open until");
+  if (value("expires")) body.expires = instant(value("expires"), t("Open until"));
   return body;
 });
 
@@ -156,11 +161,11 @@ registerBody("aid-settle", (form) => {
   if (as === "hours") {
     const minutes = wholeNumber(form.querySelector('[name="hours"]').value || "0", "Hours") * 60
       + wholeNumber(form.querySelector('[name="minutes"]').value || "0", "Minutes");
-    if (minutes <= 0) throw new Error("Settle at least one minute, or settle it as a gift.");
+    if (minutes <= 0) throw new Error(t("Settle at least one minute, or settle it as a gift."));
     return { post, as, minutes };
   }
   const unit = form.querySelector('[name="unit"]');
-  if (!unit.value) throw new Error("Choose the unit of mutual credit.");
+  if (!unit.value) throw new Error(t("Choose the unit of mutual credit."));
   const exponent = Number(unit.selectedOptions[0].dataset.exponent || "0");
   return { post, as, amount: toMinor(form.querySelector('[name="amount"]').value, exponent), unit: unit.value };
 });
@@ -178,7 +183,7 @@ function nodeClock(section) {
 async function myKey(section) {
   const key = await loadKey();
   if (!key || key.did !== section.dataset.me) {
-    throw new Error("This browser does not hold the key you signed in with, so it cannot read your messages. Restore your key on the Key page.");
+    throw new Error(t("This browser does not hold the key you signed in with, so it cannot read your messages. Restore your key on the Key page."));
   }
   return key;
 }
@@ -199,7 +204,7 @@ function messageItem(message, me, names) {
   const time = document.createElement("time");
   time.dateTime = message.at;
   time.textContent = new Date(message.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-  who.append(message.from === me ? "You, " : `${names[message.from] || "The other member"}, `, time);
+  who.append(`${message.from === me ? t("You") : names[message.from] || t("The other member")}, `, time);
   const text = document.createElement("p");
   text.className = "text";
   text.textContent = message.text;
@@ -217,7 +222,7 @@ async function showConversation(section) {
     if (!messages.length) {
       const none = document.createElement("li");
       none.className = "meta";
-      none.textContent = "No messages yet. Say hello, and agree where and when.";
+      none.textContent = t("No messages yet. Say hello, and agree where and when.");
       list.append(none);
     }
   } catch (error) {
@@ -235,10 +240,10 @@ function wireConversation(section) {
     event.preventDefault();
     clearFormError(form);
     const text = form.text.value;
-    if (!text.trim()) return formError(form, "Write a message first.");
+    if (!text.trim()) return formError(form, t("Write a message first."));
     const button = form.querySelector("button");
     button.disabled = true;
-    say("Signing and sending your message…");
+    say(t("Signing and sending your message…"));
     try {
       const message = { text };
       const salt = newSalt();
@@ -248,7 +253,7 @@ function wireConversation(section) {
         wrap: (signed) => ({ event: signed, message, salt }),
       });
       form.text.value = "";
-      say("Your message is on its way: the node relays it, and its log keeps only a fingerprint.", "success");
+      say(t("Your message is on its way: the node relays it, and its log keeps only a fingerprint."), "success");
       await showConversation(section);
     } catch (error) {
       say("");
@@ -280,7 +285,7 @@ async function showInbox(section) {
       const heading = document.createElement("h3");
       const link = document.createElement("a");
       link.href = `/aid/${post}`;
-      link.textContent = posts[post] || `Post ${post}`;
+      link.textContent = posts[post] || t("Post %(id)s", { id: post });
       heading.append(link);
       const list = document.createElement("ol");
       list.className = "messages";
@@ -289,13 +294,13 @@ async function showInbox(section) {
       reply.className = "meta";
       const replyLink = document.createElement("a");
       replyLink.href = `/aid/${post}#messages-h`;
-      replyLink.textContent = "Reply";
+      replyLink.textContent = t("Reply");
       reply.append(replyLink);
       parts.push(heading, list, reply);
     }
     if (!parts.length) {
       const none = document.createElement("p");
-      none.textContent = "No messages yet about the help being worked out with you.";
+      none.textContent = t("No messages yet about the help being worked out with you.");
       parts.push(none);
     }
     box.replaceChildren(...parts);

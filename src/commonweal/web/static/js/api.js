@@ -1,9 +1,11 @@
 // Talking to the node: JSON in and out, and RFC 9457 problem documents as errors
 // whose message is the node's own plain-language `detail`.
 
+import { t } from "./messages.js";
+
 export class Problem extends Error {
   constructor(status, document) {
-    super(document.detail || document.title || `The node answered ${status}.`);
+    super(document.detail || document.title || t("The node answered %(status)s.", { status }));
     this.status = status;
     this.code = document.code || "";
     this.document = document;
@@ -23,7 +25,7 @@ export async function request(method, path, body, { anonymous = false } = {}) {
   try {
     response = await fetch(path, options);
   } catch {
-    throw new Problem(0, { detail: "The node could not be reached. Check your connection and try again.", code: "offline" });
+    throw new Problem(0, { detail: t("The node could not be reached. Check your connection and try again."), code: "offline" });
   }
   const text = await response.text();
   let document = null;
@@ -49,13 +51,13 @@ export async function postJson(path, body) {
 // Advice beside the node's own words, for the refusals a person can do something about.
 // A page's own module adds the codes of its capability: Object.assign(ADVICE, {...}).
 export const ADVICE = {
-  not_a_member: "Only members can do this. If you have not joined yet, apply on the Join page.",
-  suspended: "Your membership is suspended, so you cannot act until a steward reinstates you.",
-  forbidden: "Your roles do not allow this.",
-  at_in_future: "Your device's clock seems to be ahead; set it to the right time and try again.",
-  bad_signature: "The signature did not match: the event was changed after it was signed.",
-  wrong_node: "This event was signed for another node.",
-  voting_closed: "Voting on this proposal has ended.",
+  not_a_member: t("Only members can do this. If you have not joined yet, apply on the Join page."),
+  suspended: t("Your membership is suspended, so you cannot act until a steward reinstates you."),
+  forbidden: t("Your roles do not allow this."),
+  at_in_future: t("Your device's clock seems to be ahead; set it to the right time and try again."),
+  bad_signature: t("The signature did not match: the event was changed after it was signed."),
+  wrong_node: t("This event was signed for another node."),
+  voting_closed: t("Voting on this proposal has ended."),
   offline: "",
 };
 

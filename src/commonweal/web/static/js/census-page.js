@@ -12,6 +12,7 @@ import { canonicalBytes } from "./jcs.js";
 import { sign } from "./keyfile.js";
 import { loadKey } from "./keystore.js";
 import { leafHash, verifyInclusion } from "./merkle.js";
+import { t } from "./messages.js";
 
 const PURPOSE = "commonweal/census-proof";
 
@@ -24,7 +25,7 @@ function nodeClock(section) {
 export async function checkCounted(section) {
   const key = await loadKey();
   if (!key || key.did !== section.dataset.me) {
-    throw new Error("This browser does not hold the key you signed in with. Restore your key on the Key page.");
+    throw new Error(t("This browser does not hold the key you signed in with. Restore your key on the Key page."));
   }
   const epoch = Number(section.dataset.epoch);
   const at = rfc3339(nodeClock(section)());
@@ -32,11 +33,11 @@ export async function checkCounted(section) {
   const sig = "z" + base58(await sign(key.privateKey, bytes));
   const proof = await postJson("/v1/census/proof", { did: key.did, at, sig, epoch });
   const commitment = await sha256(concat(fromHex(proof.salt), new TextEncoder().encode(key.did)));
-  if (toHex(commitment) !== proof.commitment) return { ok: false, why: "the commitment is not SHA-256(salt ‖ your DID)" };
-  if (proof.tree_size !== Number(section.dataset.members)) return { ok: false, why: "the tree is not the size of the count" };
+  if (toHex(commitment) !== proof.commitment) return { ok: false, why: t("the commitment is not SHA-256(salt ‖ your DID)") };
+  if (proof.tree_size !== Number(section.dataset.members)) return { ok: false, why: t("the tree is not the size of the count") };
   const root = fromHex(section.dataset.root.replace(/^sha256:/, ""));
   const ok = await verifyInclusion(proof.leaf_index, proof.tree_size, await leafHash(commitment), proof.proof.map(fromHex), root);
-  return ok ? { ok, leaf: proof.leaf_index, size: proof.tree_size } : { ok, why: "the proof does not lead to the census's root" };
+  return ok ? { ok, leaf: proof.leaf_index, size: proof.tree_size } : { ok, why: t("the proof does not lead to the census's root") };
 }
 
 for (const section of document.querySelectorAll("[data-census-proof]")) {
@@ -45,12 +46,12 @@ for (const section of document.querySelectorAll("[data-census-proof]")) {
   if (!button || !result) continue;
   button.addEventListener("click", async () => {
     button.disabled = true;
-    result.textContent = "Checking…";
+    result.textContent = t("Checking…");
     try {
       const found = await checkCounted(section);
       result.textContent = found.ok
-        ? `Checked in your browser: you are counted (leaf ${found.leaf + 1} of ${found.size}).`
-        : `Not proven: ${found.why}.`;
+        ? t("Checked in your browser: you are counted (leaf %(leaf)s of %(size)s).", { leaf: found.leaf + 1, size: found.size })
+        : t("Not proven: %(why)s.", { why: found.why });
       result.dataset.verdict = found.ok ? "counted" : "not-proven";
     } catch (error) {
       result.textContent = explain(error);

@@ -6,23 +6,24 @@ import { ADVICE } from "./api.js";
 import { sha256, toHex } from "./bytes.js";
 import { nodeDid } from "./events.js";
 import { registerBody } from "./forms.js";
+import { t } from "./messages.js";
 
 Object.assign(ADVICE, {
-  overlap: "Choose a time the calendar shows as free, or another unit.",
-  beyond_limits: "The rules on this page say how long, how far ahead and how many at once.",
-  in_the_past: "Choose a start from now on (times are in UTC).",
-  role_required: "Ask a steward about the role, or see who may use it in the rules.",
-  booking_suspended: "Your standing page shows the sanction and how to appeal it.",
-  out_of_service: "A steward or monitor brings it back into service after a report.",
+  overlap: t("Choose a time the calendar shows as free, or another unit."),
+  beyond_limits: t("The rules on this page say how long, how far ahead and how many at once."),
+  in_the_past: t("Choose a start from now on (times are in UTC)."),
+  role_required: t("Ask a steward about the role, or see who may use it in the rules."),
+  booking_suspended: t("Your standing page shows the sanction and how to appeal it."),
+  out_of_service: t("A steward or monitor brings it back into service after a report."),
   not_bookable: "",
-  round_closed: "The node draws the round as soon as entries close.",
+  round_closed: t("The node draws the round as soon as entries close."),
   already_entered: "",
-  not_steward: "Only its stewards may do this.",
-  not_monitor: "Only its stewards and monitors may do this.",
-  not_impartial: "Another steward, who had no part in the breach, decides this appeal.",
-  by_proposal: "Put it to the assembly with a proposal instead.",
-  appeal_too_late: "The time to appeal has passed.",
-  deposit_mismatch: "Reload the page: the deposit on record has changed.",
+  not_steward: t("Only its stewards may do this."),
+  not_monitor: t("Only its stewards and monitors may do this."),
+  not_impartial: t("Another steward, who had no part in the breach, decides this appeal."),
+  by_proposal: t("Put it to the assembly with a proposal instead."),
+  appeal_too_late: t("The time to appeal has passed."),
+  deposit_mismatch: t("Reload the page: the deposit on record has changed."),
   self_sanction: "",
 });
 
@@ -31,23 +32,23 @@ export function utcField(form, name) {
   const field = form.elements[name];
   const value = field ? field.value.trim() : "";
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) {
-    throw new Error(`Give the ${name} as a date and a time.`);
+    throw new Error(t("Give the %(field)s as a date and a time.", { field: name }));
   }
   return value.slice(0, 16) + ":00Z";
 }
 
 function int(form, name) {
   const value = (form.elements[name].value || "").trim();
-  if (!/^\d+$/.test(value)) throw new Error(`${name.replace(/_/g, " ")} must be a whole number.`);
+  if (!/^\d+$/.test(value)) throw new Error(t("%(what)s must be a whole number.", { what: name.replace(/_/g, " ") }));
   return Number(value);
 }
 
 // "12.50" with exponent 2 → 1250: an amount typed by a person, in minor units.
 export function toMinor(text, exponent) {
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(String(text).trim());
-  if (!match) throw new Error(`${text} is not an amount (for example 20.00).`);
+  if (!match) throw new Error(t("%(text)s is not an amount (for example 20.00).", { text }));
   const fraction = match[2] || "";
-  if (fraction.length > exponent) throw new Error(`${text} has more than ${exponent} decimal places.`);
+  if (fraction.length > exponent) throw new Error(t("%(text)s has more than %(places)s decimal places.", { text, places: exponent }));
   return Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, "0") || "0");
 }
 
@@ -66,7 +67,7 @@ function checked(form, name) {
 // The whole rules of a resource from the fields of _commons.html's rules_fields.
 export function rulesFrom(form) {
   const stewards = checked(form, "stewards");
-  if (!stewards.length) throw new Error("Choose at least one steward.");
+  if (!stewards.length) throw new Error(t("Choose at least one steward."));
   const access = form.elements.access.value;
   const ladder = [];
   for (let n = 0; n < 4; n++) {
@@ -74,7 +75,7 @@ export function rulesFrom(form) {
     if (!kind) break;
     ladder.push(kind === "suspension" ? { kind, days: int(form, `days_${n}`) } : { kind });
   }
-  if (!ladder.length) throw new Error("The sanctions ladder needs at least one step.");
+  if (!ladder.length) throw new Error(t("The sanctions ladder needs at least one step."));
   const amount = form.elements.deposit_amount ? form.elements.deposit_amount.value.trim() : "";
   const unit = form.elements.deposit_unit;
   const exponent = amount ? Number(unit.selectedOptions[0].dataset.exponent) : 0;
@@ -141,12 +142,12 @@ registerBody("deposit-return", (form) => {
   const exponent = Number(form.dataset.exponent);
   const kept = form.elements.retained.value.trim();
   const retained = kept ? toMinor(kept, exponent) : 0;
-  if (retained > owed) throw new Error("You cannot keep more than the deposit.");
+  if (retained > owed) throw new Error(t("You cannot keep more than the deposit."));
   const body = { booking: Number(form.dataset.booking), amount: owed - retained, unit: form.dataset.unit };
   if (retained) {
     body.retained = retained;
     body.reason = form.elements.reason.value.trim();
-    if (!body.reason) throw new Error("Say why part of the deposit is kept.");
+    if (!body.reason) throw new Error(t("Say why part of the deposit is kept."));
   }
   return body;
 });
@@ -163,9 +164,9 @@ function wireCalendar() {
     try {
       const from = new Date(utcField(form, "start"));
       const until = new Date(utcField(form, "end"));
-      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "your time zone";
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || t("your time zone");
       const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
-      hint.textContent = `In your time (${zone}): ${from.toLocaleString(undefined, options)} to ${until.toLocaleString(undefined, options)}.`;
+      hint.textContent = t("In your time (%(zone)s): %(from)s to %(until)s.", { zone, from: from.toLocaleString(undefined, options), until: until.toLocaleString(undefined, options) });
     } catch {
       hint.textContent = "";
     }
@@ -208,17 +209,17 @@ function wireRedraw() {
     const data = JSON.parse(box.querySelector("script[type='application/json']").textContent);
     const { seed, tickets, order } = await redraw(nodeDid(), data.round, data.entrants);
     const problems = [];
-    if (seed !== data.seed) problems.push("the seed differs");
+    if (seed !== data.seed) problems.push(t("the seed differs"));
     order.forEach((did, n) => {
-      if (data.order[n] !== did) problems.push(`place ${n + 1} differs`);
-      if (data.tickets[did] !== tickets[did]) problems.push(`the ticket of ${did} differs`);
+      if (data.order[n] !== did) problems.push(t("place %(place)s differs", { place: n + 1 }));
+      if (data.tickets[did] !== tickets[did]) problems.push(t("the ticket of %(did)s differs", { did }));
     });
     const winners = order.filter((did) => data.winners.includes(did));
-    if (winners.join() !== data.winners.join()) problems.push("the winners are not in ticket order");
+    if (winners.join() !== data.winners.join()) problems.push(t("the winners are not in ticket order"));
     verdict.className = problems.length ? "message error" : "message success";
     verdict.textContent = problems.length
-      ? `The draw does not check out: ${problems.slice(0, 3).join("; ")}.`
-      : `The draw checks out: your browser recomputed the seed and all ${order.length} tickets, and the winners come in ticket order.`;
+      ? t("The draw does not check out: %(problems)s.", { problems: problems.slice(0, 3).join("; ") })
+      : t("The draw checks out: your browser recomputed the seed and all %(tickets)s tickets, and the winners come in ticket order.", { tickets: order.length });
     verdict.hidden = false;
     verdict.focus();
   });

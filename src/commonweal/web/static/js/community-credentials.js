@@ -7,6 +7,7 @@ import { commitment, newSalt } from "./commitment.js";
 import { act, NoKey } from "./events.js";
 
 import { loadKey } from "./keystore.js";
+import { t } from "./messages.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 const V2 = "https://www.w3.org/ns/credentials/v2";
@@ -16,11 +17,11 @@ function claimsOf(form) {
   for (const field of form.querySelectorAll("[data-claim]")) {
     const raw = field.value.trim();
     if (raw === "") {
-      if (field.required) throw new Error(`${field.labels[0].textContent.trim()} is needed.`);
+      if (field.required) throw new Error(t("%(what)s is needed.", { what: field.labels[0].textContent.trim() }));
       continue;
     }
     if (field.dataset.input === "int") {
-      if (!/^-?\d+$/.test(raw)) throw new Error(`${field.labels[0].textContent.trim()} must be a whole number.`);
+      if (!/^-?\d+$/.test(raw)) throw new Error(t("%(what)s must be a whole number.", { what: field.labels[0].textContent.trim() }));
       claims[field.dataset.claim] = Number(raw);
     } else if (field.dataset.input === "number") {
       claims[field.dataset.claim] = Number(raw);
@@ -50,15 +51,15 @@ async function sendClaims(form) {
       path: "/v1/credentials/requests",
       wrap: (event) => ({ event, claims, salt }),
     });
-    return "Requested: members may now endorse it.";
+    return t("Requested: members may now endorse it.");
   }
   const subject = form.subject.value.trim();
-  if (!subject) throw new Error("Give the member's did:key.");
+  if (!subject) throw new Error(t("Give the member's did:key."));
   await act("credentials.issued", { kind, subject, claims: digest }, {
     path: "/credentials/issue",
     wrap: issueRequest(form.dataset.type, subject, claims, salt),
   });
-  return "Issued: the credential is the member's now.";
+  return t("Issued: the credential is the member's now.");
 }
 
 async function passport() {
@@ -72,14 +73,14 @@ async function passport() {
     path: "/credentials/issue",
     wrap: issueRequest("PassportCredential", key.did, claims, salt),
   });
-  return "Your passport is issued.";
+  return t("Your passport is issued.");
 }
 
 function handle(form, work) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearFormError(form);
-    say("Signing with your key and sending…");
+    say(t("Signing with your key and sending…"));
     try {
       sayAfterReload(await work(form));
       location.reload();

@@ -3,6 +3,7 @@
 import { explain } from "./api.js";
 import { loadKey } from "./keystore.js";
 import { NoKey } from "./events.js";
+import { t } from "./messages.js";
 import { presentation } from "./presentation.js";
 import { clearFormError, download, formError, say } from "./ui.js";
 
@@ -21,10 +22,10 @@ async function present(event) {
     const key = await loadKey();
     if (!key) throw new NoKey();
     const chosen = credentialsPicked(form);
-    if (!chosen.length) throw new Error("Pick at least one credential.");
+    if (!chosen.length) throw new Error(t("Pick at least one credential."));
     const challenge = form.challenge.value.trim();
     const domain = form.domain.value.trim();
-    if (!challenge || !domain) throw new Error("Type the challenge and the domain the verifier gave you.");
+    if (!challenge || !domain) throw new Error(t("Type the challenge and the domain the verifier gave you."));
     const signed = await presentation(key, chosen, { challenge, domain });
     const text = JSON.stringify(signed, null, 2);
     document.getElementById("presentation-json").textContent = text;
@@ -33,8 +34,8 @@ async function present(event) {
     const qr = await fetch("/qr.svg", { method: "POST", body: JSON.stringify(signed) });
     document.getElementById("presentation-qr").innerHTML = qr.ok
       ? await qr.text()
-      : "<p>This presentation is too large for one QR code; download it instead.</p>";
-    say("Your presentation is signed.", "success");
+      : `<p>${t("This presentation is too large for one QR code; download it instead.")}</p>`;
+    say(t("Your presentation is signed."), "success");
   } catch (error) {
     formError(form, explain(error));
   }

@@ -6,11 +6,12 @@ import { encode } from "./base58.js";
 import { canonicalBytes } from "./jcs.js";
 import { sign } from "./keyfile.js";
 import { loadKey } from "./keystore.js";
+import { t } from "./messages.js";
 import { stamp, workBits } from "./work.js";
 
 export class NoKey extends Error {
   constructor() {
-    super("This browser holds no key yet. Create or restore your key on the Key page first.");
+    super(t("This browser holds no key yet. Create or restore your key on the Key page first."));
   }
 }
 

@@ -19,6 +19,7 @@
 import { explain } from "./api.js";
 import { act } from "./events.js";
 import { readLocally } from "./locale.js";
+import { t } from "./messages.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 const builders = new Map();
@@ -37,7 +38,7 @@ function fieldValue(field, form) {
   const raw = field.value;
   if (raw === "" && field.hasAttribute("data-omit-empty")) return undefined;
   if (type === "int") {
-    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`${labelOf(field)} must be a whole number.`);
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(t("%(what)s must be a whole number.", { what: labelOf(field) }));
     return Number(raw);
   }
   if (type === "null") return raw === "" ? null : raw;
@@ -80,20 +81,20 @@ async function send(form, submitter) {
   const buttons = [...form.querySelectorAll("button, input[type=submit]")];
   buttons.forEach((b) => (b.disabled = true));
   form.setAttribute("aria-busy", "true");
-  say("Signing with your key and sending…");
+  say(t("Signing with your key and sending…"));
   let restore = () => {};
   try {
     restore = await readLocally(form); // amounts and times as the reader writes them
     const body = await formBody(form); // a builder may be async (hashing, reading the key)
     const type = (submitter && submitter.dataset.event) || form.dataset.event;
     const { receipt } = await act(type, body);
-    const done = form.dataset.done || "Done: it is signed and in the log.";
+    const done = form.dataset.done || t("Done: it is signed and in the log.");
     const then = form.dataset.then || "reload";
     if (then === "stay") {
-      say(`${done} (entry ${receipt.index})`, "success");
+      say(t("%(done)s (entry %(index)s)", { done, index: receipt.index }), "success");
       form.dispatchEvent(new CustomEvent("signed", { detail: receipt }));
     } else {
-      sayAfterReload(`${done} (entry ${receipt.index})`);
+      sayAfterReload(t("%(done)s (entry %(index)s)", { done, index: receipt.index }));
       location.assign(then.startsWith("redirect:") ? then.slice(9).replace("{index}", receipt.index) : location.href);
     }
   } catch (error) {

@@ -8,18 +8,19 @@ import { sha256, toHex } from "./bytes.js";
 import { NoKey, nodeDid } from "./events.js";
 import { registerBody } from "./forms.js";
 import { loadKey } from "./keystore.js";
+import { t } from "./messages.js";
 import { sayAfterReload } from "./ui.js";
 
 Object.assign(ADVICE, {
-  full: "It keeps no waitlist, so there is no place left.",
+  full: t("It keeps no waitlist, so there is no place left."),
   already_responded: "",
-  no_rsvp: "This gathering checks in only those with a place from an RSVP.",
+  no_rsvp: t("This gathering checks in only those with a place from an RSVP."),
   no_code: "",
   too_early: "",
   checkin_closed: "",
   already_checked_in: "",
-  wrong_code: "Check the code you kept when you scheduled the gathering.",
-  not_organiser: "Only its organisers may do this.",
+  wrong_code: t("Check the code you kept when you scheduled the gathering."),
+  not_organiser: t("Only its organisers may do this."),
   cancelled: "",
   too_late: "",
 });
@@ -58,13 +59,13 @@ function codeKey(gathering) {
 
 function utc(form, name) {
   const value = form.elements[name].value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) throw new Error(`Give when it ${name} as a date and a time.`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) throw new Error(name === "starts" ? t("Give when it starts as a date and a time.") : t("Give when it ends as a date and a time."));
   return value.slice(0, 16) + ":00Z";
 }
 
 registerBody("schedule", async (form) => {
   const capacity = form.elements.capacity.value.trim() || "0";
-  if (!/^\d+$/.test(capacity)) throw new Error("Places must be a whole number (0 for no limit).");
+  if (!/^\d+$/.test(capacity)) throw new Error(t("Places must be a whole number (0 for no limit)."));
   const kind = form.querySelector("input[name=kind]:checked");
   const body = {
     kind: kind ? kind.value : "gathering",
@@ -87,7 +88,7 @@ registerBody("claim", async (form) => {
   const key = await loadKey();
   if (!key) throw new NoKey();
   const code = form.elements.code.value;
-  if (normalCode(code).length < 4) throw new Error("Type the code shown at the venue.");
+  if (normalCode(code).length < 4) throw new Error(t("Type the code shown at the venue."));
   const gathering = Number(form.elements.gathering.value);
   return { gathering, proof: await claimProof(code, nodeDid(), gathering, key.did) };
 });
@@ -113,7 +114,7 @@ function wireSchedule() {
   form.addEventListener("signed", (event) => {
     const index = event.detail.index;
     if (box.checked && form.elements.code.value) localStorage.setItem(codeKey(index), form.elements.code.value);
-    sayAfterReload(`The gathering is scheduled (entry ${index}).`);
+    sayAfterReload(t("The gathering is scheduled (entry %(index)s).", { index }));
     location.assign(`/gatherings/${index}`);
   });
 }
@@ -133,7 +134,7 @@ function wireCheckin() {
       show.addEventListener("click", () => {
         big.textContent = code;
         big.hidden = !big.hidden;
-        show.textContent = big.hidden ? "Show the code for the venue" : "Hide the code";
+        show.textContent = big.hidden ? t("Show the code for the venue") : t("Hide the code");
       });
     }
   }

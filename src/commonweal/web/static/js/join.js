@@ -4,6 +4,7 @@
 import { explain } from "./api.js";
 import { commitment, newSalt } from "./commitment.js";
 import { act } from "./events.js";
+import { t } from "./messages.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 export { commitment, newSalt };
@@ -22,17 +23,17 @@ async function apply(event) {
   const form = event.target;
   clearFormError(form);
   const profile = profileOf(form);
-  if (!profile.display_name) return formError(form, "Please give your name.");
+  if (!profile.display_name) return formError(form, t("Please give your name."));
   const button = form.querySelector("button");
   button.disabled = true;
-  say("Signing your application…");
+  say(t("Signing your application…"));
   try {
     const salt = newSalt();
     await act("membership.application.submitted", { commitment: await commitment(profile, salt) }, {
       path: "/v1/membership/applications",
       wrap: (signed) => ({ event: signed, profile, salt }),
     });
-    sayAfterReload("Your application is signed and logged.");
+    sayAfterReload(t("Your application is signed and logged."));
     location.reload();
   } catch (error) {
     say("");
@@ -47,6 +48,6 @@ if (form) form.addEventListener("submit", apply);
 for (const button of document.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", async () => {
     await navigator.clipboard.writeText(button.dataset.copy);
-    say("The link is copied.", "success");
+    say(t("The link is copied."), "success");
   });
 }

@@ -4,6 +4,7 @@
 import { explain } from "./api.js";
 import { describeKeyFile, keyFromSeed, newSeed, openKeyFile, sealKeyFile } from "./keyfile.js";
 import { forgetKey, loadKey, markBackedUp, saveKey } from "./keystore.js";
+import { t } from "./messages.js";
 import { signIn, signOut, sessionDid } from "./session.js";
 import { clearFormError, download, formError, say, sayAfterReload } from "./ui.js";
 
@@ -55,19 +56,19 @@ async function create(event) {
   const form = event.target;
   clearFormError(form);
   const passphrase = form.passphrase.value;
-  if (passphrase.length < 10) return formError(form, "Choose a passphrase of at least 10 characters.");
-  if (passphrase !== form.confirm.value) return formError(form, "The two passphrases differ.");
-  await working(form, "Creating your key and sealing its backup…", async () => {
+  if (passphrase.length < 10) return formError(form, t("Choose a passphrase of at least 10 characters."));
+  if (passphrase !== form.confirm.value) return formError(form, t("The two passphrases differ."));
+  await working(form, t("Creating your key and sealing its backup…"), async () => {
     const seed = newSeed();
     const backup = await sealKeyFile(seed, passphrase);
-    await keepAndSignIn(seed, backup, false, "Your key is ready and you are signed in. Download your backup file next (see the yellow note).");
+    await keepAndSignIn(seed, backup, false, t("Your key is ready and you are signed in. Download your backup file next (see the yellow note)."));
   });
 }
 
 async function readFile(input) {
   const file = input.files && input.files[0];
-  if (!file) throw new Error("Choose a file first.");
-  if (file.size > 65536) throw new Error("That file is too large to be a key file.");
+  if (!file) throw new Error(t("Choose a file first."));
+  if (file.size > 65536) throw new Error(t("That file is too large to be a key file."));
   return file.text();
 }
 
@@ -75,15 +76,15 @@ async function restore(event) {
   event.preventDefault();
   const form = event.target;
   clearFormError(form);
-  await working(form, "Opening the key file…", async () => {
+  await working(form, t("Opening the key file…"), async () => {
     const text = await readFile(form.file);
     const { sealed } = describeKeyFile(text);
     const passphrase = form.passphrase.value;
-    if (!passphrase) throw new Error(sealed ? "Type the passphrase of this backup." : "Type a passphrase (at least 10 characters) to seal a backup of this key.");
-    if (!sealed && passphrase.length < 10) throw new Error("Choose a passphrase of at least 10 characters to seal this key's backup.");
+    if (!passphrase) throw new Error(sealed ? t("Type the passphrase of this backup.") : t("Type a passphrase (at least 10 characters) to seal a backup of this key."));
+    if (!sealed && passphrase.length < 10) throw new Error(t("Choose a passphrase of at least 10 characters to seal this key's backup."));
     const seed = await openKeyFile(text, passphrase);
     const backup = sealed ? text : await sealKeyFile(seed.slice(), passphrase);
-    await keepAndSignIn(seed, backup, sealed, sealed ? "Your key is restored and you are signed in." : "The key is in this browser and you are signed in. Download its sealed backup now.");
+    await keepAndSignIn(seed, backup, sealed, sealed ? t("Your key is restored and you are signed in.") : t("The key is in this browser and you are signed in. Download its sealed backup now."));
   });
 }
 
@@ -97,9 +98,9 @@ async function checkBackup(event) {
     const seed = await openKeyFile(await readFile(form.file), form.passphrase.value);
     const { did } = await keyFromSeed(seed);
     seed.fill(0);
-    if (did !== key.did) throw new Error("That backup opens, but it holds another key than this browser's.");
+    if (did !== key.did) throw new Error(t("That backup opens, but it holds another key than this browser's."));
     await markBackedUp();
-    say("Your backup opens with that passphrase and holds this key. Keep it safe.", "success");
+    say(t("Your backup opens with that passphrase and holds this key. Keep it safe."), "success");
     await show();
   } catch (error) {
     formError(form, explain(error));
@@ -115,12 +116,12 @@ async function show() {
   if (!key) return;
   $("my-did").textContent = key.did;
   $("backup-state").textContent = key.backedUp
-    ? "You have downloaded (or restored from) your backup file."
-    : "Not downloaded yet — do it now: without it, losing this browser's data loses your key.";
+    ? t("You have downloaded (or restored from) your backup file.")
+    : t("Not downloaded yet — do it now: without it, losing this browser's data loses your key.");
   $("backup-state").className = key.backedUp ? "" : "warning";
   const signedIn = sessionDid();
   if (signedIn && signedIn !== key.did) {
-    $("session-state").textContent = "Signed in with another key than this browser holds. Sign in again with this one.";
+    $("session-state").textContent = t("Signed in with another key than this browser holds. Sign in again with this one.");
     $("sign-in").hidden = false;
   }
 }
@@ -133,27 +134,27 @@ async function wire() {
     const key = await loadKey();
     await markBackedUp(); // first: leaving the page right after the download must not lose it
     download(`commonweal-key-backup-${new Date().toISOString().slice(0, 10)}.json`, key.backup);
-    say("Your backup file is downloading. Keep it somewhere safe, away from this device.", "success");
+    say(t("Your backup file is downloading. Keep it somewhere safe, away from this device."), "success");
     await show();
   });
   $("sign-in").addEventListener("click", async () => {
     try {
       await signIn();
-      sayAfterReload("You are signed in.");
+      sayAfterReload(t("You are signed in."));
       onwards();
     } catch (error) {
       say(explain(error), "error");
     }
   });
   $("forget-key").addEventListener("click", async () => {
-    if (!window.confirm("Remove your key from this browser? Without your backup file it is gone for good.")) return;
+    if (!window.confirm(t("Remove your key from this browser? Without your backup file it is gone for good."))) return;
     await forgetKey();
     try {
       await signOut();
     } catch {
       // signed out already
     }
-    sayAfterReload("The key is removed from this browser and you are signed out.");
+    sayAfterReload(t("The key is removed from this browser and you are signed out."));
     location.assign("/key");
   });
   await show();

@@ -7,6 +7,7 @@
 
 import { concat, fromBase64, toBase64 } from "./bytes.js";
 import { didFromPublicKey } from "./didkey.js";
+import { t } from "./messages.js";
 
 export const PBKDF2_ITERATIONS = 600000;
 const MIN_ITERATIONS = 100000;
@@ -77,15 +78,15 @@ export function describeKeyFile(text) {
   try {
     document = JSON.parse(text);
   } catch {
-    throw new KeyFileError("This is not a Commonweal key file (it is not JSON).");
+    throw new KeyFileError(t("This is not a Commonweal key file (it is not JSON)."));
   }
   if (!document || document.type !== "ed25519") {
-    throw new KeyFileError("This is not a Commonweal key file (it holds no Ed25519 key).");
+    throw new KeyFileError(t("This is not a Commonweal key file (it holds no Ed25519 key)."));
   }
   if (document.encrypted) {
     return { sealed: true, kdf: document.encrypted.kdf, did: document.did || null, document };
   }
-  if (typeof document.seed !== "string") throw new KeyFileError("This key file holds no key.");
+  if (typeof document.seed !== "string") throw new KeyFileError(t("This key file holds no key."));
   return { sealed: false, kdf: null, did: document.did || null, document };
 }
 
@@ -97,18 +98,17 @@ export async function openKeyFile(text, passphrase) {
     seed = fromBase64(document.seed);
   } else if (kdf === "scrypt") {
     throw new KeyFileError(
-      "This backup was sealed by the command line (scrypt), which browsers cannot open. " +
-      "Run `commonweal wallet export --for-browser > key.json` and restore that file here.",
+      t("This backup was sealed by the command line (scrypt), which browsers cannot open. Run `commonweal wallet export --for-browser > key.json` and restore that file here."),
     );
   } else if (kdf === "pbkdf2-sha256") {
     seed = await openPbkdf2(document.encrypted, passphrase || "");
   } else {
-    throw new KeyFileError(`This key file is sealed in a way this page does not know (${kdf}).`);
+    throw new KeyFileError(t("This key file is sealed in a way this page does not know (%(kdf)s).", { kdf }));
   }
-  if (seed.length !== 32) throw new KeyFileError("This key file holds no valid key.");
+  if (seed.length !== 32) throw new KeyFileError(t("This key file holds no valid key."));
   if (did) {
     const derived = (await keyFromSeed(seed)).did;
-    if (derived !== did) throw new KeyFileError("This key file is damaged: it names another key than it holds.");
+    if (derived !== did) throw new KeyFileError(t("This key file is damaged: it names another key than it holds."));
   }
   return seed;
 }
@@ -116,9 +116,9 @@ export async function openKeyFile(text, passphrase) {
 async function openPbkdf2(encrypted, passphrase) {
   const { iterations } = encrypted;
   if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new KeyFileError("This key file asks for an unusual amount of work; it was not opened.");
+    throw new KeyFileError(t("This key file asks for an unusual amount of work; it was not opened."));
   }
-  if (encrypted.cipher !== "aes-256-gcm") throw new KeyFileError("This key file uses an unknown cipher.");
+  if (encrypted.cipher !== "aes-256-gcm") throw new KeyFileError(t("This key file uses an unknown cipher."));
   const key = await passphraseKey(passphrase, fromBase64(encrypted.salt), iterations);
   try {
     const plain = await crypto.subtle.decrypt(
@@ -126,6 +126,6 @@ async function openPbkdf2(encrypted, passphrase) {
     );
     return new Uint8Array(plain);
   } catch {
-    throw new KeyFileError("That passphrase does not open this backup (or the file is damaged).");
+    throw new KeyFileError(t("That passphrase does not open this backup (or the file is damaged)."));
   }
 }

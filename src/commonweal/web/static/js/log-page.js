@@ -8,6 +8,7 @@ import { equal, fromBase64, toBase64 } from "./bytes.js";
 import { publicKeyFromDid } from "./didkey.js";
 import { canonicalBytes } from "./jcs.js";
 import { leafHash, leafOf, verifyInclusion } from "./merkle.js";
+import { t } from "./messages.js";
 import { parseVerifierKey, verifyCheckpoint } from "./note.js";
 
 const vkey = document.querySelector('meta[name="commonweal-vkey"]').content;
@@ -18,10 +19,10 @@ const nodeDid = document.querySelector('meta[name="commonweal-node"]').content;
 async function checkpoint() {
   if (nodeDid.startsWith("did:key:")) {
     const { publicKey } = await parseVerifierKey(vkey);
-    if (!equal(publicKey, publicKeyFromDid(nodeDid))) throw new Error("the verifier key is not the node's own key");
+    if (!equal(publicKey, publicKeyFromDid(nodeDid))) throw new Error(t("the verifier key is not the node's own key"));
   }
   const response = await fetch("/log/checkpoint", { cache: "no-store" });
-  if (!response.ok) throw new Error("the node has no signed checkpoint yet");
+  if (!response.ok) throw new Error(t("the node has no signed checkpoint yet"));
   return verifyCheckpoint(await response.text(), vkey);
 }
 
@@ -35,26 +36,26 @@ export async function verifyEventSignature(event) {
 // Prove entry `index`: returns a sentence, or throws saying which check failed.
 export async function proveEntry(index) {
   const signed = await checkpoint();
-  if (index >= signed.size) return `Not yet covered: the latest checkpoint holds ${signed.size} entries. Try again in a few seconds.`;
+  if (index >= signed.size) return t("Not yet covered: the latest checkpoint holds %(size)s entries. Try again in a few seconds.", { size: signed.size });
   const logged = await getJson(`/v1/events/${index}`);
-  if (!(await verifyEventSignature(logged.event))) throw new Error("the author's signature on this entry does not verify");
+  if (!(await verifyEventSignature(logged.event))) throw new Error(t("the author's signature on this entry does not verify"));
   const leaf = await leafHash(leafOf(logged.event, logged.received));
-  if (!equal(leaf, fromBase64(logged.leaf_hash))) throw new Error("the entry's content does not hash to its leaf");
+  if (!equal(leaf, fromBase64(logged.leaf_hash))) throw new Error(t("the entry's content does not hash to its leaf"));
   const proof = await getJson(`/v1/proof/inclusion?index=${index}&size=${signed.size}`);
   const ok = await verifyInclusion(index, signed.size, leaf, proof.proof.map(fromBase64), signed.root);
-  if (!ok) throw new Error("the inclusion proof does not lead to the signed checkpoint");
-  return `Proven: signed by its author, and entry ${index} of the log that the node signed at ${signed.size} entries.`;
+  if (!ok) throw new Error(t("the inclusion proof does not lead to the signed checkpoint"));
+  return t("Proven: signed by its author, and entry %(index)s of the log that the node signed at %(size)s entries.", { index, size: signed.size });
 }
 
 async function run(box, check) {
   const verdict = box.querySelector("[data-verdict]");
-  verdict.textContent = "Checking…";
+  verdict.textContent = t("Checking…");
   verdict.className = "verdict";
   try {
     verdict.textContent = await check();
     verdict.classList.add("good");
   } catch (error) {
-    verdict.textContent = `Failed: ${error.message}.`;
+    verdict.textContent = t("Failed: %(why)s.", { why: error.message });
     verdict.classList.add("bad");
   }
 }
@@ -68,7 +69,7 @@ for (const box of document.querySelectorAll("[data-verify-checkpoint]")) {
   box.querySelector("[data-verify-button]").addEventListener("click", () =>
     run(box, async () => {
       const signed = await checkpoint();
-      return `Genuine: signed by this node's key, over ${signed.size} entries (root ${toBase64(signed.root).slice(0, 12)}…).`;
+      return t("Genuine: signed by this node's key, over %(size)s entries (root %(root)s…).", { size: signed.size, root: toBase64(signed.root).slice(0, 12) });
     }),
   );
 }

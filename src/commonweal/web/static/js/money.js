@@ -17,6 +17,7 @@ import { sha256, toHex } from "./bytes.js";
 import { act } from "./events.js";
 import { registerBody } from "./forms.js";
 import { readLocally } from "./locale.js";
+import { t, tn } from "./messages.js";
 import { clearFormError, formError, say, sayAfterReload } from "./ui.js";
 
 const LARGEST = 2 ** 53 - 1;
@@ -24,24 +25,24 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 function labelOf(field) {
   const label = field.labels && field.labels[0];
-  return label ? label.textContent.trim().replace(/\s+/g, " ").replace(/\s*\(.*$/, "") : "The amount";
+  return label ? label.textContent.trim().replace(/\s+/g, " ").replace(/\s*\(.*$/, "") : t("The amount");
 }
 
 // "12.5" with exponent 2 → 1250. Exact: digits are joined as text, never multiplied as floats.
-export function toMinor(text, exponent, label = "The amount") {
+export function toMinor(text, exponent, label = t("The amount")) {
   const clean = String(text).trim();
   const match = /^(\d+)(?:\.(\d*))?$/.exec(clean);
   if (!match) {
-    throw new Error(`${label} must be a number like 12.50: digits, and a dot before the decimals (no thousands separators).`);
+    throw new Error(t("%(what)s must be a number like 12.50: digits, and a dot before the decimals (no thousands separators).", { what: label }));
   }
   const fraction = match[2] || "";
   if (fraction.length > exponent) {
-    throw new Error(exponent ? `${label} has at most ${exponent} decimal place${exponent === 1 ? "" : "s"} in this unit.` : `${label} is a whole number in this unit.`);
+    throw new Error(exponent ? tn("%(what)s has at most %(num)s decimal place in this unit.", "%(what)s has at most %(num)s decimal places in this unit.", exponent, { what: label }) : t("%(what)s is a whole number in this unit.", { what: label }));
   }
   const digits = (match[1] + fraction.padEnd(exponent, "0")).replace(/^0+(?=\d)/, "");
-  if (digits.length > 16 || Number(digits) > LARGEST) throw new Error(`${label} is too large.`);
+  if (digits.length > 16 || Number(digits) > LARGEST) throw new Error(t("%(what)s is too large.", { what: label }));
   const value = Number(digits);
-  if (value <= 0) throw new Error(`${label} must be more than zero.`);
+  if (value <= 0) throw new Error(t("%(what)s must be more than zero.", { what: label }));
   return value;
 }
 
@@ -50,11 +51,11 @@ function exponentOf(field, form) {
   const unit = form.querySelector('[name="unit"]');
   const source = unit && unit.selectedOptions ? unit.selectedOptions[0] : unit;
   if (source && source.dataset.exponent !== undefined) return Number(source.dataset.exponent);
-  throw new Error("Choose the unit first.");
+  throw new Error(t("Choose the unit first."));
 }
 
 function requireDigestsReady(form) {
-  if (form.dataset.hashing) throw new Error("Still reading the file to compute its digest; try again in a moment.");
+  if (form.dataset.hashing) throw new Error(t("Still reading the file to compute its digest; try again in a moment."));
 }
 
 // A signed form's body with its data-money fields in minor units (see forms.js for the rest).
@@ -100,7 +101,7 @@ function showDigests(form, target, digests) {
       shown.append(item);
     }
   } else if (digests.length) {
-    shown.textContent = `Digest of ${digests[0][0]}: ${digests[0][1]}`;
+    shown.textContent = t("Digest of %(file)s: %(digest)s", { file: digests[0][0], digest: digests[0][1] });
   }
 }
 
@@ -119,9 +120,9 @@ function wireDigests(root = document) {
           target.value = digests.length ? digests[0][1] : "";
         }
         showDigests(form, target, digests);
-        if (digests.length) say(`Computed ${digests.length === 1 ? "the digest" : `${digests.length} digests`} in this browser; the file${digests.length === 1 ? "" : "s"} stay${digests.length === 1 ? "s" : ""} here.`);
+        if (digests.length) say(tn("Computed the digest in this browser; the file stays here.", "Computed %(num)s digests in this browser; the files stay here.", digests.length));
       } catch (error) {
-        formError(form, `That file could not be read: ${explain(error)}`);
+        formError(form, t("That file could not be read: %(why)s", { why: explain(error) }));
       } finally {
         delete form.dataset.hashing;
       }
@@ -138,12 +139,12 @@ function wireReceiptChecks() {
     input.addEventListener("change", async () => {
       if (!input.files.length) return;
       result.className = "verdict";
-      result.textContent = "Reading…";
+      result.textContent = t("Reading…");
       const digest = await digestOf(input.files[0]);
       const at = digests.indexOf(digest);
       result.textContent = at >= 0
-        ? `It matches receipt ${at + 1}: this is the document that was claimed.`
-        : `It matches none of the receipts (its digest is ${digest}).`;
+        ? t("It matches receipt %(receipt)s: this is the document that was claimed.", { receipt: at + 1 })
+        : t("It matches none of the receipts (its digest is %(digest)s).", { digest });
       result.classList.add(at >= 0 ? "good" : "bad");
     });
   }
@@ -174,10 +175,10 @@ function addItem(form) {
     const input = row.querySelector(selector);
     input.id = `item-${itemCount}-${name}`;
     input.previousElementSibling.htmlFor = input.id;
-    input.previousElementSibling.textContent = name === "title" ? `Item ${itemCount}` : `Amount of item ${itemCount}`;
+    input.previousElementSibling.textContent = name === "title" ? t("Item %(item)s", { item: itemCount }) : t("Amount of item %(item)s", { item: itemCount });
   }
   const remove = row.querySelector("[data-remove-item]");
-  remove.setAttribute("aria-label", `Remove item ${itemCount}`);
+  remove.setAttribute("aria-label", t("Remove item %(item)s", { item: itemCount }));
   remove.addEventListener("click", () => {
     row.remove();
     form.querySelector("[data-add-item]").focus();
@@ -195,8 +196,8 @@ function items(form) {
     const title = row.querySelector("[data-item-title]").value.trim();
     const amount = row.querySelector("[data-item-amount]").value.trim();
     if (!title && !amount) continue;
-    if (!title) throw new Error("Each item needs a name.");
-    found.push({ title, amount: toMinor(amount, exponent, `The amount of ${title}`) });
+    if (!title) throw new Error(t("Each item needs a name."));
+    found.push({ title, amount: toMinor(amount, exponent, t("The amount of %(item)s", { item: title })) });
   }
   return found;
 }
@@ -212,7 +213,7 @@ function itemsTotal(form) {
     const total = listed.reduce((sum, item) => sum + item.amount, 0);
     const exponent = exponentOf(form.querySelector('[name="amount"]'), form);
     const text = exponent ? `${Math.floor(total / 10 ** exponent)}.${String(total % 10 ** exponent).padStart(exponent, "0")}` : String(total);
-    shown.textContent = `Items so far: ${text}.`;
+    shown.textContent = t("Items so far: %(total)s.", { total: text });
   } catch {
     shown.textContent = "";
   }
@@ -223,7 +224,7 @@ export function expenseBody(form) {
   const listed = items(form);
   if (listed.length) {
     const total = listed.reduce((sum, item) => sum + item.amount, 0);
-    if (total !== body.amount) throw new Error("The items must add up to the amount.");
+    if (total !== body.amount) throw new Error(t("The items must add up to the amount."));
     body.items = listed;
   }
   return body;
@@ -245,15 +246,15 @@ function wireExpenseForm() {
     try {
       restore = await readLocally(form);
       const body = expenseBody(form);
-      say("Signing with your key and sending…");
+      say(t("Signing with your key and sending…"));
       const { receipt } = await act("treasury.expense.drafted", body);
-      let message = `Your expense is saved as a draft (entry ${receipt.index}).`;
+      let message = t("Your expense is saved as a draft (entry %(index)s).", { index: receipt.index });
       if (form.querySelector("#submit-now").checked) {
         try {
           await act("treasury.expense.submitted", { expense: receipt.index });
-          message = `Your expense is submitted for approval (entry ${receipt.index}).`;
+          message = t("Your expense is submitted for approval (entry %(index)s).", { index: receipt.index });
         } catch (error) {
-          message = `Your expense is saved as a draft, but submitting it failed: ${explain(error)} Submit it from this page.`;
+          message = t("Your expense is saved as a draft, but submitting it failed: %(why)s Submit it from this page.", { why: explain(error) });
         }
       }
       sayAfterReload(message);

@@ -6,12 +6,13 @@
 
 import { ADVICE } from "./api.js";
 import { registerBody } from "./forms.js";
+import { t } from "./messages.js";
 
 Object.assign(ADVICE, {
-  decision_required: "This node's constitution reserves recognition for a passed proposal: reload the page to draft one.",
+  decision_required: t("This node's constitution reserves recognition for a passed proposal: reload the page to draft one."),
   self_recognition: "",
-  duplicate_key: "Another node is already recognised with that log or key.",
-  not_recognized: "This node is not recognised now.",
+  duplicate_key: t("Another node is already recognised with that log or key."),
+  not_recognized: t("This node is not recognised now."),
 });
 
 // The node's identity as the page received it: DID, signing key, log origin and keys, URL, name.
@@ -81,10 +82,10 @@ export function fromDocument(form) {
   try {
     doc = JSON.parse(form.elements.document.value);
   } catch {
-    throw new Error("The identity document is not JSON: paste everything the other node's /.well-known/commonweal shows.");
+    throw new Error(t("The identity document is not JSON: paste everything the other node's /.well-known/commonweal shows."));
   }
   const missing = REQUIRED.filter((name) => typeof doc?.[name] !== "string" || !doc[name]);
-  if (missing.length) throw new Error(`The identity document lacks ${missing.join(", ")}.`);
+  if (missing.length) throw new Error(t("The identity document lacks %(fields)s.", { fields: missing.join(", ") }));
   const known = { node: doc.did, key: doc.key, origin: doc.origin, vkey: doc.vkey, witness: doc.witness, url: doc.url };
   if (typeof doc.name === "string" && doc.name) known.name = doc.name;
   return known;

@@ -14,6 +14,7 @@ import { nodeDid, rfc3339 } from "./events.js";
 import { canonicalBytes } from "./jcs.js";
 import { sign } from "./keyfile.js";
 import { loadKey } from "./keystore.js";
+import { t } from "./messages.js";
 
 function nodeClock(section) {
   const rendered = Date.parse(section.dataset.nodeNow || "");
@@ -24,7 +25,7 @@ function nodeClock(section) {
 async function signedRequest(section, purpose, extra = {}) {
   const key = await loadKey();
   if (!key || key.did !== section.dataset.me) {
-    throw new Error("This browser does not hold the key you signed in with. Restore your key on the Key page.");
+    throw new Error(t("This browser does not hold the key you signed in with. Restore your key on the Key page."));
   }
   const at = rfc3339(nodeClock(section)());
   const bytes = canonicalBytes({ purpose, node: nodeDid(), did: key.did, at, ...extra });
@@ -66,7 +67,7 @@ function list(body, notifications) {
     const row = body.insertRow();
     const cell = row.insertCell();
     cell.colSpan = 4;
-    cell.textContent = "None yet.";
+    cell.textContent = t("None yet.");
   }
   for (const n of notifications) {
     const row = body.insertRow();
@@ -74,9 +75,9 @@ function list(body, notifications) {
     link.href = n.path;
     link.textContent = n.subject;
     row.insertCell().append(link);
-    row.insertCell().textContent = n.channel === "push" ? "push" : "mail";
+    row.insertCell().textContent = n.channel === "push" ? t("push") : t("mail");
     row.insertCell().textContent = n.created;
-    const state = n.status === "pending" && n.error ? `waiting to retry (${n.attempts} failed: ${n.error})`
+    const state = n.status === "pending" && n.error ? t("waiting to retry (%(attempts)s failed: %(error)s)", { attempts: n.attempts, error: n.error })
       : n.error ? `${n.status}: ${n.error}` : n.status;
     row.insertCell().textContent = state;
   }
@@ -92,7 +93,7 @@ function showDevices(section, devices) {
   list.replaceChildren();
   for (const device of devices || []) {
     const item = document.createElement("li");
-    item.textContent = `${new URL(device.endpoint).host} (since ${device.since})`;
+    item.textContent = t("%(host)s (since %(since)s)", { host: new URL(device.endpoint).host, since: device.since });
     list.append(item);
   }
 }
@@ -104,7 +105,7 @@ async function pushes(section, devices) {
   showDevices(section, devices);
   if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
     on.disabled = true;
-    status.textContent = "This browser cannot receive pushes.";
+    status.textContent = t("This browser cannot receive pushes.");
     return;
   }
   const registration = await navigator.serviceWorker.register("/push-worker.js", { scope: "/" });
@@ -113,7 +114,7 @@ async function pushes(section, devices) {
   on.hidden = Boolean(kept);
   off.hidden = !kept;
   on.addEventListener("click", async () => {
-    status.textContent = "Asking your browser…";
+    status.textContent = t("Asking your browser…");
     try {
       const subscription = await registration.pushManager.subscribe({
         userVisibleOnly: true,
@@ -123,7 +124,7 @@ async function pushes(section, devices) {
       const body = { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } };
       await postJson("/v1/notifications/push/subscribe",
         await signedRequest(section, "commonweal/push-subscription", { subscription: body }));
-      status.textContent = "This device receives pushes.";
+      status.textContent = t("This device receives pushes.");
       on.hidden = true;
       off.hidden = false;
       showDevices(section, [...(devices || []), { endpoint: body.endpoint, since: "now" }]);
@@ -139,7 +140,7 @@ async function pushes(section, devices) {
           await signedRequest(section, "commonweal/push-unsubscription", { endpoint: subscription.endpoint }));
         await subscription.unsubscribe();
       }
-      status.textContent = "This device no longer receives pushes.";
+      status.textContent = t("This device no longer receives pushes.");
       on.hidden = false;
       off.hidden = true;
     } catch (error) {
@@ -165,13 +166,13 @@ async function show(section) {
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    status.textContent = "Signing…";
+    status.textContent = t("Signing…");
     try {
       const preferences = read(form, kept);
       const answer = await postJson("/v1/notifications/preferences",
         await signedRequest(section, "commonweal/notification-preferences", { preferences }));
       kept = answer.preferences;
-      status.textContent = "Saved.";
+      status.textContent = t("Saved.");
     } catch (error) {
       status.textContent = explain(error);
     }

@@ -4,33 +4,35 @@ import { explain } from "./api.js";
 import { enhanceForms } from "./forms.js";
 import { loadKey } from "./keystore.js";
 import { rememberTimeZone } from "./locale.js";
+import { t } from "./messages.js";
 import { sessionDid, signOut } from "./session.js";
 import { say, showCarriedMessage } from "./ui.js";
 
+// `html`: a message of the catalogues (trusted), with its own markup, as a paragraph.
 function banner(html) {
   const box = document.getElementById("key-banner");
   if (!box) return;
-  box.innerHTML = html;
+  box.innerHTML = `<p>${html}</p>`;
   box.hidden = false;
 }
 
 async function checkKey() {
   if (!window.isSecureContext || !crypto.subtle) {
-    banner("<p>This page is not served over HTTPS, so your browser will not sign anything here. Reading works; to act, open the node's https:// address.</p>");
+    banner(t("This page is not served over HTTPS, so your browser will not sign anything here. Reading works; to act, open the node's https:// address."));
     return;
   }
   let key = null;
   try {
     key = await loadKey();
   } catch {
-    banner("<p>This browser does not let the page keep a key (private browsing or storage turned off). You can read everything, but not act.</p>");
+    banner(t("This browser does not let the page keep a key (private browsing or storage turned off). You can read everything, but not act."));
     return;
   }
   const signedIn = sessionDid();
   if (key && !key.backedUp && location.pathname !== "/key") {
-    banner('<p><strong>Your key has no backup yet.</strong> If this browser loses it, you lose your membership\'s key. <a href="/key#backup">Download your backup now</a>.</p>');
+    banner(t("<strong>Your key has no backup yet.</strong> If this browser loses it, you lose your membership's key. <a href=\"/key#backup\">Download your backup now</a>."));
   } else if (signedIn && (!key || key.did !== signedIn) && location.pathname !== "/key") {
-    banner('<p>You are signed in, but this browser does not hold that key, so it cannot sign for you. <a href="/key">Restore your key or sign in again</a>.</p>');
+    banner(t("You are signed in, but this browser does not hold that key, so it cannot sign for you. <a href=\"/key\">Restore your key or sign in again</a>."));
   }
   document.documentElement.dataset.key = key ? "present" : "absent";
 }

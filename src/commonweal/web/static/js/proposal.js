@@ -3,6 +3,7 @@
 
 import { getJson } from "./api.js";
 import { enhanceForms, registerBody } from "./forms.js";
+import { t } from "./messages.js";
 import { say } from "./ui.js";
 
 function ranking(form) {
@@ -19,7 +20,7 @@ function ranking(form) {
       order.push(item.dataset.option);
     }
   }
-  if (!order.length) throw new Error("Rank at least one option.");
+  if (!order.length) throw new Error(t("Rank at least one option."));
   return order;
 }
 
@@ -35,16 +36,16 @@ function ballotOf(form) {
     case "double_majority":
     case "plurality": {
       const choice = checked(form, "choice");
-      if (!choice) throw new Error("Choose one option first.");
+      if (!choice) throw new Error(t("Choose one option first."));
       return { choice };
     }
     case "consent": {
       const position = checked(form, "position");
-      if (!position) throw new Error("Choose your position first.");
+      if (!position) throw new Error(t("Choose your position first."));
       const field = form.querySelector('[name="reason"]');
       if (!field) return { position }; // a secret ballot carries no reason
       const reason = field.value.trim();
-      if (position === "object" && !reason) throw new Error("An objection needs its reason.");
+      if (position === "object" && !reason) throw new Error(t("An objection needs its reason."));
       return reason ? { position, reason } : { position };
     }
     case "approval":
@@ -58,12 +59,12 @@ function ballotOf(form) {
     case "quadratic": {
       const votes = {};
       for (const input of form.querySelectorAll("[data-votes]")) {
-        if (!/^-?\d+$/.test(input.value.trim())) throw new Error("Votes are whole numbers.");
+        if (!/^-?\d+$/.test(input.value.trim())) throw new Error(t("Votes are whole numbers."));
         const n = Number(input.value);
         if (n !== 0) votes[input.dataset.votes] = n;
       }
       const cost = Object.values(votes).reduce((sum, n) => sum + n * n, 0);
-      if (cost > Number(form.dataset.credits)) throw new Error(`These votes cost ${cost} credits; you have ${form.dataset.credits}.`);
+      if (cost > Number(form.dataset.credits)) throw new Error(t("These votes cost %(cost)s credits; you have %(credits)s.", { cost, credits: form.dataset.credits }));
       return { votes };
     }
     default:
@@ -82,7 +83,7 @@ registerBody("ballot", (form) => {
 
 function announce(item) {
   const items = [...item.parentElement.children];
-  say(`${item.querySelector(".option-label").textContent} is now number ${items.indexOf(item) + 1} of ${items.length}.`);
+  say(t("%(option)s is now number %(place)s of %(count)s.", { option: item.querySelector(".option-label").textContent, place: items.indexOf(item) + 1, count: items.length }));
 }
 
 function move(item, direction) {
@@ -137,7 +138,7 @@ function wireCredits(form) {
   const update = () => {
     const cost = [...form.querySelectorAll("[data-votes]")].reduce((sum, input) => sum + (Number(input.value) || 0) ** 2, 0);
     const credits = Number(form.dataset.credits);
-    left.textContent = `These votes cost ${cost} of your ${credits} voice credits (${credits - cost} left).`;
+    left.textContent = t("These votes cost %(cost)s of your %(credits)s voice credits (%(left)s left).", { cost, credits, left: credits - cost });
     left.className = cost > credits ? "message error" : "";
   };
   form.addEventListener("input", update);
@@ -156,7 +157,7 @@ async function wireSecretVote() {
   } catch {
     for (const form of forms) {
       form.querySelector("[data-secret-status]").textContent =
-        "This node was installed without the scripts that seal a ballot (make vendor): vote with the command line.";
+        t("This node was installed without the scripts that seal a ballot (make vendor): vote with the command line.");
       for (const button of form.querySelectorAll("button")) button.disabled = true;
     }
     return;

@@ -5,6 +5,7 @@
 import { getJson } from "./api.js";
 import { instant, toMinor } from "./amounts.js";
 import { enhanceForms, registerBody } from "./forms.js";
+import { t } from "./messages.js";
 
 function field(form, name) {
   return form.querySelector(`[name="${name}"]`);
@@ -16,33 +17,33 @@ function amount(form, what, name = "amount") {
 
 registerBody("contribution", (form) => ({
   project: Number(field(form, "project").value),
-  amount: amount(form, "Your gift"),
+  amount: amount(form, t("Your gift")),
 }));
 
 registerBody("proposal", (form) => {
-  const body = { pool: Number(field(form, "pool").value), title: field(form, "title").value.trim(), amount: amount(form, "The amount") };
+  const body = { pool: Number(field(form, "pool").value), title: field(form, "title").value.trim(), amount: amount(form, t("The amount")) };
   const description = field(form, "description").value.trim();
   if (description) body.description = description;
   return body;
 });
 
-registerBody("deposit", (form) => ({ pool: Number(field(form, "pool").value), amount: amount(form, "The amount") }));
+registerBody("deposit", (form) => ({ pool: Number(field(form, "pool").value), amount: amount(form, t("The amount")) }));
 
 registerBody("round", (form) => {
   const unit = field(form, "unit");
-  if (!unit.value) throw new Error("This node has declared no currency yet; declare one in the treasury first.");
+  if (!unit.value) throw new Error(t("This node has declared no currency yet; declare one in the treasury first."));
   const exponent = Number(unit.selectedOptions[0].dataset.exponent || "0");
   const method = field(form, "method").value;
   const body = {
     title: field(form, "title").value.trim(),
     unit: unit.value,
-    pool: toMinor(field(form, "pool").value, exponent, "The matching pool"),
-    closes: instant(field(form, "closes").value, "The closing time"),
+    pool: toMinor(field(form, "pool").value, exponent, t("The matching pool")),
+    closes: instant(field(form, "closes").value, t("The closing time")),
     method,
   };
   const description = field(form, "description").value.trim();
   if (description) body.description = description;
-  if (method === "capped") body.cap = toMinor(field(form, "cap").value, exponent, "The cap");
+  if (method === "capped") body.cap = toMinor(field(form, "cap").value, exponent, t("The cap"));
   if (method === "pairwise") body.m = toMinor(field(form, "m").value, exponent, "M");
   if (field(form, "spend_whole_pool").checked) body.spend_whole_pool = true;
   return body;

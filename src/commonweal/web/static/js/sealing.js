@@ -11,6 +11,7 @@ import { ristretto255 } from "../vendor/noble/curves/ed25519.js";
 import { sha512 } from "../vendor/noble/hashes/sha2.js";
 import { concat, fromBase64, toBase64Url } from "./bytes.js";
 import { randomBytes } from "./blinding.js";
+import { t } from "./messages.js";
 
 const Point = ristretto255.Point;
 export const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -170,10 +171,10 @@ export function proofText([c, z]) {
 // The ballot's fields, each checked against its range (else an Error saying so).
 export function fieldsOf(view, ballot) {
   const values = encodeBallot(view.method, view.method_options, view.options, ballot);
-  if (values.length !== view.ranges.length) throw new Error("This ballot does not fit the vote.");
+  if (values.length !== view.ranges.length) throw new Error(t("This ballot does not fit the vote."));
   values.forEach((value, n) => {
     if (!(Number.isInteger(value) && value >= 0 && value <= view.ranges[n])) {
-      throw new Error("This ballot is outside what the vote allows.");
+      throw new Error(t("This ballot is outside what the vote allows."));
     }
   });
   return values;

@@ -6,6 +6,7 @@
 import { explain, getJson, request } from "./api.js";
 import { act, NoKey, nodeDid, rfc3339 } from "./events.js";
 import { loadKey } from "./keystore.js";
+import { t } from "./messages.js";
 import * as secret from "./secret-ballot.js";
 import { fieldsOf } from "./sealing.js";
 import { clearFormError, formError, say } from "./ui.js";
@@ -25,15 +26,15 @@ async function tokenFor(view, form) {
   if (!key) throw new NoKey();
   if (held.pending) {
     const again = await getJson(`/v1/proposals/${view.proposal}/secret/tokens/${encodeURIComponent(key.did)}`);
-    if (!again.signature) throw new Error("The node has not signed your token yet; try again in a few seconds.");
+    if (!again.signature) throw new Error(t("The node has not signed your token yet; try again in a few seconds."));
     const token = await secret.finishToken(view, held.pending, again.signature);
     secret.keep(node, view.proposal, { token });
     return { token, fresh: false };
   }
   if (form.hasAttribute("data-token-taken")) {
-    throw new Error("You took your token for this vote elsewhere (another browser, or the command line): cast your ballot there, it holds your token.");
+    throw new Error(t("You took your token for this vote elsewhere (another browser, or the command line): cast your ballot there, it holds your token."));
   }
-  status(form, "Taking your token: blinding it, then signing the request with your key…");
+  status(form, t("Taking your token: blinding it, then signing the request with your key…"));
   const { pending, body } = await secret.startToken(view);
   secret.keep(node, view.proposal, { pending });
   const { receipt } = await act(secret.TOKEN_REQUESTED, body, {
@@ -65,10 +66,10 @@ function randomWait(form, seconds) {
     const tick = () => {
       if (left <= 0) return done();
       form.querySelector("[data-secret-status]").textContent =
-        `You hold your token. Casting in ${left} s, so that the log's order does not link your ballot to your token request. Keep this page open.`;
+        t("You hold your token. Casting in %(seconds)s s, so that the log's order does not link your ballot to your token request. Keep this page open.", { seconds: left });
       left -= 1;
     };
-    say("You hold your token. Your ballot will be cast after a random wait; keep this page open.");
+    say(t("You hold your token. Your ballot will be cast after a random wait; keep this page open."));
     const timer = setInterval(tick, 1000);
     if (now) {
       now.hidden = false;
@@ -83,21 +84,21 @@ async function cast(form, ballotOf, { tokenOnly = false } = {}) {
   const proposal = Number(form.dataset.secretBallot);
   const ballot = tokenOnly ? null : ballotOf(form);
   const { document: view, response } = await request("GET", `/v1/proposals/${proposal}/secret`);
-  if (secret.kept(view.node, proposal).receipt) throw new Error("You have cast your sealed ballot already; it cannot be changed.");
+  if (secret.kept(view.node, proposal).receipt) throw new Error(t("You have cast your sealed ballot already; it cannot be changed."));
   if (ballot) fieldsOf(view, ballot); // refuse a ballot the vote cannot take before taking the token
   const { token, fresh } = await tokenFor(view, form);
   if (tokenOnly) {
-    status(form, "You hold your token, kept in this browser. Come back later to cast your ballot: the later, the harder to link.");
+    status(form, t("You hold your token, kept in this browser. Come back later to cast your ballot: the later, the harder to link."));
     return;
   }
   if (fresh) await randomWait(form, Number(form.dataset.maxDelay || "120"));
-  status(form, "Sealing your ballot and casting it with a one-time key…");
+  status(form, t("Sealing your ballot and casting it with a one-time key…"));
   const body = await secret.sealBallot(view, ballot, token);
   const event = await secret.sealedEvent(view, body, signingTime(response));
   const { document } = await request("POST", "/v1/events", event, { anonymous: true });
   const receipt = await secret.receiptOf(proposal, document.index, event, ballot);
   secret.keep(view.node, proposal, { receipt, token: null, pending: null });
-  status(form, `Your sealed ballot is entry ${document.index} of the log, cast with a one-time key. Your receipt is kept in this browser.`);
+  status(form, t("Your sealed ballot is entry %(index)s of the log, cast with a one-time key. Your receipt is kept in this browser.", { index: document.index }));
   form.dispatchEvent(new CustomEvent("sealed", { detail: receipt }));
   showReceipts();
 }
@@ -128,29 +129,30 @@ export function wireSecretBallot(form, ballotOf) {
   const proposal = Number(form.dataset.secretBallot);
   const held = secret.kept(nodeDid(), proposal);
   if (held.receipt) form.hidden = true;
-  else if (held.token || held.pending) status(form, "You hold your token for this vote: casting now uses it, without waiting.");
+  else if (held.token || held.pending) status(form, t("You hold your token for this vote: casting now uses it, without waiting."));
 }
 
-// A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat").
+// A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat"), with
+// its words in the page's language (the positions stay as the macro says them).
 export function ballotWords(ballot, labels = {}) {
   const name = (o) => labels[o] || o;
   if (ballot.choice !== undefined) return name(ballot.choice);
   if (ballot.position !== undefined) return { consent: "consent", stand_aside: "stand aside", object: "object" }[ballot.position];
-  if (ballot.approve) return ballot.approve.length ? `approve ${ballot.approve.map(name).join(", ")}` : "approve nothing";
+  if (ballot.approve) return `${t("approve")} ${ballot.approve.length ? ballot.approve.map(name).join(", ") : t("nothing")}`;
   if (ballot.scores) return Object.entries(ballot.scores).map(([o, n]) => `${name(o)} ${n}`).join(", ");
   if (ballot.votes) return Object.entries(ballot.votes).map(([o, n]) => `${name(o)} ${n > 0 ? "+" : ""}${n}`).join(", ");
   if (ballot.ranking) {
-    return ballot.ranking.map((e) => (Array.isArray(e) ? e.map(name).join(" = ") : name(e))).join(", then ");
+    return ballot.ranking.map((e) => (Array.isArray(e) ? e.map(name).join(" = ") : name(e))).join(`, ${t("then")} `);
   }
   return JSON.stringify(ballot);
 }
 
 function words(report, labels) {
-  if (!report.in_log) return "The ballot at your receipt's entry is not yours: tell the node's stewards.";
-  const parts = [`Your ballot is entry ${report.ballot} of the log, and it carries your token.`];
-  if (report.spoiled) parts.push(`It was spoiled (${report.spoiled}) and not counted.`);
-  else if (report.counted) parts.push(`It was decrypted as “${ballotWords(report.decrypted_as, labels)}” and counted.`);
-  else parts.push("It will be decrypted and counted after the vote closes.");
+  if (!report.in_log) return t("The ballot at your receipt's entry is not yours: tell the node's stewards.");
+  const parts = [t("Your ballot is entry %(index)s of the log, and it carries your token.", { index: report.ballot })];
+  if (report.spoiled) parts.push(t("It was spoiled (%(why)s) and not counted.", { why: report.spoiled }));
+  else if (report.counted) parts.push(t("It was decrypted as “%(ballot)s” and counted.", { ballot: ballotWords(report.decrypted_as, labels) }));
+  else parts.push(t("It will be decrypted and counted after the vote closes."));
   return parts.join(" ");
 }
 
@@ -163,7 +165,7 @@ export function showReceipts() {
     if (!receipt) continue;
     box.hidden = false;
     box.querySelector("[data-receipt-words]").textContent =
-      `You cast “${ballotWords(receipt.choice, labels)}” as entry ${receipt.ballot} of the log (its nullifier: ${receipt.nullifier.slice(0, 16)}…).`;
+      t("You cast “%(ballot)s” as entry %(index)s of the log (its nullifier: %(nullifier)s…).", { ballot: ballotWords(receipt.choice, labels), index: receipt.ballot, nullifier: receipt.nullifier.slice(0, 16) });
     const button = box.querySelector("[data-receipt-check]");
     if (button.dataset.wired) continue;
     button.dataset.wired = "yes";
