@@ -125,5 +125,9 @@ def close_engine(engine: Engine) -> None:
 
 
 def is_initialised(engine: Engine) -> bool:
-    """Whether the database holds a node (its tables exist)."""
-    return inspect(engine).has_table("node_meta")
+    """Whether the database holds a node: its identity is recorded. A schema brought to the
+    newest migration in advance, with no node in it yet, holds none."""
+    if not inspect(engine).has_table("node_meta"):
+        return False
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT 1 FROM node_meta LIMIT 1").first() is not None
