@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.node.services.notifications import run_notifier, run_sender
+from commonweal.node.services.push import run_push_sender
 from tests.community import Community
 from tests.governance import draft, submit, to_voting
 from tests.notifications.mailbox import SmtpServer, smtp, subscribe
+from tests.notifications.push_service import PushService, push_service
+from tests.notifications.test_push import open_vote, subscribe_device
 
-__all__ = ["smtp"]
+__all__ = ["push_service", "smtp"]
 
 
 def opened_vote(community: Community, smtp: SmtpServer) -> dict[str, Any]:
@@ -69,3 +72,32 @@ def test_a_digest_is_headed_in_the_members_language(community: Community, smtp: 
     (digest,) = smtp.mailbox.to("alice@example.org")
     assert digest["Subject"] == "Votre résumé quotidien : 2 avis"
     assert digest.get_content().count("- Quelqu’un a demandé à adhérer") == 2
+
+
+def test_pushes_speak_each_members_language(
+    community: Community, push_service: PushService
+) -> None:
+    run_notifier(community.node)
+    subscribe(community, "alice", language="pt-BR", time_zone="America/Sao_Paulo")
+    subscribe(community, "bob", language="ar", digest="daily", time_zone="Asia/Dubai")
+    phone = subscribe_device(community, push_service, "alice")
+    tablet = subscribe_device(community, push_service, "bob")
+    open_vote(community)
+    community.apply("dana")
+    run_notifier(community.node)
+    assert run_push_sender(community.node) == 2  # alice's, at once; bob's wait for 08:00
+    assert [got["payload"]["title"] for got in phone.received] == [
+        "A votação abriu: Plant an orchard",
+        "Alguém pediu para aderir",
+    ]
+    body = phone.received[0]["payload"]["body"]
+    assert body.startswith("A votação sobre «Plant an orchard» está aberta até ")
+    assert "09:00" in body  # 12:00 UTC in São Paulo
+    community.clock.advance(days=1)
+    assert run_push_sender(community.node) == 2
+    (digest,) = tablet.received
+    assert digest["payload"]["title"] == "ملخصك اليومي: إشعاران"
+    assert digest["payload"]["body"].splitlines() == [
+        "بدأ التصويت: Plant an orchard",
+        "تقدّم شخص بطلب انضمام",
+    ]
