@@ -221,7 +221,7 @@ def test_a_daily_digest_gathers_the_days_notices_in_one_mail(
     community.clock.advance(hours=20)
     assert run_sender(community.node, settings=smtp.settings) == 2
     (digest,) = smtp.mailbox.to("alice@example.org")
-    assert digest["Subject"] == "Your daily digest: 2 notice(s)"
+    assert digest["Subject"] == "Your daily digest: 2 notices"
     text = digest.get_content()
     assert (
         f"/members/{community.did('dana')}" in text and f"/members/{community.did('erin')}" in text

@@ -10,6 +10,7 @@ import typer
 from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Mutual aid: requests and offers, claims, messages through the node, settlement.",
@@ -48,7 +49,7 @@ def request(
     body = _post_body(title, category, area, when_text, details, expires)
     body["urgency"] = urgency
     receipt = signer.act("aid.request.posted", body)
-    console.print(f"Request [bold]{receipt['index']}[/] posted.")
+    console.print(_("Request [bold]%(index)s[/] posted.", index=receipt["index"]))
 
 
 @app.command("offer")
@@ -66,7 +67,7 @@ def offer(
     """Offer help (the offer's id is the receipt's index)."""
     body = _post_body(title, category, area, when_text, details, expires)
     receipt = signer.act("aid.offer.posted", body)
-    console.print(f"Offer [bold]{receipt['index']}[/] posted.")
+    console.print(_("Offer [bold]%(index)s[/] posted.", index=receipt["index"]))
 
 
 @app.command("list")
@@ -154,9 +155,9 @@ def settle(
 ) -> None:
     """As the one who received the help: settle it (a gift unless --credit or --minutes)."""
     if credit is not None and minutes is not None:
-        raise fail("settle in credit or in hours, not both")
+        raise fail(_("settle in credit or in hours, not both"))
     if credit is not None and unit is None:
-        raise fail("--credit needs --unit, the code of a unit the node runs as mutual credit")
+        raise fail(_("--credit needs --unit, the code of a unit the node runs as mutual credit"))
     body: dict[str, Any] = {"post": post, "as": "gift"}
     if credit is not None:
         body = {"post": post, "as": "credit", "amount": credit, "unit": unit}

@@ -21,6 +21,7 @@ from commonweal.cli.common import (
 )
 from commonweal.cli.federation_commands import fetch, node_key
 from commonweal.client.alliance_audit import audit_vote
+from commonweal.core.language import _
 from commonweal.domain.federation.precincts import BALLOT_CAST
 from commonweal.domain.federation.requests import CALL_REQUESTED
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION
@@ -96,8 +97,21 @@ def alliance_create(
         )
     except SetupError as error:
         raise fail(str(error)) from None
-    console.print(f"Created the alliance [bold]{name}[/] ({node.identity.did}) in {data_dir}")
-    console.print(f"  {len(keys)} member node(s); weighting {weighting}")
+    console.print(
+        _(
+            "Created the alliance [bold]%(name)s[/] (%(did)s) in %(data_dir)s",
+            name=name,
+            did=node.identity.did,
+            data_dir=data_dir,
+        )
+    )
+    console.print(
+        _(
+            "  %(count)s member node(s); weighting %(weighting)s",
+            count=len(keys),
+            weighting=weighting,
+        )
+    )
     node.close()
 
 
@@ -118,7 +132,13 @@ def alliance_call(
     charter = constitution.get("alliance")
     rules = constitution["kinds"].get(kind)
     if charter is None or rules is None:
-        raise fail(f"{alliance} is not an alliance with a kind {kind!r}")
+        raise fail(
+            _(
+                "%(alliance)s is not an alliance with a kind %(kind)s",
+                alliance=alliance,
+                kind=repr(kind),
+            )
+        )
     body = {
         "kind": kind,
         "title": title,
@@ -136,7 +156,9 @@ def alliance_call(
             )
     except PeerError as error:
         raise fail(str(error)) from None
-    console.print(f"Network vote [bold]{receipt['index']}[/] called: {title}")
+    console.print(
+        _("Network vote [bold]%(index)s[/] called: %(title)s", index=receipt["index"], title=title)
+    )
 
 
 @app.command("request-call")
@@ -155,7 +177,9 @@ def alliance_request_call(
     node carries out, with its own key, on its next sync round."""
     body = {"alliance": alliance, "kind": kind, "title": title, "text": text, "options": option}
     receipt = signer.act(CALL_REQUESTED, body)
-    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
+    console.print(
+        _("Requested (entry %(index)s); see: commonweal peer requests", index=receipt["index"])
+    )
 
 
 @app.command("ballot")
@@ -170,7 +194,7 @@ def alliance_ballot(
     try:
         parsed = json.loads(ballot)
     except ValueError as error:
-        raise fail(f"the ballot is not JSON: {error}") from None
+        raise fail(_("the ballot is not JSON: %(error)s", error=error)) from None
     signer.act(BALLOT_CAST, {"precinct": precinct, "ballot": parsed})
 
 
@@ -179,11 +203,19 @@ def alliance_precincts(node: str = NodeUrl) -> None:
     """This node's precincts of its alliances' votes."""
     for precinct in fetch(node, "/v1/federation/precincts")["precincts"]:
         console.print(
-            f"[bold]{precinct['id']}[/] {precinct['title']} — {precinct['phase']} until "
-            f"{precinct['voting_until']} (options: {', '.join(precinct['options'])})"
+            _(
+                "[bold]%(id)s[/] %(title)s — %(phase)s until %(voting_until)s (options: %(value)s)",
+                id=precinct["id"],
+                title=precinct["title"],
+                phase=precinct["phase"],
+                voting_until=precinct["voting_until"],
+                value=", ".join(precinct["options"]),
+            )
         )
         if precinct["subtotal"] is not None:
-            console.print(f"  subtotal: {precinct['subtotal']['ballots']} ballots")
+            console.print(
+                _("  subtotal: %(ballots)s ballots", ballots=precinct["subtotal"]["ballots"])
+            )
 
 
 @app.command("precinct")
@@ -195,20 +227,44 @@ def alliance_precinct(
     so far and, once voting closed, the subtotal the node logged (the page
     /network/precincts/ID)."""
     record = fetch(node, f"/v1/federation/precincts/{precinct}")
-    console.print(f"[bold]{record['title']}[/] — {record['phase']} until {record['voting_until']}")
+    console.print(
+        _(
+            "[bold]%(title)s[/] — %(phase)s until %(voting_until)s",
+            title=record["title"],
+            phase=record["phase"],
+            voting_until=record["voting_until"],
+        )
+    )
     if record.get("text"):
         console.print(f"  {record['text']}")
     words = WEIGHTING_WORDS.get(record["weighting"], record["weighting"])
-    console.print(f"  options: {', '.join(record['options'])} ({record['method']}); {words}")
-    console.print(f"  alliance {record['alliance']}, its vote {record['vote']}")
-    console.print(f"  {len(record['ballots'])} ballot(s) cast here")
+    console.print(
+        _(
+            "  options: %(value)s (%(method)s); %(words)s",
+            value=", ".join(record["options"]),
+            method=record["method"],
+            words=words,
+        )
+    )
+    console.print(
+        _(
+            "  alliance %(alliance)s, its vote %(vote)s",
+            alliance=record["alliance"],
+            vote=record["vote"],
+        )
+    )
+    console.print(_("  %(value)s ballot(s) cast here", value=len(record["ballots"])))
     for voter, ballot in record["ballots"].items():
         console.print(f"    {voter}: {json.dumps(ballot)}")
     if record["subtotal"] is not None:
         subtotal = record["subtotal"]
         console.print(
-            f"  subtotal (entry {record['closed_index']}): {subtotal['ballots']} of "
-            f"{subtotal['electorate']} members voted"
+            _(
+                "  subtotal (entry %(closed_index)s): %(ballots)s of %(electorate)s members voted",
+                closed_index=record["closed_index"],
+                ballots=subtotal["ballots"],
+                electorate=subtotal["electorate"],
+            )
         )
 
 
@@ -221,8 +277,14 @@ def alliance_show(
     what the alliance's audit from its mirrors found) and result."""
     if vote is None:
         view = fetch(alliance, "/v1/federation/alliance")
-        console.print(f"Alliance {view['did']}: {len(view['members'])} member node(s)")
-        console.print(f"  charter: {view['charter']}")
+        console.print(
+            _(
+                "Alliance %(did)s: %(value)s member node(s)",
+                did=view["did"],
+                value=len(view["members"]),
+            )
+        )
+        console.print(_("  charter: %(charter)s", charter=view["charter"]))
         for item in view["votes"]:
             outcome = item["result"]["decided"] if item["result"] else "-"
             console.print(f"  [bold]{item['id']}[/] {item['title']} — {item['phase']} {outcome}")
@@ -240,8 +302,13 @@ def alliance_show(
         console.print_json(json.dumps(record["result"]))
         for duplicate in record["result"].get("duplicates", []):
             console.print(
-                f"  counted once: person {duplicate['person'][:16]}… in "
-                f"{duplicate['counted_in']}, also reported by {', '.join(duplicate['also_in'])}"
+                _(
+                    "  counted once: person %(value)s… in %(counted_in)s, also "
+                    "reported by %(value2)s",
+                    value=duplicate["person"][:16],
+                    counted_in=duplicate["counted_in"],
+                    value2=", ".join(duplicate["also_in"]),
+                )
             )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from commonweal.cli.common import DataDir, console, errors, fail
+from commonweal.core.language import _
 from commonweal.node.kernel.backup.make import default_backup_path, take_backup
 from commonweal.node.kernel.backup.restore import restore_backup
 from commonweal.node.kernel.setup import SetupError
@@ -40,10 +41,25 @@ def backup(
         )
     except SetupError as error:
         raise fail(str(error)) from None
-    console.print(f"Backed up {made.size:,} entries ({made.database}) to {made.path}")
-    console.print(f"  log root   {base64.b64encode(made.root).decode()}")
-    console.print(f"  {made.bytes:,} bytes in {made.seconds:.1f} s")
-    console.print(f"Check it with: commonweal restore-backup {made.path} --data-dir NEW_DIR")
+    console.print(
+        _(
+            "Backed up %(size)s entries (%(database)s) to %(path)s",
+            size=format(made.size, ","),
+            database=made.database,
+            path=made.path,
+        )
+    )
+    console.print(_("  log root   %(value)s", value=base64.b64encode(made.root).decode()))
+    console.print(
+        _(
+            "  %(bytes)s bytes in %(seconds)s s",
+            bytes=format(made.bytes, ","),
+            seconds=format(made.seconds, ".1f"),
+        )
+    )
+    console.print(
+        _("Check it with: commonweal restore-backup %(path)s --data-dir NEW_DIR", path=made.path)
+    )
 
 
 def restore(
@@ -68,16 +84,26 @@ def restore(
     except SetupError as error:
         raise fail(str(error)) from None
     for line in done.warnings:
-        errors.print(f"[bold red]warning:[/] {line}")
+        errors.print(_("[bold red]warning:[/] %(line)s", line=line))
     if any(w.startswith("ROLLBACK ACCEPTED") for w in done.warnings):
         errors.print(
-            "[bold red]This node's log is now behind, or beside, what its witnesses "
-            "cosigned: they will refuse its checkpoints until it is made whole.[/]"
+            _(
+                "[bold red]This node's log is now behind, or beside, what its witnesses "
+                "cosigned: they will refuse its checkpoints until it is made whole.[/]"
+            )
         )
     for line in done.consistent:
         console.print(f"  {line}")
-    console.print(f"Restored {done.did}: {done.size:,} entries ({done.database}) in {data_dir}")
-    console.print(f"Verify it with: commonweal verify {data_dir}")
+    console.print(
+        _(
+            "Restored %(did)s: %(size)s entries (%(database)s) in %(data_dir)s",
+            did=done.did,
+            size=format(done.size, ","),
+            database=done.database,
+            data_dir=data_dir,
+        )
+    )
+    console.print(_("Verify it with: commonweal verify %(data_dir)s", data_dir=data_dir))
 
 
 def upgrade(
@@ -93,7 +119,17 @@ def upgrade(
     except SetupError as error:
         raise fail(str(error)) from None
     if done.backup is None:
-        console.print(f"The schema is at {done.after}, this release's newest: nothing to do.")
+        console.print(
+            _("The schema is at %(after)s, this release's newest: nothing to do.", after=done.after)
+        )
         return
-    console.print(f"Backed up {done.backup.size:,} entries to {done.backup.path}")
-    console.print(f"Migrated the schema from {done.before} to {done.after}.")
+    console.print(
+        _(
+            "Backed up %(size)s entries to %(path)s",
+            size=format(done.backup.size, ","),
+            path=done.backup.path,
+        )
+    )
+    console.print(
+        _("Migrated the schema from %(before)s to %(after)s.", before=done.before, after=done.after)
+    )

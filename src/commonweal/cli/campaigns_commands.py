@@ -19,6 +19,7 @@ from commonweal.cli.common import (
 )
 from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
+from commonweal.core.language import _
 from commonweal.node.services.federation.peer_client import PeerError
 
 app = typer.Typer(
@@ -67,7 +68,7 @@ def launch(
     if description:
         body["description"] = description
     receipt = signer.act("campaigns.campaign.launched", body)
-    console.print(f"Campaign [bold]{receipt['index']}[/] launched.")
+    console.print(_("Campaign [bold]%(index)s[/] launched.", index=receipt["index"]))
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from commonweal.cli.federation_commands import _operator
 from commonweal.cli.funding_view import short, table
 from commonweal.client.census_audit import audit as audit_census
 from commonweal.client.census_audit import check_member_proof, proof_request
+from commonweal.core.language import _
 from commonweal.core.merkle import ProofError
 
 SHOWN = ("members", "joined", "left", "active", "gatherings", "attendance", "funds", "places")
@@ -65,9 +66,18 @@ def show(
         )
         t = counted["totals"]
         console.print(
-            f"In all: {t['members']} members in {t['nodes']} node(s), {t['active']} active, "
-            f"funds {_funds(t['funds'])}, {t['places']} places ({t['area_m2']} m², "
-            f"capacity {t['capacity']})",
+            _(
+                "In all: %(members)s members in %(nodes)s node(s), "
+                "%(active)s active, funds %(funds)s, %(places)s places "
+                "(%(area_m2)s m², capacity %(capacity)s)",
+                members=t["members"],
+                nodes=t["nodes"],
+                active=t["active"],
+                funds=_funds(t["funds"]),
+                places=t["places"],
+                area_m2=t["area_m2"],
+                capacity=t["capacity"],
+            ),
             highlight=False,
         )
         people = t.get("people")
@@ -96,7 +106,7 @@ def show(
     ]
     table("Censuses", ["epoch", "at", "reason", *SHOWN, "size"], rows)
     if not epoch and document.get("pending"):
-        console.print(f"A census was asked for by {short(document['pending']['by'])}.")
+        console.print(_("A census was asked for by %(who)s.", who=short(document["pending"]["by"])))
 
 
 @app.command("take")
@@ -115,9 +125,11 @@ def take(
         report = _operator(signer.node, data_dir, signer.passphrase, "/v1/federation/sync", {})
         logged = report.get("network_census")
         if logged is None:
-            console.print("Nothing new was counted this round: the latest network census stands.")
+            console.print(
+                _("Nothing new was counted this round: the latest network census stands.")
+            )
         else:
-            console.print(f"The network census is logged at entry {logged}.")
+            console.print(_("The network census is logged at entry %(logged)s.", logged=logged))
         return
     signer.act("census.requested", {"note": note} if note else {})
 
@@ -135,7 +147,7 @@ def prove(
         if epoch is None:
             censuses = client.get_json("/v1/census")["censuses"]
             if not censuses:
-                raise fail("the node has taken no census yet")
+                raise fail(_("the node has taken no census yet"))
             epoch = censuses[-1]["epoch"]
         census = client.get_json(f"/v1/census/{epoch}")
         request = proof_request(key, client.identity()["did"], epoch)
@@ -143,7 +155,7 @@ def prove(
     try:
         console.print(check_member_proof(proof, census), highlight=False)
     except ProofError as error:
-        raise fail(f"the proof does not hold: {error}") from None
+        raise fail(_("the proof does not hold: %(error)s", error=error)) from None
 
 
 @app.command("audit")
@@ -155,7 +167,7 @@ def audit(
     for what, ok, detail in result.checks:
         console.print(f"{'[green]ok[/]  ' if ok else '[red]FAIL[/]'} {short(what)}  {detail}")
     for what, _ok, detail in result.flagged:
-        console.print(f"[yellow]flagged[/] {short(what)}  {detail}")
+        console.print(_("[yellow]flagged[/] %(what)s  %(detail)s", what=short(what), detail=detail))
     if not result.ok:
         raise typer.Exit(1)
-    console.print(f"network census {result.count}: every entry proven")
+    console.print(_("network census %(count)s: every entry proven", count=result.count))

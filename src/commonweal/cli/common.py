@@ -19,6 +19,7 @@ from rich.markup import escape
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
 from commonweal.core.keys import SigningKey
+from commonweal.core.language import _
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.kernel.setup import SetupError, read_key_file
@@ -76,9 +77,17 @@ def check_log_options(log_format: str, log_level: str) -> None:
     from commonweal.web import logs
 
     if log_format not in ("auto", "json", "console"):
-        raise fail(f"--log-format must be json, console or auto, not {log_format!r}")
+        raise fail(
+            _("--log-format must be json, console or auto, not %(value)s", value=repr(log_format))
+        )
     if log_level.lower() not in logs.LEVELS:
-        raise fail(f"--log-level must be one of {', '.join(logs.LEVELS)}, not {log_level!r}")
+        raise fail(
+            _(
+                "--log-level must be one of %(levels)s, not %(value)s",
+                levels=", ".join(logs.LEVELS),
+                value=repr(log_level),
+            )
+        )
 
 
 def configure_logs(log_format: str, log_level: str) -> None:
@@ -91,7 +100,8 @@ def configure_logs(log_format: str, log_level: str) -> None:
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {escape(message)}")  # "[postgres]" is not markup
+    label = _("error:")
+    errors.print(f"[bold red]{label}[/] {escape(message)}")  # "[postgres]" is not markup
     return typer.Exit(code)
 
 
@@ -116,14 +126,15 @@ def signing_key(wallet: Path | None, key: Path | None, passphrase: str | None) -
 
 
 @contextmanager
-def connected(node: str, *, refused: str = "the node refused: ") -> Iterator[NodeClient]:
+def connected(node: str, *, refused: str | None = None) -> Iterator[NodeClient]:
     """A client of the node at ``node``; the node refusing anything asked of it inside
-    exits with its explanation, after ``refused``."""
+    exits with its explanation, after ``refused`` (default: "the node refused: ")."""
     try:
         with NodeClient(node) as client:
             yield client
     except NodeRefused as refusal:
-        raise fail(f"{refused}{refusal}") from None
+        lead = _("the node refused: ") if refused is None else refused
+        raise fail(f"{lead}{refusal}") from None
 
 
 def act(

@@ -20,6 +20,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="The commons: shared resources, bookings, rounds, monitoring and sanctions.",
@@ -34,8 +35,17 @@ def list_resources(node: str = NodeUrl) -> None:
     for r in fetch(node, "/v1/commons")["resources"]:
         units = f"×{r['units']}" if r["units"] > 1 else ""
         console.print(
-            f"{r['id']:>6}  {r['kind']:<9} {r['allocation']:<10} {r['condition']:<14} "
-            f"{r['title']}{units}  ({r['upcoming_bookings']} booked)",
+            _(
+                "%(id)s  %(kind)s %(allocation)s %(condition)s "
+                "%(title)s%(units)s  (%(upcoming_bookings)s booked)",
+                id=format(r["id"], ">6"),
+                kind=format(r["kind"], "<9"),
+                allocation=format(r["allocation"], "<10"),
+                condition=format(r["condition"], "<14"),
+                title=r["title"],
+                units=units,
+                upcoming_bookings=r["upcoming_bookings"],
+            ),
             highlight=False,
         )
 
@@ -72,7 +82,9 @@ def register(
         try:
             rules = json.loads(rules_file.read_text())
         except (OSError, ValueError) as error:
-            raise fail(f"cannot read {rules_file}: {error}") from None
+            raise fail(
+                _("cannot read %(rules_file)s: %(error)s", rules_file=rules_file, error=error)
+            ) from None
     else:
         rules = {
             "stewards": steward,
@@ -90,15 +102,15 @@ def register(
         }
     body = {"kind": kind, "title": title, "description": description, "rules": rules}
     receipt = signer.act("commons.resource.registered", body)
-    console.print(f"Resource [bold]{receipt['index']}[/] registered.")
+    console.print(_("Resource [bold]%(index)s[/] registered.", index=receipt["index"]))
 
 
 def _deposit(text: str | None) -> dict[str, Any] | None:
     if text is None:
         return None
-    amount, _, unit = text.partition(":")
+    amount, _colon, unit = text.partition(":")
     if not amount.isdigit() or not unit:
-        raise fail("a deposit is AMOUNT:UNIT in minor units, e.g. 2000:EUR for 20 euros")
+        raise fail(_("a deposit is AMOUNT:UNIT in minor units, e.g. 2000:EUR for 20 euros"))
     return {"amount": int(amount), "unit": unit}
 
 
@@ -135,7 +147,7 @@ def book(
     """Book a resource; the booking's id is the receipt's index."""
     begins = when(start)
     if (end is None) == (hours is None):
-        raise fail("give either --end or --hours")
+        raise fail(_("give either --end or --hours"))
     body: dict[str, Any] = {
         "resource": resource,
         "start": begins,
@@ -146,7 +158,14 @@ def book(
     if note:
         body["note"] = note
     receipt = signer.act("commons.booking.made", body)
-    console.print(f"Booking [bold]{receipt['index']}[/]: {body['start']} to {body['end']}.")
+    console.print(
+        _(
+            "Booking [bold]%(index)s[/]: %(start)s to %(end)s.",
+            index=receipt["index"],
+            start=body["start"],
+            end=body["end"],
+        )
+    )
 
 
 event_command(
@@ -198,7 +217,13 @@ def open_round(
         "note": note,
     }
     receipt = signer.act("commons.round.opened", body)
-    console.print(f"Round [bold]{receipt['index']}[/] open until {body['closes']}.")
+    console.print(
+        _(
+            "Round [bold]%(index)s[/] open until %(closes)s.",
+            index=receipt["index"],
+            closes=body["closes"],
+        )
+    )
 
 
 event_command(
@@ -261,7 +286,7 @@ def breach(
     if booking is not None:
         body["booking"] = booking
     receipt = signer.act("commons.breach.reported", body)
-    console.print(f"Sanction [bold]{receipt['index']}[/] recorded.")
+    console.print(_("Sanction [bold]%(index)s[/] recorded.", index=receipt["index"]))
 
 
 @app.command("appeal")
@@ -337,10 +362,10 @@ def deposit(
 ) -> None:
     """As a steward: record a booking's deposit received, or returned after the booking."""
     if action not in ("received", "returned"):
-        raise fail("the action is received or returned")
+        raise fail(_("the action is received or returned"))
     owed = fetch(signer.node, f"/v1/commons/bookings/{booking}")["deposit"]
     if owed is None:
-        raise fail(f"booking {booking} owes no deposit")
+        raise fail(_("booking %(booking)s owes no deposit", booking=booking))
     body: dict[str, Any] = {"booking": booking, "amount": owed["amount"], "unit": owed["unit"]}
     if action == "returned":
         body.update(amount=owed["amount"] - retained, retained=retained, reason=reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.cli.common import console
+from commonweal.core.language import _
 
 
 def describe_rules(rules: dict[str, Any]) -> list[str]:
@@ -44,21 +45,44 @@ def show_resource(view: dict[str, Any]) -> None:
     console.print(f"[bold]{view['id']}. {view['title']}[/] ({view['kind']})", highlight=False)
     if view["description"]:
         console.print(view["description"], highlight=False)
-    console.print(f"Condition: {view['condition']} · rules version {view['rules_version']}")
+    console.print(
+        _(
+            "Condition: %(condition)s · rules version %(rules_version)s",
+            condition=view["condition"],
+            rules_version=view["rules_version"],
+        )
+    )
     for sentence in describe_rules(view["rules"]):
         console.print(f"  {sentence}", highlight=False)
-    console.print(f"  Stewards: {', '.join(view['rules']['stewards'])}", highlight=False)
+    console.print(
+        _("  Stewards: %(value)s", value=", ".join(view["rules"]["stewards"])), highlight=False
+    )
     if view["bookings"]:
-        console.print("\n[bold]Booked[/]")
+        console.print(_("\n[bold]Booked[/]"))
         show_bookings(view["bookings"])
     for r in view["rounds"]:
         console.print(
-            f"\nRound {r['id']} ({r['method']}): {r['start']} to {r['end']}, "
-            f"closes {r['closes']}, {len(r['entries'])} entered, {r['status']}"
+            _(
+                "\nRound %(id)s (%(method)s): %(start)s to %(end)s, closes "
+                "%(closes)s, %(value)s entered, %(status)s",
+                id=r["id"],
+                method=r["method"],
+                start=r["start"],
+                end=r["end"],
+                closes=r["closes"],
+                value=len(r["entries"]),
+                status=r["status"],
+            )
         )
     for report in view["reports"]:
         console.print(
-            f"  report {report['id']}: {report['condition']} — {report['note']}", highlight=False
+            _(
+                "  report %(id)s: %(condition)s — %(note)s",
+                id=report["id"],
+                condition=report["condition"],
+                note=report["note"],
+            ),
+            highlight=False,
         )
 
 
@@ -70,8 +94,18 @@ def show_bookings(bookings: list[dict[str, Any]]) -> None:
             deposit = f"  deposit {b['deposit']['amount']} {b['deposit']['unit']} "
             deposit += b["deposit"]["status"]
         console.print(
-            f"{b['id']:>6}  {b['start']} → {b['end']}  resource {b['resource']} unit {b['unit']}"
-            f"  {b['member'][:24]}…  {b['status']}{deposit}",
+            _(
+                "%(id)s  %(start)s → %(end)s  resource %(resource)s unit "
+                "%(unit)s  %(value)s…  %(status)s%(deposit)s",
+                id=format(b["id"], ">6"),
+                start=b["start"],
+                end=b["end"],
+                resource=b["resource"],
+                unit=b["unit"],
+                value=b["member"][:24],
+                status=b["status"],
+                deposit=deposit,
+            ),
             highlight=False,
         )
 
@@ -79,16 +113,31 @@ def show_bookings(bookings: list[dict[str, Any]]) -> None:
 def show_round(view: dict[str, Any]) -> None:
     """A round, and once drawn, who got what and every ticket."""
     console.print(
-        f"[bold]Round {view['id']}[/] of resource {view['resource']} ({view['method']}): "
-        f"{view['start']} to {view['end']}; entries close {view['closes']}"
+        _(
+            "[bold]Round %(id)s[/] of resource %(resource)s "
+            "(%(method)s): %(start)s to %(end)s; entries close %(closes)s",
+            id=view["id"],
+            resource=view["resource"],
+            method=view["method"],
+            start=view["start"],
+            end=view["end"],
+            closes=view["closes"],
+        )
     )
-    console.print(f"{len(view['entries'])} entered; {view['status']}")
+    console.print(
+        _("%(value)s entered; %(status)s", value=len(view["entries"]), status=view["status"])
+    )
     if view["allocation"] is not None:
         console.print(f"seed {view['seed']}")
         for won in view["allocation"]:
-            console.print(f"  unit {won['unit']}: {won['member']}", highlight=False)
+            console.print(
+                _("  unit %(unit)s: %(member)s", unit=won["unit"], member=won["member"]),
+                highlight=False,
+            )
     for did, ticket in view.get("tickets", {}).items():
-        console.print(f"  ticket {ticket[:16]}…  {did}", highlight=False)
+        console.print(
+            _("  ticket %(value)s…  %(did)s", value=ticket[:16], did=did), highlight=False
+        )
 
 
 def show_sanctions(sanctions: list[dict[str, Any]]) -> None:
@@ -96,12 +145,23 @@ def show_sanctions(sanctions: list[dict[str, Any]]) -> None:
     for s in sanctions:
         until = f" until {s['until']}" if s["until"] else ""
         console.print(
-            f"{s['id']:>6}  {s['sanction']}{until} [{s['status']}]  resource {s['resource']}  "
-            f"{s['member'][:24]}…: {s['rule']}",
+            _(
+                "%(id)s  %(sanction)s%(until)s [%(status)s]  resource "
+                "%(resource)s  %(value)s…: %(rule)s",
+                id=format(s["id"], ">6"),
+                sanction=s["sanction"],
+                until=until,
+                status=s["status"],
+                resource=s["resource"],
+                value=s["member"][:24],
+                rule=s["rule"],
+            ),
             highlight=False,
         )
         if s["appeal"]:
-            console.print(f"        appealed: {s['appeal']['grounds']}", highlight=False)
+            console.print(
+                _("        appealed: %(grounds)s", grounds=s["appeal"]["grounds"]), highlight=False
+            )
         if s["decision"]:
             d = s["decision"]
             console.print(f"        {d['outcome']} by {d['via']}: {d['reason']}", highlight=False)

@@ -20,6 +20,7 @@ from commonweal.cli.wallet_commands import load_json_file
 from commonweal.client.http import NodeRefused
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.did import did_key_from_public_key
+from commonweal.core.language import _
 from commonweal.domain.credentials.events import (
     ENDORSED_TYPE,
     ISSUED_TYPE,
@@ -37,16 +38,22 @@ def _claims(claims: str | None, claims_file: Path | None) -> dict[str, Any]:
         try:
             value = json.loads(claims or "{}")
         except ValueError as error:
-            raise fail(f"--claims is not JSON: {error}") from None
+            raise fail(_("--claims is not JSON: %(error)s", error=error)) from None
     if not isinstance(value, dict):
-        raise fail("the claims must be a JSON object")
+        raise fail(_("the claims must be a JSON object"))
     return value
 
 
 def _kind_type(node: str, kind: str) -> str:
     kinds = {k["name"]: k for k in fetch(node, "/credentials/kinds")["kinds"]}
     if kind not in kinds:
-        raise fail(f"the node defines no credential kind {kind!r}: try {', '.join(kinds)}")
+        raise fail(
+            _(
+                "the node defines no credential kind %(kind)s: try %(value)s",
+                kind=repr(kind),
+                value=", ".join(kinds),
+            )
+        )
     return str(kinds[kind]["type"])
 
 
@@ -64,8 +71,17 @@ def kinds(node: str = NodeOption) -> None:
         )
         valid = f"{kind['valid_days']} days" if "valid_days" in kind else "no expiry"
         console.print(
-            f"[bold]{kind['name']}[/] ({kind['type']} v{kind['version']}): {kind['title']} — "
-            f"issued by {who}, {valid}, {'revocable' if kind['revocable'] else 'not revocable'}",
+            _(
+                "[bold]%(name)s[/] (%(type)s v%(version)s): %(title)s — "
+                "issued by %(who)s, %(valid)s, %(value)s",
+                name=kind["name"],
+                type=kind["type"],
+                version=kind["version"],
+                title=kind["title"],
+                who=who,
+                valid=valid,
+                value="revocable" if kind["revocable"] else "not revocable",
+            ),
             highlight=False,
         )
 
@@ -126,7 +142,10 @@ def request(
         receipt = client.post_json(
             "/v1/credentials/requests", {"event": event, "claims": given, "salt": salt}
         )
-    console.print(f"request {receipt['index']} logged: ask members to endorse it", highlight=False)
+    console.print(
+        _("request %(index)s logged: ask members to endorse it", index=receipt["index"]),
+        highlight=False,
+    )
 
 
 @app.command("requests")
@@ -134,8 +153,13 @@ def requests(node: str = NodeOption) -> None:
     """The open credential requests members may endorse."""
     for row in fetch(node, "/v1/credentials/requests")["requests"]:
         console.print(
-            f"{row['request']}: {row['kind']} for {row['subject']} — "
-            f"{len(row['endorsers'])} endorsement(s)",
+            _(
+                "%(request)s: %(kind)s for %(subject)s — %(value)s endorsement(s)",
+                request=row["request"],
+                kind=row["kind"],
+                subject=row["subject"],
+                value=len(row["endorsers"]),
+            ),
             highlight=False,
         )
 
@@ -189,7 +213,7 @@ def passport(
 def _show(credential: dict[str, Any], out: Path | None) -> None:
     if out is not None:
         out.write_text(json.dumps(credential, indent=2) + "\n")
-        console.print(f"written to {out}")
+        console.print(_("written to %(out)s", out=out))
     else:
         console.print_json(json.dumps(credential))
 

@@ -13,6 +13,7 @@ from commonweal.cli.common import Passphrase, WalletDir, console, fail
 from commonweal.cli.wallet_commands import app as wallet_app
 from commonweal.cli.wallet_commands import load_json_file
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
+from commonweal.core.language import _
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.vc.did_web import resolver
 from commonweal.core.vc.verify import (
@@ -52,7 +53,7 @@ def verify(
     result: VerificationResult
     if challenge is not None or domain is not None:
         if not (challenge and domain):
-            raise fail("a presentation needs both --challenge and --domain")
+            raise fail(_("a presentation needs both --challenge and --domain"))
         result = verify_presentation(
             document,
             challenge=challenge,
@@ -72,9 +73,9 @@ def verify(
             resolve_key=resolve,
         )
     if result.verified:
-        console.print(f"[bold green]valid[/]: {file} verifies")
+        console.print(_("[bold green]valid[/]: %(file)s verifies", file=file))
         return
-    console.print(f"[bold red]not valid[/]: {file}")
+    console.print(_("[bold red]not valid[/]: %(file)s", file=file))
     for problem in result.problems:
         console.print(f"  {problem.code}: {problem.detail}", highlight=False)
     raise typer.Exit(1)
@@ -101,7 +102,7 @@ def present(
         stored[n - 1] for n in credential if 0 < n <= len(stored)
     ] or stored
     if not chosen:
-        raise fail("the wallet holds no credentials (wallet credentials --fetch)")
+        raise fail(_("the wallet holds no credentials (wallet credentials --fetch)"))
     vp = create_presentation(
         key, chosen, challenge=challenge, domain=domain, created=format_utc(datetime.now(UTC))
     )

@@ -8,6 +8,7 @@ import typer
 
 from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
 from commonweal.cli.money import exponents, line, minor, money
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Mutual credit: pay, owe, settle, forgive, clear obligations, see positions.",
@@ -92,7 +93,7 @@ def _reduction(name: str, event_type: str, help_text: str) -> None:
             owed = fetch(signer.node, "/v1/credit/obligations")["obligations"]
             unit = next((o["unit"] for o in owed if o["id"] == obligation), None)
             if unit is None:
-                raise fail(f"there is no obligation {obligation}")
+                raise fail(_("there is no obligation %(obligation)s", obligation=obligation))
             body["amount"] = minor(signer.node, unit, amount)
         signer.act(event_type, body)
 
@@ -135,15 +136,18 @@ def clear(
     preview = fetch(signer.node, f"/v1/credit/{unit}/clearing")
     known = exponents(signer.node)
     console.print(
-        f"Debt {money(preview['debt_before'], unit, known)} → "
-        f"{money(preview['debt_after'], unit, known)}: "
-        f"{money(preview['cleared'], unit, known)} cleared "
-        f"over {len(preview['claim']['setoffs'])} obligations."
+        _(
+            "Debt %(money)s → %(money2)s: %(money3)s cleared over %(value)s obligations.",
+            money=money(preview["debt_before"], unit, known),
+            money2=money(preview["debt_after"], unit, known),
+            money3=money(preview["cleared"], unit, known),
+            value=len(preview["claim"]["setoffs"]),
+        )
     )
     if dry_run:
         return
     if not preview["claim"]["setoffs"]:
-        raise fail("there is no cycle of obligations to clear")
+        raise fail(_("there is no cycle of obligations to clear"))
     signer.act("credit.clearing.completed", preview["claim"])
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from commonweal.cli.common import DataDir, console, fail
+from commonweal.core.language import _
 from commonweal.deploy.render import CADDYFILE, ENV_FILE, deployment_for, render, write
 from commonweal.deploy.settings import DEFAULT_ENV_FILE, DeployError, Deployment
 
@@ -58,7 +59,7 @@ def deploy(
     except DeployError as error:
         raise fail(str(error)) from None
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(_("wrote %(path)s", path=path))
     _print_next_steps(deployment, output, [p.name for p in written if p.suffix == ".service"])
 
 
@@ -70,13 +71,18 @@ def _this_program() -> Path:
 
 def _print_next_steps(deployment: Deployment, output: Path, units: list[str]) -> None:
     user, data_dir = deployment.user, deployment.data_dir
-    console.print('\nNext, as root (docs/operations.md, "Serving behind TLS"):')
+    console.print(_('\nNext, as root (docs/operations.md, "Serving behind TLS"):'))
     if not _user_exists(user):
         console.print(f"  adduser --system --group --home {data_dir} {user}")
     console.print(f"  chown -R {user}:{user} {data_dir}")
     console.print(f"  install -D -m 0600 -o root -g root {output / ENV_FILE} {deployment.env_file}")
     if deployment.sealed_key:
-        console.print(f"  # then write the node key's passphrase into {deployment.env_file}")
+        console.print(
+            _(
+                "  # then write the node key's passphrase into %(env_file)s",
+                env_file=deployment.env_file,
+            )
+        )
     unit_files = " ".join(str(output / unit) for unit in units)
     console.print(f"  install -m 0644 {unit_files} /etc/systemd/system/")
     console.print(f"  install -m 0644 {output / CADDYFILE} /etc/caddy/Caddyfile")

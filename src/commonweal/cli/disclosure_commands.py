@@ -11,6 +11,7 @@ import typer
 from commonweal.cli.common import console, fail
 from commonweal.cli.credential_commands import app
 from commonweal.cli.wallet_commands import load_json_file
+from commonweal.core.language import _
 from commonweal.core.vc import ecdsa_sd
 from commonweal.core.vc.errors import CredentialError
 
@@ -34,10 +35,12 @@ def derive(
     try:
         derived = ecdsa_sd.derive(document, list(reveal))
     except CredentialError as error:
-        raise fail(f"cannot derive: {error.message}") from None
+        raise fail(_("cannot derive: %(reason)s", reason=error.message)) from None
     text = json.dumps(derived, indent=2, ensure_ascii=False)
     if out is None:
         console.print_json(text)
         return
     out.write_text(text + "\n")
-    console.print(f"Wrote {out}: {len(reveal)} chosen claim(s) revealed.")
+    console.print(
+        _("Wrote %(out)s: %(count)s chosen claim(s) revealed.", out=out, count=len(reveal))
+    )

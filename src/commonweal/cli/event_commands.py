@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from commonweal.cli.common import Passphrase, connected, console, fail
+from commonweal.core.language import _
 from commonweal.node.kernel.setup import SetupError, read_key_file
 
 app = typer.Typer(help="Sign and submit events.", no_args_is_help=True)
@@ -26,13 +27,13 @@ def submit(
     try:
         parsed = json.loads(body)
     except ValueError as error:
-        raise fail(f"the body is not JSON: {error}") from None
+        raise fail(_("the body is not JSON: %(error)s", error=error)) from None
     if not isinstance(parsed, dict):
-        raise fail("the body must be a JSON object")
+        raise fail(_("the body must be a JSON object"))
     try:
         signing_key = read_key_file(key, passphrase)
     except SetupError as error:
         raise fail(str(error)) from None
-    with connected(node, refused="the node refused the event: ") as client:
+    with connected(node, refused=_("the node refused the event: ")) as client:
         receipt = client.sign_and_submit(signing_key, event_type, parsed, seq=seq)
     console.print_json(json.dumps(receipt))

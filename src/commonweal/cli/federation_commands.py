@@ -28,6 +28,7 @@ from commonweal.cli.common import (
     signing,
 )
 from commonweal.core.keys import SigningKey
+from commonweal.core.language import _
 from commonweal.core.witness import EvidenceError, ForkEvidence, verify_fork_evidence
 from commonweal.domain.federation.requests import PEER_REQUESTED, SYNC_REQUESTED
 from commonweal.node.kernel.setup import KEY_FILE, SetupError, read_key_file
@@ -61,7 +62,9 @@ def _answered(answer: Answer) -> Any:
             detail = answer.json().get("detail", answer.text)
         except ValueError:
             detail = answer.text
-        raise fail(f"the node refused ({answer.status}): {detail}")
+        raise fail(
+            _("the node refused (%(status)s): %(detail)s", status=answer.status, detail=detail)
+        )
     return answer.json()
 
 
@@ -85,7 +88,9 @@ def peer_add(
 ) -> None:
     """Remember another node (its identity is fetched and shown); nothing is recognised yet."""
     identity = _operator(node, data_dir, passphrase, "/v1/federation/peers", {"url": url})
-    console.print(f"Added [bold]{identity.get('name', '')}[/] {identity['did']}")
+    console.print(
+        _("Added [bold]%(name)s[/] %(did)s", name=identity.get("name", ""), did=identity["did"])
+    )
     console.print(f"  origin   {identity['origin']}\n  witness  {identity['witness']}")
 
 
@@ -94,7 +99,7 @@ def peer_list(node: str = NodeUrl) -> None:
     """Every known node: recognised by us, by them (a treaty), witness and mirror state."""
     peers = fetch(node, "/v1/federation/peers")["peers"]
     if not peers:
-        console.print("No peers yet: commonweal peer add URL, then commonweal recognize URL.")
+        console.print(_("No peers yet: commonweal peer add URL, then commonweal recognize URL."))
     for peer in peers:
         marks = []
         if peer.get("treaty"):
@@ -108,9 +113,14 @@ def peer_list(node: str = NodeUrl) -> None:
         console.print(f"[bold]{peer.get('name') or peer['node']}[/]  {' · '.join(marks)}")
         console.print(f"  {peer['node']}  {peer.get('url', '')}")
         if "witness" in peer:
-            console.print(f"  cosigned our log up to {peer['witness']['cosigned_size']}")
+            console.print(
+                _(
+                    "  cosigned our log up to %(cosigned_size)s",
+                    cosigned_size=peer["witness"]["cosigned_size"],
+                )
+            )
         if "mirror" in peer:
-            console.print(f"  mirrored up to {peer['mirror']['size']}")
+            console.print(_("  mirrored up to %(size)s", size=peer["mirror"]["size"]))
 
 
 @peer_app.command("sync")
@@ -135,7 +145,9 @@ def peer_request(
     """As a steward: ask the node to add another node by its address (what `peer add` does
     for the operator), a signed event the node carries out on its next sync round."""
     receipt = signer.act(PEER_REQUESTED, {"url": url})
-    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
+    console.print(
+        _("Requested (entry %(index)s); see: commonweal peer requests", index=receipt["index"])
+    )
 
 
 @peer_app.command("request-sync")
@@ -143,7 +155,9 @@ def peer_request(
 def peer_request_sync(*, signer: Signer) -> None:
     """As a steward: ask the node to sync with its peers now (a signed event)."""
     receipt = signer.act(SYNC_REQUESTED, {})
-    console.print(f"Requested (entry {receipt['index']}); see: commonweal peer requests")
+    console.print(
+        _("Requested (entry %(index)s); see: commonweal peer requests", index=receipt["index"])
+    )
 
 
 @peer_app.command("requests")
@@ -152,7 +166,7 @@ def peer_requests(node: str = NodeUrl) -> None:
     came of each."""
     listed = fetch(node, "/v1/federation/requests")
     if not listed["requests"]:
-        console.print("No requests yet: commonweal peer request URL (as a steward).")
+        console.print(_("No requests yet: commonweal peer request URL (as a steward)."))
     for request in listed["requests"]:
         outcome = request["outcome"] or {}
         what = request["body"].get("url") or request["body"].get("title") or ""
@@ -229,17 +243,19 @@ def recognize(
             "actions": [action],
         }
         receipt = act(node, wallet, key, passphrase, "governance.proposal.drafted", body)
-        console.print(f"Proposal [bold]{receipt['index']}[/] drafted; submit it to discuss.")
+        console.print(
+            _("Proposal [bold]%(index)s[/] drafted; submit it to discuss.", index=receipt["index"])
+        )
         return
     if withdraw:
         identity = fetch(url, "/.well-known/commonweal")
         doc = {"node": identity["did"], "reason": reason}
         receipt = _operator(node, data_dir, passphrase, "/v1/federation/withdrawals", doc)
-        console.print(f"Withdrawn: entry {receipt['index']} of this node's log.")
+        console.print(_("Withdrawn: entry %(index)s of this node's log.", index=receipt["index"]))
         return
     doc = {"url": url, "terms": terms}
     receipt = _operator(node, data_dir, passphrase, "/v1/federation/recognitions", doc)
-    console.print(f"Recognised: entry {receipt['index']} of this node's log.")
+    console.print(_("Recognised: entry %(index)s of this node's log.", index=receipt["index"]))
 
 
 # -- witness ---------------------------------------------------------------------------
@@ -249,18 +265,28 @@ def recognize(
 def witness_status(node: str = NodeUrl) -> None:
     """The logs this node witnesses, and the cosignatures its own checkpoints received."""
     witnessed = fetch(node, "/v1/federation/witnessed")
-    console.print(f"Witness key: {witnessed['witness']}")
+    console.print(_("Witness key: %(witness)s", witness=witnessed["witness"]))
     for log in witnessed["logs"]:
         mark = " [bold red]FORKED[/]" if log["forked"] else ""
-        console.print(f"  cosigned {log['origin']} up to {log['size']}{mark}")
+        console.print(
+            _(
+                "  cosigned %(origin)s up to %(size)s%(mark)s",
+                origin=log["origin"],
+                size=log["size"],
+                mark=mark,
+            )
+        )
     cosignatures = fetch(node, "/v1/federation/cosignatures")
     console.print(
-        f"This log: final checkpoint {cosignatures['final']} "
-        f"(quorum {cosignatures['quorum']} witness(es))"
+        _(
+            "This log: final checkpoint %(final)s (quorum %(quorum)s witness(es))",
+            final=cosignatures["final"],
+            quorum=cosignatures["quorum"],
+        )
     )
     for checkpoint in cosignatures["checkpoints"][-5:]:
         names = ", ".join(c["witness"] for c in checkpoint["cosignatures"])
-        console.print(f"  size {checkpoint['size']}: {names}")
+        console.print(_("  size %(size)s: %(names)s", size=checkpoint["size"], names=names))
 
 
 @witness_app.command("verify-evidence")
@@ -272,16 +298,23 @@ def verify_evidence(
     try:
         document = json.loads(evidence_file.read_text())
     except (OSError, ValueError) as error:
-        raise fail(f"cannot read {evidence_file}: {error}") from None
+        raise fail(
+            _("cannot read %(evidence_file)s: %(error)s", evidence_file=evidence_file, error=error)
+        ) from None
     documents = document.get("evidence", [document]) if isinstance(document, dict) else document
     proven = 0
     for item in documents:
         try:
             evidence = ForkEvidence.from_json(item)
-            console.print(f"[bold red]proven:[/] {verify_fork_evidence(evidence, vkey)}")
+            console.print(
+                _(
+                    "[bold red]proven:[/] %(proof)s",
+                    proof=verify_fork_evidence(evidence, vkey),
+                )
+            )
             proven += 1
         except EvidenceError as error:
-            console.print(f"not proven: {error}")
+            console.print(_("not proven: %(error)s", error=error))
     if not proven:
         raise typer.Exit(1)
 
@@ -311,9 +344,17 @@ def restore(
         raise fail(str(error)) from None
     kept = f" (the first {restored.kept} were in the database already)" if restored.kept else ""
     console.print(
-        f"Restored {restored.size} entries{kept}, {restored.checkpoints} checkpoints and "
-        f"{restored.cosignatures} cosignatures from {source}."
+        _(
+            "Restored %(size)s entries%(kept)s, %(checkpoints)s "
+            "checkpoints and %(cosignatures)s cosignatures from "
+            "%(source)s.",
+            size=restored.size,
+            kept=kept,
+            checkpoints=restored.checkpoints,
+            cosignatures=restored.cosignatures,
+            source=source,
+        )
     )
     for warning in restored.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
-    console.print(f"Check it with: commonweal verify {data_dir}")
+        console.print(_("[yellow]warning:[/] %(warning)s", warning=warning))
+    console.print(_("Check it with: commonweal verify %(data_dir)s", data_dir=data_dir))

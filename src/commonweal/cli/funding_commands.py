@@ -10,6 +10,7 @@ import typer
 from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, signing
 from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Funding rounds: quadratic funding with a matching pool, and conviction-voting pools.",
@@ -48,7 +49,7 @@ def open_round(
     optional = {"cap": cap, "m": m, "minimum": minimum, "description": description or None}
     body.update({k: v for k, v in optional.items() if v is not None})
     receipt = signer.act("funding.round.opened", body)
-    console.print(f"Round [bold]{receipt['index']}[/] opened.")
+    console.print(_("Round [bold]%(index)s[/] opened.", index=receipt["index"]))
 
 
 @app.command("list")
@@ -92,7 +93,7 @@ def project(
     if description:
         body["description"] = description
     receipt = signer.act("funding.project.entered", body)
-    console.print(f"Project [bold]{receipt['index']}[/] entered.")
+    console.print(_("Project [bold]%(index)s[/] entered.", index=receipt["index"]))
 
 
 @app.command("contribute")
@@ -136,7 +137,7 @@ def pool(
     }
     body.update({k: v for k, v in params.items() if v is not None})
     receipt = signer.act("funding.pool.opened", body)
-    console.print(f"Pool [bold]{receipt['index']}[/] opened.")
+    console.print(_("Pool [bold]%(index)s[/] opened.", index=receipt["index"]))
 
 
 @app.command("fund")
@@ -169,7 +170,7 @@ def propose(
     if description:
         body["description"] = description
     receipt = signer.act("funding.proposal.submitted", body)
-    console.print(f"Proposal [bold]{receipt['index']}[/] submitted.")
+    console.print(_("Proposal [bold]%(index)s[/] submitted.", index=receipt["index"]))
 
 
 @app.command("stake")

@@ -9,6 +9,7 @@ from typing import Any
 from rich.table import Table
 
 from commonweal.cli.common import console, fail
+from commonweal.core.language import _
 from commonweal.core.rfc3339 import format_utc, parse_utc
 
 _RELATIVE = re.compile(r"^(\d+)([dhm])$")
@@ -26,7 +27,9 @@ def when(text: str) -> str:
     try:
         return format_utc(parse_utc(text))
     except ValueError:
-        raise fail(f"{text!r} is neither an RFC 3339 time nor like 30d, 12h or 45m") from None
+        raise fail(
+            _("%(text)s is neither an RFC 3339 time nor like 30d, 12h or 45m", text=repr(text))
+        ) from None
 
 
 def short(did: str | None) -> str:

@@ -18,6 +18,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.core.did import did_key_from_public_key
+from commonweal.core.language import _
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 
 app = typer.Typer(
@@ -39,7 +40,9 @@ def new_code() -> str:
 def code() -> None:
     """Make a check-in code to show at the venue, and the hash to put in the schedule."""
     made = new_code()
-    console.print(f"code  {made}   (show it at the venue; keep it until you reveal it)")
+    console.print(
+        _("code  %(made)s   (show it at the venue; keep it until you reveal it)", made=made)
+    )
     console.print(f"hash  {code_hash(made)}")
 
 
@@ -55,8 +58,18 @@ def list_gatherings(
         places = f"{g['going']}/{g['capacity']}" if g["capacity"] else f"{g['going']}"
         state = " [cancelled]" if g["cancelled"] else ""
         console.print(
-            f"{g['id']:>6}  {g['starts']}  {g['kind']:<9} {g['title']}  "
-            f"({places} going, {g['waiting']} waiting, {g['attended']} attended){state}",
+            _(
+                "%(id)s  %(starts)s  %(kind)s %(title)s  (%(places)s going, "
+                "%(waiting)s waiting, %(attended)s attended)%(state)s",
+                id=format(g["id"], ">6"),
+                starts=g["starts"],
+                kind=format(g["kind"], "<9"),
+                title=g["title"],
+                places=places,
+                waiting=g["waiting"],
+                attended=g["attended"],
+                state=state,
+            ),
             highlight=False,
         )
 
@@ -70,9 +83,18 @@ def show(gathering: int = Gathering, node: str = NodeUrl) -> None:
     if g["description"]:
         console.print(g["description"], highlight=False)
     if g["cancelled"]:
-        console.print(f"[red]cancelled[/]: {g['cancelled']['reason']}", highlight=False)
+        console.print(
+            _("[red]cancelled[/]: %(reason)s", reason=g["cancelled"]["reason"]), highlight=False
+        )
     capacity = g["capacity"] or "no limit"
-    console.print(f"capacity {capacity}; {g['going']} going; {g['waiting']} waiting")
+    console.print(
+        _(
+            "capacity %(capacity)s; %(going)s going; %(waiting)s waiting",
+            capacity=capacity,
+            going=g["going"],
+            waiting=g["waiting"],
+        )
+    )
     for rsvp in g["rsvps"]:
         console.print(f"  {rsvp['status']:<11} {rsvp['member']}", highlight=False)
     for a in g["attendance"]:
@@ -116,7 +138,7 @@ def schedule(
     if checkin_code is not None:
         body["checkin_code_hash"] = code_hash(checkin_code)
     receipt = signer.act("gatherings.gathering.scheduled", body)
-    console.print(f"Gathering [bold]{receipt['index']}[/] scheduled.")
+    console.print(_("Gathering [bold]%(index)s[/] scheduled.", index=receipt["index"]))
 
 
 event_command(
@@ -140,7 +162,7 @@ def rsvp(
 ) -> None:
     """Say whether you are coming (a place, or the waitlist when it is full)."""
     if response not in ("yes", "no"):
-        raise fail("the response is yes or no")
+        raise fail(_("the response is yes or no"))
     body = {"gathering": gathering, "response": response}
     signer.act("gatherings.rsvp.given", body)
 

@@ -11,6 +11,7 @@ import typer
 from commonweal.cli import secret_commands
 from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Proposals: draft, discuss, amend, comment; see them and their results.",
@@ -24,7 +25,14 @@ def _json_list(values: list[str], what: str) -> list[Any]:
         try:
             parsed.append(json.loads(value))
         except ValueError as error:
-            raise fail(f"{what} {value!r} is not JSON: {error}") from None
+            raise fail(
+                _(
+                    "%(what)s %(value)s is not JSON: %(error)s",
+                    what=what,
+                    value=repr(value),
+                    error=error,
+                )
+            ) from None
     return parsed
 
 
@@ -33,9 +41,11 @@ def _text(text: str, text_file: Path | None) -> str:
         try:
             return text_file.read_text()
         except OSError as error:
-            raise fail(f"cannot read {text_file}: {error}") from None
+            raise fail(
+                _("cannot read %(text_file)s: %(error)s", text_file=text_file, error=error)
+            ) from None
     if not text:
-        raise fail("give the text with --text or --text-file")
+        raise fail(_("give the text with --text or --text-file"))
     return text
 
 
@@ -65,10 +75,10 @@ def new(
         "actions": _json_list(action, "action"),
     }
     receipt = signer.act("governance.proposal.drafted", body)
-    console.print(f"Proposal [bold]{receipt['index']}[/] drafted.")
+    console.print(_("Proposal [bold]%(index)s[/] drafted.", index=receipt["index"]))
     if submit:
         signer.act("governance.proposal.submitted", {"proposal": receipt["index"]})
-        console.print("Open for discussion.")
+        console.print(_("Open for discussion."))
 
 
 event_command(
@@ -330,19 +340,27 @@ def _ballot(
     given = [x for x in (choice, rank, approve, score or None, votes or None, pick, raw) if x]
     if len(given) != 1:
         raise fail(
-            "give exactly one of: a choice, --rank, --approve, --score, --votes, --pick, --ballot"
+            _(
+                "give exactly one of: a choice, --rank, --approve, --score, "
+                "--votes, --pick, --ballot"
+            )
         )
     if raw is not None:
         parsed = _json_list([raw], "ballot")[0]
         if not isinstance(parsed, dict):
-            raise fail("--ballot must be a JSON object")
+            raise fail(_("--ballot must be a JSON object"))
         return parsed
     if choice in ("yes", "no", "abstain"):
         return {"choice": choice}
     if choice in ("consent", "stand_aside", "object"):
         return {"position": choice, "reason": reason} if reason else {"position": choice}
     if choice is not None:
-        raise fail(f"{choice!r} is not yes, no, abstain, consent, stand_aside or object")
+        raise fail(
+            _(
+                "%(choice)s is not yes, no, abstain, consent, stand_aside or object",
+                choice=repr(choice),
+            )
+        )
     if rank is not None:
         return {"ranking": [tier.split("=") if "=" in tier else tier for tier in rank.split(",")]}
     if approve is not None:
@@ -356,11 +374,11 @@ def _ballot(
 def _pairs(values: list[str]) -> dict[str, int]:
     pairs = {}
     for value in values:
-        option, _, number = value.partition("=")
+        option, _equals, number = value.partition("=")
         try:
             pairs[option] = int(number)
         except ValueError:
-            raise fail(f"{value!r} is not option=number") from None
+            raise fail(_("%(value)s is not option=number", value=repr(value))) from None
     return pairs
 
 
@@ -382,7 +400,7 @@ def delegate(
         console.print_json(json.dumps(fetch(signer.node, f"/v1/members/{show}/delegations")))
         return
     if topic is not None and proposal is not None:
-        raise fail("give --topic or --proposal, not both")
+        raise fail(_("give --topic or --proposal, not both"))
     scope = (
         f"topic:{topic}" if topic else f"proposal:{proposal}" if proposal is not None else "node"
     )
@@ -390,7 +408,7 @@ def delegate(
         signer.act("governance.delegation.revoked", {"scope": scope})
         return
     if (trustee is None) == (not none):
-        raise fail("name a trustee, or pass --none for an explicit 'no delegation'")
+        raise fail(_("name a trustee, or pass --none for an explicit 'no delegation'"))
     signer.act("governance.delegation.set", {"scope": scope, "trustee": trustee})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from commonweal.cli.common import console
+from commonweal.core.language import _
 from commonweal.domain.governance.actions import describe
 from commonweal.domain.governance.plain import describe_kind, describe_outcome
 
@@ -14,7 +15,15 @@ from commonweal.domain.governance.plain import describe_kind, describe_outcome
 def show_proposal(view: dict[str, Any]) -> None:
     """A proposal with its alternatives, amendments, arguments and result."""
     console.print(f"[bold]{view['id']}. {view['title']}[/]", highlight=False)
-    console.print(f"{view['kind']} · topic {view['topic']} · {view['phase']} · by {view['author']}")
+    console.print(
+        _(
+            "%(kind)s · topic %(topic)s · %(phase)s · by %(author)s",
+            kind=view["kind"],
+            topic=view["topic"],
+            phase=view["phase"],
+            author=view["author"],
+        )
+    )
     for label, key in (
         ("discussion until", "discussion_until"),
         ("voting from", "voting_from"),
@@ -29,39 +38,65 @@ def show_proposal(view: dict[str, Any]) -> None:
     for alt in view["alternatives"]:
         state = " (withdrawn)" if alt["withdrawn"] else ""
         console.print(
-            f"\n[bold]Alternative {alt['id']}[/] v{alt['version']}: {alt['title']}{state}"
+            _(
+                "\n[bold]Alternative %(id)s[/] v%(version)s: %(title)s%(state)s",
+                id=alt["id"],
+                version=alt["version"],
+                title=alt["title"],
+                state=state,
+            )
         )
         console.print(alt["text"], highlight=False)
         for action in alt["actions"]:
-            console.print(f"  → if it passes: {describe(action)}", highlight=False)
+            console.print(
+                _("  → if it passes: %(describe)s", describe=describe(action)), highlight=False
+            )
         for amendment in alt["amendments"]:
             console.print(
-                f"  amendment {amendment['id']} ({amendment['status']}) by {amendment['author']}: "
-                f"{amendment['note'] or amendment['text'][:60]}",
+                _(
+                    "  amendment %(id)s (%(status)s) by %(author)s: %(value)s",
+                    id=amendment["id"],
+                    status=amendment["status"],
+                    author=amendment["author"],
+                    value=amendment["note"] or amendment["text"][:60],
+                ),
                 highlight=False,
             )
     arguments = [c for c in view["comments"] if c["stance"]]
     for stance in ("for", "against"):
         picked = [c for c in arguments if c["stance"] == stance]
         if picked:
-            console.print(f"\n[bold]Arguments {stance}[/]")
+            console.print(_("\n[bold]Arguments %(stance)s[/]", stance=stance))
             for c in picked:
                 console.print(f"  • {c['text']}  — {c['author'][:20]}…", highlight=False)
     plain = [c for c in view["comments"] if not c["stance"]]
     if plain:
-        console.print(f"\n{len(plain)} comment(s)")
+        console.print(_("\n%(count)s comment(s)", count=len(plain)))
     if view.get("turnout"):
         t = view["turnout"]
         console.print(
-            f"\nTurnout so far: {t['participating']} of {t['electorate']} "
-            f"({t['direct_voters']} voted directly, {t['delegated_weight']} by delegation)"
+            _(
+                "\nTurnout so far: %(participating)s of %(electorate)s "
+                "(%(direct_voters)s voted directly, %(delegated_weight)s by "
+                "delegation)",
+                participating=t["participating"],
+                electorate=t["electorate"],
+                direct_voters=t["direct_voters"],
+                delegated_weight=t["delegated_weight"],
+            )
         )
     if view.get("result"):
         console.print()
         show_result(view["result"], final=True)
     for step in view.get("executions", []):
         console.print(
-            f"  action {step['alternative']}/{step['action']}: {step['status']} {step['reason']}"
+            _(
+                "  action %(alternative)s/%(action)s: %(status)s %(reason)s",
+                alternative=step["alternative"],
+                action=step["action"],
+                status=step["status"],
+                reason=step["reason"],
+            )
         )
 
 
@@ -69,9 +104,17 @@ def show_result(result: dict[str, Any], *, final: bool) -> None:
     """A result: turnout, the counts of its method, winners and the outcome."""
     console.print(f"[bold]{'Result' if final else 'Preliminary count'}[/] ({result['method']})")
     console.print(
-        f"  electorate {result['electorate']}, taking part {result['participating']} "
-        f"({result['direct_voters']} directly, {result['delegated_weight']} delegated), "
-        f"quorum {result['quorum']['share']} = {result['quorum']['needed']}"
+        _(
+            "  electorate %(electorate)s, taking part %(participating)s "
+            "(%(direct_voters)s directly, %(delegated_weight)s "
+            "delegated), quorum %(share)s = %(needed)s",
+            electorate=result["electorate"],
+            participating=result["participating"],
+            direct_voters=result["direct_voters"],
+            delegated_weight=result["delegated_weight"],
+            share=result["quorum"]["share"],
+            needed=result["quorum"]["needed"],
+        )
     )
     for key in ("counts", "scores", "first_choices", "votes"):
         if isinstance(result.get(key), dict):
@@ -92,19 +135,31 @@ def show_result(result: dict[str, Any], *, final: bool) -> None:
         console.print(table)
     if isinstance(result.get("stv"), dict):
         stv = result["stv"]
-        console.print(f"  quota {stv['quota']}, elected in order: {', '.join(stv['elected'])}")
-    console.print(f"  winners: {', '.join(result['winners']) or '—'}")
+        console.print(
+            _(
+                "  quota %(quota)s, elected in order: %(value)s",
+                quota=stv["quota"],
+                value=", ".join(stv["elected"]),
+            )
+        )
+    console.print(_("  winners: %(value)s", value=", ".join(result["winners"]) or "—"))
     if result.get("tie_break"):
-        console.print(f"  tie broken: {result['tie_break']['rule']} → {result['decided']}")
+        console.print(
+            _(
+                "  tie broken: %(rule)s → %(decided)s",
+                rule=result["tie_break"]["rule"],
+                decided=result["decided"],
+            )
+        )
     console.print(describe_outcome(result), highlight=False)
 
 
 def show_constitution(document: dict[str, Any]) -> None:
     """The constitution in force, in plain language."""
     constitution = document["constitution"]
-    console.print(f"[bold]Constitution, version {document['version']}[/]")
+    console.print(_("[bold]Constitution, version %(version)s[/]", version=document["version"]))
     console.print(constitution["preamble"], highlight=False)
-    console.print("\n[bold]Topics[/]")
+    console.print(_("\n[bold]Topics[/]"))
     for name, topic in constitution["topics"].items():
         console.print(f"  {name}: {topic['title']} — {topic['description']}", highlight=False)
     for name, rules in constitution["kinds"].items():

@@ -9,6 +9,7 @@ import typer
 from commonweal.cli.common import Passphrase, console, fail
 from commonweal.core.did import did_key_from_public_key, multikey_from_public_key
 from commonweal.core.keys import SigningKey
+from commonweal.core.language import _
 from commonweal.node.kernel.setup import SetupError, read_key_file, write_key_file
 
 app = typer.Typer(help="Create and inspect signing keys.", no_args_is_help=True)
@@ -22,12 +23,12 @@ def new(
 ) -> None:
     """Create a key file and print its did:key."""
     if encrypt and not passphrase:
-        passphrase = typer.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
+        passphrase = typer.prompt(_("Passphrase"), hide_input=True, confirmation_prompt=True)
     key = SigningKey.generate()
     try:
         write_key_file(out, key, passphrase if encrypt or passphrase else None)
     except FileExistsError:
-        raise fail(f"{out} already exists; choose another path") from None
+        raise fail(_("%(out)s already exists; choose another path", out=out)) from None
     console.print(did_key_from_public_key(key.public_key))
 
 
@@ -67,11 +68,19 @@ def seal(
     except SetupError as error:
         raise fail(str(error)) from None
     if not new_passphrase:
-        new_passphrase = typer.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+        new_passphrase = typer.prompt(
+            _("New passphrase"), hide_input=True, confirmation_prompt=True
+        )
     if not new_passphrase:
-        raise fail("the new passphrase must not be empty")
+        raise fail(_("the new passphrase must not be empty"))
     sealed = path.with_name(f".{path.name}.sealing")
     sealed.unlink(missing_ok=True)
     write_key_file(sealed, key, new_passphrase)
     sealed.replace(path)
-    console.print(f"Sealed {path} ({did_key_from_public_key(key.public_key)})")
+    console.print(
+        _(
+            "Sealed %(path)s (%(did)s)",
+            path=path,
+            did=did_key_from_public_key(key.public_key),
+        )
+    )

@@ -16,6 +16,7 @@ from commonweal.cli.common import DataDir, Passphrase, console, fail
 from commonweal.cli.federation_commands import node_key
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.remote_log import RemoteLog
+from commonweal.core.language import _
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.setup import SetupError, database_engine, open_node, store_url
@@ -64,7 +65,9 @@ def _checkpoint_remote(node_url: str, data_dir: Path, passphrase: str | None) ->
     except PeerError as error:
         raise fail(str(error)) from None
     if answer.status != 201:
-        raise fail(f"the node refused ({answer.status}): {answer.text}")
+        raise fail(
+            _("the node refused (%(status)s): %(text)s", status=answer.status, text=answer.text)
+        )
     return str(answer.json()["note"])
 
 
@@ -137,15 +140,23 @@ def run_verify(target: str, *, witnesses: bool | None = None, peers: Sequence[st
             if urls:
                 status = check_rollback(store, report, urls, timeout=ROLLBACK_TIMEOUT)
             elif witnesses:
-                console.print("no witness or mirror is known: the rollback check was not made")
+                console.print(_("no witness or mirror is known: the rollback check was not made"))
         elif witnesses:
-            console.print("the rollback check needs the node's own store, not its URL")
+            console.print(_("the rollback check needs the node's own store, not its URL"))
     except SetupError as error:
         raise fail(str(error)) from None
     except STORAGE_ERRORS as error:
-        raise fail(f"{target}: the database is unreadable: {reason(error)}") from None
+        raise fail(
+            _(
+                "%(target)s: the database is unreadable: %(reason)s",
+                target=target,
+                reason=reason(error),
+            )
+        ) from None
     except (NodeRefused, httpx.HTTPError) as error:
-        raise fail(f"{target} did not serve its log: {error}") from None
+        raise fail(
+            _("%(target)s did not serve its log: %(error)s", target=target, error=error)
+        ) from None
     finally:
         if client is not None:
             client.close()
@@ -167,13 +178,17 @@ def print_rollback(target: str, status: RollbackStatus) -> None:
     largest = status.largest
     seen = f"{largest.size} ({largest.kind} {largest.source})" if largest else "none"
     console.print(
-        f"  witnesses, mirrors   {len(status.asked)} asked, largest checkpoint seen: {seen}",
+        _(
+            "  witnesses, mirrors   %(count)s asked, largest checkpoint seen: %(seen)s",
+            count=len(status.asked),
+            seen=seen,
+        ),
         highlight=False,
     )
     for url in status.unreachable:
-        console.print(f"  [yellow]unreachable[/] {url}", highlight=False)
+        console.print(_("  [yellow]unreachable[/] %(url)s", url=url), highlight=False)
     if status.rolled_back:
-        console.print("  restore the missing range with:", highlight=False)
+        console.print(_("  restore the missing range with:"), highlight=False)
         console.print(f"    {status.restore_command(target)}", highlight=False)
 
 
@@ -194,24 +209,37 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
 
 def print_report(target: str, report: Report) -> None:
     """A plain-language verification report."""
-    console.print(f"[bold]{target}[/]: {report.size} entries")
-    console.print(f"  entries checked      {report.entries_checked}")
-    console.print(f"  checkpoints checked  {report.checkpoints_checked}")
-    console.print(f"  projection rows      {report.projection_rows}")
+    console.print(_("[bold]%(target)s[/]: %(size)s entries", target=target, size=report.size))
+    console.print(
+        _("  entries checked      %(entries_checked)s", entries_checked=report.entries_checked)
+    )
+    console.print(
+        _(
+            "  checkpoints checked  %(checkpoints_checked)s",
+            checkpoints_checked=report.checkpoints_checked,
+        )
+    )
+    console.print(
+        _("  projection rows      %(projection_rows)s", projection_rows=report.projection_rows)
+    )
     if report.storage_check:
-        console.print(f"  storage check        PRAGMA {report.storage_check}")
+        console.print(
+            _("  storage check        PRAGMA %(storage_check)s", storage_check=report.storage_check)
+        )
     for failure in report.failures:
         where = f"leaf {failure.index}: " if failure.index is not None else ""
-        console.print(f"  [red]FAILED[/] {where}{failure.what}", highlight=False)
+        console.print(
+            _("  [red]FAILED[/] %(where)s%(what)s", where=where, what=failure.what), highlight=False
+        )
     for evidence in report.evidence:
-        console.print(f"  [red]EVIDENCE[/] {evidence.reason}", highlight=False)
-        console.print("  older checkpoint:", highlight=False)
+        console.print(_("  [red]EVIDENCE[/] %(reason)s", reason=evidence.reason), highlight=False)
+        console.print(_("  older checkpoint:"), highlight=False)
         console.print(evidence.older, highlight=False, end="")
-        console.print("  newer checkpoint:", highlight=False)
+        console.print(_("  newer checkpoint:"), highlight=False)
         console.print(evidence.newer, highlight=False, end="")
     if report.ok:
         console.print(
-            "[bold green]verified[/]: every signature, rule, projection and checkpoint holds"
+            _("[bold green]verified[/]: every signature, rule, projection and checkpoint holds")
         )
     else:
-        console.print("[bold red]verification failed[/]")
+        console.print(_("[bold red]verification failed[/]"))

@@ -1,7 +1,14 @@
 """The ``commonweal`` command: the node's own commands, then every capability's
-(``commonweal.capabilities``), then ``verify``."""
+(``commonweal.capabilities``), then ``verify``.
+
+Its messages are in the language the environment names (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``, then ``COMMONWEAL_LANGUAGE``; docs/languages.md), chosen once as it starts;
+command and option names and JSON output are the same in every language.
+"""
 
 from __future__ import annotations
+
+import os
 
 import typer
 
@@ -17,6 +24,7 @@ from commonweal.cli import (
     node_commands,
     scheduler_commands,
 )
+from commonweal.core.language import language_of_environment, speaking
 
 
 def _print_version(asked: bool) -> None:
@@ -26,6 +34,7 @@ def _print_version(asked: bool) -> None:
 
 
 def main(
+    context: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -35,6 +44,8 @@ def main(
     ),
 ) -> None:
     """Commonweal: civic infrastructure for network nations, on a verifiable log."""
+    # Every command speaks the environment's language until it ends (then what spoke before).
+    context.with_resource(speaking(language_of_environment(os.environ)))
 
 
 def verify(

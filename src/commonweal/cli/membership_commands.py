@@ -21,6 +21,7 @@ from commonweal.cli.common import (
 )
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.core.did import did_key_from_public_key
+from commonweal.core.language import _
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.status_list import is_revoked
 
@@ -160,7 +161,7 @@ def role(
 ) -> None:
     """Grant or revoke a role (needs membership.roles)."""
     if action not in ("grant", "revoke"):
-        raise fail("the action is grant or revoke")
+        raise fail(_("the action is grant or revoke"))
     event_type = "membership.role.granted" if action == "grant" else "membership.role.revoked"
     signer.act(event_type, {"member": did, "role": name})
 
@@ -210,7 +211,13 @@ def move(
     }
     receipt = signer.act("membership.move.requested", body)
     admitted = arrive(to, source, int(receipt["index"]), wait)
-    console.print(f"Moved: {target} admitted you (its entry {admitted['index']}).")
+    console.print(
+        _(
+            "Moved: %(target)s admitted you (its entry %(index)s).",
+            target=target,
+            index=admitted["index"],
+        )
+    )
 
 
 def home_credential(node: str, did: str) -> dict[str, Any]:
@@ -219,7 +226,7 @@ def home_credential(node: str, did: str) -> dict[str, Any]:
     held = fetch(node, f"/v1/members/{did}/credentials")["credentials"]
     membership = [c for c in held if "MembershipCredential" in c.get("type", [])]
     if not membership:
-        raise fail("this node holds no membership credential for you: the new node would refuse")
+        raise fail(_("this node holds no membership credential for you: the new node would refuse"))
     lists: dict[str, Any] = {}
     for credential in reversed(membership):
         try:
@@ -230,7 +237,7 @@ def home_credential(node: str, did: str) -> dict[str, Any]:
                 return dict(credential)
         except (KeyError, TypeError, CredentialError):
             continue
-    raise fail("your membership credentials here are revoked: the new node would refuse")
+    raise fail(_("your membership credentials here are revoked: the new node would refuse"))
 
 
 def arrive(destination: str, source: str, index: int, wait: float) -> dict[str, Any]:
@@ -248,5 +255,5 @@ def arrive(destination: str, source: str, index: int, wait: float) -> dict[str, 
                 if refused.problem.get("code") == "departure_used":
                     return {"index": "logged already, carried there by your old node"}
                 if refused.problem.get("code") != "no_departure" or time.monotonic() > deadline:
-                    raise fail(f"the new node refused: {refused}") from None
+                    raise fail(_("the new node refused: %(refused)s", refused=refused)) from None
             time.sleep(0.5)

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from commonweal.cli.common import console, fail, fetch
+from commonweal.core.language import _
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.treasury.units import format_amount, parse_decimal
 
@@ -19,13 +20,19 @@ def minor(node: str, unit: str, amount: str) -> int:
     """A decimal amount typed by a person (``12.50``) in the unit's minor units (1250)."""
     known = exponents(node)
     if unit not in known:
-        raise fail(f"this node has declared no unit {unit}; it has {', '.join(known) or 'none'}")
+        raise fail(
+            _(
+                "this node has declared no unit %(unit)s; it has %(value)s",
+                unit=unit,
+                value=", ".join(known) or "none",
+            )
+        )
     try:
         value = parse_decimal(amount, known[unit])
     except InvalidBody as error:
         raise fail(error.message) from None
     if value <= 0:
-        raise fail("the amount must be more than zero")
+        raise fail(_("the amount must be more than zero"))
     return value
 
 
@@ -35,7 +42,13 @@ def digest_of(evidence: str | None, evidence_file: Path | None) -> str | None:
         try:
             return "sha256:" + hashlib.sha256(evidence_file.read_bytes()).hexdigest()
         except OSError as error:
-            raise fail(f"cannot read {evidence_file}: {error}") from None
+            raise fail(
+                _(
+                    "cannot read %(evidence_file)s: %(error)s",
+                    evidence_file=evidence_file,
+                    error=error,
+                )
+            ) from None
     return evidence
 
 

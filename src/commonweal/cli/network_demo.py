@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commonweal.cli.common import console, fail
+from commonweal.core.language import _
 from commonweal.node.kernel.setup import SetupError
 
 if TYPE_CHECKING:
@@ -21,7 +22,12 @@ def prepare(data_dir: Path, base_port: int, community: Community | None = None) 
     from commonweal.demo.network import ALLIANCE, create_network, keep_a_vote_open, urls
 
     if not (data_dir / ALLIANCE / "node.json").exists():
-        console.print(f"Creating the network demo in {data_dir} (three nodes and an alliance)…")
+        console.print(
+            _(
+                "Creating the network demo in %(data_dir)s (three nodes and an alliance)…",
+                data_dir=data_dir,
+            )
+        )
         try:
             create_network(data_dir, base_port, community)
         except SetupError as error:
@@ -32,7 +38,9 @@ def prepare(data_dir: Path, base_port: int, community: Community | None = None) 
         except SetupError as error:
             raise fail(str(error)) from None
         if called is not None:
-            console.print(f"Called network vote {called}: the previous one had closed.")
+            console.print(
+                _("Called network vote %(called)s: the previous one had closed.", called=called)
+            )
     return urls(base_port)
 
 
@@ -68,13 +76,13 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
     from commonweal.demo.network import ALLIANCE, MEMBERS, ORDER, urls
 
     where = urls(base_port, host)
-    console.print("\n[bold]The Commonweal Network[/] — three nodes and their alliance\n")
+    console.print(_("\n[bold]The Commonweal Network[/] — three nodes and their alliance\n"))
     for name in ORDER:
         title = MEMBERS[name][0] if name in MEMBERS else "Commonweal Network (alliance)"
-        console.print(f"  {title:<32} {where[name]}/v1/federation")
+        console.print(f"  {format(title, '<32')} {where[name]}/v1/federation")
     alliance = where[ALLIANCE]
     riverside = where["riverside"]
-    console.print("\nTry, in another terminal:")
+    console.print(_("\nTry, in another terminal:"))
     console.print(f"  .venv/bin/commonweal peer list --node {riverside}")
     console.print(f"  .venv/bin/commonweal witness status --node {riverside}")
     console.print(f"  .venv/bin/commonweal alliance show --node {alliance}")
@@ -87,13 +95,15 @@ def describe(data_dir: Path, host: str, base_port: int) -> None:
     console.print(f"  open {riverside}/census and {alliance}/census   # charts, the network census")
     console.print(f"  .venv/bin/commonweal verify {alliance}")
     console.print(
-        f"  .venv/bin/commonweal alliance call --title 'A new network decision' "
-        f"--alliance {alliance} --as-node {data_dir}/riverside"
+        f"  .venv/bin/commonweal alliance call --title 'A new network "
+        f"decision' --alliance {alliance} --as-node "
+        f"{data_dir}/riverside"
     )
     console.print(f"  curl -s {riverside}/log/checkpoint   # cosigned by its witnesses")
     console.print(
-        f"  curl -s {where['harbour']}/v1/members   # Pia moved here from Orchard (moved_from);"
-        " Chen is also Riverside's member, counted once in the network vote\n"
+        f"  curl -s {where['harbour']}/v1/members   # Pia moved here "
+        f"from Orchard (moved_from); Chen is also Riverside's member, "
+        f"counted once in the network vote\n"
     )
 
 

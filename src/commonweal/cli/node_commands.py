@@ -38,6 +38,7 @@ from commonweal.cli.workers import (
     supervise,
     workers_scheduler_args,
 )
+from commonweal.core.language import _
 from commonweal.demo.seed import create_demo, member_dids
 from commonweal.node.kernel.issuer_tokens import IssuerTokens
 from commonweal.node.kernel.movable_clock import ClockRefused, movable_clock
@@ -107,7 +108,7 @@ def init(
     """Create a node: its key, its database and the first entry of its log."""
     if encrypt and not passphrase:
         passphrase = typer.prompt(
-            "Passphrase for the node key", hide_input=True, confirmation_prompt=True
+            _("Passphrase for the node key"), hide_input=True, confirmation_prompt=True
         )
     try:
         node = init_node(
@@ -127,14 +128,14 @@ def init(
         )
     except SetupError as error:
         raise fail(str(error)) from None
-    console.print(f"Created [bold]{name}[/] in {data_dir}")
-    console.print(f"  node DID    {node.identity.did}")
-    console.print(f"  log origin  {node.identity.origin}")
+    console.print(_("Created [bold]%(name)s[/] in %(data_dir)s", name=name, data_dir=data_dir))
+    console.print(_("  node DID    %(did)s", did=node.identity.did))
+    console.print(_("  log origin  %(origin)s", origin=node.identity.origin))
     console.print(f"  vkey        {node.identity.vkey}")
     if open_kind:
         console.print(f"  automation issuer {node.identity.automation_did}")
     node.close()
-    console.print(f"Serve it with: commonweal serve --data-dir {data_dir}")
+    console.print(_("Serve it with: commonweal serve --data-dir %(data_dir)s", data_dir=data_dir))
 
 
 def serve(
@@ -276,17 +277,33 @@ def serve(
     if clock is not None:
         console.print("[bold red]TEST CLOCK[/]: this node's time is moved by " + str(clock.path))
     console.print(
-        f"Serving {node.identity.did} on {served_url(host, port)}/ "
-        f"(public URL {node.config.public_url})"
+        _(
+            "Serving %(did)s on %(served_url)s/ (public URL %(public_url)s)",
+            did=node.identity.did,
+            served_url=served_url(host, port),
+            public_url=node.config.public_url,
+        )
     )
     if settings.domain and node.config.public_url != f"https://{settings.domain}":
         console.print(
-            f"[bold yellow]note:[/] {node.identity.did} is resolved at https://{settings.domain}"
-            f"/.well-known/did.json, not under the public URL {node.config.public_url}"
+            _(
+                "[bold yellow]note:[/] %(did)s is resolved at "
+                "https://%(domain)s/.well-known/did.json, not under the "
+                "public URL %(public_url)s",
+                did=node.identity.did,
+                domain=settings.domain,
+                public_url=node.config.public_url,
+            )
         )
     if trust.networks:
         proxies = ", ".join(str(network) for network in trust.networks)
-        console.print(f"Client addresses and schemes from {trust.header} headers sent by {proxies}")
+        console.print(
+            _(
+                "Client addresses and schemes from %(header)s headers sent by %(proxies)s",
+                header=trust.header,
+                proxies=proxies,
+            )
+        )
     configure_logs(log_format, log_level)
     run_server(
         node,
@@ -355,7 +372,7 @@ def demo(
             ).close()
         except SetupError as error:
             raise fail(str(error)) from None
-        console.print(f"Created the demo node in {data_dir}")
+        console.print(_("Created the demo node in %(data_dir)s", data_dir=data_dir))
     if not single and not no_serve:
         children = network_demo.start(network_dir, host, network_port)
     try:
@@ -386,31 +403,48 @@ def _serve_community(data_dir: Path, host: str, port: int, public_url: str, no_s
     """Print where the demo is and what to try; serve it at ``public_url`` (its address)."""
     node = open_node(data_dir, public_url=public_url, registry=PROGRAM.registry())
     base = public_url
-    console.print(f"\n[bold]{node.identity.did}[/] — {node.size} entries in its log\n")
-    console.print(f"  Home page            {base}/")
-    console.print(f"  The commons          {base}/commons  (bookings, lotteries, sanctions)")
-    console.print(f"  Gatherings, RSVPs    {base}/gatherings")
     console.print(
-        f"  Sign in as a member  {base}/key — restore {data_dir}/members/amara.key "
-        "(a steward; any file in members/ works) and choose a passphrase of 10+ characters"
+        _(
+            "\n[bold]%(did)s[/] — %(size)s entries in its log\n",
+            did=node.identity.did,
+            size=node.size,
+        )
     )
-    console.print(f"  The network          {base}/network  (recognitions, witnessing, mirrors)")
-    console.print(f"  Network votes        {base}/network/precincts  (a member votes here)")
-    console.print(f"  Node identity        {base}/.well-known/commonweal")
-    console.print(f"  Latest checkpoint    {base}/log/checkpoint")
-    console.print(f"  An entry and proof   {base}/events/1")
-    console.print(f"  Member directory     {base}/v1/members")
-    console.print(f"  Revocation list      {base}/credentials/status/1")
-    console.print(f"  Shared resources     {base}/v1/commons")
-    console.print(f"  Gatherings           {base}/v1/gatherings?when=all")
-    console.print(f"  Mutual aid           {base}/v1/aid/posts")
-    console.print(f"  Campaigns            {base}/v1/campaigns")
-    console.print(f"  Funding rounds       {base}/v1/rounds")
-    console.print(f"  Treasury             {base}/v1/treasury")
-    console.print(f"  Ledger as CSV        {base}/v1/treasury/export.csv")
-    console.print(f"  Time bank            {base}/v1/credit/HOUR/positions")
-    console.print(f"  API documentation    {base}/docs")
-    console.print("\nTry, in another terminal:")
+    console.print(_("  Home page            %(base)s/", base=base))
+    console.print(
+        _("  The commons          %(base)s/commons  (bookings, lotteries, sanctions)", base=base)
+    )
+    console.print(_("  Gatherings, RSVPs    %(base)s/gatherings", base=base))
+    console.print(
+        _(
+            "  Sign in as a member  %(base)s/key — restore "
+            "%(data_dir)s/members/amara.key (a steward; any file in "
+            "members/ works) and choose a passphrase of 10+ characters",
+            base=base,
+            data_dir=data_dir,
+        )
+    )
+    console.print(
+        _("  The network          %(base)s/network  (recognitions, witnessing, mirrors)", base=base)
+    )
+    console.print(
+        _("  Network votes        %(base)s/network/precincts  (a member votes here)", base=base)
+    )
+    console.print(_("  Node identity        %(base)s/.well-known/commonweal", base=base))
+    console.print(_("  Latest checkpoint    %(base)s/log/checkpoint", base=base))
+    console.print(_("  An entry and proof   %(base)s/events/1", base=base))
+    console.print(_("  Member directory     %(base)s/v1/members", base=base))
+    console.print(_("  Revocation list      %(base)s/credentials/status/1", base=base))
+    console.print(_("  Shared resources     %(base)s/v1/commons", base=base))
+    console.print(_("  Gatherings           %(base)s/v1/gatherings?when=all", base=base))
+    console.print(_("  Mutual aid           %(base)s/v1/aid/posts", base=base))
+    console.print(_("  Campaigns            %(base)s/v1/campaigns", base=base))
+    console.print(_("  Funding rounds       %(base)s/v1/rounds", base=base))
+    console.print(_("  Treasury             %(base)s/v1/treasury", base=base))
+    console.print(_("  Ledger as CSV        %(base)s/v1/treasury/export.csv", base=base))
+    console.print(_("  Time bank            %(base)s/v1/credit/HOUR/positions", base=base))
+    console.print(_("  API documentation    %(base)s/docs", base=base))
+    console.print(_("\nTry, in another terminal:"))
     member = next(iter(member_dids(data_dir)), "amara")
     console.print(
         f"  .venv/bin/commonweal event submit notary.document.attested "
@@ -460,7 +494,7 @@ def run_server(
     connections = replace(connections, exempt=connections.exempt | proxies)
     files = raise_open_file_limit(connections.max_connections)
     if files.warning():
-        typer.echo(f"Warning: {files.warning()}", err=True)
+        typer.echo(_("Warning: %(warning)s", warning=files.warning()), err=True)
     app = create_app(
         node,
         program=PROGRAM,

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Places: the hubs, buildings and land a node holds, and the network's map.",
@@ -49,14 +50,14 @@ def _options(
             body[member] = value
     if lat is not None or lon is not None:
         if lat is None or lon is None:
-            raise fail("give both --lat and --lon")
+            raise fail(_("give both --lat and --lon"))
         body["location"] = {"lat": lat, "lon": lon}
     if beds is not None or seats is not None:
         body["capacity"] = {k: v for k, v in (("beds", beds), ("seats", seats)) if v is not None}
     if shares is not None:
         held, _slash, whole = shares.partition("/")
         if not (held.isdigit() and whole.isdigit()):
-            raise fail("--shares is the node's parts of the whole, like 1/4")
+            raise fail(_("--shares is the node's parts of the whole, like 1/4"))
         body["shares"] = {"held": int(held), "of": int(whole)}
     if resource:
         body["resources"] = resource
@@ -119,7 +120,7 @@ def register(
         campaign=campaign, proposal=proposal, entry=entry,
     )  # fmt: skip
     receipt = signer.act("places.place.registered", body)
-    console.print(f"Place [bold]{receipt['index']}[/] registered.")
+    console.print(_("Place [bold]%(index)s[/] registered.", index=receipt["index"]))
 
 
 @app.command("update")
@@ -151,9 +152,9 @@ def update(
         campaign=campaign, proposal=proposal, entry=entry,
     )  # fmt: skip
     if not body:
-        raise fail("say what changes (see --help)")
+        raise fail(_("say what changes (see --help)"))
     signer.act("places.place.updated", {"place": place, **body})
-    console.print(f"Place [bold]{place}[/] updated.")
+    console.print(_("Place [bold]%(place)s[/] updated.", place=place))
 
 
 @app.command("close")
@@ -166,7 +167,7 @@ def close(
 ) -> None:
     """Record that a place is no longer held (sold, lease ended)."""
     signer.act("places.place.closed", {"place": place, "reason": reason})
-    console.print(f"Place [bold]{place}[/] closed.")
+    console.print(_("Place [bold]%(place)s[/] closed.", place=place))
 
 
 def _line(p: dict[str, Any]) -> str:
@@ -200,8 +201,13 @@ def list_places(
             for p in entry["places"]:
                 console.print(_line(p), highlight=False, markup=False)
         console.print(
-            f"{found['places']} places, {found['area_m2']:,} m², {found['beds']} beds, "
-            f"{found['seats']} seats"
+            _(
+                "%(places)s places, %(area_m2)s m², %(beds)s beds, %(seats)s seats",
+                places=found["places"],
+                area_m2=format(found["area_m2"], ","),
+                beds=found["beds"],
+                seats=found["seats"],
+            )
         )
         return
     found = fetch(node, "/v1/places", closed="true" if closed else None)
@@ -209,8 +215,15 @@ def list_places(
         console.print(_line(p), highlight=False, markup=False)
     totals = found["footprint"]
     console.print(
-        f"{totals['places']} places held, {totals['area_m2']:,} m² "
-        f"({totals['held_area_m2']:,} m² ours), {totals['beds']} beds, {totals['seats']} seats"
+        _(
+            "%(places)s places held, %(area_m2)s m² (%(held_area_m2)s m² "
+            "ours), %(beds)s beds, %(seats)s seats",
+            places=totals["places"],
+            area_m2=format(totals["area_m2"], ","),
+            held_area_m2=format(totals["held_area_m2"], ","),
+            beds=totals["beds"],
+            seats=totals["seats"],
+        )
     )
 
 
@@ -222,14 +235,37 @@ def show(place: int = Place, node: str = NodeUrl) -> None:
     console.print(_line(p), highlight=False, markup=False)
     if p["description"]:
         console.print(p["description"], highlight=False, markup=False)
-    console.print(f"since {p['since']}; registered {p['registered_at']} by {p['registered_by']}")
+    console.print(
+        _(
+            "since %(since)s; registered %(registered_at)s by %(registered_by)s",
+            since=p["since"],
+            registered_at=p["registered_at"],
+            registered_by=p["registered_by"],
+        )
+    )
     for r in p["resources"]:
-        console.print(f"  holds resource {r['id']}: {r['title']}", highlight=False, markup=False)
+        console.print(
+            _("  holds resource %(id)s: %(title)s", id=r["id"], title=r["title"]),
+            highlight=False,
+            markup=False,
+        )
     for f in p["funded_by"]:
         console.print(
-            f"  funded by {f['kind']} {f['id']}: {f['title']} ({f['status']})",
+            _(
+                "  funded by %(kind)s %(id)s: %(title)s (%(status)s)",
+                kind=f["kind"],
+                id=f["id"],
+                title=f["title"],
+                status=f["status"],
+            ),
             highlight=False,
             markup=False,
         )
     if p["closed"]:
-        console.print(f"[red]closed[/] {p['closed']['at']}: {escape(p['closed']['reason'])}")
+        console.print(
+            _(
+                "[red]closed[/] %(at)s: %(reason)s",
+                at=p["closed"]["at"],
+                reason=escape(p["closed"]["reason"]),
+            )
+        )

@@ -24,6 +24,7 @@ from commonweal.cli.common import (
     fail,
     with_smtp,
 )
+from commonweal.core.language import _
 from commonweal.node.kernel.runtime import tune_collector
 from commonweal.node.kernel.scheduler import HEARTBEAT_FILE, Scheduler
 from commonweal.node.kernel.setup import SetupError, open_node
@@ -61,7 +62,13 @@ def scheduler(
     tune_collector()
     worker = Scheduler(node, jobs=PROGRAM.jobs(node), heartbeat=data_dir / HEARTBEAT_FILE)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: worker.stop())
-    console.print(f"Scheduling {node.identity.did}; heartbeat in {data_dir / HEARTBEAT_FILE}")
+    console.print(
+        _(
+            "Scheduling %(did)s; heartbeat in %(value)s",
+            did=node.identity.did,
+            value=data_dir / HEARTBEAT_FILE,
+        )
+    )
     try:
         worker.run_forever()
     except KeyboardInterrupt:

@@ -28,6 +28,7 @@ from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import default_wallet
 from commonweal.core.ballots import elgamal, ristretto, wire
 from commonweal.core.did import did_key_from_public_key
+from commonweal.core.language import _
 from commonweal.core.rfc3339 import format_utc
 from commonweal.domain.governance.secret_records import context, proof_text
 from commonweal.node.services.secret_ballots import share_batch, shares_for
@@ -84,15 +85,23 @@ def cast(
         token = _token(client, view, signer, member, pending_path)
         if ballot is None:
             console.print(
-                f"You hold your token for proposal {proposal}. Cast your ballot later "
-                f"with `commonweal vote {proposal} …`: the later, the harder to link."
+                _(
+                    "You hold your token for proposal %(proposal)s. Cast your "
+                    "ballot later with `commonweal vote %(proposal2)s …`: the "
+                    "later, the harder to link.",
+                    proposal=proposal,
+                    proposal2=proposal,
+                )
             )
             return None
         if fresh and delay > 0:
             wait = secrets.SystemRandom().uniform(0, delay)
             console.print(
-                f"Waiting {wait:.0f} s before casting, so the log's order "
-                "does not link your ballot to your token request…"
+                _(
+                    "Waiting %(wait)s s before casting, so the log's order does "
+                    "not link your ballot to your token request…",
+                    wait=format(wait, ".0f"),
+                )
             )
             time.sleep(wait)
         body = secret_ballot.seal(view, ballot, token)
@@ -102,8 +111,14 @@ def cast(
     path = _kept(wallet, view["node"], proposal, "receipt")
     path.write_text(json.dumps(secret_ballot.as_json(kept), indent=2))
     console.print(
-        f"Your sealed ballot is entry {receipt['index']} of the log, cast with a one-time key. "
-        f"Your receipt is in {path}; check it with `commonweal vote {proposal} --check`."
+        _(
+            "Your sealed ballot is entry %(index)s of the log, cast with "
+            "a one-time key. Your receipt is in %(path)s; check it with "
+            "`commonweal vote %(proposal)s --check`.",
+            index=receipt["index"],
+            path=path,
+            proposal=proposal,
+        )
     )
     return receipt
 
@@ -115,7 +130,7 @@ def _token(
         pending = secret_ballot.PendingToken(**json.loads(pending_path.read_text()))
         fetched = client.get_json(f"/v1/proposals/{view['proposal']}/secret/tokens/{member}")
         if fetched["signature"] is None:
-            raise fail("the node has not signed your token yet; try again in a few seconds")
+            raise fail(_("the node has not signed your token yet; try again in a few seconds"))
         return secret_ballot.finish_token(view, pending, fetched["signature"])
     pending, body = secret_ballot.start_token(view)
     pending_path.write_text(json.dumps(secret_ballot.as_json(pending)))
@@ -131,7 +146,13 @@ def check(node: str, proposal: int, wallet: Path | None) -> dict[str, Any]:
         node_did = client.identity()["did"]
         path = _kept(wallet, node_did, proposal, "receipt")
         if not path.exists():
-            raise fail(f"no receipt for proposal {proposal} in {path.parent}")
+            raise fail(
+                _(
+                    "no receipt for proposal %(proposal)s in %(parent)s",
+                    proposal=proposal,
+                    parent=path.parent,
+                )
+            )
         kept = json.loads(path.read_text())
         found = client.get_json(f"/v1/proposals/{proposal}/secret/ballots/{kept['ballot']}")
     in_log = found["nullifier"] == kept["nullifier"]
@@ -145,7 +166,7 @@ def check(node: str, proposal: int, wallet: Path | None) -> dict[str, Any]:
     }
     console.print_json(json.dumps(report))
     if not in_log:
-        raise fail("the ballot at your receipt's entry is not yours")
+        raise fail(_("the ballot at your receipt's entry is not yours"))
     return report
 
 
@@ -168,7 +189,13 @@ def teller_key(
     with signer.connected() as client:
         node_did, path = _teller_file(client, signer, proposal)
         if path.exists():
-            raise fail(f"you hold a teller secret for {proposal} already ({path})")
+            raise fail(
+                _(
+                    "you hold a teller secret for %(proposal)s already (%(path)s)",
+                    proposal=proposal,
+                    path=path,
+                )
+            )
         secret = ristretto.random_scalar()
         path.write_text(json.dumps({"secret": wire.scalar_text(secret)}))
         path.chmod(0o600)
@@ -195,7 +222,13 @@ def teller_decrypt(
     with signer.connected() as client:
         node_did, path = _teller_file(client, signer, proposal)
         if not path.exists():
-            raise fail(f"no teller secret for {proposal} in {path.parent}")
+            raise fail(
+                _(
+                    "no teller secret for %(proposal)s in %(parent)s",
+                    proposal=proposal,
+                    parent=path.parent,
+                )
+            )
         secret = wire.scalar(json.loads(path.read_text())["secret"])
         listed = client.get_json(f"/v1/proposals/{proposal}/secret/ballots")["ballots"]
         waiting = [(b["ballot"], b["fields"]) for b in listed if member not in b["tellers"]]
@@ -206,7 +239,7 @@ def teller_decrypt(
             body = {"proposal": proposal, "ballots": shares}
             client.sign_and_submit(key, "governance.teller.decrypted", body)
             posted += len(batch)
-    console.print(f"Posted decryption shares for {posted} ballot(s).")
+    console.print(_("Posted decryption shares for %(posted)s ballot(s).", posted=posted))
 
 
 def _shares(

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="Translations: members' translations of proposals, comments and aid posts.",
@@ -48,10 +49,10 @@ def add(
         if value is not None
     }
     if not fields:
-        raise fail("give the translated words: --title, --text or --details")
+        raise fail(_("give the translated words: --title, --text or --details"))
     body = {"original": leaf_hash_of(signer.node, original), "language": language, "fields": fields}
     receipt = signer.act("translations.translation.added", body)
-    console.print(f"Translation [bold]{receipt['index']}[/] added.")
+    console.print(_("Translation [bold]%(index)s[/] added.", index=receipt["index"]))
 
 
 @app.command("list")
@@ -60,12 +61,16 @@ def list_translations(original: str = Original, node: str = NodeUrl) -> None:
     found = fetch(node, "/v1/translations", original=leaf_hash_of(node, original))
     source = found["original"]
     console.print(
-        f"{source['kind'].replace('_', ' ')} {source['index']} "
-        f"(binding text: the {found['binding_language']} original)",
+        _(
+            "%(value)s %(index)s (binding text: the %(binding_language)s original)",
+            value=source["kind"].replace("_", " "),
+            index=source["index"],
+            binding_language=found["binding_language"],
+        ),
         highlight=False,
     )
     if not found["translations"]:
-        console.print("No translations yet.")
+        console.print(_("No translations yet."))
     for translation in found["translations"]:
         words = translation["fields"]
         console.print(

@@ -18,6 +18,7 @@ from commonweal.cli.common import (
     signing,
 )
 from commonweal.cli.money import digest_of, exponents, line, minor, money
+from commonweal.core.language import _
 
 app = typer.Typer(
     help="The treasury: balances, ledger, export, income, transfers.", no_args_is_help=True
@@ -34,7 +35,10 @@ def show(node: str = NodeUrl) -> None:
     overview = fetch(node, "/v1/treasury")
     known = {u["code"]: u["exponent"] for u in overview["units"]}
     console.print(
-        f"Expenses need {overview['policy']['approvals_required']} treasurers' approvals."
+        _(
+            "Expenses need %(approvals_required)s treasurers' approvals.",
+            approvals_required=overview["policy"]["approvals_required"],
+        )
     )
     for unit in overview["units"]:
         line(f"{unit['code']:<6}", f"{unit['kind']:<9}", unit["name"])
@@ -94,7 +98,7 @@ def ledger(
         for posting in entry["postings"]:
             line(" " * 6, f"{posting['formatted']:>14} {entry['unit']:<6}", posting["account"])
     if page["next"] is not None:
-        console.print(f"More: --cursor {page['next']}")
+        console.print(_("More: --cursor %(next)s", next=page["next"]))
 
 
 @app.command("export")
@@ -108,7 +112,7 @@ def export(
 ) -> None:
     """The whole ledger as CSV (one row per posting) or JSON."""
     if fmt not in ("csv", "json"):
-        raise fail("--format is csv or json")
+        raise fail(_("--format is csv or json"))
     query = f"?unit={unit}" if unit else ""
     with connected(node, refused="") as client:
         content = client.get_bytes(f"/v1/treasury/export.{fmt}{query}")
@@ -116,7 +120,7 @@ def export(
         typer.echo(content.decode(), nl=False)
     else:
         output.write_bytes(content)
-        console.print(f"Wrote {output}.")
+        console.print(_("Wrote %(output)s.", output=output))
 
 
 @app.command("income")
@@ -135,7 +139,7 @@ def income(
     """As a treasurer: record money that came in from outside, with its evidence's digest."""
     digest = digest_of(evidence, evidence_file)
     if digest is None:
-        raise fail("give --evidence-file or --evidence: income is recorded with its evidence")
+        raise fail(_("give --evidence-file or --evidence: income is recorded with its evidence"))
     body = {
         "to": to,
         "unit": unit,
@@ -212,9 +216,9 @@ def expense_new(
     """Draft an expense (its id is the receipt's index); --submit sends it for approval."""
     items = []
     for value in item:
-        what, _, cost = value.rpartition("=")
+        what, _equals, cost = value.rpartition("=")
         if not what:
-            raise fail(f"{value!r} is not title=amount")
+            raise fail(_("%(value)s is not title=amount", value=repr(value)))
         items.append({"title": what, "amount": minor(signer.node, unit, cost)})
     body: dict[str, object] = {
         "fund": fund,
@@ -229,7 +233,7 @@ def expense_new(
     if payee is not None:
         body["payee"] = payee
     receipt_json = signer.act("treasury.expense.drafted", body)
-    console.print(f"Expense [bold]{receipt_json['index']}[/] drafted.")
+    console.print(_("Expense [bold]%(index)s[/] drafted.", index=receipt_json["index"]))
     if submit:
         submitted = {"expense": receipt_json["index"]}
         signer.act("treasury.expense.submitted", submitted)

@@ -11,6 +11,7 @@ import typer
 from commonweal.cli.common import NodeUrl, Passphrase, WalletDir, console, fail
 from commonweal.client.http import NodeClient, NodeRefused
 from commonweal.client.wallet import Wallet, WalletError, default_wallet
+from commonweal.core.language import _
 
 app = typer.Typer(help="Your key and your credentials.", no_args_is_help=True)
 
@@ -22,7 +23,7 @@ def _wallet(path: Path | None) -> Wallet:
 def _passphrase(given: str | None, *, confirm: bool = False) -> str:
     if given:
         return given
-    return str(typer.prompt("Wallet passphrase", hide_input=True, confirmation_prompt=confirm))
+    return str(typer.prompt(_("Wallet passphrase"), hide_input=True, confirmation_prompt=confirm))
 
 
 @app.command("new")
@@ -96,13 +97,23 @@ def credentials(
     except (WalletError, NodeRefused) as error:
         raise fail(str(error)) from None
     if not stored:
-        console.print("No credentials yet (try --fetch once you are admitted).")
+        console.print(_("No credentials yet (try --fetch once you are admitted)."))
     for position, (path, credential) in enumerate(stored, start=1):
         kinds = ", ".join(t for t in credential.get("type", []) if t != "VerifiableCredential")
         issuer = credential.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        console.print(f"{position}. {kinds} from {issuer_id} ({path.name})")
-        console.print(f"   valid from {credential.get('validFrom', '?')}", highlight=False)
+        console.print(
+            _(
+                "%(position)s. %(kinds)s from %(issuer_id)s (%(name)s)",
+                position=position,
+                kinds=kinds,
+                issuer_id=issuer_id,
+                name=path.name,
+            )
+        )
+        console.print(
+            _("   valid from %(since)s", since=credential.get("validFrom", "?")), highlight=False
+        )
 
 
 def load_json_file(path: Path) -> dict[str, object]:
@@ -112,5 +123,5 @@ def load_json_file(path: Path) -> dict[str, object]:
     except (OSError, ValueError) as error:
         raise fail(f"{path}: {error}") from None
     if not isinstance(value, dict):
-        raise fail(f"{path} does not hold a JSON object")
+        raise fail(_("%(path)s does not hold a JSON object", path=path))
     return value

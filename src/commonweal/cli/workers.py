@@ -25,6 +25,7 @@ from pathlib import Path
 
 import typer
 
+from commonweal.core.language import _
 from commonweal.node.kernel.setup import read_settings
 
 RESTART_SECONDS = 1.0
@@ -115,7 +116,15 @@ def supervise(
     signal.signal(signal.SIGINT, stop)
     for child in children:
         child.start(env)
-    typer.echo(f"Supervising {workers} workers on {host}:{port} and one scheduler", err=True)
+    typer.echo(
+        _(
+            "Supervising %(workers)s workers on %(host)s:%(port)s and one scheduler",
+            workers=workers,
+            host=host,
+            port=port,
+        ),
+        err=True,
+    )
     code = 0
     try:
         while not stopping:
@@ -128,10 +137,24 @@ def supervise(
                 child.exits.append(status)
                 early = time.monotonic() - child.started < EARLY_EXIT_SECONDS
                 if early and child.starts == 1 and status > 0:
-                    typer.echo(f"{child.name} could not start (exit {status}); stopping", err=True)
+                    typer.echo(
+                        _(
+                            "%(name)s could not start (exit %(status)s); stopping",
+                            name=child.name,
+                            status=status,
+                        ),
+                        err=True,
+                    )
                     stopping, code = True, status
                     break
-                typer.echo(f"{child.name} ended (exit {status}); starting it again", err=True)
+                typer.echo(
+                    _(
+                        "%(name)s ended (exit %(status)s); starting it again",
+                        name=child.name,
+                        status=status,
+                    ),
+                    err=True,
+                )
                 time.sleep(RESTART_SECONDS)
                 child.start(env)
     finally:

@@ -5,7 +5,8 @@
 
 Messages are extracted from the templates (``{{ _("…") }}``) and from the Python of
 ``web``, ``capabilities``, ``node`` (read models' sentences, mails) and ``cli``
-(``_()``, ``gettext()``, ``N_()`` marks, and the labels of ``NavEntry``): the template
+(``_()``, ``gettext()``, ``N_()`` marks, and the labels of ``NavEntry``), and what the
+domain's notices say (``said()``, ``said_counted()``): the template
 is ``locale/messages.pot``, each language's catalogue
 ``locale/<lang>/LC_MESSAGES/messages.po``. ``update`` never guesses (no fuzzy
 matching): a new message arrives empty and ``check`` names it until someone translates
@@ -37,6 +38,9 @@ KEYWORDS = {
     "NN_": (1, 2),
     "NavEntry": (2,),
     "signed_in": (3,),
+    # What notices say (domain/notifications/said.py), said in each recipient's language.
+    "said": None,
+    "said_counted": (1, 2),
 }
 METHODS = [
     ("web/templates/**.html", "jinja2"),
@@ -45,6 +49,7 @@ METHODS = [
     ("node/**.py", "python"),
     ("cli/**.py", "python"),
     ("core/language.py", "python"),
+    ("domain/notifications/**.py", "python"),
 ]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 # The project's name for itself stays in the catalogue's header, never in a message.

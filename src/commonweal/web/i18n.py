@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,12 +40,18 @@ from commonweal.core.language import (
     speaking,
     translations,
 )
+from commonweal.core.local_time import FORMATS, locale_for
 
-__all__ = ["LANGUAGES", "N_", "RIGHT_TO_LEFT", "SOURCE_LANGUAGE", "language_of", "translations"]
+__all__ = [
+    "FORMATS",
+    "LANGUAGES",
+    "N_",
+    "RIGHT_TO_LEFT",
+    "SOURCE_LANGUAGE",
+    "language_of",
+    "translations",
+]
 
-# The CLDR locale each language's dates and numbers follow (English as in Britain:
-# "7 Dec 2026, 14:05", the node's format before it spoke other languages).
-FORMATS = {"en": "en_GB"}
 LANGUAGE_COOKIE = "cw_lang"
 ZONE_COOKIE = "cw_tz"
 _ZONE = re.compile(r"^[A-Za-z0-9_+\-]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){0,3}$")
@@ -61,7 +66,7 @@ class Reader:
 
     @property
     def locale(self) -> Locale:
-        return _locale(self.language)
+        return locale_for(self.language)
 
     @property
     def direction(self) -> str:
@@ -93,11 +98,6 @@ def reading_as(reader: Reader) -> Iterator[Reader]:
             yield reader
     finally:
         _reader.reset(token)
-
-
-@cache
-def _locale(language: str) -> Locale:
-    return Locale.parse(FORMATS.get(language, language))
 
 
 def accepted_languages(header: str | None) -> list[str]:

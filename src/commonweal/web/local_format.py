@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date
 from babel.numbers import (
     NumberFormatError,
     format_decimal,
@@ -25,6 +25,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from commonweal.core.local_time import local_time as core_local_time
+from commonweal.core.local_time import zone_label
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.web.i18n import Reader
 
@@ -43,21 +45,12 @@ class NotReadable(ValueError):
 
 def zone_name(reader: Reader) -> str:
     """The reader's time zone as people name it: ``UTC``, ``United Arab Emirates Time``."""
-    key = reader.zone.key
-    if key in ("UTC", "Etc/UTC", "Etc/GMT", "GMT"):
-        return "UTC"
-    return str(get_timezone_location(reader.zone, locale=reader.locale))
+    return zone_label(reader.zone, reader.locale)
 
 
 def local_time(moment: datetime, reader: Reader) -> str:
     """``moment`` in the reader's zone and words, the zone named."""
-    local = moment.astimezone(reader.zone)
-    locale = reader.locale
-    pattern = str(locale.datetime_formats["medium"])
-    text = pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
-        "{0}", format_time(local, "short", locale=locale)
-    )
-    return f"{text} ({zone_name(reader)})"
+    return core_local_time(moment, reader.locale, reader.zone)
 
 
 def when(text: str, reader: Reader) -> str:

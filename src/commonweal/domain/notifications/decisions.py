@@ -33,6 +33,7 @@ from commonweal.domain.governance.records import PROPOSALS, VOTING
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.notifications.kinds import DECIDED as DECIDED_ELSEWHERE
 from commonweal.domain.notifications.kinds import Lookups, notices_for
+from commonweal.domain.notifications.said import Said, Time, said
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury.records import SPEND
@@ -70,8 +71,9 @@ class Notice:
     kind: str
     topic: str
     weight: str
-    subject: str
-    text: str
+    subject: Said
+    text: Said
+    """What it says, in English until it is said in the recipient's language."""
     path: str
     """The page that shows it, under the node's public URL."""
 
@@ -117,7 +119,10 @@ def decide(
     key = str(index)
     if event_type not in _OWN:
         told = notices_for(lookups or Lookups(state), index, event_type, author, body)
-        return [Notice(r, key, kind, *rest) for r, kind, *rest in told]
+        return [
+            Notice(r, key, kind, topic, weight, subject, text, path)
+            for r, kind, topic, weight, subject, text, path in told
+        ]
     members = (lookups or Lookups(state)).members
     if event_type == RECOVERY_REQUESTED:
         member = str(body.get("member", ""))
@@ -128,10 +133,14 @@ def decide(
                 "key_recovery",
                 "membership",
                 URGENT,
-                "A recovery of your key has started",
-                "Someone has asked to replace your key with a new one (log entry "
-                f"{index}). If this is not you, cancel it before the time lock ends: sign "
-                "in with your key and withdraw the recovery, or ask your guardians to refuse.",
+                said("A recovery of your key has started"),
+                said(
+                    "Someone has asked to replace your key with a new one (log entry "
+                    "%(index)s). If this is not you, cancel it before the time lock ends: sign "
+                    "in with your key and withdraw the recovery, or ask your guardians to "
+                    "refuse.",
+                    index=index,
+                ),
                 "/key",
             )
         ]
@@ -139,8 +148,13 @@ def decide(
         proposal = state.get(PROPOSALS, int(body.get("proposal", -1)))
         if proposal is None:
             return []
-        subject = f"Voting has opened: {proposal['title']}"
-        text = f"The vote on “{proposal['title']}” is open until {proposal['voting_until']}."
+        title = proposal["title"]
+        subject = said("Voting has opened: %(title)s", title=title)
+        text = said(
+            "The vote on “%(title)s” is open until %(time)s.",
+            title=title,
+            time=Time(str(proposal["voting_until"])),
+        )
         return _to_all(
             members(),
             key,
@@ -159,8 +173,8 @@ def decide(
             "vouch_wanted",
             "membership",
             ACTIVITY,
-            "Someone has applied to join",
-            "A new application waits; if you know the applicant, you may vouch for them.",
+            said("Someone has applied to join"),
+            said("A new application waits; if you know the applicant, you may vouch for them."),
             f"/members/{author}",
         )
     if event_type == EXPENSE_SUBMITTED:
@@ -172,8 +186,11 @@ def decide(
             "expense_approval",
             "treasury",
             MENTION,
-            "An expense waits for your approval",
-            f"Expense {expense} was submitted and waits for a treasurer's approval.",
+            said("An expense waits for your approval"),
+            said(
+                "Expense %(expense)s was submitted and waits for a treasurer's approval.",
+                expense=expense,
+            ),
             f"/treasury/expenses/{expense}",
         )
     return []
@@ -206,9 +223,13 @@ def closing_soon(state: State, now: str, told: Collection[str] = ()) -> list[Not
                 "vote_closing",
                 str(proposal["topic"]),
                 DECISION,
-                f"Voting closes soon: {proposal['title']}",
-                f"The vote on “{proposal['title']}” closes at {until}. "
-                "If you have not voted yet, there is still time.",
+                said("Voting closes soon: %(title)s", title=proposal["title"]),
+                said(
+                    "The vote on “%(title)s” closes at %(time)s. "
+                    "If you have not voted yet, there is still time.",
+                    title=proposal["title"],
+                    time=Time(str(until)),
+                ),
                 f"/proposals/{proposal['id']}",
             )
         )
@@ -221,8 +242,8 @@ def _to_all(
     kind: str,
     topic: str,
     weight: str,
-    subject: str,
-    text: str,
+    subject: Said,
+    text: Said,
     path: str,
 ) -> list[Notice]:
     return [Notice(did, key, kind, topic, weight, subject, text, path) for did in recipients]

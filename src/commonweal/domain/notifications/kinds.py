@@ -22,11 +22,12 @@ Looking up who delegated to a voter would read every delegation for each ballot;
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from commonweal.domain.governance.records import ALTERNATIVES, DELEGATIONS, PROPOSALS
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
+from commonweal.domain.notifications.said import Said, Time, said, said_counted
 from commonweal.domain.state import State
 
 BALLOT_CAST = "governance.ballot.cast"
@@ -70,14 +71,14 @@ class Lookups:
 
 def notices_for(
     lookups: Lookups, index: int, event_type: str, author: str, body: Mapping[str, Any]
-) -> list[tuple[str, str, str, str, str, str, str]]:
+) -> list[tuple[str, str, str, str, Said, Said, str]]:
     """``(recipient, kind, topic, weight, subject, text, path)`` for each member the event
     logged at ``index`` concerns (``decisions.decide`` makes them notices)."""
     decide = _DECIDERS.get(event_type)
     return [] if decide is None else decide(lookups, index, author, body)
 
 
-Told = list[tuple[str, str, str, str, str, str, str]]
+Told = list[tuple[str, str, str, str, Said, Said, str]]
 
 
 def _delegate_voted(lookups: Lookups, _index: int, author: str, body: Mapping[str, Any]) -> Told:
@@ -104,57 +105,78 @@ def _delegate_voted(lookups: Lookups, _index: int, author: str, body: Mapping[st
                 "delegate_voted",
                 str(proposal["topic"]),
                 "mention",
-                f"Your delegate voted: {proposal['title']}",
-                f"The member you entrusted your vote to voted on “{proposal['title']}”: {how}. "
-                "Their ballot counts for you unless you vote yourself before the vote closes.",
+                said("Your delegate voted: %(title)s", title=proposal["title"]),
+                said(
+                    "The member you entrusted your vote to voted on “%(title)s”: %(how)s. "
+                    "Their ballot counts for you unless you vote yourself before the vote "
+                    "closes.",
+                    title=proposal["title"],
+                    how=how,
+                ),
                 f"/proposals/{proposal['id']}",
             )
         )
     return told
 
 
-def describe_ballot(state: State, ballot: object) -> str:
+_CHOICES = {"yes": said("“yes”"), "no": said("“no”"), "abstain": said("“abstain”")}
+
+
+def describe_ballot(state: State, ballot: object) -> Said:
     """A ballot in words, options named by their alternatives' titles."""
     if not isinstance(ballot, dict):
-        return "a ballot"
+        return said("a ballot")
 
-    def name(option: object) -> str:
+    def name(option: object) -> Said:
         if isinstance(option, list):
-            return " = ".join(name(o) for o in option)
+            return _joined(" = ", [name(o) for o in option])
         if option == "status_quo":
-            return "the status quo"
+            return said("the status quo")
         found = state.get(ALTERNATIVES, _int(option))
-        return f"“{found['title']}”" if found else f"“{option}”"
+        return _joined("", [f"“{found['title'] if found else option}”"])
 
     if "choice" in ballot:
         choice = ballot["choice"]
-        return f"“{choice}”" if choice in ("yes", "no", "abstain") else name(choice)
+        return _CHOICES[choice] if choice in _CHOICES else name(choice)
     if "position" in ballot:
-        return str(ballot["position"]).replace("_", " ")
+        return _joined("", [str(ballot["position"]).replace("_", " ")])
     if "approve" in ballot:
-        return "approved " + (", ".join(name(o) for o in ballot["approve"]) or "nothing")
+        if not ballot["approve"]:
+            return said("approved nothing")
+        return said("approved %(options)s", options=_joined(", ", map(name, ballot["approve"])))
     if "ranking" in ballot:
-        return "ranked " + " > ".join(name(o) for o in ballot["ranking"])
+        return said("ranked %(options)s", options=_joined(" > ", map(name, ballot["ranking"])))
     for key in ("scores", "votes"):
         if isinstance(ballot.get(key), dict):
-            return ", ".join(f"{name(o)}: {n}" for o, n in ballot[key].items())
-    return "a ballot"
+            scored = [_joined(": ", [name(o), str(n)]) for o, n in ballot[key].items()]
+            return _joined(", ", scored)
+    return said("a ballot")
+
+
+def _joined(separator: str, parts: Iterable[object]) -> Said:
+    """``parts`` one after the other (words of their own, said each in its turn)."""
+    values = {f"p{i}": part for i, part in enumerate(parts)}
+    return Said(separator.join(f"%({key})s" for key in values), values)
 
 
 def _rsvp(lookups: Lookups, _index: int, author: str, body: Mapping[str, Any]) -> Told:
     gathering = lookups.state.get(GATHERINGS, _int(body.get("gathering")))
     if gathering is None:
         return []
-    answer = "is coming" if body.get("response") == "yes" else "is not coming"
+    title = gathering["title"]
+    if body.get("response") == "yes":
+        answer = said("Someone answered the RSVP of “%(title)s”: is coming.", title=title)
+    else:
+        answer = said("Someone answered the RSVP of “%(title)s”: is not coming.", title=title)
+    going = said_counted("%(num)d going so far.", "%(num)d going so far.", int(gathering["going"]))
     return [
         (
             organiser,
             "rsvp_received",
             "gatherings",
             "activity",
-            f"New RSVP: {gathering['title']}",
-            f"Someone answered the RSVP of “{gathering['title']}”: {answer}. "
-            f"{gathering['going']} going so far.",
+            said("New RSVP: %(title)s", title=gathering["title"]),
+            _joined(" ", [answer, going]),
             f"/gatherings/{gathering['id']}",
         )
         for organiser in gathering["organisers"]
@@ -166,15 +188,26 @@ def _aid_claimed(lookups: Lookups, _index: int, author: str, body: Mapping[str, 
     post = lookups.state.get(AID_POSTS, _int(body.get("offer", body.get("request"))))
     if post is None or post["author"] == author:
         return []
-    doing = "claimed your offer" if post["kind"] == "offer" else "answered your request"
+    title = post["title"]
+    if post["kind"] == "offer":
+        subject = said("Someone claimed your offer: %(title)s", title=title)
+        text = said(
+            "Someone claimed your offer “%(title)s”. Open the post to reply to them.", title=title
+        )
+    else:
+        subject = said("Someone answered your request: %(title)s", title=title)
+        text = said(
+            "Someone answered your request “%(title)s”. Open the post to reply to them.",
+            title=title,
+        )
     return [
         (
             str(post["author"]),
             "aid_claimed",
             "aid",
             "mention",
-            f"Someone {doing}: {post['title']}",
-            f"Someone {doing} “{post['title']}”. Open the post to reply to them.",
+            subject,
+            text,
             f"/aid/{post['id']}",
         )
     ]
@@ -191,24 +224,27 @@ def _aid_message(lookups: Lookups, _index: int, author: str, body: Mapping[str, 
             "aid_message",
             "aid",
             "mention",
-            f"A message about “{post['title']}”",
-            f"You have a new message about the aid post “{post['title']}”.",
+            said("A message about “%(title)s”", title=post["title"]),
+            said("You have a new message about the aid post “%(title)s”.", title=post["title"]),
             f"/aid/{post['id']}",
         )
     ]
 
 
 def _recognition(lookups: Lookups, _index: int, _author: str, body: Mapping[str, Any]) -> Told:
-    other = str(body.get("name") or body.get("node") or "another node")
+    other: object = str(body.get("name") or body.get("node") or "") or said("another node")
     return [
         (
             did,
             "recognition",
             "federation",
             "activity",
-            f"Your node now recognises {other}",
-            f"Your node recognised {other}: the two nodes witness and mirror each other's "
-            "logs, and each accepts the other's credentials.",
+            said("Your node now recognises %(node)s", node=other),
+            said(
+                "Your node recognised %(node)s: the two nodes witness and mirror each other's "
+                "logs, and each accepts the other's credentials.",
+                node=other,
+            ),
             "/network",
         )
         for did in lookups.members()
@@ -217,16 +253,22 @@ def _recognition(lookups: Lookups, _index: int, _author: str, body: Mapping[str,
 
 def _network_vote(lookups: Lookups, index: int, _author: str, body: Mapping[str, Any]) -> Told:
     call = body.get("call")
-    title = str(call.get("title", "a network vote")) if isinstance(call, dict) else "a vote"
-    until = body.get("voting_until", "")
+    title: object = said("a vote")
+    if isinstance(call, dict):
+        title = str(call["title"]) if "title" in call else said("a network vote")
+    until = str(body.get("voting_until", ""))
     return [
         (
             did,
             "network_vote",
             "federation",
             "decision",
-            f"A network vote has opened: {title}",
-            f"Your node's alliance asks its members to vote on “{title}”, until {until}.",
+            said("A network vote has opened: %(title)s", title=title),
+            said(
+                "Your node's alliance asks its members to vote on “%(title)s”, until %(time)s.",
+                title=title,
+                time=Time(until) if until else "",
+            ),
             f"/network/precincts/{index}",
         )
         for did in lookups.members()

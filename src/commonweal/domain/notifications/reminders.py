@@ -16,6 +16,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from commonweal.domain.notifications.decisions import CLOSING_WINDOW, MENTION, Notice
+from commonweal.domain.notifications.said import Time, said
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 
@@ -47,8 +48,12 @@ def reminders(state: State, now: str, told: Collection[str] = ()) -> list[Notice
                 "gathering_soon",
                 "gatherings",
                 MENTION,
-                f"Tomorrow or sooner: {gathering['title']}",
-                f"“{gathering['title']}” starts at {gathering['starts']}; you said you are coming.",
+                said("Tomorrow or sooner: %(title)s", title=gathering["title"]),
+                said(
+                    "“%(title)s” starts at %(time)s; you said you are coming.",
+                    title=gathering["title"],
+                    time=Time(gathering["starts"]),
+                ),
                 f"/gatherings/{gathering['id']}",
             )
             for did in going.get(int(gathering["id"]), [])
@@ -60,7 +65,7 @@ def reminders(state: State, now: str, told: Collection[str] = ()) -> list[Notice
         if not _soon(instant, booking["start"]):
             continue
         shared = state.get(RESOURCES, booking["resource"]) or {}
-        title = shared.get("title", f"resource {booking['resource']}")
+        title = shared.get("title") or said("resource %(id)s", id=booking["resource"])
         found.append(
             Notice(
                 str(booking["member"]),
@@ -68,8 +73,13 @@ def reminders(state: State, now: str, told: Collection[str] = ()) -> list[Notice
                 "booking_soon",
                 "commons",
                 MENTION,
-                f"Your booking starts soon: {title}",
-                f"Your booking of “{title}” runs from {booking['start']} to {booking['end']}.",
+                said("Your booking starts soon: %(title)s", title=title),
+                said(
+                    "Your booking of “%(title)s” runs from %(start)s to %(end)s.",
+                    title=title,
+                    start=Time(booking["start"]),
+                    end=Time(booking["end"]),
+                ),
                 f"/bookings/{booking['id']}",
             )
         )

@@ -16,6 +16,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from commonweal.core.language import _
 from commonweal.node.kernel.config import SmtpConfig
 
 SECURITY = ("none", "starttls", "ssl")
@@ -67,7 +68,8 @@ def build_message(
     message_key: str,
     date: datetime,
 ) -> EmailMessage:
-    """The mail for one notification; ``unsubscribe`` is the one-click URL (None: urgent)."""
+    """The mail for one notification; ``unsubscribe`` is the one-click URL (None: urgent).
+    Its footer is said in the current language (the caller speaks the recipient's)."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
@@ -79,9 +81,10 @@ def build_message(
     if unsubscribe is not None:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        body += f"\nTo stop these mails about this topic, open {unsubscribe}\n"
+        body += "\n" + _("To stop these mails about this topic, open %(link)s", link=unsubscribe)
     else:
-        body += "\nThis notice is always sent: it concerns your own key.\n"
+        body += "\n" + _("This notice is always sent: it concerns your own key.")
+    body += "\n"
     message.set_content(body)
     return message
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 
 from commonweal.core.events import parse_leaf
+from commonweal.core.language import ngettext
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.membership.lifecycle import ERASED
 from commonweal.domain.notifications.decisions import (
@@ -52,6 +53,7 @@ from commonweal.node.services.notification_mail import (
     build_message,
     deliver,
 )
+from commonweal.node.services.notification_words import Sayings, speaking_to, zone_of
 from commonweal.store.notification_store import NewNotification, NotificationStore, OutboxRow
 from commonweal.store.outbox import DROPPED
 from commonweal.store.push_store import NewPush, PushRow, PushStore
@@ -121,9 +123,11 @@ def _filtered(
     """The mails and pushes ``notices`` call for: for each recipient who wants the notice
     at their level for its topic, a mail if they gave an address and a push to each of
     their subscribed devices, at the time their digest and quiet hours say (at once for
-    an urgent notice: on every channel, whatever the preferences)."""
+    an urgent notice: on every channel, whatever the preferences). What each says is said
+    in the recipient's language, its times in their zone."""
     mails: list[NewNotification] = []
     pushes: list[NewPush] = []
+    sayings = Sayings()
     recipients = {n.recipient for n in notices}
     kept = store.preferences_of_many(recipients)
     devices = PushStore(store).subscriptions_of_many(recipients) if notices else {}
@@ -138,14 +142,16 @@ def _filtered(
         if not wants(level_for(prefs, notice.topic), notice.weight):
             continue
         when = stamp(now if notice.urgent else _after_quiet_hours(prefs, _digest_time(prefs, now)))
+        with speaking_to(prefs) as zone:
+            subject, text = sayings.say(notice.subject, zone), sayings.say(notice.text, zone)
         fields: dict[str, Any] = {
             "recipient": notice.recipient,
             "event_key": notice.event_key,
             "kind": notice.kind,
             "topic": notice.topic,
             "urgent": notice.urgent,
-            "subject": notice.subject,
-            "body": notice.text,
+            "subject": subject,
+            "body": text,
             "path": notice.path,
             "next_attempt": when,
         }
@@ -160,27 +166,20 @@ def _digest_time(prefs: dict[str, Any], now: datetime) -> datetime:
     their time zone: the next morning for ``daily``, the next Monday for ``weekly``)."""
     if prefs["digest"] == "immediate":
         return now
-    zone = _zone(prefs["time_zone"])
+    zone = zone_of(prefs["time_zone"])
     local = now.astimezone(zone)
     return next_digest(local.replace(tzinfo=None), prefs["digest"]).replace(tzinfo=zone)
 
 
 def _after_quiet_hours(prefs: dict[str, Any], now: datetime) -> datetime:
     """``now``, or the first minute after the member's quiet hours if ``now`` is in them."""
-    zone = _zone(prefs["time_zone"])
+    zone = zone_of(prefs["time_zone"])
     moment = now
     for _ in range(24 * 60 // 15 + 1):
         if not in_quiet_hours(prefs, moment.astimezone(zone).time()):
             return moment
         moment += timedelta(minutes=15)
     return now
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 # -- the sender ----------------------------------------------------------------------
@@ -226,7 +225,9 @@ def _send(
 ) -> int:
     """Mail ``rows`` (one notification, or a digest of several); mark them as it went."""
     try:
-        deliver(settings, _message(node, settings, rows, prefs, now))
+        with speaking_to(prefs):
+            message = _message(node, settings, rows, prefs, now)
+        deliver(settings, message)
     except PermanentFailure as refused:
         for row in rows:
             store.mark_failed(row.id, row.attempts + 1, f"refused: {refused}")
@@ -259,7 +260,7 @@ def _message(
     if len(rows) == 1 and (first.urgent or prefs["digest"] == "immediate"):
         subject, text, link, topic = first.subject, first.body, base + first.path, first.topic
     else:
-        subject = f"Your {prefs['digest']} digest: {len(rows)} notice(s)"
+        subject = digest_title(prefs["digest"], len(rows))
         text = "\n\n".join(f"- {r.subject}\n  {r.body}\n  {base}{r.path}" for r in rows)
         link, topic = f"{base}/notifications", "*"
     unsubscribe = None
@@ -274,6 +275,17 @@ def _message(
         unsubscribe=unsubscribe,
         message_key=f"notification.{first.id}.{len(rows)}",
         date=now,
+    )
+
+
+def digest_title(digest: str, count: int) -> str:
+    """A digest's subject (a mail's) or title (a push's), in the current language."""
+    if digest == "weekly":
+        return ngettext(
+            "Your weekly digest: %(num)d notice", "Your weekly digest: %(num)d notices", count
+        )
+    return ngettext(
+        "Your daily digest: %(num)d notice", "Your daily digest: %(num)d notices", count
     )
 
 

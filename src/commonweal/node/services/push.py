@@ -28,9 +28,11 @@ from commonweal.node.kernel.due import Refusals
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.kernel.signed_reads import signed_by
+from commonweal.node.services.notification_words import speaking_to
 from commonweal.node.services.notifications import (
     MAX_ATTEMPTS,
     backoff,
+    digest_title,
     preferences_of,
     stamp,
 )
@@ -171,11 +173,13 @@ def run_push_sender(node: Node, *, refusals: Refusals | None = None) -> int:
         digested = [r for r in rows if not r.urgent and prefs["digest"] != "immediate"]
         batches = [[r] for r in rows if r not in digested] + ([digested] if digested else [])
         for batch in batches:
+            with speaking_to(prefs):
+                payload = _payload(node, batch, prefs)
             push = Push(
                 subscription.endpoint,
                 subscription.p256dh,
                 subscription.auth,
-                _payload(node, batch, prefs),
+                payload,
                 batch[0].urgent,
             )
             outcome = _post(node, push, private, sub_claim, now)
@@ -247,7 +251,7 @@ def _payload(node: Node, rows: list[PushRow], prefs: Mapping[str, Any]) -> dict[
             "urgent": first.urgent,
         }
     return {
-        "title": f"Your {prefs['digest']} digest: {len(rows)} notice(s)",
+        "title": digest_title(prefs["digest"], len(rows)),
         "body": "\n".join(r.subject for r in rows),
         "url": f"{base}/notifications",
         "kind": "digest",
