@@ -7,8 +7,8 @@ Set ``BENCH_SCALE`` (default 1.0) to shrink every workload for a quick look, e.g
 ``json``, ``reads``, ``hotpath``, ``credentials``, ``scale_out`` (PostgreSQL:
 ``BENCH_POSTGRES_URL``, ``BENCH_SCALE_OUT_SECONDS``, bench/scale_out.py); e.g.
 ``BENCH_ONLY=governance make bench``). The
-million-event log and the million-ballot store are built once and kept in
-``.bench-cache/``.
+million-event log and the million-member vote (built through the node from signed
+events) are built once and kept in ``.bench-cache/``.
 """
 
 from __future__ import annotations
