@@ -16,6 +16,11 @@ from commonweal.domain.errors import NotFound
 
 _MISSING: Any = object()
 
+SHARED_VALUES: tuple[str, ...] = ("governance.ballots.",)
+"""Tables (by name prefix) whose rows are many copies of a few values — ballots: a
+load may let identical rows share one value, since rules replace a row's value and
+never change it in place."""
+
 
 @dataclass(frozen=True, slots=True)
 class Change:

@@ -21,7 +21,6 @@ from commonweal.store.rows import Group as Group
 from commonweal.store.rows import (
     all_rows,
     checkpoint_row,
-    decode_key,
     decode_key_fast,
     driver_sql,
     encode_key,
@@ -340,14 +339,32 @@ class LogStore:
             )
             return {author: int(index) for author, index in rows}
 
-    def projection(self) -> Iterator[tuple[str, Hashable, Any]]:
-        """Every projected row as (table, key, value)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(projection_rows).order_by(projection_rows.c.tbl, projection_rows.c.key)
-            ).all()
-        for row in rows:
-            yield row.tbl, decode_key(row.key), orjson.loads(row.value)
+    def projection(self, shared: tuple[str, ...] = ()) -> Iterator[tuple[str, Hashable, Any]]:
+        """Every projected row as (table, key, value), in table and key order.
+
+        In the tables whose names start with one of ``shared``, rows whose stored JSON
+        is identical share one decoded value (as :meth:`projection_table` with
+        ``shared_values``): a million ballots decode a few hundred times, take the
+        memory of a few hundred, and a count adds them up by object.
+        """
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT tbl, key, value FROM projection_rows ORDER BY tbl, key")
+            rows = cursor.fetchall()
+            cursor.close()
+        finally:
+            connection.close()
+        loads = orjson.loads
+        decoded: dict[str, Any] = {}
+        for table, key, value in rows:
+            if table.startswith(shared):
+                found = decoded.get(value)
+                if found is None:
+                    found = decoded[value] = loads(value)
+                yield table, decode_key_fast(key), found
+            else:
+                yield table, decode_key_fast(key), loads(value)
 
     def projection_table(self, name: str, *, shared_values: bool = False) -> dict[Hashable, Any]:
         """One projection table, read straight from the driver's cursor.

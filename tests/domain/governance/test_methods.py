@@ -359,3 +359,51 @@ def test_the_constitution_in_words_says_when_the_rule_applies() -> None:
     kinds = CONSTITUTION["kinds"]
     for name, says in (("liquid", True), ("lf", False), ("lf-strict", True), ("beatpath", False)):
         assert (sentence in describe_kind(kinds[name])) is says, name
+
+
+def test_a_restarted_node_shares_identical_ballots_and_counts_the_same(
+    town: Community, tmp_path: Path, clock: Clock
+) -> None:
+    """At start-up identical ballots are loaded as one object (a million decode a few
+    hundred times); the count, which then adds them up by object, is the live count."""
+    from commonweal.domain.governance.counters import _ranking
+    from commonweal.domain.governance.tally import count, turnout
+    from commonweal.node.kernel.setup import open_node
+
+    proposal = draft(town, kind="irv", title="Which colour for the door?", text="Red.")
+    submit(town, proposal)
+    options = [str(proposal)]
+    for n in range(2):
+        body = {"proposal": proposal, "title": f"Option {n + 2}", "text": "Another colour."}
+        options.append(str(town.act(VOTERS[n + 1], "governance.alternative.added", body).index))
+    to_voting(town, proposal)
+    for name, ranking in RANKINGS.items():
+        vote(town, name, proposal, {"ranking": _named(ranking, options)})
+    record = town.node.state.get("governance.proposals", proposal)
+    live = count(town.node.state, record, node_did=town.node.identity.did)
+    live_patterns = turnout(town.node.state, record).patterns(_ranking)
+    town.node.close()
+    town.node = open_node(tmp_path / "node", clock=clock)
+    ballots = town.node.state.tables[f"governance.ballots.{proposal}"]
+    assert ballots[town.did("carol")] is ballots[town.did("dana")]  # the same ranking
+    assert ballots[town.did("alice")] is not ballots[town.did("bob")]
+    assert len({id(b) for b in ballots.values()}) == len(RANKINGS) - 1
+    assert turnout(town.node.state, record).patterns(_ranking) == live_patterns
+    assert count(town.node.state, record, node_did=town.node.identity.did) == live
+    assert close(town, proposal) == live
+
+
+def test_patterns_are_the_same_whether_ballots_share_objects_or_not() -> None:
+    from commonweal.domain.governance.counters import _ranking
+    from commonweal.domain.governance.tally import Turnout
+    from commonweal.domain.governance.turnout import _shared
+
+    kinds = [{"ranking": ["1", "2"]}, {"ranking": ["2"]}, {"ranking": ["3", "1", "2"]}]
+    shared = {f"v{n}": kinds[n * n % 3] for n in range(3000)}
+    copies = {voter: {"ranking": list(b["ranking"])} for voter, b in shared.items()}
+    extra = {"v1": 5, "v2": 2}
+    assert _shared(shared.values()) and not _shared(copies.values())  # both ways are taken
+    by_object = Turnout(3000, shared, extra, 0).patterns(_ranking)
+    one_by_one = Turnout(3000, copies, extra, 0).patterns(_ranking)
+    assert by_object == one_by_one
+    assert sum(weight for _ranking_, weight in by_object) == 3007

@@ -23,7 +23,7 @@ from commonweal.core.events import MAX_LEAF_BYTES, Event, leaf_bytes, sign_event
 from commonweal.core.merkle import CompactRange, leaf_hash
 from commonweal.core.rfc3339 import format_utc, parse_utc
 from commonweal.domain.registry import Registry
-from commonweal.domain.state import State
+from commonweal.domain.state import SHARED_VALUES, State
 from commonweal.node.kernel.config import NodeConfig
 from commonweal.node.kernel.dry_run import DryRun, Verdict
 from commonweal.node.kernel.errors import Rejected, Unavailable
@@ -127,7 +127,7 @@ class Node:
         if self.range.root() != root:
             raise RuntimeError("the stored log head does not match the stored hashes")
         self.state = State()
-        for table, key, value in self.store.projection():
+        for table, key, value in self.store.projection(shared=SHARED_VALUES):
             self.state.table(table)[key] = value
         self.state.table(AUTHORS).update(self.store.author_seqs())
         self.state.table(LAST_INDEX).update(self.store.author_last_indexes())
