@@ -9,7 +9,8 @@ status, roles and permissions, or None). The navigation is the app's
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from commonweal.core.language import speaking
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.movable_clock import MovableClock
@@ -121,7 +123,17 @@ def page_for_viewer(
     """Render ``template`` with ``view(node, *about, did)``: a page about one thing, shown as
     the person looking at it (``did``, None for a visitor) may act on it."""
     me = viewer(request, node)
-    return render(request, node, template, view(node, *about, me["did"] if me else None), me=me)
+    with speaking_to(request, node, me):  # sentences the read model builds, in the reader's words
+        context = view(node, *about, me["did"] if me else None)
+    return render(request, node, template, context, me=me)
+
+
+@contextmanager
+def speaking_to(request: Request, node: Node, me: dict[str, Any] | None) -> Iterator[str]:
+    """Speak the page's reader's language inside the block: for read models that build
+    sentences (``_()`` in Python) before the page is rendered."""
+    with speaking(reader_of(request, node, me).language) as language:
+        yield language
 
 
 def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:
