@@ -131,9 +131,11 @@ def _label(start: datetime, end: datetime, low: datetime, high: datetime, day: d
     if before and after:
         return _("all day")
     if before:
-        return _("until %(time)s", time=f"{high:%H:%M}") if high < day + DAY else _("all day")
+        return (
+            _("until %(time)s", time=high.strftime("%H:%M")) if high < day + DAY else _("all day")
+        )
     ends = "24:00" if high == day + DAY else f"{high:%H:%M}"
-    return _("from %(time)s", time=f"{low:%H:%M}") if after else f"{low:%H:%M}–{ends}"
+    return _("from %(time)s", time=low.strftime("%H:%M")) if after else f"{low:%H:%M}–{ends}"
 
 
 def dated(moment: datetime, english: str, cldr: str) -> str:

@@ -13,7 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_, _, ngettext
+from commonweal.core.language import (
+    N_,
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    ngettext,
+    pgettext,
+)
 from commonweal.domain.treasury.units import format_amount
 
 PRINCIPLES = {
@@ -121,7 +128,10 @@ def money(amount: int, unit: str, exponents: Mapping[str, int]) -> str:
 
 
 def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``4th``, … ``11th``, ``21st``."""
+    """``1st``, ``2nd``, ``3rd``, ``4th``, … ``11th``, ``21st`` (in English; the language
+    being spoken writes it as its catalogue says: ``1.º``, ``1ᵉ``…)."""
+    if current_language() != SOURCE_LANGUAGE:
+        return pgettext("ordinal number", "%(n)sth", n=n)
     if 10 <= n % 100 <= 20:
         return f"{n}th"
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
@@ -150,12 +160,11 @@ def step_words(step: Mapping[str, Any]) -> str:
 
 
 def ladder_words(sanctions: Mapping[str, Any]) -> list[str]:
-    """The ladder, rung by rung: which breach on record leads to what (``%(n)s`` is the
-    breach's number, for languages that write no English ordinal)."""
+    """The ladder, rung by rung: which breach on record leads to what."""
     ladder = sanctions["ladder"]
     lines = []
     for n, step in enumerate(ladder, start=1):
-        words = {"nth": ordinal(n), "n": n, "what": step_words(step)}
+        words = {"nth": ordinal(n), "what": step_words(step)}
         if n == len(ladder) and n > 1:
             lines.append(_("The %(nth)s breach on record and every one after: %(what)s.", **words))
         else:
