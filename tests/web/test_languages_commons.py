@@ -68,6 +68,7 @@ def test_the_commons_pages_speak_french(
     assert "une caution de 20.00 EUR, versée à un intendant" in bike  # the rules in words
     assert "Le 1ᵉ manquement enregistré : un avertissement." in bike
     assert "at most 8 hours" not in bike and "au plus 8 heures" in bike
+    assert "Let the cargo bike be booked for a whole day</a> (en discussion)" in bike
     beds = read(client, f"/commons/{ids['beds']}", "fr")
     assert "Il est attribué par tours, par tirage au sort" in beds
     season = read(client, f"/commons/rounds/{ids['season']}", "fr")
@@ -81,6 +82,7 @@ def test_the_commons_pages_speak_french(
     assert "<h1>Console des intendants</h1>" in console
     assert console.count("Reçu 20.00 EUR") == 2
     assert "droit de réserver suspendu pendant 14 jours" in console  # the next breach
+    assert '<option value="vehicle">véhicule</option>' in console  # a kind, told apart
     assert "data-confirm=\"Signaler ce manquement ? C'est public" in console
     assert "Mes réservations et ma situation" in read(client, "/commons/standing", "fr")
     sign_in(client, demo[1]["hana-new-phone"])
@@ -100,6 +102,7 @@ def test_the_gathering_pages_speak_spanish(
     sign_in(client, demo[1]["farah"])
     swap = read(client, f"/gatherings/{ids['swap']}", "es")
     assert "Estás en la lista de espera: puesto 1 de 1." in swap
+    assert 'data-testid="gathering-phase">Próximamente<' in swap  # one gathering's phase
     sign_in(client, demo[1]["emil"])
     assert "Asististe." in read(client, f"/gatherings/{ids['cafe']}", "es")
     sign_in(client, demo[1]["dalia"])
