@@ -15,7 +15,14 @@ from commonweal.node.read_models import commons_console as commons_console_views
 from commonweal.node.read_models import commons_sanctions as commons_sanction_views
 from commonweal.node.read_models.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.web.bounds import MAX_INTEGER, Id
-from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
+from commonweal.web.rendering import (
+    page_for_viewer,
+    page_router,
+    render,
+    signed_in,
+    speaking_to_reader,
+    viewer,
+)
 
 
 def router(node: Node) -> APIRouter:
@@ -29,7 +36,8 @@ def router(node: Node) -> APIRouter:
     @pages.get("/commons/standing", response_class=HTMLResponse)
     def standing(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "see your bookings and your standing in the commons")
-        page = commons_console_views.standing_page(node, me["did"])
+        with speaking_to_reader(request, node, me):
+            page = commons_console_views.standing_page(node, me["did"])
         page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-standing.html", page, me=me)
 
@@ -42,7 +50,8 @@ def router(node: Node) -> APIRouter:
                 "forbidden",
                 "the commons console is for the stewards and monitors of a shared resource",
             )
-        page = commons_console_views.steward_page(node, me["did"], me["permissions"])
+        with speaking_to_reader(request, node, me):
+            page = commons_console_views.steward_page(node, me["did"], me["permissions"])
         page["form"] = commons_console_views.rules_form(node)
         page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-steward.html", page, me=me)
@@ -71,9 +80,10 @@ def router(node: Node) -> APIRouter:
         unit: int = Query(1, ge=1, le=MAX_INTEGER),
     ) -> HTMLResponse:
         me = viewer(request, node)
-        page = commons_views.resource_page(
-            node, resource_id, me["did"] if me else None, week=week, unit=unit
-        )
+        with speaking_to_reader(request, node, me):
+            page = commons_views.resource_page(
+                node, resource_id, me["did"] if me else None, week=week, unit=unit
+            )
         if me and me["active"]:
             page["form"] = commons_console_views.rules_form(node)
         page["conditions"] = CONDITION_WORDS

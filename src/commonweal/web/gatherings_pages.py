@@ -15,7 +15,14 @@ from commonweal.node.services import listings
 from commonweal.web.bounds import Id
 from commonweal.web.i18n import N_
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
-from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
+from commonweal.web.rendering import (
+    page_for_viewer,
+    page_router,
+    render,
+    signed_in,
+    speaking_to_reader,
+    viewer,
+)
 
 WHEN_WORDS = {"upcoming": N_("Coming up"), "past": N_("Past")}
 
@@ -59,7 +66,8 @@ def router(node: Node) -> APIRouter:
     @pages.get("/gatherings/{gathering_id}/checkin", response_class=HTMLResponse)
     def checkin(request: Request, gathering_id: Id) -> HTMLResponse:
         me = signed_in(request, node, "check attendees in")
-        page = gathering_views.checkin_page(node, gathering_id, me["did"])
+        with speaking_to_reader(request, node, me):
+            page = gathering_views.checkin_page(node, gathering_id, me["did"])
         return render(request, node, "gathering-checkin.html", page, me=me)
 
     return pages

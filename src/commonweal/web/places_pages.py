@@ -10,34 +10,40 @@ listed beside the map too. Nothing is fetched from outside the node.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
+from commonweal.core.language import _
 from commonweal.node.kernel.errors import Rejected
+from commonweal.node.kernel.service import Node
 from commonweal.node.services import places
 from commonweal.node.services.federation import network_places
 from commonweal.node.services.federation.service import Federation
-from commonweal.web import world_map
+from commonweal.web import i18n, local_format, world_map
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import page_router, render
+from commonweal.web.i18n import N_
+from commonweal.web.rendering import page_router, reader_of, render, viewer
 
+# Marked for the catalogues; translated where shown ({{ _(words.kinds[k]) }}, a marker's title).
 KIND_WORDS = {
-    "hub": "Co-living hub",
-    "building": "Building",
-    "land": "Land",
-    "garden": "Garden",
-    "workshop": "Workshop",
-    "office": "Office",
-    "other": "Place",
+    "hub": N_("Co-living hub"),
+    "building": N_("Building"),
+    "land": N_("Land"),
+    "garden": N_("Garden"),
+    "workshop": N_("Workshop"),
+    "office": N_("Office"),
+    "other": N_("Place"),
 }
 TENURE_WORDS = {
-    "owned": "Owned",
-    "leased": "Leased",
-    "shared": "Shared with others",
-    "co_owned": "Co-owned",
+    "owned": N_("Owned"),
+    "leased": N_("Leased"),
+    "shared": N_("Shared with others"),
+    "co_owned": N_("Co-owned"),
 }
 
 
@@ -75,7 +81,8 @@ def marker_svg(shown: list[dict[str, Any]], radius: float) -> Markup:
     for m in shown:
         label = f"{m['name']}, {m['node_name']}" if m["node_name"] else m["name"]
         owner = f" ({m['node_name']})" if m["node_name"] else ""
-        title = f"{m['name']}{owner}: {KIND_WORDS[m['kind']]}, {m['area_m2']:,} m²"
+        area = _("%(area)s m²", area=local_format.number(m["area_m2"], i18n.current()))
+        title = f"{m['name']}{owner}: {_(KIND_WORDS[m['kind']])}, {area}"
         elsewhere = "" if m["here"] else " elsewhere"
         parts.append(
             f'<a href="{escape(m["href"])}" class="marker colour-{m["colour"]}{elsewhere}" '
@@ -120,6 +127,13 @@ def _map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def reading_for(request: Request, node: Node) -> Iterator[None]:
+    """The markers' titles in the page's reader's language and number format."""
+    with i18n.reading_as(reader_of(request, node, viewer(request, node))):
+        yield
+
+
 def router(federation: Federation) -> APIRouter:
     """Places pages over ``federation``'s node."""
     node = federation.node
@@ -130,6 +144,8 @@ def router(federation: Federation) -> APIRouter:
     def listing(request: Request) -> HTMLResponse:
         here = places.listing(node)
         mine = [{"here": True, "name": "", "url": "", "places": here["places"]}]
+        with reading_for(request, node):
+            shown = _map(mine)
         return render(
             request,
             node,
@@ -137,7 +153,7 @@ def router(federation: Federation) -> APIRouter:
             {
                 "places": here["places"],
                 "footprint": here["footprint"],
-                "map": _map(mine),
+                "map": shown,
                 "words": words,
             },
         )
@@ -145,14 +161,15 @@ def router(federation: Federation) -> APIRouter:
     @pages.get("/places/{place_id}", response_class=HTMLResponse)
     def place(request: Request, place_id: Id) -> HTMLResponse:
         record = places.place_view(node, place_id)
-        shown = [{"here": True, "name": "", "url": "", "places": [record]}]
+        with reading_for(request, node):
+            shown = _map([{"here": True, "name": "", "url": "", "places": [record]}])
         return render(
             request,
             node,
             "place.html",
             {
                 "place": record,
-                "map": _map(shown),
+                "map": shown,
                 "words": words,
                 "unit_records": {
                     f["unit"]: {"exponent": f["exponent"]}
@@ -165,11 +182,10 @@ def router(federation: Federation) -> APIRouter:
     @pages.get("/network/map", response_class=HTMLResponse)
     def network_map(request: Request) -> HTMLResponse:
         network = network_places.network_places(federation)
+        with reading_for(request, node):
+            shown = _map(network["nodes"])
         return render(
-            request,
-            node,
-            "network-map.html",
-            {"network": network, "map": _map(network["nodes"]), "words": words},
+            request, node, "network-map.html", {"network": network, "map": shown, "words": words}
         )
 
     @pages.get("/map/world.svg")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from commonweal.core.language import _, ngettext
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.commons import calendar
 from commonweal.domain.commons.access import require_in_service, require_rights
@@ -81,14 +82,15 @@ def booking_refusal(
     """
     if record["rules"]["allocation"] != "first_come":
         if record["rules"]["allocation"] == "open":
-            return {"code": "not_bookable", "message": "It is open to use: no booking needed."}
+            return {"code": "not_bookable", "message": _("It is open to use: no booking needed.")}
         return {
             "code": "not_bookable",
-            "message": f"It is allocated by {record['rules']['allocation']}: "
-            "enter its next round instead.",
+            "message": _("It is allocated by lottery: enter its next round instead.")
+            if record["rules"]["allocation"] == "lottery"
+            else _("It is allocated by rotation: enter its next round instead."),
         }
     if did is None:
-        return {"code": "signed_out", "message": "Sign in to book it."}
+        return {"code": "signed_out", "message": _("Sign in to book it.")}
     try:
         require_rights(state, record, did, now)
         require_in_service(record)
@@ -99,8 +101,13 @@ def booking_refusal(
     if len(held) >= most:
         return {
             "code": "beyond_limits",
-            "message": f"you already hold {len(held)} booking{'s' if len(held) != 1 else ''} of "
-            f"it, the most one member may hold at a time; cancel one, or wait until it ends",
+            "message": ngettext(
+                "you already hold %(num)s booking of it, the most one member may hold at a "
+                "time; cancel one, or wait until it ends",
+                "you already hold %(num)s bookings of it, the most one member may hold at a "
+                "time; cancel one, or wait until it ends",
+                len(held),
+            ),
         }
     return None
 

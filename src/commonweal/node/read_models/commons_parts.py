@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from commonweal.core.language import _
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.commons import calendar
 from commonweal.domain.commons.access import require_rights
@@ -20,6 +21,7 @@ from commonweal.domain.state import State
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models.commons_week import dated
 from commonweal.node.read_models.commons_words import money
 from commonweal.node.read_models.standing import name_of
 
@@ -29,7 +31,7 @@ RECENT = 20
 
 def when_words(text: str) -> str:
     """``2026-12-01T09:00:00Z`` as ``1 Dec 2026, 09:00 UTC`` (the pages' ``when`` filter)."""
-    return parse_utc(text).strftime("%-d %b %Y, %H:%M UTC")
+    return dated(parse_utc(text), "%-d %b %Y, %H:%M UTC", "d MMM y, HH:mm 'UTC'")
 
 
 def names_of(node: Node, dids: Iterable[str]) -> dict[str, str | None]:
@@ -65,7 +67,7 @@ def deposit_shown(deposit: Mapping[str, Any] | None, exponents: Mapping[str, int
 def use_refusal(state: State, record: Mapping[str, Any], did: str | None, now: str) -> Any:
     """Whether ``did`` may use the resource at all (``{code, message}`` if not)."""
     if did is None:
-        return {"code": "signed_out", "message": "Sign in to see whether you may use it."}
+        return {"code": "signed_out", "message": _("Sign in to see whether you may use it.")}
     try:
         require_rights(state, record, did, now)
     except DomainError as refusal:

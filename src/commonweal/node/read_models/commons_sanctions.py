@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.commons.access import REFERRED
 from commonweal.domain.commons.records import RESOURCES, SANCTIONS
@@ -79,7 +80,7 @@ def sanction_line(
     )
     decide_refusal = None
     if verdicts["decide"].code == "not_impartial":
-        decide_refusal = (
+        decide_refusal = N_(
             "You reported this breach or were sanctioned by it, so another steward "
             "decides the appeal."
         )

@@ -15,6 +15,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from babel.dates import format_datetime
+
+from commonweal.core.language import SOURCE_LANGUAGE, _, current_language
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.node.kernel.errors import Rejected
 
@@ -93,11 +96,15 @@ def week_grid(
     today = now.astimezone(UTC).date()
     return {
         "first": first.date().isoformat(),
-        "caption": f"Unit {unit}, 7 days from {first:%a %-d %b %Y}",
+        "caption": _(
+            "Unit %(unit)s, 7 days from %(day)s",
+            unit=unit,
+            day=dated(first, "%a %-d %b %Y", "EEE d MMM y"),
+        ),
         "days": [
             {
                 "date": day.date().isoformat(),
-                "label": f"{day:%a %-d %b}",
+                "label": dated(day, "%a %-d %b", "EEE d MMM"),
                 "today": day.date() == today,
             }
             for day in days
@@ -122,11 +129,22 @@ def _label(start: datetime, end: datetime, low: datetime, high: datetime, day: d
     ``all day`` for a day it covers."""
     before, after = start < day, end > day + DAY
     if before and after:
-        return "all day"
+        return _("all day")
     if before:
-        return f"until {high:%H:%M}" if high < day + DAY else "all day"
+        return (
+            _("until %(time)s", time=high.strftime("%H:%M")) if high < day + DAY else _("all day")
+        )
     ends = "24:00" if high == day + DAY else f"{high:%H:%M}"
-    return f"from {low:%H:%M}" if after else f"{low:%H:%M}–{ends}"
+    return _("from %(time)s", time=low.strftime("%H:%M")) if after else f"{low:%H:%M}–{ends}"
+
+
+def dated(moment: datetime, english: str, cldr: str) -> str:
+    """``moment`` (UTC) written with ``english`` (``strftime``) in English, as the pages
+    always wrote it, or with the CLDR pattern ``cldr`` in the language being spoken."""
+    language = current_language()
+    if language == SOURCE_LANGUAGE:
+        return moment.strftime(english)
+    return format_datetime(moment, cldr, tzinfo=UTC, locale=language)
 
 
 def _blocks(segments: list[dict[str, Any]], top: int, bottom: int) -> list[dict[str, Any]]:

@@ -13,79 +13,110 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import (
+    N_,
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    ngettext,
+    pgettext,
+)
 from commonweal.domain.treasury.units import format_amount
 
 PRINCIPLES = {
-    1: "Clearly defined boundaries",
-    2: "Proportional equivalence between benefits and costs",
-    3: "Collective-choice arrangements",
-    4: "Monitoring",
-    5: "Graduated sanctions",
-    6: "Conflict-resolution mechanisms",
-    7: "Minimal recognition of rights to organize",
-    8: "Nested enterprises",
+    1: N_("Clearly defined boundaries"),
+    2: N_("Proportional equivalence between benefits and costs"),
+    3: N_("Collective-choice arrangements"),
+    4: N_("Monitoring"),
+    5: N_("Graduated sanctions"),
+    6: N_("Conflict-resolution mechanisms"),
+    7: N_("Minimal recognition of rights to organize"),
+    8: N_("Nested enterprises"),
 }
 """Ostrom's eight design principles (Governing the Commons, 1990, table 3.1)."""
 
 WHERE_IN_COMMONWEAL = {
-    1: "Each resource says what it is, how many units it has, and who may use it "
-    "(every member, or holders of a role); every booking and entry is checked against it.",
-    2: "Limits cap how long, how often and how far ahead one member books; a deposit asks a "
-    "stake for each use; rotation and lotteries spread what is scarce.",
-    3: "The rules change only by a passed proposal of kind “Commons rules”, voted on by the "
-    "members who share the resource.",
-    4: "Users report the condition; stewards and monitors, members named in the rules, report "
-    "breaches; every report is public in the log.",
-    5: "A breach climbs the resource's ladder — a warning, a suspension, a referral to the "
-    "assembly; a serious one climbs faster; old ones are forgotten.",
-    6: "An appeal, within days, to a steward who had no part in it, or to the assembly "
-    "through a proposal.",
-    7: "The rules are the node's own data in its own log, signed by its members; no outside "
-    "authority changes them, and anyone can verify they were followed.",
-    8: "Resources and their stewards sit inside the node, whose assembly hears referrals; "
-    "nodes sit inside networks, each layer deciding what belongs to it.",
+    1: N_(
+        "Each resource says what it is, how many units it has, and who may use it "
+        "(every member, or holders of a role); every booking and entry is checked against it."
+    ),
+    2: N_(
+        "Limits cap how long, how often and how far ahead one member books; a deposit asks a "
+        "stake for each use; rotation and lotteries spread what is scarce."
+    ),
+    3: N_(
+        "The rules change only by a passed proposal of kind “Commons rules”, voted on by the "
+        "members who share the resource."
+    ),
+    4: N_(
+        "Users report the condition; stewards and monitors, members named in the rules, report "
+        "breaches; every report is public in the log."
+    ),
+    5: N_(
+        "A breach climbs the resource's ladder — a warning, a suspension, a referral to the "
+        "assembly; a serious one climbs faster; old ones are forgotten."
+    ),
+    6: N_(
+        "An appeal, within days, to a steward who had no part in it, or to the assembly "
+        "through a proposal."
+    ),
+    7: N_(
+        "The rules are the node's own data in its own log, signed by its members; no outside "
+        "authority changes them, and anyone can verify they were followed."
+    ),
+    8: N_(
+        "Resources and their stewards sit inside the node, whose assembly hears referrals; "
+        "nodes sit inside networks, each layer deciding what belongs to it."
+    ),
 }
 
 KIND_WORDS = {
-    "land": "Land",
-    "room": "Rooms",
-    "tool": "Tools",
-    "vehicle": "Vehicles",
-    "knowledge": "Knowledge",
-    "other": "Other",
+    "land": N_("Land"),
+    "room": N_("Rooms"),
+    "tool": N_("Tools"),
+    "vehicle": N_("Vehicles"),
+    "knowledge": N_("Knowledge"),
+    "other": N_("Other"),
 }
 KIND_ONE = {
-    "land": "land",
-    "room": "a room",
-    "tool": "a tool",
-    "vehicle": "a vehicle",
-    "knowledge": "knowledge",
-    "other": "a shared thing",
+    "land": N_("land"),
+    "room": N_("a room"),
+    "tool": N_("a tool"),
+    "vehicle": N_("a vehicle"),
+    "knowledge": N_("knowledge"),
+    "other": N_("a shared thing"),
 }
 ALLOCATION_WORDS = {
-    "open": "Open to use: no booking needed.",
-    "first_come": "Booked directly, first come, first served.",
-    "rotation": "Allocated in rounds by rotation: those served longest ago go first.",
-    "lottery": "Allocated in rounds by a lottery drawn from the log, which anyone can check.",
+    "open": N_("Open to use: no booking needed."),
+    "first_come": N_("Booked directly, first come, first served."),
+    "rotation": N_("Allocated in rounds by rotation: those served longest ago go first."),
+    "lottery": N_("Allocated in rounds by a lottery drawn from the log, which anyone can check."),
 }
 ALLOCATION_SHORT = {
-    "open": "open to use",
-    "first_come": "book directly",
-    "rotation": "by rotation",
-    "lottery": "by lottery",
+    "open": N_("open to use"),
+    "first_come": N_("book directly"),
+    "rotation": N_("by rotation"),
+    "lottery": N_("by lottery"),
 }
 CONDITION_WORDS = {
-    "good": "Good",
-    "worn": "Worn",
-    "damaged": "Damaged",
-    "out_of_service": "Out of service",
+    "good": N_("Good"),
+    "worn": N_("Worn"),
+    "damaged": N_("Damaged"),
+    "out_of_service": N_("Out of service"),
 }
 STATUS_WORDS = {
-    "in_force": "in force",
-    "referred": "before the assembly",
-    "upheld": "upheld on appeal",
-    "overturned": "overturned",
+    "in_force": N_("in force"),
+    "referred": N_("before the assembly"),
+    "upheld": N_("upheld on appeal"),
+    "overturned": N_("overturned"),
 }
+# Identifiers the pages show as words ({{ _(s.sanction) }}, {{ _(s.severity) }}): marked here.
+SANCTION_WORDS = {
+    "warning": N_("warning"),
+    "suspension": N_("suspension"),
+    "referral": N_("referral"),
+}
+SEVERITY_WORDS = {"minor": N_("minor"), "serious": N_("serious")}
 _ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -97,7 +128,10 @@ def money(amount: int, unit: str, exponents: Mapping[str, int]) -> str:
 
 
 def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``4th``, … ``11th``, ``21st``."""
+    """``1st``, ``2nd``, ``3rd``, ``4th``, … ``11th``, ``21st`` (in English; the language
+    being spoken writes it as its catalogue says: ``1.º``, ``1ᵉ``…)."""
+    if current_language() != SOURCE_LANGUAGE:
+        return pgettext("ordinal number", "%(n)sth", n=n)
     if 10 <= n % 100 <= 20:
         return f"{n}th"
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
@@ -106,21 +140,23 @@ def ordinal(n: int) -> str:
 def hours_words(hours: int) -> str:
     """``8 hours``, ``1 hour``, ``3 days`` (whole days above two days)."""
     if hours >= 48 and hours % 24 == 0:
-        return f"{hours // 24} days"
-    return "1 hour" if hours == 1 else f"{hours} hours"
+        return ngettext("%(num)s day", "%(num)s days", hours // 24)
+    return ngettext("%(num)s hour", "%(num)s hours", hours)
 
 
 def step_words(step: Mapping[str, Any]) -> str:
     """One rung of the ladder, as it befalls the member."""
     if step["kind"] == "warning":
-        return "a warning"
+        return _("a warning")
     if step["kind"] == "suspension":
-        days = step["days"]
-        return (
-            f"booking rights suspended for {days} day{'s' if days != 1 else ''} "
-            "(bookings starting in that time are cancelled)"
+        return ngettext(
+            "booking rights suspended for %(num)s day "
+            "(bookings starting in that time are cancelled)",
+            "booking rights suspended for %(num)s days "
+            "(bookings starting in that time are cancelled)",
+            step["days"],
         )
-    return "a referral to the assembly; booking rights stay suspended until a proposal decides"
+    return _("a referral to the assembly; booking rights stay suspended until a proposal decides")
 
 
 def ladder_words(sanctions: Mapping[str, Any]) -> list[str]:
@@ -128,18 +164,19 @@ def ladder_words(sanctions: Mapping[str, Any]) -> list[str]:
     ladder = sanctions["ladder"]
     lines = []
     for n, step in enumerate(ladder, start=1):
-        which = f"The {ordinal(n)} breach on record"
+        words = {"nth": ordinal(n), "what": step_words(step)}
         if n == len(ladder) and n > 1:
-            which += " and every one after"
-        lines.append(f"{which}: {step_words(step)}.")
+            lines.append(_("The %(nth)s breach on record and every one after: %(what)s.", **words))
+        else:
+            lines.append(_("The %(nth)s breach on record: %(what)s.", **words))
     return lines
 
 
 def access_words(access: Any) -> str:
     """Who is inside the boundary."""
     if access == "members":
-        return "Every member in good standing."
-    return f"Members who hold the {access['role']} role."
+        return _("Every member in good standing.")
+    return _("Members who hold the %(role)s role.", role=access["role"])
 
 
 def rules_in_words(
@@ -148,59 +185,86 @@ def rules_in_words(
     exponents: Mapping[str, int],
 ) -> list[dict[str, Any]]:
     """The rules in groups ``{principle, name, heading, sentences}``, in the order a member
-    needs them. ``names`` gives a person's name (or a short DID) for stewards and monitors."""
+    needs them (in the language being spoken; ``name`` and ``heading`` are marked only, and
+    translated where they are shown). ``names`` gives a person's name (or a short DID) for
+    stewards and monitors."""
     limits = rules["limits"]
     units = rules["units"]
     boundary = [access_words(rules["access"])]
     if units > 1:
-        boundary.append(f"There are {units} identical units; a booking holds one of them.")
-    sharing = [ALLOCATION_WORDS[rules["allocation"]]]
+        boundary.append(
+            _("There are %(units)s identical units; a booking holds one of them.", units=units)
+        )
+    sharing = [_(ALLOCATION_WORDS[rules["allocation"]])]
     if rules["allocation"] != "open":
-        active = limits["max_active"]
         sharing.append(
-            f"A booking lasts at most {hours_words(limits['max_hours'])}; a member holds at most "
-            f"{active} booking{'s' if active != 1 else ''} at a time, made at most "
-            f"{limits['advance_days']} days ahead."
+            ngettext(
+                "A booking lasts at most %(hours)s; a member holds at most %(num)s booking at a "
+                "time, made at most %(days)s days ahead.",
+                "A booking lasts at most %(hours)s; a member holds at most %(num)s bookings at a "
+                "time, made at most %(days)s days ahead.",
+                limits["max_active"],
+                hours=hours_words(limits["max_hours"]),
+                days=limits["advance_days"],
+            )
         )
     if rules["deposit"]:
         owed = money(rules["deposit"]["amount"], rules["deposit"]["unit"], exponents)
         sharing.append(
-            f"Each booking owes a deposit of {owed}, paid to a steward and given back after "
-            "the booking (a part may be kept for repairs, with a stated reason)."
+            _(
+                "Each booking owes a deposit of %(amount)s, paid to a steward and given back after "
+                "the booking (a part may be kept for repairs, with a stated reason).",
+                amount=owed,
+            )
         )
     else:
-        sharing.append("No deposit is asked.")
+        sharing.append(_("No deposit is asked."))
     stewards = _people(rules["stewards"], names)
-    care = [f"Stewards: {stewards}. They look after it, hear appeals and handle deposits."]
+    care = [
+        _(
+            "Stewards: %(people)s. They look after it, hear appeals and handle deposits.",
+            people=stewards,
+        )
+    ]
     if rules["monitors"]:
-        care.append(f"Monitors: {_people(rules['monitors'], names)}.")
+        care.append(_("Monitors: %(people)s.", people=_people(rules["monitors"], names)))
     care.append(
-        "Anyone who may use it reports its condition; stewards and monitors report breaches "
-        "and take it out of service. Every report is public in the log."
+        _(
+            "Anyone who may use it reports its condition; stewards and monitors report breaches "
+            "and take it out of service. Every report is public in the log."
+        )
     )
     sanctions = rules["sanctions"]
     ladder = ladder_words(sanctions)
     ladder.append(
-        "A serious breach counts two steps. A breach is forgotten after "
-        f"{sanctions['memory_days']} days, and an overturned one never counts."
+        _(
+            "A serious breach counts two steps. A breach is forgotten after %(days)s days, and "
+            "an overturned one never counts.",
+            days=sanctions["memory_days"],
+        )
     )
     appeals = rules["appeals"]
-    hearer = (
-        "a steward who neither reported the breach nor was sanctioned"
-        if appeals["by"] == "stewards"
-        else "the assembly, through a proposal of kind “Commons rules”"
-    )
-    appeal = [
-        f"A member sanctioned may appeal a warning or a suspension once, within "
-        f"{appeals['days']} days. The appeal is heard by {hearer}.",
-        "A referral is decided by the assembly, through a proposal.",
-    ]
+    if appeals["by"] == "stewards":
+        heard = _(
+            "A member sanctioned may appeal a warning or a suspension once, within %(days)s "
+            "days. The appeal is heard by a steward who neither reported the breach nor was "
+            "sanctioned.",
+            days=appeals["days"],
+        )
+    else:
+        heard = _(
+            "A member sanctioned may appeal a warning or a suspension once, within %(days)s "
+            "days. The appeal is heard by the assembly, through a proposal of kind “Commons "
+            "rules”.",
+            days=appeals["days"],
+        )
+    appeal = [heard, _("A referral is decided by the assembly, through a proposal.")]
     return [
-        _group(1, "Who may use it", boundary),
-        _group(2, "How it is shared", sharing),
-        _group(4, "Who looks after it", care),
-        _group(5, "When a rule is broken", ladder),
-        _group(6, "Appeals", appeal),
+        _group(1, N_("Who may use it"), boundary),
+        _group(2, N_("How it is shared"), sharing),
+        _group(4, N_("Who looks after it"), care),
+        _group(5, N_("When a rule is broken"), ladder),
+        _group(6, N_("Appeals"), appeal),
     ]
 
 
@@ -208,11 +272,17 @@ def changing_words(version: int, since: str) -> dict[str, Any]:
     """How the rules change (Ostrom's collective choice), with the version in force."""
     return _group(
         3,
-        "Changing these rules",
+        N_("Changing these rules"),
         [
-            "Stewards cannot change these rules. They change only by a passed proposal of kind "
-            "“Commons rules”, which the members vote on.",
-            f"These are version {version} of the rules, in force since {since}.",
+            _(
+                "Stewards cannot change these rules. They change only by a passed proposal of "
+                "kind “Commons rules”, which the members vote on."
+            ),
+            _(
+                "These are version %(version)s of the rules, in force since %(since)s.",
+                version=version,
+                since=since,
+            ),
         ],
     )
 
@@ -222,4 +292,4 @@ def _group(n: int, heading: str, sentences: list[str]) -> dict[str, Any]:
 
 
 def _people(dids: list[str], names: Mapping[str, str]) -> str:
-    return ", ".join(names.get(did, did) for did in dids) or "none"
+    return ", ".join(names.get(did, did) for did in dids) or _("none")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.gatherings.checkins import CODE_REVEALED
 from commonweal.domain.gatherings.records import (
     ATTENDANCE,
@@ -29,17 +30,22 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.commons_parts import by_name, names_of
 from commonweal.node.services import gatherings, listings
 
+# Marked for the catalogues; the pages translate them where they are shown ({{ _(words) }}).
 PHASE_WORDS = {
-    "upcoming": "Coming up",
-    "on": "On now",
-    "over": "Over",
-    "cancelled": "Cancelled",
+    "upcoming": N_("Coming up"),
+    "on": N_("On now"),
+    "over": N_("Over"),
+    "cancelled": N_("Cancelled"),
 }
-RSVP_WORDS = {GOING: "You are going", WAITLISTED: "You are on the waitlist", "not_going": ""}
-ATTENDANCE_WORDS = {
-    CONFIRMED: "attended",
-    CLAIMED: "checked in with the code; confirmed when the organiser reveals it",
-    "rejected": "check-in rejected: the proof did not match the code",
+RSVP_WORDS = {
+    GOING: N_("You are going"),
+    WAITLISTED: N_("You are on the waitlist"),
+    "not_going": "",
+}
+ATTENDANCE_WORDS = {  # what the viewer did, as a sentence
+    CONFIRMED: N_("You attended."),
+    CLAIMED: N_("You checked in with the code; confirmed when the organiser reveals it."),
+    "rejected": N_("You check-in rejected: the proof did not match the code."),
 }
 
 
