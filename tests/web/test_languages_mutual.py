@@ -119,7 +119,7 @@ def test_campaigns_in_french(client: TestClient, demo: Demo) -> None:
         ],
         [
             "Financez ensemble, tout ou rien",
-            "promis sur 25,000.00 EUR",
+            "promis sur 25\u202f000,00 EUR",  # in the reader's digits
             "6 personnes sur 5 se sont engagées",
             "Crowdfund the riverside meadow",  # the campaign's own title
         ],
