@@ -225,13 +225,13 @@ def test_mutual_credit_in_arabic(client: TestClient, demo: Demo) -> None:
             "Everyone's position",
             "Balances: credit to the right, below zero to the left",
             'aria-label="Balances in HOUR"',
-            "To pay a member or record a debt, <a href=",
+            "Pay, or record what you owe",
             "Past clearings",
         ],
         [
             "مراكز الجميع",
             "الأرصدة: الدائنة إلى اليمين",
-            "من أجل الدفع لعضو أو تسجيل دين، <a href=",
+            "ادفع، أو سجّل ما عليك من دين",
             "المقاصّات السابقة",
         ],
     )
