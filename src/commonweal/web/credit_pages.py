@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import credit as credit_views
@@ -25,14 +26,17 @@ def router(node: Node) -> APIRouter:
     def unit_page(request: Request, unit: str) -> HTMLResponse:
         me = viewer(request, node)
         page = credit_views.unit_page(node, unit, me["did"] if me else None)
-        caption, chart = (
-            positions_chart(unit, page["positions"]) if page["positions"] else ("", None)
-        )
+        positions = page["positions"]
+
+        def chart() -> tuple[str, Markup]:
+            # drawn while the page renders, so its words are in the reader's language
+            return positions_chart(unit, positions)
+
         return render(
             request,
             node,
             "credit-unit.html",
-            {**page, "chart": chart, "chart_caption": caption},
+            {**page, "chart": chart if positions else None},
             me=me,
         )
 

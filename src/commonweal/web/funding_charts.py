@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from commonweal.core.rfc3339 import parse_utc
+from commonweal.domain.treasury.units import format_amount
 from commonweal.node.read_models.amounts import minutes, money
 from commonweal.web import i18n, local_format
 from commonweal.web.rendering import TEMPLATES
@@ -33,7 +34,18 @@ def _number(value: int | float) -> str:
     return local_format.number(value, i18n.current())
 
 
-TEMPLATES.env.filters["in_units"] = money
+def _in_units(amount: int | None, unit: str | None, units: dict[str, dict[str, Any]]) -> str:
+    """``money`` (read_models/amounts.py) with the reader's grouping and decimal mark:
+    ``1,500.00 EUR``, ``1 500,00 EUR`` for a French reader."""
+    if amount is None:
+        return money(amount, unit, units)
+    exponent = units[unit]["exponent"] if unit in units else 0
+    text = format_amount(abs(amount), exponent)
+    shown = local_format.decimal_text(text, i18n.current(), grouped=True)
+    return f"{'-' if amount < 0 else ''}{shown}{' ' + unit if unit else ''}"
+
+
+TEMPLATES.env.filters["in_units"] = _in_units
 TEMPLATES.env.filters["minutes_words"] = minutes
 TEMPLATES.env.filters["number"] = _number
 

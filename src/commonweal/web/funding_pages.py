@@ -11,7 +11,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
+from commonweal.core.language import _
 from commonweal.domain.funding.pools import DEFAULTS
 from commonweal.domain.funding.rounds import MAX_DAYS
 from commonweal.node.kernel.service import Node
@@ -53,10 +55,12 @@ def router(node: Node) -> APIRouter:
         if "round" not in page:
             return render(request, node, "pool.html", {**page, **CHARTS}, me=me)
         unit, units = page["round"]["unit"], page["units"]
-        chart = bars(
-            "Match per project",
-            [(p["title"], p["match"], money(p["match"], unit, units)) for p in page["projects"]],
-        )
+        rows = [(p["title"], p["match"], money(p["match"], unit, units)) for p in page["projects"]]
+
+        def chart() -> Markup:
+            # drawn while the page renders, so its title is in the reader's language
+            return bars(_("Match per project"), rows)
+
         return render(request, node, "round.html", {**page, "match_chart": chart}, me=me)
 
     return pages

@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from commonweal.core.language import _
 from commonweal.domain.treasury.units import format_amount
 from commonweal.web import i18n, local_format
 from commonweal.web.charts import Bar, bar_chart
@@ -139,16 +140,18 @@ def positions_chart(unit: str, positions: list[dict[str, Any]]) -> tuple[str, Ma
     """Each member's balance: credit grows to the right, debt (below zero) to the left.
 
     A large community's chart shows only the members furthest below and above zero (all of
-    them are in the table); the caption says which.
+    them are in the table); the caption says which. Called while the page renders, so its
+    words are in the reader's language.
     """
     rows = positions
-    caption = "Balances: credit to the right, below zero to the left"
+    caption = _("Balances: credit to the right, below zero to the left")
     if len(rows) > 2 * CHART_ENDS:
         ranked = sorted(rows, key=lambda row: row["balance"])
         rows = ranked[:CHART_ENDS] + ranked[-CHART_ENDS:]
-        caption = (
-            f"The {CHART_ENDS} balances furthest below zero and the {CHART_ENDS} highest, "
-            f"of {len(positions)}"
+        caption = _(
+            "The %(ends)s balances furthest below zero and the %(ends)s highest, of %(all)s",
+            ends=CHART_ENDS,
+            all=len(positions),
         )
     bars = [Bar(row["name"], row["formatted"]) for row in rows]
-    return caption, bar_chart(f"Balances in {unit}", bars)
+    return caption, bar_chart(_("Balances in %(unit)s", unit=unit), bars)

@@ -33,18 +33,19 @@ from commonweal.domain.aid.records import (
 from commonweal.domain.aid.settlement import CREDIT, GIFT, HOURS
 from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.amounts import declared_units, minutes, money
 from commonweal.node.read_models.names import Names
 from commonweal.node.services import aid
 from commonweal.node.services import places as place_reads
 
 STATUS_WORDS = {
-    "open": "open",
-    "expired": "expired",
-    "claimed": "taken up",
-    "fulfilled": "help given",
-    "settled": "settled",
-    "withdrawn": "withdrawn",
+    "open": said.pgettext("aid post", "open"),
+    "expired": said.pgettext("aid post", "expired"),
+    "claimed": said.pgettext("aid post", "taken up"),
+    "fulfilled": said.pgettext("aid post", "help given"),
+    "settled": said.pgettext("aid post", "settled"),
+    "withdrawn": said.pgettext("aid post", "withdrawn"),
 }
 ENDED = ("settled", "withdrawn", "expired")
 
@@ -198,11 +199,12 @@ def settlement_words(settlement: dict[str, Any] | None, units: dict[str, Any]) -
     if settlement is None:
         return None
     if settlement["as"] == GIFT:
-        return "as a gift"
+        return said._("as a gift")
     if settlement["as"] == HOURS:
-        return f"in time-bank hours: {minutes(settlement['amount'])}"
+        return said._("in time-bank hours: %(time)s", time=minutes(settlement["amount"]))
     if settlement["as"] == CREDIT:
-        return f"in mutual credit: {money(settlement['amount'], settlement['unit'], units)}"
+        amount = money(settlement["amount"], settlement["unit"], units)
+        return said._("in mutual credit: %(amount)s", amount=amount)
     return str(settlement["as"])
 
 

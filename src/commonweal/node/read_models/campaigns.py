@@ -22,6 +22,7 @@ from commonweal.domain.campaigns.records import (
 from commonweal.domain.timestamps import reached
 from commonweal.node.kernel.dry_run import Verdict, ask_each
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.amounts import declared_units, percent
 from commonweal.node.read_models.names import Names
 from commonweal.node.services import campaigns
@@ -30,30 +31,30 @@ from commonweal.node.services.federation import campaign_counts
 from commonweal.node.services.federation.service import Federation
 
 KIND_WORDS = {
-    ALL_OR_NOTHING: "all or nothing",
-    DOMINANT_ASSURANCE: "dominant assurance contract",
-    THRESHOLD: "threshold pledge",
+    ALL_OR_NOTHING: said._("all or nothing"),
+    DOMINANT_ASSURANCE: said._("dominant assurance contract"),
+    THRESHOLD: said._("threshold pledge"),
 }
 STATUS_WORDS = {
-    "open": "open for pledges",
-    "succeeded": "succeeded",
-    "failed": "did not reach its goal",
-    "cancelled": "cancelled",
+    "open": said.pgettext("campaign", "open for pledges"),
+    "succeeded": said.pgettext("campaign", "succeeded"),
+    "failed": said.pgettext("campaign", "did not reach its goal"),
+    "cancelled": said.pgettext("campaign", "cancelled"),
 }
 PLEDGE_WORDS = {
-    "held": "pledged",
-    "withdrawn": "withdrawn",
-    "collected": "charged",
-    "refunded": "refunded",
-    "binding": "committed",
-    "released": "released",
+    "held": said.pgettext("pledge", "pledged"),
+    "withdrawn": said.pgettext("pledge", "withdrawn"),
+    "collected": said.pgettext("pledge", "charged"),
+    "refunded": said.pgettext("pledge", "refunded"),
+    "binding": said.pgettext("pledge", "committed"),
+    "released": said.pgettext("pledge", "released"),
 }
 
 
 CARRIED_WORDS = {
-    "open": "open for pledges here",
-    "closed": "closed here; waiting for the home node's outcome",
-    "settled": "settled",
+    "open": said.pgettext("campaign", "open for pledges here"),
+    "closed": said.pgettext("campaign", "closed here; waiting for the home node's outcome"),
+    "settled": said.pgettext("campaign", "settled"),
 }
 
 
@@ -230,7 +231,9 @@ def _ask(
 def _pledge_refusal_words(refusal: Verdict, unit: str | None) -> str:
     """Why the viewer cannot pledge, as the rule said it (their account named as theirs)."""
     if refusal.code == "insufficient_funds":
-        return f"Your account on this node holds too little {unit} to pledge from."
+        return said._(
+            "Your account on this node holds too little %(unit)s to pledge from.", unit=unit
+        )
     return refusal.detail[:1].upper() + refusal.detail[1:].rstrip(".") + "."
 
 

@@ -17,6 +17,7 @@ from commonweal.domain.funding.records import CAPPED, OPEN, PAIRWISE, PLAIN, ROU
 from commonweal.domain.timestamps import reached
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.amounts import declared_units, percent
 from commonweal.node.read_models.funding_conviction import history
 from commonweal.node.read_models.names import Names
@@ -24,11 +25,15 @@ from commonweal.node.services import funding as rounds
 from commonweal.node.services.aid import now
 
 METHOD_WORDS = {
-    PLAIN: "plain quadratic funding",
-    CAPPED: "quadratic funding, capped per project",
-    PAIRWISE: "pairwise-bounded quadratic funding",
+    PLAIN: said._("plain quadratic funding"),
+    CAPPED: said._("quadratic funding, capped per project"),
+    PAIRWISE: said._("pairwise-bounded quadratic funding"),
 }
-PROPOSAL_WORDS = {"open": "gathering conviction", "executed": "paid", "withdrawn": "withdrawn"}
+PROPOSAL_WORDS = {
+    "open": said.pgettext("funding request", "gathering conviction"),
+    "executed": said.pgettext("funding request", "paid"),
+    "withdrawn": said.pgettext("funding request", "withdrawn"),
+}
 
 
 def listing(node: Node) -> dict[str, Any]:
@@ -167,11 +172,13 @@ def _conviction(
 
 def period_words(seconds: int) -> str:
     """A pool's period in words: ``hour``, ``day``, ``6 hours``, ``90 seconds``."""
-    for size, word in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds % size == 0:
-            count = seconds // size
-            return word if count == 1 else f"{count} {word}s"
-    return f"{seconds} seconds"
+    if seconds % 86400 == 0:
+        return said.ngettext("day", "%(num)d days", seconds // 86400)
+    if seconds % 3600 == 0:
+        return said.ngettext("hour", "%(num)d hours", seconds // 3600)
+    if seconds % 60 == 0:
+        return said.ngettext("minute", "%(num)d minutes", seconds // 60)
+    return said.ngettext("%(num)d second", "%(num)d seconds", seconds)
 
 
 def _passes_in(proposal: dict[str, Any], period_seconds: int) -> str | None:
@@ -180,17 +187,23 @@ def _passes_in(proposal: dict[str, Any], period_seconds: int) -> str | None:
     if proposal["status"] != OPEN or periods is None:
         return None
     if periods == 0:
-        return "now: the node pays it within moments"
-    return "in about " + duration_words(periods * period_seconds)
+        return said._("now: the node pays it within moments")
+    return said._("in about %(time)s", time=duration_words(periods * period_seconds))
 
 
 def duration_words(seconds: int) -> str:
     """A duration, roughly: ``3 days``, ``5 hours``, ``40 minutes``."""
-    for size, word in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = (seconds + size // 2) // size
-            return f"{count} {word}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+
+    def rounded(size: int) -> int:
+        return (seconds + size // 2) // size
+
+    if seconds >= 86400:
+        return said.ngettext("%(num)d day", "%(num)d days", rounded(86400))
+    if seconds >= 3600:
+        return said.ngettext("%(num)d hour", "%(num)d hours", rounded(3600))
+    if seconds >= 60:
+        return said.ngettext("%(num)d minute", "%(num)d minutes", rounded(60))
+    return said.ngettext("%(num)d second", "%(num)d seconds", seconds)
 
 
 def _some(points: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:

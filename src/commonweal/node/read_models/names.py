@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from commonweal.domain.federation.standing import RECOGNITIONS
 from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.standing import name_of
 from commonweal.node.services import member_directory
 
@@ -63,10 +64,13 @@ class Names:
         kind, _colon, rest = account.partition(":")
         if kind == "member":
             return self(rest) or (rest[:16] + "…" if len(rest) > 17 else rest)
-        words = {
-            "campaign": f"campaign {rest}'s escrow",
-            "round": f"round {rest}'s matching pool",
-            "pool": f"pool {rest}",
-            "treasury": "the treasury",
-        }
-        return words.get(kind, account)
+        # said in the reader's language where a page shows them (read_models/said.py)
+        if kind == "campaign":
+            return said._("campaign %(id)s's escrow", id=rest)
+        if kind == "round":
+            return said._("round %(id)s's matching pool", id=rest)
+        if kind == "pool":
+            return said._("pool %(id)s", id=rest)
+        if kind == "treasury":
+            return said._("the treasury")
+        return account

@@ -1,0 +1,77 @@
+"""Sentences a read model builds, said in the language of the page that shows them.
+
+A read model runs before its page is rendered, so before the page's language is set
+(``web/rendering.py`` sets it around the template only): ``_()`` there would answer
+English. What it returns instead is a :class:`Said`: a ``str`` holding the English
+sentence (so equality, JSON and the command line see the English they always did) that
+also remembers its message and values; a template writing it (``{{ x }}``, escaped
+through ``__html__``) translates it then, in the reader's language. Values that are
+themselves :class:`Said` are translated too.
+
+The functions below are named as gettext's, so ``python -m commonweal.web.catalogues
+update`` extracts their messages: ``said._("in about %(time)s", time=...)``.
+"""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from commonweal.core import language
+
+
+class Said(str):
+    """An English sentence that is translated where a page shows it."""
+
+    context: str | None
+    message: str
+    plural: str | None
+    number: int | None
+    values: dict[str, object]
+
+    def __new__(
+        cls,
+        message: str,
+        values: dict[str, object] | None = None,
+        *,
+        context: str | None = None,
+        plural: str | None = None,
+        count: int | None = None,
+    ) -> Said:
+        values = dict(values or {})
+        if count is not None:
+            values.setdefault("num", count)
+        english = plural if plural is not None and count != 1 else message
+        made = super().__new__(cls, english % values if values else english)
+        made.context, made.message, made.plural, made.number = context, message, plural, count
+        made.values = values
+        return made
+
+    def translated(self) -> str:
+        """The sentence in the language being spoken now."""
+        values = {
+            name: value.translated() if isinstance(value, Said) else value
+            for name, value in self.values.items()
+        }
+        if self.plural is not None and self.number is not None:
+            return language.ngettext(self.message, self.plural, self.number, **values)
+        if self.context is not None:
+            return language.pgettext(self.context, self.message, **values)
+        return language._(self.message, **values)
+
+    def __html__(self) -> str:
+        return str(escape(self.translated()))
+
+
+def _(message: str, **values: object) -> Said:
+    """``message`` with ``%(name)s`` filled from ``values``, translated where shown."""
+    return Said(message, values)
+
+
+def pgettext(context: str, message: str, **values: object) -> Said:
+    """A message whose English means other things elsewhere, told apart by ``context``."""
+    return Said(message, values, context=context)
+
+
+def ngettext(singular: str, plural: str, n: int, **values: object) -> Said:
+    """The singular or plural of a message for ``n`` (``%(num)d`` is ``n``)."""
+    return Said(singular, values, plural=plural, count=n)
