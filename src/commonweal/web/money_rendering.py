@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from commonweal.core.language import _
 from commonweal.domain.treasury.units import format_amount
 from commonweal.web import i18n, local_format
 from commonweal.web.charts import Bar, bar_chart
@@ -99,10 +100,12 @@ def budget_chart(budget: dict[str, Any], units: dict[str, dict[str, Any]]) -> Ma
     lines = budget["lines"]
     top = max([line["amount"] for line in lines] + [line["actual"] for line in lines] + [1])
     height = ROW * len(lines) + 8
-    title = f"Budget {budget['name']} of the {budget.get('fund_title', budget['fund'])}"
+    fund = budget.get("fund_title", budget["fund"])
+    title = _("Budget %(name)s of the %(fund)s", name=budget["name"], fund=fund)
+    label = _("%(title)s: spending against each line", title=title)
     parts = [
         f'<svg class="chart budget-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}: spending against each line" '
+        f'aria-label="{escape(label)}" '
         'preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
     ]

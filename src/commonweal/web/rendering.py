@@ -9,7 +9,8 @@ status, roles and permissions, or None). The navigation is the app's
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,17 @@ def page_for_viewer(
     """Render ``template`` with ``view(node, *about, did)``: a page about one thing, shown as
     the person looking at it (``did``, None for a visitor) may act on it."""
     me = viewer(request, node)
-    return render(request, node, template, view(node, *about, me["did"] if me else None), me=me)
+    with speaking_to(request, node, me):
+        page = view(node, *about, me["did"] if me else None)
+    return render(request, node, template, page, me=me)
+
+
+@contextmanager
+def speaking_to(request: Request, node: Node, me: dict[str, Any] | None) -> Iterator[Reader]:
+    """Inside the block, speak the language the page will be read in: the words a read
+    model builds with ``_()`` before the page renders come out in the reader's language."""
+    with i18n.reading_as(reader_of(request, node, me)) as reader:
+        yield reader
 
 
 def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:
