@@ -152,3 +152,28 @@ def test_the_ledger_the_transfer_and_a_new_expense_in_portuguese_and_arabic(
             "Receipts: only their SHA-256 digests are sent",
         ],
     )
+
+
+def test_the_census_reads_in_portuguese(client: TestClient) -> None:
+    assert_translated(
+        client,
+        "/census",
+        "pt",
+        [
+            "Censo",
+            "Quantos somos, quantos participaram",
+            "Fui contado?",
+            "Ao longo do tempo",
+            "Membros que agiram no período",
+            "O censo da rede",
+        ],
+        [
+            "How many we are, how many took part",
+            "Am I counted?",
+            "Over time",
+            "Members who acted in the epoch",
+            "The member list is not published",
+            "The network census",
+            "Sign in to check that you are counted.",
+        ],
+    )
