@@ -177,3 +177,47 @@ def test_the_census_reads_in_portuguese(client: TestClient) -> None:
             "Sign in to check that you are counted.",
         ],
     )
+
+
+def test_the_network_pages_read_in_spanish_and_french(client: TestClient) -> None:
+    assert_translated(
+        client,
+        "/network",
+        "es",
+        [
+            "La red",
+            "Testimonio",
+            "Pruebas de bifurcación",
+            "Los lugares de la red en un mapa",
+            "Lo que hace desde la línea de órdenes quien opera el nodo",
+        ],
+        [
+            "Recognition, witnessing and mirrors are how nodes vouch",
+            "The network's places on a map",
+            "Fork evidence",
+            "Our members visiting elsewhere",
+            "What the node's operator does from the command line",
+            "Restore a lost database",
+        ],
+    )
+    assert_translated(
+        client,
+        "/network/precincts",
+        "fr",
+        ["Votes du réseau ici", "Les membres votent ici, sur leur propre nœud"],
+        ["Network votes here", "Members vote here, on their own node", "from the command line"],
+    )
+    assert_translated(
+        client,
+        "/network/votes",
+        "fr",
+        ["Votes du réseau"],
+        ["Network votes", "The network"],
+    )
+    assert_translated(
+        client,
+        "/network/map",
+        "es",
+        ["Los lugares de la red", "Por nodo"],
+        ["The network's places", "By node", "Other nodes' places are as they last answered."],
+    )
