@@ -18,7 +18,7 @@ from tests.web.pages import Demo, sign_in
 def words(page: str) -> str:
     """What a person reads (text, and the attributes read aloud or shown), tags removed."""
     said = " ".join(
-        re.findall(r'(?:aria-label|title|placeholder|data-done|data-confirm)="([^"]*)"', page)
+        re.findall(r'(?:aria-label|title|alt|placeholder|data-done|data-confirm)="([^"]*)"', page)
     )
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + said))
 
@@ -220,4 +220,42 @@ def test_the_network_pages_read_in_spanish_and_french(client: TestClient) -> Non
         "es",
         ["Los lugares de la red", "Por nodo"],
         ["The network's places", "By node", "Other nodes' places are as they last answered."],
+    )
+
+
+def test_my_credentials_read_in_french(client: TestClient, demo: Demo) -> None:
+    sign_in(client, demo[1]["amara"])
+    assert_translated(
+        client,
+        "/me/credentials",
+        "fr",
+        [
+            "Mes attestations",
+            "Rôle : steward",
+            "en vigueur",
+            "Présenter à un vérificateur",
+            "Code QR contenant cette attestation",
+        ],
+        [
+            "My credentials",
+            "Role: steward",
+            "in force",
+            "Present to a verifier",
+            "QR code holding this credential",
+            "Anyone can check them without asking the node",
+        ],
+    )
+
+
+def test_the_api_documentation_pages_speak_the_readers_language(client: TestClient) -> None:
+    swagger = client.get("/docs", headers={"Accept-Language": "ar"})
+    assert swagger.headers["content-language"] == "ar"
+    assert '<html lang="ar" dir="rtl">' in swagger.text
+    assert "· توثيق واجهة البرمجة</title>" in swagger.text
+    assert "API documentation" not in swagger.text
+    redoc = client.get("/redoc", headers={"Accept-Language": "pt"})
+    assert "· Referência da API</title>" in redoc.text and "API reference" not in redoc.text
+    english = client.get("/redoc", headers={"Accept-Language": "en"})
+    assert (
+        "· API reference</title>" in english.text and '<html lang="en" dir="ltr">' in english.text
     )
