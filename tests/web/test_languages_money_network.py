@@ -27,6 +27,8 @@ def read(client: TestClient, path: str, language: str) -> str:
     response = client.get(path, headers={"Accept-Language": language})
     assert response.status_code == 200, (path, response.text[:1000])
     assert response.headers["content-language"] == language
+    for tag in ("strong", "a", "code", "time", "em", "span"):  # markup kept, never escaped
+        assert f"&lt;{tag} " not in response.text and f"&lt;{tag}&gt;" not in response.text
     return words(response.text)
 
 
