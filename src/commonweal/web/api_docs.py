@@ -20,6 +20,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from commonweal.web import i18n
+from commonweal.web.i18n import LANGUAGE_COOKIE, ZONE_COOKIE
 from commonweal.web.rendering import PAGE_HEADERS, TEMPLATES
 
 VENDOR = Path(__file__).parent / "static" / "vendor"
@@ -61,13 +63,24 @@ def router(title: str, vendor: Path = VENDOR) -> APIRouter:
     def page(request: Request, viewer: str) -> HTMLResponse:
         installed = assets_installed(viewer, vendor)
         nonce = secrets.token_urlsafe(18) if viewer == "redoc" else None
-        response = TEMPLATES.TemplateResponse(
-            request,
-            "api-docs.html",
-            {"viewer": viewer, "installed": installed, "title": title, "style_nonce": nonce},
-            status_code=200 if installed else 503,
+        # the page's own words in the reader's language (the viewers themselves are English)
+        reader = i18n.choose_reader(
+            chosen=request.cookies.get(LANGUAGE_COOKIE),
+            preferences=None,
+            accept_language=request.headers.get("accept-language"),
+            browser_zone=request.cookies.get(ZONE_COOKIE),
         )
+        context = {"viewer": viewer, "installed": installed, "title": title, "reader": reader}
+        with i18n.reading_as(reader):
+            response = TEMPLATES.TemplateResponse(
+                request,
+                "api-docs.html",
+                {**context, "style_nonce": nonce},
+                status_code=200 if installed else 503,
+            )
         response.headers.update(PAGE_HEADERS)
+        response.headers["Content-Language"] = reader.language
+        response.headers["Vary"] = "Accept-Language, Cookie"
         response.headers["Content-Security-Policy"] = docs_csp(nonce)
         return response
 

@@ -12,7 +12,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import census as census_views
 from commonweal.web.census_charts import Point, columns_chart
-from commonweal.web.rendering import page_router, render, viewer
+from commonweal.web.rendering import page_router, render, speaking_to_reader, viewer
 
 
 def router(node: Node) -> APIRouter:
@@ -22,7 +22,8 @@ def router(node: Node) -> APIRouter:
     @pages.get("/census", response_class=HTMLResponse)
     def census_page(request: Request) -> HTMLResponse:
         me = viewer(request, node)
-        page = census_views.census_page(node)
+        with speaking_to_reader(request, node, me):
+            page = census_views.census_page(node)
         for group in ("charts", "network_charts"):
             page[group] = [
                 chart | {"svg": columns_chart(chart["title"], [Point(*p) for p in chart["points"]])}

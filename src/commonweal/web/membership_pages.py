@@ -23,7 +23,7 @@ from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.membership_api import member_position
 from commonweal.web.paging import CURSOR, encode_cursor, next_url
 from commonweal.web.qr import qr_svg
-from commonweal.web.rendering import page_router, render, signed_in, viewer
+from commonweal.web.rendering import page_router, render, signed_in, speaking_to_reader, viewer
 from commonweal.web.verdicts import verdict
 
 MAX_VERIFY_BYTES = 256 * 1024
@@ -149,13 +149,9 @@ def _credential_pages(pages: APIRouter, node: Node) -> None:
     @pages.get("/me/credentials", response_class=HTMLResponse)
     def my_credentials(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "see your credentials")
-        return render(
-            request,
-            node,
-            "credentials.html",
-            {"held": standing.held_credentials(node, me["did"])},
-            me=me,
-        )
+        with speaking_to_reader(request, node, me):
+            held = standing.held_credentials(node, me["did"])
+        return render(request, node, "credentials.html", {"held": held}, me=me)
 
     @pages.get("/verify", response_class=HTMLResponse)
     def verify_form(

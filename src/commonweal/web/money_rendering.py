@@ -100,10 +100,12 @@ def budget_chart(budget: dict[str, Any], units: dict[str, dict[str, Any]]) -> Ma
     lines = budget["lines"]
     top = max([line["amount"] for line in lines] + [line["actual"] for line in lines] + [1])
     height = ROW * len(lines) + 8
-    title = f"Budget {budget['name']} of the {budget.get('fund_title', budget['fund'])}"
+    fund = budget.get("fund_title", budget["fund"])
+    title = _("Budget %(name)s of the %(fund)s", name=budget["name"], fund=fund)
+    label = _("%(title)s: spending against each line", title=title)
     parts = [
         f'<svg class="chart budget-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}: spending against each line" '
+        f'aria-label="{escape(label)}" '
         'preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
     ]

@@ -24,7 +24,7 @@ from commonweal.node.services.federation import requests as federation_requests
 from commonweal.node.services.federation import vote_audit
 from commonweal.node.services.federation.service import Federation
 from commonweal.web.bounds import Id
-from commonweal.web.rendering import page_router, render, viewer
+from commonweal.web.rendering import page_router, render, speaking_to_reader, viewer
 
 OLD_PATHS = ("/peers", "/federation")
 """Where people look for the network first; both lead to ``/network``."""
@@ -66,20 +66,16 @@ def router(federation: Federation) -> APIRouter:
     @pages.get("/network", response_class=HTMLResponse)
     def network(request: Request) -> HTMLResponse:
         me, steward = acting(request)
-        return render(
-            request,
-            node,
-            "network.html",
-            {
+        with speaking_to_reader(request, node, me):
+            page = {
                 "net": network_views.network(federation),
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
                 "alliance": vote_views.network_votes(node),
                 "precincts": precinct_views.precinct_list(node),
                 "requests": federation_requests.listing(federation, limit=20),
-            },
-            me=me,
-        )
+            }
+        return render(request, node, "network.html", page, me=me)
 
     @pages.get("/network/votes", response_class=HTMLResponse)
     def votes(request: Request) -> HTMLResponse:
@@ -95,15 +91,13 @@ def router(federation: Federation) -> APIRouter:
 
     @pages.get("/network/votes/{vote_id}", response_class=HTMLResponse)
     def vote(request: Request, vote_id: Id) -> HTMLResponse:
-        return render(
-            request,
-            node,
-            "network-vote.html",
-            {
+        me = viewer(request, node)
+        with speaking_to_reader(request, node, me):
+            page = {
                 "vote": vote_views.network_vote(node, vote_id),
                 "audits": vote_audit.audit_from_mirrors(federation, vote_id),
-            },
-        )
+            }
+        return render(request, node, "network-vote.html", page, me=me)
 
     @pages.get("/network/precincts", response_class=HTMLResponse)
     def precinct_list(request: Request) -> HTMLResponse:
@@ -114,25 +108,22 @@ def router(federation: Federation) -> APIRouter:
     @pages.get("/network/precincts/{precinct_id}", response_class=HTMLResponse)
     def precinct(request: Request, precinct_id: Id) -> HTMLResponse:
         me = viewer(request, node)
-        page = precinct_views.precinct_page(node, precinct_id, me["did"] if me else None)
+        with speaking_to_reader(request, node, me):
+            page = precinct_views.precinct_page(node, precinct_id, me["did"] if me else None)
         return render(request, node, "network-precinct.html", {"p": page}, me=me)
 
     @pages.get("/network/{did}", response_class=HTMLResponse)
     def peer(request: Request, did: str) -> HTMLResponse:
         me, steward = acting(request)
-        return render(
-            request,
-            node,
-            "network-peer.html",
-            {
+        with speaking_to_reader(request, node, me):
+            page = {
                 **network_views.peer_page(federation, did),
                 "precincts": [
                     p for p in precinct_views.precinct_list(node) if p["alliance"] == did
                 ],
                 "steward": steward,
                 "commands": operator_commands(public_url_of(node)),
-            },
-            me=me,
-        )
+            }
+        return render(request, node, "network-peer.html", page, me=me)
 
     return pages

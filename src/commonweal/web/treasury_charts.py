@@ -5,11 +5,15 @@ reader or a printout loses nothing. No script, no external asset."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
+from commonweal.core.language import _
 from commonweal.domain.treasury.units import format_amount
+from commonweal.web import i18n
 
 HEIGHT = 160
 SLOT = 52
@@ -20,12 +24,50 @@ BOTTOM = 40
 INCOME = "#1f6b3a"
 SPENDING = "#9c2f2f"
 BALANCE = "#1a5680"
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+ENGLISH_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def month_name(month: str) -> str:
+    """``"2026-03"`` → ``"Mar"``, as the reader abbreviates it (``mars``, ``مارس``)."""
+    reader = i18n.current()
+    if reader.language == i18n.SOURCE_LANGUAGE:
+        return ENGLISH_MONTHS[int(month[5:7]) - 1]
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    return format_skeleton("MMM", first, locale=reader.locale)
 
 
 def month_label(month: str) -> str:
-    """``"2026-03"`` → ``"Mar 2026"``."""
-    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+    """``"2026-03"`` → ``"Mar 2026"`` (``mars 2026``)."""
+    reader = i18n.current()
+    if reader.language == i18n.SOURCE_LANGUAGE:
+        return f"{month_name(month)} {month[:4]}"
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    return format_skeleton("yMMM", first, locale=reader.locale)
+
+
+def tip(key: str, month: str, amount: str) -> str:
+    """A column's or a point's tooltip: the month, what it shows, the amount."""
+    label = month_label(month)
+    if key == "income":
+        return _("%(month)s: income %(amount)s", month=label, amount=amount)
+    if key == "spending":
+        return _("%(month)s: spending %(amount)s", month=label, amount=amount)
+    return _("%(month)s: held %(amount)s", month=label, amount=amount)
 
 
 def over_time(title: str, rows: list[dict[str, Any]], exponent: int) -> Markup:
@@ -51,12 +93,13 @@ def over_time(title: str, rows: list[dict[str, Any]], exponent: int) -> Markup:
             tall = base - y(row[key])
             parts.append(
                 f'<rect x="{x + offset}" y="{base - tall}" width="{COLUMN - 2}" '
-                f'height="{tall}" fill="{colour}"><title>{escape(month_label(row["month"]))}: '
-                f"{key} {format_amount(row[key], exponent)}</title></rect>"
+                f'height="{tall}" fill="{colour}"><title>'
+                f"{escape(tip(key, row['month'], format_amount(row[key], exponent)))}"
+                "</title></rect>"
             )
         middle = LEFT + n * SLOT + SLOT // 2
         points.append((middle, y(row["balance"]), row))
-        month = MONTH_NAMES[int(row["month"][5:7]) - 1]
+        month = escape(month_name(row["month"]))
         parts.append(f'<text x="{middle}" y="{base + 16}" text-anchor="middle">{month}</text>')
         if n == 0 or row["month"].endswith("-01"):
             parts.append(
@@ -68,8 +111,8 @@ def over_time(title: str, rows: list[dict[str, Any]], exponent: int) -> Markup:
         for x, py, row in points:
             parts.append(
                 f'<circle cx="{x}" cy="{py}" r="4" fill="{BALANCE}"><title>'
-                f"{escape(month_label(row['month']))}: held "
-                f"{format_amount(row['balance'], exponent)}</title></circle>"
+                f"{escape(tip('held', row['month'], format_amount(row['balance'], exponent)))}"
+                "</title></circle>"
             )
         last_x, last_y, last = points[-1]
         parts.append(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from commonweal.core.language import _
 from commonweal.domain.treasury.records import SPEND
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
@@ -16,7 +17,14 @@ from commonweal.node.read_models import treasury_history
 from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
-from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in, viewer
+from commonweal.web.rendering import (
+    page_for_viewer,
+    page_router,
+    render,
+    signed_in,
+    speaking_to_reader,
+    viewer,
+)
 from commonweal.web.treasury_charts import month_label, over_time
 
 
@@ -27,17 +35,18 @@ def router(node: Node) -> APIRouter:
     @pages.get("/treasury", response_class=HTMLResponse)
     def treasury(request: Request) -> HTMLResponse:
         me = viewer(request, node)
-        page = treasury_views.overview_page(node, me["did"] if me and me["status"] else None)
-        charts = [budget_chart(b, page["unit_records"]) for b in page["budgets"]]
-        histories = {}
-        for unit in page["units"]:
-            rows = treasury_history.monthly(node, unit["code"])
-            title = f"The treasury's {unit['code']} over time"
-            histories[unit["code"]] = {
-                "rows": rows,
-                "labels": [month_label(r["month"]) for r in rows],
-                "chart": over_time(title, rows, unit["exponent"]) if rows else None,
-            }
+        with speaking_to_reader(request, node, me):
+            page = treasury_views.overview_page(node, me["did"] if me and me["status"] else None)
+            charts = [budget_chart(b, page["unit_records"]) for b in page["budgets"]]
+            histories = {}
+            for unit in page["units"]:
+                rows = treasury_history.monthly(node, unit["code"])
+                title = _("The treasury's %(unit)s over time", unit=unit["code"])
+                histories[unit["code"]] = {
+                    "rows": rows,
+                    "labels": [month_label(r["month"]) for r in rows],
+                    "chart": over_time(title, rows, unit["exponent"]) if rows else None,
+                }
         return render(
             request,
             node,
@@ -60,9 +69,10 @@ def router(node: Node) -> APIRouter:
         limit: int = limit_query(treasury_views.LEDGER_PAGE, treasury_views.MAX_LEDGER_PAGE),
     ) -> HTMLResponse:
         before = int(decode_cursor(cursor, (int,))[0]) if cursor is not None else None
-        page = treasury_views.ledger_page(
-            node, unit=unit or None, account=account or None, before=before, limit=limit
-        )
+        with speaking_to_reader(request, node, viewer(request, node)):
+            page = treasury_views.ledger_page(
+                node, unit=unit or None, account=account or None, before=before, limit=limit
+            )
         older = page.pop("older")
         page["next_page"] = next_url(request, encode_cursor([older])) if older is not None else None
         page["first_page"] = cursor is not None
@@ -96,18 +106,20 @@ def router(node: Node) -> APIRouter:
     @pages.get("/treasury/transfer", response_class=HTMLResponse)
     def transfer(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "send money from your account")
-        page = treasury_views.transfer_form(node, me["did"])
+        with speaking_to_reader(request, node, me):
+            page = treasury_views.transfer_form(node, me["did"])
         return render(request, node, "treasury-transfer.html", page, me=me)
 
     @pages.get("/treasury/income", response_class=HTMLResponse)
     def income(request: Request) -> HTMLResponse:
         me = signed_in(request, node, "record income")
         if SPEND not in me["permissions"]:
-            raise Rejected(
-                "forbidden",
-                "income is recorded by treasurers (the treasury.spend permission), "
-                "so this form is not for you",
-            )
+            with speaking_to_reader(request, node, me):
+                said = _(
+                    "income is recorded by treasurers (the treasury.spend permission), "
+                    "so this form is not for you"
+                )
+            raise Rejected("forbidden", said)
         return render(
             request, node, "treasury-income.html", treasury_views.income_form(node), me=me
         )

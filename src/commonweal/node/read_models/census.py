@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.core.language import N_, _
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import census, census_network
 
 SERIES = (
-    ("population", "Members in good standing", "members"),
-    ("activity", "Members who acted in the epoch", "active"),
-    ("gatherings", "Attendance at gatherings", "attendance"),
-    ("footprint", "Places held", "places"),
+    ("population", N_("Members in good standing"), "members"),
+    ("activity", N_("Members who acted in the epoch"), "active"),
+    ("gatherings", N_("Attendance at gatherings"), "attendance"),
+    ("footprint", N_("Places held"), "places"),
 )
-"""(key, title, figure) of each chart over time; funds get one chart per unit."""
+"""(key, title, figure) of each chart over time; funds get one chart per unit. The titles
+are said in the language being spoken (a page's reader's)."""
 
 
 def series(censuses: list[dict[str, Any]], label: str = "epoch") -> list[dict[str, Any]]:
@@ -21,14 +23,14 @@ def series(censuses: list[dict[str, Any]], label: str = "epoch") -> list[dict[st
     charts = []
     for key, title, figure in SERIES:
         points = [(_label(c, label), int(c["figures"][figure])) for c in censuses]
-        charts.append({"key": key, "title": title, "points": points})
+        charts.append({"key": key, "title": _(title), "points": points})
     units = sorted({unit for c in censuses for unit in c["figures"]["funds"]})
     for unit in units:
         points = [(_label(c, label), int(c["figures"]["funds"].get(unit, 0))) for c in censuses]
         charts.append(
             {
                 "key": f"funds-{unit}",
-                "title": f"Pooled funds ({unit}, minor units)",
+                "title": _("Pooled funds (%(unit)s, minor units)", unit=unit),
                 "points": points,
             }
         )

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from commonweal.core.cosignature import parse_cosigner_vkey
+from commonweal.core.language import N_, _
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.domain.federation.recognition import (
     RECOGNIZE_ACTION,
@@ -30,39 +31,47 @@ from commonweal.node.services.federation.service import Federation
 
 OPEN_PHASES = ("draft", "discussion", "voting")
 VISITOR_WORDS = {
-    "comment": "comment on proposals",
-    "book": "book shared resources",
-    "attend": "attend gatherings",
+    "comment": N_("comment on proposals"),
+    "book": N_("book shared resources"),
+    "attend": N_("attend gatherings"),
 }
 
 
-CREDENTIAL_WORDS = {"MembershipCredential": "membership", "RoleCredential": "role"}
+CREDENTIAL_WORDS = {"MembershipCredential": N_("membership"), "RoleCredential": N_("role")}
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _words(table: dict[str, str], key: str) -> str:
+    return _(table[key]) if key in table else key
 
 
 def terms_in_words(terms: dict[str, Any]) -> list[str]:
-    """A treaty's terms as short sentences."""
+    """A treaty's terms as short sentences, in the language being spoken."""
     words = []
-    rights = [VISITOR_WORDS.get(r, r) for r in terms.get("visitors", [])]
+    rights = [_words(VISITOR_WORDS, r) for r in terms.get("visitors", [])]
     words.append(
-        f"Its members may visit and {_and(rights)}."
+        _("Its members may visit and %(rights)s.", rights=_and(rights))
         if rights
-        else "Its members have no rights here as visitors."
+        else _("Its members have no rights here as visitors.")
     )
-    accepted = [CREDENTIAL_WORDS.get(c, c) for c in terms.get("credentials", [])]
+    accepted = [_words(CREDENTIAL_WORDS, c) for c in terms.get("credentials", [])]
     if accepted:
-        words.append(f"We accept its {_and(accepted)} credentials.")
-    words.append("We witness its log." if terms.get("witness") else "We do not witness its log.")
+        words.append(_("We accept its %(kinds)s credentials.", kinds=_and(accepted)))
     words.append(
-        "We keep a verified mirror of its log."
+        _("We witness its log.") if terms.get("witness") else _("We do not witness its log.")
+    )
+    words.append(
+        _("We keep a verified mirror of its log.")
         if terms.get("mirror")
-        else "We keep no mirror of its log."
+        else _("We keep no mirror of its log.")
     )
     if terms.get("alliance"):
-        words.append("It is an alliance this node belongs to.")
+        words.append(_("It is an alliance this node belongs to."))
     return words
 
 

@@ -20,7 +20,7 @@ from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.state import State
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
-from commonweal.node.read_models.federation_votes import WEIGHTING_WORDS
+from commonweal.node.read_models.federation_votes import weighting_words
 from commonweal.node.read_models.governance import STATUS_QUO_LABEL
 
 
@@ -61,7 +61,7 @@ def _precinct_view(state: State, record: dict[str, Any], voter: str | None) -> d
         "alliance_name": alliance.get("name") or "",
         "alliance_url": url,
         "result_url": f"{url}/network/votes/{record['vote']}" if url else "",
-        "weighting_words": WEIGHTING_WORDS.get(record["weighting"], record["weighting"]),
+        "weighting_words": weighting_words(record["weighting"]),
         "method_words": METHOD_NAMES.get(record["method"], record["method"]),
         "cast": len(ballots),
         "mine": ballots.get(voter) if voter else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.core.language import N_, _
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation import alliance
 from commonweal.domain.governance.constitution import CONSTITUTION
@@ -46,12 +47,22 @@ def network_vote(node: Node, vote_id: int) -> dict[str, Any]:
 
 
 WEIGHTING_WORDS = {
-    "per_capita": "Every ballot anywhere in the network counts once: the precincts' "
-    "ballots are pooled and counted together.",
-    "one_node_one_vote": "Each member node casts one vote: the decision of its own members.",
-    "double_majority": "It passes with a majority of member nodes that also represent a "
-    "majority of the network's people.",
+    "per_capita": N_(
+        "Every ballot anywhere in the network counts once: the precincts' "
+        "ballots are pooled and counted together."
+    ),
+    "one_node_one_vote": N_("Each member node casts one vote: the decision of its own members."),
+    "double_majority": N_(
+        "It passes with a majority of member nodes that also represent a "
+        "majority of the network's people."
+    ),
 }
+"""How a network vote is weighted, marked for the catalogues (said by :func:`weighting_words`)."""
+
+
+def weighting_words(weighting: str) -> str:
+    """How a network vote weighted ``weighting`` counts, in the language being spoken."""
+    return _(WEIGHTING_WORDS[weighting]) if weighting in WEIGHTING_WORDS else weighting
 
 
 def _vote_summary(record: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +86,7 @@ def _vote_summary(record: dict[str, Any]) -> dict[str, Any]:
         "kind": record.get("kind", ""),
         "phase": record["phase"],
         "weighting": record["weighting"],
-        "weighting_words": WEIGHTING_WORDS.get(record["weighting"], record["weighting"]),
+        "weighting_words": weighting_words(record["weighting"]),
         "method": (record.get("rules") or {}).get("method", ""),
         "options": record.get("options", []),
         "called_at": record.get("called_at"),

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from commonweal.core.language import _
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.domain.membership.lifecycle import APPROVED, DECLINED, VOUCHED
 from commonweal.domain.membership.policy import current_policy
@@ -181,10 +182,10 @@ def _kind(kind: str) -> str:
 def _title(kind: str, role: str | None, credential: dict[str, Any]) -> str:
     """What a credential says, in a few words: "Membership", "Role: steward", "Attended: …"."""
     if kind.startswith("role:"):
-        return f"Role: {role}"
+        return _("Role: %(role)s", role=role)
     if kind.startswith("attendance:"):
-        return f"Attended: {credential['credentialSubject']['attended']['name']}"
-    return "Membership"
+        return _("Attended: %(name)s", name=credential["credentialSubject"]["attended"]["name"])
+    return _("Membership")
 
 
 def held_credential(node: Node, did: str, number: int) -> dict[str, Any]:

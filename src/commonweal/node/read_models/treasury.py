@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from commonweal.core.language import N_, _
 from commonweal.domain.credit.limits import POLICIES
 from commonweal.domain.membership.records import ACTIVE, MEMBERS
 from commonweal.domain.state import State
@@ -38,27 +39,38 @@ LEDGER_PAGE = 50
 MAX_LEDGER_PAGE = 500
 RECENT = 8
 INCOME_SOURCES = ("dues", "donation", "grant", "bank_transfer", "sale", "refund", "other")
+# English, marked for the catalogues: the pages translate them where they are shown
+# ({{ _(words) }}), and the functions below in the language being spoken.
 STATUS_WORDS = {
-    DRAFT: "Draft",
-    PENDING: "Waiting for approval",
-    APPROVED: "Approved, to be paid",
-    PAID: "Paid",
-    REJECTED: "Rejected",
-    CANCELED: "Cancelled",
+    DRAFT: N_("Draft"),
+    PENDING: N_("Waiting for approval"),
+    APPROVED: N_("Approved, to be paid"),
+    PAID: N_("Paid"),
+    REJECTED: N_("Rejected"),
+    CANCELED: N_("Cancelled"),
 }
 KIND_WORDS = {
-    "transfer": "Transfer",
-    "expense": "Expense paid",
-    "decision": "Decided by the assembly",
-    "settlement": "Debt settled",
-    "demurrage": "Demurrage",
-    "aid": "Mutual aid settled",
-    "campaign": "Campaign",
-    "round": "Funding round",
-    "pool": "Conviction pool",
-    "deposit": "Deposit",
+    "transfer": N_("Transfer"),
+    "expense": N_("Expense paid"),
+    "decision": N_("Decided by the assembly"),
+    "settlement": N_("Debt settled"),
+    "demurrage": N_("Demurrage"),
+    "aid": N_("Mutual aid settled"),
+    "campaign": N_("Campaign"),
+    "round": N_("Funding round"),
+    "pool": N_("Conviction pool"),
+    "deposit": N_("Deposit"),
 }
-ACCOUNT_WORDS = {"node": "General treasury", "external": "Outside the books"}
+INCOME_WORDS = {
+    "dues": N_("Dues"),
+    "donation": N_("Donation"),
+    "grant": N_("Grant"),
+    "bank_transfer": N_("Bank transfer"),
+    "sale": N_("Sale"),
+    "refund": N_("Refund"),
+    "other": N_("Other"),
+}
+ACCOUNT_WORDS = {"node": N_("General treasury"), "external": N_("Outside the books")}
 
 
 def names(node: Node, dids: Iterable[str | None] = ()) -> dict[str, str]:
@@ -80,7 +92,7 @@ def people_in(entries: Iterable[dict[str, Any]]) -> set[str]:
 def account_words(account: str, funds: dict[str, Any], people: dict[str, str]) -> str:
     """An account as a person names it: "General treasury", "Garden fund", "Amara Okafor"."""
     if account in ACCOUNT_WORDS:
-        return ACCOUNT_WORDS[account]
+        return _(ACCOUNT_WORDS[account])
     if kind_of(account) == "fund":
         fund = funds.get(account[5:])
         return str(fund["title"]) if fund else account
@@ -93,8 +105,12 @@ def account_words(account: str, funds: dict[str, Any], people: dict[str, str]) -
 def kind_words(kind: str) -> str:
     """What moved the money, in words: ``income:dues`` is "Income: dues"."""
     if kind.startswith("income:"):
-        return "Income: " + kind[7:].replace("_", " ")
-    return KIND_WORDS.get(kind, kind.replace("_", " ").replace(":", ": ").capitalize())
+        source = kind[7:]
+        words = _(INCOME_WORDS[source]).lower() if source in INCOME_WORDS else source
+        return _("Income: %(source)s", source=words.replace("_", " "))
+    if kind in KIND_WORDS:
+        return _(KIND_WORDS[kind])
+    return kind.replace("_", " ").replace(":", ": ").capitalize()
 
 
 def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
@@ -107,7 +123,7 @@ def overview_page(node: Node, viewer: str | None) -> dict[str, Any]:
         units = []
         for code, unit in sorted(state.items(UNITS)):
             held = dict(balances_in(state, str(code)))
-            accounts = [{"account": "node", "title": ACCOUNT_WORDS["node"]}] + [
+            accounts = [{"account": "node", "title": _(ACCOUNT_WORDS["node"])}] + [
                 {"account": f"fund:{slug}", "title": fund["title"], "about": fund["description"]}
                 for slug, fund in funds.items()
             ]
@@ -230,6 +246,7 @@ def income_form(node: Node) -> dict[str, Any]:
         "funds": funds,
         "units": units,
         "sources": INCOME_SOURCES,
+        "source_words": INCOME_WORDS,
         "unit_records": unit_records(node),
     }
 
@@ -249,9 +266,10 @@ def _reference(entry: dict[str, Any]) -> dict[str, str] | None:
     if ref is None:
         return None
     if entry["kind"] == "expense":
-        return {"href": f"/treasury/expenses/{ref}", "text": f"expense {ref}"}
+        return {"href": f"/treasury/expenses/{ref}", "text": _("expense %(id)s", id=ref)}
     if entry["kind"] == "settlement":
-        return {"href": f"/credit/{entry['unit']}#obligation-{ref}", "text": f"obligation {ref}"}
+        href = f"/credit/{entry['unit']}#obligation-{ref}"
+        return {"href": href, "text": _("obligation %(id)s", id=ref)}
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonweal.core.language import N_, _, ngettext
 from commonweal.domain.state import State
 from commonweal.domain.treasury.expenses import (
     APPROVED,
@@ -41,12 +42,12 @@ from commonweal.node.read_models.treasury import (
 )
 
 STEP_WORDS = {
-    "drafted": "Drafted",
-    "submitted": "Submitted for approval",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "cancelled": "Cancelled",
-    "paid": "Paid",
+    "drafted": N_("Drafted"),
+    "submitted": N_("Submitted for approval"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "cancelled": N_("Cancelled"),
+    "paid": N_("Paid"),
 }
 
 
@@ -114,7 +115,9 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
         history.append(
             {
                 **step,
-                "words": STEP_WORDS.get(step["action"], step["action"].capitalize()),
+                "words": _(STEP_WORDS[step["action"]])
+                if step["action"] in STEP_WORDS
+                else step["action"].capitalize(),
                 "name": name_or_short(people, step["by"]),
                 "approval": approvals if step["action"] == "approved" else None,
             }
@@ -122,7 +125,7 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
     return {
         "expense": record,
         "history": history,
-        "status_words": STATUS_WORDS[record["status"]],
+        "status_words": _(STATUS_WORDS[record["status"]]),
         "required": required,
         "fund_title": funds.get(record["fund"], {}).get("title", record["fund"]),
         "fund_balance": held,
@@ -145,8 +148,8 @@ EXPENSE_ACTIONS = {
     "pay": PAID_EVENT,
 }
 """The page's buttons, and the event each sends."""
-STILL_A_DRAFT = "It is still a draft: only its submitter can send it for approval."
-NOT_A_TREASURER = (
+STILL_A_DRAFT = N_("It is still a draft: only its submitter can send it for approval.")
+NOT_A_TREASURER = N_(
     "Treasurers — members whose role carries the treasury.spend permission — approve, "
     "reject and pay expenses; you do not hold it."
 )
@@ -187,27 +190,36 @@ def _why_not(
     if status == DRAFT:
         if viewer == expense["submitter"]:
             return []
-        return [STILL_A_DRAFT]
+        return [_(STILL_A_DRAFT)]
     decisive = verdicts["approve"] if status == PENDING else verdicts["pay"]
     if decisive.code in ("forbidden", "not_a_member", "suspended"):
-        return [NOT_A_TREASURER]
+        return [_(NOT_A_TREASURER)]
     if decisive.code == "own_expense":
-        own = "submitted" if viewer == expense["submitter"] else "are to be paid by"
-        return [
-            f"You {own} this expense, so you cannot approve or pay it: another "
-            "treasurer must. Nobody approves or pays their own expense."
-        ]
+        if viewer == expense["submitter"]:
+            own = _(
+                "You submitted this expense, so you cannot approve or pay it: another "
+                "treasurer must. Nobody approves or pays their own expense."
+            )
+        else:
+            own = _(
+                "You are to be paid by this expense, so you cannot approve or pay it: another "
+                "treasurer must. Nobody approves or pays their own expense."
+            )
+        return [own]
     why = []
     if decisive.code == "already_approved":
         left = required - len(expense["approvals"])
         why.append(
-            f"You have approved it; it needs {left} more "
-            + ("treasurer's approval." if left == 1 else "treasurers' approvals.")
+            ngettext(
+                "You have approved it; it needs %(num)s more treasurer's approval.",
+                "You have approved it; it needs %(num)s more treasurers' approvals.",
+                left,
+            )
         )
     elif not decisive.ok and status == APPROVED:
         why.append(decisive.detail[:1].upper() + decisive.detail[1:].rstrip(".") + ".")
     if status == PENDING:
-        why.append("It is paid once it is approved.")
+        why.append(_("It is paid once it is approved."))
     return why
 
 

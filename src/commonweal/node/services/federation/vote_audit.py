@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.core.events import EventError, parse_leaf
+from commonweal.core.language import _
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation import alliance
 from commonweal.domain.federation.standing import RECOGNITIONS
@@ -47,20 +48,24 @@ def _audit(
 ) -> dict[str, Any]:
     source = report["source"]
     if member is None:
-        return _found(PENDING, "this node does not recognise that member node: audit from outside")
+        return _found(
+            PENDING, _("this node does not recognise that member node: audit from outside")
+        )
     if member.get("origin") != source["origin"]:
-        return _found(FAILED, "the report names a log that is not this member node's")
+        return _found(FAILED, _("the report names a log that is not this member node's"))
     if federation.store.mirror(source["origin"]) is None:
-        return _found(PENDING, "this node keeps no mirror of that log: audit it from outside")
+        return _found(PENDING, _("this node keeps no mirror of that log: audit it from outside"))
     entries = []
     for index in (source["precinct"], source["closed"]):
         leaf = mirror.leaf_at(federation, source["origin"], index)
         if leaf is None:
-            return _found(PENDING, f"the mirror has not verified entry {index} yet")
+            return _found(
+                PENDING, _("the mirror has not verified entry %(index)s yet", index=index)
+            )
         try:
             parsed = parse_leaf(leaf)
         except EventError as error:
-            return _found(FAILED, f"entry {index}: {error}")
+            return _found(FAILED, _("entry %(index)s: %(error)s", index=index, error=error))
         entries.append({"type": parsed.event.type, "body": parsed.event.body})
     try:
         check_precinct_entries(
@@ -70,8 +75,12 @@ def _audit(
         return _found(FAILED, str(failure))
     return _found(
         AUDITED,
-        f"entries {source['precinct']} and {source['closed']} of its log (verified in this "
-        f"node's mirror) opened the precinct and closed it with this subtotal",
+        _(
+            "entries %(opened)s and %(closed)s of its log (verified in this node's mirror) "
+            "opened the precinct and closed it with this subtotal",
+            opened=source["precinct"],
+            closed=source["closed"],
+        ),
     )
 
 
