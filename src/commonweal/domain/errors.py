@@ -15,6 +15,11 @@ class DomainError(Exception):
     Each kind of refusal is a subclass declaring its default ``code`` and its ``status``
     in the class line, ``class NotFound(DomainError, code="not_found", status=404)``;
     a subclass that names neither keeps its parent's (or sets ``code`` in its body).
+
+    The message is English, written whole, with what varies as named parameters:
+    ``Conflict("%(what)s is already closed", what=title)``. The catalogues extract every
+    literal message of these classes (docs/languages.md), so the detail of a refusal is
+    answered in the reader's language where a translation exists.
     """
 
     code = "refused"
@@ -29,9 +34,15 @@ class DomainError(Exception):
         if status is not None:
             cls.status = status
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, code: str | None = None, **params: object) -> None:
+        """``message`` is said to a person; with ``params`` it is a template whose
+        ``%(name)s`` fields they fill (so a reader's language can say it too: the web
+        edge translates ``template`` and fills it with the same ``params``)."""
+        said = message % params if params else message
+        super().__init__(said)
+        self.message = said
+        self.template = message
+        self.params = params
         if code is not None:
             self.code = code
 

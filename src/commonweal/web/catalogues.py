@@ -41,12 +41,21 @@ KEYWORDS = {
     # What notices say (domain/notifications/said.py), said in each recipient's language.
     "said": None,
     "said_counted": (1, 2),
+    # Refusals (domain/errors.py, node/kernel/errors.py): their messages, said to people.
+    "InvalidBody": (1,),
+    "Conflict": (1,),
+    "NotPermitted": (1,),
+    "NotFound": (1,),
+    "OverBudget": (1,),
+    "DomainError": (1,),
+    "Rejected": (2,),
 }
 METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/**.py", "python"),
     ("capabilities/**.py", "python"),
     ("node/**.py", "python"),
+    ("domain/**.py", "python"),
     ("cli/**.py", "python"),
     ("core/language.py", "python"),
     ("domain/notifications/**.py", "python"),

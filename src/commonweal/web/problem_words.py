@@ -11,7 +11,7 @@ problem is answered without reading the member's preferences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from commonweal.web.i18n import LANGUAGE_COOKIE, N_, SOURCE_LANGUAGE, choose_reader, translations
@@ -52,6 +52,11 @@ DETAILS = {
 }
 
 
+EVENT_AT = N_("event %(position)s: %(detail)s")
+"""How a batch's refusal names the event it concerns (``Rejected.at``), translated."""
+
+
+
 def language_of(cookies: dict[str, str], accept_language: str | None) -> str:
     """The language a problem is answered in."""
     return choose_reader(
@@ -76,8 +81,14 @@ def language_of_scope(headers: Iterable[tuple[bytes, bytes]]) -> str:
     return language_of(cookies, accept)
 
 
-def translated(body: dict[str, Any], language: str | None) -> dict[str, Any]:
-    """``body`` (a problem document) in ``language``."""
+def translated(
+    body: dict[str, Any],
+    language: str | None,
+    said: tuple[str, Mapping[str, object]] | None = None,
+) -> dict[str, Any]:
+    """``body`` (a problem document) in ``language``: the title, and the detail where the
+    catalogue says it (the code's one sentence, else the refusal's own template, ``said``,
+    filled with its parameters)."""
     if not language or language == SOURCE_LANGUAGE:
         return body
     words = translations(language)
@@ -89,4 +100,13 @@ def translated(body: dict[str, Any], language: str | None) -> dict[str, Any]:
     if sentence:
         out["detail_en"] = body["detail"]
         out["detail"] = words.gettext(sentence)
+    elif said and (template := words.gettext(said[0])) != said[0]:
+        detail = template % said[1] if said[1] else template
+        if body.get("position") is not None:
+            detail = words.gettext(EVENT_AT) % {
+                "position": body["position"],
+                "detail": detail,
+            }
+        out["detail_en"] = body["detail"]
+        out["detail"] = detail
     return out

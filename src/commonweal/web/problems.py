@@ -91,10 +91,12 @@ def problem(
     *,
     status: int | None = None,
     language: str | None = None,
+    said: tuple[str, Mapping[str, object]] | None = None,
     **extra: Any,
 ) -> Response:
     """A problem-details response for ``code``, naming the request it answers (``request_id``),
-    in ``language`` where the catalogues have its words (web/problem_words.py)."""
+    in ``language`` where the catalogues have its words (web/problem_words.py); ``said``: the
+    detail's template and parameters, when it was written as one (a refusal's)."""
     status = status or status_of(code)
     body = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -107,7 +109,7 @@ def problem(
     request_id = note_problem(code)
     if request_id is not None:
         body["request_id"] = request_id
-    body = translated(body, language)
+    body = translated(body, language, said)
     response = Response(
         orjson.dumps(body), status_code=status, media_type="application/problem+json"
     )
@@ -126,7 +128,14 @@ def rejection(
     """The problem document for a refusal; ``status_by_code``: the capabilities' own
     statuses for their codes (``Capability.status_by_code``), read before the table."""
     status = (status_by_code or {}).get(exc.code) or status_of(exc.code, exc.status)
-    return problem(exc.code, exc.message, status=status, position=exc.position, language=language)
+    return problem(
+        exc.code,
+        exc.message,
+        status=status,
+        position=exc.position,
+        language=language,
+        said=(exc.template, exc.params),
+    )
 
 
 def _language(request: Request) -> str:

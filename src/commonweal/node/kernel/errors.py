@@ -13,7 +13,9 @@ class Rejected(Exception):
     as an HTTP status, kept from the domain error class it came from (None when the
     node or web layer raised it itself: the web edge then looks the code up);
     ``position`` is the event's place in a batch, when the refusal concerns one event
-    of several.
+    of several. Like a domain error, its message may be a template with ``params``
+    (``Rejected("gone", "%(what)s was withdrawn", what=title)``), which the web edge says
+    in the reader's language.
     """
 
     def __init__(
@@ -23,26 +25,36 @@ class Rejected(Exception):
         *,
         status: int | None = None,
         position: int | None = None,
+        **params: object,
     ) -> None:
-        super().__init__(message)
+        said = message % params if params else message
+        super().__init__(said)
         self.code = code
-        self.message = message
+        self.message = said
+        self.template = message  # with params: what a reader's language translates
+        self.params = params
         self.status = status
         self.position = position
 
     @classmethod
     def from_error(cls, error: EventError | DomainError) -> Rejected:
-        """The rejection for a parse or rule error, keeping a rule error's kind."""
-        return cls(error.code, error.message, status=getattr(error, "status", None))
+        """The rejection for a parse or rule error, keeping a rule error's kind (and its
+        message's template, to be said in the reader's language)."""
+        rejected = cls(error.code, error.message, status=getattr(error, "status", None))
+        rejected.template = getattr(error, "template", error.message)
+        rejected.params = getattr(error, "params", {})
+        return rejected
 
     def at(self, position: int) -> Rejected:
         """The same rejection, located in a batch."""
-        return Rejected(
+        located = Rejected(
             self.code,
             f"event {position}: {self.message}",
             status=self.status,
             position=position,
         )
+        located.template, located.params = self.template, self.params
+        return located
 
 
 class Unavailable(Exception):
