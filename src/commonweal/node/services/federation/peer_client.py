@@ -10,9 +10,11 @@ Reads are plain GETs.
 from __future__ import annotations
 
 import base64
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import httpx
@@ -29,6 +31,14 @@ from commonweal.core.tiles import tile_path
 from commonweal.domain.federation.subtotal_check import AuditFailure
 
 TEXT = "text/plain; charset=utf-8"
+
+
+@cache
+def peer_tls() -> ssl.SSLContext:
+    """The TLS settings every client of peers uses: httpx's defaults (certifi's roots, or
+    ``SSL_CERT_FILE``), made once — loading the roots takes a third of a second, which
+    each new client (a node's federation, a peer's client) would otherwise pay again."""
+    return httpx.create_ssl_context()
 
 
 class PeerError(Exception):
@@ -68,7 +78,9 @@ class PeerClient:
         self.key = key
         self.keyid = did_key_from_public_key(key.public_key) if key is not None else ""
         self.http = http or httpx.Client(
-            timeout=timeout, limits=httpx.Limits(max_connections=16, max_keepalive_connections=16)
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+            verify=peer_tls(),
         )
         self._own_http = http is None
         self.now = now

@@ -23,7 +23,7 @@ from commonweal.core.rfc3339 import format_utc
 from commonweal.core.witness import Recorded
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.node.kernel.service import Node
-from commonweal.node.services.federation.peer_client import PeerClient
+from commonweal.node.services.federation.peer_client import PeerClient, peer_tls
 from commonweal.node.services.federation.refusal_budget import RefusalBudget
 from commonweal.store.federation_store import FederationStore, WitnessAdvance
 
@@ -92,6 +92,7 @@ class Federation:
         self.http = http or httpx.Client(
             timeout=node.config.peer_timeout_seconds,
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+            verify=peer_tls(),
         )
         self.witness_commits = GroupCommit(self.store)
         self.sync_lock = threading.Lock()
