@@ -20,6 +20,7 @@ CAPABILITY = Capability(
     status_by_code={
         "unknown_kind": 422,  # a kind the constitution does not define
         "invalid_claims": 422,  # claims that fail the kind's JSON Schema
+        "reserved_type": 422,  # an open kind claiming the node's own or a closed kind's type
     },
     api=(WebRouter("commonweal.web.community_credentials_api"),),
     pages=(WebRouter("commonweal.web.community_credentials_pages"),),
