@@ -72,12 +72,16 @@ def instant(body: Mapping[str, Any], name: str) -> str:
     refused."""
     value = body.get(name)
     if not isinstance(value, str):
-        raise InvalidBody(f"{name} must be an RFC 3339 date-time such as 2026-12-01T18:00:00Z")
+        raise InvalidBody(
+            "%(name)s must be an RFC 3339 date-time such as 2026-12-01T18:00:00Z", name=name
+        )
     try:
         return stamp(moment(value))
     except ValueError:
         raise InvalidBody(
-            f"{name} is not an RFC 3339 date-time such as 2026-12-01T18:00:00Z: {value!r}"
+            "%(name)s is not an RFC 3339 date-time such as 2026-12-01T18:00:00Z: %(value)s",
+            name=name,
+            value=repr(value),
         ) from None
 
 

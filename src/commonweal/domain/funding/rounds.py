@@ -85,7 +85,7 @@ def parse_opening(body: Mapping[str, Any]) -> Opening:
     "minimum"?, "spend_whole_pool"?}``."""
     method = body.get("method")
     if method not in METHODS:
-        raise InvalidBody(f"method must be one of {', '.join(METHODS)}")
+        raise InvalidBody("method must be one of %(methods)s", methods=", ".join(METHODS))
     extra = {"cap"} if method == CAPPED else {"m"} if method == PAIRWISE else set()
     common = {"title", "description", "unit", "pool", "closes", "method", "minimum"}
     fields.only(
@@ -110,7 +110,8 @@ def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
     if ctx.author == ctx.node_key:
         raise NotPermitted(
             "the node matches from its treasury only as the action of a passed proposal "
-            f"({OPEN_ACTION})"
+            "(%(action)s)",
+            action=OPEN_ACTION,
         )
     require_permission(state, ctx, PERMISSION)
     open_round_from(state, ctx, opening, member_account(ctx.author))
@@ -122,7 +123,9 @@ def open_round_from(state: State, ctx: Context, opening: Opening, source: str) -
     if reached(ctx.received, opening.closes):
         raise Conflict("the closing time has already passed", code="deadline_passed")
     if reached(opening.closes, later(ctx.received, MAX_DAYS * 86400)):
-        raise Conflict(f"a round may run at most {MAX_DAYS} days", code="deadline_too_far")
+        raise Conflict(
+            "a round may run at most %(max_days)s days", max_days=MAX_DAYS, code="deadline_too_far"
+        )
     record = {
         "id": ctx.index,
         "title": opening.title,
@@ -234,10 +237,18 @@ def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[st
     """The round, refusing if it is closed or past its closing time."""
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
-        raise Conflict(f"round {round_id} is closed: you cannot {doing} now", code="round_closed")
+        raise Conflict(
+            "round %(round_id)s is closed: you cannot %(doing)s now",
+            round_id=round_id,
+            doing=doing,
+            code="round_closed",
+        )
     if reached(ctx.received, record["closes"]):
         raise Conflict(
-            f"round {round_id} stopped taking part at {record['closes']}", code="deadline_passed"
+            "round %(round_id)s stopped taking part at %(closes)s",
+            round_id=round_id,
+            closes=record["closes"],
+            code="deadline_passed",
         )
     return record
 

@@ -113,7 +113,10 @@ def parse_draft(body: Mapping[str, Any]) -> Draft:
         raise InvalidBody("the items must add up to the amount")
     evidence = body.get("evidence", [])
     if not isinstance(evidence, list) or len(evidence) > MAX_EVIDENCE:
-        raise InvalidBody(f"evidence is a list of at most {MAX_EVIDENCE} sha256 digests")
+        raise InvalidBody(
+            "evidence is a list of at most %(max_evidence)s sha256 digests",
+            max_evidence=MAX_EVIDENCE,
+        )
     for digest in evidence:
         if not isinstance(digest, str) or not SHA256_DIGEST.match(digest):
             raise InvalidBody("each evidence digest looks like 'sha256:' and 64 hex digits")
@@ -160,7 +163,10 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
     require_open(state, member_account(payee))
     if draft.line and not _budgeted(state, draft.fund, draft.unit, draft.line):
         raise Conflict(
-            f"no budget of the fund {draft.fund!r} in {draft.unit} has a line {draft.line!r}",
+            "no budget of the fund %(fund)s in %(unit)s has a line %(line)s",
+            fund=repr(draft.fund),
+            unit=draft.unit,
+            line=repr(draft.line),
             code="unknown_line",
         )
     state.put(
@@ -233,14 +239,18 @@ def apply_payment(state: State, ctx: Context, payment: Payment) -> None:
     _require_not_own(expense, ctx, "pay")
     if expense["status"] != APPROVED:
         raise Conflict(
-            f"expense {expense['id']} is {expense['status']}: only an APPROVED expense is paid",
+            "expense %(id)s is %(status)s: only an APPROVED expense is paid",
+            id=expense["id"],
+            status=expense["status"],
             code="not_approved",
         )
     paid = expense["amount"] if payment.amount is None else payment.amount
     if paid > expense["amount"]:
         raise Conflict(
-            f"expense {expense['id']} was approved for {expense['amount']} minor units; "
-            f"{paid} is more",
+            "expense %(id)s was approved for %(amount)s minor units; %(paid)s is more",
+            id=expense["id"],
+            amount=expense["amount"],
+            paid=paid,
             code="exceeds_approved",
         )
     target = EXTERNAL if payment.method == "external" else member_account(expense["payee"])
@@ -276,13 +286,16 @@ def _expense(state: State, expense_id: int) -> dict[str, Any]:
 
 def _require_submitter(expense: dict[str, Any], ctx: Context, doing: str) -> None:
     if expense["submitter"] != ctx.author:
-        raise NotPermitted(f"only the expense's submitter may {doing} it", code="not_author")
+        raise NotPermitted(
+            "only the expense's submitter may %(doing)s it", doing=doing, code="not_author"
+        )
 
 
 def _require_not_own(expense: dict[str, Any], ctx: Context, doing: str) -> None:
     if ctx.author in (expense["submitter"], expense["payee"]):
         raise NotPermitted(
-            f"a treasurer may not {doing} an expense they submitted or are paid by",
+            "a treasurer may not %(doing)s an expense they submitted or are paid by",
+            doing=doing,
             code="own_expense",
         )
 
@@ -310,11 +323,13 @@ def _step(ctx: Context, status: str) -> dict[str, Any]:
 
 def _items(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise InvalidBody(f"items is a list of at most {MAX_ITEMS} {{title, amount}}")
+        raise InvalidBody(
+            "items is a list of at most %(max_items)s {title, amount}", max_items=MAX_ITEMS
+        )
     items = []
     for position, item in enumerate(value):
         if not isinstance(item, dict):
-            raise InvalidBody(f"items[{position}] must be {{title, amount}}")
+            raise InvalidBody("items[%(position)s] must be {title, amount}", position=position)
         only(item, {"title", "amount"}, where=f"items[{position}]")
         items.append(
             {"title": required_text(item, "title", max_length=200), "amount": amount(item)}
