@@ -51,3 +51,14 @@ def test_treasury_refusals_speak_the_readers_language(community: Community) -> N
         assert arabic["detail"] == "لا يوجد صندوق 'nowhere'"
         assert arabic["detail_en"] == "there is no fund 'nowhere'"
         assert _post(client, nowhere, None)["detail"] == "there is no fund 'nowhere'"
+
+        lower = {"to": "fund:garden", "unit": "eur", "amount": 5}
+        coded = events.event("carol", type="treasury.transfer.sent", body=lower)
+        portuguese = _post(client, coded, "pt")
+        assert portuguese["code"] == "invalid_body" and portuguese["lang"] == "pt"
+        assert portuguese["detail"] == (
+            "unit deve ser um código de unidade de 2 a 12 letras maiúsculas e algarismos"
+        )
+        assert portuguese["detail_en"] == (
+            "unit must be a unit code of 2-12 upper-case letters and digits"
+        )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
 
@@ -251,7 +252,12 @@ def _check_schema(value: Any, where: str, depth: int) -> None:
     if not isinstance(properties, dict):
         raise InvalidBody("%(where)s.properties must be an object", where=where)
     for term, schema in properties.items():
-        matching(term, _TERM, f"{where}: a claim's name is a letter then letters, digits or _")
+        matching(
+            term,
+            _TERM,
+            N_("%(where)s: a claim's name is a letter then letters, digits or _"),
+            where=where,
+        )
         if term in RESERVED_TERMS:
             raise InvalidBody(
                 "%(where)s: %(term)s is reserved by the VC data model", where=where, term=term

@@ -83,11 +83,9 @@ def apply_clearing(state: State, ctx: Context, claim: ClearingClaim) -> None:
         )
     records = {r["id"]: r for r in open_obligations(state, claim.unit)}
     obligations = _open(state, claim.unit)
-    problem = mtcs.check(obligations, claim.setoffs)
-    if problem is not None:
-        raise Conflict(
-            "not an optimal clearing: %(problem)s", problem=problem, code="clearing_mismatch"
-        )
+    mismatch = mtcs.mismatch_of(obligations, claim.setoffs)
+    if mismatch is not None:
+        raise mismatch
     before = sum(o.amount for o in obligations)
     cleared = sum(claim.setoffs.values())
     for oid, amount in sorted(claim.setoffs.items()):

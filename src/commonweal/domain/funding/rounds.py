@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields, money
@@ -176,7 +177,9 @@ def parse_entry(body: Mapping[str, Any]) -> Entry:
 def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
     """A member enters a project while the round is open."""
     require_active_member(state, ctx.author, "enter a project")
-    record = open_round(state, ctx, entry.round, "enter a project")
+    record = open_round(
+        state, ctx, entry.round, N_("round %(round_id)s is closed: you cannot enter a project now")
+    )
     beneficiary = entry.beneficiary or ctx.author
     require_active_member(state, beneficiary, "receive a project's funds")
     state.put(
@@ -207,7 +210,9 @@ def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]
     project_id, amount = contribution
     require_active_member(state, ctx.author, "contribute")
     entered = project(state, project_id)
-    record = open_round(state, ctx, entered["round"], "contribute")
+    record = open_round(
+        state, ctx, entered["round"], N_("round %(round_id)s is closed: you cannot contribute now")
+    )
     if ctx.author in (entered["author"], entered["beneficiary"]):
         raise NotPermitted("you cannot contribute to your own project", code="own_project")
     table = contributions_table(record["id"])
@@ -233,16 +238,12 @@ def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]
     )
 
 
-def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[str, Any]:
-    """The round, refusing if it is closed or past its closing time."""
+def open_round(state: State, ctx: Context, round_id: int, closed: str) -> dict[str, Any]:
+    """The round, refusing if it is closed (``closed``, a template of ``round_id``, says what
+    cannot be done) or past its closing time."""
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
-        raise Conflict(
-            "round %(round_id)s is closed: you cannot %(doing)s now",
-            round_id=round_id,
-            doing=doing,
-            code="round_closed",
-        )
+        raise Conflict(closed, round_id=round_id, code="round_closed")
     if reached(ctx.received, record["closes"]):
         raise Conflict(
             "round %(round_id)s stopped taking part at %(closes)s",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import matching
 from commonweal.domain.membership.records import ACTIVE, member
@@ -78,7 +79,9 @@ def deposits_account(resource_id: int) -> str:
 
 def parse_slug(value: Any, name: str = "fund") -> str:
     """A fund's short name: 2-40 lower-case letters, digits or dashes."""
-    return matching(value, _SLUG, f"{name} must be 2-40 lower-case letters, digits or dashes")
+    return matching(
+        value, _SLUG, N_("%(name)s must be 2-40 lower-case letters, digits or dashes"), name=name
+    )
 
 
 def parse_account(value: Any, name: str = "account") -> str:

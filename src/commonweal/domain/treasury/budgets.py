@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import amount, matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
@@ -127,7 +128,7 @@ def budget_vs_actual(state: State, fund: str, name: str) -> dict[str, Any]:
 
 
 def _date(body: Mapping[str, Any], name: str) -> str:
-    return matching(body.get(name), _DATE, f"{name} must be a date, YYYY-MM-DD")
+    return matching(body.get(name), _DATE, N_("%(name)s must be a date, YYYY-MM-DD"), name=name)
 
 
 def _line(value: Any, position: int) -> dict[str, Any]:

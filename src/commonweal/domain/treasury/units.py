@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
@@ -38,7 +39,10 @@ class UnitDeclared:
 def parse_code(value: Any, name: str = "unit") -> str:
     """A unit code: 2-12 upper-case letters and digits (``EUR``, ``HOUR``, ``RIVER``)."""
     return matching(
-        value, _CODE, f"{name} must be a unit code of 2-12 upper-case letters and digits"
+        value,
+        _CODE,
+        N_("%(name)s must be a unit code of 2-12 upper-case letters and digits"),
+        name=name,
     )
 
 
