@@ -134,10 +134,11 @@ def optional_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str
     return value
 
 
-def matching(value: Any, pattern: re.Pattern[str], refusal: str) -> str:
-    """``value`` when it is a string ``pattern`` matches; otherwise ``InvalidBody(refusal)``."""
+def matching(value: Any, pattern: re.Pattern[str], refusal: str, **params: Any) -> str:
+    """``value`` when it is a string ``pattern`` matches; otherwise ``InvalidBody(refusal)``,
+    ``refusal`` a template its ``params`` fill (mark a literal one ``N_`` for the catalogues)."""
     if not isinstance(value, str) or not pattern.match(value):
-        raise InvalidBody(refusal)
+        raise InvalidBody(refusal, **params)
     return value
 
 

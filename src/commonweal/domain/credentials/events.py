@@ -67,8 +67,8 @@ def apply_issued(state: State, ctx: Context, body: dict[str, Any]) -> None:
     if is_open(rules):
         if ctx.author != ctx.node_key:
             raise NotPermitted(
-                f"{body['kind']} credentials are issued only with an issuer token scoped to "
-                "the kind",
+                "%(kind)s credentials are issued only with an issuer token scoped to the kind",
+                kind=body["kind"],
                 code="forbidden",
             )
         issue(state, ctx, **body, issuer=ctx.author)
@@ -96,17 +96,23 @@ def require_issuer(
         if in_good_standing(state, ctx.author) and record and issuers["role"] in record["roles"]:
             return
         raise NotPermitted(
-            f"only members holding the {issuers['role']!r} role may issue {kind} credentials",
+            "only members holding the %(role)s role may issue %(kind)s credentials",
+            role=repr(issuers["role"]),
+            kind=kind,
             code="forbidden",
         )
     if issuers == "vote":
         raise NotPermitted(
-            f"{kind} credentials are issued by a passed vote (the {ISSUE_ACTION} action)",
+            "%(kind)s credentials are issued by a passed vote (the %(action)s action)",
+            kind=kind,
+            action=ISSUE_ACTION,
             code="forbidden",
         )
     raise NotPermitted(
-        f"{kind} credentials are issued once {issuers['endorsements']} members endorse a "
-        "request: request one, and ask members to endorse it",
+        "%(kind)s credentials are issued once %(endorsements)s members endorse a request: request "
+        "one, and ask members to endorse it",
+        kind=kind,
+        endorsements=issuers["endorsements"],
         code="forbidden",
     )
 
@@ -126,8 +132,9 @@ def apply_requested(state: State, ctx: Context, body: dict[str, Any]) -> None:
     issuers = rules["issuers"]
     if not (issuers == "vote" or (isinstance(issuers, dict) and "endorsements" in issuers)):
         raise Conflict(
-            f"{body['kind']} credentials are issued directly, not on request "
-            "(only kinds issued by endorsement or by vote are requested)",
+            "%(kind)s credentials are issued directly, not on request (only kinds issued by "
+            "endorsement or by vote are requested)",
+            kind=body["kind"],
             code="not_requestable",
         )
     state.put(
@@ -155,10 +162,12 @@ def open_request(state: State, number: int) -> dict[str, Any]:
     """The request logged at ``number``, not issued yet."""
     request: dict[str, Any] | None = state.get(REQUESTS, row_key(number))
     if request is None:
-        raise NotFound(f"there is no credential request {number}", code="not_found")
+        raise NotFound("there is no credential request %(number)s", number=number, code="not_found")
     if request["issued"] is not None:
         raise Conflict(
-            f"request {number} was already issued (status index {request['issued']})",
+            "request %(number)s was already issued (status index %(issued)s)",
+            number=number,
+            issued=request["issued"],
             code="already_issued",
         )
     return request
@@ -171,7 +180,9 @@ def apply_endorsed(state: State, ctx: Context, body: dict[str, Any]) -> None:
     require_active_member(state, ctx.author, "endorse a credential")
     if not isinstance(rules["issuers"], dict) or "endorsements" not in rules["issuers"]:
         raise Conflict(
-            f"{request['kind']} credentials are not issued by endorsement", code="not_endorsable"
+            "%(kind)s credentials are not issued by endorsement",
+            kind=request["kind"],
+            code="not_endorsable",
         )
     if ctx.author == request["subject"]:
         raise NotPermitted("a member cannot endorse their own request", code="forbidden")
@@ -220,15 +231,26 @@ def apply_revoked(state: State, ctx: Context, body: dict[str, Any]) -> None:
             or not in_good_standing(state, ctx.author)
             or role not in (record or {"roles": []})["roles"]
         ):
+            if role is None:
+                raise NotPermitted(
+                    "only the node may revoke %(kind)s credentials",
+                    kind=row["kind"],
+                    code="forbidden",
+                )
             raise NotPermitted(
-                f"only the node{f' or a holder of the {role!r} role' if role else ''} may "
-                f"revoke {row['kind']} credentials",
+                "only the node or a holder of the %(role)s role may revoke %(kind)s credentials",
+                role=repr(role),
+                kind=row["kind"],
                 code="forbidden",
             )
     if not row["revocable"]:
-        raise Conflict(f"{row['kind']} credentials cannot be revoked", code="not_revocable")
+        raise Conflict(
+            "%(kind)s credentials cannot be revoked", kind=row["kind"], code="not_revocable"
+        )
     if row["revoked"] is not None:
-        raise Conflict(f"credential {body['index']} is already revoked", code="already_revoked")
+        raise Conflict(
+            "credential %(index)s is already revoked", index=body["index"], code="already_revoked"
+        )
     revoked = {"at": ctx.received, "reason": body["reason"], "by": ctx.author}
     state.put(ISSUED, row_key(body["index"]), {**row, "revoked": revoked})
 
@@ -241,7 +263,9 @@ def _run_action(state: State, ctx: Context, params: dict[str, Any]) -> None:
     request = open_request(state, params["request"])
     if kind_of(state, request["kind"])["issuers"] != "vote":
         raise Conflict(
-            f"{request['kind']} credentials are not issued by vote", code="not_voted_kind"
+            "%(kind)s credentials are not issued by vote",
+            kind=request["kind"],
+            code="not_voted_kind",
         )
     request = {**request, "issued": _issue_request(state, ctx, request, issuer="vote")}
     state.put(REQUESTS, row_key(params["request"]), request)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
 
@@ -105,7 +106,7 @@ def parse_credential_kinds(value: Any) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise InvalidBody("credentials must be an object naming kinds of credential")
     if len(value) > MAX_KINDS:
-        raise InvalidBody(f"credentials may define at most {MAX_KINDS} kinds")
+        raise InvalidBody("credentials may define at most %(max_kinds)s kinds", max_kinds=MAX_KINDS)
     kinds = {}
     types: dict[str, str] = {}
     for name, rules in sorted(value.items()):
@@ -114,7 +115,11 @@ def parse_credential_kinds(value: Any) -> dict[str, dict[str, Any]]:
             raise InvalidBody("passport is built in: the constitution cannot redefine it")
         kind = parse_kind(rules, name)
         if kind["type"] in types or kind["type"] in (PASSPORT_KIND["type"], *BUILT_IN_TYPES):
-            raise InvalidBody(f"credentials.{name}: the type {kind['type']} is already used")
+            raise InvalidBody(
+                "credentials.%(name)s: the type %(type)s is already used",
+                name=name,
+                type=kind["type"],
+            )
         types[kind["type"]] = name
         kinds[name] = kind
     return kinds
@@ -127,7 +132,7 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
     """One kind's rules in normal form."""
     where = f"credentials.{name}"
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be an object")
+        raise InvalidBody("%(where)s must be an object", where=where)
     if value.get("open") is not None:
         return _open_kind(value, name, where)
     only(
@@ -165,9 +170,9 @@ def _open_kind(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
         where=where,
     )
     if value["open"] is not True:
-        raise InvalidBody(f"{where}.open may only be true")
+        raise InvalidBody("%(where)s.open may only be true", where=where)
     if value.get("issuers", TOKEN_ISSUERS) != TOKEN_ISSUERS:
-        raise InvalidBody(f'{where}.issuers: an open kind is issued by "token" only')
+        raise InvalidBody('%(where)s.issuers: an open kind is issued by "token" only', where=where)
     return {
         "title": optional_text(value, "title", max_length=120) or name,
         "description": optional_text(value, "description", max_length=2000),
@@ -201,10 +206,10 @@ def parse_claims_schema(value: Any, where: str) -> dict[str, Any]:
     """A JSON Schema for the subject's claims: an object whose property names become
     JSON-LD terms, with only the keywords in :data:`SCHEMA_KEYWORDS`."""
     if not isinstance(value, dict) or value.get("type") != "object":
-        raise InvalidBody(f'{where} must be a JSON Schema of "type": "object"')
+        raise InvalidBody('%(where)s must be a JSON Schema of "type": "object"', where=where)
     _check_schema(value, where, 0)
     if not value.get("properties"):
-        raise InvalidBody(f"{where} must name at least one property")
+        raise InvalidBody("%(where)s must name at least one property", where=where)
     schema: dict[str, Any] = _sorted(value)
     return schema
 
@@ -221,31 +226,48 @@ def _sorted(value: Any) -> Any:
 
 def _check_schema(value: Any, where: str, depth: int) -> None:
     if depth > MAX_SCHEMA_DEPTH:
-        raise InvalidBody(f"{where}: schemas nest at most {MAX_SCHEMA_DEPTH} deep")
+        raise InvalidBody(
+            "%(where)s: schemas nest at most %(max_schema_depth)s deep",
+            where=where,
+            max_schema_depth=MAX_SCHEMA_DEPTH,
+        )
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be a JSON Schema object")
+        raise InvalidBody("%(where)s must be a JSON Schema object", where=where)
     unknown = sorted(set(value) - SCHEMA_KEYWORDS)
     if unknown:
         raise InvalidBody(
-            f"{where}: the keyword(s) {', '.join(unknown)} are not allowed "
-            f"(allowed: {', '.join(sorted(SCHEMA_KEYWORDS))})"
+            "%(where)s: the keyword(s) %(unknown)s are not allowed (allowed: %(allowed)s)",
+            where=where,
+            unknown=", ".join(unknown),
+            allowed=", ".join(sorted(SCHEMA_KEYWORDS)),
         )
     kind = value.get("type")
     if kind not in SCHEMA_TYPES:
-        raise InvalidBody(f"{where}.type must be one of {', '.join(sorted(SCHEMA_TYPES))}")
+        raise InvalidBody(
+            "%(where)s.type must be one of %(types)s",
+            where=where,
+            types=", ".join(sorted(SCHEMA_TYPES)),
+        )
     properties = value.get("properties", {})
     if not isinstance(properties, dict):
-        raise InvalidBody(f"{where}.properties must be an object")
+        raise InvalidBody("%(where)s.properties must be an object", where=where)
     for term, schema in properties.items():
-        matching(term, _TERM, f"{where}: a claim's name is a letter then letters, digits or _")
+        matching(
+            term,
+            _TERM,
+            N_("%(where)s: a claim's name is a letter then letters, digits or _"),
+            where=where,
+        )
         if term in RESERVED_TERMS:
-            raise InvalidBody(f"{where}: {term} is reserved by the VC data model")
+            raise InvalidBody(
+                "%(where)s: %(term)s is reserved by the VC data model", where=where, term=term
+            )
         _check_schema(schema, f"{where}.properties.{term}", depth + 1)
     required = value.get("required", [])
     if not isinstance(required, list) or not set(required) <= set(properties):
-        raise InvalidBody(f"{where}.required must list some of its properties")
+        raise InvalidBody("%(where)s.required must list some of its properties", where=where)
     if "additionalProperties" in value and value["additionalProperties"] is not False:
-        raise InvalidBody(f"{where}.additionalProperties may only be false")
+        raise InvalidBody("%(where)s.additionalProperties may only be false", where=where)
     if "items" in value:
         _check_schema(value["items"], f"{where}.items", depth + 1)
 
@@ -273,5 +295,5 @@ def _issuers(value: Any, where: str) -> Any:
     if isinstance(value, dict) and set(value) == {"endorsements"}:
         return {"endorsements": integer_in(value["endorsements"], f"{where}.endorsements", 1, 100)}
     raise InvalidBody(
-        f'{where} must be {{"role": "<role>"}}, "vote", or {{"endorsements": <how many>}}'
+        '%(where)s must be {"role": "<role>"}, "vote", or {"endorsements": <how many>}', where=where
     )

@@ -45,8 +45,9 @@ def kind_of(state: State, name: Any) -> dict[str, Any]:
     kinds = defined_kinds(state)
     if not isinstance(name, str) or name not in kinds:
         raise InvalidBody(
-            f"the constitution defines no credential kind {name!r}: "
-            f"the kinds are {', '.join(sorted(kinds))}",
+            "the constitution defines no credential kind %(name)s: the kinds are %(kinds)s",
+            name=repr(name),
+            kinds=", ".join(sorted(kinds)),
             code="unknown_kind",
         )
     return kinds[name]
@@ -56,7 +57,9 @@ def issued(state: State, index: int) -> dict[str, Any]:
     """The issued credential with status index ``index``."""
     row: dict[str, Any] | None = state.get(ISSUED, row_key(index))
     if row is None:
-        raise NotFound(f"no community credential has status index {index}", code="not_found")
+        raise NotFound(
+            "no community credential has status index %(index)s", index=index, code="not_found"
+        )
     return row
 
 
@@ -76,8 +79,10 @@ def issue(
     kept = state.get(KIND_VERSIONS, version_key)
     if kept is not None and kept != rules:
         raise Conflict(
-            f"the {kind} kind changed since credentials were issued under version "
-            f"{rules['version']}: an amendment that changes a kind raises its version",
+            "the %(kind)s kind changed since credentials were issued under version %(version)s: "
+            "an amendment that changes a kind raises its version",
+            kind=kind,
+            version=rules["version"],
             code="kind_version_reused",
         )
     if kept is None:

@@ -42,11 +42,15 @@ def parse_claim(body: Mapping[str, Any]) -> ClearingClaim:
     setoffs: dict[int, int] = {}
     for position, item in enumerate(value):
         if not isinstance(item, dict):
-            raise InvalidBody(f'setoffs[{position}] is {{"obligation": id, "amount": n}}')
+            raise InvalidBody(
+                'setoffs[%(position)s] is {"obligation": id, "amount": n}', position=position
+            )
         only(item, {"obligation", "amount"}, where=f"setoffs[{position}]")
         obligation, amount = ref(item, "obligation"), item.get("amount")
         if type(amount) is not int or amount <= 0:
-            raise InvalidBody(f"setoffs[{position}].amount must be a positive whole number")
+            raise InvalidBody(
+                "setoffs[%(position)s].amount must be a positive whole number", position=position
+            )
         if setoffs and obligation <= max(setoffs):
             raise InvalidBody("setoffs name each obligation once, in ascending order")
         setoffs[obligation] = amount
@@ -73,13 +77,15 @@ def apply_clearing(state: State, ctx: Context, claim: ClearingClaim) -> None:
     require_unit(state, claim.unit)
     if not claim.setoffs:
         raise Conflict(
-            f"no cycle of {claim.unit} obligations can be cleared", code="nothing_to_clear"
+            "no cycle of %(unit)s obligations can be cleared",
+            unit=claim.unit,
+            code="nothing_to_clear",
         )
     records = {r["id"]: r for r in open_obligations(state, claim.unit)}
     obligations = _open(state, claim.unit)
-    problem = mtcs.check(obligations, claim.setoffs)
-    if problem is not None:
-        raise Conflict(f"not an optimal clearing: {problem}", code="clearing_mismatch")
+    mismatch = mtcs.mismatch_of(obligations, claim.setoffs)
+    if mismatch is not None:
+        raise mismatch
     before = sum(o.amount for o in obligations)
     cleared = sum(claim.setoffs.values())
     for oid, amount in sorted(claim.setoffs.items()):

@@ -70,7 +70,7 @@ def parse_charge(body: Mapping[str, Any]) -> tuple[str, int]:
     only(body, {"unit", "days"})
     days = body.get("days")
     if type(days) is not int or not 1 <= days <= MAX_DAYS:
-        raise InvalidBody(f"days must be a whole number from 1 to {MAX_DAYS}")
+        raise InvalidBody("days must be a whole number from 1 to %(max_days)s", max_days=MAX_DAYS)
     return parse_code(body.get("unit")), days
 
 
@@ -80,10 +80,15 @@ def apply_charge(state: State, ctx: Context, body: tuple[str, int]) -> None:
     unit, days = body
     policy = credit_policy(state, unit)
     if policy is None or policy["demurrage"] is None:
-        raise Conflict(f"{unit} has no demurrage", code="no_demurrage")
+        raise Conflict("%(unit)s has no demurrage", unit=unit, code="no_demurrage")
     until = later(policy["demurrage_since"], days * DAY)
     if not reached(ctx.received, until):
-        raise Conflict(f"{days} days since the last charge end only at {until}", code="too_early")
+        raise Conflict(
+            "%(days)s days since the last charge end only at %(until)s",
+            days=days,
+            until=until,
+            code="too_early",
+        )
     factor = daily_factor(policy["demurrage"]["rate"])
     charges = [
         (account, charge(value, factor, days))

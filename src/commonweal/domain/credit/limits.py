@@ -71,8 +71,9 @@ def set_policy(state: State, ctx: Context, policy: dict[str, Any]) -> None:
     unit = require_unit(state, policy["unit"])
     if unit["kind"] == "fiat":
         raise Conflict(
-            f"{unit['code']} is fiat money the node must really hold: mutual credit runs in "
-            "hours or a community currency",
+            "%(unit)s is fiat money the node must really hold: mutual credit runs in hours or a "
+            "community currency",
+            unit=unit["code"],
             code="not_credit_unit",
         )
     demurrage = policy["demurrage"]
@@ -123,13 +124,17 @@ def _pair(limit: dict[str, Any]) -> Limits:
 
 def _limit(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidBody(f'{where} must be {{"min": <= 0, "max"?: >= 0}}')
+        raise InvalidBody('%(where)s must be {"min": <= 0, "max"?: >= 0}', where=where)
     only(value, {"min", "max"}, where=where)
     low, high = value.get("min"), value.get("max")
     if type(low) is not int or not -MAX_AMOUNT <= low <= 0:
-        raise InvalidBody(f"{where}.min must be a whole number of minor units, zero or below")
+        raise InvalidBody(
+            "%(where)s.min must be a whole number of minor units, zero or below", where=where
+        )
     if high is not None and (type(high) is not int or not 0 <= high <= MAX_AMOUNT):
-        raise InvalidBody(f"{where}.max must be a whole number of minor units, zero or above")
+        raise InvalidBody(
+            "%(where)s.max must be a whole number of minor units, zero or above", where=where
+        )
     return {"min": low, "max": high}
 
 
@@ -151,7 +156,10 @@ def _demurrage(value: Any) -> dict[str, Any] | None:
         raise InvalidBody('demurrage.rate is a yearly fraction between 0 and 1, such as "7/100"')
     period = value.get("period_days", 30)
     if type(period) is not int or not 1 <= period <= MAX_PERIOD_DAYS:
-        raise InvalidBody(f"demurrage.period_days must be from 1 to {MAX_PERIOD_DAYS}")
+        raise InvalidBody(
+            "demurrage.period_days must be from 1 to %(max_period_days)s",
+            max_period_days=MAX_PERIOD_DAYS,
+        )
     account = parse_account(value.get("account", NODE), "demurrage.account")
     if kind_of(account) not in ("node", "fund"):
         raise InvalidBody('demurrage.account must be "node" or a fund')

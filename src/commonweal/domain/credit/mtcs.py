@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from commonweal.domain.errors import Conflict
+
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
@@ -72,27 +74,58 @@ def clear(obligations: Iterable[Obligation]) -> Clearing:
     )
 
 
+MISMATCH = "not an optimal clearing: "
+
+
 def check(obligations: Iterable[Obligation], setoff: Mapping[int, int]) -> str | None:
     """Why ``setoff`` is not an optimal clearing of ``obligations`` (None if it is)."""
+    mismatch = mismatch_of(obligations, setoff)
+    return None if mismatch is None else mismatch.message.removeprefix(MISMATCH)
+
+
+def mismatch_of(obligations: Iterable[Obligation], setoff: Mapping[int, int]) -> Conflict | None:
+    """The ``clearing_mismatch`` refusal saying why ``setoff`` is not an optimal clearing of
+    ``obligations`` (None if it is)."""
     ordered = sorted(obligations, key=lambda o: o.id)
     known = {o.id for o in ordered}
     stray = sorted(set(setoff) - known)
     if stray:
-        return f"obligation {stray[0]} is not an open obligation of this clearing"
+        return Conflict(
+            "not an optimal clearing: obligation %(id)s is not an open obligation of this clearing",
+            id=stray[0],
+            code="clearing_mismatch",
+        )
     flow: dict[str, int] = {}
     for o in ordered:
         amount = setoff.get(o.id, 0)
         if not 0 <= amount <= o.amount:
-            return f"obligation {o.id}: a set-off of {amount} is outside 0..{o.amount}"
+            return Conflict(
+                "not an optimal clearing: obligation %(id)s: a set-off of %(amount)s is outside "
+                "0..%(most)s",
+                id=o.id,
+                amount=amount,
+                most=o.amount,
+                code="clearing_mismatch",
+            )
         flow[o.debtor] = flow.get(o.debtor, 0) + amount
         flow[o.creditor] = flow.get(o.creditor, 0) - amount
     moved = sorted(v for v, net in flow.items() if net != 0)
     if moved:
-        return f"the set-offs would change the net position of {moved[0]}"
+        return Conflict(
+            "not an optimal clearing: the set-offs would change the net position of %(account)s",
+            account=moved[0],
+            code="clearing_mismatch",
+        )
     best = clear(ordered).cleared
     claimed = sum(setoff.values())
     if claimed != best:
-        return f"the set-offs clear {claimed}, but the most that can be cleared is {best}"
+        return Conflict(
+            "not an optimal clearing: the set-offs clear %(claimed)s, but the most that can be "
+            "cleared is %(best)s",
+            claimed=claimed,
+            best=best,
+            code="clearing_mismatch",
+        )
     return None
 
 

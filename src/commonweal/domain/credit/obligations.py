@@ -122,11 +122,13 @@ def apply_forgiveness(state: State, ctx: Context, reduction: Reduction) -> None:
 
 def _portion(record: dict[str, Any], reduction: Reduction) -> int:
     if record["open"] == 0:
-        raise Conflict(f"obligation {record['id']} is already closed", code="closed")
+        raise Conflict("obligation %(id)s is already closed", id=record["id"], code="closed")
     portion = record["open"] if reduction.amount is None else reduction.amount
     if portion > record["open"]:
         raise Conflict(
-            f"obligation {record['id']} has only {record['open']} minor units open",
+            "obligation %(id)s has only %(open)s minor units open",
+            id=record["id"],
+            open=record["open"],
             code="exceeds_open",
         )
     return portion

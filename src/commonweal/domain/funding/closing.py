@@ -23,6 +23,7 @@ from commonweal.domain.funding.pools import (
     conviction_at,
     period_now,
     release_stakes,
+    require_open_proposal,
     threshold_of,
 )
 from commonweal.domain.funding.postings import to_ledger
@@ -104,7 +105,9 @@ def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any], int]:
         raise InvalidBody("result must be an object")
     recount = body.get("recount", 1)
     if type(recount) is not int or recount not in RECOUNTS:
-        raise InvalidBody(f"recount must be one of {', '.join(map(str, RECOUNTS))}")
+        raise InvalidBody(
+            "recount must be one of %(recounts)s", recounts=", ".join(map(str, RECOUNTS))
+        )
     return fields.ref(body, "round"), dict(body["result"]), recount
 
 
@@ -114,13 +117,22 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any], in
     round_id, claimed, recount = close
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
-        raise Conflict(f"round {round_id} is already closed", code="round_closed")
+        raise Conflict(
+            "round %(round_id)s is already closed", round_id=round_id, code="round_closed"
+        )
     if not reached(ctx.received, record["closes"]):
-        raise Conflict(f"round {round_id} runs until {record['closes']}", code="too_early")
+        raise Conflict(
+            "round %(round_id)s runs until %(closes)s",
+            round_id=round_id,
+            closes=record["closes"],
+            code="too_early",
+        )
     result = result_of(state, record, recount)
     if claimed != result:
         raise Conflict(
-            f"the result does not match the recount of round {round_id}: {result}",
+            "the result does not match the recount of round %(round_id)s: %(result)s",
+            round_id=round_id,
+            result=result,
             code="result_mismatch",
         )
     state.put(
@@ -148,15 +160,18 @@ def apply_execution(state: State, ctx: Context, proposal_id: int) -> None:
     """The node pays a proposal whose conviction has reached its threshold."""
     require_node_key(ctx, when="the log says it is due")
     record = proposal(state, proposal_id)
-    if record["status"] != OPEN:
-        raise Conflict(f"proposal {proposal_id} is {record['status']}", code="proposal_closed")
+    require_open_proposal(record, proposal_id)
     pool_record = pool(state, record["pool"])
     now = conviction_at(pool_record, record, ctx.received)
     needed = threshold_of(state, pool_record, record)
     if needed is None or now < needed:
         shown = "never (it asks too much of the funds)" if needed is None else round_half_up(needed)
         raise Conflict(
-            f"proposal {proposal_id} has conviction {now}; it needs {shown}", code="too_early"
+            "proposal %(proposal_id)s has conviction %(now)s; it needs %(shown)s",
+            proposal_id=proposal_id,
+            now=now,
+            shown=shown,
+            code="too_early",
         )
     state.put(
         PROPOSALS,

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import (
     MAX_AMOUNT,
@@ -55,14 +56,20 @@ def ref_and_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> t
 def unit(body: Mapping[str, Any], name: str = "unit") -> str:
     """A unit of account: a currency code or a community unit (``EUR``, ``hours``, ``credit``)."""
     return matching(
-        body.get(name), _UNIT, f"{name} must be a unit such as 'EUR' or 'credit' (letters first)"
+        body.get(name),
+        _UNIT,
+        N_("%(name)s must be a unit such as 'EUR' or 'credit' (letters first)"),
+        name=name,
     )
 
 
 def slug(body: Mapping[str, Any], name: str) -> str:
     """A short lower-case name: letters, digits and dashes."""
     return matching(
-        body.get(name), _SLUG, f"{name} must be 2-40 lower-case letters, digits or dashes"
+        body.get(name),
+        _SLUG,
+        N_("%(name)s must be 2-40 lower-case letters, digits or dashes"),
+        name=name,
     )
 
 
@@ -72,12 +79,16 @@ def instant(body: Mapping[str, Any], name: str) -> str:
     refused."""
     value = body.get(name)
     if not isinstance(value, str):
-        raise InvalidBody(f"{name} must be an RFC 3339 date-time such as 2026-12-01T18:00:00Z")
+        raise InvalidBody(
+            "%(name)s must be an RFC 3339 date-time such as 2026-12-01T18:00:00Z", name=name
+        )
     try:
         return stamp(moment(value))
     except ValueError:
         raise InvalidBody(
-            f"{name} is not an RFC 3339 date-time such as 2026-12-01T18:00:00Z: {value!r}"
+            "%(name)s is not an RFC 3339 date-time such as 2026-12-01T18:00:00Z: %(value)s",
+            name=name,
+            value=repr(value),
         ) from None
 
 

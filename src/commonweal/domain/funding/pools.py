@@ -62,9 +62,9 @@ def parse_pool(body: Mapping[str, Any]) -> dict[str, Any]:
     for name in DEFAULTS:
         fields.amount(params, name, minimum=0 if name == "decay" else 1)
     if params["decay"] >= D:
-        raise InvalidBody(f"decay is α·10⁷ and must be below {D}")
+        raise InvalidBody("decay is α·10⁷ and must be below %(most)s", most=D)
     if params["max_ratio"] > D or params["min_share"] > D:
-        raise InvalidBody(f"max_ratio and min_share are shares·10⁷, at most {D}")
+        raise InvalidBody("max_ratio and min_share are shares·10⁷, at most %(most)s", most=D)
     return {
         "title": required_text(body, "title", max_length=200),
         "description": optional_text(body, "description", max_length=5000),
@@ -172,16 +172,17 @@ def apply_stake(state: State, ctx: Context, stake: tuple[int, int]) -> None:
     proposal_id, amount = stake
     require_active_member(state, ctx.author, "stake")
     record = proposal(state, proposal_id)
-    if record["status"] != OPEN:
-        raise Conflict(f"proposal {proposal_id} is {record['status']}", code="proposal_closed")
+    require_open_proposal(record, proposal_id)
     pool_record = pool(state, record["pool"])
     mine = member_stake(state, record["pool"], ctx.author)
     before = mine["on"].get(str(proposal_id), 0)
     total = mine["total"] - before + amount
     if total > pool_record["stake_per_member"]:
         raise Conflict(
-            f"you hold {pool_record['stake_per_member']} points in this pool and have "
-            f"{mine['total'] - before} on other proposals",
+            "you hold %(stake_per_member)s points in this pool and have %(elsewhere)s on other "
+            "proposals",
+            stake_per_member=pool_record["stake_per_member"],
+            elsewhere=mine["total"] - before,
             code="over_stake",
         )
     set_stake(state, ctx, pool_record, record, ctx.author, amount)
@@ -198,8 +199,7 @@ def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
     record = proposal(state, proposal_id)
     if record["author"] != ctx.author:
         raise NotPermitted("only the proposal's author may withdraw it", code="not_author")
-    if record["status"] != OPEN:
-        raise Conflict(f"proposal {proposal_id} is {record['status']}", code="proposal_closed")
+    require_open_proposal(record, proposal_id)
     release_stakes(state, ctx, proposal_id)
     state.put(
         PROPOSALS,
@@ -209,6 +209,17 @@ def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
 
 
 # -- shared with closing ----------------------------------------------------------------
+
+
+def require_open_proposal(record: dict[str, Any], proposal_id: int) -> None:
+    """``proposal_closed`` unless the proposal is still open."""
+    if record["status"] != OPEN:
+        raise Conflict(
+            "proposal %(proposal_id)s is %(status)s",
+            proposal_id=proposal_id,
+            status=record["status"],
+            code="proposal_closed",
+        )
 
 
 def period_now(pool_record: dict[str, Any], now: str) -> int:

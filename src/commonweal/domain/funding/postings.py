@@ -83,10 +83,14 @@ def money_unit(state: State, unit: str) -> dict[str, Any]:
     try:
         return require_unit(state, unit)
     except Conflict as error:
-        hint = ""
-        if unit.lower() in (HOURS, "hour"):
-            hint = "; a time bank's unit is declared with kind hours and named by its code"
-        raise Conflict(error.message + hint, code=error.code) from None
+        if unit.lower() not in (HOURS, "hour"):
+            raise
+        raise Conflict(
+            "this node has declared no unit %(unit)s; a time bank's unit is declared with kind "
+            "hours and named by its code",
+            code=error.code,
+            **error.params,
+        ) from None
 
 
 def to_ledger(

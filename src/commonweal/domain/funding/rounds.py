@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields, money
@@ -85,7 +86,7 @@ def parse_opening(body: Mapping[str, Any]) -> Opening:
     "minimum"?, "spend_whole_pool"?}``."""
     method = body.get("method")
     if method not in METHODS:
-        raise InvalidBody(f"method must be one of {', '.join(METHODS)}")
+        raise InvalidBody("method must be one of %(methods)s", methods=", ".join(METHODS))
     extra = {"cap"} if method == CAPPED else {"m"} if method == PAIRWISE else set()
     common = {"title", "description", "unit", "pool", "closes", "method", "minimum"}
     fields.only(
@@ -110,7 +111,8 @@ def apply_opening(state: State, ctx: Context, opening: Opening) -> None:
     if ctx.author == ctx.node_key:
         raise NotPermitted(
             "the node matches from its treasury only as the action of a passed proposal "
-            f"({OPEN_ACTION})"
+            "(%(action)s)",
+            action=OPEN_ACTION,
         )
     require_permission(state, ctx, PERMISSION)
     open_round_from(state, ctx, opening, member_account(ctx.author))
@@ -122,7 +124,9 @@ def open_round_from(state: State, ctx: Context, opening: Opening, source: str) -
     if reached(ctx.received, opening.closes):
         raise Conflict("the closing time has already passed", code="deadline_passed")
     if reached(opening.closes, later(ctx.received, MAX_DAYS * 86400)):
-        raise Conflict(f"a round may run at most {MAX_DAYS} days", code="deadline_too_far")
+        raise Conflict(
+            "a round may run at most %(max_days)s days", max_days=MAX_DAYS, code="deadline_too_far"
+        )
     record = {
         "id": ctx.index,
         "title": opening.title,
@@ -173,7 +177,9 @@ def parse_entry(body: Mapping[str, Any]) -> Entry:
 def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
     """A member enters a project while the round is open."""
     require_active_member(state, ctx.author, "enter a project")
-    record = open_round(state, ctx, entry.round, "enter a project")
+    record = open_round(
+        state, ctx, entry.round, N_("round %(round_id)s is closed: you cannot enter a project now")
+    )
     beneficiary = entry.beneficiary or ctx.author
     require_active_member(state, beneficiary, "receive a project's funds")
     state.put(
@@ -204,7 +210,9 @@ def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]
     project_id, amount = contribution
     require_active_member(state, ctx.author, "contribute")
     entered = project(state, project_id)
-    record = open_round(state, ctx, entered["round"], "contribute")
+    record = open_round(
+        state, ctx, entered["round"], N_("round %(round_id)s is closed: you cannot contribute now")
+    )
     if ctx.author in (entered["author"], entered["beneficiary"]):
         raise NotPermitted("you cannot contribute to your own project", code="own_project")
     table = contributions_table(record["id"])
@@ -230,14 +238,18 @@ def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]
     )
 
 
-def open_round(state: State, ctx: Context, round_id: int, doing: str) -> dict[str, Any]:
-    """The round, refusing if it is closed or past its closing time."""
+def open_round(state: State, ctx: Context, round_id: int, closed: str) -> dict[str, Any]:
+    """The round, refusing if it is closed (``closed``, a template of ``round_id``, says what
+    cannot be done) or past its closing time."""
     record = funding_round(state, round_id)
     if record["status"] != OPEN:
-        raise Conflict(f"round {round_id} is closed: you cannot {doing} now", code="round_closed")
+        raise Conflict(closed, round_id=round_id, code="round_closed")
     if reached(ctx.received, record["closes"]):
         raise Conflict(
-            f"round {round_id} stopped taking part at {record['closes']}", code="deadline_passed"
+            "round %(round_id)s stopped taking part at %(closes)s",
+            round_id=round_id,
+            closes=record["closes"],
+            code="deadline_passed",
         )
     return record
 

@@ -21,6 +21,7 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.notifications.decisions import LEVELS
 
 DIGESTS = ("immediate", "daily", "weekly")
@@ -42,45 +43,59 @@ _TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 class PreferencesError(ValueError):
-    """Preferences that do not have the documented shape (code ``invalid_preferences``)."""
+    """Preferences that do not have the documented shape (code ``invalid_preferences``).
+
+    Like a domain error, its message is a template (marked ``N_`` for the catalogues) its
+    ``params`` fill, so the refusal can be said in the reader's language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        said = message % params if params else message
+        super().__init__(said)
+        self.message, self.template, self.params = said, message, params
 
 
 def check_preferences(value: object) -> dict[str, Any]:
     """``value`` with defaults filled in, or :class:`PreferencesError` naming what is wrong."""
     if not isinstance(value, dict):
-        raise PreferencesError("preferences are a JSON object")
+        raise PreferencesError(N_("preferences are a JSON object"))
     unknown = sorted(set(value) - set(DEFAULTS))
     if unknown:
-        raise PreferencesError(f"unknown preference: {', '.join(unknown)}")
+        raise PreferencesError(N_("unknown preference: %(names)s"), names=", ".join(unknown))
     prefs = {**DEFAULTS, **value}
     email = prefs["email"]
     if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
-        raise PreferencesError("email must be an address like name@example.org, or null")
+        raise PreferencesError(N_("email must be an address like name@example.org, or null"))
     if prefs["default_level"] not in LEVELS:
-        raise PreferencesError(f"default_level must be one of {', '.join(LEVELS)}")
+        raise PreferencesError(
+            N_("default_level must be one of %(levels)s"), levels=", ".join(LEVELS)
+        )
     levels = prefs["levels"]
     if not isinstance(levels, dict) or len(levels) > MAX_TOPICS:
-        raise PreferencesError(f"levels is an object of at most {MAX_TOPICS} topics")
+        raise PreferencesError(
+            N_("levels is an object of at most %(most)s topics"), most=MAX_TOPICS
+        )
     for topic, level in levels.items():
         if not _TOPIC.match(topic) or level not in LEVELS:
             raise PreferencesError(
-                f"levels.{topic} must name a topic and one of {', '.join(LEVELS)}"
+                N_("levels.%(topic)s must name a topic and one of %(levels)s"),
+                topic=topic,
+                levels=", ".join(LEVELS),
             )
     if prefs["digest"] not in DIGESTS:
-        raise PreferencesError(f"digest must be one of {', '.join(DIGESTS)}")
+        raise PreferencesError(N_("digest must be one of %(digests)s"), digests=", ".join(DIGESTS))
     quiet = prefs["quiet_hours"]
     if quiet is not None and not (
         isinstance(quiet, dict)
         and set(quiet) == {"from", "to"}
         and all(isinstance(quiet[k], str) and _CLOCK.match(quiet[k]) for k in ("from", "to"))
     ):
-        raise PreferencesError('quiet_hours is {"from": "HH:MM", "to": "HH:MM"} or null')
+        raise PreferencesError(N_('quiet_hours is {"from": "HH:MM", "to": "HH:MM"} or null'))
     language = prefs["language"]
     if not isinstance(language, str) or len(language) > 35 or not _LANGUAGE.match(language):
-        raise PreferencesError("language must be a BCP 47 tag such as en or pt-BR")
+        raise PreferencesError(N_("language must be a BCP 47 tag such as en or pt-BR"))
     zone = prefs["time_zone"]
     if not isinstance(zone, str) or len(zone) > 64 or not _ZONE.match(zone):
-        raise PreferencesError("time_zone must be an IANA time zone name such as Europe/Lisbon")
+        raise PreferencesError(N_("time_zone must be an IANA time zone name such as Europe/Lisbon"))
     return prefs
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import matching
 from commonweal.domain.membership.records import ACTIVE, member
@@ -78,7 +79,9 @@ def deposits_account(resource_id: int) -> str:
 
 def parse_slug(value: Any, name: str = "fund") -> str:
     """A fund's short name: 2-40 lower-case letters, digits or dashes."""
-    return matching(value, _SLUG, f"{name} must be 2-40 lower-case letters, digits or dashes")
+    return matching(
+        value, _SLUG, N_("%(name)s must be 2-40 lower-case letters, digits or dashes"), name=name
+    )
 
 
 def parse_account(value: Any, name: str = "account") -> str:
@@ -93,8 +96,9 @@ def parse_account(value: Any, name: str = "account") -> str:
     if isinstance(value, str) and _ESCROW.match(value):
         return value
     raise InvalidBody(
-        f'{name} must be "node", "external", "fund:<name>", "member:<did:key>" '
-        'or an escrow account ("campaign:<id>", "round:<id>", "pool:<id>", "deposits:<id>")'
+        '%(name)s must be "node", "external", "fund:<name>", "member:<did:key>" or an escrow '
+        'account ("campaign:<id>", "round:<id>", "pool:<id>", "deposits:<id>")',
+        name=name,
     )
 
 
@@ -121,8 +125,10 @@ def require_not_escrow(account: str, name: str) -> None:
     enters and leaves escrow only by the rules of the capability that owns it."""
     if is_escrow(account):
         raise InvalidBody(
-            f"{name}: {account} is an escrow account; only its own campaign, round, pool "
-            "or bookings move money in and out of it"
+            "%(name)s: %(account)s is an escrow account; only its own campaign, round, pool or "
+            "bookings move money in and out of it",
+            name=name,
+            account=account,
         )
 
 
@@ -134,9 +140,13 @@ def member_of(account: str) -> str | None:
 def require_open(state: State, account: str) -> None:
     """The account can take part in a new entry: an opened fund, an active member."""
     if account.startswith(FUND_PREFIX) and state.get(FUNDS, account[len(FUND_PREFIX) :]) is None:
-        raise Conflict(f"there is no fund {account[len(FUND_PREFIX) :]!r}", code="unknown_fund")
+        raise Conflict(
+            "there is no fund %(fund)s", fund=repr(account[len(FUND_PREFIX) :]), code="unknown_fund"
+        )
     did = member_of(account)
     if did is not None:
         record = member(state, did)
         if record is None or record["status"] != ACTIVE:
-            raise NotPermitted(f"{did} is not a member in good standing", code="not_a_member")
+            raise NotPermitted(
+                "%(did)s is not a member in good standing", did=did, code="not_a_member"
+            )

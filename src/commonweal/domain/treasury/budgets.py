@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import amount, matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
@@ -40,7 +41,9 @@ def parse_budget(body: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidBody("end comes before start")
     lines = body.get("lines")
     if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_LINES:
-        raise InvalidBody(f"lines is a list of 1 to {MAX_LINES} {{line, title, amount}}")
+        raise InvalidBody(
+            "lines is a list of 1 to %(max_lines)s {line, title, amount}", max_lines=MAX_LINES
+        )
     parsed = [_line(item, position) for position, item in enumerate(lines)]
     codes = [item["line"] for item in parsed]
     if len(set(codes)) != len(codes):
@@ -78,7 +81,12 @@ def budget_vs_actual(state: State, fund: str, name: str) -> dict[str, Any]:
     and income into the fund, all within the budget's period."""
     budget: dict[str, Any] | None = state.get(BUDGETS, (fund, name))
     if budget is None:
-        raise NotFound(f"the fund {fund!r} has no budget {name!r}", code="not_found")
+        raise NotFound(
+            "the fund %(fund)s has no budget %(name)s",
+            fund=repr(fund),
+            name=repr(name),
+            code="not_found",
+        )
     account = fund_account(fund)
     actual = {item["line"]: 0 for item in budget["lines"]}
     unbudgeted = income = 0
@@ -120,13 +128,13 @@ def budget_vs_actual(state: State, fund: str, name: str) -> dict[str, Any]:
 
 
 def _date(body: Mapping[str, Any], name: str) -> str:
-    return matching(body.get(name), _DATE, f"{name} must be a date, YYYY-MM-DD")
+    return matching(body.get(name), _DATE, N_("%(name)s must be a date, YYYY-MM-DD"), name=name)
 
 
 def _line(value: Any, position: int) -> dict[str, Any]:
     where = f"lines[{position}]"
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be {{line, title, amount}}")
+        raise InvalidBody("%(where)s must be {line, title, amount}", where=where)
     only(value, {"line", "title", "amount"}, where=where)
     return {
         "line": parse_slug(value.get("line"), f"{where}.line"),

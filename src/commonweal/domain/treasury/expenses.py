@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import (
     SHA256_DIGEST,
@@ -32,7 +33,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.registry import Context, require_stage
+from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
 from commonweal.domain.treasury.accounts import (
     EXTERNAL,
@@ -113,7 +114,10 @@ def parse_draft(body: Mapping[str, Any]) -> Draft:
         raise InvalidBody("the items must add up to the amount")
     evidence = body.get("evidence", [])
     if not isinstance(evidence, list) or len(evidence) > MAX_EVIDENCE:
-        raise InvalidBody(f"evidence is a list of at most {MAX_EVIDENCE} sha256 digests")
+        raise InvalidBody(
+            "evidence is a list of at most %(max_evidence)s sha256 digests",
+            max_evidence=MAX_EVIDENCE,
+        )
     for digest in evidence:
         if not isinstance(digest, str) or not SHA256_DIGEST.match(digest):
             raise InvalidBody("each evidence digest looks like 'sha256:' and 64 hex digits")
@@ -160,7 +164,10 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
     require_open(state, member_account(payee))
     if draft.line and not _budgeted(state, draft.fund, draft.unit, draft.line):
         raise Conflict(
-            f"no budget of the fund {draft.fund!r} in {draft.unit} has a line {draft.line!r}",
+            "no budget of the fund %(fund)s in %(unit)s has a line %(line)s",
+            fund=repr(draft.fund),
+            unit=draft.unit,
+            line=repr(draft.line),
             code="unknown_line",
         )
     state.put(
@@ -190,8 +197,8 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
 def apply_submission(state: State, ctx: Context, decision: Decision) -> None:
     """Its submitter sends a draft for approval (PENDING)."""
     expense = _expense(state, decision.expense)
-    _require_submitter(expense, ctx, "submit")
-    _require_status(expense, DRAFT, doing="submit it")
+    _require_submitter(expense, ctx, N_("only the expense's submitter may submit it"))
+    _require_status(expense, DRAFT, doing="submit")
     require_active_member(state, ctx.author, "submit an expense")
     _move(state, ctx, expense, PENDING)
 
@@ -200,8 +207,10 @@ def apply_approval(state: State, ctx: Context, decision: Decision) -> None:
     """A treasurer approves; the N-th distinct approval makes it APPROVED."""
     expense = _expense(state, decision.expense)
     require_permission(state, ctx, SPEND)
-    _require_not_own(expense, ctx, "approve")
-    _require_status(expense, PENDING, doing="approve it")
+    _require_not_own(
+        expense, ctx, N_("a treasurer may not approve an expense they submitted or are paid by")
+    )
+    _require_status(expense, PENDING, doing="approve")
     if ctx.author in expense["approvals"]:
         raise Conflict("you have already approved this expense", code="already_approved")
     approvals = [*expense["approvals"], ctx.author]
@@ -214,15 +223,15 @@ def apply_rejection(state: State, ctx: Context, decision: Decision) -> None:
     """A treasurer rejects a pending or approved, unpaid expense (REJECTED)."""
     expense = _expense(state, decision.expense)
     require_permission(state, ctx, SPEND)
-    _require_status(expense, PENDING, APPROVED, doing="reject it")
+    _require_status(expense, PENDING, APPROVED, doing="reject")
     _move(state, ctx, {**expense, "reason": decision.reason}, REJECTED)
 
 
 def apply_cancellation(state: State, ctx: Context, decision: Decision) -> None:
     """Its submitter withdraws an unpaid expense (CANCELED)."""
     expense = _expense(state, decision.expense)
-    _require_submitter(expense, ctx, "cancel")
-    _require_status(expense, DRAFT, PENDING, APPROVED, doing="cancel it")
+    _require_submitter(expense, ctx, N_("only the expense's submitter may cancel it"))
+    _require_status(expense, DRAFT, PENDING, APPROVED, doing="cancel")
     _move(state, ctx, {**expense, "reason": decision.reason}, CANCELED)
 
 
@@ -230,17 +239,23 @@ def apply_payment(state: State, ctx: Context, payment: Payment) -> None:
     """A treasurer pays an approved expense from its fund, at most the approved amount."""
     expense = _expense(state, payment.expense)
     require_permission(state, ctx, SPEND)
-    _require_not_own(expense, ctx, "pay")
+    _require_not_own(
+        expense, ctx, N_("a treasurer may not pay an expense they submitted or are paid by")
+    )
     if expense["status"] != APPROVED:
         raise Conflict(
-            f"expense {expense['id']} is {expense['status']}: only an APPROVED expense is paid",
+            "expense %(id)s is %(status)s: only an APPROVED expense is paid",
+            id=expense["id"],
+            status=expense["status"],
             code="not_approved",
         )
     paid = expense["amount"] if payment.amount is None else payment.amount
     if paid > expense["amount"]:
         raise Conflict(
-            f"expense {expense['id']} was approved for {expense['amount']} minor units; "
-            f"{paid} is more",
+            "expense %(id)s was approved for %(amount)s minor units; %(paid)s is more",
+            id=expense["id"],
+            amount=expense["amount"],
+            paid=paid,
             code="exceeds_approved",
         )
     target = EXTERNAL if payment.method == "external" else member_account(expense["payee"])
@@ -274,22 +289,37 @@ def _expense(state: State, expense_id: int) -> dict[str, Any]:
     return existing(state, EXPENSES, expense_id, "expense")
 
 
-def _require_submitter(expense: dict[str, Any], ctx: Context, doing: str) -> None:
+def _require_submitter(expense: dict[str, Any], ctx: Context, refusal: str) -> None:
     if expense["submitter"] != ctx.author:
-        raise NotPermitted(f"only the expense's submitter may {doing} it", code="not_author")
+        raise NotPermitted(refusal, code="not_author")
 
 
-def _require_not_own(expense: dict[str, Any], ctx: Context, doing: str) -> None:
+def _require_not_own(expense: dict[str, Any], ctx: Context, refusal: str) -> None:
     if ctx.author in (expense["submitter"], expense["payee"]):
-        raise NotPermitted(
-            f"a treasurer may not {doing} an expense they submitted or are paid by",
-            code="own_expense",
-        )
+        raise NotPermitted(refusal, code="own_expense")
+
+
+_NOT_NOW = {
+    "submit": N_("expense %(id)s is %(status)s: you cannot submit it now (only when %(allowed)s)"),
+    "approve": N_(
+        "expense %(id)s is %(status)s: you cannot approve it now (only when %(allowed)s)"
+    ),
+    "reject": N_("expense %(id)s is %(status)s: you cannot reject it now (only when %(allowed)s)"),
+    "cancel": N_("expense %(id)s is %(status)s: you cannot cancel it now (only when %(allowed)s)"),
+}
+"""What each move says when the expense is not where it may be made (``wrong_status``)."""
 
 
 def _require_status(expense: dict[str, Any], *statuses: str, doing: str) -> None:
-    said = f"expense {expense['id']} is {expense['status']}"
-    require_stage(expense["status"], statuses, said=said, doing=doing, code="wrong_status")
+    """``wrong_status`` unless the expense is in one of ``statuses`` (``doing`` it then)."""
+    if expense["status"] not in statuses:
+        raise Conflict(
+            _NOT_NOW[doing],
+            id=expense["id"],
+            status=expense["status"],
+            allowed=" or ".join(statuses),
+            code="wrong_status",
+        )
 
 
 def _move(state: State, ctx: Context, expense: dict[str, Any], status: str) -> None:
@@ -310,11 +340,13 @@ def _step(ctx: Context, status: str) -> dict[str, Any]:
 
 def _items(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise InvalidBody(f"items is a list of at most {MAX_ITEMS} {{title, amount}}")
+        raise InvalidBody(
+            "items is a list of at most %(max_items)s {title, amount}", max_items=MAX_ITEMS
+        )
     items = []
     for position, item in enumerate(value):
         if not isinstance(item, dict):
-            raise InvalidBody(f"items[{position}] must be {{title, amount}}")
+            raise InvalidBody("items[%(position)s] must be {title, amount}", position=position)
         only(item, {"title", "amount"}, where=f"items[{position}]")
         items.append(
             {"title": required_text(item, "title", max_length=200), "amount": amount(item)}

@@ -34,5 +34,7 @@ def apply_opening(state: State, ctx: Context, fund: dict[str, Any]) -> None:
 def open_fund(state: State, ctx: Context, fund: dict[str, Any]) -> None:
     """Record a new fund; a name is used once."""
     if state.get(FUNDS, fund["fund"]) is not None:
-        raise Conflict(f"the fund {fund['fund']!r} is already open", code="already_open")
+        raise Conflict(
+            "the fund %(fund)s is already open", fund=repr(fund["fund"]), code="already_open"
+        )
     state.put(FUNDS, fund["fund"], {**fund, "opened_at": ctx.received})

@@ -132,7 +132,11 @@ def _within_limits(
     state: State, account: str, unit: str, amount: int, after: int, exponent: int, ceiling: bool
 ) -> None:
     if abs(after) > MAX_AMOUNT:
-        raise Conflict(f"{account} would pass the largest balance a ledger keeps", code="overflow")
+        raise Conflict(
+            "%(account)s would pass the largest balance a ledger keeps",
+            account=account,
+            code="overflow",
+        )
     limits = limits_of(state, account, unit)
     if limits is None:
         return
@@ -141,18 +145,28 @@ def _within_limits(
         available = format_amount(max(balance(state, account, unit) - low, 0), exponent)
         if kind_of(account) == "member" and low < 0:
             raise Conflict(
-                f"{account} would go below its credit limit of {format_amount(low, exponent)} "
-                f"{unit} (it can pay {available} {unit} now)",
+                "%(account)s would go below its credit limit of %(limit)s %(unit)s (it can pay "
+                "%(available)s %(unit)s now)",
+                account=account,
+                limit=format_amount(low, exponent),
+                unit=unit,
+                available=available,
                 code="credit_limit",
             )
         raise Conflict(
-            f"{account} holds only {available} {unit}; this needs "
-            f"{format_amount(-amount, exponent)} {unit}",
+            "%(account)s holds only %(available)s %(unit)s; this needs %(needed)s %(unit)s",
+            account=account,
+            available=available,
+            unit=unit,
+            needed=format_amount(-amount, exponent),
             code="insufficient_funds",
         )
     if ceiling and amount > 0 and high is not None and after > high:
         raise Conflict(
-            f"{account} would pass its credit ceiling of {format_amount(high, exponent)} {unit}",
+            "%(account)s would pass its credit ceiling of %(ceiling)s %(unit)s",
+            account=account,
+            ceiling=format_amount(high, exponent),
+            unit=unit,
             code="credit_ceiling",
         )
 

@@ -26,7 +26,10 @@ def parse_policy(body: Mapping[str, Any]) -> dict[str, Any]:
     only(body, {"approvals_required"})
     required = body.get("approvals_required")
     if type(required) is not int or not 1 <= required <= MAX_APPROVALS:
-        raise InvalidBody(f"approvals_required must be a whole number from 1 to {MAX_APPROVALS}")
+        raise InvalidBody(
+            "approvals_required must be a whole number from 1 to %(max_approvals)s",
+            max_approvals=MAX_APPROVALS,
+        )
     return {"approvals_required": required}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
@@ -38,7 +39,10 @@ class UnitDeclared:
 def parse_code(value: Any, name: str = "unit") -> str:
     """A unit code: 2-12 upper-case letters and digits (``EUR``, ``HOUR``, ``RIVER``)."""
     return matching(
-        value, _CODE, f"{name} must be a unit code of 2-12 upper-case letters and digits"
+        value,
+        _CODE,
+        N_("%(name)s must be a unit code of 2-12 upper-case letters and digits"),
+        name=name,
     )
 
 
@@ -47,10 +51,12 @@ def parse_declaration(body: Mapping[str, Any]) -> UnitDeclared:
     only(body, {"code", "name", "exponent", "kind"})
     exponent = body.get("exponent")
     if type(exponent) is not int or not 0 <= exponent <= MAX_EXPONENT:
-        raise InvalidBody(f"exponent must be a whole number from 0 to {MAX_EXPONENT}")
+        raise InvalidBody(
+            "exponent must be a whole number from 0 to %(max_exponent)s", max_exponent=MAX_EXPONENT
+        )
     kind = body.get("kind")
     if kind not in KINDS:
-        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+        raise InvalidBody("kind must be one of %(kinds)s", kinds=", ".join(KINDS))
     return UnitDeclared(
         parse_code(body.get("code"), "code"),
         required_text(body, "name", max_length=80),
@@ -68,7 +74,9 @@ def apply_declaration(state: State, ctx: Context, unit: UnitDeclared) -> None:
 def declare(state: State, ctx: Context, unit: UnitDeclared) -> None:
     """Record ``unit``; a code is declared only once."""
     if state.get(UNITS, unit.code) is not None:
-        raise Conflict(f"the unit {unit.code} is already declared", code="already_declared")
+        raise Conflict(
+            "the unit %(unit)s is already declared", unit=unit.code, code="already_declared"
+        )
     state.put(
         UNITS,
         unit.code,
@@ -86,7 +94,7 @@ def require_unit(state: State, code: str) -> dict[str, Any]:
     """The declared unit ``code``, or ``unknown_unit``."""
     record: dict[str, Any] | None = state.get(UNITS, code)
     if record is None:
-        raise Conflict(f"this node has declared no unit {code}", code="unknown_unit")
+        raise Conflict("this node has declared no unit %(unit)s", unit=code, code="unknown_unit")
     return record
 
 
@@ -103,10 +111,12 @@ def parse_decimal(text: str, exponent: int) -> int:
     """The inverse of :func:`format_amount`: ``"12.5"`` with exponent 2 is 1250 minor units."""
     match = re.fullmatch(r"(-?)(\d+)(?:\.(\d+))?", text.strip())
     if match is None:
-        raise InvalidBody(f"{text!r} is not a decimal amount")
+        raise InvalidBody("%(text)s is not a decimal amount", text=repr(text))
     sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
     if len(fraction) > exponent:
-        raise InvalidBody(f"{text!r} has more than {exponent} decimal places")
+        raise InvalidBody(
+            "%(text)s has more than %(exponent)s decimal places", text=repr(text), exponent=exponent
+        )
     value = int(whole) * int(10**exponent) + int(fraction.ljust(exponent, "0") or "0")
     return -value if sign else value
 
@@ -132,8 +142,11 @@ def minutes_in(unit: Mapping[str, Any], minutes: int) -> int:
     if scaled % 60:
         step = 60 // math.gcd(60, 10 ** unit["exponent"])
         raise Conflict(
-            f"{minutes} minutes is not a whole number of {unit['code']} minor units "
-            f"(it counts multiples of {step} minutes)",
+            "%(minutes)s minutes is not a whole number of %(unit)s minor units (it counts "
+            "multiples of %(step)s minutes)",
+            minutes=minutes,
+            unit=unit["code"],
+            step=step,
             code="inexact_amount",
         )
     return int(scaled // 60)
