@@ -188,14 +188,11 @@ def _home_credential(entry: dict[str, Any], source: str) -> dict[str, Any]:
         now=parse_utc(entry["received"]),
     )
     wrong = [p for p in checked.problems if p.code != "status_unavailable"]
+    problems = "; ".join(p.detail for p in wrong)
+    if any(p.code == "expired" for p in wrong):
+        raise Rejected("credential_expired", "the home credential: %(problem)s", problem=problems)
     if wrong:
-        raise Rejected(
-            "credential_expired"
-            if any(p.code == "expired" for p in wrong)
-            else "invalid_credential",
-            "the home credential: %(problem)s",
-            problem="; ".join(p.detail for p in wrong),
-        )
+        raise Rejected("invalid_credential", "the home credential: %(problem)s", problem=problems)
     return credential
 
 
