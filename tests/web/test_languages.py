@@ -200,11 +200,13 @@ def test_refusals_speak_the_readers_language(community: Community) -> None:
         assert refusal["detail"] == "Este evento se firmó para otro nodo."
         assert refusal["detail_en"] == english.json()["detail"]
         assert spanish.headers["content-language"] == "es"
-        # a detail that names what was wrong stays the node's own; its title is translated
+        # a detail that names what was wrong: its template translated, filled with its values
         client.cookies.set("cw_lang", "ar")
         missing = client.get("/v1/proposals/424242")
         assert missing.status_code == 404
-        assert missing.json()["title"] == "غير موجود" and "detail_en" not in missing.json()
+        assert missing.json()["title"] == "غير موجود"
+        assert missing.json()["detail"] == "لا يوجد مقترح 424242"
+        assert missing.json()["detail_en"] == "there is no proposal 424242"
 
 
 @pytest.mark.parametrize("language", ["es", "fr", "pt", "ar"])

@@ -44,13 +44,18 @@ SIGNATURE_PATTERN = re.compile(r"^z[1-9A-HJ-NP-Za-km-z]{86,88}$")
 class EventError(ValueError):
     """An event that is not a well-formed, correctly signed v1 event.
 
-    ``code`` is the stable machine-readable reason; the message says what is wrong.
+    ``code`` is the stable machine-readable reason; the message says what is wrong. With
+    ``params`` the message is a template whose ``%(name)s`` fields they fill, so a reader's
+    language can say it too (like a domain error's: ``Rejected.from_error`` keeps both).
     """
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        said = message % params if params else message
+        super().__init__(said)
         self.code = code
-        self.message = message
+        self.message = said
+        self.template = message
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,10 @@ def parse_event_json(raw: bytes) -> Event:
     """Parse the bytes of one event as received, checking size, JSON and shape."""
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError(
-            "event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes; got {len(raw)}"
+            "event_too_large",
+            "an event may be at most %(max_event_bytes)s bytes; got %(size)s",
+            max_event_bytes=MAX_EVENT_BYTES,
+            size=len(raw),
         )
     return parse_event(load_json(raw))
 
@@ -126,12 +134,15 @@ def parse_event(value: object) -> Event:
             f"missing {', '.join(missing)}" if missing else "",
             f"unexpected {', '.join(extra)}" if extra else "",
         ]
-        raise EventError("invalid_event", "event members: " + "; ".join(p for p in parts if p))
+        raise EventError(
+            "invalid_event", "event members: %(wrong)s", wrong="; ".join(p for p in parts if p)
+        )
     event_type = _string(value, "type")
     if not TYPE_PATTERN.match(event_type):
         raise EventError(
             "invalid_event",
-            f"type {event_type!r} is not a dotted lower-case name like 'area.subject.action'",
+            "type %(event_type)s is not a dotted lower-case name like 'area.subject.action'",
+            event_type=repr(event_type),
         )
     node = _string(value, "node")
     if not node.startswith("did:"):
@@ -140,7 +151,7 @@ def parse_event(value: object) -> Event:
     try:
         author_key = public_key_from_did_key(author)
     except ValueError as exc:
-        raise EventError("invalid_event", f"author: {exc}") from None
+        raise EventError("invalid_event", "author: %(why)s", why=exc) from None
     seq = value["seq"]
     if type(seq) is not int or not 1 <= seq <= MAX_SAFE_INTEGER:
         raise EventError("invalid_event", "seq must be an integer from 1 to 2^53-1")
@@ -148,7 +159,7 @@ def parse_event(value: object) -> Event:
     try:
         parse_utc(at)
     except ValueError as exc:
-        raise EventError("invalid_event", f"at: {exc}") from None
+        raise EventError("invalid_event", "at: %(why)s", why=exc) from None
     body = value["body"]
     if not isinstance(body, dict):
         raise EventError("invalid_event", "body must be a JSON object")
@@ -243,7 +254,7 @@ def parse_leaf(data: bytes) -> Leaf:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise EventError("invalid_leaf", f"a leaf is not valid JSON: {exc}") from None
+        raise EventError("invalid_leaf", "a leaf is not valid JSON: %(why)s", why=exc) from None
     if not isinstance(value, dict) or value.keys() != {"event", "received"}:
         raise EventError("invalid_leaf", "a leaf is an object with exactly 'event' and 'received'")
     received = value["received"]
@@ -252,7 +263,7 @@ def parse_leaf(data: bytes) -> Leaf:
     try:
         parse_utc(received)
     except ValueError as exc:
-        raise EventError("invalid_leaf", f"received: {exc}") from None
+        raise EventError("invalid_leaf", "received: %(why)s", why=exc) from None
     event = parse_event(value["event"])
     if leaf_bytes(event.canonical, received) != data:
         raise EventError("invalid_leaf", "the leaf bytes are not in RFC 8785 canonical form")
@@ -262,26 +273,35 @@ def parse_leaf(data: bytes) -> Leaf:
 def _string(value: Mapping[str, Any], name: str) -> str:
     member = value[name]
     if not isinstance(member, str) or not member:
-        raise EventError("invalid_event", f"{name} must be a non-empty string")
+        raise EventError("invalid_event", "%(name)s must be a non-empty string", name=name)
     return member
 
 
 def _check_values(value: object, path: str, depth: int) -> bool:
     """Refuse floats, unsafe integers and deep nesting; report whether all keys are ASCII."""
     if depth > MAX_DEPTH:
-        raise EventError("invalid_event", f"{path}: nested more than {MAX_DEPTH} levels")
+        raise EventError(
+            "invalid_event",
+            "%(path)s: nested more than %(max_depth)s levels",
+            path=path,
+            max_depth=MAX_DEPTH,
+        )
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
             raise EventError(
-                "invalid_event", f"{path}: integers beyond ±2^53-1 must be sent as decimal strings"
+                "invalid_event",
+                "%(path)s: integers beyond ±2^53-1 must be sent as decimal strings",
+                path=path,
             )
         return True
     if kind is float:
         raise EventError(
-            "float_not_allowed", f"{path}: floats are not allowed; use integers or decimal strings"
+            "float_not_allowed",
+            "%(path)s: floats are not allowed; use integers or decimal strings",
+            path=path,
         )
     ascii_keys = True
     if kind is dict:
@@ -296,4 +316,4 @@ def _check_values(value: object, path: str, depth: int) -> bool:
             if not _check_values(member, f"{path}[{position}]", depth + 1):
                 ascii_keys = False
         return ascii_keys
-    raise EventError("invalid_event", f"{path}: unsupported JSON value")
+    raise EventError("invalid_event", "%(path)s: unsupported JSON value", path=path)

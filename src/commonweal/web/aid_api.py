@@ -42,7 +42,11 @@ def router(node: Node) -> APIRouter:
         if kind is not None and kind not in KINDS:
             raise Rejected("invalid_request", "kind must be request or offer")
         if status is not None and status not in STATUSES:
-            raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+            raise Rejected(
+                "invalid_request",
+                "status must be one of %(statuses)s",
+                statuses=", ".join(STATUSES),
+            )
         found, last = listings.aid_posts(
             node,
             kind=kind,
@@ -87,5 +91,7 @@ async def _document(request: Request, members: set[str]) -> dict[str, object]:
     raw = await read_body(request, MAX_MESSAGE_BYTES)
     document = json_body(raw)
     if not isinstance(document, dict) or set(document) != members:
-        raise Rejected("invalid_request", f"the body is {{{', '.join(sorted(members))}}}")
+        raise Rejected(
+            "invalid_request", "the body is {%(members)s}", members=", ".join(sorted(members))
+        )
     return document

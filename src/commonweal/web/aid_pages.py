@@ -37,9 +37,17 @@ def router(node: Node) -> APIRouter:
         if kind is not None and kind not in KINDS:
             raise Rejected("invalid_request", "kind must be request or offer")
         if urgency is not None and urgency not in URGENCIES:
-            raise Rejected("invalid_request", f"urgency must be one of {', '.join(URGENCIES)}")
+            raise Rejected(
+                "invalid_request",
+                "urgency must be one of %(urgencies)s",
+                urgencies=", ".join(URGENCIES),
+            )
         if status not in (*STATUSES, "any"):
-            raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+            raise Rejected(
+                "invalid_request",
+                "status must be one of %(statuses)s",
+                statuses=", ".join(STATUSES),
+            )
         found = aid_views.board(
             node,
             kind=kind,

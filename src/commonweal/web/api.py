@@ -68,7 +68,9 @@ def json_object(raw: bytes, *required: str) -> dict[str, Any]:
     """A request body that must be a JSON object with the ``required`` members."""
     value = json_body(raw)
     if not isinstance(value, dict) or any(k not in value for k in required):
-        raise Rejected("invalid_request", f"the request needs {', '.join(required)}")
+        raise Rejected(
+            "invalid_request", "the request needs %(required)s", required=", ".join(required)
+        )
     return value
 
 
@@ -106,10 +108,10 @@ def check_request(raw: bytes) -> dict[str, Any]:
         )
     extra = sorted(set(document) - CHECK_MEMBERS)
     if extra:
-        raise Rejected("invalid_request", f"a check has no member {extra[0]!r}")
+        raise Rejected("invalid_request", "a check has no member %(extra)s", extra=repr(extra[0]))
     for name in ("type", "author", "at"):
         if name in document and not isinstance(document[name], str):
-            raise Rejected("invalid_request", f"{name} must be a string")
+            raise Rejected("invalid_request", "%(name)s must be a string", name=name)
     if not isinstance(document["body"], dict):
         raise Rejected("invalid_request", "body must be a JSON object")
     return document
@@ -244,7 +246,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 async def read_limited(declared: str | None, chunks: AsyncIterator[bytes], limit: int) -> bytes:
     """Collect a body of at most ``limit`` bytes, or refuse it as too large."""
-    too_large = Rejected("event_too_large", f"the request body may be at most {limit} bytes")
+    too_large = Rejected(
+        "event_too_large", "the request body may be at most %(limit)s bytes", limit=limit
+    )
     if declared is not None and _declares_more_than(declared, limit):
         raise too_large
     parts = []

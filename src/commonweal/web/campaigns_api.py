@@ -33,7 +33,9 @@ def router(federation: Federation) -> APIRouter:
     def listing(status: str | None = Query(None), network: bool = Query(False)) -> Response:
         if status is not None and status not in campaigns.STATUSES:
             raise Rejected(
-                "invalid_request", f"status must be one of {', '.join(campaigns.STATUSES)}"
+                "invalid_request",
+                "status must be one of %(statuses)s",
+                statuses=", ".join(campaigns.STATUSES),
             )
         found = campaigns.campaigns(node, status=status, network_only=network)
         return json_response({"campaigns": found})

@@ -34,7 +34,9 @@ def router(federation: Federation) -> APIRouter:
         status = status or None
         if status is not None and status not in campaigns.STATUSES:
             raise Rejected(
-                "invalid_request", f"status must be one of {', '.join(campaigns.STATUSES)}"
+                "invalid_request",
+                "status must be one of %(statuses)s",
+                statuses=", ".join(campaigns.STATUSES),
             )
         found = campaign_views.listing(node, status=status, federation=federation)
         return render(

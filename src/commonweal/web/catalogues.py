@@ -41,7 +41,8 @@ KEYWORDS = {
     # What notices say (domain/notifications/said.py), said in each recipient's language.
     "said": None,
     "said_counted": (1, 2),
-    # Refusals (domain/errors.py, node/kernel/errors.py): their messages, said to people.
+    # Refusals (domain/errors.py, node/kernel/errors.py, core/events.py): their messages,
+    # said to people.
     "InvalidBody": (1,),
     "Conflict": (1,),
     "NotPermitted": (1,),
@@ -49,6 +50,7 @@ KEYWORDS = {
     "OverBudget": (1,),
     "DomainError": (1,),
     "Rejected": (2,),
+    "EventError": (2,),
 }
 METHODS = [
     ("web/templates/**.html", "jinja2"),
@@ -58,6 +60,7 @@ METHODS = [
     ("domain/**.py", "python"),
     ("cli/**.py", "python"),
     ("core/language.py", "python"),
+    ("core/events.py", "python"),
     ("domain/notifications/**.py", "python"),
 ]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}

@@ -124,8 +124,10 @@ def refuse_unknown_types(node: Node, credential: Any) -> None:
         kinds = ", ".join(f"{name} ({rules['type']})" for name, rules in sorted(defined.items()))
         raise Rejected(
             "unknown_kind",
-            f"this node issues no credential of type {', '.join(unknown)}: the constitution "
-            f"defines {kinds}, besides membership, role and attendance",
+            "this node issues no credential of type %(unknown)s: the constitution defines "
+            "%(kinds)s, besides membership, role and attendance",
+            unknown=", ".join(unknown),
+            kinds=kinds,
         )
 
 
@@ -144,7 +146,9 @@ async def issue(
         raise Rejected("invalid_request", "options must be an object")
     suite = options.get("cryptosuite", JCS)
     if suite not in SUITES:
-        raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
+        raise Rejected(
+            "invalid_request", "cryptosuite must be one of %(suites)s", suites=", ".join(SUITES)
+        )
     subject = credential.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("id"), str):
         raise Rejected("invalid_credential", "credentialSubject must be an object with an id")
@@ -209,15 +213,18 @@ async def issue_open(
     if allowed is None or kind not in allowed:
         raise Rejected(
             "forbidden",
-            f"{kind} is an open kind: only an issuer token scoped to it may issue it "
-            f"(commonweal issuer-token --kind {kind})",
+            "%(kind)s is an open kind: only an issuer token scoped to it may issue it (commonweal "
+            "issuer-token --kind %(kind)s)",
+            kind=kind,
         )
     options = document.get("options", {})
     if not isinstance(options, dict):
         raise Rejected("invalid_request", "options must be an object")
     suite = options.get("cryptosuite", JCS)
     if suite not in SUITES:
-        raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
+        raise Rejected(
+            "invalid_request", "cryptosuite must be one of %(suites)s", suites=", ".join(SUITES)
+        )
     vc = await run_in_threadpool(open_credentials.issue, node, kind, document["credential"], suite)
     return json_response({"verifiableCredential": vc}, 201)
 
@@ -229,5 +236,7 @@ def _require_scope(
     if allowed is not None and kind not in allowed:
         raise Rejected(
             "forbidden",
-            f"this issuer token may issue {', '.join(sorted(allowed)) or 'no kind'}, not {kind}",
+            "this issuer token may issue %(allowed)s, not %(kind)s",
+            allowed=", ".join(sorted(allowed)) or "no kind",
+            kind=kind,
         )

@@ -94,7 +94,12 @@ def _published_routes(api: APIRouter, node: Node, contexts: Mapping[str, PinnedC
     def own_context(name: str, version: str, request: Request) -> Response:
         pinned = contexts.get(f"/contexts/{name}/{version}")
         if pinned is None:
-            raise Rejected("not_found", f"this node serves no context {name}/{version}")
+            raise Rejected(
+                "not_found",
+                "this node serves no context %(name)s/%(version)s",
+                name=name,
+                version=version,
+            )
         headers = {
             "Cache-Control": CONTEXT_CACHE,
             "ETag": f'"sha256-{pinned.sha256}"',
@@ -180,10 +185,12 @@ def _verifier_routes(
         try:
             check_credential(document["credential"], issued=False)
         except CredentialError as error:
-            raise Rejected("invalid_credential", error.message) from None
+            raise Rejected.saying("invalid_credential", error) from None
         suite = _options(document).get("cryptosuite", JCS)
         if suite not in SUITES:
-            raise Rejected("invalid_request", f"cryptosuite must be one of {', '.join(SUITES)}")
+            raise Rejected(
+                "invalid_request", "cryptosuite must be one of %(suites)s", suites=", ".join(SUITES)
+            )
         subject = document["credential"].get("credentialSubject", {})
         subject = subject if isinstance(subject, dict) else {}
         kinds = set(document["credential"].get("type", [])) - {"VerifiableCredential"}
@@ -226,7 +233,7 @@ def _holder_binding(options: dict[str, Any]) -> HolderBinding:
     asked = {name: options.get(name, False) for name in ("holderRequired", "holderIsSubject")}
     wrong = [name for name, value in asked.items() if not isinstance(value, bool)]
     if wrong:
-        raise Rejected("invalid_request", f"options.{wrong[0]} must be true or false")
+        raise Rejected("invalid_request", "options.%(wrong)s must be true or false", wrong=wrong[0])
     return HolderBinding(
         holder_required=asked["holderRequired"], holder_is_subject=asked["holderIsSubject"]
     )

@@ -166,7 +166,8 @@ def _witness_routes(api: APIRouter, federation: Federation) -> None:
         if row is None:
             raise Rejected(
                 "not_found",
-                f"no checkpoint has {node.config.witness_quorum} witness cosignature(s) yet",
+                "no checkpoint has %(witness_quorum)s witness cosignature(s) yet",
+                witness_quorum=node.config.witness_quorum,
             )
         return Response(witness.cosigned_note(federation, row), media_type=TEXT)
 
@@ -289,7 +290,7 @@ def _evidence_routes(api: APIRouter, federation: Federation) -> None:
             found = ForkEvidence.from_json(load_json(body))
         except (EvidenceError, EventError) as error:
             federation.refuse(keyid, "evidence", "invalid_evidence", str(error))
-            raise Rejected("invalid_evidence", str(error)) from None
+            raise Rejected.saying("invalid_evidence", error) from None
         outcome = await run_in_threadpool(evidence.record, federation, found, keyid)
         if outcome == evidence.REFUSED:
             raise Rejected("invalid_evidence", "the evidence does not prove a fork of a known log")
@@ -307,7 +308,7 @@ def _mirror_routes(api: APIRouter, federation: Federation) -> None:
     def mirror_row(did: str) -> Any:
         row = federation.store.mirror_of(did)
         if row is None:
-            raise Rejected("not_found", f"this node keeps no mirror of {did}")
+            raise Rejected("not_found", "this node keeps no mirror of %(did)s", did=did)
         return row
 
     @api.get("/mirror/{did}/checkpoint")
@@ -328,14 +329,14 @@ def _mirror_routes(api: APIRouter, federation: Federation) -> None:
         try:
             level, index, width = parse_tile_path("tile/" + path)
         except ValueError as error:
-            raise Rejected("not_found", f"not a tile path: {error}") from None
+            raise Rejected("not_found", "not a tile path: %(error)s", error=error) from None
         if level != "entries":
             raise Rejected(
                 "not_found", "a mirror serves entry bundles; hash tiles follow from them"
             )
         data = mirror.served_bundle(federation.store, row, index, width or 256)
         if data is None:
-            raise Rejected("not_found", f"the mirror holds {row.size} entries")
+            raise Rejected("not_found", "the mirror holds %(size)s entries", size=row.size)
         return Response(data, media_type="application/octet-stream")
 
 

@@ -65,7 +65,7 @@ def router(node: Node) -> APIRouter:
         with node.reading() as state:
             proposal = state.get(PROPOSALS, proposal_id)
         if proposal is None:
-            raise Rejected("not_found", f"no proposal {proposal_id}")
+            raise Rejected("not_found", "no proposal %(proposal_id)s", proposal_id=proposal_id)
         entries = [e for e in _governance(node) if _proposal_of(e) == proposal_id]
         title = f"{_name(node)}: {proposal['title']}"
         with speaking(_language(request)):

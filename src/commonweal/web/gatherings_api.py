@@ -30,7 +30,9 @@ def router(node: Node) -> APIRouter:
     ) -> Response:
         """A page of gatherings by start time; ``next`` names the following page."""
         if when not in gatherings.WHEN:
-            raise Rejected("invalid_request", f"when must be one of {', '.join(gatherings.WHEN)}")
+            raise Rejected(
+                "invalid_request", "when must be one of %(when)s", when=", ".join(gatherings.WHEN)
+            )
         after = decode_cursor(cursor, (str, int)) if cursor is not None else None
         found, following = listings.gathering_list(node, when=when, after=after, limit=limit)
         return paged(request, "gatherings", found, following)

@@ -46,7 +46,9 @@ def router(node: Node) -> APIRouter:
     ) -> Response:
         """A page of proposals, newest first; ``next`` names the following page."""
         if phase is not None and phase not in PHASES:
-            raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
+            raise Rejected(
+                "invalid_request", "phase must be one of %(phases)s", phases=", ".join(PHASES)
+            )
         before = proposal_cursor(cursor)
         found, last = governance.proposals(
             node, phase=phase, topic=topic, before=before, limit=limit

@@ -41,7 +41,9 @@ def router(node: Node) -> APIRouter:
         phase = phase or None
         topic = topic or None
         if phase is not None and phase not in PHASES:
-            raise Rejected("invalid_request", f"phase must be one of {', '.join(PHASES)}")
+            raise Rejected(
+                "invalid_request", "phase must be one of %(phases)s", phases=", ".join(PHASES)
+            )
         constitution = _constitution(node)
         found, last = governance.proposals(
             node, phase=phase, topic=topic, before=proposal_cursor(cursor), limit=limit

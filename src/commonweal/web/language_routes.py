@@ -59,7 +59,7 @@ def router(node: Node) -> APIRouter:
             read_amounts = [local_format.read_amount(text, reader) for text in amounts]
             read_times = [local_format.read_wall_clock(text, reader) for text in times]
         except local_format.NotReadable as error:
-            raise Rejected("not_readable", str(error)) from None
+            raise Rejected.saying("not_readable", error) from None
         return json_response(
             {
                 "language": reader.language,
@@ -83,6 +83,11 @@ def _lists(document: object) -> tuple[list[str], list[str]]:
             or len(values) > MAX_VALUES
             or not all(isinstance(value, str) for value in values)
         ):
-            raise Rejected("invalid_request", f"{name} is a list of at most {MAX_VALUES} strings")
+            raise Rejected(
+                "invalid_request",
+                "%(name)s is a list of at most %(max_values)s strings",
+                name=name,
+                max_values=MAX_VALUES,
+            )
         found.append(values)
     return found[0], found[1]

@@ -33,7 +33,7 @@ def router(node: Node, federation: Federation | None = None) -> APIRouter:
         try:
             level, index, width = parse_tile_path("tile/" + path)
         except ValueError as error:
-            raise Rejected("not_found", f"not a tile path: {error}") from None
+            raise Rejected("not_found", "not a tile path: %(error)s", error=error) from None
         latest = node.store.latest_checkpoint()
         signed = latest.size if latest else 0
         available = min(max(signed - index * TILE_WIDTH, 0), TILE_WIDTH)
@@ -42,7 +42,9 @@ def router(node: Node, federation: Federation | None = None) -> APIRouter:
             available = _hash_tile_width(signed, level, index)
         if wanted > available:
             raise Rejected(
-                "not_found", f"that tile is not (yet) part of the checkpointed log of size {signed}"
+                "not_found",
+                "that tile is not (yet) part of the checkpointed log of size %(signed)s",
+                signed=signed,
             )
         if level == "entries":
             data = node.proofs.entry_bundle(index, wanted)

@@ -46,7 +46,9 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
         if event.type != TOKEN_REQUESTED or event.body.get("proposal") != proposal_id:
             raise Rejected(
                 "invalid_request",
-                f"post a {TOKEN_REQUESTED} event for proposal {proposal_id} here",
+                "post a %(token_requested)s event for proposal %(proposal_id)s here",
+                token_requested=TOKEN_REQUESTED,
+                proposal_id=proposal_id,
             )
         receipt = await submitter.submit(raw)
         signature = await run_in_threadpool(secret_ballots.issue, node, proposal_id, event.author)

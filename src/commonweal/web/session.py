@@ -93,7 +93,11 @@ class Sessions:
         holder = presentation.get("holder")
         if not result.verified or not isinstance(holder, str) or not holder.startswith("did:key:"):
             problems = "; ".join(p.detail for p in result.problems) or "no holder"
-            raise Rejected("sign_in_failed", f"the signature does not prove this key: {problems}")
+            raise Rejected(
+                "sign_in_failed",
+                "the signature does not prove this key: %(problems)s",
+                problems=problems,
+            )
         self._spend(token, claims["e"])
         return SignedIn(holder, int(self.now()) + SESSION_SECONDS)
 

@@ -151,8 +151,9 @@ def router(node: Node) -> APIRouter:
         if leaf_hash is None:
             raise Rejected.from_error(
                 NotFound(
-                    f"log entry {index} is not a proposal, comment or aid post",
+                    "log entry %(index)s is not a proposal, comment or aid post",
                     code="unknown_original",
+                    index=index,
                 )
             )
         found = service.listing(node, leaf_hash)

@@ -101,7 +101,11 @@ class DryRun:
             )
             received = format_utc(now)
             if len(leaf_bytes(prepared.event.canonical, received)) > MAX_LEAF_BYTES:
-                raise Rejected("event_too_large", f"the leaf would exceed {MAX_LEAF_BYTES} bytes")
+                raise Rejected(
+                    "event_too_large",
+                    "the leaf would exceed %(max_leaf_bytes)s bytes",
+                    max_leaf_bytes=MAX_LEAF_BYTES,
+                )
             return self._apply_and_undo(prepared, received)
         except Rejected as rejected:
             return Verdict.refused(rejected)

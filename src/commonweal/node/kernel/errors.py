@@ -45,6 +45,18 @@ class Rejected(Exception):
         rejected.params = getattr(error, "params", {})
         return rejected
 
+    @classmethod
+    def saying(cls, code: str, error: Exception) -> Rejected:
+        """A refusal with ``code`` that says what ``error`` says: its message's template and
+        parameters where it carries them (a domain or event error), else its text."""
+        said = getattr(error, "message", None)
+        rejected = cls(code, said if isinstance(said, str) else str(error))
+        template = getattr(error, "template", None)
+        if isinstance(template, str):
+            rejected.template = template
+            rejected.params = dict(getattr(error, "params", {}))
+        return rejected
+
     def at(self, position: int) -> Rejected:
         """The same rejection, located in a batch."""
         located = Rejected(

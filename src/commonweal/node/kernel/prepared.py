@@ -47,7 +47,11 @@ def parse_value(value: object) -> Event:
     except EventError as error:
         raise Rejected.from_error(error) from None
     if len(event.canonical) > MAX_EVENT_BYTES:
-        raise Rejected("event_too_large", f"an event may be at most {MAX_EVENT_BYTES} bytes")
+        raise Rejected(
+            "event_too_large",
+            "an event may be at most %(max_event_bytes)s bytes",
+            max_event_bytes=MAX_EVENT_BYTES,
+        )
     return event
 
 
@@ -56,12 +60,16 @@ def check_unsigned(node: Node, event: Event) -> Prepared:
     if event.node != node.identity.did:
         raise Rejected(
             "wrong_node",
-            f"this event is for {event.node}, but this node is {node.identity.did}",
+            "this event is for %(node)s, but this node is %(did)s",
+            node=event.node,
+            did=node.identity.did,
         )
     if parse_utc(event.at) - node.clock() > node.config.max_future_skew:
         raise Rejected(
             "at_in_future",
-            f"at {event.at} is more than {node.config.max_future_skew} ahead of the node's clock",
+            "at %(at)s is more than %(max_future_skew)s ahead of the node's clock",
+            at=event.at,
+            max_future_skew=node.config.max_future_skew,
         )
     try:
         event_type = node.registry.get(event.type)
@@ -80,4 +88,4 @@ def committed(private: Any, salt: object, refusal: str) -> tuple[str, str]:
     try:
         return commitment(private, salt), salt
     except ValueError as error:
-        raise Rejected(refusal, str(error)) from None
+        raise Rejected.saying(refusal, error) from None

@@ -47,7 +47,12 @@ def logged_event(node: Node, index: int) -> LoggedEvent:
     """The entry at ``index``, or a ``not_found`` rejection."""
     entry = node.store.entry(index) if 0 <= index < node.size else None
     if entry is None:
-        raise Rejected("not_found", f"the log has no entry {index}; its size is {node.size}")
+        raise Rejected(
+            "not_found",
+            "the log has no entry %(index)s; its size is %(size)s",
+            index=index,
+            size=node.size,
+        )
     return LoggedEvent.from_entry(entry)
 
 
@@ -75,7 +80,12 @@ def checked_size(node: Node, size: int | None) -> int:
         latest = node.store.latest_checkpoint()
         return latest.size if latest else node.size
     if not 0 <= size <= node.size:
-        raise Rejected("not_found", f"size {size} is beyond the log's {node.size} entries")
+        raise Rejected(
+            "not_found",
+            "size %(size)s is beyond the log's %(log_size)s entries",
+            size=size,
+            log_size=node.size,
+        )
     return size
 
 
@@ -83,7 +93,12 @@ def inclusion(node: Node, index: int, size: int | None) -> dict[str, Any]:
     """An inclusion proof of ``index`` in the tree of ``size`` leaves."""
     tree_size = checked_size(node, size)
     if not 0 <= index < tree_size:
-        raise Rejected("not_found", f"leaf {index} is not in a tree of size {tree_size}")
+        raise Rejected(
+            "not_found",
+            "leaf %(index)s is not in a tree of size %(tree_size)s",
+            index=index,
+            tree_size=tree_size,
+        )
     entry = node.store.entry(index)
     assert entry is not None
     return {
@@ -99,7 +114,9 @@ def consistency(node: Node, old: int, new: int | None) -> dict[str, Any]:
     """A consistency proof between two sizes of the log."""
     new_size = checked_size(node, new)
     if not 0 <= old <= new_size:
-        raise Rejected("invalid_request", f"old must be between 0 and {new_size}")
+        raise Rejected(
+            "invalid_request", "old must be between 0 and %(new_size)s", new_size=new_size
+        )
     proof = node.proofs.consistency(old, new_size) if 0 < old < new_size else []
     return {
         "old": old,
@@ -118,5 +135,5 @@ def tlog_proof(node: Node, index: int) -> str:
         row = node.store.latest_checkpoint()
     assert row is not None
     if not 0 <= index < row.size:
-        raise Rejected("not_found", f"the log has no entry {index}")
+        raise Rejected("not_found", "the log has no entry %(index)s", index=index)
     return format_tlog_proof(index, node.proofs.inclusion(index, row.size), row.note)

@@ -50,8 +50,10 @@ def apply_event(
     if event.seq != last_seq + 1:
         raise Rejected(
             "seq_out_of_order",
-            f"seq must be {last_seq + 1} for this author (the one after {last_seq}); "
-            f"got {event.seq}",
+            "seq must be %(expected)s for this author (the one after %(last_seq)s); got %(seq)s",
+            expected=last_seq + 1,
+            last_seq=last_seq,
+            seq=event.seq,
         )
     ctx = Context(
         type=event.type,

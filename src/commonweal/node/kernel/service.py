@@ -189,7 +189,9 @@ class Node:
             raise Rejected("invalid_batch", "a batch must hold at least one event")
         if len(raws) > self.config.max_batch_events:
             raise Rejected(
-                "batch_too_large", f"a batch may hold at most {self.config.max_batch_events} events"
+                "batch_too_large",
+                "a batch may hold at most %(max_batch_events)s events",
+                max_batch_events=self.config.max_batch_events,
             )
         unsigned = []
         for position, raw in enumerate(raws):
@@ -226,7 +228,7 @@ class Node:
         them in words, as the refusal says "the event must be <named>")."""
         prepared = self.prepare_value(value)
         if prepared.event.type not in types:
-            raise Rejected("invalid_request", f"the event must be {named}")
+            raise Rejected("invalid_request", "the event must be %(named)s", named=named)
         return prepared
 
     def submit_as_node(self, event_type: str, body: dict[str, Any]) -> Receipt:
@@ -390,7 +392,11 @@ class Node:
         index = self.range.size
         leaf = leaf_bytes(event.canonical, received)
         if len(leaf) > MAX_LEAF_BYTES:
-            raise Rejected("event_too_large", f"the leaf would exceed {MAX_LEAF_BYTES} bytes")
+            raise Rejected(
+                "event_too_large",
+                "the leaf would exceed %(max_leaf_bytes)s bytes",
+                max_leaf_bytes=MAX_LEAF_BYTES,
+            )
         digest = leaf_hash(leaf)
         apply_event(
             self.state,
@@ -418,7 +424,8 @@ class Node:
             return Receipt(entry.idx, entry.leaf_hash, entry.received, duplicate=True)
         raise Rejected(
             "seq_replayed",
-            f"seq {event.seq} was already used by this author for another event",
+            "seq %(seq)s was already used by this author for another event",
+            seq=event.seq,
         )
 
     def _write(self, turn: Turn, group: _Group, received: str) -> CheckpointRow | None:

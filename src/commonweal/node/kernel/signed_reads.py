@@ -31,18 +31,22 @@ def signed_by(node: Node, request: object, purpose: str, extra: Mapping[str, typ
     """The DID that signed ``request`` for ``purpose``, or ``invalid_request``/``unauthorized``."""
     members = {"did", "at", "sig", *extra}
     if not isinstance(request, dict) or set(request) != members:
-        raise Rejected("invalid_request", f"the request is {{{', '.join(sorted(members))}}}")
+        raise Rejected(
+            "invalid_request", "the request is {%(members)s}", members=", ".join(sorted(members))
+        )
     did, at, sig = request["did"], request["at"], request["sig"]
     if not all(isinstance(v, str) for v in (did, at, sig)):
         raise Rejected("invalid_request", "did, at and sig must be strings")
     for name, kind in extra.items():
         if not isinstance(request[name], kind) or isinstance(request[name], bool):
-            raise Rejected("invalid_request", f"{name} must be a {kind.__name__}")
+            raise Rejected(
+                "invalid_request", "%(name)s must be a %(kind)s", name=name, kind=kind.__name__
+            )
     try:
         key = public_key_from_did_key(did)
         signed_at = parse_utc(at)
     except ValueError as error:
-        raise Rejected("invalid_request", str(error)) from None
+        raise Rejected.saying("invalid_request", error) from None
     if abs(signed_at - node.clock()) > SKEW:
         raise Rejected("unauthorized", "the request's time is more than 5 minutes off")
     signed = request_bytes(purpose, node.identity.did, did, at, **{k: request[k] for k in extra})

@@ -188,7 +188,9 @@ def resource_page(
         state = asking.state
         record = state.get(RESOURCES, resource_id)
         if record is None:
-            raise Rejected("not_found", f"there is no shared resource {resource_id}")
+            raise Rejected(
+                "not_found", "there is no shared resource %(resource_id)s", resource_id=resource_id
+            )
         record = dict(record)
         rules = record["rules"]
         unit = unit if 1 <= unit <= rules["units"] else 1

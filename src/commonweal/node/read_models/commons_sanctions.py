@@ -33,7 +33,9 @@ def sanction_page(node: Node, sanction_id: int, viewer: str | None) -> dict[str,
         state = rules.state
         record = state.get(SANCTIONS, sanction_id)
         if record is None:
-            raise Rejected("not_found", f"there is no sanction {sanction_id}")
+            raise Rejected(
+                "not_found", "there is no sanction %(sanction_id)s", sanction_id=sanction_id
+            )
         record = dict(record)
         resource = dict(state.get(RESOURCES, record["resource"]))
         active = viewer is not None and is_active(state, viewer)

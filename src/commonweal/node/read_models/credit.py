@@ -61,9 +61,11 @@ def unit_page(node: Node, unit: str, viewer: str | None) -> dict[str, Any]:
         record = state.get(UNITS, unit)
         policy = state.get(POLICIES, unit)
         if record is None:
-            raise Rejected("not_found", f"this node has declared no unit {unit}")
+            raise Rejected("not_found", "this node has declared no unit %(unit)s", unit=unit)
         if policy is None:
-            raise Rejected("not_found", f"{unit} is not run as mutual credit on this node")
+            raise Rejected(
+                "not_found", "%(unit)s is not run as mutual credit on this node", unit=unit
+            )
         obligations = [
             {**_named(row, people), **_actions(rules, row, viewer)}
             for _id, row in sorted(state.items(OBLIGATIONS), reverse=True)
@@ -109,7 +111,9 @@ def clearing_page(node: Node, unit: str) -> dict[str, Any]:
     preview = credit.clearing_preview(node, unit)
     with node.reading() as state:
         if state.get(POLICIES, unit) is None:
-            raise Rejected("not_found", f"{unit} is not run as mutual credit on this node")
+            raise Rejected(
+                "not_found", "%(unit)s is not run as mutual credit on this node", unit=unit
+            )
         records = {str(c): dict(u) for c, u in state.items(UNITS)}
         involved = {
             item["obligation"]: state.get(OBLIGATIONS, item["obligation"])

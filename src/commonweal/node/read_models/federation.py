@@ -273,7 +273,7 @@ def peer_page(federation: Federation, did: str) -> dict[str, Any]:
     view = network(federation)
     peer = next((n for n in view["nodes"] if n["node"] == did), None)
     if peer is None:
-        raise Rejected("not_found", f"this node knows no node {did}")
+        raise Rejected("not_found", "this node knows no node %(did)s", did=did)
     witness_row = next((w for w in view["witnessing"]["witnesses"] if w["node"] == did), None)
     return {
         "peer": peer,

@@ -105,7 +105,7 @@ def compare_methods(node: Node, round_id: int) -> list[dict[str, Any]]:
     with node.reading() as state:
         record = state.get(ROUNDS, round_id)
         if record is None:
-            raise Rejected("not_found", f"there is no round {round_id}")
+            raise Rejected("not_found", "there is no round %(round_id)s", round_id=round_id)
         totals = aggregated(state, record)
         gifts = [a for amounts in totals.values() for a in amounts.values()]
         cap = record["cap"] or max(record["pool"] // 2, 1)

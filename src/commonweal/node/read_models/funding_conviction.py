@@ -82,7 +82,7 @@ def history(node: Node, pool_id: int) -> dict[str, Any]:
     with node.reading() as state:
         pool = state.get(POOLS, pool_id)
         if pool is None:
-            raise Rejected("not_found", f"there is no pool {pool_id}")
+            raise Rejected("not_found", "there is no pool %(pool_id)s", pool_id=pool_id)
         records = {int(r["id"]): r for _i, r in state.items(PROPOSALS) if r["pool"] == pool_id}
         members = active_members(state)
         mark = (pool_id, node.size, period_now(pool, at))

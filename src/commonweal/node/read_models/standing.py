@@ -192,7 +192,9 @@ def held_credential(node: Node, did: str, number: int) -> dict[str, Any]:
     """The ``number``-th credential (from 1) issued to ``did``, or ``not_found``."""
     held = held_credentials(node, did)
     if not 1 <= number <= len(held):
-        raise Rejected("not_found", f"{did} holds no credential number {number}")
+        raise Rejected(
+            "not_found", "%(did)s holds no credential number %(number)s", did=did, number=number
+        )
     return held[number - 1]
 
 

@@ -177,7 +177,7 @@ def ledger_page(
     """
     with node.reading() as state:
         if unit is not None and state.get(UNITS, unit) is None:
-            raise Rejected("not_found", f"this node has declared no unit {unit}")
+            raise Rejected("not_found", "this node has declared no unit %(unit)s", unit=unit)
     page = entries_page(node, unit=unit, account=account, before=before, limit=limit)
     shown = people_in(page.entries)
     people = names(node, [*shown, member_of(account) if account else None])

@@ -54,14 +54,16 @@ STEP_WORDS = {
 def expenses_page(node: Node, *, status: str | None, fund: str | None) -> dict[str, Any]:
     """Expenses of one status (or all), newest first, with how many there are of each."""
     if status is not None and status not in STATUSES:
-        raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+        raise Rejected(
+            "invalid_request", "status must be one of %(statuses)s", statuses=", ".join(STATUSES)
+        )
     with node.reading() as state:
         submitters = [expense["submitter"] for _id, expense in state.items(EXPENSES)]
     people = names(node, submitters)  # reads the state itself: never inside ``reading``
     with node.reading() as state:
         funds = funds_of(state)
         if fund is not None and fund not in funds:
-            raise Rejected("not_found", f"there is no fund {fund!r}")
+            raise Rejected("not_found", "there is no fund %(fund)s", fund=repr(fund))
         found = [
             {
                 **expense,
@@ -102,7 +104,7 @@ def expense_page(node: Node, expense_id: int, viewer: str | None) -> dict[str, A
         state = rules.state
         record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
         if record is None:
-            raise Rejected("not_found", f"there is no expense {expense_id}")
+            raise Rejected("not_found", "there is no expense %(expense_id)s", expense_id=expense_id)
         funds = funds_of(state)
         required = current_policy(state)["approvals_required"]
         held = balance(state, f"fund:{record['fund']}", record["unit"])

@@ -67,7 +67,7 @@ def post_view(node: Node, post_id: int) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(POSTS, post_id)
         if record is None:
-            raise Rejected("not_found", f"there is no aid post {post_id}")
+            raise Rejected("not_found", "there is no aid post %(post_id)s", post_id=post_id)
         return view(record, now(node))
 
 
@@ -77,7 +77,7 @@ def matches(node: Node, post_id: int, within_km: int | None = None) -> list[dict
     with node.reading() as state:
         record = state.get(POSTS, post_id)
         if record is None:
-            raise Rejected("not_found", f"there is no aid post {post_id}")
+            raise Rejected("not_found", "there is no aid post %(post_id)s", post_id=post_id)
         found = matches_for(record, (r for _i, r in state.items(POSTS)), now=at, max_km=within_km)
         return [{**view(m.post, at), "distance_km": m.distance_km} for m in found]
 
@@ -127,7 +127,11 @@ def _check_message(message: object) -> dict[str, Any]:
         raise Rejected("invalid_message", 'a message is {"text": "…"}')
     text = message["text"]
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE:
-        raise Rejected("invalid_message", f"text must be 1 to {MAX_MESSAGE} characters")
+        raise Rejected(
+            "invalid_message",
+            "text must be 1 to %(max_message)s characters",
+            max_message=MAX_MESSAGE,
+        )
     return {"text": text}
 
 

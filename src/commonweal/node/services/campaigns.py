@@ -113,7 +113,10 @@ def carried_view(node: Node, home: str, campaign_id: int) -> dict[str, Any]:
         record = carried.find(state, home, campaign_id)
         if record is None:
             raise Rejected(
-                "not_found", f"this node does not carry campaign {campaign_id} of {home}"
+                "not_found",
+                "this node does not carry campaign %(campaign_id)s of %(home)s",
+                campaign_id=campaign_id,
+                home=home,
             )
         pledges = [
             {"pledger": did, **row}
@@ -202,7 +205,9 @@ def _record(state: State, campaign_id: int) -> dict[str, Any]:
     try:
         return campaign(state, campaign_id)
     except DomainError:
-        raise Rejected("not_found", f"there is no campaign {campaign_id}") from None
+        raise Rejected(
+            "not_found", "there is no campaign %(campaign_id)s", campaign_id=campaign_id
+        ) from None
 
 
 def _listed(summary: dict[str, Any]) -> dict[str, Any]:

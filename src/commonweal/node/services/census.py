@@ -117,7 +117,7 @@ def entry(node: Node, epoch: int) -> dict[str, Any]:
         record = state.get(CENSUSES, epoch)
         committed = census_people.commitment(state, epoch)
     if record is None:
-        raise Rejected("not_found", f"there is no census of epoch {epoch}")
+        raise Rejected("not_found", "there is no census of epoch %(epoch)s", epoch=epoch)
     return _shown(record, committed)
 
 
@@ -128,7 +128,7 @@ def people(node: Node, epoch: int) -> dict[str, Any]:
         committed = census_people.commitment(state, epoch)
     kept = CensusStore(node.store).people(epoch)
     if committed is None or kept is None:
-        raise Rejected("not_found", f"census {epoch}'s people are not committed")
+        raise Rejected("not_found", "census %(epoch)s's people are not committed", epoch=epoch)
     return {
         "epoch": epoch,
         "period": committed["period"],
@@ -182,7 +182,12 @@ def member_proof(node: Node, request: object) -> dict[str, Any]:
     shown = entry(node, request["epoch"])
     counted = CensusStore(node.store).counted(shown["epoch"])
     if did not in counted:
-        raise Rejected("not_counted", f"the census of epoch {shown['epoch']} did not count {did}")
+        raise Rejected(
+            "not_counted",
+            "the census of epoch %(epoch)s did not count %(did)s",
+            epoch=shown["epoch"],
+            did=did,
+        )
     return proof_for(counted, did, shown)
 
 

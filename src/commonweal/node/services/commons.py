@@ -204,5 +204,5 @@ def _summary(record: dict[str, Any], upcoming: int) -> dict[str, Any]:
 def _get(state: State, table: str, key: Hashable, what: str) -> dict[str, Any]:
     record: dict[str, Any] | None = state.get(table, key)
     if record is None:
-        raise Rejected("not_found", f"there is no {what} {key}")
+        raise Rejected("not_found", "there is no %(what)s %(key)s", what=what, key=key)
     return record

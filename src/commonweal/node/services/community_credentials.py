@@ -65,7 +65,9 @@ def kind_rules(node: Node, kind: str, version: int | None = None) -> dict[str, A
             rules = kind_version(state, kind, version)
     if rules is None or is_open(rules):
         raise Rejected(
-            "not_found", f"this node defines no credential kind {kind!r} at that version"
+            "not_found",
+            "this node defines no credential kind %(kind)s at that version",
+            kind=repr(kind),
         )
     return rules
 
@@ -117,8 +119,9 @@ def check_claims(kind: str, rules: dict[str, Any], claims: Any) -> dict[str, Any
     if is_open(rules):
         raise Rejected(
             "invalid_request",
-            f"{kind} is an open kind: it is issued by POST /credentials/issue with an issuer "
+            "%(kind)s is an open kind: it is issued by POST /credentials/issue with an issuer "
             "token scoped to it, the whole credential given",
+            kind=kind,
         )
     if not isinstance(claims, dict):
         raise Rejected("invalid_claims", "the claims (credentialSubject) must be an object")
@@ -130,7 +133,10 @@ def check_claims(kind: str, rules: dict[str, Any], claims: Any) -> dict[str, Any
         where = "/".join(str(p) for p in first.instance_path) or "credentialSubject"
         raise Rejected(
             "invalid_claims",
-            f"the claims do not meet the {kind} kind's schema at {where}: {first.message}",
+            "the claims do not meet the %(kind)s kind's schema at %(where)s: %(problem)s",
+            kind=kind,
+            where=where,
+            problem=first.message,
         )
     return given
 
@@ -181,7 +187,7 @@ def submit_signed(node: Node, event: object, claims: Any, salt: object) -> Recei
     try:
         digest = commitment(checked, salt)
     except ValueError as error:
-        raise Rejected("invalid_claims", str(error)) from None
+        raise Rejected.saying("invalid_claims", error) from None
     if digest != body.get("claims"):
         raise Rejected("commitment_mismatch", "the event does not commit to these claims and salt")
     return kept_while_logged(node, digest, salt, checked, lambda: node.commit([prepared])[0])
@@ -221,7 +227,7 @@ def passport_claims(node: Node, did: str) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(MEMBERS, did)
         if record is None or not in_good_standing(state, did):
-            raise Rejected("not_a_member", f"{did} is not a member in good standing here")
+            raise Rejected("not_a_member", "%(did)s is not a member in good standing here", did=did)
         admitted = _entry_time(node, record["admitted"])
         visas = [
             {"node": issuer, "since": since, "rights": rights}
@@ -309,7 +315,9 @@ def issued_row(node: Node, index: int) -> dict[str, Any]:
     with node.reading() as state:
         row = state.get(ISSUED, row_key(index))
     if row is None:
-        raise Rejected("not_found", f"no community credential has status index {index}")
+        raise Rejected(
+            "not_found", "no community credential has status index %(index)s", index=index
+        )
     return dict(row)
 
 

@@ -128,5 +128,5 @@ def clearings(node: Node, *, unit: str | None = None) -> list[dict[str, Any]]:
 
 def _require_unit(record: dict[str, Any] | None, unit: str) -> dict[str, Any]:
     if record is None:
-        raise Rejected("not_found", f"this node has declared no unit {unit}")
+        raise Rejected("not_found", "this node has declared no unit %(unit)s", unit=unit)
     return record

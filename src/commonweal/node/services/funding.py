@@ -95,7 +95,7 @@ def round_view(node: Node, round_id: int) -> dict[str, Any]:
         pool_record = state.get(POOLS, round_id)
         if pool_record is not None:
             return _pool(state, pool_record, at)
-    raise Rejected("not_found", f"there is no round or pool {round_id}")
+    raise Rejected("not_found", "there is no round or pool %(round_id)s", round_id=round_id)
 
 
 def stakes(node: Node, pool_id: int, did: str) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def stakes(node: Node, pool_id: int, did: str) -> dict[str, Any]:
     with node.reading() as state:
         pool_record = state.get(POOLS, pool_id)
         if pool_record is None:
-            raise Rejected("not_found", f"there is no pool {pool_id}")
+            raise Rejected("not_found", "there is no pool %(pool_id)s", pool_id=pool_id)
         mine = member_stake(state, pool_id, did)
     return {
         "pool": pool_id,

@@ -33,7 +33,9 @@ def gathering_view(node: Node, gathering_id: int) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(GATHERINGS, gathering_id)
         if record is None:
-            raise Rejected("not_found", f"there is no gathering {gathering_id}")
+            raise Rejected(
+                "not_found", "there is no gathering %(gathering_id)s", gathering_id=gathering_id
+            )
         prefix = f"{gathering_id} "
         rsvps = [r for k, r in state.items(RSVPS) if str(k).startswith(prefix)]
         attendance = [a for k, a in state.items(ATTENDANCE) if str(k).startswith(prefix)]

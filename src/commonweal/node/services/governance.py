@@ -237,7 +237,9 @@ def preview(node: Node, proposal_id: int) -> dict[str, Any]:
     state = snapshot(node, proposal_id)
     record = _record(state, proposal_id)
     if record["phase"] != VOTING:
-        raise Rejected("wrong_phase", f"proposal {proposal_id} is not being voted on")
+        raise Rejected(
+            "wrong_phase", "proposal %(proposal_id)s is not being voted on", proposal_id=proposal_id
+        )
     return count(state, record, node_did=node.identity.did)
 
 
@@ -282,7 +284,9 @@ def vote_path(node: Node, proposal_id: int, did: str) -> dict[str, Any]:
     with node.reading() as state:
         record = _record(state, proposal_id)
         if record["rules"] is None:
-            raise Rejected("wrong_phase", f"proposal {proposal_id} is still a draft")
+            raise Rejected(
+                "wrong_phase", "proposal %(proposal_id)s is still a draft", proposal_id=proposal_id
+            )
         table = ballots_table(proposal_id)
         own = state.get(table, did)
         eligible = in_group(state, did, record["rules"]["electorate"])
@@ -320,7 +324,9 @@ def recount_from_store(store: LogStore, proposal_id: int, node_did: str) -> dict
         state.tables[table] = store.projection_table(table)
     record = state.get(PROPOSALS, proposal_id)
     if record is None or record["rules"] is None:
-        raise Rejected("not_found", f"proposal {proposal_id} was never put to a vote")
+        raise Rejected(
+            "not_found", "proposal %(proposal_id)s was never put to a vote", proposal_id=proposal_id
+        )
     group = record["rules"]["electorate"]
     role = None if group == "members" else group["role"]
     # Two cores, two reads: the electorate is picked by the database in a second
@@ -346,7 +352,7 @@ def secret_tables(proposal_id: int) -> tuple[str, ...]:
 def _record(state: State, proposal_id: Hashable) -> dict[str, Any]:
     record: dict[str, Any] | None = state.get(PROPOSALS, proposal_id)
     if record is None:
-        raise Rejected("not_found", f"there is no proposal {proposal_id}")
+        raise Rejected("not_found", "there is no proposal %(proposal_id)s", proposal_id=proposal_id)
     return record
 
 

@@ -35,12 +35,19 @@ def check_profile(profile: object) -> dict[str, Any]:
     unknown = set(profile) - {*PROFILE_LIMITS, "show_name"}
     if unknown:
         raise Rejected(
-            "invalid_profile", f"unexpected profile field(s): {', '.join(sorted(unknown))}"
+            "invalid_profile",
+            "unexpected profile field(s): %(unknown)s",
+            unknown=", ".join(sorted(unknown)),
         )
     for name, limit in PROFILE_LIMITS.items():
         value = profile.get(name, "")
         if not isinstance(value, str) or len(value) > limit:
-            raise Rejected("invalid_profile", f"{name} must be text of at most {limit} characters")
+            raise Rejected(
+                "invalid_profile",
+                "%(name)s must be text of at most %(limit)s characters",
+                name=name,
+                limit=limit,
+            )
     if not isinstance(profile.get("show_name", False), bool):
         raise Rejected("invalid_profile", "show_name must be true or false")
     return dict(profile)
@@ -101,7 +108,7 @@ def directory_entry(node: Node, did: str) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(MEMBERS, did)
     if record is None:
-        raise Rejected("not_found", f"{did} is not known to this node")
+        raise Rejected("not_found", "%(did)s is not known to this node", did=did)
     return member_directory.entry(node, did, record)
 
 

@@ -311,11 +311,15 @@ def set_preferences(node: Node, request: object) -> dict[str, Any]:
     try:
         prefs = check_preferences(request["preferences"])
     except PreferencesError as error:
-        raise Rejected("invalid_preferences", str(error)) from None
+        raise Rejected.saying("invalid_preferences", error) from None
     try:
         ZoneInfo(prefs["time_zone"])
     except (ZoneInfoNotFoundError, ValueError):
-        raise Rejected("invalid_preferences", f"unknown time zone {prefs['time_zone']!r}") from None
+        raise Rejected(
+            "invalid_preferences",
+            "unknown time zone %(time_zone)s",
+            time_zone=repr(prefs["time_zone"]),
+        ) from None
     with node.reading() as state:
         record = state.get("membership.members", did)
     if record is None or record.get("erased") or record["status"] not in ("member", "applicant"):

@@ -50,22 +50,24 @@ def checked(node: Node, credential: Any) -> dict[str, Any]:
     try:
         check_credential(credential, issued=True)
     except CredentialError as error:
-        raise Rejected("invalid_credential", error.message) from None
+        raise Rejected.saying("invalid_credential", error) from None
     issuer = credential["issuer"]
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     automation = node.identity.automation_did
     if issuer_id != automation:
         raise Rejected(
             "invalid_credential",
-            f"issuer must be {automation}, this node's automation issuer (GET "
-            "/credentials/kinds names it)",
+            "issuer must be %(automation)s, this node's automation issuer (GET /credentials/kinds "
+            "names it)",
+            automation=automation,
         )
     types = credential["type"] if isinstance(credential["type"], list) else [credential["type"]]
     taken = sorted(set(map(str, types)) & reserved_types(node))
     if taken:
         raise Rejected(
             "reserved_type",
-            f"{', '.join(taken)} is the node's own credential: an open kind cannot issue it",
+            "%(taken)s is the node's own credential: an open kind cannot issue it",
+            taken=", ".join(taken),
         )
     if "proof" in credential:
         raise Rejected("invalid_credential", "a credential to issue carries no proof")
@@ -79,7 +81,9 @@ def issue(node: Node, kind: str, credential: Any, cryptosuite: str = JCS) -> dic
     try:
         digest = commitment(document, salt)
     except (TypeError, ValueError) as error:
-        raise Rejected("invalid_credential", f"the credential is not plain JSON: {error}") from None
+        raise Rejected(
+            "invalid_credential", "the credential is not plain JSON: %(error)s", error=error
+        ) from None
     receipt = community.kept_while_logged(
         node,
         digest,

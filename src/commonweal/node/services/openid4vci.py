@@ -127,7 +127,9 @@ class Issuer:
         chosen = config_ids or list(CONFIGURATIONS)
         unknown = [c for c in chosen if c not in CONFIGURATIONS]
         if unknown:
-            raise Rejected("invalid_request", f"no credential configuration {unknown[0]}")
+            raise Rejected(
+                "invalid_request", "no credential configuration %(unknown)s", unknown=unknown[0]
+            )
         credentials.owed(self.node, did, {"MembershipCredential"})
         code = self.seals.seal("code", CODE_SECONDS, {"did": did, "c": chosen})
         return {

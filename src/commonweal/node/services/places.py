@@ -64,7 +64,7 @@ def place_view(node: Node, place_id: int) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(PLACES, place_id)
         if record is None:
-            raise Rejected("not_found", f"there is no place {place_id}")
+            raise Rejected("not_found", "there is no place %(place_id)s", place_id=place_id)
         resources = [
             {"id": rid, "title": (state.get(RESOURCES, rid) or {}).get("title", "")}
             for rid in record["resources"]

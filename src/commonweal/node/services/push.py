@@ -105,8 +105,9 @@ def check_subscription(value: object, *, loopback: bool) -> dict[str, str]:
     except EndpointRefused as refused:
         raise Rejected("invalid_push_subscription", str(refused)) from None
     except WebPushKeyError as bad:
-        message = str(bad) if str(bad).startswith(("p256dh", "auth")) else f"a key {bad}"
-        raise Rejected("invalid_push_subscription", message) from None
+        if str(bad).startswith(("p256dh", "auth")):
+            raise Rejected.saying("invalid_push_subscription", bad) from None
+        raise Rejected("invalid_push_subscription", "a key %(problem)s", problem=bad) from None
     return {"endpoint": endpoint, "p256dh": keys["p256dh"], "auth": keys["auth"]}
 
 
@@ -123,7 +124,8 @@ def subscribe(node: Node, request: object) -> dict[str, Any]:
     if store.count_of(did, besides=checked["endpoint"]) >= MAX_DEVICES:
         raise Rejected(
             "invalid_push_subscription",
-            f"at most {MAX_DEVICES} devices receive pushes; remove one first",
+            "at most %(max_devices)s devices receive pushes; remove one first",
+            max_devices=MAX_DEVICES,
         )
     ident = store.subscribe(did, **checked, created=stamp(node.clock()))
     return {"id": ident, "endpoint": checked["endpoint"]}

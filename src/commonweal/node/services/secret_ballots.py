@@ -126,7 +126,12 @@ def issue(node: Node, proposal_id: int, member: str) -> str:
     with node.reading() as state:
         request = state.get(table(TOKENS, proposal_id), member)
     if request is None:
-        raise Rejected("not_found", f"{member} has not asked for a token on {proposal_id}")
+        raise Rejected(
+            "not_found",
+            "%(member)s has not asked for a token on %(proposal_id)s",
+            member=member,
+            proposal_id=proposal_id,
+        )
     if request["signature"] is not None:
         return str(request["signature"])
     private, _secret = keys(node, proposal_id)
@@ -208,12 +213,22 @@ def vote_view(node: Node, proposal_id: int) -> dict[str, Any]:
     with node.reading() as state:
         record = state.get(PROPOSALS, proposal_id)
         if record is None:
-            raise Rejected("not_found", f"there is no proposal {proposal_id}")
+            raise Rejected(
+                "not_found", "there is no proposal %(proposal_id)s", proposal_id=proposal_id
+            )
         if not is_secret(record["rules"]):
-            raise Rejected("not_secret", f"proposal {proposal_id} is not a secret ballot")
+            raise Rejected(
+                "not_secret",
+                "proposal %(proposal_id)s is not a secret ballot",
+                proposal_id=proposal_id,
+            )
         vote = state.get(SECRET, proposal_id)
         if vote is None:
-            raise Rejected("not_opened", f"the secret ballot of {proposal_id} is not open yet")
+            raise Rejected(
+                "not_opened",
+                "the secret ballot of %(proposal_id)s is not open yet",
+                proposal_id=proposal_id,
+            )
         rules = record["rules"]
         options = options_of(state, record)
         return {
@@ -237,7 +252,12 @@ def token(node: Node, proposal_id: int, member: str) -> dict[str, Any]:
     with node.reading() as state:
         request = state.get(table(TOKENS, proposal_id), member)
     if request is None:
-        raise Rejected("not_found", f"{member} has not asked for a token on {proposal_id}")
+        raise Rejected(
+            "not_found",
+            "%(member)s has not asked for a token on %(proposal_id)s",
+            member=member,
+            proposal_id=proposal_id,
+        )
     return {"member": member, **request}
 
 
@@ -262,7 +282,12 @@ def sealed_ballot(node: Node, proposal_id: int, index: int) -> dict[str, Any]:
         found = state.get(table(SEALED, proposal_id), index)
         record = state.get(PROPOSALS, proposal_id)
     if found is None or record is None:
-        raise Rejected("not_found", f"there is no sealed ballot {index} on {proposal_id}")
+        raise Rejected(
+            "not_found",
+            "there is no sealed ballot %(index)s on %(proposal_id)s",
+            index=index,
+            proposal_id=proposal_id,
+        )
     return {
         "proposal": proposal_id,
         "ballot": index,

@@ -33,8 +33,9 @@ def listing(node: Node, leaf_hash: str) -> dict[str, Any]:
         if source is None:
             raise Rejected.from_error(
                 NotFound(
-                    f"{leaf_hash!r} is not the leaf hash of a logged proposal, comment or aid post",
+                    "%(leaf_hash)s is not the leaf hash of a logged proposal, comment or aid post",
                     code="unknown_original",
+                    leaf_hash=repr(leaf_hash),
                 )
             )
         comment = state.get(COMMENTS, source["index"]) if source["kind"] == COMMENT else None

@@ -85,7 +85,7 @@ def account(node: Node, name: str) -> dict[str, Any]:
     try:
         parse_account(name)
     except DomainError as error:
-        raise Rejected("invalid_request", error.message) from None
+        raise Rejected.saying("invalid_request", error) from None
     with node.reading() as state:
         rows = [
             _account_row(state, name, unit, balance(state, name, str(code)))
@@ -151,7 +151,7 @@ def ledger(
     """Ledger entries in log order, from after ``after`` (-1 or None: the first); ``next``
     is the id of the last one listed when more follow."""
     if not 1 <= limit <= MAX_PAGE:
-        raise Rejected("invalid_request", f"limit must be from 1 to {MAX_PAGE}")
+        raise Rejected("invalid_request", "limit must be from 1 to %(max_page)s", max_page=MAX_PAGE)
     with node.reading() as state:
         order = order_of(node, ENTRIES, state.tables.get(ENTRIES, {}), _entry_id)
         keep = (
@@ -243,7 +243,9 @@ def export_csv(node: Node, *, unit: str | None = None) -> Iterator[str]:
 def expenses(node: Node, *, status: str | None = None, fund: str | None = None) -> list[Any]:
     """Expenses, newest first, optionally of one status or fund."""
     if status is not None and status not in STATUSES:
-        raise Rejected("invalid_request", f"status must be one of {', '.join(STATUSES)}")
+        raise Rejected(
+            "invalid_request", "status must be one of %(statuses)s", statuses=", ".join(STATUSES)
+        )
     with node.reading() as state:
         return [
             expense
@@ -257,7 +259,7 @@ def expense(node: Node, expense_id: int) -> dict[str, Any]:
     with node.reading() as state:
         record: dict[str, Any] | None = state.get(EXPENSES, expense_id)
         if record is None:
-            raise Rejected("not_found", f"there is no expense {expense_id}")
+            raise Rejected("not_found", "there is no expense %(expense_id)s", expense_id=expense_id)
         required = current_policy(state)["approvals_required"]
         return {**record, "approvals_required": required}
 
@@ -277,7 +279,7 @@ def budget(node: Node, fund: str, name: str) -> dict[str, Any]:
         try:
             return budget_vs_actual(state, fund, name)
         except DomainError as error:
-            raise Rejected("not_found", error.message) from None
+            raise Rejected.saying("not_found", error) from None
 
 
 def _selected(entry: dict[str, Any], unit: str | None, account: str | None) -> bool:
@@ -295,7 +297,7 @@ def _with_formatted(state: State, entry: dict[str, Any]) -> dict[str, Any]:
 def _unit(state: State, code: str) -> dict[str, Any]:
     record: dict[str, Any] | None = state.get(UNITS, code)
     if record is None:
-        raise Rejected("not_found", f"this node has declared no unit {code}")
+        raise Rejected("not_found", "this node has declared no unit %(unit)s", unit=code)
     return record
 
 

@@ -72,9 +72,9 @@ def authenticate(
         federation.refuse(_claimed_keyid(request), action, code, message)
         raise Rejected(CODES.get(code, SIGNATURE_INVALID), message) from None
     if not federation.claim_nonce(signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS):
-        message = "this signed request was already received (a replay)"
-        federation.refuse(signed.keyid, action, "replayed", message)
-        raise Rejected("replayed", message)
+        replayed = Rejected("replayed", "this signed request was already received (a replay)")
+        federation.refuse(signed.keyid, action, "replayed", replayed.message)
+        raise replayed
     if keep_nonce:
         federation.remember_nonce(signed.keyid, signed.nonce, signed.created, now, MAX_AGE_SECONDS)
     return signed

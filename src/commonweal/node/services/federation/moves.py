@@ -60,7 +60,9 @@ def admit(federation: Federation, document: Any) -> Receipt:
     source, index = parse_request(document)
     peer = federation.recognition_by("node", source)
     if peer is None or MEMBERSHIP not in peer["terms"]["credentials"]:
-        raise Rejected("not_recognized", f"this node does not recognise {source}'s memberships")
+        raise Rejected(
+            "not_recognized", "this node does not recognise %(source)s's memberships", source=source
+        )
     client = federation.client(peer["url"], signed=False)
     try:
         checkpoint, cosigners = _checkpoint(federation, client, peer)
@@ -68,15 +70,27 @@ def admit(federation: Federation, document: Any) -> Receipt:
             witnessed = "witness-cosigned " if cosigners else ""
             raise Rejected(
                 "no_departure",
-                f"entry {index} is not under {source}'s latest {witnessed}checkpoint "
-                f"({checkpoint.size}) yet; try again after its next one",
+                "entry %(index)s is not under %(source)s's latest %(witnessed)scheckpoint "
+                "(%(size)s) yet; try again after its next one",
+                index=index,
+                source=source,
+                witnessed=witnessed,
+                size=checkpoint.size,
             )
         entry = proven_entry(client, index, checkpoint.size, checkpoint.root)
     except (PeerError, NoteError, ProofError, EventError, AuditFailure) as error:
-        raise Rejected("invalid_peer", f"{source}: {error}") from None
+        raise Rejected(
+            "invalid_peer", "%(source)s: %(error)s", source=source, error=error
+        ) from None
     me = federation.node.identity.did
     if entry["type"] != REQUESTED or entry["body"].get("to") != me:
-        raise Rejected("no_departure", f"entry {index} of {source}'s log is no move to {me}")
+        raise Rejected(
+            "no_departure",
+            "entry %(index)s of %(source)s's log is no move to %(me)s",
+            index=index,
+            source=source,
+            me=me,
+        )
     credential = _home_credential(entry, source)
     departure = {
         "origin": checkpoint.origin,
@@ -112,8 +126,9 @@ def _checkpoint(
                 raise
             raise Rejected(
                 "no_departure",
-                f"{peer['node']} has no checkpoint cosigned by its witnesses yet; "
-                "try again after its next one",
+                "%(node)s has no checkpoint cosigned by its witnesses yet; try again after its "
+                "next one",
+                node=peer["node"],
             ) from None
         checkpoint = open_checkpoint(note, verifier)
         known = [*witness_keys(federation).values(), federation.node.identity.witness.vkey]
@@ -121,9 +136,10 @@ def _checkpoint(
         if cosigners == 0:
             raise Rejected(
                 "no_departure",
-                f"{peer['node']}'s latest cosigned checkpoint is cosigned by no witness this "
-                "node knows yet; try again after its next one (this node admits its members "
-                "once it witnesses its log, or recognises one of its witnesses)",
+                "%(node)s's latest cosigned checkpoint is cosigned by no witness this node knows "
+                "yet; try again after its next one (this node admits its members once it "
+                "witnesses its log, or recognises one of its witnesses)",
+                node=peer["node"],
             )
     if checkpoint.origin != peer["origin"]:
         raise AuditFailure("the old node served another log's checkpoint")
@@ -153,16 +169,18 @@ def _home_credential(entry: dict[str, Any], source: str) -> dict[str, Any]:
     if not isinstance(credential, dict):
         raise Rejected(
             "no_credential",
-            f"entry {entry['index']} of {source}'s log carries no membership credential: "
-            "this node admits a moving member on their home credential",
+            "entry %(index)s of %(source)s's log carries no membership credential: this node "
+            "admits a moving member on their home credential",
+            index=entry["index"],
+            source=source,
         )
     problem = home_credential.claims_problem(
         credential, issuer=source, subject=entry["author"], at=entry["received"]
     )
     if problem is not None and problem[0] == "credential_expired":
-        raise Rejected("credential_expired", f"the home credential: {problem[1]}")
+        raise Rejected("credential_expired", "the home credential: %(problem)s", problem=problem[1])
     if problem is not None:
-        raise Rejected("invalid_credential", f"the home credential: {problem[1]}")
+        raise Rejected("invalid_credential", "the home credential: %(problem)s", problem=problem[1])
     checked = verify_credential(
         credential,
         trusted_issuers={source},
@@ -170,11 +188,11 @@ def _home_credential(entry: dict[str, Any], source: str) -> dict[str, Any]:
         now=parse_utc(entry["received"]),
     )
     wrong = [p for p in checked.problems if p.code != "status_unavailable"]
-    words = "the home credential: " + "; ".join(p.detail for p in wrong)
+    problems = "; ".join(p.detail for p in wrong)
     if any(p.code == "expired" for p in wrong):
-        raise Rejected("credential_expired", words)
+        raise Rejected("credential_expired", "the home credential: %(problem)s", problem=problems)
     if wrong:
-        raise Rejected("invalid_credential", words)
+        raise Rejected("invalid_credential", "the home credential: %(problem)s", problem=problems)
     return credential
 
 

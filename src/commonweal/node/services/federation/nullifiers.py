@@ -60,7 +60,11 @@ def evaluate_census(node: Node, member_key: str, epoch: Any, blinded: Any) -> li
     with node.reading() as state:
         members = alliance.member_nodes(state)
     if member_key not in members:
-        raise Rejected("not_a_member", f"{member_key} is not a member node of this alliance")
+        raise Rejected(
+            "not_a_member",
+            "%(member_key)s is not a member node of this alliance",
+            member_key=member_key,
+        )
     return _evaluate_all(scoped_key(node, f"census {epoch}"), blinded)
 
 
@@ -73,15 +77,23 @@ def evaluate_for(node: Node, member_key: str, vote_id: int, blinded: Any) -> lis
             raise Rejected.from_error(error) from None
         members = alliance.member_nodes(state)
     if member_key not in members:
-        raise Rejected("not_a_member", f"{member_key} is not a member node of this alliance")
+        raise Rejected(
+            "not_a_member",
+            "%(member_key)s is not a member node of this alliance",
+            member_key=member_key,
+        )
     if record["phase"] != alliance.VOTING:
-        raise Rejected("voting_closed", f"vote {vote_id} is closed")
+        raise Rejected("voting_closed", "vote %(vote_id)s is closed", vote_id=vote_id)
     return _evaluate_all(vote_key(node, vote_id), blinded)
 
 
 def _evaluate_all(secret: bytes, blinded: Any) -> list[str]:
     if not isinstance(blinded, list) or not 1 <= len(blinded) <= MAX_BATCH:
-        raise Rejected("invalid_request", f"blinded must list 1 to {MAX_BATCH:,} elements")
+        raise Rejected(
+            "invalid_request",
+            "blinded must list 1 to %(max_batch)s elements",
+            max_batch=f"{MAX_BATCH:,}",
+        )
     evaluated = []
     for position, text in enumerate(blinded):
         try:
@@ -89,7 +101,9 @@ def _evaluate_all(secret: bytes, blinded: Any) -> list[str]:
             evaluated.append(oprf.blind_evaluate(secret, element))
         except (ValueError, oprf.OprfError):
             raise Rejected(
-                "invalid_element", f"blinded[{position}] is not a ristretto255 element"
+                "invalid_element",
+                "blinded[%(index)s] is not a ristretto255 element",
+                index=position,
             ) from None
     return [base64.b64encode(e).decode() for e in evaluated]
 

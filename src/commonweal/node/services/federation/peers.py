@@ -26,10 +26,15 @@ def fetch_identity(federation: Federation, url: str) -> dict[str, Any]:
     try:
         identity = federation.client(url, signed=False).identity()
     except PeerError as error:
-        raise Rejected("peer_unreachable", str(error)) from None
+        raise Rejected.saying("peer_unreachable", error) from None
     missing = [k for k in ("did", "key", "origin", "vkey", "witness") if not identity.get(k)]
     if missing:
-        raise Rejected("invalid_peer", f"{url} does not publish {', '.join(missing)}")
+        raise Rejected(
+            "invalid_peer",
+            "%(url)s does not publish %(missing)s",
+            url=url,
+            missing=", ".join(missing),
+        )
     return identity
 
 

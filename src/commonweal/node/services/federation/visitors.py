@@ -63,7 +63,7 @@ def admit(federation: Federation, presentation: Any) -> Receipt:
     with node.reading() as state:
         treaty = recognition(state, home)
     if treaty is None or "MembershipCredential" not in treaty["terms"]["credentials"]:
-        raise Rejected("not_recognized", f"this node does not accept {home}'s members")
+        raise Rejected("not_recognized", "this node does not accept %(home)s's members", home=home)
     lists = status_lists_for(federation, treaty, fresh=True)
     verdict = verify_presentation(
         presentation,
