@@ -46,17 +46,23 @@ def micro_degrees(text: Any, axis: str) -> int:
     match = _DECIMAL.match(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidBody(
-            f"location.{axis}: the {name} must be a decimal string of degrees with at most "
-            f'six fraction digits, like "48.8566" (floats are not allowed)',
+            "location.%(axis)s: the %(name)s must be a decimal string of degrees with at most "
+            'six fraction digits, like "48.8566" (floats are not allowed)',
             code="invalid_coordinates",
+            axis=axis,
+            name=name,
         )
     sign, whole, fraction = match.groups()
     value = int(whole) * MICRO + int((fraction or "").ljust(6, "0"))
     value = -value if sign else value
     if not -limit * MICRO <= value <= limit * MICRO:
         raise InvalidBody(
-            f"location.{axis}: the {name} {text} is outside -{limit} to {limit} degrees",
+            "location.%(axis)s: the %(name)s %(text)s is outside -%(limit)s to %(limit)s degrees",
             code="invalid_coordinates",
+            axis=axis,
+            name=name,
+            text=text,
+            limit=limit,
         )
     return value
 
