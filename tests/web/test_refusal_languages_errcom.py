@@ -79,3 +79,18 @@ def test_a_place_that_does_not_exist_is_named_in_french_and_portuguese(
     assert french["detail"] == "il n'existe aucun lieu 424242"
     assert portuguese["detail"] == "não existe o lugar 424242"
     assert french["detail_en"] == portuguese["detail_en"] == "there is no place 424242"
+
+
+def test_a_coordinate_out_of_range_is_named_by_its_axis(community: Community) -> None:
+    body = {"place": 1, "location": {"lat": "48.8566", "lon": "190.5"}}
+    with TestClient(create_app(community.node, background_checkpoints=False)) as client:
+        french = refuse(client, community, "places.place.updated", body, "fr")
+        spanish = refuse(client, community, "places.place.updated", body, "es")
+    assert french["code"] == spanish["code"] == "invalid_coordinates"
+    assert french["detail_en"] == "location.lon: the longitude 190.5 is outside -180 to 180 degrees"
+    assert french["detail"] == (
+        "location.lon : la longitude 190.5 est hors de l'intervalle -180 à 180 degrés"
+    )
+    assert spanish["detail"] == (
+        "location.lon: la longitud 190.5 está fuera del intervalo de -180 a 180 grados"
+    )

@@ -57,11 +57,12 @@ def _claim_rule(kind: str) -> Any:
         require_active_member(state, ctx.author, doing)
         record = post(state, post_id)
         if record["kind"] != kind:
+            if kind == OFFER:
+                raise Conflict(
+                    "aid post %(post)s is not an aid offer", code="wrong_kind", post=post_id
+                )
             raise Conflict(
-                "aid post %(post)s is not an aid %(kind)s",
-                code="wrong_kind",
-                post=post_id,
-                kind=kind,
+                "aid post %(post)s is not an aid request", code="wrong_kind", post=post_id
             )
         if record["author"] == ctx.author:
             raise NotPermitted("you cannot take up your own post", code="own_post")
