@@ -57,12 +57,23 @@ def _claim_rule(kind: str) -> Any:
         require_active_member(state, ctx.author, doing)
         record = post(state, post_id)
         if record["kind"] != kind:
-            raise Conflict(f"aid post {post_id} is not an aid {kind}", code="wrong_kind")
+            if kind == OFFER:
+                raise Conflict(
+                    "aid post %(post)s is not an aid offer", code="wrong_kind", post=post_id
+                )
+            raise Conflict(
+                "aid post %(post)s is not an aid request", code="wrong_kind", post=post_id
+            )
         if record["author"] == ctx.author:
             raise NotPermitted("you cannot take up your own post", code="own_post")
         require_status(record, OPEN, doing=doing)
         if expired(record, ctx.received):
-            raise Conflict(f"aid post {post_id} expired at {record['expires']}", code="expired")
+            raise Conflict(
+                "aid post %(post)s expired at %(expires)s",
+                code="expired",
+                post=post_id,
+                expires=record["expires"],
+            )
         state.put(
             POSTS,
             post_id,
@@ -111,16 +122,22 @@ def apply_settlement(state: State, ctx: Context, settle: tuple[int, dict[str, An
         raise NotPermitted("this is someone else's post", code="not_recipient")
     require_status(record, CLAIMED, FULFILLED, doing="settle it")
     if recipient(record) != ctx.author:
-        who = "its author" if record["kind"] == REQUEST else "the member who claimed it"
+        if record["kind"] == REQUEST:
+            raise NotPermitted(
+                "only the member who received the help (its author) settles it",
+                code="not_recipient",
+            )
         raise NotPermitted(
-            f"only the member who received the help ({who}) settles it", code="not_recipient"
+            "only the member who received the help (the member who claimed it) settles it",
+            code="not_recipient",
         )
     if settlement["as"] == CREDIT:
         money_unit(state, settlement["unit"])
         if credit_policy(state, settlement["unit"]) is None:
             raise Conflict(
-                f"{settlement['unit']} is not run as mutual credit on this node",
+                "%(unit)s is not run as mutual credit on this node",
                 code="not_credit_unit",
+                unit=settlement["unit"],
             )
     settled = {
         **record,

@@ -60,12 +60,15 @@ def _parser(kind: str) -> Any:
         area = optional_text(body, "area", max_length=MAX_PRECISION + 1)
         if area and not is_area(area):
             raise InvalidBody(
-                f"area must be a geohash of at most {MAX_PRECISION} characters (a cell of "
-                "about 5 km, never an address)"
+                "area must be a geohash of at most %(most)s characters (a cell of "
+                "about 5 km, never an address)",
+                most=MAX_PRECISION,
             )
         urgency = body.get("urgency", "normal") if kind == REQUEST else None
         if kind == REQUEST and urgency not in URGENCIES:
-            raise InvalidBody(f"urgency must be one of {', '.join(URGENCIES)}")
+            raise InvalidBody(
+                "urgency must be one of %(urgencies)s", urgencies=", ".join(URGENCIES)
+            )
         return Post(
             title=required_text(body, "title", max_length=200),
             details=optional_text(body, "details", max_length=2000),

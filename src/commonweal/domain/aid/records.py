@@ -78,7 +78,9 @@ def require_party(record: dict[str, Any], ctx: Context, doing: str) -> None:
     """Only the post's author or its claimer may do this."""
     if ctx.author not in (record["author"], record["claimer"]):
         raise NotPermitted(
-            f"only the post's author or the member who took it up may {doing}", code="not_party"
+            "only the post's author or the member who took it up may %(doing)s",
+            code="not_party",
+            doing=doing,
         )
 
 
@@ -98,4 +100,10 @@ def require_status(record: dict[str, Any], *allowed: str, doing: str) -> None:
         return
     status = record["status"]
     code = REFUSAL_IN_STATUS[status]
-    raise Conflict(f"aid post {record['id']} is {status}: you cannot {doing} now", code=code)
+    raise Conflict(
+        "aid post %(post)s is %(status)s: you cannot %(doing)s now",
+        code=code,
+        post=record["id"],
+        status=status,
+        doing=doing,
+    )

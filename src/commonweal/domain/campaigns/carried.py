@@ -52,9 +52,11 @@ def copy_of(state: State, home: str, campaign_id: int) -> dict[str, Any]:
     record = find(state, home, campaign_id)
     if record is None:
         raise Conflict(
-            f"this node does not carry campaign {campaign_id} of {home}: pledge to it at its "
+            "this node does not carry campaign %(campaign)s of %(home)s: pledge to it at its "
             "home node, or at a node that carries it",
             code="remote_campaign",
+            campaign=campaign_id,
+            home=home,
         )
     return record
 
@@ -73,8 +75,9 @@ def _open_copy(
     require_taking_pledges(ctx, record, f"campaign {campaign_id} of {home}", doing)
     if recognition(state, home) is None:
         raise NotPermitted(
-            f"this node no longer recognises {home}, the campaign's home",
+            "this node no longer recognises %(home)s, the campaign's home",
             code="not_recognized",
+            home=home,
         )
     return record
 
@@ -92,9 +95,11 @@ def pledge(state: State, ctx: Context, home: str, campaign_id: int, amount: int 
         raise Conflict("you have already pledged to this campaign", code="already_pledged")
     if record["pledgers"] >= MAX_PLEDGERS:
         raise Conflict(
-            f"this node's copy of campaign {campaign_id} holds {MAX_PLEDGERS} pledges, the most "
+            "this node's copy of campaign %(campaign)s holds %(most)s pledges, the most "
             "a carried copy reports: pledge at the campaign's home node instead",
             code="copy_full",
+            campaign=campaign_id,
+            most=MAX_PLEDGERS,
         )
     row = row or new_pledge(ctx.received)
     state.put(table, ctx.author, {**row, "status": HELD, "last_at": ctx.received})

@@ -98,10 +98,18 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
     record = campaign(state, close.campaign)
     if record["status"] != OPEN:
         raise Conflict(
-            f"campaign {close.campaign} is already {record['status']}", code="campaign_closed"
+            "campaign %(campaign)s is already %(status)s",
+            code="campaign_closed",
+            campaign=close.campaign,
+            status=record["status"],
         )
     if not reached(ctx.received, closes_at(record)):
-        raise Conflict(f"campaign {close.campaign} closes at {closes_at(record)}", code="too_early")
+        raise Conflict(
+            "campaign %(campaign)s closes at %(closes)s",
+            code="too_early",
+            campaign=close.campaign,
+            closes=closes_at(record),
+        )
     expected = closing_body(state, close.campaign)
     claimed: dict[str, Any] = {
         "campaign": close.campaign,
@@ -113,8 +121,9 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
         claimed["people"] = close.people
     if claimed != expected:
         raise Conflict(
-            f"the closing does not match the pledges: they give {expected}",
+            "the closing does not match the pledges: they give %(expected)s",
             code="outcome_mismatch",
+            expected=expected,
         )
     settle_campaign(state, ctx, record, cancelled=False)
 

@@ -98,7 +98,7 @@ def parse_launch(body: Mapping[str, Any]) -> Launch:
     """``{"kind", "title", "description"?, "deadline", "beneficiary"?, …terms of the kind}``."""
     kind = body.get("kind")
     if kind not in KINDS:
-        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+        raise InvalidBody("kind must be one of %(kinds)s", kinds=", ".join(KINDS))
     common = {"kind", "title", "description", "deadline", "beneficiary"}
     optional = _OPTIONAL.get(kind, set())
     fields.only(body, common | _ALLOWED[kind] | optional, {"title", "deadline"} | _required(kind))
@@ -136,7 +136,9 @@ def _report_seconds(body: Mapping[str, Any]) -> int:
     value = body.get("report_seconds", REPORT_SECONDS)
     low, high = REPORT_RANGE
     if type(value) is not int or not low <= value <= high:
-        raise InvalidBody(f"report_seconds must be a whole number from {low} to {high}")
+        raise InvalidBody(
+            "report_seconds must be a whole number from %(low)s to %(high)s", low=low, high=high
+        )
     return value
 
 
@@ -151,7 +153,9 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
         raise Conflict("the deadline has already passed", code="deadline_passed")
     if reached(launch.deadline, later(ctx.received, MAX_DAYS * 86400)):
         raise Conflict(
-            f"a deadline must fall within {MAX_DAYS} days of the launch", code="deadline_too_far"
+            "a deadline must fall within %(days)s days of the launch",
+            code="deadline_too_far",
+            days=MAX_DAYS,
         )
     beneficiary = launch.beneficiary or ctx.author
     if beneficiary != ctx.node_did:
@@ -242,8 +246,10 @@ def _pledge_amount(record: dict[str, Any], amount: int | None, *, standing: bool
     if record["kind"] == DOMINANT_ASSURANCE:
         if amount != record["price"]:
             raise Conflict(
-                f"each pledge to this campaign is exactly {record['price']} {record['unit']}",
+                "each pledge to this campaign is exactly %(price)s %(unit)s",
                 code="wrong_amount",
+                price=record["price"],
+                unit=record["unit"],
             )
         if standing:
             raise Conflict("you have already pledged to this campaign", code="already_pledged")

@@ -71,7 +71,7 @@ OUTCOMES = (SUCCEEDED, FAILED, CANCELLED)
 def _did(body: Mapping[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value.startswith("did:") or len(value) > 300:
-        raise InvalidBody(f"{name} must be a node's DID")
+        raise InvalidBody("%(name)s must be a node's DID", name=name)
     return value
 
 
@@ -80,7 +80,8 @@ def _members(body: Mapping[str, Any], count: int) -> list[str]:
     value = body.get("members")
     if not isinstance(value, list) or len(value) > carried.MAX_PLEDGERS:
         raise InvalidBody(
-            f"members must be the list of the pledgers' did:keys (at most {carried.MAX_PLEDGERS})"
+            "members must be the list of the pledgers' did:keys (at most %(most)s)",
+            most=carried.MAX_PLEDGERS,
         )
     for did in value:
         if not isinstance(did, str) or not did.startswith("did:key:z6Mk") or len(did) > 100:
@@ -88,7 +89,7 @@ def _members(body: Mapping[str, Any], count: int) -> list[str]:
     if value != sorted(set(value)):
         raise InvalidBody("members must be sorted, each did:key once")
     if len(value) != count:
-        raise InvalidBody(f"pledgers must be the number of members ({len(value)})")
+        raise InvalidBody("pledgers must be the number of members (%(count)s)", count=len(value))
     return list(value)
 
 
@@ -104,7 +105,7 @@ def parse_carried(body: Mapping[str, Any]) -> dict[str, Any]:
     )
     launch = body.get("launch")
     if not isinstance(launch, dict):
-        raise InvalidBody(f"launch must be the body of the home node's {LAUNCHED}")
+        raise InvalidBody("launch must be the body of the home node's %(type)s", type=LAUNCHED)
     return {
         "home": _did(body, "home"),
         "campaign": fields.ref(body, "campaign"),
@@ -121,7 +122,9 @@ def apply_carried(state: State, ctx: Context, copy: dict[str, Any]) -> None:
     if home == ctx.node_did:
         raise Conflict("a node does not carry its own campaigns", code="own_campaign")
     if recognition(state, home) is None:
-        raise NotPermitted(f"this node does not recognise {home}", code="not_recognized")
+        raise NotPermitted(
+            "this node does not recognise %(home)s", code="not_recognized", home=home
+        )
     if launch.kind != THRESHOLD or not launch.network:
         raise Conflict(
             "only a network threshold campaign (network: true) is carried to other nodes",
@@ -189,13 +192,16 @@ def apply_carried_close(state: State, ctx: Context, close: dict[str, Any]) -> No
     if record["status"] != carried.OPEN:
         raise Conflict("that copy is closed already", code="campaign_closed")
     if not reached(ctx.received, record["deadline"]):
-        raise Conflict(f"the campaign runs until {record['deadline']}", code="too_early")
+        raise Conflict(
+            "the campaign runs until %(deadline)s", code="too_early", deadline=record["deadline"]
+        )
     members = carried_members(state, record)
     counted = len(members)
     if close["pledgers"] != counted or close["members"] != members:
         raise Conflict(
-            f"the closing does not match the pledges: they give {counted} pledgers, and name them",
+            "the closing does not match the pledges: they give %(count)s pledgers, and name them",
             code="outcome_mismatch",
+            count=counted,
         )
     state.put(
         carried.CARRIED,
@@ -228,7 +234,7 @@ def parse_settled(body: Mapping[str, Any]) -> dict[str, Any]:
     keys = {"home", "campaign", "outcome", "closed"}
     fields.only(body, keys, keys)
     if body["outcome"] not in OUTCOMES:
-        raise InvalidBody(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise InvalidBody("outcome must be one of %(outcomes)s", outcomes=", ".join(OUTCOMES))
     return {
         "home": _did(body, "home"),
         "campaign": fields.ref(body, "campaign"),
@@ -299,6 +305,18 @@ def reporting_node(state: State, key: str) -> dict[str, Any] | None:
     return None
 
 
+def _network_campaign(state: State, campaign_id: int) -> dict[str, Any]:
+    """The campaign, or ``not_network`` if it is not a network campaign."""
+    record = campaign(state, campaign_id)
+    if not record.get("network"):
+        raise Conflict(
+            "campaign %(campaign)s is not a network campaign",
+            code="not_network",
+            campaign=record["id"],
+        )
+    return record
+
+
 def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     """A node this one recognises reports its pledgers, once, within the reporting time;
     the campaign now counts each person it names once, with this node's and the others'."""
@@ -310,13 +328,13 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
         )
     if report["source"]["origin"] != node["origin"]:
         raise Conflict("the source names another log than the reporting node's", code="wrong_log")
-    record = campaign(state, report["campaign"])
-    if not record.get("network"):
-        raise Conflict(f"campaign {record['id']} is not a network campaign", code="not_network")
+    record = _network_campaign(state, report["campaign"])
     if record["status"] != OPEN or reached(ctx.received, closes_at(record)):
         raise Conflict(
-            f"reporting on campaign {record['id']} closed at {closes_at(record)}",
+            "reporting on campaign %(campaign)s closed at %(closes)s",
             code="campaign_closed",
+            campaign=record["id"],
+            closes=closes_at(record),
         )
     did = str(node["node"])
     if did in record["remote"]:
@@ -356,14 +374,13 @@ def apply_progress(state: State, ctx: Context, progress: dict[str, Any]) -> None
             "only a node this node recognises reports pledgers, signed by its node key",
             code="not_recognized",
         )
-    record = campaign(state, progress["campaign"])
-    if not record.get("network"):
-        raise Conflict(f"campaign {record['id']} is not a network campaign", code="not_network")
+    record = _network_campaign(state, progress["campaign"])
     if record["status"] != OPEN or reached(ctx.received, record["deadline"]):
         raise Conflict(
-            f"campaign {record['id']} took pledges until {record['deadline']}; "
-            "send the final report",
+            "campaign %(campaign)s took pledges until %(deadline)s; send the final report",
             code="campaign_closed",
+            campaign=record["id"],
+            deadline=record["deadline"],
         )
     entry = {"pledgers": progress["pledgers"], "at": ctx.received, "index": ctx.index}
     updated = {**record, "progress": {**record["progress"], str(node["node"]): entry}}

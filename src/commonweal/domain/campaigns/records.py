@@ -43,11 +43,18 @@ def require_taking_pledges(ctx: Context, record: dict[str, Any], named: str, doi
     its deadline has passed; a carried copy's record has the same status and deadline."""
     if record["status"] != OPEN:
         raise Conflict(
-            f"{named} is {record['status']}: you cannot {doing} now", code="campaign_closed"
+            "%(named)s is %(status)s: you cannot %(doing)s now",
+            code="campaign_closed",
+            named=named,
+            status=record["status"],
+            doing=doing,
         )
     if reached(ctx.received, record["deadline"]):
         raise Conflict(
-            f"{named} closed for pledges at {record['deadline']}", code="deadline_passed"
+            "%(named)s closed for pledges at %(deadline)s",
+            code="deadline_passed",
+            named=named,
+            deadline=record["deadline"],
         )
 
 

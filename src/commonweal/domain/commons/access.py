@@ -56,16 +56,20 @@ def require_rights(state: State, record: Mapping[str, Any], did: str, now: str) 
     access = record["rules"]["access"]
     if access != "members" and access["role"] not in roles_of(state, did):
         raise NotPermitted(
-            f"{record['title']!r} is for holders of the {access['role']} role",
+            "%(title)s is for holders of the %(role)s role",
             code="role_required",
+            title=repr(record["title"]),
+            role=access["role"],
         )
     blocking = suspension(state, record["id"], did, now)
     if blocking is not None:
         until = "the assembly decides" if blocking["until"] is None else blocking["until"]
         raise NotPermitted(
-            f"your rights to {record['title']!r} are suspended until {until} "
-            f"(sanction {blocking['id']})",
+            "your rights to %(title)s are suspended until %(until)s (sanction %(sanction)s)",
             code="booking_suspended",
+            title=repr(record["title"]),
+            until=until,
+            sanction=blocking["id"],
         )
 
 
@@ -81,4 +85,6 @@ def has_rights(state: State, record: Mapping[str, Any], did: str, now: str) -> b
 def require_in_service(record: Mapping[str, Any]) -> None:
     """The resource is not reported out of service."""
     if record["condition"] == OUT_OF_SERVICE:
-        raise Conflict(f"{record['title']!r} is out of service", code="out_of_service")
+        raise Conflict(
+            "%(title)s is out of service", code="out_of_service", title=repr(record["title"])
+        )

@@ -25,7 +25,7 @@ SANCTION_DECIDE = "commons.sanction.decide"
 
 def _parse_rules_change(params: Mapping[str, Any]) -> dict[str, Any]:
     if set(params) != {"resource", "rules"}:
-        raise InvalidBody(f'{RULES_SET} takes {{"resource": id, "rules": {{...}}}}')
+        raise InvalidBody('%(type)s takes {"resource": id, "rules": {...}}', type=RULES_SET)
     return {"resource": parse_ref(params, "resource"), "rules": parse_rules(params["rules"])}
 
 

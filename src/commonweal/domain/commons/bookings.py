@@ -85,15 +85,18 @@ def apply_request(state: State, ctx: Context, request: BookingRequest) -> None:
     """A member with rights books a free unit, first come first served, within the limits."""
     record = resource(state, request.resource)
     if record["rules"]["allocation"] != "first_come":
-        raise Conflict(_not_bookable(record), code="not_bookable")
+        _refuse_unbookable(record)
     require_rights(state, record, ctx.author, ctx.received)
     require_in_service(record)
     require_within_limits(state, record, ctx, request)
     unit = free_unit(state, record, request.start, request.end, request.unit)
     if unit is None:
         raise Conflict(
-            f"{record['title']!r} is already booked for part of {request.start} to {request.end}",
+            "%(title)s is already booked for part of %(start)s to %(end)s",
             code="overlap",
+            title=repr(record["title"]),
+            start=request.start,
+            end=request.end,
         )
     period = (request.start, request.end)
     confirm(state, ctx, record, ctx.index, ctx.author, unit, period, None, note=request.note)
@@ -105,24 +108,33 @@ def require_within_limits(
     """Not in the past, not too far ahead, not too long, not too many at once."""
     limits = record["rules"]["limits"]
     if seconds_between(ctx.received, request.start) < -GRACE_SECONDS:
-        raise Conflict(f"{request.start} is in the past", code="in_the_past")
+        raise Conflict("%(when)s is in the past", code="in_the_past", when=request.start)
     if seconds_between(ctx.received, request.start) > limits["advance_days"] * DAY:
         raise NotPermitted(
-            f"{record['title']!r} may be booked at most {limits['advance_days']} days ahead",
+            "%(title)s may be booked at most %(days)s days ahead",
             code="beyond_limits",
+            title=repr(record["title"]),
+            days=limits["advance_days"],
         )
     if seconds_between(request.start, request.end) > limits["max_hours"] * 3600:
         raise NotPermitted(
-            f"a booking of {record['title']!r} may last at most {limits['max_hours']} hours",
+            "a booking of %(title)s may last at most %(hours)s hours",
             code="beyond_limits",
+            title=repr(record["title"]),
+            hours=limits["max_hours"],
         )
     if request.unit is not None and request.unit > record["rules"]["units"]:
-        raise InvalidBody(f"{record['title']!r} has {record['rules']['units']} unit(s)")
+        raise InvalidBody(
+            "%(title)s has %(units)s unit(s)",
+            title=repr(record["title"]),
+            units=record["rules"]["units"],
+        )
     if len(calendar.held(state, record["id"], ctx.author, ctx.received)) >= limits["max_active"]:
         raise NotPermitted(
-            f"you may hold at most {limits['max_active']} bookings of {record['title']!r} "
-            "at a time",
+            "you may hold at most %(most)s bookings of %(title)s at a time",
             code="beyond_limits",
+            most=limits["max_active"],
+            title=repr(record["title"]),
         )
 
 
@@ -133,9 +145,16 @@ def apply_cancellation(state: State, ctx: Context, cancellation: Cancellation) -
     if ctx.author not in (record["member"], ctx.node_key) and not is_steward(shared, ctx.author):
         raise NotPermitted("only who booked it, or a steward, may cancel a booking")
     if record["status"] != CONFIRMED:
-        raise Conflict(f"booking {record['id']} is already {record['status']}", code="not_active")
+        raise Conflict(
+            "booking %(booking)s is already %(status)s",
+            code="not_active",
+            booking=record["id"],
+            status=record["status"],
+        )
     if moment(record["end"]) <= moment(ctx.received):
-        raise Conflict(f"booking {record['id']} has already ended", code="already_ended")
+        raise Conflict(
+            "booking %(booking)s has already ended", code="already_ended", booking=record["id"]
+        )
     cancel(state, ctx, record, cancellation.reason)
 
 
@@ -200,8 +219,13 @@ def confirm(
     calendar.add(state, confirmed, ctx.received)
 
 
-def _not_bookable(record: Mapping[str, Any]) -> str:
-    allocation = record["rules"]["allocation"]
+def _refuse_unbookable(record: Mapping[str, Any]) -> None:
+    allocation, title = record["rules"]["allocation"], repr(record["title"])
     if allocation == "open":
-        return f"{record['title']!r} is open to use without booking"
-    return f"{record['title']!r} is allocated by {allocation}: enter its next round instead"
+        raise Conflict("%(title)s is open to use without booking", code="not_bookable", title=title)
+    raise Conflict(
+        "%(title)s is allocated by %(allocation)s: enter its next round instead",
+        code="not_bookable",
+        title=title,
+        allocation=allocation,
+    )

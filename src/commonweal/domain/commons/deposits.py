@@ -113,7 +113,9 @@ def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None
     """A steward records receiving exactly the deposit a booking owes."""
     record, deposit = _deposit_of(state, ctx, movement.booking, "record a deposit")
     if deposit["status"] != "owed":
-        raise Conflict(f"the deposit is {deposit['status']}, not owed", code="deposit_not_owed")
+        raise Conflict(
+            "the deposit is %(status)s, not owed", code="deposit_not_owed", status=deposit["status"]
+        )
     _require_amount(deposit, movement.amount, movement.unit)
     held = {**deposit, "status": "held", "received_at": ctx.received}
     state.put(BOOKINGS, record["id"], {**record, "deposit": held})
@@ -125,9 +127,16 @@ def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
     """A steward returns a held deposit after the booking, keeping any part with a reason."""
     record, deposit = _deposit_of(state, ctx, movement.booking, "return a deposit")
     if deposit["status"] != "held":
-        raise Conflict(f"the deposit is {deposit['status']}, not held", code="deposit_not_held")
+        raise Conflict(
+            "the deposit is %(status)s, not held", code="deposit_not_held", status=deposit["status"]
+        )
     if record["status"] == "confirmed" and moment(record["end"]) > moment(ctx.received):
-        raise Conflict(f"booking {record['id']} lasts until {record['end']}", code="too_early")
+        raise Conflict(
+            "booking %(booking)s lasts until %(end)s",
+            code="too_early",
+            booking=record["id"],
+            end=record["end"],
+        )
     _require_amount(deposit, movement.amount + movement.retained, movement.unit)
     settled = {
         **deposit,
@@ -179,7 +188,7 @@ def _deposit_of(
     record = booking(state, booking_id)
     require_steward(resource(state, record["resource"]), ctx, doing)
     if record["deposit"] is None:
-        raise Conflict(f"booking {booking_id} owes no deposit", code="no_deposit")
+        raise Conflict("booking %(booking)s owes no deposit", code="no_deposit", booking=booking_id)
     deposit: dict[str, Any] = record["deposit"]
     return record, deposit
 
@@ -187,6 +196,10 @@ def _deposit_of(
 def _require_amount(deposit: Mapping[str, Any], amount: int, unit: str) -> None:
     if (amount, unit) != (deposit["amount"], deposit["unit"]):
         raise Conflict(
-            f"the deposit is {deposit['amount']} {deposit['unit']}; got {amount} {unit}",
+            "the deposit is %(amount)s %(unit)s; got %(got)s %(got_unit)s",
             code="deposit_mismatch",
+            amount=deposit["amount"],
+            unit=deposit["unit"],
+            got=amount,
+            got_unit=unit,
         )

@@ -84,7 +84,10 @@ def require_steward(record: Mapping[str, Any], ctx: Context, doing: str) -> None
     """The author is the node itself or one of the resource's stewards."""
     if ctx.author != ctx.node_key and not is_steward(record, ctx.author):
         raise NotPermitted(
-            f"only the stewards of {record['title']!r} may {doing}", code="not_steward"
+            "only the stewards of %(title)s may %(doing)s",
+            code="not_steward",
+            title=repr(record["title"]),
+            doing=doing,
         )
 
 
@@ -92,6 +95,8 @@ def require_monitor(record: Mapping[str, Any], ctx: Context, doing: str) -> None
     """The author is the node itself, a steward, or a monitor of the resource."""
     if ctx.author != ctx.node_key and not is_monitor(record, ctx.author):
         raise NotPermitted(
-            f"only the stewards and monitors of {record['title']!r} may {doing}",
+            "only the stewards and monitors of %(title)s may %(doing)s",
             code="not_monitor",
+            title=repr(record["title"]),
+            doing=doing,
         )

@@ -78,7 +78,7 @@ def parse_registration(body: Mapping[str, Any]) -> Registration:
     """A new resource: its kind, title, description and rules."""
     only(body, {"kind", "title", "description", "rules"})
     if body.get("kind") not in KINDS:
-        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+        raise InvalidBody("kind must be one of %(kinds)s", kinds=", ".join(KINDS))
     return Registration(
         kind=str(body["kind"]),
         title=required_text(body, "title", max_length=MAX_TITLE),
@@ -107,7 +107,9 @@ def parse_condition(body: Mapping[str, Any]) -> ConditionReport:
     """A monitoring report: the condition found, a note, and the booking it follows."""
     only(body, {"resource", "condition", "note", "booking"})
     if body.get("condition") not in CONDITIONS:
-        raise InvalidBody(f"condition must be one of {', '.join(CONDITIONS)}")
+        raise InvalidBody(
+            "condition must be one of %(conditions)s", conditions=", ".join(CONDITIONS)
+        )
     return ConditionReport(
         resource=parse_ref(body, "resource"),
         condition=str(body["condition"]),
@@ -186,7 +188,11 @@ def apply_condition(state: State, ctx: Context, report: ConditionReport) -> None
     if OUT_OF_SERVICE in (report.condition, record["condition"]):
         require_monitor(record, ctx, "take it out of service or bring it back")
     if report.booking is not None and booking(state, report.booking)["resource"] != record["id"]:
-        raise InvalidBody(f"booking {report.booking} is not a booking of {record['title']!r}")
+        raise InvalidBody(
+            "booking %(booking)s is not a booking of %(title)s",
+            booking=report.booking,
+            title=repr(record["title"]),
+        )
     state.put(
         REPORTS,
         ctx.index,
@@ -213,7 +219,9 @@ def require_people(state: State, rules: Mapping[str, Any]) -> None:
         try:
             require_active_member(state, did, "steward or monitor a resource")
         except NotPermitted as refusal:
-            raise NotPermitted(f"{did}: {refusal.message}", code=refusal.code) from None
+            raise NotPermitted(
+                "%(did)s: %(refusal)s", code=refusal.code, did=did, refusal=refusal.message
+            ) from None
     access = rules["access"]
     if access != "members" and state.get(ROLES, access["role"]) is None:
-        raise InvalidBody(f"there is no role called {access['role']!r}")
+        raise InvalidBody("there is no role called %(role)s", role=repr(access["role"]))

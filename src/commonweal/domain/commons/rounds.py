@@ -100,11 +100,13 @@ def apply_opening(state: State, ctx: Context, opening: RoundOpening) -> None:
     require_steward(record, ctx, "open an allocation round")
     if record["rules"]["allocation"] not in BY_ROUND:
         raise Conflict(
-            f"{record['title']!r} is allocated {record['rules']['allocation']}, not by rounds",
+            "%(title)s is allocated %(allocation)s, not by rounds",
             code="not_by_round",
+            title=repr(record["title"]),
+            allocation=record["rules"]["allocation"],
         )
     if reached(ctx.received, opening.closes):
-        raise Conflict(f"{opening.closes} is in the past", code="in_the_past")
+        raise Conflict("%(when)s is in the past", code="in_the_past", when=opening.closes)
     state.put(
         ROUNDS,
         ctx.index,
@@ -132,7 +134,10 @@ def apply_entry(state: State, ctx: Context, round_id: int) -> None:
     record = round_of(state, round_id)
     if record["status"] != OPEN or reached(ctx.received, record["closes"]):
         raise Conflict(
-            f"entries to round {round_id} closed at {record['closes']}", code="round_closed"
+            "entries to round %(round)s closed at %(closes)s",
+            code="round_closed",
+            round=round_id,
+            closes=record["closes"],
         )
     require_rights(state, resource(state, record["resource"]), ctx.author, ctx.received)
     if any(did == ctx.author for did, _index in record["entries"]):
@@ -147,14 +152,22 @@ def apply_allocation(state: State, ctx: Context, claim: tuple[int, list[dict[str
     round_id, claimed = claim
     record = round_of(state, round_id)
     if record["status"] != OPEN:
-        raise Conflict(f"round {round_id} is already allocated", code="already_allocated")
+        raise Conflict(
+            "round %(round)s is already allocated", code="already_allocated", round=round_id
+        )
     if not reached(ctx.received, record["closes"]):
-        raise Conflict(f"round {round_id} closes at {record['closes']}", code="too_early")
+        raise Conflict(
+            "round %(round)s closes at %(closes)s",
+            code="too_early",
+            round=round_id,
+            closes=record["closes"],
+        )
     computed = allocate(state, round_id, ctx.node_did, ctx.received)
     if claimed != computed:
         raise Conflict(
-            f"the allocation does not match the recomputed draw of round {round_id}",
+            "the allocation does not match the recomputed draw of round %(round)s",
             code="allocation_mismatch",
+            round=round_id,
         )
     shared = resource(state, record["resource"])
     entries = {did: index for did, index in record["entries"]}

@@ -58,7 +58,9 @@ def parse_rules(value: Any) -> dict[str, Any]:
     )
     allocation = value.get("allocation", "first_come")
     if allocation not in ALLOCATIONS:
-        raise InvalidBody(f"rules.allocation must be one of {', '.join(ALLOCATIONS)}")
+        raise InvalidBody(
+            "rules.allocation must be one of %(allocations)s", allocations=", ".join(ALLOCATIONS)
+        )
     return {
         "stewards": _dids(value.get("stewards"), "rules.stewards", minimum=1),
         "monitors": _dids(value.get("monitors", []), "rules.monitors", minimum=0),
@@ -76,9 +78,14 @@ def _dids(value: Any, where: str, *, minimum: int) -> list[str]:
     if not isinstance(value, list) or not all(
         isinstance(d, str) and d.startswith("did:key:z6Mk") for d in value
     ):
-        raise InvalidBody(f"{where} must be a list of members' did:keys")
+        raise InvalidBody("%(where)s must be a list of members' did:keys", where=where)
     if not minimum <= len(set(value)) <= MAX_PEOPLE:
-        raise InvalidBody(f"{where} must name from {minimum} to {MAX_PEOPLE} members")
+        raise InvalidBody(
+            "%(where)s must name from %(minimum)s to %(most)s members",
+            where=where,
+            minimum=minimum,
+            most=MAX_PEOPLE,
+        )
     return sorted(set(value))
 
 
@@ -133,7 +140,9 @@ def _step(value: Any, n: int) -> dict[str, Any]:
     where = f"rules.sanctions.ladder[{n}]"
     kind = value.get("kind") if isinstance(value, dict) else None
     if kind not in SANCTION_KINDS:
-        raise InvalidBody(f"{where}.kind must be one of {', '.join(SANCTION_KINDS)}")
+        raise InvalidBody(
+            "%(where)s.kind must be one of %(kinds)s", where=where, kinds=", ".join(SANCTION_KINDS)
+        )
     if kind == "suspension":
         only(value, {"kind", "days"}, where=where)
         return {"kind": kind, "days": integer_in(value.get("days"), f"{where}.days", 1, 366)}
@@ -147,5 +156,7 @@ def _appeals(value: Any) -> dict[str, Any]:
     only(value, {"by", "days"}, where="rules.appeals")
     by = value.get("by", "stewards")
     if by not in APPEAL_DECIDERS:
-        raise InvalidBody(f"rules.appeals.by must be one of {', '.join(APPEAL_DECIDERS)}")
+        raise InvalidBody(
+            "rules.appeals.by must be one of %(deciders)s", deciders=", ".join(APPEAL_DECIDERS)
+        )
     return {"by": by, "days": integer_in(value.get("days", 14), "rules.appeals.days", 1, 365)}

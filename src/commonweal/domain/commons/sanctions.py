@@ -77,7 +77,9 @@ def parse_breach(body: Mapping[str, Any]) -> Breach:
     only(body, {"resource", "member", "rule", "severity", "booking", "note"})
     severity = body.get("severity", "minor")
     if severity not in SEVERITIES:
-        raise InvalidBody(f"severity must be one of {', '.join(SEVERITIES)}")
+        raise InvalidBody(
+            "severity must be one of %(severities)s", severities=", ".join(SEVERITIES)
+        )
     return Breach(
         resource=parse_ref(body, "resource"),
         member=did_member(dict(body)),
@@ -98,7 +100,7 @@ def parse_decision(body: Mapping[str, Any]) -> Decision:
     """``{"sanction": id, "outcome": "upheld"|"overturned", "reason"?, "days"?}``."""
     only(body, {"sanction", "outcome", "reason", "days"})
     if body.get("outcome") not in OUTCOMES:
-        raise InvalidBody(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise InvalidBody("outcome must be one of %(outcomes)s", outcomes=", ".join(OUTCOMES))
     days = body.get("days", 0)
     if type(days) is not int or not 0 <= days <= 3660:
         raise InvalidBody("days must be an integer from 0 to 3,660")
@@ -118,11 +120,13 @@ def apply_breach(state: State, ctx: Context, breach: Breach) -> None:
         raise NotPermitted("you cannot report your own breach", code="self_sanction")
     target = member(state, breach.member)
     if target is None or target["status"] == APPLICANT:
-        raise NotPermitted(f"{breach.member} is not a member", code="not_a_member")
+        raise NotPermitted("%(did)s is not a member", code="not_a_member", did=breach.member)
     if breach.booking is not None:
         booked = booking(state, breach.booking)
         if (booked["resource"], booked["member"]) != (record["id"], breach.member):
-            raise InvalidBody(f"booking {breach.booking} is not this member's booking of it")
+            raise InvalidBody(
+                "booking %(booking)s is not this member's booking of it", booking=breach.booking
+            )
     rules = record["rules"]["sanctions"]
     prior = on_record(state, record["id"], breach.member, ctx.received, rules["memory_days"])
     extra = 1 if breach.severity == "serious" else 0
@@ -163,11 +167,15 @@ def apply_appeal(state: State, ctx: Context, appeal: tuple[int, str]) -> None:
     if record["status"] == REFERRED:
         raise Conflict("a referral is already before the assembly", code="referred")
     if record["appeal"] is not None:
-        raise Conflict(f"sanction {sanction_id} was already appealed", code="already_appealed")
+        raise Conflict(
+            "sanction %(sanction)s was already appealed",
+            code="already_appealed",
+            sanction=sanction_id,
+        )
     rules = resource(state, record["resource"])["rules"]["appeals"]
     deadline = later(record["at"], rules["days"] * DAY)
     if reached(ctx.received, deadline):
-        raise Conflict(f"appeals closed at {deadline}", code="appeal_too_late")
+        raise Conflict("appeals closed at %(deadline)s", code="appeal_too_late", deadline=deadline)
     state.put(
         SANCTIONS,
         sanction_id,
@@ -179,7 +187,9 @@ def apply_steward_decision(state: State, ctx: Context, decision: Decision) -> No
     """A steward who did not report the breach decides an appeal the stewards hear."""
     record = sanction(state, decision.sanction)
     if record["appeal"] is None or record["decision"] is not None:
-        raise Conflict(f"sanction {decision.sanction} has no open appeal", code="no_appeal")
+        raise Conflict(
+            "sanction %(sanction)s has no open appeal", code="no_appeal", sanction=decision.sanction
+        )
     if record["appeal"]["by"] != "stewards":
         raise NotPermitted("this appeal is decided by a proposal", code="by_proposal")
     require_steward(resource(state, record["resource"]), ctx, "decide an appeal")
@@ -199,7 +209,9 @@ def decide_by_proposal(state: State, ctx: Context, decision: Decision) -> None:
     pending_appeal = record["appeal"] is not None and record["decision"] is None
     if record["status"] != REFERRED and not pending_appeal:
         raise Conflict(
-            f"sanction {decision.sanction} has no open appeal or referral", code="nothing_to_decide"
+            "sanction %(sanction)s has no open appeal or referral",
+            code="nothing_to_decide",
+            sanction=decision.sanction,
         )
     if decision.days and record["status"] != REFERRED:
         raise InvalidBody("days applies only to a referral the assembly upholds")

@@ -66,7 +66,9 @@ def parse_reveal(body: Mapping[str, Any]) -> tuple[int, str]:
     only(body, {"gathering", "code"})
     code = body.get("code")
     if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE:
-        raise InvalidBody(f"code must be the check-in code (1 to {MAX_CODE} characters)")
+        raise InvalidBody(
+            "code must be the check-in code (1 to %(most)s characters)", most=MAX_CODE
+        )
     return parse_ref(body), code
 
 
@@ -80,7 +82,7 @@ def apply_checkin(state: State, ctx: Context, checkin: tuple[int, str]) -> None:
     require_rsvp(state, record, did)
     existing = state.get(ATTENDANCE, key(gathering_id, did))
     if existing is not None and existing["status"] == CONFIRMED:
-        raise Conflict(f"{did} is already checked in", code="already_checked_in")
+        raise Conflict("%(did)s is already checked in", code="already_checked_in", did=did)
     proof = None if existing is None else existing["proof"]
     confirm(state, ctx, record, did, method="organiser", proof=proof)
 
@@ -91,7 +93,9 @@ def apply_claim(state: State, ctx: Context, claim: tuple[int, str]) -> None:
     record = gathering(state, gathering_id)
     require_attendee(state, record, ctx.author, "check in")
     if record["code_hash"] is None:
-        raise Conflict(f"{record['title']!r} has no self check-in code", code="no_code")
+        raise Conflict(
+            "%(title)s has no self check-in code", code="no_code", title=repr(record["title"])
+        )
     _require_window(record, ctx.received, record["ends"])
     require_rsvp(state, record, ctx.author)
     if state.get(ATTENDANCE, key(gathering_id, ctx.author)) is not None:
@@ -119,11 +123,15 @@ def apply_reveal(state: State, ctx: Context, reveal: tuple[int, str]) -> None:
     record = gathering(state, gathering_id)
     require_organiser(record, ctx, "reveal the check-in code")
     if record["code_hash"] is None:
-        raise Conflict(f"{record['title']!r} has no self check-in code", code="no_code")
+        raise Conflict(
+            "%(title)s has no self check-in code", code="no_code", title=repr(record["title"])
+        )
     if record["code_revealed_at"] is not None:
         raise Conflict("the code was already revealed", code="already_revealed")
     if not reached(ctx.received, record["ends"]):
-        raise Conflict(f"the code stays secret until {record['ends']}", code="too_early")
+        raise Conflict(
+            "the code stays secret until %(ends)s", code="too_early", ends=record["ends"]
+        )
     if code_hash(code) != record["code_hash"]:
         raise Conflict("that is not the code whose hash the organiser logged", code="wrong_code")
     state.put(GATHERINGS, gathering_id, {**record, "code_revealed_at": ctx.received})
@@ -168,6 +176,8 @@ def confirm(
 def _require_window(record: Mapping[str, Any], now: str, closes: str) -> None:
     require_not_cancelled(record)
     if not reached(now, later(record["starts"], -OPENS_BEFORE)):
-        raise Conflict(f"check-in opens an hour before {record['starts']}", code="too_early")
+        raise Conflict(
+            "check-in opens an hour before %(starts)s", code="too_early", starts=record["starts"]
+        )
     if reached(now, closes):
-        raise Conflict(f"check-in closed at {closes}", code="checkin_closed")
+        raise Conflict("check-in closed at %(closes)s", code="checkin_closed", closes=closes)

@@ -55,7 +55,7 @@ def key(gathering_id: int, did: str) -> str:
 def require_organiser(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
     """The author is the node itself or one of the gathering's organisers."""
     if ctx.author != ctx.node_key and ctx.author not in record["organisers"]:
-        raise NotPermitted(f"only its organisers may {doing}", code="not_organiser")
+        raise NotPermitted("only its organisers may %(doing)s", code="not_organiser", doing=doing)
 
 
 def require_attendee(state: State, record: Mapping[str, Any], did: str, doing: str) -> None:
@@ -70,7 +70,7 @@ def require_attendee(state: State, record: Mapping[str, Any], did: str, doing: s
 def require_not_cancelled(record: Mapping[str, Any]) -> None:
     """The gathering was not called off."""
     if record["cancelled"] is not None:
-        raise Conflict(f"{record['title']!r} was cancelled", code="cancelled")
+        raise Conflict("%(title)s was cancelled", code="cancelled", title=repr(record["title"]))
 
 
 def require_rsvp(state: State, record: Mapping[str, Any], did: str) -> None:
@@ -78,11 +78,20 @@ def require_rsvp(state: State, record: Mapping[str, Any], did: str) -> None:
     if not record["rsvp_required"]:
         return
     rsvp = state.get(RSVPS, key(record["id"], did))
-    if rsvp is None or rsvp["status"] != GOING:
-        status = "no RSVP" if rsvp is None else f"an RSVP that is {rsvp['status']}"
+    if rsvp is None:
         raise NotPermitted(
-            f"{record['title']!r} checks in only those with a place; {did} has {status}",
+            "%(title)s checks in only those with a place; %(did)s has no RSVP",
             code="no_rsvp",
+            title=repr(record["title"]),
+            did=did,
+        )
+    if rsvp["status"] != GOING:
+        raise NotPermitted(
+            "%(title)s checks in only those with a place; %(did)s has an RSVP that is %(status)s",
+            code="no_rsvp",
+            title=repr(record["title"]),
+            did=did,
+            status=rsvp["status"],
         )
 
 

@@ -48,12 +48,12 @@ def apply_rsvp(state: State, ctx: Context, rsvp: tuple[int, str]) -> None:
     require_attendee(state, record, ctx.author, "RSVP")
     require_not_cancelled(record)
     if reached(ctx.received, record["ends"]):
-        raise Conflict(f"{record['title']!r} is over", code="too_late")
+        raise Conflict("%(title)s is over", code="too_late", title=repr(record["title"]))
     previous = state.get(RSVPS, key(gathering_id, ctx.author))
     before = None if previous is None else previous["status"]
     if response == "yes":
         if before in (GOING, WAITLISTED):
-            raise Conflict(f"you are already {before}", code="already_responded")
+            raise Conflict("you are already %(status)s", code="already_responded", status=before)
         status = _place(record)
         if status == GOING:
             record = {**record, "going": record["going"] + 1}
@@ -85,7 +85,7 @@ def _place(record: Mapping[str, Any]) -> str:
         return GOING
     if record["waitlist"]:
         return WAITLISTED
-    raise Conflict(f"{record['title']!r} is full", code="full")
+    raise Conflict("%(title)s is full", code="full", title=repr(record["title"]))
 
 
 def _promote(state: State, ctx: Context, record: dict[str, Any]) -> dict[str, Any]:

@@ -71,13 +71,13 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
     )
     kind = body.get("kind", "gathering")
     if kind not in KINDS:
-        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+        raise InvalidBody("kind must be one of %(kinds)s", kinds=", ".join(KINDS))
     starts, ends = utc_time(body, "starts"), utc_time(body, "ends")
     if ends <= starts:
         raise InvalidBody("ends must come after starts")
     capacity = body.get("capacity", 0)
     if type(capacity) is not int or not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidBody(f"capacity must be 0 (no limit) to {MAX_CAPACITY:,}")
+        raise InvalidBody("capacity must be 0 (no limit) to %(most)s", most=f"{MAX_CAPACITY:,}")
     flags = {name: body.get(name, default) for name, default in _FLAGS.items()}
     if not all(isinstance(flag, bool) for flag in flags.values()):
         raise InvalidBody("waitlist and rsvp_required must be true or false")
@@ -87,7 +87,9 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
         or len(organisers) > MAX_ORGANISERS
         or not all(isinstance(o, str) and o.startswith("did:key:z6Mk") for o in organisers)
     ):
-        raise InvalidBody(f"organisers must be a list of at most {MAX_ORGANISERS} did:keys")
+        raise InvalidBody(
+            "organisers must be a list of at most %(most)s did:keys", most=MAX_ORGANISERS
+        )
     return Schedule(
         kind=str(kind),
         title=required_text(body, "title", max_length=200),
@@ -120,7 +122,7 @@ def apply_schedule(state: State, ctx: Context, plan: Schedule) -> None:
     if plan.kind == "assembly":
         require_permission(state, ctx, "gatherings.convene")
     if reached(ctx.received, plan.ends):
-        raise Conflict(f"{plan.ends} is in the past", code="in_the_past")
+        raise Conflict("%(when)s is in the past", code="in_the_past", when=plan.ends)
     for did in plan.organisers:
         require_active_member(state, did, "organise a gathering")
     state.put(
@@ -158,7 +160,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
     require_organiser(record, ctx, "cancel it")
     require_not_cancelled(record)
     if reached(ctx.received, record["ends"]):
-        raise Conflict(f"{record['title']!r} is over", code="too_late")
+        raise Conflict("%(title)s is over", code="too_late", title=repr(record["title"]))
     state.put(
         GATHERINGS,
         gathering_id,

@@ -41,24 +41,49 @@ def micro_degrees(text: Any, axis: str) -> int:
     ``axis`` is ``lat`` (−90 to 90) or ``lon`` (−180 to 180). Anything else is refused
     with ``invalid_coordinates``.
     """
-    name = "latitude" if axis == "lat" else "longitude"
     limit = LIMITS[axis]
     match = _DECIMAL.match(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidBody(
-            f"location.{axis}: the {name} must be a decimal string of degrees with at most "
-            f'six fraction digits, like "48.8566" (floats are not allowed)',
-            code="invalid_coordinates",
-        )
+        raise _not_decimal(axis)
     sign, whole, fraction = match.groups()
     value = int(whole) * MICRO + int((fraction or "").ljust(6, "0"))
     value = -value if sign else value
     if not -limit * MICRO <= value <= limit * MICRO:
-        raise InvalidBody(
-            f"location.{axis}: the {name} {text} is outside -{limit} to {limit} degrees",
+        raise _outside(axis, text, limit)
+    return value
+
+
+def _not_decimal(axis: str) -> InvalidBody:
+    """The refusal of a coordinate that is not a decimal string (said per axis, so that
+    a translation names the latitude or the longitude in its own words)."""
+    if axis == "lat":
+        return InvalidBody(
+            "location.lat: the latitude must be a decimal string of degrees with at most "
+            'six fraction digits, like "48.8566" (floats are not allowed)',
             code="invalid_coordinates",
         )
-    return value
+    return InvalidBody(
+        "location.lon: the longitude must be a decimal string of degrees with at most "
+        'six fraction digits, like "48.8566" (floats are not allowed)',
+        code="invalid_coordinates",
+    )
+
+
+def _outside(axis: str, text: str, limit: int) -> InvalidBody:
+    """The refusal of a coordinate beyond the axis's range."""
+    if axis == "lat":
+        return InvalidBody(
+            "location.lat: the latitude %(text)s is outside -%(limit)s to %(limit)s degrees",
+            code="invalid_coordinates",
+            text=text,
+            limit=limit,
+        )
+    return InvalidBody(
+        "location.lon: the longitude %(text)s is outside -%(limit)s to %(limit)s degrees",
+        code="invalid_coordinates",
+        text=text,
+        limit=limit,
+    )
 
 
 def degrees_text(value: int) -> str:

@@ -33,7 +33,7 @@ def place(state: State, place_id: int) -> dict[str, Any]:
     """The place ``place_id``, or ``not_found``."""
     record: dict[str, Any] | None = state.get(PLACES, place_id)
     if record is None:
-        raise NotFound(f"there is no place {place_id}", code="not_found")
+        raise NotFound("there is no place %(place)s", code="not_found", place=place_id)
     return record
 
 

@@ -160,7 +160,10 @@ def _open_place(state: State, place_id: int) -> dict[str, Any]:
     record = place(state, place_id)
     if record["closed"] is not None:
         raise Conflict(
-            f"place {place_id} was closed on {record['closed']['at']}", code="place_closed"
+            "place %(place)s was closed on %(at)s",
+            code="place_closed",
+            place=place_id,
+            at=record["closed"]["at"],
         )
     return record
 
@@ -174,7 +177,7 @@ def _parse_fields(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def _kind(value: Any) -> str:
     if value not in KINDS:
-        raise InvalidBody(f"kind must be one of {', '.join(KINDS)}")
+        raise InvalidBody("kind must be one of %(kinds)s", kinds=", ".join(KINDS))
     return str(value)
 
 
@@ -182,9 +185,11 @@ def _area(value: Any) -> int:
     if type(value) is not int:
         raise InvalidBody("area_m2 must be a whole number of square metres")
     if value < 0:
-        raise InvalidBody(f"area_m2 must not be negative; got {value}", code="negative_area")
+        raise InvalidBody(
+            "area_m2 must not be negative; got %(value)s", code="negative_area", value=value
+        )
     if value > MAX_AMOUNT:
-        raise InvalidBody(f"area_m2 may be at most {MAX_AMOUNT:,}")
+        raise InvalidBody("area_m2 may be at most %(most)s", most=f"{MAX_AMOUNT:,}")
     return value
 
 
@@ -198,7 +203,11 @@ def _capacity(value: Any) -> dict[str, int]:
             continue
         count = value[name]
         if type(count) is not int or not 0 <= count <= MAX_CAPACITY:
-            raise InvalidBody(f"capacity.{name} must be a whole number from 0 to {MAX_CAPACITY:,}")
+            raise InvalidBody(
+                "capacity.%(name)s must be a whole number from 0 to %(most)s",
+                name=name,
+                most=f"{MAX_CAPACITY:,}",
+            )
         counts[name] = count
     return counts
 
@@ -206,7 +215,10 @@ def _capacity(value: Any) -> dict[str, int]:
 def _tenure(value: Any) -> str:
     if value not in TENURES:
         raise InvalidBody(
-            f"tenure must be one of {', '.join(TENURES)}; got {value!r}", code="unknown_tenure"
+            "tenure must be one of %(tenures)s; got %(value)s",
+            code="unknown_tenure",
+            tenures=", ".join(TENURES),
+            value=repr(value),
         )
     return str(value)
 
@@ -244,13 +256,15 @@ def _since(value: Any) -> str:
     try:
         moment(f"{since}T00:00:00Z")
     except ValueError:
-        raise InvalidBody(f"since is not a real date: {since}") from None
+        raise InvalidBody("since is not a real date: %(since)s", since=since) from None
     return since
 
 
 def _resources(value: Any) -> list[int]:
     if not isinstance(value, list) or len(value) > MAX_RESOURCES:
-        raise InvalidBody(f"resources must be a list of at most {MAX_RESOURCES} resource ids")
+        raise InvalidBody(
+            "resources must be a list of at most %(most)s resource ids", most=MAX_RESOURCES
+        )
     ids = [ref({"resources": item}, "resources") for item in value]
     if len(set(ids)) != len(ids):
         raise InvalidBody("resources names a resource twice")
@@ -310,22 +324,42 @@ def _require_known(state: State, fields: Mapping[str, Any]) -> None:
     """Every resource held and everything named as funding is in the log, and in effect."""
     for resource_id in fields.get("resources") or ():
         if state.get(RESOURCES, resource_id) is None:
-            raise NotFound(f"there is no shared resource {resource_id}", code="unknown_resource")
+            raise NotFound(
+                "there is no shared resource %(resource)s",
+                code="unknown_resource",
+                resource=resource_id,
+            )
     funding = fields.get("funding") or {}
     if "campaign" in funding:
         campaign = state.get(CAMPAIGNS, funding["campaign"])
         if campaign is None:
-            raise NotFound(f"there is no campaign {funding['campaign']}", code="unknown_funding")
+            raise NotFound(
+                "there is no campaign %(campaign)s",
+                code="unknown_funding",
+                campaign=funding["campaign"],
+            )
         if campaign["status"] != SUCCEEDED:
             raise Conflict(
-                f"campaign {funding['campaign']} has not succeeded ({campaign['status']})",
+                "campaign %(campaign)s has not succeeded (%(status)s)",
                 code="not_funded",
+                campaign=funding["campaign"],
+                status=campaign["status"],
             )
     if "proposal" in funding:
         proposal = state.get(PROPOSALS, funding["proposal"])
         if proposal is None:
-            raise NotFound(f"there is no proposal {funding['proposal']}", code="unknown_funding")
+            raise NotFound(
+                "there is no proposal %(proposal)s",
+                code="unknown_funding",
+                proposal=funding["proposal"],
+            )
         if proposal["phase"] != CLOSED or not proposal["outcome"]["passed"]:
-            raise Conflict(f"proposal {funding['proposal']} has not passed", code="not_funded")
+            raise Conflict(
+                "proposal %(proposal)s has not passed",
+                code="not_funded",
+                proposal=funding["proposal"],
+            )
     if "entry" in funding and state.get(ENTRIES, funding["entry"]) is None:
-        raise NotFound(f"there is no ledger entry {funding['entry']}", code="unknown_funding")
+        raise NotFound(
+            "there is no ledger entry %(entry)s", code="unknown_funding", entry=funding["entry"]
+        )
