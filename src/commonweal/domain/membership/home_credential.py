@@ -25,8 +25,6 @@ from commonweal.domain.state import State
 
 MEMBERSHIP_TYPE = "MembershipCredential"
 MAX_CREDENTIAL_KEYS = 20
-INVALID = "invalid_credential"
-EXPIRED = "credential_expired"
 
 
 def _types(vc: Mapping[str, Any]) -> list[Any]:
@@ -56,7 +54,7 @@ def claims_refusal(vc: Any, *, issuer: str, subject: str, at: str) -> DomainErro
         return _invalid("the credential is not a MembershipCredential")
     if _issuer(vc) != issuer:
         return InvalidBody(
-            "the credential is not issued by %(issuer)s", code=INVALID, issuer=issuer
+            "the credential is not issued by %(issuer)s", code="invalid_credential", issuer=issuer
         )
     holder = vc.get("credentialSubject")
     if not isinstance(holder, dict) or holder.get("id") != subject:
@@ -69,24 +67,26 @@ def claims_refusal(vc: Any, *, issuer: str, subject: str, at: str) -> DomainErro
                 if late and moment > bound:
                     return Conflict(
                         "the credential is expired (%(name)s %(bound)s)",
-                        code=EXPIRED,
+                        code="credential_expired",
                         name=name,
                         bound=vc[name],
                     )
                 if not late and moment < bound:
                     return Conflict(
                         "the credential is not yet valid (%(name)s %(bound)s)",
-                        code=EXPIRED,
+                        code="credential_expired",
                         name=name,
                         bound=vc[name],
                     )
     except ValueError as error:
-        return InvalidBody("the credential's dates: %(error)s", code=INVALID, error=str(error))
+        return InvalidBody(
+            "the credential's dates: %(error)s", code="invalid_credential", error=str(error)
+        )
     return None
 
 
 def _invalid(message: str) -> DomainError:
-    return InvalidBody(message, code=INVALID)
+    return InvalidBody(message, code="invalid_credential")
 
 
 def status_index(vc: Mapping[str, Any]) -> int | None:
