@@ -49,16 +49,22 @@ def claims_refusal(vc: Any, *, issuer: str, subject: str, at: str) -> DomainErro
     """:func:`claims_problem` as the refusal to raise: a ``credential_expired`` conflict,
     else an ``invalid_credential`` invalid body (its words a template with parameters)."""
     if not isinstance(vc, dict) or len(vc) > MAX_CREDENTIAL_KEYS:
-        return _invalid("credential must be a membership credential (a VC object)")
+        return InvalidBody(
+            "credential must be a membership credential (a VC object)", code="invalid_credential"
+        )
     if MEMBERSHIP_TYPE not in _types(vc):
-        return _invalid("the credential is not a MembershipCredential")
+        return InvalidBody(
+            "the credential is not a MembershipCredential", code="invalid_credential"
+        )
     if _issuer(vc) != issuer:
         return InvalidBody(
             "the credential is not issued by %(issuer)s", code="invalid_credential", issuer=issuer
         )
     holder = vc.get("credentialSubject")
     if not isinstance(holder, dict) or holder.get("id") != subject:
-        return _invalid("the credential is not about the member who moves")
+        return InvalidBody(
+            "the credential is not about the member who moves", code="invalid_credential"
+        )
     try:
         moment = parse_utc(at)
         for name, late in (("validFrom", False), ("validUntil", True)):
@@ -83,10 +89,6 @@ def claims_refusal(vc: Any, *, issuer: str, subject: str, at: str) -> DomainErro
             "the credential's dates: %(error)s", code="invalid_credential", error=str(error)
         )
     return None
-
-
-def _invalid(message: str) -> DomainError:
-    return InvalidBody(message, code="invalid_credential")
 
 
 def status_index(vc: Mapping[str, Any]) -> int | None:
