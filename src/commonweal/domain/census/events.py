@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.census.figures import Epoch, figures
 from commonweal.domain.census.records import CENSUSES, META
 from commonweal.domain.errors import Conflict, InvalidBody
@@ -123,17 +124,17 @@ def parse_census(body: Mapping[str, Any]) -> dict[str, Any]:
     )
     for name in ("epoch", "size", "from"):
         if type(body[name]) is not int or body[name] < 0:
-            raise InvalidBody(f"{name} must be a non-negative integer")
+            raise InvalidBody("%(name)s must be a non-negative integer", name=name)
     if body["since"] is not None and not isinstance(body["since"], str):
         raise InvalidBody("since must be the previous census's time, or null")
     if body["reason"] not in REASONS:
-        raise InvalidBody(f"reason must be one of {', '.join(REASONS)}")
+        raise InvalidBody("reason must be one of %(names)s", names=", ".join(REASONS))
     sha256_digest(body, "members_root")
     if "people_root" in body:  # a per-person commitment, for the network's count of people
         sha256_digest(body, "people_root")
     shown = body["figures"]
     if not isinstance(shown, dict) or set(shown) != set(FIGURES):
-        raise InvalidBody(f"figures must have exactly: {', '.join(FIGURES)}")
+        raise InvalidBody("figures must have exactly: %(names)s", names=", ".join(FIGURES))
     normal: dict[str, Any] = normal_form(body)
     return normal
 
@@ -150,11 +151,15 @@ def normal_form(value: Any) -> Any:
 
 def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """The node logs a census: its place in the epochs, its reason and every figure must match."""
-    require_node_key(ctx, refusal="only the node itself takes a census (a steward asks for one)")
+    require_node_key(
+        ctx, refusal=N_("only the node itself takes a census (a steward asks for one)")
+    )
     if body["size"] != ctx.index:
         raise Conflict(
-            f"a census logged at index {ctx.index} covers size {ctx.index}, not {body['size']}",
+            "a census logged at index %(index)s covers size %(index)s, not %(size)s",
             code="census_mismatch",
+            index=ctx.index,
+            size=body["size"],
         )
     if body["reason"] == "requested" and state.get(META, "pending") is None:
         raise Conflict("no census was asked for", code="census_not_due")
@@ -179,9 +184,11 @@ def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
             if body["figures"].get(k) != v
         ]
         raise Conflict(
-            f"the census does not match the log at size {ctx.index}: {', '.join(wrong)}"
-            + (f" ({'; '.join(details)})" if details else ""),
+            "the census does not match the log at size %(size)s: %(names)s%(details)s",
             code="census_mismatch",
+            size=ctx.index,
+            names=", ".join(wrong),
+            details=f" ({'; '.join(details)})" if details else "",
         )
     epoch = body["epoch"]
     state.put(CENSUSES, epoch, {"body": body, "index": ctx.index, "at": ctx.received})

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.census.events import FIGURES, normal_form
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
@@ -83,9 +84,11 @@ def check_people(entries: Sequence[Mapping[str, Any]], people: Any) -> None:
         )
     if not max(counts, default=0) <= distinct <= sum(counts):
         raise Conflict(
-            f"{distinct} distinct people is impossible for sets of {counts} people "
+            "%(distinct)s distinct people is impossible for sets of %(counts)s people "
             "(at least the largest, at most their sum)",
             code="census_mismatch",
+            distinct=distinct,
+            counts=counts,
         )
 
 
@@ -96,7 +99,7 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(entries, list) or not isinstance(refused, list):
         raise InvalidBody("entries and refused must be lists")
     if len(entries) + len(refused) > MAX_NODES:
-        raise InvalidBody(f"a network census names at most {MAX_NODES} nodes")
+        raise InvalidBody("a network census names at most %(max_nodes)s nodes", max_nodes=MAX_NODES)
     for entry in entries:
         if not isinstance(entry, dict):
             raise InvalidBody("each entry is an object")
@@ -107,7 +110,9 @@ def parse_count(body: Mapping[str, Any]) -> dict[str, Any]:
             _text(entry[name], f"entry.{name}")
         figures, checkpoint = entry["figures"], entry["checkpoint"]
         if not isinstance(figures, dict) or set(figures) != set(FIGURES):
-            raise InvalidBody(f"an entry's figures have exactly: {', '.join(FIGURES)}")
+            raise InvalidBody(
+                "an entry's figures have exactly: %(names)s", names=", ".join(FIGURES)
+            )
         if not all(type(figures[n]) is int and figures[n] >= 0 for n in FIGURES if n != "funds"):
             raise InvalidBody("an entry's figures are non-negative integers")
         if not isinstance(figures["funds"], dict) or not all(
@@ -137,17 +142,17 @@ def _check_entry_people(people: Any) -> None:
 
 def _text(value: Any, where: str) -> None:
     if not isinstance(value, str) or not 0 < len(value) <= 1000:
-        raise InvalidBody(f"{where} must be text (1 to 1,000 characters)")
+        raise InvalidBody("%(where)s must be text (1 to 1,000 characters)", where=where)
 
 
 def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """The node logs a network census: every entry's node known, covered, once; totals summed."""
-    require_node_key(ctx, refusal="only the node itself logs a network census")
+    require_node_key(ctx, refusal=N_("only the node itself logs a network census"))
     seen: set[str] = set()
     for entry in body["entries"]:
         node = entry["node"]
         if node in seen:
-            raise Conflict(f"{node} is counted twice", code="census_mismatch")
+            raise Conflict("%(node)s is counted twice", code="census_mismatch", node=node)
         seen.add(node)
         if node == ctx.node_did:
             known = entry["key"] == ctx.node_key
@@ -160,16 +165,20 @@ def apply_count(state: State, ctx: Context, body: dict[str, Any]) -> None:
                 and recognition["origin"] == entry["origin"]
             )
         if not known:
-            raise NotPermitted(f"{node} is not a node this one recognises", code="not_recognized")
+            raise NotPermitted(
+                "%(node)s is not a node this one recognises", code="not_recognized", node=node
+            )
         if not 0 <= entry["index"] < entry["checkpoint"]["size"]:
             raise Conflict(
-                f"the census of {node} is not covered by the checkpoint it names",
+                "the census of %(node)s is not covered by the checkpoint it names",
                 code="census_mismatch",
+                node=node,
             )
         if "people" in entry and not 0 <= entry["people"]["index"] < entry["checkpoint"]["size"]:
             raise Conflict(
-                f"the people commitment of {node} is not covered by the checkpoint it names",
+                "the people commitment of %(node)s is not covered by the checkpoint it names",
                 code="census_mismatch",
+                node=node,
             )
     summed = {k: v for k, v in body["totals"].items() if k != "people"}
     if summed != totals(body["entries"]):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.census.records import CENSUSES
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import only, sha256_digest
@@ -45,7 +46,7 @@ def parse_committed(body: Mapping[str, Any]) -> dict[str, Any]:
     only(body, keys, keys)
     for name in ("epoch", "count"):
         if type(body[name]) is not int or body[name] < 0:
-            raise InvalidBody(f"{name} must be a non-negative integer")
+            raise InvalidBody("%(name)s must be a non-negative integer", name=name)
     period = body["period"]
     if not isinstance(period, str) or len(period) != 7 or period[4] != "-":
         raise InvalidBody('period must be a calendar month, "YYYY-MM"')
@@ -55,23 +56,31 @@ def parse_committed(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_committed(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """The node commits to its census's nullifiers: once per epoch, as many as it counted."""
-    require_node_key(ctx, refusal="only the node itself commits to its census's people")
+    require_node_key(ctx, refusal=N_("only the node itself commits to its census's people"))
     epoch = body["epoch"]
     census = state.get(CENSUSES, epoch)
     if census is None:
-        raise NotFound(f"there is no census of epoch {epoch}")
+        raise NotFound("there is no census of epoch %(epoch)s", epoch=epoch)
     if state.get(PEOPLE, epoch) is not None:
-        raise Conflict(f"census {epoch}'s people are committed already", code="census_mismatch")
+        raise Conflict(
+            "census %(epoch)s's people are committed already", code="census_mismatch", epoch=epoch
+        )
     members = census["body"]["figures"]["members"]
     if body["count"] != members:
         raise Conflict(
-            f"census {epoch} counted {members} members, not {body['count']}",
+            "census %(epoch)s counted %(members)s members, not %(count)s",
             code="census_mismatch",
+            epoch=epoch,
+            members=members,
+            count=body["count"],
         )
     if body["period"] != period_of(census["at"]):
         raise Conflict(
-            f"census {epoch} was taken in period {period_of(census['at'])}, not {body['period']}",
+            "census %(epoch)s was taken in period %(taken)s, not %(period)s",
             code="census_mismatch",
+            epoch=epoch,
+            taken=period_of(census["at"]),
+            period=body["period"],
         )
     record = {k: body[k] for k in ("period", "people_root", "count")}
     state.put(PEOPLE, epoch, {**record, "index": ctx.index})

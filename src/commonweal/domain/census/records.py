@@ -38,7 +38,8 @@ def parse_census_section(value: Any) -> dict[str, Any]:
     every = value["every_seconds"]
     if type(every) is not int or not MIN_EVERY_SECONDS <= every <= MAX_EVERY_SECONDS:
         raise InvalidBody(
-            f"census.every_seconds must be an integer from {MIN_EVERY_SECONDS:,} "
-            f"to {MAX_EVERY_SECONDS:,}"
+            "census.every_seconds must be an integer from %(low)s to %(high)s",
+            low=f"{MIN_EVERY_SECONDS:,}",
+            high=f"{MAX_EVERY_SECONDS:,}",
         )
     return {"every_seconds": every}

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.calls import (
     ballot_options,
     canonical,
@@ -56,7 +56,7 @@ from commonweal.domain.membership.records import (
     require_active_member,
     require_permission,
 )
-from commonweal.domain.registry import Context, EventType, require_node_key
+from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later, reached
 
@@ -115,10 +115,13 @@ def apply_call(state: State, ctx: Context, call: dict[str, Any]) -> None:
     for name, value in expected.items():
         if call[name] != value:
             raise Conflict(
-                f"the call's {name} must be the constitution's: {value!r}", code="terms_mismatch"
+                "the call's %(name)s must be the constitution's: %(value)s",
+                code="terms_mismatch",
+                name=name,
+                value=repr(value),
             )
     if section["weighting"] != PER_CAPITA and call["method"] != "yes_no":
-        raise InvalidBody(f"a {section['weighting']} vote is a yes/no vote")
+        raise InvalidBody("a %(weighting)s vote is a yes/no vote", weighting=section["weighting"])
     voting_until = later(ctx.received, section["voting_seconds"])
     state.put(
         NETWORK_VOTES,
@@ -171,7 +174,9 @@ def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     require_active_member(state, ctx.author, "report a subtotal")
     record = network_vote(state, report["vote"])
     if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
-        raise Conflict(f"reporting on vote {record['id']} has closed", code="voting_closed")
+        raise Conflict(
+            "reporting on vote %(vote)s has closed", code="voting_closed", vote=record["id"]
+        )
     if ctx.author in record["subtotals"]:
         raise Conflict("this node has reported its subtotal already", code="already_reported")
     subtotal = parse_subtotal(report["subtotal"], record["call"])
@@ -209,7 +214,9 @@ def apply_people_part(state: State, ctx: Context, part: tuple[int, Any]) -> None
     require_active_member(state, ctx.author, "report a subtotal")
     record = network_vote(state, part[0])
     if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
-        raise Conflict(f"reporting on vote {record['id']} has closed", code="voting_closed")
+        raise Conflict(
+            "reporting on vote %(vote)s has closed", code="voting_closed", vote=record["id"]
+        )
     entry = record["subtotals"].get(ctx.author)
     if entry is None:
         raise Conflict("report the subtotal first, with the first part", code="not_reported")
@@ -236,17 +243,22 @@ def parse_close(body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
 
 def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -> None:
     """The alliance closes the vote; the result it logs must be exactly the recount."""
-    require_node_key(ctx, refusal=f"only the alliance itself logs {CLOSED}")
+    if ctx.author != ctx.node_key:
+        raise NotPermitted("only the alliance itself logs %(type)s", type=CLOSED)
     vote_id, claimed = close
     record = network_vote(state, vote_id)
     if record["phase"] != VOTING:
-        raise Conflict(f"vote {vote_id} is closed already", code="wrong_phase")
+        raise Conflict("vote %(vote)s is closed already", code="wrong_phase", vote=vote_id)
     if not closable(state, record, ctx.received):
-        raise Conflict(f"vote {vote_id} is still collecting subtotals", code="too_early")
+        raise Conflict(
+            "vote %(vote)s is still collecting subtotals", code="too_early", vote=vote_id
+        )
     result = network_result(state, record, node_did=ctx.node_did)
     if claimed != result:
         raise Conflict(
-            f"the result does not match the recount of vote {vote_id}", code="tally_mismatch"
+            "the result does not match the recount of vote %(vote)s",
+            code="tally_mismatch",
+            vote=vote_id,
         )
     state.put(
         NETWORK_VOTES,

@@ -54,14 +54,16 @@ def parse_call(body: Mapping[str, Any]) -> dict[str, Any]:
     }
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise InvalidBody(f"unexpected call member(s): {', '.join(unknown)}")
+        raise InvalidBody("unexpected call member(s): %(names)s", names=", ".join(unknown))
     kind, method, weighting = body.get("kind"), body.get("method"), body.get("weighting")
     if not isinstance(kind, str) or not _KIND.match(kind):
         raise InvalidBody("kind must name a kind of proposal of the alliance's constitution")
     if method not in NETWORK_METHODS:
-        raise InvalidBody(f"method must be one of {', '.join(sorted(NETWORK_METHODS))}")
+        raise InvalidBody(
+            "method must be one of %(names)s", names=", ".join(sorted(NETWORK_METHODS))
+        )
     if weighting not in WEIGHTINGS:
-        raise InvalidBody(f"weighting must be one of {', '.join(WEIGHTINGS)}")
+        raise InvalidBody("weighting must be one of %(names)s", names=", ".join(WEIGHTINGS))
     options = body.get("options")
     if (
         not isinstance(options, list)
@@ -72,13 +74,20 @@ def parse_call(body: Mapping[str, Any]) -> dict[str, Any]:
     if method == "yes_no" and len(options) != 1:
         raise InvalidBody("a yes/no vote has exactly one option: the proposition")
     if method != "yes_no" and not 2 <= len(options) <= MAX_OPTIONS:
-        raise InvalidBody(f"a {method} vote has 2 to {MAX_OPTIONS} options")
+        raise InvalidBody(
+            "a %(method)s vote has 2 to %(max_options)s options",
+            method=method,
+            max_options=MAX_OPTIONS,
+        )
     method_options = body.get("method_options", {})
     if not isinstance(method_options, dict):
         raise InvalidBody("method_options must be an object")
     seconds = body.get("voting_seconds")
     if type(seconds) is not int or not 1 <= seconds <= MAX_SECONDS:
-        raise InvalidBody(f"voting_seconds must be an integer from 1 to {MAX_SECONDS:,}")
+        raise InvalidBody(
+            "voting_seconds must be an integer from 1 to %(max_seconds)s",
+            max_seconds=f"{MAX_SECONDS:,}",
+        )
     return {
         "kind": kind,
         "title": required_text(body, "title", max_length=200),
@@ -124,19 +133,26 @@ def parse_subtotal(value: Any, call: Mapping[str, Any]) -> dict[str, Any]:
     if type(electorate) is not int or type(total) is not int or not 0 <= total <= electorate:
         raise InvalidBody("electorate and ballots are whole numbers, ballots at most electorate")
     if not isinstance(patterns, list) or len(patterns) > MAX_PATTERNS:
-        raise InvalidBody(f"patterns must be a list of at most {MAX_PATTERNS:,} [ballot, count]")
+        raise InvalidBody(
+            "patterns must be a list of at most %(max_patterns)s [ballot, count]",
+            max_patterns=f"{MAX_PATTERNS:,}",
+        )
     options = ballot_options(call)
     normal: dict[str, list[Any]] = {}
     for position, pattern in enumerate(patterns):
         if not isinstance(pattern, list) or len(pattern) != 2:
-            raise InvalidBody(f"patterns[{position}] is not [ballot, count]")
+            raise InvalidBody("patterns[%(position)s] is not [ballot, count]", position=position)
         ballot, count = pattern
         if type(count) is not int or count < 1 or not isinstance(ballot, dict):
-            raise InvalidBody(f"patterns[{position}] needs a ballot and a positive count")
+            raise InvalidBody(
+                "patterns[%(position)s] needs a ballot and a positive count", position=position
+            )
         checked = check_ballot(call["method"], call["method_options"], ballot, options)
         text = canonical(checked)
         if text in normal:
-            raise InvalidBody(f"patterns[{position}] repeats a ballot already counted")
+            raise InvalidBody(
+                "patterns[%(position)s] repeats a ballot already counted", position=position
+            )
         normal[text] = [checked, count]
     if sum(count for _ballot, count in normal.values()) != total:
         raise InvalidBody("the pattern counts do not add up to the number of ballots")

@@ -40,10 +40,12 @@ def parse_alliance(value: Any) -> dict[str, Any]:
     allowed = {"weighting", "voting_seconds", "report_seconds", *EU_RULE}
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise InvalidBody(f"alliance: unexpected member(s) {', '.join(unknown)}")
+        raise InvalidBody("alliance: unexpected member(s) %(names)s", names=", ".join(unknown))
     weighting = value.get("weighting", PER_CAPITA)
     if weighting not in WEIGHTINGS:
-        raise InvalidBody(f"alliance.weighting must be one of {', '.join(WEIGHTINGS)}")
+        raise InvalidBody(
+            "alliance.weighting must be one of %(names)s", names=", ".join(WEIGHTINGS)
+        )
     section: dict[str, Any] = {
         "weighting": weighting,
         "voting_seconds": _seconds(value.get("voting_seconds", 7 * 86_400), "voting_seconds"),
@@ -64,5 +66,9 @@ def parse_alliance(value: Any) -> dict[str, Any]:
 
 def _seconds(value: Any, name: str) -> int:
     if type(value) is not int or not 1 <= value <= MAX_SECONDS:
-        raise InvalidBody(f"alliance.{name} must be an integer from 1 to {MAX_SECONDS:,}")
+        raise InvalidBody(
+            "alliance.%(name)s must be an integer from 1 to %(high)s",
+            name=name,
+            high=f"{MAX_SECONDS:,}",
+        )
     return value

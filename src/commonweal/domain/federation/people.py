@@ -47,16 +47,24 @@ def parse_part(value: Any, patterns: int, after: str = "") -> list[list[Any]]:
     previous = after
     for position, entry in enumerate(value):
         if not isinstance(entry, list) or len(entry) != 2:
-            raise InvalidBody(f"people[{position}] is not [nullifier, pattern]")
+            raise InvalidBody("people[%(position)s] is not [nullifier, pattern]", position=position)
         nullifier, pattern = entry
         if not isinstance(nullifier, str) or not NULLIFIER.match(nullifier):
-            raise InvalidBody(f"people[{position}]: a nullifier is 64 lower-case hex digits")
+            raise InvalidBody(
+                "people[%(position)s]: a nullifier is 64 lower-case hex digits", position=position
+            )
         if nullifier == previous:
-            raise InvalidBody(f"people[{position}] repeats a nullifier", code="double_counted")
+            raise InvalidBody(
+                "people[%(position)s] repeats a nullifier", code="double_counted", position=position
+            )
         if nullifier < previous:
-            raise InvalidBody(f"people[{position}] is out of order: nullifiers ascend")
+            raise InvalidBody(
+                "people[%(position)s] is out of order: nullifiers ascend", position=position
+            )
         if pattern is not None and (type(pattern) is not int or not 0 <= pattern < patterns):
-            raise InvalidBody(f"people[{position}] names no pattern of the subtotal")
+            raise InvalidBody(
+                "people[%(position)s] names no pattern of the subtotal", position=position
+            )
         normal.append([nullifier, pattern])
         previous = nullifier
     return normal

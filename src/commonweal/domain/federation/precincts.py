@@ -75,8 +75,9 @@ def apply_opening(state: State, ctx: Context, opening: dict[str, Any]) -> None:
     treaty = recognition(state, opening["alliance"])
     if treaty is None or not treaty["terms"]["alliance"]:
         raise NotPermitted(
-            f"{opening['alliance']} is not recognised as an alliance this node belongs to",
+            "%(alliance)s is not recognised as an alliance this node belongs to",
             code="not_recognized",
+            alliance=opening["alliance"],
         )
     for _id, other in state.items(PRECINCTS):
         if (other["alliance"], other["vote"]) == (opening["alliance"], opening["vote"]):
@@ -117,7 +118,9 @@ def apply_ballot(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -
     precinct_id, ballot = cast
     record = precinct(state, precinct_id)
     if record["phase"] != VOTING or reached(ctx.received, record["voting_until"]):
-        raise Conflict(f"voting in precinct {precinct_id} has ended", code="voting_closed")
+        raise Conflict(
+            "voting in precinct %(precinct)s has ended", code="voting_closed", precinct=precinct_id
+        )
     require_active_member(state, ctx.author, "vote in a network-wide vote")
     normal = check_ballot(record["method"], record["method_options"], ballot, record["options"])
     state.put(ballots_table(precinct_id), ctx.author, normal)
@@ -161,17 +164,22 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     precinct_id, claimed = close
     record = precinct(state, precinct_id)
     if record["phase"] != VOTING:
-        raise Conflict(f"precinct {precinct_id} is closed already", code="wrong_phase")
+        raise Conflict(
+            "precinct %(precinct)s is closed already", code="wrong_phase", precinct=precinct_id
+        )
     if not reached(ctx.received, record["voting_until"]):
         raise Conflict(
-            f"voting in precinct {precinct_id} lasts until {record['voting_until']}",
+            "voting in precinct %(precinct)s lasts until %(until)s",
             code="too_early",
+            precinct=precinct_id,
+            until=record["voting_until"],
         )
     counted = subtotal(state, record)
     if claimed != counted:
         raise Conflict(
-            f"the subtotal does not match the recount of precinct {precinct_id}",
+            "the subtotal does not match the recount of precinct %(precinct)s",
             code="tally_mismatch",
+            precinct=precinct_id,
         )
     rolled = roll(state, record)
     state.put(ROLLS, precinct_id, rolled)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, WITHDRAWN
 from commonweal.domain.federation.terms import parse_terms
@@ -40,18 +41,21 @@ _KEY_DID = re.compile(r"^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{40,60}$")
 _VKEY = re.compile(r"^[^\s+]{1,200}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$")
 _ORIGIN = re.compile(r"^[^\s+]{1,200}$")
 _URL = re.compile(r"^https?://[^\s/?#]{1,200}(/[^\s?#]{0,200})?$")
+C2SP_KEY = N_("%(name)s must be a C2SP verifier key")
 
 
 def parse_recognition(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"node", "key", "origin", "vkey", "witness"?, "url", "name"?, "terms"?}``, normalised."""
     only(body, {"node", "key", "origin", "vkey", "witness", "url", "name", "terms"})
     return {
-        "node": _match(body, "node", _DID, "a did:key or did:web"),
-        "key": _match(body, "key", _KEY_DID, "the node's signing did:key"),
-        "origin": _match(body, "origin", _ORIGIN, "a log origin (no spaces or '+')"),
-        "vkey": _match(body, "vkey", _VKEY, "a C2SP verifier key"),
-        "witness": _match(body, "witness", _VKEY, "a C2SP verifier key", optional=True),
-        "url": _match(body, "url", _URL, "an http(s) URL").rstrip("/"),
+        "node": _match(body, "node", _DID, N_("%(name)s must be a did:key or did:web")),
+        "key": _match(body, "key", _KEY_DID, N_("%(name)s must be the node's signing did:key")),
+        "origin": _match(
+            body, "origin", _ORIGIN, N_("%(name)s must be a log origin (no spaces or '+')")
+        ),
+        "vkey": _match(body, "vkey", _VKEY, C2SP_KEY),
+        "witness": _match(body, "witness", _VKEY, C2SP_KEY, optional=True),
+        "url": _match(body, "url", _URL, N_("%(name)s must be an http(s) URL")).rstrip("/"),
         "name": optional_text(body, "name", max_length=120),
         "terms": parse_terms(body.get("terms")),
     }
@@ -61,7 +65,7 @@ def parse_withdrawal(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"node": did, "reason"?: text}``."""
     only(body, {"node", "reason"})
     return {
-        "node": _match(body, "node", _DID, "a did:key or did:web"),
+        "node": _match(body, "node", _DID, N_("%(name)s must be a did:key or did:web")),
         "reason": optional_text(body, "reason", max_length=1000),
     }
 
@@ -80,8 +84,9 @@ def require_direct_allowed(state: State, ctx: Context) -> None:
     if decision_required(state):
         raise NotPermitted(
             "the constitution reserves recognition for a passed proposal "
-            f"(a kind whose actions include {RECOGNIZE_ACTION})",
+            "(a kind whose actions include %(action)s)",
             code="decision_required",
+            action=RECOGNIZE_ACTION,
         )
 
 
@@ -105,7 +110,9 @@ def recognize(state: State, ctx: Context, recognition: dict[str, Any]) -> None:
         same = other["origin"] == recognition["origin"] or other["key"] == recognition["key"]
         if did != recognition["node"] and other["status"] == RECOGNIZED and same:
             raise Conflict(
-                f"{did} is already recognised with that origin or key", code="duplicate_key"
+                "%(node)s is already recognised with that origin or key",
+                code="duplicate_key",
+                node=did,
             )
     previous = state.get(RECOGNITIONS, recognition["node"])
     revision = 0 if previous is None else previous["revision"] + 1
@@ -134,7 +141,9 @@ def withdraw(state: State, ctx: Context, withdrawal: dict[str, Any]) -> None:
     """End a recognition in force; its visitors lose their rights with it."""
     record = state.get(RECOGNITIONS, withdrawal["node"])
     if record is None or record["status"] != RECOGNIZED:
-        raise NotPermitted(f"{withdrawal['node']} is not recognised", code="not_recognized")
+        raise NotPermitted(
+            "%(node)s is not recognised", code="not_recognized", node=withdrawal["node"]
+        )
     state.put(
         RECOGNITIONS,
         withdrawal["node"],
@@ -171,7 +180,7 @@ def _match(
     body: Mapping[str, Any],
     name: str,
     pattern: re.Pattern[str],
-    what: str,
+    refusal: str,
     *,
     optional: bool = False,
 ) -> str:
@@ -179,5 +188,5 @@ def _match(
     if value is None and optional:
         return ""
     if not isinstance(value, str) or not pattern.match(value):
-        raise InvalidBody(f"{name} must be {what}")
+        raise InvalidBody(refusal, name=name)
     return value

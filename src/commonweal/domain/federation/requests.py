@@ -67,7 +67,7 @@ def check_peer_url(url: Any) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise InvalidBody(f"url {url!r} is not a URL") from None
+        raise InvalidBody("url %(url)s is not a URL", url=repr(url)) from None
     host = parts.hostname or ""
     if parts.username or parts.password or parts.query or parts.fragment or "#" in url:
         raise InvalidBody("url must have no user, query or fragment")
@@ -155,7 +155,7 @@ def _request(kind: str, permission: str) -> Any:
         require_permission(state, ctx, permission)
         if len(pending(state)) >= MAX_PENDING:
             raise Conflict(
-                f"{MAX_PENDING} requests are already waiting for the node's next sync round"
+                "%(n)s requests are already waiting for the node's next sync round", n=MAX_PENDING
             )
         state.put(
             REQUESTS,
@@ -180,7 +180,7 @@ def apply_done(state: State, ctx: Context, done: dict[str, Any]) -> None:
         raise NotPermitted("only the node itself records what came of a request")
     record = state.get(REQUESTS, done["request"])
     if record is None or record["status"] != PENDING:
-        raise Conflict(f"request {done['request']} is not waiting")
+        raise Conflict("request %(request)s is not waiting", request=done["request"])
     state.put(
         REQUESTS,
         done["request"],

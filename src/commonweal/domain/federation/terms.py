@@ -41,13 +41,17 @@ def parse_terms(value: Any) -> dict[str, Any]:
         raise InvalidBody("terms must be an object")
     unknown = sorted(set(value) - set(DEFAULT_TERMS))
     if unknown:
-        raise InvalidBody(f"terms: unexpected member(s) {', '.join(unknown)}")
+        raise InvalidBody("terms: unexpected member(s) %(names)s", names=", ".join(unknown))
     credentials = _names(value.get("credentials", DEFAULT_TERMS["credentials"]), "credentials")
     if not credentials <= CREDENTIAL_TYPES:
-        raise InvalidBody(f"terms.credentials may name {', '.join(sorted(CREDENTIAL_TYPES))}")
+        raise InvalidBody(
+            "terms.credentials may name %(names)s", names=", ".join(sorted(CREDENTIAL_TYPES))
+        )
     visitors = _names(value.get("visitors", DEFAULT_TERMS["visitors"]), "visitors")
     if not visitors <= VISITOR_RIGHTS:
-        raise InvalidBody(f"terms.visitors may name {', '.join(sorted(VISITOR_RIGHTS))}")
+        raise InvalidBody(
+            "terms.visitors may name %(names)s", names=", ".join(sorted(VISITOR_RIGHTS))
+        )
     flags = {}
     for flag in ("witness", "mirror", "alliance"):
         flags[flag] = boolean(value.get(flag, DEFAULT_TERMS[flag]), f"terms.{flag}")
@@ -64,5 +68,5 @@ def parse_terms(value: Any) -> dict[str, Any]:
 
 def _names(value: Any, name: str) -> set[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidBody(f"terms.{name} must be a list of names")
+        raise InvalidBody("terms.%(name)s must be a list of names", name=name)
     return set(value)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import ENDED, VISITING, VISITORS, recognition
 from commonweal.domain.fields import only, optional_text
@@ -49,11 +50,15 @@ def parse_departure(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> None:
     """The node admits a visitor whose presentation it verified (see the module docstring)."""
-    require_node_key(ctx, refusal="only the node admits visitors, after checking their credential")
+    require_node_key(
+        ctx, refusal=N_("only the node admits visitors, after checking their credential")
+    )
     visitor, home, credential = admission["visitor"], admission["home"], admission["credential"]
     treaty = recognition(state, home)
     if treaty is None or "MembershipCredential" not in treaty["terms"]["credentials"]:
-        raise NotPermitted(f"this node does not accept {home}'s members", code="not_recognized")
+        raise NotPermitted(
+            "this node does not accept %(home)s's members", code="not_recognized", home=home
+        )
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     subject = credential.get("credentialSubject")
@@ -65,7 +70,9 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
         raise InvalidBody("a visit needs a MembershipCredential")
     record = member(state, visitor)
     if record is not None and record["status"] in (ACTIVE, SUSPENDED):
-        raise Conflict(f"{visitor} is a member here, not a visitor", code="already_member")
+        raise Conflict(
+            "%(visitor)s is a member here, not a visitor", code="already_member", visitor=visitor
+        )
     state.put(
         VISITORS,
         visitor,
@@ -89,7 +96,7 @@ def apply_departure(state: State, ctx: Context, departure: dict[str, Any]) -> No
         raise NotPermitted("only the visitor or the node ends a visit")
     record = state.get(VISITORS, visitor)
     if record is None or record["status"] != VISITING:
-        raise Conflict(f"{visitor} is not visiting", code="not_visiting")
+        raise Conflict("%(visitor)s is not visiting", code="not_visiting", visitor=visitor)
     state.put(
         VISITORS,
         visitor,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.core.rfc3339 import parse_utc
-from commonweal.domain.errors import Conflict, InvalidBody
+from commonweal.domain.errors import Conflict, DomainError, InvalidBody
 from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
@@ -41,25 +41,53 @@ def claims_problem(vc: Any, *, issuer: str, subject: str, at: str) -> tuple[str,
     """(code, words) of what is wrong with ``vc`` as ``subject``'s membership credential by
     ``issuer``, in force at ``at`` (RFC 3339), judged by its claims alone; None if nothing.
     The proof is the caller's to check."""
+    refusal = claims_refusal(vc, issuer=issuer, subject=subject, at=at)
+    return None if refusal is None else (refusal.code, refusal.message)
+
+
+def claims_refusal(vc: Any, *, issuer: str, subject: str, at: str) -> DomainError | None:
+    """:func:`claims_problem` as the refusal to raise: a ``credential_expired`` conflict,
+    else an ``invalid_credential`` invalid body (its words a template with parameters)."""
     if not isinstance(vc, dict) or len(vc) > MAX_CREDENTIAL_KEYS:
-        return "invalid_credential", "credential must be a membership credential (a VC object)"
+        return InvalidBody(
+            "credential must be a membership credential (a VC object)", code="invalid_credential"
+        )
     if MEMBERSHIP_TYPE not in _types(vc):
-        return "invalid_credential", "the credential is not a MembershipCredential"
+        return InvalidBody(
+            "the credential is not a MembershipCredential", code="invalid_credential"
+        )
     if _issuer(vc) != issuer:
-        return "invalid_credential", f"the credential is not issued by {issuer}"
+        return InvalidBody(
+            "the credential is not issued by %(issuer)s", code="invalid_credential", issuer=issuer
+        )
     holder = vc.get("credentialSubject")
     if not isinstance(holder, dict) or holder.get("id") != subject:
-        return "invalid_credential", "the credential is not about the member who moves"
+        return InvalidBody(
+            "the credential is not about the member who moves", code="invalid_credential"
+        )
     try:
         moment = parse_utc(at)
         for name, late in (("validFrom", False), ("validUntil", True)):
             if name in vc:
                 bound = parse_utc(str(vc[name]))
-                if (moment > bound) if late else (moment < bound):
-                    words = "expired" if late else "not yet valid"
-                    return "credential_expired", f"the credential is {words} ({name} {vc[name]})"
+                if late and moment > bound:
+                    return Conflict(
+                        "the credential is expired (%(name)s %(bound)s)",
+                        code="credential_expired",
+                        name=name,
+                        bound=vc[name],
+                    )
+                if not late and moment < bound:
+                    return Conflict(
+                        "the credential is not yet valid (%(name)s %(bound)s)",
+                        code="credential_expired",
+                        name=name,
+                        bound=vc[name],
+                    )
     except ValueError as error:
-        return "invalid_credential", f"the credential's dates: {error}"
+        return InvalidBody(
+            "the credential's dates: %(error)s", code="invalid_credential", error=str(error)
+        )
     return None
 
 
@@ -79,11 +107,9 @@ def require_in_force(state: State, ctx: Context, vc: Any) -> None:
     """``vc`` is the membership credential this node issued the author and holds in force
     now: its claims, and its status index is that of the member's current, unrevoked
     membership credential here."""
-    problem = claims_problem(vc, issuer=ctx.node_did, subject=ctx.author, at=ctx.received)
-    if problem is not None and problem[0] == "credential_expired":
-        raise Conflict(problem[1], code="credential_expired")
-    if problem is not None:
-        raise InvalidBody(problem[1], code="invalid_credential")
+    refusal = claims_refusal(vc, issuer=ctx.node_did, subject=ctx.author, at=ctx.received)
+    if refusal is not None:
+        raise refusal
     current = state.get(CREDENTIALS, f"{ctx.author} membership")
     index = status_index(vc)
     if current is None or index is None or current["index"] != index:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import WORK_FIELD, only, optional_text, sha256_digest, work_nonce
 from commonweal.domain.membership.policy import current_policy
@@ -81,10 +82,10 @@ def parse_founder(body: Mapping[str, Any]) -> tuple[str, str]:
 
 def apply_founder(state: State, ctx: Context, founder: tuple[str, str]) -> None:
     """The node names a founding member, who becomes a steward."""
-    require_node_key(ctx, refusal="only the node itself names founders")
+    require_node_key(ctx, refusal=N_("only the node itself names founders"))
     did, commitment = founder
     if member(state, did) is not None:
-        raise Conflict(f"{did} is already known to this node", code="already_member")
+        raise Conflict("%(did)s is already known to this node", code="already_member", did=did)
     define_defaults(state)
     state.put(MEMBERS, did, applicant_row(ctx, commitment))
     admit(state, ctx, did)
@@ -112,7 +113,9 @@ def apply_vouch(state: State, ctx: Context, applicant: str) -> None:
         raise NotPermitted("you cannot vouch for yourself", code="self_vouch")
     record = member(state, applicant)
     if record is None or record["status"] != APPLICANT:
-        raise Conflict(f"{applicant} has no open application", code="no_application")
+        raise Conflict(
+            "%(applicant)s has no open application", code="no_application", applicant=applicant
+        )
     if ctx.author in record["vouches"]:
         raise Conflict("you have already vouched for this applicant", code="already_vouched")
     vouches = [*record["vouches"], ctx.author]
@@ -165,7 +168,7 @@ def apply_reinstatement(state: State, ctx: Context, did: str) -> None:
     require_permission(state, ctx, "membership.suspend")
     record = member(state, did)
     if record is None or record["status"] != SUSPENDED:
-        raise Conflict(f"{did} is not suspended", code="not_suspended")
+        raise Conflict("%(did)s is not suspended", code="not_suspended", did=did)
     state.put(MEMBERS, did, {**record, "status": ACTIVE, "reason": ""})
 
 
@@ -177,7 +180,7 @@ def apply_expulsion(state: State, ctx: Context, reasoned: tuple[str, str]) -> No
         raise NotPermitted("you cannot expel yourself", code="self_sanction")
     record = member(state, did)
     if record is None or record["status"] not in (ACTIVE, SUSPENDED):
-        raise NotPermitted(f"{did} is not a member", code="not_a_member")
+        raise NotPermitted("%(did)s is not a member", code="not_a_member", did=did)
     state.put(
         MEMBERS,
         did,
@@ -192,7 +195,7 @@ def apply_erasure(state: State, ctx: Context, did: str) -> None:
         require_permission(state, ctx, "membership.admit")
     record = member(state, did)
     if record is None:
-        raise NotPermitted(f"{did} is not known to this node", code="not_a_member")
+        raise NotPermitted("%(did)s is not known to this node", code="not_a_member", did=did)
     if record["erased"]:
         raise Conflict("the profile is already erased", code="already_erased")
     state.put(MEMBERS, did, {**record, "erased": True})
@@ -208,7 +211,9 @@ def admit(state: State, ctx: Context, did: str) -> None:
 def _require_applicant(state: State, applicant: str) -> MemberRow:
     record = member(state, applicant)
     if record is None or record["status"] != APPLICANT:
-        raise Conflict(f"{applicant} has no open application", code="no_application")
+        raise Conflict(
+            "%(applicant)s has no open application", code="no_application", applicant=applicant
+        )
     return record
 
 

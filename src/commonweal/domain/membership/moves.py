@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only, optional_text
@@ -97,7 +98,8 @@ def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
     keys = {"origin", "index", "leaf_hash", "checkpoint"}
     if not isinstance(departure, dict) or not keys <= set(departure) <= keys | {"cosigners"}:
         raise InvalidBody(
-            f"departure is {{{', '.join(sorted(keys))}, cosigners?}} of the old node's log"
+            "departure is {%(names)s, cosigners?} of the old node's log",
+            names=", ".join(sorted(keys)),
         )
     cosigners = departure.get("cosigners", 0)
     if type(cosigners) is not int or not 0 <= cosigners <= 100:
@@ -127,7 +129,7 @@ def parse_admission(body: Mapping[str, Any]) -> dict[str, Any]:
 def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> None:
     """The node admits a member who moved here, on their departure from a recognised node."""
     require_node_key(
-        ctx, refusal="only the node admits a moving member, after proving the departure"
+        ctx, refusal=N_("only the node admits a moving member, after proving the departure")
     )
     treaty = _require_treaty(state, admission["from"])
     departure = admission["departure"]
@@ -140,14 +142,16 @@ def apply_admission(state: State, ctx: Context, admission: dict[str, Any]) -> No
     if admission["credential"] is not None:
         # the proof and the validity at departure the node checked before logging this;
         # what the entry itself must say, the rule checks (so ``verify`` does too)
-        problem = home_credential.claims_problem(
+        refusal = home_credential.claims_refusal(
             admission["credential"], issuer=admission["from"], subject=did, at=ctx.received
         )
-        if problem is not None and problem[0] != "credential_expired":
-            raise InvalidBody(problem[1], code="invalid_credential")
+        if refusal is not None and refusal.code != "credential_expired":
+            raise refusal
     existing = member(state, did)
     if existing is not None and existing["status"] in (APPLICANT, ACTIVE, SUSPENDED):
-        raise Conflict(f"{did} is already a member or applicant here", code="already_member")
+        raise Conflict(
+            "%(did)s is already a member or applicant here", code="already_member", did=did
+        )
     if existing is not None and existing["status"] == "expelled":
         raise NotPermitted("an expelled member may not come back by moving", code="expelled")
     state.put(ARRIVALS, key, did)
@@ -170,7 +174,7 @@ def _require_treaty(state: State, node: str) -> dict[str, Any]:
     treaty = recognition(state, node)
     if treaty is None or "MembershipCredential" not in treaty["terms"]["credentials"]:
         raise NotPermitted(
-            f"this node does not recognise {node}'s memberships", code="not_recognized"
+            "this node does not recognise %(node)s's memberships", code="not_recognized", node=node
         )
     return treaty
 

@@ -35,7 +35,7 @@ def parse_policy(body: Mapping[str, Any]) -> dict[str, Any]:
     """``{"admission", "vouches_required"?, "recovery_delay_seconds"?}``."""
     only(body, {"admission", "vouches_required", "recovery_delay_seconds"})
     if body.get("admission") not in ADMISSION:
-        raise InvalidBody(f"admission must be one of {', '.join(ADMISSION)}")
+        raise InvalidBody("admission must be one of %(names)s", names=", ".join(ADMISSION))
     policy = {**DEFAULT_POLICY, **body}
     vouches = policy["vouches_required"]
     if type(vouches) is not int or not 1 <= vouches <= 50:

@@ -90,11 +90,11 @@ def require_active_member(state: State, did: str, doing: str) -> MemberRow:
     """``did`` is a member in good standing (not an applicant, suspended or gone)."""
     record = member(state, did)
     if record is None or record["status"] == APPLICANT:
-        raise NotPermitted(f"only members may {doing}", code="not_a_member")
+        raise NotPermitted("only members may %(doing)s", code="not_a_member", doing=doing)
     if record["status"] == SUSPENDED:
-        raise NotPermitted(f"a suspended member may not {doing}", code="suspended")
+        raise NotPermitted("a suspended member may not %(doing)s", code="suspended", doing=doing)
     if record["status"] != ACTIVE:
-        raise NotPermitted(f"a former member may not {doing}", code="not_a_member")
+        raise NotPermitted("a former member may not %(doing)s", code="not_a_member", doing=doing)
     return record
 
 
@@ -143,14 +143,18 @@ def require_permission(state: State, ctx: Context, permission: str) -> None:
     if ctx.author == ctx.node_key:
         return
     if permission not in permissions_of(state, ctx.author):
-        raise NotPermitted(f"this needs the {permission!r} permission", code="forbidden")
+        raise NotPermitted(
+            "this needs the %(permission)s permission",
+            code="forbidden",
+            permission=repr(permission),
+        )
 
 
 def did_member(body: dict[str, Any] | Any, name: str = "member") -> str:
     """A body member that must be a did:key."""
     value = body.get(name) if isinstance(body, dict) else None
     if not isinstance(value, str) or not value.startswith("did:key:z6Mk"):
-        raise InvalidBody(f"{name} must be a member's did:key")
+        raise InvalidBody("%(name)s must be a member's did:key", name=name)
     return value
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
@@ -43,7 +44,10 @@ def parse_guardians(body: Mapping[str, Any]) -> tuple[tuple[str, ...], int]:
     """``{"guardians": [did, …], "threshold": k}``."""
     guardians, threshold = body.get("guardians"), body.get("threshold")
     if not isinstance(guardians, list) or not 1 <= len(guardians) <= MAX_GUARDIANS:
-        raise InvalidBody(f"guardians must be a list of 1 to {MAX_GUARDIANS} members")
+        raise InvalidBody(
+            "guardians must be a list of 1 to %(max_guardians)s members",
+            max_guardians=MAX_GUARDIANS,
+        )
     dids = tuple(did_member({"g": g}, "g") for g in guardians)
     if len(set(dids)) != len(dids):
         raise InvalidBody("each guardian may be named once")
@@ -124,7 +128,7 @@ def apply_cancel(state: State, ctx: Context, old: str) -> None:
 def apply_completion(state: State, ctx: Context, old: str) -> None:
     """The node completes a recovery whose time lock has passed."""
     require_node_key(
-        ctx, refusal="only the node completes a recovery, once its time lock has passed"
+        ctx, refusal=N_("only the node completes a recovery, once its time lock has passed")
     )
     recovery = _open(state, old)
     if recovery["unlocks"] is None or not reached(ctx.received, recovery["unlocks"]):

@@ -74,7 +74,7 @@ def parse_definition(body: Mapping[str, Any]) -> RoleDefinition:
         raise InvalidBody("permissions must be a list of permission names")
     unknown = set(permissions) - PERMISSIONS
     if unknown:
-        raise InvalidBody(f"unknown permission(s): {', '.join(sorted(unknown))}")
+        raise InvalidBody("unknown permission(s): %(names)s", names=", ".join(sorted(unknown)))
     return RoleDefinition(name, tuple(sorted(set(permissions))))
 
 
@@ -104,9 +104,14 @@ def apply_grant(state: State, ctx: Context, change: RoleChange) -> None:
     require_permission(state, ctx, "membership.roles")
     record = require_active_member(state, change.member, "hold a role")
     if state.get(ROLES, change.role) is None:
-        raise InvalidBody(f"there is no role called {change.role!r}")
+        raise InvalidBody("there is no role called %(role)s", role=repr(change.role))
     if change.role in record.get("roles", []):
-        raise Conflict(f"{change.member} already holds {change.role}", code="already_granted")
+        raise Conflict(
+            "%(member)s already holds %(role)s",
+            code="already_granted",
+            member=change.member,
+            role=change.role,
+        )
     state.put(
         MEMBERS, change.member, {**record, "roles": sorted([*record.get("roles", []), change.role])}
     )
@@ -118,7 +123,12 @@ def apply_revoke(state: State, ctx: Context, change: RoleChange) -> None:
     require_permission(state, ctx, "membership.roles")
     record = state.get(MEMBERS, change.member)
     if record is None or change.role not in record.get("roles", []):
-        raise Conflict(f"{change.member} does not hold {change.role}", code="not_granted")
+        raise Conflict(
+            "%(member)s does not hold %(role)s",
+            code="not_granted",
+            member=change.member,
+            role=change.role,
+        )
     state.put(
         MEMBERS,
         change.member,

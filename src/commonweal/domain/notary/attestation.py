@@ -48,8 +48,9 @@ def apply_attestation(state: State, ctx: Context, attestation: Attestation) -> N
     existing = state.get(ATTESTATIONS, key)
     if existing is not None:
         raise Conflict(
-            f"you already attested this document at index {existing['index']}",
+            "you already attested this document at index %(index)s",
             code="already_attested",
+            index=existing["index"],
         )
     state.put(ATTESTATIONS, key, {"index": ctx.index, "title": attestation.title, "at": ctx.at})
 

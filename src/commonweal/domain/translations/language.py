@@ -49,7 +49,8 @@ def language_tag(value: Any, where: str = "language") -> str:
     """``value`` as a well-formed BCP 47 tag in canonical case, or ``invalid_body``."""
     if not isinstance(value, str) or not value or len(value) > MAX_TAG or not value.isascii():
         raise InvalidBody(
-            f"{where} must be a BCP 47 language tag such as 'es', 'pt-BR' or 'zh-Hant'"
+            "%(where)s must be a BCP 47 language tag such as 'es', 'pt-BR' or 'zh-Hant'",
+            where=where,
         )
     lowered = value.lower()
     if lowered in _GRANDFATHERED or _PRIVATE.match(lowered):
@@ -57,14 +58,18 @@ def language_tag(value: Any, where: str = "language") -> str:
     found = _LANGTAG.match(lowered)
     if found is None:
         raise InvalidBody(
-            f"{where}: {value!r} is not a well-formed BCP 47 language tag "
-            "(for example 'es', 'pt-BR', 'zh-Hant', 'sr-Latn-RS')"
+            "%(where)s: %(value)s is not a well-formed BCP 47 language tag "
+            "(for example 'es', 'pt-BR', 'zh-Hant', 'sr-Latn-RS')",
+            where=where,
+            value=repr(value),
         )
     if len(found["language"].split("-")[0]) > 3:
         raise InvalidBody(
-            f"{where}: {value!r} starts with a language subtag of four or more letters, "
+            "%(where)s: %(value)s starts with a language subtag of four or more letters, "
             "which the IANA registry has none of: use the two- or three-letter code "
-            "('en', not 'english')"
+            "('en', not 'english')",
+            where=where,
+            value=repr(value),
         )
     _no_repeats(found["variants"], found["extensions"], value, where)
     return _canonical_case(lowered)
@@ -74,10 +79,14 @@ def _no_repeats(variants: str, extensions: str, value: str, where: str) -> None:
     """RFC 5646 2.2.5 and 2.2.6: no variant and no extension singleton twice."""
     listed = [v for v in variants.split("-") if v]
     if len(set(listed)) != len(listed):
-        raise InvalidBody(f"{where}: {value!r} repeats a variant subtag")
+        raise InvalidBody(
+            "%(where)s: %(value)s repeats a variant subtag", where=where, value=repr(value)
+        )
     singletons = [s for s in extensions.split("-") if len(s) == 1]
     if len(set(singletons)) != len(singletons):
-        raise InvalidBody(f"{where}: {value!r} repeats an extension")
+        raise InvalidBody(
+            "%(where)s: %(value)s repeats an extension", where=where, value=repr(value)
+        )
 
 
 def _canonical_case(lowered: str) -> str:

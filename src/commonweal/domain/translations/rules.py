@@ -75,15 +75,16 @@ def apply_translation(state: State, ctx: Context, new: Translation) -> None:
     source = original(state, new.original)
     if source is None:
         raise NotFound(
-            f"{new.original} is not the leaf hash of a logged proposal, comment or aid post "
+            "%(original)s is not the leaf hash of a logged proposal, comment or aid post "
             "on this node (translate the entry's leaf_hash, as /v1/events shows it)",
             code="unknown_original",
+            original=new.original,
         )
     if new.language.lower() == str(source["language"]).lower():
         raise Conflict(
-            f"the original is already in {source['language']}: a translation is into "
-            "another language",
+            "the original is already in %(language)s: a translation is into another language",
             code="same_language",
+            language=source["language"],
         )
     kind = source["kind"]
     only(new.fields, set(FIELDS[kind]), set(REQUIRED[kind]), where=f"fields of a {kind}")
