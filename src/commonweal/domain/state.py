@@ -96,5 +96,5 @@ def existing(state: State, table: str, key: Hashable, what: str) -> dict[str, An
     """The row ``key`` of ``table``, or ``not_found`` naming it: "there is no ``what`` ``key``"."""
     record: dict[str, Any] | None = state.get(table, key)
     if record is None:
-        raise NotFound(f"there is no {what} {key}", code="not_found")
+        raise NotFound("there is no %(what)s %(key)s", what=what, key=key, code="not_found")
     return record

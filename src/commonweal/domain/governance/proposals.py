@@ -208,7 +208,11 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
     rules = kind_rules(state, draft.kind)
     topics = current_constitution(state)["topics"]
     if draft.topic not in topics:
-        raise InvalidBody(f"there is no topic {draft.topic!r}: try {', '.join(topics)}")
+        raise InvalidBody(
+            "there is no topic %(topic)s: try %(topics)s",
+            topic=repr(draft.topic),
+            topics=", ".join(topics),
+        )
     require_in_group(state, ctx.author, rules["proposers"], f"propose a {draft.kind}")
     require_allowed(draft.actions, rules["actions"])
     state.put(
@@ -290,7 +294,8 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
     rules = rules_of(record)
     if rules["method"] in SINGLE_OPTION_METHODS:
         raise NotPermitted(
-            f"a {rules['method']} vote decides one alternative; propose amendments instead",
+            "a %(method)s vote decides one alternative; propose amendments instead",
+            method=rules["method"],
             code="single_option",
         )
     require_in_group(state, ctx.author, rules["electorate"], "put forward an alternative")
@@ -387,11 +392,16 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     require_phase(record, DRAFT, DISCUSSION, VOTING, doing="comment")
     require_member_or_visitor(state, ctx.author, "comment", "comment")
     if comment.alternative is not None and comment.alternative not in record["alternatives"]:
-        raise InvalidBody(f"alternative {comment.alternative} is not part of this proposal")
+        raise InvalidBody(
+            "alternative %(alternative)s is not part of this proposal",
+            alternative=comment.alternative,
+        )
     if comment.reply_to is not None:
         parent = state.get(COMMENTS, comment.reply_to)
         if parent is None or parent["proposal"] != comment.proposal:
-            raise InvalidBody(f"reply_to {comment.reply_to} is not a comment on this proposal")
+            raise InvalidBody(
+                "reply_to %(reply_to)s is not a comment on this proposal", reply_to=comment.reply_to
+            )
     state.put(
         COMMENTS,
         ctx.index,
@@ -413,7 +423,11 @@ def _open_amendment(state: State, ctx: Context, amendment_id: int, doing: str) -
     require_author(alternative(state, amendment["alternative"]), ctx, doing)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":
-        raise Conflict(f"this amendment was already {amendment['status']}", code="already_decided")
+        raise Conflict(
+            "this amendment was already %(status)s",
+            status=amendment["status"],
+            code="already_decided",
+        )
     return amendment
 
 
