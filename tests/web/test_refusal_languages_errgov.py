@@ -19,10 +19,11 @@ def refuse(
     event_type: str,
     body: dict[str, Any],
     language: str | None = None,
+    author: str = "alice",
 ) -> dict[str, Any]:
-    """Post alice's event (at her next seq, which a refusal leaves unused); the problem."""
-    seq = community.events.seqs.get("alice", 0) + 1
-    event = community.events.raw("alice", type=event_type, body=body, seq=seq)
+    """Post the author's event (at their next seq, which a refusal leaves unused); the problem."""
+    seq = community.events.seqs.get(author, 0) + 1
+    event = community.events.raw(author, type=event_type, body=body, seq=seq)
     headers = {"Accept-Language": language} if language else {}
     answer = client.post("/v1/events", content=event, headers=headers)
     assert 400 <= answer.status_code < 500, answer.text
@@ -74,3 +75,15 @@ def test_body_fields_and_delegations_are_refused_in_spanish_and_portuguese(
 
     assert myself["detail"] == "no puede delegar en usted mismo"
     assert myself["detail_en"] == "you cannot delegate to yourself"
+
+
+def test_only_the_author_may_submit_in_french(community: Community) -> None:
+    body = {"kind": "choice", "topic": "commons", "title": "Door colour", "text": "Red."}
+    submit = {"proposal": community.act("alice", DRAFT, body).index}
+    with TestClient(create_app(community.node, background_checkpoints=False)) as client:
+        english = refuse(client, community, "governance.proposal.submitted", submit, None, "bob")
+        french = refuse(client, community, "governance.proposal.submitted", submit, "fr", "bob")
+    assert english["code"] == french["code"] == "not_author" and french["status"] == 403
+    assert english["detail"] == "only its author may submit a proposal"
+    assert french["detail"] == "seul son auteur peut soumettre une proposition"
+    assert french["detail_en"] == english["detail"]

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
@@ -244,7 +245,7 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
 def apply_submission(state: State, ctx: Context, proposal_id: int) -> None:
     """The author opens the draft for discussion under the kind's rules in force now."""
     record = proposal(state, proposal_id)
-    require_author(record, ctx, "submit a proposal")
+    require_author(record, ctx, N_("only its author may submit a proposal"))
     require_phase(record, DRAFT, doing="submit it")
     require_active_member(state, ctx.author, "submit a proposal")
     rules = kind_rules(state, record["kind"])
@@ -274,7 +275,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
     if moderator:
         require_phase(record, DRAFT, DISCUSSION, VOTING, doing="cancel it")
     else:
-        require_author(record, ctx, "withdraw a proposal")
+        require_author(record, ctx, N_("only its author may withdraw a proposal"))
         require_phase(record, DRAFT, DISCUSSION, doing="withdraw it")
     state.put(
         PROPOSALS,
@@ -309,7 +310,7 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
 def apply_revision(state: State, ctx: Context, revision: Revision) -> None:
     """An alternative's author changes it before voting; its version goes up."""
     current = alternative(state, revision.alternative)
-    require_author(current, ctx, "revise an alternative")
+    require_author(current, ctx, N_("only its author may revise an alternative"))
     record = proposal(state, current["proposal"])
     require_phase(record, DRAFT, DISCUSSION, doing="revise it")
     if current["withdrawn"]:
@@ -335,7 +336,7 @@ def apply_revision(state: State, ctx: Context, revision: Revision) -> None:
 def apply_withdrawal(state: State, ctx: Context, alternative_id: int) -> None:
     """An alternative's author withdraws it before voting."""
     current = alternative(state, alternative_id)
-    require_author(current, ctx, "withdraw an alternative")
+    require_author(current, ctx, N_("only its author may withdraw an alternative"))
     require_phase(proposal(state, current["proposal"]), DRAFT, DISCUSSION, doing="withdraw it")
     if current["withdrawn"]:
         raise Conflict("this alternative was already withdrawn", code="withdrawn")
@@ -370,7 +371,9 @@ def apply_amendment(state: State, ctx: Context, amendment: tuple[int, str, str])
 
 def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author takes an amendment: its text becomes the alternative's."""
-    amendment = _open_amendment(state, ctx, ref[0], "accept an amendment")
+    amendment = _open_amendment(
+        state, ctx, ref[0], "accept an amendment", N_("only its author may accept an amendment")
+    )
     current = alternative(state, amendment["alternative"])
     state.put(
         ALTERNATIVES,
@@ -382,7 +385,9 @@ def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -
 
 def apply_amendment_rejected(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author declines an amendment, saying why."""
-    amendment = _open_amendment(state, ctx, ref[0], "reject an amendment")
+    amendment = _open_amendment(
+        state, ctx, ref[0], "reject an amendment", N_("only its author may reject an amendment")
+    )
     state.put(AMENDMENTS, ref[0], {**amendment, "status": "rejected", "reason": ref[1]})
 
 
@@ -418,9 +423,11 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     )
 
 
-def _open_amendment(state: State, ctx: Context, amendment_id: int, doing: str) -> dict[str, Any]:
+def _open_amendment(
+    state: State, ctx: Context, amendment_id: int, doing: str, refusal: str
+) -> dict[str, Any]:
     amendment: dict[str, Any] = existing(state, AMENDMENTS, amendment_id, "amendment")
-    require_author(alternative(state, amendment["alternative"]), ctx, doing)
+    require_author(alternative(state, amendment["alternative"]), ctx, refusal)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":
         raise Conflict(

@@ -138,10 +138,11 @@ def require_deadline_passed(
         raise Conflict(said, id=record["id"], deadline=deadline, code="too_early")
 
 
-def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
-    """Only the author of a proposal or alternative may do this."""
+def require_author(record: Mapping[str, Any], ctx: Context, refusal: str) -> None:
+    """Only the author of a proposal or alternative may do this; ``refusal`` says so whole
+    ("only its author may …", marked ``N_`` so the catalogues hold it)."""
     if record["author"] != ctx.author:
-        raise NotPermitted("only its author may %(doing)s", doing=doing, code="not_author")
+        raise NotPermitted(refusal, code="not_author")
 
 
 def roles_of(state: State, did: str) -> list[str]:
