@@ -83,7 +83,11 @@ def test_only_the_author_may_submit_in_french(community: Community) -> None:
     with TestClient(create_app(community.node, background_checkpoints=False)) as client:
         english = refuse(client, community, "governance.proposal.submitted", submit, None, "bob")
         french = refuse(client, community, "governance.proposal.submitted", submit, "fr", "bob")
+        nowhere = {"proposal": 424242}
+        absent = refuse(client, community, "governance.proposal.submitted", nowhere, "fr")
     assert english["code"] == french["code"] == "not_author" and french["status"] == 403
     assert english["detail"] == "only its author may submit a proposal"
     assert french["detail"] == "seul son auteur peut soumettre une proposition"
     assert french["detail_en"] == english["detail"]
+    assert absent["status"] == 404 and absent["detail_en"] == "there is no proposal 424242"
+    assert absent["detail"] == "il n’y a pas de proposition 424242"

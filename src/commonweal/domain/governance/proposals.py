@@ -426,7 +426,9 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
 def _open_amendment(
     state: State, ctx: Context, amendment_id: int, doing: str, refusal: str
 ) -> dict[str, Any]:
-    amendment: dict[str, Any] = existing(state, AMENDMENTS, amendment_id, "amendment")
+    amendment: dict[str, Any] = existing(
+        state, AMENDMENTS, amendment_id, refusal=N_("there is no amendment %(key)s")
+    )
     require_author(alternative(state, amendment["alternative"]), ctx, refusal)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":

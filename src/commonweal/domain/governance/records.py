@@ -78,12 +78,17 @@ def ballots_table(proposal_id: int) -> str:
 
 def proposal(state: State, proposal_id: int) -> ProposalRow:
     """The proposal ``proposal_id``, or ``not_found``."""
-    return cast(ProposalRow, existing(state, PROPOSALS, proposal_id, "proposal"))
+    return cast(
+        ProposalRow,
+        existing(state, PROPOSALS, proposal_id, refusal=N_("there is no proposal %(key)s")),
+    )
 
 
 def alternative(state: State, alternative_id: int) -> dict[str, Any]:
     """The alternative ``alternative_id``, or ``not_found``."""
-    return existing(state, ALTERNATIVES, alternative_id, "alternative")
+    return existing(
+        state, ALTERNATIVES, alternative_id, refusal=N_("there is no alternative %(key)s")
+    )
 
 
 def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
