@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.timestamps import moment, utc_stamp
 
@@ -29,12 +30,20 @@ def only(
     """
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        place = f"{where}: unexpected member(s)" if where else "unexpected body member(s):"
-        raise InvalidBody(f"{place} {', '.join(unknown)}")
+        if where:
+            raise InvalidBody(
+                "%(where)s: unexpected member(s) %(unknown)s",
+                where=where,
+                unknown=", ".join(unknown),
+            )
+        raise InvalidBody("unexpected body member(s): %(unknown)s", unknown=", ".join(unknown))
     missing = sorted(set(required) - set(body))
     if missing:
-        place = f"{where}: missing member(s)" if where else "missing body member(s):"
-        raise InvalidBody(f"{place} {', '.join(missing)}")
+        if where:
+            raise InvalidBody(
+                "%(where)s: missing member(s) %(missing)s", where=where, missing=", ".join(missing)
+            )
+        raise InvalidBody("missing body member(s): %(missing)s", missing=", ".join(missing))
 
 
 def amount(body: Mapping[str, Any], name: str = "amount", *, minimum: int = 1) -> int:
@@ -42,7 +51,10 @@ def amount(body: Mapping[str, Any], name: str = "amount", *, minimum: int = 1) -
     value = body.get(name)
     if type(value) is not int or not minimum <= value <= MAX_AMOUNT:
         raise InvalidBody(
-            f"{name} must be a whole number of minor units from {minimum:,} to {MAX_AMOUNT:,}"
+            "%(name)s must be a whole number of minor units from %(minimum)s to %(max_amount)s",
+            name=name,
+            minimum=format(minimum, ","),
+            max_amount=format(MAX_AMOUNT, ","),
         )
     return value
 
@@ -58,7 +70,9 @@ def ref(body: Mapping[str, Any], name: str) -> int:
     """The id of something the log recorded: the index of the event that made it."""
     value = body.get(name)
     if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be an id (the log index of the event that made it)")
+        raise InvalidBody(
+            "%(name)s must be an id (the log index of the event that made it)", name=name
+        )
     return value
 
 
@@ -67,7 +81,7 @@ def record_id(body: Mapping[str, Any] | Any, name: str) -> int:
     gathering, a booking…); a body that is not an object has none."""
     value = body.get(name) if isinstance(body, Mapping) else None
     if type(value) is not int or value < 0:
-        raise InvalidBody(f"{name} must be the id (a log index) of a {name}")
+        raise InvalidBody("%(name)s must be the id (a log index) of a %(name)s", name=name)
     return value
 
 
@@ -78,10 +92,12 @@ def log_source(body: Mapping[str, Any], middle: str, *, log: str, node: str) -> 
     reporting log", "the reporting node")."""
     source = body.get("source")
     if not isinstance(source, dict) or set(source) != {"origin", middle, "closed"}:
-        raise InvalidBody(f'source is {{"origin", "{middle}", "closed"}} of {log}')
+        raise InvalidBody(
+            'source is {"origin", "%(middle)s", "closed"} of %(log)s', middle=middle, log=log
+        )
     origin = source["origin"]
     if not isinstance(origin, str) or not origin or len(origin) > 300:
-        raise InvalidBody(f"source.origin must be {node}'s log origin")
+        raise InvalidBody("source.origin must be %(node)s's log origin", node=node)
     return source
 
 
@@ -93,34 +109,41 @@ def each_object(
     item comes before one about a later item's shape). ``name`` and ``what`` word the
     refusals: "fields must list 1 to 8 encrypted fields", "fields[2] is {a, b, proof}"."""
     if not isinstance(value, list) or not 1 <= len(value) <= most:
-        raise InvalidBody(f"{name} must list 1 to {most} {what}")
+        raise InvalidBody(
+            "%(name)s must list 1 to %(most)s %(what)s", name=name, most=most, what=what
+        )
     for n, item in enumerate(value):
         if not isinstance(item, dict) or set(item) != set(keys):
-            raise InvalidBody(f"{name}[{n}] is {{{', '.join(keys)}}}")
+            raise InvalidBody("%(name)s[%(n)s] is {%(keys)s}", name=name, n=n, keys=", ".join(keys))
         yield n, item
 
 
 def boolean(value: Any, where: str) -> bool:
     """``value`` when it is true or false, ``where`` naming it in the error."""
     if not isinstance(value, bool):
-        raise InvalidBody(f"{where} must be true or false")
+        raise InvalidBody("%(where)s must be true or false", where=where)
     return value
 
 
 def integer_in(value: Any, where: str, low: int, high: int) -> int:
     """``value`` as an integer from ``low`` to ``high``, ``where`` naming it in the error."""
     if type(value) is not int or not low <= value <= high:
-        raise InvalidBody(f"{where} must be an integer from {low:,} to {high:,}")
+        raise InvalidBody(
+            "%(where)s must be an integer from %(low)s to %(high)s",
+            where=where,
+            low=format(low, ","),
+            high=format(high, ","),
+        )
     return value
 
 
 def required_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str:
     """A non-empty string of at most ``max_length`` characters."""
     if name not in body:
-        raise InvalidBody(f"{name} is required")
+        raise InvalidBody("%(name)s is required", name=name)
     text = optional_text(body, name, max_length=max_length)
     if not text.strip():
-        raise InvalidBody(f"{name} must not be empty")
+        raise InvalidBody("%(name)s must not be empty", name=name)
     return text
 
 
@@ -128,9 +151,14 @@ def optional_text(body: Mapping[str, Any], name: str, *, max_length: int) -> str
     """A string of at most ``max_length`` characters, or ``""`` when absent."""
     value = body.get(name, "")
     if not isinstance(value, str):
-        raise InvalidBody(f"{name} must be a string")
+        raise InvalidBody("%(name)s must be a string", name=name)
     if len(value) > max_length:
-        raise InvalidBody(f"{name} may be at most {max_length} characters; got {len(value)}")
+        raise InvalidBody(
+            "%(name)s may be at most %(max_length)s characters; got %(length)s",
+            name=name,
+            max_length=max_length,
+            length=len(value),
+        )
     return value
 
 
@@ -147,7 +175,8 @@ def sha256_digest(body: Mapping[str, Any], name: str) -> str:
     return matching(
         body.get(name),
         SHA256_DIGEST,
-        f"{name} must look like 'sha256:' followed by 64 lower-case hex digits",
+        N_("%(name)s must look like 'sha256:' followed by 64 lower-case hex digits"),
+        name=name,
     )
 
 
@@ -158,12 +187,15 @@ def utc_time(body: Mapping[str, Any], name: str) -> str:
     compares them as times.
     """
     value = matching(
-        body.get(name), _TIME, f"{name} must be a time like 2026-05-01T09:00:00Z (to the second)"
+        body.get(name),
+        _TIME,
+        N_("%(name)s must be a time like 2026-05-01T09:00:00Z (to the second)"),
+        name=name,
     )
     try:
         return utc_stamp(moment(value))
     except ValueError:
-        raise InvalidBody(f"{name} is not a real date and time") from None
+        raise InvalidBody("%(name)s is not a real date and time", name=name) from None
 
 
 WORK_FIELD = "pow"

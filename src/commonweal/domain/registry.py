@@ -49,11 +49,17 @@ def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None
     """Refuse the event unless the node's own key authored it: the types only the node logs.
 
     The refusal reads "only the node itself logs <type>", with ", when <when>" after it
-    when given; ``refusal`` replaces it with the node's own words.
+    when given; ``refusal`` replaces it with the node's own words (a literal marked ``N_``,
+    so the catalogues hold it).
     """
     if ctx.author != ctx.node_key:
-        said = f"only the node itself logs {ctx.type}" + (f", when {when}" if when else "")
-        raise NotPermitted(refusal or said)
+        if refusal:
+            raise NotPermitted(refusal)
+        if when:
+            raise NotPermitted(
+                "only the node itself logs %(type)s, when %(when)s", type=ctx.type, when=when
+            )
+        raise NotPermitted("only the node itself logs %(type)s", type=ctx.type)
 
 
 def require_stage(
@@ -64,7 +70,12 @@ def require_stage(
     allowed stages are introduced ("when", "during")."""
     if stage not in allowed:
         raise Conflict(
-            f"{said}: you cannot {doing} now (only {only} {' or '.join(allowed)})", code=code
+            "%(said)s: you cannot %(doing)s now (only %(only)s %(allowed)s)",
+            said=said,
+            doing=doing,
+            only=only,
+            allowed=" or ".join(allowed),
+            code=code,
         )
 
 
@@ -135,4 +146,6 @@ class Registry:
         try:
             return self.types[name]
         except KeyError:
-            raise UnknownEventType(f"this node does not accept events of type {name!r}") from None
+            raise UnknownEventType(
+                "this node does not accept events of type %(name)s", name=repr(name)
+            ) from None

@@ -92,9 +92,15 @@ class State:
         return iter(self.tables.get(name, {}).items())
 
 
-def existing(state: State, table: str, key: Hashable, what: str) -> dict[str, Any]:
-    """The row ``key`` of ``table``, or ``not_found`` naming it: "there is no ``what`` ``key``"."""
+def existing(
+    state: State, table: str, key: Hashable, what: str = "", *, refusal: str = ""
+) -> dict[str, Any]:
+    """The row ``key`` of ``table``, or ``not_found`` naming it: "there is no ``what`` ``key``",
+    or ``refusal`` whole, a template its ``%(key)s`` fills (marked ``N_``, so it translates
+    as one sentence: ``refusal=N_("there is no proposal %(key)s")``)."""
     record: dict[str, Any] | None = state.get(table, key)
     if record is None:
-        raise NotFound(f"there is no {what} {key}", code="not_found")
+        if refusal:
+            raise NotFound(refusal, key=key, code="not_found")
+        raise NotFound("there is no %(what)s %(key)s", what=what, key=key, code="not_found")
     return record

@@ -60,17 +60,27 @@ class ActionCatalog:
         if not isinstance(value, list):
             raise InvalidBody("actions must be a list")
         if len(value) > MAX_ACTIONS:
-            raise InvalidBody(f"an alternative may carry at most {MAX_ACTIONS} actions")
+            raise InvalidBody(
+                "an alternative may carry at most %(max_actions)s actions", max_actions=MAX_ACTIONS
+            )
         parsed = []
         for position, action in enumerate(value):
             kind = action.get("type") if isinstance(action, dict) else None
             if kind not in self.actions:
-                raise InvalidBody(f"actions[{position}]: unknown action type {kind!r}")
+                raise InvalidBody(
+                    "actions[%(n)s]: unknown action type %(kind)s",
+                    n=position,
+                    kind=repr(kind),
+                )
             params = {k: v for k, v in action.items() if k != "type"}
             try:
                 parsed.append({"type": kind, **self.actions[kind].parse(params)})
             except InvalidBody as error:
-                raise InvalidBody(f"actions[{position}]: {error.message}") from None
+                raise InvalidBody(
+                    "actions[%(n)s]: %(detail)s",
+                    n=position,
+                    detail=error.message,
+                ) from None
         return parsed
 
     def run(self, state: State, ctx: Context, action: Mapping[str, Any]) -> None:
@@ -85,8 +95,10 @@ def require_allowed(actions: Iterable[Mapping[str, Any]], allowed: Iterable[str]
     for position, action in enumerate(actions):
         if action["type"] not in permitted:
             raise NotPermitted(
-                f"actions[{position}]: proposals of this kind may not {action['type']} "
-                f"(allowed: {', '.join(sorted(permitted)) or 'none'})",
+                "actions[%(n)s]: proposals of this kind may not %(type)s (allowed: %(permitted)s)",
+                n=position,
+                type=action["type"],
+                permitted=", ".join(sorted(permitted)) or "none",
                 code="action_not_allowed",
             )
 
@@ -99,7 +111,11 @@ def _parse_applicant(params: Mapping[str, Any]) -> dict[str, Any]:
 def _admit(state: State, ctx: Context, params: dict[str, Any]) -> None:
     record = member(state, params["applicant"])
     if record is None or record["status"] != "applicant":
-        raise Conflict(f"{params['applicant']} has no open application", code="no_application")
+        raise Conflict(
+            "%(applicant)s has no open application",
+            applicant=params["applicant"],
+            code="no_application",
+        )
     lifecycle.admit(state, ctx, params["applicant"])
 
 

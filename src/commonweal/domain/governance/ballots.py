@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.constitution import PAIRWISE_METHODS
@@ -84,7 +85,10 @@ def check_ballot(
         return _CHECKS[method](dict(ballot), method_options, list(options))
     except InvalidBody as error:
         raise InvalidBody(
-            f"invalid {method} ballot: {error.message}", code="invalid_ballot"
+            "invalid %(method)s ballot: %(detail)s",
+            method=method,
+            detail=error.message,
+            code="invalid_ballot",
         ) from None
 
 
@@ -95,7 +99,9 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
     require_phase(record, VOTING, doing="vote")
     if reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
-            f"voting on proposal {proposal_id} ended at {record['voting_until']}",
+            "voting on proposal %(proposal_id)s ended at %(voting_until)s",
+            proposal_id=proposal_id,
+            voting_until=record["voting_until"],
             code="voting_closed",
         )
     rules = rules_of(record)
@@ -114,7 +120,11 @@ def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
     record = proposal(state, proposal_id)
     require_phase(record, VOTING, doing="withdraw a ballot")
     if reached(ctx.received, deadline_of(record, "voting_until")):
-        raise Conflict(f"voting on proposal {proposal_id} has ended", code="voting_closed")
+        raise Conflict(
+            "voting on proposal %(proposal_id)s has ended",
+            proposal_id=proposal_id,
+            code="voting_closed",
+        )
     if state.get(ballots_table(proposal_id), ctx.author) is None:
         raise Conflict("you have no ballot on this proposal", code="no_ballot")
     state.delete(ballots_table(proposal_id), ctx.author)
@@ -134,7 +144,7 @@ def _exactly(ballot: Mapping[str, Any], *names: str, optional: Sequence[str] = (
     unknown = sorted(set(ballot) - set(names) - set(optional))
     if missing or unknown:
         shape = ", ".join([*names, *(f"{o}?" for o in optional)])
-        raise InvalidBody(f"expected {{{shape}}}")
+        raise InvalidBody("expected {%(shape)s}", shape=shape)
 
 
 def _only_member(ballot: Mapping[str, Any], name: str, kind: type, refusal: str) -> Any:
@@ -148,7 +158,11 @@ def _only_member(ballot: Mapping[str, Any], name: str, kind: type, refusal: str)
 
 def _option(value: Any, options: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in options:
-        raise InvalidBody(f"{value!r} is not an option here (options: {', '.join(options)})")
+        raise InvalidBody(
+            "%(value)s is not an option here (options: %(options)s)",
+            value=repr(value),
+            options=", ".join(options),
+        )
     return value
 
 
@@ -183,7 +197,7 @@ def _plurality(
 def _approval(
     ballot: dict[str, Any], _opts: Mapping[str, Any], options: list[str]
 ) -> dict[str, Any]:
-    approved = _only_member(ballot, "approve", list, "approve must be a list of options")
+    approved = _only_member(ballot, "approve", list, N_("approve must be a list of options"))
     chosen = [_option(o, options) for o in approved]
     if len(set(chosen)) != len(chosen):
         raise InvalidBody("each option may be approved once")
@@ -191,29 +205,37 @@ def _approval(
 
 
 def _scores(ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]) -> dict[str, Any]:
-    marks = _only_member(ballot, "scores", dict, "scores must map options to whole numbers")
+    marks = _only_member(ballot, "scores", dict, N_("scores must map options to whole numbers"))
     top = opts["max_score"]
     for option, value in marks.items():
         _option(option, options)
         if type(value) is not int or not 0 <= value <= top:
-            raise InvalidBody(f"the score of {option} must be a whole number from 0 to {top}")
+            raise InvalidBody(
+                "the score of %(option)s must be a whole number from 0 to %(top)s",
+                option=option,
+                top=top,
+            )
     return {"scores": {o: marks[o] for o in options if o in marks}}
 
 
 def _quadratic(
     ballot: dict[str, Any], opts: Mapping[str, Any], options: list[str]
 ) -> dict[str, Any]:
-    votes = _only_member(ballot, "votes", dict, "votes must map options to whole numbers of votes")
+    votes = _only_member(
+        ballot, "votes", dict, N_("votes must map options to whole numbers of votes")
+    )
     for option, value in votes.items():
         _option(option, options)
         if type(value) is not int:
-            raise InvalidBody(f"the votes for {option} must be a whole number")
+            raise InvalidBody("the votes for %(option)s must be a whole number", option=option)
         if value < 0 and not opts["allow_negative"]:
             raise InvalidBody("votes against are not allowed in this vote")
     cost = sum(v * v for v in votes.values())
     if cost > opts["credits"]:
         raise InvalidBody(
-            f"these votes cost {cost} voice credits; each voter has {opts['credits']}"
+            "these votes cost %(cost)s voice credits; each voter has %(credits)s",
+            cost=cost,
+            credits=opts["credits"],
         )
     return {"votes": {o: votes[o] for o in options if votes.get(o)}}
 

@@ -92,14 +92,16 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     require_deadline_passed(ctx, record, "voting_until")
     if not ready_to_close(state, record):
         raise Conflict(
-            f"the secret ballots of proposal {proposal_id} are not all decrypted yet",
+            "the secret ballots of proposal %(proposal_id)s are not all decrypted yet",
+            proposal_id=proposal_id,
             code="too_early",
         )
     result = count(state, record, node_did=ctx.node_did)
     if claimed != result:
         raise Conflict(
-            f"the result does not match the recount of proposal {proposal_id}: "
-            f"{_first_difference(claimed, result)}",
+            "the result does not match the recount of proposal %(proposal_id)s: %(difference)s",
+            proposal_id=proposal_id,
+            difference=_first_difference(claimed, result),
             code="tally_mismatch",
         )
     executions: list[dict[str, Any]] = []
@@ -134,9 +136,15 @@ def execution_rule(catalog: ActionCatalog) -> Any:
         executions = record["executions"]
         pending = [n for n, e in enumerate(executions) if e["status"] == "pending"]
         if not pending:
-            raise Conflict(f"proposal {proposal_id} has nothing left to execute", code="executed")
+            raise Conflict(
+                "proposal %(proposal_id)s has nothing left to execute",
+                proposal_id=proposal_id,
+                code="executed",
+            )
         if position != pending[0]:
-            raise Conflict(f"the next action to execute is {pending[0]}", code="out_of_order")
+            raise Conflict(
+                "the next action to execute is %(action)s", action=pending[0], code="out_of_order"
+            )
         step = executions[position]
         action = state.get(ALTERNATIVES, step["alternative"])["actions"][step["action"]]
         savepoint = state.savepoint()

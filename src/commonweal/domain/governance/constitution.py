@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.credentials.kinds import parse_credential_kinds
 from commonweal.domain.errors import Conflict, InvalidBody
@@ -244,7 +245,11 @@ def kind_rules(state: State, kind: str) -> dict[str, Any]:
     """The rules of one kind of proposal, or ``invalid_body`` naming the kinds there are."""
     kinds: dict[str, Any] = current_constitution(state)["kinds"]
     if kind not in kinds:
-        raise InvalidBody(f"there is no kind of proposal called {kind!r}: try {', '.join(kinds)}")
+        raise InvalidBody(
+            "there is no kind of proposal called %(kind)s: try %(kinds)s",
+            kind=repr(kind),
+            kinds=", ".join(kinds),
+        )
     rules: dict[str, Any] = kinds[kind]
     return rules
 
@@ -282,14 +287,20 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
     }
     if AMEND not in kinds or AMEND_ACTION not in kinds[AMEND]["actions"]:
         raise InvalidBody(
-            f"a constitution needs a kind {AMEND!r} whose actions include {AMEND_ACTION!r}, "
-            "so that it can be amended"
+            "a constitution needs a kind %(amend)s whose actions include %(amend_action)s, so "
+            "that it can be amended",
+            amend=repr(AMEND),
+            amend_action=repr(AMEND_ACTION),
         )
     others = [
         name for name, rules in kinds.items() if name != AMEND and AMEND_ACTION in rules["actions"]
     ]
     if others:
-        raise InvalidBody(f"only the {AMEND!r} kind may amend the constitution, not {others[0]!r}")
+        raise InvalidBody(
+            "only the %(amend)s kind may amend the constitution, not %(other)s",
+            amend=repr(AMEND),
+            other=repr(others[0]),
+        )
     constitution = {"preamble": preamble, "topics": topics, "kinds": kinds}
     if "alliance" in value:  # an alliance's charter for network-wide votes (federation)
         constitution["alliance"] = parse_alliance(value["alliance"])
@@ -308,7 +319,7 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     """One kind's rules in normal form."""
     where = f"kinds.{name}"
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be an object")
+        raise InvalidBody("%(where)s must be an object", where=where)
     only(
         value,
         {
@@ -330,7 +341,11 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     )
     method = value.get("method")
     if method not in METHODS:
-        raise InvalidBody(f"{where}.method must be one of {', '.join(sorted(METHODS))}")
+        raise InvalidBody(
+            "%(where)s.method must be one of %(methods)s",
+            where=where,
+            methods=", ".join(sorted(METHODS)),
+        )
     rules: dict[str, Any] = {
         "title": optional_text(value, "title", max_length=120) or name,
         "description": optional_text(value, "description", max_length=2000),
@@ -349,8 +364,10 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
         credits = rules["options"].get("credits", 0)
         if rules["ballot"] == "secret" and credits > MAX_SECRET_CREDITS:
             raise InvalidBody(
-                f"{where}: a secret quadratic vote allows at most {MAX_SECRET_CREDITS:,} credits "
-                "(each sealed field is proven in a range of ±√credits)"
+                "%(where)s: a secret quadratic vote allows at most %(max_secret_credits)s credits "
+                "(each sealed field is proven in a range of ±√credits)",
+                where=where,
+                max_secret_credits=format(MAX_SECRET_CREDITS, ","),
             )
     if method in THRESHOLD_METHODS:
         default = {"more_than": "1/2"}
@@ -358,7 +375,9 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
             value.get("threshold", default), f"{where}.threshold"
         ).as_json()
     elif "threshold" in value:
-        raise InvalidBody(f"{where}: the {method} method takes no threshold")
+        raise InvalidBody(
+            "%(where)s: the %(method)s method takes no threshold", where=where, method=method
+        )
     return rules
 
 
@@ -373,7 +392,7 @@ the constitution an old log holds (and what ``verify`` compares)."""
 def parse_options(method: str, value: Any, where: str) -> dict[str, Any]:
     """The method's options with defaults: seats, scores, credits, the status quo, shares."""
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be an object")
+        raise InvalidBody("%(where)s must be an object", where=where)
     defaults: dict[str, dict[str, Any]] = {
         "score": {"max_score": 5},
         "star": {"max_score": 5},
@@ -425,7 +444,7 @@ def _topics(value: Any) -> dict[str, dict[str, str]]:
     topics = {}
     for name, topic in sorted(value.items()):
         if not isinstance(topic, dict):
-            raise InvalidBody(f"topics.{name} must be an object with a title")
+            raise InvalidBody("topics.%(name)s must be an object with a title", name=name)
         only(topic, {"title", "description"}, where=f"topics.{name}")
         topics[_name(name, "topic")] = {
             "title": optional_text(topic, "title", max_length=120) or name,
@@ -439,7 +458,7 @@ def _who(value: Any, where: str) -> Any:
         return value
     if isinstance(value, dict) and set(value) == {"role"} and isinstance(value["role"], str):
         return {"role": _name(value["role"], "role")}
-    raise InvalidBody(f'{where} must be "members" or {{"role": "<role name>"}}')
+    raise InvalidBody('%(where)s must be "members" or {"role": "<role name>"}', where=where)
 
 
 def _seconds(value: Any, where: str, *, minimum: int = 0) -> int:
@@ -454,26 +473,38 @@ def _quorum(value: Any, where: str) -> str:
 def _delegation(method: str, value: Any, where: str) -> bool:
     delegation = boolean(value, f"{where}.delegation")
     if delegation and method in NO_DELEGATION_METHODS:
-        raise InvalidBody(f"{where}: votes cannot be delegated under the {method} method")
+        raise InvalidBody(
+            "%(where)s: votes cannot be delegated under the %(method)s method",
+            where=where,
+            method=method,
+        )
     return delegation
 
 
 def _ballot(value: Any, method: str, where: str) -> str:
     if value not in BALLOTS:
-        raise InvalidBody(f'{where}.ballot must be "public" or "secret"')
+        raise InvalidBody('%(where)s.ballot must be "public" or "secret"', where=where)
     if value == "secret" and method == "double_majority":
-        raise InvalidBody(f"{where}: a double majority's voters are member nodes, who vote openly")
+        raise InvalidBody(
+            "%(where)s: a double majority's voters are member nodes, who vote openly", where=where
+        )
     return str(value)
 
 
 def _actions(value: Any, known: Collection[str], where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise InvalidBody(f"{where}.actions must be a list of action names")
+        raise InvalidBody("%(where)s.actions must be a list of action names", where=where)
     unknown = sorted(set(value) - set(known))
     if unknown:
-        raise InvalidBody(f"{where}.actions: unknown action(s) {', '.join(unknown)}")
+        raise InvalidBody(
+            "%(where)s.actions: unknown action(s) %(unknown)s",
+            where=where,
+            unknown=", ".join(unknown),
+        )
     return sorted(set(value))
 
 
 def _name(value: Any, what: str) -> str:
-    return matching(value, _NAME, f"a {what} name is 2-40 lower-case letters, digits or dashes")
+    return matching(
+        value, _NAME, N_("a %(what)s name is 2-40 lower-case letters, digits or dashes"), what=what
+    )

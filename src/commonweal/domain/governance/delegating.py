@@ -78,7 +78,7 @@ def apply_revoke(state: State, ctx: Context, scope: str) -> None:
     """A member takes back their delegation (or their explicit "no delegation") in a scope."""
     current: dict[str, Any] = state.get(DELEGATIONS, ctx.author) or {}
     if scope not in current:
-        raise Conflict(f"you have no delegation for {scope}", code="no_delegation")
+        raise Conflict("you have no delegation for %(scope)s", scope=scope, code="no_delegation")
     remaining = {k: v for k, v in current.items() if k != scope}
     if remaining:
         state.put(DELEGATIONS, ctx.author, remaining)
@@ -96,16 +96,29 @@ def _require_scope(state: State, scope: str) -> None:
     if scope.startswith("topic:"):
         topics = current_constitution(state)["topics"]
         if scope[6:] not in topics:
-            raise InvalidBody(f"there is no topic {scope[6:]!r}: try {', '.join(topics)}")
+            raise InvalidBody(
+                "there is no topic %(topic)s: try %(topics)s",
+                topic=repr(scope[6:]),
+                topics=", ".join(topics),
+            )
     elif scope.startswith("proposal:"):
         record = state.get(PROPOSALS, int(scope[9:]))
         if record is None:
-            raise NotFound(f"there is no proposal {scope[9:]}", code="not_found")
+            raise NotFound(
+                "there is no proposal %(proposal)s", proposal=scope[9:], code="not_found"
+            )
         if record["phase"] in (CLOSED, CANCELLED):
-            raise Conflict(f"proposal {scope[9:]} is {record['phase']}", code="wrong_phase")
+            raise Conflict(
+                "proposal %(proposal)s is %(phase)s",
+                proposal=scope[9:],
+                phase=record["phase"],
+                code="wrong_phase",
+            )
         rules = record["rules"]
         if rules is not None and not rules["delegation"]:
             raise NotPermitted(
-                f"votes on proposal {scope[9:]} cannot be delegated ({rules['method']})",
+                "votes on proposal %(proposal)s cannot be delegated (%(method)s)",
+                proposal=scope[9:],
+                method=rules["method"],
                 code="delegation_not_allowed",
             )

@@ -255,7 +255,10 @@ def _parse_population(body: Mapping[str, Any]) -> int:
     if set(body) != {"population"} or type(population) is not int:
         raise InvalidBody('a report is {"population": <whole number>}')
     if not 0 <= population <= MAX_POPULATION:
-        raise InvalidBody(f"population must be from 0 to {MAX_POPULATION:,}")
+        raise InvalidBody(
+            "population must be from 0 to %(max_population)s",
+            max_population=format(MAX_POPULATION, ","),
+        )
     return population
 
 

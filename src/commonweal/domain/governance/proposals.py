@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
@@ -208,7 +209,11 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
     rules = kind_rules(state, draft.kind)
     topics = current_constitution(state)["topics"]
     if draft.topic not in topics:
-        raise InvalidBody(f"there is no topic {draft.topic!r}: try {', '.join(topics)}")
+        raise InvalidBody(
+            "there is no topic %(topic)s: try %(topics)s",
+            topic=repr(draft.topic),
+            topics=", ".join(topics),
+        )
     require_in_group(state, ctx.author, rules["proposers"], f"propose a {draft.kind}")
     require_allowed(draft.actions, rules["actions"])
     state.put(
@@ -240,7 +245,7 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
 def apply_submission(state: State, ctx: Context, proposal_id: int) -> None:
     """The author opens the draft for discussion under the kind's rules in force now."""
     record = proposal(state, proposal_id)
-    require_author(record, ctx, "submit a proposal")
+    require_author(record, ctx, N_("only its author may submit a proposal"))
     require_phase(record, DRAFT, doing="submit it")
     require_active_member(state, ctx.author, "submit a proposal")
     rules = kind_rules(state, record["kind"])
@@ -270,7 +275,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
     if moderator:
         require_phase(record, DRAFT, DISCUSSION, VOTING, doing="cancel it")
     else:
-        require_author(record, ctx, "withdraw a proposal")
+        require_author(record, ctx, N_("only its author may withdraw a proposal"))
         require_phase(record, DRAFT, DISCUSSION, doing="withdraw it")
     state.put(
         PROPOSALS,
@@ -290,7 +295,8 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
     rules = rules_of(record)
     if rules["method"] in SINGLE_OPTION_METHODS:
         raise NotPermitted(
-            f"a {rules['method']} vote decides one alternative; propose amendments instead",
+            "a %(method)s vote decides one alternative; propose amendments instead",
+            method=rules["method"],
             code="single_option",
         )
     require_in_group(state, ctx.author, rules["electorate"], "put forward an alternative")
@@ -304,7 +310,7 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
 def apply_revision(state: State, ctx: Context, revision: Revision) -> None:
     """An alternative's author changes it before voting; its version goes up."""
     current = alternative(state, revision.alternative)
-    require_author(current, ctx, "revise an alternative")
+    require_author(current, ctx, N_("only its author may revise an alternative"))
     record = proposal(state, current["proposal"])
     require_phase(record, DRAFT, DISCUSSION, doing="revise it")
     if current["withdrawn"]:
@@ -330,7 +336,7 @@ def apply_revision(state: State, ctx: Context, revision: Revision) -> None:
 def apply_withdrawal(state: State, ctx: Context, alternative_id: int) -> None:
     """An alternative's author withdraws it before voting."""
     current = alternative(state, alternative_id)
-    require_author(current, ctx, "withdraw an alternative")
+    require_author(current, ctx, N_("only its author may withdraw an alternative"))
     require_phase(proposal(state, current["proposal"]), DRAFT, DISCUSSION, doing="withdraw it")
     if current["withdrawn"]:
         raise Conflict("this alternative was already withdrawn", code="withdrawn")
@@ -365,7 +371,9 @@ def apply_amendment(state: State, ctx: Context, amendment: tuple[int, str, str])
 
 def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author takes an amendment: its text becomes the alternative's."""
-    amendment = _open_amendment(state, ctx, ref[0], "accept an amendment")
+    amendment = _open_amendment(
+        state, ctx, ref[0], "accept an amendment", N_("only its author may accept an amendment")
+    )
     current = alternative(state, amendment["alternative"])
     state.put(
         ALTERNATIVES,
@@ -377,7 +385,9 @@ def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -
 
 def apply_amendment_rejected(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author declines an amendment, saying why."""
-    amendment = _open_amendment(state, ctx, ref[0], "reject an amendment")
+    amendment = _open_amendment(
+        state, ctx, ref[0], "reject an amendment", N_("only its author may reject an amendment")
+    )
     state.put(AMENDMENTS, ref[0], {**amendment, "status": "rejected", "reason": ref[1]})
 
 
@@ -387,11 +397,16 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     require_phase(record, DRAFT, DISCUSSION, VOTING, doing="comment")
     require_member_or_visitor(state, ctx.author, "comment", "comment")
     if comment.alternative is not None and comment.alternative not in record["alternatives"]:
-        raise InvalidBody(f"alternative {comment.alternative} is not part of this proposal")
+        raise InvalidBody(
+            "alternative %(alternative)s is not part of this proposal",
+            alternative=comment.alternative,
+        )
     if comment.reply_to is not None:
         parent = state.get(COMMENTS, comment.reply_to)
         if parent is None or parent["proposal"] != comment.proposal:
-            raise InvalidBody(f"reply_to {comment.reply_to} is not a comment on this proposal")
+            raise InvalidBody(
+                "reply_to %(reply_to)s is not a comment on this proposal", reply_to=comment.reply_to
+            )
     state.put(
         COMMENTS,
         ctx.index,
@@ -408,12 +423,20 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     )
 
 
-def _open_amendment(state: State, ctx: Context, amendment_id: int, doing: str) -> dict[str, Any]:
-    amendment: dict[str, Any] = existing(state, AMENDMENTS, amendment_id, "amendment")
-    require_author(alternative(state, amendment["alternative"]), ctx, doing)
+def _open_amendment(
+    state: State, ctx: Context, amendment_id: int, doing: str, refusal: str
+) -> dict[str, Any]:
+    amendment: dict[str, Any] = existing(
+        state, AMENDMENTS, amendment_id, refusal=N_("there is no amendment %(key)s")
+    )
+    require_author(alternative(state, amendment["alternative"]), ctx, refusal)
     require_phase(proposal(state, amendment["proposal"]), DISCUSSION, doing=doing)
     if amendment["status"] != "open":
-        raise Conflict(f"this amendment was already {amendment['status']}", code="already_decided")
+        raise Conflict(
+            "this amendment was already %(status)s",
+            status=amendment["status"],
+            code="already_decided",
+        )
     return amendment
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, TypedDict, cast
 
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
@@ -77,12 +78,17 @@ def ballots_table(proposal_id: int) -> str:
 
 def proposal(state: State, proposal_id: int) -> ProposalRow:
     """The proposal ``proposal_id``, or ``not_found``."""
-    return cast(ProposalRow, existing(state, PROPOSALS, proposal_id, "proposal"))
+    return cast(
+        ProposalRow,
+        existing(state, PROPOSALS, proposal_id, refusal=N_("there is no proposal %(key)s")),
+    )
 
 
 def alternative(state: State, alternative_id: int) -> dict[str, Any]:
     """The alternative ``alternative_id``, or ``not_found``."""
-    return existing(state, ALTERNATIVES, alternative_id, "alternative")
+    return existing(
+        state, ALTERNATIVES, alternative_id, refusal=N_("there is no alternative %(key)s")
+    )
 
 
 def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
@@ -102,7 +108,7 @@ def rules_of(record: ProposalRow) -> dict[str, Any]:
     """The rules a submitted proposal is decided under (fixed when it was submitted)."""
     rules = record["rules"]
     if rules is None:
-        raise Conflict(f"proposal {record['id']} is still a draft", code="wrong_phase")
+        raise Conflict("proposal %(id)s is still a draft", id=record["id"], code="wrong_phase")
     return rules
 
 
@@ -110,7 +116,9 @@ def deadline_of(record: ProposalRow, name: Literal["discussion_until", "voting_u
     """When the proposal's discussion or vote ends (set when that phase opened)."""
     until = record[name]
     if until is None:
-        raise Conflict(f"proposal {record['id']} has no {name} yet", code="wrong_phase")
+        raise Conflict(
+            "proposal %(id)s has no %(name)s yet", id=record["id"], name=name, code="wrong_phase"
+        )
     return until
 
 
@@ -119,21 +127,27 @@ def require_deadline_passed(
     record: ProposalRow,
     name: Literal["discussion_until", "voting_until"],
     refusal: str = "",
+    **params: object,
 ) -> None:
     """Refuse with ``too_early`` until the phase's deadline is reached; ``refusal`` says
-    why in other words than "discussion of (voting on) proposal N lasts until …"."""
+    why in other words than "discussion of (voting on) proposal N lasts until …" (a template
+    ``params`` fill, marked ``N_``)."""
     deadline = deadline_of(record, name)
     if not reached(ctx.received, deadline):
-        phase = "discussion of" if name == "discussion_until" else "voting on"
-        raise Conflict(
-            refusal or f"{phase} proposal {record['id']} lasts until {deadline}", code="too_early"
-        )
+        if refusal:
+            raise Conflict(refusal, code="too_early", **params)
+        if name == "discussion_until":
+            said = N_("discussion of proposal %(id)s lasts until %(deadline)s")
+        else:
+            said = N_("voting on proposal %(id)s lasts until %(deadline)s")
+        raise Conflict(said, id=record["id"], deadline=deadline, code="too_early")
 
 
-def require_author(record: Mapping[str, Any], ctx: Context, doing: str) -> None:
-    """Only the author of a proposal or alternative may do this."""
+def require_author(record: Mapping[str, Any], ctx: Context, refusal: str) -> None:
+    """Only the author of a proposal or alternative may do this; ``refusal`` says so whole
+    ("only its author may …", marked ``N_`` so the catalogues hold it)."""
     if record["author"] != ctx.author:
-        raise NotPermitted(f"only its author may {doing}", code="not_author")
+        raise NotPermitted(refusal, code="not_author")
 
 
 def roles_of(state: State, did: str) -> list[str]:
@@ -157,7 +171,12 @@ def require_in_group(state: State, did: str, who: Any, doing: str) -> None:
     """``in_group`` or a refusal that says which group it takes."""
     require_active_member(state, did, doing)
     if not in_group(state, did, who):
-        raise NotPermitted(f"only holders of the {who['role']} role may {doing}", code="forbidden")
+        raise NotPermitted(
+            "only holders of the %(role)s role may %(doing)s",
+            role=who["role"],
+            doing=doing,
+            code="forbidden",
+        )
 
 
 parse_id = record_id

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.core.ballots import blind_rsa, elgamal, wire
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.governance.records import (
     DISCUSSION,
@@ -68,7 +69,11 @@ def apply_teller_key(state: State, ctx: Context, share: tuple[int, bytes, tuple[
     proposal_id, key, key_proof = share
     record = proposal(state, proposal_id)
     if not is_secret(record["rules"]):
-        raise Conflict(f"proposal {proposal_id} is not a secret ballot", code="not_secret")
+        raise Conflict(
+            "proposal %(proposal_id)s is not a secret ballot",
+            proposal_id=proposal_id,
+            code="not_secret",
+        )
     require_phase(record, DISCUSSION, doing="publish a teller's key (tellers are fixed then)")
     holder = require_active_member(state, ctx.author, "act as a teller")
     if TELLER_ROLE not in holder["roles"]:
@@ -86,7 +91,11 @@ def parse_opened(body: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidBody('token_key is {"n": …, "e": …} (base64url integers)')
     n, e = field(token_key, "n", wire.integer), field(token_key, "e", wire.integer)
     if not MIN_RSA_BITS <= n.bit_length() <= MAX_RSA_BITS or e < 3 or e % 2 == 0 or n % 2 == 0:
-        raise InvalidBody(f"token_key must be an RSA key of {MIN_RSA_BITS} to {MAX_RSA_BITS} bits")
+        raise InvalidBody(
+            "token_key must be an RSA key of %(min_rsa_bits)s to %(max_rsa_bits)s bits",
+            min_rsa_bits=MIN_RSA_BITS,
+            max_rsa_bits=MAX_RSA_BITS,
+        )
     return {
         "proposal": parse_id(dict(body), "proposal"),
         "n": n,
@@ -98,14 +107,22 @@ def parse_opened(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_opened(state: State, ctx: Context, opened: dict[str, Any]) -> None:
     """The node publishes the vote's token key and its own key share once voting is open."""
-    require_node_key(ctx, refusal="only the node opens a secret ballot")
+    require_node_key(ctx, refusal=N_("only the node opens a secret ballot"))
     proposal_id = opened["proposal"]
     record = proposal(state, proposal_id)
     if not is_secret(record["rules"]):
-        raise Conflict(f"proposal {proposal_id} is not a secret ballot", code="not_secret")
+        raise Conflict(
+            "proposal %(proposal_id)s is not a secret ballot",
+            proposal_id=proposal_id,
+            code="not_secret",
+        )
     require_phase(record, VOTING, doing="open its secret ballot")
     if state.get(SECRET, proposal_id) is not None:
-        raise Conflict(f"the secret ballot of {proposal_id} is open already", code="already_opened")
+        raise Conflict(
+            "the secret ballot of %(proposal_id)s is open already",
+            proposal_id=proposal_id,
+            code="already_opened",
+        )
     if not elgamal.check_key(
         opened["key"], opened["proof"], context(ctx.node_did, proposal_id, ctx.node_did)
     ):
@@ -175,15 +192,17 @@ def parse_issued(body: Mapping[str, Any]) -> tuple[int, str, bytes]:
 
 def apply_issued(state: State, ctx: Context, issued: tuple[int, str, bytes]) -> None:
     """The node's blind signature over a member's request; anyone can check it."""
-    require_node_key(ctx, refusal="only the node signs tokens")
+    require_node_key(ctx, refusal=N_("only the node signs tokens"))
     proposal_id, member, signature = issued
     vote = secret_vote(state, proposal_id)
     tokens = table(TOKENS, proposal_id)
     request = state.get(tokens, member)
     if request is None:
-        raise Conflict(f"{member} has not asked for a token", code="no_request")
+        raise Conflict("%(member)s has not asked for a token", member=member, code="no_request")
     if request["signature"] is not None:
-        raise Conflict(f"{member}'s token was signed already", code="already_issued")
+        raise Conflict(
+            "%(member)s's token was signed already", member=member, code="already_issued"
+        )
     if not blind_rsa.check_blind_signature(
         token_key(vote), wire.from_b64u(request["blinded"]), signature
     ):
@@ -196,7 +215,9 @@ def _require_open(record: Mapping[str, Any], ctx: Context, proposal_id: int) -> 
     require_phase(dict(record), VOTING, doing="vote")
     if reached(ctx.received, record["voting_until"]):
         raise Conflict(
-            f"voting on proposal {proposal_id} ended at {record['voting_until']}",
+            "voting on proposal %(proposal_id)s ended at %(voting_until)s",
+            proposal_id=proposal_id,
+            voting_until=record["voting_until"],
             code="voting_closed",
         )
 
@@ -205,4 +226,4 @@ def _only(body: Mapping[str, Any], names: set[str]) -> None:
     unknown = sorted(set(body) - names)
     missing = sorted(names - set(body))
     if unknown or missing:
-        raise InvalidBody(f"expected exactly {', '.join(sorted(names))}")
+        raise InvalidBody("expected exactly %(names)s", names=", ".join(sorted(names)))

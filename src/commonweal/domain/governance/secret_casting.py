@@ -55,7 +55,7 @@ def parse_sealed(body: Mapping[str, Any]) -> dict[str, Any]:
     ):
         proofs = item["proof"]
         if not isinstance(proofs, list) or len(proofs) > elgamal.MAX_HIGH + 1:
-            raise InvalidBody(f"fields[{n}].proof must list one [c, z] per possible value")
+            raise InvalidBody("fields[%(n)s].proof must list one [c, z] per possible value", n=n)
         parsed.append(
             (
                 elgamal.Ciphertext(field(item, "a", wire.point), field(item, "b", wire.point)),
@@ -100,14 +100,19 @@ def apply_sealed(state: State, ctx: Context, sealed: dict[str, Any]) -> None:
     fields = sealed["fields"]
     if len(fields) != len(ranges):
         raise InvalidBody(
-            f"a {rules['method']} ballot here has {len(ranges)} fields", code="invalid_ballot"
+            "a %(method)s ballot here has %(count)s fields",
+            method=rules["method"],
+            count=len(ranges),
+            code="invalid_ballot",
         )
     key = wire.point(vote["joint_key"])
     for n, ((ciphertext, proofs), high) in enumerate(zip(fields, ranges, strict=True)):
         where = context(ctx.node_did, proposal_id, used, n)
         if not elgamal.check_range(key, ciphertext, proofs, high, where):
             raise InvalidBody(
-                f"field {n}: the proof does not show a value from 0 to {high}",
+                "field %(n)s: the proof does not show a value from 0 to %(high)s",
+                n=n,
+                high=high,
                 code="invalid_proof",
             )
     state.put(

@@ -48,7 +48,9 @@ def field_ranges(method: str, opts: Mapping[str, Any], options: Sequence[str]) -
         return [2 * isqrt(int(opts["credits"]))] * k
     if method in RANKED:
         return [k] * k
-    raise InvalidBody(f"the {method} method has no secret ballot", code="invalid_ballot")
+    raise InvalidBody(
+        "the %(method)s method has no secret ballot", method=method, code="invalid_ballot"
+    )
 
 
 def encode(
@@ -75,7 +77,9 @@ def encode(
             for option in element if isinstance(element, list) else [element]:
                 ranks[option] = position
         return [ranks.get(o, 0) for o in options]
-    raise InvalidBody(f"the {method} method has no secret ballot", code="invalid_ballot")
+    raise InvalidBody(
+        "the %(method)s method has no secret ballot", method=method, code="invalid_ballot"
+    )
 
 
 def decode(

@@ -51,13 +51,18 @@ def secret_vote(state: State, proposal_id: int) -> dict[str, Any]:
     """The opened secret vote of ``proposal_id``, or a refusal saying why there is none."""
     record = proposal(state, proposal_id)
     if not is_secret(record["rules"]):
-        raise Conflict(f"proposal {proposal_id} is not a secret ballot", code="not_secret")
+        raise Conflict(
+            "proposal %(proposal_id)s is not a secret ballot",
+            proposal_id=proposal_id,
+            code="not_secret",
+        )
     vote: dict[str, Any] | None = state.get(SECRET, proposal_id)
     if vote is None:
         require_phase(record, "voting", doing="take part in its secret ballot")
         raise Conflict(
-            f"the node has not yet published the keys of proposal {proposal_id}'s secret "
-            "ballot; try again in a few seconds",
+            "the node has not yet published the keys of proposal %(proposal_id)s's secret ballot; "
+            "try again in a few seconds",
+            proposal_id=proposal_id,
             code="not_opened",
         )
     return vote
@@ -103,17 +108,17 @@ def field(body: Mapping[str, Any], name: str, read: Callable[[object], T]) -> T:
     try:
         return read(body.get(name))
     except ValueError as error:
-        raise InvalidBody(f"{name}: {error}") from None
+        raise InvalidBody("%(name)s: %(error)s", name=name, error=error) from None
 
 
 def proof(value: object, name: str) -> tuple[int, int]:
     """A ``[challenge, response]`` pair of scalars."""
     if not isinstance(value, list) or len(value) != 2:
-        raise InvalidBody(f"{name} must be [challenge, response]")
+        raise InvalidBody("%(name)s must be [challenge, response]", name=name)
     try:
         return wire.scalar(value[0]), wire.scalar(value[1])
     except ValueError as error:
-        raise InvalidBody(f"{name}: {error}") from None
+        raise InvalidBody("%(name)s: %(error)s", name=name, error=error) from None
 
 
 def proof_text(pair: tuple[int, int]) -> list[str]:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.core.ballots import elgamal, wire
+from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import each_object
 from commonweal.domain.governance.ballots import options_of
@@ -56,15 +57,15 @@ def parse_decrypted(body: Mapping[str, Any]) -> tuple[int, list[tuple[int, list[
     ):
         shares = item["shares"]
         if not isinstance(shares, list) or not shares:
-            raise InvalidBody(f"ballots[{n}].shares must list one share per field")
+            raise InvalidBody("ballots[%(n)s].shares must list one share per field", n=n)
         read = []
         for share in shares:
             if not isinstance(share, dict) or set(share) != {"d", "proof"}:
-                raise InvalidBody(f"ballots[{n}].shares: each is {{d, proof}}")
+                raise InvalidBody("ballots[%(n)s].shares: each is {d, proof}", n=n)
             try:
                 point = wire.point(share["d"])
             except ValueError as error:
-                raise InvalidBody(f"ballots[{n}].shares: {error}") from None
+                raise InvalidBody("ballots[%(n)s].shares: %(error)s", n=n, error=error) from None
             read.append((point, proof(share["proof"], f"ballots[{n}].shares.proof")))
         parsed.append((parse_id(item, "ballot"), read))
     return parse_id(dict(body), "proposal"), parsed
@@ -82,11 +83,14 @@ def apply_decrypted(
         ctx,
         record,
         "voting_until",
-        f"ballots stay sealed until voting ends at {record['voting_until']}",
+        N_("ballots stay sealed until voting ends at %(until)s"),
+        until=record["voting_until"],
     )
     teller = ctx.node_did if ctx.author == ctx.node_key else ctx.author
     if teller not in vote["tellers"]:
-        raise NotPermitted(f"{teller} is not a teller of this vote", code="forbidden")
+        raise NotPermitted(
+            "%(teller)s is not a teller of this vote", teller=teller, code="forbidden"
+        )
     teller_key = wire.point(vote["tellers"][teller])
     rules = rules_of(record)
     options = options_of(state, record)
@@ -97,18 +101,27 @@ def apply_decrypted(
     for index, parts in batch:
         sealed = state.get(sealed_table, index)
         if sealed is None:
-            raise NotFound(f"there is no sealed ballot {index}", code="not_found")
+            raise NotFound("there is no sealed ballot %(index)s", index=index, code="not_found")
         if teller in sealed["shares"] or index in seen:
-            raise Conflict(f"{teller} has decrypted ballot {index} already", code="already_shared")
+            raise Conflict(
+                "%(teller)s has decrypted ballot %(index)s already",
+                teller=teller,
+                index=index,
+                code="already_shared",
+            )
         seen.add(index)
         if len(parts) != len(sealed["fields"]):
-            raise InvalidBody(f"ballot {index} has {len(sealed['fields'])} fields")
+            raise InvalidBody(
+                "ballot %(index)s has %(count)s fields", index=index, count=len(sealed["fields"])
+            )
         for n, ((d, share_proof), (a, b)) in enumerate(zip(parts, sealed["fields"], strict=True)):
             ciphertext = elgamal.Ciphertext(wire.point(a), wire.point(b))
             where = context(ctx.node_did, proposal_id, index, n)
             if not elgamal.check_decryption_share(teller_key, ciphertext, d, share_proof, where):
                 raise InvalidBody(
-                    f"ballot {index}, field {n}: the decryption share does not verify",
+                    "ballot %(index)s, field %(n)s: the decryption share does not verify",
+                    index=index,
+                    n=n,
                     code="invalid_share",
                 )
         given = {**sealed["shares"], teller: [wire.b64u(d) for d, _p in parts]}

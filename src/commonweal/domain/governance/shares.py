@@ -21,10 +21,10 @@ def parse_share(text: Any, name: str) -> Fraction:
     """A share from ``"num/den"`` (or ``"0"``, ``"1"``) between 0 and 1 inclusive."""
     match = _SHARE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidBody(f'{name} must be a fraction written like "1/2" or "2/3"')
+        raise InvalidBody('%(name)s must be a fraction written like "1/2" or "2/3"', name=name)
     share = Fraction(int(match[1]), int(match[2] or 1))
     if share > 1:
-        raise InvalidBody(f"{name} must be at most 1 (got {text})")
+        raise InvalidBody("%(name)s must be at most 1 (got %(text)s)", name=name, text=text)
     return share
 
 
@@ -55,13 +55,15 @@ class Threshold:
     def parse(cls, value: Any, name: str = "threshold") -> Threshold:
         """``{"more_than": "1/2"}`` or ``{"at_least": "2/3"}``."""
         if not isinstance(value, dict) or len(value) != 1:
-            raise InvalidBody(f'{name} must be {{"more_than": "1/2"}} or {{"at_least": "2/3"}}')
+            raise InvalidBody(
+                '%(name)s must be {"more_than": "1/2"} or {"at_least": "2/3"}', name=name
+            )
         ((relation, share),) = value.items()
         if relation not in ("more_than", "at_least"):
-            raise InvalidBody(f'{name} must say "more_than" or "at_least"')
+            raise InvalidBody('%(name)s must say "more_than" or "at_least"', name=name)
         parsed = parse_share(share, f"{name}.{relation}")
         if relation == "more_than" and parsed == 1:
-            raise InvalidBody(f"{name}: no share can be more than 1")
+            raise InvalidBody("%(name)s: no share can be more than 1", name=name)
         return cls(parsed, relation == "more_than")
 
     def met(self, part: int, whole: int) -> bool:

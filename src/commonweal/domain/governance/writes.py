@@ -75,8 +75,10 @@ def parse_writes(value: Any) -> dict[str, Any]:
     unknown = sorted(set(types) - set(OPEN_TYPES))
     if unknown:
         raise InvalidBody(
-            f"writes.types: {unknown[0]!r} is not a type keys that are not members may "
-            f"author; the write policy covers {', '.join(OPEN_TYPES)}"
+            "writes.types: %(type)s is not a type keys that are not members may author; the write "
+            "policy covers %(open_types)s",
+            type=repr(unknown[0]),
+            open_types=", ".join(OPEN_TYPES),
         )
     return {
         "anonymous_per_hour": _count(value["anonymous_per_hour"], "writes.anonymous_per_hour"),
@@ -87,13 +89,17 @@ def parse_writes(value: Any) -> dict[str, Any]:
 def _type_rules(value: Any, name: str) -> dict[str, Any]:
     where = f"writes.types.{name}"
     if not isinstance(value, dict):
-        raise InvalidBody(f"{where} must be an object")
+        raise InvalidBody("%(where)s must be an object", where=where)
     only(value, {"who", "work_bits", "per_key_per_hour"}, {"who"}, where=where)
     if value["who"] not in ("open", "members"):
-        raise InvalidBody(f'{where}.who must be "open" or "members"')
+        raise InvalidBody('%(where)s.who must be "open" or "members"', where=where)
     bits = value.get("work_bits", 0)
     if type(bits) is not int or not 0 <= bits <= MAX_WORK_BITS:
-        raise InvalidBody(f"{where}.work_bits must be an integer from 0 to {MAX_WORK_BITS}")
+        raise InvalidBody(
+            "%(where)s.work_bits must be an integer from 0 to %(max_work_bits)s",
+            where=where,
+            max_work_bits=MAX_WORK_BITS,
+        )
     return {
         "who": value["who"],
         "work_bits": bits,
@@ -103,7 +109,11 @@ def _type_rules(value: Any, name: str) -> dict[str, Any]:
 
 def _count(value: Any, where: str) -> int:
     if type(value) is not int or not 0 <= value <= MAX_PER_HOUR:
-        raise InvalidBody(f"{where} must be an integer from 0 to {MAX_PER_HOUR:,} (0: no limit)")
+        raise InvalidBody(
+            "%(where)s must be an integer from 0 to %(max_per_hour)s (0: no limit)",
+            where=where,
+            max_per_hour=format(MAX_PER_HOUR, ","),
+        )
     return value
 
 
@@ -139,15 +149,19 @@ def admit_write(state: State, ctx: Context, work_bits: Callable[[], int]) -> Non
     budget = policy["anonymous_per_hour"]
     if budget and window["total"] >= budget:
         raise OverBudget(
-            f"this node accepts at most {budget} entries an hour from keys that are not "
-            f"members, and this hour's are spent; try again after {hour}:59:59Z",
+            "this node accepts at most %(budget)s entries an hour from keys that are not members, "
+            "and this hour's are spent; try again after %(hour)s:59:59Z",
+            budget=budget,
+            hour=hour,
             code="anonymous_budget",
         )
     mine = window["keys"].get(ctx.author, 0)
     quota = rules["per_key_per_hour"] if rules is not None else 0
     if quota and mine >= quota:
         raise OverBudget(
-            f"a key that is not a member may add at most {quota} {ctx.type} entries an hour",
+            "a key that is not a member may add at most %(quota)s %(type)s entries an hour",
+            quota=quota,
+            type=ctx.type,
             code="key_quota",
         )
     keys = {**window["keys"], ctx.author: mine + 1} if quota else window["keys"]
@@ -157,7 +171,9 @@ def admit_write(state: State, ctx: Context, work_bits: Callable[[], int]) -> Non
 def require_open(rules: dict[str, Any], ctx: Context) -> None:
     """Types for members only refuse everyone else."""
     if rules["who"] == "members":
-        raise NotPermitted(f"on this node only members may author {ctx.type}", code="members_only")
+        raise NotPermitted(
+            "on this node only members may author %(type)s", type=ctx.type, code="members_only"
+        )
 
 
 def require_work(rules: dict[str, Any], work_bits: Callable[[], int]) -> None:
@@ -165,8 +181,9 @@ def require_work(rules: dict[str, Any], work_bits: Callable[[], int]) -> None:
     needed = rules["work_bits"]
     if needed and work_bits() < needed:
         raise NotPermitted(
-            f"an event of this type by a key that is not a member needs {needed} bits of "
-            "proof of work: a nonce in body.pow such that SHA-256 of the signed bytes "
-            f'starts with {needed} zero bits (docs/protocol.md, "Who may write")',
+            "an event of this type by a key that is not a member needs %(needed)s bits of proof "
+            "of work: a nonce in body.pow such that SHA-256 of the signed bytes starts with "
+            '%(needed)s zero bits (docs/protocol.md, "Who may write")',
+            needed=needed,
             code="work_required",
         )
