@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.timestamps import moment, utc_stamp
+from commonweal.domain.words import N_
 
 SHA256_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_AMOUNT = 2**53 - 1

@@ -56,7 +56,6 @@ EVENT_AT = N_("event %(position)s: %(detail)s")
 """How a batch's refusal names the event it concerns (``Rejected.at``), translated."""
 
 
-
 def language_of(cookies: dict[str, str], accept_language: str | None) -> str:
     """The language a problem is answered in."""
     return choose_reader(

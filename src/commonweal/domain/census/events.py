@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.census.figures import Epoch, figures
 from commonweal.domain.census.records import CENSUSES, META
 from commonweal.domain.errors import Conflict, InvalidBody
@@ -23,6 +22,7 @@ from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import N_
 
 REQUESTED = "census.requested"
 TAKEN = "census.taken"

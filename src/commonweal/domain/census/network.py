@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.census.events import FIGURES, normal_form
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED
 from commonweal.domain.fields import only
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 COUNTED = "census.network.counted"
 NETWORK = "census.network"

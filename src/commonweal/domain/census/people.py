@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.census.records import CENSUSES
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import only, sha256_digest
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 COMMITTED = "census.people.committed"
 PEOPLE = "census.people"

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
+from commonweal.domain.words import N_
 
 PASSPORT = "passport"
 MAX_KINDS = 50

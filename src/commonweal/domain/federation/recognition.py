@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import RECOGNITIONS, RECOGNIZED, WITHDRAWN
 from commonweal.domain.federation.terms import parse_terms
@@ -29,6 +28,7 @@ from commonweal.domain.governance.constitution import CONSTITUTION
 from commonweal.domain.membership.records import require_permission
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 GRANTED = "federation.recognition.granted"
 WITHDRAWN_EVENT = "federation.recognition.withdrawn"

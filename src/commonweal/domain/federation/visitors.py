@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import ENDED, VISITING, VISITORS, recognition
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.membership.records import ACTIVE, SUSPENDED, did_member, member
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 ADMITTED = "federation.visitor.admitted"
 DEPARTED = "federation.visitor.departed"

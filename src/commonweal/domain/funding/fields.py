@@ -8,7 +8,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import (
     MAX_AMOUNT,
@@ -20,6 +19,7 @@ from commonweal.domain.fields import (
     ref,
 )
 from commonweal.domain.timestamps import moment, stamp
+from commonweal.domain.words import N_
 
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,19}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")

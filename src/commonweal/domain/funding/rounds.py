@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import optional_text, required_text
 from commonweal.domain.funding import fields, money
@@ -54,6 +53,7 @@ from commonweal.domain.treasury.accounts import (
     parse_account,
     require_open,
 )
+from commonweal.domain.words import N_
 
 ROUND_OPENED = "funding.round.opened"
 PROJECT_ENTERED = "funding.project.entered"

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import only, optional_text
 from commonweal.domain.governance.constitution import PAIRWISE_METHODS
@@ -43,6 +42,7 @@ from commonweal.domain.governance.records import (
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import N_
 
 CHOICES = ("yes", "no", "abstain")
 _TOKENS = "governance.secret.tokens."  # secret_records.TOKENS (which imports this module)

@@ -19,7 +19,6 @@ from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.credentials.kinds import parse_credential_kinds
 from commonweal.domain.errors import Conflict, InvalidBody
@@ -31,6 +30,7 @@ from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.translations.language import language_tag
+from commonweal.domain.words import N_
 
 CONSTITUTION = "governance.constitution"
 """State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""

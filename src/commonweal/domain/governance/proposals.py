@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import only, optional_text, required_text
 from commonweal.domain.governance.actions import ActionCatalog, require_allowed
@@ -51,6 +50,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later
+from commonweal.domain.words import N_
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000

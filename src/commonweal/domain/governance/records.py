@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, TypedDict, cast
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import ACTIVE, member, require_active_member
 from commonweal.domain.registry import Context, require_stage
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import N_
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.core.ballots import blind_rsa, elgamal, wire
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.governance.records import (
     DISCUSSION,
@@ -45,6 +44,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import N_
 
 OPENED = "governance.secret.opened"
 TELLER_KEY = "governance.teller.key.published"

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from commonweal.core.ballots import elgamal, wire
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound, NotPermitted
 from commonweal.domain.fields import each_object
 from commonweal.domain.governance.ballots import options_of
@@ -41,6 +40,7 @@ from commonweal.domain.governance.secret_records import (
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 DECRYPTED = "governance.teller.decrypted"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.fields import WORK_FIELD, only, optional_text, sha256_digest, work_nonce
 from commonweal.domain.membership.policy import current_policy
@@ -33,6 +32,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.membership.roles import define_defaults
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 FOUNDER_ADMITTED = "membership.founder.admitted"
 APPLIED = "membership.application.submitted"

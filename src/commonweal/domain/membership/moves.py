@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.federation.standing import recognition
 from commonweal.domain.fields import only, optional_text
@@ -38,6 +37,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
+from commonweal.domain.words import N_
 
 REQUESTED = "membership.move.requested"
 ADMITTED = "membership.move.admitted"

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import (
@@ -31,6 +30,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment, reached, stamp
+from commonweal.domain.words import N_
 
 GUARDIANS_SET = "membership.guardians.set"
 REQUESTED = "membership.recovery.requested"

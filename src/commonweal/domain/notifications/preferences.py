@@ -21,8 +21,8 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.notifications.decisions import LEVELS
+from commonweal.domain.words import N_
 
 DIGESTS = ("immediate", "daily", "weekly")
 DEFAULTS: dict[str, Any] = {

@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import matching
 from commonweal.domain.membership.records import ACTIVE, member
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import FUNDS
+from commonweal.domain.words import N_
 
 NODE = "node"
 EXTERNAL = "external"

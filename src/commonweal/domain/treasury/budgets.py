@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import amount, matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
@@ -22,6 +21,7 @@ from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import fund_account, parse_slug, require_open
 from commonweal.domain.treasury.records import BUDGETS, ENTRIES
 from commonweal.domain.treasury.units import parse_code, require_unit
+from commonweal.domain.words import N_
 
 SET = "treasury.budget.set"
 MAX_LINES = 100

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody, NotPermitted
 from commonweal.domain.fields import (
     SHA256_DIGEST,
@@ -46,6 +45,7 @@ from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.policy import current_policy
 from commonweal.domain.treasury.records import BUDGETS, EXPENSES, SPEND
 from commonweal.domain.treasury.units import parse_code, require_unit
+from commonweal.domain.words import N_
 
 DRAFTED = "treasury.expense.drafted"
 SUBMITTED = "treasury.expense.submitted"

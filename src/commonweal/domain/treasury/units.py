@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from commonweal.core.language import N_
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.fields import matching, only, required_text
 from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.records import UNITS
+from commonweal.domain.words import N_
 
 DECLARED = "treasury.unit.declared"
 KINDS = ("fiat", "hours", "community")
