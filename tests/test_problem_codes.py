@@ -102,6 +102,16 @@ def computed_codes() -> set[tuple[str, str]]:
 
 
 @cache
+def _is_rejected_saying(func: ast.expr) -> bool:
+    """``Rejected.saying(code, error)``: a wrapped error refused with a code of the edge's."""
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "saying"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "Rejected"
+    )
+
+
 def raisable() -> dict[str, set[int]]:
     """Each code the source can raise, with the statuses the node answers it with."""
     statuses: dict[str, set[int]] = defaultdict(set)
@@ -112,7 +122,13 @@ def raisable() -> dict[str, set[int]]:
             }:
                 cls = DOMAIN_CLASSES[node.name]
                 statuses[cls.code].add(answered(cls.code, cls.status))
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            if not isinstance(node, ast.Call):
+                continue
+            if _is_rejected_saying(node.func):
+                if node.args and isinstance(node.args[0], ast.Constant):
+                    statuses[node.args[0].value].add(edge_status(node.args[0].value))
+                continue
+            if not isinstance(node.func, ast.Name):
                 continue
             name = node.func.id
             if name in DOMAIN_CLASSES or name in GUARDS:

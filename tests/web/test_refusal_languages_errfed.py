@@ -32,7 +32,7 @@ def test_membership_and_notary_refusals_speak_the_readers_language(
         assert english["detail"] == f"{dave} has no open application"
         french = _post(client, vouch, "fr")
         assert french["code"] == "no_application" and french["lang"] == "fr"
-        assert french["detail"] == f"{dave} n'a aucune candidature en cours"
+        assert french["detail"] == f"{dave} n’a aucune candidature ouverte"
         assert french["detail_en"] == english["detail"]
 
         grant = {"member": community.did("carol"), "role": "baker"}
