@@ -9,7 +9,7 @@ from rich.table import Table
 from commonweal.cli.common import console
 from commonweal.core.language import _
 from commonweal.domain.governance.actions import describe
-from commonweal.domain.governance.plain import describe_kind, describe_outcome
+from commonweal.node.read_models.plain import describe_kind, describe_outcome
 
 
 def show_proposal(view: dict[str, Any]) -> None:
@@ -34,7 +34,7 @@ def show_proposal(view: dict[str, Any]) -> None:
             console.print(f"  {label:<17} {view[key]}")
     if view.get("rules"):
         for sentence in describe_kind(view["rules"]):
-            console.print(f"  {sentence}", highlight=False)
+            console.print(f"  {sentence.translated()}", highlight=False)
     for alt in view["alternatives"]:
         state = " (withdrawn)" if alt["withdrawn"] else ""
         console.print(
@@ -151,7 +151,7 @@ def show_result(result: dict[str, Any], *, final: bool) -> None:
                 decided=result["decided"],
             )
         )
-    console.print(describe_outcome(result), highlight=False)
+    console.print(describe_outcome(result).translated(), highlight=False)
 
 
 def show_constitution(document: dict[str, Any]) -> None:
@@ -167,4 +167,4 @@ def show_constitution(document: dict[str, Any]) -> None:
         if rules["description"]:
             console.print(f"  {rules['description']}", highlight=False)
         for sentence in describe_kind(rules):
-            console.print(f"  {sentence}", highlight=False)
+            console.print(f"  {sentence.translated()}", highlight=False)

@@ -17,9 +17,9 @@ import pytest
 from commonweal.domain.catalog import default_registry
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.governance.constitution import DEFAULT_CONSTITUTION, parse_options
-from commonweal.domain.governance.plain import describe_kind
 from commonweal.node.kernel.setup import init_node
 from commonweal.node.kernel.verify import verify_log
+from commonweal.node.read_models.plain import describe_kind
 from tests.builders import Clock, EventFactory
 from tests.community import FOUNDERS, Community
 from tests.governance import admit, close, draft, submit, to_voting, vote

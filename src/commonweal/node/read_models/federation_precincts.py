@@ -15,13 +15,13 @@ from typing import Any
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation import precincts
 from commonweal.domain.federation.standing import RECOGNITIONS
-from commonweal.domain.governance.plain import METHOD_NAMES
 from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.state import State
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.federation_votes import weighting_words
 from commonweal.node.read_models.governance import STATUS_QUO_LABEL
+from commonweal.node.read_models.plain import method_words
 
 
 def precinct_list(
@@ -62,7 +62,7 @@ def _precinct_view(state: State, record: dict[str, Any], voter: str | None) -> d
         "alliance_url": url,
         "result_url": f"{url}/network/votes/{record['vote']}" if url else "",
         "weighting_words": weighting_words(record["weighting"]),
-        "method_words": METHOD_NAMES.get(record["method"], record["method"]),
+        "method_words": method_words(record["method"]),
         "cast": len(ballots),
         "mine": ballots.get(voter) if voter else None,
         "rules": {"method": record["method"], "options": record["method_options"]},

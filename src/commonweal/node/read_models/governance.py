@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.domain.governance.delegating import scopes_for
-from commonweal.domain.governance.plain import METHOD_NAMES, describe_kind, describe_outcome
 from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.membership.records import ACTIVE
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.decision_words import ACTION_NAMES, action_words, choice_label
 from commonweal.node.read_models.names import Names
+from commonweal.node.read_models.plain import describe_kind, describe_outcome, method_words
 from commonweal.node.read_models.standing import name_of
 from commonweal.node.services import governance, member_directory
 
@@ -36,7 +36,7 @@ def proposal_page(node: Node, proposal_id: int, viewer: str | None) -> dict[str,
     page: dict[str, Any] = {
         "proposal": view,
         "labels": labels,
-        "method_words": METHOD_NAMES.get(rules["method"], rules["method"]) if rules else None,
+        "method_words": method_words(rules["method"]) if rules else None,
         "rule_sentences": describe_kind(rules, ACTION_NAMES) if rules else [],
         "outcome": describe_outcome(view["result"]) if view["result"] else None,
         "author_name": name_of(node, view["author"]),

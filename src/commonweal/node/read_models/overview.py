@@ -7,7 +7,6 @@ from typing import Any
 
 from commonweal.core.language import _, ngettext
 from commonweal.domain.governance.constitution import CONSTITUTION
-from commonweal.domain.governance.plain import describe_kind
 from commonweal.domain.governance.records import PROPOSALS
 from commonweal.domain.membership.policy import current_policy
 from commonweal.domain.membership.records import ACTIVE, APPLICANT, CREDENTIALS, MEMBERS
@@ -15,6 +14,7 @@ from commonweal.node.kernel import queries
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.decision_words import ACTION_NAMES
 from commonweal.node.read_models.event_words import quoted, told
+from commonweal.node.read_models.plain import describe_kind
 from commonweal.node.read_models.standing import name_of
 
 OPEN_PHASES = ("discussion", "voting")
