@@ -321,6 +321,10 @@ MESSAGES = (
     N_("approve"),
     N_("nothing"),
     N_("then"),
+    # A consent ballot's positions, as a ballot is said in words (secret-vote.js).
+    N_("consent"),
+    N_("stand aside"),
+    N_("object"),
     N_("You cast “%(ballot)s” as entry %(index)s of the log (its nullifier: %(nullifier)s…)."),
     N_("That file is too large to be a credential."),
     N_("Read %(file)s. Press Verify."),

@@ -133,11 +133,11 @@ export function wireSecretBallot(form, ballotOf) {
 }
 
 // A ballot in words, as the page's ballot_words macro says it ("Weekends, then Boat"), with
-// its words in the page's language (the positions stay as the macro says them).
+// its words in the page's language.
 export function ballotWords(ballot, labels = {}) {
   const name = (o) => labels[o] || o;
   if (ballot.choice !== undefined) return name(ballot.choice);
-  if (ballot.position !== undefined) return { consent: "consent", stand_aside: "stand aside", object: "object" }[ballot.position];
+  if (ballot.position !== undefined) return { consent: t("consent"), stand_aside: t("stand aside"), object: t("object") }[ballot.position];
   if (ballot.approve) return `${t("approve")} ${ballot.approve.length ? ballot.approve.map(name).join(", ") : t("nothing")}`;
   if (ballot.scores) return Object.entries(ballot.scores).map(([o, n]) => `${name(o)} ${n}`).join(", ");
   if (ballot.votes) return Object.entries(ballot.votes).map(([o, n]) => `${name(o)} ${n > 0 ? "+" : ""}${n}`).join(", ");
