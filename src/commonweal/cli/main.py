@@ -16,6 +16,7 @@ from commonweal import __version__
 from commonweal.capabilities import PROGRAM, Assembly
 from commonweal.cli import (
     backup_commands,
+    demo_commands,
     deploy_commands,
     event_commands,
     issuer_commands,
@@ -70,7 +71,7 @@ def command(program: Assembly) -> typer.Typer:
     app.command("init")(node_commands.init)
     app.command("serve")(node_commands.serve)
     app.command("scheduler")(scheduler_commands.scheduler)
-    app.command("demo")(node_commands.demo)
+    app.command("demo")(demo_commands.demo)
     app.command("issuer-token")(issuer_commands.issuer_token)
     app.command("deploy")(deploy_commands.deploy)
     app.command("backup")(backup_commands.backup)

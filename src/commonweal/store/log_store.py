@@ -453,21 +453,6 @@ class LogStore:
             return [(int(r.level), int(r.idx), bytes(r.hash)) for r in rows]
 
 
-def members_in_standing(url: str, status: str, role: str | None = None) -> str:
-    """:meth:`LogStore.members_in_standing` on the database at ``url``, for a worker process.
-
-    The DIDs come back as one newline-separated string: a process hands over one
-    string of a million lines far faster than a set of a million strings.
-    """
-    from commonweal.store.database import make_engine
-
-    engine = make_engine(url)
-    try:
-        return "\n".join(LogStore(engine).members_in_standing(status, role))
-    finally:
-        engine.dispose()
-
-
 def write_group(conn: Connection, size: int, group: Group) -> int:
     """Write, on ``conn`` (a transaction holding the head), a group after a log of ``size``
     entries: its entries, the new subtree hashes, the projection's changes, the new head

@@ -14,7 +14,6 @@ docs/governance.md explains it in plain language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
@@ -23,22 +22,35 @@ from commonweal.domain.census.records import parse_census_section
 from commonweal.domain.credentials.kinds import parse_credential_kinds
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.federation.charter import parse_alliance
-from commonweal.domain.fields import boolean, integer_in, matching, only, optional_text
+from commonweal.domain.fields import boolean, integer_in, only, optional_text
+from commonweal.domain.governance.constitution_fields import BALLOTS as BALLOTS
+from commonweal.domain.governance.constitution_fields import DAY as DAY
+from commonweal.domain.governance.constitution_fields import MAX_SECONDS as MAX_SECONDS
+from commonweal.domain.governance.constitution_fields import (
+    NO_DELEGATION_METHODS as NO_DELEGATION_METHODS,
+)
+from commonweal.domain.governance.constitution_fields import (
+    read_actions,
+    read_ballot,
+    read_delegation,
+    read_name,
+    read_quorum,
+    read_seconds,
+    read_topics,
+    read_who,
+)
 from commonweal.domain.governance.liquid import NO_REVERSE_BEAT_PATH
 from commonweal.domain.governance.shares import Threshold, parse_share
 from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.translations.language import language_tag
-from commonweal.domain.words import N_
 
 CONSTITUTION = "governance.constitution"
 """State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""
 
 AMEND = "amend"
 AMEND_ACTION = "constitution.amend"
-DAY = 86_400
-MAX_SECONDS = 366 * DAY
 
 SINGLE_OPTION_METHODS = frozenset({"yes_no", "consent", "double_majority"})
 """Methods that decide one alternative: take it or leave it."""
@@ -49,15 +61,8 @@ METHODS = SINGLE_OPTION_METHODS | RANKED_METHODS | {"approval", "score", "star",
 THRESHOLD_METHODS = frozenset({"yes_no", "approval", "schulze", "ranked_pairs"})
 """Methods where a threshold means something (the yes share, the approval share, the
 share preferring the winner to the status quo)."""
-NO_DELEGATION_METHODS = frozenset({"consent", "double_majority"})
-"""Consent is personal; in a double majority the voters are member nodes."""
 
 MAX_SECRET_CREDITS = 10_000
-BALLOTS = ("public", "secret")
-"""A kind's ``ballot``: public signed ballots, or secret ones (docs/secret-ballots.md). A
-kind that does not say is public."""
-
-_NAME = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def _kind(
@@ -277,12 +282,12 @@ def parse_constitution(value: Any, known_actions: Collection[str]) -> dict[str, 
         where="constitution",
     )
     preamble = optional_text(value, "preamble", max_length=5000)
-    topics = _topics(value.get("topics"))
+    topics = read_topics(value.get("topics"))
     kinds_value = value.get("kinds")
     if not isinstance(kinds_value, dict) or not kinds_value:
         raise InvalidBody("kinds must name at least one kind of proposal")
     kinds = {
-        _name(name, "kind"): parse_kind(rules, name, known_actions)
+        read_name(name, "kind"): parse_kind(rules, name, known_actions)
         for name, rules in sorted(kinds_value.items())
     }
     if AMEND not in kinds or AMEND_ACTION not in kinds[AMEND]["actions"]:
@@ -349,18 +354,18 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
     rules: dict[str, Any] = {
         "title": optional_text(value, "title", max_length=120) or name,
         "description": optional_text(value, "description", max_length=2000),
-        "proposers": _who(value.get("proposers", "members"), f"{where}.proposers"),
-        "electorate": _who(value.get("electorate", "members"), f"{where}.electorate"),
-        "discussion_seconds": _seconds(value.get("discussion_seconds"), f"{where}.discussion"),
-        "voting_seconds": _seconds(value.get("voting_seconds"), f"{where}.voting", minimum=60),
-        "quorum": _quorum(value.get("quorum", "0"), f"{where}.quorum"),
+        "proposers": read_who(value.get("proposers", "members"), f"{where}.proposers"),
+        "electorate": read_who(value.get("electorate", "members"), f"{where}.electorate"),
+        "discussion_seconds": read_seconds(value.get("discussion_seconds"), f"{where}.discussion"),
+        "voting_seconds": read_seconds(value.get("voting_seconds"), f"{where}.voting", minimum=60),
+        "quorum": read_quorum(value.get("quorum", "0"), f"{where}.quorum"),
         "method": method,
         "options": parse_options(method, value.get("options", {}), f"{where}.options"),
-        "delegation": _delegation(method, value.get("delegation", True), where),
-        "actions": _actions(value.get("actions", []), known_actions, where),
+        "delegation": read_delegation(method, value.get("delegation", True), where),
+        "actions": read_actions(value.get("actions", []), known_actions, where),
     }
     if "ballot" in value:  # stated only: an old log's constitution stays as it was
-        rules["ballot"] = _ballot(value["ballot"], method, where)
+        rules["ballot"] = read_ballot(value["ballot"], method, where)
         credits = rules["options"].get("credits", 0)
         if rules["ballot"] == "secret" and credits > MAX_SECRET_CREDITS:
             raise InvalidBody(
@@ -436,75 +441,3 @@ def quorum_of(rules: Mapping[str, Any]) -> Fraction:
 def may(state_roles: Collection[str], who: Any) -> bool:
     """Whether someone holding ``state_roles`` is among ``who`` ("members" or a role)."""
     return who == "members" or (isinstance(who, dict) and who.get("role") in state_roles)
-
-
-def _topics(value: Any) -> dict[str, dict[str, str]]:
-    if not isinstance(value, dict) or not value:
-        raise InvalidBody("topics must name at least one topic")
-    topics = {}
-    for name, topic in sorted(value.items()):
-        if not isinstance(topic, dict):
-            raise InvalidBody("topics.%(name)s must be an object with a title", name=name)
-        only(topic, {"title", "description"}, where=f"topics.{name}")
-        topics[_name(name, "topic")] = {
-            "title": optional_text(topic, "title", max_length=120) or name,
-            "description": optional_text(topic, "description", max_length=2000),
-        }
-    return topics
-
-
-def _who(value: Any, where: str) -> Any:
-    if value == "members":
-        return value
-    if isinstance(value, dict) and set(value) == {"role"} and isinstance(value["role"], str):
-        return {"role": _name(value["role"], "role")}
-    raise InvalidBody('%(where)s must be "members" or {"role": "<role name>"}', where=where)
-
-
-def _seconds(value: Any, where: str, *, minimum: int = 0) -> int:
-    return integer_in(value, f"{where}_seconds", minimum, MAX_SECONDS)
-
-
-def _quorum(value: Any, where: str) -> str:
-    parse_share(value, where)
-    return str(value)
-
-
-def _delegation(method: str, value: Any, where: str) -> bool:
-    delegation = boolean(value, f"{where}.delegation")
-    if delegation and method in NO_DELEGATION_METHODS:
-        raise InvalidBody(
-            "%(where)s: votes cannot be delegated under the %(method)s method",
-            where=where,
-            method=method,
-        )
-    return delegation
-
-
-def _ballot(value: Any, method: str, where: str) -> str:
-    if value not in BALLOTS:
-        raise InvalidBody('%(where)s.ballot must be "public" or "secret"', where=where)
-    if value == "secret" and method == "double_majority":
-        raise InvalidBody(
-            "%(where)s: a double majority's voters are member nodes, who vote openly", where=where
-        )
-    return str(value)
-
-
-def _actions(value: Any, known: Collection[str], where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise InvalidBody("%(where)s.actions must be a list of action names", where=where)
-    unknown = sorted(set(value) - set(known))
-    if unknown:
-        raise InvalidBody(
-            "%(where)s.actions: unknown action(s) %(unknown)s",
-            where=where,
-            unknown=", ".join(unknown),
-        )
-    return sorted(set(value))
-
-
-def _name(value: Any, what: str) -> str:
-    return matching(
-        value, _NAME, N_("a %(what)s name is 2-40 lower-case letters, digits or dashes"), what=what
-    )
