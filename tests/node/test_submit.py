@@ -172,3 +172,29 @@ def test_concurrent_writers_leave_no_gap_or_duplicate(node, events: EventFactory
     assert node.store.count_entries() == node.size == 8 * per_writer + GENESIS
     for w, got in receipts.items():
         assert got == sorted(got), f"writer {w} saw its events reordered"
+
+
+def test_a_rule_that_crashes_fails_its_request_alone(  # type: ignore[no-untyped-def]
+    node, events: EventFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule's bug (not a refusal) refuses its own request as ``internal`` and keeps
+    nothing of it; the other requests committed with it get their receipts."""
+    from commonweal.node.kernel import service
+
+    rules = service.apply_event
+    bob = events.did("bob")
+
+    def crashing(state, event, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if event.author == bob:
+            raise ZeroDivisionError("a bug in a rule")
+        return rules(state, event, *args, **kwargs)
+
+    monkeypatch.setattr(service, "apply_event", crashing)
+    requests = [[node.prepare(events.raw(name))] for name in ("alice", "bob", "carol")]
+    alice, crashed, carol = node.commit_requests(requests)
+    assert isinstance(crashed, Rejected) and crashed.code == "internal"
+    assert [r.index for r in alice] == [GENESIS] and [r.index for r in carol] == [GENESIS + 1]
+    assert node.store.count_entries() == GENESIS + 2
+    assert node.state.get(AUTHORS, bob, 0) == 0
+    monkeypatch.setattr(service, "apply_event", rules)
+    assert node.submit(events.raw("bob", seq=1)).index == GENESIS + 2

@@ -10,6 +10,7 @@ A request is all-or-nothing: if one of its events is refused, none is written.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -37,6 +38,8 @@ from commonweal.node.kernel.signatures import SignatureChecker
 from commonweal.store.database import close_engine
 from commonweal.store.log_store import CheckpointRow, EntryRow, Group, LogStore
 from commonweal.store.sequencer import Turn, sequencing
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -375,14 +378,19 @@ class Node:
                     receipts.append(self._apply_event(prepared, group, received))
                 except Rejected as rejected:
                     raise rejected.at(position) if len(request.events) > 1 else rejected from None
-        except Rejected:
+        except Exception as error:
             self.state.rollback(savepoint)
             for entry in group.entries[mark:]:
                 del group.by_author_seq[(entry.author, entry.seq)]
             del group.entries[mark:]
             del group.hashes[hashes_mark:]
             self.range = range_mark
-            raise
+            if isinstance(error, Rejected):
+                raise
+            # A rule's own failure (a bug, not a refusal): this request fails alone, with
+            # nothing of it kept; the group's other requests are applied and written.
+            log.exception("applying a request failed")
+            raise Rejected("internal", "the node failed to apply this event") from error
         return receipts
 
     def _apply_event(self, prepared: Prepared, group: _Group, received: str) -> Receipt:
