@@ -1,6 +1,10 @@
 """The language every layer speaks in (core/language.py): chosen from tags and from a
 command line's environment, and used by ``_()`` only inside ``speaking``."""
 
+import pytest
+from babel.support import NullTranslations
+
+from commonweal.core import language
 from commonweal.core.language import (
     _,
     current_language,
@@ -42,3 +46,15 @@ def test_placeholders_are_filled_after_translation() -> None:
     assert _("%(who)s and %(other)s", who="A", other="B") == "A and B"
     assert ngettext("%(num)d member", "%(num)d members", 1) == "1 member"
     assert ngettext("%(num)d member", "%(num)d members", 3) == "3 members"
+
+
+def test_a_translation_that_does_not_fit_its_parameters_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Broken(NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "%(nom)s a voté"  # a translator renamed the placeholder
+
+    monkeypatch.setattr(language, "translations", lambda _language: Broken())
+    with speaking("fr"):
+        assert _("%(name)s voted", name="Amara") == "Amara voted"

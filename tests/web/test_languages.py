@@ -171,6 +171,20 @@ def test_the_check_names_missing_and_fuzzy_messages(locale_copy: Path) -> None:
     }
 
 
+def test_the_check_names_a_translation_with_a_placeholder_its_message_lacks(
+    locale_copy: Path,
+) -> None:
+    path = catalogues.catalogue_path("es", locale_copy)
+    with path.open("rb") as source:
+        catalog = read_po(source, locale="es")
+    message = next(m for m in catalog if isinstance(m.id, str) and "%(where)s" in m.id)
+    message.string = str(message.string).replace("%(where)s", "%(donde)s")
+    with path.open("wb") as out:
+        write_po(out, catalog)
+    found = {(p.language, p.kind, p.message) for p in catalogues.check(locale_copy)}
+    assert found == {("es", "placeholder", message.id)}
+
+
 def test_a_new_message_in_the_source_is_missing_until_translated(locale_copy: Path) -> None:
     template = catalogues.extract()
     template.add("A sentence another engineer just wrote.", locations=[("x.html", 1)])

@@ -116,9 +116,17 @@ def translations(language: str) -> NullTranslations:
 
 
 def _(message: str, **variables: object) -> str:
-    """``message`` in the current language, with ``%(name)s`` filled from ``variables``."""
+    """``message`` in the current language, with ``%(name)s`` filled from ``variables``
+    (in English when a translation does not fit the message's parameters)."""
     text = translations(current_language()).gettext(message)
-    return text % variables if variables else text
+    return _filled(text, message, variables) if variables else text
+
+
+def _filled(text: str, english: str, variables: Mapping[str, object]) -> str:
+    try:
+        return text % variables
+    except (KeyError, ValueError, TypeError):
+        return english % variables
 
 
 gettext = _
@@ -127,10 +135,11 @@ gettext = _
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     """The singular or plural of a message for ``n`` (``%(num)d`` is ``n``), translated."""
     variables.setdefault("num", n)
-    return translations(current_language()).ngettext(singular, plural, n) % variables
+    text = translations(current_language()).ngettext(singular, plural, n)
+    return _filled(text, singular if n == 1 else plural, variables)
 
 
 def pgettext(message_context: str, message: str, **variables: object) -> str:
     """A message whose English means other things elsewhere, told apart by its context."""
     text = str(translations(current_language()).pgettext(message_context, message))
-    return text % variables if variables else text
+    return _filled(text, message, variables) if variables else text

@@ -16,6 +16,7 @@ catalogue counts as missing too.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,7 +145,8 @@ def _write(path: Path, catalog: Catalog) -> None:
 def problems_in(
     catalog: Catalog, language: str, expected: Iterable[tuple[object, str | None]]
 ) -> list[Problem]:
-    """What ``catalog`` lacks of the ``expected`` messages (id, context), or holds as fuzzy."""
+    """What ``catalog`` lacks of the ``expected`` messages (id, context), holds as fuzzy,
+    or translates with a placeholder the message does not have."""
     found: list[Problem] = []
     wanted = set()
     for message_id, context in expected:
@@ -155,11 +157,25 @@ def problems_in(
             found.append(Problem(language, "missing", str(key)))
         elif message.fuzzy:
             found.append(Problem(language, "fuzzy", str(key)))
+        elif _strange_placeholders(message.id, message.string):
+            found.append(Problem(language, "placeholder", str(key)))
     for message in catalog:
         key = message.id if isinstance(message.id, str) else message.id[0]
         if message.id and message.fuzzy and (key, message.context) not in wanted:
             found.append(Problem(language, "fuzzy", str(key)))
     return found
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def _strange_placeholders(message_id: object, string: object) -> bool:
+    """Whether a translation names a ``%(name)s`` its English does not have (it could not
+    be filled: the reader would get the English instead)."""
+    ids = message_id if isinstance(message_id, tuple) else (message_id,)
+    strings = string if isinstance(string, tuple) else (string,)
+    known = {name for text in ids for name in _PLACEHOLDER.findall(str(text))}
+    return any(set(_PLACEHOLDER.findall(str(text))) - known for text in strings)
 
 
 def _complete(string: object) -> bool:

@@ -100,12 +100,15 @@ def translated(
         out["detail_en"] = body["detail"]
         out["detail"] = words.gettext(sentence)
     elif said and (template := words.gettext(said[0])) != said[0]:
-        detail = template % said[1] if said[1] else template
-        if body.get("position") is not None:
-            detail = words.gettext(EVENT_AT) % {
-                "position": body["position"],
-                "detail": detail,
-            }
+        try:
+            detail = template % said[1] if said[1] else template
+            if body.get("position") is not None:
+                detail = words.gettext(EVENT_AT) % {
+                    "position": body["position"],
+                    "detail": detail,
+                }
+        except (KeyError, ValueError, TypeError):  # a translation that does not fit its
+            return out  # message's parameters: the English detail stands
         out["detail_en"] = body["detail"]
         out["detail"] = detail
     return out
