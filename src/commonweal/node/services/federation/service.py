@@ -97,11 +97,12 @@ class Federation:
         self.witness_commits = GroupCommit(self.store)
         self.sync_lock = threading.Lock()
         self.witness_hints: dict[str, int] = {}
-        self.witness_backoff: dict[str, float] = {}
-        """Witness name → when to ask it again, after it refused (it may not recognise us)."""
+        """Witness name → the size it last said it holds for this log (from a 409)."""
+        self.witness_backoff: dict[str, tuple[float, float]] = {}
+        """Witness name → (when to ask it again, the delay before that) after it refused: it
+        may not recognise us yet. The delay doubles with each refusal (witness.py)."""
         self.sync_errors: dict[tuple[str, str], str] = {}
         """(peer, step) → the last unexpected error logged, so a repeating one is logged once."""
-        """Witness name → the size it last said it holds for this log (from a 409)."""
         self._challenges: dict[str, float] = {}
         self._challenge_lock = threading.Lock()
         self._nonces: dict[tuple[str, str], int] = {}

@@ -46,7 +46,10 @@ from commonweal.store.federation_store import WitnessAdvance
 from commonweal.store.log_store import CheckpointRow
 
 TEXT = "text/plain; charset=utf-8"
-BACKOFF_SECONDS = 30.0
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 300.0
+"""A witness that refused is asked again after 1 s, then 2, 4, … up to 5 minutes: soon
+enough when it was about to recognise us, rarely enough not to flood its refusals."""
 """How long a log waits before asking again a witness that refused (not a 409)."""
 
 
@@ -153,7 +156,7 @@ def request_cosignatures(federation: Federation, peer: dict[str, Any]) -> int | 
         return None
     name, _kid, _key = parse_cosigner_vkey(peer["witness"])
     have = federation.store.cosigned_sizes().get(name, 0)
-    if have >= latest.size or federation.witness_backoff.get(name, 0) > time.monotonic():
+    if have >= latest.size or _backing_off(federation, name):
         return have
     old = federation.witness_hints.get(name, have)
     client = federation.client(peer["url"])
@@ -171,6 +174,7 @@ def request_cosignatures(federation: Federation, peer: dict[str, Any]) -> int | 
         if answer.status == 200:
             if _keep_cosignatures(federation, latest, peer["witness"], answer.text):
                 federation.witness_hints[name] = latest.size
+                federation.witness_backoff.pop(name, None)
                 return latest.size
             federation.refuse(peer["url"], "cosignature", "bad_cosignature", answer.text[:200])
             return None
@@ -182,9 +186,20 @@ def request_cosignatures(federation: Federation, peer: dict[str, Any]) -> int | 
             federation.witness_hints[name] = old
             continue
         log.info("witness %s answered %d: %s", name, answer.status, answer.text[:200])
-        federation.witness_backoff[name] = time.monotonic() + BACKOFF_SECONDS
+        _back_off(federation, name)
         return None
     return None
+
+
+def _backing_off(federation: Federation, name: str) -> bool:
+    retry_at, _delay = federation.witness_backoff.get(name, (0.0, 0.0))
+    return retry_at > time.monotonic()
+
+
+def _back_off(federation: Federation, name: str) -> None:
+    _retry_at, delay = federation.witness_backoff.get(name, (0.0, 0.0))
+    delay = min(delay * 2, MAX_BACKOFF_SECONDS) if delay else FIRST_BACKOFF_SECONDS
+    federation.witness_backoff[name] = (time.monotonic() + delay, delay)
 
 
 def _keep_cosignatures(
