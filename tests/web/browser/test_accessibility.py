@@ -21,8 +21,6 @@ from tests.server import ServerProcess
 from tests.web.browser.accessibility import AXE, overflow, run_axe, walk, with_axe
 from tests.web.browser.steps import new_page, restore_key
 
-WIDTHS = (1280, 390)
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, Path]]:
@@ -36,13 +34,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProce
     server.stop()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
-def test_no_serious_violation_on_any_page(
-    browser: Browser, demo: tuple[ServerProcess, Path], signed_in: bool
-) -> None:
+def walk_with_axe(
+    browser: Browser, demo: tuple[ServerProcess, Path], *, signed_in: bool, width: int
+) -> list[str]:
+    """Every page reached from the home, at ``width``: what axe and the overflow check find."""
     server, data_dir = demo
-    context, page = new_page(browser, viewport={"width": WIDTHS[0], "height": 900})
+    context, page = new_page(browser, viewport={"width": width, "height": 900})
     with_axe(context)
     if signed_in:
         restore_key(page, server.url, data_dir / "members" / "amara.key", "river garden key")
@@ -52,13 +49,49 @@ def test_no_serious_violation_on_any_page(
         assert area in pages, f"{area} was not reached from the home page"
     assert len(pages) > 50
     found = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        for path in pages:
-            page.goto(server.url + path)
-            found += [f"{width} px {path}: {problem}" for problem in run_axe(page) + overflow(page)]
+    for path in pages:
+        page.goto(server.url + path)
+        found += [f"{width} px {path}: {problem}" for problem in run_axe(page) + overflow(page)]
     context.close()
-    assert found == [], "\n".join(found)
+    return found
+
+
+# Each walk is its own class, so the suite's workers (pytest-xdist, one scope each) share
+# the four walks instead of one worker taking all of them.
+@pytest.mark.slow
+class TestSignedOutDesktop:
+    def test_no_serious_violation_on_any_page(
+        self, browser: Browser, demo: tuple[ServerProcess, Path]
+    ) -> None:
+        found = walk_with_axe(browser, demo, signed_in=False, width=1280)
+        assert found == [], "\n".join(found)
+
+
+@pytest.mark.slow
+class TestSignedOutPhone:
+    def test_no_serious_violation_on_any_page(
+        self, browser: Browser, demo: tuple[ServerProcess, Path]
+    ) -> None:
+        found = walk_with_axe(browser, demo, signed_in=False, width=390)
+        assert found == [], "\n".join(found)
+
+
+@pytest.mark.slow
+class TestSignedInDesktop:
+    def test_no_serious_violation_on_any_page(
+        self, browser: Browser, demo: tuple[ServerProcess, Path]
+    ) -> None:
+        found = walk_with_axe(browser, demo, signed_in=True, width=1280)
+        assert found == [], "\n".join(found)
+
+
+@pytest.mark.slow
+class TestSignedInPhone:
+    def test_no_serious_violation_on_any_page(
+        self, browser: Browser, demo: tuple[ServerProcess, Path]
+    ) -> None:
+        found = walk_with_axe(browser, demo, signed_in=True, width=390)
+        assert found == [], "\n".join(found)
 
 
 def test_axe_finds_what_it_should(browser: Browser, demo: tuple[ServerProcess, Path]) -> None:
