@@ -83,6 +83,19 @@ class SubCommands:
 
 
 @dataclass(frozen=True)
+class Lazy:
+    """A function named by its module and name, imported at its first call: a declaration
+    that names its work this way costs nothing to import (``commonweal --version`` never
+    imports the node's services, the demo or the domain's rules)."""
+
+    module: str
+    name: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(self.module), self.name)(*args, **kwargs)
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A link in the pages' main navigation; ``order`` places it among every capability's."""
 

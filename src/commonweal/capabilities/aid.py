@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, NavEntry, SubCommands, WebRouter
-from commonweal.domain import catalog
+from commonweal.capability import Capability, Lazy, NavEntry, SubCommands, WebRouter
 
 CAPABILITY = Capability(
     name="aid",
-    event_types=catalog.aid,
+    event_types=Lazy("commonweal.domain.catalog", "aid"),
     status_by_code={"invalid_message": 422, "commitment_mismatch": 422},
     api=(WebRouter("commonweal.web.aid_api"),),
     pages=(WebRouter("commonweal.web.aid_pages"),),

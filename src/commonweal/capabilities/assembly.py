@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from commonweal.capability import Capability, DemoChapter, WebParts
-from commonweal.core.vc.contexts import OWN_CONTEXTS
-from commonweal.domain.catalog import registry_of
-from commonweal.domain.registry import Registry
-from commonweal.node.kernel.scheduler import Job, node_jobs
 
+# What the assembly builds is imported when it is built, so a command that needs none of
+# it (``commonweal --version``, a command that only talks to a node) never imports the
+# domain's rules, the kernel or the contexts.
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
 
+    from commonweal.domain.registry import Registry
+    from commonweal.node.kernel.scheduler import Job
     from commonweal.node.kernel.service import Node
     from commonweal.web.rendering import NavLink
 
@@ -35,6 +36,8 @@ class Assembly:
 
     def registry(self) -> Registry:
         """Every capability's event types (a type declared twice is refused)."""
+        from commonweal.domain.catalog import registry_of
+
         return registry_of(capability.event_types() for capability in self.capabilities)
 
     def status_by_code(self) -> dict[str, int]:
@@ -68,6 +71,8 @@ class Assembly:
 
     def jobs(self, node: Node) -> list[Job]:
         """The scheduler's jobs: every capability's due work, then the checkpoint."""
+        from commonweal.node.kernel.scheduler import node_jobs
+
         work = [(due.name, due.run) for c in self.capabilities for due in c.due_work]
         return node_jobs(node, work)
 
@@ -76,6 +81,8 @@ class Assembly:
 
     def contexts(self) -> dict[str, Any]:
         """The JSON-LD contexts the capabilities declare, by path, as pinned documents."""
+        from commonweal.core.vc.contexts import OWN_CONTEXTS
+
         return {path: OWN_CONTEXTS[path] for c in self.capabilities for path in c.contexts}
 
     def demo_chapters(self) -> list[DemoChapter]:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, SubCommands, WebRouter
-from commonweal.demo import census as demo
-from commonweal.domain import catalog
-from commonweal.node.services import census
+from commonweal.capability import (
+    Capability,
+    DemoChapter,
+    DueWork,
+    Lazy,
+    NavEntry,
+    SubCommands,
+    WebRouter,
+)
 
 CAPABILITY = Capability(
     name="census",
-    event_types=catalog.census,
+    event_types=Lazy("commonweal.domain.catalog", "census"),
     status_by_code={"not_counted": 404},
     api=(WebRouter("commonweal.web.census_api"),),
     pages=(WebRouter("commonweal.web.census_pages"),),
     navigation=(NavEntry(145, "Census", "/census"),),
     cli=SubCommands({"census": "commonweal.cli.census_commands"}),
-    due_work=(DueWork("census", census.run_due),),
+    due_work=(DueWork("census", Lazy("commonweal.node.services.census", "run_due")),),
     demo=(
-        DemoChapter(5, demo.founding),
-        DemoChapter(12, demo.treasury_year),
-        DemoChapter(22, demo.spring),
-        DemoChapter(90, demo.this_month),
+        DemoChapter(5, Lazy("commonweal.demo.census", "founding")),
+        DemoChapter(12, Lazy("commonweal.demo.census", "treasury_year")),
+        DemoChapter(22, Lazy("commonweal.demo.census", "spring")),
+        DemoChapter(90, Lazy("commonweal.demo.census", "this_month")),
     ),
 )

@@ -3,10 +3,12 @@ or endorsement, revoked through the status list (docs/credentials.md)."""
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING
 
-from commonweal.capability import Capability, NavEntry, WebRouter
-from commonweal.domain import catalog
+from commonweal.capability import Capability, Lazy, NavEntry, WebRouter
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _commands(_app: typer.Typer) -> None:
@@ -16,7 +18,7 @@ def _commands(_app: typer.Typer) -> None:
 
 CAPABILITY = Capability(
     name="credentials",
-    event_types=catalog.credentials,
+    event_types=Lazy("commonweal.domain.catalog", "credentials"),
     status_by_code={
         "unknown_kind": 422,  # a kind the constitution does not define
         "invalid_claims": 422,  # claims that fail the kind's JSON Schema

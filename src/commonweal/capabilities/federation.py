@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING
 
-from commonweal.capability import Capability, DueWork, NavEntry, WebRouter
-from commonweal.domain import catalog
-from commonweal.node.services.federation import alliance
+from commonweal.capability import Capability, DueWork, Lazy, NavEntry, WebRouter
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _cli(app: typer.Typer) -> None:
@@ -21,7 +22,7 @@ def _cli(app: typer.Typer) -> None:
 
 CAPABILITY = Capability(
     name="federation",
-    event_types=catalog.federation,
+    event_types=Lazy("commonweal.domain.catalog", "federation"),
     status_by_code={
         "not_recognized": 403,
         "peer_unreachable": 502,
@@ -37,5 +38,7 @@ CAPABILITY = Capability(
     pages=(WebRouter("commonweal.web.network_pages", ("federation",)),),
     navigation=(NavEntry(140, "Network", "/network"),),
     cli=_cli,
-    due_work=(DueWork("federation", alliance.run_due),),
+    due_work=(
+        DueWork("federation", Lazy("commonweal.node.services.federation.alliance", "run_due")),
+    ),
 )

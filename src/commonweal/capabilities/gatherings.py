@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, NavEntry, SubCommands, WebRouter
+from commonweal.capability import Capability, Lazy, NavEntry, SubCommands, WebRouter
 from commonweal.core.vc.contexts import ATTENDANCE_PATH
-from commonweal.domain import catalog
 
 CAPABILITY = Capability(
     name="gatherings",
-    event_types=catalog.gatherings,
+    event_types=Lazy("commonweal.domain.catalog", "gatherings"),
     api=(WebRouter("commonweal.web.gatherings_api"),),
     pages=(WebRouter("commonweal.web.gatherings_pages"),),
     navigation=(NavEntry(70, "Gatherings", "/gatherings"),),

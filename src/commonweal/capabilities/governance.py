@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING
 
-from commonweal.capability import Capability, DemoChapter, DueWork, NavEntry, WebRouter
-from commonweal.demo import governance as demo
-from commonweal.domain import catalog
-from commonweal.node.services import governance, secret_ballots
+from commonweal.capability import Capability, DemoChapter, DueWork, Lazy, NavEntry, WebRouter
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _cli(app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def _cli(app: typer.Typer) -> None:
 
 CAPABILITY = Capability(
     name="governance",
-    event_types=catalog.governance,
+    event_types=Lazy("commonweal.domain.catalog", "governance"),
     status_by_code={"not_secret": 409, "not_opened": 409},
     api=(
         WebRouter("commonweal.web.governance_api"),
@@ -36,8 +36,8 @@ CAPABILITY = Capability(
     ),
     cli=_cli,
     due_work=(
-        DueWork("secret_ballots", secret_ballots.run_due),
-        DueWork("governance", governance.run_due),
+        DueWork("secret_ballots", Lazy("commonweal.node.services.secret_ballots", "run_due")),
+        DueWork("governance", Lazy("commonweal.node.services.governance", "run_due")),
     ),
-    demo=(DemoChapter(40, demo.tell),),
+    demo=(DemoChapter(40, Lazy("commonweal.demo.governance", "tell")),),
 )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, DueWork, NavEntry, SubCommands, WebRouter
+from commonweal.capability import Capability, DueWork, Lazy, NavEntry, SubCommands, WebRouter
 from commonweal.core.vc.contexts import MEMBERSHIP_PATH
-from commonweal.domain import catalog
-from commonweal.node.services import membership
 
 CAPABILITY = Capability(
     name="membership",
-    event_types=catalog.membership,
+    event_types=Lazy("commonweal.domain.catalog", "membership"),
     status_by_code={
         "invalid_profile": 422,
         "commitment_mismatch": 422,
@@ -33,7 +31,11 @@ CAPABILITY = Capability(
             "credential": "commonweal.cli.credential_commands",
         }
     ),
-    due_work=(DueWork("recoveries", membership.complete_due_recoveries),),
+    due_work=(
+        DueWork(
+            "recoveries", Lazy("commonweal.node.services.membership", "complete_due_recoveries")
+        ),
+    ),
     credential_kinds=("MembershipCredential", "RoleCredential"),
     contexts=(MEMBERSHIP_PATH,),
 )

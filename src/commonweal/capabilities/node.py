@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, NavEntry, WebRouter
-from commonweal.domain import catalog
+from commonweal.capability import Capability, Lazy, NavEntry, WebRouter
 
 CAPABILITY = Capability(
     name="node",
-    event_types=catalog.node,
+    event_types=Lazy("commonweal.domain.catalog", "node"),
     pages=(WebRouter("commonweal.web.log_pages"),),
     navigation=(
         NavEntry(0, "Home", "/"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from commonweal.capability import Capability
-from commonweal.domain import catalog
+from commonweal.capability import Capability, Lazy
 
-CAPABILITY = Capability(name="notary", event_types=catalog.notary)
+CAPABILITY = Capability(name="notary", event_types=Lazy("commonweal.domain.catalog", "notary"))

@@ -6,10 +6,12 @@ from the public log (docs/notifications.md).
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import TYPE_CHECKING
 
-from commonweal.capability import Capability, DueWork, WebParts
-from commonweal.node.services import notifications, push
+from commonweal.capability import Capability, DueWork, Lazy, WebParts
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
 
 
 def _api(parts: WebParts) -> APIRouter:
@@ -41,7 +43,7 @@ CAPABILITY = Capability(
     api=(_api, _feeds),
     pages=(_pages,),
     due_work=(
-        DueWork("notifications", notifications.run_due),
-        DueWork("push", push.run_due),
+        DueWork("notifications", Lazy("commonweal.node.services.notifications", "run_due")),
+        DueWork("push", Lazy("commonweal.node.services.push", "run_due")),
     ),
 )

@@ -3,12 +3,11 @@ binding original (docs/translations.md)."""
 
 from __future__ import annotations
 
-from commonweal.capability import Capability, SubCommands, WebRouter
-from commonweal.domain import catalog
+from commonweal.capability import Capability, Lazy, SubCommands, WebRouter
 
 CAPABILITY = Capability(
     name="translations",
-    event_types=catalog.translations,
+    event_types=Lazy("commonweal.domain.catalog", "translations"),
     status_by_code={"unknown_original": 404, "same_language": 409},
     api=(WebRouter("commonweal.web.translations_api"),),
     pages=(WebRouter("commonweal.web.translations_pages"),),

@@ -4,10 +4,12 @@ presentation, so a member's credentials go into and out of standard wallet apps.
 from __future__ import annotations
 
 from importlib import import_module
-
-import typer
+from typing import TYPE_CHECKING
 
 from commonweal.capability import Capability, WebRouter
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _cli(_command: typer.Typer) -> None:
