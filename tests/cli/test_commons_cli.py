@@ -52,9 +52,10 @@ def test_commons_and_gatherings_from_the_command_line(tmp_path: Path) -> None:
         assert "Workshop room" in cli("commons", "list").stdout
         shown = cli("commons", "show", room)
         assert "first come, first served" in shown.stdout and booking in shown.stdout
+        assert "Deposit: 10.00 EUR." in shown.stdout  # as the treasury's commands write amounts
         paid = cli("commons", "deposit", "received", booking, who="ada")
         assert paid.returncode == 0, paid.stderr
-        assert "held" in cli("commons", "bookings", "--member", did["ben"]).stdout
+        assert "deposit 10.00 EUR held" in cli("commons", "bookings", "--member", did["ben"]).stdout
         breach = cli("commons", "breach", room, did["ben"], "--rule", "Tidy up", who="ada")
         assert breach.returncode == 0, breach.stderr
         assert "warning" in cli("commons", "sanctions").stdout

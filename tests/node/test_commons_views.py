@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from commonweal.core.language import speaking
 from commonweal.domain.commons.rules import parse_rules
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.kernel.errors import Rejected
@@ -20,6 +21,7 @@ from commonweal.node.read_models import commons_sanctions as commons_sanction_vi
 from commonweal.node.read_models.commons_week import first_day, week_grid
 from commonweal.node.read_models.commons_words import (
     PRINCIPLES,
+    amount_text,
     ladder_words,
     money,
     rules_in_words,
@@ -72,6 +74,17 @@ def test_money_in_the_units_decimals() -> None:
     assert money(150, "HOUR", {"HOUR": 2}) == "1.50 HOUR"
     assert money(7, "JPY", {"JPY": 0}) == "7 JPY"
     assert money(5, "seeds", {}) == "5 seeds"
+
+
+def test_money_in_the_marks_of_the_language_spoken() -> None:
+    assert money(123456, "EUR", {"EUR": 2}) == "1,234.56 EUR"  # grouped, as the treasury's
+    with speaking("fr"):
+        assert money(123456, "EUR", {"EUR": 2}) == "1\u202f234,56 EUR"
+        assert amount_text(123456, "EUR", {}, grouped=False) == "1234,56"  # a form's field
+    with speaking("es"):
+        assert money(2000, "EUR", {}) == "20,00 EUR"
+    with speaking("ar"):
+        assert money(2000, "EUR", {}) == "20.00 EUR"
 
 
 def entry(start: str, end: str, booking: int, unit: int = 1) -> list[object]:

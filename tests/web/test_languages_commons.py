@@ -57,7 +57,7 @@ def test_the_commons_pages_speak_french(
     client: TestClient, demo: Demo, ids: dict[str, int]
 ) -> None:
     registry = read(client, "/commons", "fr")
-    assert "<h1>Les communs</h1>" in registry and "caution de 20.00 EUR" in registry
+    assert "<h1>Les communs</h1>" in registry and "caution de 20,00 EUR" in registry
     assert "Des sanctions graduées" in registry  # Ostrom's principles, from the read model
     assert ">Véhicules<" in registry and ">Vehicles<" not in registry  # the kinds' words
     room = read(client, f"/commons/{ids['room']}", "fr")
@@ -65,7 +65,7 @@ def test_the_commons_pages_speak_french(
     assert "Ces 7 jours sous forme de liste" in room and "Sharpening chisels" in room
     assert re.search(r"Unité 1, 7 jours à partir du \w+\.? \d+ \w+", room)  # a French date
     bike = read(client, f"/commons/{ids['bike']}", "fr")
-    assert "une caution de 20.00 EUR, versée à un intendant" in bike  # the rules in words
+    assert "une caution de 20,00 EUR, versée à un intendant" in bike  # the rules in words
     assert "Le 1ᵉ manquement enregistré : un avertissement." in bike
     assert "at most 8 hours" not in bike and "au plus 8 heures" in bike
     assert "Let the cargo bike be booked for a whole day</a> (en discussion)" in bike
@@ -80,7 +80,10 @@ def test_the_commons_pages_speak_french(
     sign_in(client, demo[1]["amara"])
     console = read(client, "/commons/steward", "fr")
     assert "<h1>Console des intendants</h1>" in console
-    assert console.count("Reçu 20.00 EUR") == 2
+    assert console.count("Reçu 20,00 EUR") == 2  # amounts in the reader's marks
+    bike = read(client, f"/commons/{ids['bike']}", "fr")
+    assert 'id="prop-deposit" name="deposit_amount"' in bike
+    assert 'value="20,00"' in bike  # the rules' form: the deposit as a French field holds it
     assert "droit de réserver suspendu pendant 14 jours" in console  # the next breach
     assert '<option value="vehicle">véhicule</option>' in console  # a kind, told apart
     assert "data-confirm=\"Signaler ce manquement ? C'est public" in console

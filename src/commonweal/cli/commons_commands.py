@@ -20,6 +20,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
+from commonweal.cli.money import exponents
 from commonweal.core.language import _
 
 app = typer.Typer(
@@ -53,7 +54,7 @@ def list_resources(node: str = NodeUrl) -> None:
 @app.command("show")
 def show(resource: int = Resource, node: str = NodeUrl) -> None:
     """A resource: its rules in plain words, bookings to come, rounds and reports."""
-    show_resource(fetch(node, f"/v1/commons/{resource}"))
+    show_resource(fetch(node, f"/v1/commons/{resource}"), exponents(node))
 
 
 @app.command("register")
@@ -194,7 +195,7 @@ def bookings(
         member=member,
         include_past="true" if past else None,
     )
-    show_bookings(found["bookings"])
+    show_bookings(found["bookings"], exponents(node))
 
 
 @app.command("open-round")
@@ -347,7 +348,7 @@ def standing(
         else:
             state = "may not use"
         console.print(f"{entry['resource']:>6}  {entry['title']:<28} {state}", highlight=False)
-    show_bookings(document["bookings"])
+    show_bookings(document["bookings"], exponents(node))
 
 
 @app.command("deposit")

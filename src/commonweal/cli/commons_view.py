@@ -6,9 +6,17 @@ from typing import Any
 
 from commonweal.cli.common import console
 from commonweal.core.language import _
+from commonweal.domain.treasury.units import format_amount
+from commonweal.node.read_models.commons_words import exponent_of
 
 
-def describe_rules(rules: dict[str, Any]) -> list[str]:
+def money(amount: int, unit: str, exponents: dict[str, int]) -> str:
+    """``2000`` EUR minor units as ``20.00 EUR``, as the treasury's commands write amounts
+    (``exponents``: each declared unit's decimals, ``cli/money.py``)."""
+    return f"{format_amount(amount, exponent_of(unit, exponents))} {unit}"
+
+
+def describe_rules(rules: dict[str, Any], exponents: dict[str, int]) -> list[str]:
     """A resource's rules as plain sentences."""
     access = rules["access"]
     who = "every member" if access == "members" else f"holders of the {access['role']} role"
@@ -25,9 +33,8 @@ def describe_rules(rules: dict[str, Any]) -> list[str]:
         f"at a time; at most {limits['advance_days']} days ahead.",
     ]
     if rules["deposit"]:
-        sentences.append(
-            f"Deposit: {rules['deposit']['amount']} {rules['deposit']['unit']} (minor units)."
-        )
+        deposit = money(rules["deposit"]["amount"], rules["deposit"]["unit"], exponents)
+        sentences.append(f"Deposit: {deposit}.")
     ladder = " → ".join(
         f"suspension {step['days']} days" if step["kind"] == "suspension" else step["kind"]
         for step in rules["sanctions"]["ladder"]
@@ -40,7 +47,7 @@ def describe_rules(rules: dict[str, Any]) -> list[str]:
     return sentences
 
 
-def show_resource(view: dict[str, Any]) -> None:
+def show_resource(view: dict[str, Any], exponents: dict[str, int]) -> None:
     """A resource with its rules, bookings to come, rounds and recent reports."""
     console.print(f"[bold]{view['id']}. {view['title']}[/] ({view['kind']})", highlight=False)
     if view["description"]:
@@ -52,14 +59,14 @@ def show_resource(view: dict[str, Any]) -> None:
             rules_version=view["rules_version"],
         )
     )
-    for sentence in describe_rules(view["rules"]):
+    for sentence in describe_rules(view["rules"], exponents):
         console.print(f"  {sentence}", highlight=False)
     console.print(
         _("  Stewards: %(value)s", value=", ".join(view["rules"]["stewards"])), highlight=False
     )
     if view["bookings"]:
         console.print(_("\n[bold]Booked[/]"))
-        show_bookings(view["bookings"])
+        show_bookings(view["bookings"], exponents)
     for r in view["rounds"]:
         console.print(
             _(
@@ -86,12 +93,12 @@ def show_resource(view: dict[str, Any]) -> None:
         )
 
 
-def show_bookings(bookings: list[dict[str, Any]]) -> None:
+def show_bookings(bookings: list[dict[str, Any]], exponents: dict[str, int]) -> None:
     """One line per booking."""
     for b in bookings:
         deposit = ""
         if b["deposit"]:
-            deposit = f"  deposit {b['deposit']['amount']} {b['deposit']['unit']} "
+            deposit = f"  deposit {money(b['deposit']['amount'], b['deposit']['unit'], exponents)} "
             deposit += b["deposit"]["status"]
         console.print(
             _(

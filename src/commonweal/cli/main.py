@@ -1,8 +1,9 @@
 """The ``commonweal`` command: the node's own commands, then every capability's
 (``commonweal.capabilities``), then ``verify``.
 
-Its messages are in the language the environment names (``LC_ALL``, ``LC_MESSAGES``,
-``LANG``, then ``COMMONWEAL_LANGUAGE``; docs/languages.md), chosen once as it starts;
+Its messages and its ``--help`` are in the language the environment names (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``, then ``COMMONWEAL_LANGUAGE``; docs/languages.md), chosen once as
+it starts (the help by :func:`run`, the console entry point: ``cli/help_words.py``);
 command and option names and JSON output are the same in every language.
 """
 
@@ -19,6 +20,7 @@ from commonweal.cli import (
     demo_commands,
     deploy_commands,
     event_commands,
+    help_words,
     issuer_commands,
     key_commands,
     log_commands,
@@ -87,5 +89,12 @@ def command(program: Assembly) -> typer.Typer:
 
 app = command(PROGRAM)
 
+
+def run() -> None:
+    """The console entry point: ``app``, its ``--help`` in the environment's language
+    (``cli/help_words.py``)."""
+    help_words.run(app)
+
+
 if __name__ == "__main__":
-    app()
+    run()

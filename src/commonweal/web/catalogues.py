@@ -5,8 +5,9 @@
 
 Messages are extracted from the templates (``{{ _("…") }}``) and from the Python of
 ``web``, ``capabilities``, ``node`` (read models' sentences, mails) and ``cli``
-(``_()``, ``gettext()``, ``N_()`` marks, and the labels of ``NavEntry``), and what the
-domain's notices say (``said()``, ``said_counted()``): the template
+(``_()``, ``gettext()``, ``N_()`` marks, and the labels of ``NavEntry``), what the
+domain's notices say (``said()``, ``said_counted()``), and the command line's help texts
+(from its command tree, in the context ``cli help``: ``cli/help_words.py``): the template
 is ``locale/messages.pot``, each language's catalogue
 ``locale/<lang>/LC_MESSAGES/messages.po``. ``update`` never guesses (no fuzzy
 matching): a new message arrives empty and ``check`` names it until someone translates
@@ -99,7 +100,30 @@ def extract(root: Path = PACKAGE) -> Catalog:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    if root == PACKAGE:
+        add_cli_help(catalog)
     return catalog
+
+
+def add_cli_help(catalog: Catalog) -> None:
+    """The command line's help texts, taken from its command tree (commands' docstrings,
+    options' ``help=``) in the context ``cli help``, each with the command it helps with
+    (``cli/help_words.py``)."""
+    from typer.main import get_command
+
+    from commonweal.cli import help_words
+    from commonweal.cli.main import app
+
+    for text in help_words.help_texts(get_command(app)):
+        location = [(text.filename, text.lineno)] if text.filename else []
+        known = catalog.get(text.message, context=help_words.CONTEXT) is not None
+        catalog.add(
+            text.message,
+            None,
+            location,
+            auto_comments=() if known else (f"--help of {text.about}",),
+            context=help_words.CONTEXT,
+        )
 
 
 def catalogue_path(language: str, locale_dir: Path = LOCALE) -> Path:

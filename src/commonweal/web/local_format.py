@@ -25,8 +25,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from commonweal.core.local_time import local_decimal, zone_label
 from commonweal.core.local_time import local_time as core_local_time
-from commonweal.core.local_time import zone_label
 from commonweal.core.rfc3339 import parse_utc
 from commonweal.web.i18n import Reader
 
@@ -74,13 +74,7 @@ def number(value: int | float | Decimal, reader: Reader) -> str:
 
 def decimal_text(text: str, reader: Reader, *, grouped: bool) -> str:
     """A canonical decimal (``"1234.50"``, every decimal kept) in the reader's marks."""
-    negative = text.startswith("-")
-    whole, _dot, fraction = text.lstrip("-").partition(".")
-    locale = reader.locale
-    digits = format_decimal(int(whole), locale=locale, group_separator=grouped)
-    if fraction:
-        digits += get_decimal_symbol(locale) + fraction
-    return ("\u2212" if negative else "") + digits
+    return local_decimal(text, reader.locale, grouped=grouped)
 
 
 def example(locale: Locale) -> str:

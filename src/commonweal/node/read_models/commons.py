@@ -59,6 +59,7 @@ from commonweal.node.read_models.commons_words import (
     KIND_WORDS,
     PRINCIPLES,
     WHERE_IN_COMMONWEAL,
+    amount_text,
     changing_words,
     money,
     rules_in_words,
@@ -250,7 +251,9 @@ def resource_page(
             else None
         ),
         "deposit_text": (
-            money(rules["deposit"]["amount"], rules["deposit"]["unit"], exponents).split()[0]
+            amount_text(
+                rules["deposit"]["amount"], rules["deposit"]["unit"], exponents, grouped=False
+            )
             if rules["deposit"]
             else ""
         ),

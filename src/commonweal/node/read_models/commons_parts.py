@@ -22,7 +22,7 @@ from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models.commons_week import dated
-from commonweal.node.read_models.commons_words import money
+from commonweal.node.read_models.commons_words import exponent_of, money
 from commonweal.node.read_models.standing import name_of
 
 DAY = 86_400
@@ -57,7 +57,7 @@ def deposit_shown(deposit: Mapping[str, Any] | None, exponents: Mapping[str, int
     if deposit is None:
         return None
     shown = {**deposit, "words": money(deposit["amount"], deposit["unit"], exponents)}
-    shown["exponent"] = exponents.get(deposit["unit"], 2 if len(deposit["unit"]) == 3 else 0)
+    shown["exponent"] = exponent_of(deposit["unit"], exponents)
     if "retained" in deposit:
         shown["retained_words"] = money(deposit["retained"], deposit["unit"], exponents)
         shown["returned_words"] = money(deposit["returned"], deposit["unit"], exponents)

@@ -21,6 +21,7 @@ from commonweal.core.language import (
     ngettext,
     pgettext,
 )
+from commonweal.core.local_time import local_decimal, locale_for
 from commonweal.domain.treasury.units import format_amount
 
 PRINCIPLES = {
@@ -120,11 +121,23 @@ SEVERITY_WORDS = {"minor": N_("minor"), "serious": N_("serious")}
 _ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+def exponent_of(unit: str, exponents: Mapping[str, int]) -> int:
+    """The unit's declared decimals, or two for a three-letter currency code the treasury
+    has not declared."""
+    return exponents.get(unit, 2 if _ISO_CURRENCY.match(unit) else 0)
+
+
 def money(amount: int, unit: str, exponents: Mapping[str, int]) -> str:
-    """``2000`` EUR minor units as ``20.00 EUR``: the unit's declared decimals, or two for a
-    three-letter currency code the treasury has not declared."""
-    exponent = exponents.get(unit, 2 if _ISO_CURRENCY.match(unit) else 0)
-    return f"{format_amount(amount, exponent)} {unit}"
+    """``2000`` EUR minor units as ``20.00 EUR``, in the marks of the language being spoken
+    (the page's reader's: ``20,00 EUR`` in French), digits grouped as the treasury's are."""
+    return f"{amount_text(amount, unit, exponents, grouped=True)} {unit}"
+
+
+def amount_text(amount: int, unit: str, exponents: Mapping[str, int], *, grouped: bool) -> str:
+    """The amount alone in the language being spoken's marks; ungrouped (``grouped=False``:
+    ``20,00``), it is what a form's amount field holds and reads back."""
+    text = format_amount(amount, exponent_of(unit, exponents))
+    return local_decimal(text, locale_for(current_language()), grouped=grouped)
 
 
 def ordinal(n: int) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from commonweal.core.language import NP_, _, pgettext
-from commonweal.domain.governance.events import default_actions
 from commonweal.node.read_models.names import short_did
 
 Naming = Callable[[str], "str | None"]
@@ -37,11 +36,30 @@ ACTION_WORDS: dict[str, str] = {
 (marked for the catalogues in the context "to do", said in the current language)."""
 
 ACTION_NAMES: dict[str, str] = {
-    name: action.summary[0].lower() + action.summary[1:].rstrip(".")
-    for name, action in default_actions().actions.items()
+    "membership.admit": NP_("to do", "admit an applicant"),
+    "membership.expel": NP_("to do", "expel a member"),
+    "membership.role.grant": NP_("to do", "grant a member a role"),
+    "membership.role.revoke": NP_("to do", "revoke a member's role"),
+    "membership.policy.set": NP_("to do", "change the admission policy"),
+    "treasury.transfer": NP_("to do", "move money from the node or a fund"),
+    "treasury.fund.open": NP_("to do", "open a fund"),
+    "treasury.budget.set": NP_("to do", "set a fund's budget"),
+    "treasury.unit.declare": NP_("to do", "declare a unit of account"),
+    "treasury.policy.set": NP_("to do", "set how many treasurers approve an expense"),
+    "credit.policy.set": NP_("to do", "set a unit's credit limits and demurrage"),
+    "commons.rules.set": NP_("to do", "set a shared resource's rules"),
+    "commons.sanction.decide": NP_("to do", "decide an appeal or a referral"),
+    "places.register": NP_("to do", "register a place"),
+    "funding.round.open": NP_("to do", "open a quadratic-funding round matched from the treasury"),
+    "federation.recognize": NP_("to do", "recognise another node"),
+    "federation.withdraw": NP_("to do", "withdraw a recognition"),
+    "credentials.issue": NP_("to do", "issue the credential a member requested"),
+    "constitution.amend": NP_("to do", "amend the constitution"),
 }
 """Each kind of governance action in a few words, without its fields ("grant a member a
-role"): what a kind of decision's rules say it may do."""
+role"): what a kind of decision's rules say it may do. The action's summary, said as a
+task (marked in the context "to do"; ``plain.describe_kind`` says them in the page's
+language); a test keeps them to the actions' summaries."""
 
 PREVIEW = 140
 """A decided alternative's text is shown up to this many characters."""

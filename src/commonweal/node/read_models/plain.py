@@ -6,7 +6,7 @@ was (the API, the command line and equality see it), translated where a page sho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from commonweal.core.language import N_
@@ -71,8 +71,8 @@ def _voting(rules: Mapping[str, Any]) -> Said:
     return said._("Voting: %(method)s, %(details)s.", method=named, details=_joined(details))
 
 
-def _joined(parts: list[Said]) -> Said:
-    """Parts said one after another, separated by commas."""
+def _joined(parts: Sequence[str]) -> str:
+    """Parts said one after another, separated by commas (in the page's language)."""
     joined = parts[0]
     for part in parts[1:]:
         joined = said._("%(first)s, %(next)s", first=joined, next=part)
@@ -83,7 +83,8 @@ def describe_kind(
     rules: Mapping[str, Any], action_words: Mapping[str, str] | None = None
 ) -> list[Said]:
     """One sentence per rule of a kind of proposal; the actions it may carry are said by
-    ``action_words`` (action type → words) where given, else by their types."""
+    ``action_words`` (action type → words marked in the context "to do", translated where
+    shown) where given, else by their types."""
     method = rules["method"]
     options = rules.get("options", {})
     sentences = [
@@ -128,9 +129,12 @@ def describe_kind(
     )
     actions = rules.get("actions", [])
     if actions:
-        named = [action_words.get(a, a) for a in actions] if action_words else actions
+        named = [
+            said.pgettext("to do", action_words[a]) if action_words and a in action_words else a
+            for a in actions
+        ]
         sentences.append(
-            said._("If it passes, the node itself can: %(actions)s.", actions=", ".join(named))
+            said._("If it passes, the node itself can: %(actions)s.", actions=_joined(named))
         )
     return sentences
 
