@@ -71,15 +71,16 @@ class WebRouter:
 
 @dataclass(frozen=True)
 class SubCommands:
-    """Typer sub-apps added to the ``commonweal`` command: each command name's ``app``,
-    in the module named beside it (imported when the command is built), in order."""
+    """Commands added to the ``commonweal`` command, each named by where it is and imported
+    only when it runs (or when ``--help`` lists it): ``commonweal --version``, or a command
+    that talks to a node, imports no other command's module (``cli/lazy.py``)."""
 
     apps: Mapping[str, str]
-    """Command name → the dotted path of the module holding its Typer ``app``."""
-
-    def __call__(self, command: typer.Typer) -> None:
-        for name, module in self.apps.items():
-            command.add_typer(import_module(module).app, name=name)
+    """Command name → a module (its Typer ``app``), or ``module:name`` (a Typer app or a
+    command's function in that module), in the order the command lists them."""
+    extends: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Another capability's command group → modules that add commands to it when they are
+    imported (``credential``: the community's kinds, selective disclosure)."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,9 @@ class Capability:
     api: tuple[ApiRouter, ...] = ()
     pages: tuple[PageRouter, ...] = ()
     navigation: tuple[NavEntry, ...] = ()
-    cli: Callable[[typer.Typer], None] | None = None
-    """Adds the capability's commands (or sub-apps) to the ``commonweal`` command."""
+    cli: SubCommands | Callable[[typer.Typer], None] | None = None
+    """The capability's commands: named (``SubCommands``, imported when they run), or a
+    function that adds them to the ``commonweal`` command at once."""
     due_work: tuple[DueWork, ...] = ()
     credential_kinds: tuple[str, ...] = ()
     """The Verifiable Credential types the capability issues."""

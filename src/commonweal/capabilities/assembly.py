@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from commonweal.capability import Capability, DemoChapter, WebParts
+from commonweal.capability import Capability, DemoChapter, SubCommands, WebParts
 
 # What the assembly builds is imported when it is built, so a command that needs none of
 # it (``commonweal --version``, a command that only talks to a node) never imports the
 # domain's rules, the kernel or the contexts.
 if TYPE_CHECKING:
-    import typer
     from fastapi import APIRouter
 
+    from commonweal.cli.lazy import Loader
     from commonweal.domain.registry import Registry
     from commonweal.node.kernel.scheduler import Job
     from commonweal.node.kernel.service import Node
@@ -63,11 +63,28 @@ class Assembly:
             for entry in sorted(entries, key=lambda entry: entry.order)
         ]
 
-    def add_commands(self, app: typer.Typer) -> None:
-        """Add every capability's commands to the ``commonweal`` command, in list order."""
+    def command_loaders(self) -> dict[str, Loader]:
+        """Every capability's commands, in the list's order, each imported when it is first
+        called (``cli/lazy.py``); a capability whose ``cli`` is a function adds its commands
+        at once."""
+        from commonweal.cli.lazy import added_by, loader
+
+        extensions: dict[str, tuple[str, ...]] = {}
         for capability in self.capabilities:
-            if capability.cli is not None:
-                capability.cli(app)
+            if isinstance(capability.cli, SubCommands):
+                for name, modules in capability.cli.extends.items():
+                    extensions[name] = (*extensions.get(name, ()), *modules)
+        loaders: dict[str, Loader] = {}
+        for capability in self.capabilities:
+            if isinstance(capability.cli, SubCommands):
+                for name, place in capability.cli.apps.items():
+                    loaders[name] = loader(name, place, extensions.get(name, ()))
+            elif capability.cli is not None:
+                loaders.update(added_by(capability.cli))
+        unknown = sorted(set(extensions) - set(loaders))
+        if unknown:
+            raise ValueError(f"commands extended but never declared: {', '.join(unknown)}")
+        return loaders
 
     def jobs(self, node: Node) -> list[Job]:
         """The scheduler's jobs: every capability's due work, then the checkpoint."""

@@ -3,18 +3,7 @@ or endorsement, revoked through the status list (docs/credentials.md)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from commonweal.capability import Capability, Lazy, NavEntry, WebRouter
-
-if TYPE_CHECKING:
-    import typer
-
-
-def _commands(_app: typer.Typer) -> None:
-    """Add the community's commands to ``commonweal credential`` (membership's sub-app)."""
-    import commonweal.cli.community_credential_commands  # noqa: F401  (registers them)
-
+from commonweal.capability import Capability, Lazy, NavEntry, SubCommands, WebRouter
 
 CAPABILITY = Capability(
     name="credentials",
@@ -29,5 +18,6 @@ CAPABILITY = Capability(
     navigation=(
         NavEntry(91, "Community credentials", "/me/community-credentials", member_only=True),
     ),
-    cli=_commands,
+    # the community's commands join ``commonweal credential`` (membership's group)
+    cli=SubCommands({}, extends={"credential": ("commonweal.cli.community_credential_commands",)}),
 )

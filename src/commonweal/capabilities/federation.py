@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from commonweal.capability import Capability, DueWork, Lazy, NavEntry, WebRouter
-
-if TYPE_CHECKING:
-    import typer
-
-
-def _cli(app: typer.Typer) -> None:
-    from commonweal.cli import alliance_commands, federation_commands
-
-    app.add_typer(federation_commands.peer_app, name="peer")
-    app.command("recognize")(federation_commands.recognize)
-    app.add_typer(federation_commands.witness_app, name="witness")
-    app.command("restore")(federation_commands.restore)
-    app.add_typer(alliance_commands.app, name="alliance")
-
+from commonweal.capability import Capability, DueWork, Lazy, NavEntry, SubCommands, WebRouter
 
 CAPABILITY = Capability(
     name="federation",
@@ -37,7 +21,15 @@ CAPABILITY = Capability(
     api=(WebRouter("commonweal.web.federation_api", ("federation",)),),
     pages=(WebRouter("commonweal.web.network_pages", ("federation",)),),
     navigation=(NavEntry(140, "Network", "/network"),),
-    cli=_cli,
+    cli=SubCommands(
+        {
+            "peer": "commonweal.cli.federation_commands:peer_app",
+            "recognize": "commonweal.cli.federation_commands:recognize",
+            "witness": "commonweal.cli.federation_commands:witness_app",
+            "restore": "commonweal.cli.federation_commands:restore",
+            "alliance": "commonweal.cli.alliance_commands",
+        }
+    ),
     due_work=(
         DueWork("federation", Lazy("commonweal.node.services.federation.alliance", "run_due")),
     ),

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from commonweal.capability import Capability, DemoChapter, DueWork, Lazy, NavEntry, WebRouter
-
-if TYPE_CHECKING:
-    import typer
-
-
-def _cli(app: typer.Typer) -> None:
-    from commonweal.cli import governance_commands, secret_commands
-
-    app.add_typer(governance_commands.app, name="proposal")
-    app.add_typer(governance_commands.constitution_app, name="constitution")
-    app.command("vote")(governance_commands.vote)
-    app.command("delegate")(governance_commands.delegate)
-    app.add_typer(secret_commands.teller_app, name="teller")
-    app.command("tally")(governance_commands.tally)
-
+from commonweal.capability import (
+    Capability,
+    DemoChapter,
+    DueWork,
+    Lazy,
+    NavEntry,
+    SubCommands,
+    WebRouter,
+)
 
 CAPABILITY = Capability(
     name="governance",
@@ -34,7 +25,16 @@ CAPABILITY = Capability(
         NavEntry(20, "Proposals", "/proposals"),
         NavEntry(80, "Delegation", "/delegation", member_only=True),
     ),
-    cli=_cli,
+    cli=SubCommands(
+        {
+            "proposal": "commonweal.cli.governance_commands",
+            "constitution": "commonweal.cli.governance_commands:constitution_app",
+            "vote": "commonweal.cli.governance_commands:vote",
+            "delegate": "commonweal.cli.governance_commands:delegate",
+            "teller": "commonweal.cli.secret_commands:teller_app",
+            "tally": "commonweal.cli.governance_commands:tally",
+        }
+    ),
     due_work=(
         DueWork("secret_ballots", Lazy("commonweal.node.services.secret_ballots", "run_due")),
         DueWork("governance", Lazy("commonweal.node.services.governance", "run_due")),

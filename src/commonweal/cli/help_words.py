@@ -25,6 +25,7 @@ from typing import Any
 import typer
 from typer.main import get_command
 
+from commonweal.cli.lazy import Commands
 from commonweal.core.language import SOURCE_LANGUAGE, language_of_environment, pgettext, speaking
 
 CONTEXT = "cli help"
@@ -88,21 +89,24 @@ def _source(command: Any) -> tuple[str | None, int]:
 
 def translate(command: Any, language: str) -> None:
     """Put the translation into ``language`` of every help text of ``command``'s tree in
-    its place (a text with no translation stays as it is)."""
+    its place (a text with no translation stays as it is). A sub-command not yet imported
+    (``cli/lazy.py``) is translated as it is built."""
     with speaking(language):
-        _translate(command)
-
-
-def _translate(command: Any) -> None:
-    for field in FIELDS:
-        text = getattr(command, field, None)
-        if text:
-            setattr(command, field, _said(text))
-    for param in command.params:
-        if getattr(param, "help", None):
-            param.help = _said(param.help)
-    for sub in (getattr(command, "commands", None) or {}).values():
-        _translate(sub)
+        for field in FIELDS:
+            text = getattr(command, field, None)
+            if text:
+                setattr(command, field, _said(text))
+        for param in command.params:
+            if getattr(param, "help", None):
+                param.help = _said(param.help)
+    commands = getattr(command, "commands", None)
+    if isinstance(commands, Commands):
+        commands.on_load = lambda sub: translate(sub, language)
+        subcommands = commands.built().values()
+    else:
+        subcommands = (commands or {}).values()
+    for sub in subcommands:
+        translate(sub, language)
 
 
 def _said(text: str) -> str:

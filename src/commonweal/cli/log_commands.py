@@ -243,3 +243,13 @@ def print_report(target: str, report: Report) -> None:
         )
     else:
         console.print(_("[bold red]verification failed[/]"))
+
+
+def verify(
+    target: str = typer.Argument(..., help="A data directory, a database URL, or a node URL."),
+    witnesses: bool | None = Witnesses,
+    peer: list[str] = Peers,
+) -> None:
+    """Replay a node's whole log and check every signature, rule, projection and checkpoint;
+    ask its witnesses and mirrors whether the log was rolled back."""
+    run_verify(target, witnesses=witnesses, peers=peer)

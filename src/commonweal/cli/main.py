@@ -15,18 +15,8 @@ import typer
 
 from commonweal import __version__
 from commonweal.capabilities import PROGRAM, Assembly
-from commonweal.cli import (
-    backup_commands,
-    demo_commands,
-    deploy_commands,
-    event_commands,
-    help_words,
-    issuer_commands,
-    key_commands,
-    log_commands,
-    node_commands,
-    scheduler_commands,
-)
+from commonweal.cli import help_words
+from commonweal.cli.lazy import lazy_group, loader
 from commonweal.core.language import language_of_environment, speaking
 
 
@@ -51,39 +41,37 @@ def main(
     context.with_resource(speaking(language_of_environment(os.environ)))
 
 
-def verify(
-    target: str = typer.Argument(..., help="A data directory, a database URL, or a node URL."),
-    witnesses: bool | None = log_commands.Witnesses,
-    peer: list[str] = log_commands.Peers,
-) -> None:
-    """Replay a node's whole log and check every signature, rule, projection and checkpoint;
-    ask its witnesses and mirrors whether the log was rolled back."""
-    log_commands.run_verify(target, witnesses=witnesses, peers=peer)
+OWN_COMMANDS = {
+    "init": "commonweal.cli.node_commands:init",
+    "serve": "commonweal.cli.node_commands:serve",
+    "scheduler": "commonweal.cli.scheduler_commands:scheduler",
+    "demo": "commonweal.cli.demo_commands:demo",
+    "issuer-token": "commonweal.cli.issuer_commands:issuer_token",
+    "deploy": "commonweal.cli.deploy_commands:deploy",
+    "backup": "commonweal.cli.backup_commands:backup",
+    "restore-backup": "commonweal.cli.backup_commands:restore",
+    "upgrade": "commonweal.cli.backup_commands:upgrade",
+    "key": "commonweal.cli.key_commands",
+    "event": "commonweal.cli.event_commands",
+    "log": "commonweal.cli.log_commands",
+}
+"""The node's own commands, before the capabilities' (each imported when it is called)."""
 
 
 def command(program: Assembly) -> typer.Typer:
-    """The ``commonweal`` command with the commands of ``program``'s capabilities."""
+    """The ``commonweal`` command with the commands of ``program``'s capabilities, each
+    imported when it is first called (``cli/lazy.py``)."""
+    loaders = {name: loader(name, place) for name, place in OWN_COMMANDS.items()}
+    loaders.update(program.command_loaders())  # every capability's, in the list's order
+    loaders["verify"] = loader("verify", "commonweal.cli.log_commands:verify")
     app = typer.Typer(
         name="commonweal",
         help="Commonweal: civic infrastructure for network nations, on a verifiable log.",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
+        cls=lazy_group(loaders),
     )
     app.callback()(main)
-    app.command("init")(node_commands.init)
-    app.command("serve")(node_commands.serve)
-    app.command("scheduler")(scheduler_commands.scheduler)
-    app.command("demo")(demo_commands.demo)
-    app.command("issuer-token")(issuer_commands.issuer_token)
-    app.command("deploy")(deploy_commands.deploy)
-    app.command("backup")(backup_commands.backup)
-    app.command("restore-backup")(backup_commands.restore)
-    app.command("upgrade")(backup_commands.upgrade)
-    app.add_typer(key_commands.app, name="key")
-    app.add_typer(event_commands.app, name="event")
-    app.add_typer(log_commands.app, name="log")
-    program.add_commands(app)  # every capability's commands, in the list's order
-    app.command("verify")(verify)
     return app
 
 
