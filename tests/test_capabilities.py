@@ -257,8 +257,7 @@ def test_the_list_imports_nothing_it_names() -> None:
 
     heavy = ["fastapi", "sqlalchemy", "pyld", "typer", "commonweal.domain.catalog"]
     script = (
-        "import sys, commonweal.capabilities;"
-        f"print([m for m in {heavy!r} if m in sys.modules])"
+        f"import sys, commonweal.capabilities;print([m for m in {heavy!r} if m in sys.modules])"
     )
     answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert answer.returncode == 0, answer.stderr
