@@ -84,8 +84,8 @@ class DryRun:
         node = self.node
         refused = node.writes_refused.copy()
         if refused:
-            code, message = next(iter(refused.items()))
-            return Verdict(False, code, message)
+            rejected = next(iter(refused.values()))
+            return Verdict(False, rejected.code, rejected.message)
         now = max(node.clock(), node.last_received)
         try:
             prepared = node.check_unsigned_value(
