@@ -170,8 +170,12 @@ def _json(raw: bytes) -> Any:
 def _problem(error: OAuthError) -> Rejected:
     """An OAuth error as the node's own refusal (a problem document, whose detail is said
     in the reader's language where the description was marked for the catalogues)."""
-    code = {401: "unauthorized", 403: "forbidden"}.get(error.status, "invalid_request")
-    rejected = Rejected(code, error.description)
+    if error.status == 401:
+        rejected = Rejected("unauthorized", error.description)
+    elif error.status == 403:
+        rejected = Rejected("forbidden", error.description)
+    else:
+        rejected = Rejected("invalid_request", error.description)
     rejected.template, rejected.params = error.template, error.params
     return rejected
 

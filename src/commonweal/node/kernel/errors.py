@@ -62,12 +62,8 @@ class Rejected(Exception):
 
     def at(self, position: int) -> Rejected:
         """The same rejection, located in a batch."""
-        located = Rejected(
-            self.code,
-            EVENT_AT % {"position": position, "detail": self.message},
-            status=self.status,
-            position=position,
-        )
+        said = EVENT_AT % {"position": position, "detail": self.message}
+        located = Rejected(self.code, said, status=self.status, position=position)
         located.template, located.params = self.template, self.params
         return located
 
