@@ -114,3 +114,15 @@ def test_what_members_wrote_is_never_translated_and_words_are() -> None:
         "a proposta 7 está na fase «rascunho ou em discussão»: agora não pode revê-la "
         "(só na fase: rascunho ou em discussão)"
     )
+
+
+def test_an_error_page_says_the_refusals_detail_in_the_readers_language(
+    community: Community,
+) -> None:
+    with TestClient(create_app(community.node, background_checkpoints=False)) as client:
+        english = client.get("/proposals/99999")
+        spanish = client.get("/proposals/99999", headers={"Accept-Language": "es"})
+    assert english.status_code == spanish.status_code == 404
+    assert "There is no proposal 99999." in english.text
+    assert "No existe la propuesta 99999." in spanish.text
+    assert "There is no proposal 99999" not in spanish.text

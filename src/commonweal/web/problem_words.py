@@ -15,8 +15,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from babel.support import NullTranslations
+from markupsafe import escape
 
+from commonweal.core.language import current_language
 from commonweal.domain.words import Word
+from commonweal.node.kernel.errors import Rejected
 from commonweal.web.i18n import LANGUAGE_COOKIE, N_, SOURCE_LANGUAGE, choose_reader, translations
 
 TITLES = {
@@ -135,3 +138,28 @@ def _word(words: NullTranslations, value: object) -> object:
         return template % _words_in(words, value.params) if value.params else template
     except (KeyError, ValueError, TypeError):  # a translation that does not fit its
         return str(value)  # message's parameters: the English word stands
+
+
+class RefusalDetail(str):
+    """A refusal's English detail that a page (``error.html``) says in the language it is
+    rendered in, as the problem document would: ``{{ detail }}`` and ``{{ detail |
+    sentence }}`` translate it; the ``str`` itself stays the English."""
+
+    refused: Rejected
+
+    def __new__(cls, refused: Rejected) -> RefusalDetail:
+        made = super().__new__(cls, refused.message)
+        made.refused = refused
+        return made
+
+    def translated(self) -> str:
+        """The detail in the language being spoken now (English outside a page)."""
+        refused = self.refused
+        body = {"status": 0, "code": refused.code, "detail": str(self)}
+        if refused.position is not None:
+            body["position"] = refused.position
+        document = translated(body, current_language(), (refused.template, refused.params))
+        return str(document["detail"])
+
+    def __html__(self) -> str:
+        return str(escape(self.translated()))
