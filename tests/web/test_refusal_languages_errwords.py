@@ -9,8 +9,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from commonweal.core.language import translations
+from commonweal.core.language import speaking, translations
 from commonweal.domain.words import W_, WP_, Word, either
+from commonweal.node.read_models import said
 from commonweal.web.app import create_app
 from commonweal.web.problem_words import translated
 from tests.community import Community
@@ -126,3 +127,17 @@ def test_an_error_page_says_the_refusals_detail_in_the_readers_language(
     assert "There is no proposal 99999." in english.text
     assert "No existe la propuesta 99999." in spanish.text
     assert "There is no proposal 99999" not in spanish.text
+
+
+def test_a_refusal_a_page_shows_says_its_words_in_the_pages_language() -> None:
+    """The commons pages show a rule's refusal as a read model's sentence (``said.refusal``):
+    English as a str, the page's language where the template writes it, Words included."""
+    sentence = said.refusal(
+        "only its organisers may %(doing)s", {"doing": WP_("to do", "cancel it")}
+    )
+    assert sentence == "only its organisers may cancel it"
+    with speaking("fr"):
+        assert sentence.translated() == "seuls ses organisateurs peuvent annuler"
+    with speaking("ar"):
+        assert sentence.translated() == "لا يحق إلا لمنظّميه الإلغاء"
+    assert sentence.translated() == "only its organisers may cancel it"
