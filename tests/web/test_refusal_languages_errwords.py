@@ -141,3 +141,9 @@ def test_a_refusal_a_page_shows_says_its_words_in_the_pages_language() -> None:
     with speaking("ar"):
         assert sentence.translated() == "لا يحق إلا لمنظّميه الإلغاء"
     assert sentence.translated() == "only its organisers may cancel it"
+    quoted = said.refusal_sentence(
+        "only its organisers may %(doing)s", {"doing": WP_("to do", "cancel it")}
+    )
+    assert quoted == "Only its organisers may cancel it."  # as the pages quoted it before
+    with speaking("fr"):
+        assert quoted.translated() == "Seuls ses organisateurs peuvent annuler."

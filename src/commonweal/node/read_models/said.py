@@ -82,6 +82,29 @@ def refusal(template: str, params: Mapping[str, object]) -> Said:
     return Said(template, dict(params))
 
 
+def refusal_sentence(template: str, params: Mapping[str, object]) -> Said:
+    """:func:`refusal` written as a sentence (first letter up, one full stop at the end),
+    in English and in the reader's language alike."""
+    return _Sentence(template, dict(params))
+
+
+def _as_sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
+
+
+class _Sentence(Said):
+    """A refusal said as a sentence of its own."""
+
+    def __new__(cls, message: str, values: dict[str, object]) -> _Sentence:
+        made = str.__new__(cls, _as_sentence(message % values if values else message))
+        made.context, made.message, made.plural, made.number = None, message, None, None
+        made.values = values
+        return made
+
+    def translated(self) -> str:
+        return _as_sentence(super().translated())
+
+
 def _(message: str, **values: object) -> Said:
     """``message`` with ``%(name)s`` filled from ``values``, translated where shown."""
     return Said(message, values)
