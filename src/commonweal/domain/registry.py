@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from commonweal.domain.errors import Conflict, NotPermitted, UnknownEventType
 from commonweal.domain.state import State
+from commonweal.domain.words import either
 
 BodyT = TypeVar("BodyT")
 
@@ -63,20 +64,37 @@ def require_node_key(ctx: Context, *, when: str = "", refusal: str = "") -> None
 
 
 def require_stage(
-    stage: str, allowed: Sequence[str], *, said: str, doing: str, code: str, only: str = "when"
+    stage: str,
+    allowed: Sequence[str],
+    *,
+    said: str,
+    doing: str,
+    code: str,
+    only: str = "when",
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Refuse ``doing`` (a conflict with ``code``) unless ``stage`` is one of ``allowed``;
     ``said`` names the record and where it stands ("expense 7 is paid"), ``only`` how the
-    allowed stages are introduced ("when", "during")."""
-    if stage not in allowed:
+    allowed stages are introduced ("when", "during"), ``names`` each stage's words (marked
+    ``WP_``, so a reader's language says them: domain/words.py)."""
+    if stage in allowed:
+        return
+    stages = either([(names or {}).get(each, each) for each in allowed])
+    if only == "during":
         raise Conflict(
-            "%(said)s: you cannot %(doing)s now (only %(only)s %(allowed)s)",
+            "%(said)s: you cannot %(doing)s now (only during %(allowed)s)",
             said=said,
             doing=doing,
-            only=only,
-            allowed=" or ".join(allowed),
+            allowed=stages,
             code=code,
         )
+    raise Conflict(
+        "%(said)s: you cannot %(doing)s now (only when %(allowed)s)",
+        said=said,
+        doing=doing,
+        allowed=stages,
+        code=code,
+    )
 
 
 @dataclass(frozen=True, slots=True)

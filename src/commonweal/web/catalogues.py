@@ -53,6 +53,10 @@ KEYWORDS = {
     "DomainError": (1,),
     "Rejected": (2,),
     "EventError": (2,),
+    "EndpointRefused": (1,),
+    # Words the node puts into a refusal's sentence (domain/words.py: an action, a phase).
+    "W_": (1,),
+    "WP_": ((1, "c"), 2),
 }
 METHODS = [
     ("web/templates/**.html", "jinja2"),

@@ -31,6 +31,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import notifications, push
 from commonweal.web.api import json_body, json_response, read_body
+from commonweal.web.problem_words import RefusalDetail
 from commonweal.web.problems import rejection_for
 from commonweal.web.rendering import ERROR_WORDS, page_router, render, signed_in
 
@@ -87,7 +88,7 @@ def router(node: Node) -> APIRouter:
             status = rejection_for(request, refused).status_code
             context = {
                 "heading": ERROR_WORDS.get(status, "That link does not work"),
-                "detail": refused.message,
+                "detail": RefusalDetail(refused),
                 "code": refused.code,
             }
             return render(request, node, "error.html", context, status=status)

@@ -29,6 +29,7 @@ from commonweal.node.services.openid4vci import (
 )
 from commonweal.node.services.openid4vp import REQUEST_PATH, RESPONSE_PATH, Verifier
 from commonweal.web.api import json_body, json_response, read_body
+from commonweal.web.i18n import N_
 from commonweal.web.session import SESSION_SECONDS, SignedIn, member_did
 
 MAX_BODY = 256 * 1024
@@ -96,7 +97,7 @@ def _verifier_routes(api: APIRouter, verifier: Verifier) -> None:
             raw = await read_body(request, MAX_BODY)
             body = _json(raw) if raw else {}
             if not isinstance(body, dict) or not isinstance(body.get("by_reference", False), bool):
-                raise OAuthError(400, "invalid_request", "by_reference must be true or false")
+                raise OAuthError(400, "invalid_request", N_("by_reference must be true or false"))
             purpose = body.get("purpose", "membership")
             return _ok(verifier.create(str(purpose), body.get("by_reference", False)), 201)
         except OAuthError as error:
@@ -167,12 +168,16 @@ def _json(raw: bytes) -> Any:
 
 
 def _problem(error: OAuthError) -> Rejected:
-    """An OAuth error as the node's own refusal (a problem document)."""
+    """An OAuth error as the node's own refusal (a problem document, whose detail is said
+    in the reader's language where the description was marked for the catalogues)."""
     if error.status == 401:
-        return Rejected("unauthorized", error.description)
-    if error.status == 403:
-        return Rejected("forbidden", error.description)
-    return Rejected("invalid_request", error.description)
+        rejected = Rejected("unauthorized", error.description)
+    elif error.status == 403:
+        rejected = Rejected("forbidden", error.description)
+    else:
+        rejected = Rejected("invalid_request", error.description)
+    rejected.template, rejected.params = error.template, error.params
+    return rejected
 
 
 def _ok(value: Any, status: int = 200) -> Response:

@@ -14,6 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel.support import NullTranslations
+from markupsafe import escape
+
+from commonweal.core.language import current_language
+from commonweal.domain.words import Word
+from commonweal.node.kernel.errors import Rejected
 from commonweal.web.i18n import LANGUAGE_COOKIE, N_, SOURCE_LANGUAGE, choose_reader, translations
 
 TITLES = {
@@ -101,7 +107,7 @@ def translated(
         out["detail"] = words.gettext(sentence)
     elif said and (template := words.gettext(said[0])) != said[0]:
         try:
-            detail = template % said[1] if said[1] else template
+            detail = template % _words_in(words, said[1]) if said[1] else template
             if body.get("position") is not None:
                 detail = words.gettext(EVENT_AT) % {
                     "position": body["position"],
@@ -112,3 +118,48 @@ def translated(
         out["detail_en"] = body["detail"]
         out["detail"] = detail
     return out
+
+
+def _words_in(words: NullTranslations, params: Mapping[str, object]) -> dict[str, object]:
+    """``params`` with each :class:`~commonweal.domain.words.Word` (English the node put
+    in: an action, a phase's name) said in ``words``' language; every other value (what
+    members wrote, numbers, identifiers) as it is."""
+    return {name: _word(words, value) for name, value in params.items()}
+
+
+def _word(words: NullTranslations, value: object) -> object:
+    if not isinstance(value, Word):
+        return value
+    if value.context:
+        template = str(words.pgettext(value.context, value.template))
+    else:
+        template = words.gettext(value.template)
+    try:
+        return template % _words_in(words, value.params) if value.params else template
+    except (KeyError, ValueError, TypeError):  # a translation that does not fit its
+        return str(value)  # message's parameters: the English word stands
+
+
+class RefusalDetail(str):
+    """A refusal's English detail that a page (``error.html``) says in the language it is
+    rendered in, as the problem document would: ``{{ detail }}`` and ``{{ detail |
+    sentence }}`` translate it; the ``str`` itself stays the English."""
+
+    refused: Rejected
+
+    def __new__(cls, refused: Rejected) -> RefusalDetail:
+        made = super().__new__(cls, refused.message)
+        made.refused = refused
+        return made
+
+    def translated(self) -> str:
+        """The detail in the language being spoken now (English outside a page)."""
+        refused = self.refused
+        body = {"status": 0, "code": refused.code, "detail": str(self)}
+        if refused.position is not None:
+            body["position"] = refused.position
+        document = translated(body, current_language(), (refused.template, refused.params))
+        return str(document["detail"])
+
+    def __html__(self) -> str:
+        return str(escape(self.translated()))

@@ -34,6 +34,7 @@ from commonweal.node.services.notifications import preferences_of
 from commonweal.store.notification_store import NotificationStore
 from commonweal.web import i18n, local_format
 from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
+from commonweal.web.problem_words import RefusalDetail
 from commonweal.web.problems import rejection_for
 from commonweal.web.script_messages import page_messages
 from commonweal.web.session import member_did
@@ -62,8 +63,10 @@ def _did_short(did: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    """First letter up, a full stop at the end: the API's details read as sentences."""
-    text = text.strip()
+    """First letter up, a full stop at the end: the API's details read as sentences (a
+    refusal's detail or a read model's sentence first said in the page's language)."""
+    speak = getattr(text, "translated", None)
+    text = (speak() if callable(speak) else text).strip()
     if not text:
         return text
     text = text[0].upper() + text[1:]
@@ -285,7 +288,7 @@ class PageRoute(APIRoute):
                     "error.html",
                     {
                         "heading": ERROR_WORDS.get(status, N_("Something went wrong")),
-                        "detail": refused.message,
+                        "detail": RefusalDetail(refused),
                         "code": refused.code,
                     },
                     status=status,

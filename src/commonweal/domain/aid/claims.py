@@ -34,6 +34,7 @@ from commonweal.domain.funding.postings import money_unit, to_ledger
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 OFFER_CLAIMED = "aid.offer.claimed"
 REQUEST_ANSWERED = "aid.request.answered"
@@ -51,7 +52,7 @@ def _ref(name: str) -> Any:
 
 
 def _claim_rule(kind: str) -> Any:
-    doing = "claim an offer" if kind == OFFER else "answer a request"
+    doing = WP_("to do", "claim an offer") if kind == OFFER else WP_("to do", "answer a request")
 
     def apply(state: State, ctx: Context, post_id: int) -> None:
         require_active_member(state, ctx.author, doing)
@@ -85,19 +86,19 @@ def _claim_rule(kind: str) -> Any:
 
 def apply_release(state: State, ctx: Context, post_id: int) -> None:
     """Either party lets the claim go; the post is open again."""
-    require_active_member(state, ctx.author, "release a claim")
+    require_active_member(state, ctx.author, WP_("to do", "release a claim"))
     record = post(state, post_id)
-    require_party(record, ctx, "release the claim")
-    require_status(record, CLAIMED, doing="release a claim")
+    require_party(record, ctx, WP_("to do", "release the claim"))
+    require_status(record, CLAIMED, doing=WP_("to do", "release a claim"))
     state.put(POSTS, post_id, {**record, "status": OPEN, "claimer": None, "claimed_at": None})
 
 
 def apply_fulfilment(state: State, ctx: Context, post_id: int) -> None:
     """Either party records that the help was given."""
-    require_active_member(state, ctx.author, "record help given")
+    require_active_member(state, ctx.author, WP_("to do", "record help given"))
     record = post(state, post_id)
-    require_party(record, ctx, "record that the help was given")
-    require_status(record, CLAIMED, doing="record that the help was given")
+    require_party(record, ctx, WP_("to do", "record that the help was given"))
+    require_status(record, CLAIMED, doing=WP_("to do", "record that the help was given"))
     state.put(POSTS, post_id, {**record, "status": FULFILLED, "fulfilled_at": ctx.received})
 
 
@@ -116,11 +117,11 @@ def apply_settlement(state: State, ctx: Context, settle: tuple[int, dict[str, An
     bank. Either is paid from the recipient's account to the helper's in the ledger,
     within the recipient's credit floor (``credit_limit``)."""
     post_id, settlement = settle
-    require_active_member(state, ctx.author, "settle help received")
+    require_active_member(state, ctx.author, WP_("to do", "settle help received"))
     record = post(state, post_id)
     if ctx.author not in (record["author"], record["claimer"]):
         raise NotPermitted("this is someone else's post", code="not_recipient")
-    require_status(record, CLAIMED, FULFILLED, doing="settle it")
+    require_status(record, CLAIMED, FULFILLED, doing=WP_("to do", "settle it"))
     if recipient(record) != ctx.author:
         if record["kind"] == REQUEST:
             raise NotPermitted(

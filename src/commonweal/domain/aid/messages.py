@@ -21,6 +21,7 @@ from commonweal.domain.funding import fields
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 RELAYED = "aid.message.relayed"
 
@@ -44,10 +45,10 @@ def parse_relay(body: Mapping[str, Any]) -> Relay:
 
 def apply_relay(state: State, ctx: Context, relay: Relay) -> None:
     """One party of a post that is being worked out writes to the other."""
-    require_active_member(state, ctx.author, "send a message")
+    require_active_member(state, ctx.author, WP_("to do", "send a message"))
     record = post(state, relay.post)
-    require_party(record, ctx, "write about it")
-    require_status(record, *LIVE, doing="send a message about it")
+    require_party(record, ctx, WP_("to do", "write about it"))
+    require_status(record, *LIVE, doing=WP_("to do", "send a message about it"))
     other = record["claimer"] if ctx.author == record["author"] else record["author"]
     if relay.to != other:
         raise NotPermitted("messages about a post go to its other party only", code="not_party")

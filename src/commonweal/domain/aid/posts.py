@@ -32,6 +32,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import WP_
 
 REQUESTED = "aid.request.posted"
 OFFERED = "aid.offer.posted"
@@ -84,7 +85,13 @@ def _parser(kind: str) -> Any:
 
 def _rule(kind: str) -> Any:
     def apply(state: State, ctx: Context, body: Post) -> None:
-        require_active_member(state, ctx.author, f"post an aid {kind}")
+        require_active_member(
+            state,
+            ctx.author,
+            WP_("to do", "post an aid offer")
+            if kind == OFFER
+            else WP_("to do", "post an aid request"),
+        )
         if body.expires is not None and reached(ctx.received, body.expires):
             raise Conflict("the post would expire before it is posted", code="deadline_passed")
         state.put(
@@ -122,11 +129,11 @@ def parse_post_ref(body: Mapping[str, Any]) -> int:
 
 def apply_withdrawal(state: State, ctx: Context, post_id: int) -> None:
     """Its author withdraws a post that is not settled; any claim on it lapses."""
-    require_active_member(state, ctx.author, "withdraw an aid post")
+    require_active_member(state, ctx.author, WP_("to do", "withdraw an aid post"))
     record = post(state, post_id)
     if record["author"] != ctx.author:
         raise NotPermitted("only the post's author may withdraw it", code="not_author")
-    require_status(record, OPEN, CLAIMED, FULFILLED, doing="withdraw it")
+    require_status(record, OPEN, CLAIMED, FULFILLED, doing=WP_("to do", "withdraw it"))
     state.put(POSTS, post_id, {**record, "status": WITHDRAWN, "closed_at": ctx.received})
 
 

@@ -18,6 +18,7 @@ from commonweal.domain.errors import Conflict, NotPermitted
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import WP_
 
 POSTS = "aid.posts"
 """post id → kind, author, what, where (coarse), when, urgency, status, claim, settlement."""
@@ -32,6 +33,14 @@ OPEN, CLAIMED, FULFILLED, SETTLED, WITHDRAWN = (
     "settled",
     "withdrawn",
 )
+STATUS_WORDS = {
+    OPEN: WP_("aid post", "open"),
+    CLAIMED: WP_("aid post", "claimed"),
+    FULFILLED: WP_("aid post", "fulfilled"),
+    SETTLED: WP_("aid post", "settled"),
+    WITHDRAWN: WP_("aid post", "withdrawn"),
+}
+"""Each status's name as a refusal says it, in the reader's language (domain/words.py)."""
 LIVE = (CLAIMED, FULFILLED)
 """A post whose parties are working it out (and may message each other)."""
 URGENCIES = ("low", "normal", "high", "urgent")
@@ -104,6 +113,6 @@ def require_status(record: dict[str, Any], *allowed: str, doing: str) -> None:
         "aid post %(post)s is %(status)s: you cannot %(doing)s now",
         code=code,
         post=record["id"],
-        status=status,
+        status=STATUS_WORDS.get(status, status),
         doing=doing,
     )

@@ -38,7 +38,7 @@ def parse_settlement(body: Mapping[str, Any]) -> dict[str, Any]:
         fields.only(body, {"post", "as", "minutes"}, {"minutes"})
         minutes = fields.amount(body, "minutes")
         if minutes > MAX_MINUTES:
-            raise InvalidBody("minutes may be at most %(most)s", most=f"{MAX_MINUTES:,}")
+            raise InvalidBody("minutes may be at most %(most)s", most=format(MAX_MINUTES, ","))
         return {"as": HOURS, "amount": minutes, "unit": HOURS_UNIT}
     raise InvalidBody("as must be gift, credit or hours")
 

@@ -19,6 +19,7 @@ from commonweal.domain.federation.standing import recognition
 from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.words import W_, WP_
 
 CARRIED = "campaigns.carried"
 """(home node did, campaign id at home) → the copy: terms, deadline, count, status."""
@@ -72,7 +73,9 @@ def _open_copy(
     state: State, ctx: Context, home: str, campaign_id: int, doing: str
 ) -> dict[str, Any]:
     record = copy_of(state, home, campaign_id)
-    require_taking_pledges(ctx, record, f"campaign {campaign_id} of {home}", doing)
+    require_taking_pledges(
+        ctx, record, W_("campaign %(id)s of %(home)s", id=campaign_id, home=home), doing
+    )
     if recognition(state, home) is None:
         raise NotPermitted(
             "this node no longer recognises %(home)s, the campaign's home",
@@ -87,8 +90,8 @@ def pledge(state: State, ctx: Context, home: str, campaign_id: int, amount: int 
     copy_of(state, home, campaign_id)  # a campaign not carried is refused first
     if amount is not None:
         raise InvalidBody("a threshold pledge is a pledge to act; it carries no amount")
-    require_active_member(state, ctx.author, "pledge")
-    record = _open_copy(state, ctx, home, campaign_id, "pledge")
+    require_active_member(state, ctx.author, WP_("to do", "pledge"))
+    record = _open_copy(state, ctx, home, campaign_id, WP_("to do", "pledge"))
     table = pledges_table(record["id"])
     row = state.get(table, ctx.author)
     if row is not None and row["status"] == HELD:
@@ -108,7 +111,7 @@ def pledge(state: State, ctx: Context, home: str, campaign_id: int, amount: int 
 
 def withdraw(state: State, ctx: Context, home: str, campaign_id: int) -> None:
     """A member takes back their pledge to a carried campaign before its deadline."""
-    record = _open_copy(state, ctx, home, campaign_id, "withdraw a pledge")
+    record = _open_copy(state, ctx, home, campaign_id, WP_("to do", "withdraw a pledge"))
     table = pledges_table(record["id"])
     row = state.get(table, ctx.author)
     if row is None or row["status"] != HELD:

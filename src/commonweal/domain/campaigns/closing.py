@@ -24,6 +24,7 @@ from commonweal.domain.campaigns.records import (
     OPEN,
     REFUNDED,
     RELEASED,
+    STATUS_WORDS,
     SUCCEEDED,
     campaign,
     closes_at,
@@ -101,7 +102,7 @@ def apply_close(state: State, ctx: Context, close: Close) -> None:
             "campaign %(campaign)s is already %(status)s",
             code="campaign_closed",
             campaign=close.campaign,
-            status=record["status"],
+            status=STATUS_WORDS.get(record["status"], record["status"]),
         )
     if not reached(ctx.received, closes_at(record)):
         raise Conflict(

@@ -45,6 +45,7 @@ from commonweal.domain.membership.records import did_member, require_active_memb
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import W_, WP_
 
 LAUNCHED = "campaigns.campaign.launched"
 PLEDGED = "campaigns.pledge.made"
@@ -146,7 +147,7 @@ def apply_launch(state: State, ctx: Context, launch: Launch) -> None:
     """A member launches a campaign; its terms are fixed from now on. A campaign of money
     is in a unit the node has declared; a dominant assurance contract's author escrows
     its bonus reserve now (``money.bonus_reserve``)."""
-    require_active_member(state, ctx.author, "launch a campaign")
+    require_active_member(state, ctx.author, WP_("to do", "launch a campaign"))
     if launch.unit is not None:
         money_unit(state, launch.unit)
     if reached(ctx.received, launch.deadline):
@@ -214,8 +215,8 @@ def apply_pledge(state: State, ctx: Context, pledge: Pledge) -> None:
     if pledge.home != ctx.node_did:
         carried.pledge(state, ctx, pledge.home, pledge.campaign, pledge.amount)
         return
-    require_active_member(state, ctx.author, "pledge")
-    record = _open_campaign(state, ctx, pledge.campaign, "pledge")
+    require_active_member(state, ctx.author, WP_("to do", "pledge"))
+    record = _open_campaign(state, ctx, pledge.campaign, WP_("to do", "pledge"))
     table = pledges_table(pledge.campaign)
     row = state.get(table, ctx.author)
     standing = row is not None and row["status"] == HELD
@@ -279,7 +280,7 @@ def apply_withdrawal(state: State, ctx: Context, withdrawal: Withdrawal) -> None
     if withdrawal.home is not None and withdrawal.home != ctx.node_did:
         carried.withdraw(state, ctx, withdrawal.home, campaign_id)
         return
-    record = _open_campaign(state, ctx, campaign_id, "withdraw a pledge")
+    record = _open_campaign(state, ctx, campaign_id, WP_("to do", "withdraw a pledge"))
     table = pledges_table(campaign_id)
     row = state.get(table, ctx.author)
     if row is None or row["status"] != HELD:
@@ -309,7 +310,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
     """Its author calls a campaign off before the deadline: it settles as a failure
     (every pledge refunded and, for a dominant assurance contract, every bonus paid)."""
     campaign_id, reason = cancellation
-    record = _open_campaign(state, ctx, campaign_id, "cancel it")
+    record = _open_campaign(state, ctx, campaign_id, WP_("to do", "cancel it"))
     if record["author"] != ctx.author:
         raise NotPermitted("only the campaign's author may cancel it", code="not_author")
     settle_campaign(state, ctx, {**record, "reason": reason}, cancelled=True)
@@ -317,7 +318,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
 
 def _open_campaign(state: State, ctx: Context, campaign_id: int, doing: str) -> dict[str, Any]:
     record = campaign(state, campaign_id)
-    require_taking_pledges(ctx, record, f"campaign {campaign_id}", doing)
+    require_taking_pledges(ctx, record, W_("campaign %(id)s", id=campaign_id), doing)
     return record
 
 

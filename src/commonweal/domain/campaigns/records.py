@@ -21,6 +21,7 @@ from commonweal.domain.funding.assurance import Terms
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import WP_
 
 CAMPAIGNS = "campaigns.campaigns"
 """campaign id → kind, terms, deadline, totals, status and outcome."""
@@ -35,6 +36,13 @@ KINDS = (ALL_OR_NOTHING, DOMINANT_ASSURANCE, THRESHOLD)
 OPEN, SUCCEEDED, FAILED, CANCELLED = "open", "succeeded", "failed", "cancelled"
 HELD, WITHDRAWN, COLLECTED, REFUNDED = "held", "withdrawn", "collected", "refunded"
 BINDING, RELEASED = "binding", "released"
+STATUS_WORDS = {
+    OPEN: WP_("campaign", "open"),
+    SUCCEEDED: WP_("campaign", "succeeded"),
+    FAILED: WP_("campaign", "failed"),
+    CANCELLED: WP_("campaign", "cancelled"),
+}
+"""Each campaign status's name as a refusal says it, in the reader's language."""
 """A pledge to act once its threshold pledge succeeded, or once it failed."""
 
 
@@ -46,7 +54,7 @@ def require_taking_pledges(ctx: Context, record: dict[str, Any], named: str, doi
             "%(named)s is %(status)s: you cannot %(doing)s now",
             code="campaign_closed",
             named=named,
-            status=record["status"],
+            status=STATUS_WORDS.get(record["status"], record["status"]),
             doing=doing,
         )
     if reached(ctx.received, record["deadline"]):

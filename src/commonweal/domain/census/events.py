@@ -183,12 +183,19 @@ def apply_census(state: State, ctx: Context, body: dict[str, Any]) -> None:
             for k, v in expected["figures"].items()
             if body["figures"].get(k) != v
         ]
+        if details:
+            raise Conflict(
+                "the census does not match the log at size %(size)s: %(names)s (%(details)s)",
+                code="census_mismatch",
+                size=ctx.index,
+                names=", ".join(wrong),
+                details="; ".join(details),
+            )
         raise Conflict(
-            "the census does not match the log at size %(size)s: %(names)s%(details)s",
+            "the census does not match the log at size %(size)s: %(names)s",
             code="census_mismatch",
             size=ctx.index,
             names=", ".join(wrong),
-            details=f" ({'; '.join(details)})" if details else "",
         )
     epoch = body["epoch"]
     state.put(CENSUSES, epoch, {"body": body, "index": ctx.index, "at": ctx.received})

@@ -39,7 +39,7 @@ def parse_census_section(value: Any) -> dict[str, Any]:
     if type(every) is not int or not MIN_EVERY_SECONDS <= every <= MAX_EVERY_SECONDS:
         raise InvalidBody(
             "census.every_seconds must be an integer from %(low)s to %(high)s",
-            low=f"{MIN_EVERY_SECONDS:,}",
-            high=f"{MAX_EVERY_SECONDS:,}",
+            low=format(MIN_EVERY_SECONDS, ","),
+            high=format(MAX_EVERY_SECONDS, ","),
         )
     return {"every_seconds": every}

@@ -21,6 +21,7 @@ from commonweal.domain.governance.records import roles_of
 from commonweal.domain.membership.records import require_member_or_visitor
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
+from commonweal.domain.words import WP_
 
 REFERRED = "referred"
 OVERTURNED = "overturned"
@@ -52,7 +53,9 @@ def suspension(state: State, resource_id: int, did: str, now: str) -> dict[str, 
 def require_rights(state: State, record: Mapping[str, Any], did: str, now: str) -> None:
     """``did`` may use the resource now: a member in good standing (or a visitor the
     treaty lets book), inside its boundary, and not suspended by a sanction."""
-    require_member_or_visitor(state, did, BOOK, f"use {record['title']!r}")
+    require_member_or_visitor(
+        state, did, BOOK, WP_("to do", "use %(title)s", title=repr(record["title"]))
+    )
     access = record["rules"]["access"]
     if access != "members" and access["role"] not in roles_of(state, did):
         raise NotPermitted(

@@ -29,6 +29,7 @@ from commonweal.domain.fields import only, optional_text, utc_time
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
+from commonweal.domain.words import WP_
 
 BOOKED = "commons.booking.made"
 CANCELLED = "commons.booking.cancelled"
@@ -149,7 +150,9 @@ def apply_cancellation(state: State, ctx: Context, cancellation: Cancellation) -
             "booking %(booking)s is already %(status)s",
             code="not_active",
             booking=record["id"],
-            status=record["status"],
+            status=WP_("booking", "cancelled")
+            if record["status"] == "cancelled"
+            else record["status"],
         )
     if moment(record["end"]) <= moment(ctx.received):
         raise Conflict(

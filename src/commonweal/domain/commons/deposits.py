@@ -44,6 +44,7 @@ from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury import accounts
+from commonweal.domain.words import WP_
 
 RECEIVED = "commons.deposit.received"
 RETURNED = "commons.deposit.returned"
@@ -111,10 +112,12 @@ def _movement(body: Mapping[str, Any], *, retained: int, reason: str) -> Deposit
 
 def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None:
     """A steward records receiving exactly the deposit a booking owes."""
-    record, deposit = _deposit_of(state, ctx, movement.booking, "record a deposit")
+    record, deposit = _deposit_of(state, ctx, movement.booking, WP_("to do", "record a deposit"))
     if deposit["status"] != "owed":
         raise Conflict(
-            "the deposit is %(status)s, not owed", code="deposit_not_owed", status=deposit["status"]
+            "the deposit is %(status)s, not owed",
+            code="deposit_not_owed",
+            status=DEPOSIT_WORDS.get(deposit["status"], deposit["status"]),
         )
     _require_amount(deposit, movement.amount, movement.unit)
     held = {**deposit, "status": "held", "received_at": ctx.received}
@@ -125,10 +128,12 @@ def apply_receipt(state: State, ctx: Context, movement: DepositMovement) -> None
 
 def apply_return(state: State, ctx: Context, movement: DepositMovement) -> None:
     """A steward returns a held deposit after the booking, keeping any part with a reason."""
-    record, deposit = _deposit_of(state, ctx, movement.booking, "return a deposit")
+    record, deposit = _deposit_of(state, ctx, movement.booking, WP_("to do", "return a deposit"))
     if deposit["status"] != "held":
         raise Conflict(
-            "the deposit is %(status)s, not held", code="deposit_not_held", status=deposit["status"]
+            "the deposit is %(status)s, not held",
+            code="deposit_not_held",
+            status=DEPOSIT_WORDS.get(deposit["status"], deposit["status"]),
         )
     if record["status"] == "confirmed" and moment(record["end"]) > moment(ctx.received):
         raise Conflict(
@@ -180,6 +185,15 @@ def return_postings(
         memo = f"deposit retained, booking {booking['id']}"
         postings.append(Posting(held, retained_account(), unit, retained, memo))
     return postings
+
+
+DEPOSIT_WORDS = {
+    "owed": WP_("deposit", "owed"),
+    "held": WP_("deposit", "held"),
+    "returned": WP_("deposit", "returned"),
+    "void": WP_("deposit", "void"),
+}
+"""Where a deposit stands, as a refusal says it in the reader's language."""
 
 
 def _deposit_of(

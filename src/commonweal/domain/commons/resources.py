@@ -37,6 +37,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 REGISTERED = "commons.resource.registered"
 UPDATED = "commons.resource.updated"
@@ -145,7 +146,7 @@ def apply_registration(state: State, ctx: Context, new: Registration) -> None:
 def apply_description(state: State, ctx: Context, change: Description) -> None:
     """A steward renames or redescribes the resource (its rules are not theirs to change)."""
     record = resource(state, change.resource)
-    require_steward(record, ctx, "describe it")
+    require_steward(record, ctx, WP_("to do", "describe it"))
     state.put(
         RESOURCES,
         change.resource,
@@ -186,7 +187,7 @@ def apply_condition(state: State, ctx: Context, report: ConditionReport) -> None
     if not monitor:
         require_rights(state, record, ctx.author, ctx.received)
     if OUT_OF_SERVICE in (report.condition, record["condition"]):
-        require_monitor(record, ctx, "take it out of service or bring it back")
+        require_monitor(record, ctx, WP_("to do", "take it out of service or bring it back"))
     if report.booking is not None and booking(state, report.booking)["resource"] != record["id"]:
         raise InvalidBody(
             "booking %(booking)s is not a booking of %(title)s",
@@ -217,7 +218,7 @@ def require_people(state: State, rules: Mapping[str, Any]) -> None:
     """Stewards and monitors are members in good standing; a required role exists."""
     for did in (*rules["stewards"], *rules["monitors"]):
         try:
-            require_active_member(state, did, "steward or monitor a resource")
+            require_active_member(state, did, WP_("to do", "steward or monitor a resource"))
         except NotPermitted as refusal:
             raise NotPermitted(
                 "%(did)s: %(refusal)s", code=refusal.code, did=did, refusal=refusal.message

@@ -41,6 +41,7 @@ from commonweal.domain.membership.records import did_member
 from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import WP_
 
 OPENED = "commons.round.opened"
 ENTERED = "commons.round.entered"
@@ -97,7 +98,7 @@ def parse_allocation(body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]
 def apply_opening(state: State, ctx: Context, opening: RoundOpening) -> None:
     """A steward opens a round of a resource allocated by rotation or lottery."""
     record = resource(state, opening.resource)
-    require_steward(record, ctx, "open an allocation round")
+    require_steward(record, ctx, WP_("to do", "open an allocation round"))
     if record["rules"]["allocation"] not in BY_ROUND:
         raise Conflict(
             "%(title)s is allocated %(allocation)s, not by rounds",

@@ -39,6 +39,7 @@ from commonweal.domain.membership.records import APPLICANT, did_member, member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, moment, reached
+from commonweal.domain.words import WP_
 
 BREACH_REPORTED = "commons.breach.reported"
 APPEAL_FILED = "commons.appeal.filed"
@@ -115,7 +116,7 @@ def parse_decision(body: Mapping[str, Any]) -> Decision:
 def apply_breach(state: State, ctx: Context, breach: Breach) -> None:
     """A steward or monitor reports a breach; the ladder decides the sanction."""
     record = resource(state, breach.resource)
-    require_monitor(record, ctx, "report a breach")
+    require_monitor(record, ctx, WP_("to do", "report a breach"))
     if breach.member == ctx.author:
         raise NotPermitted("you cannot report your own breach", code="self_sanction")
     target = member(state, breach.member)
@@ -192,7 +193,7 @@ def apply_steward_decision(state: State, ctx: Context, decision: Decision) -> No
         )
     if record["appeal"]["by"] != "stewards":
         raise NotPermitted("this appeal is decided by a proposal", code="by_proposal")
-    require_steward(resource(state, record["resource"]), ctx, "decide an appeal")
+    require_steward(resource(state, record["resource"]), ctx, WP_("to do", "decide an appeal"))
     if ctx.author in (record["reported_by"], record["member"]):
         raise NotPermitted(
             "neither who reported the breach nor who was sanctioned may hear its appeal",

@@ -38,6 +38,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 ISSUED_TYPE = "credentials.issued"
 REQUESTED_TYPE = "credentials.requested"
@@ -76,7 +77,7 @@ def apply_issued(state: State, ctx: Context, body: dict[str, Any]) -> None:
     if body["subject"] is None:
         raise InvalidBody("subject must be a member's did:key")
     require_issuer(state, ctx, body["kind"], rules, body["subject"])
-    require_active_member(state, body["subject"], "hold a credential of this node")
+    require_active_member(state, body["subject"], WP_("to do", "hold a credential of this node"))
     issue(state, ctx, **body, issuer=ctx.author)
 
 
@@ -128,7 +129,7 @@ def parse_requested(body: Mapping[str, Any]) -> dict[str, Any]:
 def apply_requested(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """A member in good standing asks for a credential issued by endorsements or a vote."""
     rules = kind_of(state, body["kind"])
-    require_active_member(state, ctx.author, "request a credential")
+    require_active_member(state, ctx.author, WP_("to do", "request a credential"))
     issuers = rules["issuers"]
     if not (issuers == "vote" or (isinstance(issuers, dict) and "endorsements" in issuers)):
         raise Conflict(
@@ -177,7 +178,7 @@ def apply_endorsed(state: State, ctx: Context, body: dict[str, Any]) -> None:
     """A member endorses someone else's request; the last endorsement needed issues it."""
     request = open_request(state, body["request"])
     rules = kind_of(state, request["kind"])
-    require_active_member(state, ctx.author, "endorse a credential")
+    require_active_member(state, ctx.author, WP_("to do", "endorse a credential"))
     if not isinstance(rules["issuers"], dict) or "endorsements" not in rules["issuers"]:
         raise Conflict(
             "%(kind)s credentials are not issued by endorsement",
@@ -196,7 +197,7 @@ def apply_endorsed(state: State, ctx: Context, body: dict[str, Any]) -> None:
 
 
 def _issue_request(state: State, ctx: Context, request: dict[str, Any], *, issuer: str) -> int:
-    require_active_member(state, request["subject"], "hold a credential of this node")
+    require_active_member(state, request["subject"], WP_("to do", "hold a credential of this node"))
     row = issue(
         state,
         ctx,

@@ -21,6 +21,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.treasury.units import parse_code, require_unit
+from commonweal.domain.words import WP_
 
 COMPLETED = "credit.clearing.completed"
 
@@ -73,7 +74,7 @@ def claim_of(state: State, unit: str) -> dict[str, Any]:
 def apply_clearing(state: State, ctx: Context, claim: ClearingClaim) -> None:
     """Check the claimed set-offs are an optimal clearing, then reduce the obligations."""
     if ctx.author != ctx.node_key:
-        require_active_member(state, ctx.author, "run a clearing")
+        require_active_member(state, ctx.author, WP_("to do", "run a clearing"))
     require_unit(state, claim.unit)
     if not claim.setoffs:
         raise Conflict(

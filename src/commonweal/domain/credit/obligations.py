@@ -21,6 +21,7 @@ from commonweal.domain.state import State
 from commonweal.domain.treasury.accounts import member_account, require_open
 from commonweal.domain.treasury.ledger import MAX_MEMO, move
 from commonweal.domain.treasury.units import parse_code, require_unit
+from commonweal.domain.words import WP_
 
 RECORDED = "credit.obligation.recorded"
 SETTLED = "credit.obligation.settled"
@@ -64,8 +65,8 @@ def parse_reduction(body: Mapping[str, Any]) -> Reduction:
 
 def apply_obligation(state: State, ctx: Context, new: NewObligation) -> None:
     """A member records that they owe another member."""
-    require_active_member(state, ctx.author, "record an obligation")
-    require_active_member(state, new.creditor, "be owed")
+    require_active_member(state, ctx.author, WP_("to do", "record an obligation"))
+    require_active_member(state, new.creditor, WP_("to do", "be owed"))
     if new.creditor == ctx.author:
         raise Conflict("nobody owes themselves", code="same_account")
     require_unit(state, new.unit)
@@ -94,7 +95,7 @@ def apply_settlement(state: State, ctx: Context, reduction: Reduction) -> None:
     record = obligation(state, reduction.obligation)
     if record["debtor"] != ctx.author:
         raise NotPermitted("only the debtor settles an obligation", code="not_author")
-    require_active_member(state, ctx.author, "settle an obligation")
+    require_active_member(state, ctx.author, WP_("to do", "settle an obligation"))
     paid = _portion(record, reduction)
     creditor = member_account(record["creditor"])
     require_open(state, creditor)

@@ -59,6 +59,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import WP_
 
 NETWORK_VOTES = "federation.network_votes"
 """vote id (the leaf index of its call) → the vote: call, rules, times, subtotals, result."""
@@ -171,7 +172,7 @@ def parse_report(body: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_report(state: State, ctx: Context, report: dict[str, Any]) -> None:
     """A member node reports its precinct's subtotal, once, before reporting closes."""
-    require_active_member(state, ctx.author, "report a subtotal")
+    require_active_member(state, ctx.author, WP_("to do", "report a subtotal"))
     record = network_vote(state, report["vote"])
     if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
         raise Conflict(
@@ -211,7 +212,7 @@ def parse_people_part(body: Mapping[str, Any]) -> tuple[int, Any]:
 def apply_people_part(state: State, ctx: Context, part: tuple[int, Any]) -> None:
     """A member node sends the next part of its precinct's people (a big precinct's
     people do not fit in one event), in ascending order after the parts before."""
-    require_active_member(state, ctx.author, "report a subtotal")
+    require_active_member(state, ctx.author, WP_("to do", "report a subtotal"))
     record = network_vote(state, part[0])
     if record["phase"] != VOTING or reached(ctx.received, record["report_until"]):
         raise Conflict(

@@ -86,7 +86,7 @@ def parse_call(body: Mapping[str, Any]) -> dict[str, Any]:
     if type(seconds) is not int or not 1 <= seconds <= MAX_SECONDS:
         raise InvalidBody(
             "voting_seconds must be an integer from 1 to %(max_seconds)s",
-            max_seconds=f"{MAX_SECONDS:,}",
+            max_seconds=format(MAX_SECONDS, ","),
         )
     return {
         "kind": kind,
@@ -135,7 +135,7 @@ def parse_subtotal(value: Any, call: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(patterns, list) or len(patterns) > MAX_PATTERNS:
         raise InvalidBody(
             "patterns must be a list of at most %(max_patterns)s [ballot, count]",
-            max_patterns=f"{MAX_PATTERNS:,}",
+            max_patterns=format(MAX_PATTERNS, ","),
         )
     options = ballot_options(call)
     normal: dict[str, list[Any]] = {}

@@ -69,6 +69,6 @@ def _seconds(value: Any, name: str) -> int:
         raise InvalidBody(
             "alliance.%(name)s must be an integer from 1 to %(high)s",
             name=name,
-            high=f"{MAX_SECONDS:,}",
+            high=format(MAX_SECONDS, ","),
         )
     return value

@@ -25,6 +25,7 @@ from commonweal.domain.membership.records import ACTIVE, MEMBERS, require_active
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment, reached
+from commonweal.domain.words import WP_
 
 PRECINCTS = "federation.precincts"
 """precinct id (the leaf index of its opening) → the precinct: alliance, vote, call, phase."""
@@ -121,7 +122,7 @@ def apply_ballot(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -
         raise Conflict(
             "voting in precinct %(precinct)s has ended", code="voting_closed", precinct=precinct_id
         )
-    require_active_member(state, ctx.author, "vote in a network-wide vote")
+    require_active_member(state, ctx.author, WP_("to do", "vote in a network-wide vote"))
     normal = check_ballot(record["method"], record["method_options"], ballot, record["options"])
     state.put(ballots_table(precinct_id), ctx.author, normal)
 

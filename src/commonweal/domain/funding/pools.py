@@ -24,6 +24,7 @@ from commonweal.domain.funding.records import (
     POOLS,
     PROPOSALS,
     STAKES,
+    STATUS_WORDS,
     WITHDRAWN,
     periods_between,
     pool,
@@ -39,6 +40,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 POOL_OPENED = "funding.pool.opened"
 POOL_FUNDED = "funding.pool.funded"
@@ -101,7 +103,7 @@ def parse_deposit(body: Mapping[str, Any]) -> tuple[int, int]:
 def apply_deposit(state: State, ctx: Context, deposit: tuple[int, int]) -> None:
     """A member adds funds to a pool."""
     pool_id, amount = deposit
-    require_active_member(state, ctx.author, "fund a pool")
+    require_active_member(state, ctx.author, WP_("to do", "fund a pool"))
     record = pool(state, pool_id)
     state.put(POOLS, pool_id, {**record, "funds": record["funds"] + amount})
     to_ledger(
@@ -135,10 +137,10 @@ def parse_submission(body: Mapping[str, Any]) -> Submission:
 
 def apply_submission(state: State, ctx: Context, submission: Submission) -> None:
     """A member asks a pool for funds."""
-    require_active_member(state, ctx.author, "submit a proposal")
+    require_active_member(state, ctx.author, WP_("to do", "submit a proposal"))
     record = pool(state, submission.pool)
     beneficiary = submission.beneficiary or ctx.author
-    require_active_member(state, beneficiary, "receive a pool's funds")
+    require_active_member(state, beneficiary, WP_("to do", "receive a pool's funds"))
     state.put(
         PROPOSALS,
         ctx.index,
@@ -170,7 +172,7 @@ def parse_stake(body: Mapping[str, Any]) -> tuple[int, int]:
 def apply_stake(state: State, ctx: Context, stake: tuple[int, int]) -> None:
     """A member sets their stake on a proposal; its conviction is brought up to now first."""
     proposal_id, amount = stake
-    require_active_member(state, ctx.author, "stake")
+    require_active_member(state, ctx.author, WP_("to do", "stake"))
     record = proposal(state, proposal_id)
     require_open_proposal(record, proposal_id)
     pool_record = pool(state, record["pool"])
@@ -195,7 +197,7 @@ def parse_withdrawal(body: Mapping[str, Any]) -> int:
 
 def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
     """Its author withdraws an open proposal; every stake on it is freed."""
-    require_active_member(state, ctx.author, "withdraw a proposal")
+    require_active_member(state, ctx.author, WP_("to do", "withdraw a proposal"))
     record = proposal(state, proposal_id)
     if record["author"] != ctx.author:
         raise NotPermitted("only the proposal's author may withdraw it", code="not_author")
@@ -217,7 +219,7 @@ def require_open_proposal(record: dict[str, Any], proposal_id: int) -> None:
         raise Conflict(
             "proposal %(proposal_id)s is %(status)s",
             proposal_id=proposal_id,
-            status=record["status"],
+            status=STATUS_WORDS.get(record["status"], record["status"]),
             code="proposal_closed",
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import moment
+from commonweal.domain.words import WP_
 
 ROUNDS = "funding.rounds"
 """round id → terms (unit, pool, method, cap, closing time), projects, status, result."""
@@ -32,6 +33,13 @@ STAKES = "funding.stakes"
 """``"<pool> <did>"`` → a member's stake in a pool: total and per proposal."""
 
 OPEN, CLOSED, EXECUTED, WITHDRAWN = "open", "closed", "executed", "withdrawn"
+STATUS_WORDS = {
+    OPEN: WP_("funding", "open"),
+    CLOSED: WP_("funding", "closed"),
+    EXECUTED: WP_("funding", "executed"),
+    WITHDRAWN: WP_("funding", "withdrawn"),
+}
+"""Where a round or a proposal stands, as a refusal says it in the reader's language."""
 PLAIN, CAPPED, PAIRWISE = "plain", "capped", "pairwise"
 METHODS = (PLAIN, CAPPED, PAIRWISE)
 

@@ -53,7 +53,7 @@ from commonweal.domain.treasury.accounts import (
     parse_account,
     require_open,
 )
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 ROUND_OPENED = "funding.round.opened"
 PROJECT_ENTERED = "funding.project.entered"
@@ -176,12 +176,12 @@ def parse_entry(body: Mapping[str, Any]) -> Entry:
 
 def apply_entry(state: State, ctx: Context, entry: Entry) -> None:
     """A member enters a project while the round is open."""
-    require_active_member(state, ctx.author, "enter a project")
+    require_active_member(state, ctx.author, WP_("to do", "enter a project"))
     record = open_round(
         state, ctx, entry.round, N_("round %(round_id)s is closed: you cannot enter a project now")
     )
     beneficiary = entry.beneficiary or ctx.author
-    require_active_member(state, beneficiary, "receive a project's funds")
+    require_active_member(state, beneficiary, WP_("to do", "receive a project's funds"))
     state.put(
         PROJECTS,
         ctx.index,
@@ -208,7 +208,7 @@ def parse_contribution(body: Mapping[str, Any]) -> tuple[int, int]:
 def apply_contribution(state: State, ctx: Context, contribution: tuple[int, int]) -> None:
     """A member gives to a project of an open round (not their own)."""
     project_id, amount = contribution
-    require_active_member(state, ctx.author, "contribute")
+    require_active_member(state, ctx.author, WP_("to do", "contribute"))
     entered = project(state, project_id)
     record = open_round(
         state, ctx, entered["round"], N_("round %(round_id)s is closed: you cannot contribute now")

@@ -42,6 +42,7 @@ from commonweal.domain.membership.records import did_member, owe_credential
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import WP_
 
 CHECKED_IN = "gatherings.attendee.checked_in"
 CLAIMED_EVENT = "gatherings.checkin.claimed"
@@ -76,9 +77,9 @@ def apply_checkin(state: State, ctx: Context, checkin: tuple[int, str]) -> None:
     """An organiser checks a member in; their attendance is confirmed."""
     gathering_id, did = checkin
     record = gathering(state, gathering_id)
-    require_organiser(record, ctx, "check members in")
+    require_organiser(record, ctx, WP_("to do", "check members in"))
     _require_window(record, ctx.received, later(record["ends"], ORGANISER_GRACE))
-    require_attendee(state, record, did, "be checked in")
+    require_attendee(state, record, did, WP_("to do", "be checked in"))
     require_rsvp(state, record, did)
     existing = state.get(ATTENDANCE, key(gathering_id, did))
     if existing is not None and existing["status"] == CONFIRMED:
@@ -91,7 +92,7 @@ def apply_claim(state: State, ctx: Context, claim: tuple[int, str]) -> None:
     """An attendee checks in with the code at the venue, while the gathering is on."""
     gathering_id, proof = claim
     record = gathering(state, gathering_id)
-    require_attendee(state, record, ctx.author, "check in")
+    require_attendee(state, record, ctx.author, WP_("to do", "check in"))
     if record["code_hash"] is None:
         raise Conflict(
             "%(title)s has no self check-in code", code="no_code", title=repr(record["title"])
@@ -121,7 +122,7 @@ def apply_reveal(state: State, ctx: Context, reveal: tuple[int, str]) -> None:
     """After the end, an organiser reveals the code; each claim is confirmed or rejected."""
     gathering_id, code = reveal
     record = gathering(state, gathering_id)
-    require_organiser(record, ctx, "reveal the check-in code")
+    require_organiser(record, ctx, WP_("to do", "reveal the check-in code"))
     if record["code_hash"] is None:
         raise Conflict(
             "%(title)s has no self check-in code", code="no_code", title=repr(record["title"])

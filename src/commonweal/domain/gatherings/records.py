@@ -19,6 +19,7 @@ from commonweal.domain.fields import record_id
 from commonweal.domain.membership.records import require_active_member, require_member_or_visitor
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
+from commonweal.domain.words import WP_
 
 GATHERINGS = "gatherings.gatherings"
 """gathering id → kind, title, times, capacity, organisers, counts, the waitlist."""
@@ -31,6 +32,12 @@ KINDS = ("gathering", "assembly")
 GOING, WAITLISTED, NOT_GOING = "going", "waitlisted", "not_going"
 CONFIRMED, CLAIMED, REJECTED = "confirmed", "claimed", "rejected"
 DAY = 86_400
+RSVP_WORDS = {
+    GOING: WP_("RSVP", "going"),
+    WAITLISTED: WP_("RSVP", "waitlisted"),
+    NOT_GOING: WP_("RSVP", "not_going"),
+}
+"""Where an RSVP stands, as a refusal says it in the reader's language."""
 OPENS_BEFORE = 3600
 """Check-in opens an hour before the start."""
 ORGANISER_GRACE = 7 * DAY
@@ -91,7 +98,7 @@ def require_rsvp(state: State, record: Mapping[str, Any], did: str) -> None:
             code="no_rsvp",
             title=repr(record["title"]),
             did=did,
-            status=rsvp["status"],
+            status=RSVP_WORDS.get(rsvp["status"], rsvp["status"]),
         )
 
 

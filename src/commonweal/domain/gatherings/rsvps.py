@@ -27,6 +27,7 @@ from commonweal.domain.gatherings.records import (
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import WP_
 
 RSVP_GIVEN = "gatherings.rsvp.given"
 RESPONSES = ("yes", "no")
@@ -45,7 +46,7 @@ def apply_rsvp(state: State, ctx: Context, rsvp: tuple[int, str]) -> None:
     or no (freeing any place they held)."""
     gathering_id, response = rsvp
     record = gathering(state, gathering_id)
-    require_attendee(state, record, ctx.author, "RSVP")
+    require_attendee(state, record, ctx.author, WP_("to do", "RSVP"))
     require_not_cancelled(record)
     if reached(ctx.received, record["ends"]):
         raise Conflict("%(title)s is over", code="too_late", title=repr(record["title"]))

@@ -26,6 +26,7 @@ from commonweal.domain.membership.records import require_active_member, require_
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
+from commonweal.domain.words import WP_
 
 SCHEDULED = "gatherings.gathering.scheduled"
 CANCELLED = "gatherings.gathering.cancelled"
@@ -77,7 +78,9 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
         raise InvalidBody("ends must come after starts")
     capacity = body.get("capacity", 0)
     if type(capacity) is not int or not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidBody("capacity must be 0 (no limit) to %(most)s", most=f"{MAX_CAPACITY:,}")
+        raise InvalidBody(
+            "capacity must be 0 (no limit) to %(most)s", most=format(MAX_CAPACITY, ",")
+        )
     flags = {name: body.get(name, default) for name, default in _FLAGS.items()}
     if not all(isinstance(flag, bool) for flag in flags.values()):
         raise InvalidBody("waitlist and rsvp_required must be true or false")
@@ -118,13 +121,13 @@ def parse_cancellation(body: Mapping[str, Any]) -> tuple[int, str]:
 
 def apply_schedule(state: State, ctx: Context, plan: Schedule) -> None:
     """A member schedules a gathering (an assembly needs ``gatherings.convene``)."""
-    require_active_member(state, ctx.author, "schedule a gathering")
+    require_active_member(state, ctx.author, WP_("to do", "schedule a gathering"))
     if plan.kind == "assembly":
         require_permission(state, ctx, "gatherings.convene")
     if reached(ctx.received, plan.ends):
         raise Conflict("%(when)s is in the past", code="in_the_past", when=plan.ends)
     for did in plan.organisers:
-        require_active_member(state, did, "organise a gathering")
+        require_active_member(state, did, WP_("to do", "organise a gathering"))
     state.put(
         GATHERINGS,
         ctx.index,
@@ -157,7 +160,7 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
     """An organiser calls off a gathering that has not ended."""
     gathering_id, reason = cancellation
     record = gathering(state, gathering_id)
-    require_organiser(record, ctx, "cancel it")
+    require_organiser(record, ctx, WP_("to do", "cancel it"))
     require_not_cancelled(record)
     if reached(ctx.received, record["ends"]):
         raise Conflict("%(title)s is over", code="too_late", title=repr(record["title"]))

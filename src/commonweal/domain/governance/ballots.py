@@ -42,7 +42,7 @@ from commonweal.domain.governance.records import (
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 CHOICES = ("yes", "no", "abstain")
 _TOKENS = "governance.secret.tokens."  # secret_records.TOKENS (which imports this module)
@@ -96,7 +96,7 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
     """A member of the electorate votes (again) while voting is open."""
     proposal_id, ballot = cast
     record = proposal(state, proposal_id)
-    require_phase(record, VOTING, doing="vote")
+    require_phase(record, VOTING, doing=WP_("to do", "vote"))
     if reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
             "voting on proposal %(proposal_id)s ended at %(voting_until)s",
@@ -105,7 +105,7 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
             code="voting_closed",
         )
     rules = rules_of(record)
-    require_in_group(state, ctx.author, rules["electorate"], "vote on this proposal")
+    require_in_group(state, ctx.author, rules["electorate"], WP_("to do", "vote on this proposal"))
     normal = check_ballot(rules["method"], rules["options"], ballot, options_of(state, record))
     if rules.get("ballot") == "secret" and state.get(_TOKENS + str(proposal_id), ctx.author):
         raise Conflict(
@@ -118,7 +118,7 @@ def apply_cast(state: State, ctx: Context, cast: tuple[int, dict[str, Any]]) -> 
 def apply_withdrawal(state: State, ctx: Context, proposal_id: int) -> None:
     """A voter takes back their ballot before the close (their delegation applies again)."""
     record = proposal(state, proposal_id)
-    require_phase(record, VOTING, doing="withdraw a ballot")
+    require_phase(record, VOTING, doing=WP_("to do", "withdraw a ballot"))
     if reached(ctx.received, deadline_of(record, "voting_until")):
         raise Conflict(
             "voting on proposal %(proposal_id)s has ended",

@@ -38,6 +38,7 @@ from commonweal.domain.governance.tally import count
 from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import later, reached
+from commonweal.domain.words import WP_
 
 OPENED = "governance.voting.opened"
 CLOSED_EVENT = "governance.proposal.closed"
@@ -71,7 +72,7 @@ def apply_opening(state: State, ctx: Context, proposal_id: int) -> None:
     """The node opens voting once the discussion time has passed."""
     require_node_key(ctx, when="the log says it is due")
     record = proposal(state, proposal_id)
-    require_phase(record, DISCUSSION, doing="open voting")
+    require_phase(record, DISCUSSION, doing=WP_("to do", "open voting"))
     require_deadline_passed(ctx, record, "discussion_until")
     if not live_alternatives(state, record):
         raise Conflict("every alternative was withdrawn", code="no_alternatives")
@@ -88,7 +89,7 @@ def apply_close(state: State, ctx: Context, close: tuple[int, dict[str, Any]]) -
     require_node_key(ctx, when="the log says it is due")
     proposal_id, claimed = close
     record = proposal(state, proposal_id)
-    require_phase(record, VOTING, doing="close the vote")
+    require_phase(record, VOTING, doing=WP_("to do", "close the vote"))
     require_deadline_passed(ctx, record, "voting_until")
     if not ready_to_close(state, record):
         raise Conflict(
@@ -132,7 +133,7 @@ def execution_rule(catalog: ActionCatalog) -> Any:
         require_node_key(ctx, when="the log says it is due")
         proposal_id, position = execution
         record = proposal(state, proposal_id)
-        require_phase(record, CLOSED, doing="execute its decision")
+        require_phase(record, CLOSED, doing=WP_("to do", "execute its decision"))
         executions = record["executions"]
         pending = [n for n, e in enumerate(executions) if e["status"] == "pending"]
         if not pending:

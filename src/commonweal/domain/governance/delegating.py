@@ -19,11 +19,13 @@ from commonweal.domain.governance.records import (
     CANCELLED,
     CLOSED,
     DELEGATIONS,
+    PHASE_WORDS,
     PROPOSALS,
 )
 from commonweal.domain.membership.records import did_member, require_active_member
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 NODE_SCOPE = "node"
 
@@ -64,12 +66,12 @@ def parse_revoke(body: Mapping[str, Any]) -> str:
 def apply_set(state: State, ctx: Context, delegation: tuple[str, str | None]) -> None:
     """A member entrusts their vote in a scope to another member (or to no one)."""
     scope, trustee = delegation
-    require_active_member(state, ctx.author, "delegate")
+    require_active_member(state, ctx.author, WP_("to do", "delegate"))
     _require_scope(state, scope)
     if trustee is not None:
         if trustee == ctx.author:
             raise InvalidBody("you cannot delegate to yourself")
-        require_active_member(state, trustee, "receive a delegation")
+        require_active_member(state, trustee, WP_("to do", "receive a delegation"))
     current: dict[str, Any] = state.get(DELEGATIONS, ctx.author) or {}
     state.put(DELEGATIONS, ctx.author, {**current, scope: trustee})
 
@@ -111,7 +113,7 @@ def _require_scope(state: State, scope: str) -> None:
             raise Conflict(
                 "proposal %(proposal)s is %(phase)s",
                 proposal=scope[9:],
-                phase=record["phase"],
+                phase=PHASE_WORDS.get(record["phase"], record["phase"]),
                 code="wrong_phase",
             )
         rules = record["rules"]

@@ -33,6 +33,7 @@ from commonweal.domain.places.actions import PLACES_ACTIONS
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.events import TREASURY_ACTIONS
+from commonweal.domain.words import WP_
 
 ADOPTED = "governance.constitution.adopted"
 DRAFTED = "governance.proposal.drafted"
@@ -263,5 +264,5 @@ def _parse_population(body: Mapping[str, Any]) -> int:
 
 
 def _apply_population(state: State, ctx: Context, population: int) -> None:
-    require_active_member(state, ctx.author, "report a population")
+    require_active_member(state, ctx.author, WP_("to do", "report a population"))
     state.put(POPULATIONS, ctx.author, population)

@@ -50,7 +50,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import later
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
@@ -214,7 +214,9 @@ def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
             topic=repr(draft.topic),
             topics=", ".join(topics),
         )
-    require_in_group(state, ctx.author, rules["proposers"], f"propose a {draft.kind}")
+    require_in_group(
+        state, ctx.author, rules["proposers"], WP_("to do", "propose a %(kind)s", kind=draft.kind)
+    )
     require_allowed(draft.actions, rules["actions"])
     state.put(
         PROPOSALS,
@@ -246,8 +248,8 @@ def apply_submission(state: State, ctx: Context, proposal_id: int) -> None:
     """The author opens the draft for discussion under the kind's rules in force now."""
     record = proposal(state, proposal_id)
     require_author(record, ctx, N_("only its author may submit a proposal"))
-    require_phase(record, DRAFT, doing="submit it")
-    require_active_member(state, ctx.author, "submit a proposal")
+    require_phase(record, DRAFT, doing=WP_("to do", "submit it"))
+    require_active_member(state, ctx.author, WP_("to do", "submit a proposal"))
     rules = kind_rules(state, record["kind"])
     for alternative_id in record["alternatives"]:
         require_allowed(state.get(ALTERNATIVES, alternative_id)["actions"], rules["actions"])
@@ -273,10 +275,10 @@ def apply_cancellation(state: State, ctx: Context, cancellation: tuple[int, str]
         state, ctx.author
     )
     if moderator:
-        require_phase(record, DRAFT, DISCUSSION, VOTING, doing="cancel it")
+        require_phase(record, DRAFT, DISCUSSION, VOTING, doing=WP_("to do", "cancel it"))
     else:
         require_author(record, ctx, N_("only its author may withdraw a proposal"))
-        require_phase(record, DRAFT, DISCUSSION, doing="withdraw it")
+        require_phase(record, DRAFT, DISCUSSION, doing=WP_("to do", "withdraw it"))
     state.put(
         PROPOSALS,
         proposal_id,
@@ -291,7 +293,7 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
     may start a competing initiative (in an election: stand as a candidate).
     """
     record = proposal(state, new.proposal)
-    require_phase(record, DISCUSSION, doing="add an alternative")
+    require_phase(record, DISCUSSION, doing=WP_("to do", "add an alternative"))
     rules = rules_of(record)
     if rules["method"] in SINGLE_OPTION_METHODS:
         raise NotPermitted(
@@ -299,7 +301,9 @@ def apply_alternative(state: State, ctx: Context, new: NewAlternative) -> None:
             method=rules["method"],
             code="single_option",
         )
-    require_in_group(state, ctx.author, rules["electorate"], "put forward an alternative")
+    require_in_group(
+        state, ctx.author, rules["electorate"], WP_("to do", "put forward an alternative")
+    )
     require_allowed(new.actions, rules["actions"])
     state.put(
         PROPOSALS, new.proposal, {**record, "alternatives": [*record["alternatives"], ctx.index]}
@@ -312,7 +316,7 @@ def apply_revision(state: State, ctx: Context, revision: Revision) -> None:
     current = alternative(state, revision.alternative)
     require_author(current, ctx, N_("only its author may revise an alternative"))
     record = proposal(state, current["proposal"])
-    require_phase(record, DRAFT, DISCUSSION, doing="revise it")
+    require_phase(record, DRAFT, DISCUSSION, doing=WP_("to do", "revise it"))
     if current["withdrawn"]:
         raise Conflict("this alternative was withdrawn", code="withdrawn")
     if revision.actions is not None:
@@ -337,7 +341,9 @@ def apply_withdrawal(state: State, ctx: Context, alternative_id: int) -> None:
     """An alternative's author withdraws it before voting."""
     current = alternative(state, alternative_id)
     require_author(current, ctx, N_("only its author may withdraw an alternative"))
-    require_phase(proposal(state, current["proposal"]), DRAFT, DISCUSSION, doing="withdraw it")
+    require_phase(
+        proposal(state, current["proposal"]), DRAFT, DISCUSSION, doing=WP_("to do", "withdraw it")
+    )
     if current["withdrawn"]:
         raise Conflict("this alternative was already withdrawn", code="withdrawn")
     state.put(ALTERNATIVES, alternative_id, {**current, "withdrawn": True})
@@ -347,8 +353,10 @@ def apply_amendment(state: State, ctx: Context, amendment: tuple[int, str, str])
     """During discussion, a member proposes a new text for an alternative."""
     alternative_id, text, note = amendment
     current = alternative(state, alternative_id)
-    require_phase(proposal(state, current["proposal"]), DISCUSSION, doing="propose amendments")
-    require_active_member(state, ctx.author, "propose an amendment")
+    require_phase(
+        proposal(state, current["proposal"]), DISCUSSION, doing=WP_("to do", "propose amendments")
+    )
+    require_active_member(state, ctx.author, WP_("to do", "propose an amendment"))
     if current["withdrawn"]:
         raise Conflict("this alternative was withdrawn", code="withdrawn")
     state.put(
@@ -372,7 +380,11 @@ def apply_amendment(state: State, ctx: Context, amendment: tuple[int, str, str])
 def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author takes an amendment: its text becomes the alternative's."""
     amendment = _open_amendment(
-        state, ctx, ref[0], "accept an amendment", N_("only its author may accept an amendment")
+        state,
+        ctx,
+        ref[0],
+        WP_("to do", "accept an amendment"),
+        N_("only its author may accept an amendment"),
     )
     current = alternative(state, amendment["alternative"])
     state.put(
@@ -386,7 +398,11 @@ def apply_amendment_accepted(state: State, ctx: Context, ref: tuple[int, str]) -
 def apply_amendment_rejected(state: State, ctx: Context, ref: tuple[int, str]) -> None:
     """The alternative's author declines an amendment, saying why."""
     amendment = _open_amendment(
-        state, ctx, ref[0], "reject an amendment", N_("only its author may reject an amendment")
+        state,
+        ctx,
+        ref[0],
+        WP_("to do", "reject an amendment"),
+        N_("only its author may reject an amendment"),
     )
     state.put(AMENDMENTS, ref[0], {**amendment, "status": "rejected", "reason": ref[1]})
 
@@ -394,8 +410,8 @@ def apply_amendment_rejected(state: State, ctx: Context, ref: tuple[int, str]) -
 def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     """A member comments on an open proposal, or argues for or against an alternative."""
     record = proposal(state, comment.proposal)
-    require_phase(record, DRAFT, DISCUSSION, VOTING, doing="comment")
-    require_member_or_visitor(state, ctx.author, "comment", "comment")
+    require_phase(record, DRAFT, DISCUSSION, VOTING, doing=WP_("to do", "comment"))
+    require_member_or_visitor(state, ctx.author, "comment", WP_("to do", "comment"))
     if comment.alternative is not None and comment.alternative not in record["alternatives"]:
         raise InvalidBody(
             "alternative %(alternative)s is not part of this proposal",
@@ -423,6 +439,13 @@ def apply_comment(state: State, ctx: Context, comment: Comment) -> None:
     )
 
 
+AMENDMENT_STATUS_WORDS = {
+    "accepted": WP_("amendment", "accepted"),
+    "rejected": WP_("amendment", "rejected"),
+}
+"""What an amendment that is no longer open became, as a refusal says it."""
+
+
 def _open_amendment(
     state: State, ctx: Context, amendment_id: int, doing: str, refusal: str
 ) -> dict[str, Any]:
@@ -434,7 +457,7 @@ def _open_amendment(
     if amendment["status"] != "open":
         raise Conflict(
             "this amendment was already %(status)s",
-            status=amendment["status"],
+            status=AMENDMENT_STATUS_WORDS.get(amendment["status"], amendment["status"]),
             code="already_decided",
         )
     return amendment

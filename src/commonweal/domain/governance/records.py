@@ -17,7 +17,7 @@ from commonweal.domain.membership.records import ACTIVE, member, require_active_
 from commonweal.domain.registry import Context, require_stage
 from commonweal.domain.state import State, existing
 from commonweal.domain.timestamps import reached
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, W_, WP_
 
 PROPOSALS = "governance.proposals"
 """proposal id → the proposal: kind, topic, title, phase, times, alternatives, outcome."""
@@ -43,6 +43,14 @@ DRAFT, DISCUSSION, VOTING, CLOSED, CANCELLED = (
     "cancelled",
 )
 OPEN_PHASES = (DRAFT, DISCUSSION, VOTING)
+PHASE_WORDS = {
+    DRAFT: WP_("proposal phase", "draft"),
+    DISCUSSION: WP_("proposal phase", "discussion"),
+    VOTING: WP_("proposal phase", "voting"),
+    CLOSED: WP_("proposal phase", "closed"),
+    CANCELLED: WP_("proposal phase", "cancelled"),
+}
+"""Each phase's name as a refusal says it, in the reader's language (domain/words.py)."""
 
 
 class ProposalRow(TypedDict):
@@ -98,9 +106,20 @@ def live_alternatives(state: State, record: Mapping[str, Any]) -> list[int]:
 
 def require_phase(record: Mapping[str, Any], *phases: str, doing: str) -> None:
     """The proposal is in one of ``phases``, or ``wrong_phase`` says where it is."""
-    said = f"proposal {record['id']} is in its {record['phase']} phase"
+    phase = record["phase"]
+    said = W_(
+        "proposal %(id)s is in its %(phase)s phase",
+        id=record["id"],
+        phase=PHASE_WORDS.get(phase, phase),
+    )
     require_stage(
-        record["phase"], phases, said=said, doing=doing, code="wrong_phase", only="during"
+        phase,
+        phases,
+        said=said,
+        doing=doing,
+        code="wrong_phase",
+        only="during",
+        names=PHASE_WORDS,
     )
 
 

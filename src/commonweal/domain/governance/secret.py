@@ -44,7 +44,7 @@ from commonweal.domain.membership.records import require_active_member
 from commonweal.domain.registry import Context, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 OPENED = "governance.secret.opened"
 TELLER_KEY = "governance.teller.key.published"
@@ -74,8 +74,10 @@ def apply_teller_key(state: State, ctx: Context, share: tuple[int, bytes, tuple[
             proposal_id=proposal_id,
             code="not_secret",
         )
-    require_phase(record, DISCUSSION, doing="publish a teller's key (tellers are fixed then)")
-    holder = require_active_member(state, ctx.author, "act as a teller")
+    require_phase(
+        record, DISCUSSION, doing=WP_("to do", "publish a teller's key (tellers are fixed then)")
+    )
+    holder = require_active_member(state, ctx.author, WP_("to do", "act as a teller"))
     if TELLER_ROLE not in holder["roles"]:
         raise NotPermitted("only holders of the teller role may act as tellers", code="forbidden")
     if not elgamal.check_key(key, key_proof, context(ctx.node_did, proposal_id, ctx.author)):
@@ -116,7 +118,7 @@ def apply_opened(state: State, ctx: Context, opened: dict[str, Any]) -> None:
             proposal_id=proposal_id,
             code="not_secret",
         )
-    require_phase(record, VOTING, doing="open its secret ballot")
+    require_phase(record, VOTING, doing=WP_("to do", "open its secret ballot"))
     if state.get(SECRET, proposal_id) is not None:
         raise Conflict(
             "the secret ballot of %(proposal_id)s is open already",
@@ -163,7 +165,9 @@ def apply_request(state: State, ctx: Context, request: tuple[int, bytes]) -> Non
     vote = secret_vote(state, proposal_id)
     record = proposal(state, proposal_id)
     _require_open(record, ctx, proposal_id)
-    require_in_group(state, ctx.author, rules_of(record)["electorate"], "vote on this proposal")
+    require_in_group(
+        state, ctx.author, rules_of(record)["electorate"], WP_("to do", "vote on this proposal")
+    )
     tokens = table(TOKENS, proposal_id)
     if state.get(tokens, ctx.author) is not None:
         raise Conflict("you have asked for your token already", code="token_requested")
@@ -212,7 +216,7 @@ def apply_issued(state: State, ctx: Context, issued: tuple[int, str, bytes]) -> 
 
 
 def _require_open(record: Mapping[str, Any], ctx: Context, proposal_id: int) -> None:
-    require_phase(dict(record), VOTING, doing="vote")
+    require_phase(dict(record), VOTING, doing=WP_("to do", "vote"))
     if reached(ctx.received, record["voting_until"]):
         raise Conflict(
             "voting on proposal %(proposal_id)s ended at %(voting_until)s",

@@ -14,6 +14,7 @@ from commonweal.core.ballots import wire
 from commonweal.domain.errors import Conflict, InvalidBody
 from commonweal.domain.governance.records import proposal, require_phase
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 SECRET = "governance.secret"
 """proposal id → the vote's keys (token key, tellers, joint key) and its counters."""
@@ -58,7 +59,7 @@ def secret_vote(state: State, proposal_id: int) -> dict[str, Any]:
         )
     vote: dict[str, Any] | None = state.get(SECRET, proposal_id)
     if vote is None:
-        require_phase(record, "voting", doing="take part in its secret ballot")
+        require_phase(record, "voting", doing=WP_("to do", "take part in its secret ballot"))
         raise Conflict(
             "the node has not yet published the keys of proposal %(proposal_id)s's secret ballot; "
             "try again in a few seconds",

@@ -40,7 +40,7 @@ from commonweal.domain.governance.secret_records import (
 )
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 DECRYPTED = "governance.teller.decrypted"
 
@@ -78,7 +78,7 @@ def apply_decrypted(
     proposal_id, batch = shares
     vote = secret_vote(state, proposal_id)
     record = proposal(state, proposal_id)
-    require_phase(record, VOTING, doing="decrypt its ballots")
+    require_phase(record, VOTING, doing=WP_("to do", "decrypt its ballots"))
     require_deadline_passed(
         ctx,
         record,

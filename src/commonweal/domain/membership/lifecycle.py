@@ -32,7 +32,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.membership.roles import define_defaults
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 FOUNDER_ADMITTED = "membership.founder.admitted"
 APPLIED = "membership.application.submitted"
@@ -108,7 +108,7 @@ def apply_application(state: State, ctx: Context, commitment: str) -> None:
 
 def apply_vouch(state: State, ctx: Context, applicant: str) -> None:
     """A member in good standing vouches once for another's application."""
-    require_active_member(state, ctx.author, "vouch")
+    require_active_member(state, ctx.author, WP_("to do", "vouch"))
     if applicant == ctx.author:
         raise NotPermitted("you cannot vouch for yourself", code="self_vouch")
     record = member(state, applicant)
@@ -159,7 +159,7 @@ def apply_suspension(state: State, ctx: Context, reasoned: tuple[str, str]) -> N
     did, reason = reasoned
     if did == ctx.author:
         raise NotPermitted("you cannot suspend yourself", code="self_sanction")
-    record = require_active_member(state, did, "be suspended")
+    record = require_active_member(state, did, WP_("to do", "be suspended"))
     state.put(MEMBERS, did, {**record, "status": SUSPENDED, "reason": reason})
 
 

@@ -37,7 +37,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 REQUESTED = "membership.move.requested"
 ADMITTED = "membership.move.admitted"
@@ -69,7 +69,7 @@ def parse_request(body: Mapping[str, Any]) -> dict[str, Any]:
 def apply_request(state: State, ctx: Context, request: dict[str, Any]) -> None:
     """A member in good standing moves to a node this node recognises for memberships,
     presenting the membership credential this node holds in force for them."""
-    record = require_active_member(state, ctx.author, "move to another node")
+    record = require_active_member(state, ctx.author, WP_("to do", "move to another node"))
     _require_treaty(state, request["to"])
     if request["credential"] is not None:
         home_credential.require_in_force(state, ctx, request["credential"])

@@ -30,7 +30,7 @@ from commonweal.domain.membership.records import (
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment, reached, stamp
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 GUARDIANS_SET = "membership.guardians.set"
 REQUESTED = "membership.recovery.requested"
@@ -68,18 +68,18 @@ def parse_vouch(body: Mapping[str, Any]) -> tuple[str, str]:
 
 def apply_guardians(state: State, ctx: Context, chosen: tuple[tuple[str, ...], int]) -> None:
     """A member chooses guardians among the members in good standing."""
-    require_active_member(state, ctx.author, "choose guardians")
+    require_active_member(state, ctx.author, WP_("to do", "choose guardians"))
     guardians, threshold = chosen
     if ctx.author in guardians:
         raise InvalidBody("you cannot be your own guardian")
     for guardian in guardians:
-        require_active_member(state, guardian, "be a guardian")
+        require_active_member(state, guardian, WP_("to do", "be a guardian"))
     state.put(GUARDIANS, ctx.author, {"guardians": list(guardians), "threshold": threshold})
 
 
 def apply_request(state: State, ctx: Context, old: str) -> None:
     """Signed by the new key: it asks to take the place of ``old``."""
-    require_active_member(state, old, "be recovered")
+    require_active_member(state, old, WP_("to do", "be recovered"))
     if state.get(GUARDIANS, old) is None:
         raise NotPermitted(
             "this member named no guardians, so the key cannot be recovered", code="no_guardians"
@@ -106,7 +106,7 @@ def apply_vouch(state: State, ctx: Context, vouch: tuple[str, str]) -> None:
         raise NotPermitted(
             "only the member's guardians may vouch for a recovery", code="not_guardian"
         )
-    require_active_member(state, ctx.author, "vouch for a recovery")
+    require_active_member(state, ctx.author, WP_("to do", "vouch for a recovery"))
     if ctx.author in recovery["vouches"]:
         raise Conflict("you have already vouched for this recovery", code="already_vouched")
     vouches = [*recovery["vouches"], ctx.author]

@@ -19,6 +19,7 @@ from commonweal.domain.membership.records import (
 )
 from commonweal.domain.registry import Context, EventType
 from commonweal.domain.state import State
+from commonweal.domain.words import WP_
 
 ROLE_DEFINED = "membership.role.defined"
 ROLE_GRANTED = "membership.role.granted"
@@ -102,7 +103,7 @@ def apply_definition(state: State, ctx: Context, role: RoleDefinition) -> None:
 def apply_grant(state: State, ctx: Context, change: RoleChange) -> None:
     """Grant a defined role to a member in good standing; they get a role credential."""
     require_permission(state, ctx, "membership.roles")
-    record = require_active_member(state, change.member, "hold a role")
+    record = require_active_member(state, change.member, WP_("to do", "hold a role"))
     if state.get(ROLES, change.role) is None:
         raise InvalidBody("there is no role called %(role)s", role=repr(change.role))
     if change.role in record.get("roles", []):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from commonweal.domain.campaigns.records import CAMPAIGNS, SUCCEEDED
+from commonweal.domain.campaigns.records import CAMPAIGNS, STATUS_WORDS, SUCCEEDED
 from commonweal.domain.commons.records import RESOURCES
 from commonweal.domain.errors import Conflict, InvalidBody, NotFound
 from commonweal.domain.fields import MAX_AMOUNT, matching, only, optional_text, ref, required_text
@@ -189,7 +189,7 @@ def _area(value: Any) -> int:
             "area_m2 must not be negative; got %(value)s", code="negative_area", value=value
         )
     if value > MAX_AMOUNT:
-        raise InvalidBody("area_m2 may be at most %(most)s", most=f"{MAX_AMOUNT:,}")
+        raise InvalidBody("area_m2 may be at most %(most)s", most=format(MAX_AMOUNT, ","))
     return value
 
 
@@ -206,7 +206,7 @@ def _capacity(value: Any) -> dict[str, int]:
             raise InvalidBody(
                 "capacity.%(name)s must be a whole number from 0 to %(most)s",
                 name=name,
-                most=f"{MAX_CAPACITY:,}",
+                most=format(MAX_CAPACITY, ","),
             )
         counts[name] = count
     return counts
@@ -343,7 +343,7 @@ def _require_known(state: State, fields: Mapping[str, Any]) -> None:
                 "campaign %(campaign)s has not succeeded (%(status)s)",
                 code="not_funded",
                 campaign=funding["campaign"],
-                status=campaign["status"],
+                status=STATUS_WORDS.get(campaign["status"], campaign["status"]),
             )
     if "proposal" in funding:
         proposal = state.get(PROPOSALS, funding["proposal"])

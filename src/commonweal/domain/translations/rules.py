@@ -32,6 +32,7 @@ from commonweal.domain.translations.records import (
     TRANSLATIONS,
     original,
 )
+from commonweal.domain.words import WP_
 
 ADDED = "translations.translation.added"
 MAX_TITLE = 200
@@ -71,7 +72,7 @@ def parse_translation(body: Mapping[str, Any]) -> Translation:
 
 def apply_translation(state: State, ctx: Context, new: Translation) -> None:
     """A member adds a translation of a logged original into another language."""
-    require_active_member(state, ctx.author, "add a translation")
+    require_active_member(state, ctx.author, WP_("to do", "add a translation"))
     source = original(state, new.original)
     if source is None:
         raise NotFound(

@@ -45,7 +45,7 @@ from commonweal.domain.treasury.ledger import move
 from commonweal.domain.treasury.policy import current_policy
 from commonweal.domain.treasury.records import BUDGETS, EXPENSES, SPEND
 from commonweal.domain.treasury.units import parse_code, require_unit
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, WP_
 
 DRAFTED = "treasury.expense.drafted"
 SUBMITTED = "treasury.expense.submitted"
@@ -157,7 +157,7 @@ def parse_payment(body: Mapping[str, Any]) -> Payment:
 
 def apply_draft(state: State, ctx: Context, draft: Draft) -> None:
     """A member drafts an expense (DRAFT)."""
-    require_active_member(state, ctx.author, "claim an expense")
+    require_active_member(state, ctx.author, WP_("to do", "claim an expense"))
     require_unit(state, draft.unit)
     require_open(state, fund_account(draft.fund))
     payee = draft.payee or ctx.author
@@ -199,7 +199,7 @@ def apply_submission(state: State, ctx: Context, decision: Decision) -> None:
     expense = _expense(state, decision.expense)
     _require_submitter(expense, ctx, N_("only the expense's submitter may submit it"))
     _require_status(expense, DRAFT, doing="submit")
-    require_active_member(state, ctx.author, "submit an expense")
+    require_active_member(state, ctx.author, WP_("to do", "submit an expense"))
     _move(state, ctx, expense, PENDING)
 
 

@@ -27,6 +27,7 @@ from commonweal.domain.treasury.accounts import (
 )
 from commonweal.domain.treasury.ledger import MAX_MEMO, move
 from commonweal.domain.treasury.units import parse_code
+from commonweal.domain.words import WP_
 
 SENT = "treasury.transfer.sent"
 TRANSFER_ACTION = "treasury.transfer"
@@ -59,7 +60,7 @@ def parse_member_transfer(body: Mapping[str, Any]) -> MemberTransfer:
 
 def apply_member_transfer(state: State, ctx: Context, transfer: MemberTransfer) -> None:
     """A member pays from their own account, within their floor."""
-    require_active_member(state, ctx.author, "send a transfer")
+    require_active_member(state, ctx.author, WP_("to do", "send a transfer"))
     source = member_account(ctx.author)
     if transfer.to == source:
         raise Conflict("a transfer needs two different accounts", code="same_account")

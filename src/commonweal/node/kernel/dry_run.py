@@ -20,7 +20,7 @@ not), so check the ``at`` you will sign.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from commonweal.core.events import MAX_LEAF_BYTES, EventError, leaf_bytes
@@ -44,6 +44,9 @@ class Verdict:
     ok: bool
     code: str = ""
     detail: str = ""
+    template: str = ""
+    """The refusal's message as a template with ``params`` (docs/languages.md), or ""."""
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return self.ok
@@ -51,7 +54,7 @@ class Verdict:
     @classmethod
     def refused(cls, rejected: Rejected) -> Verdict:
         """The verdict for a refusal the node would give."""
-        return cls(False, rejected.code, rejected.message)
+        return cls(False, rejected.code, rejected.message, rejected.template, rejected.params)
 
     def as_json(self) -> dict[str, Any]:
         """``{"ok", "code", "detail"}`` (both empty when it would be accepted)."""
@@ -84,8 +87,8 @@ class DryRun:
         node = self.node
         refused = node.writes_refused.copy()
         if refused:
-            code, message = next(iter(refused.items()))
-            return Verdict(False, code, message)
+            rejected = next(iter(refused.values()))
+            return Verdict.refused(rejected)
         now = max(node.clock(), node.last_received)
         try:
             prepared = node.check_unsigned_value(
@@ -110,7 +113,13 @@ class DryRun:
         except Rejected as rejected:
             return Verdict.refused(rejected)
         except EventError as error:
-            return Verdict(False, error.code, error.message)
+            return Verdict(
+                False,
+                error.code,
+                error.message,
+                getattr(error, "template", error.message),
+                getattr(error, "params", {}),
+            )
 
     def _apply_and_undo(self, prepared: Any, received: str) -> Verdict:
         """Run the rules on a savepoint; undo whatever they recorded, whatever happens."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from commonweal.core.events import EventError
 from commonweal.domain.errors import DomainError
 
+EVENT_AT = "event %(position)s: %(detail)s"
+"""How a batch's refusal names the event it concerns (translated in web/problem_words.py)."""
+
 
 class Rejected(Exception):
     """A submission or request the node refused; nothing was written.
@@ -59,12 +62,8 @@ class Rejected(Exception):
 
     def at(self, position: int) -> Rejected:
         """The same rejection, located in a batch."""
-        located = Rejected(
-            self.code,
-            f"event {position}: {self.message}",
-            status=self.status,
-            position=position,
-        )
+        said = EVENT_AT % {"position": position, "detail": self.message}
+        located = Rejected(self.code, said, status=self.status, position=position)
         located.template, located.params = self.template, self.params
         return located
 

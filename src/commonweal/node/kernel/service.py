@@ -113,8 +113,8 @@ class Node:
         self._queue: deque[_Request] = deque()
         self._queue_lock = threading.Lock()
         self._node_author_lock = threading.Lock()
-        self.writes_refused: dict[str, str] = {}
-        """Reason code → message, while the node must append nothing (see ``refuse_writes``)."""
+        self.writes_refused: dict[str, Rejected] = {}
+        """Reason code → the refusal, while the node must append nothing (see ``refuse_writes``)."""
         self.after_commit: list[Callable[[Node, list[EntryRow]], None]] = []
         """Called, under the sequencer lock, with the entries of every committed group."""
         self.full_reloads = 0
@@ -280,8 +280,8 @@ class Node:
         """
         refused = self.writes_refused.copy()
         if refused:
-            code, message = next(iter(refused.items()))
-            return [Rejected(code, message) for _ in requests]
+            first = next(iter(refused.values()))
+            return [Rejected.saying(first.code, first) for _ in requests]
         pending = [_Request(events) for events in requests]
         with self._queue_lock:
             self._queue.extend(pending)
@@ -293,10 +293,13 @@ class Node:
                     self._run_group(self._take_group())
         return [r.error if r.error is not None else (r.receipts or []) for r in pending]
 
-    def refuse_writes(self, code: str, message: str) -> None:
+    def refuse_writes(self, code: str, message: str, **params: object) -> None:
         """Refuse every append with ``code`` until :meth:`allow_writes` (e.g. a rollback:
-        appending to a log behind what witnesses cosigned would fork it)."""
-        self.writes_refused[code] = message
+        appending to a log behind what witnesses cosigned would fork it); ``message``, a
+        template with ``params``, says why (in the reader's language: docs/languages.md)."""
+        refused = Rejected(code, message % params if params else message)
+        refused.template, refused.params = message, params
+        self.writes_refused[code] = refused
 
     def allow_writes(self, code: str) -> None:
         """Lift the refusal of writes for ``code``."""

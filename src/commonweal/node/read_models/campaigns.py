@@ -234,7 +234,7 @@ def _pledge_refusal_words(refusal: Verdict, unit: str | None) -> str:
         return said._(
             "Your account on this node holds too little %(unit)s to pledge from.", unit=unit
         )
-    return refusal.detail[:1].upper() + refusal.detail[1:].rstrip(".") + "."
+    return said.refusal_sentence(refusal.template or refusal.detail, refusal.params)
 
 
 def _smallest(campaign: dict[str, Any]) -> dict[str, int]:

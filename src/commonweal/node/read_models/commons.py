@@ -40,6 +40,7 @@ from commonweal.domain.timestamps import utc_stamp
 from commonweal.node.kernel.dry_run import ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.commons_parts import (
     RECENT,
     deposit_shown,
@@ -96,7 +97,7 @@ def booking_refusal(
         require_rights(state, record, did, now)
         require_in_service(record)
     except DomainError as refusal:
-        return {"code": refusal.code, "message": refusal.message}
+        return {"code": refusal.code, "message": said.refusal(refusal.template, refusal.params)}
     held = calendar.held(state, record["id"], did, now)
     most = record["rules"]["limits"]["max_active"]
     if len(held) >= most:
@@ -352,7 +353,10 @@ def round_page(node: Node, round_id: int, viewer: str | None) -> dict[str, Any]:
         "awaiting_draw": view["status"] == "open" and not is_open,
         "entered": viewer in entered if viewer else False,
         # Why the viewer may not enter, as the rule says it (signed out: the page says so).
-        "refusal": {"code": entry.code, "message": entry.detail}
+        "refusal": {
+            "code": entry.code,
+            "message": said.refusal(entry.template or entry.detail, entry.params),
+        }
         if is_open and entry is not None and not entry.ok
         else None,
         "my_unit": won.get(viewer) if viewer else None,

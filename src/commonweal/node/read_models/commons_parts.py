@@ -21,6 +21,7 @@ from commonweal.domain.state import State
 from commonweal.domain.timestamps import utc_stamp
 from commonweal.domain.treasury.records import UNITS
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.commons_week import dated
 from commonweal.node.read_models.commons_words import exponent_of, money
 from commonweal.node.read_models.standing import name_of
@@ -71,7 +72,7 @@ def use_refusal(state: State, record: Mapping[str, Any], did: str | None, now: s
     try:
         require_rights(state, record, did, now)
     except DomainError as refusal:
-        return {"code": refusal.code, "message": refusal.message}
+        return {"code": refusal.code, "message": said.refusal(refusal.template, refusal.params)}
     return None
 
 

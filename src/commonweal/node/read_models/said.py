@@ -14,9 +14,12 @@ update`` extracts their messages: ``said._("in about %(time)s", time=...)``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from markupsafe import escape
 
 from commonweal.core import language
+from commonweal.domain.words import Word
 
 
 class Said(str):
@@ -48,10 +51,7 @@ class Said(str):
 
     def translated(self) -> str:
         """The sentence in the language being spoken now."""
-        values = {
-            name: value.translated() if isinstance(value, Said) else value
-            for name, value in self.values.items()
-        }
+        values = {name: _said(value) for name, value in self.values.items()}
         if self.plural is not None and self.number is not None:
             return language.ngettext(self.message, self.plural, self.number, **values)
         if self.context is not None:
@@ -60,6 +60,49 @@ class Said(str):
 
     def __html__(self) -> str:
         return str(escape(self.translated()))
+
+
+def _said(value: object) -> object:
+    """A value put into a sentence, in the language being spoken now where it is words
+    (a :class:`Said`, or a :class:`~commonweal.domain.words.Word` the node put into a
+    refusal); anything else (what members wrote) as it is."""
+    if isinstance(value, Said):
+        return value.translated()
+    if isinstance(value, Word):
+        values = {name: _said(inner) for name, inner in value.params.items()}
+        if value.context:
+            return language.pgettext(value.context, value.template, **values)
+        return language._(value.template, **values)
+    return value
+
+
+def refusal(template: str, params: Mapping[str, object]) -> Said:
+    """A refusal's message (its template and parameters, as a domain error or a verdict
+    keeps them), said in the reader's language where a page shows it."""
+    return Said(template, dict(params))
+
+
+def refusal_sentence(template: str, params: Mapping[str, object]) -> Said:
+    """:func:`refusal` written as a sentence (first letter up, one full stop at the end),
+    in English and in the reader's language alike."""
+    return _Sentence(template, dict(params))
+
+
+def _as_sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
+
+
+class _Sentence(Said):
+    """A refusal said as a sentence of its own."""
+
+    def __new__(cls, message: str, values: dict[str, object]) -> _Sentence:
+        made = str.__new__(cls, _as_sentence(message % values if values else message))
+        made.context, made.message, made.plural, made.number = None, message, None, None
+        made.values = values
+        return made
+
+    def translated(self) -> str:
+        return _as_sentence(super().translated())
 
 
 def _(message: str, **values: object) -> Said:

@@ -31,6 +31,7 @@ from commonweal.domain.treasury.records import BUDGETS, EXPENSES, UNITS
 from commonweal.node.kernel.dry_run import DryRun, Verdict, ask_each
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.read_models import said
 from commonweal.node.read_models.names import name_or_short
 from commonweal.node.read_models.treasury import (
     STATUS_WORDS,
@@ -219,7 +220,7 @@ def _why_not(
             )
         )
     elif not decisive.ok and status == APPROVED:
-        why.append(decisive.detail[:1].upper() + decisive.detail[1:].rstrip(".") + ".")
+        why.append(said.refusal_sentence(decisive.template or decisive.detail, decisive.params))
     if status == PENDING:
         why.append(_("It is paid once it is approved."))
     return why

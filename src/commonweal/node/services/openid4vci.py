@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -48,11 +48,22 @@ OFFER_SCHEME = "openid-credential-offer://"
 
 @dataclass
 class OAuthError(Exception):
-    """An error response of OAuth 2.0 (RFC 6749 §5.2) or OpenID4VCI §8.3.1.2."""
+    """An error response of OAuth 2.0 (RFC 6749 §5.2) or OpenID4VCI §8.3.1.2.
+
+    ``error_description`` is for a client's developer and ASCII (RFC 6749), so the
+    protocol endpoints answer it in English. Where the node's own routes show it to a
+    person (a problem document), a description marked ``N_`` is a template with
+    ``params``, said in the reader's language (docs/languages.md)."""
 
     status: int
     error: str
     description: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.template = self.description
+        if self.params:
+            self.description = self.description % self.params
 
     def as_json(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}

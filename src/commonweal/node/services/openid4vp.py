@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from commonweal.core import jose
+from commonweal.core.language import N_
 from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.seals import Seals
@@ -82,7 +83,12 @@ class Verifier:
     def create(self, purpose: str, by_reference: bool) -> dict[str, Any]:
         """A new Authorization Request; the ``transaction`` secret reads its outcome."""
         if purpose not in PURPOSES:
-            raise OAuthError(400, "invalid_request", f"purpose must be one of {PURPOSES}")
+            raise OAuthError(
+                400,
+                "invalid_request",
+                N_("purpose must be one of %(purposes)s"),
+                {"purposes": PURPOSES},
+            )
         transaction = secrets.token_urlsafe(24)
         state = self.seals.seal(
             "request",
@@ -162,14 +168,14 @@ class Verifier:
         """The request's purpose and outcome (None while unanswered), for its transaction."""
         claims = self._request(state)
         if not secrets.compare_digest(claims["t"], _digest(transaction)):
-            raise OAuthError(403, "access_denied", "the transaction secret does not match")
+            raise OAuthError(403, "access_denied", N_("the transaction secret does not match"))
         with self._lock:
             return claims["p"], self._outcomes.get(state)
 
     def _request(self, state: str) -> dict[str, Any]:
         claims = self.seals.open("request", state)
         if claims is None:
-            raise OAuthError(400, "invalid_request", "the request is unknown or expired")
+            raise OAuthError(400, "invalid_request", N_("the request is unknown or expired"))
         return claims
 
     def _check(self, vp_token: str | None, claims: dict[str, Any]) -> Outcome:

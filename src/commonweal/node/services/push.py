@@ -103,7 +103,7 @@ def check_subscription(value: object, *, loopback: bool) -> dict[str, str]:
         check_p256dh(keys["p256dh"])
         check_auth(keys["auth"])
     except EndpointRefused as refused:
-        raise Rejected("invalid_push_subscription", str(refused)) from None
+        raise Rejected.saying("invalid_push_subscription", refused) from None
     except WebPushKeyError as bad:
         if str(bad).startswith(("p256dh", "auth")):
             raise Rejected.saying("invalid_push_subscription", bad) from None

@@ -46,7 +46,15 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
 class EndpointRefused(ValueError):
-    """An endpoint the policy does not allow; the message says why."""
+    """An endpoint the policy does not allow; the message says why, as a template with
+    ``params`` (like a domain error's, so a refusal says it in the reader's language)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        said = message % params if params else message
+        super().__init__(said)
+        self.message = said
+        self.template = message
+        self.params = params
 
 
 class PushGone(Exception):
@@ -60,7 +68,9 @@ class PushRefused(Exception):
 def check_endpoint(endpoint: object, *, loopback: bool = False) -> str:
     """``endpoint`` if the policy allows posting to it, else :class:`EndpointRefused`."""
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
-        raise EndpointRefused(f"endpoint must be a URL of at most {MAX_ENDPOINT} characters")
+        raise EndpointRefused(
+            "endpoint must be a URL of at most %(most)s characters", most=MAX_ENDPOINT
+        )
     try:
         parts = urlsplit(endpoint)
         host = (parts.hostname or "").lower()
@@ -82,9 +92,11 @@ def check_endpoint(endpoint: object, *, loopback: bool = False) -> str:
     except ValueError:
         address = None
     if address is not None and not address.is_global:
-        raise EndpointRefused(f"endpoint must not be a private or local address ({host})")
+        raise EndpointRefused(
+            "endpoint must not be a private or local address (%(host)s)", host=host
+        )
     if address is None and ("." not in host or host.endswith(_PRIVATE_SUFFIXES)):
-        raise EndpointRefused(f"endpoint must be a public host name, not {host!r}")
+        raise EndpointRefused("endpoint must be a public host name, not %(host)s", host=repr(host))
     if address is None and host == "localhost":
         raise EndpointRefused("endpoint must be a public host name, not 'localhost'")
     return endpoint

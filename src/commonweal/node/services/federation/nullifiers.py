@@ -92,7 +92,7 @@ def _evaluate_all(secret: bytes, blinded: Any) -> list[str]:
         raise Rejected(
             "invalid_request",
             "blinded must list 1 to %(max_batch)s elements",
-            max_batch=f"{MAX_BATCH:,}",
+            max_batch=format(MAX_BATCH, ","),
         )
     evaluated = []
     for position, text in enumerate(blinded):

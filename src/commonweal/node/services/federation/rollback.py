@@ -34,7 +34,9 @@ from typing import Any
 import httpx
 
 from commonweal.core.checkpoint import open_checkpoint
+from commonweal.core.language import N_
 from commonweal.core.note import NoteError, NoteVerifier
+from commonweal.domain.words import WP_, Word
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError
 from commonweal.node.services.federation.service import Federation, log
 
@@ -96,24 +98,46 @@ class RollbackStatus:
 
     def explain(self) -> str:
         """One plain sentence on what was found."""
+        template, params = self.explained()
+        return template % params if params else template
+
+    def explained(self) -> tuple[str, dict[str, object]]:
+        """:meth:`explain` as its message and parameters (said in a reader's language)."""
         largest = self.largest
         if self.rolled_back and largest is not None:
-            return (
-                f"the log holds {self.local_size} entries but {largest.source} "
-                f"({largest.kind}) holds this node's signed checkpoint of {largest.size}: "
-                f"the store was rolled back and {largest.size - self.local_size} entries "
-                "are missing"
-            )
+            return N_(
+                "the log holds %(local)s entries but %(source)s (%(kind)s) holds this node's "
+                "signed checkpoint of %(size)s: the store was rolled back and %(missing)s "
+                "entries are missing"
+            ), {
+                "local": self.local_size,
+                "source": largest.source,
+                "kind": _KIND_WORDS.get(largest.kind, largest.kind),
+                "size": largest.size,
+                "missing": largest.size - self.local_size,
+            }
         if self.diverged:
             first = self.diverged[0]
-            return (
-                f"{first.source} ({first.kind}) holds this node's signed checkpoint of "
-                f"{first.size} with another root than the log's: the log diverged from "
-                "what was published"
-            )
+            return N_(
+                "%(source)s (%(kind)s) holds this node's signed checkpoint of %(size)s with "
+                "another root than the log's: the log diverged from what was published"
+            ), {
+                "source": first.source,
+                "kind": _KIND_WORDS.get(first.kind, first.kind),
+                "size": first.size,
+            }
         if not self.sightings:
-            return "no witness or mirror holds a checkpoint of this log"
-        return f"the log is not behind any of the {len(self.sightings)} checkpoints seen"
+            return N_("no witness or mirror holds a checkpoint of this log"), {}
+        return N_("the log is not behind any of the %(count)s checkpoints seen"), {
+            "count": len(self.sightings)
+        }
+
+
+_KIND_WORDS = {
+    "witness": WP_("checkpoint holder", "witness"),
+    "mirror": WP_("checkpoint holder", "mirror"),
+}
+"""Who holds a checkpoint, as a refusal says it in the reader's language."""
 
 
 def peer_urls(recognitions: Iterable[dict[str, Any]], known: Iterable[str]) -> list[str]:
@@ -228,9 +252,17 @@ def record(federation: Federation, status: RollbackStatus) -> None:
         node.allow_writes(ROLLED_BACK)
         return
     command = status.restore_command(data_dir_of(federation))
-    message = f"{status.explain()}. Stop the node and restore the missing range: {command}"
-    log.error("refusing writes: %s", message)
-    node.refuse_writes(ROLLED_BACK, message)
+    template, params = status.explained()
+    found = Word(template, None, **params)
+    node.refuse_writes(
+        ROLLED_BACK,
+        N_("%(found)s. Stop the node and restore the missing range: %(command)s"),
+        found=found,
+        command=command,
+    )
+    log.error(
+        "refusing writes: %s. Stop the node and restore the missing range: %s", found, command
+    )
 
 
 def readiness(federation: Federation) -> tuple[bool, str]:
