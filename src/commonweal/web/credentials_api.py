@@ -21,7 +21,14 @@ from commonweal.core.vc.contexts import OWN_CONTEXTS, PinnedContext, context_byt
 from commonweal.core.vc.data_integrity import JCS, SUITES
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.model import check_credential
-from commonweal.core.vc.verify import HolderBinding, VerificationResult
+from commonweal.core.vc.verify import (
+    ALL_CHECKS,
+    CHECK_ALIASES,
+    CHECKS,
+    HolderBinding,
+    VerificationResult,
+    named_checks,
+)
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import community_credentials as community
@@ -135,6 +142,7 @@ def _verifier_routes(
             document["verifiableCredential"],
             node.clock(),
             options.get("statusLists"),
+            checks_of(options),
         )
         return _answer(result)
 
@@ -156,6 +164,7 @@ def _verifier_routes(
                 now=node.clock(),
                 extra_status=options.get("statusLists"),
                 binding=_holder_binding(options),
+                checks=checks_of(options),
             )
         )
         return _answer(result)
@@ -225,6 +234,27 @@ def _options(document: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(options, dict):
         raise Rejected("invalid_request", "options must be an object")
     return options
+
+
+def checks_of(options: dict[str, Any]) -> frozenset[str]:
+    """The checks a verify request asks for (``options.checks``; all when absent), refusing
+    names this verifier does not know."""
+    if "checks" not in options:
+        return ALL_CHECKS
+    try:
+        return named_checks(options["checks"])
+    except CredentialError as error:
+        if error.code == "unknown_check":
+            raise Rejected(
+                "invalid_request",
+                "options.checks names checks this verifier does not know: %(unknown)s "
+                "(it knows %(known)s)",
+                unknown=error.message,
+                known=", ".join([*CHECKS, *CHECK_ALIASES]),
+            ) from None
+        raise Rejected(
+            "invalid_request", "options.checks must be a non-empty list of check names"
+        ) from None
 
 
 def _holder_binding(options: dict[str, Any]) -> HolderBinding:

@@ -17,7 +17,13 @@ from commonweal.domain.membership.roles import PERMISSIONS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import standing
-from commonweal.node.services import credentials, member_directory, membership, notifications
+from commonweal.node.services import (
+    credentials,
+    member_directory,
+    membership,
+    notifications,
+    selective,
+)
 from commonweal.web.api import read_body
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.membership_api import member_position
@@ -151,7 +157,15 @@ def _credential_pages(pages: APIRouter, node: Node) -> None:
         me = signed_in(request, node, "see your credentials")
         with speaking_to_reader(request, node, me):
             held = standing.held_credentials(node, me["did"])
-        return render(request, node, "credentials.html", {"held": held}, me=me)
+        chosen = [
+            {
+                "id": base["id"],
+                "type": next(t for t in base["type"] if t != "VerifiableCredential"),
+                "choices": selective.choosable_pointers(base),
+            }
+            for base in selective.selective_credentials_of(node, me["did"])
+        ]
+        return render(request, node, "credentials.html", {"held": held, "selective": chosen}, me=me)
 
     @pages.get("/verify", response_class=HTMLResponse)
     def verify_form(

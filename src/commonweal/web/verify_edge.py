@@ -15,7 +15,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
 from commonweal.web.api import json_object, json_response, read_limited
-from commonweal.web.credentials_api import MAX_BODY, answer, options_of
+from commonweal.web.credentials_api import MAX_BODY, answer, checks_of, options_of
 from commonweal.web.edge import ASGIApp, Receive, Scope, Send, _chunks, _content_length
 from commonweal.web.problems import rejection
 
@@ -40,13 +40,14 @@ class VerifyEdge:
         try:
             raw = await read_limited(_content_length(scope), _chunks(receive), MAX_BODY)
             document = json_object(raw, "verifiableCredential")
-            extra = options_of(document).get("statusLists")
+            options = options_of(document)
             result = await run_in_threadpool(
                 credentials.verify,
                 self.node,
                 document["verifiableCredential"],
                 self.node.clock(),
-                extra,
+                options.get("statusLists"),
+                checks_of(options),
             )
             response = answer(result)
         except Rejected as rejected:

@@ -6,6 +6,9 @@ is checked against its published SHA-256 digest before it is used.
 - The W3C contexts, byte for byte as the W3C publishes them, pinned by the digests
   their specifications publish (VC Data Model 2.0 §B.1, VC Data Integrity 1.0 §2.4
   say to treat these URLs as already retrieved and to check that hash).
+- The W3C-CCG context of the ``Ed25519Signature2020`` suite, which the node only
+  verifies (``ed25519_2020.py``): pinned by the digest of the bytes w3id.org serves
+  (no specification publishes one).
 - Commonweal's own contexts. Every node serves them at the same path under its
   public URL (``https://commons.example/contexts/membership/v1``), with the same
   bytes, and its credentials name that URL and its digest (``relatedResource``). So
@@ -82,6 +85,20 @@ W3C_CONTEXTS = {
 }
 """The W3C contexts this node uses, pinned by their published digests."""
 
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+SUITE_CONTEXTS = {
+    ED25519_2020: PinnedContext(
+        ED25519_2020,
+        "ed25519-signature-2020-v1.jsonld",
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+        "digitalbazaar/ed25519-signature-2020-context contexts/ed25519-signature-2020-v1.jsonld "
+        "(release v1.1.0; unchanged since commit ed4eeb7), where "
+        "w3id.org/security/suites/ed25519-2020/v1 redirects (perma-id/w3id.org "
+        "security/.htaccess); digest: the SHA-256 of those bytes",
+    )
+}
+"""Contexts of proof suites the node verifies but does not sign with."""
+
 MEMBERSHIP_PATH = "/contexts/membership/v1"
 ATTENDANCE_PATH = "/contexts/attendance/v1"
 OWN_CONTEXTS = {
@@ -145,7 +162,7 @@ def digest_sri(pinned: PinnedContext) -> str:
 
 
 def _pinned(url: str) -> PinnedContext:
-    pinned = W3C_CONTEXTS.get(url) or own_context(url)
+    pinned = W3C_CONTEXTS.get(url) or SUITE_CONTEXTS.get(url) or own_context(url)
     if pinned is None:
         raise CredentialError("unknown_context", f"the context {url} is not one this node knows")
     return pinned

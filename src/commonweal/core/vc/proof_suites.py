@@ -2,14 +2,16 @@
 
 ``eddsa-jcs-2022`` and ``eddsa-rdfc-2022`` proofs (one, a set or a chain) are checked by
 ``data_integrity``; an ``ecdsa-sd-2023`` proof is a holder's derived proof, checked by
-``ecdsa_sd`` after the same bounds and data-loss check as RDFC documents get.
+``ecdsa_sd`` after the same bounds and data-loss check as RDFC documents get; a single
+``Ed25519Signature2020`` proof (the W3C-CCG suite before ``eddsa-rdfc-2022``) by
+``ed25519_2020``, verified only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from commonweal.core.vc import ecdsa_sd
+from commonweal.core.vc import ecdsa_sd, ed25519_2020
 from commonweal.core.vc.data_integrity import KeyResolver, verify_proof
 from commonweal.core.vc.errors import CredentialError
 from commonweal.core.vc.rdfc import _check_budget, check_terms
@@ -20,6 +22,12 @@ def verify_proofs(
 ) -> list[dict[str, Any]]:
     """Check every proof of ``document``; return them. ``CredentialError`` says what failed."""
     proof = document.get("proof")
+    if isinstance(proof, dict) and proof.get("type") == ed25519_2020.PROOF_TYPE:
+        return [
+            ed25519_2020.verify(
+                document, resolve_key=resolve_key, expected_purpose=expected_purpose
+            )
+        ]
     if not (isinstance(proof, dict) and proof.get("cryptosuite") == ecdsa_sd.SUITE):
         return verify_proof(document, resolve_key=resolve_key, expected_purpose=expected_purpose)
     if proof.get("type") != ecdsa_sd.PROOF_TYPE:

@@ -18,7 +18,13 @@ import re
 from typing import Any
 
 from commonweal.core.multibase import decode_z
-from commonweal.core.vc.contexts import W3C_CONTEXTS, PinnedContext, context_bytes, own_context
+from commonweal.core.vc.contexts import (
+    SUITE_CONTEXTS,
+    W3C_CONTEXTS,
+    PinnedContext,
+    context_bytes,
+    own_context,
+)
 from commonweal.core.vc.errors import CredentialError
 
 SRI_ALGORITHMS = {"sha256": 32, "sha384": 48, "sha512": 64}
@@ -59,7 +65,7 @@ def check_related_resources(document: dict[str, Any]) -> None:
         )
         digests = _sri_digests(url, sri) if sri is not None else []
         digests += _multibase_digests(url, multibase) if multibase is not None else []
-        pinned = W3C_CONTEXTS.get(url) or own_context(url)
+        pinned = W3C_CONTEXTS.get(url) or SUITE_CONTEXTS.get(url) or own_context(url)
         if pinned is not None:
             _check_matches(url, pinned, digests)
 

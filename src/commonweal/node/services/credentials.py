@@ -33,6 +33,7 @@ from commonweal.core.vc.data_integrity import JCS, KeyResolver, add_proof
 from commonweal.core.vc.did_web import did_document, resolver
 from commonweal.core.vc.status_list import StatusList, status_entry, status_list_credential
 from commonweal.core.vc.verify import (
+    ALL_CHECKS,
     VC_API_BINDING,
     HolderBinding,
     VerificationResult,
@@ -287,9 +288,14 @@ def known_status_lists(node: Node) -> dict[str, Any]:
 
 
 def verify(
-    node: Node, vc: Any, now: datetime, extra_status: dict[str, Any] | None = None
+    node: Node,
+    vc: Any,
+    now: datetime,
+    extra_status: dict[str, Any] | None = None,
+    checks: frozenset[str] = ALL_CHECKS,
 ) -> VerificationResult:
-    """Verify a credential with this node's trust list and status lists."""
+    """Verify a credential with this node's trust list and status lists (``checks``:
+    which checks, all by default)."""
     statuses = {**known_status_lists(node), **(extra_status or {})}
     return verify_credential(
         vc,
@@ -297,6 +303,7 @@ def verify(
         status_credentials=statuses,
         now=now,
         resolve_key=resolve_key(node),
+        checks=checks,
     )
 
 
@@ -309,9 +316,10 @@ def verify_vp(
     now: datetime,
     extra_status: dict[str, Any] | None = None,
     binding: HolderBinding = VC_API_BINDING,
+    checks: frozenset[str] = ALL_CHECKS,
 ) -> VerificationResult:
     """Verify a presentation with this node's trust list and status lists, binding it to
-    its holder as ``binding`` asks."""
+    its holder as ``binding`` asks (``checks``: which checks its credentials get)."""
     statuses = {**known_status_lists(node), **(extra_status or {})}
     return verify_presentation(
         vp,
@@ -322,4 +330,5 @@ def verify_vp(
         now=now,
         resolve_key=resolve_key(node),
         binding=binding,
+        checks=checks,
     )

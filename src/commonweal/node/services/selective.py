@@ -19,6 +19,7 @@ from typing import Any
 from commonweal.core.vc import ecdsa_sd
 from commonweal.core.vc.p256 import P256Key
 from commonweal.domain.membership.records import CREDENTIALS
+from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credentials
 
@@ -48,3 +49,56 @@ def selective_credentials_of(node: Node, did: str) -> list[dict[str, Any]]:
     """Every credential issued to ``did``, each with a base proof (revoked ones too)."""
     owed = [row for _key, row in node.state.items(CREDENTIALS) if row["subject"] == did]
     return [selective_credential(node, row) for row in sorted(owed, key=lambda r: r["index"])]
+
+
+def choosable_pointers(credential: dict[str, Any]) -> list[str]:
+    """The claims a holder may choose to show (JSON Pointers): the validity dates and each
+    of the subject's claims. Showing any subject claim shows the subject's ``id`` too."""
+    pointers = [f"/{name}" for name in ("validFrom", "validUntil") if name in credential]
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict):
+        pointers += [f"/credentialSubject/{_escape(name)}" for name in subject if name != "id"]
+    return pointers
+
+
+def derive_for(node: Node, did: str, credential_id: Any, reveal: Any) -> dict[str, Any]:
+    """The derived credential showing the ``reveal`` claims (JSON Pointers) of ``did``'s
+    selective credential ``credential_id``, the issuer's mandatory ones, and the subject's
+    ``id`` (a credential without a subject is no credential: VC Data Model 2.0 §4.4).
+    Deriving needs no key of the holder's: the node derives from the base credential it
+    issued."""
+    if not isinstance(reveal, list) or not all(isinstance(p, str) for p in reveal):
+        raise Rejected("invalid_request", "reveal must be a list of JSON Pointers")
+    found = [c for c in selective_credentials_of(node, did) if c.get("id") == credential_id]
+    if not found:
+        raise Rejected("not_found", "this member holds no credential %(id)s", id=str(credential_id))
+    base = found[0]
+    missing = [p for p in dict.fromkeys(reveal) if not _resolves(base, p)]
+    if missing:
+        raise Rejected(
+            "invalid_request",
+            "the credential has no claim at %(pointers)s",
+            pointers=", ".join(missing),
+        )
+    subject = ["/credentialSubject/id"] if _resolves(base, "/credentialSubject/id") else []
+    return ecdsa_sd.derive(base, list(dict.fromkeys([*subject, *reveal])))
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _resolves(document: dict[str, Any], pointer: str) -> bool:
+    """Whether the JSON Pointer names a value of the credential (its proof aside)."""
+    if not pointer.startswith("/") or pointer.startswith("/proof"):
+        return False
+    value: Any = document
+    for token in pointer[1:].split("/"):
+        step = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return False
+    return True
