@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from commonweal.core.vc import ecdsa_sd
 from commonweal.node.services import selective
 from commonweal.node.services.credentials import did_document_of
 from commonweal.web.app import create_app
+from commonweal.web.session import COOKIE, SignedIn
 from tests.community import Community
 
 MEMBER_SINCE = ["/credentialSubject/memberOf", "/validFrom"]
@@ -34,8 +36,16 @@ def admitted(community: Community, name: str) -> str:
     return community.did(name)
 
 
+def held(client: TestClient, did: str) -> Any:
+    """``did``'s base credentials, asked for as that member signed in (they go to their
+    holder only: tests/web/test_selective_access.py)."""
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    client.cookies.set(COOKIE, sessions.cookie_value(SignedIn(did, int(time.time()) + 600)))
+    return client.get(f"/v1/members/{did}/credentials/selective")
+
+
 def base_membership(client: TestClient, did: str) -> dict[str, Any]:
-    response = client.get(f"/v1/members/{did}/credentials/selective")
+    response = held(client, did)
     assert response.status_code == 200
     (vc,) = [c for c in response.json()["credentials"] if "MembershipCredential" in c["type"]]
     return vc
@@ -78,7 +88,7 @@ def test_a_member_can_hide_the_date(client: TestClient, community: Community) ->
 def test_base_credentials_are_rebuilt_identically(client: TestClient, community: Community) -> None:
     did = admitted(community, "wyn")
     assert selective.selective_credentials_of(community.node, did) == [
-        c for c in client.get(f"/v1/members/{did}/credentials/selective").json()["credentials"]
+        c for c in held(client, did).json()["credentials"]
     ]
 
 

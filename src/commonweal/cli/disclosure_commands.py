@@ -1,4 +1,5 @@
-"""``commonweal credential derive``: show only some claims of a selective-disclosure credential."""
+"""``commonweal credential selective`` and ``derive``: fetch your selective-disclosure
+credentials (a request signed by your key), then show only some of their claims."""
 
 from __future__ import annotations
 
@@ -8,12 +9,38 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import console, fail
+from commonweal.cli.common import Signer, console, fail, signing
 from commonweal.cli.credential_commands import app
 from commonweal.cli.wallet_commands import load_json_file
+from commonweal.client.http import signed_read
 from commonweal.core.language import _
 from commonweal.core.vc import ecdsa_sd
 from commonweal.core.vc.errors import CredentialError
+
+SELECTIVE_PURPOSE = "commonweal/selective-credentials"
+
+
+@app.command("selective")
+@signing
+def selective(
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write them here, not to stdout."),
+    *,
+    signer: Signer,
+) -> None:
+    """Fetch your credentials with an ecdsa-sd-2023 base proof, to derive from (a request
+    signed by your key: a base proof goes to its holder only)."""
+    key = signer.signing_key()
+    with signer.connected() as client:
+        request = signed_read(key, SELECTIVE_PURPOSE, client.identity()["did"])
+        found = client.post_json(f"/v1/members/{request['did']}/credentials/selective", request)
+    text = json.dumps(found, indent=2, ensure_ascii=False)
+    if out is None:
+        console.print_json(text)
+        return
+    out.write_text(text + "\n")
+    console.print(
+        _("Wrote %(out)s: %(count)s credential(s).", out=out, count=len(found["credentials"]))
+    )
 
 
 @app.command("derive")

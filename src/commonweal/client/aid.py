@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from commonweal.client.http import NodeClient
+from commonweal.client.http import NodeClient, signed_read
 from commonweal.core.commitment import commitment, new_salt
-from commonweal.core.did import did_key_from_public_key
-from commonweal.core.jcs import canonicalize
 from commonweal.core.keys import SigningKey
-from commonweal.core.multibase import encode_z
-from commonweal.core.rfc3339 import format_utc
 
 INBOX_PURPOSE = "commonweal/aid-inbox"
 
@@ -32,10 +28,7 @@ def send_message(
 
 def inbox_request(key: SigningKey, node_did: str, at: datetime | None = None) -> dict[str, str]:
     """A request to read one's messages, signed by one's own key (valid for five minutes)."""
-    did = did_key_from_public_key(key.public_key)
-    when = format_utc(at or datetime.now(UTC))
-    signed = canonicalize({"purpose": INBOX_PURPOSE, "node": node_did, "did": did, "at": when})
-    return {"did": did, "at": when, "sig": encode_z(key.sign(signed))}
+    return signed_read(key, INBOX_PURPOSE, node_did, at)
 
 
 def read_inbox(client: NodeClient, key: SigningKey) -> list[dict[str, Any]]:

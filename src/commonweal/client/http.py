@@ -10,12 +10,25 @@ import httpx
 from commonweal.core.commitment import commitment, new_salt
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.events import sign_event
+from commonweal.core.jcs import canonicalize
 from commonweal.core.keys import SigningKey
+from commonweal.core.multibase import encode_z
 from commonweal.core.rfc3339 import format_utc
 from commonweal.core.work import stamp
 
 OPEN_TYPES = ("membership.application.submitted", "notary.document.attested")
 """The types a key that is not a member may author (domain.governance.writes)."""
+
+
+def signed_read(
+    key: SigningKey, purpose: str, node_did: str, at: datetime | None = None
+) -> dict[str, str]:
+    """A read only the key's owner may make (their aid inbox, their base credentials): their
+    signature over ``{"purpose", "node", "did", "at"}`` (RFC 8785), valid five minutes."""
+    did = did_key_from_public_key(key.public_key)
+    when = format_utc(at or datetime.now(UTC))
+    signed = canonicalize({"purpose": purpose, "node": node_did, "did": did, "at": when})
+    return {"did": did, "at": when, "sig": encode_z(key.sign(signed))}
 
 
 class NodeRefused(Exception):

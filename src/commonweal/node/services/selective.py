@@ -21,6 +21,7 @@ from commonweal.core.vc.p256 import P256Key
 from commonweal.domain.membership.records import CREDENTIALS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
+from commonweal.node.kernel.signed_reads import signed_by
 from commonweal.node.services import credentials
 
 MANDATORY_POINTERS = ["/issuer", "/credentialStatus", "/relatedResource"]
@@ -49,6 +50,16 @@ def selective_credentials_of(node: Node, did: str) -> list[dict[str, Any]]:
     """Every credential issued to ``did``, each with a base proof (revoked ones too)."""
     owed = [row for _key, row in node.state.items(CREDENTIALS) if row["subject"] == did]
     return [selective_credential(node, row) for row in sorted(owed, key=lambda r: r["index"])]
+
+
+SELECTIVE_PURPOSE = "commonweal/selective-credentials"
+"""What a member signs to fetch their base credentials (``node/kernel/signed_reads.py``)."""
+
+
+def selective_credentials_signed(node: Node, request: object) -> tuple[str, list[dict[str, Any]]]:
+    """The credentials of the member who signed ``request`` (``{"did", "at", "sig"}``)."""
+    did = signed_by(node, request, SELECTIVE_PURPOSE)
+    return did, selective_credentials_of(node, did)
 
 
 def choosable_pointers(credential: dict[str, Any]) -> list[str]:
