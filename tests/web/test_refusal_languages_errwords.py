@@ -73,9 +73,12 @@ def test_a_limit_that_was_an_f_string_is_said_in_french_and_arabic(community: Co
         english = refuse(client, community, "gatherings.gathering.scheduled", plan)
         french = refuse(client, community, "gatherings.gathering.scheduled", plan, "fr")
         arabic = refuse(client, community, "gatherings.gathering.scheduled", plan, "ar")
+        spanish = refuse(client, community, "gatherings.gathering.scheduled", plan, "es")
     said = "capacity must be 0 (no limit) to 100,000"
     assert english["detail"] == said and "detail_en" not in english
-    assert french["detail"] == "capacity doit aller de 0 (sans limite) à 100,000"
+    # the limit in each reader's marks: a French reader never reads "100,000" as a hundred
+    assert french["detail"] == "capacity doit aller de 0 (sans limite) à 100\u202f000"
+    assert spanish["detail"].endswith(" 100.000")
     assert arabic["detail"] == "يجب أن تكون capacity من 0 (بلا حد) إلى 100,000"
     assert french["detail_en"] == arabic["detail_en"] == said
 

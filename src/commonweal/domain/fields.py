@@ -8,7 +8,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.timestamps import moment, utc_stamp
-from commonweal.domain.words import N_
+from commonweal.domain.words import N_, Number
 
 SHA256_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MAX_AMOUNT = 2**53 - 1
@@ -53,8 +53,8 @@ def amount(body: Mapping[str, Any], name: str = "amount", *, minimum: int = 1) -
         raise InvalidBody(
             "%(name)s must be a whole number of minor units from %(minimum)s to %(max_amount)s",
             name=name,
-            minimum=format(minimum, ","),
-            max_amount=format(MAX_AMOUNT, ","),
+            minimum=Number(minimum),
+            max_amount=Number(MAX_AMOUNT),
         )
     return value
 
@@ -131,8 +131,8 @@ def integer_in(value: Any, where: str, low: int, high: int) -> int:
         raise InvalidBody(
             "%(where)s must be an integer from %(low)s to %(high)s",
             where=where,
-            low=format(low, ","),
-            high=format(high, ","),
+            low=Number(low),
+            high=Number(high),
         )
     return value
 

@@ -40,6 +40,20 @@ class Word(str):
         return word
 
 
+class Number(str):
+    """A whole number the node puts into a refusal ("at most %(most)s"): its English
+    ``str`` has English thousands marks (``100,000``), and the web edge writes it with the
+    reader's (``100 000``, ``100.000``): a French reader must never read ``100,000`` as a
+    hundred."""
+
+    value: int
+
+    def __new__(cls, value: int) -> Number:
+        number = super().__new__(cls, format(value, ","))
+        number.value = value
+        return number
+
+
 def W_(text: str, **params: object) -> Word:  # noqa: N802 - named like N_
     """``text`` (a template with ``params``) as a :class:`Word`, marked for the catalogues."""
     return Word(text, None, **params)

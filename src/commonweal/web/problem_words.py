@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import escape
 
 from commonweal.core.language import current_language
-from commonweal.domain.words import Word
+from commonweal.core.local_time import locale_for
+from commonweal.domain.words import Number, Word
 from commonweal.node.kernel.errors import Rejected
 from commonweal.web.i18n import LANGUAGE_COOKIE, N_, SOURCE_LANGUAGE, choose_reader, translations
 
@@ -107,7 +109,7 @@ def translated(
         out["detail"] = words.gettext(sentence)
     elif said and (template := words.gettext(said[0])) != said[0]:
         try:
-            detail = template % _words_in(words, said[1]) if said[1] else template
+            detail = template % _words_in(words, said[1], language) if said[1] else template
             if body.get("position") is not None:
                 detail = words.gettext(EVENT_AT) % {
                     "position": body["position"],
@@ -120,14 +122,19 @@ def translated(
     return out
 
 
-def _words_in(words: NullTranslations, params: Mapping[str, object]) -> dict[str, object]:
+def _words_in(
+    words: NullTranslations, params: Mapping[str, object], language: str
+) -> dict[str, object]:
     """``params`` with each :class:`~commonweal.domain.words.Word` (English the node put
-    in: an action, a phase's name) said in ``words``' language; every other value (what
-    members wrote, numbers, identifiers) as it is."""
-    return {name: _word(words, value) for name, value in params.items()}
+    in: an action, a phase's name) said in ``words``' language and each
+    :class:`~commonweal.domain.words.Number` written with its marks; every other value
+    (what members wrote, identifiers) as it is."""
+    return {name: _word(words, value, language) for name, value in params.items()}
 
 
-def _word(words: NullTranslations, value: object) -> object:
+def _word(words: NullTranslations, value: object, language: str) -> object:
+    if isinstance(value, Number):
+        return format_decimal(value.value, locale=locale_for(language))
     if not isinstance(value, Word):
         return value
     if value.context:
@@ -135,7 +142,7 @@ def _word(words: NullTranslations, value: object) -> object:
     else:
         template = words.gettext(value.template)
     try:
-        return template % _words_in(words, value.params) if value.params else template
+        return template % _words_in(words, value.params, language) if value.params else template
     except (KeyError, ValueError, TypeError):  # a translation that does not fit its
         return str(value)  # message's parameters: the English word stands
 

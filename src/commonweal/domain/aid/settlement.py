@@ -19,6 +19,7 @@ from commonweal.domain.errors import InvalidBody
 from commonweal.domain.funding import fields
 from commonweal.domain.funding.postings import HOURS as HOURS_UNIT  # whole minutes
 from commonweal.domain.funding.postings import Posting, member_account
+from commonweal.domain.words import Number
 
 GIFT, CREDIT, HOURS = "gift", "credit", "hours"
 MAX_MINUTES = 100_000
@@ -38,7 +39,7 @@ def parse_settlement(body: Mapping[str, Any]) -> dict[str, Any]:
         fields.only(body, {"post", "as", "minutes"}, {"minutes"})
         minutes = fields.amount(body, "minutes")
         if minutes > MAX_MINUTES:
-            raise InvalidBody("minutes may be at most %(most)s", most=format(MAX_MINUTES, ","))
+            raise InvalidBody("minutes may be at most %(most)s", most=Number(MAX_MINUTES))
         return {"as": HOURS, "amount": minutes, "unit": HOURS_UNIT}
     raise InvalidBody("as must be gift, credit or hours")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.fields import only
+from commonweal.domain.words import Number
 
 CENSUSES = "census.entries"
 """epoch (int, from 1) → the census taken: its body and the index and time it was logged at."""
@@ -39,7 +40,7 @@ def parse_census_section(value: Any) -> dict[str, Any]:
     if type(every) is not int or not MIN_EVERY_SECONDS <= every <= MAX_EVERY_SECONDS:
         raise InvalidBody(
             "census.every_seconds must be an integer from %(low)s to %(high)s",
-            low=format(MIN_EVERY_SECONDS, ","),
-            high=format(MAX_EVERY_SECONDS, ","),
+            low=Number(MIN_EVERY_SECONDS),
+            high=Number(MAX_EVERY_SECONDS),
         )
     return {"every_seconds": every}

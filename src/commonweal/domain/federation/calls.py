@@ -30,6 +30,7 @@ from commonweal.domain.governance.ballots import check_ballot
 from commonweal.domain.governance.constitution import METHODS, PAIRWISE_METHODS
 from commonweal.domain.governance.records import STATUS_QUO
 from commonweal.domain.governance.turnout import Frozen, Turnout
+from commonweal.domain.words import Number
 
 NETWORK_METHODS = METHODS - {"double_majority"}
 """Any method a precinct can count; a double majority is a weighting, not a ballot."""
@@ -86,7 +87,7 @@ def parse_call(body: Mapping[str, Any]) -> dict[str, Any]:
     if type(seconds) is not int or not 1 <= seconds <= MAX_SECONDS:
         raise InvalidBody(
             "voting_seconds must be an integer from 1 to %(max_seconds)s",
-            max_seconds=format(MAX_SECONDS, ","),
+            max_seconds=Number(MAX_SECONDS),
         )
     return {
         "kind": kind,
@@ -135,7 +136,7 @@ def parse_subtotal(value: Any, call: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(patterns, list) or len(patterns) > MAX_PATTERNS:
         raise InvalidBody(
             "patterns must be a list of at most %(max_patterns)s [ballot, count]",
-            max_patterns=format(MAX_PATTERNS, ","),
+            max_patterns=Number(MAX_PATTERNS),
         )
     options = ballot_options(call)
     normal: dict[str, list[Any]] = {}

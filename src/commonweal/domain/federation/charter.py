@@ -24,6 +24,7 @@ from typing import Any
 
 from commonweal.domain.errors import InvalidBody
 from commonweal.domain.governance.shares import parse_share
+from commonweal.domain.words import Number
 
 PER_CAPITA = "per_capita"
 ONE_NODE_ONE_VOTE = "one_node_one_vote"
@@ -69,6 +70,6 @@ def _seconds(value: Any, name: str) -> int:
         raise InvalidBody(
             "alliance.%(name)s must be an integer from 1 to %(high)s",
             name=name,
-            high=format(MAX_SECONDS, ","),
+            high=Number(MAX_SECONDS),
         )
     return value

@@ -26,7 +26,7 @@ from commonweal.domain.membership.records import require_active_member, require_
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import reached
-from commonweal.domain.words import WP_
+from commonweal.domain.words import WP_, Number
 
 SCHEDULED = "gatherings.gathering.scheduled"
 CANCELLED = "gatherings.gathering.cancelled"
@@ -78,9 +78,7 @@ def parse_schedule(body: Mapping[str, Any]) -> Schedule:
         raise InvalidBody("ends must come after starts")
     capacity = body.get("capacity", 0)
     if type(capacity) is not int or not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidBody(
-            "capacity must be 0 (no limit) to %(most)s", most=format(MAX_CAPACITY, ",")
-        )
+        raise InvalidBody("capacity must be 0 (no limit) to %(most)s", most=Number(MAX_CAPACITY))
     flags = {name: body.get(name, default) for name, default in _FLAGS.items()}
     if not all(isinstance(flag, bool) for flag in flags.values()):
         raise InvalidBody("waitlist and rsvp_required must be true or false")

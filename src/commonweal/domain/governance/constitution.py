@@ -45,6 +45,7 @@ from commonweal.domain.governance.writes import DEFAULT_WRITES, parse_writes
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.translations.language import language_tag
+from commonweal.domain.words import Number
 
 CONSTITUTION = "governance.constitution"
 """State table: ``"constitution"`` → the constitution in force, ``"version"`` → its number."""
@@ -372,7 +373,7 @@ def parse_kind(value: Any, name: str, known_actions: Collection[str]) -> dict[st
                 "%(where)s: a secret quadratic vote allows at most %(max_secret_credits)s credits "
                 "(each sealed field is proven in a range of ±√credits)",
                 where=where,
-                max_secret_credits=format(MAX_SECRET_CREDITS, ","),
+                max_secret_credits=Number(MAX_SECRET_CREDITS),
             )
     if method in THRESHOLD_METHODS:
         default = {"more_than": "1/2"}

@@ -33,7 +33,7 @@ from commonweal.domain.places.actions import PLACES_ACTIONS
 from commonweal.domain.registry import Context, EventType, require_node_key
 from commonweal.domain.state import State
 from commonweal.domain.treasury.events import TREASURY_ACTIONS
-from commonweal.domain.words import WP_
+from commonweal.domain.words import WP_, Number
 
 ADOPTED = "governance.constitution.adopted"
 DRAFTED = "governance.proposal.drafted"
@@ -258,7 +258,7 @@ def _parse_population(body: Mapping[str, Any]) -> int:
     if not 0 <= population <= MAX_POPULATION:
         raise InvalidBody(
             "population must be from 0 to %(max_population)s",
-            max_population=format(MAX_POPULATION, ","),
+            max_population=Number(MAX_POPULATION),
         )
     return population
 

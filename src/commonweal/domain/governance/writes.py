@@ -30,6 +30,7 @@ from commonweal.domain.fields import only
 from commonweal.domain.membership.records import in_good_standing
 from commonweal.domain.registry import Context
 from commonweal.domain.state import State
+from commonweal.domain.words import Number
 
 WRITES = "governance.writes"
 """State table: ``"hour"`` → ``{"hour", "total", "keys"}``, the anonymous entries of the
@@ -112,7 +113,7 @@ def _count(value: Any, where: str) -> int:
         raise InvalidBody(
             "%(where)s must be an integer from 0 to %(max_per_hour)s (0: no limit)",
             where=where,
-            max_per_hour=format(MAX_PER_HOUR, ","),
+            max_per_hour=Number(MAX_PER_HOUR),
         )
     return value
 

@@ -36,6 +36,7 @@ from commonweal.domain.registry import Context
 from commonweal.domain.state import State
 from commonweal.domain.timestamps import moment
 from commonweal.domain.treasury.records import ENTRIES
+from commonweal.domain.words import Number
 
 REGISTERED = "places.place.registered"
 UPDATED = "places.place.updated"
@@ -189,7 +190,7 @@ def _area(value: Any) -> int:
             "area_m2 must not be negative; got %(value)s", code="negative_area", value=value
         )
     if value > MAX_AMOUNT:
-        raise InvalidBody("area_m2 may be at most %(most)s", most=format(MAX_AMOUNT, ","))
+        raise InvalidBody("area_m2 may be at most %(most)s", most=Number(MAX_AMOUNT))
     return value
 
 
@@ -206,7 +207,7 @@ def _capacity(value: Any) -> dict[str, int]:
             raise InvalidBody(
                 "capacity.%(name)s must be a whole number from 0 to %(most)s",
                 name=name,
-                most=format(MAX_CAPACITY, ","),
+                most=Number(MAX_CAPACITY),
             )
         counts[name] = count
     return counts

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from babel.numbers import format_decimal
 from markupsafe import escape
 
 from commonweal.core import language
-from commonweal.domain.words import Word
+from commonweal.core.local_time import locale_for
+from commonweal.domain.words import Number, Word
 
 
 class Said(str):
@@ -68,6 +70,8 @@ def _said(value: object) -> object:
     refusal); anything else (what members wrote) as it is."""
     if isinstance(value, Said):
         return value.translated()
+    if isinstance(value, Number):
+        return format_decimal(value.value, locale=locale_for(language.current_language()))
     if isinstance(value, Word):
         values = {name: _said(inner) for name, inner in value.params.items()}
         if value.context:

@@ -23,6 +23,7 @@ from commonweal.core import oprf
 from commonweal.domain.errors import DomainError
 from commonweal.domain.federation import alliance, precincts
 from commonweal.domain.federation.people import nullifier_text
+from commonweal.domain.words import Number
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 
@@ -92,7 +93,7 @@ def _evaluate_all(secret: bytes, blinded: Any) -> list[str]:
         raise Rejected(
             "invalid_request",
             "blinded must list 1 to %(max_batch)s elements",
-            max_batch=format(MAX_BATCH, ","),
+            max_batch=Number(MAX_BATCH),
         )
     evaluated = []
     for position, text in enumerate(blinded):
