@@ -6,6 +6,9 @@ import json
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from commonweal.capabilities import PROGRAM
 from commonweal.cli.main import OWN_COMMANDS
@@ -59,3 +62,43 @@ def test_a_group_extended_by_other_capabilities_has_their_commands() -> None:
     assert "derive" in output  # wallets' selective disclosure
     assert "commonweal.cli.disclosure_commands" in modules
     assert "commonweal.cli.community_credential_commands" in modules
+
+
+SUBCOMMANDS = (
+    "import json, sys\n"
+    "from typer.main import get_command\n"
+    "from commonweal.cli.main import app\n"
+    "root = get_command(app)\n"
+    "eager = sys.argv[1] == '*'\n"
+    "if eager:\n"
+    "    import pkgutil, importlib, commonweal.cli as cli\n"
+    "    for module in pkgutil.iter_modules(cli.__path__):\n"
+    "        importlib.import_module('commonweal.cli.' + module.name)\n"
+    "names = list(root.commands) if eager else [sys.argv[1]]\n"
+    "found = {}\n"
+    "for name in names:\n"
+    "    command = root.commands[name]\n"
+    "    found[name] = sorted(getattr(command, 'commands', {}) or {})\n"
+    "print(json.dumps(found))\n"
+)
+
+
+def subcommands(name: str) -> dict[str, list[str]]:
+    answer = subprocess.run(
+        [sys.executable, "-c", SUBCOMMANDS, name], capture_output=True, text=True
+    )
+    assert answer.returncode == 0, answer.stderr
+    found: dict[str, list[str]] = json.loads(answer.stdout)
+    return found
+
+
+@pytest.mark.slow
+def test_each_group_built_alone_has_every_command_it_has_with_everything_imported() -> None:
+    """A command module that adds to another's group (``wallet present``) must be named in
+    ``extends``: built alone, in a fresh process, each group has all its commands."""
+    everything = subcommands("*")
+    groups = [name for name, commands in everything.items() if commands]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        alone = dict(zip(groups, pool.map(lambda g: subcommands(g)[g], groups), strict=True))
+    assert alone == {group: everything[group] for group in groups}
+    assert "present" in alone["wallet"]

@@ -29,7 +29,9 @@ CAPABILITY = Capability(
             "member": "commonweal.cli.membership_commands",
             "wallet": "commonweal.cli.wallet_commands",
             "credential": "commonweal.cli.credential_commands",
-        }
+        },
+        # ``wallet present`` is written beside the credential commands it presents
+        extends={"wallet": ("commonweal.cli.credential_commands",)},
     ),
     due_work=(
         DueWork(
