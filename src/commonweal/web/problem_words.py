@@ -105,7 +105,10 @@ def translated(
     if sentence:
         out["detail_en"] = body["detail"]
         out["detail"] = words.gettext(sentence)
-    elif said and (template := words.gettext(said[0])) != said[0]:
+    elif said and (
+        (template := words.gettext(said[0])) != said[0]
+        or any(isinstance(value, Word) for value in said[1].values())
+    ):
         try:
             detail = template % _words_in(words, said[1]) if said[1] else template
             if body.get("position") is not None:
@@ -115,8 +118,9 @@ def translated(
                 }
         except (KeyError, ValueError, TypeError):  # a translation that does not fit its
             return out  # message's parameters: the English detail stands
-        out["detail_en"] = body["detail"]
-        out["detail"] = detail
+        if detail != body["detail"]:  # a template said alike, with Words said alike too
+            out["detail_en"] = body["detail"]
+            out["detail"] = detail
     return out
 
 
