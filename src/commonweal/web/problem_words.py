@@ -16,6 +16,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 from markupsafe import escape
+from starlette.requests import Request
 
 from commonweal.core.language import current_language
 from commonweal.domain.words import Word
@@ -72,6 +73,11 @@ def language_of(cookies: dict[str, str], accept_language: str | None) -> str:
     ).language
 
 
+def language_of_request(request: Request) -> str:
+    """:func:`language_of` for a request (its cookie, else its ``Accept-Language``)."""
+    return language_of(dict(request.cookies), request.headers.get("accept-language"))
+
+
 def language_of_scope(headers: Iterable[tuple[bytes, bytes]]) -> str:
     """:func:`language_of` from an ASGI scope's raw headers."""
     cookies: dict[str, str] = {}
@@ -122,6 +128,14 @@ def translated(
             out["detail_en"] = body["detail"]
             out["detail"] = detail
     return out
+
+
+def said_in(language: str | None, value: str) -> str:
+    """``value`` in ``language`` where it is a :class:`~commonweal.domain.words.Word` (a
+    credential's problem an outcome lists), else as it is."""
+    if not language or language == SOURCE_LANGUAGE or not isinstance(value, Word):
+        return value
+    return str(_word(translations(language), value))
 
 
 def _words_in(words: NullTranslations, params: Mapping[str, object]) -> dict[str, object]:

@@ -24,12 +24,26 @@ def detail_word(problem: Problem) -> str:
     return Word(problem.template, None, **problem.params)
 
 
+def problem_word(problem: Problem) -> Word:
+    """One problem as "code: detail" (the code stays as it is)."""
+    return W_("%(code)s: %(detail)s", code=problem.code, detail=detail_word(problem))
+
+
 def problems_word(problems: Sequence[Problem]) -> Word:
-    """``problems`` as "code: detail", joined by "; " (the codes stay as they are)."""
-    said = [W_("%(code)s: %(detail)s", code=p.code, detail=detail_word(p)) for p in problems]
-    joined = said[0]
-    for more in said[1:]:
-        joined = W_("%(first)s; %(second)s", first=joined, second=more)
+    """``problems`` as "code: detail", joined by "; "."""
+    joined = problem_word(problems[0])
+    for more in problems[1:]:
+        joined = W_("%(first)s; %(second)s", first=joined, second=problem_word(more))
+    return joined
+
+
+def details_word(problems: Sequence[Problem]) -> str:
+    """``problems``' details alone, joined by "; " ("" when there is none)."""
+    if not problems:
+        return ""
+    joined = detail_word(problems[0])
+    for more in problems[1:]:
+        joined = W_("%(first)s; %(second)s", first=joined, second=detail_word(more))
     return joined
 
 
