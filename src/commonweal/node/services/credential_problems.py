@@ -21,7 +21,9 @@ def detail_word(problem: Problem) -> str:
     template, said by something else, as it is)."""
     if problem.template is None:
         return problem.detail
-    return Word(problem.template, None, **problem.params)
+    word = str.__new__(Word, problem.detail)  # its parameters may be named as Word's own
+    word.template, word.params, word.context = problem.template, dict(problem.params), None
+    return word
 
 
 def problem_word(problem: Problem) -> Word:
