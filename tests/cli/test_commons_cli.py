@@ -53,6 +53,12 @@ def test_commons_and_gatherings_from_the_command_line(tmp_path: Path) -> None:
         shown = cli("commons", "show", room)
         assert "first come, first served" in shown.stdout and booking in shown.stdout
         assert "Deposit: 10.00 EUR." in shown.stdout  # as the treasury's commands write amounts
+        french = run(
+            "commons", "show", room, "--node", server.url,
+            env={"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+        )  # fmt: skip
+        assert "Réservé selon l’ordre d’arrivée." in french.stdout, french.stderr
+        assert "Caution : 10.00 EUR." in french.stdout and booking in french.stdout
         paid = cli("commons", "deposit", "received", booking, who="ada")
         assert paid.returncode == 0, paid.stderr
         assert "deposit 10.00 EUR held" in cli("commons", "bookings", "--member", did["ben"]).stdout

@@ -348,3 +348,57 @@ def test_a_lost_database_is_restored_from_the_mirror(
         store.engine.dispose()
     with pytest.raises(SetupError, match="still holds a log"):
         restore(data_dir, "http://mirror.test", http=mirror_transport(federation, {"logs": []}))
+
+
+def test_a_visitors_credential_problems_are_said_in_their_language(
+    pair: tuple[Place, Place, Federation, FakePeer],
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from commonweal.web.problems import rejected_handler
+
+    home, host, federation, _fake = pair
+    holder = home.events.key("carol")
+    vc = credentials.credential(
+        home.node, credentials.owed(home.node, home.member("carol"), {"MembershipCredential"})
+    )
+
+    async def visit(request: Request) -> JSONResponse:
+        visitors.admit(federation, await request.json())
+        return JSONResponse({})
+
+    app = Starlette(
+        routes=[Route("/visit", visit, methods=["POST"])],
+        exception_handlers={Rejected: rejected_handler},
+    )
+
+    def refused(language: str) -> dict[str, Any]:
+        presentation = create_presentation(
+            holder,
+            [vc],
+            challenge=federation.new_challenge(),
+            domain=host.did,
+            created="2026-11-23T12:00:00Z",
+        )
+        presentation["proof"]["proofPurpose"] = "assertionMethod"  # a former f-string's problem
+        answer = TestClient(app).post(
+            "/visit", json=presentation, headers={"Accept-Language": language}
+        )
+        assert answer.status_code >= 400
+        body: dict[str, Any] = answer.json()
+        return body
+
+    english = refused("en")
+    assert english["detail"] == "wrong_purpose: the proof's purpose must be authentication"
+    assert "detail_en" not in english
+    french = refused("fr")
+    assert french["detail_en"] == english["detail"]
+    assert french["detail"].startswith("wrong_purpose") and "authentication" in french["detail"]
+    assert "doit" in french["detail"]
+    arabic = refused("ar")
+    assert arabic["detail_en"] == english["detail"] and arabic["lang"] == "ar"
+    assert "authentication" in arabic["detail"] and "الإثبات" in arabic["detail"]

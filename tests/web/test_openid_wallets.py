@@ -286,7 +286,20 @@ def test_a_presentation_for_another_nonce_or_verifier_is_refused(served: Served)
             served.http, request, wallet.present([vc], challenge=challenge, domain=domain)
         )
         assert answered.status_code == 400
-        assert f"wrong_{wrong}" in answered.json()["error_description"]
+        assert f"wrong_{wrong}" in answered.json()["error_description"]  # English, for software
+        shown = served.http.get(
+            f"{served.url}/openid4vp/requests/{started['state']}",
+            params={"transaction": started["transaction"]},
+            headers={"Accept-Language": "fr"},
+        ).json()
+        assert shown["status"] == "refused"
+        assert (
+            shown["problems"][0]
+            == {
+                "challenge": "wrong_challenge : la preuve ne répond pas à ce défi",
+                "domain": "wrong_domain : la preuve est destinée à un autre domaine",
+            }[wrong]
+        )
 
 
 def test_a_response_to_no_request_is_refused(served: Served) -> None:

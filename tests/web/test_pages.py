@@ -140,3 +140,22 @@ def test_the_steward_page_shows_the_address_the_node_is_served_at(
     assert f"its profile still announces {created_with}" in steward
     assert "commonweal verify http://127.0.0.1:8200<" in steward
     assert steward.count(":8000") == 1  # only where it says the profile lags
+
+
+def test_a_verdict_and_its_problems_in_the_readers_language(client: TestClient, demo: Demo) -> None:
+    dids = demo[1]
+    good = json.loads(client.get(f"/members/{dids['dalia']}/credentials/1.json").text)
+    untyped = dict(good, type=["MembershipCredential"])  # a former f-string's problem
+    shown = {"document": json.dumps(untyped)}
+    english = client.post("/verify", data=shown).text
+    assert "Not valid: this credential should not be trusted." in english
+    assert "type must include VerifiableCredential" in english
+    french = client.post("/verify", data=shown, headers={"Accept-Language": "fr"}).text
+    assert "Non valide : il ne faut pas se fier à ce justificatif." in french
+    assert "type doit inclure VerifiableCredential" in french
+    arabic = client.post("/verify", data=shown, headers={"Accept-Language": "ar"}).text
+    assert "يجب أن يتضمن type القيمة VerifiableCredential" in arabic
+    revoked = client.get(f"/members/{dids['gio']}/credentials/1.json").text
+    french = client.post("/verify", data={"document": revoked}, headers={"Accept-Language": "fr"})
+    assert "Son émetteur l’a révoqué : il ne compte plus." in french.text
+    assert "l’émetteur a révoqué ce justificatif" in french.text

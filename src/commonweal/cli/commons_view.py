@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commonweal.cli.common import console
-from commonweal.core.language import _
+from commonweal.core.language import N_, _, ngettext
 from commonweal.domain.treasury.units import format_amount
 from commonweal.node.read_models.commons_words import exponent_of
 
@@ -17,33 +17,65 @@ def money(amount: int, unit: str, exponents: dict[str, int]) -> str:
 
 
 def describe_rules(rules: dict[str, Any], exponents: dict[str, int]) -> list[str]:
-    """A resource's rules as plain sentences."""
+    """A resource's rules as plain sentences, in the command line's language."""
     access = rules["access"]
-    who = "every member" if access == "members" else f"holders of the {access['role']} role"
+    if access == "members":
+        who = _("every member")
+    else:
+        who = _("holders of the %(role)s role", role=access["role"])
     limits = rules["limits"]
+    allocation = {
+        "open": N_("Used without booking."),
+        "first_come": N_("Booked first come, first served."),
+        "rotation": N_("Allocated in rounds, by rotation: those served longest ago first."),
+        "lottery": N_("Allocated in rounds, by a lot drawn from the log."),
+    }[rules["allocation"]]
     sentences = [
-        f"Who may use it: {who}.",
-        {
-            "open": "Used without booking.",
-            "first_come": "Booked first come, first served.",
-            "rotation": "Allocated in rounds, by rotation: those served longest ago first.",
-            "lottery": "Allocated in rounds, by a lot drawn from the log.",
-        }[rules["allocation"]],
-        f"Bookings last at most {limits['max_hours']} hours; at most {limits['max_active']} "
-        f"at a time; at most {limits['advance_days']} days ahead.",
+        _("Who may use it: %(who)s.", who=who),
+        _(allocation),
+        _(
+            "Bookings last at most %(hours)s; at most %(active)s at a time; "
+            "at most %(days)s ahead.",
+            hours=ngettext("%(num)s hour", "%(num)s hours", limits["max_hours"]),
+            active=limits["max_active"],
+            days=ngettext("%(num)s day", "%(num)s days", limits["advance_days"]),
+        ),
     ]
     if rules["deposit"]:
         deposit = money(rules["deposit"]["amount"], rules["deposit"]["unit"], exponents)
-        sentences.append(f"Deposit: {deposit}.")
+        sentences.append(_("Deposit: %(deposit)s.", deposit=deposit))
     ladder = " → ".join(
-        f"suspension {step['days']} days" if step["kind"] == "suspension" else step["kind"]
+        ngettext("suspension %(num)s day", "suspension %(num)s days", step["days"])
+        if step["kind"] == "suspension"
+        else step["kind"]
         for step in rules["sanctions"]["ladder"]
     )
-    sentences.append(f"Breaches: {ladder} (remembered {rules['sanctions']['memory_days']} days).")
+    memory = rules["sanctions"]["memory_days"]
     sentences.append(
-        f"Appeals within {rules['appeals']['days']} days, heard by "
-        + ("the stewards." if rules["appeals"]["by"] == "stewards" else "a proposal.")
+        ngettext(
+            "Breaches: %(ladder)s (remembered %(num)s day).",
+            "Breaches: %(ladder)s (remembered %(num)s days).",
+            memory,
+            ladder=ladder,
+        )
     )
+    days = rules["appeals"]["days"]
+    if rules["appeals"]["by"] == "stewards":
+        sentences.append(
+            ngettext(
+                "Appeals within %(num)s day, heard by the stewards.",
+                "Appeals within %(num)s days, heard by the stewards.",
+                days,
+            )
+        )
+    else:
+        sentences.append(
+            ngettext(
+                "Appeals within %(num)s day, heard by a proposal.",
+                "Appeals within %(num)s days, heard by a proposal.",
+                days,
+            )
+        )
     return sentences
 
 
@@ -98,8 +130,11 @@ def show_bookings(bookings: list[dict[str, Any]], exponents: dict[str, int]) -> 
     for b in bookings:
         deposit = ""
         if b["deposit"]:
-            deposit = f"  deposit {money(b['deposit']['amount'], b['deposit']['unit'], exponents)} "
-            deposit += b["deposit"]["status"]
+            deposit = _(
+                "  deposit %(amount)s %(status)s",
+                amount=money(b["deposit"]["amount"], b["deposit"]["unit"], exponents),
+                status=b["deposit"]["status"],
+            )
         console.print(
             _(
                 "%(id)s  %(start)s → %(end)s  resource %(resource)s unit "
@@ -135,7 +170,7 @@ def show_round(view: dict[str, Any]) -> None:
         _("%(value)s entered; %(status)s", value=len(view["entries"]), status=view["status"])
     )
     if view["allocation"] is not None:
-        console.print(f"seed {view['seed']}")
+        console.print(_("seed %(seed)s", seed=view["seed"]))
         for won in view["allocation"]:
             console.print(
                 _("  unit %(unit)s: %(member)s", unit=won["unit"], member=won["member"]),
@@ -150,7 +185,7 @@ def show_round(view: dict[str, Any]) -> None:
 def show_sanctions(sanctions: list[dict[str, Any]]) -> None:
     """One paragraph per sanction."""
     for s in sanctions:
-        until = f" until {s['until']}" if s["until"] else ""
+        until = _(" until %(until)s", until=s["until"]) if s["until"] else ""
         console.print(
             _(
                 "%(id)s  %(sanction)s%(until)s [%(status)s]  resource "
@@ -171,4 +206,12 @@ def show_sanctions(sanctions: list[dict[str, Any]]) -> None:
             )
         if s["decision"]:
             d = s["decision"]
-            console.print(f"        {d['outcome']} by {d['via']}: {d['reason']}", highlight=False)
+            console.print(
+                _(
+                    "        %(outcome)s by %(via)s: %(reason)s",
+                    outcome=d["outcome"],
+                    via=d["via"],
+                    reason=d["reason"],
+                ),
+                highlight=False,
+            )

@@ -77,7 +77,10 @@ def verify(
         return
     console.print(_("[bold red]not valid[/]: %(file)s", file=file))
     for problem in result.problems:
-        console.print(f"  {problem.code}: {problem.detail}", highlight=False)
+        detail = (
+            problem.detail if problem.template is None else _(problem.template, **problem.params)
+        )
+        console.print(f"  {problem.code}: {detail}", highlight=False)
     raise typer.Exit(1)
 
 

@@ -62,7 +62,8 @@ def derive(
     try:
         derived = ecdsa_sd.derive(document, list(reveal))
     except CredentialError as error:
-        raise fail(_("cannot derive: %(reason)s", reason=error.message)) from None
+        reason = _(error.template, **error.params)  # said in the command line's language
+        raise fail(_("cannot derive: %(reason)s", reason=reason)) from None
     text = json.dumps(derived, indent=2, ensure_ascii=False)
     if out is None:
         console.print_json(text)

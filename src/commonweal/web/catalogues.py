@@ -54,6 +54,9 @@ KEYWORDS = {
     "Rejected": (2,),
     "EventError": (2,),
     "EndpointRefused": (1,),
+    # A credential's problems (core/vc: CredentialError and its modules' ``_require``).
+    "CredentialError": (2,),
+    "_require": (2,),
     # Words the node puts into a refusal's sentence (domain/words.py: an action, a phase).
     "W_": (1,),
     "WP_": ((1, "c"), 2),
@@ -67,6 +70,7 @@ METHODS = [
     ("cli/**.py", "python"),
     ("core/language.py", "python"),
     ("core/events.py", "python"),
+    ("core/vc/**.py", "python"),
     ("domain/notifications/**.py", "python"),
 ]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}

@@ -28,6 +28,7 @@ from commonweal.node.services.openid4vci import (
     OAuthError,
 )
 from commonweal.node.services.openid4vp import REQUEST_PATH, RESPONSE_PATH, Verifier
+from commonweal.web import problem_words
 from commonweal.web.api import json_body, json_response, read_body
 from commonweal.web.i18n import N_
 from commonweal.web.session import SESSION_SECONDS, SignedIn, member_did
@@ -129,7 +130,10 @@ def _verifier_routes(api: APIRouter, verifier: Verifier) -> None:
             raise _problem(error) from None
         if found is None:
             return _ok({"status": "pending"})
-        answer = _ok(found.as_json())
+        shown = found.as_json()  # a refusal's problems in the page's language
+        language = problem_words.language_of_request(request)
+        shown["problems"] = [problem_words.said_in(language, p) for p in found.problems]
+        answer = _ok(shown)
         sessions = getattr(request.app.state, "sessions", None)
         if purpose == "sign_in" and found.verified and found.holder and sessions is not None:
             signed_in = SignedIn(found.holder, int(verifier.seals.now()) + SESSION_SECONDS)

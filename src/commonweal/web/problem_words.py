@@ -17,6 +17,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from markupsafe import escape
+from starlette.requests import Request
 
 from commonweal.core.language import current_language
 from commonweal.core.local_time import locale_for
@@ -74,6 +75,11 @@ def language_of(cookies: dict[str, str], accept_language: str | None) -> str:
     ).language
 
 
+def language_of_request(request: Request) -> str:
+    """:func:`language_of` for a request (its cookie, else its ``Accept-Language``)."""
+    return language_of(dict(request.cookies), request.headers.get("accept-language"))
+
+
 def language_of_scope(headers: Iterable[tuple[bytes, bytes]]) -> str:
     """:func:`language_of` from an ASGI scope's raw headers."""
     cookies: dict[str, str] = {}
@@ -107,7 +113,10 @@ def translated(
     if sentence:
         out["detail_en"] = body["detail"]
         out["detail"] = words.gettext(sentence)
-    elif said and (template := words.gettext(said[0])) != said[0]:
+    elif said and (
+        (template := words.gettext(said[0])) != said[0]
+        or any(isinstance(value, (Word, Number)) for value in said[1].values())
+    ):
         try:
             detail = template % _words_in(words, said[1], language) if said[1] else template
             if body.get("position") is not None:
@@ -117,9 +126,18 @@ def translated(
                 }
         except (KeyError, ValueError, TypeError):  # a translation that does not fit its
             return out  # message's parameters: the English detail stands
-        out["detail_en"] = body["detail"]
-        out["detail"] = detail
+        if detail != body["detail"]:  # a template said alike, with Words said alike too
+            out["detail_en"] = body["detail"]
+            out["detail"] = detail
     return out
+
+
+def said_in(language: str | None, value: str) -> str:
+    """``value`` in ``language`` where it is a :class:`~commonweal.domain.words.Word` (a
+    credential's problem an outcome lists), else as it is."""
+    if not language or language == SOURCE_LANGUAGE or not isinstance(value, Word):
+        return value
+    return str(_word(translations(language), value, language))
 
 
 def _words_in(

@@ -30,10 +30,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from commonweal.core.vc.verify import SELF_BINDING
+from commonweal.domain.words import W_
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.seals import Seals
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import credentials
+from commonweal.node.services import credential_problems, credentials
 from commonweal.web.api import json_body, json_response, read_body
 
 COOKIE = "cw_session"
@@ -92,7 +93,7 @@ class Sessions:
         )
         holder = presentation.get("holder")
         if not result.verified or not isinstance(holder, str) or not holder.startswith("did:key:"):
-            problems = "; ".join(p.detail for p in result.problems) or "no holder"
+            problems = credential_problems.details_word(result.problems) or W_("no holder")
             raise Rejected(
                 "sign_in_failed",
                 "the signature does not prove this key: %(problems)s",

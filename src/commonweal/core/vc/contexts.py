@@ -150,7 +150,9 @@ def context_bytes(pinned: PinnedContext) -> bytes:
     data = (resources.files(__package__) / "context_documents" / pinned.file).read_bytes()
     if hashlib.sha256(data).hexdigest() != pinned.sha256:
         raise CredentialError(
-            "context_altered", f"the shipped copy of {pinned.address} does not match its digest"
+            "context_altered",
+            "the shipped copy of %(address)s does not match its digest",
+            address=pinned.address,
         )
     return data
 
@@ -164,7 +166,9 @@ def digest_sri(pinned: PinnedContext) -> str:
 def _pinned(url: str) -> PinnedContext:
     pinned = W3C_CONTEXTS.get(url) or SUITE_CONTEXTS.get(url) or own_context(url)
     if pinned is None:
-        raise CredentialError("unknown_context", f"the context {url} is not one this node knows")
+        raise CredentialError(
+            "unknown_context", "the context %(url)s is not one this node knows", url=url
+        )
     return pinned
 
 

@@ -49,7 +49,9 @@ def hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
         canonical_config = canonical_nquads(config).encode()
         canonical_document = canonical_nquads(document).encode()
     else:
-        raise CredentialError("unsupported_cryptosuite", f"cryptosuite {suite!r} is not supported")
+        raise CredentialError(
+            "unsupported_cryptosuite", "cryptosuite %(suite)s is not supported", suite=repr(suite)
+        )
     return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()
 
 
@@ -154,7 +156,9 @@ def _input_document(
         found = [p for p in all_proofs if p.get("id") == name]
         if not found:
             raise CredentialError(
-                "previous_proof_missing", f"previousProof names {name}, which is not in the set"
+                "previous_proof_missing",
+                "previousProof names %(name)s, which is not in the set",
+                name=name,
             )
         matching.append(found[0])
     return {**unsecured, "proof": matching}
@@ -174,7 +178,9 @@ def _check_options(
             "only DataIntegrityProof with eddsa-jcs-2022 or eddsa-rdfc-2022",
         )
     if proof.get("proofPurpose") != expected_purpose:
-        raise CredentialError("wrong_purpose", f"the proof's purpose must be {expected_purpose}")
+        raise CredentialError(
+            "wrong_purpose", "the proof's purpose must be %(purpose)s", purpose=expected_purpose
+        )
     if challenge is not None and proof.get("challenge") != challenge:
         raise CredentialError("wrong_challenge", "the proof does not answer this challenge")
     if domain is not None and proof.get("domain") != domain:

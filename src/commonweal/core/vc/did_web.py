@@ -51,7 +51,7 @@ def did_document(
 def did_web_url(did: str) -> str:
     """Where a did:web document lives (``did:web:a.example`` → ``https://a.example/.well-known/did.json``)."""
     if not did.startswith("did:web:"):
-        raise CredentialError("unresolvable_key", f"{did} is not a did:web")
+        raise CredentialError("unresolvable_key", "%(did)s is not a did:web", did=did)
     parts = did[len("did:web:") :].split(":")
     host = parts[0].replace("%3A", ":")
     path = "/".join(parts[1:]) if len(parts) > 1 else ".well-known"
@@ -81,7 +81,7 @@ def resolver(documents: Iterable[dict[str, Any]]) -> KeyResolver:
         if verification_method in methods:
             return methods[verification_method]
         raise CredentialError(
-            "unresolvable_key", f"no DID document given for {verification_method}"
+            "unresolvable_key", "no DID document given for %(method)s", method=verification_method
         )
 
     return resolve

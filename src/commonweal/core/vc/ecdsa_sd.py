@@ -73,7 +73,7 @@ def proof_hash(
     with the document's ``@context`` (§3.6.4)."""
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != SUITE:
         raise CredentialError(
-            "PROOF_GENERATION_ERROR", f"the proof is not a {SUITE} DataIntegrityProof"
+            "PROOF_GENERATION_ERROR", "the proof is not a %(suite)s DataIntegrityProof", suite=SUITE
         )
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     config["@context"] = document["@context"]
@@ -193,15 +193,18 @@ def _components(proof_value: Any, header: bytes, what: str) -> list[Any]:
             "PROOF_VERIFICATION_ERROR", "proofValue is not multibase base64url-no-pad"
         ) from None
     if not raw.startswith(header):
-        other = "derived" if what == "base" else "base"
+        if what == "derived":
+            raise CredentialError(
+                "PROOF_VERIFICATION_ERROR",
+                "proofValue is not an %(suite)s derived proof (it may be a base proof: "
+                "a verifier is shown a derived proof, never the base proof)",
+                suite=SUITE,
+            )
         raise CredentialError(
             "PROOF_VERIFICATION_ERROR",
-            f"proofValue is not an {SUITE} {what} proof (it may be a {other} proof: "
-            + (
-                "a verifier is shown a derived proof, never the base proof)"
-                if what == "derived"
-                else "derive from the base proof)"
-            ),
+            "proofValue is not an %(suite)s base proof (it may be a derived proof: "
+            "derive from the base proof)",
+            suite=SUITE,
         )
     try:
         components = cbor2.loads(raw[len(header) :])
@@ -247,7 +250,9 @@ def create_disclosure_data(
     """The reveal document and derived proof parts for ``selective_pointers`` (§3.5.4)."""
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("cryptosuite") != SUITE:
-        raise CredentialError("PROOF_GENERATION_ERROR", f"the credential has no {SUITE} base proof")
+        raise CredentialError(
+            "PROOF_GENERATION_ERROR", "the credential has no %(suite)s base proof", suite=SUITE
+        )
     base = parse_base(proof.get("proofValue"))
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     combined = base.mandatory_pointers + list(selective_pointers)
@@ -302,7 +307,9 @@ def verify_derived(
     """Check a derived proof (§3.6.7); return the proof. ``CredentialError`` names what failed."""
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("cryptosuite") != SUITE:
-        raise CredentialError("proof_missing", f"the document carries no {SUITE} proof")
+        raise CredentialError(
+            "proof_missing", "the document carries no %(suite)s proof", suite=SUITE
+        )
     if not isinstance(proof.get("verificationMethod"), str):
         raise CredentialError("invalid_proof", "the proof names no verificationMethod")
     value = parse_derived(proof.get("proofValue"))
@@ -315,8 +322,10 @@ def verify_derived(
     if len(value.signatures) != len(non_mandatory):
         raise CredentialError(
             "PROOF_VERIFICATION_ERROR",
-            f"claims were added or removed: the proof signs {len(value.signatures)} "
-            f"non-mandatory statements, the credential shows {len(non_mandatory)}",
+            "claims were added or removed: the proof signs %(signed)s "
+            "non-mandatory statements, the credential shows %(shown)s",
+            signed=len(value.signatures),
+            shown=len(non_mandatory),
         )
     issuer_key = resolve_key(proof["verificationMethod"])
     if len(issuer_key) != p256.COMPRESSED_LENGTH:
@@ -339,7 +348,7 @@ def verify_derived(
         if not p256.verify(proof_key, statement.encode(), signature):
             raise CredentialError(
                 "invalid_signature",
-                "a disclosed claim was altered: its signature does not verify "
-                f"({statement.strip()})",
+                "a disclosed claim was altered: its signature does not verify (%(claim)s)",
+                claim=statement.strip(),
             )
     return proof

@@ -49,7 +49,9 @@ def verify(
     """Check the document's one ``Ed25519Signature2020`` proof; return it."""
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("type") != PROOF_TYPE:
-        raise CredentialError("unsupported_cryptosuite", f"the proof is not an {PROOF_TYPE}")
+        raise CredentialError(
+            "unsupported_cryptosuite", "the proof is not an %(type)s", type=PROOF_TYPE
+        )
     _check_options(document, proof, expected_purpose)
     try:
         signature = decode_z(proof["proofValue"])
@@ -60,7 +62,9 @@ def verify(
     key = resolve_key(proof["verificationMethod"])
     if len(key) != 32:
         raise CredentialError(
-            "unresolvable_key", f"{PROOF_TYPE} needs an Ed25519 key (Ed25519VerificationKey2020)"
+            "unresolvable_key",
+            "%(type)s needs an Ed25519 key (Ed25519VerificationKey2020)",
+            type=PROOF_TYPE,
         )
     if not verify_signature(key, hash_data(document, proof), signature):
         raise CredentialError("invalid_signature", "the proof's signature does not verify")
@@ -74,9 +78,13 @@ def _check_options(document: dict[str, Any], proof: dict[str, Any], expected_pur
         if not isinstance(proof.get(name), str)
     ]
     if missing:
-        raise CredentialError("invalid_proof", f"the proof lacks {', '.join(missing)}")
+        raise CredentialError(
+            "invalid_proof", "the proof lacks %(members)s", members=", ".join(missing)
+        )
     if proof["proofPurpose"] != expected_purpose:
-        raise CredentialError("wrong_purpose", f"the proof's purpose must be {expected_purpose}")
+        raise CredentialError(
+            "wrong_purpose", "the proof's purpose must be %(purpose)s", purpose=expected_purpose
+        )
     try:
         datetime.fromisoformat(proof["created"].replace("Z", "+00:00"))
     except ValueError:
@@ -86,5 +94,8 @@ def _check_options(document: dict[str, Any], proof: dict[str, Any], expected_pur
     context = document.get("@context")
     if not isinstance(context, list) or ED25519_2020 not in context:
         raise CredentialError(
-            "invalid_proof", f"a credential secured with {PROOF_TYPE} must name {ED25519_2020}"
+            "invalid_proof",
+            "a credential secured with %(type)s must name %(context)s",
+            type=PROOF_TYPE,
+            context=ED25519_2020,
         )

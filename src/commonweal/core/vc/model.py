@@ -49,8 +49,8 @@ def check_credential(vc: Any, *, issued: bool = True) -> None:
         _check_id(subject, "id")
     for member in TYPED_MEMBERS:
         for item in _as_list(vc.get(member, [])):
-            _require(isinstance(item, dict), f"{member} entries are objects")
-            _require("type" in item, f"every {member} entry needs a type")
+            _require(isinstance(item, dict), "%(member)s entries are objects", member=member)
+            _require("type" in item, "every %(member)s entry needs a type", member=member)
             _check_id(item, "id")
             if member == "credentialSchema":
                 _require(_is_url(item.get("id")), "credentialSchema needs a URL id")
@@ -86,7 +86,7 @@ def check_presentation(vp: Any) -> None:
         check_related_resources(vp)
         _check_json_ld(vp)
     except CredentialError as error:
-        raise CredentialError("invalid_presentation", error.message) from None
+        raise CredentialError.saying("invalid_presentation", error) from None
 
 
 def check_self_asserted(vp: dict[str, Any]) -> None:
@@ -109,7 +109,11 @@ def _check_context(document: dict[str, Any]) -> None:
     context = document.get("@context")
     if not isinstance(context, list) or not context:
         raise CredentialError("invalid_credential", "@context must be a non-empty list")
-    _require(context[0] == CREDENTIALS_V2, f"the first @context must be {CREDENTIALS_V2}")
+    _require(
+        context[0] == CREDENTIALS_V2,
+        "the first @context must be %(context)s",
+        context=CREDENTIALS_V2,
+    )
     for item in context[1:]:
         _require(
             isinstance(item, dict) or _is_url(item), "each @context entry is a URL or an object"
@@ -118,7 +122,7 @@ def _check_context(document: dict[str, Any]) -> None:
 
 def _check_types(document: dict[str, Any], required: str) -> None:
     _require("type" in document, "type is required")
-    _require(required in _types(document), f"type must include {required}")
+    _require(required in _types(document), "type must include %(type)s", type=required)
 
 
 def _types(document: dict[str, Any]) -> list[Any]:
@@ -128,7 +132,7 @@ def _types(document: dict[str, Any]) -> list[Any]:
 
 def _check_id(document: dict[str, Any], name: str) -> None:
     if name in document:
-        _require(_is_url(document[name]), f"{name} must be a single URL")
+        _require(_is_url(document[name]), "%(name)s must be a single URL", name=name)
 
 
 def _check_dates(vc: dict[str, Any]) -> None:
@@ -138,7 +142,8 @@ def _check_dates(vc: dict[str, Any]) -> None:
             value = vc[name]
             _require(
                 isinstance(value, str) and _DATETIME.match(value) is not None,
-                f"{name} must be an XML Schema dateTimeStamp",
+                "%(name)s must be an XML Schema dateTimeStamp",
+                name=name,
             )
             moments[name] = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if len(moments) == 2:
@@ -151,17 +156,20 @@ def _check_language_values(vc: dict[str, Any]) -> None:
             if isinstance(value, dict):
                 _require(
                     set(value) <= LANGUAGE_VALUE and "@value" in value,
-                    f"{name} holds only @value, @language, @direction",
+                    "%(name)s holds only @value, @language, @direction",
+                    name=name,
                 )
             else:
-                _require(isinstance(value, str), f"{name} is text or language-tagged text")
+                _require(
+                    isinstance(value, str), "%(name)s is text or language-tagged text", name=name
+                )
 
 
 def _check_json_ld(document: dict[str, Any]) -> None:
     try:
         check_terms(_without_proofs(document))
     except CredentialError as error:
-        raise CredentialError("invalid_credential", error.message) from None
+        raise CredentialError.saying("invalid_credential", error) from None
 
 
 def _without_proofs(document: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +194,6 @@ def _is_url(value: Any) -> bool:
     return isinstance(value, str) and _URL.match(value) is not None
 
 
-def _require(condition: object, message: str) -> None:
+def _require(condition: object, message: str, **params: object) -> None:
     if not condition:
-        raise CredentialError("invalid_credential", message)
+        raise CredentialError("invalid_credential", message, **params)

@@ -33,7 +33,9 @@ def verify_proofs(
     if proof.get("type") != ecdsa_sd.PROOF_TYPE:
         raise CredentialError("unsupported_cryptosuite", "ecdsa-sd-2023 is a DataIntegrityProof")
     if proof.get("proofPurpose") != expected_purpose:
-        raise CredentialError("wrong_purpose", f"the proof's purpose must be {expected_purpose}")
+        raise CredentialError(
+            "wrong_purpose", "the proof's purpose must be %(purpose)s", purpose=expected_purpose
+        )
     if not isinstance(proof.get("created", ""), str):
         raise CredentialError("invalid_proof", "the proof's created is not a date-time string")
     unsecured = {k: v for k, v in document.items() if k != "proof"}

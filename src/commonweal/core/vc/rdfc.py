@@ -36,7 +36,7 @@ def canonical_nquads(document: dict[str, Any]) -> str:
         )
     except jsonld.JsonLdError as error:
         raise CredentialError(
-            "canonicalization_error", f"JSON-LD processing failed: {error}"
+            "canonicalization_error", "JSON-LD processing failed: %(error)s", error=str(error)
         ) from None
     return nquads
 
@@ -44,7 +44,7 @@ def canonical_nquads(document: dict[str, Any]) -> str:
 def _check_budget(document: dict[str, Any]) -> None:
     if len(orjson.dumps(document)) > MAX_BYTES:
         raise CredentialError(
-            "canonicalization_limit", f"documents over {MAX_BYTES} bytes are refused"
+            "canonicalization_limit", "documents over %(limit)s bytes are refused", limit=MAX_BYTES
         )
     blank = 0
 
@@ -52,7 +52,9 @@ def _check_budget(document: dict[str, Any]) -> None:
         nonlocal blank
         if depth > MAX_DEPTH:
             raise CredentialError(
-                "canonicalization_limit", f"nesting deeper than {MAX_DEPTH} is refused"
+                "canonicalization_limit",
+                "nesting deeper than %(limit)s is refused",
+                limit=MAX_DEPTH,
             )
         if isinstance(value, dict):
             if "id" not in value and "@id" not in value and "@value" not in value:
@@ -65,7 +67,9 @@ def _check_budget(document: dict[str, Any]) -> None:
 
     walk(document, 0)
     if blank > MAX_BLANK_NODES:
-        raise CredentialError("canonicalization_limit", f"more than {MAX_BLANK_NODES} blank nodes")
+        raise CredentialError(
+            "canonicalization_limit", "more than %(limit)s blank nodes", limit=MAX_BLANK_NODES
+        )
 
 
 def check_terms(document: dict[str, Any]) -> None:
@@ -98,26 +102,29 @@ def _check_terms(document: dict[str, Any]) -> None:
         raise
     except Exception as error:  # pyld raises JsonLdError, and KeyError on some invalid input
         raise CredentialError(
-            "DATA_LOSS_DETECTION_ERROR", f"JSON-LD processing failed: {error}"
+            "DATA_LOSS_DETECTION_ERROR", "JSON-LD processing failed: %(error)s", error=str(error)
         ) from None
     if dropped:
         named = sorted({term for term in dropped if term is not None})
         what = ", ".join(named) if named else "a term mapped to null"
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR",
-            f"these terms are not defined by the document's contexts: {what}",
+            "these terms are not defined by the document's contexts: %(terms)s",
+            terms=what,
         )
     relative = sorted(t for t in _types(expanded) if ":" not in t)
     if relative:
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR",
-            f"these types are not defined by the document's contexts: {', '.join(relative)}",
+            "these types are not defined by the document's contexts: %(types)s",
+            types=", ".join(relative),
         )
     relative = sorted(i for i in _keyword_values(expanded, "@id") if ":" not in i)
     if relative:
         raise CredentialError(
             "DATA_LOSS_DETECTION_ERROR",
-            f"these identifiers are not absolute IRIs: {', '.join(relative)}",
+            "these identifiers are not absolute IRIs: %(ids)s",
+            ids=", ".join(relative),
         )
 
 

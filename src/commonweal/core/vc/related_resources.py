@@ -56,12 +56,13 @@ def check_related_resources(document: dict[str, Any]) -> None:
         _require(isinstance(entry, dict), "each relatedResource entry is an object")
         url = entry.get("id")
         _require(isinstance(url, str) and _URL.match(url), "each relatedResource needs a URL id")
-        _require(url not in seen, f"relatedResource names {url} twice")
+        _require(url not in seen, "relatedResource names %(url)s twice", url=url)
         seen.add(url)
         sri, multibase = entry.get("digestSRI"), entry.get("digestMultibase")
         _require(
             sri is not None or multibase is not None,
-            f"relatedResource {url} needs digestSRI or digestMultibase",
+            "relatedResource %(url)s needs digestSRI or digestMultibase",
+            url=url,
         )
         digests = _sri_digests(url, sri) if sri is not None else []
         digests += _multibase_digests(url, multibase) if multibase is not None else []
@@ -71,18 +72,28 @@ def check_related_resources(document: dict[str, Any]) -> None:
 
 
 def _sri_digests(url: str, value: Any) -> list[tuple[str, bytes]]:
-    _require(isinstance(value, str) and value.strip(), f"{url}: digestSRI must be text")
+    _require(isinstance(value, str) and value.strip(), "%(url)s: digestSRI must be text", url=url)
     digests = []
     for expression in str(value).split():
         algorithm, _, encoded = expression.partition("-")
         encoded = encoded.split("?", 1)[0]
         size = SRI_ALGORITHMS.get(algorithm)
-        _require(size is not None, f"{url}: digestSRI algorithm must be sha256, sha384 or sha512")
+        _require(
+            size is not None,
+            "%(url)s: digestSRI algorithm must be sha256, sha384 or sha512",
+            url=url,
+        )
         try:
             digest = base64.b64decode(encoded, validate=True) if _BASE64.match(encoded) else b""
         except binascii.Error:
             digest = b""
-        _require(len(digest) == size, f"{url}: digestSRI {expression} is not a {algorithm} digest")
+        _require(
+            len(digest) == size,
+            "%(url)s: digestSRI %(expression)s is not a %(algorithm)s digest",
+            url=url,
+            expression=expression,
+            algorithm=algorithm,
+        )
         digests.append((algorithm, digest))
     return digests
 
@@ -91,7 +102,8 @@ def _multibase_digests(url: str, value: Any) -> list[tuple[str, bytes]]:
     items = value if isinstance(value, list) else [value]
     _require(
         bool(items) and all(isinstance(item, str) for item in items),
-        f"{url}: digestMultibase must be text",
+        "%(url)s: digestMultibase must be text",
+        url=url,
     )
     return [_multihash(url, item) for item in items]
 
@@ -106,13 +118,18 @@ def _multihash(url: str, value: str) -> tuple[str, bytes]:
             raw = b""
     except (ValueError, binascii.Error):
         raw = b""
-    _require(len(raw) > 2, f"{url}: digestMultibase must be a u- or z-encoded multihash")
+    _require(len(raw) > 2, "%(url)s: digestMultibase must be a u- or z-encoded multihash", url=url)
     algorithm = MULTIHASH_ALGORITHMS.get(raw[0])
-    _require(algorithm is not None, f"{url}: digestMultibase must use a SHA-2 or SHA-3 multihash")
+    _require(
+        algorithm is not None,
+        "%(url)s: digestMultibase must use a SHA-2 or SHA-3 multihash",
+        url=url,
+    )
     digest = raw[2:]
     _require(
         raw[1] == len(digest) == hashlib.new(str(algorithm)).digest_size,
-        f"{url}: digestMultibase's length does not match its algorithm",
+        "%(url)s: digestMultibase's length does not match its algorithm",
+        url=url,
     )
     return str(algorithm), digest
 
@@ -123,10 +140,12 @@ def _check_matches(url: str, pinned: PinnedContext, digests: list[tuple[str, byt
         if hashlib.new(algorithm, data).digest() != digest:
             raise CredentialError(
                 "related_resource_mismatch",
-                f"the {algorithm} digest given for {url} does not match the resource",
+                "the %(algorithm)s digest given for %(url)s does not match the resource",
+                algorithm=algorithm,
+                url=url,
             )
 
 
-def _require(condition: object, message: str) -> None:
+def _require(condition: object, message: str, **params: object) -> None:
     if not condition:
-        raise CredentialError("invalid_related_resource", message)
+        raise CredentialError("invalid_related_resource", message, **params)

@@ -57,7 +57,9 @@ def label_map_factory(label_map: Mapping[str, str]) -> LabelMapFactory:
             return {old: label_map[new] for old, new in canonical_ids.items()}
         except KeyError as missing:
             raise CredentialError(
-                "PROOF_VERIFICATION_ERROR", f"the proof's label map lacks {missing.args[0]}"
+                "PROOF_VERIFICATION_ERROR",
+                "the proof's label map lacks %(label)s",
+                label=missing.args[0],
             ) from None
 
     return factory
@@ -70,7 +72,9 @@ def canonical_ids(nquads: list[str]) -> tuple[list[str], dict[str, str]]:
     try:
         output: str = canon.main(parse_nquads("".join(nquads)), {"format": NQUADS})
     except jsonld.JsonLdError as error:
-        raise CredentialError("canonicalization_error", f"RDFC-1.0 failed: {error}") from None
+        raise CredentialError(
+            "canonicalization_error", "RDFC-1.0 failed: %(error)s", error=str(error)
+        ) from None
     mapping = {old[2:]: new[2:] for old, new in canon.canonical_issuer.existing.items()}
     return output.splitlines(keepends=True), mapping
 
@@ -91,7 +95,9 @@ def to_nquads(document: Any, loader: DocumentLoader | None) -> list[str]:
     try:
         text: str = jsonld.to_rdf(copy.deepcopy(document), {**options(loader), "format": NQUADS})
     except jsonld.JsonLdError as error:
-        raise CredentialError("canonicalization_error", f"JSON-LD to RDF failed: {error}") from None
+        raise CredentialError(
+            "canonicalization_error", "JSON-LD to RDF failed: %(error)s", error=str(error)
+        ) from None
     return text.splitlines(keepends=True)
 
 
@@ -103,7 +109,9 @@ def relabel(nquads: list[str], label_map: Mapping[str, str]) -> list[str]:
             return "_:" + label_map[label[2:]]
         except KeyError:
             raise CredentialError(
-                "PROOF_VERIFICATION_ERROR", f"no label is given for blank node {label}"
+                "PROOF_VERIFICATION_ERROR",
+                "no label is given for blank node %(label)s",
+                label=label,
             ) from None
 
     return _map_quads(nquads, blank=rename)
@@ -179,7 +187,7 @@ def skolemize_compact(document: dict[str, Any], loader: DocumentLoader | None) -
         )
     except jsonld.JsonLdError as error:
         raise CredentialError(
-            "canonicalization_error", f"JSON-LD processing failed: {error}"
+            "canonicalization_error", "JSON-LD processing failed: %(error)s", error=str(error)
         ) from None
     return skolemized, compact
 
@@ -187,7 +195,9 @@ def skolemize_compact(document: dict[str, Any], loader: DocumentLoader | None) -
 def json_pointer_paths(pointer: str) -> list[str | int]:
     """A JSON Pointer (RFC 6901) as a list of keys and array indexes (§3.4.10)."""
     if not isinstance(pointer, str) or not pointer.startswith("/"):
-        raise CredentialError("PROOF_GENERATION_ERROR", f"{pointer!r} is not a JSON Pointer")
+        raise CredentialError(
+            "PROOF_GENERATION_ERROR", "%(pointer)s is not a JSON Pointer", pointer=repr(pointer)
+        )
     paths: list[str | int] = []
     for part in pointer.split("/")[1:]:
         if "~" in part:

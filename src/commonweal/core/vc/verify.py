@@ -38,6 +38,9 @@ class Problem:
     code: str
     title: str
     detail: str
+    template: str | None = field(default=None, compare=False)
+    """``detail`` as a template with ``params`` (CredentialError's), for a reader's language."""
+    params: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def as_json(self) -> dict[str, str]:
         """The problem as the VC API shows it."""
@@ -55,7 +58,15 @@ class VerificationResult:
         return not self.problems
 
     def add(self, error: CredentialError) -> None:
-        self.problems.append(Problem(error.code, error.code.replace("_", " "), error.message))
+        self.problems.append(
+            Problem(
+                error.code,
+                error.code.replace("_", " "),
+                error.message,
+                error.template,
+                error.params,
+            )
+        )
 
 
 def issuer_id(vc: Mapping[str, Any]) -> str:
@@ -85,7 +96,8 @@ def named_checks(names: Any) -> frozenset[str]:
         raise CredentialError("invalid_checks", "checks must be a non-empty list of check names")
     unknown = sorted({n for n in names if n not in CHECKS and n not in CHECK_ALIASES})
     if unknown:
-        raise CredentialError("unknown_check", ", ".join(unknown))
+        named = ", ".join(unknown)
+        raise CredentialError("unknown_check", named)
     return frozenset(CHECK_ALIASES.get(name) or name for name in names)
 
 
@@ -114,13 +126,22 @@ def verify_credential(
     if "issuer" in checks and not _signed_by(proofs, issuer):
         result.add(CredentialError("wrong_signer", "the proof is not by the issuer's key"))
     if "issuer" in checks and issuer not in trusted_issuers:
-        result.add(CredentialError("untrusted_issuer", f"{issuer} is not on the trust list"))
+        result.add(
+            CredentialError(
+                "untrusted_issuer", "%(issuer)s is not on the trust list", issuer=issuer
+            )
+        )
     for name, late in (("validFrom", False), ("validUntil", True)):
         if "validity" in checks and name in vc:
             moment = datetime.fromisoformat(str(vc[name]).replace("Z", "+00:00"))
             if (now > moment) if late else (now < moment):
                 result.add(
-                    CredentialError("expired" if late else "not_yet_valid", f"{name} is {vc[name]}")
+                    CredentialError(
+                        "expired" if late else "not_yet_valid",
+                        "%(name)s is %(moment)s",
+                        name=name,
+                        moment=vc[name],
+                    )
                 )
     for entry in _as_list(vc.get("credentialStatus", [])) if "status" in checks else []:
         if entry.get("type") == "BitstringStatusListEntry":
@@ -139,7 +160,9 @@ def _check_status(
     url = entry.get("statusListCredential")
     status = status_credentials.get(str(url))
     if status is None:
-        result.add(CredentialError("status_unavailable", f"no status list {url} was provided"))
+        result.add(
+            CredentialError("status_unavailable", "no status list %(url)s was provided", url=url)
+        )
         return
     memo_key = status_memo.key(status, issuer) if isinstance(status, dict) else None
     bits = status_memo.verified(memo_key)
@@ -153,11 +176,17 @@ def _check_status(
         )
         if not listed.verified or status.get("id") != url:
             result.add(
-                CredentialError("invalid_status_list", f"the status list {url} does not verify")
+                CredentialError(
+                    "invalid_status_list", "the status list %(url)s does not verify", url=url
+                )
             )
             return
     elif status.get("id") != url:
-        result.add(CredentialError("invalid_status_list", f"the status list {url} does not verify"))
+        result.add(
+            CredentialError(
+                "invalid_status_list", "the status list %(url)s does not verify", url=url
+            )
+        )
         return
     try:
         if is_revoked(entry, status, bits):

@@ -29,7 +29,7 @@ from commonweal.core.vc.verify import SELF_BINDING
 from commonweal.node.kernel.public_url import public_url_of
 from commonweal.node.kernel.seals import Seals
 from commonweal.node.kernel.service import Node
-from commonweal.node.services import credentials
+from commonweal.node.services import credential_problems, credentials
 from commonweal.node.services.openid4vci import OAuthError
 
 REQUEST_SECONDS = 600
@@ -196,7 +196,9 @@ class Verifier:
             binding=SELF_BINDING,
         )
         if not result.verified:
-            return Outcome(False, problems=[f"{p.code}: {p.detail}" for p in result.problems])
+            return Outcome(
+                False, problems=[credential_problems.problem_word(p) for p in result.problems]
+            )
         inside = vp.get("verifiableCredential", [])
         held = [
             c for c in (inside if isinstance(inside, list) else [inside]) if isinstance(c, dict)

@@ -35,6 +35,7 @@ from commonweal.domain.membership.moves import ADMITTED, MOVED, REQUESTED
 from commonweal.domain.membership.records import MEMBERS
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Receipt
+from commonweal.node.services import credential_problems
 from commonweal.node.services.census_proofs import cosigners as census_cosigners
 from commonweal.node.services.federation.cosigned import witness_keys
 from commonweal.node.services.federation.peer_client import PeerClient, PeerError, proven_entry
@@ -188,7 +189,7 @@ def _home_credential(entry: dict[str, Any], source: str) -> dict[str, Any]:
         now=parse_utc(entry["received"]),
     )
     wrong = [p for p in checked.problems if p.code != "status_unavailable"]
-    problems = "; ".join(p.detail for p in wrong)
+    problems = credential_problems.details_word(wrong)  # said in the reader's language
     if any(p.code == "expired" for p in wrong):
         raise Rejected("credential_expired", "the home credential: %(problem)s", problem=problems)
     if wrong:

@@ -34,6 +34,7 @@ from commonweal.domain.federation.visitors import ADMITTED, DEPARTED
 from commonweal.node.kernel.due import Refusals, attempt
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node, Receipt
+from commonweal.node.services import credential_problems
 from commonweal.node.services.credentials import STATUS_LIST_PATH, resolve_key
 from commonweal.node.services.federation.peer_client import PeerError
 from commonweal.node.services.federation.service import Federation, log
@@ -76,8 +77,7 @@ def admit(federation: Federation, presentation: Any) -> Receipt:
         binding=SELF_BINDING,
     )
     if not verdict.verified:
-        problems = "; ".join(f"{p.code}: {p.detail}" for p in verdict.problems)
-        raise Rejected("invalid_credential", problems)
+        raise credential_problems.refusal("invalid_credential", verdict.problems)
     body = {"visitor": presentation["holder"], "home": home, "credential": credential}
     return node.submit_as_node(ADMITTED, body)
 
