@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -230,18 +230,22 @@ def event_command(
     member: str | None = None,
     reason: str | None = None,
     reason_sent: Literal["always", "given", "never"] = "always",
+    also: Sequence[tuple[str, type, Any]] = (),
 ) -> None:
     """Register ``name SUBJECT`` on ``app``: sign one ``event_type`` about one thing.
 
     The command takes the argument ``subject`` (``argument``, a ``typer.Argument``, of type
-    ``kind``), sent as the body member ``member`` (default: ``subject``); with ``reason``
-    (the option's help), a ``--reason`` too, sent always, only when given, or never
-    (``reason_sent``); and the signer options. ``doc`` is its help.
+    ``kind``), sent as the body member ``member`` (default: ``subject``); then each of
+    ``also`` (a parameter's name, type and ``typer`` argument or option), sent as the body
+    member of its name; with ``reason`` (the option's help), a ``--reason`` too, sent
+    always, only when given, or never (``reason_sent``); and the signer options. ``doc``
+    is its help.
     """
     parameters = [
         inspect.Parameter(
-            subject, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=argument, annotation=kind
+            parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=type_
         )
+        for parameter, type_, default in ((subject, kind, argument), *also)
     ]
     if reason is not None:
         option = typer.Option("", help=reason)
@@ -256,6 +260,7 @@ def event_command(
 
     def command(*, signer: Signer, **values: Any) -> None:
         body = {member or subject: values[subject]}
+        body.update((parameter, values[parameter]) for parameter, _, _ in also)
         text = values.get("reason", "")
         if reason is not None and (reason_sent == "always" or (reason_sent == "given" and text)):
             body["reason"] = text

@@ -289,35 +289,31 @@ def breach(
     console.print(_("Sanction [bold]%(index)s[/] recorded.", index=receipt["index"]))
 
 
-@app.command("appeal")
-@signing
-def appeal(
-    sanction: int = typer.Argument(..., help="The sanction's id."),
-    grounds: str = typer.Option(..., help="Why it should be overturned (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Appeal a sanction imposed on you."""
-    body = {"sanction": sanction, "grounds": grounds}
-    signer.act("commons.appeal.filed", body)
+Sanction = typer.Argument(..., help="The sanction's id.")
 
-
-@app.command("decide")
-@signing
-def decide(
-    sanction: int = typer.Argument(..., help="The sanction's id."),
-    outcome: str = typer.Option(..., help="upheld or overturned."),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
+event_command(
+    app,
+    "appeal",
+    "commons.appeal.filed",
+    "Appeal a sanction imposed on you.",
+    subject="sanction",
+    argument=Sanction,
+    also=[("grounds", str, typer.Option(..., help="Why it should be overturned (public)."))],
+)
+event_command(
+    app,
+    "decide",
+    "commons.appeal.decided",
     """As a steward who did not report it: decide an appeal the stewards hear.
 
     Appeals heard by proposal, and referrals, are decided by a proposal of kind
     commons with the action {"type": "commons.sanction.decide", ...}.
-    """
-    body = {"sanction": sanction, "outcome": outcome, "reason": reason}
-    signer.act("commons.appeal.decided", body)
+    """,
+    subject="sanction",
+    argument=Sanction,
+    also=[("outcome", str, typer.Option(..., help="upheld or overturned."))],
+    reason="Why (public).",
+)
 
 
 @app.command("sanctions")

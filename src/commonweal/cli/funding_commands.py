@@ -96,17 +96,16 @@ def project(
     console.print(_("Project [bold]%(index)s[/] entered.", index=receipt["index"]))
 
 
-@app.command("contribute")
-@signing
-def contribute(
-    project_id: int = typer.Argument(..., help="The project."),
-    amount: int = typer.Argument(..., help="Minor units."),
-    *,
-    signer: Signer,
-) -> None:
-    """Give to a project; the matching pool adds to it quadratically."""
-    body = {"project": project_id, "amount": amount}
-    signer.act("funding.contribution.made", body)
+event_command(
+    app,
+    "contribute",
+    "funding.contribution.made",
+    "Give to a project; the matching pool adds to it quadratically.",
+    subject="project_id",
+    argument=typer.Argument(..., help="The project."),
+    member="project",
+    also=[("amount", int, typer.Argument(..., help="Minor units."))],
+)
 
 
 @app.command("pool")
@@ -140,16 +139,16 @@ def pool(
     console.print(_("Pool [bold]%(index)s[/] opened.", index=receipt["index"]))
 
 
-@app.command("fund")
-@signing
-def fund(
-    pool_id: int = typer.Argument(...),
-    amount: int = typer.Argument(..., help="Minor units."),
-    *,
-    signer: Signer,
-) -> None:
-    """Add funds to a pool."""
-    signer.act("funding.pool.funded", {"pool": pool_id, "amount": amount})
+event_command(
+    app,
+    "fund",
+    "funding.pool.funded",
+    "Add funds to a pool.",
+    subject="pool_id",
+    argument=typer.Argument(...),
+    member="pool",
+    also=[("amount", int, typer.Argument(..., help="Minor units."))],
+)
 
 
 @app.command("propose")
@@ -173,17 +172,22 @@ def propose(
     console.print(_("Proposal [bold]%(index)s[/] submitted.", index=receipt["index"]))
 
 
-@app.command("stake")
-@signing
-def stake(
-    proposal_id: int = typer.Argument(...),
-    amount: int = typer.Argument(..., help="Points to have on it (0 takes them off)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Set your stake on a pool proposal."""
-    body = {"proposal": proposal_id, "amount": amount}
-    signer.act("funding.stake.set", body)
+event_command(
+    app,
+    "stake",
+    "funding.stake.set",
+    "Set your stake on a pool proposal.",
+    subject="proposal_id",
+    argument=typer.Argument(...),
+    member="proposal",
+    also=[
+        (
+            "amount",
+            int,
+            typer.Argument(..., help="Points to have on it (0 takes them off)."),
+        )
+    ],
+)
 
 
 event_command(

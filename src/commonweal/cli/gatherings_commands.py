@@ -167,17 +167,15 @@ def rsvp(
     signer.act("gatherings.rsvp.given", body)
 
 
-@app.command("checkin")
-@signing
-def checkin(
-    gathering: int = Gathering,
-    member: str = typer.Argument(..., help="The attendee's did:key."),
-    *,
-    signer: Signer,
-) -> None:
-    """As an organiser: check an attendee in (they are owed an attendance credential)."""
-    body = {"gathering": gathering, "member": member}
-    signer.act("gatherings.attendee.checked_in", body)
+event_command(
+    app,
+    "checkin",
+    "gatherings.attendee.checked_in",
+    "As an organiser: check an attendee in (they are owed an attendance credential).",
+    subject="gathering",
+    argument=Gathering,
+    also=[("member", str, typer.Argument(..., help="The attendee's did:key."))],
+)
 
 
 @app.command("claim")
@@ -199,14 +197,12 @@ def claim(
     signer.act("gatherings.checkin.claimed", body)
 
 
-@app.command("reveal")
-@signing
-def reveal(
-    gathering: int = Gathering,
-    checkin_code: str = typer.Option(..., "--code", help="The code that was shown."),
-    *,
-    signer: Signer,
-) -> None:
-    """As an organiser, after the end: reveal the code; every self check-in is checked."""
-    body = {"gathering": gathering, "code": checkin_code}
-    signer.act("gatherings.code.revealed", body)
+event_command(
+    app,
+    "reveal",
+    "gatherings.code.revealed",
+    "As an organiser, after the end: reveal the code; every self check-in is checked.",
+    subject="gathering",
+    argument=Gathering,
+    also=[("code", str, typer.Option(..., "--code", help="The code that was shown."))],
+)
