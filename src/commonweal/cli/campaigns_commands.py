@@ -14,6 +14,8 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    filled,
+    given,
     print_checks,
     signing,
 )
@@ -120,8 +122,7 @@ def pledge(
     """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
     home = home or fetch(signer.node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"campaign": campaign, "home": home}
-    if amount is not None:
-        body["amount"] = amount
+    body.update(given(amount=amount))
     signer.act("campaigns.pledge.made", body)
 
 
@@ -135,8 +136,7 @@ def withdraw(
 ) -> None:
     """Take your pledge back before the deadline."""
     body: dict[str, Any] = {"campaign": campaign}
-    if home:
-        body["home"] = home
+    body.update(filled(home=home))
     signer.act("campaigns.pledge.withdrawn", body)
 
 

@@ -272,6 +272,16 @@ def event_command(
     app.command(name)(signing(command))
 
 
+def given(**members: Any) -> dict[str, Any]:
+    """The optional body members an option gave (those that are not None)."""
+    return {name: value for name, value in members.items() if value is not None}
+
+
+def filled(**members: Any) -> dict[str, Any]:
+    """The optional body members an option filled in (those that are not empty)."""
+    return {name: value for name, value in members.items() if value}
+
+
 def fetch(node: str, path: str, **params: Any) -> Any:
     """GET a JSON document from the node; a refusal exits with the node's explanation."""
     with connected(node, refused="") as client:

@@ -15,6 +15,8 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    filled,
+    given,
     shifted,
     signing,
     when,
@@ -125,10 +127,7 @@ def describe(
 ) -> None:
     """As a steward: rename or redescribe a resource (its rules change only by proposal)."""
     body: dict[str, Any] = {"resource": resource}
-    if title is not None:
-        body["title"] = title
-    if description is not None:
-        body["description"] = description
+    body.update(given(title=title, description=description))
     signer.act("commons.resource.updated", body)
 
 
@@ -153,10 +152,8 @@ def book(
         "start": begins,
         "end": when(end) if end is not None else shifted(begins, hours or 0),
     }
-    if unit is not None:
-        body["unit"] = unit
-    if note:
-        body["note"] = note
+    body.update(given(unit=unit))
+    body.update(filled(note=note))
     receipt = signer.act("commons.booking.made", body)
     console.print(
         _(
@@ -258,8 +255,7 @@ def report(
 ) -> None:
     """Report the condition of a resource (monitoring)."""
     body: dict[str, Any] = {"resource": resource, "condition": condition, "note": note}
-    if booking is not None:
-        body["booking"] = booking
+    body.update(given(booking=booking))
     signer.act("commons.condition.reported", body)
 
 
@@ -283,8 +279,7 @@ def breach(
         "severity": "serious" if serious else "minor",
         "note": note,
     }
-    if booking is not None:
-        body["booking"] = booking
+    body.update(given(booking=booking))
     receipt = signer.act("commons.breach.reported", body)
     console.print(_("Sanction [bold]%(index)s[/] recorded.", index=receipt["index"]))
 

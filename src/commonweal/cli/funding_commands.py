@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, signing
+from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, filled, signing
 from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
 from commonweal.core.language import _
@@ -88,10 +88,7 @@ def project(
 ) -> None:
     """Enter a project in an open round."""
     body: dict[str, Any] = {"round": round_id, "title": title}
-    if beneficiary:
-        body["beneficiary"] = beneficiary
-    if description:
-        body["description"] = description
+    body.update(filled(beneficiary=beneficiary, description=description))
     receipt = signer.act("funding.project.entered", body)
     console.print(_("Project [bold]%(index)s[/] entered.", index=receipt["index"]))
 
@@ -164,10 +161,7 @@ def propose(
 ) -> None:
     """Ask a pool for funds; it pays once members' conviction reaches the threshold."""
     body: dict[str, Any] = {"pool": pool_id, "title": title, "amount": amount}
-    if beneficiary:
-        body["beneficiary"] = beneficiary
-    if description:
-        body["description"] = description
+    body.update(filled(beneficiary=beneficiary, description=description))
     receipt = signer.act("funding.proposal.submitted", body)
     console.print(_("Proposal [bold]%(index)s[/] submitted.", index=receipt["index"]))
 

@@ -9,7 +9,16 @@ from typing import Any
 import typer
 
 from commonweal.cli import secret_commands
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    fetch,
+    given,
+    signing,
+)
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
 from commonweal.core.language import _
 
@@ -135,8 +144,7 @@ def revise(
 ) -> None:
     """Revise your alternative before voting."""
     body: dict[str, Any] = {"alternative": alternative_id}
-    if title is not None:
-        body["title"] = title
+    body.update(given(title=title))
     if text is not None or text_file is not None:
         body["text"] = _text(text or "", text_file)
     signer.act("governance.alternative.revised", body)
