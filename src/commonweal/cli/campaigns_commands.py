@@ -21,7 +21,7 @@ from commonweal.cli.common import (
 )
 from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
-from commonweal.core.language import _
+from commonweal.core.language import N_
 from commonweal.node.services.federation.peer_client import PeerError
 
 app = typer.Typer(
@@ -69,8 +69,7 @@ def launch(
         body["report_seconds"] = report_seconds
     if description:
         body["description"] = description
-    receipt = signer.act("campaigns.campaign.launched", body)
-    console.print(_("Campaign [bold]%(index)s[/] launched.", index=receipt["index"]))
+    signer.made("campaigns.campaign.launched", body, N_("Campaign [bold]%(index)s[/] launched."))
 
 
 @app.command("list")

@@ -177,6 +177,13 @@ class Signer:
         (:func:`act`)."""
         return act(self.node, self.wallet, self.key, self.passphrase, event_type, body)
 
+    def made(self, event_type: str, body: dict[str, Any], said: str) -> dict[str, Any]:
+        """:meth:`act`, then say what was made: ``said``, a message marked with ``N_``, its
+        ``%(index)s`` the receipt's index (the made thing's id); return the receipt."""
+        receipt = self.act(event_type, body)
+        console.print(_(said, index=receipt["index"]))
+        return receipt
+
 
 _SIGNER_OPTIONS = (
     ("node", str, NodeUrl),

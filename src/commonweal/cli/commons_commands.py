@@ -22,7 +22,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="The commons: shared resources, bookings, rounds, monitoring and sanctions.",
@@ -103,8 +103,7 @@ def register(
             "appeals": {"by": appeals},
         }
     body = {"kind": kind, "title": title, "description": description, "rules": rules}
-    receipt = signer.act("commons.resource.registered", body)
-    console.print(_("Resource [bold]%(index)s[/] registered.", index=receipt["index"]))
+    signer.made("commons.resource.registered", body, N_("Resource [bold]%(index)s[/] registered."))
 
 
 def _deposit(text: str | None) -> dict[str, Any] | None:
@@ -280,8 +279,7 @@ def breach(
         "note": note,
     }
     body.update(given(booking=booking))
-    receipt = signer.act("commons.breach.reported", body)
-    console.print(_("Sanction [bold]%(index)s[/] recorded.", index=receipt["index"]))
+    signer.made("commons.breach.reported", body, N_("Sanction [bold]%(index)s[/] recorded."))
 
 
 Sanction = typer.Argument(..., help="The sanction's id.")

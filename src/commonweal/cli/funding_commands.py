@@ -7,10 +7,19 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, filled, signing
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fetch,
+    filled,
+    given,
+    signing,
+)
 from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.language import _
+from commonweal.core.language import N_
 
 app = typer.Typer(
     help="Funding rounds: quadratic funding with a matching pool, and conviction-voting pools.",
@@ -46,10 +55,8 @@ def open_round(
         "method": method,
         "spend_whole_pool": spend_whole_pool,
     }
-    optional = {"cap": cap, "m": m, "minimum": minimum, "description": description or None}
-    body.update({k: v for k, v in optional.items() if v is not None})
-    receipt = signer.act("funding.round.opened", body)
-    console.print(_("Round [bold]%(index)s[/] opened.", index=receipt["index"]))
+    body.update(given(cap=cap, m=m, minimum=minimum, description=description or None))
+    signer.made("funding.round.opened", body, N_("Round [bold]%(index)s[/] opened."))
 
 
 @app.command("list")
@@ -89,8 +96,7 @@ def project(
     """Enter a project in an open round."""
     body: dict[str, Any] = {"round": round_id, "title": title}
     body.update(filled(beneficiary=beneficiary, description=description))
-    receipt = signer.act("funding.project.entered", body)
-    console.print(_("Project [bold]%(index)s[/] entered.", index=receipt["index"]))
+    signer.made("funding.project.entered", body, N_("Project [bold]%(index)s[/] entered."))
 
 
 event_command(
@@ -124,16 +130,16 @@ def pool(
 ) -> None:
     """Open a conviction-voting pool (needs the funding.rounds permission)."""
     body: dict[str, Any] = {"title": title, "unit": unit}
-    params = {
-        "decay": decay,
-        "max_ratio": max_ratio,
-        "weight": weight,
-        "period_seconds": period_seconds,
-        "stake_per_member": stake_per_member,
-    }
-    body.update({k: v for k, v in params.items() if v is not None})
-    receipt = signer.act("funding.pool.opened", body)
-    console.print(_("Pool [bold]%(index)s[/] opened.", index=receipt["index"]))
+    body.update(
+        given(
+            decay=decay,
+            max_ratio=max_ratio,
+            weight=weight,
+            period_seconds=period_seconds,
+            stake_per_member=stake_per_member,
+        )
+    )
+    signer.made("funding.pool.opened", body, N_("Pool [bold]%(index)s[/] opened."))
 
 
 event_command(
@@ -162,8 +168,7 @@ def propose(
     """Ask a pool for funds; it pays once members' conviction reaches the threshold."""
     body: dict[str, Any] = {"pool": pool_id, "title": title, "amount": amount}
     body.update(filled(beneficiary=beneficiary, description=description))
-    receipt = signer.act("funding.proposal.submitted", body)
-    console.print(_("Proposal [bold]%(index)s[/] submitted.", index=receipt["index"]))
+    signer.made("funding.proposal.submitted", body, N_("Proposal [bold]%(index)s[/] submitted."))
 
 
 event_command(

@@ -18,7 +18,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 
 app = typer.Typer(
@@ -137,8 +137,9 @@ def schedule(
     }
     if checkin_code is not None:
         body["checkin_code_hash"] = code_hash(checkin_code)
-    receipt = signer.act("gatherings.gathering.scheduled", body)
-    console.print(_("Gathering [bold]%(index)s[/] scheduled.", index=receipt["index"]))
+    signer.made(
+        "gatherings.gathering.scheduled", body, N_("Gathering [bold]%(index)s[/] scheduled.")
+    )
 
 
 event_command(

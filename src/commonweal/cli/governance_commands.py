@@ -20,7 +20,7 @@ from commonweal.cli.common import (
     signing,
 )
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="Proposals: draft, discuss, amend, comment; see them and their results.",
@@ -83,8 +83,9 @@ def new(
         "text": _text(text, text_file),
         "actions": _json_list(action, "action"),
     }
-    receipt = signer.act("governance.proposal.drafted", body)
-    console.print(_("Proposal [bold]%(index)s[/] drafted.", index=receipt["index"]))
+    receipt = signer.made(
+        "governance.proposal.drafted", body, N_("Proposal [bold]%(index)s[/] drafted.")
+    )
     if submit:
         signer.act("governance.proposal.submitted", {"proposal": receipt["index"]})
         console.print(_("Open for discussion."))
