@@ -10,7 +10,7 @@ import typer
 from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
 from commonweal.cli.funding_view import short, table, when
 from commonweal.client.aid import read_inbox, send_message
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="Mutual aid: requests and offers, claims, messages through the node, settlement.",
@@ -48,8 +48,7 @@ def request(
     """Ask for help (the request's id is the receipt's index)."""
     body = _post_body(title, category, area, when_text, details, expires)
     body["urgency"] = urgency
-    receipt = signer.act("aid.request.posted", body)
-    console.print(_("Request [bold]%(index)s[/] posted.", index=receipt["index"]))
+    signer.made("aid.request.posted", body, N_("Request [bold]%(index)s[/] posted."))
 
 
 @app.command("offer")
@@ -66,8 +65,7 @@ def offer(
 ) -> None:
     """Offer help (the offer's id is the receipt's index)."""
     body = _post_body(title, category, area, when_text, details, expires)
-    receipt = signer.act("aid.offer.posted", body)
-    console.print(_("Offer [bold]%(index)s[/] posted.", index=receipt["index"]))
+    signer.made("aid.offer.posted", body, N_("Offer [bold]%(index)s[/] posted."))
 
 
 @app.command("list")

@@ -14,12 +14,14 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    filled,
+    given,
     print_checks,
     signing,
 )
 from commonweal.cli.funding_view import table, when
 from commonweal.client.campaign_audit import audit_campaign
-from commonweal.core.language import _
+from commonweal.core.language import N_
 from commonweal.node.services.federation.peer_client import PeerError
 
 app = typer.Typer(
@@ -67,8 +69,7 @@ def launch(
         body["report_seconds"] = report_seconds
     if description:
         body["description"] = description
-    receipt = signer.act("campaigns.campaign.launched", body)
-    console.print(_("Campaign [bold]%(index)s[/] launched.", index=receipt["index"]))
+    signer.made("campaigns.campaign.launched", body, N_("Campaign [bold]%(index)s[/] launched."))
 
 
 @app.command("list")
@@ -120,8 +121,7 @@ def pledge(
     """Pledge to a campaign of this node, or one it carries (refunded in full if it fails)."""
     home = home or fetch(signer.node, "/.well-known/commonweal")["did"]
     body: dict[str, Any] = {"campaign": campaign, "home": home}
-    if amount is not None:
-        body["amount"] = amount
+    body.update(given(amount=amount))
     signer.act("campaigns.pledge.made", body)
 
 
@@ -135,8 +135,7 @@ def withdraw(
 ) -> None:
     """Take your pledge back before the deadline."""
     body: dict[str, Any] = {"campaign": campaign}
-    if home:
-        body["home"] = home
+    body.update(filled(home=home))
     signer.act("campaigns.pledge.withdrawn", body)
 
 

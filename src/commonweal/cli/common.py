@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -177,6 +177,13 @@ class Signer:
         (:func:`act`)."""
         return act(self.node, self.wallet, self.key, self.passphrase, event_type, body)
 
+    def made(self, event_type: str, body: dict[str, Any], said: str) -> dict[str, Any]:
+        """:meth:`act`, then say what was made: ``said``, a message marked with ``N_``, its
+        ``%(index)s`` the receipt's index (the made thing's id); return the receipt."""
+        receipt = self.act(event_type, body)
+        console.print(_(said, index=receipt["index"]))
+        return receipt
+
 
 _SIGNER_OPTIONS = (
     ("node", str, NodeUrl),
@@ -230,18 +237,22 @@ def event_command(
     member: str | None = None,
     reason: str | None = None,
     reason_sent: Literal["always", "given", "never"] = "always",
+    also: Sequence[tuple[str, type, Any]] = (),
 ) -> None:
     """Register ``name SUBJECT`` on ``app``: sign one ``event_type`` about one thing.
 
     The command takes the argument ``subject`` (``argument``, a ``typer.Argument``, of type
-    ``kind``), sent as the body member ``member`` (default: ``subject``); with ``reason``
-    (the option's help), a ``--reason`` too, sent always, only when given, or never
-    (``reason_sent``); and the signer options. ``doc`` is its help.
+    ``kind``), sent as the body member ``member`` (default: ``subject``); then each of
+    ``also`` (a parameter's name, type and ``typer`` argument or option), sent as the body
+    member of its name; with ``reason`` (the option's help), a ``--reason`` too, sent
+    always, only when given, or never (``reason_sent``); and the signer options. ``doc``
+    is its help.
     """
     parameters = [
         inspect.Parameter(
-            subject, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=argument, annotation=kind
+            parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=type_
         )
+        for parameter, type_, default in ((subject, kind, argument), *also)
     ]
     if reason is not None:
         option = typer.Option("", help=reason)
@@ -256,6 +267,7 @@ def event_command(
 
     def command(*, signer: Signer, **values: Any) -> None:
         body = {member or subject: values[subject]}
+        body.update((parameter, values[parameter]) for parameter, _, _ in also)
         text = values.get("reason", "")
         if reason is not None and (reason_sent == "always" or (reason_sent == "given" and text)):
             body["reason"] = text
@@ -265,6 +277,16 @@ def event_command(
     command.__doc__ = doc
     command.__name__ = command.__qualname__ = name.replace("-", "_")
     app.command(name)(signing(command))
+
+
+def given(**members: Any) -> dict[str, Any]:
+    """The optional body members an option gave (those that are not None)."""
+    return {name: value for name, value in members.items() if value is not None}
+
+
+def filled(**members: Any) -> dict[str, Any]:
+    """The optional body members an option filled in (those that are not empty)."""
+    return {name: value for name, value in members.items() if value}
 
 
 def fetch(node: str, path: str, **params: Any) -> Any:

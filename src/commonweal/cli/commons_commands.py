@@ -15,13 +15,15 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    filled,
+    given,
     shifted,
     signing,
     when,
 )
 from commonweal.cli.commons_view import show_bookings, show_resource, show_round, show_sanctions
 from commonweal.cli.money import exponents
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="The commons: shared resources, bookings, rounds, monitoring and sanctions.",
@@ -102,8 +104,7 @@ def register(
             "appeals": {"by": appeals},
         }
     body = {"kind": kind, "title": title, "description": description, "rules": rules}
-    receipt = signer.act("commons.resource.registered", body)
-    console.print(_("Resource [bold]%(index)s[/] registered.", index=receipt["index"]))
+    signer.made("commons.resource.registered", body, N_("Resource [bold]%(index)s[/] registered."))
 
 
 def _deposit(text: str | None) -> dict[str, Any] | None:
@@ -126,10 +127,7 @@ def describe(
 ) -> None:
     """As a steward: rename or redescribe a resource (its rules change only by proposal)."""
     body: dict[str, Any] = {"resource": resource}
-    if title is not None:
-        body["title"] = title
-    if description is not None:
-        body["description"] = description
+    body.update(given(title=title, description=description))
     signer.act("commons.resource.updated", body)
 
 
@@ -154,10 +152,8 @@ def book(
         "start": begins,
         "end": when(end) if end is not None else shifted(begins, hours or 0),
     }
-    if unit is not None:
-        body["unit"] = unit
-    if note:
-        body["note"] = note
+    body.update(given(unit=unit))
+    body.update(filled(note=note))
     receipt = signer.act("commons.booking.made", body)
     console.print(
         _(
@@ -259,8 +255,7 @@ def report(
 ) -> None:
     """Report the condition of a resource (monitoring)."""
     body: dict[str, Any] = {"resource": resource, "condition": condition, "note": note}
-    if booking is not None:
-        body["booking"] = booking
+    body.update(given(booking=booking))
     signer.act("commons.condition.reported", body)
 
 
@@ -284,41 +279,35 @@ def breach(
         "severity": "serious" if serious else "minor",
         "note": note,
     }
-    if booking is not None:
-        body["booking"] = booking
-    receipt = signer.act("commons.breach.reported", body)
-    console.print(_("Sanction [bold]%(index)s[/] recorded.", index=receipt["index"]))
+    body.update(given(booking=booking))
+    signer.made("commons.breach.reported", body, N_("Sanction [bold]%(index)s[/] recorded."))
 
 
-@app.command("appeal")
-@signing
-def appeal(
-    sanction: int = typer.Argument(..., help="The sanction's id."),
-    grounds: str = typer.Option(..., help="Why it should be overturned (public)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Appeal a sanction imposed on you."""
-    body = {"sanction": sanction, "grounds": grounds}
-    signer.act("commons.appeal.filed", body)
+Sanction = typer.Argument(..., help="The sanction's id.")
 
-
-@app.command("decide")
-@signing
-def decide(
-    sanction: int = typer.Argument(..., help="The sanction's id."),
-    outcome: str = typer.Option(..., help="upheld or overturned."),
-    reason: str = typer.Option("", help="Why (public)."),
-    *,
-    signer: Signer,
-) -> None:
+event_command(
+    app,
+    "appeal",
+    "commons.appeal.filed",
+    "Appeal a sanction imposed on you.",
+    subject="sanction",
+    argument=Sanction,
+    also=[("grounds", str, typer.Option(..., help="Why it should be overturned (public)."))],
+)
+event_command(
+    app,
+    "decide",
+    "commons.appeal.decided",
     """As a steward who did not report it: decide an appeal the stewards hear.
 
     Appeals heard by proposal, and referrals, are decided by a proposal of kind
     commons with the action {"type": "commons.sanction.decide", ...}.
-    """
-    body = {"sanction": sanction, "outcome": outcome, "reason": reason}
-    signer.act("commons.appeal.decided", body)
+    """,
+    subject="sanction",
+    argument=Sanction,
+    also=[("outcome", str, typer.Option(..., help="upheld or overturned."))],
+    reason="Why (public).",
+)
 
 
 @app.command("sanctions")

@@ -14,7 +14,15 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import Signer, connected, console, fail, fetch, signing
+from commonweal.cli.common import (
+    Signer,
+    connected,
+    console,
+    event_command,
+    fail,
+    fetch,
+    signing,
+)
 from commonweal.cli.credential_commands import app
 from commonweal.cli.wallet_commands import load_json_file
 from commonweal.client.http import NodeRefused
@@ -164,25 +172,24 @@ def requests(node: str = NodeOption) -> None:
         )
 
 
-@app.command("endorse")
-@signing
-def endorse(
-    request_index: int = typer.Argument(..., help="The request's number."), *, signer: Signer
-) -> None:
-    """Endorse another member's request; the last endorsement needed issues it."""
-    signer.act(ENDORSED_TYPE, {"request": request_index})
-
-
-@app.command("revoke")
-@signing
-def revoke(
-    index: int = typer.Argument(..., help="The credential's status index."),
-    reason: str = typer.Option("", help="Why."),
-    *,
-    signer: Signer,
-) -> None:
-    """Revoke a revocable community credential (its status bit flips)."""
-    signer.act(REVOKED_TYPE, {"index": index, "reason": reason})
+event_command(
+    app,
+    "endorse",
+    ENDORSED_TYPE,
+    "Endorse another member's request; the last endorsement needed issues it.",
+    subject="request_index",
+    argument=typer.Argument(..., help="The request's number."),
+    member="request",
+)
+event_command(
+    app,
+    "revoke",
+    REVOKED_TYPE,
+    "Revoke a revocable community credential (its status bit flips).",
+    subject="index",
+    argument=typer.Argument(..., help="The credential's status index."),
+    reason="Why.",
+)
 
 
 @app.command("passport")

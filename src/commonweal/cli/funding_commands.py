@@ -7,10 +7,19 @@ from typing import Any
 
 import typer
 
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fetch, signing
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fetch,
+    filled,
+    given,
+    signing,
+)
 from commonweal.cli.funding_view import table, when
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.language import _
+from commonweal.core.language import N_
 
 app = typer.Typer(
     help="Funding rounds: quadratic funding with a matching pool, and conviction-voting pools.",
@@ -46,10 +55,8 @@ def open_round(
         "method": method,
         "spend_whole_pool": spend_whole_pool,
     }
-    optional = {"cap": cap, "m": m, "minimum": minimum, "description": description or None}
-    body.update({k: v for k, v in optional.items() if v is not None})
-    receipt = signer.act("funding.round.opened", body)
-    console.print(_("Round [bold]%(index)s[/] opened.", index=receipt["index"]))
+    body.update(given(cap=cap, m=m, minimum=minimum, description=description or None))
+    signer.made("funding.round.opened", body, N_("Round [bold]%(index)s[/] opened."))
 
 
 @app.command("list")
@@ -88,25 +95,20 @@ def project(
 ) -> None:
     """Enter a project in an open round."""
     body: dict[str, Any] = {"round": round_id, "title": title}
-    if beneficiary:
-        body["beneficiary"] = beneficiary
-    if description:
-        body["description"] = description
-    receipt = signer.act("funding.project.entered", body)
-    console.print(_("Project [bold]%(index)s[/] entered.", index=receipt["index"]))
+    body.update(filled(beneficiary=beneficiary, description=description))
+    signer.made("funding.project.entered", body, N_("Project [bold]%(index)s[/] entered."))
 
 
-@app.command("contribute")
-@signing
-def contribute(
-    project_id: int = typer.Argument(..., help="The project."),
-    amount: int = typer.Argument(..., help="Minor units."),
-    *,
-    signer: Signer,
-) -> None:
-    """Give to a project; the matching pool adds to it quadratically."""
-    body = {"project": project_id, "amount": amount}
-    signer.act("funding.contribution.made", body)
+event_command(
+    app,
+    "contribute",
+    "funding.contribution.made",
+    "Give to a project; the matching pool adds to it quadratically.",
+    subject="project_id",
+    argument=typer.Argument(..., help="The project."),
+    member="project",
+    also=[("amount", int, typer.Argument(..., help="Minor units."))],
+)
 
 
 @app.command("pool")
@@ -128,28 +130,28 @@ def pool(
 ) -> None:
     """Open a conviction-voting pool (needs the funding.rounds permission)."""
     body: dict[str, Any] = {"title": title, "unit": unit}
-    params = {
-        "decay": decay,
-        "max_ratio": max_ratio,
-        "weight": weight,
-        "period_seconds": period_seconds,
-        "stake_per_member": stake_per_member,
-    }
-    body.update({k: v for k, v in params.items() if v is not None})
-    receipt = signer.act("funding.pool.opened", body)
-    console.print(_("Pool [bold]%(index)s[/] opened.", index=receipt["index"]))
+    body.update(
+        given(
+            decay=decay,
+            max_ratio=max_ratio,
+            weight=weight,
+            period_seconds=period_seconds,
+            stake_per_member=stake_per_member,
+        )
+    )
+    signer.made("funding.pool.opened", body, N_("Pool [bold]%(index)s[/] opened."))
 
 
-@app.command("fund")
-@signing
-def fund(
-    pool_id: int = typer.Argument(...),
-    amount: int = typer.Argument(..., help="Minor units."),
-    *,
-    signer: Signer,
-) -> None:
-    """Add funds to a pool."""
-    signer.act("funding.pool.funded", {"pool": pool_id, "amount": amount})
+event_command(
+    app,
+    "fund",
+    "funding.pool.funded",
+    "Add funds to a pool.",
+    subject="pool_id",
+    argument=typer.Argument(...),
+    member="pool",
+    also=[("amount", int, typer.Argument(..., help="Minor units."))],
+)
 
 
 @app.command("propose")
@@ -165,25 +167,26 @@ def propose(
 ) -> None:
     """Ask a pool for funds; it pays once members' conviction reaches the threshold."""
     body: dict[str, Any] = {"pool": pool_id, "title": title, "amount": amount}
-    if beneficiary:
-        body["beneficiary"] = beneficiary
-    if description:
-        body["description"] = description
-    receipt = signer.act("funding.proposal.submitted", body)
-    console.print(_("Proposal [bold]%(index)s[/] submitted.", index=receipt["index"]))
+    body.update(filled(beneficiary=beneficiary, description=description))
+    signer.made("funding.proposal.submitted", body, N_("Proposal [bold]%(index)s[/] submitted."))
 
 
-@app.command("stake")
-@signing
-def stake(
-    proposal_id: int = typer.Argument(...),
-    amount: int = typer.Argument(..., help="Points to have on it (0 takes them off)."),
-    *,
-    signer: Signer,
-) -> None:
-    """Set your stake on a pool proposal."""
-    body = {"proposal": proposal_id, "amount": amount}
-    signer.act("funding.stake.set", body)
+event_command(
+    app,
+    "stake",
+    "funding.stake.set",
+    "Set your stake on a pool proposal.",
+    subject="proposal_id",
+    argument=typer.Argument(...),
+    member="proposal",
+    also=[
+        (
+            "amount",
+            int,
+            typer.Argument(..., help="Points to have on it (0 takes them off)."),
+        )
+    ],
+)
 
 
 event_command(

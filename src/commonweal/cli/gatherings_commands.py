@@ -18,7 +18,7 @@ from commonweal.cli.common import (
     when,
 )
 from commonweal.core.did import did_key_from_public_key
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 from commonweal.domain.gatherings.records import claim_proof, code_hash
 
 app = typer.Typer(
@@ -137,8 +137,9 @@ def schedule(
     }
     if checkin_code is not None:
         body["checkin_code_hash"] = code_hash(checkin_code)
-    receipt = signer.act("gatherings.gathering.scheduled", body)
-    console.print(_("Gathering [bold]%(index)s[/] scheduled.", index=receipt["index"]))
+    signer.made(
+        "gatherings.gathering.scheduled", body, N_("Gathering [bold]%(index)s[/] scheduled.")
+    )
 
 
 event_command(
@@ -167,17 +168,15 @@ def rsvp(
     signer.act("gatherings.rsvp.given", body)
 
 
-@app.command("checkin")
-@signing
-def checkin(
-    gathering: int = Gathering,
-    member: str = typer.Argument(..., help="The attendee's did:key."),
-    *,
-    signer: Signer,
-) -> None:
-    """As an organiser: check an attendee in (they are owed an attendance credential)."""
-    body = {"gathering": gathering, "member": member}
-    signer.act("gatherings.attendee.checked_in", body)
+event_command(
+    app,
+    "checkin",
+    "gatherings.attendee.checked_in",
+    "As an organiser: check an attendee in (they are owed an attendance credential).",
+    subject="gathering",
+    argument=Gathering,
+    also=[("member", str, typer.Argument(..., help="The attendee's did:key."))],
+)
 
 
 @app.command("claim")
@@ -199,14 +198,12 @@ def claim(
     signer.act("gatherings.checkin.claimed", body)
 
 
-@app.command("reveal")
-@signing
-def reveal(
-    gathering: int = Gathering,
-    checkin_code: str = typer.Option(..., "--code", help="The code that was shown."),
-    *,
-    signer: Signer,
-) -> None:
-    """As an organiser, after the end: reveal the code; every self check-in is checked."""
-    body = {"gathering": gathering, "code": checkin_code}
-    signer.act("gatherings.code.revealed", body)
+event_command(
+    app,
+    "reveal",
+    "gatherings.code.revealed",
+    "As an organiser, after the end: reveal the code; every self check-in is checked.",
+    subject="gathering",
+    argument=Gathering,
+    also=[("code", str, typer.Option(..., "--code", help="The code that was shown."))],
+)

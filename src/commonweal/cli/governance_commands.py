@@ -9,9 +9,18 @@ from typing import Any
 import typer
 
 from commonweal.cli import secret_commands
-from commonweal.cli.common import NodeUrl, Signer, console, event_command, fail, fetch, signing
+from commonweal.cli.common import (
+    NodeUrl,
+    Signer,
+    console,
+    event_command,
+    fail,
+    fetch,
+    given,
+    signing,
+)
 from commonweal.cli.governance_view import show_constitution, show_proposal, show_result
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="Proposals: draft, discuss, amend, comment; see them and their results.",
@@ -74,8 +83,9 @@ def new(
         "text": _text(text, text_file),
         "actions": _json_list(action, "action"),
     }
-    receipt = signer.act("governance.proposal.drafted", body)
-    console.print(_("Proposal [bold]%(index)s[/] drafted.", index=receipt["index"]))
+    receipt = signer.made(
+        "governance.proposal.drafted", body, N_("Proposal [bold]%(index)s[/] drafted.")
+    )
     if submit:
         signer.act("governance.proposal.submitted", {"proposal": receipt["index"]})
         console.print(_("Open for discussion."))
@@ -135,8 +145,7 @@ def revise(
 ) -> None:
     """Revise your alternative before voting."""
     body: dict[str, Any] = {"alternative": alternative_id}
-    if title is not None:
-        body["title"] = title
+    body.update(given(title=title))
     if text is not None or text_file is not None:
         body["text"] = _text(text or "", text_file)
     signer.act("governance.alternative.revised", body)

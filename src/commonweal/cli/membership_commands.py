@@ -120,16 +120,17 @@ event_command(
 )
 
 
-@app.command("recover-vouch")
-@signing
-def recover_vouch(
-    old: str = typer.Argument(..., help="The member's lost did:key."),
-    new: str = typer.Argument(..., help="The new did:key they asked for."),
-    *,
-    signer: Signer,
-) -> None:
-    """As a guardian: confirm a member's new key (after checking with them in person)."""
-    signer.act("membership.recovery.vouched", {"member": old, "new": new})
+event_command(
+    app,
+    "recover-vouch",
+    "membership.recovery.vouched",
+    "As a guardian: confirm a member's new key (after checking with them in person).",
+    subject="old",
+    argument=typer.Argument(..., help="The member's lost did:key."),
+    kind=str,
+    member="member",
+    also=[("new", str, typer.Argument(..., help="The new did:key they asked for."))],
+)
 
 
 @app.command("policy")

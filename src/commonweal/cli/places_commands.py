@@ -7,8 +7,8 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
-from commonweal.core.language import _
+from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, given, signing
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="Places: the hubs, buildings and land a node holds, and the network's map.",
@@ -37,23 +37,15 @@ def _options(
 ) -> dict[str, Any]:
     """The event body members the options give (coordinates passed on as typed: the node
     checks them, so the CLI and the API refuse the same things with the same codes)."""
-    body: dict[str, Any] = {}
-    for member, value in (
-        ("name", name),
-        ("kind", kind),
-        ("description", description),
-        ("area_m2", area),
-        ("tenure", tenure),
-        ("since", since),
-    ):
-        if value is not None:
-            body[member] = value
+    body: dict[str, Any] = given(
+        name=name, kind=kind, description=description, area_m2=area, tenure=tenure, since=since
+    )
     if lat is not None or lon is not None:
         if lat is None or lon is None:
             raise fail(_("give both --lat and --lon"))
         body["location"] = {"lat": lat, "lon": lon}
     if beds is not None or seats is not None:
-        body["capacity"] = {k: v for k, v in (("beds", beds), ("seats", seats)) if v is not None}
+        body["capacity"] = given(beds=beds, seats=seats)
     if shares is not None:
         held, _slash, whole = shares.partition("/")
         if not (held.isdigit() and whole.isdigit()):
@@ -61,9 +53,9 @@ def _options(
         body["shares"] = {"held": int(held), "of": int(whole)}
     if resource:
         body["resources"] = resource
-    funding = {k: v for k, v in (("campaign", campaign), ("proposal", proposal), ("entry", entry))}
-    if any(v is not None for v in funding.values()):
-        body["funding"] = {k: v for k, v in funding.items() if v is not None}
+    funding = given(campaign=campaign, proposal=proposal, entry=entry)
+    if funding:
+        body["funding"] = funding
     return body
 
 
@@ -119,8 +111,7 @@ def register(
         seats=seats, tenure=tenure, shares=shares, since=since, resource=resource,
         campaign=campaign, proposal=proposal, entry=entry,
     )  # fmt: skip
-    receipt = signer.act("places.place.registered", body)
-    console.print(_("Place [bold]%(index)s[/] registered.", index=receipt["index"]))
+    signer.made("places.place.registered", body, N_("Place [bold]%(index)s[/] registered."))
 
 
 @app.command("update")

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from commonweal.cli.common import NodeUrl, Signer, console, fail, fetch, signing
-from commonweal.core.language import _
+from commonweal.core.language import N_, _
 
 app = typer.Typer(
     help="Translations: members' translations of proposals, comments and aid posts.",
@@ -51,8 +51,7 @@ def add(
     if not fields:
         raise fail(_("give the translated words: --title, --text or --details"))
     body = {"original": leaf_hash_of(signer.node, original), "language": language, "fields": fields}
-    receipt = signer.act("translations.translation.added", body)
-    console.print(_("Translation [bold]%(index)s[/] added.", index=receipt["index"]))
+    signer.made("translations.translation.added", body, N_("Translation [bold]%(index)s[/] added."))
 
 
 @app.command("list")

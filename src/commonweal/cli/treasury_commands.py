@@ -15,6 +15,7 @@ from commonweal.cli.common import (
     event_command,
     fail,
     fetch,
+    given,
     signing,
 )
 from commonweal.cli.money import digest_of, exponents, line, minor, money
@@ -230,8 +231,7 @@ def expense_new(
         "line": line_code,
         "evidence": [digest_of(None, path) for path in receipt],
     }
-    if payee is not None:
-        body["payee"] = payee
+    body.update(given(payee=payee))
     receipt_json = signer.act("treasury.expense.drafted", body)
     console.print(_("Expense [bold]%(index)s[/] drafted.", index=receipt_json["index"]))
     if submit:

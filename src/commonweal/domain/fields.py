@@ -170,13 +170,21 @@ def matching(value: Any, pattern: re.Pattern[str], refusal: str, **params: Any) 
     return value
 
 
+def matching_member(
+    body: Mapping[str, Any], name: str, pattern: re.Pattern[str], refusal: str
+) -> str:
+    """``body[name]`` when it is a string ``pattern`` matches; otherwise
+    ``InvalidBody(refusal)``, ``refusal`` naming the member as ``%(name)s``."""
+    return matching(body.get(name), pattern, refusal, name=name)
+
+
 def sha256_digest(body: Mapping[str, Any], name: str) -> str:
     """A ``sha256:<64 lower-case hex>`` digest."""
-    return matching(
-        body.get(name),
+    return matching_member(
+        body,
+        name,
         SHA256_DIGEST,
         N_("%(name)s must look like 'sha256:' followed by 64 lower-case hex digits"),
-        name=name,
     )
 
 
@@ -186,11 +194,8 @@ def utc_time(body: Mapping[str, Any], name: str) -> str:
     Normalised times all have the same width and zone, so comparing them as strings
     compares them as times.
     """
-    value = matching(
-        body.get(name),
-        _TIME,
-        N_("%(name)s must be a time like 2026-05-01T09:00:00Z (to the second)"),
-        name=name,
+    value = matching_member(
+        body, name, _TIME, N_("%(name)s must be a time like 2026-05-01T09:00:00Z (to the second)")
     )
     try:
         return utc_stamp(moment(value))

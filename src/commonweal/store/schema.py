@@ -47,19 +47,50 @@ metadata = MetaData()
 # INTEGER PRIMARY KEY is SQLite's rowid alias; BIGINT elsewhere.
 LeafIndex = BigInteger().with_variant(Integer(), "sqlite")
 
-node_meta = Table(
-    "node_meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+
+def _time(name: str, *, nullable: bool = False, index: bool = False) -> Column[Any]:
+    """A moment, kept as its RFC 3339 text in UTC (at most 40 characters)."""
+    if index:
+        return Column(name, String(40), nullable=nullable, index=True)
+    return Column(name, String(40), nullable=nullable)
+
+
+def _tree_head() -> list[Column[Any]]:
+    """A log's size and its Merkle root at that size."""
+    return [
+        Column("size", BigInteger, nullable=False),
+        Column("root", LargeBinary(32), nullable=False),
+    ]
+
+
+def _key_value(name: str, key_length: int) -> Table:
+    """A table of text values by a short key."""
+    return Table(
+        name,
+        metadata,
+        Column("key", String(key_length), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+
+
+def _salted(name: str, content: str) -> Table:
+    """Private data kept off the log under the salted commitment the log carries."""
+    return Table(
+        name,
+        metadata,
+        Column("commitment", String(80), primary_key=True),
+        Column("salt", String(100), nullable=False),
+        Column(content, Text, nullable=False),
+    )
+
+
+node_meta = _key_value("node_meta", 64)
 
 log_head = Table(
     "log_head",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("size", BigInteger, nullable=False),
-    Column("root", LargeBinary(32), nullable=False),
+    *_tree_head(),
 )
 
 log_entries = Table(
@@ -71,7 +102,7 @@ log_entries = Table(
     Column("type", String(200), nullable=False),
     Column("author", String(200), nullable=False),
     Column("seq", BigInteger, nullable=False),
-    Column("received", String(40), nullable=False),
+    _time("received"),
     UniqueConstraint("author", "seq", name="uq_log_entries_author_seq"),
 )
 
@@ -89,7 +120,7 @@ checkpoints = Table(
     Column("size", BigInteger, primary_key=True, autoincrement=False),
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
-    Column("signed_at", String(40), nullable=False),
+    _time("signed_at"),
 )
 
 projection_rows = Table(
@@ -104,21 +135,9 @@ EXPRESSION_INDEXES = frozenset({"ix_projection_members_standing"})
 """Indexes on a JSON expression, written per database by their migration (0006), which
 SQLAlchemy cannot declare once for both: the schema test checks them by name."""
 
-private_profiles = Table(
-    "private_profiles",
-    metadata,
-    Column("commitment", String(80), primary_key=True),
-    Column("salt", String(100), nullable=False),
-    Column("profile", Text, nullable=False),
-)
+private_profiles = _salted("private_profiles", "profile")
 
-private_credential_claims = Table(
-    "private_credential_claims",
-    metadata,
-    Column("commitment", String(80), primary_key=True),
-    Column("salt", String(100), nullable=False),
-    Column("claims", Text, nullable=False),
-)
+private_credential_claims = _salted("private_credential_claims", "claims")
 
 private_messages = Table(
     "private_messages",
@@ -171,11 +190,11 @@ def _outbox_columns() -> list[Column[Any]]:
         Column("subject", Text, nullable=False),
         Column("body", Text, nullable=False),
         Column("path", Text, nullable=False),
-        Column("created", String(40), nullable=False),
-        Column("next_attempt", String(40), nullable=False, index=True),
+        _time("created"),
+        _time("next_attempt", index=True),
         Column("attempts", Integer, nullable=False),
         Column("status", String(20), nullable=False),
-        Column("sent_at", String(40), nullable=True),
+        _time("sent_at", nullable=True),
         Column("last_error", Text, nullable=True),
     ]
 
@@ -198,12 +217,7 @@ notification_preferences = Table(
 )
 """Private: a member's notification preferences (JSON), erased with their profile."""
 
-notification_state = Table(
-    "notification_state",
-    metadata,
-    Column("key", String(60), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+notification_state = _key_value("notification_state", 60)
 """Private: the notifier's cursor (``cursor``) and the unsubscribe HMAC key."""
 
 push_subscriptions = Table(
@@ -214,7 +228,7 @@ push_subscriptions = Table(
     Column("endpoint", Text, nullable=False),
     Column("p256dh", String(100), nullable=False),
     Column("auth", String(40), nullable=False),
-    Column("created", String(40), nullable=False),
+    _time("created"),
     UniqueConstraint("endpoint", name="uq_push_endpoint"),
 )
 """Private: a member's Web Push subscriptions (one per browser), erased with their profile."""
@@ -239,7 +253,7 @@ federation_peers = Table(
     Column("did", String(200), primary_key=True),
     Column("url", Text, nullable=False),
     Column("identity", Text, nullable=False),
-    Column("added_at", String(40), nullable=False),
+    _time("added_at"),
 )
 """Nodes this one knows how to reach: URL and their well-known identity document."""
 
@@ -247,10 +261,9 @@ witness_state = Table(
     "witness_state",
     metadata,
     Column("origin", String(300), primary_key=True),
-    Column("size", BigInteger, nullable=False),
-    Column("root", LargeBinary(32), nullable=False),
+    *_tree_head(),
     Column("note", Text, nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    _time("updated_at"),
 )
 """As a witness: the latest checkpoint cosigned for each log (C2SP tlog-witness)."""
 
@@ -270,11 +283,10 @@ mirrors = Table(
     Column("origin", String(300), primary_key=True),
     Column("did", String(200), nullable=False),
     Column("vkey", Text, nullable=False),
-    Column("size", BigInteger, nullable=False),
-    Column("root", LargeBinary(32), nullable=False),
+    *_tree_head(),
     Column("frontier", LargeBinary, nullable=False),
     Column("note", Text, nullable=False),
-    Column("updated_at", String(40), nullable=False),
+    _time("updated_at"),
 )
 """Each mirrored log: verified size and root, its Merkle frontier and the checkpoint note."""
 
@@ -304,7 +316,7 @@ fork_evidence = Table(
     Column("origin", String(300), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("evidence", Text, nullable=False),
-    Column("found_at", String(40), nullable=False),
+    _time("found_at"),
     Column("source", Text, nullable=False),
     UniqueConstraint("digest", name="uq_fork_evidence_digest"),
 )
@@ -323,7 +335,7 @@ federation_refusals = Table(
     "federation_refusals",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String(40), nullable=False),
+    _time("at"),
     Column("peer", Text, nullable=False),
     Column("action", String(100), nullable=False),
     Column("code", String(100), nullable=False),
@@ -337,7 +349,7 @@ status_lists = Table(
     Column("url", String(500), primary_key=True),
     Column("issuer", String(200), nullable=False),
     Column("credential", Text, nullable=False),
-    Column("fetched_at", String(40), nullable=False),
+    _time("fetched_at"),
 )
 """Other nodes' Bitstring Status List credentials, as last fetched and verified."""
 

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import aid, listings
-from commonweal.web.api import json_body, json_response, read_body, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, read_route, receipt_json
 from commonweal.web.bounds import MAX_DISTANCE_KM, Id
 from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
@@ -59,9 +59,7 @@ def router(node: Node) -> APIRouter:
         )
         return paged(request, "posts", found, None if last is None else (last,))
 
-    @api.get("/posts/{post_id}")
-    def post(post_id: Id) -> Response:
-        return json_response(aid.post_view(node, post_id))
+    read_route(api, node, "/posts/{post_id}", "post", aid.post_view)
 
     @api.get("/posts/{post_id}/matches")
     def matches(

@@ -17,8 +17,7 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import aid as aid_views
 from commonweal.web import funding_charts  # noqa: F401  (registers the amount filters)
 from commonweal.web.aid_api import KINDS, STATUSES
-from commonweal.web.bounds import Id
-from commonweal.web.rendering import page_for_viewer, page_router, render, signed_in
+from commonweal.web.rendering import page_router, render, signed_in, viewer_page
 
 
 def router(node: Node) -> APIRouter:
@@ -93,8 +92,6 @@ def router(node: Node) -> APIRouter:
         me = signed_in(request, node, "see your requests, offers and messages")
         return render(request, node, "aid-mine.html", aid_views.mine(node, me["did"]), me=me)
 
-    @pages.get("/aid/{post_id}", response_class=HTMLResponse)
-    def post(request: Request, post_id: Id) -> HTMLResponse:
-        return page_for_viewer(request, node, "aid-post.html", aid_views.post_page, post_id)
+    viewer_page(pages, node, "/aid/{post_id}", "post", "aid-post.html", aid_views.post_page)
 
     return pages

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+import inspect
+import re
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -37,6 +39,33 @@ def json_response(value: Any, status: int = 200) -> Response:
     return Response(
         orjson.dumps(value, default=_b64), status_code=status, media_type="application/json"
     )
+
+
+def read_route(
+    api: APIRouter,
+    node: Node,
+    path: str,
+    name: str,
+    view: Callable[[Node, Any], Any],
+    *,
+    kind: Any = Id,
+    doc: str | None = None,
+) -> None:
+    """Serve ``GET path``, a path with one parameter (an :data:`Id` unless ``kind`` says
+    otherwise): the JSON of ``view(node, parameter)``. ``name`` names the route (the
+    OpenAPI document's operation and summary), ``doc`` describes it."""
+    (parameter,) = re.findall(r"{(\w+)}", path)
+
+    def endpoint(**values: Any) -> Response:
+        return json_response(view(node, values[parameter]))
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind)],
+        return_annotation=Response,
+    )
+    endpoint.__doc__ = doc
+    endpoint.__name__ = endpoint.__qualname__ = name
+    api.add_api_route(path, endpoint, methods=["GET"], name=name)
 
 
 def _b64(value: Any) -> str:

@@ -16,7 +16,7 @@ from commonweal.node.kernel.errors import Rejected
 from commonweal.node.services import campaigns
 from commonweal.node.services.federation import campaign_counts
 from commonweal.node.services.federation.service import Federation
-from commonweal.web.api import json_response
+from commonweal.web.api import json_response, read_route
 from commonweal.web.bounds import Id
 
 
@@ -49,12 +49,7 @@ def router(federation: Federation) -> APIRouter:
     def carried_one(campaign_id: Id, home: str = Query(...)) -> Response:
         return json_response(with_count(campaigns.carried_view(node, home, campaign_id)))
 
-    @api.get("/{campaign_id}")
-    def campaign(campaign_id: Id) -> Response:
-        return json_response(campaigns.campaign_view(node, campaign_id))
-
-    @api.get("/{campaign_id}/postings")
-    def postings(campaign_id: Id) -> Response:
-        return json_response(campaigns.postings(node, campaign_id))
+    read_route(api, node, "/{campaign_id}", "campaign", campaigns.campaign_view)
+    read_route(api, node, "/{campaign_id}/postings", "postings", campaigns.postings)
 
     return api

@@ -13,8 +13,7 @@ from commonweal.core.events import EventError, load_json
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import census, census_network
-from commonweal.web.api import json_response, read_limited
-from commonweal.web.bounds import Id
+from commonweal.web.api import json_response, read_limited, read_route
 
 MAX_REQUEST_BYTES = 4096
 
@@ -55,13 +54,14 @@ def router(node: Node) -> APIRouter:
             raise Rejected.from_error(error) from None
         return json_response(census.member_proof(node, document))
 
-    @api.get("/{epoch}")
-    def entry(epoch: Id) -> Response:
-        return json_response(census.entry(node, epoch))
-
-    @api.get("/{epoch}/people")
-    def people(epoch: Id) -> Response:
-        """The nullifiers census ``epoch`` committed to (``people_root`` in the log)."""
-        return json_response(census.people(node, epoch))
+    read_route(api, node, "/{epoch}", "entry", census.entry)
+    read_route(
+        api,
+        node,
+        "/{epoch}/people",
+        "people",
+        census.people,
+        doc="The nullifiers census ``epoch`` committed to (``people_root`` in the log).",
+    )
 
     return api

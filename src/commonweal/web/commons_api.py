@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import commons, listings
-from commonweal.web.api import json_response
-from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.api import json_response, read_route
+from commonweal.web.bounds import MAX_INTEGER
 from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 BOOKING_CURSOR = (str, int, int, int)
@@ -49,13 +49,8 @@ def router(node: Node) -> APIRouter:
         )
         return paged(request, "bookings", found, following)
 
-    @api.get("/bookings/{booking_id}")
-    def booking(booking_id: Id) -> Response:
-        return json_response(commons.booking_view(node, booking_id))
-
-    @api.get("/rounds/{round_id}")
-    def allocation_round(round_id: Id) -> Response:
-        return json_response(commons.round_view(node, round_id))
+    read_route(api, node, "/bookings/{booking_id}", "booking", commons.booking_view)
+    read_route(api, node, "/rounds/{round_id}", "allocation_round", commons.round_view)
 
     @api.get("/sanctions")
     def sanctions(
@@ -72,16 +67,8 @@ def router(node: Node) -> APIRouter:
         )
         return paged(request, "sanctions", found, None if last is None else (last,))
 
-    @api.get("/sanctions/{sanction_id}")
-    def sanction(sanction_id: Id) -> Response:
-        return json_response(commons.sanction_view(node, sanction_id))
-
-    @api.get("/members/{did}")
-    def standing(did: str) -> Response:
-        return json_response(commons.standing(node, did))
-
-    @api.get("/{resource_id}")
-    def resource(resource_id: Id) -> Response:
-        return json_response(commons.resource_view(node, resource_id))
+    read_route(api, node, "/sanctions/{sanction_id}", "sanction", commons.sanction_view)
+    read_route(api, node, "/members/{did}", "standing", commons.standing, kind=str)
+    read_route(api, node, "/{resource_id}", "resource", commons.resource_view)
 
     return api

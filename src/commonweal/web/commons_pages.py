@@ -16,12 +16,12 @@ from commonweal.node.read_models import commons_sanctions as commons_sanction_vi
 from commonweal.node.read_models.commons_words import CONDITION_WORDS, KIND_ONE
 from commonweal.web.bounds import MAX_INTEGER, Id
 from commonweal.web.rendering import (
-    page_for_viewer,
     page_router,
     render,
     signed_in,
     speaking_to_reader,
     viewer,
+    viewer_page,
 )
 
 
@@ -29,9 +29,7 @@ def router(node: Node) -> APIRouter:
     """Commons pages over ``node``."""
     pages = page_router()
 
-    @pages.get("/commons", response_class=HTMLResponse)
-    def registry(request: Request) -> HTMLResponse:
-        return page_for_viewer(request, node, "commons.html", commons_views.registry_page)
+    viewer_page(pages, node, "/commons", "registry", "commons.html", commons_views.registry_page)
 
     @pages.get("/commons/standing", response_class=HTMLResponse)
     def standing(request: Request) -> HTMLResponse:
@@ -56,21 +54,23 @@ def router(node: Node) -> APIRouter:
         page["proposing"] = commons_sanction_views.proposing(node)
         return render(request, node, "commons-steward.html", page, me=me)
 
-    @pages.get("/commons/rounds/{round_id}", response_class=HTMLResponse)
-    def allocation_round(request: Request, round_id: Id) -> HTMLResponse:
-        return page_for_viewer(
-            request, node, "commons-round.html", commons_views.round_page, round_id
-        )
+    viewer_page(
+        pages,
+        node,
+        "/commons/rounds/{round_id}",
+        "allocation_round",
+        "commons-round.html",
+        commons_views.round_page,
+    )
 
-    @pages.get("/commons/sanctions/{sanction_id}", response_class=HTMLResponse)
-    def sanction(request: Request, sanction_id: Id) -> HTMLResponse:
-        return page_for_viewer(
-            request,
-            node,
-            "commons-sanction.html",
-            commons_sanction_views.sanction_page,
-            sanction_id,
-        )
+    viewer_page(
+        pages,
+        node,
+        "/commons/sanctions/{sanction_id}",
+        "sanction",
+        "commons-sanction.html",
+        commons_sanction_views.sanction_page,
+    )
 
     @pages.get("/commons/{resource_id}", response_class=HTMLResponse)
     def resource(

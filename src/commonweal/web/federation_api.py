@@ -38,7 +38,7 @@ from commonweal.node.services.federation import (
 from commonweal.node.services.federation.auth import authenticate
 from commonweal.node.services.federation.service import Federation
 from commonweal.node.services.federation.sync import sync_once
-from commonweal.web.api import json_object, json_response, read_body, receipt_json
+from commonweal.web.api import json_object, json_response, read_body, read_route, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.problems import rejection
 
@@ -381,9 +381,7 @@ def _alliance_routes(api: APIRouter, federation: Federation) -> None:
     def alliance_view() -> Response:
         return json_response(alliance.view(node))
 
-    @api.get("/v1/federation/votes/{vote_id}")
-    def vote(vote_id: Id) -> Response:
-        return json_response(alliance.vote_view(node, vote_id))
+    read_route(api, node, "/v1/federation/votes/{vote_id}", "vote", alliance.vote_view)
 
     @api.get("/v1/federation/votes/{vote_id}/audit")
     def vote_audit_view(vote_id: Id) -> Response:
@@ -414,6 +412,6 @@ def _alliance_routes(api: APIRouter, federation: Federation) -> None:
     def precincts() -> Response:
         return json_response({"precincts": alliance.precinct_list(node)})
 
-    @api.get("/v1/federation/precincts/{precinct_id}")
-    def precinct(precinct_id: Id) -> Response:
-        return json_response(alliance.precinct_view(node, precinct_id))
+    read_route(
+        api, node, "/v1/federation/precincts/{precinct_id}", "precinct", alliance.precinct_view
+    )

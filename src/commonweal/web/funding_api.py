@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import funding as rounds
-from commonweal.web.api import json_response
+from commonweal.web.api import json_response, read_route
 from commonweal.web.bounds import Id
 
 
@@ -24,9 +24,7 @@ def router(node: Node) -> APIRouter:
     def listing() -> Response:
         return json_response({"rounds": rounds.rounds(node)})
 
-    @api.get("/{round_id}")
-    def round_view(round_id: Id) -> Response:
-        return json_response(rounds.round_view(node, round_id))
+    read_route(api, node, "/{round_id}", "round_view", rounds.round_view)
 
     @api.get("/{pool_id}/stakes/{did}")
     def stakes(pool_id: Id, did: str) -> Response:

@@ -12,8 +12,7 @@ from fastapi.responses import Response
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import gatherings, listings
-from commonweal.web.api import json_response
-from commonweal.web.bounds import Id
+from commonweal.web.api import read_route
 from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 
@@ -37,8 +36,6 @@ def router(node: Node) -> APIRouter:
         found, following = listings.gathering_list(node, when=when, after=after, limit=limit)
         return paged(request, "gatherings", found, following)
 
-    @api.get("/{gathering_id}")
-    def gathering(gathering_id: Id) -> Response:
-        return json_response(gatherings.gathering_view(node, gathering_id))
+    read_route(api, node, "/{gathering_id}", "gathering", gatherings.gathering_view)
 
     return api

@@ -16,12 +16,12 @@ from commonweal.web.bounds import Id
 from commonweal.web.i18n import N_
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import (
-    page_for_viewer,
     page_router,
     render,
     signed_in,
     speaking_to_reader,
     viewer,
+    viewer_page,
 )
 
 WHEN_WORDS = {"upcoming": N_("Coming up"), "past": N_("Past")}
@@ -57,11 +57,14 @@ def router(node: Node) -> APIRouter:
         members = gathering_views.co_organisers(node, me["did"])
         return render(request, node, "gathering-new.html", {"members": members}, me=me)
 
-    @pages.get("/gatherings/{gathering_id}", response_class=HTMLResponse)
-    def gathering(request: Request, gathering_id: Id) -> HTMLResponse:
-        return page_for_viewer(
-            request, node, "gathering.html", gathering_views.gathering_page, gathering_id
-        )
+    viewer_page(
+        pages,
+        node,
+        "/gatherings/{gathering_id}",
+        "gathering",
+        "gathering.html",
+        gathering_views.gathering_page,
+    )
 
     @pages.get("/gatherings/{gathering_id}/checkin", response_class=HTMLResponse)
     def checkin(request: Request, gathering_id: Id) -> HTMLResponse:

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import governance
-from commonweal.web.api import json_response
+from commonweal.web.api import json_response, read_route
 from commonweal.web.bounds import Id
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, link_header
 
@@ -58,9 +58,7 @@ def router(node: Node) -> APIRouter:
         response.headers.update(link_header(request, following))
         return response
 
-    @api.get("/proposals/{proposal_id}")
-    def proposal(proposal_id: Id) -> Response:
-        return json_response(governance.proposal_view(node, proposal_id))
+    read_route(api, node, "/proposals/{proposal_id}", "proposal", governance.proposal_view)
 
     @api.get("/proposals/{proposal_id}/ballots")
     def ballots(
@@ -88,8 +86,8 @@ def router(node: Node) -> APIRouter:
     def vote_path(proposal_id: Id, did: str) -> Response:
         return json_response(governance.vote_path(node, proposal_id, did))
 
-    @api.get("/members/{did}/delegations")
-    def delegations(did: str) -> Response:
-        return json_response(governance.delegations(node, did))
+    read_route(
+        api, node, "/members/{did}/delegations", "delegations", governance.delegations, kind=str
+    )
 
     return api

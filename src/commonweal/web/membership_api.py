@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import member_directory, membership
-from commonweal.web.api import json_body, json_response, read_body, receipt_json
+from commonweal.web.api import json_body, json_response, read_body, read_route, receipt_json
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, link_header
 
 MAX_APPLICATION_BYTES = 80_000
@@ -54,9 +54,7 @@ def router(node: Node) -> APIRouter:
         response.headers.update(link_header(request, following))
         return response
 
-    @api.get("/members/{did}")
-    def member(did: str) -> Response:
-        return json_response(membership.directory_entry(node, did))
+    read_route(api, node, "/members/{did}", "member", membership.directory_entry, kind=str)
 
     @api.get("/membership/policy")
     def policy() -> Response:

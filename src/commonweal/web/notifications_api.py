@@ -20,7 +20,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -44,18 +46,19 @@ def router(node: Node) -> APIRouter:
     """Notification routes over ``node``."""
     api = APIRouter()
 
+    async def answer(request: Request, service: Callable[[Node, Any], Any]) -> Any:
+        """``service(node, document)`` in a worker thread, for the JSON document posted."""
+        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
+        return await run_in_threadpool(service, node, document)
+
     @api.post("/v1/notifications/preferences")
     async def preferences(request: Request) -> Response:
-        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
-        kept = await run_in_threadpool(notifications.set_preferences, node, document)
+        kept = await answer(request, notifications.set_preferences)
         return json_response({"preferences": kept})
 
     @api.post("/v1/notifications/mine")
     async def mine(request: Request) -> Response:
-        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
-        return json_response(
-            await run_in_threadpool(notifications.my_notifications, node, document)
-        )
+        return json_response(await answer(request, notifications.my_notifications))
 
     @api.get("/v1/notifications/push")
     async def push_key() -> Response:
@@ -64,14 +67,11 @@ def router(node: Node) -> APIRouter:
 
     @api.post("/v1/notifications/push/subscribe")
     async def push_subscribe(request: Request) -> Response:
-        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
-        kept = await run_in_threadpool(push.subscribe, node, document)
-        return json_response({"subscribed": kept})
+        return json_response({"subscribed": await answer(request, push.subscribe)})
 
     @api.post("/v1/notifications/push/unsubscribe")
     async def push_unsubscribe(request: Request) -> Response:
-        document = json_body(await read_body(request, MAX_REQUEST_BYTES))
-        return json_response(await run_in_threadpool(push.unsubscribe, node, document))
+        return json_response(await answer(request, push.unsubscribe))
 
     @api.post("/unsubscribe/{token}", include_in_schema=False)
     async def unsubscribe(request: Request, token: str) -> Response:

@@ -14,8 +14,7 @@ from fastapi.responses import Response
 from commonweal.node.services import places
 from commonweal.node.services.federation import network_places
 from commonweal.node.services.federation.service import Federation
-from commonweal.web.api import json_response
-from commonweal.web.bounds import Id
+from commonweal.web.api import json_response, read_route
 
 
 def router(federation: Federation) -> APIRouter:
@@ -27,9 +26,7 @@ def router(federation: Federation) -> APIRouter:
     def listing(closed: bool = False) -> Response:
         return json_response(places.listing(node, closed=closed))
 
-    @api.get("/v1/places/{place_id}")
-    def place(place_id: Id) -> Response:
-        return json_response(places.place_view(node, place_id))
+    read_route(api, node, "/v1/places/{place_id}", "place", places.place_view)
 
     @api.get("/v1/network/places")
     def network() -> Response:

@@ -9,6 +9,8 @@ status, roles and permissions, or None). The navigation is the app's
 from __future__ import annotations
 
 import base64
+import inspect
+import re
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from commonweal.node.read_models.permission_words import permission_words
 from commonweal.node.services.notifications import preferences_of
 from commonweal.store.notification_store import NotificationStore
 from commonweal.web import i18n, local_format
+from commonweal.web.bounds import Id
 from commonweal.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, ZONE_COOKIE, Reader
 from commonweal.web.problem_words import RefusalDetail
 from commonweal.web.problems import rejection_for
@@ -131,6 +134,34 @@ def page_for_viewer(
     with speaking_to_reader(request, node, me):
         context = view(node, *about, me["did"] if me else None)
     return render(request, node, template, context, me=me)
+
+
+def viewer_page(
+    pages: APIRouter,
+    node: Node,
+    path: str,
+    name: str,
+    template: str,
+    view: Callable[..., dict[str, Any]],
+) -> None:
+    """Serve ``GET path`` as a page about the things its path names (each an :data:`Id`, in
+    order), shown as the person looking at it may act on it: :func:`page_for_viewer` of
+    ``template`` and ``view``. ``name`` names the route."""
+    about = re.findall(r"{(\w+)}", path)
+
+    def endpoint(request: Request, **values: Any) -> HTMLResponse:
+        return page_for_viewer(request, node, template, view, *(values[p] for p in about))
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", kind, annotation=Request),
+            *(inspect.Parameter(p, kind, annotation=Id) for p in about),
+        ],
+        return_annotation=HTMLResponse,
+    )
+    endpoint.__name__ = endpoint.__qualname__ = name
+    pages.add_api_route(path, endpoint, methods=["GET"], response_class=HTMLResponse, name=name)
 
 
 def visible_links(links: Iterable[NavLink], me: dict[str, Any] | None) -> list[NavLink]:

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from commonweal.node.kernel.errors import Rejected
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import secret_ballots
-from commonweal.web.api import MAX_EVENT_BODY, json_response, read_body, receipt_json
+from commonweal.web.api import MAX_EVENT_BODY, json_response, read_body, read_route, receipt_json
 from commonweal.web.bounds import Id
 from commonweal.web.submitter import Submitter
 
@@ -34,9 +34,7 @@ def router(node: Node, submitter: Submitter) -> APIRouter:
     """Secret-ballot routes over ``node``."""
     api = APIRouter(prefix="/v1")
 
-    @api.get("/proposals/{proposal_id}/secret")
-    def view(proposal_id: Id) -> Response:
-        return json_response(secret_ballots.vote_view(node, proposal_id))
+    read_route(api, node, "/proposals/{proposal_id}/secret", "view", secret_ballots.vote_view)
 
     @api.post("/proposals/{proposal_id}/secret/token", status_code=201)
     async def request_token(proposal_id: Id, request: Request) -> Response:

@@ -13,8 +13,8 @@ from starlette.concurrency import iterate_in_threadpool
 
 from commonweal.node.kernel.service import Node
 from commonweal.node.services import credit, treasury
-from commonweal.web.api import json_response
-from commonweal.web.bounds import MAX_INTEGER, Id
+from commonweal.web.api import json_response, read_route
+from commonweal.web.bounds import MAX_INTEGER
 from commonweal.web.paging import CURSOR, decode_cursor, limit_query, paged
 
 
@@ -30,9 +30,7 @@ def router(node: Node) -> APIRouter:
     def accounts(unit: str | None = Query(None)) -> Response:
         return json_response({"accounts": treasury.accounts(node, unit)})
 
-    @api.get("/treasury/balances/{account}")
-    def balances(account: str) -> Response:
-        return json_response(treasury.account(node, account))
+    read_route(api, node, "/treasury/balances/{account}", "balances", treasury.account, kind=str)
 
     @api.get("/treasury/ledger")
     def ledger(
@@ -72,9 +70,7 @@ def router(node: Node) -> APIRouter:
     def expenses(status: str | None = Query(None), fund: str | None = Query(None)) -> Response:
         return json_response({"expenses": treasury.expenses(node, status=status, fund=fund)})
 
-    @api.get("/treasury/expenses/{expense_id}")
-    def expense(expense_id: Id) -> Response:
-        return json_response(treasury.expense(node, expense_id))
+    read_route(api, node, "/treasury/expenses/{expense_id}", "expense", treasury.expense)
 
     @api.get("/treasury/budgets")
     def budgets() -> Response:
@@ -96,12 +92,9 @@ def router(node: Node) -> APIRouter:
     def clearings(unit: str | None = Query(None)) -> Response:
         return json_response({"clearings": credit.clearings(node, unit=unit)})
 
-    @api.get("/credit/{unit}/positions")
-    def positions(unit: str) -> Response:
-        return json_response(credit.positions(node, unit))
-
-    @api.get("/credit/{unit}/clearing")
-    def clearing_preview(unit: str) -> Response:
-        return json_response(credit.clearing_preview(node, unit))
+    read_route(api, node, "/credit/{unit}/positions", "positions", credit.positions, kind=str)
+    read_route(
+        api, node, "/credit/{unit}/clearing", "clearing_preview", credit.clearing_preview, kind=str
+    )
 
     return api

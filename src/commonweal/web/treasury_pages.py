@@ -14,16 +14,15 @@ from commonweal.node.kernel.service import Node
 from commonweal.node.read_models import treasury as treasury_views
 from commonweal.node.read_models import treasury_expenses as expense_views
 from commonweal.node.read_models import treasury_history
-from commonweal.web.bounds import Id
 from commonweal.web.money_rendering import budget_chart
 from commonweal.web.paging import CURSOR, decode_cursor, encode_cursor, limit_query, next_url
 from commonweal.web.rendering import (
-    page_for_viewer,
     page_router,
     render,
     signed_in,
     speaking_to_reader,
     viewer,
+    viewer_page,
 )
 from commonweal.web.treasury_charts import month_label, over_time
 
@@ -97,11 +96,14 @@ def router(node: Node) -> APIRouter:
             request, node, "treasury-expense-new.html", expense_views.expense_form(node), me=me
         )
 
-    @pages.get("/treasury/expenses/{expense_id}", response_class=HTMLResponse)
-    def expense(request: Request, expense_id: Id) -> HTMLResponse:
-        return page_for_viewer(
-            request, node, "treasury-expense.html", expense_views.expense_page, expense_id
-        )
+    viewer_page(
+        pages,
+        node,
+        "/treasury/expenses/{expense_id}",
+        "expense",
+        "treasury-expense.html",
+        expense_views.expense_page,
+    )
 
     @pages.get("/treasury/transfer", response_class=HTMLResponse)
     def transfer(request: Request) -> HTMLResponse:

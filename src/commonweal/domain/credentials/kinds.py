@@ -141,13 +141,7 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
         where=where,
     )
     kind: dict[str, Any] = {
-        "title": optional_text(value, "title", max_length=120) or name,
-        "description": optional_text(value, "description", max_length=2000),
-        "type": matching(
-            value.get("type", default_type(name)),
-            _TYPE,
-            f"{where}.type must be a word in CamelCase ending in Credential",
-        ),
+        **_described(value, name, where),
         "claims": parse_claims_schema(value.get("claims"), f"{where}.claims"),
         "issuers": _issuers(value.get("issuers"), f"{where}.issuers"),
         "revocable": boolean(value.get("revocable", True), f"{where}.revocable"),
@@ -158,6 +152,20 @@ def parse_kind(value: Any, name: str) -> dict[str, Any]:
             value["valid_days"], f"{where}.valid_days", 1, MAX_VALID_DAYS
         )
     return kind
+
+
+def _described(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """What every kind says of itself: its title (its name when it gives none), its
+    description and its credential type."""
+    return {
+        "title": optional_text(value, "title", max_length=120) or name,
+        "description": optional_text(value, "description", max_length=2000),
+        "type": matching(
+            value.get("type", default_type(name)),
+            _TYPE,
+            f"{where}.type must be a word in CamelCase ending in Credential",
+        ),
+    }
 
 
 def _open_kind(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
@@ -174,13 +182,7 @@ def _open_kind(value: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     if value.get("issuers", TOKEN_ISSUERS) != TOKEN_ISSUERS:
         raise InvalidBody('%(where)s.issuers: an open kind is issued by "token" only', where=where)
     return {
-        "title": optional_text(value, "title", max_length=120) or name,
-        "description": optional_text(value, "description", max_length=2000),
-        "type": matching(
-            value.get("type", default_type(name)),
-            _TYPE,
-            f"{where}.type must be a word in CamelCase ending in Credential",
-        ),
+        **_described(value, name, where),
         "open": True,
         "issuers": TOKEN_ISSUERS,
         "revocable": boolean(value.get("revocable", True), f"{where}.revocable"),

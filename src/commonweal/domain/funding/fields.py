@@ -13,7 +13,7 @@ from commonweal.domain.fields import (
     MAX_AMOUNT,
     amount,
     boolean,
-    matching,
+    matching_member,
     only,
     optional_amount,
     ref,
@@ -55,21 +55,15 @@ def ref_and_amount(body: Mapping[str, Any], name: str, *, minimum: int = 1) -> t
 
 def unit(body: Mapping[str, Any], name: str = "unit") -> str:
     """A unit of account: a currency code or a community unit (``EUR``, ``hours``, ``credit``)."""
-    return matching(
-        body.get(name),
-        _UNIT,
-        N_("%(name)s must be a unit such as 'EUR' or 'credit' (letters first)"),
-        name=name,
+    return matching_member(
+        body, name, _UNIT, N_("%(name)s must be a unit such as 'EUR' or 'credit' (letters first)")
     )
 
 
 def slug(body: Mapping[str, Any], name: str) -> str:
     """A short lower-case name: letters, digits and dashes."""
-    return matching(
-        body.get(name),
-        _SLUG,
-        N_("%(name)s must be 2-40 lower-case letters, digits or dashes"),
-        name=name,
+    return matching_member(
+        body, name, _SLUG, N_("%(name)s must be 2-40 lower-case letters, digits or dashes")
     )
 
 

@@ -121,10 +121,10 @@ def _opening(node: Node, proposal_id: int) -> dict[str, Any]:
     }
 
 
-def issue(node: Node, proposal_id: int, member: str) -> str:
-    """The blind signature of ``member``'s token (signing and logging it if need be)."""
+def _token_request(node: Node, proposal_id: int, member: str) -> dict[str, Any]:
+    """``member``'s token request on ``proposal_id``; ``not_found`` when they made none."""
     with node.reading() as state:
-        request = state.get(table(TOKENS, proposal_id), member)
+        request: dict[str, Any] | None = state.get(table(TOKENS, proposal_id), member)
     if request is None:
         raise Rejected(
             "not_found",
@@ -132,6 +132,12 @@ def issue(node: Node, proposal_id: int, member: str) -> str:
             member=member,
             proposal_id=proposal_id,
         )
+    return request
+
+
+def issue(node: Node, proposal_id: int, member: str) -> str:
+    """The blind signature of ``member``'s token (signing and logging it if need be)."""
+    request = _token_request(node, proposal_id, member)
     if request["signature"] is not None:
         return str(request["signature"])
     private, _secret = keys(node, proposal_id)
@@ -249,15 +255,7 @@ def vote_view(node: Node, proposal_id: int) -> dict[str, Any]:
 
 def token(node: Node, proposal_id: int, member: str) -> dict[str, Any]:
     """A member's token request and the node's blind signature (to fetch it again)."""
-    with node.reading() as state:
-        request = state.get(table(TOKENS, proposal_id), member)
-    if request is None:
-        raise Rejected(
-            "not_found",
-            "%(member)s has not asked for a token on %(proposal_id)s",
-            member=member,
-            proposal_id=proposal_id,
-        )
+    request = _token_request(node, proposal_id, member)
     return {"member": member, **request}
 
 
