@@ -22,6 +22,14 @@ from tests.vectors import find_vectors
 POSTGRES_URL = os.environ.get("COMMONWEAL_TEST_POSTGRES_URL")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules with slow tests first (each module's tests in their order): the suite's
+    workers (pytest-xdist, whole modules each) start the long ones first and fill in with
+    the quick ones, instead of ending on one long module while the other worker waits."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
 @pytest.fixture(scope="session")
 def vectors_dir() -> Path:
     """shared/vectors, beside the repository (or COMMONWEAL_VECTORS)."""
