@@ -99,7 +99,8 @@ def test_every_demo_page_shows_the_community(
     expect(page.locator("img.qr").first).to_have_attribute(
         "src", f"/members/{did}/credentials/1/qr.svg"
     )
-    for extra in page.get_by_role("checkbox").all()[1:]:  # one credential fits a QR code
+    # one credential fits a QR code (the presentation form's boxes, not the claims to show)
+    for extra in page.locator("#present").get_by_role("checkbox").all()[1:]:
         extra.uncheck()
     page.get_by_label("Challenge (from the verifier)").fill("venue-door-42")
     page.get_by_label("Verifier's domain").fill("repair-cafe.example")
