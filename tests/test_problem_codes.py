@@ -76,6 +76,7 @@ COMPUTED_CODES = {
     ("node/kernel/errors.py", "self.code"),  # Rejected.at: the same refusal, located in a batch
     ("node/kernel/prepared.py", "refusal"),  # committed(): its callers' literal codes
     ("node/kernel/service.py", "code"),  # Node.refuse_writes: "rolled_back", below
+    ("node/services/credential_problems.py", "code"),  # refusal(): its callers' literal codes
     ("node/services/federation/auth.py", "CODES.get(code, SIGNATURE_INVALID)"),  # above
     ("web/problems.py", "code"),  # HTTP_CODES, above
     ("web/problems.py", "exc.code"),  # a Rejected, answered
