@@ -49,8 +49,8 @@ TEXT = "text/plain; charset=utf-8"
 FIRST_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 300.0
 """A witness that refused is asked again after 1 s, then 2, 4, … up to 5 minutes: soon
-enough when it was about to recognise us, rarely enough not to flood its refusals."""
-"""How long a log waits before asking again a witness that refused (not a 409)."""
+enough when it was about to recognise us, rarely enough not to flood its refusals (a 409,
+which names the size it holds, is answered at once instead)."""
 
 
 @dataclass(frozen=True)
