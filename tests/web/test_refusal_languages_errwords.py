@@ -5,8 +5,6 @@ message of the catalogues (docs/languages.md). ``detail_en`` keeps the exact Eng
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
 from commonweal.core.language import speaking, translations
@@ -15,26 +13,10 @@ from commonweal.node.read_models import said
 from commonweal.web.app import create_app
 from commonweal.web.problem_words import translated
 from tests.community import Community
+from tests.web.test_refusal_languages_errcom import refuse
 
 DRAFT = "governance.proposal.drafted"
 BALLOT = "governance.ballot.cast"
-
-
-def refuse(
-    client: TestClient,
-    community: Community,
-    event_type: str,
-    body: dict[str, Any],
-    language: str | None = None,
-) -> dict[str, Any]:
-    """Post alice's event (at her next seq, which a refusal leaves unused); the problem."""
-    seq = community.events.seqs.get("alice", 0) + 1
-    event = community.events.raw("alice", type=event_type, body=body, seq=seq)
-    headers = {"Accept-Language": language} if language else {}
-    answer = client.post("/v1/events", content=event, headers=headers)
-    assert 400 <= answer.status_code < 500, answer.text
-    problem: dict[str, Any] = answer.json()
-    return problem
 
 
 def test_a_wrong_phase_refusal_says_its_action_and_phases_in_french_and_arabic(

@@ -33,14 +33,9 @@ def selective(
     with signer.connected() as client:
         request = signed_read(key, SELECTIVE_PURPOSE, client.identity()["did"])
         found = client.post_json(f"/v1/members/{request['did']}/credentials/selective", request)
-    text = json.dumps(found, indent=2, ensure_ascii=False)
-    if out is None:
-        console.print_json(text)
-        return
-    out.write_text(text + "\n")
-    console.print(
-        _("Wrote %(out)s: %(count)s credential(s).", out=out, count=len(found["credentials"]))
-    )
+    if _written(found, out):
+        count = len(found["credentials"])
+        console.print(_("Wrote %(out)s: %(count)s credential(s).", out=out, count=count))
 
 
 @app.command("derive")
@@ -64,11 +59,17 @@ def derive(
     except CredentialError as error:
         reason = _(error.template, **error.params)  # said in the command line's language
         raise fail(_("cannot derive: %(reason)s", reason=reason)) from None
-    text = json.dumps(derived, indent=2, ensure_ascii=False)
+    if _written(derived, out):
+        console.print(
+            _("Wrote %(out)s: %(count)s chosen claim(s) revealed.", out=out, count=len(reveal))
+        )
+
+
+def _written(document: dict[str, Any], out: Path | None) -> bool:
+    """Write ``document`` as JSON to ``out`` (True), or print it when there is none."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     if out is None:
         console.print_json(text)
-        return
+        return False
     out.write_text(text + "\n")
-    console.print(
-        _("Wrote %(out)s: %(count)s chosen claim(s) revealed.", out=out, count=len(reveal))
-    )
+    return True
